@@ -1,0 +1,412 @@
+import { readDamageFacts, type EmergencyType } from '../TriageAgent/rules';
+import { affirmedMatch, hasAny, NUMBER, parseNumber } from '../shared/text';
+import { readUrgency, type Urgency } from '../shared/urgency';
+
+export const SERVICE_TYPES = [
+	'standard_cleaning',
+	'deep_cleaning',
+	'move_in_out',
+	'post_construction',
+	'commercial_cleaning',
+	'carpet_cleaning',
+	'window_cleaning',
+	'water_damage',
+	'fire_damage',
+	'mold_remediation',
+	'other',
+] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+export const PROPERTY_TYPES = ['residential', 'commercial'] as const;
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
+export const FREQUENCIES = ['one_time', 'weekly', 'biweekly', 'monthly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+export interface Budget {
+	min: number | null;
+	max: number | null;
+}
+
+/** The facts the Qualifier reads from a message; scoring happens on these. */
+export interface LeadFacts {
+	service_type: ServiceType;
+	property_type: PropertyType | null;
+	is_emergency: boolean;
+	emergency_type: EmergencyType | null;
+	urgency: Urgency;
+	urgency_intensity: 0 | 1 | 2;
+	frequency: Frequency | null;
+	bedrooms: number | null;
+	bathrooms: number | null;
+	square_feet: number | null;
+	budget: Budget | null;
+	decision_maker: boolean | null;
+	wants_human: boolean;
+	discount_request_pct: number | null;
+	/** Phrases showing the customer is only price shopping. */
+	price_shopping: boolean;
+	/** Nothing in the message relates to the services offered. */
+	off_topic: boolean;
+}
+
+const N = NUMBER;
+const SQM_PER_SQFT = 10.764;
+
+/** Emergency damage decides the service: DESIGN.md's dispatcher mapping. */
+const SERVICE_OF_DAMAGE: Record<EmergencyType, ServiceType> = {
+	water_damage: 'water_damage',
+	sewage: 'water_damage',
+	storm: 'water_damage',
+	fire_damage: 'fire_damage',
+	mold: 'mold_remediation',
+	biohazard: 'other',
+};
+
+const COMMERCIAL = [
+	/\b(?:office|offices|clinic|dental|dentist|medical (?:office|center|centre|practice)|practice|restaurant|cafe|coffee shop|bakery|bar|pub|gym|fitness|studio space|yoga studio|dance studio|warehouse|factory|plant floor|retail|store|shop|boutique|salon|spa|barbershop|showroom|dealership|hotel|motel|hostel|church|school|daycare|preschool|kindergarten|university|campus|library|lab|laboratory|bank|business|businesses|company|corporate|commercial|coworking|co-working|workspace|facility|facilities|building lobby|lobby|suites?|tenant spaces?|storefront|franchise|our staff|employees|janitorial|vet(?:erinary)? clinic|hospital|pharmacy|daycare|venue|event space|theater|theatre|cinema|mall|supermarket|grocery|brewery|winery|kitchen staff|commercial kitchen|property management|hoa common areas|common areas|airbnb units)\b/,
+	/\b(?:oficina|consultorio|clinica|restaurante|negocio|empresa|local comercial|tienda|almacen|bodega|gimnasio|escuela|iglesia)\b/,
+];
+const RESIDENTIAL = [
+	/\b(?:house|home|apartment|condo|condominium|townhouse|townhome|duplex|flat|studio|bungalow|cottage|cabin|villa|mobile home|trailer|my place|our place|bedrooms?|br\b|bdrm|master bath|loft|penthouse|basement suite|in-law|granny flat|airbnb|vacation rental|rental property|my mom'?s|my parents'?|residence|family room|living room|kids|dorm)\b/,
+	/\b(?:casa|departamento|apartamento|hogar|recamaras?|habitaciones?|dormitorios?|cuartos?)\b/,
+];
+
+const CLEANING_WORDS = /\b(?:clean|cleaned|cleaning|cleaner|cleaners|cleanup|clean-up|maid|maids|housekeep\w*|janitor\w*|tidy|tidying|scrub\w*|sanitiz\w*|disinfect\w*|wipe down|dust\w*|vacuum\w*|mop\w*|limpieza|limpiar|limpien|aseo)\b/;
+
+const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
+	[
+		'post_construction',
+		[
+			/\bpost[- ]?(?:construction|renovation|reno|remodel|build)\b/,
+			/\bafter (?:the |our |a |my )?(?:construction|renovation|reno|remodel(?:ing)?|contractors?|builders?|the build|drywall)\b/,
+			/\b(?:construction|renovation|remodel|drywall|sanding) (?:dust|debris|mess|clean(?:ing|up)?)\b/,
+			/\bbuilders?'? clean\b/,
+			/\bnew build\b/,
+			/\b(?:despues de (?:la )?(?:construccion|remodelacion|obra)|post ?obra|fin de obra)\b/,
+		],
+	],
+	[
+		'move_in_out',
+		[
+			/\bmov(?:e|ing)[- ]?(?:in|out)\b/,
+			/\bmove-?(?:in|out)\b/,
+			/\bend of (?:lease|tenancy|rental)\b/,
+			/\b(?:vacating|vacate|vacated|handing (?:back|over) the keys|get (?:my|our|the) (?:security )?deposit back|deposit back|turnover clean)\b/,
+			/\bbefore (?:we|i|the (?:new )?tenants?) (?:move|moves|hand)\b/,
+			/\b(?:new|former|previous) tenants?\b/,
+			/\b(?:mudanza|me mudo|nos mudamos|desocupar|entrega del (?:departamento|apartamento|casa))\b/,
+		],
+	],
+	[
+		'carpet_cleaning',
+		[/\b(?:carpets?|rugs?|upholstery|sofa|couch|mattress)(?: \w+)? (?:clean\w*|shampoo\w*|steam\w*)\b/, /\b(?:steam|shampoo|deep)[- ]?clean\w* (?:the |my |our |all )?(?:\w+ )?(?:carpets?|rugs?|upholstery)\b/, /\bcarpets?\b/, /\balfombras?\b/],
+	],
+	[
+		'window_cleaning',
+		[
+			/\bwindows? (?:clean\w*|wash\w*)\b/,
+			/\b(?:clean|wash|do)\w* (?:the |my |our |all |\w+ )?(?:exterior |outside |inside )?windows\b/,
+			/\bwater spots? on (?:the |my |our )?(?:windows|glass)\b/,
+			/\bstreak\w* (?:windows|glass)\b/,
+			/\bstorefront glass\b/,
+			/\bventanas?\b/,
+		],
+	],
+	[
+		'mold_remediation',
+		[/\bmou?ld(?:y)?\b/, /\bmildew (?:problem|remediation|removal|everywhere|on the walls)\b/, /\bmoho\b/],
+	],
+	[
+		'deep_cleaning',
+		[
+			/\bdeep(?:[- ]|ly )?clean\w*\b/,
+			/\bspring[- ]clean\w*\b/,
+			/\bthorough(?:ly)? clean\w*\b/,
+			/\btop[- ]to[- ]bottom\b/,
+			/\b(?:really|very|super|extremely|seriously) (?:dirty|filthy|gross)\b/,
+			/\bhasn'?t been cleaned in (?:years|months|ages|a long time)\b/,
+			/\b(?:hoarder|hoarding)\b/,
+			/\blimpieza (?:profunda|a fondo)\b/,
+		],
+	],
+];
+
+const OTHER_SERVICES = /\b(?:pressure[- ]wash\w*|power[- ]wash\w*|gutters?|lawn|mow\w*|landscap\w*|pest control|exterminat\w*|plumb(?:er|ing) (?:repair|service)|paint\w*|roofing|moving (?:company|truck|help|boxes)|movers|pool clean\w*|duct clean\w*|chimney sweep\w*|junk removal|dumpster|snow removal|car (?:wash|detail\w*)|detailing|laundry service|babysit\w*|dog walk\w*)\b/;
+
+const STANDARD_HINTS = /\b(?:house ?clean\w*|home clean\w*|regular clean\w*|standard clean\w*|basic clean\w*|maid service|housekeeping|cleaning lady|cleaner|cleaners|clean(?:ing)? (?:service|help)|tidy\w*|limpieza|limpiar|aseo)\b/;
+
+function detectService(
+	text: string,
+	isCommercial: boolean,
+	damage: EmergencyType | null,
+	damageActive: boolean,
+	describesProperty: boolean,
+): ServiceType {
+	if (damage && damageActive) return SERVICE_OF_DAMAGE[damage];
+	for (const [service, patterns] of SERVICE_RULES) {
+		if (service === 'mold_remediation' && damage !== 'mold') continue;
+		if (patterns.some((p) => affirmedMatch(text, p))) {
+			// Windows or carpets named as one item of a general clean stay a general clean.
+			if ((service === 'window_cleaning' || service === 'carpet_cleaning') && isAddOnOfGeneralClean(text, service)) continue;
+			return service;
+		}
+	}
+	// Restoration of past damage keeps the damage's own service.
+	if (damage === 'water_damage' || damage === 'sewage' || damage === 'storm') {
+		if (/\b(?:restor\w*|repair\w*|dry(?:ing)? out|dehumidif\w*|extract\w*|damage)\b/.test(text)) return 'water_damage';
+	}
+	if (damage === 'fire_damage' && /\b(?:restor\w*|damage|soot|smoke)\b/.test(text)) return 'fire_damage';
+	if (CLEANING_WORDS.test(text) || STANDARD_HINTS.test(text)) {
+		if (OTHER_SERVICES.test(text) && !/\b(?:house|home|apartment|office)\b/.test(text)) return 'other';
+		return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
+	}
+	if (OTHER_SERVICES.test(text)) return 'other';
+	// A cleaning company asked about a sized property or a cadence is asked for a clean.
+	if (isCommercial && /\b(?:service|quote|estimate|janitorial|crew|contract)\b/.test(text)) return 'commercial_cleaning';
+	if (describesProperty) return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
+	return 'other';
+}
+
+function isAddOnOfGeneralClean(text: string, service: 'window_cleaning' | 'carpet_cleaning'): boolean {
+	const object = service === 'window_cleaning' ? 'windows?' : '(?:carpets?|rugs?)';
+	const generalClean = /\b(?:house|home|apartment|condo|office|full|whole|general|regular|weekly|biweekly|monthly|standard)\b[^.]{0,25}\bclean\w*\b|\bclean\w* (?:of )?(?:the |my |our )?(?:house|home|apartment|condo|place|office)\b|\bmaid\b|\bhousekeep/;
+	const asItem = new RegExp(`\\b(?:plus|also|and|including|incl|with|add|inside|interior)\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b(?:too|as well|also|included)\\b`);
+	return generalClean.test(text) && asItem.test(text);
+}
+
+function detectPropertyType(text: string): PropertyType | null {
+	const commercial = COMMERCIAL.some((p) => p.test(text));
+	const residential = RESIDENTIAL.some((p) => p.test(text));
+	if (commercial && !residential) return 'commercial';
+	if (residential && !commercial) return 'residential';
+	if (commercial && residential) {
+		// "home office", "my studio apartment" and "office in my house" are homes.
+		if (/\bhome office|office (?:in|at) (?:my|our) (?:home|house)|studio apartment|studio flat\b/.test(text)) return 'residential';
+		if (/\b(?:my|our) (?:office|clinic|restaurant|gym|store|shop|salon|business|warehouse|practice|company|building)\b/.test(text)) return 'commercial';
+		return 'residential';
+	}
+	return null;
+}
+
+const WEEKDAY = '(?:mon|tues|wednes|thurs|fri|satur|sun)day';
+const FREQUENCY_RULES: Array<[Frequency, RegExp]> = [
+	[
+		'biweekly',
+		/\b(?:bi-?weekly|fortnight(?:ly)?|every (?:other|second|2nd|two|2) (?:week|weeks|wk|\w+day)|every couple (?:of )?weeks|(?:twice|two times|2 times|2x) (?:a|per|each|every|\/) ?month|twice monthly|semi-?monthly|(?:1|once|one time) every (?:2|two) weeks|alternate weeks|every 14 days|cada (?:dos|2) semanas|cada (?:15|quince) dias|quincenal\w*|dos veces (?:al|por) mes)\b/,
+	],
+	[
+		'monthly',
+		/\b(?:monthly|once (?:a|per|every|each) month|(?:1|one) ?(?:x|time)s? (?:a|per|\/) ?month|every month|each month|every (?:4|four) weeks|every 30 days|a month(?:ly)? (?:clean|service|visit)|mensual\w*|(?:una vez|1 vez) (?:al|por|cada) mes|cada mes)\b/,
+	],
+	[
+		'weekly',
+		new RegExp(
+			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times) (?:a|per|\\/) ?week|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?))\\b`,
+		),
+	],
+	[
+		'one_time',
+		/\b(?:one[- ]?time|one[- ]off|just once|only once|single (?:visit|clean\w*|service|job|appointment)|not (?:recurring|regular|ongoing)|no (?:recurring|ongoing|regular) service|a single|once-off|una (?:sola )?vez|solo una vez)\b/,
+	],
+];
+
+function detectFrequency(text: string): Frequency | null {
+	for (const [frequency, pattern] of FREQUENCY_RULES) {
+		if (affirmedMatch(text, pattern)) return frequency;
+	}
+	return null;
+}
+
+const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|rooms? (?=and|&|\\+)|recamaras?|habitaciones?|dormitorios?|cuartos?)';
+const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
+
+/** Bedrooms and bathrooms from "3br/2ba", "three bedroom, 2.5 bath", "studio", "2 1/2 baths", "3 recamaras y 2 banos". */
+function detectRooms(text: string): { bedrooms: number | null; bathrooms: number | null } {
+	let bedrooms: number | null = null;
+	let bathrooms: number | null = null;
+
+	const combo = new RegExp(`\\b(\\d+)\\s*(?:br|bd|bed|b)\\s*[/,+& ]?\\s*(\\d+(?:\\.\\d+)?)\\s*(?:ba|bth|bath|b)\\b`).exec(text);
+	if (combo) {
+		bedrooms = parseFloat(combo[1]);
+		bathrooms = parseFloat(combo[2]);
+	}
+	const slash = /\b(\d)\s*\/\s*(\d(?:\.\d)?)\s*(?:house|home|apartment|condo|townhouse|townhome|unit|place|flat|duplex)\b/.exec(text);
+	if (!combo && slash) {
+		bedrooms = parseFloat(slash[1]);
+		bathrooms = parseFloat(slash[2]);
+	}
+
+	if (bedrooms === null) {
+		const m = new RegExp(`\\b(${N})[- ]?${BED}`).exec(text);
+		if (m) bedrooms = parseNumber(m[1].replace(/\s/g, ''));
+	}
+	if (bedrooms === null && /\bstudio\b|\bestudio\b|\bbachelor (?:apartment|pad|unit)\b|\befficiency (?:apartment|unit)\b/.test(text)) {
+		if (!/\b(?:yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|dental|hair) studio|studio (?:space|owner)\b/.test(text)) bedrooms = 0;
+	}
+
+	if (bathrooms === null) {
+		const full = new RegExp(`\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`).exec(text);
+		if (full) {
+			const base = parseNumber(full[1].replace(/\s/g, ''));
+			if (base !== null) bathrooms = base + (/(?:half|1\/2|medio)/.test(full[0]) ? 0.5 : 0);
+		}
+		const half = new RegExp(`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`).exec(text);
+		if (half) {
+			const count = parseNumber((half[1] ?? half[2] ?? 'one').replace(/\s/g, '')) ?? 1;
+			if (bathrooms === null) bathrooms = count * 0.5;
+			else if (!/(?:half|1\/2|medio)/.test(full?.[0] ?? '')) bathrooms += count * 0.5;
+		}
+	}
+	// Sanity: a typo like "32 bedrooms" for a home is kept (ops can see it); negatives never match.
+	return { bedrooms, bathrooms };
+}
+
+/** Square feet as stated, or square metres converted (x 10.764, rounded). */
+function detectArea(text: string): number | null {
+	const feet = new RegExp(
+		`\\b(${N})\\s*(?:\\+\\s*)?(?:sq\\.?\\s*(?:ft|feet|foot)\\.?|square[- ](?:feet|foot|ft)|sqft|sq\\/ft|sf\\b|ft2|sq\\.? f\\.?|pies cuadrados|pies2)`,
+	).exec(text);
+	if (feet) {
+		const value = parseNumber(feet[1].replace(/\s/g, ''));
+		if (value !== null) return Math.round(value);
+	}
+	const metres = new RegExp(
+		`\\b(${N})\\s*(?:m2\\b|sq\\.?\\s*m\\b|sqm\\b|square[- ]met(?:er|re)s?|sq\\.? met(?:er|re)s?|metros cuadrados|mts2|mt2|m\\^2)`,
+	).exec(text);
+	if (metres) {
+		const value = parseNumber(metres[1].replace(/\s/g, ''));
+		if (value !== null) return Math.round(value * SQM_PER_SQFT);
+	}
+	return null;
+}
+
+const MONEY = '\\$\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?';
+const BARE = '(\\d{2,3}(?:,\\d{3})*|\\d+(?:\\.\\d{1,2})?)(k)?';
+
+function dollars(value: string, k?: string): number {
+	return Math.round(parseFloat(value.replace(/,/g, '')) * (k ? 1000 : 1) * 100);
+}
+
+/** Budget in cents from "$200-300", "under 150", "budget is around $250", "up to 500 dollars". */
+function detectBudget(text: string): Budget | null {
+	const hasBudgetContext = /\b(?:budget|spend|afford|pay|price range|looking to pay|willing to pay|max|maximum|no more than|at most|under|less than|below|up to|around|about|between|presupuesto|pagar)\b|\$/.test(text);
+	if (!hasBudgetContext) return null;
+	const range = new RegExp(`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:dollars|bucks|usd|\\$)?`);
+	const rangeMatch = range.exec(text);
+	if (rangeMatch) {
+		const low = rangeMatch[1] ?? rangeMatch[3];
+		const lowK = rangeMatch[2] ?? rangeMatch[4];
+		const isMoney = rangeMatch[0].includes('$') || /dollars|bucks|usd/.test(rangeMatch[0]) || /\b(?:budget|between|spend|pay|presupuesto)\b[^.]{0,25}$/.test(text.slice(0, rangeMatch.index));
+		if (low && isMoney) {
+			const min = dollars(low, lowK);
+			const max = dollars(rangeMatch[5], rangeMatch[6] ?? lowK);
+			if (max >= min) return { min, max };
+		}
+	}
+	const capWords = '(?:under|less than|below|no more than|not more than|at most|max(?:imum)?(?: of)?|up to|cap(?:ped)? at|top(?:s)? out at|nothing over|no more then)';
+	const cap = new RegExp(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd)?)`).exec(text);
+	if (cap && (cap[0].includes('$') || /dollars|bucks|usd/.test(cap[0]) || /budget|spend|pay|afford/.test(text))) {
+		const value = cap[1] ?? cap[3];
+		const k = cap[2] ?? cap[4];
+		if (value) return { min: null, max: dollars(value, k) };
+	}
+	const floor = new RegExp(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`).exec(text);
+	if (floor && /budget|spend|pay/.test(text)) return { min: dollars(floor[1], floor[2]), max: null };
+	const around = new RegExp(`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd))`).exec(text);
+	if (around) {
+		const value = around[1] ?? around[3];
+		const k = around[2] ?? around[4];
+		if (value) {
+			const cents = dollars(value, k);
+			return { min: cents, max: cents };
+		}
+	}
+	const dollarsAround = new RegExp(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(text);
+	if (dollarsAround && /budget|spend|pay|afford|looking/.test(text)) {
+		const cents = dollars(dollarsAround[1], dollarsAround[2]);
+		return { min: cents, max: cents };
+	}
+	return null;
+}
+
+function detectDiscount(text: string): number | null {
+	const patterns = [
+		new RegExp(`\\b(${N})\\s*(?:%|percent|per cent|pct|por ?ciento)\\s*(?:off|discount|descuento|less|lower|cheaper|reduction|deal|break)`),
+		new RegExp(`\\b(?:discount|descuento|reduction|knock off|take off|deal|off)\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*(?:%|percent|per cent|por ?ciento)`),
+		new RegExp(`\\b(${N})\\s*(?:%|percent|per cent|por ?ciento)\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
+	];
+	for (const p of patterns) {
+		const m = p.exec(text);
+		if (m) {
+			const value = parseNumber(m[1].replace(/\s/g, ''));
+			if (value !== null && value > 0 && value <= 100) return value;
+		}
+	}
+	return null;
+}
+
+const HUMAN = [
+	/\b(?:call|ring|phone) (?:me|us)\b/,
+	/\b(?:give|gimme) (?:me|us) a (?:call|ring)\b/,
+	/\bcall ?back\b/,
+	/\b(?:speak|talk|chat) (?:to|with) (?:a |an |the |your |someone|somebody|real|actual|live)\b/,
+	/\b(?:real|actual|live) (?:person|human|people|agent|rep)\b/,
+	/\b(?:a |the )?(?:human|manager|supervisor|owner|representative|sales (?:rep|person)|someone in charge)\b(?=[^.?!]{0,30}(?:please|\?|call|contact|speak|talk|reach))/,
+	/\b(?:have|can|could) (?:someone|somebody|a person|your manager|the manager|the owner) (?:call|contact|reach|phone)\b/,
+	/\b(?:prefer|rather) (?:a )?(?:phone call|to talk|to speak|speaking)\b/,
+	/\bnot (?:a |an )?(?:bot|robot|machine|ai)\b/,
+	/\b(?:llamame|llamenme|me pueden llamar|hablar con (?:una persona|alguien|un humano|el gerente)|persona real)\b/,
+	/\b(?:escalate|escalation)\b/,
+	/\bcall me at\b/,
+];
+const NO_CALLS = /\b(?:don'?t|do not|please don'?t|no need to|no) (?:call|phone|ring)\b|\bno (?:phone )?calls\b|\btext only\b|\bemail only\b|\bcan'?t (?:take|answer) (?:calls|the phone)\b/;
+
+function detectWantsHuman(text: string): boolean {
+	if (!hasAny(text, HUMAN)) return false;
+	// "don't call, text me" is a channel preference, not a request for a person.
+	if (NO_CALLS.test(text) && !/\b(?:speak|talk) (?:to|with)|real person|human|manager|supervisor\b/.test(text)) return false;
+	return true;
+}
+
+function detectDecisionMaker(text: string): boolean | null {
+	if (/\b(?:need to|have to|must|will|i'?ll|gotta) (?:check|ask|run it by|confirm|talk|consult|get approval)\b[^.]{0,30}\b(?:with |by )?(?:my |our |the )?(?:boss|manager|landlord|husband|wife|partner|spouse|owner|board|committee|team|hoa)\b|\bnot the (?:owner|decision maker)\b|\b(?:boss|landlord|owner|board|committee) (?:has to|needs to|must|will) (?:approve|decide|sign off)\b|\bon behalf of\b|\bforwarding (?:this )?(?:for|to)\b/.test(text)) {
+		return false;
+	}
+	if (/\b(?:i'?m|i am|as) (?:the )?(?:owner|homeowner|home owner|property manager|office manager|facilities manager|facility manager|manager|landlord|decision maker|ceo|founder|director|gm|general manager|operations manager|store manager|practice manager|building manager|proprietor)\b|\bi (?:own|manage|run) (?:the|a|this|our|my)\b|\b(?:my|our) (?:own )?(?:house|home|business|company|restaurant|office|clinic|store|practice|condo|apartment)\b|\bready to (?:book|sign|start|go)\b|\bsoy (?:el |la )?(?:dueno|duena|propietari[oa]|gerente)\b/.test(text)) {
+		return true;
+	}
+	return null;
+}
+
+const SHOPPING = /\b(?:just (?:comparing|shopping|looking|getting (?:quotes|prices|an estimate)|checking prices|curious)|comparing (?:prices|quotes|rates|companies)|shopping around|getting (?:a few|multiple|several|some) quotes|cheapest|lowest price|price check|ballpark)\b/;
+
+/** Reads every fact the Qualifier scores, by rules. `text` is the normalised message. */
+export function extractLeadFacts(message: string, text: string): LeadFacts {
+	const damage = readDamageFacts(message, text);
+	const isEmergency = damage.active && damage.damage_type !== null;
+	const propertyType = detectPropertyType(text);
+	const rooms = detectRooms(text);
+	const squareFeet = detectArea(text);
+	const frequency = detectFrequency(text);
+	const describesProperty = rooms.bedrooms !== null || rooms.bathrooms !== null || squareFeet !== null || frequency !== null;
+	const serviceType = detectService(text, propertyType === 'commercial', damage.damage_type, isEmergency, describesProperty);
+	const urgency = readUrgency(text);
+	const facts: LeadFacts = {
+		service_type: serviceType,
+		property_type: propertyType ?? (serviceType === 'commercial_cleaning' ? 'commercial' : rooms.bedrooms !== null ? 'residential' : null),
+		is_emergency: isEmergency,
+		emergency_type: isEmergency ? damage.damage_type : null,
+		urgency: isEmergency ? 'emergency' : urgency.urgency,
+		urgency_intensity: urgency.intensity,
+		frequency,
+		bedrooms: rooms.bedrooms,
+		bathrooms: rooms.bathrooms,
+		square_feet: squareFeet,
+		budget: detectBudget(text),
+		decision_maker: detectDecisionMaker(text),
+		wants_human: detectWantsHuman(text),
+		discount_request_pct: detectDiscount(text),
+		price_shopping: SHOPPING.test(text),
+		off_topic: serviceType === 'other' && !damage.damage_type && !CLEANING_WORDS.test(text),
+	};
+	return facts;
+}

@@ -1,0 +1,18 @@
+/**
+ * The package's programmatic API (re-exported by index.js): each agent's pure
+ * logic and the zod schemas of what it writes, for scripts, tests and
+ * benchmarks outside n8n. Each agent is `async (input, options)` and returns
+ * exactly the object its node writes under its key.
+ */
+export { qualify, qualifyRules, qualificationSchema, qualifierAiFactsSchema, QUALIFY_DEFAULTS } from './QualifierAgent/qualify';
+export type { Qualification, QualifyInput, QualifyOptions } from './QualifierAgent/qualify';
+export { SERVICE_TYPES, PROPERTY_TYPES, FREQUENCIES } from './QualifierAgent/extract';
+export { triage, triageRules, triageSchema, triageAiFactsSchema, TRIAGE_DEFAULTS } from './TriageAgent/triage';
+export type { TriageResult, TriageInput, TriageOptions } from './TriageAgent/triage';
+export { EMERGENCY_TYPES, SEVERITIES, HAZARDS } from './TriageAgent/rules';
+export { SAFETY_INSTRUCTIONS, HAZARD_INSTRUCTIONS } from './TriageAgent/safety';
+export { URGENCIES } from './shared/urgency';
+export { AGENT_MODES, SOURCES } from './shared/modes';
+export type { AgentMode, AiSettings } from './shared/modes';
+export { LlmError, callStructured, toResponseFormat, DEFAULT_LLM_OPTIONS, DEFAULT_BASE_URL } from './shared/llm/client';
+export { withRetry, isRetryable, parseRetryAfter, backoffDelay, DEFAULT_RETRY } from './shared/llm/retry';

@@ -1,0 +1,76 @@
+import { z } from 'zod/v4';
+
+import { callStructured, emptyUsage, LlmError, type LlmCallOptions, type LlmConnection, type LlmUsage } from './llm/client';
+
+/** How an agent reads free text. Rules only is the default: offline, free, deterministic. */
+export const AGENT_MODES = ['rules', 'aiWithFallback', 'aiOnly'] as const;
+export type AgentMode = (typeof AGENT_MODES)[number];
+
+export const SOURCES = ['rules', 'ai', 'ai+rules'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** What an agent needs to call a model; absent in rules mode. */
+export interface AiSettings {
+	connection: LlmConnection;
+	call: LlmCallOptions;
+}
+
+export interface AgentOptionsBase {
+	mode?: AgentMode;
+	ai?: AiSettings;
+}
+
+export interface ModeOutcome<Facts> {
+	facts: Facts;
+	source: Source;
+	usage: LlmUsage;
+	/** Why the AI answer was not used, when rules took over. */
+	fallback_reason: string | null;
+}
+
+/**
+ * Runs an extraction in the chosen mode. `rules` always works; `ai` asks the
+ * model for facts matching `schema` and `merge` combines them with the rules'
+ * facts (the model fills in, the rules keep what only they can be sure of).
+ * In AI-with-fallback mode any failure of the model falls back to rules.
+ */
+export async function extractWithMode<Facts, AiFacts>(args: {
+	mode: AgentMode;
+	ai?: AiSettings;
+	rules: () => Facts;
+	request: { name: string; schema: z.ZodType<AiFacts>; system: string; user: string };
+	/** Combines the model's facts with the rules' facts (null in AI-only mode, where rules do not run). */
+	merge: (rulesFacts: Facts | null, aiFacts: AiFacts) => { facts: Facts; usedRules: boolean };
+}): Promise<ModeOutcome<Facts>> {
+	const usage = emptyUsage();
+	if (args.mode === 'rules') return { facts: args.rules(), source: 'rules', usage, fallback_reason: null };
+	if (!args.ai) {
+		throw new LlmError('http', 'AI mode needs an OpenAI-compatible credential; none was given.');
+	}
+	const rulesFacts = args.mode === 'aiWithFallback' ? args.rules() : null;
+	try {
+		const { data } = await callStructured(args.ai.connection, args.request, args.ai.call, usage);
+		const merged = args.merge(rulesFacts, data);
+		return {
+			facts: merged.facts,
+			source: merged.usedRules ? 'ai+rules' : 'ai',
+			usage,
+			fallback_reason: null,
+		};
+	} catch (error) {
+		if (args.mode === 'aiOnly') {
+			if (error instanceof LlmError) (error as LlmError & { usage?: LlmUsage }).usage = usage;
+			throw error;
+		}
+		const reason = error instanceof Error ? error.message : String(error);
+		return { facts: rulesFacts ?? args.rules(), source: 'rules', usage, fallback_reason: reason };
+	}
+}
+
+/**
+ * Wraps customer text for a prompt so the model treats it as data. Injection
+ * attempts stay inside the quoted block; code decides every number anyway.
+ */
+export function quoteCustomerText(text: string): string {
+	return `<customer_message>\n${text.replace(/<\/?customer_message>/gi, '')}\n</customer_message>`;
+}
