@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 /**
  * Retry for LLM calls: exponential backoff with full jitter, honouring
  * Retry-After, retrying only what can succeed on retry. n8n's own Retry On Fail
@@ -72,7 +74,9 @@ export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseD
 	return Math.floor(random() * cap);
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = async (ms: number) => {
+	await delay(ms);
+};
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
 	const sleep = options.sleep ?? defaultSleep;

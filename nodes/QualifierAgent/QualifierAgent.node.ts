@@ -1,0 +1,101 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { aiOptionsProperty, CREDENTIAL_OPENAI, modeProperty, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import type { AgentMode } from '../shared/modes';
+import { qualify, QUALIFY_DEFAULTS } from './qualify';
+
+export class QualifierAgent implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Qualifier Agent',
+		name: 'qualifierAgent',
+		icon: { light: 'file:qualifierAgent.svg', dark: 'file:qualifierAgent.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}',
+		description: 'Scores a service inquiry 0-100 and reads the service, property, urgency, frequency, budget and what to ask next',
+		defaults: { name: 'Qualifier Agent' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: CREDENTIAL_OPENAI,
+				required: true,
+				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+			},
+		],
+		properties: [
+			modeProperty,
+			{
+				displayName: 'Message',
+				name: 'message',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				default: '={{ $json.message }}',
+				required: true,
+				description: "The customer's inquiry text (web form, SMS, e-mail body or chat)",
+				hint: 'Drag the field holding the customer\'s text here, e.g. {{ $json.body.message }} after a Webhook',
+			},
+			{
+				displayName: 'Channel',
+				name: 'channel',
+				type: 'string',
+				default: '={{ $json.channel }}',
+				description: 'Where the inquiry came from (web, sms, email, chat). An SMS counts as a phone contact.',
+			},
+			{
+				displayName: 'Customer Email',
+				name: 'customerEmail',
+				type: 'string',
+				default: '={{ $json.customer?.email }}',
+				description: "The customer's e-mail, if known; a lead that can be contacted scores higher",
+			},
+			{
+				displayName: 'Customer Phone',
+				name: 'customerPhone',
+				type: 'string',
+				default: '={{ $json.customer?.phone }}',
+				description: "The customer's phone number, if known",
+			},
+			{
+				displayName: 'Service Address',
+				name: 'customerAddress',
+				type: 'string',
+				default: '={{ $json.customer?.address }}',
+				description: 'Where the work would be done, if known',
+			},
+			{
+				displayName: 'Qualified From Score',
+				name: 'qualifiedThreshold',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100 },
+				default: 60,
+				description: 'A lead scoring at or above this is marked qualified (is_qualified = true)',
+			},
+			aiOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const mode = this.getNodeParameter('mode', 0) as AgentMode;
+		return await runAgentPerItem(this, 'qualification', async (i) => {
+			const result = await qualify(
+				{
+					message: requireText(this, 'message', 'Message', i),
+					channel: optionalText(this, 'channel', i),
+					customer: {
+						email: optionalText(this, 'customerEmail', i),
+						phone: optionalText(this, 'customerPhone', i),
+						address: optionalText(this, 'customerAddress', i),
+					},
+				},
+				{
+					mode,
+					ai: await readAiSettings(this, i, mode),
+					qualifiedThreshold: this.getNodeParameter('qualifiedThreshold', i, QUALIFY_DEFAULTS.qualifiedThreshold) as number,
+				},
+			);
+			return result;
+		});
+	}
+}

@@ -1,0 +1,197 @@
+/**
+ * The n8n side shared by every agent node: the mode and AI-option parameters,
+ * reading the credential, and the per-item loop (pass-through, pairedItem,
+ * continueOnFail, clear errors). Agent logic never imports this file.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL, DEFAULT_LLM_OPTIONS, LlmError } from './llm/client';
+import { DEFAULT_RETRY } from './llm/retry';
+import type { AgentMode, AiSettings } from './modes';
+
+export const CREDENTIAL_OPENAI = 'bookingAgentsOpenAiApi';
+
+export const modeProperty: INodeProperties = {
+	displayName: 'Mode',
+	name: 'mode',
+	type: 'options',
+	noDataExpression: true,
+	default: 'rules',
+	options: [
+		{
+			name: 'Rules Only',
+			value: 'rules',
+			description: 'Built-in rules: works offline, needs no API key, costs nothing',
+		},
+		{
+			name: 'AI with Rules Fallback',
+			value: 'aiWithFallback',
+			description: 'An OpenAI-compatible model reads the text; if it fails or answers badly, the rules take over',
+		},
+		{
+			name: 'AI Only',
+			value: 'aiOnly',
+			description: 'Only the model reads the text; the item fails if the model does',
+		},
+	],
+	description: 'How the agent reads free text. Numbers and decisions are always made by code.',
+};
+
+/** Shown for the AI modes only. */
+export const aiOptionsProperty: INodeProperties = {
+	displayName: 'AI Options',
+	name: 'aiOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+	options: [
+		{
+			displayName: 'Base Delay (Ms)',
+			name: 'baseDelayMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 500,
+			description: 'First backoff window; it doubles on each retry (full jitter). A Retry-After header from the endpoint wins.',
+		},
+		{
+			displayName: 'Max Attempts',
+			name: 'maxAttempts',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: 4,
+			description: 'Tries per item, the first included. Only timeouts, network errors, 408, 409, 429 and 5xx are retried.',
+		},
+		{
+			displayName: 'Model',
+			name: 'model',
+			type: 'string',
+			default: 'gpt-4o-mini',
+			description: 'Model name as your endpoint knows it',
+		},
+		{
+			displayName: 'Temperature',
+			name: 'temperature',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 1 },
+			default: 0,
+			description: 'Randomness of the answer; 0 is the most repeatable',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeoutSeconds',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for one answer before trying again',
+		},
+	],
+};
+
+/** Reads the credential and AI options for item `i`; undefined in rules mode. */
+export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: AgentMode): Promise<AiSettings | undefined> {
+	if (mode === 'rules') return undefined;
+	const credentials = await ctx.getCredentials(CREDENTIAL_OPENAI, i);
+	const options = ctx.getNodeParameter('aiOptions', i, {}) as IDataObject;
+	return {
+		connection: {
+			apiKey: String(credentials.apiKey ?? ''),
+			baseUrl: String(credentials.baseUrl || DEFAULT_BASE_URL),
+			organization: credentials.organization ? String(credentials.organization) : undefined,
+		},
+		call: {
+			model: String(options.model || DEFAULT_LLM_OPTIONS.model),
+			temperature: typeof options.temperature === 'number' ? options.temperature : 0,
+			timeoutMs: Math.round((typeof options.timeoutSeconds === 'number' ? options.timeoutSeconds : DEFAULT_LLM_OPTIONS.timeoutMs / 1000) * 1000),
+			retry: {
+				...DEFAULT_RETRY,
+				attempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : DEFAULT_RETRY.attempts,
+				baseDelayMs: typeof options.baseDelayMs === 'number' ? options.baseDelayMs : DEFAULT_RETRY.baseDelayMs,
+			},
+		},
+	};
+}
+
+/** Reads a text parameter that must hold the customer's message. */
+export function requireText(ctx: IExecuteFunctions, name: string, displayName: string, i: number): string {
+	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	if (typeof value === 'number') return String(value);
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw new NodeOperationError(ctx.getNode(), `The '${displayName}' parameter is empty for this item`, {
+			itemIndex: i,
+			description: `Map the customer's text into '${displayName}', for example {{ $json.body.message }} for a webhook. The default {{ $json.message }} found ${value === undefined || value === null ? 'nothing' : 'no text'} in this item.`,
+		});
+	}
+	return value;
+}
+
+/** Reads an optional text parameter; expressions that resolve to nothing give null. */
+export function optionalText(ctx: IExecuteFunctions, name: string, i: number): string | null {
+	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	if (value === undefined || value === null) return null;
+	const text = String(value).trim();
+	return text === '' ? null : text;
+}
+
+function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): Error {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	if (error instanceof LlmError) {
+		if (error.kind === 'http') {
+			return new NodeApiError(ctx.getNode(), { message: error.message, httpCode: String(error.status ?? '') } as JsonObject, {
+				itemIndex: i,
+				message: error.message,
+				description:
+					error.status === 401
+						? 'Check the API key in the Booking Agents OpenAI credential.'
+						: 'The AI endpoint failed after all retries. Use "AI with Rules Fallback" to keep working when it is down.',
+				httpCode: error.status ? String(error.status) : undefined,
+			});
+		}
+		return new NodeOperationError(ctx.getNode(), error.message, {
+			itemIndex: i,
+			description: 'The model could not give a usable answer. Use "AI with Rules Fallback" so the rules take over in that case.',
+		});
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
+}
+
+/**
+ * Runs an agent over every input item: the result goes under `key`, the rest of
+ * the item passes through unchanged, every output item is paired with its input.
+ */
+export async function runAgentPerItem(
+	ctx: IExecuteFunctions,
+	key: string,
+	run: (i: number, item: INodeExecutionData) => Promise<IDataObject>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const item = items[i];
+		try {
+			const result = await run(i, item);
+			out.push({ json: { ...item.json, [key]: result }, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+		} catch (error) {
+			const nodeError = toNodeError(ctx, error, i);
+			if (ctx.continueOnFail()) {
+				out.push({
+					json: { ...item.json, error: { message: nodeError.message, description: (nodeError as NodeOperationError).description ?? null } },
+					...(item.binary ? { binary: item.binary } : {}),
+					pairedItem: { item: i },
+				});
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return [out];
+}
