@@ -1,0 +1,91 @@
+'use strict';
+/**
+ * The pinned n8n and the Node.js 24 that runs it, installed once into a cache
+ * folder outside the repository and reused by `npm start`, the workflow tests
+ * and the e2e tests. `node test/harness/n8n-runtime.js ensure` installs it.
+ *
+ * n8n is installed with install scripts off (as n8n itself installs community
+ * packages), then its two native modules are rebuilt offline against the
+ * headers of the Node.js package installed beside it.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const N8N_VERSION = '2.40.7';
+const NODE_VERSION = '24.21.0';
+const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
+
+function cacheDir() {
+	const base =
+		process.env.BOOKING_AGENTS_N8N_CACHE ||
+		path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-booking-agents');
+	return path.join(base, `n8n-${N8N_VERSION}`);
+}
+
+function paths(dir = cacheDir()) {
+	const modules = path.join(dir, 'node_modules');
+	return {
+		dir,
+		modules,
+		nodeDir: path.join(modules, NODE_PACKAGE),
+		nodeBin: path.join(modules, NODE_PACKAGE, 'bin', 'node'),
+		n8nBin: path.join(modules, 'n8n', 'bin', 'n8n'),
+		marker: path.join(dir, '.ready.json'),
+	};
+}
+
+function isReady(p = paths()) {
+	try {
+		const marker = JSON.parse(fs.readFileSync(p.marker, 'utf8'));
+		return marker.n8n === N8N_VERSION && marker.node === NODE_VERSION && fs.existsSync(p.n8nBin) && fs.existsSync(p.nodeBin);
+	} catch {
+		return false;
+	}
+}
+
+function run(command, args, options) {
+	const started = Date.now();
+	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+	if (result.status !== 0) {
+		throw new Error(`"${command} ${args.join(' ')}" failed (exit ${result.status}) in ${options.cwd}`);
+	}
+	return Date.now() - started;
+}
+
+/** Installs n8n and Node.js 24 into the cache if they are not there yet. Returns the paths. */
+function ensure({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+	const p = paths();
+	if (isReady(p)) return p;
+	fs.mkdirSync(p.dir, { recursive: true });
+	fs.writeFileSync(path.join(p.dir, 'package.json'), JSON.stringify({ name: 'booking-agents-n8n-runtime', private: true }, null, 2));
+	log(`Installing n8n ${N8N_VERSION} and Node.js ${NODE_VERSION} into ${p.dir} (once; about 5 minutes)...`);
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	const installMs = run(
+		npm,
+		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${N8N_VERSION}`, `${NODE_PACKAGE}@${NODE_VERSION}`],
+		{ cwd: p.dir },
+	);
+	log(`Installed in ${Math.round(installMs / 1000)} s. Building n8n's native modules for Node.js ${NODE_VERSION}...`);
+	const env = { ...process.env, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}` };
+	const rebuildMs = run(npm, ['rebuild', '--loglevel=error', 'sqlite3', 'isolated-vm', `--nodedir=${p.nodeDir}`], { cwd: p.dir, env });
+	log(`Built in ${Math.round(rebuildMs / 1000)} s.`);
+	fs.writeFileSync(p.marker, JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, at: new Date().toISOString() }));
+	return p;
+}
+
+module.exports = { N8N_VERSION, NODE_VERSION, cacheDir, paths, isReady, ensure };
+
+if (require.main === module) {
+	const command = process.argv[2] ?? 'ensure';
+	if (command === 'ensure') {
+		const p = ensure();
+		console.log(`n8n ${N8N_VERSION} ready in ${p.dir}`);
+	} else if (command === 'path') {
+		console.log(paths().dir);
+	} else {
+		console.error('usage: node test/harness/n8n-runtime.js [ensure|path]');
+		process.exit(2);
+	}
+}
