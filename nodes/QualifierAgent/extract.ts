@@ -62,13 +62,19 @@ const SERVICE_OF_DAMAGE: Record<EmergencyType, ServiceType> = {
 };
 
 const COMMERCIAL = [
-	/\b(?:office|offices|clinic|dental|dentist|medical (?:office|center|centre|practice)|practice|restaurant|cafe|coffee shop|bakery|bar|pub|gym|fitness|studio space|yoga studio|dance studio|warehouse|factory|plant floor|retail|store|shop|boutique|salon|spa|barbershop|showroom|dealership|hotel|motel|hostel|church|school|daycare|preschool|kindergarten|university|campus|library|lab|laboratory|bank|business|businesses|company|corporate|commercial|coworking|co-working|workspace|facility|facilities|building lobby|lobby|suites?|tenant spaces?|storefront|franchise|our staff|employees|janitorial|vet(?:erinary)? clinic|hospital|pharmacy|daycare|venue|event space|theater|theatre|cinema|mall|supermarket|grocery|brewery|winery|kitchen staff|commercial kitchen|property management|hoa common areas|common areas|airbnb units)\b/,
+	/\b(?:office|offices|clinic|dental|dentist|medical (?:office|center|centre|practice)|practice|restaurant|cafe|coffee shop|bakery|bar|pub|gym|fitness|studio space|yoga studio|dance studio|warehouse|factory|plant floor|retail|store|shop|boutique|salon|spa|barbershop|showroom|dealership|hotel|motel|hostel|church|school|daycare|preschool|kindergarten|university|campus|library|lab|laboratory|bank|(?:our|my|small|local) business|businesses|(?:our|my) company|corporate|front of house|commercial|coworking|co-working|workspace|facility|facilities|building lobby|lobby|suites?|tenant spaces?|storefront|franchise|our staff|employees|janitorial|vet(?:erinary)? clinic|hospital|pharmacy|daycare|venue|event space|theater|theatre|cinema|mall|supermarket|grocery|brewery|winery|kitchen staff|commercial kitchen|property management|hoa common areas|common areas)\b/,
 	/\b(?:oficina|consultorio|clinica|restaurante|negocio|empresa|local comercial|tienda|almacen|bodega|gimnasio|escuela|iglesia)\b/,
+	/\b(?:(?:law|accounting|architecture|design|consulting|insurance|marketing|real estate) (?:firm|office|agency)|firm|agency|pediatrics|dentistry|chiropract\w*|pizzeria|taqueria|diner|bistro|deli|tavern|clubhouse|club house|(?:our|the) (?:staff|employees|patients|customers|clients|members)|workplace|headquarters|hq|plant|shop floor|loading dock|break ?room|conference rooms?|cubicles?|reception area|waiting room)\b/,
 ];
 const RESIDENTIAL = [
-	/\b(?:house|home|apartment|condo|condominium|townhouse|townhome|duplex|flat|studio|bungalow|cottage|cabin|villa|mobile home|trailer|my place|our place|bedrooms?|br\b|bdrm|master bath|loft|penthouse|basement suite|in-law|granny flat|airbnb|vacation rental|rental property|my mom'?s|my parents'?|residence|family room|living room|kids|dorm)\b/,
-	/\b(?:casa|departamento|apartamento|hogar|recamaras?|habitaciones?|dormitorios?|cuartos?)\b/,
+	/\b(?:(?<!front of )house|home|apartment|condo|condominium|townhouse|townhome|duplex|flat|(?<!(?:yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|music) )studio(?! space)|bungalow|cottage|cabin|villa|mobile home|trailer|my place|our place|bedrooms?|br\b|bdrm|master bath|loft|penthouse|basement suite|in-law|granny flat|airbnb|vacation rental|rental property|my mom'?s|my parents'?|residence|family room|living room|kids|dorm)\b/,
+	/\b(?:casa|departamento|apartamento|hogar|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)\b/,
 ];
+
+/** Rooms and parts of a home: residential when nothing says business. */
+const HOME_PARTS = /\b(?:basement|garage|attic|crawl ?space|hallway|laundry room|bedroom|master|upstairs (?:neighbou?r|unit|apartment|bathroom)|neighbou?r'?s|(?:our|my) (?:bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)|rental unit|tenant|in the unit|bathtub|shower drain|first floor|second floor|upstairs|downstairs|stairs|estate|colonial|ranch house|rancher|mansion|bano|(?:my|our) (?:son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)|baby|sotano|cocina)\b/;
+
+const COMPLAINT = /\b(?:complain\w*|terrible|awful service|refund|damage (?:your|the) (?:crew|cleaners?) did|(?:your|the) crew (?:broke|damaged)|last (?:cleaning|clean|visit) was (?:terrible|bad|awful|poor))\b/;
 
 const CLEANING_WORDS = /\b(?:clean|cleaned|cleaning|cleaner|cleaners|cleanup|clean-up|maid|maids|housekeep\w*|janitor\w*|tidy|tidying|scrub\w*|sanitiz\w*|disinfect\w*|wipe down|dust\w*|vacuum\w*|mop\w*|limpieza|limpiar|limpien|aseo)\b/;
 
@@ -81,6 +87,8 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 			/\b(?:construction|renovation|remodel|drywall|sanding) (?:dust|debris|mess|clean(?:ing|up)?)\b/,
 			/\bbuilders?'? clean\b/,
 			/\bnew build\b/,
+			/\b(?:renovat\w+|remodel\w*|contractors?|builders?)\b[^.]{0,100}\b(?:dust|debris|sawdust)\b/,
+			/\b(?:dust|debris|sawdust)\b[^.]{0,60}\b(?:renovat\w+|remodel\w*|contractors?|construction)\b/,
 			/\b(?:despues de (?:la )?(?:construccion|remodelacion|obra)|post ?obra|fin de obra)\b/,
 		],
 	],
@@ -93,6 +101,7 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 			/\b(?:vacating|vacate|vacated|handing (?:back|over) the keys|get (?:my|our|the) (?:security )?deposit back|deposit back|turnover clean)\b/,
 			/\bbefore (?:we|i|the (?:new )?tenants?) (?:move|moves|hand)\b/,
 			/\b(?:new|former|previous) tenants?\b/,
+			/\b(?:just (?:bought|purchased|closed on|moved)|before (?:we|i) unpack|closing on (?:the|our|my) (?:house|home|condo)|moving (?:into|in to) (?:a|our|my|the) new)\b/,
 			/\b(?:mudanza|me mudo|nos mudamos|desocupar|entrega del (?:departamento|apartamento|casa))\b/,
 		],
 	],
@@ -124,6 +133,7 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 			/\btop[- ]to[- ]bottom\b/,
 			/\b(?:really|very|super|extremely|seriously) (?:dirty|filthy|gross)\b/,
 			/\bhasn'?t been cleaned in (?:years|months|ages|a long time)\b/,
+			/\b(?:disinfect|sanitiz)\w* (?:the |our |my |entire |whole )*(?:home|house|apartment|place)\b/,
 			/\b(?:hoarder|hoarding)\b/,
 			/\blimpieza (?:profunda|a fondo)\b/,
 		],
@@ -147,15 +157,21 @@ function detectService(
 		if (patterns.some((p) => affirmedMatch(text, p))) {
 			// Windows or carpets named as one item of a general clean stay a general clean.
 			if ((service === 'window_cleaning' || service === 'carpet_cleaning') && isAddOnOfGeneralClean(text, service)) continue;
+			// A deep clean of a business is still a commercial clean (DESIGN.md: specialty work keeps its type, general cleans of a business do not).
+			if (service === 'deep_cleaning' && isCommercial) return 'commercial_cleaning';
 			return service;
 		}
 	}
-	// Restoration of past damage keeps the damage's own service.
+	if (COMPLAINT.test(text)) return 'other';
+	if (OTHER_SERVICES.test(text) && !restorationAsked(text)) return 'other';
+	// Restoration of past damage keeps the damage's own service; a plain clean after old damage is a clean.
+	const restoration = restorationAsked(text);
+	const cleaningAsked = CLEANING_WORDS.test(text) || STANDARD_HINTS.test(text);
 	if (damage === 'water_damage' || damage === 'sewage' || damage === 'storm') {
-		if (/\b(?:restor\w*|repair\w*|dry(?:ing)? out|dehumidif\w*|extract\w*|damage)\b/.test(text)) return 'water_damage';
+		if (restoration || (!cleaningAsked && /\bdamage\b/.test(text))) return 'water_damage';
 	}
-	if (damage === 'fire_damage' && /\b(?:restor\w*|damage|soot|smoke)\b/.test(text)) return 'fire_damage';
-	if (CLEANING_WORDS.test(text) || STANDARD_HINTS.test(text)) {
+	if (damage === 'fire_damage' && (restoration || (!cleaningAsked && /\b(?:damage|soot|smoke)\b/.test(text)))) return 'fire_damage';
+	if (cleaningAsked) {
 		if (OTHER_SERVICES.test(text) && !/\b(?:house|home|apartment|office)\b/.test(text)) return 'other';
 		return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
 	}
@@ -164,6 +180,10 @@ function detectService(
 	if (isCommercial && /\b(?:service|quote|estimate|janitorial|crew|contract)\b/.test(text)) return 'commercial_cleaning';
 	if (describesProperty) return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
 	return 'other';
+}
+
+function restorationAsked(text: string): boolean {
+	return /\b(?:restor\w*|remediat\w*|repair\w*|dry(?:ing)? out|drying|dehumidif\w*|water extraction|extraction|mitigation)\b/.test(text);
 }
 
 function isAddOnOfGeneralClean(text: string, service: 'window_cleaning' | 'carpet_cleaning'): boolean {
@@ -175,7 +195,7 @@ function isAddOnOfGeneralClean(text: string, service: 'window_cleaning' | 'carpe
 
 function detectPropertyType(text: string): PropertyType | null {
 	const commercial = COMMERCIAL.some((p) => p.test(text));
-	const residential = RESIDENTIAL.some((p) => p.test(text));
+	const residential = RESIDENTIAL.some((p) => p.test(text)) || (!commercial && HOME_PARTS.test(text));
 	if (commercial && !residential) return 'commercial';
 	if (residential && !commercial) return 'residential';
 	if (commercial && residential) {
@@ -200,23 +220,26 @@ const FREQUENCY_RULES: Array<[Frequency, RegExp]> = [
 	[
 		'weekly',
 		new RegExp(
-			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times) (?:a|per|\\/) ?week|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?))\\b`,
+			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times|four times|five times|(?:\\d(?:\\s?-\\s?\\d)?|two|three|four|five|six|seven) ?(?:x|times|days|nights|evenings|mornings)) (?:a|per|each|\\/) ?week|(?:twice|three times|\\dx) weekly|nightly|daily|every (?:day|night|evening|morning|weekday)|each (?:night|evening)|mon(?:day)?[- ]?(?:-|to|thru|through)[- ]?fri(?:day)?|weekdays after (?:hours|close)|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?))\\b`,
 		),
 	],
 	[
 		'one_time',
-		/\b(?:one[- ]?time|one[- ]off|just once|only once|single (?:visit|clean\w*|service|job|appointment)|not (?:recurring|regular|ongoing)|no (?:recurring|ongoing|regular) service|a single|once-off|una (?:sola )?vez|solo una vez)\b/,
+		/\b(?:(?:clean\w*|visit|come|service) (?:just |only )?once\b(?! (?:a|per|every|each|in|you|we|i))|(?:just|only) (?:this )?once|nothing recurring|one[- ]?time|one[- ]off|just once|only once|single (?:visit|clean\w*|service|job|appointment)|not (?:recurring|regular|ongoing)|no (?:recurring|ongoing|regular) service|a single|once-off|una (?:sola )?vez|solo una vez)\b/,
 	],
 ];
 
+/** The cadence stated first wins ("weekly, or every other week if cheaper" is weekly). */
 function detectFrequency(text: string): Frequency | null {
+	let best: { frequency: Frequency; index: number } | null = null;
 	for (const [frequency, pattern] of FREQUENCY_RULES) {
-		if (affirmedMatch(text, pattern)) return frequency;
+		const m = affirmedMatch(text, pattern);
+		if (m && (!best || m.index < best.index)) best = { frequency, index: m.index };
 	}
-	return null;
+	return best?.frequency ?? null;
 }
 
-const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|rooms? (?=and|&|\\+)|recamaras?|habitaciones?|dormitorios?|cuartos?)';
+const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
 const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
 
 /** Bedrooms and bathrooms from "3br/2ba", "three bedroom, 2.5 bath", "studio", "2 1/2 baths", "3 recamaras y 2 banos". */
@@ -357,6 +380,7 @@ const HUMAN = [
 	/\b(?:llamame|llamenme|me pueden llamar|hablar con (?:una persona|alguien|un humano|el gerente)|persona real)\b/,
 	/\b(?:escalate|escalation)\b/,
 	/\bcall me at\b/,
+	/\b(?:contact|reach) (?:me|us) (?:by|via|on (?:my|the)) (?:phone|cell|mobile|telephone)\b/,
 ];
 const NO_CALLS = /\b(?:don'?t|do not|please don'?t|no need to|no) (?:call|phone|ring)\b|\bno (?:phone )?calls\b|\btext only\b|\bemail only\b|\bcan'?t (?:take|answer) (?:calls|the phone)\b/;
 

@@ -73,7 +73,8 @@ const WATER_MENTION = [
 	/\bburst(?:ed)? (?:\w+ )?(?:pipe|pipes|hose|line|main|heater|tank|boiler)\b/,
 	/\b(?:pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (?:has |have |just |had )?(?:burst|bursted|broke|broken|split|cracked|exploded|blew)\b/,
 	/\bleak(?:ing|s|ed|y)?\b/,
-	/\bwater (?:is |was )?(?:everywhere|pouring|gushing|spraying|coming|dripping|running|pooling|leaking|seeping|rising|flowing|soaking|all over|on the floor|in the basement|under)\b/,
+	/\bwater (?:is |was |keeps )?(?:everywhere|pouring|gushing|spraying|shooting|spurting|squirting|streaming|bubbling|coming|dripping|running|pooling|leaking|seeping|rising|flowing|soaking|flooding|filling|covering|all over|on the floor|in the basement|under)\b/,
+	/\b(?:can'?t|cannot|can not|how (?:do i|to)) (?:find|turn off|shut off|reach) (?:the )?(?:main |water )?(?:shut ?off|valve|water)\b/,
 	/\b(?:standing|pooling|pooled|rising) water\b/,
 	/\binch(?:es)? of water\b/,
 	/\bsoaked|soaking wet|drenched|waterlogged|water ?logged\b/,
@@ -88,7 +89,8 @@ const WATER_ACTIVE = [
 	/\bburst(?:ed)? (?:\w+ )?(?:pipe|pipes|hose|line|main|heater|tank|boiler)\b/,
 	/\b(?:pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (?:has |have |just |had )?(?:burst|bursted|broke|broken|split|cracked|exploded|blew)\b/,
 	/\bflood(?:ed|ing)\b/,
-	/\bwater (?:is |was |keeps )?(?:everywhere|pouring|gushing|spraying|coming (?:in|through|down|out|up|from)|dripping|running|pooling|leaking|seeping|rising|flowing|all over|on the floor|in the basement)\b/,
+	/\bwater (?:is |was |keeps )?(?:everywhere|pouring|gushing|spraying|shooting|spurting|squirting|streaming|bubbling|coming (?:in|through|down|out|up|from)|dripping|running|pooling|leaking|seeping|rising|flowing|flooding|filling|all over|on the floor|in the basement)\b/,
+	/\b(?:can'?t|cannot|can not) (?:find|turn off|shut off|reach) (?:the )?(?:main |water )?(?:shut ?off|valve|water)\b/,
 	/\b(?:standing|pooling|rising) water\b/,
 	/\binch(?:es)? of water\b/,
 	/\b(?:soaked|soaking wet|drenched|waterlogged)\b/,
@@ -167,6 +169,8 @@ const RULES: TypeRule[] = [
 			/\b(?:rat|rodent|mouse|bat|pigeon|bird) (?:droppings|infestation|feces|urine)\b/,
 			/\bmeth lab\b/,
 			/\btear gas\b/,
+			/\bdead (?:animal|rat|rats|mouse|mice|raccoon|possum|opossum|squirrel|bird|birds|cat|dog|skunk)\b/,
+			/\b(?:maggots|carcass|rotting (?:animal|body|flesh))\b/,
 		],
 		active: [
 			/\bbio ?hazard/,
@@ -181,6 +185,8 @@ const RULES: TypeRule[] = [
 			/\b(?:feces|faeces|excrement|vomit|urine) (?:everywhere|all over|on the)\b/,
 			/\bmeth lab\b/,
 			/\btear gas\b/,
+			/\bdead (?:animal|rat|rats|mouse|mice|raccoon|possum|opossum|squirrel|bird|birds|cat|dog|skunk)\b/,
+			/\b(?:maggots|carcass|rotting (?:animal|body|flesh))\b/,
 		],
 	},
 	{
@@ -197,7 +203,7 @@ const RULES: TypeRule[] = [
 		],
 		active: [
 			/\b(?:storm|hurricane|tornado|hail|wind) (?:last night|yesterday|this morning|today|damage|damaged|blew|tore|ripped|broke|knocked|took|hit|came|flooded|caused)\b/,
-			/\b(?:after|from|during|in) the (?:storm|hurricane|tornado|hail ?storm)\b/,
+			/\b(?:after|from|during|in) (?:the|this|last night'?s|yesterday'?s|today'?s) (?:storm|hurricane|tornado|hail ?storm)\b/,
 			/\b(?:tree|branch|limb) (?:fell|came down|crashed|went) (?:on|through|into)\b/,
 			/\broof (?:blew|blown|ripped|torn|tore) off\b/,
 			/\brain (?:is |was )?(?:coming|pouring|getting|leaking) (?:in|through)\b/,
@@ -209,8 +215,6 @@ const RULES: TypeRule[] = [
 		mention: [/\bmou?ld(?:y)?\b/, /\bmildew\b/, /\bmoho\b/, /\bhongos?\b/],
 		// Mold alone is a planned job; it is an emergency when it is a health hazard or spreading fast.
 		active: [
-			/\bblack mou?ld\b/,
-			/\btoxic mou?ld\b/,
 			/\bmou?ld (?:is )?(?:everywhere|spreading|all over|growing fast|taking over|covering)\b/,
 			/\b(?:spreading|growing|fast) mou?ld\b/,
 		],
@@ -224,13 +228,14 @@ const HISTORIC = [
 	/\bold (?:water |fire |smoke )?(?:damage|stains?|leak|fire|flood)\b/,
 	/\b(?:previous|prior|past|former|earlier|fixed|repaired|old) (?:leak|flood|fire|damage)\b/,
 	/\b(?:leak|flood|fire|damage|stain)s? (?:was|were|got|has been|have been) (?:fixed|repaired|patched|dealt with|taken care of|sorted|resolved|dried)\b/,
-	/\b(?:already|has been|was|were) (?:fixed|repaired|dried out|dried)\b/,
+	/\b(?:already|has been|have been|been|was|were) (?:fixed|repaired|dried out|dried|cleaned(?: up)?|taken care of|remediated|restored)\b/,
 	/\b(?:stains?|marks?|spots?) (?:from|left by|of) (?:an? )?(?:old |previous |past )?(?:leak|flood|water|fire|smoke)\b/,
 	/\bwater stains?\b/,
 	/\b(?:estimate|quote|inspection) for (?:old|past|previous)\b/,
 ];
 
-const ACUTE_TIME = /\b(?:right now|now|currently|still|just|tonight|this morning|this afternoon|this evening|last night|today|hours? ago|minutes? ago|overnight|asap|urgent|emergency|help|hurry|immediately|quickly)\b/;
+const ACUTE_TIME =
+	/\b(?:right now|just now|currently|just (?:happened|started|burst|broke|found|discovered|noticed|got home)|still (?:leaking|coming|going|pouring|burning|spreading|rising|running|dripping|flooding|smoking|wet)|(?:is|are) (?:now )?(?:leaking|pouring|flooding|spreading|rising|dripping)|tonight|this morning|this afternoon|this evening|last night|today|hours? ago|minutes? ago|overnight|asap|urgent|emergency|help|hurry|immediately|quickly)\b/;
 
 const HAZARD_RULES: Array<[Hazard, RegExp]> = [
 	[

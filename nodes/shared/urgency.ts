@@ -24,14 +24,25 @@ const HIGH_SOON: RegExp[] = [
 	/\b(?:manana|esta semana|este fin de semana|pronto)\b/,
 ];
 const LOW: RegExp[] = [
-	/\b(?:no rush|no hurry|not (?:in a )?(?:rush|hurry|urgent)|whenever|flexible|any ?time (?:is fine|works)|just (?:comparing|shopping|looking|getting|checking|curious|wondering|browsing)|comparing (?:prices|quotes|rates)|shopping around|(?:price|ballpark) (?:check|idea|estimate)|next (?:month|year|spring|summer|fall|autumn|winter|season)|sometime (?:next|in|this|later)|later (?:this|in the) (?:year|month|season)|in (?:a few|a couple of|\d+|two|three|four|six) (?:weeks|months)|(?:few|couple of) months|down the (?:road|line)|eventually|planning ahead|in the future|not sure when|no (?:set|fixed) date|for future reference|just an? (?:estimate|quote|idea)|budgeting|gathering quotes|getting quotes)\b/,
+	/\b(?:no rush|no hurry|not (?:in a )?(?:rush|hurry|urgent)|whenever|flexible|any ?time (?:is fine|works)|just (?:comparing|shopping|looking|getting|checking|curious|wondering|browsing)|comparing (?:prices|quotes|rates)|shopping around|(?:price|ballpark) (?:check|idea|estimate)|next (?:month|year|spring|summer|fall|autumn|winter|season)|sometime(?! (?:next week|this|today|tomorrow|soon))|later (?:this|in the) (?:year|month|season)|in (?:about |around |roughly )?(?:a few|a couple of|\d+|two|three|four|five|six) (?:weeks|months)|(?:few|couple of) months(?! ago)|down the (?:road|line)|eventually|planning ahead|in the future|not sure when|no (?:set|fixed) date|for future reference|just an? (?:estimate|quote|idea)|budgeting|gathering quotes|getting quotes)\b/,
 	/\b(?:sin prisa|no hay prisa|el proximo mes|mas adelante|solo (?:comparando|cotizando))\b/,
 ];
 
+/** Said outright, these win over any urgent-sounding word ("not urgent", "no rush"). */
+const NOT_URGENT = /\b(?:not (?:urgent|in a (?:rush|hurry)|a rush|time[- ]sensitive)|nothing urgent|no (?:rush|hurry)|non[- ]urgent|sin prisa|no hay prisa|no es urgente)\b/;
+
+/** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
+function aboutThePast(text: string, index: number): boolean {
+	const clause = text.slice(Math.max(0, index - 60), index).split(/[.!?;,]/).pop() ?? '';
+	return /\b(?:had|was|were|got|did|went|came|received|happened|left|called)\b/.test(clause);
+}
+
 export function readUrgency(normalized: string): UrgencyReading {
+	const calm = NOT_URGENT.exec(normalized);
+	if (calm) return { urgency: 'low', intensity: 0, cue: calm[0] };
 	for (const p of HIGH_NOW) {
 		const m = p.exec(normalized);
-		if (m) return { urgency: 'high', intensity: 2, cue: m[0] };
+		if (m && !aboutThePast(normalized, m.index)) return { urgency: 'high', intensity: 2, cue: m[0] };
 	}
 	for (const p of HIGH_SOON) {
 		const m = p.exec(normalized);
