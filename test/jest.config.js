@@ -11,6 +11,7 @@ const transform = {
 const common = { rootDir: root, testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+	rootDir: root,
 	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
