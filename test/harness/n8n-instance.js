@@ -230,10 +230,14 @@ class N8nInstance {
 		this.stopped = true;
 		const pid = this.child.pid;
 		if (this.child.exitCode === null && this.child.signalCode === null) {
-			const exited = new Promise((resolve) => this.child.once('exit', resolve));
+			let timer;
+			const exited = new Promise((resolve) => this.child.once('exit', () => resolve(false)));
+			const timedOut = new Promise((resolve) => {
+				timer = setTimeout(() => resolve(true), 15_000);
+			});
 			killGroup(pid, 'SIGTERM');
-			const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-			if (timedOut) killGroup(pid, 'SIGKILL');
+			if (await Promise.race([exited, timedOut])) killGroup(pid, 'SIGKILL');
+			clearTimeout(timer);
 		}
 		// Task runners and other children share the group: make sure none is left.
 		killGroup(pid, 'SIGKILL');
@@ -320,4 +324,4 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 }
 	return instance;
 }
 
-module.exports = { startN8n, killStrays, freePort, OWNER, PACKAGE_NAME, REPO };
+module.exports = { startN8n, killStrays, freePort, N8nInstance, OWNER, PACKAGE_NAME, REPO };

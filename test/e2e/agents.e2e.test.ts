@@ -1,0 +1,152 @@
+/**
+ * End to end: a real n8n 2.x (pinned, Node.js 24) with this package installed
+ * as a community package, workflows imported and published, production
+ * webhooks called over HTTP, executions read back. AI mode talks to the
+ * OpenAI-compatible fake on loopback, faults included.
+ */
+import { startN8n, type N8nInstance } from '../harness/n8n-instance';
+import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+
+import intakeWorkflow from './workflows/qualify-and-triage.json';
+
+jest.setTimeout(240_000);
+
+let n8n: N8nInstance;
+let fake: OpenAiFake;
+let rulesWorkflowId: string;
+let aiWorkflowId: string;
+
+const leadFacts = {
+	service_type: 'commercial_cleaning',
+	property_type: 'commercial',
+	is_emergency: false,
+	emergency_type: null,
+	urgency: 'normal',
+	frequency: 'weekly',
+	bedrooms: null,
+	bathrooms: null,
+	square_feet: 7200,
+	budget_min_dollars: null,
+	budget_max_dollars: null,
+	decision_maker: null,
+	wants_human: false,
+	discount_request_pct: null,
+	price_shopping: false,
+};
+const triageFacts = { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false };
+
+/** Answers each structured-output request by the schema it asks for. */
+const answerBySchema = (body: { response_format: { json_schema: { name: string } } }) =>
+	body.response_format.json_schema.name === 'lead_facts' ? { json: leadFacts } : { json: triageFacts };
+
+/** The same workflow in AI-with-fallback mode, on its own path, using the given credential. */
+function aiVariant(credentialId: string) {
+	const workflow = JSON.parse(JSON.stringify(intakeWorkflow));
+	workflow.name = 'E2E: qualify and triage (AI with fallback)';
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.webhook') {
+			node.parameters.path = 'e2e-intake-ai';
+			node.webhookId = '7d3f1b2a-0c4e-4f6a-9b8d-2e1f0a9c7b61';
+			node.id = '7d3f1b2a-0c4e-4f6a-9b8d-2e1f0a9c7b60';
+		} else {
+			node.parameters.mode = 'aiWithFallback';
+			node.parameters.aiOptions = { timeoutSeconds: 1, maxAttempts: 2, baseDelayMs: 10 };
+			node.credentials = { bookingAgentsOpenAiApi: { id: credentialId, name: 'Fake OpenAI' } };
+			node.id = `${node.id.slice(0, -2)}a${node.id.slice(-1)}`;
+		}
+	}
+	return workflow;
+}
+
+beforeAll(async () => {
+	fake = await startOpenAiFake();
+	n8n = await startN8n();
+	await n8n.setupOwner();
+	const credentialId = await n8n.createCredential({
+		name: 'Fake OpenAI',
+		type: 'bookingAgentsOpenAiApi',
+		data: { apiKey: 'test-key', baseUrl: fake.baseUrl, organization: '' },
+	});
+	rulesWorkflowId = await n8n.importWorkflow(intakeWorkflow);
+	aiWorkflowId = await n8n.importWorkflow(aiVariant(credentialId));
+	fake.reset([], answerBySchema);
+	await n8n.waitForWebhook('e2e-intake', { probeBody: { message: 'warm-up' } });
+	await n8n.waitForWebhook('e2e-intake-ai', { probeBody: { message: 'warm-up' } });
+});
+
+afterAll(async () => {
+	await n8n?.stop();
+	await fake?.stop();
+});
+
+describe('inside a real n8n, rules mode', () => {
+	it('answers the webhook with the qualification and the triage of an emergency', async () => {
+		const response = await n8n.webhook('e2e-intake', {
+			message: 'Water is coming through the ceiling from the apartment upstairs and the outlets are wet!',
+			channel: 'sms',
+			customer: { phone: '+15551230000' },
+		});
+		expect(response.status).toBe(200);
+		expect(response.body.qualification).toMatchObject({ service_type: 'water_damage', urgency: 'emergency', priority: 10, source: 'rules' });
+		expect(response.body.triage).toMatchObject({
+			is_emergency: true,
+			emergency_type: 'water_damage',
+			severity: 'critical',
+			respond_within_minutes: 60,
+			escalate_to_human: true,
+		});
+		expect(response.body.body.customer.phone).toBe('+15551230000');
+	});
+
+	it('records the execution, readable back through the REST API', async () => {
+		await n8n.webhook('e2e-intake', { message: 'Weekly clean for my 3br/2ba house please', customer: { email: 'x@example.com' } });
+		const [latest] = await n8n.executions(rulesWorkflowId, { limit: 1 });
+		expect(latest.status).toBe('success');
+		const runData = latest.data.resultData.runData;
+		const item = runData['Triage Emergency'][0].data.main[0][0];
+		expect(item.json.qualification).toMatchObject({ frequency: 'weekly', bedrooms: 3, bathrooms: 2 });
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('fails the execution with a clear message when the body has no message', async () => {
+		const response = await n8n.webhook('e2e-intake', { text: 'wrong field name' });
+		expect(response.status).toBeGreaterThanOrEqual(400);
+		const [latest] = await n8n.executions(rulesWorkflowId, { limit: 1 });
+		expect(latest.status).toBe('error');
+		expect(latest.data.resultData.error.message).toBe("The 'Message' parameter is empty for this item");
+		expect(latest.data.resultData.error.description).toContain('{{ $json.body.message }}');
+	});
+});
+
+describe('inside a real n8n, AI with rules fallback against the fake', () => {
+	beforeEach(() => fake.reset([], answerBySchema));
+
+	it('uses the model and reports calls and tokens', async () => {
+		const response = await n8n.webhook('e2e-intake-ai', { message: 'We need our coworking space cleaned every week, 7,200 sq ft.' });
+		expect(response.status).toBe(200);
+		expect(response.body.qualification.source).toMatch(/^ai/);
+		expect(response.body.qualification).toMatchObject({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly' });
+		expect(response.body.qualification.llm_usage.calls).toBe(1);
+		expect(response.body.qualification.llm_usage.prompt_tokens).toBeGreaterThan(0);
+		expect(response.body.triage.llm_usage.calls).toBe(1);
+		expect(fake.calls).toBe(2);
+		expect(fake.requests[0].headers.authorization).toBe('Bearer test-key');
+	});
+
+	it.each([
+		['the endpoint fails with 500s', () => fake.reset([], () => ({ status: 500 }))],
+		['the endpoint rate-limits', () => fake.reset([], () => ({ status: 429, retryAfter: 0 }))],
+		['answers are malformed JSON', () => fake.reset([], () => ({ content: '{"service_type": ' }))],
+		['answers break the schema', () => fake.reset([], () => ({ json: { service_type: 'yacht' } }))],
+		['the model refuses', () => fake.reset([], () => ({ refusal: 'I will not.' }))],
+		['answers come after the timeout', () => fake.reset([], (body: never) => ({ delayMs: 1500, ...answerBySchema(body) }))],
+	])('falls back to rules when %s, and the workflow still completes', async (_label, arrange) => {
+		arrange();
+		const response = await n8n.webhook('e2e-intake-ai', { message: 'Basement flooded, 3 inches of standing water!' });
+		expect(response.status).toBe(200);
+		expect(response.body.qualification).toMatchObject({ source: 'rules', is_emergency: true, service_type: 'water_damage' });
+		expect(response.body.qualification.fallback_reason).toEqual(expect.any(String));
+		expect(response.body.triage).toMatchObject({ source: 'rules', is_emergency: true });
+		expect(response.body.triage.llm_usage.calls).toBeGreaterThanOrEqual(1);
+	});
+});
