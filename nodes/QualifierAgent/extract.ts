@@ -144,6 +144,17 @@ const OTHER_SERVICES = /\b(?:pressure[- ]wash\w*|power[- ]wash\w*|gutters?|lawn|
 
 const STANDARD_HINTS = /\b(?:house ?clean\w*|home clean\w*|regular clean\w*|standard clean\w*|basic clean\w*|maid service|housekeeping|cleaning lady|cleaner|cleaners|clean(?:ing)? (?:service|help)|tidy\w*|limpieza|limpiar|aseo)\b/;
 
+/** Patterns built from fragments are compiled once (none has the g flag, so sharing is safe). */
+const regexCache = new Map<string, RegExp>();
+function cachedRegex(source: string): RegExp {
+	let compiled = regexCache.get(source);
+	if (!compiled) {
+		compiled = new RegExp(source);
+		regexCache.set(source, compiled);
+	}
+	return compiled;
+}
+
 function detectService(
 	text: string,
 	isCommercial: boolean,
@@ -189,7 +200,7 @@ function restorationAsked(text: string): boolean {
 function isAddOnOfGeneralClean(text: string, service: 'window_cleaning' | 'carpet_cleaning'): boolean {
 	const object = service === 'window_cleaning' ? 'windows?' : '(?:carpets?|rugs?)';
 	const generalClean = /\b(?:house|home|apartment|condo|office|full|whole|general|regular|weekly|biweekly|monthly|standard)\b[^.]{0,25}\bclean\w*\b|\bclean\w* (?:of )?(?:the |my |our )?(?:house|home|apartment|condo|place|office)\b|\bmaid\b|\bhousekeep/;
-	const asItem = new RegExp(`\\b(?:plus|also|and|including|incl|with|add|inside|interior)\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b(?:too|as well|also|included)\\b`);
+	const asItem = cachedRegex(`\\b(?:plus|also|and|including|incl|with|add|inside|interior)\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b(?:too|as well|also|included)\\b`);
 	return generalClean.test(text) && asItem.test(text);
 }
 
@@ -219,7 +230,7 @@ const FREQUENCY_RULES: Array<[Frequency, RegExp]> = [
 	],
 	[
 		'weekly',
-		new RegExp(
+		cachedRegex(
 			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times|four times|five times|(?:\\d(?:\\s?-\\s?\\d)?|two|three|four|five|six|seven) ?(?:x|times|days|nights|evenings|mornings)) (?:a|per|each|\\/) ?week|(?:twice|three times|\\dx) weekly|nightly|daily|every (?:day|night|evening|morning|weekday)|each (?:night|evening)|mon(?:day)?[- ]?(?:-|to|thru|through)[- ]?fri(?:day)?|weekdays after (?:hours|close)|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?))\\b`,
 		),
 	],
@@ -242,12 +253,17 @@ function detectFrequency(text: string): Frequency | null {
 const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
 const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
 
+const ROOMS_COMBO = /\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
+const BEDROOMS = new RegExp(`\\b(${N})[- ]?${BED}`);
+const BATHROOMS = new RegExp(`\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`);
+const HALF_BATHS = new RegExp(`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`);
+
 /** Bedrooms and bathrooms from "3br/2ba", "three bedroom, 2.5 bath", "studio", "2 1/2 baths", "3 recamaras y 2 banos". */
 function detectRooms(text: string): { bedrooms: number | null; bathrooms: number | null } {
 	let bedrooms: number | null = null;
 	let bathrooms: number | null = null;
 
-	const combo = new RegExp(`\\b(\\d+)\\s*(?:br|bd|bed|b)\\s*[/,+& ]?\\s*(\\d+(?:\\.\\d+)?)\\s*(?:ba|bth|bath|b)\\b`).exec(text);
+	const combo = ROOMS_COMBO.exec(text);
 	if (combo) {
 		bedrooms = parseFloat(combo[1]);
 		bathrooms = parseFloat(combo[2]);
@@ -259,7 +275,7 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 	}
 
 	if (bedrooms === null) {
-		const m = new RegExp(`\\b(${N})[- ]?${BED}`).exec(text);
+		const m = BEDROOMS.exec(text);
 		if (m) bedrooms = parseNumber(m[1].replace(/\s/g, ''));
 	}
 	if (bedrooms === null && /\bstudio\b|\bestudio\b|\bbachelor (?:apartment|pad|unit)\b|\befficiency (?:apartment|unit)\b/.test(text)) {
@@ -267,12 +283,12 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 	}
 
 	if (bathrooms === null) {
-		const full = new RegExp(`\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`).exec(text);
+		const full = BATHROOMS.exec(text);
 		if (full) {
 			const base = parseNumber(full[1].replace(/\s/g, ''));
 			if (base !== null) bathrooms = base + (/(?:half|1\/2|medio)/.test(full[0]) ? 0.5 : 0);
 		}
-		const half = new RegExp(`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`).exec(text);
+		const half = HALF_BATHS.exec(text);
 		if (half) {
 			const count = parseNumber((half[1] ?? half[2] ?? 'one').replace(/\s/g, '')) ?? 1;
 			if (bathrooms === null) bathrooms = count * 0.5;
@@ -285,14 +301,14 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 
 /** Square feet as stated, or square metres converted (x 10.764, rounded). */
 function detectArea(text: string): number | null {
-	const feet = new RegExp(
+	const feet = cachedRegex(
 		`\\b(${N})\\s*(?:\\+\\s*)?(?:sq\\.?\\s*(?:ft|feet|foot)\\.?|square[- ](?:feet|foot|ft)|sqft|sq\\/ft|sf\\b|ft2|sq\\.? f\\.?|pies cuadrados|pies2)`,
 	).exec(text);
 	if (feet) {
 		const value = parseNumber(feet[1].replace(/\s/g, ''));
 		if (value !== null) return Math.round(value);
 	}
-	const metres = new RegExp(
+	const metres = cachedRegex(
 		`\\b(${N})\\s*(?:m2\\b|sq\\.?\\s*m\\b|sqm\\b|square[- ]met(?:er|re)s?|sq\\.? met(?:er|re)s?|metros cuadrados|mts2|mt2|m\\^2)`,
 	).exec(text);
 	if (metres) {
@@ -313,7 +329,7 @@ function dollars(value: string, k?: string): number {
 function detectBudget(text: string): Budget | null {
 	const hasBudgetContext = /\b(?:budget|spend|afford|pay|price range|looking to pay|willing to pay|max|maximum|no more than|at most|under|less than|below|up to|around|about|between|presupuesto|pagar)\b|\$/.test(text);
 	if (!hasBudgetContext) return null;
-	const range = new RegExp(`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:dollars|bucks|usd|\\$)?`);
+	const range = cachedRegex(`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:dollars|bucks|usd|\\$)?`);
 	const rangeMatch = range.exec(text);
 	if (rangeMatch) {
 		const low = rangeMatch[1] ?? rangeMatch[3];
@@ -326,15 +342,15 @@ function detectBudget(text: string): Budget | null {
 		}
 	}
 	const capWords = '(?:under|less than|below|no more than|not more than|at most|max(?:imum)?(?: of)?|up to|cap(?:ped)? at|top(?:s)? out at|nothing over|no more then)';
-	const cap = new RegExp(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd)?)`).exec(text);
+	const cap = cachedRegex(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd)?)`).exec(text);
 	if (cap && (cap[0].includes('$') || /dollars|bucks|usd/.test(cap[0]) || /budget|spend|pay|afford/.test(text))) {
 		const value = cap[1] ?? cap[3];
 		const k = cap[2] ?? cap[4];
 		if (value) return { min: null, max: dollars(value, k) };
 	}
-	const floor = new RegExp(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`).exec(text);
+	const floor = cachedRegex(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`).exec(text);
 	if (floor && /budget|spend|pay/.test(text)) return { min: dollars(floor[1], floor[2]), max: null };
-	const around = new RegExp(`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd))`).exec(text);
+	const around = cachedRegex(`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd))`).exec(text);
 	if (around) {
 		const value = around[1] ?? around[3];
 		const k = around[2] ?? around[4];
@@ -343,7 +359,7 @@ function detectBudget(text: string): Budget | null {
 			return { min: cents, max: cents };
 		}
 	}
-	const dollarsAround = new RegExp(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(text);
+	const dollarsAround = cachedRegex(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(text);
 	if (dollarsAround && /budget|spend|pay|afford|looking/.test(text)) {
 		const cents = dollars(dollarsAround[1], dollarsAround[2]);
 		return { min: cents, max: cents };
@@ -353,9 +369,9 @@ function detectBudget(text: string): Budget | null {
 
 function detectDiscount(text: string): number | null {
 	const patterns = [
-		new RegExp(`\\b(${N})\\s*(?:%|percent|per cent|pct|por ?ciento)\\s*(?:off|discount|descuento|less|lower|cheaper|reduction|deal|break)`),
-		new RegExp(`\\b(?:discount|descuento|reduction|knock off|take off|deal|off)\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*(?:%|percent|per cent|por ?ciento)`),
-		new RegExp(`\\b(${N})\\s*(?:%|percent|per cent|por ?ciento)\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
+		cachedRegex(`\\b(${N})\\s*(?:%|percent|per cent|pct|por ?ciento)\\s*(?:off|discount|descuento|less|lower|cheaper|reduction|deal|break)`),
+		cachedRegex(`\\b(?:discount|descuento|reduction|knock off|take off|deal|off)\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*(?:%|percent|per cent|por ?ciento)`),
+		cachedRegex(`\\b(${N})\\s*(?:%|percent|per cent|por ?ciento)\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
 	];
 	for (const p of patterns) {
 		const m = p.exec(text);

@@ -126,8 +126,15 @@ const NEGATION = /\b(?:no|not|never|without|isn't|isnt|aren't|arent|wasn't|wasnt
  * Finds the first match of `pattern` whose preceding few words do not negate it
  * ("no water damage", "there isn't any mold").
  */
+const globalVersions = new WeakMap<RegExp, RegExp>();
+
 export function affirmedMatch(text: string, pattern: RegExp): RegExpExecArray | null {
-	const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+	let global = globalVersions.get(pattern);
+	if (!global) {
+		global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+		globalVersions.set(pattern, global);
+	}
+	global.lastIndex = 0;
 	let m: RegExpExecArray | null;
 	while ((m = global.exec(text)) !== null) {
 		const before = text.slice(Math.max(0, m.index - 30), m.index);

@@ -1,0 +1,86 @@
+'use strict';
+/**
+ * npm run bench: throughput and memory of the agents' pure logic in rules
+ * mode, on one core (this process), over at least 10,000 messages built from
+ * the dev set with varied customer details. A baseline measured in the same
+ * run (normalising the text only: the floor any rule engine pays) gives the
+ * ratios. Prints figures; asserts nothing (targets are in the README).
+ */
+const path = require('node:path');
+const api = require('../../index.js');
+const { normalize } = require('../../dist/nodes/shared/text.js');
+const { readLabeledSet } = require('./evaluate');
+
+const COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const ROUNDS = 3;
+
+function buildMessages(count) {
+	const base = readLabeledSet(path.join(__dirname, '..', 'fixtures', 'dev-set.jsonl')).map((c) => c.message);
+	const streets = ['Oak St', 'Maple Ave', 'Pine Rd', 'Cedar Ln', 'Elm Dr'];
+	const out = [];
+	for (let i = 0; i < count; i++) {
+		const m = base[i % base.length];
+		// Vary each copy so no cache of any kind could help.
+		out.push(i % 3 === 0 ? `${m} (ref ${i})` : i % 3 === 1 ? `${m} Address: ${100 + (i % 900)} ${streets[i % 5]}.` : `#${i} ${m}`);
+	}
+	return out;
+}
+
+function measure(label, messages, fn) {
+	let best = Infinity;
+	for (let round = 0; round < ROUNDS; round++) {
+		const started = process.hrtime.bigint();
+		for (let i = 0; i < messages.length; i++) fn(messages[i]);
+		const ms = Number(process.hrtime.bigint() - started) / 1e6;
+		best = Math.min(best, ms);
+	}
+	return { label, ms: best, perSecond: (messages.length / best) * 1000 };
+}
+
+function mb(bytes) {
+	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function main() {
+	const messages = buildMessages(COUNT);
+	// Warm up the JIT on a slice before timing.
+	for (const m of messages.slice(0, 2000)) {
+		api.qualifyRules({ message: m });
+		api.triageRules(m);
+	}
+	global.gc?.();
+	const heapBefore = process.memoryUsage().heapUsed;
+
+	const baseline = measure('baseline: normalise text only', messages, (m) => normalize(m));
+	const qualifier = measure('Qualifier Agent (rules)', messages, (m) => api.qualifyRules({ message: m, channel: 'web' }));
+	const triage = measure('Triage Agent (rules)', messages, (m) => api.triageRules(m));
+	const both = measure('Qualifier + Triage together', messages, (m) => {
+		api.qualifyRules({ message: m, channel: 'web' });
+		api.triageRules(m);
+	});
+	// The async API (what the nodes call) on the same work, for the overhead of promises.
+	const startedAsync = process.hrtime.bigint();
+	for (const m of messages) {
+		await api.qualify({ message: m });
+		await api.triage({ message: m });
+	}
+	const asyncMs = Number(process.hrtime.bigint() - startedAsync) / 1e6;
+	const memory = process.memoryUsage();
+
+	console.log(`Booking agents benchmark: ${messages.length} messages, best of ${ROUNDS} rounds, one core, Node.js ${process.version}\n`);
+	console.log('what                                   messages/s     time     vs baseline');
+	for (const r of [baseline, qualifier, triage, both]) {
+		const ratio = r === baseline ? '1.00x' : `${(baseline.perSecond / r.perSecond).toFixed(2)}x slower`;
+		console.log(`${r.label.padEnd(38)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(10)}   ${r.ms.toFixed(0).padStart(5)} ms   ${ratio}`);
+	}
+	console.log(
+		`${'Qualifier + Triage, async API'.padEnd(38)} ${Math.round((messages.length / asyncMs) * 1000).toLocaleString('en-US').padStart(10)}   ${asyncMs.toFixed(0).padStart(5)} ms`,
+	);
+	console.log(`\ntarget: Qualifier + Triage together >= 5,000 messages/s -> ${both.perSecond >= 5000 ? 'met' : 'NOT met'} (${Math.round(both.perSecond).toLocaleString('en-US')}/s)`);
+	console.log(`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`);
+}
+
+main().catch((error) => {
+	console.error(`bench: ${error.message}`);
+	process.exit(1);
+});
