@@ -13,6 +13,7 @@ const common = { rootDir: root, testEnvironment: 'node', transform, moduleFileEx
 module.exports = {
 	rootDir: root,
 	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
+	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{
