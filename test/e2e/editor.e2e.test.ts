@@ -1,0 +1,83 @@
+/**
+ * The editor in a real browser (Debian's Chromium driven by playwright-core):
+ * an ops person logs in and finds both agents in the node panel, and the
+ * intake template opens with our nodes recognised.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { OWNER, startN8n, type N8nInstance } from '../harness/n8n-instance';
+
+import intakeTemplate from '../../workflows-templates/inquiry-intake.json';
+
+jest.setTimeout(240_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'test-results');
+
+let n8n: N8nInstance;
+let browser: Browser;
+let page: Page;
+let templateId: string;
+
+const byTestId = (id: string) => `[data-test-id="${id}"]`;
+
+beforeAll(async () => {
+	if (!fs.existsSync(CHROMIUM)) {
+		throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH. .ci/run installs it.`);
+	}
+	fs.mkdirSync(SHOTS, { recursive: true });
+	n8n = await startN8n();
+	await n8n.setupOwner();
+	templateId = await n8n.importWorkflow(intakeTemplate);
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	await page.goto(`${n8n.baseUrl}/signin`);
+	await page.locator(`${byTestId('emailOrLdapLoginId')} input`).fill(OWNER.email);
+	await page.locator(`${byTestId('password')} input`).fill(OWNER.password);
+	await page.locator(byTestId('form-submit-button')).click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await n8n?.stop();
+});
+
+/** Opens the node panel in a workflow that has a trigger (an empty one offers triggers only). */
+async function searchNodePanel(term: string) {
+	await page.goto(`${n8n.baseUrl}/workflow/${templateId}`);
+	await page.getByText('Qualify Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
+	await page.locator(byTestId('node-creator-plus-button')).click();
+	const search = page.locator(byTestId('node-creator-search-bar'));
+	await search.waitFor({ timeout: 30_000 });
+	await search.fill(term);
+	return page.locator(`${byTestId('node-creator')} ${byTestId('item-iterator-item')}`);
+}
+
+describe('the n8n editor with the package installed', () => {
+	it.each([
+		['Qualifier', 'Qualifier Agent'],
+		['Triage', 'Triage Agent'],
+		['emergency', 'Triage Agent'],
+	])('finds "%s" in the node panel as %s', async (term, displayName) => {
+		const items = await searchNodePanel(term);
+		const item = items.filter({ hasText: displayName }).first();
+		await item.waitFor({ timeout: 30_000 });
+		expect(await item.textContent()).toContain(displayName);
+		await page.screenshot({ path: path.join(SHOTS, `node-panel-${term}.png`) });
+	});
+
+	it('opens the intake template with both agents recognised (no unknown-node placeholders)', async () => {
+		await page.goto(`${n8n.baseUrl}/workflow/${templateId}`);
+		await page.getByText('Qualify Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
+		await page.getByText('Triage Emergency', { exact: true }).first().waitFor();
+		expect(await page.getByText(/install this node|node is not currently installed/i).count()).toBe(0);
+		await page.screenshot({ path: path.join(SHOTS, 'intake-template.png') });
+	});
+});
