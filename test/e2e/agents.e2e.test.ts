@@ -118,6 +118,22 @@ describe('inside a real n8n, rules mode', () => {
 	});
 });
 
+describe('the Booking Agents OpenAI credential in n8n', () => {
+	const test = async (apiKey: string) => {
+		const data = { apiKey, baseUrl: fake.baseUrl, organization: '' };
+		const id = await n8n.createCredential({ name: `probe ${apiKey}`, type: 'bookingAgentsOpenAiApi', data });
+		return await n8n.rest('POST', '/credentials/test', { credentials: { id, name: `probe ${apiKey}`, type: 'bookingAgentsOpenAiApi', data } });
+	};
+
+	it('tests the connection with GET /models and reports a wrong key', async () => {
+		fake.reset();
+		expect(await test('test-key')).toMatchObject({ status: 'OK' });
+		const bad = await test('wrong-key');
+		expect(bad.status).toBe('Error');
+		expect(fake.apiKeys.has('wrong-key')).toBe(true);
+	});
+});
+
 describe('inside a real n8n, AI with rules fallback against the fake', () => {
 	beforeEach(() => fake.reset([], answerBySchema));
 
