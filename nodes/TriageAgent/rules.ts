@@ -104,6 +104,23 @@ const WATER_ACTIVE = [
 	/\bwater heater (?:burst|broke|failed|leaked|is leaking|exploded|let go)\b/,
 ];
 
+const BIOHAZARD_ACTIVE = [
+	/\bbio ?hazard/,
+	/\b(?:unattended|undiscovered) death\b/,
+	/\b(?:someone|person|body|tenant|neighbou?r|he|she|relative|father|mother|dad|mom|uncle|aunt) (?:\w+ )?(?:died|passed away|was found dead)\b/,
+	/\bdecompos\w+\b/,
+	/\bblood(?:y)? (?:everywhere|all over|stains?|spill|on the)\b/,
+	/\bbody fluids?\b/,
+	/\b(?:crime|trauma|suicide|death) scene\b/,
+	/\b(?:used )?(?:needles|syringes|sharps)\b/,
+	/\b(?:human|animal) (?:waste|feces|faeces|excrement)\b/,
+	/\b(?:feces|faeces|excrement|vomit|urine) (?:everywhere|all over|on the)\b/,
+	/\bmeth lab\b/,
+	/\btear gas\b/,
+	/\bdead (?:animal|rat|rats|mouse|mice|raccoon|possum|opossum|squirrel|bird|birds|cat|dog|skunk)\b/,
+	/\b(?:maggots|carcass|rotting (?:animal|body|flesh))\b/,
+];
+
 const RULES: TypeRule[] = [
 	{
 		type: 'sewage',
@@ -154,40 +171,9 @@ const RULES: TypeRule[] = [
 	},
 	{
 		type: 'biohazard',
-		mention: [
-			/\bbio ?hazard/,
-			/\b(?:unattended|undiscovered) death\b/,
-			/\b(?:someone|person|body|tenant|neighbou?r|he|she|relative|father|mother|dad|mom|uncle|aunt) (?:\w+ )?(?:died|passed away|was found dead)\b/,
-			/\bdecompos\w+\b/,
-			/\bblood(?:y)? (?:everywhere|all over|stains?|spill|on the)\b/,
-			/\bblood\b/,
-			/\bbody fluids?\b/,
-			/\b(?:crime|trauma|suicide|death) scene\b/,
-			/\b(?:used )?(?:needles|syringes|sharps)\b/,
-			/\b(?:human|animal) (?:waste|feces|faeces|excrement)\b/,
-			/\b(?:feces|faeces|excrement|vomit|urine) (?:everywhere|all over|on the)\b/,
-			/\b(?:rat|rodent|mouse|bat|pigeon|bird) (?:droppings|infestation|feces|urine)\b/,
-			/\bmeth lab\b/,
-			/\btear gas\b/,
-			/\bdead (?:animal|rat|rats|mouse|mice|raccoon|possum|opossum|squirrel|bird|birds|cat|dog|skunk)\b/,
-			/\b(?:maggots|carcass|rotting (?:animal|body|flesh))\b/,
-		],
-		active: [
-			/\bbio ?hazard/,
-			/\b(?:unattended|undiscovered) death\b/,
-			/\b(?:someone|person|body|tenant|neighbou?r|he|she|relative|father|mother|dad|mom|uncle|aunt) (?:\w+ )?(?:died|passed away|was found dead)\b/,
-			/\bdecompos\w+\b/,
-			/\bblood(?:y)? (?:everywhere|all over|stains?|spill|on the)\b/,
-			/\bbody fluids?\b/,
-			/\b(?:crime|trauma|suicide|death) scene\b/,
-			/\b(?:used )?(?:needles|syringes|sharps)\b/,
-			/\b(?:human|animal) (?:waste|feces|faeces|excrement)\b/,
-			/\b(?:feces|faeces|excrement|vomit|urine) (?:everywhere|all over|on the)\b/,
-			/\bmeth lab\b/,
-			/\btear gas\b/,
-			/\bdead (?:animal|rat|rats|mouse|mice|raccoon|possum|opossum|squirrel|bird|birds|cat|dog|skunk)\b/,
-			/\b(?:maggots|carcass|rotting (?:animal|body|flesh))\b/,
-		],
+		// Bare "blood" or droppings name the hazard without saying it is there now.
+		mention: [...BIOHAZARD_ACTIVE, /\bblood\b/, /\b(?:rat|rodent|mouse|bat|pigeon|bird) (?:droppings|infestation|feces|urine)\b/],
+		active: BIOHAZARD_ACTIVE,
 	},
 	{
 		type: 'storm',

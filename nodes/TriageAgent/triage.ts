@@ -157,7 +157,8 @@ export async function triage(input: TriageInput, options: TriageOptions = {}): P
 }
 
 /** Synchronous rules-only triage, for the Qualifier and for hot paths. */
-export function triageRules(message: string, normalized = normalize(message), options: TriageOptions = {}): TriageResult {
+export function triageRules(message: string, options: TriageOptions = {}): TriageResult {
+	const normalized = normalize(message);
 	return {
 		...decideTriage(readDamageFacts(message, normalized), normalized, options),
 		source: 'rules',

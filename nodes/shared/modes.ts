@@ -45,7 +45,7 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 	const usage = emptyUsage();
 	if (args.mode === 'rules') return { facts: args.rules(), source: 'rules', usage, fallback_reason: null };
 	if (!args.ai) {
-		throw new LlmError('http', 'AI mode needs an OpenAI-compatible credential; none was given.');
+		throw new TypeError(`mode "${args.mode}" needs options.ai ({ connection: { apiKey, baseUrl }, call: { model, timeoutMs, retry } }); use mode "rules" to run without a model.`);
 	}
 	const rulesFacts = args.mode === 'aiWithFallback' ? args.rules() : null;
 	try {

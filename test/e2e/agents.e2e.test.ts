@@ -6,6 +6,7 @@
  */
 import { startN8n, type N8nInstance } from '../harness/n8n-instance';
 import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+import { commercialLeadFacts, noDamageFacts } from '../fixtures/ai-answers';
 
 import intakeWorkflow from './workflows/qualify-and-triage.json';
 
@@ -16,24 +17,8 @@ let fake: OpenAiFake;
 let rulesWorkflowId: string;
 let aiWorkflowId: string;
 
-const leadFacts = {
-	service_type: 'commercial_cleaning',
-	property_type: 'commercial',
-	is_emergency: false,
-	emergency_type: null,
-	urgency: 'normal',
-	frequency: 'weekly',
-	bedrooms: null,
-	bathrooms: null,
-	square_feet: 7200,
-	budget_min_dollars: null,
-	budget_max_dollars: null,
-	decision_maker: null,
-	wants_human: false,
-	discount_request_pct: null,
-	price_shopping: false,
-};
-const triageFacts = { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false };
+const leadFacts = { ...commercialLeadFacts, budget_max_dollars: null, decision_maker: null };
+const triageFacts = noDamageFacts;
 
 /** Answers each structured-output request by the schema it asks for. */
 const answerBySchema = (body: { response_format: { json_schema: { name: string } } }) =>

@@ -5,6 +5,7 @@ import { triage } from '../../nodes/TriageAgent/triage';
 import { callStructured, LlmError, toResponseFormat } from '../../nodes/shared/llm/client';
 import type { AiSettings } from '../../nodes/shared/modes';
 import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+import { commercialLeadFacts, noDamageFacts } from '../fixtures/ai-answers';
 
 let fake: OpenAiFake;
 beforeAll(async () => {
@@ -97,23 +98,7 @@ describe('structured output over the OpenAI wire format', () => {
 	});
 });
 
-const leadFacts = {
-	service_type: 'commercial_cleaning',
-	property_type: 'commercial',
-	is_emergency: false,
-	emergency_type: null,
-	urgency: 'normal',
-	frequency: 'weekly',
-	bedrooms: null,
-	bathrooms: null,
-	square_feet: 7200,
-	budget_min_dollars: null,
-	budget_max_dollars: 2500,
-	decision_maker: true,
-	wants_human: false,
-	discount_request_pct: null,
-	price_shopping: false,
-};
+const leadFacts = commercialLeadFacts;
 
 describe('Qualifier in AI modes', () => {
 	const message = 'We run a coworking space, about 7,200 sq ft, and want it cleaned every week. Max $2,500 a month.';
@@ -169,7 +154,7 @@ describe('Qualifier in AI modes', () => {
 
 describe('Triage in AI modes', () => {
 	it('keeps an emergency the rules see even when the model says no, and escalates the disagreement', async () => {
-		fake.reset([{ json: { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false } }]);
+		fake.reset([{ json: noDamageFacts }]);
 		const result = await triage({ message: 'water heater burst, water all over the garage' }, { mode: 'aiWithFallback', ai: fast() });
 		expect(result).toMatchObject({ is_emergency: true, emergency_type: 'water_damage', escalate_to_human: true, source: 'ai+rules' });
 	});

@@ -189,3 +189,9 @@ describe('Qualifier: bad input', () => {
 		await expect(qualify({ message: '\u0000\u0001\uffff\ud83d\ude00 ###' })).resolves.toMatchObject({ service_type: 'other' });
 	});
 });
+
+describe('Qualifier: options', () => {
+	it('asks for AI settings in an AI mode instead of failing obscurely', async () => {
+		await expect(qualify({ message: 'hi' }, { mode: 'aiWithFallback' })).rejects.toThrow(/needs options\.ai/);
+	});
+});

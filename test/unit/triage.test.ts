@@ -68,7 +68,7 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 	});
 
 	it('deadlines are parameters', () => {
-		const result = triageRules('basement flooded, 3 inches of water', undefined, { responseDeadlineMinutes: 45 });
+		const result = triageRules('basement flooded, 3 inches of water', { responseDeadlineMinutes: 45 });
 		expect(result.respond_within_minutes).toBe(45);
 	});
 
