@@ -140,7 +140,7 @@ describe('inside a real n8n, AI with rules fallback against the fake', () => {
 		['answers are malformed JSON', () => fake.reset([], () => ({ content: '{"service_type": ' }))],
 		['answers break the schema', () => fake.reset([], () => ({ json: { service_type: 'yacht' } }))],
 		['the model refuses', () => fake.reset([], () => ({ refusal: 'I will not.' }))],
-		['answers come after the timeout', () => fake.reset([], (body: never) => ({ delayMs: 1500, ...answerBySchema(body) }))],
+		['answers come after the timeout', () => fake.reset([], (body: Parameters<typeof answerBySchema>[0]) => ({ delayMs: 1500, ...answerBySchema(body) }))],
 	])('falls back to rules when %s, and the workflow still completes', async (_label, arrange) => {
 		arrange();
 		const response = await n8n.webhook('e2e-intake-ai', { message: 'Basement flooded, 3 inches of standing water!' });

@@ -124,6 +124,13 @@ class N8nInstance {
 		}
 	}
 
+	/**
+	 * Calls n8n's REST API as the owner; returns the answer's `data`.
+	 * @param {string} method
+	 * @param {string} route
+	 * @param {unknown} [body]
+	 * @returns {Promise<any>}
+	 */
 	async rest(method, route, body) {
 		const response = await fetch(`${this.baseUrl}/rest${route}`, {
 			method,
@@ -174,7 +181,10 @@ class N8nInstance {
 		return created.id;
 	}
 
-	/** Calls a production webhook; returns { status, body, headers }. */
+	/**
+	 * Calls a production webhook.
+	 * @returns {Promise<{ status: number, body: any, headers: Headers }>}
+	 */
 	async webhook(pathName, body, { method = 'POST', headers = {} } = {}) {
 		const response = await fetch(`${this.baseUrl}/webhook/${pathName}`, {
 			method,
@@ -207,7 +217,10 @@ class N8nInstance {
 		throw new Error(`webhook ${pathName} was not registered within ${timeoutMs} ms; last answer: ${JSON.stringify(last?.body ?? String(last))}\n${this.logTail()}`);
 	}
 
-	/** The executions of a workflow, newest first, with their full data. */
+	/**
+	 * The executions of a workflow, newest first, with their full data.
+	 * @returns {Promise<any[]>}
+	 */
 	async executions(workflowId, { limit = 20 } = {}) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 		const list = await this.rest('GET', `/executions?filter=${filter}&limit=${limit}`);
@@ -215,7 +228,10 @@ class N8nInstance {
 		return await Promise.all(results.map(async (e) => await this.execution(e.id)));
 	}
 
-	/** One execution with its run data parsed (n8n stores it in its flatted format). */
+	/**
+	 * One execution with its run data parsed (n8n stores it in its flatted format).
+	 * @returns {Promise<any>}
+	 */
 	async execution(id) {
 		const execution = await this.rest('GET', `/executions/${id}`);
 		if (typeof execution.data === 'string') {

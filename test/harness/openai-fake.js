@@ -24,13 +24,22 @@ function estimateTokens(text) {
 
 class OpenAiFake {
 	constructor() {
+		/** @type {Array<Record<string, any>>} */
 		this.script = [];
+		/** @type {Array<{ body: any, headers: import('node:http').IncomingHttpHeaders }>} */
 		this.requests = [];
 		this.calls = 0;
 		this.promptTokens = 0;
 		this.completionTokens = 0;
+		/** @type {Set<string>} */
 		this.apiKeys = new Set();
+		/** @type {((body: any) => Record<string, any>) | null} */
 		this.fallback = null;
+		/** Accept any API key on GET /models (by default only "test-key"). */
+		this.acceptAnyKey = false;
+		/** @type {number} */
+		this.port = 0;
+		this.baseUrl = '';
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error) => {
 				res.writeHead(500, { 'content-type': 'application/json' });
@@ -56,7 +65,11 @@ class OpenAiFake {
 		await new Promise((resolve) => this.server.close(() => resolve()));
 	}
 
-	/** Replaces the script and resets the counters. */
+	/**
+	 * Replaces the script and resets the counters.
+	 * @param {Array<Record<string, any>>} [steps]
+	 * @param {((body: any) => Record<string, any>) | null} [fallback] answers once the script is used up
+	 */
 	reset(steps = [], fallback = null) {
 		this.script = [...steps];
 		this.fallback = fallback;
