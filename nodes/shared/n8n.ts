@@ -121,13 +121,13 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
 }
 
 /** Reads a text parameter that must hold the customer's message. */
-export function requireText(ctx: IExecuteFunctions, name: string, displayName: string, i: number): string {
+export function requireText(ctx: IExecuteFunctions, name: string, displayName: string, i: number, example = '{{ $json.body.message }}'): string {
 	const value = ctx.getNodeParameter(name, i, '') as unknown;
 	if (typeof value === 'number') return String(value);
 	if (typeof value !== 'string' || value.trim() === '') {
 		throw new NodeOperationError(ctx.getNode(), `The '${displayName}' parameter is empty for this item`, {
 			itemIndex: i,
-			description: `Map the customer's text into '${displayName}', for example {{ $json.body.message }} for a webhook. The default {{ $json.message }} found ${value === undefined || value === null ? 'nothing' : 'no text'} in this item.`,
+			description: `Map the customer's text into '${displayName}', for example ${example} after a webhook. The current mapping found ${value === undefined || value === null ? 'nothing' : 'no text'} in this item.`,
 		});
 	}
 	return value;
@@ -161,7 +161,37 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): Error {
 		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
+	const field = (error as { field?: unknown })?.field;
+	if (typeof field === 'string') {
+		// Input errors of the agents' cores name the field they reject and say how to fix it.
+		return new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description: `Fix "${field}" (the parameter or the field mapped into it) and run again.` });
+	}
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
+}
+
+/** Reads a parameter that may be empty; expressions resolving to nothing give null. */
+export function optionalValue(ctx: IExecuteFunctions, name: string, i: number): unknown {
+	const value = ctx.getNodeParameter(name, i, null) as unknown;
+	return value === undefined || value === '' ? null : value;
+}
+
+/** Reads a JSON parameter that may arrive as text or as an object; names the parameter when it is not JSON. */
+export function jsonParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): Record<string, unknown> {
+	const value = ctx.getNodeParameter(name, i, {}) as unknown;
+	if (value === null || value === undefined || value === '') return {};
+	if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+	if (typeof value === 'string') {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+		} catch {
+			// reported below
+		}
+	}
+	throw new NodeOperationError(ctx.getNode(), `'${displayName}' is not a JSON object`, {
+		itemIndex: i,
+		description: `Give '${displayName}' a JSON object such as {"tax_rate_pct": 8.25}, or leave it as {}.`,
+	});
 }
 
 /**

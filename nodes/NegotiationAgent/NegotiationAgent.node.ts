@@ -1,0 +1,175 @@
+import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+
+import { dollarsToCents } from '../shared/money';
+import type { AgentMode } from '../shared/modes';
+import { aiOptionsProperty, CREDENTIAL_OPENAI, modeProperty, optionalText, optionalValue, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import { negotiate, type MessageTemplates, type NegotiationPolicy } from './negotiate';
+import type { Quote } from '../PricingAgent/price';
+
+/** A quote arrives as an object, or as JSON text when typed or mapped as a string. */
+function parseQuote(value: unknown): Quote {
+	if (typeof value === 'string') {
+		try {
+			return JSON.parse(value) as Quote;
+		} catch {
+			return value as unknown as Quote; // the agent names the field and the fix
+		}
+	}
+	return value as Quote;
+}
+
+/** The round arrives as a number or as text from an expression; anything else is left for the agent to refuse. */
+function readRound(value: unknown): number {
+	if (value === null) return 1;
+	if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return parseInt(value, 10);
+	return value as number;
+}
+
+function readPolicy(policy: IDataObject): Partial<NegotiationPolicy> {
+	const out: Partial<NegotiationPolicy> = {};
+	if (typeof policy.maxAutoDiscountPct === 'number') out.maxAutoDiscountPct = policy.maxAutoDiscountPct;
+	if (typeof policy.approvalBandMaxPct === 'number') out.approvalBandMaxPct = policy.approvalBandMaxPct;
+	if (typeof policy.floorPrice === 'number') out.floorPriceCents = dollarsToCents(policy.floorPrice);
+	if (typeof policy.maxRounds === 'number') out.maxRounds = policy.maxRounds;
+	if (typeof policy.concessionSteps === 'string' && policy.concessionSteps.trim()) {
+		out.concessionStepsPct = policy.concessionSteps
+			.split(',')
+			.map((s) => parseFloat(s))
+			.filter((n) => Number.isFinite(n) && n >= 0);
+	}
+	if (typeof policy.offerRecurring === 'boolean') out.offerRecurring = policy.offerRecurring;
+	if (typeof policy.recurringUpsellFrequency === 'string') out.recurringUpsellFrequency = policy.recurringUpsellFrequency as NegotiationPolicy['recurringUpsellFrequency'];
+	if (typeof policy.upsellAddOns === 'string') out.upsellAddOns = policy.upsellAddOns.split(',').map((s) => s.trim()).filter(Boolean);
+	return out;
+}
+
+export class NegotiationAgent implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Negotiation Agent',
+		name: 'negotiationAgent',
+		icon: { light: 'file:negotiationAgent.svg', dark: 'file:negotiationAgent.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}',
+		description: "Reads a customer's reply to a quote and accepts, counters, rejects or escalates, always inside your discount policy; every new price comes from the pricing engine",
+		defaults: { name: 'Negotiation Agent' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: CREDENTIAL_OPENAI,
+				required: true,
+				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+			},
+		],
+		properties: [
+			modeProperty,
+			{
+				displayName: 'Quote',
+				name: 'quote',
+				type: 'json',
+				default: '={{ $json.negotiation?.quote ?? $json.quote }}',
+				required: true,
+				description: 'The Pricing Agent quote being negotiated (the latest offer after earlier rounds)',
+			},
+			{
+				displayName: 'Customer Reply',
+				name: 'reply',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '={{ $json.reply }}',
+				required: true,
+				description: "The customer's answer to the quote, as they wrote it",
+				hint: 'After a Wait node resumed by a webhook this is often {{ $json.body.reply }}',
+			},
+			{
+				displayName: 'Round',
+				name: 'round',
+				type: 'string',
+				default: '={{ $json.negotiation?.next_round ?? 1 }}',
+				description: 'Which reply this is: 1 for the first answer to a quote',
+			},
+			{
+				displayName: 'Customer Name',
+				name: 'customerName',
+				type: 'string',
+				default: '={{ $json.customer?.name }}',
+				description: 'Used in the reply message',
+			},
+			{
+				displayName: 'Discount Policy',
+				name: 'policy',
+				type: 'collection',
+				placeholder: 'Change the policy',
+				default: {},
+				options: [
+					{ displayName: 'Approval Band Up To (%)', name: 'approvalBandMaxPct', type: 'number', default: 15, description: 'Asks above the automatic limit and up to this go to a person for approval' },
+					{ displayName: 'Concession Steps (%)', name: 'concessionSteps', type: 'string', default: '5,10', description: 'What to offer round by round when the customer asks for more, comma-separated' },
+					{ displayName: 'Floor Price Per Visit ($)', name: 'floorPrice', type: 'number', default: 0, description: 'No offer goes below this; 0 means no floor' },
+					{ displayName: 'Max Automatic Discount (%)', name: 'maxAutoDiscountPct', type: 'number', default: 10, description: 'Discounts up to this are granted without a person' },
+					{ displayName: 'Max Rounds', name: 'maxRounds', type: 'number', default: 3, description: 'The offer in this round is final; a later round goes to a person' },
+					{ displayName: 'Offer Recurring Service', name: 'offerRecurring', type: 'boolean', default: true, description: 'Whether to suggest switching a one-time home clean to recurring service (with its discount)' },
+					{
+						displayName: 'Recurring Offer',
+						name: 'recurringUpsellFrequency',
+						type: 'options',
+						default: 'biweekly',
+						options: [
+							{ name: 'Weekly', value: 'weekly' },
+							{ name: 'Every Other Week', value: 'biweekly' },
+							{ name: 'Monthly', value: 'monthly' },
+						],
+					},
+					{ displayName: 'Suggest Add-Ons', name: 'upsellAddOns', type: 'string', default: 'inside_oven,inside_fridge', description: 'Add-on codes to suggest when a customer accepts, comma-separated' },
+				],
+			},
+			{
+				displayName: 'Reply Templates',
+				name: 'templates',
+				type: 'collection',
+				placeholder: 'Edit a reply',
+				default: {},
+				description: 'Placeholders: {name} {price} {cadence} {per_month} {discount_pct} {discount_text} {service} {upsell} {quote_id} {valid_until}',
+				options: [
+					{ displayName: 'Accept', name: 'accept', type: 'string', typeOptions: { rows: 3 }, default: 'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.' },
+					{ displayName: 'Counter', name: 'counter', type: 'string', typeOptions: { rows: 3 }, default: 'Thanks for getting back to us{name}. The best we can offer is {price}{cadence} for your {service}{discount_text}. {upsell}Reply YES to go ahead.' },
+					{ displayName: 'Escalate', name: 'escalate', type: 'string', typeOptions: { rows: 3 }, default: 'Thanks{name}. A member of our team will review your request and get back to you shortly.' },
+					{ displayName: 'Reject', name: 'reject', type: 'string', typeOptions: { rows: 3 }, default: 'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.' },
+				],
+			},
+			{
+				displayName: 'Let the Model Draft the Reply',
+				name: 'aiDraftsMessage',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+				description: 'Whether to use the model\'s wording when every amount in it is one the policy approved (otherwise the template is used)',
+			},
+			aiOptionsProperty,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const mode = this.getNodeParameter('mode', 0) as AgentMode;
+		return await runAgentPerItem(this, 'negotiation', async (i) => {
+			const result = await negotiate(
+				{
+					quote: parseQuote(optionalValue(this, 'quote', i)),
+					reply: requireText(this, 'reply', 'Customer Reply', i, '{{ $json.body.reply }}'),
+					round: readRound(optionalValue(this, 'round', i)),
+					customerName: optionalText(this, 'customerName', i),
+				},
+				{
+					mode,
+					ai: await readAiSettings(this, i, mode),
+					policy: readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
+					templates: this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>,
+					aiDraftsMessage: mode === 'rules' ? false : (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),
+				},
+			);
+			return result as unknown as IDataObject;
+		});
+	}
+}
+
