@@ -55,7 +55,8 @@ export function readIntent(reply: string): Intent {
 	const bare = /\b(?:do|take|pay|for|at|offer|accept|budget(?: is)?|max(?:imum)?|only)\s+(\d{2,5})(?:\.\d{1,2})?\b(?!\s*(?:%|percent|sq|square|bed|bath|room|hour|min|day|week|month|year))/.exec(text);
 	const amount = amounts.length ? Math.min(...amounts) : bare ? parseInt(bare[1], 10) * 100 : null;
 	if (REJECT.test(text) && !DISCOUNT_ASK.test(text) && percent === null && amount === null) return { type: 'reject', ...none };
-	if (percent !== null && (DISCOUNT_ASK.test(text) || /\boff\b|less|lower|knock|take|discount|descuento/.test(text))) {
+	// In a reply to a quote, a bare percentage is a discount ask ("40%?", "come on, 15 percent").
+	if (percent !== null) {
 		return { type: 'counter_percent', ...none, percent };
 	}
 	if (amount !== null && (DISCOUNT_ASK.test(text) || TOO_EXPENSIVE.test(text) || /\b(?:would you|will you|could you|can you|how about|what about|do it for|take|i'?ll pay|we'?ll pay|only|max|budget|offer|price (?:is|should be|will be)|charge|costs?)\b/.test(text))) {

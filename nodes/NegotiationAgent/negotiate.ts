@@ -60,6 +60,8 @@ const upsellSchema = z.object({
 	add_ons: z.array(z.string()),
 	total_cents: z.number().int(),
 	per_month_cents: z.number().int().nullable(),
+	/** What the upsell adds to the current price (add-ons), in cents. */
+	extra_cents: z.number().int().nullable(),
 	saving_pct: z.number().nullable(),
 });
 export type Upsell = z.infer<typeof upsellSchema>;
@@ -144,6 +146,8 @@ function checkQuote(value: unknown): Quote {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+/** Discounts are kept to 1/10,000 of a percent so a named price is met to the cent. */
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 interface Offer {
 	quote: Quote;
@@ -221,7 +225,7 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 	const upsells: Upsell[] = [];
 
 	const offerAt = (pct: number): Offer => {
-		const granted = round2(Math.max(currentDiscount, Math.min(pct, autoLimit)));
+		const granted = round4(Math.max(currentDiscount, Math.min(pct, autoLimit)));
 		return granted === currentDiscount ? { quote: current, discountPct: currentDiscount } : { quote: reprice(current, { negotiatedDiscountPct: granted }, now), discountPct: granted };
 	};
 	const recurringUpsell = (): Upsell | null => {
@@ -239,6 +243,7 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 			add_ons: [],
 			total_cents: upsold.total_cents,
 			per_month_cents: upsold.recurring?.per_month_cents ?? null,
+			extra_cents: null,
 			saving_pct: saving,
 		};
 	};
@@ -259,6 +264,7 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 			add_ons: missing,
 			total_cents: upsold.total_cents,
 			per_month_cents: upsold.recurring?.per_month_cents ?? null,
+			extra_cents: extra,
 			saving_pct: null,
 		};
 	};
@@ -317,7 +323,7 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 				else if (intent.type === 'counter_amount' && intent.amount_cents !== null) {
 					// A monthly figure for recurring work is compared with the monthly price.
 					const reference = current.recurring && intent.amount_cents > current.total_cents * 1.5 ? baseHeadline : base.total_cents;
-					requested = round2(Math.max(0, (1 - intent.amount_cents / reference) * 100));
+					requested = round4(Math.max(0, (1 - intent.amount_cents / reference) * 100));
 				}
 				if (requested !== null && requested <= currentDiscount) {
 					action = 'accept';
@@ -350,7 +356,13 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 	}
 
 	const quote = offer.quote;
-	const approved = [...new Set([quote.total_cents, quote.recurring?.per_month_cents, quote.discount_cents, ...upsells.flatMap((u) => [u.total_cents, u.per_month_cents])].filter((x): x is number => typeof x === 'number' && x > 0))];
+	const approved = [
+		...new Set(
+			[quote.total_cents, quote.recurring?.per_month_cents, quote.discount_cents, ...upsells.flatMap((u) => [u.total_cents, u.per_month_cents, u.extra_cents])].filter(
+				(x): x is number => typeof x === 'number' && x > 0,
+			),
+		),
+	];
 	const message = composeMessage(action, final, quote, offer.discountPct, upsells, input.customerName ?? null, templates);
 	let finalMessage = message;
 	let messageSource: 'template' | 'ai' = 'template';

@@ -430,7 +430,7 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 
 	// The stacking cap: later discounts give way first.
 	const cap = percentOf(subtotal, card.max_total_discount_pct);
-	let discountTotal = -discounts.reduce((s, l) => s + l.amount_cents, 0);
+	let discountTotal = discounts.reduce((s, l) => s - l.amount_cents, 0);
 	for (let i = discounts.length - 1; i >= 0 && discountTotal > cap; i--) {
 		const excess = discountTotal - cap;
 		const reducible = -discounts[i].amount_cents;
