@@ -1,6 +1,6 @@
 /**
  * The editor in a real browser (Debian's Chromium driven by playwright-core):
- * an ops person logs in and finds both agents in the node panel, and the
+ * an ops person logs in and finds every agent in the node panel, and the
  * intake template opens with our nodes recognised.
  */
 import fs from 'node:fs';
@@ -65,6 +65,9 @@ describe('the n8n editor with the package installed', () => {
 		['Qualifier', 'Qualifier Agent'],
 		['Triage', 'Triage Agent'],
 		['emergency', 'Triage Agent'],
+		['Pricing', 'Pricing Agent'],
+		['quote', 'Pricing Agent'],
+		['Negotiation', 'Negotiation Agent'],
 	])('finds "%s" in the node panel as %s', async (term, displayName) => {
 		const items = await searchNodePanel(term);
 		const item = items.filter({ hasText: displayName }).first();
