@@ -389,8 +389,9 @@ function promoDiscount(f: PricingFacts, card: RateCard, subtotal: number, now: D
 	return line(`promo_${f.promo_code}`, 'discount', label, 1, -amount);
 }
 
-function quoteIdFor(facts: PricingFacts, card: RateCard, negotiated: number, pricedAt: string): string {
-	const digest = createHash('sha256').update(JSON.stringify({ facts, card, negotiated, day: pricedAt.slice(0, 10) })).digest('hex');
+/** The same facts, card and day give the same id (a retried workflow quotes once). The override determines the card. */
+function quoteIdFor(facts: PricingFacts, cardOverride: unknown, negotiated: number, pricedAt: string): string {
+	const digest = createHash('sha256').update(JSON.stringify({ facts, cardOverride, negotiated, day: pricedAt.slice(0, 10) })).digest('hex');
 	return `Q-${digest.slice(0, 10).toUpperCase()}`;
 }
 
@@ -469,7 +470,7 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 	const pricedAt = now.toISOString();
 
 	return {
-		quote_id: options.quoteId ?? quoteIdFor(facts, card, negotiated, pricedAt),
+		quote_id: options.quoteId ?? quoteIdFor(facts, options.rateCard ?? {}, negotiated, pricedAt),
 		currency: card.currency,
 		service_type: facts.service_type,
 		pricing_basis: basis,

@@ -126,6 +126,14 @@ function merge<T>(base: T, override: unknown): T {
 	return out as T;
 }
 
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object') {
+		for (const child of Object.values(value)) deepFreeze(child);
+		Object.freeze(value);
+	}
+	return value;
+}
+
 export class RateCardError extends Error {
 	constructor(message: string) {
 		super(message);
@@ -133,13 +141,28 @@ export class RateCardError extends Error {
 	}
 }
 
+/** Resolved cards by their override's JSON: a workflow prices many items with one card. */
+const resolved = new Map<string, RateCard>();
+const RESOLVED_CACHE_SIZE = 64;
+
 /** The defaults with an override applied, validated; an invalid card names the field and the fix. */
 export function resolveRateCard(override?: RateCardOverride | null): RateCard {
+	const key = JSON.stringify(override ?? {});
+	const cached = resolved.get(key);
+	if (cached) return cached;
+	const card = buildRateCard(override);
+	if (resolved.size >= RESOLVED_CACHE_SIZE) resolved.delete(resolved.keys().next().value as string);
+	resolved.set(key, card);
+	return card;
+}
+
+function buildRateCard(override?: RateCardOverride | null): RateCard {
 	const card = merge(DEFAULT_RATE_CARD, override ?? {});
 	const checked = rateCardSchema.safeParse(card);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
 		throw new RateCardError(`Rate card field "${issue.path.join('.')}" is invalid: ${issue.message}. Fix it in the rate card JSON or the node's rate fields.`);
 	}
-	return checked.data;
+	// Frozen: the cached card is shared by every quote made with it.
+	return deepFreeze(checked.data);
 }

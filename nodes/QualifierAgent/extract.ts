@@ -253,9 +253,9 @@ function detectFrequency(text: string): Frequency | null {
 const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
 const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
 
-const ROOMS_COMBO = /\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
-const BEDROOMS = new RegExp(`\\b(${N})[- ]?${BED}`);
-const BATHROOMS = new RegExp(`\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`);
+const ROOMS_COMBO = /(?<![#$])\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
+const BEDROOMS = new RegExp(`(?<![#$])\\b(${N})[- ]?${BED}`);
+const BATHROOMS = new RegExp(`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`);
 const HALF_BATHS = new RegExp(`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`);
 
 /** Bedrooms and bathrooms from "3br/2ba", "three bedroom, 2.5 bath", "studio", "2 1/2 baths", "3 recamaras y 2 banos". */
@@ -295,8 +295,9 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 			else if (!/(?:half|1\/2|medio)/.test(full?.[0] ?? '')) bathrooms += count * 0.5;
 		}
 	}
-	// Sanity: a typo like "32 bedrooms" for a home is kept (ops can see it); negatives never match.
-	return { bedrooms, bathrooms };
+	// A ticket number or an address before "toilet" or "bed" is not a room count: no home has more than 20.
+	const plausible = (n: number | null) => (n !== null && n <= 20 ? n : null);
+	return { bedrooms: plausible(bedrooms), bathrooms: plausible(bathrooms) };
 }
 
 /** Square feet as stated, or square metres converted (x 10.764, rounded). */

@@ -19,8 +19,15 @@ export function dollarsToCents(dollars: number): number {
 }
 
 /** "$1,234.50" style text for messages; the currency decides the symbol. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(cents: number, currency = 'USD'): string {
-	return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2 }).format(cents / 100);
+	let formatter = formatters.get(currency);
+	if (!formatter) {
+		formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2 });
+		formatters.set(currency, formatter);
+	}
+	return formatter.format(cents / 100);
 }
 
 /**

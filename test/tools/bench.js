@@ -77,6 +77,30 @@ async function main() {
 		`${'Qualifier + Triage, async API'.padEnd(38)} ${Math.round((messages.length / asyncMs) * 1000).toLocaleString('en-US').padStart(10)}   ${asyncMs.toFixed(0).padStart(5)} ms`,
 	);
 	console.log(`\ntarget: Qualifier + Triage together >= 5,000 messages/s -> ${both.perSecond >= 5000 ? 'met' : 'NOT met'} (${Math.round(both.perSecond).toLocaleString('en-US')}/s)`);
+
+	// Pricing and negotiation: facts as the Qualifier produces them, varied per call.
+	const qualified = messages.slice(0, 5000).map((m) => api.qualifyRules({ message: m }));
+	const priceable = qualified
+		.filter((q) => q.service_type !== 'other' && !(q.property_type === 'commercial' && !q.square_feet))
+		.map((q, i) => ({ ...q, add_ons: i % 4 === 0 ? ['inside_oven'] : [], promo_code: i % 7 === 0 ? 'WELCOME' : null, first_time: i % 2 === 0 }));
+	const card = { promo_codes: { WELCOME: { type: 'percent', value: 10, first_time_only: true } }, tax_rate_pct: 7.25 };
+	const factsList = Array.from({ length: COUNT }, (_, i) => priceable[i % priceable.length]);
+	const now = new Date('2026-11-25T12:00:00Z');
+	const pricing = measure('Pricing Agent (quotes)', factsList, (f) => api.priceSync(f, { rateCard: card, now }));
+	const quotes = factsList.slice(0, 2000).map((f) => api.priceSync(f, { rateCard: card, now }));
+	const replies = ['Can you do 10% off?', 'sounds good, book it', 'too expensive, any discount?', 'would you do $150?', 'what if we went every other week?', 'give me 90% off', 'no thanks', 'can I talk to a manager'];
+	const rounds = Array.from({ length: 10_000 }, (_, i) => ({ quote: quotes[i % quotes.length], reply: replies[i % replies.length], round: 1 + (i % 3) }));
+	let negotiationMs = Infinity;
+	for (let round = 0; round < ROUNDS; round++) {
+		const started = process.hrtime.bigint();
+		for (const r of rounds) await api.negotiate(r);
+		negotiationMs = Math.min(negotiationMs, Number(process.hrtime.bigint() - started) / 1e6);
+	}
+	const negotiationPerSecond = (rounds.length / negotiationMs) * 1000;
+	console.log('');
+	console.log(`${pricing.label.padEnd(38)} ${Math.round(pricing.perSecond).toLocaleString('en-US').padStart(10)}   ${pricing.ms.toFixed(0).padStart(5)} ms   ${(baseline.perSecond / pricing.perSecond).toFixed(2)}x the baseline's time per item`);
+	console.log(`${'Negotiation Agent (rules decisions)'.padEnd(38)} ${Math.round(negotiationPerSecond).toLocaleString('en-US').padStart(10)}   ${negotiationMs.toFixed(0).padStart(5)} ms   (${rounds.length} replies; each re-prices through the engine)`);
+	console.log(`target: quotes >= 20,000/s -> ${pricing.perSecond >= 20_000 ? 'met' : 'NOT met'} (${Math.round(pricing.perSecond).toLocaleString('en-US')}/s)`);
 	console.log(`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`);
 }
 

@@ -195,3 +195,15 @@ describe('Qualifier: options', () => {
 		await expect(qualify({ message: 'hi' }, { mode: 'aiWithFallback' })).rejects.toThrow(/needs options\.ai/);
 	});
 });
+
+describe('Qualifier: numbers that are not room counts', () => {
+	it.each([
+		['#656 toilet overflowed into the bathroom', null, null],
+		['ticket #12 bed bugs cleanup', null, null],
+		['our hotel has 45 beds', null, null],
+		['$120 for 2 bed 1 bath?', 2, 1],
+	])('%s -> %p bedrooms, %p bathrooms', (message, bedrooms, bathrooms) => {
+		const result = qualifyRules({ message });
+		expect([result.bedrooms, result.bathrooms]).toEqual([bedrooms, bathrooms]);
+	});
+});
