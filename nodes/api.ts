@@ -24,3 +24,12 @@ export { negotiate, negotiationSchema, DEFAULT_POLICY, DEFAULT_TEMPLATES, Negoti
 export type { Negotiation, NegotiateInput, NegotiateOptions, NegotiationPolicy } from './NegotiationAgent/negotiate';
 export { readIntent, intentSchema, INTENT_TYPES } from './NegotiationAgent/intent';
 export { formatMoney, moneyAmountsIn } from './shared/money';
+export { schedule, bookingResultSchema, OPERATIONS as SCHEDULING_OPERATIONS } from './SchedulingAgent/schedule';
+export type { ScheduleRequest, ScheduleOptions, BookingResult } from './SchedulingAgent/schedule';
+export { DEFAULT_CALENDAR, resolveCalendar, jobDurationMinutes, requiredSkillFor, SchedulingInputError } from './SchedulingAgent/calendar';
+export type { CalendarConfig, CrewConfig } from './SchedulingAgent/calendar';
+export { parsePreference } from './SchedulingAgent/preferences';
+export { findSlots, indexBusy, isFree } from './SchedulingAgent/slots';
+export { seriesStarts } from './SchedulingAgent/series';
+export { openStore, closeAllStores, defaultSqlitePath, SqliteBookingStore, PostgresBookingStore, StoreError, BOOKING_STATUSES } from './shared/store';
+export type { BookingStore, BookingRecord, StoreConfig, PostgresConnection } from './shared/store';

@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+import { RRule, Weekday as RRuleWeekday } from 'rrule';
+
+import { SchedulingInputError, WEEKDAYS, type Weekday } from './calendar';
+
+export interface SeriesSpec {
+	/** An RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO;COUNT=52 (wins over the fields below). */
+	rrule?: string | null;
+	frequency?: 'weekly' | 'biweekly' | 'monthly' | null;
+	weekday?: Weekday | null;
+	/** Local start time, HH:MM (default 09:00). */
+	time?: string | null;
+	/** How many visits (default 52 weekly, 26 every other week, 12 monthly). */
+	count?: number | null;
+	/** First possible date, YYYY-MM-DD in the business time zone (default: the first matching day after the lead time). */
+	start_date?: string | null;
+	/** How far (minutes, either way) a visit may move on its day when its time is taken (default 120). */
+	clash_window_minutes?: number | null;
+}
+
+const RRULE_DAYS: RRuleWeekday[] = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+
+/**
+ * The local start times of a series. rrule works in "floating" wall-clock time
+ * (dates whose UTC fields are the local time); luxon then places each one in
+ * the business time zone, so 9:00 stays 9:00 across daylight-saving changes.
+ */
+export function seriesStarts(spec: SeriesSpec, zone: string, nowLocal: DateTime): { rule: string; starts: DateTime[] } {
+	const time = spec.time ?? '09:00';
+	const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
+	if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) throw new SchedulingInputError('series.time', `"series.time" must be like 09:00; got ${JSON.stringify(time)}.`);
+	let first = nowLocal.plus({ days: 1 }).startOf('day');
+	if (spec.start_date) {
+		const parsed = DateTime.fromISO(spec.start_date, { zone });
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.start_date) || !parsed.isValid) throw new SchedulingInputError('series.start_date', `"series.start_date" must be a date like 2026-12-07; got ${JSON.stringify(spec.start_date)}.`);
+		if (parsed < nowLocal.startOf('day')) throw new SchedulingInputError('series.start_date', `"series.start_date" ${spec.start_date} is in the past.`);
+		first = parsed;
+	}
+	const dtstart = new Date(Date.UTC(first.year, first.month - 1, first.day, Number(tm[1]), Number(tm[2])));
+	let options: ConstructorParameters<typeof RRule>[0];
+	if (spec.rrule) {
+		try {
+			options = { ...RRule.parseString(spec.rrule.replace(/^RRULE:/i, '')), dtstart };
+		} catch (error) {
+			throw new SchedulingInputError('series.rrule', `"series.rrule" is not a valid RFC 5545 rule (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`);
+		}
+		if (!options.count && !options.until) options.count = 52;
+		if (options.byhour === undefined) options.byhour = [Number(tm[1])];
+		if (options.byminute === undefined) options.byminute = [Number(tm[2])];
+	} else {
+		const frequency = spec.frequency ?? 'weekly';
+		if (!['weekly', 'biweekly', 'monthly'].includes(frequency)) throw new SchedulingInputError('series.frequency', `"series.frequency" must be weekly, biweekly or monthly; got ${JSON.stringify(frequency)}.`);
+		const weekday = spec.weekday ?? WEEKDAYS[first.weekday - 1];
+		const dayIndex = WEEKDAYS.indexOf(weekday);
+		if (dayIndex < 0) throw new SchedulingInputError('series.weekday', `"series.weekday" must be one of ${WEEKDAYS.join(', ')}; got ${JSON.stringify(weekday)}.`);
+		const count = spec.count ?? (frequency === 'weekly' ? 52 : frequency === 'biweekly' ? 26 : 12);
+		options =
+			frequency === 'monthly'
+				? { freq: RRule.MONTHLY, byweekday: [RRULE_DAYS[dayIndex].nth(Math.min(4, Math.ceil(first.day / 7)))], count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] }
+				: { freq: RRule.WEEKLY, interval: frequency === 'biweekly' ? 2 : 1, byweekday: [RRULE_DAYS[dayIndex]], count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] };
+	}
+	const count = options.count ?? 0;
+	if (count > 520) throw new SchedulingInputError('series.count', `A series of ${count} visits is too long; book at most 520 at a time.`);
+	if (spec.count !== null && spec.count !== undefined && !(spec.count >= 1)) throw new SchedulingInputError('series.count', `"series.count" must be at least 1.`);
+	const rule = new RRule(options);
+	const starts = rule.all((_, i) => i < 520).map((d) =>
+		DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone }),
+	);
+	return { rule: rule.toString().replace(/^DTSTART[^\n]*\n/, ''), starts };
+}

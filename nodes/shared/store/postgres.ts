@@ -1,0 +1,267 @@
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+
+import {
+	StoreError,
+	type BookingChanges,
+	type BookingFilter,
+	type BookingRecord,
+	type BookingStore,
+	type CrewRecord,
+	type SeriesRecord,
+	type WriteTx,
+} from './types';
+
+/**
+ * PostgreSQL schema by version. An exclusion constraint on (crew, busy range)
+ * makes overlapping active bookings impossible whatever the caller does.
+ */
+const MIGRATIONS: Array<{ version: number; description: string; sql: string }> = [
+	{
+		version: 1,
+		description: 'crews, bookings (exclusion constraint per crew), series, idempotency keys',
+		sql: `
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+CREATE TABLE crews (id TEXT PRIMARY KEY, name TEXT NOT NULL, skills JSONB NOT NULL, on_call BOOLEAN NOT NULL, updated_at_ms BIGINT NOT NULL);
+CREATE TABLE series (id TEXT PRIMARY KEY, rrule TEXT NOT NULL, time_zone TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('active','cancelled')),
+  customer JSONB, service TEXT, details JSONB, created_at_ms BIGINT NOT NULL);
+CREATE TABLE bookings (
+  id TEXT PRIMARY KEY, crew_id TEXT NOT NULL REFERENCES crews(id), start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, busy_until_ms BIGINT NOT NULL,
+  time_zone TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('held','confirmed','cancelled','completed')),
+  hold_expires_ms BIGINT, series_id TEXT REFERENCES series(id), service TEXT, priority INTEGER, customer JSONB, details JSONB, cancel_reason TEXT,
+  created_at_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,
+  CHECK (end_ms > start_ms AND busy_until_ms >= end_ms),
+  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (crew_id WITH =, int8range(start_ms, busy_until_ms) WITH &&) WHERE (status IN ('held','confirmed')));
+CREATE INDEX bookings_start ON bookings (start_ms);
+CREATE INDEX bookings_series ON bookings (series_id);
+CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result JSONB NOT NULL, created_at_ms BIGINT NOT NULL);
+`,
+	},
+];
+
+type Row = Record<string, unknown>;
+
+function toBooking(row: Row): BookingRecord {
+	const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+	return {
+		id: String(row.id),
+		crew_id: String(row.crew_id),
+		start_ms: Number(row.start_ms),
+		end_ms: Number(row.end_ms),
+		busy_until_ms: Number(row.busy_until_ms),
+		time_zone: String(row.time_zone),
+		status: row.status as BookingRecord['status'],
+		hold_expires_ms: n(row.hold_expires_ms),
+		series_id: (row.series_id as string | null) ?? null,
+		service: (row.service as string | null) ?? null,
+		priority: n(row.priority),
+		customer: (row.customer as Record<string, unknown> | null) ?? null,
+		details: (row.details as Record<string, unknown> | null) ?? null,
+		cancel_reason: (row.cancel_reason as string | null) ?? null,
+		created_at_ms: Number(row.created_at_ms),
+		updated_at_ms: Number(row.updated_at_ms),
+	};
+}
+
+const isExclusionViolation = (error: unknown) => (error as { code?: string })?.code === '23P01';
+
+export interface PostgresConnection {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	password?: string;
+	ssl?: boolean;
+	/** Connections in the pool (per n8n process). */
+	maxConnections?: number;
+}
+
+/** PostgreSQL through pg: for queue mode, where workers on several hosts book at once. */
+export class PostgresBookingStore implements BookingStore {
+	readonly kind = 'postgres' as const;
+	private readonly pool: Pool;
+
+	constructor(readonly connection: PostgresConnection) {
+		const config: PoolConfig = {
+			host: connection.host,
+			port: connection.port,
+			database: connection.database,
+			user: connection.user,
+			password: connection.password || undefined,
+			ssl: connection.ssl ? { rejectUnauthorized: false } : undefined,
+			max: connection.maxConnections ?? 10,
+			connectionTimeoutMillis: 10_000,
+		};
+		this.pool = new Pool(config);
+		this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
+	}
+
+	private async client(): Promise<PoolClient> {
+		try {
+			return await this.pool.connect();
+		} catch (error) {
+			const { host, port, database, user } = this.connection;
+			throw new StoreError(
+				`Could not connect to PostgreSQL at ${host}:${port} (database "${database}", user "${user}"): ${(error as Error).message}. Check the Booking Store PostgreSQL credential and that the server is running.`,
+				'bookingStorePostgres',
+			);
+		}
+	}
+
+	private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+		const client = await this.client();
+		try {
+			await client.query('BEGIN');
+			const result = await fn(client);
+			await client.query('COMMIT');
+			return result;
+		} catch (error) {
+			await client.query('ROLLBACK').catch(() => undefined);
+			throw error;
+		} finally {
+			client.release();
+		}
+	}
+
+	async init(): Promise<void> {
+		await this.transaction(async (c) => {
+			// One migrator at a time across every worker.
+			await c.query('SELECT pg_advisory_xact_lock(7426001)');
+			await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
+			const applied = new Set((await c.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)));
+			for (const migration of MIGRATIONS) {
+				if (applied.has(migration.version)) continue;
+				await c.query(migration.sql);
+				await c.query('INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES ($1, $2, $3)', [migration.version, migration.description, Date.now()]);
+			}
+		});
+	}
+
+	async syncCrews(crews: CrewRecord[]): Promise<void> {
+		await this.transaction(async (c) => {
+			for (const crew of crews) {
+				await c.query(
+					'INSERT INTO crews (id, name, skills, on_call, updated_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, skills = EXCLUDED.skills, on_call = EXCLUDED.on_call, updated_at_ms = EXCLUDED.updated_at_ms',
+					[crew.id, crew.name, JSON.stringify(crew.skills), crew.on_call, Date.now()],
+				);
+			}
+		});
+	}
+
+	private async select(c: PoolClient | Pool, filter: BookingFilter, nowMs: number | null): Promise<BookingRecord[]> {
+		const where: string[] = [];
+		const params: unknown[] = [];
+		const add = (sql: string, value: unknown) => {
+			params.push(value);
+			where.push(sql.replace('?', `$${params.length}`));
+		};
+		add('status = ANY(?)', filter.statuses ?? ['held', 'confirmed']);
+		if (nowMs !== null && !filter.statuses) add("(status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?)", nowMs);
+		if (filter.fromMs !== undefined) add('busy_until_ms > ?', filter.fromMs);
+		if (filter.toMs !== undefined) add('start_ms < ?', filter.toMs);
+		if (filter.crewIds?.length) add('crew_id = ANY(?)', filter.crewIds);
+		if (filter.seriesId) add('series_id = ?', filter.seriesId);
+		const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : '';
+		const result = await c.query(`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`, params);
+		return result.rows.map(toBooking);
+	}
+
+	async write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+		return await this.transaction(async (c) => {
+			if (idempotencyKey) {
+				// The same key from many workers at once: the first holds the lock, the rest then read its result.
+				await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [idempotencyKey]);
+				const stored = await c.query('SELECT operation, result FROM idempotency WHERE key = $1', [idempotencyKey]);
+				if (stored.rows.length) {
+					if (stored.rows[0].operation !== operation) {
+						throw new StoreError(`Idempotency key "${idempotencyKey}" was already used for "${stored.rows[0].operation}", not "${operation}". Use a key per operation.`, 'idempotencyKey');
+					}
+					return { result: stored.rows[0].result as T, replayed: true };
+				}
+			}
+			await c.query("UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = $1 WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= $1", [nowMs]);
+			// Each attempt runs under a savepoint, so a refused insert does not abort the transaction.
+			const attempt = async (sql: string, params: unknown[]): Promise<'ok' | 'overlap' | number> => {
+				await c.query('SAVEPOINT attempt');
+				try {
+					const result = await c.query(sql, params);
+					await c.query('RELEASE SAVEPOINT attempt');
+					return result.rowCount ?? 0;
+				} catch (error) {
+					await c.query('ROLLBACK TO SAVEPOINT attempt');
+					if (isExclusionViolation(error)) return 'overlap';
+					throw error;
+				}
+			};
+			const tx: WriteTx = {
+				insertBooking: async (r) => {
+					const outcome = await attempt(
+						'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
+						[r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, r.customer, r.details, r.cancel_reason, r.created_at_ms, r.updated_at_ms],
+					);
+					return outcome === 'overlap' ? 'overlap' : 'ok';
+				},
+				updateBooking: async (id, changes: BookingChanges, now) => {
+					const keys = Object.keys(changes);
+					const sets = keys.map((k, i) => `${k} = $${i + 1}`);
+					const params: unknown[] = keys.map((k) => (changes as Record<string, unknown>)[k]);
+					params.push(now, id);
+					const outcome = await attempt(`UPDATE bookings SET ${[...sets, `updated_at_ms = $${keys.length + 1}`].join(', ')} WHERE id = $${keys.length + 2}`, params);
+					if (outcome === 'overlap') return 'overlap';
+					return outcome ? 'ok' : 'not_found';
+				},
+				getBooking: async (id) => {
+					const result = await c.query('SELECT * FROM bookings WHERE id = $1', [id]);
+					return result.rows.length ? toBooking(result.rows[0]) : null;
+				},
+				listBookings: async (filter) => await this.select(c, filter, nowMs),
+				insertSeries: async (s: SeriesRecord) => {
+					await c.query('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+						s.id,
+						s.rrule,
+						s.time_zone,
+						s.status,
+						s.customer,
+						s.service,
+						s.details,
+						s.created_at_ms,
+					]);
+				},
+				updateSeriesStatus: async (id, status) => {
+					await c.query('UPDATE series SET status = $1 WHERE id = $2', [status, id]);
+				},
+			};
+			const result = await fn(tx);
+			if (idempotencyKey) {
+				await c.query('INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES ($1, $2, $3, $4)', [idempotencyKey, operation, JSON.stringify(result), nowMs]);
+			}
+			return { result, replayed: false };
+		});
+	}
+
+	async getBooking(id: string): Promise<BookingRecord | null> {
+		const result = await this.pool.query('SELECT * FROM bookings WHERE id = $1', [id]).catch((error) => {
+			throw new StoreError(`PostgreSQL store: ${(error as Error).message}`, 'bookingStorePostgres');
+		});
+		return result.rows.length ? toBooking(result.rows[0]) : null;
+	}
+
+	async listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]> {
+		const client = await this.client();
+		try {
+			return await this.select(client, filter, nowMs);
+		} finally {
+			client.release();
+		}
+	}
+
+	async getSeries(id: string): Promise<SeriesRecord | null> {
+		const result = await this.pool.query('SELECT * FROM series WHERE id = $1', [id]);
+		if (!result.rows.length) return null;
+		const row = result.rows[0];
+		return { ...row, created_at_ms: Number(row.created_at_ms) } as SeriesRecord;
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+}

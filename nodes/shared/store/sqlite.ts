@@ -1,0 +1,294 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from 'node:sqlite';
+
+import {
+	StoreError,
+	type BookingChanges,
+	type BookingFilter,
+	type BookingRecord,
+	type BookingStore,
+	type CrewRecord,
+	type SeriesRecord,
+	type WriteTx,
+} from './types';
+
+/** SQLite schema by version. Overlap is refused by triggers, inside the store itself. */
+const MIGRATIONS: Array<{ version: number; description: string; sql: string }> = [
+	{
+		version: 1,
+		description: 'crews, bookings (no overlap per crew), series, idempotency keys',
+		sql: `
+CREATE TABLE crews (id TEXT PRIMARY KEY, name TEXT NOT NULL, skills TEXT NOT NULL, on_call INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE TABLE series (id TEXT PRIMARY KEY, rrule TEXT NOT NULL, time_zone TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('active','cancelled')),
+  customer TEXT, service TEXT, details TEXT, created_at_ms INTEGER NOT NULL);
+CREATE TABLE bookings (
+  id TEXT PRIMARY KEY, crew_id TEXT NOT NULL REFERENCES crews(id), start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, busy_until_ms INTEGER NOT NULL,
+  time_zone TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('held','confirmed','cancelled','completed')),
+  hold_expires_ms INTEGER, series_id TEXT REFERENCES series(id), service TEXT, priority INTEGER, customer TEXT, details TEXT, cancel_reason TEXT,
+  created_at_ms INTEGER NOT NULL, updated_at_ms INTEGER NOT NULL,
+  CHECK (end_ms > start_ms AND busy_until_ms >= end_ms));
+CREATE INDEX bookings_crew_start ON bookings (crew_id, start_ms);
+CREATE INDEX bookings_start ON bookings (start_ms);
+CREATE INDEX bookings_series ON bookings (series_id);
+CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+  WHEN NEW.status IN ('held','confirmed') AND EXISTS (
+    SELECT 1 FROM bookings b WHERE b.crew_id = NEW.crew_id AND b.status IN ('held','confirmed')
+      AND b.start_ms < NEW.busy_until_ms AND NEW.start_ms < b.busy_until_ms)
+  BEGIN SELECT RAISE(ABORT, 'booking_overlap'); END;
+CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE ON bookings
+  WHEN NEW.status IN ('held','confirmed') AND EXISTS (
+    SELECT 1 FROM bookings b WHERE b.id <> NEW.id AND b.crew_id = NEW.crew_id AND b.status IN ('held','confirmed')
+      AND b.start_ms < NEW.busy_until_ms AND NEW.start_ms < b.busy_until_ms)
+  BEGIN SELECT RAISE(ABORT, 'booking_overlap'); END;
+CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
+`,
+	},
+];
+
+type Row = Record<string, unknown>;
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
+
+function toBooking(row: Row): BookingRecord {
+	return {
+		id: String(row.id),
+		crew_id: String(row.crew_id),
+		start_ms: Number(row.start_ms),
+		end_ms: Number(row.end_ms),
+		busy_until_ms: Number(row.busy_until_ms),
+		time_zone: String(row.time_zone),
+		status: row.status as BookingRecord['status'],
+		hold_expires_ms: row.hold_expires_ms === null ? null : Number(row.hold_expires_ms),
+		series_id: (row.series_id as string | null) ?? null,
+		service: (row.service as string | null) ?? null,
+		priority: row.priority === null ? null : Number(row.priority),
+		customer: parse(row.customer),
+		details: parse(row.details),
+		cancel_reason: (row.cancel_reason as string | null) ?? null,
+		created_at_ms: Number(row.created_at_ms),
+		updated_at_ms: Number(row.updated_at_ms),
+	};
+}
+
+export function isOverlapError(error: unknown): boolean {
+	return error instanceof Error && /booking_overlap/.test(error.message);
+}
+
+/** SQLite through Node's built-in node:sqlite: WAL, busy timeout, BEGIN IMMEDIATE writes. */
+export class SqliteBookingStore implements BookingStore {
+	readonly kind = 'sqlite' as const;
+	private db: DatabaseSyncType | null = null;
+	/** One transaction at a time on this connection; other processes wait on SQLite's lock. */
+	private queue: Promise<unknown> = Promise.resolve();
+
+	constructor(
+		readonly file: string,
+		private readonly busyTimeoutMs = 10_000,
+	) {}
+
+	private open(): DatabaseSyncType {
+		if (this.db) return this.db;
+		let DatabaseSync: typeof DatabaseSyncType;
+		try {
+			// Required lazily: node:sqlite needs Node.js 22.5 or newer (n8n 2.x runs on 24).
+			({ DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite'));
+		} catch {
+			throw new StoreError('The SQLite store needs Node.js 22.5 or newer (node:sqlite). Use the PostgreSQL store on older Node.js.');
+		}
+		if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
+		try {
+			this.db = new DatabaseSync(this.file);
+		} catch (error) {
+			throw new StoreError(`Could not open the SQLite store at ${this.file}: ${(error as Error).message}. Check the path and its permissions.`, 'sqlitePath');
+		}
+		this.db.exec(`PRAGMA busy_timeout = ${Math.floor(this.busyTimeoutMs)}`);
+		this.db.exec('PRAGMA journal_mode = WAL');
+		this.db.exec('PRAGMA synchronous = NORMAL');
+		this.db.exec('PRAGMA foreign_keys = ON');
+		return this.db;
+	}
+
+	private serial<T>(fn: () => Promise<T> | T): Promise<T> {
+		const run = this.queue.then(fn, fn);
+		this.queue = run.catch(() => undefined);
+		return run;
+	}
+
+	/** BEGIN IMMEDIATE takes the write lock up front, so check-then-insert cannot race another process. */
+	private async transaction<T>(fn: (db: DatabaseSyncType) => Promise<T>): Promise<T> {
+		return await this.serial(async () => {
+			const db = this.open();
+			db.exec('BEGIN IMMEDIATE');
+			try {
+				const result = await fn(db);
+				db.exec('COMMIT');
+				return result;
+			} catch (error) {
+				if (db.isTransaction) db.exec('ROLLBACK');
+				throw error;
+			}
+		});
+	}
+
+	async init(): Promise<void> {
+		await this.transaction(async (db) => {
+			db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+			const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+			for (const migration of MIGRATIONS) {
+				if (applied.has(migration.version)) continue;
+				db.exec(migration.sql);
+				db.prepare('INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)').run(migration.version, migration.description, Date.now());
+			}
+		});
+	}
+
+	async syncCrews(crews: CrewRecord[]): Promise<void> {
+		await this.transaction(async (db) => {
+			const upsert = db.prepare(
+				'INSERT INTO crews (id, name, skills, on_call, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, skills = excluded.skills, on_call = excluded.on_call, updated_at_ms = excluded.updated_at_ms',
+			);
+			for (const crew of crews) upsert.run(crew.id, crew.name, JSON.stringify(crew.skills), crew.on_call ? 1 : 0, Date.now());
+		});
+	}
+
+	private expireHolds(db: DatabaseSyncType, nowMs: number) {
+		db.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = ? WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= ?").run(nowMs, nowMs);
+	}
+
+	private select(db: DatabaseSyncType, filter: BookingFilter, nowMs: number | null): BookingRecord[] {
+		const where: string[] = [];
+		const params: SQLInputValue[] = [];
+		const statuses = filter.statuses ?? ['held', 'confirmed'];
+		where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+		params.push(...statuses);
+		if (nowMs !== null && !filter.statuses) {
+			where.push("(status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?)");
+			params.push(nowMs);
+		}
+		if (filter.fromMs !== undefined) {
+			where.push('busy_until_ms > ?');
+			params.push(filter.fromMs);
+		}
+		if (filter.toMs !== undefined) {
+			where.push('start_ms < ?');
+			params.push(filter.toMs);
+		}
+		if (filter.crewIds?.length) {
+			where.push(`crew_id IN (${filter.crewIds.map(() => '?').join(',')})`);
+			params.push(...filter.crewIds);
+		}
+		if (filter.seriesId) {
+			where.push('series_id = ?');
+			params.push(filter.seriesId);
+		}
+		const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : '';
+		return (db.prepare(`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`).all(...params) as Row[]).map(toBooking);
+	}
+
+	async write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+		return await this.transaction(async (db) => {
+			if (idempotencyKey) {
+				const stored = db.prepare('SELECT operation, result FROM idempotency WHERE key = ?').get(idempotencyKey) as Row | undefined;
+				if (stored) {
+					if (stored.operation !== operation) {
+						throw new StoreError(`Idempotency key "${idempotencyKey}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`, 'idempotencyKey');
+					}
+					return { result: JSON.parse(String(stored.result)) as T, replayed: true };
+				}
+			}
+			this.expireHolds(db, nowMs);
+			const tx: WriteTx = {
+				insertBooking: async (r) => {
+					try {
+						db.prepare(
+							'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+						).run(r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, json(r.customer), json(r.details), r.cancel_reason, r.created_at_ms, r.updated_at_ms);
+						return 'ok';
+					} catch (error) {
+						if (isOverlapError(error)) return 'overlap';
+						throw error;
+					}
+				},
+				updateBooking: async (id, changes: BookingChanges, now) => {
+					const sets: string[] = [];
+					const params: SQLInputValue[] = [];
+					for (const [key, value] of Object.entries(changes)) {
+						sets.push(`${key} = ?`);
+						params.push(key === 'details' ? json(value) : (value as SQLInputValue));
+					}
+					sets.push('updated_at_ms = ?');
+					params.push(now, id);
+					try {
+						const result = db.prepare(`UPDATE bookings SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+						return result.changes ? 'ok' : 'not_found';
+					} catch (error) {
+						if (isOverlapError(error)) return 'overlap';
+						throw error;
+					}
+				},
+				getBooking: async (id) => {
+					const row = db.prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+					return row ? toBooking(row) : null;
+				},
+				listBookings: async (filter) => this.select(db, filter, nowMs),
+				insertSeries: async (s: SeriesRecord) => {
+					db.prepare('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+						s.id,
+						s.rrule,
+						s.time_zone,
+						s.status,
+						json(s.customer),
+						s.service,
+						json(s.details),
+						s.created_at_ms,
+					);
+				},
+				updateSeriesStatus: async (id, status) => {
+					db.prepare('UPDATE series SET status = ? WHERE id = ?').run(status, id);
+				},
+			};
+			const result = await fn(tx);
+			if (idempotencyKey) {
+				db.prepare('INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)').run(idempotencyKey, operation, JSON.stringify(result), nowMs);
+			}
+			return { result, replayed: false };
+		});
+	}
+
+	async getBooking(id: string): Promise<BookingRecord | null> {
+		return await this.serial(() => {
+			const row = this.open().prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+			return row ? toBooking(row) : null;
+		});
+	}
+
+	async listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]> {
+		return await this.serial(() => this.select(this.open(), filter, nowMs));
+	}
+
+	async getSeries(id: string): Promise<SeriesRecord | null> {
+		return await this.serial(() => {
+			const row = this.open().prepare('SELECT * FROM series WHERE id = ?').get(id) as Row | undefined;
+			if (!row) return null;
+			return {
+				id: String(row.id),
+				rrule: String(row.rrule),
+				time_zone: String(row.time_zone),
+				status: row.status as SeriesRecord['status'],
+				customer: parse(row.customer),
+				service: (row.service as string | null) ?? null,
+				details: parse(row.details),
+				created_at_ms: Number(row.created_at_ms),
+			};
+		});
+	}
+
+	async close(): Promise<void> {
+		await this.serial(() => {
+			this.db?.close();
+			this.db = null;
+		});
+	}
+}

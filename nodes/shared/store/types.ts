@@ -1,0 +1,106 @@
+/**
+ * The booking store: where bookings from every execution meet. One interface,
+ * two backends (SQLite through node:sqlite, PostgreSQL through pg). The store
+ * itself makes an overlapping booking impossible; callers never have to be
+ * careful for it to hold.
+ */
+
+export const BOOKING_STATUSES = ['held', 'confirmed', 'cancelled', 'completed'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+/** Statuses that occupy a crew's time. */
+export const ACTIVE_STATUSES: BookingStatus[] = ['held', 'confirmed'];
+
+export interface CrewRecord {
+	id: string;
+	name: string;
+	skills: string[];
+	on_call: boolean;
+}
+
+export interface BookingRecord {
+	id: string;
+	crew_id: string;
+	start_ms: number;
+	end_ms: number;
+	/** End plus the buffer (travel) after the job: the crew is busy until then. */
+	busy_until_ms: number;
+	time_zone: string;
+	status: BookingStatus;
+	hold_expires_ms: number | null;
+	series_id: string | null;
+	service: string | null;
+	priority: number | null;
+	customer: Record<string, unknown> | null;
+	details: Record<string, unknown> | null;
+	cancel_reason: string | null;
+	created_at_ms: number;
+	updated_at_ms: number;
+}
+
+export interface SeriesRecord {
+	id: string;
+	rrule: string;
+	time_zone: string;
+	status: 'active' | 'cancelled';
+	customer: Record<string, unknown> | null;
+	service: string | null;
+	details: Record<string, unknown> | null;
+	created_at_ms: number;
+}
+
+export interface BookingFilter {
+	fromMs?: number;
+	toMs?: number;
+	crewIds?: string[];
+	statuses?: BookingStatus[];
+	seriesId?: string;
+	limit?: number;
+}
+
+/** What a write can change on a booking. */
+export type BookingChanges = Partial<Pick<BookingRecord, 'crew_id' | 'start_ms' | 'end_ms' | 'busy_until_ms' | 'status' | 'hold_expires_ms' | 'cancel_reason' | 'details'>>;
+
+/** The operations available inside one write transaction. */
+export interface WriteTx {
+	/** 'overlap' when the crew is busy then (the store refused it). */
+	insertBooking(record: BookingRecord): Promise<'ok' | 'overlap'>;
+	updateBooking(id: string, changes: BookingChanges, nowMs: number): Promise<'ok' | 'overlap' | 'not_found'>;
+	getBooking(id: string): Promise<BookingRecord | null>;
+	listBookings(filter: BookingFilter): Promise<BookingRecord[]>;
+	insertSeries(record: SeriesRecord): Promise<void>;
+	updateSeriesStatus(id: string, status: SeriesRecord['status']): Promise<void>;
+}
+
+export interface BookingStore {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Creates or migrates the schema (versioned); safe to call from many processes at once. */
+	init(): Promise<void>;
+	syncCrews(crews: CrewRecord[]): Promise<void>;
+	/**
+	 * Runs `fn` in one serialised write transaction. With an idempotency key,
+	 * the first result is stored and returned again for the same key.
+	 */
+	write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
+	getBooking(id: string): Promise<BookingRecord | null>;
+	/** Active bookings (held and not expired, or confirmed) unless statuses say otherwise. */
+	listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]>;
+	getSeries(id: string): Promise<SeriesRecord | null>;
+	close(): Promise<void>;
+}
+
+/** The store could not be reached or used: names what to check. */
+export class StoreError extends Error {
+	readonly field: string;
+
+	constructor(message: string, field = 'store') {
+		super(message);
+		this.name = 'StoreError';
+		this.field = field;
+	}
+}
+
+/** Versioned migrations: each backend supplies the SQL of each version. */
+export interface Migration {
+	version: number;
+	description: string;
+}
