@@ -62,8 +62,15 @@ export function seriesStarts(spec: SeriesSpec, zone: string, nowLocal: DateTime)
 	const count = options.count ?? 0;
 	if (count > 520) throw new SchedulingInputError('series.count', `A series of ${count} visits is too long; book at most 520 at a time.`);
 	if (spec.count !== null && spec.count !== undefined && !(spec.count >= 1)) throw new SchedulingInputError('series.count', `"series.count" must be at least 1.`);
-	const rule = new RRule(options);
-	const starts = rule.all((_, i) => i < 520).map((d) =>
+	let rule: RRule;
+	let dates: Date[];
+	try {
+		rule = new RRule(options);
+		dates = rule.all((_, i) => i < 520);
+	} catch (error) {
+		throw new SchedulingInputError(spec.rrule ? 'series.rrule' : 'series', `The series rule is not valid (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`);
+	}
+	const starts = dates.map((d) =>
 		DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone }),
 	);
 	return { rule: rule.toString().replace(/^DTSTART[^\n]*\n/, ''), starts };

@@ -89,21 +89,23 @@ export function findSlots(search: SlotSearch): Slot[] {
 			(!pref?.dateFrom || date >= pref.dateFrom) && (!pref?.dateTo || date <= pref.dateTo) && (!pref?.weekdays || pref.weekdays.includes(day.weekday));
 		if (dateAllowed) {
 			const holiday = calendar.holidaySet.has(date);
-			// Each window: [crews allowed, start ms, end ms]. Business hours for regular crews, the whole day for on-call crews.
-			const windows: Array<[CrewConfig[], number, number]> = [];
+			// Each window: [crews allowed, start ms, last start ms (exclusive), latest end ms]. A job in business hours
+			// ends inside them; an on-call crew may start any time of the day and work past midnight.
+			const windows: Array<[CrewConfig[], number, number, number]> = [];
 			if (!holiday) {
 				for (const [a, b] of calendar.windows.get(day.weekday) ?? []) {
-					windows.push([search.allowOnCallAnyTime ? crews : regular, day.plus({ minutes: a }).toMillis(), day.plus({ minutes: b }).toMillis()]);
+					const end = day.plus({ minutes: b }).toMillis();
+					windows.push([search.allowOnCallAnyTime ? crews : regular, day.plus({ minutes: a }).toMillis(), end + 1, end]);
 				}
 			}
-			if (onCall.length) windows.push([onCall, day.toMillis(), day.plus({ days: 1 }).toMillis()]);
+			if (onCall.length) windows.push([onCall, day.toMillis(), day.plus({ days: 1 }).toMillis(), Number.MAX_SAFE_INTEGER]);
 			const candidates = new Map<number, string>();
-			for (const [windowCrews, windowStart, windowEnd] of windows) {
+			for (const [windowCrews, windowStart, startLimit, windowEnd] of windows) {
 				if (!windowCrews.length) continue;
 				// Starts are aligned to the slot step from local midnight.
 				const dayStart = day.toMillis();
 				let start = dayStart + Math.ceil((Math.max(windowStart, search.fromMs) - dayStart) / stepMs) * stepMs;
-				for (; start + durationMs <= windowEnd && start <= search.toMs; start += stepMs) {
+				for (; start < startLimit && start + durationMs <= windowEnd && start <= search.toMs; start += stepMs) {
 					if (candidates.has(start)) continue;
 					if (pref && (pref.startFromMinute !== null || pref.startByMinute !== null)) {
 						const local = DateTime.fromMillis(start, { zone: calendar.timeZone });

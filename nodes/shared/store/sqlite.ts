@@ -72,8 +72,10 @@ function toBooking(row: Row): BookingRecord {
 	};
 }
 
+/** The triggers' refusal. Duck-typed: errors from node:sqlite may come from another realm (vm contexts, test runners). */
 export function isOverlapError(error: unknown): boolean {
-	return error instanceof Error && /booking_overlap/.test(error.message);
+	const message = (error as { message?: unknown } | null)?.message;
+	return typeof message === 'string' && /booking_overlap/.test(message);
 }
 
 /** SQLite through Node's built-in node:sqlite: WAL, busy timeout, BEGIN IMMEDIATE writes. */

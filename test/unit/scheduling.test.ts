@@ -1,0 +1,196 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { DateTime } from 'luxon';
+
+import { schedule, bookingResultSchema, type ScheduleRequest } from '../../nodes/SchedulingAgent/schedule';
+import { parsePreference } from '../../nodes/SchedulingAgent/preferences';
+import { PostgresBookingStore, SqliteBookingStore, type BookingStore } from '../../nodes/shared/store';
+import { createTestDatabase } from '../harness/postgres';
+
+jest.setTimeout(60_000);
+
+const NOW = '2026-11-25T10:00:00-05:00'; // a Wednesday, New York
+const job = { service_type: 'standard_cleaning', bedrooms: 3, bathrooms: 2 }; // 180 minutes
+
+type Backend = { name: string; open: () => Promise<{ store: BookingStore; done: () => Promise<void> }> };
+const backends: Backend[] = [
+	{
+		name: 'SQLite',
+		open: async () => {
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-sched-'));
+			const store = new SqliteBookingStore(path.join(dir, 'store.sqlite'));
+			await store.init();
+			return { store, done: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+		},
+	},
+	{
+		name: 'PostgreSQL',
+		open: async () => {
+			const db = await createTestDatabase();
+			const store = new PostgresBookingStore(db.connection);
+			await store.init();
+			return { store, done: async () => { await store.close(); await db.drop(); } };
+		},
+	},
+];
+
+describe.each(backends)('Scheduling on $name', (backend) => {
+	let store: BookingStore;
+	let done: () => Promise<void>;
+	beforeEach(async () => {
+		({ store, done } = await backend.open());
+	});
+	afterEach(async () => {
+		await done();
+	});
+	const run = async (request: ScheduleRequest, now = NOW, calendar = {}) => {
+		const result = await schedule(request, { store, now, calendar });
+		expect(bookingResultSchema.parse(result)).toEqual(result);
+		return result;
+	};
+
+	it('finds slots inside business hours after the lead time, honouring the preference', async () => {
+		const r = await run({ operation: 'findSlots', job, preference: 'Monday morning', count: 3 });
+		expect(r.preference_understood).toEqual(['Monday', 'morning (before noon)']);
+		expect(r.slots.map((s) => s.start)).toEqual(['2026-11-30T08:00:00-05:00', '2026-11-30T08:30:00-05:00', '2026-11-30T09:00:00-05:00']);
+		const soonest = await run({ operation: 'findSlots', job, count: 1 });
+		expect(soonest.slots[0].start).toBe('2026-11-25T12:00:00-05:00'); // now + 2 h lead time
+	});
+
+	it('books, never twice the same crew time, and replays an idempotency key 20 times as one booking', async () => {
+		const first = await run({ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-a', idempotency_key: 'req-1' });
+		expect(first).toMatchObject({ status: 'confirmed', crew_id: 'crew-a', start: '2026-11-30T09:00:00-05:00', end: '2026-11-30T12:00:00-05:00' });
+		const replays = await Promise.all(Array.from({ length: 20 }, () => run({ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-a', idempotency_key: 'req-1' })));
+		expect(new Set(replays.map((r) => r.booking_id))).toEqual(new Set([first.booking_id]));
+		expect(replays.every((r) => r.replayed)).toBe(true);
+		const all = await store.listBookings({}, Date.parse(NOW));
+		expect(all).toHaveLength(1);
+		const clash = await run({ operation: 'book', job, start: '2026-11-30T10:00:00-05:00', crew_id: 'crew-a' });
+		expect(clash.status).toBe('taken');
+		expect(clash.alternatives.length).toBeGreaterThan(0);
+		expect(clash.reason).toMatch(/just taken/);
+		// The buffer (30 min) after the 12:00 end keeps 12:00 free only for another crew.
+		expect((await run({ operation: 'book', job, start: '2026-11-30T12:00:00-05:00', crew_id: 'crew-a' })).status).toBe('taken');
+		expect((await run({ operation: 'book', job, start: '2026-11-30T12:30:00-05:00', crew_id: 'crew-a' })).status).toBe('confirmed');
+	});
+
+	it('holds expire; a confirmed hold stays; cancel and reschedule work and are recorded', async () => {
+		const hold = await run({ operation: 'hold', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a', hold_minutes: 30 });
+		expect(hold).toMatchObject({ status: 'held', hold_expires_at: '2026-11-25T10:30:00-05:00' });
+		expect((await run({ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' })).status).toBe('taken');
+		const later = '2026-11-25T11:00:00-05:00';
+		expect((await run({ operation: 'confirmHold', booking_id: hold.booking_id }, later)).status).toBe('expired');
+		expect((await run({ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' }, later)).status).toBe('confirmed');
+
+		const hold2 = await run({ operation: 'hold', job, start: '2026-12-02T09:00:00-05:00', hold_minutes: 60 });
+		expect((await run({ operation: 'confirmHold', booking_id: hold2.booking_id })).status).toBe('confirmed');
+		const moved = await run({ operation: 'reschedule', booking_id: hold2.booking_id, start: '2026-12-03T13:00:00-05:00' });
+		expect(moved).toMatchObject({ status: 'rescheduled', start: '2026-12-03T13:00:00-05:00', end: '2026-12-03T16:00:00-05:00' });
+		const cancelled = await run({ operation: 'cancel', booking_id: hold2.booking_id, reason: 'customer moved away' });
+		expect(cancelled.bookings[0]).toMatchObject({ status: 'cancelled', cancel_reason: 'customer moved away' });
+		expect((await run({ operation: 'get', booking_id: hold2.booking_id })).bookings[0].status).toBe('cancelled');
+		expect((await run({ operation: 'get', booking_id: 'bk_missing' })).status).toBe('not_found');
+	});
+
+	it('lists confirmed bookings starting within the next hours, for reminders', async () => {
+		await run({ operation: 'book', job, start: '2026-11-26T09:00:00-05:00' });
+		await run({ operation: 'book', job, start: '2026-11-28T09:00:00-05:00' });
+		await run({ operation: 'hold', job, start: '2026-11-26T13:00:00-05:00' });
+		const soon = await run({ operation: 'list', within_hours: 24 });
+		expect(soon.bookings.map((b) => b.start)).toEqual(['2026-11-26T09:00:00-05:00']);
+		expect((await run({ operation: 'list', within_hours: 24 * 7 })).bookings).toHaveLength(2);
+	});
+
+	it('priority 10 takes the earliest suitable crew within the deadline, on-call at night, and flags a person when none fits', async () => {
+		const night = '2026-11-25T23:10:00-05:00';
+		const emergency = { service_type: 'water_damage', is_emergency: true, estimated_hours: 3 };
+		const r = await run({ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 }, night);
+		expect(r).toMatchObject({ status: 'confirmed', crew_id: 'on-call', start: '2026-11-25T23:30:00-05:00', deadline: '2026-11-26T01:10:00-05:00' });
+		const second = await run({ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 }, night);
+		expect(second).toMatchObject({ status: 'needs_human', needs_human: true });
+		expect(second.reason).toMatch(/never moved/);
+		// A confirmed booking of the on-call crew is untouched.
+		expect((await run({ operation: 'get', booking_id: r.booking_id })).bookings[0]).toMatchObject({ status: 'confirmed', start: '2026-11-25T23:30:00-05:00' });
+		// In business hours, a regular restoration crew is used first.
+		const day = await run({ operation: 'book', job: emergency, priority: 10 }, '2026-11-26T09:05:00-05:00');
+		expect(day).toMatchObject({ status: 'confirmed', crew_id: 'crew-b', start: '2026-11-26T09:30:00-05:00' });
+	});
+
+	it('a 52-week series stays at 9:00 local across the March and November changes (New York), skipping holidays', async () => {
+		const r = await run(
+			{ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52, start_date: '2026-11-30' } },
+			NOW,
+			{ holidays: ['2026-12-28'] },
+		);
+		expect(r.status).toBe('series_booked');
+		expect(r.occurrences).toHaveLength(51);
+		expect(r.skipped).toEqual([{ date: '2026-12-28', reason: 'holiday' }]);
+		expect(r.occurrences.every((o) => DateTime.fromISO(o.start, { setZone: true }).setZone('America/New_York').toFormat('HH:mm ccc') === '09:00 Mon')).toBe(true);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-08'))?.start).toBe('2027-03-08T09:00:00-05:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-15'))?.start).toBe('2027-03-15T09:00:00-04:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-01'))?.start).toBe('2027-11-01T09:00:00-04:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-08'))?.start).toBe('2027-11-08T09:00:00-05:00');
+		expect((await store.listBookings({ seriesId: r.series_id! }, Date.parse(NOW))).length).toBe(51);
+	});
+
+	it('a London series stays at 9:00 across the March and October changes', async () => {
+		const london = { timeZone: 'Europe/London' };
+		const r = await run({ operation: 'bookSeries', job, series: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=52', time: '09:00', start_date: '2026-12-01' } }, '2026-11-25T10:00:00Z', london);
+		expect(r.occurrences).toHaveLength(52);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-23'))?.start).toBe('2027-03-23T09:00:00+00:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-30'))?.start).toBe('2027-03-30T09:00:00+01:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-02'))?.start).toBe('2027-11-02T09:00:00+00:00');
+	});
+
+	it('moves a clashing visit to the nearest free time within the window, or reports it', async () => {
+		const calendar = { crews: [{ id: 'solo', name: 'Solo', skills: ['cleaning'], on_call: false }] };
+		await run({ operation: 'book', job: { ...job, duration_minutes: 60 }, start: '2026-12-07T09:00:00-05:00' }, NOW, calendar);
+		await run({ operation: 'book', job: { ...job, duration_minutes: 600 }, start: '2026-12-14T08:00:00-05:00' }, NOW, calendar);
+		const r = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 120 }, series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 3, start_date: '2026-11-30', clash_window_minutes: 180 } }, NOW, calendar);
+		expect(r.occurrences.map((o) => [o.start, o.moved_minutes])).toEqual([
+			['2026-11-30T09:00:00-05:00', 0],
+			['2026-12-07T10:30:00-05:00', 90],
+		]);
+		expect(r.conflicts).toEqual([{ wanted_start: '2026-12-14T09:00:00-05:00', reason: 'no suitable crew free within 180 minutes of the wanted time' }]);
+	});
+
+	it('refuses bad input naming the field, and leaves the store untouched', async () => {
+		const cases: Array<[ScheduleRequest, Record<string, unknown>, string]> = [
+			[{ operation: 'findSlots', job }, { timeZone: 'Mars/Olympus' }, 'timeZone'],
+			[{ operation: 'book', job, start: '2026-11-01T09:00:00-05:00' }, {}, 'start'],
+			[{ operation: 'book', job, start: 'next tuesday-ish' }, {}, 'start'],
+			[{ operation: 'findSlots', job, preference: 'qwerty zxcv' }, {}, 'preference'],
+			[{ operation: 'list', from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' }, {}, 'to'],
+			[{ operation: 'findSlots', job }, { businessHours: { mon: [['18:00', '08:00']] } }, 'businessHours.mon[0]'],
+			[{ operation: 'book', job, crew_id: 'crew-z' }, {}, 'crew_id'],
+			[{ operation: 'cancel' }, {}, 'booking_id'],
+			[{ operation: 'bookSeries', job, series: { rrule: 'FREQ=SOMETIMES' } }, {}, 'series.rrule'],
+			[{ operation: 'bookSeries', job, series: { time: '25:00' } }, {}, 'series.time'],
+			[{ operation: 'findSlots', job: { ...job, duration_minutes: -5 } }, {}, 'duration_minutes'],
+		];
+		for (const [request, calendar, field] of cases) {
+			await expect(schedule(request, { store, now: NOW, calendar })).rejects.toMatchObject({ field });
+		}
+		expect(await store.listBookings({ statuses: ['held', 'confirmed', 'cancelled', 'completed'] }, Date.parse(NOW))).toEqual([]);
+	});
+});
+
+describe('preferences in words', () => {
+	const now = DateTime.fromISO('2026-11-25T10:00:00', { zone: 'America/New_York' });
+	it.each([
+		['Monday morning', { weekdays: [1], startFromMinute: 0, startByMinute: 720 }],
+		['after 3pm', { startFromMinute: 900 }],
+		['before noon', { startByMinute: 720 }],
+		['between 9 and 11am', { startFromMinute: 540, startByMinute: 660 }],
+		['next week', { dateFrom: '2026-11-30', dateTo: '2026-12-06' }],
+		['any weekday but Friday', { weekdays: [1, 2, 3, 4] }],
+		['weekends', { weekdays: [6, 7] }],
+		['tomorrow afternoon', { dateFrom: '2026-11-26', dateTo: '2026-11-26', startFromMinute: 720 }],
+		['Dec 3', { dateFrom: '2026-12-03', dateTo: '2026-12-03' }],
+		['asap', { weekdays: null, dateFrom: null }],
+	])('%s', (text, expected) => {
+		expect(parsePreference(text, now)).toMatchObject(expected);
+	});
+});
