@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+import { schedule, type ScheduleRequest } from '../../nodes/SchedulingAgent/schedule';
+import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
+import { createTestDatabase } from '../harness/postgres';
+
+jest.setTimeout(120_000);
+
+const run = promisify(execFile);
+const NOW = '2026-11-25T10:00:00-05:00';
+/** One crew, one-hour jobs, no buffer: Monday 9:00-14:00 has exactly 5 slots; Tuesday has room for alternatives. */
+const calendar = {
+	crews: [{ id: 'solo', name: 'Solo crew', skills: ['cleaning'], on_call: false }],
+	businessHours: { mon: [['09:00', '14:00']], tue: [['09:00', '12:00']], wed: [], thu: [], fri: [], sat: [], sun: [] } as never,
+	bufferMinutes: 0,
+	slotStepMinutes: 60,
+};
+const SLOTS = ['09', '10', '11', '12', '13'].map((h) => `2026-11-30T${h}:00:00-05:00`);
+/** 50 requests, 10 for each of the 5 free slots, each with its own idempotency key. */
+const requests: ScheduleRequest[] = Array.from({ length: 50 }, (_, i) => ({
+	operation: 'book',
+	job: { service_type: 'standard_cleaning', duration_minutes: 60 },
+	start: SLOTS[i % 5],
+	idempotency_key: `race-${i}`,
+}));
+
+function expectExactlyFive(results: Array<{ status: string; start: string | null; alternatives: number }>) {
+	const booked = results.filter((r) => r.status === 'confirmed');
+	expect(booked).toHaveLength(5);
+	expect(new Set(booked.map((r) => r.start))).toEqual(new Set(SLOTS));
+	const taken = results.filter((r) => r.status === 'taken');
+	expect(taken).toHaveLength(45);
+	for (const t of taken) expect(t.alternatives).toBeGreaterThan(0);
+}
+
+describe('no double booking under concurrency', () => {
+	it('SQLite: 50 simultaneous bookings for 5 free slots from two OS processes book exactly 5', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-race-'));
+		const file = path.join(dir, 'store.sqlite');
+		const init = new SqliteBookingStore(file);
+		await init.init();
+		await init.close();
+		const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
+		const job = (slice: ScheduleRequest[]) => run(process.execPath, [worker, JSON.stringify({ file, requests: slice, now: NOW, calendar })], { maxBuffer: 10 * 1024 * 1024 });
+		const [a, b] = await Promise.all([job(requests.filter((_, i) => i % 2 === 0)), job(requests.filter((_, i) => i % 2 === 1))]);
+		const results = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)];
+		expectExactlyFive(results);
+		const store = new SqliteBookingStore(file);
+		expect(await store.listBookings({}, Date.parse(NOW))).toHaveLength(5);
+		await store.close();
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+
+	it('PostgreSQL: 50 simultaneous bookings from two pools of connections book exactly 5', async () => {
+		const db = await createTestDatabase();
+		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
+		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
+		try {
+			await Promise.all([workerA.init(), workerB.init()]);
+			const results = await Promise.all(requests.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar })));
+			expectExactlyFive(results.map((r) => ({ status: r.status, start: r.start, alternatives: r.alternatives.length })));
+			expect(await workerA.listBookings({}, Date.parse(NOW))).toHaveLength(5);
+		} finally {
+			await workerA.close();
+			await workerB.close();
+			await db.drop();
+		}
+	});
+
+	it('PostgreSQL refuses an overlapping row even when the caller skips every check (the exclusion constraint)', async () => {
+		const db = await createTestDatabase();
+		const store = new PostgresBookingStore(db.connection);
+		try {
+			await store.init();
+			await store.syncCrews([{ id: 'solo', name: 'Solo', skills: [], on_call: false }]);
+			const row = (id: string, start: number) => ({ id, crew_id: 'solo', start_ms: start, end_ms: start + 3_600_000, busy_until_ms: start + 3_600_000, time_zone: 'UTC', status: 'confirmed' as const, hold_expires_ms: null, series_id: null, service: null, priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: 0, updated_at_ms: 0 });
+			const outcome = await store.write(null, 'raw', 0, async (tx) => [await tx.insertBooking(row('a', 0)), await tx.insertBooking(row('b', 1_800_000)), await tx.insertBooking(row('c', 3_600_000))]);
+			expect(outcome.result).toEqual(['ok', 'overlap', 'ok']);
+		} finally {
+			await store.close();
+			await db.drop();
+		}
+	});
+
+	it('SQLite refuses an overlapping row the same way (triggers in the store)', async () => {
+		const store = new SqliteBookingStore(':memory:');
+		await store.init();
+		await store.syncCrews([{ id: 'solo', name: 'Solo', skills: [], on_call: false }]);
+		const row = (id: string, start: number) => ({ id, crew_id: 'solo', start_ms: start, end_ms: start + 3_600_000, busy_until_ms: start + 3_600_000, time_zone: 'UTC', status: 'confirmed' as const, hold_expires_ms: null, series_id: null, service: null, priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: 0, updated_at_ms: 0 });
+		const outcome = await store.write(null, 'raw', 0, async (tx) => [await tx.insertBooking(row('a', 0)), await tx.insertBooking(row('b', 1_800_000)), await tx.insertBooking(row('c', 3_600_000))]);
+		expect(outcome.result).toEqual(['ok', 'overlap', 'ok']);
+		await store.close();
+	});
+
+	it('a failed write leaves nothing half-written (SQLite and PostgreSQL roll back)', async () => {
+		const db = await createTestDatabase();
+		for (const store of [new SqliteBookingStore(':memory:'), new PostgresBookingStore(db.connection)]) {
+			await store.init();
+			await store.syncCrews([{ id: 'solo', name: 'Solo', skills: [], on_call: false }]);
+			const row = { id: 'x', crew_id: 'solo', start_ms: 0, end_ms: 1, busy_until_ms: 1, time_zone: 'UTC', status: 'confirmed' as const, hold_expires_ms: null, series_id: null, service: null, priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: 0, updated_at_ms: 0 };
+			await expect(
+				store.write('half', 'raw', 0, async (tx) => {
+					await tx.insertBooking(row);
+					throw new Error('crash in the middle');
+				}),
+			).rejects.toThrow('crash in the middle');
+			expect(await store.getBooking('x')).toBeNull();
+			// The key was not used up either: a retry runs.
+			expect((await store.write('half', 'raw', 0, async () => 'second try')).result).toBe('second try');
+			await store.close();
+		}
+		await db.drop();
+	});
+});
