@@ -346,7 +346,8 @@ export class SchedulingAgent implements INodeType {
 				: { backend, path: (this.getNodeParameter('sqlitePath', 0, '') as string) || null };
 		const nodeId = this.getNode().id;
 		return await runAgentPerItem(this, 'booking', async (i) => {
-			const has = (name: string) => this.getNodeParameter(name, i, undefined) !== undefined;
+			// Parameters hidden for this operation are absent; null is their fallback.
+			const has = (name: string) => this.getNodeParameter(name, i, null) !== null;
 			const key = has('idempotencyKey') ? optionalText(this, 'idempotencyKey', i) : null;
 			const job = has('jobFacts') ? jsonParameter(this, 'jobFacts', 'Job Facts', i) : {};
 			const request: ScheduleRequest = {
