@@ -238,7 +238,8 @@ class Context {
 		const priority = (request.priority ?? 0) >= 10;
 		const deadlineMs = priority ? this.now + (request.respond_within_minutes ?? 120) * 60_000 : null;
 		const start = fromMs ?? (priority ? this.now : this.now + this.cal.leadTimeMinutes * 60_000);
-		const end = priority ? deadlineMs! : this.now + this.cal.horizonDays * 86_400_000;
+		// Alternatives to a far-off requested time are searched from that time forward.
+		const end = priority ? deadlineMs! : Math.max(this.now, fromMs ?? 0) + this.cal.horizonDays * 86_400_000;
 		const preference = priority ? null : this.preference(request);
 		const busyRecords = await this.store.listBookings({ fromMs: start - 86_400_000, toMs: end + durationMinutes * 60_000 + 86_400_000, crewIds: crews.map((c) => c.id) }, this.now);
 		const slots = findSlots({

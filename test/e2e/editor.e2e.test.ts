@@ -68,6 +68,8 @@ describe('the n8n editor with the package installed', () => {
 		['Pricing', 'Pricing Agent'],
 		['quote', 'Pricing Agent'],
 		['Negotiation', 'Negotiation Agent'],
+		['Scheduling', 'Scheduling Agent'],
+		['appointment', 'Scheduling Agent'],
 	])('finds "%s" in the node panel as %s', async (term, displayName) => {
 		const items = await searchNodePanel(term);
 		const item = items.filter({ hasText: displayName }).first();
