@@ -241,18 +241,25 @@ class Context {
 		// Alternatives to a far-off requested time are searched from that time forward.
 		const end = priority ? deadlineMs! : Math.max(this.now, fromMs ?? 0) + this.cal.horizonDays * 86_400_000;
 		const preference = priority ? null : this.preference(request);
-		const busyRecords = await this.store.listBookings({ fromMs: start - 86_400_000, toMs: end + durationMinutes * 60_000 + 86_400_000, crewIds: crews.map((c) => c.id) }, this.now);
-		const slots = findSlots({
-			calendar: this.cal,
-			crews,
-			busy: indexBusy(busyRecords),
-			durationMinutes,
-			fromMs: start,
-			toMs: end,
-			count,
-			preference,
-			allowOnCallAnyTime: priority,
-		}).filter((s) => deadlineMs === null || s.start_ms <= deadlineMs);
+		// Widening windows: most searches are answered from the first week, so most reads are small.
+		const crewIds = crews.map((c) => c.id);
+		let slots: Slot[] = [];
+		for (const days of [7, 31, Infinity]) {
+			const windowEnd = Math.min(end, start + days * 86_400_000);
+			const busy = await this.store.busyIntervals(start - 86_400_000, windowEnd + durationMinutes * 60_000 + 86_400_000, crewIds, this.now);
+			slots = findSlots({
+				calendar: this.cal,
+				crews,
+				busy: indexBusy(busy),
+				durationMinutes,
+				fromMs: start,
+				toMs: windowEnd,
+				count,
+				preference,
+				allowOnCallAnyTime: priority,
+			}).filter((s) => deadlineMs === null || s.start_ms <= deadlineMs);
+			if (slots.length >= count || windowEnd >= end) break;
+		}
 		return { slots, preference, deadlineMs, priority };
 	}
 
@@ -410,7 +417,8 @@ class Context {
 			if (!request.preference) throw new SchedulingInputError('start', 'Rescheduling needs a new "start" or a "preference" such as "Tuesday afternoon".');
 			// The booking's own time is free for itself while it moves.
 			const preference = this.preference(request);
-			const busy = (await this.store.listBookings({ fromMs: this.now, toMs: this.now + this.cal.horizonDays * 86_400_000, crewIds: crews.map((c) => c.id) }, this.now)).filter((b) => b.id !== id);
+			const busy = (await this.store.listBookings({ fromMs: this.now, toMs: this.now + this.cal.horizonDays * 86_400_000, crewIds: crews.map((c) => c.id) }, this.now))
+				.filter((b) => b.id !== id);
 			candidates = findSlots({ calendar: this.cal, crews, busy: indexBusy(busy), durationMinutes: durationMs / 60_000, fromMs: this.now + this.cal.leadTimeMinutes * 60_000, toMs: this.now + this.cal.horizonDays * 86_400_000, count: 5, preference });
 		}
 		const bufferMs = this.cal.bufferMinutes * 60_000;

@@ -102,6 +102,10 @@ async function main() {
 	console.log(`${'Negotiation Agent (rules decisions)'.padEnd(38)} ${Math.round(negotiationPerSecond).toLocaleString('en-US').padStart(10)}   ${negotiationMs.toFixed(0).padStart(5)} ms   (${rounds.length} replies; each re-prices through the engine)`);
 	console.log(`target: quotes >= 20,000/s -> ${pricing.perSecond >= 20_000 ? 'met' : 'NOT met'} (${Math.round(pricing.perSecond).toLocaleString('en-US')}/s)`);
 	console.log(`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`);
+
+	await require('./bench-scheduling').main();
+	const after = process.memoryUsage();
+	console.log(`memory after scheduling: rss ${mb(after.rss)}, heap used ${mb(after.heapUsed)}`);
 }
 
 main().catch((error) => {

@@ -7,6 +7,7 @@ import {
 	type BookingRecord,
 	type BookingStore,
 	type CrewRecord,
+	type BusyInterval,
 	type SeriesRecord,
 	type WriteTx,
 } from './types';
@@ -259,6 +260,19 @@ export class PostgresBookingStore implements BookingStore {
 		if (!result.rows.length) return null;
 		const row = result.rows[0];
 		return { ...row, created_at_ms: Number(row.created_at_ms) } as SeriesRecord;
+	}
+
+	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+		const client = await this.client();
+		try {
+			const result = await client.query(
+				"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1) AND busy_until_ms > $2 AND start_ms < $3 AND crew_id = ANY($4)",
+				[nowMs, fromMs, toMs, crewIds],
+			);
+			return result.rows.map((r: Record<string, unknown>) => ({ crew_id: String(r.crew_id), start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
+		} finally {
+			client.release();
+		}
 	}
 
 	async close(): Promise<void> {

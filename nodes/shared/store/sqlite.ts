@@ -9,6 +9,7 @@ import {
 	type BookingRecord,
 	type BookingStore,
 	type CrewRecord,
+	type BusyInterval,
 	type SeriesRecord,
 	type WriteTx,
 } from './types';
@@ -284,6 +285,17 @@ export class SqliteBookingStore implements BookingStore {
 				details: parse(row.details),
 				created_at_ms: Number(row.created_at_ms),
 			};
+		});
+	}
+
+	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+		return await this.serial(() => {
+			const rows = this.open()
+				.prepare(
+					`SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?) AND busy_until_ms > ? AND start_ms < ? AND crew_id IN (${crewIds.map(() => '?').join(',')})`,
+				)
+				.all(nowMs, fromMs, toMs, ...crewIds) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
+			return rows.map((r) => ({ crew_id: r.crew_id, start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
 		});
 	}
 

@@ -85,7 +85,15 @@ export interface BookingStore {
 	/** Active bookings (held and not expired, or confirmed) unless statuses say otherwise. */
 	listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]>;
 	getSeries(id: string): Promise<SeriesRecord | null>;
+	/** Just when each crew is busy (active bookings overlapping the period): the slot search's only need. */
+	busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
 	close(): Promise<void>;
+}
+
+export interface BusyInterval {
+	crew_id: string;
+	start_ms: number;
+	busy_until_ms: number;
 }
 
 /** The store could not be reached or used: names what to check. */
