@@ -12,6 +12,7 @@ const common = { rootDir: root, testEnvironment: 'node', transform, moduleFileEx
 
 module.exports = {
 	rootDir: root,
+	globalSetup: '<rootDir>/test/harness/global-setup.js',
 	globalTeardown: '<rootDir>/test/harness/global-teardown.js',
 	reporters: ['default', '<rootDir>/test/harness/summary-reporter.js'],
 	projects: [

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { InputError } from '../shared/errors';
 
 import { priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
 import { llmUsageSchema } from '../shared/llm/client';
@@ -112,16 +113,8 @@ export interface NegotiateOptions extends AgentOptionsBase {
 	aiDraftsMessage?: boolean;
 }
 
-/** Bad negotiation input: names the field and the fix. */
-export class NegotiationInputError extends Error {
-	readonly field: string;
-
-	constructor(field: string, message: string) {
-		super(message);
-		this.name = 'NegotiationInputError';
-		this.field = field;
-	}
-}
+/** Bad input to the Negotiation agent: names the field and the fix. */
+export class NegotiationInputError extends InputError {}
 
 const aiAnswerSchema = intentSchema.extend({
 	draft_message: z.string().nullable().describe('A short, friendly reply to the customer, or null. Use only the prices given to you.'),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InputError } from '../shared/errors';
 
 import { z } from 'zod/v4';
 
@@ -85,16 +86,8 @@ export interface PriceOptions {
 	quoteId?: string;
 }
 
-/** Bad pricing input: names the field and says how to fix it. */
-export class PricingInputError extends Error {
-	readonly field: string;
-
-	constructor(field: string, message: string) {
-		super(message);
-		this.name = 'PricingInputError';
-		this.field = field;
-	}
-}
+/** Bad input to the Pricing agent: names the field and the fix. */
+export class PricingInputError extends InputError {}
 
 export const ROUNDING_RULE =
 	'Each line is rounded to the cent (half away from zero); percentages apply to the subtotal; the monthly price is the per-visit total times visits a month (weekly 52/12, every other week 26/12), rounded once.';

@@ -1,15 +1,8 @@
 import { DateTime, IANAZone } from 'luxon';
+import { InputError } from '../shared/errors';
 
-/** Bad scheduling input: names the field and the fix. */
-export class SchedulingInputError extends Error {
-	readonly field: string;
-
-	constructor(field: string, message: string) {
-		super(message);
-		this.name = 'SchedulingInputError';
-		this.field = field;
-	}
-}
+/** Bad input to the Scheduling agent: names the field and the fix. */
+export class SchedulingInputError extends InputError {}
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

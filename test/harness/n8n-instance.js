@@ -75,9 +75,21 @@ function installPackageInto(userFolder) {
 	return path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 }
 
+/** Which test run started an n8n: the sweep after a run must not touch another run's instances. */
+const RUN_ID = process.env.BOOKING_AGENTS_TEST_RUN ?? `solo-${process.pid}`;
+
 function recordPid(pid) {
 	fs.mkdirSync(PID_DIR, { recursive: true });
-	fs.writeFileSync(path.join(PID_DIR, String(pid)), String(process.pid));
+	fs.writeFileSync(path.join(PID_DIR, String(pid)), JSON.stringify({ run: RUN_ID, owner: process.pid }));
+}
+
+function isAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 function forgetPid(pid) {
@@ -93,13 +105,25 @@ function killGroup(pid, signal) {
 	}
 }
 
-/** Kills every n8n process group a harness recorded and did not stop (run after the suite). */
-function killStrays() {
+/**
+ * Kills the n8n process groups this test run started and did not stop, and any
+ * whose owning test process is gone (a crashed run). Another run's live
+ * instances are left alone.
+ */
+function killStrays(run = RUN_ID) {
 	if (!fs.existsSync(PID_DIR)) return 0;
 	let killed = 0;
 	for (const name of fs.readdirSync(PID_DIR)) {
+		const file = path.join(PID_DIR, name);
+		let record = { run: null, owner: 0 };
+		try {
+			record = JSON.parse(fs.readFileSync(file, 'utf8'));
+		} catch {
+			// an unreadable record is treated as stale
+		}
+		if (record.run !== run && record.owner && isAlive(record.owner)) continue;
 		if (killGroup(Number(name), 'SIGKILL')) killed++;
-		fs.rmSync(path.join(PID_DIR, name), { force: true });
+		fs.rmSync(file, { force: true });
 	}
 	return killed;
 }

@@ -1,6 +1,7 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 import {
+	bookingFromRow,
 	StoreError,
 	type BookingChanges,
 	type BookingFilter,
@@ -41,27 +42,7 @@ CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result 
 
 type Row = Record<string, unknown>;
 
-function toBooking(row: Row): BookingRecord {
-	const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-	return {
-		id: String(row.id),
-		crew_id: String(row.crew_id),
-		start_ms: Number(row.start_ms),
-		end_ms: Number(row.end_ms),
-		busy_until_ms: Number(row.busy_until_ms),
-		time_zone: String(row.time_zone),
-		status: row.status as BookingRecord['status'],
-		hold_expires_ms: n(row.hold_expires_ms),
-		series_id: (row.series_id as string | null) ?? null,
-		service: (row.service as string | null) ?? null,
-		priority: n(row.priority),
-		customer: (row.customer as Record<string, unknown> | null) ?? null,
-		details: (row.details as Record<string, unknown> | null) ?? null,
-		cancel_reason: (row.cancel_reason as string | null) ?? null,
-		created_at_ms: Number(row.created_at_ms),
-		updated_at_ms: Number(row.updated_at_ms),
-	};
-}
+const toBooking = (row: Row): BookingRecord => bookingFromRow(row, (v) => (v as Record<string, unknown> | null) ?? null);
 
 const isExclusionViolation = (error: unknown) => (error as { code?: string })?.code === '23P01';
 

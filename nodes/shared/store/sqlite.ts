@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from 'node:sqlite';
 
 import {
+	bookingFromRow,
 	StoreError,
 	type BookingChanges,
 	type BookingFilter,
@@ -52,26 +53,7 @@ type Row = Record<string, unknown>;
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
 
-function toBooking(row: Row): BookingRecord {
-	return {
-		id: String(row.id),
-		crew_id: String(row.crew_id),
-		start_ms: Number(row.start_ms),
-		end_ms: Number(row.end_ms),
-		busy_until_ms: Number(row.busy_until_ms),
-		time_zone: String(row.time_zone),
-		status: row.status as BookingRecord['status'],
-		hold_expires_ms: row.hold_expires_ms === null ? null : Number(row.hold_expires_ms),
-		series_id: (row.series_id as string | null) ?? null,
-		service: (row.service as string | null) ?? null,
-		priority: row.priority === null ? null : Number(row.priority),
-		customer: parse(row.customer),
-		details: parse(row.details),
-		cancel_reason: (row.cancel_reason as string | null) ?? null,
-		created_at_ms: Number(row.created_at_ms),
-		updated_at_ms: Number(row.updated_at_ms),
-	};
-}
+const toBooking = (row: Row): BookingRecord => bookingFromRow(row, (v) => parse<Record<string, unknown>>(v));
 
 /** The triggers' refusal. Duck-typed: errors from node:sqlite may come from another realm (vm contexts, test runners). */
 export function isOverlapError(error: unknown): boolean {

@@ -1,3 +1,5 @@
+import { InputError } from '../errors';
+
 /**
  * The booking store: where bookings from every execution meet. One interface,
  * two backends (SQLite through node:sqlite, PostgreSQL through pg). The store
@@ -97,14 +99,33 @@ export interface BusyInterval {
 }
 
 /** The store could not be reached or used: names what to check. */
-export class StoreError extends Error {
-	readonly field: string;
-
+export class StoreError extends InputError {
 	constructor(message: string, field = 'store') {
-		super(message);
-		this.name = 'StoreError';
-		this.field = field;
+		super(field, message);
 	}
+}
+
+/** A stored row as a booking; `decode` reads the backend's JSON columns (text in SQLite, JSONB in PostgreSQL). */
+export function bookingFromRow(row: Record<string, unknown>, decode: (value: unknown) => Record<string, unknown> | null): BookingRecord {
+	const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+	return {
+		id: String(row.id),
+		crew_id: String(row.crew_id),
+		start_ms: Number(row.start_ms),
+		end_ms: Number(row.end_ms),
+		busy_until_ms: Number(row.busy_until_ms),
+		time_zone: String(row.time_zone),
+		status: row.status as BookingStatus,
+		hold_expires_ms: num(row.hold_expires_ms),
+		series_id: (row.series_id as string | null) ?? null,
+		service: (row.service as string | null) ?? null,
+		priority: num(row.priority),
+		customer: decode(row.customer),
+		details: decode(row.details),
+		cancel_reason: (row.cancel_reason as string | null) ?? null,
+		created_at_ms: Number(row.created_at_ms),
+		updated_at_ms: Number(row.updated_at_ms),
+	};
 }
 
 /** Versioned migrations: each backend supplies the SQL of each version. */
