@@ -3,7 +3,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { dollarsToCents } from '../shared/money';
 import { jsonParameter, optionalValue, runAgentPerItem } from '../shared/n8n';
 import { price } from './price';
-import type { RateCardOverride } from './rateCard';
+import { merge, type RateCardOverride } from './rateCard';
 
 /** The rate fields of the node, in dollars and percent as ops staff think of them, mapped onto the card. */
 function rateFieldsToCard(rates: IDataObject): RateCardOverride {
@@ -42,17 +42,6 @@ function rateFieldsToCard(rates: IDataObject): RateCardOverride {
 	return card as RateCardOverride;
 }
 
-function mergeOverrides(fields: RateCardOverride, json: Record<string, unknown>): RateCardOverride {
-	const out: Record<string, unknown> = { ...fields };
-	for (const [key, value] of Object.entries(json)) {
-		const existing = out[key];
-		out[key] =
-			existing && typeof existing === 'object' && value && typeof value === 'object' && !Array.isArray(value)
-				? { ...(existing as object), ...(value as object) }
-				: value;
-	}
-	return out as RateCardOverride;
-}
 
 export class PricingAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -216,7 +205,8 @@ export class PricingAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runAgentPerItem(this, 'quote', async (i) => {
-			const rateCard = mergeOverrides(rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject), jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i));
+			// The Rates fields first, the JSON card over them.
+			const rateCard = merge<RateCardOverride>(rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject), jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i));
 			const quote = await price(
 				{
 					service_type: optionalValue(this, 'serviceType', i),

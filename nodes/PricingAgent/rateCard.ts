@@ -117,7 +117,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Deep-merges `override` onto `base`; records (add-ons, promo codes) merge by key. */
-function merge<T>(base: T, override: unknown): T {
+export function merge<T>(base: T, override: unknown): T {
 	if (!isPlainObject(override) || !isPlainObject(base)) return (override === undefined ? base : override) as T;
 	const out: Record<string, unknown> = { ...base };
 	for (const [key, value] of Object.entries(override)) {

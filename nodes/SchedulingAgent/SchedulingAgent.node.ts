@@ -10,7 +10,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jsonParameter, optionalText, optionalValue, runAgentPerItem } from '../shared/n8n';
+import { jsonListParameter, jsonParameter, optionalText, optionalValue, runAgentPerItem } from '../shared/n8n';
 import { PostgresBookingStore, type PostgresConnection, type StoreConfig } from '../shared/store';
 import type { CalendarConfig } from './calendar';
 import { schedule, type Operation, type ScheduleRequest } from './schedule';
@@ -40,10 +40,10 @@ function readCalendar(c: IDataObject, ctx: IExecuteFunctions, i: number): Partia
 	const hours = jsonParameter(ctx, 'businessHours', 'Business Hours', i);
 	if (Object.keys(hours).length) out.businessHours = hours as unknown as CalendarConfig['businessHours'];
 	if (typeof c.holidays === 'string') out.holidays = c.holidays.split(',').map((h) => h.trim()).filter(Boolean);
-	const crews = ctx.getNodeParameter('crews', i, '') as unknown;
-	if (crews && crews !== '[]') out.crews = (typeof crews === 'string' ? JSON.parse(crews) : crews) as CalendarConfig['crews'];
-	const blackouts = ctx.getNodeParameter('blackouts', i, '') as unknown;
-	if (blackouts && blackouts !== '[]') out.blackouts = (typeof blackouts === 'string' ? JSON.parse(blackouts) : blackouts) as CalendarConfig['blackouts'];
+	const crews = jsonListParameter(ctx, 'crews', 'Crews', i);
+	if (crews.length) out.crews = crews as CalendarConfig['crews'];
+	const blackouts = jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
+	if (blackouts.length) out.blackouts = blackouts as CalendarConfig['blackouts'];
 	for (const key of ['bufferMinutes', 'slotStepMinutes', 'leadTimeMinutes', 'horizonDays'] as const) if (typeof c[key] === 'number') out[key] = c[key] as number;
 	return out;
 }

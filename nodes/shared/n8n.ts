@@ -225,3 +225,24 @@ export async function runAgentPerItem(
 	}
 	return [out];
 }
+
+/** Reads a JSON list parameter (text or already parsed); anything else names the parameter. */
+export function jsonListParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): unknown[] {
+	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	if (value === null || value === undefined || value === '') return [];
+	let parsed: unknown = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = JSON.parse(value) as unknown;
+		} catch {
+			parsed = undefined;
+		}
+	}
+	if (!Array.isArray(parsed)) {
+		throw new NodeOperationError(ctx.getNode(), `'${displayName}' is not valid JSON`, {
+			itemIndex: i,
+			description: `Give '${displayName}' a JSON list, for example [{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}]; fix "${name}".`,
+		});
+	}
+	return parsed;
+}

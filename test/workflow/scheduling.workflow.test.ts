@@ -57,3 +57,23 @@ describe('Scheduling Agent inside n8n-core', () => {
 		expect(error.description).toContain('"timeZone"');
 	});
 });
+
+describe('Scheduling Agent parameters', () => {
+	it('names the Crews parameter when its JSON is broken', async () => {
+		const run = await runWorkflow(
+			{
+				name: 'bad crews',
+				nodes: [
+					{ parameters: {}, id: 'a', name: 'Inquiry', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0] },
+					{ parameters: { resource: 'slot', operation: 'findSlots', sqlitePath: path.join(dir, 'x.sqlite'), crews: '[{"id": "a",' }, id: 'b', name: 'Find', type: 'n8n-nodes-booking-agents.schedulingAgent', typeVersion: 1, position: [200, 0] },
+				],
+				connections: { Inquiry: { main: [[{ node: 'Find', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			},
+			{ input: {} },
+		);
+		const error = run.nodeError('Find') as unknown as { message: string; description: string };
+		expect(error.message).toBe("'Crews' is not valid JSON");
+		expect(error.description).toContain('"crews"');
+	});
+});
