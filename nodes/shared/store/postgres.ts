@@ -38,6 +38,11 @@ CREATE INDEX bookings_series ON bookings (series_id);
 CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result JSONB NOT NULL, created_at_ms BIGINT NOT NULL);
 `,
 	},
+	{
+		version: 2,
+		description: 'SMS opt-outs (STOP replies)',
+		sql: `CREATE TABLE sms_opt_outs (phone TEXT PRIMARY KEY, opted_out BOOLEAN NOT NULL, keyword TEXT, updated_at_ms BIGINT NOT NULL);`,
+	},
 ];
 
 type Row = Record<string, unknown>;
@@ -241,6 +246,25 @@ export class PostgresBookingStore implements BookingStore {
 		if (!result.rows.length) return null;
 		const row = result.rows[0];
 		return { ...row, created_at_ms: Number(row.created_at_ms) } as SeriesRecord;
+	}
+
+	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
+		await this.transaction(async (c) => {
+			await c.query(
+				'INSERT INTO sms_opt_outs (phone, opted_out, keyword, updated_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (phone) DO UPDATE SET opted_out = EXCLUDED.opted_out, keyword = EXCLUDED.keyword, updated_at_ms = EXCLUDED.updated_at_ms',
+				[phone, optedOut, keyword, nowMs],
+			);
+		});
+	}
+
+	async isSmsOptedOut(phone: string): Promise<boolean> {
+		const client = await this.client();
+		try {
+			const result = await client.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [phone]);
+			return Boolean(result.rows[0]?.opted_out);
+		} finally {
+			client.release();
+		}
 	}
 
 	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {

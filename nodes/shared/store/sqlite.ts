@@ -46,6 +46,11 @@ CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE ON bookings
 CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result TEXT NOT NULL, created_at_ms INTEGER NOT NULL);
 `,
 	},
+	{
+		version: 2,
+		description: 'SMS opt-outs (STOP replies)',
+		sql: `CREATE TABLE sms_opt_outs (phone TEXT PRIMARY KEY, opted_out INTEGER NOT NULL, keyword TEXT, updated_at_ms INTEGER NOT NULL);`,
+	},
 ];
 
 type Row = Record<string, unknown>;
@@ -267,6 +272,21 @@ export class SqliteBookingStore implements BookingStore {
 				details: parse(row.details),
 				created_at_ms: Number(row.created_at_ms),
 			};
+		});
+	}
+
+	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
+		await this.transaction(async (db) => {
+			db.prepare(
+				'INSERT INTO sms_opt_outs (phone, opted_out, keyword, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at_ms = excluded.updated_at_ms',
+			).run(phone, optedOut ? 1 : 0, keyword, nowMs);
+		});
+	}
+
+	async isSmsOptedOut(phone: string): Promise<boolean> {
+		return await this.serial(() => {
+			const row = this.open().prepare('SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(phone) as Row | undefined;
+			return Boolean(row && Number(row.opted_out));
 		});
 	}
 

@@ -87,6 +87,9 @@ export interface BookingStore {
 	/** Active bookings (held and not expired, or confirmed) unless statuses say otherwise. */
 	listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]>;
 	getSeries(id: string): Promise<SeriesRecord | null>;
+	/** Records an SMS opt-out (STOP) or opt-in (START) for an E.164 number. */
+	setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void>;
+	isSmsOptedOut(phone: string): Promise<boolean>;
 	/** Just when each crew is busy (active bookings overlapping the period): the slot search's only need. */
 	busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
 	close(): Promise<void>;

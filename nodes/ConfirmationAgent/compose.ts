@@ -1,0 +1,259 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod/v4';
+
+import { formatMoney } from '../shared/money';
+import { buildInvite } from './ics';
+import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
+import { ConfirmationInputError, fitSms, OPT_OUT_LINE, toE164 } from './sms';
+
+export const MESSAGE_KINDS = ['booking_confirmation', 'quote', 'emergency_dispatch', 'reminder', 'review_request', 'contract_signing', 'renewal_notice', 'cancellation'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export interface MessageTemplate {
+	subject: string;
+	text: string;
+	sms: string;
+}
+
+/**
+ * Default wording. Placeholders in braces are filled by the agent from the
+ * item ({name}, {when}, {address}, {price}...); n8n expressions work too.
+ */
+export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
+	booking_confirmation: {
+		subject: 'Your {service} is booked for {date}',
+		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}\n\nTo change or cancel, reply to this e-mail or call {business_phone}.\n\n{business}',
+		sms: '{business}: your {service} is booked for {when}{at_address}. Ref {booking_ref}.',
+	},
+	quote: {
+		subject: 'Your quote from {business}: {price}',
+		text: 'Hi {name},\n\nThank you for your inquiry. {quote_summary}\n\nTo accept or ask a question, reply here: {reply_url}\nThis quote is valid until {valid_until}.\n\n{business}',
+		sms: '{business}: your quote is {price}. Reply or see details: {reply_url}',
+	},
+	emergency_dispatch: {
+		subject: 'Emergency crew on the way: {booking_ref}',
+		text: 'Hi {name},\n\nWe have your emergency call. {crew} will be with you by {arrival}{at_address}.\n\nUntil we arrive:\n{safety}\n\nIf anyone is in danger, call 911.\n\n{business} {business_phone}',
+		sms: '{business}: emergency crew on the way, arriving by {arrival}. {safety_first} If anyone is in danger call 911.',
+	},
+	reminder: {
+		subject: 'Reminder: {service} on {date}',
+		text: 'Hi {name},\n\nA reminder that your {service} is {when}{at_address}.\nBooking reference: {booking_ref}\n\nTo reschedule, reply to this e-mail or call {business_phone}.\n\n{business}',
+		sms: '{business} reminder: your {service} is {when}{at_address}.',
+	},
+	review_request: {
+		subject: 'How did we do, {name}?',
+		text: 'Hi {name},\n\nThank you for choosing {business}. We would love to hear how your {service} went: {review_url}\n\n{business}',
+		sms: 'Thanks for choosing {business}! How did we do? {review_url}',
+	},
+	contract_signing: {
+		subject: 'Please sign your service agreement with {business}',
+		text: 'Hi {name},\n\nYour service agreement for {service} is ready. Please review and sign it here: {signing_url}\nThe link expires on {link_expires}.\n\n{business}',
+		sms: '{business}: your service agreement is ready to sign: {signing_url}',
+	},
+	renewal_notice: {
+		subject: 'Your service agreement renews on {renewal_date}',
+		text: 'Hi {name},\n\nYour agreement with {business} for {service} renews on {renewal_date}{price_line_inline}. To change or end it, reply to this e-mail before then.\n\n{business}',
+		sms: '{business}: your service agreement renews on {renewal_date}. Reply or call {business_phone} to make changes.',
+	},
+	cancellation: {
+		subject: 'Cancelled: {service} on {date}',
+		text: 'Hi {name},\n\nYour {service} on {when} has been cancelled{reason_text}. Booking reference: {booking_ref}\n\nTo book again, reply to this e-mail or call {business_phone}.\n\n{business}',
+		sms: '{business}: your {service} on {when} is cancelled. Call {business_phone} to rebook.',
+	},
+};
+
+/** Kinds that are marketing, or open a conversation: their SMS carries the opt-out line even when the policy is "marketing only". */
+const MARKETING_KINDS = new Set<MessageKind>(['quote', 'review_request', 'renewal_notice']);
+
+export interface ComposeInput {
+	kind: MessageKind;
+	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
+	business: { name: string; email: string; reply_to?: string | null; phone?: string | null };
+	/** A Scheduling Agent result (or any object with these fields). */
+	booking?: { booking_id?: string | null; series_id?: string | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null; rrule?: string | null } | null;
+	quote?: { total_cents?: number; currency?: string; summary?: string; valid_until?: string; quote_id?: string; recurring?: { per_month_cents: number; frequency: string } | null } | null;
+	service?: string | null;
+	links?: { reply_url?: string | null; signing_url?: string | null; review_url?: string | null; link_expires?: string | null } | null;
+	safety_instructions?: string[] | null;
+	crew_contact?: { name?: string | null; phone?: string | null } | null;
+	renewal_date?: string | null;
+	reason?: string | null;
+	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
+	sequence?: number | null;
+}
+
+export interface ComposeOptions {
+	templates?: Partial<Record<MessageKind, Partial<MessageTemplate>>>;
+	channels?: { email?: boolean; sms?: boolean; calendar?: boolean };
+	smsDefaultCountry?: string;
+	smsMaxSegments?: number;
+	smsOptOutLine?: 'always' | 'marketing' | 'never';
+	/** The customer's number has opted out of SMS (the node reads the store). */
+	smsOptedOut?: boolean;
+	plan?: Partial<PlanOptions>;
+	timeZone?: string;
+	now?: Date | string;
+}
+
+const emailSchema = z.object({ to: z.string(), from: z.string(), reply_to: z.string(), subject: z.string(), text: z.string(), html: z.string() });
+const smsSchema = z.object({ to: z.string(), text: z.string(), encoding: z.enum(['GSM-7', 'UCS-2']), units: z.number(), segments: z.number(), shortened: z.boolean(), opt_out_line: z.boolean() });
+export const confirmationSchema = z.object({
+	kind: z.enum(MESSAGE_KINDS),
+	email: emailSchema.nullable(),
+	sms: smsSchema.nullable(),
+	crew_notice: smsSchema.nullable(),
+	calendar: z.object({ filename: z.string(), mime_type: z.string(), method: z.enum(['REQUEST', 'CANCEL']), uid: z.string(), sequence: z.number(), ics: z.string() }).nullable(),
+	plan: z
+		.object({
+			reminders: z.array(z.object({ kind: z.literal('reminder'), send_at: z.string(), adjusted: z.string().nullable() })),
+			review_request: z.object({ kind: z.literal('review_request'), send_at: z.string(), adjusted: z.string().nullable() }),
+			skipped: z.array(z.string()),
+		})
+		.nullable(),
+	skipped: z.array(z.string()).describe('Channels not produced and why (no e-mail address, opted out of SMS...).'),
+	values: z.record(z.string(), z.string()).describe('The values put into the templates, for checks and for other nodes.'),
+});
+export type Confirmation = z.infer<typeof confirmationSchema>;
+
+/** Header-safe: no line breaks or control characters can reach an e-mail header. */
+export function headerSafe(text: string): string {
+	return text.replace(/[\r\n\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 250);
+}
+
+export function escapeHtml(text: string): string {
+	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/** The HTML part: the whole text escaped (customer data included), paragraphs kept, links made clickable. */
+function toHtml(text: string, business: string): string {
+	const paragraphs = text
+		.split(/\n{2,}/)
+		.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>').replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</p>`)
+		.join('\n');
+	return `<!doctype html>\n<html><body style="font-family: Arial, sans-serif; font-size: 15px; color: #1f2937;">\n<h2 style="color: #0369a1;">${escapeHtml(business)}</h2>\n${paragraphs}\n</body></html>`;
+}
+
+function fill(template: string, values: Record<string, string>): string {
+	return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? values[key] : whole));
+}
+
+/**
+ * Composes one message kind for every channel n8n delivers with its own nodes
+ * (Send Email, Twilio): texts from templates, an .ics invite, and the
+ * reminder and review plan. Pure: sending and storing stay with n8n and the node.
+ */
+export function compose(input: ComposeInput, options: ComposeOptions = {}): Confirmation {
+	if (!input || !MESSAGE_KINDS.includes(input.kind)) {
+		throw new ConfirmationInputError('kind', `"kind" must be one of ${MESSAGE_KINDS.join(', ')}; got ${JSON.stringify(input?.kind)}.`);
+	}
+	if (!input.business?.name || !input.business?.email) throw new ConfirmationInputError('business', 'The business name and sender e-mail are needed (Business Name, From E-mail).');
+	const kind = input.kind;
+	const channels = { email: true, sms: true, calendar: true, ...(options.channels ?? {}) };
+	const zone = input.booking?.time_zone ?? options.timeZone ?? 'America/New_York';
+	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
+	const needsTime = ['booking_confirmation', 'reminder', 'cancellation', 'emergency_dispatch'].includes(kind);
+	let start: DateTime | null = null;
+	let end: DateTime | null = null;
+	if (input.booking?.start) {
+		start = DateTime.fromISO(input.booking.start, { setZone: true }).setZone(zone);
+		end = input.booking.end ? DateTime.fromISO(input.booking.end, { setZone: true }).setZone(zone) : start.plus({ hours: 2 });
+		if (!start.isValid) throw new ConfirmationInputError('booking.start', `"booking.start" is not a date-time: ${JSON.stringify(input.booking.start)}.`);
+	} else if (needsTime) {
+		throw new ConfirmationInputError('booking.start', `A ${kind.replace(/_/g, ' ')} needs the booking's start; map the Scheduling Agent's output, e.g. {{ $json.booking }}.`);
+	}
+	const money = (cents: number | undefined) => (typeof cents === 'number' ? formatMoney(cents, input.quote?.currency ?? 'USD') : '');
+	const price = input.quote?.recurring ? `${money(input.quote.total_cents)} per visit (${money(input.quote.recurring.per_month_cents)} a month)` : money(input.quote?.total_cents);
+	const service = (input.service ?? 'cleaning').replace(/_/g, ' ');
+	const values: Record<string, string> = {
+		name: input.customer?.name?.trim() || 'there',
+		business: input.business.name,
+		business_phone: input.business.phone ?? input.business.email,
+		service,
+		when: start ? start.toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") : '',
+		date: start ? start.toFormat('cccc, LLLL d') : '',
+		time: start ? start.toFormat('h:mm a') : '',
+		arrival: start ? start.toFormat('h:mm a ZZZZ') : '',
+		address: input.customer?.address?.trim() ?? '',
+		at_address: input.customer?.address?.trim() ? ` at ${input.customer.address.trim()}` : '',
+		crew: input.booking?.crew_name ?? input.crew_contact?.name ?? 'our crew',
+		price,
+		price_line: price ? `\nPrice: ${price}.` : '',
+		price_line_inline: price ? ` at ${price}` : '',
+		booking_ref: input.booking?.booking_id ?? input.booking?.series_id ?? input.quote?.quote_id ?? '',
+		quote_summary: input.quote?.summary ?? '',
+		valid_until: input.quote?.valid_until ? DateTime.fromISO(input.quote.valid_until).setZone(zone).toFormat('LLLL d, yyyy') : '',
+		reply_url: input.links?.reply_url ?? '',
+		signing_url: input.links?.signing_url ?? '',
+		review_url: input.links?.review_url ?? '',
+		link_expires: input.links?.link_expires ? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy') : '',
+		renewal_date: input.renewal_date ? DateTime.fromISO(input.renewal_date).setZone(zone).toFormat('LLLL d, yyyy') : '',
+		safety: (input.safety_instructions ?? []).map((s) => `- ${s}`).join('\n'),
+		safety_first: input.safety_instructions?.[0] ?? '',
+		reason_text: input.reason ? ` (${input.reason})` : '',
+	};
+	const template = { ...DEFAULT_TEMPLATES[kind], ...(options.templates?.[kind] ?? {}) };
+	const skipped: string[] = [];
+
+	let email: Confirmation['email'] = null;
+	if (channels.email) {
+		if (input.customer?.email) {
+			const text = fill(template.text, values);
+			email = {
+				to: headerSafe(input.customer.email),
+				from: headerSafe(`${input.business.name} <${input.business.email}>`),
+				reply_to: headerSafe(input.business.reply_to || input.business.email),
+				subject: headerSafe(fill(template.subject, values)),
+				text,
+				html: toHtml(text, input.business.name),
+			};
+		} else skipped.push('email: the customer has no e-mail address');
+	}
+
+	const optOut = options.smsOptOutLine ?? 'always';
+	const policy = { maxSegments: options.smsMaxSegments ?? 3, optOutLine: optOut === 'always' || (optOut === 'marketing' && MARKETING_KINDS.has(kind)) };
+	const country = options.smsDefaultCountry ?? 'US';
+	let sms: Confirmation['sms'] = null;
+	if (channels.sms) {
+		if (!input.customer?.phone) skipped.push('sms: the customer has no phone number');
+		else if (options.smsOptedOut) skipped.push('sms: the customer replied STOP (opted out)');
+		else {
+			const fitted = fitSms(fill(template.sms, values), policy);
+			sms = { to: toE164(input.customer.phone, country), text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: policy.optOutLine };
+		}
+	}
+
+	let crewNotice: Confirmation['crew_notice'] = null;
+	if (kind === 'emergency_dispatch' && input.crew_contact?.phone) {
+		const text = `EMERGENCY ${values.service.toUpperCase()} at ${values.address || 'address to confirm'}, ${values.when}. Customer ${values.name}${input.customer?.phone ? ` ${input.customer.phone}` : ''}. Ref ${values.booking_ref}.`;
+		const fitted = fitSms(text, { maxSegments: 4, optOutLine: false });
+		crewNotice = { to: toE164(input.crew_contact.phone, country), text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: false };
+	}
+
+	let calendar: Confirmation['calendar'] = null;
+	if (channels.calendar && start && end && (kind === 'booking_confirmation' || kind === 'cancellation' || kind === 'emergency_dispatch')) {
+		const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
+		const uid = `${input.booking?.series_id ?? input.booking?.booking_id ?? `${start.toMillis()}`}@n8n-nodes-booking-agents`;
+		const sequence = input.sequence ?? (kind === 'cancellation' ? 1 : 0);
+		const ics = buildInvite({
+			uid,
+			method,
+			sequence,
+			start,
+			end,
+			timeZone: zone,
+			summary: `${service.charAt(0).toUpperCase()}${service.slice(1)} with ${input.business.name}`,
+			description: `Booking reference: ${values.booking_ref}\nCrew: ${values.crew}${input.business.phone ? `\nQuestions: ${input.business.phone}` : ''}`,
+			location: values.address || null,
+			organizer: { name: input.business.name, email: input.business.email },
+			attendee: input.customer?.email ? { name: input.customer.name ?? null, email: input.customer.email } : null,
+			rrule: input.booking?.series_id ? (input.booking.rrule ?? null) : null,
+			url: null,
+		});
+		calendar = { filename: kind === 'cancellation' ? 'cancel.ics' : 'invite.ics', mime_type: `text/calendar; method=${method}; charset=utf-8`, method, uid, sequence, ics };
+	}
+
+	const plan = start && end && (kind === 'booking_confirmation' || kind === 'emergency_dispatch') ? followUpPlan(start.toISO()!, end.toISO()!, zone, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) }) : null;
+	return { kind, email, sms, crew_notice: crewNotice, calendar, plan, skipped, values };
+}
+
+export { OPT_OUT_LINE };

@@ -1,0 +1,103 @@
+import icalGenerator, { ICalCalendarMethod, ICalEventRepeatingFreq } from 'ical-generator';
+import { DateTime, FixedOffsetZone } from 'luxon';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
+
+/**
+ * A VTIMEZONE for the years an event or series spans, with every real offset
+ * change found from the IANA data luxon uses (so a 9:00 series stays 9:00 in
+ * any calendar program, across daylight-saving changes).
+ */
+export function vtimezone(zone: string, fromYear: number, toYear: number): string {
+	const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
+	let cursor = DateTime.fromObject({ year: fromYear, month: 1, day: 1 }, { zone });
+	const end = DateTime.fromObject({ year: toYear + 1, month: 1, day: 1 }, { zone });
+	let transitions = 0;
+	while (cursor < end) {
+		const next = cursor.plus({ days: 1 });
+		if (next.offset !== cursor.offset) {
+			// Narrow the change to the minute.
+			let lo = cursor.toMillis();
+			let hi = next.toMillis();
+			while (hi - lo > 60_000) {
+				const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+				if (DateTime.fromMillis(mid, { zone }).offset === cursor.offset) lo = mid;
+				else hi = mid;
+			}
+			const after = DateTime.fromMillis(hi, { zone });
+			const wallBefore = DateTime.fromMillis(hi, { zone: FixedOffsetZone.instance(cursor.offset) });
+			const kind = after.isInDST ? 'DAYLIGHT' : 'STANDARD';
+			lines.push(
+				`BEGIN:${kind}`,
+				`DTSTART:${wallBefore.toFormat("yyyyMMdd'T'HHmmss")}`,
+				`TZOFFSETFROM:${offsetText(cursor.offset)}`,
+				`TZOFFSETTO:${offsetText(after.offset)}`,
+				`TZNAME:${after.offsetNameShort ?? offsetText(after.offset)}`,
+				`END:${kind}`,
+			);
+			transitions++;
+		}
+		cursor = next;
+	}
+	if (!transitions) {
+		const now = DateTime.fromObject({ year: fromYear, month: 1, day: 1 }, { zone });
+		lines.push('BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${offsetText(now.offset)}`, `TZOFFSETTO:${offsetText(now.offset)}`, `TZNAME:${now.offsetNameShort ?? offsetText(now.offset)}`, 'END:STANDARD');
+	}
+	lines.push('END:VTIMEZONE');
+	return lines.join('\r\n');
+}
+
+export interface InviteInput {
+	uid: string;
+	method: 'REQUEST' | 'CANCEL';
+	sequence: number;
+	start: DateTime;
+	end: DateTime;
+	timeZone: string;
+	summary: string;
+	description: string;
+	location: string | null;
+	organizer: { name: string; email: string };
+	attendee: { name: string | null; email: string } | null;
+	/** An RFC 5545 rule for a series (e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=52), or null. */
+	rrule: string | null;
+	url: string | null;
+}
+
+/**
+ * An RFC 5545 invitation through ical-generator (which escapes every text
+ * value, so a name with newlines, commas or semicolons cannot add properties).
+ */
+export function buildInvite(input: InviteInput): string {
+	const calendar = icalGenerator({ prodId: { company: 'n8n-nodes-booking-agents', product: 'booking', language: 'EN' }, method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
+	const event = calendar.createEvent({
+		id: input.uid,
+		sequence: input.sequence,
+		stamp: DateTime.utc(),
+		timezone: input.timeZone,
+		start: input.start.setZone(input.timeZone),
+		end: input.end.setZone(input.timeZone),
+		summary: input.summary,
+		description: input.description,
+		location: input.location ?? undefined,
+		url: input.url ?? undefined,
+		organizer: { name: input.organizer.name, email: input.organizer.email },
+	});
+	if (input.attendee) event.createAttendee({ name: input.attendee.name ?? undefined, email: input.attendee.email, rsvp: input.method === 'REQUEST' });
+	if (input.method === 'CANCEL') event.status('CANCELLED' as never);
+	if (input.rrule) {
+		const parts = Object.fromEntries(input.rrule.replace(/^RRULE:/i, '').split(';').map((p) => p.split('=') as [string, string]));
+		const freq = parts.FREQ as keyof typeof ICalEventRepeatingFreq;
+		event.repeating({
+			freq: ICalEventRepeatingFreq[freq],
+			count: parts.COUNT ? Number(parts.COUNT) : undefined,
+			interval: parts.INTERVAL ? Number(parts.INTERVAL) : undefined,
+			byDay: parts.BYDAY ? (parts.BYDAY.split(',') as never) : undefined,
+		});
+	}
+	const text = calendar.toString();
+	const lastYear = input.rrule ? input.start.year + 3 : input.end.year;
+	// The VTIMEZONE the TZID refers to goes before the event.
+	return text.replace('BEGIN:VEVENT', `${vtimezone(input.timeZone, input.start.year, lastYear)}\r\nBEGIN:VEVENT`);
+}
