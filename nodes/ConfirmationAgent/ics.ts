@@ -98,6 +98,7 @@ export function buildInvite(input: InviteInput): string {
 	}
 	const text = calendar.toString();
 	const lastYear = input.rrule ? input.start.year + 3 : input.end.year;
-	// The VTIMEZONE the TZID refers to goes before the event.
-	return text.replace('BEGIN:VEVENT', `${vtimezone(input.timeZone, input.start.year, lastYear)}\r\nBEGIN:VEVENT`);
+	// The VTIMEZONE the TZID refers to goes before the event; it starts a year early so the
+	// offset in force at the start is defined by an earlier transition.
+	return text.replace('BEGIN:VEVENT', `${vtimezone(input.timeZone, input.start.year - 1, lastYear)}\r\nBEGIN:VEVENT`);
 }

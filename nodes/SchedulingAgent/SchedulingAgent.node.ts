@@ -1,32 +1,15 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IDataObject,
 	type IExecuteFunctions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { jsonListParameter, jsonParameter, optionalText, optionalValue, runAgentPerItem } from '../shared/n8n';
-import { PostgresBookingStore, type PostgresConnection, type StoreConfig } from '../shared/store';
+import { bookingStorePostgresTest, jsonListParameter, jsonParameter, optionalText, optionalValue, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
 import type { CalendarConfig } from './calendar';
 import { schedule, type Operation, type ScheduleRequest } from './schedule';
-
-const CREDENTIAL_STORE = 'bookingStorePostgres';
-
-function connectionOf(credentials: IDataObject): PostgresConnection {
-	return {
-		host: String(credentials.host ?? 'localhost'),
-		port: Number(credentials.port ?? 5432),
-		database: String(credentials.database ?? 'booking_agents'),
-		user: String(credentials.user ?? 'postgres'),
-		password: credentials.password ? String(credentials.password) : undefined,
-		ssl: Boolean(credentials.ssl),
-	};
-}
 
 function numberOrNull(value: unknown): number | null {
 	if (value === null || value === undefined || value === '') return null;
@@ -110,26 +93,7 @@ export class SchedulingAgent implements INodeType {
 				displayOptions: { show: { resource: ['series'] } },
 				options: [{ name: 'Book', value: 'bookSeries', action: 'Book a recurring series', description: 'Book every visit of a weekly, every-other-week or monthly series in one go' }],
 			},
-			{
-				displayName: 'Store',
-				name: 'store',
-				type: 'options',
-				noDataExpression: true,
-				default: 'sqlite',
-				options: [
-					{ name: 'SQLite File (No Set-Up)', value: 'sqlite', description: 'A file in the n8n user folder: for one n8n process' },
-					{ name: 'PostgreSQL', value: 'postgres', description: 'For queue mode with workers on several hosts' },
-				],
-			},
-			{
-				displayName: 'SQLite File Path',
-				name: 'sqlitePath',
-				type: 'string',
-				default: '',
-				placeholder: '~/.n8n/booking-agents.sqlite',
-				displayOptions: { show: { store: ['sqlite'] } },
-				description: 'Leave empty for booking-agents.sqlite in the n8n user folder',
-			},
+			...storeProperties,
 			{
 				displayName: 'Service Type',
 				name: 'serviceType',
@@ -321,29 +285,11 @@ export class SchedulingAgent implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			async bookingStorePostgresTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const store = new PostgresBookingStore({ ...connectionOf(credential.data ?? {}), maxConnections: 1 });
-				try {
-					await store.init();
-					return { status: 'OK', message: 'Connected; the booking tables are ready' };
-				} catch (error) {
-					return { status: 'Error', message: (error as Error).message };
-				} finally {
-					await store.close();
-				}
-			},
-		},
-	};
+	methods = { credentialTest: { bookingStorePostgresTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as Operation;
-		const backend = this.getNodeParameter('store', 0) as 'sqlite' | 'postgres';
-		const storeConfig: StoreConfig =
-			backend === 'postgres'
-				? { backend, connection: connectionOf((await this.getCredentials(CREDENTIAL_STORE, 0)) as IDataObject) }
-				: { backend, path: (this.getNodeParameter('sqlitePath', 0, '') as string) || null };
+		const storeConfig = await readStoreConfig(this);
 		const nodeId = this.getNode().id;
 		return await runAgentPerItem(this, 'booking', async (i) => {
 			// Parameters hidden for this operation are absent; null is their fallback.

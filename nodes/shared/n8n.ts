@@ -6,14 +6,19 @@
 import {
 	NodeApiError,
 	NodeOperationError,
+	type IBinaryKeyData,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type INodeCredentialTestResult,
 	type INodeProperties,
 	type JsonObject,
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, DEFAULT_LLM_OPTIONS, LlmError } from './llm/client';
+import { PostgresBookingStore, type PostgresConnection, type StoreConfig } from './store';
 import { DEFAULT_RETRY } from './llm/retry';
 import type { AgentMode, AiSettings } from './modes';
 
@@ -202,6 +207,8 @@ export async function runAgentPerItem(
 	ctx: IExecuteFunctions,
 	key: string,
 	run: (i: number, item: INodeExecutionData) => Promise<IDataObject>,
+	/** Files the result brings (an .ics invite, a PDF), added to the item's binary data. */
+	attach?: (i: number, result: IDataObject) => Promise<IBinaryKeyData | null>,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const out: INodeExecutionData[] = [];
@@ -209,7 +216,9 @@ export async function runAgentPerItem(
 		const item = items[i];
 		try {
 			const result = await run(i, item);
-			out.push({ json: { ...item.json, [key]: result }, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+			const files = attach ? await attach(i, result) : null;
+			const binary = files ? { ...(item.binary ?? {}), ...files } : item.binary;
+			out.push({ json: { ...item.json, [key]: result }, ...(binary ? { binary } : {}), pairedItem: { item: i } });
 		} catch (error) {
 			const nodeError = toNodeError(ctx, error, i);
 			if (ctx.continueOnFail()) {
@@ -245,4 +254,59 @@ export function jsonListParameter(ctx: IExecuteFunctions, name: string, displayN
 		});
 	}
 	return parsed;
+}
+
+/** Where bookings, holds and opt-outs are kept: the same choice on every node that uses the store. */
+export const storeProperties: INodeProperties[] = [
+	{
+		displayName: 'Store',
+		name: 'store',
+		type: 'options',
+		noDataExpression: true,
+		default: 'sqlite',
+		options: [
+			{ name: 'SQLite File (No Set-Up)', value: 'sqlite', description: 'A file in the n8n user folder: for one n8n process' },
+			{ name: 'PostgreSQL', value: 'postgres', description: 'For queue mode with workers on several hosts' },
+		],
+	},
+	{
+		displayName: 'SQLite File Path',
+		name: 'sqlitePath',
+		type: 'string',
+		default: '',
+		placeholder: '~/.n8n/booking-agents.sqlite',
+		displayOptions: { show: { store: ['sqlite'] } },
+		description: 'Leave empty for booking-agents.sqlite in the n8n user folder',
+	},
+];
+
+function connectionOf(credentials: IDataObject): PostgresConnection {
+	return {
+		host: String(credentials.host ?? 'localhost'),
+		port: Number(credentials.port ?? 5432),
+		database: String(credentials.database ?? 'booking_agents'),
+		user: String(credentials.user ?? 'postgres'),
+		password: credentials.password ? String(credentials.password) : undefined,
+		ssl: Boolean(credentials.ssl),
+	};
+}
+
+/** The store the node's Store parameter names (the PostgreSQL one through its credential). */
+export async function readStoreConfig(ctx: IExecuteFunctions): Promise<StoreConfig> {
+	const backend = ctx.getNodeParameter('store', 0) as 'sqlite' | 'postgres';
+	if (backend === 'postgres') return { backend, connection: connectionOf((await ctx.getCredentials('bookingStorePostgres', 0)) as IDataObject) };
+	return { backend, path: (ctx.getNodeParameter('sqlitePath', 0, '') as string) || null };
+}
+
+/** The Booking Store PostgreSQL credential's test: connect and migrate. */
+export async function bookingStorePostgresTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const store = new PostgresBookingStore({ ...connectionOf(credential.data ?? {}), maxConnections: 1 });
+	try {
+		await store.init();
+		return { status: 'OK', message: 'Connected; the booking tables are ready' };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	} finally {
+		await store.close();
+	}
 }

@@ -70,6 +70,8 @@ describe('the n8n editor with the package installed', () => {
 		['Negotiation', 'Negotiation Agent'],
 		['Scheduling', 'Scheduling Agent'],
 		['appointment', 'Scheduling Agent'],
+		['Confirmation', 'Confirmation Agent'],
+		['reminder', 'Confirmation Agent'],
 	])('finds "%s" in the node panel as %s', async (term, displayName) => {
 		const items = await searchNodePanel(term);
 		const item = items.filter({ hasText: displayName }).first();

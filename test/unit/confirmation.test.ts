@@ -118,6 +118,12 @@ describe('calendar invites (checked by ical.js, an independent parser)', () => {
 		expect(vevent.getFirstPropertyValue('location')).toBe('Oak St\nORGANIZER:mailto:evil@example.com');
 	});
 
+	it('an event early in a year still gets its offset from the time zone block', () => {
+		const r = c({ booking: { ...base.booking, start: '2031-03-03T09:00:00-05:00', end: '2031-03-03T10:00:00-05:00' } });
+		const event = new ICAL.Event(parseIcs(r.calendar!.ics).getFirstSubcomponent('vevent')!);
+		expect(event.startDate.toJSDate().toISOString()).toBe('2031-03-03T14:00:00.000Z');
+	});
+
 	it('a 52-week series expands at 9:00 New York time across the DST changes', () => {
 		const r = c({ booking: { ...base.booking, series_id: 'sr_1', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=52' } });
 		const event = new ICAL.Event(parseIcs(r.calendar!.ics).getFirstSubcomponent('vevent')!);

@@ -1,0 +1,57 @@
+'use strict';
+/**
+ * A real SMTP server on loopback for tests (the smtp-server package): accepts
+ * any login, keeps every delivered message, parsed with mailparser.
+ */
+const { SMTPServer } = require('smtp-server');
+const { simpleParser } = require('mailparser');
+
+async function startSmtpSink() {
+	/** @type {Array<import('mailparser').ParsedMail & { envelope: any, raw: string }>} */
+	const messages = [];
+	const waiters = [];
+	const server = new SMTPServer({
+		secure: false,
+		disabledCommands: ['STARTTLS'],
+		authOptional: true,
+		logger: false,
+		onAuth(auth, _session, callback) {
+			callback(null, { user: auth.username });
+		},
+		onData(stream, session, callback) {
+			const chunks = [];
+			stream.on('data', (c) => chunks.push(c));
+			stream.on('end', async () => {
+				const raw = Buffer.concat(chunks).toString('utf8');
+				const parsed = await simpleParser(raw);
+				messages.push(Object.assign(parsed, { envelope: session.envelope, raw }));
+				for (const w of waiters.splice(0)) w();
+				callback();
+			});
+		},
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = server.server.address().port;
+	return {
+		port,
+		messages,
+		/** Resolves with the first message to `to`, waiting for it if needed. */
+		async waitFor(to, timeoutMs = 20_000) {
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const found = messages.find((m) => m.envelope.rcptTo.some((r) => r.address === to));
+				if (found) return found;
+				if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${messages.length})`);
+				await new Promise((resolve) => {
+					waiters.push(resolve);
+					setTimeout(resolve, 250);
+				});
+			}
+		},
+		async stop() {
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
+}
+
+module.exports = { startSmtpSink };
