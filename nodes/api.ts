@@ -39,3 +39,5 @@ export { confirm, recordSmsReply } from './ConfirmationAgent/confirm';
 export { followUpPlan } from './ConfirmationAgent/plan';
 export { smsSize, toE164, readSmsKeyword, fitSms, OPT_OUT_KEYWORDS } from './ConfirmationAgent/sms';
 export { buildInvite, vtimezone } from './ConfirmationAgent/ics';
+export { generateContract, recordSignature, contractsDue, renewContract, signingToken, renderPdf, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_TERMS, ContractInputError } from './ContractAgent/contract';
+export type { GenerateInput, ContractOptions, GeneratedContract, ContractTerms } from './ContractAgent/contract';

@@ -9,6 +9,7 @@ import {
 	type BookingStore,
 	type CrewRecord,
 	type BusyInterval,
+	type ContractRecord,
 	type SeriesRecord,
 	type WriteTx,
 } from './types';
@@ -42,6 +43,12 @@ CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result 
 		version: 2,
 		description: 'SMS opt-outs (STOP replies)',
 		sql: `CREATE TABLE sms_opt_outs (phone TEXT PRIMARY KEY, opted_out BOOLEAN NOT NULL, keyword TEXT, updated_at_ms BIGINT NOT NULL);`,
+	},
+	{
+		version: 3,
+		description: 'contracts and their signatures',
+		sql: `CREATE TABLE contracts (id TEXT PRIMARY KEY, status TEXT NOT NULL, end_date TEXT NOT NULL, record JSONB NOT NULL, updated_at_ms BIGINT NOT NULL);
+CREATE INDEX contracts_end ON contracts (status, end_date);`,
 	},
 ];
 
@@ -265,6 +272,25 @@ export class PostgresBookingStore implements BookingStore {
 		} finally {
 			client.release();
 		}
+	}
+
+	async saveContract(record: ContractRecord): Promise<void> {
+		await this.transaction(async (c) => {
+			await c.query(
+				'INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, end_date = EXCLUDED.end_date, record = EXCLUDED.record, updated_at_ms = EXCLUDED.updated_at_ms',
+				[record.id, record.status, record.end_date, JSON.stringify(record), record.updated_at_ms],
+			);
+		});
+	}
+
+	async getContract(id: string): Promise<ContractRecord | null> {
+		const result = await this.pool.query('SELECT record FROM contracts WHERE id = $1', [id]);
+		return result.rows.length ? (result.rows[0].record as ContractRecord) : null;
+	}
+
+	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
+		const result = await this.pool.query("SELECT record FROM contracts WHERE status = 'active' AND end_date <= $1 ORDER BY end_date", [endDate]);
+		return result.rows.map((r: Record<string, unknown>) => r.record as ContractRecord);
 	}
 
 	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {

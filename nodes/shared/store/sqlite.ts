@@ -11,6 +11,7 @@ import {
 	type BookingStore,
 	type CrewRecord,
 	type BusyInterval,
+	type ContractRecord,
 	type SeriesRecord,
 	type WriteTx,
 } from './types';
@@ -50,6 +51,12 @@ CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result 
 		version: 2,
 		description: 'SMS opt-outs (STOP replies)',
 		sql: `CREATE TABLE sms_opt_outs (phone TEXT PRIMARY KEY, opted_out INTEGER NOT NULL, keyword TEXT, updated_at_ms INTEGER NOT NULL);`,
+	},
+	{
+		version: 3,
+		description: 'contracts and their signatures',
+		sql: `CREATE TABLE contracts (id TEXT PRIMARY KEY, status TEXT NOT NULL, end_date TEXT NOT NULL, record TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+CREATE INDEX contracts_end ON contracts (status, end_date);`,
 	},
 ];
 
@@ -288,6 +295,31 @@ export class SqliteBookingStore implements BookingStore {
 			const row = this.open().prepare('SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(phone) as Row | undefined;
 			return Boolean(row && Number(row.opted_out));
 		});
+	}
+
+	async saveContract(record: ContractRecord): Promise<void> {
+		await this.transaction(async (db) => {
+			db.prepare('INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, end_date = excluded.end_date, record = excluded.record, updated_at_ms = excluded.updated_at_ms').run(
+				record.id,
+				record.status,
+				record.end_date,
+				JSON.stringify(record),
+				record.updated_at_ms,
+			);
+		});
+	}
+
+	async getContract(id: string): Promise<ContractRecord | null> {
+		return await this.serial(() => {
+			const row = this.open().prepare('SELECT record FROM contracts WHERE id = ?').get(id) as Row | undefined;
+			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
+		});
+	}
+
+	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
+		return await this.serial(() =>
+			(this.open().prepare("SELECT record FROM contracts WHERE status = 'active' AND end_date <= ? ORDER BY end_date").all(endDate) as Row[]).map((r) => JSON.parse(String(r.record)) as ContractRecord),
+		);
 	}
 
 	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {

@@ -50,6 +50,25 @@ export interface SeriesRecord {
 	created_at_ms: number;
 }
 
+export const CONTRACT_STATUSES = ['awaiting_signature', 'active', 'ending', 'renewed', 'ended'] as const;
+export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
+
+export interface ContractRecord {
+	id: string;
+	status: ContractStatus;
+	document_sha256: string;
+	document_html: string;
+	customer: Record<string, unknown> | null;
+	terms: Record<string, unknown>;
+	start_date: string;
+	end_date: string;
+	auto_renew: boolean;
+	renewal_of: string | null;
+	signature: { name: string; signed_at_ms: number; ip: string | null; user_agent: string | null; document_sha256: string } | null;
+	created_at_ms: number;
+	updated_at_ms: number;
+}
+
 export interface BookingFilter {
 	fromMs?: number;
 	toMs?: number;
@@ -90,6 +109,10 @@ export interface BookingStore {
 	/** Records an SMS opt-out (STOP) or opt-in (START) for an E.164 number. */
 	setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void>;
 	isSmsOptedOut(phone: string): Promise<boolean>;
+	saveContract(record: ContractRecord): Promise<void>;
+	getContract(id: string): Promise<ContractRecord | null>;
+	/** Active contracts whose term ends on or before `endDate` (YYYY-MM-DD). */
+	contractsEndingBy(endDate: string): Promise<ContractRecord[]>;
 	/** Just when each crew is busy (active bookings overlapping the period): the slot search's only need. */
 	busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
 	close(): Promise<void>;
