@@ -331,7 +331,9 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 }
 	};
 	// The Node.js 24 that runs n8n comes first on PATH (task runners are spawned by name).
 	childEnv.PATH = `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`;
+	// The test runner's own NODE_OPTIONS are not n8n's; a test may still give n8n some (a preload).
 	delete childEnv.NODE_OPTIONS;
+	if (env.NODE_OPTIONS) childEnv.NODE_OPTIONS = env.NODE_OPTIONS;
 	const child = spawn(p.nodeBin, [p.n8nBin, 'start'], {
 		cwd: folder,
 		env: childEnv,

@@ -1,0 +1,62 @@
+'use strict';
+/**
+ * A Twilio-compatible fake for tests: HTTPS on 127.0.0.1:443 with a
+ * certificate for api.twilio.com issued by a test CA made here with openssl.
+ * It answers POST /2010-04-01/Accounts/{sid}/Messages.json in Twilio's wire
+ * format (form-encoded request, JSON answer) and keeps what it received.
+ */
+const fs = require('node:fs');
+const https = require('node:https');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+function makeCertificates() {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-fake-'));
+	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+	run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Booking Agents Test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
+	run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=api.twilio.com', '-keyout', 'server.key', '-out', 'server.csr');
+	fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:api.twilio.com\nextendedKeyUsage=serverAuth\n');
+	run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
+	return { dir, ca: path.join(dir, 'ca.pem'), key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) };
+}
+
+async function startTwilioFake({ port = 443 } = {}) {
+	const certs = makeCertificates();
+	/** @type {Array<{ accountSid: string, auth: string, form: Record<string, string> }>} */
+	const messages = [];
+	let counter = 0;
+	const server = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url.split('?')[0]);
+			const send = (status, body) => {
+				res.writeHead(status, { 'content-type': 'application/json' });
+				res.end(JSON.stringify(body));
+			};
+			if (!match || req.method !== 'POST') return send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+			const auth = Buffer.from(String(req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString('utf8');
+			if (!auth.startsWith(`${match[1]}:`)) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
+			const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+			if (!form.To || !form.From || !form.Body) return send(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+			messages.push({ accountSid: match[1], auth, form });
+			const sid = `SM${String(++counter).padStart(32, '0')}`;
+			send(201, { sid, account_sid: match[1], to: form.To, from: form.From, body: form.Body, status: 'queued', num_segments: '1', direction: 'outbound-api', api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json` });
+		});
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', (error) => reject(new Error(`The Twilio fake could not listen on 127.0.0.1:${port} (${error.message}); it needs that port free and the right to bind it.`)));
+		server.listen(port, '127.0.0.1', resolve);
+	});
+	return {
+		messages,
+		caFile: certs.ca,
+		async stop() {
+			await new Promise((resolve) => server.close(resolve));
+			fs.rmSync(certs.dir, { recursive: true, force: true });
+		},
+	};
+}
+
+module.exports = { startTwilioFake };
