@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { bookingStorePostgresTest, jsonParameter, optionalText, optionalValue, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
+import type { AgentMode } from '../shared/modes';
+import { aiOptionsProperty, bookingStorePostgresTest, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
 import type { ComposeInput, MessageKind } from './compose';
 import { confirm, recordSmsReply } from './confirm';
@@ -21,7 +22,10 @@ export class ConfirmationAgent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' }],
+		credentials: [
+			{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' },
+			{ name: 'bookingAgentsOpenAiApi', required: true, displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'], operation: ['compose'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -33,6 +37,11 @@ export class ConfirmationAgent implements INodeType {
 					{ name: 'Compose Message', value: 'compose', action: 'Compose a customer message', description: 'E-mail, SMS and calendar invite for one message kind' },
 					{ name: 'Record SMS Reply', value: 'recordSmsReply', action: 'Record an SMS reply', description: 'Record STOP (and START) replies so opted-out numbers get no SMS' },
 				],
+			},
+			{
+				...modeProperty,
+				displayOptions: { show: { operation: ['compose'] } },
+				description: 'Rules only uses the templates. With AI, a model may reword the texts, but its wording is used only if every date, time, address, amount, link and reference stays exactly the same.',
 			},
 			{
 				displayName: 'Message Kind',
@@ -176,6 +185,7 @@ export class ConfirmationAgent implements INodeType {
 				displayOptions: { show: { operation: ['recordSmsReply'] } },
 				description: 'What they wrote (Twilio sends it as Body)',
 			},
+			{ ...aiOptionsProperty, displayOptions: { show: { operation: ['compose'], mode: ['aiWithFallback', 'aiOnly'] } } },
 			...storeProperties,
 		],
 	};
@@ -230,8 +240,11 @@ export class ConfirmationAgent implements INodeType {
 					reason: has('reason') ? optionalText(this, 'reason', i) : null,
 					sequence: this.getNodeParameter('sequence', i, 0) as number,
 				};
+				const mode = this.getNodeParameter('mode', i, 'rules') as AgentMode;
 				const result = await confirm(input, {
 					store,
+					mode,
+					ai: await readAiSettings(this, i, mode),
 					templates: Object.keys(override).length ? { [kind]: override } : undefined,
 					channels: { email: options.email !== false, sms: options.sms !== false, calendar: options.calendar !== false },
 					smsDefaultCountry: (options.country as string) || 'US',

@@ -111,6 +111,10 @@ export const confirmationSchema = z.object({
 		})
 		.nullable(),
 	skipped: z.array(z.string()).describe('Channels not produced and why (no e-mail address, opted out of SMS...).'),
+	personalised: z.boolean().describe('True when the model\'s wording was used (it kept every date, time, address and amount).'),
+	source: z.enum(['rules', 'ai', 'ai+rules']),
+	llm_usage: z.object({ calls: z.number(), prompt_tokens: z.number(), completion_tokens: z.number() }),
+	fallback_reason: z.string().nullable(),
 	values: z.record(z.string(), z.string()).describe('The values put into the templates, for checks and for other nodes.'),
 });
 export type Confirmation = z.infer<typeof confirmationSchema>;
@@ -253,7 +257,14 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	}
 
 	const plan = start && end && (kind === 'booking_confirmation' || kind === 'emergency_dispatch') ? followUpPlan(start.toISO()!, end.toISO()!, zone, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) }) : null;
-	return { kind, email, sms, crew_notice: crewNotice, calendar, plan, skipped, values };
+	return { kind, email, sms, crew_notice: crewNotice, calendar, plan, skipped, personalised: false, source: 'rules', llm_usage: { calls: 0, prompt_tokens: 0, completion_tokens: 0 }, fallback_reason: null, values };
+}
+
+/** The facts a personalised text must keep word for word: when, where, how much, which booking. */
+export function protectedValues(values: Record<string, string>): string[] {
+	return ['when', 'date', 'time', 'arrival', 'address', 'price', 'booking_ref', 'valid_until', 'renewal_date', 'reply_url', 'signing_url', 'review_url']
+		.map((k) => values[k])
+		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
 }
 
 export { OPT_OUT_LINE };

@@ -219,3 +219,53 @@ describe('opt-outs in the store', () => {
 		}
 	});
 });
+
+describe('AI personalisation keeps the facts or is not used', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { startOpenAiFake } = require('../harness/openai-fake');
+	let fake: Awaited<ReturnType<typeof startOpenAiFake>>;
+	beforeAll(async () => {
+		fake = await startOpenAiFake();
+	});
+	afterAll(async () => {
+		await fake.stop();
+	});
+	const ai = () => ({ connection: { apiKey: 'test-key', baseUrl: fake.baseUrl }, call: { model: 'gpt-4o-mini', temperature: 0, timeoutMs: 2000, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } } });
+	const store = new SqliteBookingStore(':memory:');
+	beforeAll(async () => {
+		await store.init();
+	});
+	const template = compose(base, { now: NOW });
+	const when = 'Monday, November 30 at 9:00 AM EST';
+
+	it('uses a draft that keeps the date, time, address and amounts', async () => {
+		const email = `Dear Dana,\n\nWe're excited to see you on ${when} at 12 Oak St, Springfield! Crew A will take great care of your home.\nPrice: $164.90.\nReference: bk_1\n\nBright Clean`;
+		fake.reset([{ json: { email_text: email, sms_text: `Bright Clean: see you ${when} at 12 Oak St, Springfield! Ref bk_1.` } }]);
+		const r = await confirm(base, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
+		expect(r).toMatchObject({ personalised: true, source: 'ai', fallback_reason: null });
+		expect(r.email!.text).toBe(email);
+		expect(r.email!.html).toContain('excited to see you');
+		expect(r.sms!.text).toBe(`Bright Clean: see you ${when} at 12 Oak St, Springfield! Ref bk_1.\nReply STOP to opt out.`);
+		expect(r.llm_usage.calls).toBe(1);
+	});
+
+	it.each([
+		['a changed date', { email_text: 'See you Tuesday, December 1 at 9:00 AM EST at 12 Oak St, Springfield. Price: $164.90. Ref bk_1', sms_text: null }],
+		['a changed price', { email_text: `See you ${when} at 12 Oak St, Springfield. Price: $99.00. Ref bk_1`, sms_text: null }],
+		['an added amount', { email_text: `See you ${when} at 12 Oak St, Springfield. Price: $164.90, and $20 off next time! Ref bk_1`, sms_text: null }],
+		['a dropped address', { email_text: `See you ${when}. Price: $164.90. Ref bk_1`, sms_text: null }],
+	])('keeps the template when the draft has %s', async (_label, draft) => {
+		fake.reset([{ json: draft }]);
+		const r = await confirm(base, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
+		expect(r).toMatchObject({ personalised: false, source: 'rules' });
+		expect(r.fallback_reason).toMatch(/protected value/);
+		expect(r.email!.text).toBe(template.email!.text);
+	});
+
+	it('keeps the template when the model fails', async () => {
+		fake.reset([{ status: 500 }, { status: 500 }]);
+		const r = await confirm(base, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
+		expect(r).toMatchObject({ personalised: false, source: 'rules' });
+		expect(r.email!.text).toBe(template.email!.text);
+	});
+});
