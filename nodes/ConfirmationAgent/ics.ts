@@ -9,7 +9,20 @@ const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.fl
  * change found from the IANA data luxon uses (so a 9:00 series stays 9:00 in
  * any calendar program, across daylight-saving changes).
  */
+const vtimezones = new Map<string, string>();
+
 export function vtimezone(zone: string, fromYear: number, toYear: number): string {
+	const key = `${zone}:${fromYear}:${toYear}`;
+	let text = vtimezones.get(key);
+	if (!text) {
+		text = buildVtimezone(zone, fromYear, toYear);
+		if (vtimezones.size > 256) vtimezones.clear();
+		vtimezones.set(key, text);
+	}
+	return text;
+}
+
+function buildVtimezone(zone: string, fromYear: number, toYear: number): string {
 	const lines = ['BEGIN:VTIMEZONE', `TZID:${zone}`];
 	let cursor = DateTime.fromObject({ year: fromYear, month: 1, day: 1 }, { zone });
 	const end = DateTime.fromObject({ year: toYear + 1, month: 1, day: 1 }, { zone });

@@ -72,6 +72,8 @@ describe('the n8n editor with the package installed', () => {
 		['appointment', 'Scheduling Agent'],
 		['Confirmation', 'Confirmation Agent'],
 		['reminder', 'Confirmation Agent'],
+		['Contract', 'Contract Agent'],
+		['signature', 'Contract Agent'],
 	])('finds "%s" in the node panel as %s', async (term, displayName) => {
 		const items = await searchNodePanel(term);
 		const item = items.filter({ hasText: displayName }).first();

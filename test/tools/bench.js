@@ -104,6 +104,7 @@ async function main() {
 	console.log(`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`);
 
 	await require('./bench-scheduling').main();
+	await require('./bench-paperwork').main();
 	const after = process.memoryUsage();
 	console.log(`memory after scheduling: rss ${mb(after.rss)}, heap used ${mb(after.heapUsed)}`);
 }

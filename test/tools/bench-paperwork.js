@@ -1,0 +1,48 @@
+'use strict';
+// npm run bench (part): messages composed per second and contracts generated per second (with PDF).
+const api = require('../../index.js');
+
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+
+async function main(log = console.log) {
+	const base = {
+		kind: 'booking_confirmation',
+		customer: { name: 'Dana Lee', email: 'dana@example.com', phone: '(212) 736-5000', address: '12 Oak St, Springfield' },
+		business: { name: 'Bright Clean', email: 'ops@brightclean.example', phone: '+1 212 736 5001' },
+		booking: { booking_id: 'bk_1', start: '2026-11-30T09:00:00-05:00', end: '2026-11-30T12:00:00-05:00', time_zone: 'America/New_York', crew_name: 'Crew A' },
+		quote: { total_cents: 16490, currency: 'USD' },
+		service: 'standard_cleaning',
+	};
+	const kinds = api.MESSAGE_KINDS;
+	const extras = { links: { reply_url: 'https://e.example/q', signing_url: 'https://e.example/s', review_url: 'https://e.example/r', link_expires: '2026-12-05T00:00:00Z' }, safety_instructions: ['Shut off the main water valve.'], crew_contact: { phone: '+12127365002' }, renewal_date: '2027-01-01' };
+	for (let i = 0; i < 200; i++) api.compose({ ...base, ...extras, kind: kinds[i % kinds.length] }, { now: '2026-11-25T12:00:00Z' });
+	const n = 5000;
+	let t = process.hrtime.bigint();
+	for (let i = 0; i < n; i++) api.compose({ ...base, ...extras, kind: kinds[i % kinds.length], customer: { ...base.customer, name: `Customer ${i}` } }, { now: '2026-11-25T12:00:00Z' });
+	const composeMs = ms(t);
+	t = process.hrtime.bigint();
+	for (let i = 0; i < n; i++) api.compose({ ...base, ...extras, kind: kinds[i % kinds.length] }, { now: '2026-11-25T12:00:00Z', channels: { calendar: false } });
+	const noIcsMs = ms(t);
+	log(`\nPaperwork: ${n} messages over the 8 kinds (e-mail, SMS, invite where the kind has one, plan)`);
+	log(`messages composed per second           ${Math.round((n / composeMs) * 1000).toLocaleString('en-US')}/s (${Math.round((n / noIcsMs) * 1000).toLocaleString('en-US')}/s without calendar invites)`);
+
+	const store = new api.SqliteBookingStore(':memory:');
+	await store.init();
+	const quote = api.priceSync({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly' }, { now: '2026-11-25T12:00:00Z' });
+	const input = { customer: { name: 'Dana Lee', address: '1 Main St' }, business: { name: 'Bright Clean' }, quote, booking: { series_id: 'sr_1', start: '2026-12-07T09:00:00-05:00', time_zone: 'America/New_York' }, signingBaseUrl: 'http://localhost/w/1' };
+	const options = { store, signingSecret: 'bench-signing-secret-0123456789', now: '2026-11-25T12:00:00Z' };
+	for (let i = 0; i < 20; i++) await api.generateContract(input, options);
+	const c = 300;
+	t = process.hrtime.bigint();
+	let bytes = 0;
+	for (let i = 0; i < c; i++) bytes += (await api.generateContract({ ...input, customer: { ...input.customer, name: `Customer ${i}` } }, options)).pdf.length;
+	const contractMs = ms(t);
+	log(`contracts generated per second         ${Math.round((c / contractMs) * 1000).toLocaleString('en-US')}/s (HTML, SHA-256, PDF of ~${Math.round(bytes / c / 1024)} KB, stored in SQLite)`);
+	await store.close();
+}
+
+module.exports = { main };
+if (require.main === module) main().catch((error) => {
+	console.error(`bench: ${error.message}`);
+	process.exit(1);
+});
