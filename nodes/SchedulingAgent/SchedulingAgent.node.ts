@@ -7,7 +7,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { bookingStorePostgresTest, jsonListParameter, jsonParameter, optionalText, optionalValue, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
+import type { AgentMode } from '../shared/modes';
+import { aiOptionsProperty, bookingStorePostgresTest, jsonListParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
 import type { CalendarConfig } from './calendar';
 import { schedule, type Operation, type ScheduleRequest } from './schedule';
 
@@ -44,7 +45,10 @@ export class SchedulingAgent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' }],
+		credentials: [
+			{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' },
+			{ name: 'bookingAgentsOpenAiApi', required: true, displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -133,6 +137,11 @@ export class SchedulingAgent implements INodeType {
 				default: '={{ $json.preference }}',
 				displayOptions: { show: { operation: ['findSlots', 'book', 'hold', 'reschedule'] } },
 				description: 'The customer\'s words: "Monday morning", "after 3pm", "next week", "any weekday but Friday", "Dec 3"',
+			},
+			{
+				...modeProperty,
+				displayOptions: { show: { operation: ['findSlots', 'book', 'hold', 'reschedule'] } },
+				description: 'How the Preference is read: built-in rules, or a model whose constraints code checks (dates, weekdays, times) with the rules as fallback. Slots and bookings are always decided by code.',
 			},
 			{
 				displayName: 'Start',
@@ -245,6 +254,7 @@ export class SchedulingAgent implements INodeType {
 				displayOptions: { show: { operation: ['book', 'hold', 'confirmHold', 'cancel', 'reschedule', 'bookSeries'] } },
 				description: 'The same key books once, however often the node or the webhook is retried. Use a key from the request when the caller sends one.',
 			},
+			{ ...aiOptionsProperty, displayOptions: { show: { operation: ['findSlots', 'book', 'hold', 'reschedule'], mode: ['aiWithFallback', 'aiOnly'] } } },
 			{
 				displayName: 'Business Calendar',
 				name: 'calendar',
@@ -322,7 +332,13 @@ export class SchedulingAgent implements INodeType {
 				// Scoped to this node, so two Scheduling nodes in one workflow never share a key.
 				idempotency_key: key ? `${nodeId}:${key}` : null,
 			};
-			const result = await schedule(request, { store: storeConfig, calendar: readCalendar(this.getNodeParameter('calendar', i, {}) as IDataObject, this, i) });
+			const mode = this.getNodeParameter('mode', i, 'rules') as AgentMode;
+			const result = await schedule(request, {
+				store: storeConfig,
+				calendar: readCalendar(this.getNodeParameter('calendar', i, {}) as IDataObject, this, i),
+				mode,
+				ai: await readAiSettings(this, i, mode),
+			});
 			return result as unknown as IDataObject;
 		});
 	}

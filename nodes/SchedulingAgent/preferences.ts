@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
+import { z } from 'zod/v4';
 
 import { normalize } from '../shared/text';
 import { SchedulingInputError } from './calendar';
@@ -196,4 +197,35 @@ export function parsePreference(text: string | null | undefined, nowLocal: DateT
 		);
 	}
 	return out;
+}
+
+/** What the model is asked for: the same constraints, as facts; code checks and applies them. */
+export const preferenceFactsSchema = z.object({
+	date_from: z.string().nullable().describe('First acceptable local date, YYYY-MM-DD, or null.'),
+	date_to: z.string().nullable().describe('Last acceptable local date, YYYY-MM-DD, or null.'),
+	weekdays: z.array(z.number().int().min(1).max(7)).nullable().describe('Acceptable weekdays, 1 = Monday ... 7 = Sunday, or null for any.'),
+	start_from_minute: z.number().int().min(0).max(1440).nullable().describe('Earliest start, minutes after local midnight, or null.'),
+	start_by_minute: z.number().int().min(0).max(1440).nullable().describe('Latest start, minutes after local midnight, or null.'),
+	understood: z.array(z.string()).describe('Short phrases saying what was understood.'),
+});
+export type PreferenceFacts = z.infer<typeof preferenceFactsSchema>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The model's constraints, checked: impossible ones are refused, so the rules take over. */
+export function constraintsFromFacts(facts: PreferenceFacts, nowLocal: DateTime): PreferenceConstraints {
+	for (const d of [facts.date_from, facts.date_to]) {
+		if (d !== null && (!DATE.test(d) || !DateTime.fromISO(d).isValid)) throw new SchedulingInputError('preference', `the model gave an invalid date ${JSON.stringify(d)}`);
+	}
+	if (facts.date_to !== null && facts.date_to < nowLocal.toISODate()!) throw new SchedulingInputError('preference', 'the model gave a date range in the past');
+	if (facts.date_from && facts.date_to && facts.date_to < facts.date_from) throw new SchedulingInputError('preference', 'the model gave a range that ends before it starts');
+	if (facts.start_from_minute !== null && facts.start_by_minute !== null && facts.start_by_minute < facts.start_from_minute) throw new SchedulingInputError('preference', 'the model gave a time window that ends before it starts');
+	return {
+		dateFrom: facts.date_from,
+		dateTo: facts.date_to,
+		weekdays: facts.weekdays?.length ? [...new Set(facts.weekdays)].sort() : null,
+		startFromMinute: facts.start_from_minute,
+		startByMinute: facts.start_by_minute,
+		understood: facts.understood.slice(0, 8),
+	};
 }

@@ -47,7 +47,17 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 	if (!args.ai) {
 		throw new TypeError(`mode "${args.mode}" needs options.ai ({ connection: { apiKey, baseUrl }, call: { model, timeoutMs, retry } }); use mode "rules" to run without a model.`);
 	}
-	const rulesFacts = args.mode === 'aiWithFallback' ? args.rules() : null;
+	// Rules that cannot read the text (they throw) do not stop the model from trying; their error
+	// counts only if the model fails too.
+	let rulesFacts: Facts | null = null;
+	let rulesError: unknown = null;
+	if (args.mode === 'aiWithFallback') {
+		try {
+			rulesFacts = args.rules();
+		} catch (error) {
+			rulesError = error;
+		}
+	}
 	try {
 		const { data } = await callStructured(args.ai.connection, args.request, args.ai.call, usage);
 		const merged = args.merge(rulesFacts, data);
@@ -62,6 +72,7 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 			if (error instanceof LlmError) (error as LlmError & { usage?: LlmUsage }).usage = usage;
 			throw error;
 		}
+		if (rulesError) throw rulesError;
 		const reason = error instanceof Error ? error.message : String(error);
 		return { facts: rulesFacts ?? args.rules(), source: 'rules', usage, fallback_reason: reason };
 	}

@@ -194,3 +194,42 @@ describe('preferences in words', () => {
 		expect(parsePreference(text, now)).toMatchObject(expected);
 	});
 });
+
+describe('preferences read by a model (checked by code, rules as fallback)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { startOpenAiFake } = require('../harness/openai-fake');
+	let fake: Awaited<ReturnType<typeof startOpenAiFake>>;
+	let store: SqliteBookingStore;
+	beforeAll(async () => {
+		fake = await startOpenAiFake();
+		store = new SqliteBookingStore(':memory:');
+		await store.init();
+	});
+	afterAll(async () => {
+		await fake.stop();
+		await store.close();
+	});
+	const ai = () => ({ connection: { apiKey: 'test-key', baseUrl: fake.baseUrl }, call: { model: 'gpt-4o-mini', temperature: 0, timeoutMs: 2000, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } } });
+	const facts = (over: Record<string, unknown>) => ({ date_from: null, date_to: null, weekdays: null, start_from_minute: null, start_by_minute: null, understood: ['x'], ...over });
+
+	it('uses what the model understood where the rules understand nothing', async () => {
+		fake.reset([{ json: facts({ date_from: '2026-12-01', date_to: '2026-12-04', start_from_minute: 600, understood: ['the first days of December', 'after 10am'] }) }]);
+		const r = await schedule({ operation: 'findSlots', job, preference: 'sometime right after the long weekend, late morning', count: 2 }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
+		expect(r).toMatchObject({ preference_source: 'ai', fallback_reason: null, preference_understood: ['the first days of December', 'after 10am'] });
+		expect(r.slots.map((s) => s.start)).toEqual(['2026-12-01T10:00:00-05:00', '2026-12-01T10:30:00-05:00']);
+		expect(r.llm_usage.calls).toBe(1);
+	});
+
+	it('refuses impossible model answers and falls back to the rules', async () => {
+		fake.reset([{ json: facts({ date_from: '2026-12-10', date_to: '2026-12-01' }) }]);
+		const r = await schedule({ operation: 'findSlots', job, preference: 'Monday morning', count: 1 }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
+		expect(r).toMatchObject({ preference_source: 'rules', preference_understood: ['Monday', 'morning (before noon)'] });
+		expect(r.fallback_reason).toMatch(/ends before it starts/);
+		expect(r.slots[0].start).toBe('2026-11-30T08:00:00-05:00');
+	});
+
+	it('text neither can read is refused naming the field', async () => {
+		fake.reset([{ status: 500 }, { status: 500 }]);
+		await expect(schedule({ operation: 'findSlots', job, preference: 'qwerty zxcv' }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() })).rejects.toMatchObject({ field: 'preference' });
+	});
+});
