@@ -72,7 +72,7 @@ const RESIDENTIAL = [
 ];
 
 /** Rooms and parts of a home: residential when nothing says business. */
-const HOME_PARTS = /\b(?:basement|garage|attic|crawl ?space|hallway|laundry room|bedroom|master|upstairs (?:neighbou?r|unit|apartment|bathroom)|neighbou?r'?s|(?:our|my) (?:bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)|rental unit|tenant|in the unit|bathtub|shower drain|first floor|second floor|upstairs|downstairs|stairs|estate|colonial|ranch house|rancher|mansion|bano|(?:my|our) (?:son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)|baby|sotano|cocina)\b/;
+const HOME_PARTS = /\b(?:basement|garage|attic|crawl ?space|hallway|laundry room|bedroom|master|upstairs (?:neighbou?r|unit|apartment|bathroom)|neighbou?r'?s|(?:our|my) (?:bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)|rental unit|tenant|in the unit|bathtub|pantry|shower drain|first floor|second floor|upstairs|downstairs|stairs|estate|colonial|ranch house|rancher|mansion|bano|(?:my|our) (?:son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)|baby|sotano|cocina)\b/;
 
 const COMPLAINT = /\b(?:complain\w*|terrible|awful service|refund|damage (?:your|the) (?:crew|cleaners?) did|(?:your|the) crew (?:broke|damaged)|last (?:cleaning|clean|visit) was (?:terrible|bad|awful|poor))\b/;
 
@@ -95,10 +95,11 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	[
 		'move_in_out',
 		[
-			/\bmov(?:e|ing)[- ]?(?:in|out)\b/,
-			/\bmove-?(?:in|out)\b/,
+			/\bmov(?:e|ing)[- ]?(?:in|out)\b(?![- ]?(?:on |next |this |in |by |at )?(?:mon|tues|wednes|thurs|fri|satur|sun)?(?:day|sat|sun|fri)\b)/,
+			/\bmove-?(?:in|out)[- ]clean\w*\b/,
 			/\bend of (?:lease|tenancy|rental)\b/,
-			/\b(?:vacating|vacate|vacated|handing (?:back|over) the keys|get (?:my|our|the) (?:security )?deposit back|deposit back|turnover clean)\b/,
+			/\b(?:vacating|vacate|vacated|handing (?:back|over) the keys|get (?:my|our|the) (?:security )?deposit back|deposit back|tenant (?:leaves|moves out|moved out|left))\b/,
+			/\b(?:tenants?|lease|rental)\b[^.]{0,60}\bturnover\b|\bturnover\b[^.]{0,60}\b(?:tenants?|lease)\b/,
 			/\bbefore (?:we|i|the (?:new )?tenants?) (?:move|moves|hand)\b/,
 			/\b(?:new|former|previous) tenants?\b/,
 			/\b(?:just (?:bought|purchased|closed on|moved)|before (?:we|i) unpack|closing on (?:the|our|my) (?:house|home|condo)|moving (?:into|in to) (?:a|our|my|the) new)\b/,
@@ -231,7 +232,7 @@ const FREQUENCY_RULES: Array<[Frequency, RegExp]> = [
 	[
 		'weekly',
 		cachedRegex(
-			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times|four times|five times|(?:\\d(?:\\s?-\\s?\\d)?|two|three|four|five|six|seven) ?(?:x|times|days|nights|evenings|mornings)) (?:a|per|each|\\/) ?week|(?:twice|three times|\\dx) weekly|nightly|daily|every (?:day|night|evening|morning|weekday)|each (?:night|evening)|mon(?:day)?[- ]?(?:-|to|thru|through)[- ]?fri(?:day)?|weekdays after (?:hours|close)|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?))\\b`,
+			`\\b(?:weekly|every week|each week|once (?:a|per|every|each) week|(?:1|one|once) ?(?:x|time)s? (?:a|per|\\/) ?(?:week|wk)|(?:twice|two times|2 times|2x|3x|three times|four times|five times|(?:\\d(?:\\s?-\\s?\\d)?|two|three|four|five|six|seven) ?(?:x|times|days|nights|evenings|mornings)) (?:a|per|each|\\/) ?week|(?:twice|three times|\\dx) weekly|nightly|daily|every (?:day|night|evening|morning|weekday)|each (?:night|evening)|mon(?:day)?[- ]?(?:-|to|thru|through)[- ]?fri(?:day)?|weekdays after (?:hours|close)|every ${WEEKDAY}s?|${WEEKDAY}s? every week|on ${WEEKDAY}s each week|semanal\\w*|cada semana|todas las semanas|una vez (?:a la|por) semana|(?:los|cada) (?:lunes|martes|miercoles|jueves|viernes|sabados?|domingos?)|(?:dos|tres|cuatro|cinco|\\d) veces (?:a la|por|por la|cada) semana)\\b`,
 		),
 	],
 	[

@@ -27,7 +27,9 @@ export interface DamageFacts {
 /** Figures of speech and look-alikes that mention damage words without damage. */
 const FALSE_FRIENDS: RegExp[] = [
 	/\bfire ?drills?\b/g,
-	/\bfire ?(?:alarm|extinguisher)s? (?:test|inspection|check)/g,
+	/\b(?:fire|smoke) ?alarms?\b/g,
+	/\bfalse alarms?\b/g,
+	/\bfire ?extinguishers? (?:test|inspection|check)/g,
 	/\bfire ?places?\b/g,
 	/\bfire ?pits?\b/g,
 	/\bcamp ?fires?\b/g,
@@ -210,6 +212,8 @@ const RULES: TypeRule[] = [
 
 const HISTORIC = [
 	/\b(?:last|a|one|two|few|couple of|several|\d+) (?:year|years|month|months)(?: ago)?\b/,
+	/\b(?:last week|(?:a|one|two|three|few|couple of|several|\d+) weeks? ago)\b/,
+	/\b(?:all |completely |fully )?dried (?:out|up)\b|\b(?:is|are|it'?s|everything'?s) (?:all )?dry (?:now|again)\b|\b(?:fixed|repaired|patched) (?:it|them|the (?:pipe|leak|roof))\b/,
 	/\b(?:years|months) ago\b/,
 	/\bold (?:water |fire |smoke )?(?:damage|stains?|leak|fire|flood)\b/,
 	/\b(?:previous|prior|past|former|earlier|fixed|repaired|old) (?:leak|flood|fire|damage)\b/,
@@ -278,7 +282,8 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 	damageType ??= firstMention;
 
 	const historic = HISTORIC.some((p) => p.test(text)) && !ACUTE_TIME.test(text);
-	if (historic) active = false;
+	// A biohazard (a death, blood, waste) stays a hazard until it is cleaned, however long ago it began.
+	if (historic && damageType !== 'biohazard') active = false;
 
 	// A bare "leak" or "fire" with an acute time word ("leak under the sink right now, help")
 	// is treated as active: recall matters more than precision for emergencies.

@@ -87,3 +87,14 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 		await expect(triage({ message: 5 } as never)).rejects.toThrow(/"message" must be a string/);
 	});
 });
+
+describe('Triage: time words', () => {
+	it.each([
+		['my uncle passed away in his apartment and was not found for two months', true],
+		['a pipe burst last week; it is all dried out now and the building fixed it. We want a deep clean', false],
+		['the basement flooded two weeks ago and it is dry now, we want the carpets cleaned', false],
+		['the basement has been flooding for a week and it is still wet', true],
+	])('%s -> emergency %p', (message, emergency) => {
+		expect(triageRules(message).is_emergency).toBe(emergency);
+	});
+});
