@@ -4,7 +4,7 @@ import { z } from 'zod/v4';
 import { formatMoney } from '../shared/money';
 import { buildInvite } from './ics';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
-import { ConfirmationInputError, fitSms, OPT_OUT_LINE, toE164 } from './sms';
+import { ConfirmationInputError, fitSms, toE164 } from './sms';
 
 export const MESSAGE_KINDS = ['booking_confirmation', 'quote', 'emergency_dispatch', 'reminder', 'review_request', 'contract_signing', 'renewal_notice', 'cancellation'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -267,4 +267,3 @@ export function protectedValues(values: Record<string, string>): string[] {
 		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
 }
 
-export { OPT_OUT_LINE };

@@ -42,7 +42,7 @@ export class ContractAgent implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				displayOptions: { show: { operation: ['generate', 'recordSignature', 'renew'] } },
+				displayOptions: { show: { operation: ['generate', 'recordSignature'] } },
 				description: 'A long random text (16+ characters) that signs the links; keep it the same in the node that records signatures',
 			},
 			{ displayName: 'Customer', name: 'customer', type: 'json', default: '={{ $json.customer ?? {} }}', displayOptions: { show: { operation: ['generate'] } } },
@@ -141,7 +141,7 @@ export class ContractAgent implements INodeType {
 		if (operation === 'renew' || operation === 'end') {
 			return await runAgentPerItem(this, 'renewal', async (i) => {
 				const id = requireText(this, 'contractId', 'Contract ID', i, '{{ $json.contract.contract_id }}');
-				const result = await renewContract(id, { action: operation, price_change_pct: operation === 'renew' ? (this.getNodeParameter('priceChangePct', i, 0) as number) : null }, { store, signingSecret: operation === 'renew' ? secret(i) : 'not-needed-to-end-a-contract' });
+				const result = await renewContract(id, { action: operation, price_change_pct: operation === 'renew' ? (this.getNodeParameter('priceChangePct', i, 0) as number) : null }, { store });
 				return result as unknown as IDataObject;
 			});
 		}

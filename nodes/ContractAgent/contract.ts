@@ -277,7 +277,7 @@ export async function contractsDue(days: number, options: Omit<ContractOptions, 
 }
 
 /** Renews for a new term (optionally at a new price), or marks the contract as ending. */
-export async function renewContract(contractId: string, change: { action: 'renew' | 'end'; price_change_pct?: number | null }, options: ContractOptions): Promise<{ contract_id: string; status: ContractRecord['status']; renewed_contract_id: string | null; start_date: string | null; end_date: string | null; price: Record<string, unknown> | null }> {
+export async function renewContract(contractId: string, change: { action: 'renew' | 'end'; price_change_pct?: number | null }, options: Omit<ContractOptions, 'signingSecret'>): Promise<{ contract_id: string; status: ContractRecord['status']; renewed_contract_id: string | null; start_date: string | null; end_date: string | null; price: Record<string, unknown> | null }> {
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
 	if (!contract) throw new ContractInputError('contractId', `No contract with id ${contractId}.`);
@@ -287,7 +287,6 @@ export async function renewContract(contractId: string, change: { action: 'renew
 		await store.saveContract({ ...contract, status: 'ending', auto_renew: false, updated_at_ms: now });
 		return { contract_id: contractId, status: 'ending', renewed_contract_id: null, start_date: null, end_date: contract.end_date, price: null };
 	}
-	requireSecret(options.signingSecret);
 	const pct = change.price_change_pct ?? 0;
 	if (!(pct >= -50 && pct <= 100)) throw new ContractInputError('priceChangePct', 'A renewal price change must be between -50% and +100%.');
 	const t = contract.terms as unknown as ContractTerms & { quote: GenerateInput['quote']; booking: GenerateInput['booking']; business: GenerateInput['business']; time_zone: string };

@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 
 import { dollarsToCents } from '../shared/money';
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, CREDENTIAL_OPENAI, modeProperty, optionalText, optionalValue, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, optionalValue, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
 import { negotiate, type MessageTemplates, type NegotiationPolicy } from './negotiate';
 import type { Quote } from '../PricingAgent/price';
 
@@ -50,19 +50,13 @@ export class NegotiationAgent implements INodeType {
 		icon: { light: 'file:negotiationAgent.svg', dark: 'file:negotiationAgent.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}',
+		subtitle: modeSubtitle,
 		description: "Reads a customer's reply to a quote and accepts, counters, rejects or escalates, always inside your discount policy; every new price comes from the pricing engine",
 		defaults: { name: 'Negotiation Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [
-			{
-				name: CREDENTIAL_OPENAI,
-				required: true,
-				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
-			},
-		],
+		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
 			{

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { aiOptionsProperty, CREDENTIAL_OPENAI, modeProperty, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
 import type { AgentMode } from '../shared/modes';
 import { qualify, QUALIFY_DEFAULTS } from './qualify';
 
@@ -11,19 +11,13 @@ export class QualifierAgent implements INodeType {
 		icon: { light: 'file:qualifierAgent.svg', dark: 'file:qualifierAgent.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}',
+		subtitle: modeSubtitle,
 		description: 'Scores a service inquiry 0-100 and reads the service, property, urgency, frequency, budget and what to ask next',
 		defaults: { name: 'Qualifier Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [
-			{
-				name: CREDENTIAL_OPENAI,
-				required: true,
-				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
-			},
-		],
+		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
 			{

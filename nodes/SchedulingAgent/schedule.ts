@@ -407,13 +407,13 @@ class Context {
 		};
 	}
 
-	async requireBooking(request: ScheduleRequest): Promise<string> {
+	requireBooking(request: ScheduleRequest): string {
 		if (!request.booking_id || typeof request.booking_id !== 'string') throw new SchedulingInputError('booking_id', `"booking_id" is needed for ${request.operation}; map it from the booking, e.g. {{ $json.booking.booking_id }}.`);
 		return request.booking_id;
 	}
 
 	async confirmHold(request: ScheduleRequest): Promise<BookingResult> {
-		const id = await this.requireBooking(request);
+		const id = this.requireBooking(request);
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'confirmHold', this.now, async (tx) => {
 			const b = await tx.getBooking(id);
 			if (!b) return { status: 'not_found' as const, booking: null };
@@ -428,7 +428,7 @@ class Context {
 	}
 
 	async cancel(request: ScheduleRequest): Promise<BookingResult> {
-		const id = await this.requireBooking(request);
+		const id = this.requireBooking(request);
 		const reason = request.reason ?? 'cancelled';
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'cancel', this.now, async (tx) => {
 			const b = await tx.getBooking(id);
@@ -440,7 +440,7 @@ class Context {
 	}
 
 	async reschedule(request: ScheduleRequest): Promise<BookingResult> {
-		const id = await this.requireBooking(request);
+		const id = this.requireBooking(request);
 		const existing = await this.store.getBooking(id);
 		if (!existing) return this.withBooking(request, 'not_found', null, false, null);
 		if (existing.status !== 'held' && existing.status !== 'confirmed') throw new SchedulingInputError('booking_id', `Booking ${id} is ${existing.status}; only held or confirmed bookings can be rescheduled.`);
@@ -476,7 +476,7 @@ class Context {
 	}
 
 	async get(request: ScheduleRequest): Promise<BookingResult> {
-		const id = await this.requireBooking(request);
+		const id = this.requireBooking(request);
 		const b = await this.store.getBooking(id);
 		return this.withBooking(request, b ? 'found' : 'not_found', b ? this.bookingOut(b) : null, false, null);
 	}

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { aiOptionsProperty, CREDENTIAL_OPENAI, modeProperty, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
 import type { AgentMode } from '../shared/modes';
 import { triage, TRIAGE_DEFAULTS } from './triage';
 
@@ -11,19 +11,13 @@ export class TriageAgent implements INodeType {
 		icon: { light: 'file:triageAgent.svg', dark: 'file:triageAgent.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}',
+		subtitle: modeSubtitle,
 		description: 'Decides whether an inquiry is an emergency (water, fire, sewage, mold, biohazard, storm), how severe, how fast to respond, and what the customer should do now',
 		defaults: { name: 'Triage Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [
-			{
-				name: CREDENTIAL_OPENAI,
-				required: true,
-				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
-			},
-		],
+		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
 			{

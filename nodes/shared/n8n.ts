@@ -24,6 +24,12 @@ import type { AgentMode, AiSettings } from './modes';
 
 export const CREDENTIAL_OPENAI = 'bookingAgentsOpenAiApi';
 
+/** The subtitle of agents with a mode: which reader runs. */
+export const modeSubtitle = '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}';
+
+/** The OpenAI-compatible credential, asked for only in the AI modes. */
+export const openAiCredential = { name: CREDENTIAL_OPENAI, required: true, displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } } };
+
 export const modeProperty: INodeProperties = {
 	displayName: 'Mode',
 	name: 'mode',

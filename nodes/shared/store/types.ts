@@ -9,8 +9,6 @@ import { InputError } from '../errors';
 
 export const BOOKING_STATUSES = ['held', 'confirmed', 'cancelled', 'completed'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
-/** Statuses that occupy a crew's time. */
-export const ACTIVE_STATUSES: BookingStatus[] = ['held', 'confirmed'];
 
 export interface CrewRecord {
 	id: string;
@@ -154,8 +152,3 @@ export function bookingFromRow(row: Record<string, unknown>, decode: (value: unk
 	};
 }
 
-/** Versioned migrations: each backend supplies the SQL of each version. */
-export interface Migration {
-	version: number;
-	description: string;
-}
