@@ -93,6 +93,8 @@ export const bookingResultSchema = z.object({
 	alternatives: z.array(slotOut),
 	bookings: z.array(bookingOut),
 	series_id: z.string().nullable(),
+	/** The series' RFC 5545 rule (RRULE:...), for calendar invites; null for single bookings. */
+	rrule: z.string().nullable(),
 	occurrences: z.array(slotOut.extend({ booking_id: z.string(), moved_minutes: z.number() })),
 	conflicts: z.array(z.object({ wanted_start: z.string(), reason: z.string() })),
 	skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
@@ -194,6 +196,7 @@ class Context {
 			alternatives: [],
 			bookings: [],
 			series_id: null,
+			rrule: null,
 			occurrences: [],
 			conflicts: [],
 			skipped: [],
@@ -585,6 +588,7 @@ class Context {
 		return {
 			...this.base(request, 'series_booked'),
 			series_id: result.series_id,
+			rrule: rule.split('\n').find((line) => line.startsWith('RRULE:')) ?? null,
 			duration_minutes: duration.minutes,
 			duration_basis: duration.basis,
 			occurrences: result.occurrences,

@@ -228,11 +228,11 @@ export async function runAgentPerItem(
 		} catch (error) {
 			const nodeError = toNodeError(ctx, error, i);
 			if (ctx.continueOnFail()) {
-				out.push({
-					json: { ...item.json, error: { message: nodeError.message, description: (nodeError as NodeOperationError).description ?? null } },
-					...(item.binary ? { binary: item.binary } : {}),
-					pairedItem: { item: i },
-				});
+				const errorJson = { message: nodeError.message, description: (nodeError as NodeOperationError).description ?? null };
+				// "Continue (using error output)": n8n routes an item whose json is only `error` to the
+				// error output and puts the input's fields back on it. "Continue": the case stays on the item.
+				const json = ctx.getNode().onError === 'continueErrorOutput' ? { error: errorJson } : { ...item.json, error: errorJson };
+				out.push({ json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
 				continue;
 			}
 			throw nodeError;

@@ -7,7 +7,6 @@
  * test CA trusted through NODE_EXTRA_CA_CERTS). STOP replies are recorded and
  * silence later SMS.
  */
-import path from 'node:path';
 
 import ICAL from 'ical.js';
 
@@ -158,13 +157,7 @@ const request = {
 beforeAll(async () => {
 	smtp = await startSmtpSink();
 	twilio = await startTwilioFake();
-	n8n = await startN8n({
-		env: {
-			NODE_OPTIONS: `--require ${path.join(__dirname, '..', 'harness', 'loopback-hosts.js')}`,
-			BOOKING_AGENTS_LOOPBACK_HOSTS: 'api.twilio.com',
-			NODE_EXTRA_CA_CERTS: twilio.caFile,
-		},
-	});
+	n8n = await startN8n({ env: twilio.n8nEnv });
 	await n8n.setupOwner();
 	const twilioId = await n8n.createCredential({ name: 'Twilio', type: 'twilioApi', data: { authType: 'authToken', accountSid: ACCOUNT_SID, authToken: 'test-auth-token' } });
 	await n8n.importWorkflow(dispatchBySms(twilioId));
@@ -194,7 +187,7 @@ describe('a booking confirmation through n8n Send Email to a real SMTP server', 
 		expect(mail.text).toContain('Price: $222.60.');
 		expect(mail.html).toContain('Dana &lt;b&gt;Lee&lt;/b&gt;');
 		expect(mail.html).not.toContain('<b>Lee</b>');
-		const invite = mail.attachments.find((a) => a.filename === 'invite.ics');
+		const invite = mail.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics');
 		expect(invite?.contentType).toBe('text/calendar');
 		const calendar = new ICAL.Component(ICAL.parse(invite!.content.toString('utf8')));
 		ICAL.TimezoneService.register(calendar.getFirstSubcomponent('vtimezone')!);

@@ -1,7 +1,8 @@
 /**
  * The editor in a real browser (Debian's Chromium driven by playwright-core):
  * an ops person logs in and finds every agent in the node panel, and the
- * intake template opens with our nodes recognised.
+ * commercial sales template, imported exactly as shipped (its credentials still
+ * placeholders), opens with our nodes recognised.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { OWNER, startN8n, type N8nInstance } from '../harness/n8n-instance';
 
-import intakeTemplate from '../../workflows-templates/inquiry-intake.json';
+import salesTemplate from '../../workflows-templates/booking-commercial-sales.json';
 
 jest.setTimeout(240_000);
 
@@ -31,7 +32,7 @@ beforeAll(async () => {
 	fs.mkdirSync(SHOTS, { recursive: true });
 	n8n = await startN8n();
 	await n8n.setupOwner();
-	templateId = await n8n.importWorkflow(intakeTemplate);
+	templateId = await n8n.importWorkflow(salesTemplate, { publish: false });
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -82,11 +83,11 @@ describe('the n8n editor with the package installed', () => {
 		await page.screenshot({ path: path.join(SHOTS, `node-panel-${term}.png`) });
 	});
 
-	it('opens the intake template with both agents recognised (no unknown-node placeholders)', async () => {
+	it('opens the commercial sales template with its agents recognised (no unknown-node placeholders)', async () => {
 		await page.goto(`${n8n.baseUrl}/workflow/${templateId}`);
-		await page.getByText('Qualify Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
-		await page.getByText('Triage Emergency', { exact: true }).first().waitFor();
+		await page.getByText('Qualify the Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
+		for (const name of ['Price a Custom Quote', 'Negotiate', 'Book the Recurring Visits', 'Write the Agreement', 'Write the Onboarding']) await page.getByText(name, { exact: true }).first().waitFor();
 		expect(await page.getByText(/install this node|node is not currently installed/i).count()).toBe(0);
-		await page.screenshot({ path: path.join(SHOTS, 'intake-template.png') });
+		await page.screenshot({ path: path.join(SHOTS, 'commercial-sales-template.png') });
 	});
 });

@@ -6,7 +6,7 @@
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
-async function startSmtpSink() {
+async function startSmtpSink({ port: listenPort = 0 } = {}) {
 	/** @type {Array<import('mailparser').ParsedMail & { envelope: any, raw: string }>} */
 	const messages = [];
 	const waiters = [];
@@ -30,16 +30,30 @@ async function startSmtpSink() {
 			});
 		},
 	});
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise((resolve) => server.listen(listenPort, '127.0.0.1', resolve));
 	const port = server.server.address().port;
 	return {
 		port,
 		messages,
-		/** Resolves with the first message to `to`, waiting for it if needed. */
-		async waitFor(to, timeoutMs = 20_000) {
+		/**
+		 * Every message delivered to `address`, oldest first.
+		 * @param {string} address
+		 * @returns {any[]}
+		 */
+		to(address) {
+			return messages.filter((m) => m.envelope.rcptTo.some((r) => r.address === address));
+		},
+		/**
+		 * Resolves with the first message to `to` (that `match` accepts), waiting for it if needed.
+		 * @param {string} to
+		 * @param {number} [timeoutMs]
+		 * @param {(message: any) => boolean} [match]
+		 * @returns {Promise<any>}
+		 */
+		async waitFor(to, timeoutMs = 20_000, match = () => true) {
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {
-				const found = messages.find((m) => m.envelope.rcptTo.some((r) => r.address === to));
+				const found = messages.find((m) => m.envelope.rcptTo.some((r) => r.address === to) && match(m));
 				if (found) return found;
 				if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${messages.length})`);
 				await new Promise((resolve) => {

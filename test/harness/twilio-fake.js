@@ -1,7 +1,9 @@
 'use strict';
 /**
- * A Twilio-compatible fake for tests: HTTPS on 127.0.0.1:443 with a
- * certificate for api.twilio.com issued by a test CA made here with openssl.
+ * A Twilio-compatible fake for tests and the demo: HTTPS on loopback (a free
+ * port unless one is given) with a certificate for api.twilio.com issued by a
+ * test CA made here with openssl. n8n reaches it through loopback-hosts.js
+ * with BOOKING_AGENTS_LOOPBACK_HOSTS=api.twilio.com:<port> (see `loopbackHosts`).
  * It answers POST /2010-04-01/Accounts/{sid}/Messages.json in Twilio's wire
  * format (form-encoded request, JSON answer) and keeps what it received.
  */
@@ -21,11 +23,12 @@ function makeCertificates() {
 	return { dir, ca: path.join(dir, 'ca.pem'), key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) };
 }
 
-async function startTwilioFake({ port = 443 } = {}) {
+async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 	const certs = makeCertificates();
 	/** @type {Array<{ accountSid: string, auth: string, form: Record<string, string> }>} */
 	const messages = [];
 	let counter = 0;
+	let failures = failNext;
 	const server = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
@@ -39,6 +42,10 @@ async function startTwilioFake({ port = 443 } = {}) {
 			const auth = Buffer.from(String(req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString('utf8');
 			if (!auth.startsWith(`${match[1]}:`)) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
 			const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+			if (failures > 0) {
+				failures--;
+				return send(503, { code: 20503, message: 'Service unavailable', status: 503 });
+			}
 			if (!form.To || !form.From || !form.Body) return send(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
 			messages.push({ accountSid: match[1], auth, form });
 			const sid = `SM${String(++counter).padStart(32, '0')}`;
@@ -49,9 +56,17 @@ async function startTwilioFake({ port = 443 } = {}) {
 		server.once('error', (error) => reject(new Error(`The Twilio fake could not listen on 127.0.0.1:${port} (${error.message}); it needs that port free and the right to bind it.`)));
 		server.listen(port, '127.0.0.1', resolve);
 	});
+	const listening = server.address().port;
 	return {
 		messages,
+		port: listening,
 		caFile: certs.ca,
+		/** The environment n8n needs to reach this fake (with NODE_OPTIONS preloading loopback-hosts.js). */
+		n8nEnv: { BOOKING_AGENTS_LOOPBACK_HOSTS: `api.twilio.com:${listening}`, NODE_EXTRA_CA_CERTS: certs.ca, NODE_OPTIONS: `--require ${require('node:path').join(__dirname, 'loopback-hosts.js')}` },
+		/** The next n requests answer 503 (a Twilio outage). */
+		failNext(n) {
+			failures = n;
+		},
 		async stop() {
 			await new Promise((resolve) => server.close(resolve));
 			fs.rmSync(certs.dir, { recursive: true, force: true });

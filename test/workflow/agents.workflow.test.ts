@@ -64,6 +64,15 @@ describe('bad input inside n8n-core', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('with "Continue (using error output)", sends the failed item to the error output with the case on it', async () => {
+		const run = await runWorkflow(single('triageAgent', {}, { onError: 'continueErrorOutput' }), { input: { note: 'no message field' } });
+		expect(run.status).toBe('success');
+		expect(run.output('Agent', 0)).toHaveLength(0);
+		const [failed] = run.output('Agent', 1);
+		expect(failed.json.note).toBe('no message field');
+		expect((failed.json.error as { message: string }).message).toContain("'Message' parameter is empty");
+	});
+
 	it('maps a custom field by expression and honours node parameters', async () => {
 		const run = await runWorkflow(
 			single('triageAgent', { message: '={{ $json.form.details }}', responseDeadlineMinutes: 45, criticalDeadlineMinutes: 30 }),

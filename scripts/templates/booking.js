@@ -1,0 +1,334 @@
+'use strict';
+/** The four customer-facing templates: simple booking, emergency, complex sales, recurring service. */
+const L = require('./lib');
+const { deliver, CASE_TEXT } = require('./support');
+
+const BUSINESS = { name: "={{ $('Business Settings').first().json.business_name }}", email: "={{ $('Business Settings').first().json.business_email }}", phone: "={{ $('Business Settings').first().json.business_phone }}" };
+const CALENDAR = { timeZone: "={{ $('Business Settings').first().json.time_zone }}" };
+const SECRET = "={{ $('Business Settings').first().json.signing_secret }}";
+
+/** Used where a step that must not fail does: the customer hears that a person will call, ops get the error workflow's e-mail. */
+function escalateOnFailure(wf, failed, label, x, y, { answered = false } = {}) {
+	const stop = L.stopAndEscalate(wf, `Escalate to Ops (${label})`, `'${label} failed for ' + ($json.customer?.name ?? 'a customer') + ': ' + ($json.error?.message ?? 'unknown error') + '\\n' + ${CASE_TEXT}`, [x + 220, y]);
+	if (answered) {
+		// The caller already has its answer (the execution waited since): only ops are told.
+		wf.connect(failed, stop, 1);
+		return;
+	}
+	const answer = L.respond(
+		wf,
+		`Answer: We Will Call You (${label})`,
+		202,
+		"{ status: 'escalated', message: 'We have your request but could not finish it automatically. Our team will contact you shortly.', reference: $execution.id }",
+		[x, y],
+	);
+	wf.connect(failed, answer, 1);
+	wf.connect(answer, stop);
+}
+
+function qualifier(wf, name, position, extra = {}) {
+	return L.agent(wf, name, 'qualifierAgent', { mode: 'rules', qualifiedThreshold: 60 }, position, extra);
+}
+
+function simpleBooking() {
+	const wf = new L.Workflow('simpleBooking', 'Booking Agents: Simple Booking', { executionTimeout: 120, errorWorkflow: L.WORKFLOW_IDS.errorEscalation, callerPolicy: 'workflowsFromSameOwner' });
+	wf.note(
+		'Simple booking',
+		'A residential or small job booked in one go. POST to `/webhook/booking` with the header **X-Booking-Key** (credential *Booking Webhook Key*):\n```\n{ "message": "3 bed 2 bath house clean next week",\n  "customer": { "name", "email", "phone", "address" },\n  "preference": "Tuesday morning", "request_id": "form-123" }\n```\nThe answer is the booking (or a 400 naming the fields to fix). `request_id` makes retries safe: the same id books once.\n\nOther workflows also call this one (the complex sales fallback, emergencies that are not emergencies).',
+		[-80, -520],
+		[560, 380],
+	);
+	L.webhook(wf, 'Receive Booking Request', 'booking', [0, 0]);
+	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
+	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	wf.note('Check, qualify, price', `The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`, [420, -360], [520, 240]);
+	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailOptional', 'phoneOptional', 'contact', 'channel', 'preference', 'requestId'], 440, 0);
+	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
+	qualifier(wf, 'Qualify the Lead', [1100, 0]);
+	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
+	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100]);
+	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book', calendar: CALENDAR }, [1760, 100], { onError: 'continueErrorOutput' });
+	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
+	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [2200, -140]);
+	L.setRaw(wf, 'Handoff Result', "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Start the Case').first().json.customer }", [2420, -140]);
+	L.respond(wf, 'Answer: A Person Will Follow Up', 200, '$json', [2640, -140]);
+	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
+	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
+	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2200, 260], [520, 200]);
+	L.agent(wf, 'Write the Confirmation', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100]);
+	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null);
+	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
+	L.setRaw(
+		wf,
+		'The Booking',
+		"(({ confirmation: c, ...rest }) => ({ status: 'booked', booking: rest.booking, quote: rest.quote, qualification: rest.qualification, customer: rest.customer, messages: { email: c.email ? { to: c.email.to, subject: c.email.subject } : null, sms: c.sms ? { to: c.sms.to, text: c.sms.text } : null, follow_ups: c.plan } }))($('Write the Confirmation').first().json)",
+		[4640, 100],
+	);
+	L.respond(wf, 'Answer With the Booking', 200, '$json', [4860, 100]);
+	wf.connect('The Booking', 'Answer With the Booking');
+	wf.connect('Text Step Done: Confirmation', 'The Booking');
+	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
+	wf.connect('When Called by Another Workflow', 'Business Settings');
+	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Asks for a Person?');
+	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
+	wf.connect('Asks for a Person?', 'Price the Job', 1);
+	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
+	wf.connect('Booked?', 'Hand to the Human Queue', 1);
+	wf.connect('Hand to the Human Queue', 'Handoff Result');
+	return wf;
+}
+
+function emergency() {
+	const wf = new L.Workflow('emergency', 'Booking Agents: Emergency Dispatch', { executionTimeout: 60, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	wf.note(
+		'Emergency dispatch',
+		'Burst pipes, fire, sewage: answered in seconds. POST to `/webhook/emergency` with the header **X-Booking-Key**:\n```\n{ "message": "Pipe burst, water everywhere",\n  "customer": { "name", "phone", "address", "email" } }\n```\nTriage decides; emergency rates apply; the earliest on-call or restoration crew within the response deadline is booked; the customer gets safety steps by text and the crew a dispatch notice; then the caller gets the answer. Nothing optional (e-mail, AI) sits in this path.',
+		[-80, -520],
+		[560, 380],
+	);
+	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
+	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'phoneRequired', 'addressRequired', 'emailOptional', 'channel', 'requestId'], 440, 0);
+	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
+	L.agent(wf, 'Triage the Emergency', 'triageAgent', { mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 }, [1100, 0]);
+	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
+	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1540, 260]);
+	L.respond(wf, 'Answer: Booked as a Standard Job', 200, '$json', [1760, 260]);
+	L.setRaw(wf, 'Standard Job Request', "{ body: $('Start the Case').first().json.request, headers: {} }", [1540, 160]);
+	wf.nodes.find((n) => n.name === 'Standard Job Request').position = [1540, 160];
+	wf.nodes.find((n) => n.name === 'Book as a Standard Job').position = [1760, 160];
+	wf.nodes.find((n) => n.name === 'Answer: Booked as a Standard Job').position = [1980, 160];
+	L.agent(
+		wf,
+		'Price at Emergency Rates',
+		'pricingAgent',
+		{ serviceType: "={{ ({ water_damage: 'water_damage', sewage: 'water_damage', storm: 'water_damage', fire_damage: 'fire_damage', mold: 'mold_remediation', biohazard: 'other' })[$json.triage.emergency_type] ?? 'water_damage' }}", propertyType: '={{ null }}', bedrooms: '={{ null }}', bathrooms: '={{ null }}', squareFeet: '={{ null }}', frequency: '={{ null }}' },
+		[1540, -100],
+	);
+	L.agent(wf, 'Dispatch the Nearest Crew', 'schedulingAgent', { operation: 'book', preference: '', calendar: CALENDAR }, [1760, -100], { onError: 'continueErrorOutput' });
+	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
+	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
+	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: "={{ $('Business Settings').first().json.crew_phone }}", business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200]);
+	L.sendSms(wf, 'Text the Customer', { to: "$('Write the Dispatch').first().json.confirmation.sms.to", message: "$('Write the Dispatch').first().json.confirmation.sms.text" }, [2420, -200]);
+	L.sendSms(wf, 'Text the Crew', { to: "$('Write the Dispatch').first().json.confirmation.crew_notice.to", message: "$('Write the Dispatch').first().json.confirmation.crew_notice.text" }, [2640, -200]);
+	L.respond(
+		wf,
+		'Answer With the Dispatch',
+		200,
+		"{ status: 'dispatched', triage: $('Write the Dispatch').first().json.triage, quote: $('Write the Dispatch').first().json.quote, booking: $('Write the Dispatch').first().json.booking, messages: { customer_sms: $('Write the Dispatch').first().json.confirmation.sms, crew_sms: $('Write the Dispatch').first().json.confirmation.crew_notice } }",
+		[2860, -200],
+	);
+	// A text that fails after its retries: the dispatcher is told at once (without waiting) and the flow goes on.
+	L.setRaw(wf, 'Text Failed: Dispatch', "{ ...$('Write the Dispatch').first().json, handoff_reason: 'An emergency text could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Call the customer and the crew.' }", [2640, -20]);
+	L.callWorkflow(wf, 'Escalate: Text Failed', 'humanQueue', 'Booking Agents: Human Queue', [2860, -20], { wait: false });
+	wf.connect('Text the Customer', 'Text Failed: Dispatch', 1);
+	wf.connect('Text the Crew', 'Text Failed: Dispatch', 1);
+	wf.connect('Text Failed: Dispatch', 'Escalate: Text Failed');
+	// No crew within the deadline: the customer is told a dispatcher will call, and the human queue gets the case.
+	L.callWorkflow(wf, 'Alert the Dispatcher', 'humanQueue', 'Booking Agents: Human Queue', [2200, 40], { wait: false });
+	L.sendSms(
+		wf,
+		'Text: A Dispatcher Will Call',
+		{
+			to: "$('Dispatch the Nearest Crew').first().json.customer.phone",
+			message:
+				"$('Business Settings').first().json.business_name + ': we have your emergency call. A dispatcher will call you within ' + $('Dispatch the Nearest Crew').first().json.triage.respond_within_minutes + ' minutes. ' + ($('Dispatch the Nearest Crew').first().json.triage.safety_instructions[0] ?? '') + ' If anyone is in danger call 911.'",
+		},
+		[2420, 40],
+	);
+	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, "{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }", [2640, 120]);
+	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
+	wf.chain(valid, 'Start the Case', 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
+	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
+	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
+	wf.connect('Crew Assigned?', 'Alert the Dispatcher', 1);
+	wf.chain('Alert the Dispatcher', 'Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call');
+	wf.connect('Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call', 1);
+	wf.connect('Escalate: Text Failed', 'Answer With the Dispatch');
+	return wf;
+}
+
+function complexSales() {
+	const wf = new L.Workflow('complexSales', 'Booking Agents: Commercial Sales', { executionTimeout: 300, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	wf.note(
+		'Commercial sales',
+		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office 12,000 sq ft, cleaned 3 times a week",\n  "customer": { "name", "email", "phone", "address" } }\n```\n1. Qualified leads get a quote by e-mail with a reply link; the caller gets `quote_sent`.\n2. The execution **waits** (up to 14 days) for the reply, negotiates within policy (rounds, discount limits), and loops.\n3. On acceptance: the visits are booked, the agreement is sent, the execution **waits** for the signature, then onboarding.\n\nUnqualified leads get a polite reply and are recorded; requests for a person and discounts that need approval go to the human queue. If a step before any booking fails, the **Simple Booking** workflow books the job instead.',
+		[-80, -640],
+		[620, 500],
+	);
+	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
+	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId'], 440, 0);
+	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
+	qualifier(wf, 'Qualify the Lead', [1100, 0], { onError: 'continueErrorOutput' });
+	L.switchOn(wf, 'Route the Lead', ['wants a person', 'not qualified', 'qualified'], '$json.qualification.wants_human ? 0 : $json.qualification.is_qualified ? 2 : 1', [1320, 0]);
+	// wants a person
+	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -260]);
+	L.respond(wf, 'Answer: A Person Will Call', 200, "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }", [1760, -260]);
+	// not qualified
+	L.setRaw(
+		wf,
+		'Write a Polite Reply',
+		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $('Business Settings').first().json.business_name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $('Business Settings').first().json.business_name, html: null }, sms: null } }",
+		[1540, -60],
+	);
+	L.recordData(wf, 'Record the Unqualified Lead', { customer: '$json.customer.name', email: '$json.customer.email', lead_score: 'String($json.qualification.lead_score)', reason: "$json.qualification.reasons.join('; ').slice(0, 250)" }, [1760, -60]);
+	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, { sms: false });
+	L.respond(wf, 'Answer: Not a Fit', 200, "{ status: 'not_qualified', lead_score: $('Write a Polite Reply').first().json.qualification.lead_score, reasons: $('Write a Polite Reply').first().json.qualification.reasons }", [3100, -60]);
+	wf.connect('E-mail Step Done: Polite Reply', 'Answer: Not a Fit');
+	// qualified: quote and reply link
+	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], { onError: 'continueErrorOutput' });
+	L.agent(wf, 'Write the Quote', 'confirmationAgent', { messageKind: 'quote', business: BUSINESS, links: '={{ { reply_url: $execution.resumeUrl } }}', options: { sms: false, calendar: false } }, [1760, 200], { onError: 'continueErrorOutput' });
+	L.respond(wf, 'Answer: Quote Sent', 200, "{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }", [1980, 200]);
+	wf.note('Quote, reply, negotiate', 'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. No reply in 14 days: recorded as expired.', [2200, -40], [620, 220]);
+	wf.add('Offer Out, Awaiting Reply', 'n8n-nodes-base.noOp', 1, {}, [2200, 200]);
+	L.sendEmail(
+		wf,
+		'E-mail the Offer',
+		{
+			to: '$json.customer.email',
+			subject: "$json.negotiation ? 'Re: your quote from ' + $('Business Settings').first().json.business_name : $json.confirmation.email.subject",
+			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nReply here: ' + $execution.resumeUrl + '\\n\\n' + $('Business Settings').first().json.business_name : $json.confirmation.email.text",
+		},
+		[2420, 200],
+	);
+	wf.add(
+		'Wait for the Reply',
+		'n8n-nodes-base.wait',
+		1.1,
+		{ resume: 'webhook', httpMethod: 'POST', limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 14, resumeUnit: 'days', options: {} },
+		[2640, 200],
+		{ webhookId: L.stableId('complexSales', 'reply') },
+	);
+	L.setRaw(wf, 'Read the Reply', "{ ...$('Offer Out, Awaiting Reply').last().json, reply: $json.body?.reply ?? $json.body?.message ?? null }", [2860, 200]);
+	L.ifTrue(wf, 'Did They Reply?', "typeof $json.reply === 'string' && $json.reply.trim().length > 0", [3080, 200]);
+	L.recordData(wf, 'Record the Expired Quote', { customer: '$json.customer.name', email: '$json.customer.email', outcome: "'quote expired without a reply'" }, [3300, 380]);
+	L.agent(wf, 'Negotiate', 'negotiationAgent', { mode: 'rules' }, [3300, 200], { onError: 'continueErrorOutput' });
+	L.switchOn(wf, 'What Did We Decide?', ['accept', 'counter or stand firm', 'a person decides'], "({ accept: 0, counter: 1, reject: 1, escalate: 2 })[$json.negotiation.action]", [3520, 200]);
+	wf.connect('What Did We Decide?', 'Offer Out, Awaiting Reply', 1);
+	L.callWorkflow(wf, 'Ask a Person to Decide', 'humanQueue', 'Booking Agents: Human Queue', [3740, 400]);
+	L.sendEmail(
+		wf,
+		'E-mail: A Person Will Reply',
+		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Business Settings').first().json.business_name", text: "$('Negotiate').last().json.negotiation.message + '\\n\\n' + $('Business Settings').first().json.business_name" },
+		[3960, 400],
+	);
+	// fallback: a failure before anything is booked runs the simple booking instead
+	L.setRaw(wf, 'Simple Booking Request', "{ body: $('Start the Case').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [1540, 520]);
+	L.callWorkflow(wf, 'Fall Back to Simple Booking', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 520]);
+	L.respond(wf, 'Answer: Booked by the Simple Flow', 200, "{ ...$json, fallback: true }", [1980, 520]);
+	L.setRaw(wf, 'Simple Booking Request (After Quote)', "{ body: { ...$('Start the Case').first().json.request, request_id: ($('Start the Case').first().json.request.request_id ?? $execution.id) + ':fallback' }, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [3520, 520]);
+	L.callWorkflow(wf, 'Fall Back to Simple Booking (After Quote)', 'simpleBooking', 'Booking Agents: Simple Booking', [3740, 520]);
+	wf.connect('Qualify the Lead', 'Simple Booking Request', 1);
+	wf.connect('Price a Custom Quote', 'Simple Booking Request', 1);
+	wf.connect('Write the Quote', 'Simple Booking Request', 1);
+	wf.connect('Negotiate', 'Simple Booking Request (After Quote)', 1);
+	wf.chain('Simple Booking Request', 'Fall Back to Simple Booking', 'Answer: Booked by the Simple Flow');
+	wf.chain('Simple Booking Request (After Quote)', 'Fall Back to Simple Booking (After Quote)');
+	// accepted: visits, agreement, signature, onboarding
+	wf.note('Book, sign, onboard', 'Accepted: the visits are booked as a series at the agreed price, the agreement (PDF, SHA-256) is e-mailed with a signing link (this execution\'s resume URL plus a signed token, valid 72 hours). The customer POSTs `{ "name": "..." }` to it; the signature is recorded and onboarding goes out with the calendar series.', [3740, -320], [620, 220]);
+	L.agent(
+		wf,
+		'Book the Recurring Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}", count: 52 }, calendar: CALENDAR },
+		[3740, 0],
+		{ onError: 'continueErrorOutput' },
+	);
+	escalateOnFailure(wf, 'Book the Recurring Visits', 'Series', 3740, -200, { answered: true });
+	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', signingSecret: SECRET, businessName: "={{ $('Business Settings').first().json.business_name }}", terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0]);
+	L.agent(wf, 'Write the Signing Request', 'confirmationAgent', { messageKind: 'contract_signing', business: BUSINESS, options: { sms: false, calendar: false } }, [4180, 0]);
+	L.sendEmail(
+		wf,
+		'E-mail the Agreement',
+		{ to: '$json.confirmation.email.to', subject: '$json.confirmation.email.subject', text: '$json.confirmation.email.text', html: '$json.confirmation.email.html', attachments: 'contract' },
+		[4400, 0],
+	);
+	wf.add('Wait for the Signature', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 7, resumeUnit: 'days', options: {} }, [4620, 0], {
+		webhookId: L.stableId('complexSales', 'signature'),
+	});
+	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature', signingSecret: SECRET }, [4840, 0]);
+	L.setRaw(wf, 'Signed Case', "{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }", [5060, 0]);
+	L.agent(wf, 'Write the Onboarding', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [5280, 0]);
+	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null);
+	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
+	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Route the Lead');
+	wf.connect('Route the Lead', 'Hand to the Human Queue', 0);
+	wf.connect('Route the Lead', 'Write a Polite Reply', 1);
+	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
+	wf.chain('Write a Polite Reply', 'Record the Unqualified Lead');
+	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
+	wf.chain('Price a Custom Quote', 'Write the Quote', 'Answer: Quote Sent', 'Offer Out, Awaiting Reply', 'E-mail the Offer', 'Wait for the Reply', 'Read the Reply', 'Did They Reply?', 'Negotiate', 'What Did We Decide?', 'Book the Recurring Visits', 'Write the Agreement', 'Write the Signing Request', 'E-mail the Agreement', 'Wait for the Signature', 'Record the Signature', 'Signed Case', 'Write the Onboarding');
+	wf.connect('Did They Reply?', 'Record the Expired Quote', 1);
+	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
+	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
+	// A quote e-mail that cannot be delivered: the human queue takes the lead (the caller already has the quote).
+	L.setRaw(wf, 'E-mail Failed: Offer', "{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') }", [2640, 420]);
+	L.callWorkflow(wf, 'Escalate: Offer Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [2860, 420]);
+	wf.connect('E-mail the Offer', 'E-mail Failed: Offer', 1);
+	wf.connect('E-mail Failed: Offer', 'Escalate: Offer Not Delivered');
+	L.setRaw(wf, 'E-mail Failed: Agreement', "{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.' }", [4620, 220]);
+	L.callWorkflow(wf, 'Escalate: Agreement Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4840, 220]);
+	wf.connect('E-mail the Agreement', 'E-mail Failed: Agreement', 1);
+	wf.connect('E-mail Failed: Agreement', 'Escalate: Agreement Not Delivered');
+	return wf;
+}
+
+function recurringService() {
+	const wf = new L.Workflow('recurringService', 'Booking Agents: Recurring Service', { executionTimeout: 180, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	wf.note(
+		'Recurring service',
+		'Weekly, every other week or monthly cleaning, set up for a year in one request. POST to `/webhook/recurring` with the header **X-Booking-Key**:\n```\n{ "message": "Weekly clean of our 3 bed 2 bath",\n  "customer": { "name", "email", "phone", "address" },\n  "frequency": "weekly", "weekday": "tue", "time": "09:00",\n  "start_date": "2027-01-05" }\n```\n`frequency`, `weekday`, `time` and `start_date` are optional (the message, then Monday 09:00 after the lead time). 52 visits are booked (fewer for biweekly/monthly cover the same year), clashes move within the day, holidays are skipped; the agreement auto-renews; the welcome e-mail carries the calendar series and the signing link. Reminders are sent by **Visit Reminders**.',
+		[-80, -600],
+		[600, 440],
+	);
+	L.webhook(wf, 'Receive Recurring Request', 'recurring', [0, 0]);
+	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId', 'frequency', 'weekday', 'time', 'startDate'], 440, 0);
+	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
+	qualifier(wf, 'Qualify the Lead', [1100, 0]);
+	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
+	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -200]);
+	L.respond(wf, 'Answer: A Person Will Follow Up', 200, "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.' }", [1760, -200]);
+	L.agent(wf, 'Price With Recurring Discount', 'pricingAgent', { frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" }, [1540, 100]);
+	L.agent(
+		wf,
+		'Book 52 Weeks of Visits',
+		'schedulingAgent',
+		{
+			resource: 'series',
+			operation: 'bookSeries',
+			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}", count: "={{ ({ weekly: 52, biweekly: 26, monthly: 12 })[$json.quote.recurring?.frequency ?? 'weekly'] }}" },
+			calendar: CALENDAR,
+		},
+		[1760, 100],
+		{ onError: 'continueErrorOutput' },
+	);
+	escalateOnFailure(wf, 'Book 52 Weeks of Visits', 'Series', 1980, 360);
+	L.agent(
+		wf,
+		'Write the Agreement',
+		'contractAgent',
+		{ operation: 'generate', signingSecret: SECRET, businessName: "={{ $('Business Settings').first().json.business_name }}", signingBaseUrl: "={{ $('Business Settings').first().json.public_url + 'webhook/sign-agreement' }}", signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
+		[1980, 100],
+	);
+	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100]);
+	deliver(wf, 'Write the Welcome', 'Welcome', 2420, 100, null);
+	L.respond(
+		wf,
+		'Answer With the Series',
+		200,
+		"{ status: 'series_booked', booking: $('Write the Welcome').first().json.booking, quote: $('Write the Welcome').first().json.quote, contract: (({ document_html, ...c }) => c)($('Write the Welcome').first().json.contract), messages: { email: $('Write the Welcome').first().json.confirmation.email ? { to: $('Write the Welcome').first().json.confirmation.email.to, subject: $('Write the Welcome').first().json.confirmation.email.subject } : null, sms: $('Write the Welcome').first().json.confirmation.sms, first_reminder: $('Write the Welcome').first().json.confirmation.plan?.reminders?.[0] ?? null } }",
+		[4640, 100],
+	);
+	wf.connect('Text Step Done: Welcome', 'Answer With the Series');
+	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
+	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Asks for a Person?');
+	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
+	wf.connect('Asks for a Person?', 'Price With Recurring Discount', 1);
+	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
+	wf.chain('Price With Recurring Discount', 'Book 52 Weeks of Visits', 'Write the Agreement', 'Write the Welcome');
+	return wf;
+}
+
+module.exports = { simpleBooking, emergency, complexSales, recurringService };

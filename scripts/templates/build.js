@@ -1,0 +1,53 @@
+'use strict';
+/**
+ * Writes workflows-templates/*.json from the builders in this folder.
+ *   node scripts/templates/build.js          write the files
+ *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
+ * The JSON files are what users import; this script is how we keep nine
+ * workflows consistent (names, credentials, retries, error workflow).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const support = require('./support');
+const booking = require('./booking');
+
+/** File name -> builder, in import order (a workflow comes after those it calls). */
+const TEMPLATES = {
+	'support-error-escalation.json': support.errorEscalation,
+	'support-human-queue.json': support.humanQueue,
+	'booking-simple.json': booking.simpleBooking,
+	'booking-emergency.json': booking.emergency,
+	'booking-commercial-sales.json': booking.complexSales,
+	'booking-recurring-service.json': booking.recurringService,
+	'support-agreement-signing.json': support.agreementSigning,
+	'support-visit-reminders.json': support.reminders,
+	'support-contract-renewals.json': support.renewals,
+};
+
+const DIR = path.resolve(__dirname, '..', '..', 'workflows-templates');
+
+function render() {
+	return Object.entries(TEMPLATES).map(([file, build]) => ({ file, text: `${JSON.stringify(build().toJSON(), null, '\t')}\n` }));
+}
+
+if (require.main === module) {
+	const check = process.argv.includes('--check');
+	let stale = 0;
+	fs.mkdirSync(DIR, { recursive: true });
+	for (const { file, text } of render()) {
+		const target = path.join(DIR, file);
+		const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
+		if (current === text) continue;
+		if (check) {
+			console.error(`workflows-templates/${file} is out of date: run node scripts/templates/build.js`);
+			stale++;
+		} else {
+			fs.writeFileSync(target, text);
+			console.log(`wrote workflows-templates/${file}`);
+		}
+	}
+	process.exit(stale ? 1 : 0);
+}
+
+module.exports = { TEMPLATES, render, ORDER: Object.keys(TEMPLATES) };

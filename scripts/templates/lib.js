@@ -1,0 +1,261 @@
+'use strict';
+/**
+ * Small helpers that write n8n workflow JSON: nodes with stable ids, the
+ * connections map, sticky notes, and the conventions every template shares
+ * (header-authenticated webhooks, body checks that answer 400, delivery nodes
+ * that retry and route failures to escalation).
+ */
+const crypto = require('node:crypto');
+
+/** A stable UUID from a name, so regenerating a template changes nothing that did not change. */
+function stableId(...parts) {
+	const h = crypto.createHash('sha256').update(parts.join('|')).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Placeholder credentials: the editor asks for them on import; `npm start` fills them for the demo. */
+const CREDENTIALS = {
+	webhookKey: { httpHeaderAuth: { id: 'REPLACE-webhook-key', name: 'Booking Webhook Key' } },
+	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
+	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
+};
+
+/** Workflow ids the templates refer to each other by (the importer maps them to the ids n8n gives). */
+const WORKFLOW_IDS = {
+	errorEscalation: 'bkErrorEscalate0',
+	humanQueue: 'bkHumanQueue0000',
+	simpleBooking: 'bkSimpleBooking0',
+	agreementSigning: 'bkAgreementSign0',
+};
+
+class Workflow {
+	constructor(key, name, settings = {}) {
+		this.key = key;
+		this.name = name;
+		this.nodes = [];
+		this.connections = {};
+		this.settings = { executionOrder: 'v1', ...settings };
+	}
+
+	add(name, type, typeVersion, parameters, position, extra = {}) {
+		if (this.nodes.some((n) => n.name === name)) throw new Error(`${this.name}: two nodes named ${name}`);
+		this.nodes.push({ parameters, id: stableId(this.key, name), name, type, typeVersion, position, ...extra });
+		return name;
+	}
+
+	/** from's output `output` (0 = main/true, 1 = false/error...) into to's input 0. */
+	connect(from, to, output = 0) {
+		if (!this.nodes.some((n) => n.name === from)) throw new Error(`${this.name}: no node ${from}`);
+		if (!this.nodes.some((n) => n.name === to)) throw new Error(`${this.name}: no node ${to}`);
+		const outputs = (this.connections[from] ??= { main: [] }).main;
+		while (outputs.length <= output) outputs.push([]);
+		outputs[output].push({ node: to, type: 'main', index: 0 });
+	}
+
+	chain(...names) {
+		for (let i = 1; i < names.length; i++) this.connect(names[i - 1], names[i]);
+	}
+
+	note(title, text, position, size = [460, 260], color = undefined) {
+		this.add(title, 'n8n-nodes-base.stickyNote', 1, { content: `## ${title}\n${text}`, height: size[1], width: size[0], ...(color ? { color } : {}) }, position);
+	}
+
+	toJSON() {
+		return { id: WORKFLOW_IDS[this.key], name: this.name, nodes: this.nodes, connections: this.connections, active: false, settings: this.settings, pinData: {}, meta: { templateCredsSetupCompleted: false }, tags: [] };
+	}
+}
+
+// ---- n8n's own nodes, with the parameters these templates use ----
+
+const settingsNode = (wf, values, position) =>
+	wf.add(
+		'Business Settings',
+		'n8n-nodes-base.set',
+		3.4,
+		{
+			mode: 'manual',
+			assignments: { assignments: Object.entries(values).map(([name, value]) => ({ id: stableId(wf.key, 'setting', name), name, value, type: typeof value === 'number' ? 'number' : 'string' })) },
+			includeOtherFields: true,
+			options: {},
+		},
+		position,
+	);
+
+const setRaw = (wf, name, expression, position) => wf.add(name, 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: `={{ ${expression} }}`, options: {} }, position);
+
+const ifTrue = (wf, name, expression, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.if',
+		2.2,
+		{
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+				conditions: [{ id: stableId(wf.key, name, 'condition'), leftValue: `={{ ${expression} }}`, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				combinator: 'and',
+			},
+			looseTypeValidation: true,
+			options: {},
+		},
+		position,
+	);
+
+/** A Switch whose outputs are named: the expression returns the index of the output to take. */
+const switchOn = (wf, name, outputs, expression, position) =>
+	wf.add(name, 'n8n-nodes-base.switch', 3.2, { mode: 'expression', numberOutputs: outputs.length, output: `={{ ${expression} }}` }, position, { notes: `Outputs: ${outputs.map((o, i) => `${i} ${o}`).join(', ')}`, notesInFlow: true });
+
+const respond = (wf, name, status, bodyExpression, position) =>
+	wf.add(name, 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'json', responseBody: `={{ ${bodyExpression} }}`, options: { responseCode: status } }, position);
+
+const webhook = (wf, name, path, position) =>
+	wf.add(name, 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, authentication: 'headerAuth', responseMode: 'responseNode', options: {} }, position, {
+		webhookId: stableId(wf.key, name, 'webhook'),
+		credentials: CREDENTIALS.webhookKey,
+	});
+
+const subWorkflowTrigger = (wf, name, position) => wf.add(name, 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { inputSource: 'passthrough' }, position);
+
+const callWorkflow = (wf, name, workflowKey, cachedName, position, { wait = true } = {}) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.executeWorkflow',
+		1.2,
+		{ workflowId: { __rl: true, value: WORKFLOW_IDS[workflowKey], mode: 'list', cachedResultName: cachedName }, options: { waitForSubWorkflow: wait } },
+		position,
+	);
+
+/** Delivery nodes retry three times a few seconds apart, then take their error output. */
+const DELIVERY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 2000, onError: 'continueErrorOutput' };
+
+const sendEmail = (wf, name, { to, subject, text, html, attachments }, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.emailSend',
+		2.1,
+		{
+			fromEmail: "={{ $('Business Settings').first().json.business_name }} <{{ $('Business Settings').first().json.business_email }}>",
+			toEmail: `={{ ${to} }}`,
+			subject: `={{ ${subject} }}`,
+			emailFormat: html ? 'both' : 'text',
+			text: `={{ ${text} }}`,
+			...(html ? { html: `={{ ${html} }}` } : {}),
+			options: { appendAttribution: false, ...(attachments ? { attachments } : {}) },
+		},
+		position,
+		{ credentials: CREDENTIALS.smtp, ...DELIVERY },
+	);
+
+const sendSms = (wf, name, { to, message }, position) =>
+	wf.add(name, 'n8n-nodes-base.twilio', 1, { from: "={{ $('Business Settings').first().json.sms_from }}", to: `={{ ${to} }}`, message: `={{ ${message} }}`, options: {} }, position, {
+		credentials: CREDENTIALS.twilio,
+		...DELIVERY,
+	});
+
+const stopAndEscalate = (wf, name, messageExpression, position) => wf.add(name, 'n8n-nodes-base.stopAndError', 1, { errorMessage: `={{ ${messageExpression} }}` }, position);
+
+const recordData = (wf, name, values, position) =>
+	wf.add(name, 'n8n-nodes-base.executionData', 1, { dataToSave: { values: Object.entries(values).map(([key, value]) => ({ key, value: `={{ ${value} }}` })) } }, position);
+
+// ---- our agents ----
+
+const agent = (wf, name, type, parameters, position, extra = {}) => wf.add(name, `n8n-nodes-booking-agents.${type}`, 1, parameters, position, extra);
+
+// ---- the request check every webhook does first ----
+
+/** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
+const checks = {
+	message: "typeof b.message === 'string' && b.message.trim().length > 0 && b.message.length <= 5000 ? null : { field: 'message', fix: 'Send the customer\\'s words as text (1 to 5,000 characters).' }",
+	customer: "b.customer && typeof b.customer === 'object' && !Array.isArray(b.customer) ? null : { field: 'customer', fix: 'Send the customer as an object: { \"name\", \"email\", \"phone\", \"address\" }.' }",
+	name: "typeof b.customer?.name === 'string' && b.customer.name.trim() ? null : { field: 'customer.name', fix: 'Send the customer\\'s name.' }",
+	emailRequired: "typeof b.customer?.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com.' }",
+	emailOptional: "b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com, or leave it out.' }",
+	phoneRequired: "typeof b.customer?.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7 ? null : { field: 'customer.phone', fix: 'Send a phone number we can text, for example +1 212 555 0100.' }",
+	phoneOptional: "b.customer?.phone == null || b.customer.phone === '' || (typeof b.customer.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7) ? null : { field: 'customer.phone', fix: 'Send a phone number such as +1 212 555 0100, or leave it out.' }",
+	contact: "(b.customer?.email || b.customer?.phone) ? null : { field: 'customer.email', fix: 'Send an e-mail address or a phone number so we can confirm the booking.' }",
+	addressRequired: "typeof b.customer?.address === 'string' && b.customer.address.trim() ? null : { field: 'customer.address', fix: 'Send the address where the work is to be done.' }",
+	channel: "b.channel == null || ['web', 'sms', 'email', 'chat', 'phone'].includes(b.channel) ? null : { field: 'channel', fix: 'Use one of web, sms, email, chat, phone.' }",
+	preference: "b.preference == null || typeof b.preference === 'string' ? null : { field: 'preference', fix: 'Send the preferred time as text, for example \"Monday morning\".' }",
+	requestId: "b.request_id == null || (typeof b.request_id === 'string' && b.request_id.length <= 200) ? null : { field: 'request_id', fix: 'Send request_id as text (up to 200 characters) or leave it out.' }",
+	frequency: "b.frequency == null || ['weekly', 'biweekly', 'monthly'].includes(b.frequency) ? null : { field: 'frequency', fix: 'Use weekly, biweekly or monthly.' }",
+	weekday: "b.weekday == null || ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].includes(b.weekday) ? null : { field: 'weekday', fix: 'Use mon, tue, wed, thu, fri, sat or sun.' }",
+	time: "b.time == null || (typeof b.time === 'string' && /^([01]\\d|2[0-3]):[0-5]\\d$/.test(b.time)) ? null : { field: 'time', fix: 'Use 24-hour HH:MM, for example 09:00.' }",
+	startDate: "b.start_date == null || (typeof b.start_date === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(b.start_date)) ? null : { field: 'start_date', fix: 'Use YYYY-MM-DD, for example 2027-01-04.' }",
+};
+
+/**
+ * Business Settings -> Check the Request -> Is the Request Valid? (false: 400
+ * naming the fields). Returns the name of the node whose true output carries a
+ * valid request.
+ */
+function requestCheck(wf, checkNames, x, y) {
+	const list = checkNames.map((c) => checks[c]).join(',\n  ');
+	wf.add(
+		'Check the Request',
+		'n8n-nodes-base.set',
+		3.4,
+		{
+			mode: 'manual',
+			assignments: {
+				assignments: [{ id: stableId(wf.key, 'problems'), name: 'problems', value: `={{ ((b) => [\n  ${list}\n].filter(Boolean))($json.body && typeof $json.body === 'object' ? $json.body : {}) }}`, type: 'array' }],
+			},
+			includeOtherFields: true,
+			options: {},
+		},
+		[x, y],
+	);
+	ifTrue(wf, 'Is the Request Valid?', '$json.problems.length === 0', [x + 220, y]);
+	respond(
+		wf,
+		'Answer 400: Fix the Request',
+		400,
+		"{ error: 'invalid_request', message: 'Nothing was booked. Fix these fields and send the request again: ' + $json.problems.map(p => p.field).join(', ') + '.', problems: $json.problems }",
+		[x + 440, y + 200],
+	);
+	wf.connect('Check the Request', 'Is the Request Valid?');
+	wf.connect('Is the Request Valid?', 'Answer 400: Fix the Request', 1);
+	return 'Is the Request Valid?';
+}
+
+/** The case every agent adds to (DESIGN.md's item contract), from the request body. */
+const START_CASE =
+	"{ message: $json.body.message.trim(), channel: $json.body.channel ?? 'web', customer: { name: $json.body.customer.name?.trim() ?? null, email: $json.body.customer.email || null, phone: $json.body.customer.phone || null, address: $json.body.customer.address || null }, preference: $json.body.preference ?? null, frequency: $json.body.frequency ?? null, weekday: $json.body.weekday ?? null, time: $json.body.time ?? null, start_date: $json.body.start_date ?? null, idempotency_key: $json.body.request_id ?? $json.headers?.['idempotency-key'] ?? null, request: $json.body, received_at: $now.toISO() }";
+
+const BUSINESS_SETTINGS = {
+	business_name: 'Bright Clean Co.',
+	business_email: 'bookings@brightclean.example',
+	business_phone: '+1 212 555 0100',
+	ops_email: 'ops@brightclean.example',
+	sms_from: '+12125550100',
+	crew_phone: '+12125550199',
+	time_zone: 'America/New_York',
+	signing_secret: '',
+	public_url: 'http://localhost:5678/',
+};
+
+const SETTINGS_NOTE =
+	'Edit **Business Settings** once for this workflow: your business name, the address mail comes from, the ops inbox that receives escalations, the Twilio number texts come from and the on-call crew phone. `signing_secret` (contracts) must be a long random text, the same in every workflow that writes or checks agreements.';
+
+module.exports = {
+	Workflow,
+	stableId,
+	CREDENTIALS,
+	WORKFLOW_IDS,
+	BUSINESS_SETTINGS,
+	SETTINGS_NOTE,
+	START_CASE,
+	settingsNode,
+	setRaw,
+	ifTrue,
+	switchOn,
+	respond,
+	webhook,
+	subWorkflowTrigger,
+	callWorkflow,
+	sendEmail,
+	sendSms,
+	stopAndEscalate,
+	recordData,
+	agent,
+	requestCheck,
+	DELIVERY,
+};

@@ -1,0 +1,332 @@
+/**
+ * The four templates and their supporting workflows, as shipped in
+ * workflows-templates/, imported into a real n8n with the demo configuration
+ * (mail to a real SMTP server on loopback, texts to the Twilio fake). Each is
+ * driven through its webhook; the outcome is read back from the booking store,
+ * the delivered mail, the SMS payloads and the webhook answer. The Wait steps
+ * (quote reply, signature) are driven over HTTP with the links from the mail.
+ */
+import path from 'node:path';
+
+import { generateContract, recordSignature } from '../../nodes/api';
+import { SqliteBookingStore } from '../../nodes/shared/store';
+import { startBookingEnv } from '../harness/booking-env';
+
+jest.setTimeout(300_000);
+
+type Env = Awaited<ReturnType<typeof startBookingEnv>>;
+let env: Env;
+let store: SqliteBookingStore;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const FAST_TRIGGER = { rule: { interval: [{ field: 'seconds', secondsInterval: 4 }] } };
+
+beforeAll(async () => {
+	env = await startBookingEnv({
+		// The schedule triggers of reminders and renewals fire every few seconds here, so their runs can be observed.
+		customize(file, workflow) {
+			if (file === 'support-visit-reminders.json' || file === 'support-contract-renewals.json') {
+				const trigger = workflow.nodes.find((n: { type: string }) => n.type === 'n8n-nodes-base.scheduleTrigger');
+				trigger.parameters = FAST_TRIGGER;
+			}
+		},
+	});
+	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(p, { probeBody: {} });
+	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+});
+
+afterAll(async () => {
+	await store?.close();
+	await env?.stop();
+});
+
+async function executionsOf(file: string, status?: string) {
+	const list = await env.n8n.executions(env.workflows[file].id, { limit: 50 });
+	return status ? list.filter((e: { status: string }) => e.status === status) : list;
+}
+
+async function waitForExecution(file: string, status: string, count = 1, timeoutMs = 30_000) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const found = await executionsOf(file, status);
+		if (found.length >= count) return found;
+		if (Date.now() > deadline) throw new Error(`${file}: no ${count} ${status} execution(s); statuses: ${(await executionsOf(file)).map((e: { status: string }) => e.status).join(', ')}`);
+		await sleep(400);
+	}
+}
+
+/** POST to a Wait node's resume URL once the execution is parked there. */
+async function resume(url: string, body: unknown) {
+	for (let attempt = 0; attempt < 40; attempt++) {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'E2E Browser/1.0' }, body: JSON.stringify(body) });
+		if (response.status !== 409) return response;
+		await sleep(250);
+	}
+	throw new Error(`${url} was never ready to resume`);
+}
+
+const smsTo = (phone: string) => env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
+
+describe('simple booking (POST /webhook/booking)', () => {
+	const request = {
+		message: 'Hi! Could you clean our 3 bedroom, 2 bath house next week?',
+		channel: 'web',
+		customer: { name: 'Dana Lee', email: 'dana@example.com', phone: '(212) 736-5000', address: '12 Oak St, Springfield' },
+		preference: 'Tuesday morning',
+		request_id: 'form-1001',
+	};
+
+	it('books, e-mails the confirmation with a calendar invite, texts the customer, and answers with the booking', async () => {
+		const response = await env.post('booking', request);
+		expect(response.status).toBe(200);
+		const body = response.body;
+		expect(body.status).toBe('booked');
+		expect(body.qualification).toMatchObject({ service_type: 'standard_cleaning', bedrooms: 3, bathrooms: 2 });
+		// $99 base + 2 extra bedrooms x $20 + 1 extra bathroom x $20 = $159.
+		expect(body.quote).toMatchObject({ total_cents: 15900, currency: 'USD' });
+		expect(body.booking).toMatchObject({ status: 'confirmed', preference_understood: ['Tuesday', 'morning (before noon)'] });
+		expect(new Date(body.booking.start).getUTCDay()).toBe(2);
+
+		const stored = await store.getBooking(body.booking.booking_id);
+		expect(stored).toMatchObject({ status: 'confirmed', crew_id: body.booking.crew_id, service: 'standard_cleaning' });
+		expect(stored!.customer).toMatchObject({ name: 'Dana Lee', email: 'dana@example.com' });
+
+		const mail = await env.smtp.waitFor('dana@example.com');
+		expect(mail.subject).toMatch(/standard cleaning is booked for Tuesday/);
+		expect(mail.from?.text).toContain('bookings@brightclean.example');
+		expect(mail.text).toContain('$159.00');
+		expect(mail.attachments.map((a: { filename?: string }) => a.filename)).toEqual(['invite.ics']);
+		expect(mail.attachments[0].content.toString()).toContain(`UID:${body.booking.booking_id}@n8n-nodes-booking-agents`);
+
+		const [sms] = smsTo('+12127365000');
+		expect(sms.form).toMatchObject({ From: '+12125550100', To: '+12127365000' });
+		expect(sms.form.Body).toContain('Reply STOP to opt out.');
+		expect(body.messages.sms).toEqual({ to: '+12127365000', text: sms.form.Body });
+	});
+
+	it('books once when the same request is sent again (request_id)', async () => {
+		const again = await env.post('booking', request);
+		expect(again.status).toBe(200);
+		expect(again.body.booking.replayed).toBe(true);
+		const all = await store.listBookings({ statuses: ['confirmed'] }, Date.now());
+		expect(all.filter((b) => (b.customer as { email?: string } | null)?.email === 'dana@example.com')).toHaveLength(1);
+	});
+
+	it('answers 400 naming each bad field, and runs nothing', async () => {
+		const before = (await store.listBookings({}, Date.now())).length;
+		const mailsBefore = env.smtp.messages.length;
+		const response = await env.post('booking', { message: '   ', customer: { name: 'Pat', email: 'not-an-address', phone: '12' }, channel: 'fax', preference: 7 });
+		expect(response.status).toBe(400);
+		expect(response.body.error).toBe('invalid_request');
+		expect(response.body.problems.map((p: { field: string }) => p.field)).toEqual(['message', 'customer.email', 'customer.phone', 'channel', 'preference']);
+		expect(response.body.problems[1].fix).toMatch(/valid e-mail address/);
+		const noBody = await env.post('booking', 'plain text, not JSON' as unknown as object, { headers: { 'content-type': 'text/plain' } });
+		expect(noBody.status).toBe(400);
+		expect(noBody.body.problems.map((p: { field: string }) => p.field)).toContain('message');
+		expect((await store.listBookings({}, Date.now())).length).toBe(before);
+		expect(env.smtp.messages.length).toBe(mailsBefore);
+	});
+
+	it('refuses a request without the webhook key', async () => {
+		const response = await env.n8n.webhook('booking', request);
+		expect(response.status).toBe(403);
+		const wrong = await env.n8n.webhook('booking', request, { headers: { 'X-Booking-Key': 'guess' } });
+		expect(wrong.status).toBe(403);
+	});
+
+	it('hands a customer who asks for a person to the human queue, with an e-mail to ops', async () => {
+		const response = await env.post('booking', { message: 'Can someone call me back about a deep clean? I would rather talk to a person.', customer: { name: 'Robin Fox', phone: '+1 212 736 5020' } });
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ status: 'handed_to_person', reason: 'The customer asked to speak to a person.' });
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 20_000, (m: { subject?: string }) => /Robin Fox/.test(m.subject ?? ''));
+		expect(ops.subject).toBe('[Human queue] Robin Fox: The customer asked to speak to a person.');
+		expect(ops.text).toContain('Customer: Robin Fox <no e-mail> +1 212 736 5020');
+		expect(ops.text).toMatch(/Handoff record: http:\/\/127\.0\.0\.1:\d+\/workflow\/\w+\/executions\/\d+/);
+		const [handoff] = await waitForExecution('support-human-queue.json', 'success');
+		expect(handoff.customData).toMatchObject({ customer: 'Robin Fox', reason: 'The customer asked to speak to a person.' });
+		expect(smsTo('+12127365020')).toHaveLength(0);
+	});
+});
+
+describe('emergency (POST /webhook/emergency)', () => {
+	it('triages, prices at emergency rates, books the on-call crew within the deadline, texts customer and crew, then answers', async () => {
+		const started = Date.now();
+		const response = await env.post('emergency', { message: 'Pipe burst in the basement, water everywhere!', channel: 'sms', customer: { name: 'Sam Ortiz', phone: '+1 212 736 5001', address: '5 Elm St' } });
+		const tookMs = Date.now() - started;
+		expect(response.status).toBe(200);
+		const body = response.body;
+		expect(body.status).toBe('dispatched');
+		expect(body.triage).toMatchObject({ is_emergency: true, emergency_type: 'water_damage', priority: 10 });
+		expect(body.quote.line_items.map((l: { code: string }) => l.code)).toContain('call_out');
+		expect(body.booking).toMatchObject({ status: 'confirmed', priority: 10 });
+		expect(new Date(body.booking.start).getTime()).toBeLessThanOrEqual(started + body.triage.respond_within_minutes * 60_000);
+		const stored = await store.getBooking(body.booking.booking_id);
+		expect(stored).toMatchObject({ status: 'confirmed', priority: 10, service: 'water_damage' });
+		expect(['crew-b', 'on-call']).toContain(stored!.crew_id);
+		const [customerSms] = smsTo('+12127365001');
+		expect(customerSms.form.Body).toMatch(/emergency crew on the way/);
+		expect(customerSms.form.Body).toMatch(/shut off the main water valve/i);
+		const [crewSms] = smsTo('+12125550199');
+		expect(crewSms.form.Body).toMatch(/EMERGENCY WATER DAMAGE at 5 Elm St/);
+		expect(body.messages.customer_sms.text).toBe(customerSms.form.Body);
+		// No e-mail, no AI, no optional step on this path.
+		expect(env.smtp.to('+12127365001')).toHaveLength(0);
+		expect(tookMs).toBeLessThan(15_000);
+	});
+
+	it('books a message that is not an emergency through the simple booking workflow', async () => {
+		const response = await env.post('emergency', { message: 'Can you clean my 2 bedroom apartment next week?', customer: { name: 'Kim Wu', phone: '+1 212 736 5003', address: '9 Pine St', email: 'kim@example.com' } });
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ status: 'booked', booking: { status: 'confirmed', priority: 5 } });
+		await env.smtp.waitFor('kim@example.com');
+	});
+
+	it('needs a phone and an address', async () => {
+		const response = await env.post('emergency', { message: 'Fire in the kitchen, smoke everywhere', customer: { name: 'No Phone' } });
+		expect(response.status).toBe(400);
+		expect(response.body.problems.map((p: { field: string }) => p.field)).toEqual(['customer.phone', 'customer.address']);
+	});
+});
+
+describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
+	const customer = { name: 'Alex Rivera', email: 'alex@acme.example', phone: '+1 212 736 5005', address: '100 Main St, Suite 400' };
+
+	it('quotes, waits for the reply, accepts 10% off within policy, books the series, waits for the signature, onboards', async () => {
+		const first = await env.post('commercial-inquiry', {
+			message: 'We need our 12,000 sq ft office cleaned every week, ongoing contract. I am the facilities manager and decide on this.',
+			customer,
+		});
+		expect(first.status).toBe(200);
+		expect(first.body).toMatchObject({ status: 'quote_sent', quote: { total_cents: 96000, recurring: { frequency: 'weekly', per_month_cents: 416000 } } });
+
+		const quoteMail = await env.smtp.waitFor('alex@acme.example', 20_000, (m: { subject?: string }) => /quote/i.test(m.subject ?? ''));
+		expect(quoteMail.subject).toBe('Your quote from Bright Clean Co.: $960.00 per visit ($4,160.00 a month)');
+		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(quoteMail.text)![1];
+
+		expect((await resume(replyUrl, { reply: 'Looks good. Can you do 10% off?' })).status).toBe(200);
+		const agreementMail = await env.smtp.waitFor('alex@acme.example', 30_000, (m: { subject?: string }) => /agreement/i.test(m.subject ?? ''));
+		const pdf = agreementMail.attachments.find((a: { contentType: string }) => a.contentType === 'application/pdf');
+		expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
+		const signingUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+&token=\S+)/.exec(agreementMail.text)![1];
+		const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(pdf.filename)![1];
+		const contract = await store.getContract(contractId);
+		expect(contract).toMatchObject({ status: 'awaiting_signature', auto_renew: true });
+		// 10% off $960 = $864 a visit.
+		expect(contract!.document_html).toContain('$864.00');
+
+		expect((await resume(signingUrl, { name: 'Alex Rivera' })).status).toBe(200);
+		const welcome = await env.smtp.waitFor('alex@acme.example', 30_000, (m: { subject?: string }) => /is booked/.test(m.subject ?? ''));
+		expect(welcome.subject).toMatch(/Your commercial cleaning is booked for/);
+		const ics = welcome.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics').content.toString();
+		expect(ics).toMatch(/RRULE:FREQ=WEEKLY/);
+
+		const signed = await store.getContract(contractId);
+		expect(signed).toMatchObject({ status: 'active', signature: { name: 'Alex Rivera', user_agent: 'E2E Browser/1.0', document_sha256: contract!.document_sha256 } });
+		const series = (contract!.terms as { booking?: { series_id?: string } }).booking?.series_id;
+		const visits = await store.listBookings({ seriesId: series!, statuses: ['confirmed'] }, Date.now());
+		expect(visits).toHaveLength(52);
+		const [execution] = await waitForExecution('booking-commercial-sales.json', 'success');
+		const runs = execution.data.resultData.runData;
+		expect(runs['Negotiate'][0].data.main[0][0].json.negotiation).toMatchObject({ action: 'accept', offered_discount_pct: 10 });
+		expect(runs['Wait for the Reply']).toHaveLength(1);
+		expect(runs['Wait for the Signature']).toHaveLength(1);
+	});
+
+	it('counters a discount beyond policy, waits again, and hands an approval request to a person', async () => {
+		const first = await env.post('commercial-inquiry', { message: 'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.', customer: { ...customer, name: 'Jo Banks', email: 'jo@warehouse.example' } });
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor('jo@warehouse.example');
+		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(quoteMail.text)![1];
+		await resume(replyUrl, { reply: 'Too expensive. We need 40% off.' });
+		const counter = await env.smtp.waitFor('jo@warehouse.example', 30_000, (m: { subject?: string }) => /^Re: your quote/.test(m.subject ?? ''));
+		expect(counter.text).toMatch(/best we can offer/i);
+		const nextUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(counter.text)![1];
+		await resume(nextUrl, { reply: 'OK, would you do 15% then?' });
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 30_000, (m: { subject?: string }) => /Jo Banks/.test(m.subject ?? ''));
+		expect(ops.subject).toMatch(/\[Human queue\] Jo Banks: The negotiation needs a person/);
+		expect(ops.text).toMatch(/approve 15% or not/);
+		await env.smtp.waitFor('jo@warehouse.example', 30_000, (m: { text?: string }) => /member of our team will review/.test(m.text ?? ''));
+	});
+
+	it('sends an unqualified lead a polite reply and records it on the execution', async () => {
+		const response = await env.post('commercial-inquiry', { message: 'just comparing prices, maybe sometime', customer: { name: 'Casey Moss', email: 'casey@example.com', address: '1 Nowhere Rd' } });
+		expect(response.status).toBe(200);
+		expect(response.body.status).toBe('not_qualified');
+		const mail = await env.smtp.waitFor('casey@example.com');
+		expect(mail.subject).toBe('Your inquiry to Bright Clean Co.');
+		expect(mail.text).toMatch(/not the right fit/);
+		const executions = await executionsOf('booking-commercial-sales.json', 'success');
+		const recorded = executions.find((e: { customData?: Record<string, string> }) => e.customData?.email === 'casey@example.com');
+		expect(recorded.customData).toMatchObject({ customer: 'Casey Moss', lead_score: String(response.body.lead_score) });
+	});
+});
+
+describe('recurring service (POST /webhook/recurring)', () => {
+	it('books 52 weekly visits, writes an auto-renewing agreement, sends the welcome with the series and the first reminder time', async () => {
+		const response = await env.post('recurring', {
+			message: 'Weekly cleaning for our 3 bed 2 bath house please',
+			customer: { name: 'Lee Park', email: 'lee@example.com', phone: '+1 212 736 5004', address: '7 Birch Rd' },
+			weekday: 'tue',
+			time: '09:00',
+			start_date: '2027-01-05',
+		});
+		expect(response.status).toBe(200);
+		const body = response.body;
+		expect(body.status).toBe('series_booked');
+		// $159 weekly -15% = $135.15 a visit.
+		expect(body.quote).toMatchObject({ total_cents: 13515, recurring: { frequency: 'weekly' } });
+		expect(body.booking.occurrences).toHaveLength(52);
+		expect(body.booking.occurrences[0].start).toBe('2027-01-05T09:00:00-05:00');
+		expect(body.booking.occurrences[51].start).toBe('2027-12-28T09:00:00-05:00');
+		expect(body.contract).toMatchObject({ status: 'awaiting_signature' });
+		expect(body.contract.signing_url).toMatch(/\/webhook\/sign-agreement\?token=/);
+		expect(body.messages.first_reminder.send_at).toBe('2027-01-04T09:00:00-05:00');
+		const visits = await store.listBookings({ seriesId: body.booking.series_id, statuses: ['confirmed'] }, Date.now());
+		expect(visits).toHaveLength(52);
+		const contract = await store.getContract(body.contract.contract_id);
+		expect(contract).toMatchObject({ auto_renew: true, start_date: '2027-01-05', end_date: '2028-01-04' });
+
+		const welcome = await env.smtp.waitFor('lee@example.com');
+		expect(welcome.attachments.map((a: { filename?: string }) => a.filename).sort()).toEqual([`agreement-${body.contract.contract_id}.pdf`, 'invite.ics']);
+		expect(welcome.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics').content.toString()).toMatch(/RRULE:FREQ=WEEKLY;.*COUNT=52/);
+		expect(smsTo('+12127365004')).toHaveLength(1);
+
+		// The signing link is served by the Agreement Signing workflow.
+		const sign = await fetch(body.contract.signing_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Lee Park' }) });
+		expect(sign.status).toBe(200);
+		expect(await sign.json()).toMatchObject({ status: 'signed', contract_id: body.contract.contract_id, already_signed: false });
+		expect((await store.getContract(body.contract.contract_id))!.signature).toMatchObject({ name: 'Lee Park' });
+		const forged = await fetch(body.contract.signing_url.replace(/.{4}$/, 'AAAA'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Mallory' }) });
+		expect(forged.status).toBe(400);
+	});
+});
+
+describe('visit reminders and contract renewals (Schedule Trigger workflows)', () => {
+	it('reminds each visit in the next 24 hours once, however often the workflow runs', async () => {
+		const soon = await env.post('emergency', { message: 'Sewage backing up into the basement right now', customer: { name: 'Remy Cole', phone: '+1 212 736 5030', address: '3 Ash Ct', email: 'remy@example.com' } });
+		expect(soon.body.status).toBe('dispatched');
+		const runsBefore = (await executionsOf('support-visit-reminders.json', 'success')).length;
+		await waitForExecution('support-visit-reminders.json', 'success', runsBefore + 3, 40_000);
+		const reminders = env.smtp.to('remy@example.com').filter((m: { subject?: string }) => /reminder/i.test(m.subject ?? ''));
+		expect(reminders).toHaveLength(1);
+		expect(reminders[0].text).toContain(soon.body.booking.booking_id);
+	});
+
+	it('renews an auto-renewing agreement that ends within 30 days and sends the renewal notice', async () => {
+		const signedAt = new Date(Date.now() - 350 * 86_400_000);
+		const { contract } = await generateContract(
+			{ customer: { name: 'Morgan Hale', email: 'morgan@example.com', address: '8 Cedar Ln' }, business: { name: 'Bright Clean Co.' }, quote: { quote_id: 'Q-OLD', total_cents: 20000, currency: 'USD', service_type: 'standard_cleaning', recurring: { frequency: 'monthly', per_visit_cents: 20000, per_month_cents: 20000 } }, booking: { start: signedAt.toISOString(), time_zone: 'America/New_York' }, terms: { auto_renew: true, term_months: 12 }, signingBaseUrl: 'http://localhost/sign' },
+			{ store, signingSecret: env.settings.signing_secret, now: signedAt },
+		);
+		await recordSignature({ token: new URL(contract.signing_url!).searchParams.get('token')!, name: 'Morgan Hale' }, { store, signingSecret: env.settings.signing_secret, now: new Date(signedAt.getTime() + 1000) });
+		const notice = await env.smtp.waitFor('morgan@example.com', 40_000);
+		expect(notice.text).toMatch(/renew/i);
+		const old = await store.getContract(contract.contract_id);
+		expect(old!.status).not.toBe('active');
+		const due = await store.contractsEndingBy(new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10));
+		const renewed = due.find((c) => c.renewal_of === contract.contract_id);
+		expect(renewed).toMatchObject({ status: 'active', auto_renew: true });
+		await sleep(9000);
+		expect(env.smtp.to('morgan@example.com')).toHaveLength(1);
+	});
+});

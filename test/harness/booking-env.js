@@ -1,0 +1,128 @@
+'use strict';
+/**
+ * The whole business running offline: a real n8n with this package, a mail
+ * catcher (a real SMTP server), a Twilio-compatible fake, the credentials the
+ * templates name, and every template in workflows-templates/ imported and
+ * published in dependency order (workflow and credential references mapped to
+ * the ids n8n gives). Used by `npm start`, the template e2e tests and
+ * `npm run bench:flows`.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startN8n, REPO } = require('./n8n-instance');
+const { startSmtpSink } = require('./smtp-sink');
+const { startTwilioFake } = require('./twilio-fake');
+const { ORDER } = require('../../scripts/templates/build');
+const { WORKFLOW_IDS, CREDENTIALS } = require('../../scripts/templates/lib');
+
+const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
+const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
+
+function readTemplate(file) {
+	return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows-templates', file), 'utf8'));
+}
+
+/** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
+function configure(workflow, file, { settings, credentialIds, workflowIds, customize }) {
+	const wf = structuredClone(workflow);
+	for (const node of wf.nodes) {
+		if (node.name === 'Business Settings') {
+			for (const a of node.parameters.assignments.assignments) if (a.name in settings) a.value = settings[a.name];
+		}
+		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
+			const id = credentialIds[ref.name];
+			if (id) node.credentials[type] = { id, name: ref.name };
+		}
+		const target = node.parameters?.workflowId;
+		if (target && typeof target === 'object' && workflowIds[target.value]) node.parameters.workflowId = { ...target, value: workflowIds[target.value], mode: 'id' };
+	}
+	if (wf.settings?.errorWorkflow && workflowIds[wf.settings.errorWorkflow]) wf.settings = { ...wf.settings, errorWorkflow: workflowIds[wf.settings.errorWorkflow] };
+	customize?.(file, wf);
+	return wf;
+}
+
+/**
+ * @param {{ port?: number, userFolder?: string, smtpPort?: number, env?: Record<string, string>,
+ *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
+ *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[] }} [options]
+ *   settings: Business Settings overrides; customize: change a template before import;
+ *   credentials: more credentials to create; only: import just these files.
+ */
+async function startBookingEnv({ port, userFolder, smtpPort, env = {}, settings = {}, customize, credentials = [], only } = {}) {
+	const smtp = await startSmtpSink({ port: smtpPort });
+	const twilio = await startTwilioFake();
+	let n8n;
+	try {
+		n8n = await startN8n({ port, userFolder, env: { ...twilio.n8nEnv, ...env, NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } });
+		await n8n.setupOwner();
+		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
+		const definitions = [
+			{ name: CREDENTIALS.webhookKey.httpHeaderAuth.name, type: 'httpHeaderAuth', data: { name: WEBHOOK_KEY_HEADER, value: webhookKey } },
+			{ name: CREDENTIALS.smtp.smtp.name, type: 'smtp', data: { user: 'demo', password: 'demo', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' } },
+			{ name: CREDENTIALS.twilio.twilioApi.name, type: 'twilioApi', data: { authType: 'authToken', accountSid: TWILIO_ACCOUNT_SID, authToken: 'demo-auth-token' } },
+			...credentials,
+		];
+		const credentialIds = {};
+		const existing = await n8n.rest('GET', '/credentials');
+		for (const c of definitions) {
+			const old = (existing.data ?? existing).find((e) => e.name === c.name && e.type === c.type);
+			// A reused user folder: the mail catcher's port and the key change per start, so the credential is made anew.
+			if (old) await n8n.rest('DELETE', `/credentials/${old.id}`);
+			credentialIds[c.name] = await n8n.createCredential(c);
+		}
+		const allSettings = { signing_secret: crypto.randomBytes(24).toString('hex'), public_url: `${n8n.baseUrl}/`, ...settings };
+		/** @type {Record<string, string>} */
+		const workflowIds = {};
+		/** @type {Record<string, { id: string, name: string, workflow: any }>} */
+		const workflows = {};
+		const existingWorkflows = await n8n.rest('GET', '/workflows');
+		for (const file of ORDER) {
+			if (only && !only.includes(file)) continue;
+			const template = readTemplate(file);
+			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize });
+			const old = (existingWorkflows.data ?? existingWorkflows).find((w) => w.name === configured.name);
+			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
+			if (old) {
+				await n8n.rest('POST', `/workflows/${old.id}/archive`).catch(() => null);
+				await n8n.rest('DELETE', `/workflows/${old.id}`);
+			}
+			const id = await n8n.importWorkflow(configured, { publish: false });
+			try {
+				const created = await n8n.rest('GET', `/workflows/${id}`);
+				await n8n.rest('POST', `/workflows/${id}/activate`, { versionId: created.versionId });
+			} catch (error) {
+				// Workflows started only by other workflows or by errors have nothing to publish in some n8n versions.
+				if (!/trigger|no node to start/i.test(String(error.message))) throw error;
+			}
+			workflowIds[template.id] = id;
+			workflows[file] = { id, name: configured.name, workflow: configured };
+		}
+		return {
+			n8n,
+			smtp,
+			twilio,
+			webhookKey,
+			settings: allSettings,
+			workflows,
+			workflowIds,
+			/** POST a JSON body to a template's webhook with the webhook key. */
+			async post(pathName, body, { headers = {} } = {}) {
+				return await n8n.webhook(pathName, body, { headers: { [WEBHOOK_KEY_HEADER]: webhookKey, ...headers } });
+			},
+			async stop() {
+				await n8n.stop();
+				await twilio.stop();
+				await smtp.stop();
+			},
+		};
+	} catch (error) {
+		await n8n?.stop();
+		await twilio.stop();
+		await smtp.stop();
+		throw error;
+	}
+}
+
+module.exports = { startBookingEnv, WEBHOOK_KEY_HEADER, WORKFLOW_IDS, TWILIO_ACCOUNT_SID };
