@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, bookingStorePostgresTest, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
+import { aiOptionsProperty, bookingStorePostgresTest, hasParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
 import type { ComposeInput, MessageKind } from './compose';
 import { confirm, recordSmsReply } from './confirm';
@@ -220,7 +220,7 @@ export class ConfirmationAgent implements INodeType {
 						['sms', options.smsText],
 					].filter(([, v]) => typeof v === 'string' && v.trim()),
 				);
-				const has = (name: string) => this.getNodeParameter(name, i, null) !== null;
+				const has = (name: string) => hasParameter(this, name);
 				const input: ComposeInput = {
 					kind,
 					customer: {

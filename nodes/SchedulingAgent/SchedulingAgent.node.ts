@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, bookingStorePostgresTest, jsonListParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
+import { aiOptionsProperty, bookingStorePostgresTest, hasParameter, jsonListParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
 import type { CalendarConfig } from './calendar';
 import { schedule, type Operation, type ScheduleRequest } from './schedule';
 
@@ -303,7 +303,7 @@ export class SchedulingAgent implements INodeType {
 		const nodeId = this.getNode().id;
 		return await runAgentPerItem(this, 'booking', async (i) => {
 			// Parameters hidden for this operation are absent; null is their fallback.
-			const has = (name: string) => this.getNodeParameter(name, i, null) !== null;
+			const has = (name: string) => hasParameter(this, name);
 			const key = has('idempotencyKey') ? optionalText(this, 'idempotencyKey', i) : null;
 			const job = has('jobFacts') ? jsonParameter(this, 'jobFacts', 'Job Facts', i) : {};
 			const request: ScheduleRequest = {

@@ -131,9 +131,91 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
 	};
 }
 
+/**
+ * The agents' default mappings, read from the item in code: n8n 2.x evaluates
+ * every expression in an isolate (about a millisecond each), and a template
+ * runs dozens of them. A parameter still holding its default expression gets
+ * exactly the value that expression gives (test/workflow/defaults.workflow.test.ts
+ * checks each against n8n's own evaluation); any other value, a changed
+ * mapping included, is evaluated by n8n as usual.
+ */
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
+	'={{ $json.message }}': (j) => j.message,
+	'={{ $json.channel }}': (j) => j.channel,
+	'={{ $json.reply }}': (j) => j.reply,
+	'={{ $json.preference }}': (j) => j.preference,
+	'={{ $json.promo_code }}': (j) => j.promo_code,
+	'={{ $json.add_ons }}': (j) => j.add_ons,
+	'={{ $json.estimated_hours }}': (j) => j.estimated_hours,
+	'={{ $json.after_hours ?? false }}': (j) => j.after_hours ?? false,
+	'={{ $json.holiday ?? false }}': (j) => j.holiday ?? false,
+	'={{ $json.first_time ?? false }}': (j) => j.first_time ?? false,
+	'={{ $json.customer?.name }}': (j) => j.customer?.name,
+	'={{ $json.customer?.email }}': (j) => j.customer?.email,
+	'={{ $json.customer?.phone }}': (j) => j.customer?.phone,
+	'={{ $json.customer?.address }}': (j) => j.customer?.address,
+	'={{ $json.customer ?? {} }}': (j) => j.customer ?? {},
+	'={{ $json.booking ?? {} }}': (j) => j.booking ?? {},
+	'={{ $json.booking?.booking_id }}': (j) => j.booking?.booking_id,
+	'={{ $json.qualification?.service_type }}': (j) => j.qualification?.service_type,
+	'={{ $json.qualification?.property_type }}': (j) => j.qualification?.property_type,
+	'={{ $json.qualification?.bedrooms }}': (j) => j.qualification?.bedrooms,
+	'={{ $json.qualification?.bathrooms }}': (j) => j.qualification?.bathrooms,
+	'={{ $json.qualification?.square_feet }}': (j) => j.qualification?.square_feet,
+	'={{ $json.qualification?.frequency }}': (j) => j.qualification?.frequency,
+	'={{ $json.qualification?.service_type ?? $json.quote?.service_type }}': (j) => j.qualification?.service_type ?? j.quote?.service_type,
+	'={{ $json.qualification?.service_type ?? $json.quote?.service_type ?? "cleaning" }}': (j) => j.qualification?.service_type ?? j.quote?.service_type ?? 'cleaning',
+	'={{ $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false }}': (j) => j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
+	'={{ $json.triage?.emergency_type ?? $json.qualification?.emergency_type }}': (j) => j.triage?.emergency_type ?? j.qualification?.emergency_type,
+	'={{ $json.triage?.priority ?? $json.qualification?.priority }}': (j) => j.triage?.priority ?? j.qualification?.priority,
+	'={{ $json.triage?.respond_within_minutes ?? 120 }}': (j) => j.triage?.respond_within_minutes ?? 120,
+	'={{ $json.triage?.safety_instructions ?? [] }}': (j) => j.triage?.safety_instructions ?? [],
+	'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}': (j) => ({
+		bedrooms: j.qualification?.bedrooms,
+		bathrooms: j.qualification?.bathrooms,
+		square_feet: j.qualification?.square_feet,
+		is_emergency: j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
+		estimated_hours: j.quote?.estimated_hours,
+	}),
+	'={{ $json.negotiation?.quote ?? $json.quote }}': (j) => j.negotiation?.quote ?? j.quote,
+	'={{ $json.negotiation?.quote ?? $json.quote ?? {} }}': (j) => j.negotiation?.quote ?? j.quote ?? {},
+	'={{ $json.negotiation?.next_round ?? 1 }}': (j) => j.negotiation?.next_round ?? 1,
+	'={{ { reply_url: $json.reply_url, signing_url: $json.contract?.signing_url, review_url: $json.review_url, link_expires: $json.contract?.signing_expires_at } }}': (j) => ({
+		reply_url: j.reply_url,
+		signing_url: j.contract?.signing_url,
+		review_url: j.review_url,
+		link_expires: j.contract?.signing_expires_at,
+	}),
+	'={{ $json.contract?.renews_on }}': (j) => j.contract?.renews_on,
+	'={{ $json.contract_id ?? $json.contract?.contract_id }}': (j) => j.contract_id ?? j.contract?.contract_id,
+	'={{ $json.query?.token ?? $json.body?.token }}': (j) => j.query?.token ?? j.body?.token,
+	'={{ $json.body?.name }}': (j) => j.body?.name,
+	'={{ $json.body?.From ?? $json.From }}': (j) => j.body?.From ?? j.From,
+	'={{ $json.body?.Body ?? $json.Body }}': (j) => j.body?.Body ?? j.Body,
+	'={{ $json.headers?.["x-forwarded-for"] ?? $json.headers?.["x-real-ip"] ?? "" }}': (j) => j.headers?.['x-forwarded-for'] ?? j.headers?.['x-real-ip'] ?? '',
+	'={{ $json.headers?.["user-agent"] ?? "" }}': (j) => j.headers?.['user-agent'] ?? '',
+};
+
+/** A parameter's value for item i: its default mapping read in code, anything else evaluated by n8n. */
+export function parameterValue(ctx: IExecuteFunctions, name: string, i: number, fallback: unknown): unknown {
+	const raw = ctx.getNode().parameters[name];
+	const native = typeof raw === 'string' ? NATIVE_DEFAULTS[raw] : undefined;
+	if (native) {
+		const value = native((ctx.getInputData()[i]?.json ?? {}) as Json);
+		return value === undefined ? fallback : value;
+	}
+	return ctx.getNodeParameter(name, i, fallback);
+}
+
+/** Whether the node has this parameter at all (n8n drops parameters hidden for the chosen operation). */
+export function hasParameter(ctx: IExecuteFunctions, name: string): boolean {
+	return Object.prototype.hasOwnProperty.call(ctx.getNode().parameters, name);
+}
+
 /** Reads a text parameter that must hold the customer's message. */
 export function requireText(ctx: IExecuteFunctions, name: string, displayName: string, i: number, example = '{{ $json.body.message }}'): string {
-	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	const value = parameterValue(ctx, name, i, '') as unknown;
 	if (typeof value === 'number') return String(value);
 	if (typeof value !== 'string' || value.trim() === '') {
 		throw new NodeOperationError(ctx.getNode(), `The '${displayName}' parameter is empty for this item`, {
@@ -146,7 +228,7 @@ export function requireText(ctx: IExecuteFunctions, name: string, displayName: s
 
 /** Reads an optional text parameter; expressions that resolve to nothing give null. */
 export function optionalText(ctx: IExecuteFunctions, name: string, i: number): string | null {
-	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	const value = parameterValue(ctx, name, i, '') as unknown;
 	if (value === undefined || value === null) return null;
 	const text = String(value).trim();
 	return text === '' ? null : text;
@@ -182,13 +264,13 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): Error {
 
 /** Reads a parameter that may be empty; expressions resolving to nothing give null. */
 export function optionalValue(ctx: IExecuteFunctions, name: string, i: number): unknown {
-	const value = ctx.getNodeParameter(name, i, null) as unknown;
+	const value = parameterValue(ctx, name, i, null) as unknown;
 	return value === undefined || value === '' ? null : value;
 }
 
 /** Reads a JSON parameter that may arrive as text or as an object; names the parameter when it is not JSON. */
 export function jsonParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): Record<string, unknown> {
-	const value = ctx.getNodeParameter(name, i, {}) as unknown;
+	const value = parameterValue(ctx, name, i, {}) as unknown;
 	if (value === null || value === undefined || value === '') return {};
 	if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
 	if (typeof value === 'string') {
@@ -243,7 +325,7 @@ export async function runAgentPerItem(
 
 /** Reads a JSON list parameter (text or already parsed); anything else names the parameter. */
 export function jsonListParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): unknown[] {
-	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	const value = parameterValue(ctx, name, i, '') as unknown;
 	if (value === null || value === undefined || value === '') return [];
 	let parsed: unknown = value;
 	if (typeof value === 'string') {

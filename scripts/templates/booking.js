@@ -61,7 +61,7 @@ function simpleBooking() {
 	L.setRaw(
 		wf,
 		'The Booking',
-		"(({ confirmation: c, ...rest }) => ({ status: 'booked', booking: rest.booking, quote: rest.quote, qualification: rest.qualification, customer: rest.customer, messages: { email: c.email ? { to: c.email.to, subject: c.email.subject } : null, sms: c.sms ? { to: c.sms.to, text: c.sms.text } : null, follow_ups: c.plan } }))($('Write the Confirmation').first().json)",
+		"{ status: 'booked', booking: $('Write the Confirmation').first().json.booking, quote: $('Write the Confirmation').first().json.quote, qualification: $('Write the Confirmation').first().json.qualification, customer: $('Write the Confirmation').first().json.customer, messages: { email: $('Write the Confirmation').first().json.confirmation.email?.to ? { to: $('Write the Confirmation').first().json.confirmation.email.to, subject: $('Write the Confirmation').first().json.confirmation.email.subject } : null, sms: $('Write the Confirmation').first().json.confirmation.sms, follow_ups: $('Write the Confirmation').first().json.confirmation.plan } }",
 		[4640, 100],
 	);
 	L.respond(wf, 'Answer With the Booking', 200, '$json', [4860, 100]);
@@ -130,7 +130,8 @@ function emergency() {
 		wf,
 		'Text: A Dispatcher Will Call',
 		{
-			to: "$('Dispatch the Nearest Crew').first().json.customer.phone",
+			// E.164 for Twilio; a number without a country code is read as US/Canada (+1).
+			to: "((p) => p.startsWith('+') ? '+' + p.replace(/\\D/g, '') : '+1' + p.replace(/\\D/g, '').replace(/^1(?=\\d{10}$)/, ''))(String($('Dispatch the Nearest Crew').first().json.customer.phone))",
 			message:
 				"$('Business Settings').first().json.business_name + ': we have your emergency call. A dispatcher will call you within ' + $('Dispatch the Nearest Crew').first().json.triage.respond_within_minutes + ' minutes. ' + ($('Dispatch the Nearest Crew').first().json.triage.safety_instructions[0] ?? '') + ' If anyone is in danger call 911.'",
 		},
@@ -310,16 +311,16 @@ function recurringService() {
 		'Write the Agreement',
 		'contractAgent',
 		{ operation: 'generate', signingSecret: SECRET, businessName: "={{ $('Business Settings').first().json.business_name }}", signingBaseUrl: "={{ $('Business Settings').first().json.public_url + 'webhook/sign-agreement' }}", signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
-		[1980, 100],
+		[2200, 100],
 	);
-	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100]);
-	deliver(wf, 'Write the Welcome', 'Welcome', 2420, 100, null);
+	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100]);
+	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null);
 	L.respond(
 		wf,
 		'Answer With the Series',
 		200,
 		"{ status: 'series_booked', booking: $('Write the Welcome').first().json.booking, quote: $('Write the Welcome').first().json.quote, contract: (({ document_html, ...c }) => c)($('Write the Welcome').first().json.contract), messages: { email: $('Write the Welcome').first().json.confirmation.email ? { to: $('Write the Welcome').first().json.confirmation.email.to, subject: $('Write the Welcome').first().json.confirmation.email.subject } : null, sms: $('Write the Welcome').first().json.confirmation.sms, first_reminder: $('Write the Welcome').first().json.confirmation.plan?.reminders?.[0] ?? null } }",
-		[4640, 100],
+		[4860, 100],
 	);
 	wf.connect('Text Step Done: Welcome', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
@@ -327,7 +328,10 @@ function recurringService() {
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price With Recurring Discount', 1);
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
-	wf.chain('Price With Recurring Discount', 'Book 52 Weeks of Visits', 'Write the Agreement', 'Write the Welcome');
+	// A full calendar: no visit could be placed, so a person arranges it (nothing is signed for visits that do not exist).
+	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [1980, 100]);
+	wf.chain('Price With Recurring Discount', 'Book 52 Weeks of Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Welcome');
+	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
 	return wf;
 }
 

@@ -3,7 +3,7 @@
 const L = require('./lib');
 
 const HANDOFF_REASON =
-	"$json.handoff_reason ?? ($json.qualification?.wants_human ? 'The customer asked to speak to a person.' : $json.negotiation?.escalate_to_human ? 'The negotiation needs a person: ' + $json.negotiation.reason + ($json.negotiation.pending_approval ? ' (approve ' + $json.negotiation.pending_approval.discount_pct + '% or not)' : '') : $json.booking?.needs_human ? 'No crew could be booked automatically: ' + $json.booking.reason : $json.booking && $json.booking.status !== 'confirmed' ? 'No slot could be booked: ' + ($json.booking.reason ?? $json.booking.status) : 'A person should look at this case.')";
+	"$json.handoff_reason ?? ($json.qualification?.wants_human ? 'The customer asked to speak to a person.' : $json.negotiation?.escalate_to_human ? 'The negotiation needs a person: ' + $json.negotiation.reason + ($json.negotiation.pending_approval ? ' (approve ' + $json.negotiation.pending_approval.discount_pct + '% or not)' : '') : $json.booking?.needs_human ? 'No crew could be booked automatically: ' + $json.booking.reason : $json.booking?.status === 'series_booked' && !$json.booking.occurrences?.length ? 'No visit of the series could be booked: ' + ($json.booking.conflicts?.[0]?.reason ?? 'the calendar is full') : $json.booking && !['confirmed', 'series_booked'].includes($json.booking.status) ? 'No slot could be booked: ' + ($json.booking.reason ?? $json.booking.status) : 'A person should look at this case.')";
 
 /** A plain-text summary of a case for ops e-mails (the case is the item contract). */
 const CASE_TEXT =
@@ -177,7 +177,7 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true } = {})
 		x += 1100;
 	};
 	if (email)
-		step('email', `!!${ref}.confirmation.email`, (pos) =>
+		step('email', `!!${ref}.confirmation.email?.to`, (pos) =>
 			L.sendEmail(
 				wf,
 				`E-mail the ${label}`,
@@ -185,7 +185,7 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true } = {})
 				pos,
 			),
 		'E-mail Failed: ' + label);
-	if (sms) step('sms', `!!${ref}.confirmation.sms`, (pos) => L.sendSms(wf, `Text the ${label}`, { to: `${ref}.confirmation.sms.to`, message: `${ref}.confirmation.sms.text` }, pos), 'Text Failed: ' + label);
+	if (sms) step('sms', `!!${ref}.confirmation.sms?.to`, (pos) => L.sendSms(wf, `Text the ${label}`, { to: `${ref}.confirmation.sms.to`, message: `${ref}.confirmation.sms.text` }, pos), 'Text Failed: ' + label);
 	if (next && last) wf.connect(last.node, next, last.output);
 	return last?.node;
 }

@@ -27,6 +27,7 @@ function readTemplate(file) {
 /** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
 function configure(workflow, file, { settings, credentialIds, workflowIds, customize }) {
 	const wf = structuredClone(workflow);
+	customize?.(file, wf);
 	for (const node of wf.nodes) {
 		if (node.name === 'Business Settings') {
 			for (const a of node.parameters.assignments.assignments) if (a.name in settings) a.value = settings[a.name];
@@ -39,7 +40,6 @@ function configure(workflow, file, { settings, credentialIds, workflowIds, custo
 		if (target && typeof target === 'object' && workflowIds[target.value]) node.parameters.workflowId = { ...target, value: workflowIds[target.value], mode: 'id' };
 	}
 	if (wf.settings?.errorWorkflow && workflowIds[wf.settings.errorWorkflow]) wf.settings = { ...wf.settings, errorWorkflow: workflowIds[wf.settings.errorWorkflow] };
-	customize?.(file, wf);
 	return wf;
 }
 
@@ -64,6 +64,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, env = {}, settings 
 			{ name: CREDENTIALS.twilio.twilioApi.name, type: 'twilioApi', data: { authType: 'authToken', accountSid: TWILIO_ACCOUNT_SID, authToken: 'demo-auth-token' } },
 			...credentials,
 		];
+		/** @type {Record<string, string>} */
 		const credentialIds = {};
 		const existing = await n8n.rest('GET', '/credentials');
 		for (const c of definitions) {
@@ -104,6 +105,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, env = {}, settings 
 			smtp,
 			twilio,
 			webhookKey,
+			credentialIds,
 			settings: allSettings,
 			workflows,
 			workflowIds,

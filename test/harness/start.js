@@ -1,17 +1,22 @@
 'use strict';
 /**
- * npm start: a real n8n (the pinned version) on http://localhost:5678 with
- * this package installed, every template in workflows-templates/ imported and
- * published, and an owner account ready. The user folder is kept between
- * runs (in the cache folder), so work done in the editor survives a restart.
- * Ctrl-C stops n8n.
+ * npm start: the business running offline on http://localhost:5678. A real n8n
+ * (the pinned version) with this package, every template in
+ * workflows-templates/ imported and published with a ready demo configuration:
+ * embedded SQLite store, rules mode (no API key), a local mail catcher and a
+ * Twilio-compatible fake. What the workflows send is printed here and listed
+ * at http://localhost:5680/messages. `npm run demo` drives the scenarios.
+ * The user folder is kept between runs; the templates are imported afresh on
+ * each start (your other workflows stay). Ctrl-C stops everything.
  */
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 
 const runtime = require('./n8n-runtime');
-const { startN8n, OWNER, REPO } = require('./n8n-instance');
+const { OWNER } = require('./n8n-instance');
+const { startBookingEnv, WEBHOOK_KEY_HEADER } = require('./booking-env');
 
 async function portIsFree(port) {
 	return await new Promise((resolve) => {
@@ -21,68 +26,107 @@ async function portIsFree(port) {
 	});
 }
 
-function readTemplates() {
-	const dir = path.join(REPO, 'workflows-templates');
-	if (!fs.existsSync(dir)) return [];
-	return fs
-		.readdirSync(dir)
-		.filter((f) => f.endsWith('.json'))
-		.sort()
-		.map((file) => ({ file, workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+/** What the workflows sent, for `npm run demo` and for people: JSON at /messages, a plain list at /. */
+function startCatcherApi(env, port) {
+	const list = () => ({
+		emails: env.smtp.messages.map((m, index) => ({
+			index,
+			to: m.envelope.rcptTo.map((r) => r.address),
+			from: m.from?.text ?? null,
+			subject: m.subject ?? '',
+			text: m.text ?? '',
+			attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+			date: m.date ?? null,
+		})),
+		texts: env.twilio.messages.map((m, index) => ({ index, to: m.form.To, from: m.form.From, body: m.form.Body })),
+	});
+	const server = http.createServer((req, res) => {
+		if (req.url?.startsWith('/messages')) {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			return res.end(JSON.stringify(list()));
+		}
+		const { emails, texts } = list();
+		res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+		res.end(
+			[`Mail catcher: ${emails.length} e-mails, ${texts.length} texts (JSON: /messages)`, '', ...emails.map((e) => `E-MAIL to ${e.to.join(', ')}: ${e.subject}\n${e.text}\n`), ...texts.map((t) => `TEXT to ${t.to}: ${t.body}\n`)].join('\n'),
+		);
+	});
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve(server));
+	});
 }
 
 async function main() {
 	const p = runtime.ensure();
 	const port = Number(process.env.N8N_PORT ?? 5678);
-	if (!(await portIsFree(port))) {
-		throw new Error(`port ${port} is already in use. Stop the other n8n, or choose a port: N8N_PORT=5679 npm start`);
+	const catcherPort = Number(process.env.DEMO_CATCHER_PORT ?? port + 2);
+	for (const [what, value] of [
+		['n8n', port],
+		['the mail catcher', catcherPort],
+	]) {
+		if (!(await portIsFree(value))) throw new Error(`port ${value} (${what}) is already in use. Stop the other process, or choose ports: N8N_PORT=5700 npm start`);
 	}
 	const userFolder = process.env.BOOKING_AGENTS_USER_FOLDER ?? path.join(path.dirname(p.dir), 'start-user-folder');
 	fs.mkdirSync(userFolder, { recursive: true });
 	console.log(`Starting n8n ${runtime.N8N_VERSION} with n8n-nodes-booking-agents (user folder ${userFolder})...`);
-	const n8n = await startN8n({ userFolder, port, env: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `http://localhost:${port}/`, WEBHOOK_URL: `http://localhost:${port}/` } });
+	const baseUrl = `http://localhost:${port}`;
+	const env = await startBookingEnv({
+		port,
+		userFolder,
+		env: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${baseUrl}/`, WEBHOOK_URL: `${baseUrl}/` },
+		settings: { public_url: `${baseUrl}/` },
+	});
+	// Published is not yet listening: n8n registers production webhooks a few seconds later.
+	for (const hook of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(hook, { probeBody: {} });
+	const catcher = await startCatcherApi(env, catcherPort);
+	const state = { baseUrl, webhookHeader: WEBHOOK_KEY_HEADER, webhookKey: env.webhookKey, catcherUrl: `http://localhost:${catcherPort}`, workflows: Object.fromEntries(Object.values(env.workflows).map((w) => [w.name, w.id])) };
+	fs.writeFileSync(path.join(userFolder, 'demo.json'), JSON.stringify(state, null, 2));
 
+	let stopping = false;
 	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
 		console.log('\nStopping n8n...');
-		await n8n.stop();
+		catcher.close();
+		await env.stop();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 
-	await n8n.setupOwner();
-	const existing = await n8n.rest('GET', '/workflows');
-	const existingNames = new Set((existing.data ?? existing).map((w) => w.name));
-	for (const { file, workflow } of readTemplates()) {
-		if (existingNames.has(workflow.name)) {
-			console.log(`  template ${file}: already imported`);
-			continue;
-		}
-		try {
-			await n8n.importWorkflow(workflow, { publish: true });
-			console.log(`  template ${file}: imported and published`);
-		} catch (error) {
-			// A template whose trigger needs a credential you have not set yet is imported unpublished.
-			const id = await n8n.importWorkflow(workflow, { publish: false }).catch(() => null);
-			console.log(`  template ${file}: imported${id ? '' : ' failed'}, not published (${String(error.message).slice(0, 160)})`);
-		}
-	}
+	// Echo what the workflows send, as it is sent.
+	let seenMail = 0;
+	let seenTexts = 0;
+	setInterval(() => {
+		for (const m of env.smtp.messages.slice(seenMail)) console.log(`  [mail] to ${m.envelope.rcptTo.map((r) => r.address).join(', ')}: ${m.subject}`);
+		for (const t of env.twilio.messages.slice(seenTexts)) console.log(`  [text] to ${t.form.To}: ${t.form.Body.replace(/\s+/g, ' ').slice(0, 100)}`);
+		seenMail = env.smtp.messages.length;
+		seenTexts = env.twilio.messages.length;
+	}, 500).unref();
 
 	console.log(`
-n8n is running with the booking agents:
+n8n is running with the booking agents and ${Object.keys(env.workflows).length} workflows published:
+${Object.values(env.workflows)
+	.map((w) => `  - ${w.name}`)
+	.join('\n')}
 
-  Editor:   http://localhost:${port}
-  Login:    ${OWNER.email}
-  Password: ${OWNER.password}
+  Editor:        ${baseUrl}
+  Login:         ${OWNER.email}
+  Password:      ${OWNER.password}
+  Webhook key:   ${WEBHOOK_KEY_HEADER}: ${env.webhookKey}
+  Mail catcher:  http://localhost:${catcherPort}  (every e-mail and text the workflows send)
 
-  Try it:   curl -s -X POST http://localhost:${port}/webhook/inquiry -H 'content-type: application/json' \\
-              -d '{"message": "Pipe burst in the basement, water everywhere!", "channel": "sms"}'
+  Run the scenarios:  npm run demo
+  Or one request:     curl -s -X POST ${baseUrl}/webhook/emergency -H 'content-type: application/json' \\
+                        -H '${WEBHOOK_KEY_HEADER}: ${env.webhookKey}' \\
+                        -d '{"message": "Pipe burst in the basement!", "customer": {"name": "Sam", "phone": "+12125550123", "address": "5 Elm St"}}'
 
-  n8n log:  ${n8n.logFile}
+  n8n log:  ${env.n8n.logFile}
 Press Ctrl-C to stop.`);
-	await new Promise((resolve) => n8n.child.once('exit', resolve));
-	console.log(`n8n exited (code ${n8n.child.exitCode}). Last log lines:\n${n8n.logTail(20)}`);
-	process.exit(n8n.child.exitCode ?? 1);
+	await new Promise((resolve) => env.n8n.child.once('exit', resolve));
+	console.log(`n8n exited (code ${env.n8n.child.exitCode}). Last log lines:\n${env.n8n.logTail(20)}`);
+	process.exit(env.n8n.child.exitCode ?? 1);
 }
 
 main().catch((error) => {

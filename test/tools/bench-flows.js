@@ -1,0 +1,238 @@
+'use strict';
+/**
+ * npm run bench:flows: webhook-to-response latency (median, p95) and
+ * throughput of each template in a real n8n, in rules mode and in AI mode
+ * (the OpenAI-compatible fake answering every call in 700 ms), each next to a
+ * baseline measured in the same n8n in the same run: a workflow of the same
+ * shape (the same webhook with header auth, as many nodes as the template runs
+ * before it answers, all n8n No Operation nodes, then Respond to Webhook).
+ *
+ * Options: --requests N (sequential, for latency; default 30)
+ *          --load N (sent with --concurrency in flight, for throughput; default 60)
+ *          --concurrency N (default 8)   --only rules|ai
+ */
+const { startBookingEnv } = require('../harness/booking-env');
+const { startOpenAiFake } = require('../harness/openai-fake');
+const { CREDENTIALS, stableId } = require('../../scripts/templates/lib');
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? process.argv[i + 1] : fallback;
+};
+const SEQUENTIAL = Number(arg('requests', 30));
+const LOAD = Number(arg('load', 60));
+const CONCURRENCY = Number(arg('concurrency', 8));
+const ONLY = arg('only', null);
+const LLM_DELAY_MS = 700;
+
+/** What each template is sent; `i` varies it so that bookings spread out. */
+const FLOWS = [
+	{
+		key: 'emergency',
+		file: 'booking-emergency.json',
+		path: 'emergency',
+		answerNode: 'Answer With the Dispatch',
+		body: (i) => ({ message: 'Pipe burst in the basement, water everywhere!', channel: 'sms', customer: { name: `Bench ${i}`, phone: `+1 212 555 ${String(1000 + (i % 9000))}`, address: `${i} Bench St` } }),
+	},
+	{
+		key: 'simple booking',
+		file: 'booking-simple.json',
+		path: 'booking',
+		answerNode: 'Answer With the Booking',
+		body: (i) => ({ message: 'Please clean our 3 bedroom, 2 bath house', customer: { name: `Bench ${i}`, email: `bench${i}@example.com`, phone: `+1 212 555 ${String(1000 + (i % 9000))}` } }),
+	},
+	{
+		key: 'commercial sales (to the quote)',
+		file: 'booking-commercial-sales.json',
+		path: 'commercial-inquiry',
+		answerNode: 'Answer: Quote Sent',
+		body: (i) => ({ message: 'We need our 12,000 sq ft office cleaned every week. I am the facilities manager and decide.', customer: { name: `Bench ${i}`, email: `bench${i}@acme.example`, address: `${i} Office Park` } }),
+	},
+	{
+		key: 'recurring service',
+		file: 'booking-recurring-service.json',
+		path: 'recurring',
+		answerNode: 'Answer With the Series',
+		body: (i) => ({
+			message: 'Weekly cleaning for our 3 bed 2 bath house please',
+			customer: { name: `Bench ${i}`, email: `bench${i}@example.com`, phone: `+1 212 555 ${String(1000 + (i % 9000))}`, address: `${i} Bench Rd` },
+			weekday: ['mon', 'tue', 'wed', 'thu', 'fri'][i % 5],
+			time: `${String(8 + (Math.floor(i / 5) % 9)).padStart(2, '0')}:00`,
+		}),
+	},
+];
+
+/** Enough crews that every request in the run is booked (a booking is what is measured, not "calendar full"). */
+const BENCH_CREWS = JSON.stringify([
+	{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false },
+	{ id: 'crew-b', name: 'Crew B', skills: ['cleaning', 'restoration'], on_call: false },
+	...Array.from({ length: 400 }, (_, i) => ({ id: `on-call-${i}`, name: `On-call crew ${i}`, skills: ['cleaning', 'restoration'], on_call: true })),
+]);
+
+/** The OpenAI fake's answer to each of our agents' structured calls, after LLM_DELAY_MS. */
+function llmAnswer(body) {
+	const name = body.response_format?.json_schema?.name;
+	const user = String(body.messages?.at(-1)?.content ?? '');
+	const answers = {
+		lead_facts: /sq ft/.test(user)
+			? { service_type: 'commercial_cleaning', property_type: 'commercial', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: 'weekly', bedrooms: null, bathrooms: null, square_feet: 12000, budget_min_dollars: null, budget_max_dollars: null, decision_maker: true, wants_human: false, discount_request_pct: null, price_shopping: false }
+			: { service_type: 'standard_cleaning', property_type: 'residential', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: /weekly/i.test(user) ? 'weekly' : null, bedrooms: 3, bathrooms: 2, square_feet: null, budget_min_dollars: null, budget_max_dollars: null, decision_maker: null, wants_human: false, discount_request_pct: null, price_shopping: false },
+		triage_facts: /burst|flood|water/i.test(user) ? { describes_active_damage: true, damage_type: 'water_damage', hazards: [], figure_of_speech: false } : { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false },
+		message_draft: { email_text: (/E-mail:\n([\s\S]*?)\nSMS:/.exec(user)?.[1] ?? '').replace(/^"""\n?|\n?"""$/g, ''), sms_text: null },
+		negotiation_intent: { type: 'accept', amount_cents: null, percent: null, frequency: null, draft_message: null },
+	};
+	return { delayMs: LLM_DELAY_MS, json: answers[name] ?? {} };
+}
+
+/** The template's agents that read text, switched to "AI with rules fallback" (the emergency dispatch text stays rules: nothing optional on that path). */
+function aiMode(file, workflow) {
+	for (const node of workflow.nodes) {
+		const type = node.type.replace('n8n-nodes-booking-agents.', '');
+		if (!['qualifierAgent', 'triageAgent', 'negotiationAgent', 'confirmationAgent'].includes(type)) continue;
+		if (type === 'confirmationAgent' && node.parameters.messageKind === 'emergency_dispatch') continue;
+		node.parameters = { ...node.parameters, mode: 'aiWithFallback', aiOptions: { timeoutSeconds: 10, maxAttempts: 2 } };
+		node.credentials = { bookingAgentsOpenAiApi: { id: 'set-by-env', name: 'Bench LLM' } };
+	}
+}
+
+function baselineWorkflow(flow, nodesBeforeAnswer) {
+	const key = `baseline-${flow.path}`;
+	const nodes = [
+		{ parameters: { httpMethod: 'POST', path: key, authentication: 'headerAuth', responseMode: 'responseNode', options: {} }, id: stableId(key, 'webhook'), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: stableId(key, 'hook'), credentials: CREDENTIALS.webhookKey },
+	];
+	const connections = {};
+	let previous = 'Webhook';
+	for (let i = 1; i <= nodesBeforeAnswer; i++) {
+		const name = `No Operation ${i}`;
+		nodes.push({ parameters: {}, id: stableId(key, name), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [i * 200, 0] });
+		connections[previous] = { main: [[{ node: name, type: 'main', index: 0 }]] };
+		previous = name;
+	}
+	nodes.push({ parameters: { respondWith: 'json', responseBody: '={{ { status: "ok" } }}', options: {} }, id: stableId(key, 'respond'), name: 'Respond', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [(nodesBeforeAnswer + 1) * 200, 0] });
+	connections[previous] = { main: [[{ node: 'Respond', type: 'main', index: 0 }]] };
+	return { name: `Bench baseline: ${flow.key}`, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function measure(send, label) {
+	let i = 0;
+	const latencies = [];
+	for (let k = 0; k < SEQUENTIAL; k++) {
+		const started = process.hrtime.bigint();
+		const r = await send(i++);
+		latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+		if (r.status !== 200) throw new Error(`${label}: answered ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+	}
+	latencies.sort((a, b) => a - b);
+	const started = Date.now();
+	let next = 0;
+	let failed = 0;
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (next < LOAD) {
+				next++;
+				const r = await send(i++);
+				if (r.status !== 200) failed++;
+			}
+		}),
+	);
+	const seconds = (Date.now() - started) / 1000;
+	return { median: percentile(latencies, 50), p95: percentile(latencies, 95), throughput: LOAD / seconds, failed };
+}
+
+async function benchMode(mode) {
+	const llm = mode === 'ai' ? await startOpenAiFake() : null;
+	if (llm) llm.fallback = llmAnswer;
+	const env = await startBookingEnv({
+		only: ['support-error-escalation.json', 'support-human-queue.json', ...FLOWS.map((f) => f.file)],
+		credentials: llm ? [{ name: 'Bench LLM', type: 'bookingAgentsOpenAiApi', data: { apiKey: 'test-key', baseUrl: llm.baseUrl } }] : [],
+		customize(file, workflow) {
+			for (const node of workflow.nodes) if (node.type === 'n8n-nodes-booking-agents.schedulingAgent') node.parameters.crews = BENCH_CREWS;
+			if (llm) aiMode(file, workflow);
+		},
+	});
+	const results = [];
+	try {
+		for (const flow of FLOWS) {
+			await env.n8n.waitForWebhook(flow.path, { probeBody: {}, timeoutMs: 60_000 }).catch(() => null);
+			// One real run tells how many nodes the template executes before it answers.
+			const probe = await env.post(flow.path, flow.body(999_999));
+			if (probe.status !== 200) throw new Error(`${flow.key}: the probe request answered ${probe.status}: ${JSON.stringify(probe.body).slice(0, 300)}`);
+			// The commercial flow goes on after answering (e-mail, then the Wait): read the run once it is parked.
+			let execution;
+			for (let tries = 0; tries < 100; tries++) {
+				[execution] = await env.n8n.executions(env.workflows[flow.file].id, { limit: 1 });
+				if (!['new', 'running'].includes(execution.status)) break;
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			const runData = execution.data.resultData.runData;
+			const answeredAt = runData[flow.answerNode]?.[0]?.startTime;
+			if (!answeredAt) throw new Error(`${flow.key}: no run of ${flow.answerNode} in the probe execution (${execution.status}; ran ${Object.keys(runData).join(', ')})`);
+			const before = Object.values(runData).filter((runs) => runs[0].startTime < answeredAt).length - 1; // minus the webhook
+			await env.n8n.importWorkflow(configureBaseline(baselineWorkflow(flow, before), env));
+			await env.n8n.waitForWebhook(`baseline-${flow.path}`, { probeBody: {} });
+			const post = (p) => (i) => env.post(p, flow.body(i));
+			for (let w = 0; w < 3; w++) {
+				await post(flow.path)(900_000 + w);
+				await post(`baseline-${flow.path}`)(w);
+			}
+			const template = await measure(post(flow.path), flow.key);
+			const baseline = await measure(post(`baseline-${flow.path}`), `${flow.key} baseline`);
+			results.push({ flow: flow.key, nodes: before, template, baseline });
+			process.stderr.write(`  ${mode}: ${flow.key} done\n`);
+		}
+	} finally {
+		await env.stop();
+		await llm?.stop();
+	}
+	return results;
+}
+
+function configureBaseline(workflow, env) {
+	// The same header-auth credential the templates use, by the id n8n gave it.
+	const { name } = CREDENTIALS.webhookKey.httpHeaderAuth;
+	workflow.nodes[0].credentials = { httpHeaderAuth: { id: env.credentialIds[name], name } };
+	return workflow;
+}
+
+function print(mode, results) {
+	const f = (ms) => `${ms.toFixed(0)} ms`;
+	console.log(`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency, ${LOAD} with ${CONCURRENCY} in flight for throughput`);
+	console.log(['template'.padEnd(34), 'nodes', 'median'.padStart(9), 'p95'.padStart(9), 'req/s'.padStart(8), '| baseline median', 'p95'.padStart(7), 'req/s'.padStart(8), '| throughput vs baseline'].join(' '));
+	for (const r of results) {
+		console.log(
+			[
+				r.flow.padEnd(34),
+				String(r.nodes).padStart(5),
+				f(r.template.median).padStart(9),
+				f(r.template.p95).padStart(9),
+				r.template.throughput.toFixed(1).padStart(8),
+				'|',
+				f(r.baseline.median).padStart(15),
+				f(r.baseline.p95).padStart(7),
+				r.baseline.throughput.toFixed(1).padStart(8),
+				'|',
+				`${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}%${r.template.failed ? ` (${r.template.failed} failed)` : ''}`,
+			].join(' '),
+		);
+	}
+}
+
+async function main() {
+	console.log(`bench:flows: real n8n, ${require('node:os').cpus().length} cores, templates against same-shape No Operation baselines`);
+	const modes = ONLY ? [ONLY] : ['rules', 'ai'];
+	const all = {};
+	for (const mode of modes) all[mode] = await benchMode(mode);
+	for (const mode of modes) print(mode, all[mode]);
+	const emergency = (mode) => all[mode]?.find((r) => r.flow === 'emergency');
+	console.log('\nTargets:');
+	if (all.rules) console.log(`  emergency p95 in rules mode < 200 ms: ${emergency('rules').template.p95.toFixed(0)} ms`);
+	if (all.ai) console.log(`  emergency p95 with the 700 ms fake < 2 s: ${emergency('ai').template.p95.toFixed(0)} ms`);
+	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}% of its baseline's throughput in rules mode (target >= 70%)`);
+}
+
+main().catch((error) => {
+	console.error(`bench:flows: ${error.stack ?? error.message}`);
+	process.exit(1);
+});

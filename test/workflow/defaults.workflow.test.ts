@@ -1,0 +1,49 @@
+/**
+ * The agents read their default mappings from the item in code (NATIVE_DEFAULTS,
+ * to spare n8n an isolate evaluation per parameter). Each must give exactly what
+ * n8n's own evaluation of the expression gives, on items of every shape.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { NATIVE_DEFAULTS } from '../../nodes/shared/n8n';
+import { runWorkflow } from '../harness/in-process';
+
+jest.setTimeout(60_000);
+
+const items: Array<Record<string, unknown>> = [
+	{},
+	{ message: 'Pipe burst!', channel: 'sms', reply: 'ok', preference: 'Monday', promo_code: 'SPRING', add_ons: ['inside_oven'], estimated_hours: 3, after_hours: true, holiday: false, first_time: true, customer: { name: 'Dana', email: 'd@example.com', phone: '+12125550100', address: '1 Main St' }, qualification: { service_type: 'standard_cleaning', property_type: 'residential', bedrooms: 3, bathrooms: 2.5, square_feet: 1800, frequency: 'weekly', is_emergency: false, emergency_type: null, priority: 5 }, triage: { is_emergency: true, emergency_type: 'water_damage', priority: 10, respond_within_minutes: 60, safety_instructions: ['Shut off the water.'] }, quote: { service_type: 'water_damage', estimated_hours: 4, total_cents: 100 }, negotiation: { quote: { total_cents: 90 }, next_round: 3 }, booking: { booking_id: 'bk_1' }, contract: { contract_id: 'ct_1', signing_url: 'https://x/sign', signing_expires_at: '2030-01-01T00:00:00Z', renews_on: '2031-01-01' }, reply_url: 'https://x/reply', review_url: 'https://x/review', headers: { 'x-forwarded-for': '203.0.113.9', 'user-agent': 'UA/1' }, query: { token: 'tq' }, body: { token: 'tb', name: 'Signer', From: '+1', Body: 'STOP' } },
+	{ customer: null, qualification: { service_type: null, is_emergency: true, emergency_type: 'mold', priority: null }, triage: null, quote: { service_type: 'carpet_cleaning' }, negotiation: null, contract_id: 'ct_2', headers: { 'x-real-ip': '198.51.100.1' }, From: '+2', Body: 'hi', booking: null },
+	{ triage: { is_emergency: false }, qualification: { is_emergency: true }, body: {}, headers: {} },
+];
+
+it('each default read in code equals n8n evaluating the expression, for every item shape', async () => {
+	const expressions = Object.keys(NATIVE_DEFAULTS);
+	// Every default expression in the nodes is covered, or it is left to n8n on purpose.
+	const sources = fs.readdirSync(path.join(__dirname, '..', '..', 'nodes'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.node.ts'));
+	const defaults = new Set<string>();
+	for (const file of sources) {
+		for (const match of fs.readFileSync(path.join(__dirname, '..', '..', 'nodes', file), 'utf8').matchAll(/default: '(=\{\{.*?\}\})'/g)) defaults.add(match[1].replace(/\\'/g, "'"));
+	}
+	const leftToN8n = [...defaults].filter((d) => !expressions.includes(d));
+	expect(leftToN8n.sort()).toEqual(['={{ $execution.resumeUrl }}', '={{ $json.idempotency_key ?? $json.headers?.["idempotency-key"] ?? $execution.id + ":" + $runIndex + ":" + $itemIndex }}']);
+
+	const nodes: Array<Record<string, unknown>> = [{ parameters: {}, id: 'start', name: 'Start', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0] }];
+	const connections: Record<string, unknown> = {};
+	expressions.forEach((expression, index) => {
+		const inner = expression.slice(4, -3);
+		const name = `E${index}`;
+		nodes.push({ parameters: { mode: 'raw', jsonOutput: `={{ ({ value: ((v) => v === undefined ? '__undefined__' : v)(${inner}) }) }}`, options: {} }, id: name, name, type: 'n8n-nodes-base.set', typeVersion: 3.4, position: [200, index * 100] });
+	});
+	connections.Start = { main: [expressions.map((_, index) => ({ node: `E${index}`, type: 'main', index: 0 }))] };
+	const normalise = (value: unknown) => JSON.parse(JSON.stringify(value === undefined ? '__undefined__' : value));
+	for (const item of items) {
+		const run = await runWorkflow({ name: 'defaults', nodes, connections, settings: { executionOrder: 'v1' } }, { input: item });
+		expect(run.status).toBe('success');
+		expressions.forEach((expression, index) => {
+			const evaluated = run.output(`E${index}`)[0].json.value;
+			expect({ expression, value: normalise(NATIVE_DEFAULTS[expression](JSON.parse(JSON.stringify(item)))) }).toEqual({ expression, value: evaluated });
+		});
+	}
+});
