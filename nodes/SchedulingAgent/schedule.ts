@@ -529,7 +529,7 @@ class Context {
 		const seriesId = `sr_${randomUUID()}`;
 
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'bookSeries', this.now, async (tx) => {
-			const busy = indexBusy(await tx.listBookings({ fromMs: firstMs - window - 86_400_000, toMs: lastMs + window + 86_400_000, crewIds: crews.map((c) => c.id) }));
+			const busy = indexBusy(await tx.busyIntervals(firstMs - window - 86_400_000, lastMs + window + 86_400_000, crews.map((c) => c.id)));
 			await tx.insertSeries({ id: seriesId, rrule: rule, time_zone: this.cal.timeZone, status: 'active', customer: request.customer ?? null, service: request.job?.service_type ?? null, details: { duration_minutes: duration.minutes }, created_at_ms: this.now });
 			const occurrences: BookingResult['occurrences'] = [];
 			const conflicts: BookingResult['conflicts'] = [];

@@ -51,7 +51,7 @@ function simpleBooking() {
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [2200, -140]);
 	L.setRaw(wf, 'Handoff Result', "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Start the Case').first().json.customer }", [2420, -140]);
-	L.respond(wf, 'Answer: A Person Will Follow Up', 200, '$json', [2640, -140]);
+	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
 	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
 	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
 	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2200, 260], [520, 200]);
@@ -64,7 +64,7 @@ function simpleBooking() {
 		"{ status: 'booked', booking: $('Write the Confirmation').first().json.booking, quote: $('Write the Confirmation').first().json.quote, qualification: $('Write the Confirmation').first().json.qualification, customer: $('Write the Confirmation').first().json.customer, messages: { email: $('Write the Confirmation').first().json.confirmation.email?.to ? { to: $('Write the Confirmation').first().json.confirmation.email.to, subject: $('Write the Confirmation').first().json.confirmation.email.subject } : null, sms: $('Write the Confirmation').first().json.confirmation.sms, follow_ups: $('Write the Confirmation').first().json.confirmation.plan } }",
 		[4640, 100],
 	);
-	L.respond(wf, 'Answer With the Booking', 200, '$json', [4860, 100]);
+	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
 	wf.connect('The Booking', 'Answer With the Booking');
 	wf.connect('Text Step Done: Confirmation', 'The Booking');
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
@@ -93,7 +93,7 @@ function emergency() {
 	L.agent(wf, 'Triage the Emergency', 'triageAgent', { mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 }, [1100, 0]);
 	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
 	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1540, 260]);
-	L.respond(wf, 'Answer: Booked as a Standard Job', 200, '$json', [1760, 260]);
+	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1760, 260]);
 	L.setRaw(wf, 'Standard Job Request', "{ body: $('Start the Case').first().json.request, headers: {} }", [1540, 160]);
 	wf.nodes.find((n) => n.name === 'Standard Job Request').position = [1540, 160];
 	wf.nodes.find((n) => n.name === 'Book as a Standard Job').position = [1760, 160];

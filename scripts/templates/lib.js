@@ -107,6 +107,9 @@ const switchOn = (wf, name, outputs, expression, position) =>
 const respond = (wf, name, status, bodyExpression, position) =>
 	wf.add(name, 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'json', responseBody: `={{ ${bodyExpression} }}`, options: { responseCode: status } }, position);
 
+/** Answers with the incoming item as it is (no expression to evaluate). */
+const respondItem = (wf, name, status, position) => wf.add(name, 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'firstIncomingItem', options: { responseCode: status } }, position);
+
 const webhook = (wf, name, path, position) =>
 	wf.add(name, 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, authentication: 'headerAuth', responseMode: 'responseNode', options: {} }, position, {
 		webhookId: stableId(wf.key, name, 'webhook'),
@@ -248,6 +251,7 @@ module.exports = {
 	ifTrue,
 	switchOn,
 	respond,
+	respondItem,
 	webhook,
 	subWorkflowTrigger,
 	callWorkflow,

@@ -46,12 +46,12 @@ function configure(workflow, file, { settings, credentialIds, workflowIds, custo
 /**
  * @param {{ port?: number, userFolder?: string, smtpPort?: number, env?: Record<string, string>,
  *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
- *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[] }} [options]
+ *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean }} [options]
  *   settings: Business Settings overrides; customize: change a template before import;
  *   credentials: more credentials to create; only: import just these files.
  */
-async function startBookingEnv({ port, userFolder, smtpPort, env = {}, settings = {}, customize, credentials = [], only } = {}) {
-	const smtp = await startSmtpSink({ port: smtpPort });
+async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, env = {}, settings = {}, customize, credentials = [], only } = {}) {
+	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
 	let n8n;
 	try {

@@ -6,7 +6,7 @@
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
 
-async function startSmtpSink({ port: listenPort = 0 } = {}) {
+async function startSmtpSink({ port: listenPort = 0, parse = true } = {}) {
 	/** @type {Array<import('mailparser').ParsedMail & { envelope: any, raw: string }>} */
 	const messages = [];
 	const waiters = [];
@@ -27,7 +27,7 @@ async function startSmtpSink({ port: listenPort = 0 } = {}) {
 				const raw = Buffer.concat(chunks).toString('utf8');
 				// Accepted as soon as it is received, like a real server; parsing is for the tests.
 				callback();
-				const parsed = await simpleParser(raw);
+				const parsed = parse ? await simpleParser(raw) : {};
 				messages.push(Object.assign(parsed, { envelope: { ...session.envelope }, raw }));
 				for (const w of waiters.splice(0)) w();
 			});

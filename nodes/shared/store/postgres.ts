@@ -208,6 +208,7 @@ export class PostgresBookingStore implements BookingStore {
 					return result.rows.length ? toBooking(result.rows[0]) : null;
 				},
 				listBookings: async (filter) => await this.select(c, filter, nowMs),
+				busyIntervals: async (fromMs, toMs, crewIds) => await busyRows(c, fromMs, toMs, crewIds, nowMs),
 				insertSeries: async (s: SeriesRecord) => {
 					await c.query('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
 						s.id,
@@ -296,11 +297,7 @@ export class PostgresBookingStore implements BookingStore {
 	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
 		const client = await this.client();
 		try {
-			const result = await client.query(
-				"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1) AND busy_until_ms > $2 AND start_ms < $3 AND crew_id = ANY($4)",
-				[nowMs, fromMs, toMs, crewIds],
-			);
-			return result.rows.map((r: Record<string, unknown>) => ({ crew_id: String(r.crew_id), start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
+			return await busyRows(client, fromMs, toMs, crewIds, nowMs);
 		} finally {
 			client.release();
 		}
@@ -309,4 +306,13 @@ export class PostgresBookingStore implements BookingStore {
 	async close(): Promise<void> {
 		await this.pool.end();
 	}
+}
+
+/** Busy times of active bookings (held and unexpired, or confirmed) overlapping [from, to) for these crews. */
+async function busyRows(client: { query: PoolClient['query'] }, fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+	const result = await client.query(
+		"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1) AND busy_until_ms > $2 AND start_ms < $3 AND crew_id = ANY($4)",
+		[nowMs, fromMs, toMs, crewIds],
+	);
+	return result.rows.map((r: Record<string, unknown>) => ({ crew_id: String(r.crew_id), start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
 }

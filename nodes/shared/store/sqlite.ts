@@ -230,6 +230,7 @@ export class SqliteBookingStore implements BookingStore {
 					return row ? toBooking(row) : null;
 				},
 				listBookings: async (filter) => this.select(db, filter, nowMs),
+				busyIntervals: async (fromMs, toMs, crewIds) => busyRows(db, fromMs, toMs, crewIds, nowMs),
 				insertSeries: async (s: SeriesRecord) => {
 					db.prepare('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
 						s.id,
@@ -323,14 +324,7 @@ export class SqliteBookingStore implements BookingStore {
 	}
 
 	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
-		return await this.serial(() => {
-			const rows = this.open()
-				.prepare(
-					`SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?) AND busy_until_ms > ? AND start_ms < ? AND crew_id IN (${crewIds.map(() => '?').join(',')})`,
-				)
-				.all(nowMs, fromMs, toMs, ...crewIds) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
-			return rows.map((r) => ({ crew_id: r.crew_id, start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
-		});
+		return await this.serial(() => busyRows(this.open(), fromMs, toMs, crewIds, nowMs));
 	}
 
 	async close(): Promise<void> {
@@ -339,4 +333,15 @@ export class SqliteBookingStore implements BookingStore {
 			this.db = null;
 		});
 	}
+}
+
+/** Busy times of active bookings (held and unexpired, or confirmed) overlapping [from, to) for these crews. */
+function busyRows(db: DatabaseSyncType, fromMs: number, toMs: number, crewIds: string[], nowMs: number): BusyInterval[] {
+	if (!crewIds.length) return [];
+	const rows = db
+		.prepare(
+			`SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?) AND busy_until_ms > ? AND start_ms < ? AND crew_id IN (${crewIds.map(() => '?').join(',')})`,
+		)
+		.all(nowMs, fromMs, toMs, ...crewIds) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
+	return rows.map((r) => ({ crew_id: r.crew_id, start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
 }

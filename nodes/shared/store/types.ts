@@ -86,6 +86,8 @@ export interface WriteTx {
 	updateBooking(id: string, changes: BookingChanges, nowMs: number): Promise<'ok' | 'overlap' | 'not_found'>;
 	getBooking(id: string): Promise<BookingRecord | null>;
 	listBookings(filter: BookingFilter): Promise<BookingRecord[]>;
+	/** Active bookings' busy times only (no records to parse): what slot finding needs, inside the transaction. */
+	busyIntervals(fromMs: number, toMs: number, crewIds: string[]): Promise<BusyInterval[]>;
 	insertSeries(record: SeriesRecord): Promise<void>;
 	updateSeriesStatus(id: string, status: SeriesRecord['status']): Promise<void>;
 }
