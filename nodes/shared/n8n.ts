@@ -139,7 +139,8 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
  * checks each against n8n's own evaluation); any other value, a changed
  * mapping included, is evaluated by n8n as usual.
  */
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The item is arbitrary JSON; the readers mirror expressions over it, optional chaining included.
+type Json = Record<string, any>;
 export const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
 	'={{ $json.message }}': (j) => j.message,
 	'={{ $json.channel }}': (j) => j.channel,
