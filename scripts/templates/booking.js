@@ -271,6 +271,10 @@ function complexSales() {
 	L.setRaw(wf, 'E-mail Failed: Agreement', "{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.' }", [4620, 220]);
 	L.callWorkflow(wf, 'Escalate: Agreement Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4840, 220]);
 	wf.connect('E-mail the Agreement', 'E-mail Failed: Agreement', 1);
+	L.setRaw(wf, 'E-mail Failed: A Person Will Reply', "{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.' }", [4180, 560]);
+	L.callWorkflow(wf, 'Escalate: Reply Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4400, 560], { wait: false });
+	wf.connect('E-mail: A Person Will Reply', 'E-mail Failed: A Person Will Reply', 1);
+	wf.connect('E-mail Failed: A Person Will Reply', 'Escalate: Reply Not Delivered');
 	wf.connect('E-mail Failed: Agreement', 'Escalate: Agreement Not Delivered');
 	return wf;
 }

@@ -53,7 +53,7 @@ afterAll(async () => {
 /** Opens the node panel in a workflow that has a trigger (an empty one offers triggers only). */
 async function searchNodePanel(term: string) {
 	await page.goto(`${n8n.baseUrl}/workflow/${templateId}`);
-	await page.getByText('Qualify Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
+	await page.getByText('Qualify the Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
 	await page.locator(byTestId('node-creator-plus-button')).click();
 	const search = page.locator(byTestId('node-creator-search-bar'));
 	await search.waitFor({ timeout: 30_000 });

@@ -25,10 +25,12 @@ async function startSmtpSink({ port: listenPort = 0, parse = true } = {}) {
 			stream.on('data', (c) => chunks.push(c));
 			stream.on('end', async () => {
 				const raw = Buffer.concat(chunks).toString('utf8');
+				// The server resets the session's envelope for the next message once this one is accepted.
+				const envelope = { mailFrom: session.envelope.mailFrom, rcptTo: [...session.envelope.rcptTo] };
 				// Accepted as soon as it is received, like a real server; parsing is for the tests.
 				callback();
 				const parsed = parse ? await simpleParser(raw) : {};
-				messages.push(Object.assign(parsed, { envelope: { ...session.envelope }, raw }));
+				messages.push(Object.assign(parsed, { envelope, raw }));
 				for (const w of waiters.splice(0)) w();
 			});
 		},

@@ -1,0 +1,96 @@
+/**
+ * The conventions every template in workflows-templates/ keeps (issue 6), checked
+ * on the JSON users import: generated files up to date, header-authenticated
+ * webhooks that check the body first, delivery nodes that retry and route
+ * failures, an error workflow and a timeout in the settings, sticky notes,
+ * placeholder credentials, and sub-workflow references that resolve.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { render, ORDER } = require('../../scripts/templates/build');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WORKFLOW_IDS } = require('../../scripts/templates/lib');
+
+type Node = { name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id: string; name: string }>; retryOnFail?: boolean; maxTries?: number; onError?: string };
+type Workflow = { id: string; name: string; nodes: Node[]; connections: Record<string, { main: Array<Array<{ node: string }>> }>; settings: Record<string, any> };
+
+const DIR = path.join(__dirname, '..', '..', 'workflows-templates');
+const templates: Array<[string, Workflow]> = ORDER.map((file: string) => [file, JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))]);
+const outputs = (wf: Workflow, name: string) => wf.connections[name]?.main ?? [];
+
+it('the committed JSON is what scripts/templates builds (run npm run templates after changing a builder)', () => {
+	for (const { file, text } of render()) expect({ file, text: fs.readFileSync(path.join(DIR, file), 'utf8') }).toEqual({ file, text });
+	expect(fs.readdirSync(DIR).sort()).toEqual([...ORDER].sort());
+});
+
+describe.each(templates)('%s', (file, wf) => {
+	it('has unique node names, connections between existing nodes, and a sticky note for ops staff', () => {
+		const names = wf.nodes.map((n) => n.name);
+		expect(new Set(names).size).toBe(names.length);
+		for (const [from, conn] of Object.entries(wf.connections)) {
+			expect(names).toContain(from);
+			for (const output of conn.main) for (const c of output) expect(names).toContain(c.node);
+		}
+		expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote')).toBe(true);
+	});
+
+	it('names an error workflow and an execution timeout', () => {
+		expect(wf.settings.executionOrder).toBe('v1');
+		expect(wf.settings.executionTimeout).toBeGreaterThan(0);
+		if (file !== 'support-error-escalation.json') expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
+	});
+
+	it('uses placeholder credentials only', () => {
+		for (const node of wf.nodes) for (const ref of Object.values(node.credentials ?? {})) expect(ref.id).toMatch(/^REPLACE-/);
+	});
+
+	it('protects webhooks with header authentication and checks the body before anything runs', () => {
+		for (const hook of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')) {
+			if (file === 'support-agreement-signing.json') {
+				// Customers open signing links: the signed token is the authentication.
+				expect(hook.parameters.authentication).toBeUndefined();
+				continue;
+			}
+			expect(hook.parameters.authentication).toBe('headerAuth');
+			expect(hook.credentials?.httpHeaderAuth?.name).toBe('Booking Webhook Key');
+			expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Business Settings']);
+			expect(outputs(wf, 'Business Settings')[0].map((c) => c.node)).toEqual(['Check the Request']);
+			expect(outputs(wf, 'Is the Request Valid?')[1].map((c) => c.node)).toEqual(['Answer 400: Fix the Request']);
+			expect(wf.nodes.find((n) => n.name === 'Answer 400: Fix the Request')!.parameters.options.responseCode).toBe(400);
+		}
+	});
+
+	it('retries every delivery and routes its failure on (customer messages) or fails visibly (ops messages)', () => {
+		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend' || n.type === 'n8n-nodes-base.twilio')) {
+			expect({ node: node.name, retry: node.retryOnFail, tries: node.maxTries }).toEqual({ node: node.name, retry: true, tries: 3 });
+			if (node.name === 'E-mail Ops') {
+				expect(node.onError).toBeUndefined();
+				continue;
+			}
+			expect(node.onError).toBe('continueErrorOutput');
+			const errorBranch = outputs(wf, node.name)[1] ?? [];
+			expect({ node: node.name, errorBranch: errorBranch.length > 0 }).toEqual({ node: node.name, errorBranch: true });
+		}
+	});
+
+	it('calls sub-workflows that ship with it', () => {
+		const shipped = new Set(templates.map(([, t]) => t.id).filter(Boolean));
+		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow')) expect(shipped).toContain(node.parameters.workflowId.value);
+	});
+});
+
+it('ships the four templates and their supporting workflows', () => {
+	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
+		'Booking Agents: Agreement Signing',
+		'Booking Agents: Commercial Sales',
+		'Booking Agents: Contract Renewals',
+		'Booking Agents: Emergency Dispatch',
+		'Booking Agents: Error Escalation',
+		'Booking Agents: Human Queue',
+		'Booking Agents: Recurring Service',
+		'Booking Agents: Simple Booking',
+		'Booking Agents: Visit Reminders',
+	]);
+});
