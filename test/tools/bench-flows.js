@@ -10,6 +10,7 @@
  * Options: --requests N (sequential, for latency; default 30)
  *          --load N (sent with --concurrency in flight, for throughput; default 60)
  *          --concurrency N (default 8)   --only rules|ai
+ * BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' passes settings to the n8n under test.
  */
 const { startBookingEnv } = require('../harness/booking-env');
 const { startOpenAiFake } = require('../harness/openai-fake');
@@ -149,6 +150,7 @@ async function benchMode(mode) {
 	const env = await startBookingEnv({
 		// The mail catcher keeps raw messages only: parsing them would take CPU from the n8n being measured.
 		parseMail: false,
+		env: process.env.BENCH_N8N_ENV ? JSON.parse(process.env.BENCH_N8N_ENV) : {},
 		only: ['support-error-escalation.json', 'support-human-queue.json', ...FLOWS.map((f) => f.file)],
 		credentials: llm ? [{ name: 'Bench LLM', type: 'bookingAgentsOpenAiApi', data: { apiKey: 'test-key', baseUrl: llm.baseUrl } }] : [],
 		customize(file, workflow) {
