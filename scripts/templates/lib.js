@@ -186,6 +186,10 @@ const checks = {
 };
 
 /**
+ * The body is copied into the expression once (JSON round trip): n8n 2.x reads each
+ * property of the item across its isolate boundary, so many checks on the live object
+ * cost twice as much.
+ *
  * Business Settings -> Check the Request -> Is the Request Valid? (false: 400
  * naming the fields). Returns the name of the node whose true output carries a
  * valid request.
@@ -199,7 +203,7 @@ function requestCheck(wf, checkNames, x, y) {
 		{
 			mode: 'manual',
 			assignments: {
-				assignments: [{ id: stableId(wf.key, 'problems'), name: 'problems', value: `={{ ((b) => [\n  ${list}\n].filter(Boolean))($json.body && typeof $json.body === 'object' ? $json.body : {}) }}`, type: 'array' }],
+				assignments: [{ id: stableId(wf.key, 'problems'), name: 'problems', value: `={{ ((b) => [\n  ${list}\n].filter(Boolean))(JSON.parse(JSON.stringify($json.body && typeof $json.body === 'object' ? $json.body : {}))) }}`, type: 'array' }],
 			},
 			includeOtherFields: true,
 			options: {},
@@ -221,7 +225,7 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The case every agent adds to (DESIGN.md's item contract), from the request body. */
 const START_CASE =
-	"{ message: $json.body.message.trim(), channel: $json.body.channel ?? 'web', customer: { name: $json.body.customer.name?.trim() ?? null, email: $json.body.customer.email || null, phone: $json.body.customer.phone || null, address: $json.body.customer.address || null }, preference: $json.body.preference ?? null, frequency: $json.body.frequency ?? null, weekday: $json.body.weekday ?? null, time: $json.body.time ?? null, start_date: $json.body.start_date ?? null, idempotency_key: $json.body.request_id ?? $json.headers?.['idempotency-key'] ?? null, request: $json.body, received_at: $now.toISO() }";
+	"((b, key) => ({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? key ?? null, request: b, received_at: $now.toISO() }))(JSON.parse(JSON.stringify($json.body)), $json.headers?.['idempotency-key'])";
 
 const BUSINESS_SETTINGS = {
 	business_name: 'Bright Clean Co.',

@@ -303,13 +303,19 @@ describe('recurring service (POST /webhook/recurring)', () => {
 
 describe('visit reminders and contract renewals (Schedule Trigger workflows)', () => {
 	it('reminds each visit in the next 24 hours once, however often the workflow runs', async () => {
-		const soon = await env.post('emergency', { message: 'Sewage backing up into the basement right now', customer: { name: 'Remy Cole', phone: '+1 212 736 5030', address: '3 Ash Ct', email: 'remy@example.com' } });
-		expect(soon.body.status).toBe('dispatched');
+		// A visit three hours from now, on a crew of its own so that nothing else in the calendar matters.
+		const start = Date.now() + 3 * 3_600_000;
+		await store.syncCrews([{ id: 'reminder-crew', name: 'Reminder Crew', skills: ['cleaning'], on_call: false }]);
+		const bookingId = `bk_reminder_${start}`;
+		await store.write(null, 'book', Date.now(), async (tx) => {
+			await tx.insertBooking({ id: bookingId, crew_id: 'reminder-crew', start_ms: start, end_ms: start + 7_200_000, busy_until_ms: start + 9_000_000, time_zone: 'America/New_York', status: 'confirmed', hold_expires_ms: null, series_id: null, service: 'standard_cleaning', priority: 5, customer: { name: 'Remy Cole', email: 'remy@example.com', phone: '+12127365030', address: '3 Ash Ct' }, details: null, cancel_reason: null, created_at_ms: Date.now(), updated_at_ms: Date.now() });
+		});
 		const runsBefore = (await executionsOf('support-visit-reminders.json', 'success')).length;
 		await waitForExecution('support-visit-reminders.json', 'success', runsBefore + 3, 40_000);
 		const reminders = env.smtp.to('remy@example.com').filter((m: { subject?: string }) => /reminder/i.test(m.subject ?? ''));
 		expect(reminders).toHaveLength(1);
-		expect(reminders[0].text).toContain(soon.body.booking.booking_id);
+		expect(reminders[0].text).toContain(bookingId);
+		expect(smsTo('+12127365030').filter((m: { form: Record<string, string> }) => /reminder/.test(m.form.Body))).toHaveLength(1);
 	});
 
 	it('renews an auto-renewing agreement that ends within 30 days and sends the renewal notice', async () => {
