@@ -252,6 +252,16 @@ function complexSales() {
 	L.setRaw(wf, 'Signed Case', "{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }", [5060, 0]);
 	L.agent(wf, 'Write the Onboarding', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [5280, 0]);
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null);
+	// Accepted, but the calendar has no room for the series: a person schedules it; no agreement for visits that do not exist.
+	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [3850, 160]);
+	L.callWorkflow(wf, 'Hand Over: No Room for the Visits', 'humanQueue', 'Booking Agents: Human Queue', [3960, 300]);
+	L.sendEmail(
+		wf,
+		'E-mail: We Will Call to Schedule',
+		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Business Settings').first().json.business_name", text: "'Hi ' + ($('Negotiate').last().json.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + $('Business Settings').first().json.business_name" },
+		[4180, 300],
+	);
+	wf.connect('Hand Over: No Room for the Visits', 'E-mail: We Will Call to Schedule');
 	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
 	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Route the Lead');
 	wf.connect('Route the Lead', 'Hand to the Human Queue', 0);
@@ -259,7 +269,7 @@ function complexSales() {
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
 	wf.chain('Write a Polite Reply', 'Record the Unqualified Lead');
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
-	wf.chain('Price a Custom Quote', 'Write the Quote', 'Answer: Quote Sent', 'Offer Out, Awaiting Reply', 'E-mail the Offer', 'Wait for the Reply', 'Read the Reply', 'Did They Reply?', 'Negotiate', 'What Did We Decide?', 'Book the Recurring Visits', 'Write the Agreement', 'Write the Signing Request', 'E-mail the Agreement', 'Wait for the Signature', 'Record the Signature', 'Signed Case', 'Write the Onboarding');
+	wf.chain('Price a Custom Quote', 'Write the Quote', 'Answer: Quote Sent', 'Offer Out, Awaiting Reply', 'E-mail the Offer', 'Wait for the Reply', 'Read the Reply', 'Did They Reply?', 'Negotiate', 'What Did We Decide?', 'Book the Recurring Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Signing Request', 'E-mail the Agreement', 'Wait for the Signature', 'Record the Signature', 'Signed Case', 'Write the Onboarding');
 	wf.connect('Did They Reply?', 'Record the Expired Quote', 1);
 	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
 	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
@@ -274,6 +284,8 @@ function complexSales() {
 	L.setRaw(wf, 'E-mail Failed: A Person Will Reply', "{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.' }", [4180, 560]);
 	L.callWorkflow(wf, 'Escalate: Reply Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4400, 560], { wait: false });
 	wf.connect('E-mail: A Person Will Reply', 'E-mail Failed: A Person Will Reply', 1);
+	wf.connect('Any Visits Booked?', 'Hand Over: No Room for the Visits', 1);
+	wf.connect('E-mail: We Will Call to Schedule', 'E-mail Failed: A Person Will Reply', 1);
 	wf.connect('E-mail Failed: A Person Will Reply', 'Escalate: Reply Not Delivered');
 	wf.connect('E-mail Failed: Agreement', 'Escalate: Agreement Not Delivered');
 	return wf;

@@ -7,7 +7,9 @@
  * - the store: the emergency's Scheduling node points at a PostgreSQL port
  *   where nothing listens, so the error workflow must escalate to ops;
  * - Twilio: the fake answers 503 to every try, so the text fails after its
- *   retries and the human queue must hear of it while the booking stands.
+ *   retries and the human queue must hear of it while the booking stands;
+ * - the calendar: the recurring flow's Scheduling node has a blackout over the
+ *   next two years, so no visit fits and a person must arrange it.
  */
 import path from 'node:path';
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
 	llm.fallback = () => ({ status: 503 });
 	const deadPort = await freePort();
 	env = await startBookingEnv({
-		only: ['support-error-escalation.json', 'support-human-queue.json', 'booking-simple.json', 'booking-emergency.json', 'booking-commercial-sales.json'],
+		only: ['support-error-escalation.json', 'support-human-queue.json', 'booking-simple.json', 'booking-emergency.json', 'booking-commercial-sales.json', 'booking-recurring-service.json'],
 		credentials: [
 			{ name: 'LLM (down)', type: 'bookingAgentsOpenAiApi', data: { apiKey: 'test-key', baseUrl: llm.baseUrl } },
 			{ name: 'Booking store (unreachable)', type: 'bookingStorePostgres', data: { host: '127.0.0.1', port: deadPort, database: 'booking_agents', user: 'postgres', password: '', ssl: false } },
@@ -42,10 +44,11 @@ beforeAll(async () => {
 			const ai = { maxAttempts: 2, baseDelayMs: 50, timeoutSeconds: 5 };
 			if (file === 'booking-simple.json') Object.assign(node('Qualify the Lead'), { parameters: { ...node('Qualify the Lead').parameters, mode: 'aiWithFallback', aiOptions: ai }, credentials: OPENAI });
 			if (file === 'booking-commercial-sales.json') Object.assign(node('Qualify the Lead'), { parameters: { ...node('Qualify the Lead').parameters, mode: 'aiOnly', aiOptions: ai }, credentials: OPENAI });
+			if (file === 'booking-recurring-service.json') node('Book 52 Weeks of Visits').parameters.blackouts = JSON.stringify([{ start: new Date().toISOString(), end: new Date(Date.now() + 2 * 365 * 86_400_000).toISOString() }]);
 			if (file === 'booking-emergency.json') Object.assign(node('Dispatch the Nearest Crew'), { parameters: { ...node('Dispatch the Nearest Crew').parameters, store: 'postgres' }, credentials: DEAD_STORE });
 		},
 	});
-	for (const p of ['booking', 'emergency', 'commercial-inquiry']) await env.n8n.waitForWebhook(p, { probeBody: {} });
+	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(p, { probeBody: {} });
 	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
 });
 
@@ -108,4 +111,16 @@ it('keeps the booking and tells the human queue when the text cannot be delivere
 	const ops = await env.smtp.waitFor('ops@brightclean.example', 30_000, (m) => /Nia Hart/.test(m.subject ?? ''));
 	expect(ops.subject).toMatch(/\[Human queue\] Nia Hart: The confirmation text message could not be delivered/);
 	expect(env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === '+12127365050')).toHaveLength(0);
+});
+
+it('hands a recurring request to a person when no visit fits the calendar, and writes no agreement', async () => {
+	const response = await env.post('recurring', { message: 'Weekly cleaning for our 2 bed 1 bath flat', customer: { name: 'Quinn Vale', email: 'quinn@example.com', address: '5 Full St' } });
+	expect(response.status).toBe(200);
+	expect(response.body).toMatchObject({ status: 'handed_to_person' });
+	expect(response.body.reason).toMatch(/No visit of the series could be booked/);
+	const ops = await env.smtp.waitFor('ops@brightclean.example', 30_000, (m) => /Quinn Vale/.test(m.subject ?? ''));
+	expect(ops.text).toContain('Customer: Quinn Vale <quinn@example.com>');
+	expect(env.smtp.to('quinn@example.com')).toHaveLength(0);
+	const [execution] = await env.n8n.executions(env.workflows['booking-recurring-service.json'].id, { limit: 1 });
+	expect(execution.data.resultData.runData['Write the Agreement']).toBeUndefined();
 });

@@ -43,6 +43,20 @@ function configure(workflow, file, { settings, credentialIds, workflowIds, custo
 	return wf;
 }
 
+/** Archives and deletes a workflow; n8n answers 409 while it is still unpublishing, so that is retried. */
+async function replaceOld(n8n, id) {
+	await n8n.rest('POST', `/workflows/${id}/archive`).catch(() => null);
+	for (let attempt = 0; ; attempt++) {
+		try {
+			await n8n.rest('DELETE', `/workflows/${id}`);
+			return;
+		} catch (error) {
+			if (!/answered 409/.test(String(error.message)) || attempt >= 40) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+}
+
 /**
  * @param {{ port?: number, userFolder?: string, smtpPort?: number, env?: Record<string, string>,
  *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
@@ -85,10 +99,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize });
 			const old = (existingWorkflows.data ?? existingWorkflows).find((w) => w.name === configured.name);
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
-			if (old) {
-				await n8n.rest('POST', `/workflows/${old.id}/archive`).catch(() => null);
-				await n8n.rest('DELETE', `/workflows/${old.id}`);
-			}
+			if (old) await replaceOld(n8n, old.id);
 			const id = await n8n.importWorkflow(configured, { publish: false });
 			try {
 				const created = await n8n.rest('GET', `/workflows/${id}`);

@@ -6,8 +6,9 @@
  * embedded SQLite store, rules mode (no API key), a local mail catcher and a
  * Twilio-compatible fake. What the workflows send is printed here and listed
  * at http://localhost:5680/messages. `npm run demo` drives the scenarios.
- * The user folder is kept between runs; the templates are imported afresh on
- * each start (your other workflows stay). Ctrl-C stops everything.
+ * The user folder is kept between runs; the templates are imported afresh and
+ * the booking calendar starts empty on each start (BOOKING_AGENTS_KEEP_STORE=1
+ * keeps it). Your other workflows stay. Ctrl-C stops everything.
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -69,6 +70,10 @@ async function main() {
 	}
 	const userFolder = process.env.BOOKING_AGENTS_USER_FOLDER ?? path.join(path.dirname(p.dir), 'start-user-folder');
 	fs.mkdirSync(userFolder, { recursive: true });
+	// Each start is a fresh business day for the demo: an empty booking calendar (the scenarios would fill it run after run).
+	if (!process.env.BOOKING_AGENTS_KEEP_STORE) {
+		for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(userFolder, '.n8n', `booking-agents.sqlite${suffix}`), { force: true });
+	}
 	console.log(`Starting n8n ${runtime.N8N_VERSION} with n8n-nodes-booking-agents (user folder ${userFolder})...`);
 	const baseUrl = `http://localhost:${port}`;
 	const env = await startBookingEnv({
