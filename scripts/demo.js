@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const runtime = require('../test/harness/n8n-runtime');
+const { postToResumeUrl } = require('../test/harness/n8n-instance');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const money = (cents, currency = 'USD') => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
@@ -137,13 +138,7 @@ async function main() {
 		t.at(`quote e-mailed: "${quoteMail.subject}"`);
 		const replyUrl = /(http\S+\/webhook-waiting\/\S+)/.exec(quoteMail.text)[1];
 		const reply = 'Looks good. Can you do 10% off?';
-		await sleep(500);
-		let answer;
-		for (let i = 0; i < 40; i++) {
-			answer = await fetch(replyUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reply }) });
-			if (answer.status !== 409) break;
-			await sleep(250);
-		}
+		let answer = await postToResumeUrl(replyUrl, { reply });
 		t.at(`customer replies through the link: "${reply}" (${answer.status})`);
 		const next = (await delivered(since, { emails: [customer.email] }, { wantEmails: 1, match: (e) => /agreement/i.test(e.subject) || /call you shortly to set it up/.test(e.text), timeoutMs: 30_000 })).emails[0];
 		if (!next) throw new Error('neither the agreement nor a "we will call" e-mail arrived');
@@ -160,12 +155,7 @@ async function main() {
 		const agreementMail = next;
 		t.at(`offer accepted; visits booked; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`);
 		const signingUrl = /(http\S+\/webhook-waiting\/\S+token=\S+)/.exec(agreementMail.text)[1];
-		await sleep(500);
-		for (let i = 0; i < 40; i++) {
-			answer = await fetch(signingUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Demo Browser' }, body: JSON.stringify({ name: customer.name }) });
-			if (answer.status !== 409) break;
-			await sleep(250);
-		}
+		answer = await postToResumeUrl(signingUrl, { name: customer.name }, { headers: { 'user-agent': 'Demo Browser' } });
 		t.at(`customer signs as "${customer.name}" (${answer.status})`);
 		const onboarding = await delivered(since, { emails: [customer.email], texts: ['+12127365005'] }, { wantEmails: 3, wantTexts: 1, timeoutMs: 30_000 });
 		t.at('onboarding e-mail (calendar series) and text delivered');

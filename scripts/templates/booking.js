@@ -92,12 +92,9 @@ function emergency() {
 	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
 	L.agent(wf, 'Triage the Emergency', 'triageAgent', { mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 }, [1100, 0]);
 	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
-	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1540, 260]);
-	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1760, 260]);
 	L.setRaw(wf, 'Standard Job Request', "{ body: $('Start the Case').first().json.request, headers: {} }", [1540, 160]);
-	wf.nodes.find((n) => n.name === 'Standard Job Request').position = [1540, 160];
-	wf.nodes.find((n) => n.name === 'Book as a Standard Job').position = [1760, 160];
-	wf.nodes.find((n) => n.name === 'Answer: Booked as a Standard Job').position = [1980, 160];
+	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 160]);
+	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1980, 160]);
 	L.agent(
 		wf,
 		'Price at Emergency Rates',

@@ -265,5 +265,4 @@ module.exports = {
 	recordData,
 	agent,
 	requestCheck,
-	DELIVERY,
 };

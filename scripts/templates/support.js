@@ -56,10 +56,7 @@ function agreementSigning() {
 	);
 	wf.add('Receive a Signature', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'sign-agreement', responseMode: 'responseNode', options: {} }, [0, 0], { webhookId: L.stableId('agreementSigning', 'webhook') });
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	ifTrue(wf);
-	function ifTrue(w) {
-		L.ifTrue(w, 'Is There a Name?', "typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'", [440, 0]);
-	}
+	L.ifTrue(wf, 'Is There a Name?', "typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'", [440, 0]);
 	L.respond(wf, 'Answer 400: Name and Token Needed', 400, "{ error: 'invalid_request', message: 'Nothing was signed. Send your full name as { \"name\": \"...\" } to the signing link you received.', problems: [{ field: 'name', fix: 'Your full name, as it should appear on the agreement.' }] }", [660, 200]);
 	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature', signingSecret: "={{ $('Business Settings').first().json.signing_secret }}" }, [660, 0], { onError: 'continueErrorOutput' });
 	L.respond(wf, 'Answer: Signed', 200, "{ status: 'signed', contract_id: $json.signature.contract_id, signed_at: $json.signature.signature?.signed_at_ms ? new Date($json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $json.signature.already_signed }", [880, -100]);

@@ -53,16 +53,7 @@ const request = {
 	booking: { series_id: 'sr_e2e', start: '2031-01-06T09:00:00-05:00', time_zone: 'America/New_York' },
 };
 
-async function waitForStatus(status: string, count: number) {
-	const deadline = Date.now() + 30_000;
-	for (;;) {
-		const executions = await n8n.executions(workflowId, { limit: 10 });
-		const matching = executions.filter((e) => e.status === status);
-		if (matching.length >= count) return matching;
-		if (Date.now() > deadline) throw new Error(`no ${count} ${status} executions: ${executions.map((e) => e.status).join(', ')}`);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-}
+const waitForStatus = async (status: string, count: number) => await n8n.waitForExecutions(workflowId, status, { count, limit: 10 });
 
 beforeAll(async () => {
 	n8n = await startN8n();

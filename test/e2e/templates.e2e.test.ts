@@ -11,6 +11,7 @@ import path from 'node:path';
 import { generateContract, recordSignature } from '../../nodes/api';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { startBookingEnv } from '../harness/booking-env';
+import { postToResumeUrl } from '../harness/n8n-instance';
 
 jest.setTimeout(300_000);
 
@@ -45,25 +46,10 @@ async function executionsOf(file: string, status?: string) {
 	return status ? list.filter((e: { status: string }) => e.status === status) : list;
 }
 
-async function waitForExecution(file: string, status: string, count = 1, timeoutMs = 30_000) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const found = await executionsOf(file, status);
-		if (found.length >= count) return found;
-		if (Date.now() > deadline) throw new Error(`${file}: no ${count} ${status} execution(s); statuses: ${(await executionsOf(file)).map((e: { status: string }) => e.status).join(', ')}`);
-		await sleep(400);
-	}
-}
+const waitForExecution = async (file: string, status: string, count = 1, timeoutMs = 30_000) => await env.n8n.waitForExecutions(env.workflows[file].id, status, { count, timeoutMs });
 
-/** POST to a Wait node's resume URL once the execution is parked there. */
-async function resume(url: string, body: unknown) {
-	for (let attempt = 0; attempt < 40; attempt++) {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'E2E Browser/1.0' }, body: JSON.stringify(body) });
-		if (response.status !== 409) return response;
-		await sleep(250);
-	}
-	throw new Error(`${url} was never ready to resume`);
-}
+/** A customer posting to a link from an e-mail (their browser sends a user agent). */
+const resume = async (url: string, body: unknown) => await postToResumeUrl(url, body, { headers: { 'user-agent': 'E2E Browser/1.0' } });
 
 const smsTo = (phone: string) => env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
 

@@ -253,6 +253,21 @@ class N8nInstance {
 	}
 
 	/**
+	 * Waits until a workflow has at least `count` executions in `status`; returns them, newest first.
+	 * @returns {Promise<any[]>}
+	 */
+	async waitForExecutions(workflowId, status, { count = 1, timeoutMs = 30_000, limit = 50 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const executions = await this.executions(workflowId, { limit });
+			const matching = executions.filter((e) => e.status === status);
+			if (matching.length >= count) return matching;
+			if (Date.now() > deadline) throw new Error(`no ${count} ${status} execution(s) of workflow ${workflowId}; statuses: ${executions.map((e) => e.status).join(', ')}`);
+			await sleep(300);
+		}
+	}
+
+	/**
 	 * One execution with its run data parsed (n8n stores it in its flatted format).
 	 * @returns {Promise<any>}
 	 */
@@ -282,6 +297,20 @@ class N8nInstance {
 		// Task runners and other children share the group: make sure none is left.
 		killGroup(pid, 'SIGKILL');
 		forgetPid(pid);
+	}
+}
+
+/**
+ * POSTs JSON to a Wait node's resume URL (a reply link, a signing link). n8n
+ * answers 409 until the execution is parked at the Wait node, so that is retried.
+ * @returns {Promise<Response>}
+ */
+async function postToResumeUrl(url, body, { headers = {}, timeoutMs = 10_000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+		if (response.status !== 409 || Date.now() > deadline) return response;
+		await sleep(250);
 	}
 }
 
@@ -366,4 +395,4 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 }
 	return instance;
 }
 
-module.exports = { startN8n, killStrays, freePort, N8nInstance, OWNER, PACKAGE_NAME, REPO };
+module.exports = { startN8n, killStrays, freePort, postToResumeUrl, N8nInstance, OWNER, PACKAGE_NAME, REPO };

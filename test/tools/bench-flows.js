@@ -88,7 +88,7 @@ function llmAnswer(body) {
 }
 
 /** The template's agents that read text, switched to "AI with rules fallback" (the emergency dispatch text stays rules: nothing optional on that path). */
-function aiMode(file, workflow) {
+function aiMode(workflow) {
 	for (const node of workflow.nodes) {
 		const type = node.type.replace('n8n-nodes-booking-agents.', '');
 		if (!['qualifierAgent', 'triageAgent', 'negotiationAgent', 'confirmationAgent'].includes(type)) continue;
@@ -155,7 +155,7 @@ async function benchMode(mode) {
 		credentials: llm ? [{ name: 'Bench LLM', type: 'bookingAgentsOpenAiApi', data: { apiKey: 'test-key', baseUrl: llm.baseUrl } }] : [],
 		customize(file, workflow) {
 			for (const node of workflow.nodes) if (node.type === 'n8n-nodes-booking-agents.schedulingAgent') node.parameters.crews = file === 'booking-emergency.json' ? EMERGENCY_CREWS() : BENCH_CREWS;
-			if (llm) aiMode(file, workflow);
+			if (llm) aiMode(workflow);
 		},
 	});
 	const results = [];
