@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, bookingStorePostgresTest, hasParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
+import { aiOptionsProperty, bookingStorePostgresTest, collectionValue, hasParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
 import type { ComposeInput, MessageKind } from './compose';
 import { confirm, recordSmsReply } from './confirm';
@@ -197,7 +197,7 @@ export class ConfirmationAgent implements INodeType {
 		const store = await openStore(await readStoreConfig(this));
 		if (operation === 'recordSmsReply') {
 			return await runAgentPerItem(this, 'sms_reply', async (i) => {
-				const business = this.getNodeParameter('business', i, {}) as IDataObject;
+				const business = collectionValue(this, 'business', i);
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const result = await recordSmsReply(
 					{ phone: requireText(this, 'replyPhone', 'Phone', i, '{{ $json.body.From }}'), text: String(optionalValue(this, 'replyText', i) ?? ''), business: (business.name as string) ?? null },
@@ -211,7 +211,7 @@ export class ConfirmationAgent implements INodeType {
 			'confirmation',
 			async (i) => {
 				const kind = this.getNodeParameter('messageKind', i) as MessageKind;
-				const business = this.getNodeParameter('business', i, {}) as IDataObject;
+				const business = collectionValue(this, 'business', i);
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const override = Object.fromEntries(
 					[

@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { bookingStorePostgresTest, jsonParameter, optionalText, optionalValue, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
+import { bookingStorePostgresTest, collectionValue, jsonParameter, optionalText, optionalValue, parameterValue, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
 import { contractsDue, generateContract, recordSignature, renewContract, type GenerateInput } from './contract';
 
@@ -119,7 +119,7 @@ export class ContractAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const store = await openStore(await readStoreConfig(this));
-		const secret = (i: number) => String(this.getNodeParameter('signingSecret', i, ''));
+		const secret = (i: number) => String(parameterValue(this, 'signingSecret', i, '') ?? '');
 		if (operation === 'listDue') {
 			const due = await contractsDue(this.getNodeParameter('withinDays', 0) as number, { store });
 			return [due.map((contract) => ({ json: { contract }, pairedItem: { item: 0 } }))];
@@ -150,13 +150,13 @@ export class ContractAgent implements INodeType {
 			this,
 			'contract',
 			async (i) => {
-				const terms = this.getNodeParameter('terms', i, {}) as IDataObject;
+				const terms = collectionValue(this, 'terms', i);
 				const { contract, pdf } = await generateContract(
 					{
 						customer: jsonParameter(this, 'customer', 'Customer', i) as GenerateInput['customer'],
 						quote: jsonParameter(this, 'quote', 'Quote', i) as GenerateInput['quote'],
 						booking: jsonParameter(this, 'booking', 'Booking', i) as GenerateInput['booking'],
-						business: { name: String(this.getNodeParameter('businessName', i)) },
+						business: { name: String(parameterValue(this, 'businessName', i, '') ?? '') },
 						terms: Object.fromEntries(Object.entries(terms).filter(([, v]) => v !== '' && v !== null && v !== undefined)),
 						signingBaseUrl: optionalText(this, 'signingBaseUrl', i),
 						signingValidHours: this.getNodeParameter('signingValidHours', i, 72) as number,

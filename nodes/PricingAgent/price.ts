@@ -3,7 +3,7 @@ import { InputError } from '../shared/errors';
 
 import { z } from 'zod/v4';
 
-import { FREQUENCIES, SERVICE_TYPES, type Frequency, type ServiceType } from '../QualifierAgent/extract';
+import { FREQUENCIES, SERVICE_OF_DAMAGE, SERVICE_TYPES, type Frequency, type ServiceType } from '../QualifierAgent/extract';
 import { EMERGENCY_TYPES, type EmergencyType } from '../TriageAgent/rules';
 import { formatMoney, percentOf, roundCents } from '../shared/money';
 import { resolveRateCard, type RateCard, type RateCardOverride } from './rateCard';
@@ -124,7 +124,9 @@ function readBoolean(raw: Record<string, unknown>, field: string): boolean {
 export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 	if (!raw || typeof raw !== 'object') throw new PricingInputError('facts', 'price() needs an object of facts such as { service_type, bedrooms, bathrooms }.');
 	const r = raw as Record<string, unknown>;
-	const service = r.service_type;
+	const givenType = r.emergency_type === '' || r.emergency_type === undefined ? null : r.emergency_type;
+	// An emergency without a service type (a triaged call, never qualified) takes the service of its damage (DESIGN.md).
+	const service = (r.service_type === null || r.service_type === undefined || r.service_type === '') && readBoolean(r, 'is_emergency') && typeof givenType === 'string' && givenType in SERVICE_OF_DAMAGE ? SERVICE_OF_DAMAGE[givenType as EmergencyType] : r.service_type;
 	if (typeof service !== 'string' || !(SERVICE_TYPES as readonly string[]).includes(service)) {
 		throw new PricingInputError('service_type', `"service_type" must be one of ${SERVICE_TYPES.join(', ')}; got ${JSON.stringify(service)}.`);
 	}
@@ -136,7 +138,7 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 	if (frequency !== null && !(FREQUENCIES as readonly string[]).includes(frequency as string)) {
 		throw new PricingInputError('frequency', `"frequency" must be one of ${FREQUENCIES.join(', ')} or empty; got ${JSON.stringify(frequency)}.`);
 	}
-	const emergencyType = r.emergency_type === '' || r.emergency_type === undefined ? null : r.emergency_type;
+	const emergencyType = givenType;
 	if (emergencyType !== null && !(EMERGENCY_TYPES as readonly string[]).includes(emergencyType as string)) {
 		throw new PricingInputError('emergency_type', `"emergency_type" must be one of ${EMERGENCY_TYPES.join(', ')} or empty.`);
 	}

@@ -52,7 +52,7 @@ const N = NUMBER;
 const SQM_PER_SQFT = 10.764;
 
 /** Emergency damage decides the service: DESIGN.md's dispatcher mapping. */
-const SERVICE_OF_DAMAGE: Record<EmergencyType, ServiceType> = {
+export const SERVICE_OF_DAMAGE: Record<EmergencyType, ServiceType> = {
 	water_damage: 'water_damage',
 	sewage: 'water_damage',
 	storm: 'water_damage',

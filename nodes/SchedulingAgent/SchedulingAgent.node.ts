@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, bookingStorePostgresTest, hasParameter, jsonListParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
+import { aiOptionsProperty, bookingStorePostgresTest, collectionValue, hasParameter, jsonListParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, runAgentPerItem, storeProperties } from '../shared/n8n';
 import type { CalendarConfig } from './calendar';
 import { schedule, type Operation, type ScheduleRequest } from './schedule';
 
@@ -220,7 +220,7 @@ export class SchedulingAgent implements INodeType {
 					},
 					{ displayName: 'RRULE', name: 'rrule', type: 'string', default: '', placeholder: 'FREQ=WEEKLY;BYDAY=MO;COUNT=52', description: 'An RFC 5545 rule; overrides frequency, weekday and visits' },
 					{ displayName: 'Time', name: 'time', type: 'string', default: '09:00', description: 'Local start time; stays the same across daylight-saving changes' },
-					{ displayName: 'Visits', name: 'count', type: 'number', default: 52 },
+					{ displayName: 'Visits', name: 'count', type: 'number', default: 52, description: 'Not set: a year of visits (52 weekly, 26 every other week, 12 monthly)' },
 					{
 						displayName: 'Weekday',
 						name: 'weekday',
@@ -327,7 +327,7 @@ export class SchedulingAgent implements INodeType {
 				hold_minutes: has('holdMinutes') ? (this.getNodeParameter('holdMinutes', i) as number) : null,
 				count: has('count') ? (this.getNodeParameter('count', i) as number) : null,
 				within_hours: has('withinHours') ? (this.getNodeParameter('withinHours', i) as number) : null,
-				series: has('series') ? (this.getNodeParameter('series', i, {}) as ScheduleRequest['series']) : null,
+				series: has('series') ? (collectionValue(this, 'series', i) as ScheduleRequest['series']) : null,
 				customer: has('customer') ? jsonParameter(this, 'customer', 'Customer', i) : null,
 				// Scoped to this node, so two Scheduling nodes in one workflow never share a key.
 				idempotency_key: key ? `${nodeId}:${key}` : null,
@@ -335,7 +335,7 @@ export class SchedulingAgent implements INodeType {
 			const mode = this.getNodeParameter('mode', i, 'rules') as AgentMode;
 			const result = await schedule(request, {
 				store: storeConfig,
-				calendar: readCalendar(this.getNodeParameter('calendar', i, {}) as IDataObject, this, i),
+				calendar: readCalendar(collectionValue(this, 'calendar', i), this, i),
 				mode,
 				ai: await readAiSettings(this, i, mode),
 			});

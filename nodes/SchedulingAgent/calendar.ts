@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, type Zone } from 'luxon';
 import { InputError } from '../shared/errors';
 
 /** Bad input to the Scheduling agent: names the field and the fix. */
@@ -78,7 +78,7 @@ export function checkTimeZone(zone: unknown, field = 'timeZone'): string {
 }
 
 /** Parses an instant: ISO with an offset, or a local date-time / date read in the business time zone. */
-export function parseInstant(field: string, value: unknown, zone: string): DateTime {
+export function parseInstant(field: string, value: unknown, zone: string | Zone): DateTime {
 	if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
 	if (typeof value !== 'string' || !value.trim()) throw new SchedulingInputError(field, `"${field}" must be a date-time such as 2026-12-01T09:00:00-05:00; got ${JSON.stringify(value)}.`);
 	const parsed = DateTime.fromISO(value.trim(), { zone, setZone: false });

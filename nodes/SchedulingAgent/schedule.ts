@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { DateTime } from 'luxon';
+import { zoneNamed } from '../shared/zone';
 import { z } from 'zod/v4';
 
 import { openStore, type BookingRecord, type BookingStore, type StoreConfig } from '../shared/store';
@@ -123,7 +124,7 @@ export async function schedule(request: ScheduleRequest, options: ScheduleOption
 		throw new SchedulingInputError('operation', `"operation" must be one of ${OPERATIONS.join(', ')}; got ${JSON.stringify(request?.operation)}.`);
 	}
 	const calendar = resolveCalendar(options.calendar);
-	const zone = calendar.timeZone;
+	const zone = zoneNamed(calendar.timeZone);
 	const nowDt = options.now ? parseInstant('now', options.now instanceof Date ? options.now.toISOString() : options.now, zone) : DateTime.now().setZone(zone);
 	const now = nowDt.toMillis();
 	const store = options.store && 'write' in options.store ? options.store : await openStore((options.store as StoreConfig | undefined) ?? { backend: 'sqlite' });
@@ -168,7 +169,7 @@ class Context {
 	) {}
 
 	iso(ms: number): string {
-		return DateTime.fromMillis(ms, { zone: this.cal.timeZone }).toISO({ suppressMilliseconds: true })!;
+		return DateTime.fromMillis(ms, { zone: zoneNamed(this.cal.timeZone) }).toISO({ suppressMilliseconds: true })!;
 	}
 
 	crewName(id: string): string {
@@ -521,7 +522,7 @@ class Context {
 		const spec = request.series ?? {};
 		const window = (spec.clash_window_minutes ?? 120) * 60_000;
 		if (!(window >= 0 && window <= 12 * 3_600_000)) throw new SchedulingInputError('series.clash_window_minutes', '"series.clash_window_minutes" must be between 0 and 720.');
-		const { rule, starts } = seriesStarts(spec, this.cal.timeZone, this.nowDt.plus({ minutes: this.cal.leadTimeMinutes }));
+		const { rule, starts } = seriesStarts(spec, zoneNamed(this.cal.timeZone), this.nowDt.plus({ minutes: this.cal.leadTimeMinutes }));
 		if (!starts.length) throw new SchedulingInputError('series', 'The series has no visits; check its rule and count.');
 		const firstMs = starts[0].toMillis();
 		if (firstMs < this.now) throw new SchedulingInputError('series.start_date', 'The series would start in the past.');

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, type Zone } from 'luxon';
 import { RRule, Weekday as RRuleWeekday } from 'rrule';
 
 import { SchedulingInputError, WEEKDAYS, type Weekday } from './calendar';
@@ -25,7 +25,7 @@ const RRULE_DAYS: RRuleWeekday[] = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRul
  * (dates whose UTC fields are the local time); luxon then places each one in
  * the business time zone, so 9:00 stays 9:00 across daylight-saving changes.
  */
-export function seriesStarts(spec: SeriesSpec, zone: string, nowLocal: DateTime): { rule: string; starts: DateTime[] } {
+export function seriesStarts(spec: SeriesSpec, zone: string | Zone, nowLocal: DateTime): { rule: string; starts: DateTime[] } {
 	const time = spec.time ?? '09:00';
 	const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
 	if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) throw new SchedulingInputError('series.time', `"series.time" must be like 09:00; got ${JSON.stringify(time)}.`);

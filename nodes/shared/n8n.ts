@@ -21,6 +21,7 @@ import { DEFAULT_BASE_URL, DEFAULT_LLM_OPTIONS, LlmError } from './llm/client';
 import { PostgresBookingStore, type PostgresConnection, type StoreConfig } from './store';
 import { DEFAULT_RETRY } from './llm/retry';
 import type { AgentMode, AiSettings } from './modes';
+import { readFromItem, type Reading } from './item-expression';
 
 export const CREDENTIAL_OPENAI = 'bookingAgentsOpenAiApi';
 
@@ -132,46 +133,17 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
 }
 
 /**
- * The agents' default mappings, read from the item in code: n8n 2.x evaluates
- * every expression in an isolate (about a millisecond each), and a template
- * runs dozens of them. A parameter still holding its default expression gets
- * exactly the value that expression gives (test/workflow/defaults.workflow.test.ts
- * checks each against n8n's own evaluation); any other value, a changed
- * mapping included, is evaluated by n8n as usual.
+ * The agents' mappings are read from the item in code where they only look a
+ * value up in it (item-expression.ts: `$json` paths, `??`, literals) or are one
+ * of the object-building defaults below: n8n 2.x evaluates every expression in
+ * an isolate (a millisecond or more each), and a template maps dozens of
+ * parameters. Each gives exactly what n8n's evaluation gives
+ * (test/workflow/defaults.workflow.test.ts checks them against n8n); any other
+ * expression is evaluated by n8n as usual.
  */
 // The item is arbitrary JSON; the readers mirror expressions over it, optional chaining included.
 type Json = Record<string, any>;
 export const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
-	'={{ $json.message }}': (j) => j.message,
-	'={{ $json.channel }}': (j) => j.channel,
-	'={{ $json.reply }}': (j) => j.reply,
-	'={{ $json.preference }}': (j) => j.preference,
-	'={{ $json.promo_code }}': (j) => j.promo_code,
-	'={{ $json.add_ons }}': (j) => j.add_ons,
-	'={{ $json.estimated_hours }}': (j) => j.estimated_hours,
-	'={{ $json.after_hours ?? false }}': (j) => j.after_hours ?? false,
-	'={{ $json.holiday ?? false }}': (j) => j.holiday ?? false,
-	'={{ $json.first_time ?? false }}': (j) => j.first_time ?? false,
-	'={{ $json.customer?.name }}': (j) => j.customer?.name,
-	'={{ $json.customer?.email }}': (j) => j.customer?.email,
-	'={{ $json.customer?.phone }}': (j) => j.customer?.phone,
-	'={{ $json.customer?.address }}': (j) => j.customer?.address,
-	'={{ $json.customer ?? {} }}': (j) => j.customer ?? {},
-	'={{ $json.booking ?? {} }}': (j) => j.booking ?? {},
-	'={{ $json.booking?.booking_id }}': (j) => j.booking?.booking_id,
-	'={{ $json.qualification?.service_type }}': (j) => j.qualification?.service_type,
-	'={{ $json.qualification?.property_type }}': (j) => j.qualification?.property_type,
-	'={{ $json.qualification?.bedrooms }}': (j) => j.qualification?.bedrooms,
-	'={{ $json.qualification?.bathrooms }}': (j) => j.qualification?.bathrooms,
-	'={{ $json.qualification?.square_feet }}': (j) => j.qualification?.square_feet,
-	'={{ $json.qualification?.frequency }}': (j) => j.qualification?.frequency,
-	'={{ $json.qualification?.service_type ?? $json.quote?.service_type }}': (j) => j.qualification?.service_type ?? j.quote?.service_type,
-	'={{ $json.qualification?.service_type ?? $json.quote?.service_type ?? "cleaning" }}': (j) => j.qualification?.service_type ?? j.quote?.service_type ?? 'cleaning',
-	'={{ $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false }}': (j) => j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
-	'={{ $json.triage?.emergency_type ?? $json.qualification?.emergency_type }}': (j) => j.triage?.emergency_type ?? j.qualification?.emergency_type,
-	'={{ $json.triage?.priority ?? $json.qualification?.priority }}': (j) => j.triage?.priority ?? j.qualification?.priority,
-	'={{ $json.triage?.respond_within_minutes ?? 120 }}': (j) => j.triage?.respond_within_minutes ?? 120,
-	'={{ $json.triage?.safety_instructions ?? [] }}': (j) => j.triage?.safety_instructions ?? [],
 	'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}': (j) => ({
 		bedrooms: j.qualification?.bedrooms,
 		bathrooms: j.qualification?.bathrooms,
@@ -179,34 +151,57 @@ export const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
 		is_emergency: j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
 		estimated_hours: j.quote?.estimated_hours,
 	}),
-	'={{ $json.negotiation?.quote ?? $json.quote }}': (j) => j.negotiation?.quote ?? j.quote,
-	'={{ $json.negotiation?.quote ?? $json.quote ?? {} }}': (j) => j.negotiation?.quote ?? j.quote ?? {},
-	'={{ $json.negotiation?.next_round ?? 1 }}': (j) => j.negotiation?.next_round ?? 1,
 	'={{ { reply_url: $json.reply_url, signing_url: $json.contract?.signing_url, review_url: $json.review_url, link_expires: $json.contract?.signing_expires_at } }}': (j) => ({
 		reply_url: j.reply_url,
 		signing_url: j.contract?.signing_url,
 		review_url: j.review_url,
 		link_expires: j.contract?.signing_expires_at,
 	}),
-	'={{ $json.contract?.renews_on }}': (j) => j.contract?.renews_on,
-	'={{ $json.contract_id ?? $json.contract?.contract_id }}': (j) => j.contract_id ?? j.contract?.contract_id,
-	'={{ $json.query?.token ?? $json.body?.token }}': (j) => j.query?.token ?? j.body?.token,
-	'={{ $json.body?.name }}': (j) => j.body?.name,
-	'={{ $json.body?.From ?? $json.From }}': (j) => j.body?.From ?? j.From,
-	'={{ $json.body?.Body ?? $json.Body }}': (j) => j.body?.Body ?? j.Body,
-	'={{ $json.headers?.["x-forwarded-for"] ?? $json.headers?.["x-real-ip"] ?? "" }}': (j) => j.headers?.['x-forwarded-for'] ?? j.headers?.['x-real-ip'] ?? '',
-	'={{ $json.headers?.["user-agent"] ?? "" }}': (j) => j.headers?.['user-agent'] ?? '',
 };
 
-/** A parameter's value for item i: its default mapping read in code, anything else evaluated by n8n. */
+/** A mapping read from the item in code, or `found: false` when n8n must evaluate it. */
+export function readMapping(expression: string, json: Json): Reading {
+	const table = NATIVE_DEFAULTS[expression];
+	return table ? { found: true, value: table(json) } : readFromItem(expression, json);
+}
+
+/** A parameter's value for item i: simple mappings read in code (see readMapping), anything else evaluated by n8n. */
 export function parameterValue(ctx: IExecuteFunctions, name: string, i: number, fallback: unknown): unknown {
 	const raw = ctx.getNode().parameters[name];
-	const native = typeof raw === 'string' ? NATIVE_DEFAULTS[raw] : undefined;
-	if (native) {
-		const value = native((ctx.getInputData()[i]?.json ?? {}) as Json);
-		return value === undefined ? fallback : value;
+	if (typeof raw === 'string' && raw.startsWith('=')) {
+		const reading = readMapping(raw, (ctx.getInputData()[i]?.json ?? {}) as Json);
+		if (reading.found) return reading.value === undefined ? fallback : reading.value;
 	}
 	return ctx.getNodeParameter(name, i, fallback);
+}
+
+/**
+ * A collection parameter (Business, Calendar, Series...) for item i: read in
+ * code when every value in it is plain or a simple mapping, else by n8n.
+ */
+export function collectionValue(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
+	const raw = ctx.getNode().parameters[name];
+	if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+		const json = (ctx.getInputData()[i]?.json ?? {}) as Json;
+		const out: IDataObject = {};
+		let complete = true;
+		for (const [key, value] of Object.entries(raw)) {
+			if (typeof value === 'string' && value.startsWith('=')) {
+				const reading = readMapping(value, json);
+				if (!reading.found) {
+					complete = false;
+					break;
+				}
+				// n8n leaves a mapping that gives nothing as undefined: the key stays, without a value.
+				out[key] = reading.value as IDataObject[string];
+			} else if (value !== null && typeof value === 'object') {
+				complete = false; // nested collections: n8n's business
+				break;
+			} else out[key] = value;
+		}
+		if (complete) return out;
+	}
+	return ctx.getNodeParameter(name, i, {}) as IDataObject;
 }
 
 /** Whether the node has this parameter at all (n8n drops parameters hidden for the chosen operation). */

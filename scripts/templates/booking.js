@@ -3,8 +3,10 @@
 const L = require('./lib');
 const { deliver, CASE_TEXT } = require('./support');
 
-const BUSINESS = { name: "={{ $('Business Settings').first().json.business_name }}", email: "={{ $('Business Settings').first().json.business_email }}", phone: "={{ $('Business Settings').first().json.business_phone }}" };
-const CALENDAR = { timeZone: "={{ $('Business Settings').first().json.time_zone }}" };
+// The case carries the business's public details (lib.js requestCheck): mapped from the item, read by the agents without an expression evaluation.
+const BUSINESS = { name: '={{ $json.business.name }}', email: '={{ $json.business.email }}', phone: '={{ $json.business.phone }}' };
+const CALENDAR = { timeZone: '={{ $json.business.time_zone }}' };
+// The secret is not on the case (cases go to e-mails, answers and other workflows).
 const SECRET = "={{ $('Business Settings').first().json.signing_secret }}";
 
 /** Used where a step that must not fail does: the customer hears that a person will call, ops get the error workflow's e-mail. */
@@ -43,25 +45,24 @@ function simpleBooking() {
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	wf.note('Check, qualify, price', `The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`, [420, -360], [520, 240]);
 	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailOptional', 'phoneOptional', 'contact', 'channel', 'preference', 'requestId'], 440, 0);
-	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100]);
 	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book', calendar: CALENDAR }, [1760, 100], { onError: 'continueErrorOutput' });
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [2200, -140]);
-	L.setRaw(wf, 'Handoff Result', "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Start the Case').first().json.customer }", [2420, -140]);
+	L.setRaw(wf, 'Handoff Result', "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }", [2420, -140]);
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
 	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
 	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
 	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2200, 260], [520, 200]);
 	L.agent(wf, 'Write the Confirmation', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100]);
-	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null);
+	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
 	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
 	L.setRaw(
 		wf,
 		'The Booking',
-		"{ status: 'booked', booking: $('Write the Confirmation').first().json.booking, quote: $('Write the Confirmation').first().json.quote, qualification: $('Write the Confirmation').first().json.qualification, customer: $('Write the Confirmation').first().json.customer, messages: { email: $('Write the Confirmation').first().json.confirmation.email?.to ? { to: $('Write the Confirmation').first().json.confirmation.email.to, subject: $('Write the Confirmation').first().json.confirmation.email.subject } : null, sms: $('Write the Confirmation').first().json.confirmation.sms, follow_ups: $('Write the Confirmation').first().json.confirmation.plan } }",
+		"((c) => ({ status: 'booked', booking: c.booking, quote: c.quote, qualification: c.qualification, customer: c.customer, messages: { email: c.confirmation.email?.to ? { to: c.confirmation.email.to, subject: c.confirmation.email.subject } : null, sms: c.confirmation.sms, follow_ups: c.confirmation.plan } }))($('Write the Confirmation').first().json)",
 		[4640, 100],
 	);
 	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
@@ -69,7 +70,7 @@ function simpleBooking() {
 	wf.connect('Text Step Done: Confirmation', 'The Booking');
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
-	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Asks for a Person?');
+	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price the Job', 1);
 	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
@@ -89,30 +90,30 @@ function emergency() {
 	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'phoneRequired', 'addressRequired', 'emailOptional', 'channel', 'requestId'], 440, 0);
-	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
 	L.agent(wf, 'Triage the Emergency', 'triageAgent', { mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 }, [1100, 0]);
 	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
-	L.setRaw(wf, 'Standard Job Request', "{ body: $('Start the Case').first().json.request, headers: {} }", [1540, 160]);
+	L.setRaw(wf, 'Standard Job Request', "{ body: $('Check the Request').first().json.request, headers: {} }", [1540, 160]);
 	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 160]);
 	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1980, 160]);
 	L.agent(
 		wf,
 		'Price at Emergency Rates',
 		'pricingAgent',
-		{ serviceType: "={{ ({ water_damage: 'water_damage', sewage: 'water_damage', storm: 'water_damage', fire_damage: 'fire_damage', mold: 'mold_remediation', biohazard: 'other' })[$json.triage.emergency_type] ?? 'water_damage' }}", propertyType: '={{ null }}', bedrooms: '={{ null }}', bathrooms: '={{ null }}', squareFeet: '={{ null }}', frequency: '={{ null }}' },
+		// Its default mappings read the triage: an emergency without a service type takes the service of its damage.
+		{},
 		[1540, -100],
 	);
 	L.agent(wf, 'Dispatch the Nearest Crew', 'schedulingAgent', { operation: 'book', preference: '', calendar: CALENDAR }, [1760, -100], { onError: 'continueErrorOutput' });
 	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
 	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
-	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: "={{ $('Business Settings').first().json.crew_phone }}", business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200]);
+	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: '={{ $json.business.crew_phone }}', business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200]);
 	L.sendSms(wf, 'Text the Customer', { to: "$('Write the Dispatch').first().json.confirmation.sms.to", message: "$('Write the Dispatch').first().json.confirmation.sms.text" }, [2420, -200]);
 	L.sendSms(wf, 'Text the Crew', { to: "$('Write the Dispatch').first().json.confirmation.crew_notice.to", message: "$('Write the Dispatch').first().json.confirmation.crew_notice.text" }, [2640, -200]);
 	L.respond(
 		wf,
 		'Answer With the Dispatch',
 		200,
-		"{ status: 'dispatched', triage: $('Write the Dispatch').first().json.triage, quote: $('Write the Dispatch').first().json.quote, booking: $('Write the Dispatch').first().json.booking, messages: { customer_sms: $('Write the Dispatch').first().json.confirmation.sms, crew_sms: $('Write the Dispatch').first().json.confirmation.crew_notice } }",
+		"((c) => ({ status: 'dispatched', triage: c.triage, quote: c.quote, booking: c.booking, messages: { customer_sms: c.confirmation.sms, crew_sms: c.confirmation.crew_notice } }))($('Write the Dispatch').first().json)",
 		[2860, -200],
 	);
 	// A text that fails after its retries: the dispatcher is told at once (without waiting) and the flow goes on.
@@ -130,13 +131,13 @@ function emergency() {
 			// E.164 for Twilio; a number without a country code is read as US/Canada (+1).
 			to: "((p) => p.startsWith('+') ? '+' + p.replace(/\\D/g, '') : '+1' + p.replace(/\\D/g, '').replace(/^1(?=\\d{10}$)/, ''))(String($('Dispatch the Nearest Crew').first().json.customer.phone))",
 			message:
-				"$('Business Settings').first().json.business_name + ': we have your emergency call. A dispatcher will call you within ' + $('Dispatch the Nearest Crew').first().json.triage.respond_within_minutes + ' minutes. ' + ($('Dispatch the Nearest Crew').first().json.triage.safety_instructions[0] ?? '') + ' If anyone is in danger call 911.'",
+				"$('Dispatch the Nearest Crew').first().json.business.name + ': we have your emergency call. A dispatcher will call you within ' + $('Dispatch the Nearest Crew').first().json.triage.respond_within_minutes + ' minutes. ' + ($('Dispatch the Nearest Crew').first().json.triage.safety_instructions[0] ?? '') + ' If anyone is in danger call 911.'",
 		},
 		[2420, 40],
 	);
 	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, "{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }", [2640, 120]);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Start the Case', 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
+	wf.chain(valid, 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
 	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
 	wf.connect('Crew Assigned?', 'Alert the Dispatcher', 1);
@@ -157,7 +158,6 @@ function complexSales() {
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId'], 440, 0);
-	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0], { onError: 'continueErrorOutput' });
 	L.switchOn(wf, 'Route the Lead', ['wants a person', 'not qualified', 'qualified'], '$json.qualification.wants_human ? 0 : $json.qualification.is_qualified ? 2 : 1', [1320, 0]);
 	// wants a person
@@ -167,11 +167,11 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'Write a Polite Reply',
-		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $('Business Settings').first().json.business_name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $('Business Settings').first().json.business_name, html: null }, sms: null } }",
+		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $json.business.name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $json.business.name, html: null }, sms: null } }",
 		[1540, -60],
 	);
 	L.recordData(wf, 'Record the Unqualified Lead', { customer: '$json.customer.name', email: '$json.customer.email', lead_score: 'String($json.qualification.lead_score)', reason: "$json.qualification.reasons.join('; ').slice(0, 250)" }, [1760, -60]);
-	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, { sms: false });
+	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, { sms: false, caseFlow: true });
 	L.respond(wf, 'Answer: Not a Fit', 200, "{ status: 'not_qualified', lead_score: $('Write a Polite Reply').first().json.qualification.lead_score, reasons: $('Write a Polite Reply').first().json.qualification.reasons }", [3100, -60]);
 	wf.connect('E-mail Step Done: Polite Reply', 'Answer: Not a Fit');
 	// qualified: quote and reply link
@@ -185,8 +185,8 @@ function complexSales() {
 		'E-mail the Offer',
 		{
 			to: '$json.customer.email',
-			subject: "$json.negotiation ? 'Re: your quote from ' + $('Business Settings').first().json.business_name : $json.confirmation.email.subject",
-			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nReply here: ' + $execution.resumeUrl + '\\n\\n' + $('Business Settings').first().json.business_name : $json.confirmation.email.text",
+			subject: "$json.negotiation ? 'Re: your quote from ' + $json.business.name : $json.confirmation.email.subject",
+			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nReply here: ' + $execution.resumeUrl + '\\n\\n' + $json.business.name : $json.confirmation.email.text",
 		},
 		[2420, 200],
 	);
@@ -208,14 +208,14 @@ function complexSales() {
 	L.sendEmail(
 		wf,
 		'E-mail: A Person Will Reply',
-		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Business Settings').first().json.business_name", text: "$('Negotiate').last().json.negotiation.message + '\\n\\n' + $('Business Settings').first().json.business_name" },
+		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Negotiate').last().json.business.name", text: "$('Negotiate').last().json.negotiation.message + '\\n\\n' + $('Negotiate').last().json.business.name" },
 		[3960, 400],
 	);
 	// fallback: a failure before anything is booked runs the simple booking instead
-	L.setRaw(wf, 'Simple Booking Request', "{ body: $('Start the Case').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [1540, 520]);
+	L.setRaw(wf, 'Simple Booking Request', "{ body: $('Check the Request').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [1540, 520]);
 	L.callWorkflow(wf, 'Fall Back to Simple Booking', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 520]);
 	L.respond(wf, 'Answer: Booked by the Simple Flow', 200, "{ ...$json, fallback: true }", [1980, 520]);
-	L.setRaw(wf, 'Simple Booking Request (After Quote)', "{ body: { ...$('Start the Case').first().json.request, request_id: ($('Start the Case').first().json.request.request_id ?? $execution.id) + ':fallback' }, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [3520, 520]);
+	L.setRaw(wf, 'Simple Booking Request (After Quote)', "{ body: { ...$('Check the Request').first().json.request, request_id: ($('Check the Request').first().json.request.request_id ?? $execution.id) + ':fallback' }, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [3520, 520]);
 	L.callWorkflow(wf, 'Fall Back to Simple Booking (After Quote)', 'simpleBooking', 'Booking Agents: Simple Booking', [3740, 520]);
 	wf.connect('Qualify the Lead', 'Simple Booking Request', 1);
 	wf.connect('Price a Custom Quote', 'Simple Booking Request', 1);
@@ -234,7 +234,7 @@ function complexSales() {
 		{ onError: 'continueErrorOutput' },
 	);
 	escalateOnFailure(wf, 'Book the Recurring Visits', 'Series', 3740, -200, { answered: true });
-	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', signingSecret: SECRET, businessName: "={{ $('Business Settings').first().json.business_name }}", terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0]);
+	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', signingSecret: SECRET, businessName: '={{ $json.business.name }}', terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0]);
 	L.agent(wf, 'Write the Signing Request', 'confirmationAgent', { messageKind: 'contract_signing', business: BUSINESS, options: { sms: false, calendar: false } }, [4180, 0]);
 	L.sendEmail(
 		wf,
@@ -248,19 +248,19 @@ function complexSales() {
 	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature', signingSecret: SECRET }, [4840, 0]);
 	L.setRaw(wf, 'Signed Case', "{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }", [5060, 0]);
 	L.agent(wf, 'Write the Onboarding', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [5280, 0]);
-	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null);
+	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null, { caseFlow: true });
 	// Accepted, but the calendar has no room for the series: a person schedules it; no agreement for visits that do not exist.
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [3850, 160]);
 	L.callWorkflow(wf, 'Hand Over: No Room for the Visits', 'humanQueue', 'Booking Agents: Human Queue', [3960, 300]);
 	L.sendEmail(
 		wf,
 		'E-mail: We Will Call to Schedule',
-		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Business Settings').first().json.business_name", text: "'Hi ' + ($('Negotiate').last().json.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + $('Business Settings').first().json.business_name" },
+		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Negotiate').last().json.business.name", text: "'Hi ' + ($('Negotiate').last().json.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + $('Negotiate').last().json.business.name" },
 		[4180, 300],
 	);
 	wf.connect('Hand Over: No Room for the Visits', 'E-mail: We Will Call to Schedule');
 	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Route the Lead');
+	wf.chain(valid, 'Qualify the Lead', 'Route the Lead');
 	wf.connect('Route the Lead', 'Hand to the Human Queue', 0);
 	wf.connect('Route the Lead', 'Write a Polite Reply', 1);
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
@@ -299,7 +299,6 @@ function recurringService() {
 	L.webhook(wf, 'Receive Recurring Request', 'recurring', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId', 'frequency', 'weekday', 'time', 'startDate'], 440, 0);
-	L.setRaw(wf, 'Start the Case', L.START_CASE, [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -200]);
@@ -312,7 +311,7 @@ function recurringService() {
 		{
 			resource: 'series',
 			operation: 'bookSeries',
-			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}", count: "={{ ({ weekly: 52, biweekly: 26, monthly: 12 })[$json.quote.recurring?.frequency ?? 'weekly'] }}" },
+			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}" }, // no count: a year of visits for the frequency
 			calendar: CALENDAR,
 		},
 		[1760, 100],
@@ -323,21 +322,21 @@ function recurringService() {
 		wf,
 		'Write the Agreement',
 		'contractAgent',
-		{ operation: 'generate', signingSecret: SECRET, businessName: "={{ $('Business Settings').first().json.business_name }}", signingBaseUrl: "={{ $('Business Settings').first().json.public_url + 'webhook/sign-agreement' }}", signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
+		{ operation: 'generate', signingSecret: SECRET, businessName: '={{ $json.business.name }}', signingBaseUrl: '={{ $json.business.agreement_signing_url }}', signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
 		[2200, 100],
 	);
 	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100]);
-	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null);
+	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null, { caseFlow: true });
 	L.respond(
 		wf,
 		'Answer With the Series',
 		200,
-		"{ status: 'series_booked', booking: $('Write the Welcome').first().json.booking, quote: $('Write the Welcome').first().json.quote, contract: (({ document_html, ...c }) => c)($('Write the Welcome').first().json.contract), messages: { email: $('Write the Welcome').first().json.confirmation.email ? { to: $('Write the Welcome').first().json.confirmation.email.to, subject: $('Write the Welcome').first().json.confirmation.email.subject } : null, sms: $('Write the Welcome').first().json.confirmation.sms, first_reminder: $('Write the Welcome').first().json.confirmation.plan?.reminders?.[0] ?? null } }",
+		"((c) => ({ status: 'series_booked', booking: c.booking, quote: c.quote, contract: (({ document_html, ...contract }) => contract)(c.contract), messages: { email: c.confirmation.email ? { to: c.confirmation.email.to, subject: c.confirmation.email.subject } : null, sms: c.confirmation.sms, first_reminder: c.confirmation.plan?.reminders?.[0] ?? null } }))($('Write the Welcome').first().json)",
 		[4860, 100],
 	);
 	wf.connect('Text Step Done: Welcome', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Start the Case', 'Qualify the Lead', 'Asks for a Person?');
+	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price With Recurring Discount', 1);
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');

@@ -130,13 +130,14 @@ const callWorkflow = (wf, name, workflowKey, cachedName, position, { wait = true
 /** Delivery nodes retry three times a few seconds apart, then take their error output. */
 const DELIVERY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 2000, onError: 'continueErrorOutput' };
 
-const sendEmail = (wf, name, { to, subject, text, html, attachments }, position) =>
+/** `from` (name and address expressions) defaults to Business Settings; where the item is a case, the case's business is nearer. */
+const sendEmail = (wf, name, { to, subject, text, html, attachments, from = { name: "$('Business Settings').first().json.business_name", address: "$('Business Settings').first().json.business_email" } }, position) =>
 	wf.add(
 		name,
 		'n8n-nodes-base.emailSend',
 		2.1,
 		{
-			fromEmail: "={{ $('Business Settings').first().json.business_name }} <{{ $('Business Settings').first().json.business_email }}>",
+			fromEmail: `={{ ${from.name} }} <{{ ${from.address} }}>`,
 			toEmail: `={{ ${to} }}`,
 			subject: `={{ ${subject} }}`,
 			emailFormat: html ? 'both' : 'text',
@@ -186,31 +187,21 @@ const checks = {
 };
 
 /**
- * The body is copied into the expression once (JSON round trip): n8n 2.x reads each
- * property of the item across its isolate boundary, so many checks on the live object
- * cost twice as much.
- *
  * Business Settings -> Check the Request -> Is the Request Valid? (false: 400
- * naming the fields). Returns the name of the node whose true output carries a
- * valid request.
+ * naming the fields). One expression checks the body and, when it is good,
+ * starts the case (DESIGN.md's item contract) with the business's public
+ * details on it, so that every later node maps them from the item (`$json.business`)
+ * instead of looking Business Settings up: n8n 2.x evaluates each expression in
+ * an isolate, a millisecond or more each. The signing secret stays off the case.
+ * The body is copied into the expression once (JSON round trip): n8n 2.x reads
+ * each property of the item across the isolate boundary.
+ * Returns the name of the node whose true output carries the case.
  */
 function requestCheck(wf, checkNames, x, y) {
 	const list = checkNames.map((c) => checks[c]).join(',\n  ');
-	wf.add(
-		'Check the Request',
-		'n8n-nodes-base.set',
-		3.4,
-		{
-			mode: 'manual',
-			assignments: {
-				assignments: [{ id: stableId(wf.key, 'problems'), name: 'problems', value: `={{ ((b) => [\n  ${list}\n].filter(Boolean))(JSON.parse(JSON.stringify($json.body && typeof $json.body === 'object' ? $json.body : {}))) }}`, type: 'array' }],
-			},
-			includeOtherFields: true,
-			options: {},
-		},
-		[x, y],
-	);
-	ifTrue(wf, 'Is the Request Valid?', '$json.problems.length === 0', [x + 220, y]);
+	const body = "JSON.parse(JSON.stringify($json.body && typeof $json.body === 'object' ? $json.body : {}))";
+	setRaw(wf, 'Check the Request', `((b) => ((problems) => problems.length ? { problems } : ${CASE})([\n  ${list}\n].filter(Boolean)))(${body})`, [x, y]);
+	ifTrue(wf, 'Is the Request Valid?', '!$json.problems', [x + 220, y]);
 	respond(
 		wf,
 		'Answer 400: Fix the Request',
@@ -223,9 +214,9 @@ function requestCheck(wf, checkNames, x, y) {
 	return 'Is the Request Valid?';
 }
 
-/** The case every agent adds to (DESIGN.md's item contract), from the request body. */
-const START_CASE =
-	"((b, key) => ({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? key ?? null, request: b, received_at: $now.toISO() }))(JSON.parse(JSON.stringify($json.body)), $json.headers?.['idempotency-key'])";
+/** The case every agent adds to (DESIGN.md's item contract), from the checked body `b` and the settings on `$json`. */
+const CASE =
+	"({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: { name: $json.business_name, email: $json.business_email, phone: $json.business_phone, sms_from: $json.sms_from, crew_phone: $json.crew_phone, time_zone: $json.time_zone, agreement_signing_url: $json.public_url + 'webhook/sign-agreement' } })";
 
 const BUSINESS_SETTINGS = {
 	business_name: 'Bright Clean Co.',
@@ -249,7 +240,6 @@ module.exports = {
 	WORKFLOW_IDS,
 	BUSINESS_SETTINGS,
 	SETTINGS_NOTE,
-	START_CASE,
 	settingsNode,
 	setRaw,
 	ifTrue,

@@ -150,9 +150,11 @@ function renewals() {
  * Each is skipped when there is nothing to send; each retries, and a failure
  * hands the case to the human queue (without waiting) and carries on. The
  * last node's name is returned so the caller can continue from it.
+ * `caseFlow`: the item is a case that carries the business's details (lib.js requestCheck).
  */
-function deliver(wf, from, label, x, y, next, { email = true, sms = true } = {}) {
+function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFlow = false } = {}) {
 	const ref = `$('${from}').item.json`;
+	// The e-mail step gets the case itself (an IF passes it through); the text step comes after the e-mail's own output, so it looks the case up.
 	let last = null;
 	const step = (kind, hasExpr, sendNode, failName) => {
 		const hasName = `Has ${kind === 'email' ? 'E-mail' : 'Phone'} for ${label}?`;
@@ -174,11 +176,11 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true } = {})
 		x += 1100;
 	};
 	if (email)
-		step('email', `!!${ref}.confirmation.email?.to`, (pos) =>
+		step('email', '!!$json.confirmation.email?.to', (pos) =>
 			L.sendEmail(
 				wf,
 				`E-mail the ${label}`,
-				{ to: `${ref}.confirmation.email.to`, subject: `${ref}.confirmation.email.subject`, text: `${ref}.confirmation.email.text`, html: `${ref}.confirmation.email.html`, attachments: `={{ Object.keys($('${from}').item.binary ?? {}).join(',') }}` },
+				{ ...(caseFlow ? { from: { name: '$json.business.name', address: '$json.business.email' } } : {}), to: '$json.confirmation.email.to', subject: '$json.confirmation.email.subject', text: '$json.confirmation.email.text', html: '$json.confirmation.email.html', attachments: '={{ Object.keys($binary ?? {}).join(",") }}' },
 				pos,
 			),
 		'E-mail Failed: ' + label);

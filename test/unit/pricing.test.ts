@@ -131,6 +131,15 @@ describe('Pricing: emergency restoration', () => {
 		expect(q.pricing_basis).toBe('restoration');
 		expect(q.estimated_hours).toBe(6);
 	});
+
+	it('a triaged emergency with no service type takes the service of its damage (DESIGN.md mapping)', () => {
+		expect(p({ is_emergency: true, emergency_type: 'sewage' }).service_type).toBe('water_damage');
+		expect(p({ service_type: '', is_emergency: true, emergency_type: 'fire_damage' }).service_type).toBe('fire_damage');
+		expect(p({ service_type: null, is_emergency: 'true', emergency_type: 'mold' }).service_type).toBe('mold_remediation');
+		expect(p({ is_emergency: true, emergency_type: 'biohazard' }).pricing_basis).toBe('restoration');
+		// A given service type wins over the damage.
+		expect(p({ service_type: 'carpet_cleaning', is_emergency: true, emergency_type: 'water_damage' }).service_type).toBe('carpet_cleaning');
+	});
 });
 
 describe('Pricing: promos, caps, tax, validity, approval', () => {
@@ -207,6 +216,9 @@ describe('Pricing: bad input', () => {
 		[{ service_type: 'standard_cleaning', bathrooms: Number.NaN }, 'bathrooms', /must be a number/],
 		[{ service_type: 'spaceship' }, 'service_type', /must be one of/],
 		[{ service_type: 'other' }, 'service_type', /has no rate/],
+		[{ emergency_type: 'water_damage' }, 'service_type', /must be one of/], // not an emergency: the damage does not decide
+		[{ is_emergency: true }, 'service_type', /must be one of/],
+		[{ is_emergency: true, emergency_type: 'meteor' }, 'service_type', /must be one of/],
 		[{ service_type: 'standard_cleaning', frequency: 'hourly' }, 'frequency', /must be one of/],
 		[{ service_type: 'standard_cleaning', is_emergency: 'maybe' }, 'is_emergency', /true or false/],
 	])('%p is refused naming %s', (facts, field, message) => {

@@ -70,6 +70,10 @@ export interface PostgresConnection {
 }
 
 /** PostgreSQL through pg: for queue mode, where workers on several hosts book at once. */
+/** deadlock_detected and serialization_failure: the transaction may succeed when run again. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
 export class PostgresBookingStore implements BookingStore {
 	readonly kind = 'postgres' as const;
 	private readonly pool: Pool;
@@ -101,18 +105,27 @@ export class PostgresBookingStore implements BookingStore {
 		}
 	}
 
+	/**
+	 * Runs fn in a transaction. PostgreSQL may end one of two transactions that
+	 * wait on each other (a deadlock: concurrent bookings checked by the same
+	 * exclusion constraint can); that one is run again from the start, a few
+	 * times, after a short random pause. fn keeps all its state inside the transaction.
+	 */
 	private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
-		const client = await this.client();
-		try {
-			await client.query('BEGIN');
-			const result = await fn(client);
-			await client.query('COMMIT');
-			return result;
-		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
-		} finally {
-			client.release();
+		for (let attempt = 1; ; attempt++) {
+			const client = await this.client();
+			try {
+				await client.query('BEGIN');
+				const result = await fn(client);
+				await client.query('COMMIT');
+				return result;
+			} catch (error) {
+				await client.query('ROLLBACK').catch(() => undefined);
+				if (!RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '') || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+			} finally {
+				client.release();
+			}
+			await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
 		}
 	}
 

@@ -1,0 +1,67 @@
+import { canReadFromItem, readFromItem } from '../../nodes/shared/item-expression';
+
+const item = { message: 'hi', n: 0, empty: '', nothing: null, customer: { name: 'Dana', tags: ['a'] }, headers: { 'x-real-ip': '198.51.100.1' }, quote: { recurring: null } };
+
+describe('reading simple mappings from the item in code', () => {
+	it.each([
+		['={{ $json.message }}', 'hi'],
+		['={{$json.customer.name}}', 'Dana'],
+		['={{ $json.customer?.name }}', 'Dana'],
+		['={{ $json.missing?.name }}', undefined],
+		['={{ $json.missing }}', undefined],
+		['={{ $json.headers?.["x-real-ip"] }}', '198.51.100.1'],
+		["={{ $json.headers['x-real-ip'] }}", '198.51.100.1'],
+		['={{ $json.customer.tags.length }}', 1],
+		['={{ $json.quote.recurring?.frequency ?? "weekly" }}', 'weekly'],
+		["={{ $json.frequency ?? $json.qualification?.frequency ?? 'weekly' }}", 'weekly'],
+		['={{ $json.n ?? 5 }}', 0], // ?? keeps 0, '' and false
+		['={{ $json.empty ?? "x" }}', ''],
+		['={{ $json.nothing ?? $json.message }}', 'hi'],
+		['={{ $json.nothing ?? null }}', null],
+		['={{ null }}', null],
+		['={{ 52 }}', 52],
+		['={{ -1.5e2 }}', -150],
+		['={{ true }}', true],
+		['={{ {} }}', {}],
+		['={{ $json.customer ?? {} }}', item.customer],
+		['={{ $json.missing ?? [] }}', []],
+		['={{ "a ?? b" }}', 'a ?? b'],
+		['={{ $json.missing ?? "x ?? y" }}', 'x ?? y'],
+	])('%s gives %p', (expression, expected) => {
+		expect(readFromItem(expression, item)).toEqual({ found: true, value: expected });
+	});
+
+	it.each([
+		"={{ $('Business Settings').first().json.time_zone }}",
+		'={{ $json.a + 1 }}',
+		'={{ $json.message.toUpperCase() }}',
+		'={{ $execution.id }}',
+		'={{ $json.id ?? $execution.id }}',
+		'=Hello {{ $json.message }}',
+		'={{ $json.a }} and {{ $json.b }}',
+		'={{ "with \\"escape\\"" }}',
+		'={{ $json[0] }}',
+		'={{ $jsonx }}',
+		'={{ $json..a }}',
+		'={{ { a: $json.a } }}',
+		'$json.message',
+		'={{ }}',
+	])('%s is left to n8n', (expression) => {
+		expect(canReadFromItem(expression)).toBe(false);
+		expect(readFromItem(expression, item)).toEqual({ found: false });
+	});
+
+	it('leaves to n8n what JavaScript would throw on or treat as text (no guessing)', () => {
+		expect(readFromItem('={{ $json.missing.name }}', item)).toEqual({ found: false });
+		expect(readFromItem('={{ $json.nothing.name ?? "x" }}', item)).toEqual({ found: false });
+		expect(readFromItem('={{ $json.message.length }}', item)).toEqual({ found: false });
+		// The same expression on an item where the path exists is read.
+		expect(readFromItem('={{ $json.missing.name }}', { missing: { name: 'x' } })).toEqual({ found: true, value: 'x' });
+	});
+
+	it('gives a fresh object or list for {} and [] each time', () => {
+		const a = readFromItem('={{ {} }}', {});
+		const b = readFromItem('={{ {} }}', {});
+		expect(a.found && b.found && a.value !== b.value).toBe(true);
+	});
+});
