@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 import {
@@ -125,7 +126,7 @@ export class PostgresBookingStore implements BookingStore {
 			} finally {
 				client.release();
 			}
-			await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+			await delay(Math.random() * 20 * attempt);
 		}
 	}
 
