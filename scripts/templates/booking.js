@@ -107,7 +107,8 @@ function emergency() {
 	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
 	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
 	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: '={{ $json.business.crew_phone }}', business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200]);
-	L.sendSms(wf, 'Text the Customer', { to: "$('Write the Dispatch').first().json.confirmation.sms.to", message: "$('Write the Dispatch').first().json.confirmation.sms.text" }, [2420, -200]);
+	// The customer's text gets the case itself; the crew's comes after the first text's own output, so it looks the case up.
+	L.sendSms(wf, 'Text the Customer', { from: '$json.business.sms_from', to: '$json.confirmation.sms.to', message: '$json.confirmation.sms.text' }, [2420, -200]);
 	L.sendSms(wf, 'Text the Crew', { to: "$('Write the Dispatch').first().json.confirmation.crew_notice.to", message: "$('Write the Dispatch').first().json.confirmation.crew_notice.text" }, [2640, -200]);
 	L.respond(
 		wf,

@@ -149,8 +149,9 @@ const sendEmail = (wf, name, { to, subject, text, html, attachments, from = { na
 		{ credentials: CREDENTIALS.smtp, ...DELIVERY },
 	);
 
-const sendSms = (wf, name, { to, message }, position) =>
-	wf.add(name, 'n8n-nodes-base.twilio', 1, { from: "={{ $('Business Settings').first().json.sms_from }}", to: `={{ ${to} }}`, message: `={{ ${message} }}`, options: {} }, position, {
+/** `from` defaults to Business Settings; where the item is a case, the case's business is nearer. */
+const sendSms = (wf, name, { to, message, from = "$('Business Settings').first().json.sms_from" }, position) =>
+	wf.add(name, 'n8n-nodes-base.twilio', 1, { from: `={{ ${from} }}`, to: `={{ ${to} }}`, message: `={{ ${message} }}`, options: {} }, position, {
 		credentials: CREDENTIALS.twilio,
 		...DELIVERY,
 	});

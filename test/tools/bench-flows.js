@@ -9,7 +9,8 @@
  *
  * Options: --requests N (sequential, for latency; default 30)
  *          --load N (sent with --concurrency in flight, for throughput; default 60)
- *          --concurrency N (default 8)   --only rules|ai
+ *          --concurrency N (default 8)   --rounds N (throughput rounds, template and
+ *          baseline alternating; medians reported; default 3)   --only rules|ai
  * BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' passes settings to the n8n under test.
  */
 const { startBookingEnv } = require('../harness/booking-env');
@@ -23,6 +24,7 @@ const arg = (name, fallback) => {
 const SEQUENTIAL = Number(arg('requests', 30));
 const LOAD = Number(arg('load', 60));
 const CONCURRENCY = Number(arg('concurrency', 8));
+const ROUNDS = Number(arg('rounds', 3));
 const ONLY = arg('only', null);
 const LLM_DELAY_MS = 700;
 
@@ -70,7 +72,7 @@ const FLOWS = [
  */
 const crews = (count, onCall) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: `crew-${i}`, name: `Crew ${i}`, skills: ['cleaning', 'restoration'], on_call: onCall })));
 const BENCH_CREWS = crews(20, false);
-const EMERGENCY_CREWS = () => crews(SEQUENTIAL + LOAD + 10, true);
+const EMERGENCY_CREWS = () => crews(SEQUENTIAL + ROUNDS * LOAD + 10, true);
 
 /** The OpenAI fake's answer to each of our agents' structured calls, after LLM_DELAY_MS. */
 function llmAnswer(body) {
@@ -118,31 +120,58 @@ function baselineWorkflow(flow, nodesBeforeAnswer) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-async function measure(send, label) {
-	let i = 0;
+/** CPU milliseconds used so far by every process of n8n's process group (all threads), from /proc; null off Linux. */
+function groupCpuMs(pgid) {
+	const fs = require('node:fs');
+	if (!fs.existsSync('/proc/self/stat')) return null;
+	let total = 0;
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat;
+		try {
+			stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // the process ended meanwhile
+		}
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		if (Number(fields[2]) !== pgid) continue;
+		total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+	}
+	return total;
+}
+
+async function latency(send, label) {
 	const latencies = [];
 	for (let k = 0; k < SEQUENTIAL; k++) {
 		const started = process.hrtime.bigint();
-		const r = await send(i++);
+		const r = await send(k);
 		latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
 		if (r.status !== 200) throw new Error(`${label}: answered ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
 	}
 	latencies.sort((a, b) => a - b);
+	return { median: percentile(latencies, 50), p95: percentile(latencies, 95) };
+}
+
+/** LOAD requests, CONCURRENCY in flight: requests per second, n8n's CPU per request, failures. */
+async function load(send, first, pgid) {
+	const cpuBefore = groupCpuMs(pgid);
 	const started = Date.now();
 	let next = 0;
 	let failed = 0;
 	await Promise.all(
 		Array.from({ length: CONCURRENCY }, async () => {
 			while (next < LOAD) {
-				next++;
-				const r = await send(i++);
+				const r = await send(first + next++);
 				if (r.status !== 200) failed++;
 			}
 		}),
 	);
 	const seconds = (Date.now() - started) / 1000;
-	return { median: percentile(latencies, 50), p95: percentile(latencies, 95), throughput: LOAD / seconds, failed };
+	const cpuAfter = groupCpuMs(pgid);
+	return { throughput: LOAD / seconds, cpuMsPerRequest: cpuBefore === null ? null : (cpuAfter - cpuBefore) / LOAD, failed };
 }
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function benchMode(mode) {
 	const llm = mode === 'ai' ? await startOpenAiFake() : null;
@@ -183,8 +212,18 @@ async function benchMode(mode) {
 				await post(flow.path)(900_000 + w);
 				await post(`baseline-${flow.path}`)(w);
 			}
-			const template = await measure(post(flow.path), flow.key);
-			const baseline = await measure(post(`baseline-${flow.path}`), `${flow.key} baseline`);
+			const template = await latency(post(flow.path), flow.key);
+			const baseline = await latency(post(`baseline-${flow.path}`), `${flow.key} baseline`);
+			// Throughput in rounds that alternate template and baseline, so that drift on the machine falls on both; medians are reported.
+			const rounds = { template: [], baseline: [] };
+			for (let round = 0; round < ROUNDS; round++) {
+				rounds.template.push(await load(post(flow.path), 1000 + round * LOAD, env.n8n.child.pid));
+				rounds.baseline.push(await load(post(`baseline-${flow.path}`), 1000 + round * LOAD, env.n8n.child.pid));
+			}
+			const summary = (list) => ({ throughput: median(list.map((r) => r.throughput)), cpuMsPerRequest: list[0].cpuMsPerRequest === null ? null : median(list.map((r) => r.cpuMsPerRequest)), failed: list.reduce((n, r) => n + r.failed, 0), ratios: [] });
+			Object.assign(template, summary(rounds.template));
+			Object.assign(baseline, summary(rounds.baseline));
+			template.ratios = rounds.template.map((r, i) => r.throughput / rounds.baseline[i].throughput);
 			results.push({ flow: flow.key, nodes: before, template, baseline });
 			process.stderr.write(`  ${mode}: ${flow.key} done\n`);
 		}
@@ -204,22 +243,28 @@ function configureBaseline(workflow, env) {
 
 function print(mode, results) {
 	const f = (ms) => `${ms.toFixed(0)} ms`;
-	console.log(`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency, ${LOAD} with ${CONCURRENCY} in flight for throughput`);
-	console.log(['template'.padEnd(34), 'nodes', 'median'.padStart(9), 'p95'.padStart(9), 'req/s'.padStart(8), '| baseline median', 'p95'.padStart(7), 'req/s'.padStart(8), '| throughput vs baseline'].join(' '));
+	const cpu = (r) => (r.cpuMsPerRequest === null ? '-' : f(r.cpuMsPerRequest));
+	const ratio = (r) => r.template.throughput / r.baseline.throughput;
+	console.log(
+		`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency; throughput from ${ROUNDS} rounds of ${LOAD} requests with ${CONCURRENCY} in flight, template and baseline alternating (medians; n8n CPU is all its processes and threads per request)`,
+	);
+	console.log(['template'.padEnd(34), 'nodes', 'median'.padStart(7), 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| baseline median', 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| throughput vs baseline (each round)'].join(' '));
 	for (const r of results) {
 		console.log(
 			[
 				r.flow.padEnd(34),
 				String(r.nodes).padStart(5),
-				f(r.template.median).padStart(9),
-				f(r.template.p95).padStart(9),
-				r.template.throughput.toFixed(1).padStart(8),
+				f(r.template.median).padStart(7),
+				f(r.template.p95).padStart(7),
+				r.template.throughput.toFixed(1).padStart(6),
+				cpu(r.template).padStart(8),
 				'|',
 				f(r.baseline.median).padStart(15),
 				f(r.baseline.p95).padStart(7),
-				r.baseline.throughput.toFixed(1).padStart(8),
+				r.baseline.throughput.toFixed(1).padStart(6),
+				cpu(r.baseline).padStart(8),
 				'|',
-				`${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}%${r.template.failed ? ` (${r.template.failed} failed)` : ''}`,
+				`${(ratio(r) * 100).toFixed(0)}% (${r.template.ratios.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')})${r.template.failed ? ` (${r.template.failed} failed)` : ''}`,
 			].join(' '),
 		);
 	}
