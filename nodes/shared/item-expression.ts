@@ -6,7 +6,7 @@
  * millisecond or more each, and an agent node maps a dozen parameters this way.
  *
  * The reader accepts exactly this grammar and nothing else:
- *   expression  := alternative ( "??" alternative )*
+ *   expression  := alternative ( "??" alternative )* [ "??" anything binding tighter than "??" ]
  *   alternative := "$json" access* | literal
  *   access      := "." name | "?." name | "[" string "]" | "?.[" string "]"
  *   literal     := number | 'text' | "text" | true | false | null | {} | []
@@ -22,7 +22,7 @@ type Json = Record<string, unknown>;
 export type Reading = { found: true; value: unknown } | { found: false };
 
 type Access = { key: string; optional: boolean };
-type Alternative = { kind: 'path'; accesses: Access[] } | { kind: 'literal'; value: unknown };
+type Alternative = { kind: 'path'; accesses: Access[] } | { kind: 'literal'; value: unknown } | { kind: 'opaque' };
 
 const NOT_READ: Reading = { found: false };
 const parsed = new Map<string, Alternative[] | null>();
@@ -102,11 +102,24 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
 function parse(expression: string): Alternative[] | null {
 	const match = /^=\{\{([^{}]*|[^{}]*\{\s*\}[^{}]*)\}\}$/.exec(expression);
 	if (!match) return null;
-	const alternatives = splitOutsideQuotes(match[1], '??').map(parseAlternative);
+	const parts = splitOutsideQuotes(match[1], '??');
+	const alternatives = parts.map(parseAlternative);
+	// The last alternative may be anything that binds tighter than "??" (`$execution.id + ":" + $runIndex`):
+	// it is left to n8n, which then evaluates the whole expression, when every alternative before it gives nothing.
+	const last = alternatives.length - 1;
+	if (last > 0 && alternatives[last] === null && bindsTighterThanNullish(parts[last])) alternatives[last] = { kind: 'opaque' };
 	return alternatives.every((a): a is Alternative => a !== null) ? alternatives : null;
 }
 
+/** No operator in `text` (outside quotes) binds looser than "??": no ternary, comma, arrow, assignment, || or &&. */
+function bindsTighterThanNullish(text: string): boolean {
+	const bare = text.replace(/"[^"]*"|'[^']*'/g, '""');
+	if (/[`\\]/.test(bare)) return false;
+	return !/\?(?![.?])|,|=>|\|\||&&|(?<![=!<>])=(?!=)/.test(bare);
+}
+
 function evaluate(alternative: Alternative, json: Json): Reading {
+	if (alternative.kind === 'opaque') return NOT_READ;
 	if (alternative.kind === 'literal') {
 		const { value } = alternative;
 		// A fresh object or list each time, as the expression would give.

@@ -36,7 +36,11 @@ describe('reading simple mappings from the item in code', () => {
 		'={{ $json.a + 1 }}',
 		'={{ $json.message.toUpperCase() }}',
 		'={{ $execution.id }}',
-		'={{ $json.id ?? $execution.id }}',
+		'={{ $json.message ?? $json.x ? 1 : 2 }}', // (a ?? b) ? 1 : 2 in JavaScript
+		"={{ $json.message ?? $json.x || 'y' }}",
+		'={{ $json.message ?? ($json.x, 1) }}',
+		'={{ $json.message ?? (() => 1)() }}',
+		'={{ $json.message ?? `t` }}',
 		'=Hello {{ $json.message }}',
 		'={{ $json.a }} and {{ $json.b }}',
 		'={{ "with \\"escape\\"" }}',
@@ -57,6 +61,17 @@ describe('reading simple mappings from the item in code', () => {
 		expect(readFromItem('={{ $json.message.length }}', item)).toEqual({ found: false });
 		// The same expression on an item where the path exists is read.
 		expect(readFromItem('={{ $json.missing.name }}', { missing: { name: 'x' } })).toEqual({ found: true, value: 'x' });
+	});
+
+	it('reads up to a last alternative it does not take, and leaves the whole to n8n when it gets there', () => {
+		const expression = '={{ $json.idempotency_key ?? $json.headers?.["idempotency-key"] ?? $execution.id + ":" + $runIndex + ":" + $itemIndex }}';
+		expect(canReadFromItem(expression)).toBe(true);
+		expect(readFromItem(expression, { idempotency_key: 'k1' })).toEqual({ found: true, value: 'k1' });
+		expect(readFromItem(expression, { headers: { 'idempotency-key': 'k2' } })).toEqual({ found: true, value: 'k2' });
+		expect(readFromItem(expression, { headers: {} })).toEqual({ found: false });
+		expect(readFromItem('={{ $json.message ?? $json.other === "x" }}', item)).toEqual({ found: true, value: 'hi' });
+		// Only the last alternative may be one it does not take.
+		expect(canReadFromItem('={{ $execution.id ?? $json.message }}')).toBe(false);
 	});
 
 	it('gives a fresh object or list for {} and [] each time', () => {
