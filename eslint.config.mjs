@@ -60,6 +60,11 @@ export default [
 		},
 	},
 	{
+		// A signing key is not an API: "Booking Agents Signing Secret API" would mislead ops staff.
+		files: ['credentials/BookingAgentsSigningSecret.credentials.ts'],
+		rules: { 'n8n-nodes-base/cred-class-field-display-name-missing-api': 'off' },
+	},
+	{
 		// The default SQLite store lives in n8n's user folder, which only N8N_USER_FOLDER tells (as n8n itself reads it).
 		files: ['nodes/shared/store/index.ts'],
 		rules: { '@n8n/community-nodes/no-restricted-globals': 'off' },

@@ -1,8 +1,26 @@
-import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { bookingStorePostgresTest, collectionValue, jsonParameter, optionalText, optionalValue, parameterValue, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
-import { contractsDue, generateContract, recordSignature, renewContract, type GenerateInput } from './contract';
+import { contractsDue, generateContract, MIN_SECRET_LENGTH, recordSignature, renewContract, type GenerateInput } from './contract';
+
+/** Saving a Booking Agents Signing Secret credential: too short a secret is refused there, not at the first booking. */
+async function bookingAgentsSigningSecretTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const secret = String(credential.data?.secret ?? '');
+	return secret.length >= MIN_SECRET_LENGTH
+		? { status: 'OK', message: 'The secret is long enough to sign agreement links' }
+		: { status: 'Error', message: `The secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (a long random text)` };
+}
 
 type Operation = 'generate' | 'recordSignature' | 'listDue' | 'renew' | 'end';
 
@@ -19,7 +37,10 @@ export class ContractAgent implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
-		credentials: [{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' }],
+		credentials: [
+			{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' },
+			{ name: 'bookingAgentsSigningSecret', required: true, displayOptions: { show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['credential'] } }, testedBy: 'bookingAgentsSigningSecretTest' },
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -36,13 +57,25 @@ export class ContractAgent implements INodeType {
 				],
 			},
 			{
+				displayName: 'Signing Secret From',
+				name: 'signingSecretFrom',
+				type: 'options',
+				default: 'credential',
+				displayOptions: { show: { operation: ['generate', 'recordSignature'] } },
+				options: [
+					{ name: 'Credential', value: 'credential', description: 'A Booking Agents Signing Secret credential: encrypted, never in workflow JSON or execution data' },
+					{ name: 'Parameter', value: 'parameter', description: 'Typed or mapped below (it is then saved with the workflow)' },
+				],
+				description: 'Where the key that signs the links comes from; the node that records signatures must use the same one',
+			},
+			{
 				displayName: 'Signing Secret',
 				name: 'signingSecret',
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				displayOptions: { show: { operation: ['generate', 'recordSignature'] } },
+				displayOptions: { show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['parameter'] } },
 				description: 'A long random text (16+ characters) that signs the links; keep it the same in the node that records signatures',
 			},
 			{ displayName: 'Customer', name: 'customer', type: 'json', default: '={{ $json.customer ?? {} }}', displayOptions: { show: { operation: ['generate'] } } },
@@ -114,12 +147,14 @@ export class ContractAgent implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { bookingStorePostgresTest } };
+	methods = { credentialTest: { bookingStorePostgresTest, bookingAgentsSigningSecretTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const store = await openStore(await readStoreConfig(this));
-		const secret = (i: number) => String(parameterValue(this, 'signingSecret', i, '') ?? '');
+		const fromCredential = ['generate', 'recordSignature'].includes(operation) && this.getNodeParameter('signingSecretFrom', 0, 'credential') === 'credential';
+		const credentialSecret = fromCredential ? String((await this.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret')).secret ?? '') : '';
+		const secret = (i: number) => (fromCredential ? credentialSecret : String(parameterValue(this, 'signingSecret', i, '') ?? ''));
 		if (operation === 'listDue') {
 			const due = await contractsDue(this.getNodeParameter('withinDays', 0) as number, { store });
 			return [due.map((contract) => ({ json: { contract }, pairedItem: { item: 0 } }))];

@@ -72,8 +72,10 @@ async function storeOf(store: ContractOptions['store']): Promise<BookingStore> {
 	return store && 'write' in store ? store : await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
 }
 
+export const MIN_SECRET_LENGTH = 16;
+
 function requireSecret(secret: string) {
-	if (typeof secret !== 'string' || secret.length < 16) throw new ContractInputError('signingSecret', 'A signing secret of at least 16 characters is needed to make and check signing links. Set "Signing Secret".');
+	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ContractInputError('signingSecret', 'A signing secret of at least 16 characters is needed to make and check signing links. Set the secret in the Booking Agents Signing Secret credential (or "Signing Secret" when it comes from a parameter).');
 }
 
 const b64url = (buffer: Buffer) => buffer.toString('base64url');

@@ -6,8 +6,6 @@ const { deliver, CASE_TEXT } = require('./support');
 // The case carries the business's public details (lib.js requestCheck): mapped from the item, read by the agents without an expression evaluation.
 const BUSINESS = { name: '={{ $json.business.name }}', email: '={{ $json.business.email }}', phone: '={{ $json.business.phone }}' };
 const CALENDAR = { timeZone: '={{ $json.business.time_zone }}' };
-// The secret is not on the case (cases go to e-mails, answers and other workflows).
-const SECRET = "={{ $('Business Settings').first().json.signing_secret }}";
 
 /** Used where a step that must not fail does: the customer hears that a person will call, ops get the error workflow's e-mail. */
 function escalateOnFailure(wf, failed, label, x, y, { answered = false } = {}) {
@@ -235,7 +233,7 @@ function complexSales() {
 		{ onError: 'continueErrorOutput' },
 	);
 	escalateOnFailure(wf, 'Book the Recurring Visits', 'Series', 3740, -200, { answered: true });
-	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', signingSecret: SECRET, businessName: '={{ $json.business.name }}', terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0]);
+	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', businessName: '={{ $json.business.name }}', terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0], { credentials: L.CREDENTIALS.signingSecret });
 	L.agent(wf, 'Write the Signing Request', 'confirmationAgent', { messageKind: 'contract_signing', business: BUSINESS, options: { sms: false, calendar: false } }, [4180, 0]);
 	L.sendEmail(
 		wf,
@@ -246,7 +244,7 @@ function complexSales() {
 	wf.add('Wait for the Signature', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 7, resumeUnit: 'days', options: {} }, [4620, 0], {
 		webhookId: L.stableId('complexSales', 'signature'),
 	});
-	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature', signingSecret: SECRET }, [4840, 0]);
+	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [4840, 0], { credentials: L.CREDENTIALS.signingSecret });
 	L.setRaw(wf, 'Signed Case', "{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }", [5060, 0]);
 	L.agent(wf, 'Write the Onboarding', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [5280, 0]);
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null, { caseFlow: true });
@@ -323,8 +321,9 @@ function recurringService() {
 		wf,
 		'Write the Agreement',
 		'contractAgent',
-		{ operation: 'generate', signingSecret: SECRET, businessName: '={{ $json.business.name }}', signingBaseUrl: '={{ $json.business.agreement_signing_url }}', signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
+		{ operation: 'generate', businessName: '={{ $json.business.name }}', signingBaseUrl: '={{ $json.business.agreement_signing_url }}', signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
 		[2200, 100],
+		{ credentials: L.CREDENTIALS.signingSecret },
 	);
 	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100]);
 	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null, { caseFlow: true });

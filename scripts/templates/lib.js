@@ -18,6 +18,7 @@ const CREDENTIALS = {
 	webhookKey: { httpHeaderAuth: { id: 'REPLACE-webhook-key', name: 'Booking Webhook Key' } },
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
+	signingSecret: { bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' } },
 };
 
 /** Workflow ids the templates refer to each other by (the importer maps them to the ids n8n gives). */
@@ -193,7 +194,7 @@ const checks = {
  * starts the case (DESIGN.md's item contract) with the business's public
  * details on it, so that every later node maps them from the item (`$json.business`)
  * instead of looking Business Settings up: n8n 2.x evaluates each expression in
- * an isolate, a millisecond or more each. The signing secret stays off the case.
+ * an isolate, a millisecond or more each.
  * The body is copied into the expression once (JSON round trip): n8n 2.x reads
  * each property of the item across the isolate boundary.
  * Returns the name of the node whose true output carries the case.
@@ -227,12 +228,11 @@ const BUSINESS_SETTINGS = {
 	sms_from: '+12125550100',
 	crew_phone: '+12125550199',
 	time_zone: 'America/New_York',
-	signing_secret: '',
 	public_url: 'http://localhost:5678/',
 };
 
 const SETTINGS_NOTE =
-	'Edit **Business Settings** once for this workflow: your business name, the address mail comes from, the ops inbox that receives escalations, the Twilio number texts come from and the on-call crew phone. `signing_secret` (contracts) must be a long random text, the same in every workflow that writes or checks agreements.';
+	'Edit **Business Settings** once for this workflow: your business name, the address mail comes from, the ops inbox that receives escalations, the Twilio number texts come from and the on-call crew phone. The agreement signing key is a credential (*Agreement Signing Secret*), the same in every workflow that writes or checks agreements.';
 
 module.exports = {
 	Workflow,

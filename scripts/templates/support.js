@@ -58,7 +58,7 @@ function agreementSigning() {
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	L.ifTrue(wf, 'Is There a Name?', "typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'", [440, 0]);
 	L.respond(wf, 'Answer 400: Name and Token Needed', 400, "{ error: 'invalid_request', message: 'Nothing was signed. Send your full name as { \"name\": \"...\" } to the signing link you received.', problems: [{ field: 'name', fix: 'Your full name, as it should appear on the agreement.' }] }", [660, 200]);
-	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature', signingSecret: "={{ $('Business Settings').first().json.signing_secret }}" }, [660, 0], { onError: 'continueErrorOutput' });
+	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [660, 0], { onError: 'continueErrorOutput', credentials: L.CREDENTIALS.signingSecret });
 	L.respond(wf, 'Answer: Signed', 200, "{ status: 'signed', contract_id: $json.signature.contract_id, signed_at: $json.signature.signature?.signed_at_ms ? new Date($json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $json.signature.already_signed }", [880, -100]);
 	L.respond(wf, 'Answer 400: Link Not Valid', 400, "{ error: 'signing_refused', message: $json.error?.message ?? 'This signing link is not valid.', fix: 'Use the newest link we sent you, or ask us for a new one.' }", [880, 100]);
 	wf.chain('Receive a Signature', 'Business Settings', 'Is There a Name?', 'Record the Signature', 'Answer: Signed');

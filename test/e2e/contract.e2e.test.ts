@@ -20,7 +20,7 @@ const signingWorkflow = {
 	nodes: [
 		{ parameters: { httpMethod: 'POST', path: 'e2e-contract', responseMode: 'responseNode', options: {} }, id: 'e0000000-0000-4000-8000-000000000001', name: 'Agreement Request', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'e0000000-0000-4000-8000-0000000000ff' },
 		{
-			parameters: { operation: 'generate', signingSecret: SECRET, customer: '={{ $json.body.customer }}', quote: '={{ $json.body.quote }}', booking: '={{ $json.body.booking }}', businessName: 'Bright Clean' },
+			parameters: { operation: 'generate', signingSecretFrom: 'parameter', signingSecret: SECRET, customer: '={{ $json.body.customer }}', quote: '={{ $json.body.quote }}', booking: '={{ $json.body.booking }}', businessName: 'Bright Clean' },
 			id: 'e0000000-0000-4000-8000-000000000002',
 			name: 'Generate Agreement',
 			type: 'n8n-nodes-booking-agents.contractAgent',
@@ -36,7 +36,7 @@ const signingWorkflow = {
 			position: [440, 0],
 		},
 		{ parameters: { resume: 'webhook', httpMethod: 'POST', options: {} }, id: 'e0000000-0000-4000-8000-000000000004', name: 'Wait for Signature', type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [660, 0], webhookId: 'e0000000-0000-4000-8000-0000000000ee' },
-		{ parameters: { operation: 'recordSignature', signingSecret: SECRET }, id: 'e0000000-0000-4000-8000-000000000005', name: 'Record Signature', type: 'n8n-nodes-booking-agents.contractAgent', typeVersion: 1, position: [880, 0] },
+		{ parameters: { operation: 'recordSignature', signingSecretFrom: 'parameter', signingSecret: SECRET }, id: 'e0000000-0000-4000-8000-000000000005', name: 'Record Signature', type: 'n8n-nodes-booking-agents.contractAgent', typeVersion: 1, position: [880, 0] },
 	],
 	connections: {
 		'Agreement Request': { main: [[{ node: 'Generate Agreement', type: 'main', index: 0 }]] },

@@ -308,9 +308,9 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 		const signedAt = new Date(Date.now() - 350 * 86_400_000);
 		const { contract } = await generateContract(
 			{ customer: { name: 'Morgan Hale', email: 'morgan@example.com', address: '8 Cedar Ln' }, business: { name: 'Bright Clean Co.' }, quote: { quote_id: 'Q-OLD', total_cents: 20000, currency: 'USD', service_type: 'standard_cleaning', recurring: { frequency: 'monthly', per_visit_cents: 20000, per_month_cents: 20000 } }, booking: { start: signedAt.toISOString(), time_zone: 'America/New_York' }, terms: { auto_renew: true, term_months: 12 }, signingBaseUrl: 'http://localhost/sign' },
-			{ store, signingSecret: env.settings.signing_secret, now: signedAt },
+			{ store, signingSecret: env.signingSecret, now: signedAt },
 		);
-		await recordSignature({ token: new URL(contract.signing_url!).searchParams.get('token')!, name: 'Morgan Hale' }, { store, signingSecret: env.settings.signing_secret, now: new Date(signedAt.getTime() + 1000) });
+		await recordSignature({ token: new URL(contract.signing_url!).searchParams.get('token')!, name: 'Morgan Hale' }, { store, signingSecret: env.signingSecret, now: new Date(signedAt.getTime() + 1000) });
 		const notice = await env.smtp.waitFor('morgan@example.com', 40_000);
 		expect(notice.text).toMatch(/renew/i);
 		const old = await store.getContract(contract.contract_id);

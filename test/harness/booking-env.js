@@ -72,10 +72,12 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 		n8n = await startN8n({ port, userFolder, env: { ...twilio.n8nEnv, ...env, NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } });
 		await n8n.setupOwner();
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
+		const signingSecret = crypto.randomBytes(24).toString('hex');
 		const definitions = [
 			{ name: CREDENTIALS.webhookKey.httpHeaderAuth.name, type: 'httpHeaderAuth', data: { name: WEBHOOK_KEY_HEADER, value: webhookKey } },
 			{ name: CREDENTIALS.smtp.smtp.name, type: 'smtp', data: { user: 'demo', password: 'demo', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' } },
 			{ name: CREDENTIALS.twilio.twilioApi.name, type: 'twilioApi', data: { authType: 'authToken', accountSid: TWILIO_ACCOUNT_SID, authToken: 'demo-auth-token' } },
+			{ name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name, type: 'bookingAgentsSigningSecret', data: { secret: signingSecret } },
 			...credentials,
 		];
 		/** @type {Record<string, string>} */
@@ -87,7 +89,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 			if (old) await n8n.rest('DELETE', `/credentials/${old.id}`);
 			credentialIds[c.name] = await n8n.createCredential(c);
 		}
-		const allSettings = { signing_secret: crypto.randomBytes(24).toString('hex'), public_url: `${n8n.baseUrl}/`, ...settings };
+		const allSettings = { public_url: `${n8n.baseUrl}/`, ...settings };
 		/** @type {Record<string, string>} */
 		const workflowIds = {};
 		/** @type {Record<string, { id: string, name: string, workflow: any }>} */
@@ -116,6 +118,8 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 			smtp,
 			twilio,
 			webhookKey,
+			/** The agreement signing key in the Agreement Signing Secret credential. */
+			signingSecret,
 			credentialIds,
 			settings: allSettings,
 			workflows,

@@ -4,6 +4,9 @@ import path from 'node:path';
 
 import ICAL from 'ical.js';
 
+import type { ICredentialTestFunctions } from 'n8n-workflow';
+
+import { ContractAgent } from '../../nodes/ContractAgent/ContractAgent.node';
 import { closeAllStores } from '../../nodes/shared/store';
 import { runWorkflow } from '../harness/in-process';
 
@@ -16,7 +19,7 @@ afterAll(async () => {
 	fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function chain(nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>) {
+function chain(nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>) {
 	const all = [{ name: 'Case', type: 'n8n-nodes-base.noOp', parameters: {} }, ...nodes];
 	return {
 		name: 'paperwork',
@@ -51,10 +54,10 @@ describe('Contract and Confirmation Agents inside n8n-core', () => {
 	it('generates an agreement with its PDF, then a later node records the signature', async () => {
 		const secret = 'workflow-test-secret-0123456789';
 		const workflow = chain([
-			{ name: 'Agreement', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'generate', signingSecret: secret, sqlitePath, signingBaseUrl: 'https://sign.example/a' } },
+			{ name: 'Agreement', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'generate', signingSecretFrom: 'parameter', signingSecret: secret, sqlitePath, signingBaseUrl: 'https://sign.example/a' } },
 			// Stands in for the Wait node's resumed request: the token in the query, the signer in the body.
 			{ name: 'Sign', type: 'n8n-nodes-base.set', parameters: { mode: 'raw', jsonOutput: '={{ { query: { token: $json.contract.signing_token }, body: { name: "Dana Lee" }, headers: { "user-agent": "WF" } } }}', options: {} } },
-			{ name: 'Record', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'recordSignature', signingSecret: secret, sqlitePath } },
+			{ name: 'Record', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'recordSignature', signingSecretFrom: 'parameter', signingSecret: secret, sqlitePath } },
 		]);
 		workflow.nodes[2].typeVersion = 3.4; // the Set node's current version
 		const run = await runWorkflow(workflow, { input: item });
@@ -66,8 +69,36 @@ describe('Contract and Confirmation Agents inside n8n-core', () => {
 		expect(signature).toMatchObject({ status: 'active', signature: { name: 'Dana Lee', user_agent: 'WF' } });
 	});
 
+	it('signs and checks with the Booking Agents Signing Secret credential (the default), never putting the secret in the workflow', async () => {
+		const credentials = { bookingAgentsSigningSecret: { id: 'c1', name: 'Agreement Signing Secret' } };
+		const workflow = chain([
+			{ name: 'Agreement', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'generate', sqlitePath, signingBaseUrl: 'https://sign.example/b' }, credentials },
+			{ name: 'Signed', type: 'n8n-nodes-base.set', parameters: { mode: 'raw', jsonOutput: '={{ { query: { token: $json.contract.signing_token }, body: { name: "Dana Lee" }, headers: {} } }}', options: {} } },
+			{ name: 'Record', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'recordSignature', sqlitePath }, credentials },
+		]);
+		workflow.nodes[2].typeVersion = 3.4; // the Set node's current version
+		const run = await runWorkflow(workflow, { input: item, credentials: { bookingAgentsSigningSecret: { secret: 'credential-secret-0123456789' } } });
+		expect({ status: run.status, error: run.error?.message }).toEqual({ status: 'success', error: undefined });
+		expect(run.output('Record')[0].json.signature).toMatchObject({ status: 'active' });
+		expect(JSON.stringify(workflow)).not.toContain('credential-secret');
+		// The same link checked with a different key in the credential is refused.
+		const token = (run.output('Agreement')[0].json.contract as { signing_token: string }).signing_token;
+		const recordOnly = chain([{ name: 'Record', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'recordSignature', sqlitePath }, credentials }]);
+		const other = await runWorkflow(recordOnly, { input: { query: { token }, body: { name: 'Dana Lee' }, headers: {} }, credentials: { bookingAgentsSigningSecret: { secret: 'another-secret-0123456789abc' } } });
+		expect(other.status).toBe('error');
+		expect(other.error?.message).toMatch(/not valid|signature|token/i);
+	});
+
+	it('the credential test refuses a secret shorter than 16 characters', async () => {
+		const node = new ContractAgent();
+		const test = node.methods.credentialTest.bookingAgentsSigningSecretTest;
+		const call = (secret: string) => test.call({} as ICredentialTestFunctions, { id: 'c', name: 's', type: 'bookingAgentsSigningSecret', data: { secret } });
+		expect(await call('short')).toMatchObject({ status: 'Error', message: expect.stringMatching(/5 characters; use at least 16/) });
+		expect(await call('0123456789abcdef')).toMatchObject({ status: 'OK' });
+	});
+
 	it('names the Signing Secret when it is too short', async () => {
-		const run = await runWorkflow(chain([{ name: 'Agreement', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'generate', signingSecret: 'short', sqlitePath } }]), { input: item });
+		const run = await runWorkflow(chain([{ name: 'Agreement', type: 'n8n-nodes-booking-agents.contractAgent', parameters: { operation: 'generate', signingSecretFrom: 'parameter', signingSecret: 'short', sqlitePath } }]), { input: item });
 		const error = run.nodeError('Agreement') as unknown as { message: string; description: string };
 		expect(error.message).toMatch(/signing secret of at least 16 characters/);
 		expect(error.description).toContain('"signingSecret"');
