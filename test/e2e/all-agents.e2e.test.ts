@@ -14,7 +14,12 @@ let n8n: N8nInstance;
 beforeAll(async () => {
 	n8n = await startN8n();
 	await n8n.setupOwner();
-	await n8n.importWorkflow(workflow);
+	// The Contract Agent's default: its signing secret comes from a credential.
+	const id = await n8n.createCredential({ name: 'Agreement Signing Secret', type: 'bookingAgentsSigningSecret', data: { secret: 'e2e-all-agents-secret-0123456789' } });
+	const withCredential = structuredClone(workflow);
+	const agreement = withCredential.nodes.find((node) => node.name === 'Agreement') as { credentials?: Record<string, { id: string; name: string }> };
+	agreement.credentials = { bookingAgentsSigningSecret: { id, name: 'Agreement Signing Secret' } };
+	await n8n.importWorkflow(withCredential);
 	await n8n.waitForWebhook('e2e-all-agents', {
 		probeBody: { message: 'weekly clean 2 bed 1 bath', channel: 'web', customer: { name: 'W', email: 'w@example.com' }, reply: 'ok', preference: 'next month', request_id: 'warm-up' },
 	});
