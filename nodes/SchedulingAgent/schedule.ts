@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import { DateTime } from 'luxon';
-import { zoneNamed } from '../shared/zone';
 import { z } from 'zod/v4';
 
 import { openStore, type BookingRecord, type BookingStore, type StoreConfig } from '../shared/store';
+import { zoneNamed } from '../shared/zone';
 import {
 	jobDurationMinutes,
 	parseInstant,

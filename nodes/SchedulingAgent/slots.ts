@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { zoneNamed } from '../shared/zone';
 
+import { zoneNamed } from '../shared/zone';
 import type { CrewConfig, ResolvedCalendar } from './calendar';
 import type { PreferenceConstraints } from './preferences';
 
@@ -82,8 +82,9 @@ export function findSlots(search: SlotSearch): Slot[] {
 	const slots: Slot[] = [];
 	const distinct = search.distinctTimes !== false;
 
-	let day = DateTime.fromMillis(search.fromMs, { zone: zoneNamed(calendar.timeZone) }).startOf('day');
-	const lastDay = DateTime.fromMillis(search.toMs, { zone: zoneNamed(calendar.timeZone) }).startOf('day');
+	const zone = zoneNamed(calendar.timeZone);
+	let day = DateTime.fromMillis(search.fromMs, { zone }).startOf('day');
+	const lastDay = DateTime.fromMillis(search.toMs, { zone }).startOf('day');
 	while (day <= lastDay && slots.length < search.count) {
 		const date = day.toISODate()!;
 		const dateAllowed =
@@ -109,7 +110,7 @@ export function findSlots(search: SlotSearch): Slot[] {
 				for (; start < startLimit && start + durationMs <= windowEnd && start <= search.toMs; start += stepMs) {
 					if (candidates.has(start)) continue;
 					if (pref && (pref.startFromMinute !== null || pref.startByMinute !== null)) {
-						const local = DateTime.fromMillis(start, { zone: zoneNamed(calendar.timeZone) });
+						const local = DateTime.fromMillis(start, { zone });
 						const minute = local.hour * 60 + local.minute;
 						if (pref.startFromMinute !== null && minute < pref.startFromMinute) continue;
 						if (pref.startByMinute !== null && minute > pref.startByMinute) continue;

@@ -138,13 +138,19 @@ function evaluate(alternative: Alternative, json: Json): Reading {
 	return { found: true, value };
 }
 
-/** Reads `expression` from the item `json` if it is one this reader takes (see above). */
-export function readFromItem(expression: string, json: Json): Reading {
+/** The parsed form of `expression` (null: not one this reader takes), parsed once per text. */
+function alternativesOf(expression: string): Alternative[] | null {
 	let alternatives = parsed.get(expression);
 	if (alternatives === undefined) {
 		alternatives = parse(expression);
 		parsed.set(expression, alternatives);
 	}
+	return alternatives;
+}
+
+/** Reads `expression` from the item `json` if it is one this reader takes (see above). */
+export function readFromItem(expression: string, json: Json): Reading {
+	const alternatives = alternativesOf(expression);
 	if (!alternatives) return NOT_READ;
 	let reading: Reading = NOT_READ;
 	for (const alternative of alternatives) {
@@ -157,6 +163,5 @@ export function readFromItem(expression: string, json: Json): Reading {
 
 /** Whether `expression` is one this reader takes (it may still leave an item's value to n8n, see evaluate). */
 export function canReadFromItem(expression: string): boolean {
-	if (!parsed.has(expression)) parsed.set(expression, parse(expression));
-	return parsed.get(expression) !== null;
+	return alternativesOf(expression) !== null;
 }

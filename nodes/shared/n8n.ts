@@ -143,7 +143,7 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
  */
 // The item is arbitrary JSON; the readers mirror expressions over it, optional chaining included.
 type Json = Record<string, any>;
-export const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
+const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
 	'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}': (j) => ({
 		bedrooms: j.qualification?.bedrooms,
 		bathrooms: j.qualification?.bathrooms,

@@ -146,6 +146,10 @@ function emergency() {
 	return wf;
 }
 
+/** The case as the last negotiation round left it, and the subject of e-mails that answer the customer's reply. */
+const NEGOTIATED = "$('Negotiate').last().json";
+const REPLY_SUBJECT = `'Re: your quote from ' + ${NEGOTIATED}.business.name`;
+
 function complexSales() {
 	const wf = new L.Workflow('complexSales', 'Booking Agents: Commercial Sales', { executionTimeout: 300, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
 	wf.note(
@@ -207,7 +211,7 @@ function complexSales() {
 	L.sendEmail(
 		wf,
 		'E-mail: A Person Will Reply',
-		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Negotiate').last().json.business.name", text: "$('Negotiate').last().json.negotiation.message + '\\n\\n' + $('Negotiate').last().json.business.name" },
+		{ to: `${NEGOTIATED}.customer.email`, subject: REPLY_SUBJECT, text: `${NEGOTIATED}.negotiation.message + '\\n\\n' + ${NEGOTIATED}.business.name` },
 		[3960, 400],
 	);
 	// fallback: a failure before anything is booked runs the simple booking instead
@@ -254,7 +258,7 @@ function complexSales() {
 	L.sendEmail(
 		wf,
 		'E-mail: We Will Call to Schedule',
-		{ to: "$('Negotiate').last().json.customer.email", subject: "'Re: your quote from ' + $('Negotiate').last().json.business.name", text: "'Hi ' + ($('Negotiate').last().json.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + $('Negotiate').last().json.business.name" },
+		{ to: `${NEGOTIATED}.customer.email`, subject: REPLY_SUBJECT, text: `'Hi ' + (${NEGOTIATED}.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + ${NEGOTIATED}.business.name` },
 		[4180, 300],
 	);
 	wf.connect('Hand Over: No Room for the Visits', 'E-mail: We Will Call to Schedule');

@@ -13,6 +13,8 @@
  *          baseline alternating; medians reported; default 3)   --only rules|ai
  * BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' passes settings to the n8n under test.
  */
+const fs = require('node:fs');
+
 const { startBookingEnv } = require('../harness/booking-env');
 const { startOpenAiFake } = require('../harness/openai-fake');
 const { CREDENTIALS, stableId } = require('../../scripts/templates/lib');
@@ -122,7 +124,6 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((
 
 /** CPU milliseconds used so far by every process of n8n's process group (all threads), from /proc; null off Linux. */
 function groupCpuMs(pgid) {
-	const fs = require('node:fs');
 	if (!fs.existsSync('/proc/self/stat')) return null;
 	let total = 0;
 	for (const entry of fs.readdirSync('/proc')) {

@@ -1,4 +1,7 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import { canReadFromItem, readFromItem } from '../../nodes/shared/item-expression';
+import { collectionValue, parameterValue } from '../../nodes/shared/n8n';
 
 const item = { message: 'hi', n: 0, empty: '', nothing: null, customer: { name: 'Dana', tags: ['a'] }, headers: { 'x-real-ip': '198.51.100.1' }, quote: { recurring: null } };
 
@@ -78,5 +81,40 @@ describe('reading simple mappings from the item in code', () => {
 		const a = readFromItem('={{ {} }}', {});
 		const b = readFromItem('={{ {} }}', {});
 		expect(a.found && b.found && a.value !== b.value).toBe(true);
+	});
+});
+
+describe('agent parameters: simple mappings never reach n8n evaluation', () => {
+	// A stand-in for n8n's execute context that records what it is asked to evaluate.
+	const context = (parameters: Record<string, unknown>, json: Record<string, unknown>) => {
+		const evaluated: string[] = [];
+		const ctx = {
+			getNode: () => ({ parameters }),
+			getInputData: () => [{ json }],
+			getNodeParameter: (name: string) => {
+				evaluated.push(name);
+				return `n8n:${name}`;
+			},
+		} as unknown as IExecuteFunctions;
+		return { ctx, evaluated };
+	};
+
+	it('reads a simple mapping in code, leaves the others to n8n, and gives the fallback for nothing', () => {
+		const { ctx, evaluated } = context({ frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}", secret: "={{ $('Business Settings').first().json.signing_secret }}", promo: '={{ $json.promo_code }}' }, { frequency: null, qualification: { frequency: 'biweekly' } });
+		expect(parameterValue(ctx, 'frequency', 0, null)).toBe('biweekly');
+		expect(parameterValue(ctx, 'promo', 0, 'none')).toBe('none');
+		expect(evaluated).toEqual([]);
+		expect(parameterValue(ctx, 'secret', 0, '')).toBe('n8n:secret');
+		expect(evaluated).toEqual(['secret']);
+	});
+
+	it('reads a collection in code when all its values are plain or simple mappings, else asks n8n for the whole', () => {
+		const json = { business: { name: 'Bright Clean', time_zone: 'Europe/London' } };
+		const simple = context({ calendar: { timeZone: '={{ $json.business.time_zone }}', bufferMinutes: 30 } }, json);
+		expect(collectionValue(simple.ctx, 'calendar', 0)).toEqual({ timeZone: 'Europe/London', bufferMinutes: 30 });
+		expect(simple.evaluated).toEqual([]);
+		const mixed = context({ business: { name: '={{ $json.business.name }}', email: "={{ $('Business Settings').first().json.business_email }}" } }, json);
+		expect(collectionValue(mixed.ctx, 'business', 0)).toBe('n8n:business');
+		expect(mixed.evaluated).toEqual(['business']);
 	});
 });
