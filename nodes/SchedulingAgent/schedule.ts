@@ -288,7 +288,7 @@ class Context {
 		let slots: Slot[] = [];
 		for (const days of [7, 31, Infinity]) {
 			const windowEnd = Math.min(end, start + days * 86_400_000);
-			const busy = await this.store.busyIntervals(start - 86_400_000, windowEnd + durationMinutes * 60_000 + 86_400_000, crewIds, this.now);
+			const busy = await this.store.busyIntervals([[start - 86_400_000, windowEnd + durationMinutes * 60_000 + 86_400_000]], crewIds, this.now);
 			slots = findSlots({
 				calendar: this.cal,
 				crews,
@@ -526,11 +526,12 @@ class Context {
 		if (!starts.length) throw new SchedulingInputError('series', 'The series has no visits; check its rule and count.');
 		const firstMs = starts[0].toMillis();
 		if (firstMs < this.now) throw new SchedulingInputError('series.start_date', 'The series would start in the past.');
-		const lastMs = starts[starts.length - 1].toMillis();
 		const seriesId = `sr_${randomUUID()}`;
 
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'bookSeries', this.now, async (tx) => {
-			const busy = indexBusy(await tx.busyIntervals(firstMs - window - 86_400_000, lastMs + window + 86_400_000, crews.map((c) => c.id)));
+			// Only the times each visit may take matter: one window per visit, not the whole year of the calendar.
+			const visitWindows = starts.map((local) => [local.toMillis() - window, local.toMillis() + window + durationMs + bufferMs] as const);
+			const busy = indexBusy(await tx.busyIntervals(visitWindows, crews.map((c) => c.id)));
 			await tx.insertSeries({ id: seriesId, rrule: rule, time_zone: this.cal.timeZone, status: 'active', customer: request.customer ?? null, service: request.job?.service_type ?? null, details: { duration_minutes: duration.minutes }, created_at_ms: this.now });
 			const occurrences: BookingResult['occurrences'] = [];
 			const conflicts: BookingResult['conflicts'] = [];

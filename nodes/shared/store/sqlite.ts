@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import {
 	bookingFromRow,
@@ -13,11 +13,23 @@ import {
 	type BusyInterval,
 	type ContractRecord,
 	type SeriesRecord,
+	type TimeWindow,
 	type WriteTx,
 } from './types';
 
-/** SQLite schema by version. Overlap is refused by triggers, inside the store itself. */
-const MIGRATIONS: Array<{ version: number; description: string; sql: string }> = [
+/**
+ * The earliest start a booking overlapping [from, ...) can have: from minus the longest span any
+ * booking has had (booking_span, kept by triggers). It bounds the (crew_id, start_ms) index range,
+ * so overlap checks and busy-time reads touch nearby rows, not the crew's whole history.
+ */
+const earliestStart = (from: string) => `${from} - (SELECT max_ms FROM booking_span WHERE id = 1)`;
+
+/** An active booking of NEW's crew that overlaps NEW. */
+const overlapWith = (extra: string) => `SELECT 1 FROM bookings b WHERE b.crew_id = NEW.crew_id AND b.start_ms >= ${earliestStart('NEW.start_ms')} AND b.start_ms < NEW.busy_until_ms
+      AND NEW.start_ms < b.busy_until_ms AND b.status IN ('held','confirmed')${extra}`;
+
+/** SQLite schema by version. Overlap is refused by triggers, inside the store itself. Exported for the upgrade tests. */
+export const MIGRATIONS: Array<{ version: number; description: string; sql: string }> = [
 	{
 		version: 1,
 		description: 'crews, bookings (no overlap per crew), series, idempotency keys',
@@ -58,9 +70,53 @@ CREATE TABLE idempotency (key TEXT PRIMARY KEY, operation TEXT NOT NULL, result 
 		sql: `CREATE TABLE contracts (id TEXT PRIMARY KEY, status TEXT NOT NULL, end_date TEXT NOT NULL, record TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
 CREATE INDEX contracts_end ON contracts (status, end_date);`,
 	},
+	{
+		version: 4,
+		// Covering indexes, by time and by crew: overlap checks and busy-time reads never touch the table rows.
+		description: 'overlap checks and busy-time reads bounded by the longest booking span, covering indexes for both; an index for held bookings',
+		sql: `
+CREATE TABLE booking_span (id INTEGER PRIMARY KEY CHECK (id = 1), max_ms INTEGER NOT NULL);
+INSERT INTO booking_span (id, max_ms) SELECT 1, COALESCE(MAX(busy_until_ms - start_ms), 0) FROM bookings;
+CREATE TRIGGER bookings_span_insert AFTER INSERT ON bookings
+  BEGIN UPDATE booking_span SET max_ms = NEW.busy_until_ms - NEW.start_ms WHERE id = 1 AND max_ms < NEW.busy_until_ms - NEW.start_ms; END;
+CREATE TRIGGER bookings_span_update AFTER UPDATE OF start_ms, busy_until_ms ON bookings
+  BEGIN UPDATE booking_span SET max_ms = NEW.busy_until_ms - NEW.start_ms WHERE id = 1 AND max_ms < NEW.busy_until_ms - NEW.start_ms; END;
+DROP TRIGGER bookings_no_overlap_insert;
+DROP TRIGGER bookings_no_overlap_update;
+CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
+  WHEN NEW.status IN ('held','confirmed') AND EXISTS (${overlapWith('')})
+  BEGIN SELECT RAISE(ABORT, 'booking_overlap'); END;
+CREATE TRIGGER bookings_no_overlap_update BEFORE UPDATE ON bookings
+  WHEN NEW.status IN ('held','confirmed') AND EXISTS (${overlapWith(' AND b.id <> NEW.id')})
+  BEGIN SELECT RAISE(ABORT, 'booking_overlap'); END;
+CREATE INDEX bookings_held_expiry ON bookings (hold_expires_ms) WHERE status = 'held';
+DROP INDEX bookings_start;
+DROP INDEX bookings_crew_start;
+CREATE INDEX bookings_busy ON bookings (start_ms, busy_until_ms, crew_id, status, hold_expires_ms);
+CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, status, hold_expires_ms);
+`,
+	},
 ];
 
 type Row = Record<string, unknown>;
+
+/**
+ * Prepared statements by SQL text, per connection: preparing costs several times more than
+ * running a small statement (a 52-visit series runs the same INSERT 52 times). Texts that vary
+ * (IN lists by crew count, UPDATE by changed columns) are few; the cache is emptied past 256.
+ */
+const statements = new WeakMap<DatabaseSyncType, Map<string, StatementSync>>();
+function prepared(db: DatabaseSyncType, sql: string): StatementSync {
+	let cache = statements.get(db);
+	if (!cache) statements.set(db, (cache = new Map()));
+	let statement = cache.get(sql);
+	if (!statement) {
+		if (cache.size >= 256) cache.clear();
+		statement = db.prepare(sql);
+		cache.set(sql, statement);
+	}
+	return statement;
+}
 
 const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
@@ -132,18 +188,18 @@ export class SqliteBookingStore implements BookingStore {
 	async init(): Promise<void> {
 		await this.transaction(async (db) => {
 			db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
-			const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+			const applied = new Set((prepared(db, 'SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
 				db.exec(migration.sql);
-				db.prepare('INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)').run(migration.version, migration.description, Date.now());
+				prepared(db, 'INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)').run(migration.version, migration.description, Date.now());
 			}
 		});
 	}
 
 	async syncCrews(crews: CrewRecord[]): Promise<void> {
 		await this.transaction(async (db) => {
-			const upsert = db.prepare(
+			const upsert = prepared(db, 
 				'INSERT INTO crews (id, name, skills, on_call, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, skills = excluded.skills, on_call = excluded.on_call, updated_at_ms = excluded.updated_at_ms',
 			);
 			for (const crew of crews) upsert.run(crew.id, crew.name, JSON.stringify(crew.skills), crew.on_call ? 1 : 0, Date.now());
@@ -151,7 +207,7 @@ export class SqliteBookingStore implements BookingStore {
 	}
 
 	private expireHolds(db: DatabaseSyncType, nowMs: number) {
-		db.prepare("UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = ? WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= ?").run(nowMs, nowMs);
+		prepared(db, "UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = ? WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= ?").run(nowMs, nowMs);
 	}
 
 	private select(db: DatabaseSyncType, filter: BookingFilter, nowMs: number | null): BookingRecord[] {
@@ -165,8 +221,8 @@ export class SqliteBookingStore implements BookingStore {
 			params.push(nowMs);
 		}
 		if (filter.fromMs !== undefined) {
-			where.push('busy_until_ms > ?');
-			params.push(filter.fromMs);
+			where.push(`busy_until_ms > ? AND start_ms >= ${earliestStart('?')}`);
+			params.push(filter.fromMs, filter.fromMs);
 		}
 		if (filter.toMs !== undefined) {
 			where.push('start_ms < ?');
@@ -181,13 +237,13 @@ export class SqliteBookingStore implements BookingStore {
 			params.push(filter.seriesId);
 		}
 		const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : '';
-		return (db.prepare(`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`).all(...params) as Row[]).map(toBooking);
+		return (prepared(db, `SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`).all(...params) as Row[]).map(toBooking);
 	}
 
 	async write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
 		return await this.transaction(async (db) => {
 			if (idempotencyKey) {
-				const stored = db.prepare('SELECT operation, result FROM idempotency WHERE key = ?').get(idempotencyKey) as Row | undefined;
+				const stored = prepared(db, 'SELECT operation, result FROM idempotency WHERE key = ?').get(idempotencyKey) as Row | undefined;
 				if (stored) {
 					if (stored.operation !== operation) {
 						throw new StoreError(`Idempotency key "${idempotencyKey}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`, 'idempotencyKey');
@@ -199,7 +255,7 @@ export class SqliteBookingStore implements BookingStore {
 			const tx: WriteTx = {
 				insertBooking: async (r) => {
 					try {
-						db.prepare(
+						prepared(db, 
 							'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 						).run(r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, json(r.customer), json(r.details), r.cancel_reason, r.created_at_ms, r.updated_at_ms);
 						return 'ok';
@@ -218,7 +274,7 @@ export class SqliteBookingStore implements BookingStore {
 					sets.push('updated_at_ms = ?');
 					params.push(now, id);
 					try {
-						const result = db.prepare(`UPDATE bookings SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+						const result = prepared(db, `UPDATE bookings SET ${sets.join(', ')} WHERE id = ?`).run(...params);
 						return result.changes ? 'ok' : 'not_found';
 					} catch (error) {
 						if (isOverlapError(error)) return 'overlap';
@@ -226,13 +282,13 @@ export class SqliteBookingStore implements BookingStore {
 					}
 				},
 				getBooking: async (id) => {
-					const row = db.prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+					const row = prepared(db, 'SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
 					return row ? toBooking(row) : null;
 				},
 				listBookings: async (filter) => this.select(db, filter, nowMs),
-				busyIntervals: async (fromMs, toMs, crewIds) => busyRows(db, fromMs, toMs, crewIds, nowMs),
+				busyIntervals: async (windows, crewIds) => busyRows(db, windows, crewIds, nowMs),
 				insertSeries: async (s: SeriesRecord) => {
-					db.prepare('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+					prepared(db, 'INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
 						s.id,
 						s.rrule,
 						s.time_zone,
@@ -244,12 +300,12 @@ export class SqliteBookingStore implements BookingStore {
 					);
 				},
 				updateSeriesStatus: async (id, status) => {
-					db.prepare('UPDATE series SET status = ? WHERE id = ?').run(status, id);
+					prepared(db, 'UPDATE series SET status = ? WHERE id = ?').run(status, id);
 				},
 			};
 			const result = await fn(tx);
 			if (idempotencyKey) {
-				db.prepare('INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)').run(idempotencyKey, operation, JSON.stringify(result), nowMs);
+				prepared(db, 'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)').run(idempotencyKey, operation, JSON.stringify(result), nowMs);
 			}
 			return { result, replayed: false };
 		});
@@ -257,7 +313,7 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getBooking(id: string): Promise<BookingRecord | null> {
 		return await this.serial(() => {
-			const row = this.open().prepare('SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
 			return row ? toBooking(row) : null;
 		});
 	}
@@ -268,7 +324,7 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getSeries(id: string): Promise<SeriesRecord | null> {
 		return await this.serial(() => {
-			const row = this.open().prepare('SELECT * FROM series WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT * FROM series WHERE id = ?').get(id) as Row | undefined;
 			if (!row) return null;
 			return {
 				id: String(row.id),
@@ -285,7 +341,7 @@ export class SqliteBookingStore implements BookingStore {
 
 	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
 		await this.transaction(async (db) => {
-			db.prepare(
+			prepared(db, 
 				'INSERT INTO sms_opt_outs (phone, opted_out, keyword, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at_ms = excluded.updated_at_ms',
 			).run(phone, optedOut ? 1 : 0, keyword, nowMs);
 		});
@@ -293,14 +349,14 @@ export class SqliteBookingStore implements BookingStore {
 
 	async isSmsOptedOut(phone: string): Promise<boolean> {
 		return await this.serial(() => {
-			const row = this.open().prepare('SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(phone) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(phone) as Row | undefined;
 			return Boolean(row && Number(row.opted_out));
 		});
 	}
 
 	async saveContract(record: ContractRecord): Promise<void> {
 		await this.transaction(async (db) => {
-			db.prepare('INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, end_date = excluded.end_date, record = excluded.record, updated_at_ms = excluded.updated_at_ms').run(
+			prepared(db, 'INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, end_date = excluded.end_date, record = excluded.record, updated_at_ms = excluded.updated_at_ms').run(
 				record.id,
 				record.status,
 				record.end_date,
@@ -312,36 +368,44 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getContract(id: string): Promise<ContractRecord | null> {
 		return await this.serial(() => {
-			const row = this.open().prepare('SELECT record FROM contracts WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT record FROM contracts WHERE id = ?').get(id) as Row | undefined;
 			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
 		});
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
 		return await this.serial(() =>
-			(this.open().prepare("SELECT record FROM contracts WHERE status = 'active' AND end_date <= ? ORDER BY end_date").all(endDate) as Row[]).map((r) => JSON.parse(String(r.record)) as ContractRecord),
+			(prepared(this.open(), "SELECT record FROM contracts WHERE status = 'active' AND end_date <= ? ORDER BY end_date").all(endDate) as Row[]).map((r) => JSON.parse(String(r.record)) as ContractRecord),
 		);
 	}
 
-	async busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
-		return await this.serial(() => busyRows(this.open(), fromMs, toMs, crewIds, nowMs));
+	async busyIntervals(windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+		return await this.serial(() => busyRows(this.open(), windows, crewIds, nowMs));
 	}
 
 	async close(): Promise<void> {
 		await this.serial(() => {
+			if (this.db) statements.delete(this.db);
 			this.db?.close();
 			this.db = null;
 		});
 	}
 }
 
-/** Busy times of active bookings (held and unexpired, or confirmed) overlapping [from, to) for these crews. */
-function busyRows(db: DatabaseSyncType, fromMs: number, toMs: number, crewIds: string[], nowMs: number): BusyInterval[] {
-	if (!crewIds.length) return [];
-	const rows = db
-		.prepare(
-			`SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?) AND busy_until_ms > ? AND start_ms < ? AND crew_id IN (${crewIds.map(() => '?').join(',')})`,
-		)
-		.all(nowMs, fromMs, toMs, ...crewIds) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
+/**
+ * Busy times of active bookings (held and unexpired, or confirmed) overlapping any window, for these crews.
+ * One statement for all windows: the windows are read out of the JSON once (a materialised CTE, so no row
+ * compares against JSON), then each is a narrow range of a covering index (see earliestStart). A booking
+ * inside two overlapping windows comes back twice, which the slot search does not mind.
+ */
+function busyRows(db: DatabaseSyncType, windows: TimeWindow[], crewIds: string[], nowMs: number): BusyInterval[] {
+	if (!crewIds.length || !windows.length) return [];
+	const rows = prepared(
+		db,
+		`WITH w(from_ms, to_ms) AS MATERIALIZED (SELECT value ->> 0, value ->> 1 FROM json_each(?))
+		 SELECT b.crew_id, b.start_ms, b.busy_until_ms FROM w CROSS JOIN bookings b
+		 ON b.start_ms >= ${earliestStart('w.from_ms')} AND b.start_ms < w.to_ms AND b.busy_until_ms > w.from_ms AND b.crew_id IN (${crewIds.map(() => '?').join(',')})
+		 WHERE b.status IN ('held','confirmed') AND (b.status <> 'held' OR b.hold_expires_ms IS NULL OR b.hold_expires_ms > ?)`,
+	).all(JSON.stringify(windows), ...crewIds, nowMs) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
 	return rows.map((r) => ({ crew_id: r.crew_id, start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
 }

@@ -86,8 +86,8 @@ export interface WriteTx {
 	updateBooking(id: string, changes: BookingChanges, nowMs: number): Promise<'ok' | 'overlap' | 'not_found'>;
 	getBooking(id: string): Promise<BookingRecord | null>;
 	listBookings(filter: BookingFilter): Promise<BookingRecord[]>;
-	/** Active bookings' busy times only (no records to parse): what slot finding needs, inside the transaction. */
-	busyIntervals(fromMs: number, toMs: number, crewIds: string[]): Promise<BusyInterval[]>;
+	/** Active bookings' busy times only (no records to parse) overlapping any of the windows: what slot finding needs, inside the transaction. */
+	busyIntervals(windows: TimeWindow[], crewIds: string[]): Promise<BusyInterval[]>;
 	insertSeries(record: SeriesRecord): Promise<void>;
 	updateSeriesStatus(id: string, status: SeriesRecord['status']): Promise<void>;
 }
@@ -113,10 +113,13 @@ export interface BookingStore {
 	getContract(id: string): Promise<ContractRecord | null>;
 	/** Active contracts whose term ends on or before `endDate` (YYYY-MM-DD). */
 	contractsEndingBy(endDate: string): Promise<ContractRecord[]>;
-	/** Just when each crew is busy (active bookings overlapping the period): the slot search's only need. */
-	busyIntervals(fromMs: number, toMs: number, crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
+	/** Just when each crew is busy (active bookings overlapping any of the windows): the slot search's only need. */
+	busyIntervals(windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
 	close(): Promise<void>;
 }
+
+/** [fromMs, toMs): a period to read busy times for. A 52-visit series reads one window per visit, not the whole year. */
+export type TimeWindow = readonly [fromMs: number, toMs: number];
 
 export interface BusyInterval {
 	crew_id: string;
