@@ -232,7 +232,7 @@ function complexSales() {
 		wf,
 		'Book the Recurring Visits',
 		'schedulingAgent',
-		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}", count: 52 }, calendar: CALENDAR },
+		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}" }, calendar: CALENDAR }, // no count: the 12-month term's visits for the agreed frequency
 		[3740, 0],
 		{ onError: 'continueErrorOutput' },
 	);
@@ -295,7 +295,7 @@ function recurringService() {
 	const wf = new L.Workflow('recurringService', 'Booking Agents: Recurring Service', { executionTimeout: 180, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
 	wf.note(
 		'Recurring service',
-		'Weekly, every other week or monthly cleaning, set up for a year in one request. POST to `/webhook/recurring` with the header **X-Booking-Key**:\n```\n{ "message": "Weekly clean of our 3 bed 2 bath",\n  "customer": { "name", "email", "phone", "address" },\n  "frequency": "weekly", "weekday": "tue", "time": "09:00",\n  "start_date": "2027-01-05" }\n```\n`frequency`, `weekday`, `time` and `start_date` are optional (the message, then Monday 09:00 after the lead time). 52 visits are booked (fewer for biweekly/monthly cover the same year), clashes move within the day, holidays are skipped; the agreement auto-renews; the welcome e-mail carries the calendar series and the signing link. Reminders are sent by **Visit Reminders**.',
+		'Weekly, every other week or monthly cleaning, set up for a year in one request. POST to `/webhook/recurring` with the header **X-Booking-Key**:\n```\n{ "message": "Weekly clean of our 3 bed 2 bath",\n  "customer": { "name", "email", "phone", "address" },\n  "frequency": "weekly", "weekday": "tue", "time": "09:00",\n  "start_date": "2027-01-05" }\n```\n`frequency`, `weekday`, `time` and `start_date` are optional (the message, then Monday 09:00 after the lead time). A year of visits is booked (52 weekly, 26 every other week, 12 monthly), clashes move within the day, holidays are skipped; the agreement auto-renews; the welcome e-mail carries the calendar series and the signing link. Reminders are sent by **Visit Reminders**.',
 		[-80, -600],
 		[600, 440],
 	);
@@ -309,7 +309,7 @@ function recurringService() {
 	L.agent(wf, 'Price With Recurring Discount', 'pricingAgent', { frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" }, [1540, 100]);
 	L.agent(
 		wf,
-		'Book 52 Weeks of Visits',
+		'Book a Year of Visits',
 		'schedulingAgent',
 		{
 			resource: 'series',
@@ -320,7 +320,7 @@ function recurringService() {
 		[1760, 100],
 		{ onError: 'continueErrorOutput' },
 	);
-	escalateOnFailure(wf, 'Book 52 Weeks of Visits', 'Series', 1980, 360);
+	escalateOnFailure(wf, 'Book a Year of Visits', 'Series', 1980, 360);
 	L.agent(
 		wf,
 		'Write the Agreement',
@@ -346,7 +346,7 @@ function recurringService() {
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
 	// A full calendar: no visit could be placed, so a person arranges it (nothing is signed for visits that do not exist).
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [1980, 100]);
-	wf.chain('Price With Recurring Discount', 'Book 52 Weeks of Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Welcome');
+	wf.chain('Price With Recurring Discount', 'Book a Year of Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Welcome');
 	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
 	return wf;
 }

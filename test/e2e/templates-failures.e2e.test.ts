@@ -44,7 +44,7 @@ beforeAll(async () => {
 			const ai = { maxAttempts: 2, baseDelayMs: 50, timeoutSeconds: 5 };
 			if (file === 'booking-simple.json') Object.assign(node('Qualify the Lead'), { parameters: { ...node('Qualify the Lead').parameters, mode: 'aiWithFallback', aiOptions: ai }, credentials: OPENAI });
 			if (file === 'booking-commercial-sales.json') Object.assign(node('Qualify the Lead'), { parameters: { ...node('Qualify the Lead').parameters, mode: 'aiOnly', aiOptions: ai }, credentials: OPENAI });
-			if (file === 'booking-recurring-service.json') node('Book 52 Weeks of Visits').parameters.blackouts = JSON.stringify([{ start: new Date().toISOString(), end: new Date(Date.now() + 2 * 365 * 86_400_000).toISOString() }]);
+			if (file === 'booking-recurring-service.json') node('Book a Year of Visits').parameters.blackouts = JSON.stringify([{ start: new Date().toISOString(), end: new Date(Date.now() + 2 * 365 * 86_400_000).toISOString() }]);
 			if (file === 'booking-emergency.json') Object.assign(node('Dispatch the Nearest Crew'), { parameters: { ...node('Dispatch the Nearest Crew').parameters, store: 'postgres' }, credentials: DEAD_STORE });
 		},
 	});

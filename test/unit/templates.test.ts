@@ -94,3 +94,12 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Visit Reminders',
 	]);
 });
+
+it('books recurring visits for the agreement term at the agreed frequency (no fixed count: 52 weekly, 26 every other week, 12 monthly)', () => {
+	const series = templates.flatMap(([, wf]) => wf.nodes.filter((n) => n.type === 'n8n-nodes-booking-agents.schedulingAgent' && n.parameters.operation === 'bookSeries'));
+	expect(series.map((n) => n.name).sort()).toEqual(['Book a Year of Visits', 'Book the Recurring Visits']);
+	for (const node of series) {
+		expect(node.parameters.series.frequency).toMatch(/frequency/);
+		expect(node.parameters.series).not.toHaveProperty('count');
+	}
+});
