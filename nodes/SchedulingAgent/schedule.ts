@@ -545,7 +545,9 @@ class Context {
 					continue;
 				}
 				const wanted = local.toMillis();
-				const dayWindows = (this.cal.windows.get(local.weekday) ?? []).map(([a, b]) => [local.startOf('day').plus({ minutes: a }).toMillis(), local.startOf('day').plus({ minutes: b }).toMillis()]);
+				// luxon adds minutes as elapsed time, so midnight's instant plus the minutes is the same, once per visit.
+				const midnightMs = local.startOf('day').toMillis();
+				const dayWindows = (this.cal.windows.get(local.weekday) ?? []).map(([a, b]) => [midnightMs + a * 60_000, midnightMs + b * 60_000]);
 				const inHours = (s: number) => dayWindows.some(([a, b]) => s >= a && s + durationMs <= b);
 				const inBlackout = (s: number) => this.cal.blackoutRanges.some(([a, b]) => a < s + durationMs && s < b);
 				// The wanted time, then the nearest times either side within the window, a slot step apart.

@@ -6,6 +6,10 @@
  * baseline measured in the same n8n in the same run: a workflow of the same
  * shape (the same webhook with header auth, as many nodes as the template runs
  * before it answers, all n8n No Operation nodes, then Respond to Webhook).
+ * A third workflow, "deliveries only", is the baseline with the template's own
+ * Send Email and Twilio nodes in place of as many No Operation nodes, sending
+ * the messages the template sent (as plain fields, without attachments): the
+ * most that any template which must deliver them before it answers can reach.
  *
  * Options: --requests N (sequential, for latency; default 30)
  *          --load N (sent with --concurrency in flight, for throughput; default 60)
@@ -120,6 +124,33 @@ function baselineWorkflow(flow, nodesBeforeAnswer) {
 	return { name: `Bench baseline: ${flow.key}`, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+const DELIVERY_TYPES = new Set(['n8n-nodes-base.emailSend', 'n8n-nodes-base.twilio']);
+
+/**
+ * The baseline with the template's delivery nodes in it (same node count), their fields
+ * literal: the messages the probe run composed (the last Confirmation Agent's output).
+ */
+function deliveriesOnlyWorkflow(flow, template, ran, confirmation, business) {
+	const key = `deliveries-${flow.path}`;
+	const base = baselineWorkflow(flow, ran.length);
+	base.name = `Bench deliveries only: ${flow.key}`;
+	for (const node of base.nodes) if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = key;
+	base.nodes[0].webhookId = stableId(key, 'hook');
+	const deliveries = ran.filter((name) => DELIVERY_TYPES.has(template.nodes.find((n) => n.name === name)?.type));
+	deliveries.forEach((name, i) => {
+		const original = template.nodes.find((n) => n.name === name);
+		const slot = base.nodes[ran.length - deliveries.length + i + 1]; // the last No Operation nodes before Respond
+		const toCrew = /crew_notice/.test(JSON.stringify(original.parameters));
+		const parameters =
+			original.type === 'n8n-nodes-base.twilio'
+				? { from: business.sms_from, to: toCrew ? confirmation.crew_notice.to : confirmation.sms.to, message: toCrew ? confirmation.crew_notice.text : confirmation.sms.text, options: {} }
+				: { fromEmail: `${business.name} <${business.email}>`, toEmail: confirmation.email.to, subject: confirmation.email.subject, emailFormat: confirmation.email.html ? 'both' : 'text', text: confirmation.email.text, ...(confirmation.email.html ? { html: confirmation.email.html } : {}), options: { appendAttribution: false } };
+		Object.assign(slot, { ...original, parameters, id: slot.id, name: slot.name, position: slot.position });
+		delete slot.onError; // a failed delivery fails the bench instead of taking an error route that is not there
+	});
+	return base;
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** CPU milliseconds used so far by every process of n8n's process group (all threads), from /proc; null off Linux. */
@@ -205,27 +236,36 @@ async function benchMode(mode) {
 			const runData = execution.data.resultData.runData;
 			const answeredAt = runData[flow.answerNode]?.[0]?.startTime;
 			if (!answeredAt) throw new Error(`${flow.key}: no run of ${flow.answerNode} in the probe execution (${execution.status}; ran ${Object.keys(runData).join(', ')})`);
-			const before = Object.values(runData).filter((runs) => runs[0].startTime < answeredAt).length - 1; // minus the webhook
+			const ranBefore = Object.entries(runData).filter(([, runs]) => runs[0].startTime < answeredAt).map(([name]) => name);
+			const before = ranBefore.length - 1; // minus the webhook
 			await env.n8n.importWorkflow(configureBaseline(baselineWorkflow(flow, before), env));
 			await env.n8n.waitForWebhook(`baseline-${flow.path}`, { probeBody: {} });
-			const post = (p) => (i) => env.post(p, flow.body(i));
-			for (let w = 0; w < 3; w++) {
-				await post(flow.path)(900_000 + w);
-				await post(`baseline-${flow.path}`)(w);
+			const shipped = env.workflows[flow.file].workflow;
+			const typeOfNode = (name) => shipped.nodes.find((n) => n.name === name)?.type;
+			const confirmationNode = ranBefore.filter((name) => typeOfNode(name) === 'n8n-nodes-booking-agents.confirmationAgent').at(-1);
+			const confirmation = confirmationNode ? runData[confirmationNode][0].data.main[0][0].json.confirmation : null;
+			const delivers = ranBefore.some((name) => DELIVERY_TYPES.has(typeOfNode(name)));
+			if (delivers && confirmation) {
+				const business = runData[confirmationNode][0].data.main[0][0].json.business;
+				await env.n8n.importWorkflow(configureDeliveries(deliveriesOnlyWorkflow(flow, shipped, ranBefore.slice(1), confirmation, business), env));
+				await env.n8n.waitForWebhook(`deliveries-${flow.path}`, { probeBody: {} });
 			}
+			const post = (p) => (i) => env.post(p, flow.body(i));
+			const paths = { template: flow.path, baseline: `baseline-${flow.path}`, ...(delivers && confirmation ? { deliveries: `deliveries-${flow.path}` } : {}) };
+			for (let w = 0; w < 3; w++) for (const p of Object.values(paths)) await post(p)(900_000 + w);
 			const template = await latency(post(flow.path), flow.key);
 			const baseline = await latency(post(`baseline-${flow.path}`), `${flow.key} baseline`);
-			// Throughput in rounds that alternate template and baseline, so that drift on the machine falls on both; medians are reported.
-			const rounds = { template: [], baseline: [] };
+			// Throughput in rounds that alternate the workflows, so that drift on the machine falls on all; medians are reported.
+			const rounds = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 			for (let round = 0; round < ROUNDS; round++) {
-				rounds.template.push(await load(post(flow.path), 1000 + round * LOAD, env.n8n.child.pid));
-				rounds.baseline.push(await load(post(`baseline-${flow.path}`), 1000 + round * LOAD, env.n8n.child.pid));
+				for (const [k, p] of Object.entries(paths)) rounds[k].push(await load(post(p), 1000 + round * LOAD, env.n8n.child.pid));
 			}
 			const summary = (list) => ({ throughput: median(list.map((r) => r.throughput)), cpuMsPerRequest: list[0].cpuMsPerRequest === null ? null : median(list.map((r) => r.cpuMsPerRequest)), failed: list.reduce((n, r) => n + r.failed, 0), ratios: [] });
 			Object.assign(template, summary(rounds.template));
 			Object.assign(baseline, summary(rounds.baseline));
 			template.ratios = rounds.template.map((r, i) => r.throughput / rounds.baseline[i].throughput);
-			results.push({ flow: flow.key, nodes: before, template, baseline });
+			const deliveries = rounds.deliveries ? { ...summary(rounds.deliveries), ratios: rounds.deliveries.map((r, i) => r.throughput / rounds.baseline[i].throughput) } : null;
+			results.push({ flow: flow.key, nodes: before, template, baseline, deliveries });
 			process.stderr.write(`  ${mode}: ${flow.key} done\n`);
 		}
 	} finally {
@@ -242,12 +282,19 @@ function configureBaseline(workflow, env) {
 	return workflow;
 }
 
+/** The baseline's credential, and the delivery nodes' SMTP and Twilio credentials by the ids n8n gave them. */
+function configureDeliveries(workflow, env) {
+	configureBaseline(workflow, env);
+	for (const node of workflow.nodes) for (const [type, ref] of Object.entries(node.credentials ?? {})) if (env.credentialIds[ref.name]) node.credentials[type] = { id: env.credentialIds[ref.name], name: ref.name };
+	return workflow;
+}
+
 function print(mode, results) {
 	const f = (ms) => `${ms.toFixed(0)} ms`;
 	const cpu = (r) => (r.cpuMsPerRequest === null ? '-' : f(r.cpuMsPerRequest));
 	const ratio = (r) => r.template.throughput / r.baseline.throughput;
 	console.log(
-		`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency; throughput from ${ROUNDS} rounds of ${LOAD} requests with ${CONCURRENCY} in flight, template and baseline alternating (medians; n8n CPU is all its processes and threads per request)`,
+		`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency; throughput from ${ROUNDS} rounds of ${LOAD} requests with ${CONCURRENCY} in flight, template, baseline and deliveries only alternating (medians; n8n CPU is all its processes and threads per request)`,
 	);
 	console.log(['template'.padEnd(34), 'nodes', 'median'.padStart(7), 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| baseline median', 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| throughput vs baseline (each round)'].join(' '));
 	for (const r of results) {
@@ -269,6 +316,21 @@ function print(mode, results) {
 			].join(' '),
 		);
 	}
+	const withDeliveries = results.filter((r) => r.deliveries);
+	if (!withDeliveries.length) return;
+	console.log('\nDeliveries only: the baseline with the Send Email and Twilio nodes the template runs before it answers (the most such a template can reach)');
+	console.log(['template'.padEnd(34), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| vs baseline (each round)'.padEnd(34), '| template vs deliveries only'].join(' '));
+	for (const r of withDeliveries) {
+		console.log(
+			[
+				r.flow.padEnd(34),
+				r.deliveries.throughput.toFixed(1).padStart(6),
+				cpu(r.deliveries).padStart(8),
+				`| ${((r.deliveries.throughput / r.baseline.throughput) * 100).toFixed(0)}% (${r.deliveries.ratios.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')})${r.deliveries.failed ? ` (${r.deliveries.failed} failed)` : ''}`.padEnd(34),
+				`| ${((r.template.throughput / r.deliveries.throughput) * 100).toFixed(0)}%`,
+			].join(' '),
+		);
+	}
 }
 
 async function main() {
@@ -281,7 +343,7 @@ async function main() {
 	console.log('\nTargets:');
 	if (all.rules) console.log(`  emergency p95 in rules mode < 200 ms: ${emergency('rules').template.p95.toFixed(0)} ms`);
 	if (all.ai) console.log(`  emergency p95 with the 700 ms fake < 2 s: ${emergency('ai').template.p95.toFixed(0)} ms`);
-	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}% of its baseline's throughput in rules mode (target >= 70%)`);
+	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}% of its baseline's throughput in rules mode (target >= 70%)${r.deliveries ? `; its deliveries alone reach ${((r.deliveries.throughput / r.baseline.throughput) * 100).toFixed(0)}%` : ''}`);
 }
 
 main().catch((error) => {
