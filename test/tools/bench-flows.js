@@ -106,8 +106,7 @@ function aiMode(workflow) {
 	}
 }
 
-function baselineWorkflow(flow, nodesBeforeAnswer) {
-	const key = `baseline-${flow.path}`;
+function baselineWorkflow(flow, nodesBeforeAnswer, key = `baseline-${flow.path}`) {
 	const nodes = [
 		{ parameters: { httpMethod: 'POST', path: key, authentication: 'headerAuth', responseMode: 'responseNode', options: {} }, id: stableId(key, 'webhook'), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: stableId(key, 'hook'), credentials: CREDENTIALS.webhookKey },
 	];
@@ -131,11 +130,8 @@ const DELIVERY_TYPES = new Set(['n8n-nodes-base.emailSend', 'n8n-nodes-base.twil
  * literal: the messages the probe run composed (the last Confirmation Agent's output).
  */
 function deliveriesOnlyWorkflow(flow, template, ran, confirmation, business) {
-	const key = `deliveries-${flow.path}`;
-	const base = baselineWorkflow(flow, ran.length);
+	const base = baselineWorkflow(flow, ran.length, `deliveries-${flow.path}`);
 	base.name = `Bench deliveries only: ${flow.key}`;
-	for (const node of base.nodes) if (node.type === 'n8n-nodes-base.webhook') node.parameters.path = key;
-	base.nodes[0].webhookId = stableId(key, 'hook');
 	const deliveries = ran.filter((name) => DELIVERY_TYPES.has(template.nodes.find((n) => n.name === name)?.type));
 	deliveries.forEach((name, i) => {
 		const original = template.nodes.find((n) => n.name === name);

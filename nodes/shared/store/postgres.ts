@@ -331,6 +331,10 @@ export class PostgresBookingStore implements BookingStore {
 	}
 }
 
+/** $1 now, $2 the windows as an int8multirange, $3 the crews. Exported so the tests can check its plan. */
+export const BUSY_TIMES_SQL =
+	"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE int8range(start_ms, busy_until_ms) && $2::int8multirange AND crew_id = ANY($3) AND status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1)";
+
 /**
  * Busy times of active bookings (held and unexpired, or confirmed) overlapping any window, for these crews:
  * one scan of the exclusion constraint's GiST index, the windows given as one multirange (PostgreSQL 14+).
@@ -341,7 +345,7 @@ async function busyRows(client: { query: PoolClient['query'] }, windows: TimeWin
 	const ranges = windows.filter(([from, to]) => to > from).map(([from, to]) => `[${Math.floor(from)},${Math.ceil(to)})`);
 	if (!crewIds.length || !ranges.length) return [];
 	const result = await client.query(
-		"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE int8range(start_ms, busy_until_ms) && $2::int8multirange AND crew_id = ANY($3) AND status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1)",
+		BUSY_TIMES_SQL,
 		[nowMs, `{${ranges.join(',')}}`, crewIds],
 	);
 	return result.rows.map((r: Record<string, unknown>) => ({ crew_id: String(r.crew_id), start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));

@@ -199,7 +199,8 @@ export class SqliteBookingStore implements BookingStore {
 
 	async syncCrews(crews: CrewRecord[]): Promise<void> {
 		await this.transaction(async (db) => {
-			const upsert = prepared(db, 
+			const upsert = prepared(
+				db,
 				'INSERT INTO crews (id, name, skills, on_call, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, skills = excluded.skills, on_call = excluded.on_call, updated_at_ms = excluded.updated_at_ms',
 			);
 			for (const crew of crews) upsert.run(crew.id, crew.name, JSON.stringify(crew.skills), crew.on_call ? 1 : 0, Date.now());
@@ -255,7 +256,8 @@ export class SqliteBookingStore implements BookingStore {
 			const tx: WriteTx = {
 				insertBooking: async (r) => {
 					try {
-						prepared(db, 
+						prepared(
+							db,
 							'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 						).run(r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, json(r.customer), json(r.details), r.cancel_reason, r.created_at_ms, r.updated_at_ms);
 						return 'ok';
@@ -341,7 +343,8 @@ export class SqliteBookingStore implements BookingStore {
 
 	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
 		await this.transaction(async (db) => {
-			prepared(db, 
+			prepared(
+				db,
 				'INSERT INTO sms_opt_outs (phone, opted_out, keyword, updated_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at_ms = excluded.updated_at_ms',
 			).run(phone, optedOut ? 1 : 0, keyword, nowMs);
 		});
