@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod/v4';
 
-import { openStore, type BookingRecord, type BookingStore, type StoreConfig } from '../shared/store';
+import { openStore, type BookingRecord, type BookingStore, type BusyInterval, type StoreConfig, type TimeWindow, type WriteTx } from '../shared/store';
 import { zoneNamed } from '../shared/zone';
 import {
 	jobDurationMinutes,
@@ -112,6 +112,16 @@ export type BookingResult = z.infer<typeof bookingResultSchema>;
 
 const syncedCrews = new WeakMap<BookingStore, string>();
 
+type BusyReader = (windows: TimeWindow[], crewIds: string[]) => Promise<BusyInterval[]>;
+
+/**
+ * How many times a booking tries: the slots found before its write transaction,
+ * then, when bookings made at the same moment took them all (many workers booking
+ * the same morning), searches again inside the transaction, in turn with the
+ * other losers, reading what the store holds then.
+ */
+const RACE_ROUNDS = 4;
+
 async function ensureCrews(store: BookingStore, crews: CrewConfig[]) {
 	const key = JSON.stringify(crews);
 	if (syncedCrews.get(store) === key) return;
@@ -215,6 +225,42 @@ class Context {
 		return { start: this.iso(slot.start_ms), end: this.iso(slot.end_ms), crew_id: slot.crew_id, crew_name: this.crewName(slot.crew_id) };
 	}
 
+	/** Books the first of `slots` that is still free (the slot's crew first, then any other suitable crew); null if none is. */
+	async bookFirstFree(
+		tx: WriteTx,
+		request: ScheduleRequest,
+		slots: Slot[],
+		crews: CrewConfig[],
+		o: { durationMs: number; bufferMs: number; held: boolean; holdMinutes: number; basis: string; onlyFirst: boolean },
+	): Promise<BookingOut | null> {
+		for (const slot of slots) {
+			const order = [slot.crew_id, ...crews.map((c) => c.id).filter((id) => id !== slot.crew_id)];
+			for (const crewId of order) {
+				const record: BookingRecord = {
+					id: `bk_${randomUUID()}`,
+					crew_id: crewId,
+					start_ms: slot.start_ms,
+					end_ms: slot.start_ms + o.durationMs,
+					busy_until_ms: slot.start_ms + o.durationMs + o.bufferMs,
+					time_zone: this.cal.timeZone,
+					status: o.held ? 'held' : 'confirmed',
+					hold_expires_ms: o.held ? this.now + o.holdMinutes * 60_000 : null,
+					series_id: null,
+					service: request.job?.service_type ?? null,
+					priority: request.priority ?? null,
+					customer: request.customer ?? null,
+					details: { duration_basis: o.basis },
+					cancel_reason: null,
+					created_at_ms: this.now,
+					updated_at_ms: this.now,
+				};
+				if ((await tx.insertBooking(record)) === 'ok') return this.bookingOut(record);
+			}
+			if (o.onlyFirst) break;
+		}
+		return null;
+	}
+
 	bookingOut(b: BookingRecord): BookingOut {
 		return {
 			booking_id: b.id,
@@ -276,7 +322,8 @@ class Context {
 	}
 
 	/** The search: priority (deadline, on-call any time) or normal (lead time to horizon, preference). */
-	async search(request: ScheduleRequest, crews: CrewConfig[], durationMinutes: number, count: number, fromMs?: number) {
+	/** The first `count` free slots; `readBusy` is the store, or a write transaction's fresh view of it. */
+	async search(request: ScheduleRequest, crews: CrewConfig[], durationMinutes: number, count: number, fromMs?: number, readBusy: BusyReader = (windows, crewIds) => this.store.busyIntervals(windows, crewIds, this.now)) {
 		const priority = (request.priority ?? 0) >= 10;
 		const deadlineMs = priority ? this.now + (request.respond_within_minutes ?? 120) * 60_000 : null;
 		const start = fromMs ?? (priority ? this.now : this.now + this.cal.leadTimeMinutes * 60_000);
@@ -288,7 +335,7 @@ class Context {
 		let slots: Slot[] = [];
 		for (const days of [7, 31, Infinity]) {
 			const windowEnd = Math.min(end, start + days * 86_400_000);
-			const busy = await this.store.busyIntervals([[start - 86_400_000, windowEnd + durationMinutes * 60_000 + 86_400_000]], crewIds, this.now);
+			const busy = await readBusy([[start - 86_400_000, windowEnd + durationMinutes * 60_000 + 86_400_000]], crewIds);
 			slots = findSlots({
 				calendar: this.cal,
 				crews,
@@ -351,33 +398,17 @@ class Context {
 		}
 
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, request.operation, this.now, async (tx) => {
-			for (const slot of candidates) {
-				// The slot's crew first, then every other suitable crew free at that time.
-				const order = [slot.crew_id, ...crews.map((c) => c.id).filter((id) => id !== slot.crew_id)];
-				for (const crewId of order) {
-					const record: BookingRecord = {
-						id: `bk_${randomUUID()}`,
-						crew_id: crewId,
-						start_ms: slot.start_ms,
-						end_ms: slot.start_ms + durationMs,
-						busy_until_ms: slot.start_ms + durationMs + bufferMs,
-						time_zone: this.cal.timeZone,
-						status: held ? 'held' : 'confirmed',
-						hold_expires_ms: held ? this.now + holdMinutes * 60_000 : null,
-						series_id: null,
-						service: request.job?.service_type ?? null,
-						priority: request.priority ?? null,
-						customer: request.customer ?? null,
-						details: { duration_basis: duration.basis },
-						cancel_reason: null,
-						created_at_ms: this.now,
-						updated_at_ms: this.now,
-					};
-					if ((await tx.insertBooking(record)) === 'ok') return { booked: this.bookingOut(record) };
-				}
-				if (explicit !== null) break;
+			let round = candidates;
+			for (let attempt = 1; ; attempt++) {
+				const booked = await this.bookFirstFree(tx, request, round, crews, { durationMs, bufferMs, held, holdMinutes, basis: duration.basis, onlyFirst: explicit !== null });
+				if (booked || explicit !== null || attempt >= RACE_ROUNDS) return { booked };
+				// Bookings made at the same moment (other workers, other executions) took every slot found before this
+				// transaction: search again, in turn with the others that lost, in what the store holds now, rather
+				// than send the customer to a person.
+				await tx.takeTurn();
+				round = (await this.search(request, crews, duration.minutes, 5, undefined, (windows, crewIds) => tx.busyIntervals(windows, crewIds))).slots;
+				if (!round.length) return { booked: null };
 			}
-			return { booked: null };
 		});
 
 		if (result.booked) {

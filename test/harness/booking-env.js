@@ -20,15 +20,23 @@ const { WORKFLOW_IDS, CREDENTIALS } = require('../../scripts/templates/lib');
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
 
+/** The agents that keep bookings, contracts and opt-outs in the booking store (they have its Store parameter). */
+const STORE_NODE_TYPES = new Set(['schedulingAgent', 'contractAgent', 'confirmationAgent'].map((t) => `n8n-nodes-booking-agents.${t}`));
+const POSTGRES_STORE_CREDENTIAL = 'Booking Store (PostgreSQL)';
+
 function readTemplate(file) {
 	return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows-templates', file), 'utf8'));
 }
 
 /** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
-function configure(workflow, file, { settings, credentialIds, workflowIds, customize }) {
+function configure(workflow, file, { settings, credentialIds, workflowIds, customize, postgresStore }) {
 	const wf = structuredClone(workflow);
 	customize?.(file, wf);
 	for (const node of wf.nodes) {
+		if (postgresStore && STORE_NODE_TYPES.has(node.type) && !node.credentials?.bookingStorePostgres) {
+			node.parameters = { ...node.parameters, store: 'postgres' };
+			node.credentials = { ...node.credentials, bookingStorePostgres: { id: credentialIds[POSTGRES_STORE_CREDENTIAL], name: POSTGRES_STORE_CREDENTIAL } };
+		}
 		if (node.name === 'Business Settings') {
 			for (const a of node.parameters.assignments.assignments) if (a.name in settings) a.value = settings[a.name];
 		}
@@ -60,16 +68,19 @@ async function replaceOld(n8n, id) {
 /**
  * @param {{ port?: number, userFolder?: string, smtpPort?: number, env?: Record<string, string>,
  *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
- *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean }} [options]
+ *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean,
+ *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string } }} [options]
  *   settings: Business Settings overrides; customize: change a template before import;
- *   credentials: more credentials to create; only: import just these files.
+ *   credentials: more credentials to create; only: import just these files;
+ *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
+ *   postgresStore: every agent that uses the booking store uses this PostgreSQL database.
  */
-async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, env = {}, settings = {}, customize, credentials = [], only } = {}) {
+async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, env = {}, settings = {}, customize, credentials = [], only, queue, postgresStore } = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
 	let n8n;
 	try {
-		n8n = await startN8n({ port, userFolder, env: { ...twilio.n8nEnv, ...env, NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } });
+		n8n = await startN8n({ port, userFolder, queue, env: { ...twilio.n8nEnv, ...env, NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } });
 		await n8n.setupOwner();
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
 		const signingSecret = crypto.randomBytes(24).toString('hex');
@@ -78,6 +89,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 			{ name: CREDENTIALS.smtp.smtp.name, type: 'smtp', data: { user: 'demo', password: 'demo', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' } },
 			{ name: CREDENTIALS.twilio.twilioApi.name, type: 'twilioApi', data: { authType: 'authToken', accountSid: TWILIO_ACCOUNT_SID, authToken: 'demo-auth-token' } },
 			{ name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name, type: 'bookingAgentsSigningSecret', data: { secret: signingSecret } },
+			...(postgresStore ? [{ name: POSTGRES_STORE_CREDENTIAL, type: 'bookingStorePostgres', data: { ...postgresStore, password: postgresStore.password ?? '', ssl: false } }] : []),
 			...credentials,
 		];
 		/** @type {Record<string, string>} */
@@ -98,7 +110,7 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 		for (const file of ORDER) {
 			if (only && !only.includes(file)) continue;
 			const template = readTemplate(file);
-			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize });
+			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize, postgresStore });
 			const old = (existingWorkflows.data ?? existingWorkflows).find((w) => w.name === configured.name);
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
 			if (old) await replaceOld(n8n, old.id);
@@ -108,7 +120,8 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 				await n8n.rest('POST', `/workflows/${id}/activate`, { versionId: created.versionId });
 			} catch (error) {
 				// Workflows started only by other workflows or by errors have nothing to publish in some n8n versions.
-				if (!/trigger|no node to start/i.test(String(error.message))) throw error;
+				// Only n8n's own message counts (its hint quotes the trigger node of any conflict, e.g. a webhook path taken).
+				if (!/"message":"[^"]*(trigger|no node to start)/i.test(String(error.message))) throw error;
 			}
 			workflowIds[template.id] = id;
 			workflows[file] = { id, name: configured.name, workflow: configured };

@@ -7,6 +7,11 @@
  * Every process it starts is in its own process group and is killed on
  * stop(), on process exit, and by killStrays() (a pid file per instance), so a
  * failing test leaves nothing running.
+ *
+ * With `queue`, n8n runs the way a business scales it (n8n's queue mode): the
+ * main process takes webhooks and enqueues executions on Redis (Bull, a key
+ * prefix of its own per instance), `n8n worker` processes run them, and all
+ * share an n8n database on PostgreSQL (a database of its own, dropped on stop).
  */
 const fs = require('node:fs');
 const net = require('node:net');
@@ -137,6 +142,21 @@ class N8nInstance {
 		this.logFile = logFile;
 		this.cookie = null;
 		this.stopped = false;
+		/** Queue mode: the worker processes, as { child, logFile, port }. */
+		this.workers = [];
+		/** Queue mode: cleans up the n8n database and the Redis keys after the processes are gone. */
+		this.cleanup = null;
+	}
+
+	/** Queue mode: each worker's log, for telling which worker ran what. */
+	workerLogs() {
+		return this.workers.map((w) => {
+			try {
+				return fs.readFileSync(w.logFile, 'utf8');
+			} catch {
+				return '';
+			}
+		});
 	}
 
 	/** The last lines n8n logged, for failure messages. */
@@ -283,21 +303,28 @@ class N8nInstance {
 	async stop() {
 		if (this.stopped) return;
 		this.stopped = true;
-		const pid = this.child.pid;
-		if (this.child.exitCode === null && this.child.signalCode === null) {
-			let timer;
-			const exited = new Promise((resolve) => this.child.once('exit', () => resolve(false)));
-			const timedOut = new Promise((resolve) => {
-				timer = setTimeout(() => resolve(true), 15_000);
-			});
-			killGroup(pid, 'SIGTERM');
-			if (await Promise.race([exited, timedOut])) killGroup(pid, 'SIGKILL');
-			clearTimeout(timer);
-		}
-		// Task runners and other children share the group: make sure none is left.
-		killGroup(pid, 'SIGKILL');
-		forgetPid(pid);
+		// Workers first: they finish or drop their jobs before the main process (and its database) goes.
+		await Promise.all(this.workers.map((w) => stopProcess(w.child)));
+		await stopProcess(this.child);
+		await this.cleanup?.();
 	}
+}
+
+/** SIGTERM, then SIGKILL after 15 s; task runners and other children share the group, so the group goes. */
+async function stopProcess(child) {
+	const pid = child.pid;
+	if (child.exitCode === null && child.signalCode === null) {
+		let timer;
+		const exited = new Promise((resolve) => child.once('exit', () => resolve(false)));
+		const timedOut = new Promise((resolve) => {
+			timer = setTimeout(() => resolve(true), 15_000);
+		});
+		killGroup(pid, 'SIGTERM');
+		if (await Promise.race([exited, timedOut])) killGroup(pid, 'SIGKILL');
+		clearTimeout(timer);
+	}
+	killGroup(pid, 'SIGKILL');
+	forgetPid(pid);
 }
 
 /**
@@ -316,14 +343,75 @@ async function postToResumeUrl(url, body, { headers = {}, timeoutMs = 10_000 } =
 
 const liveInstances = new Set();
 process.on('exit', () => {
-	for (const instance of liveInstances) killGroup(instance.child.pid, 'SIGKILL');
+	for (const instance of liveInstances) for (const child of [instance.child, ...instance.workers.map((w) => w.child)]) killGroup(child.pid, 'SIGKILL');
 });
+
+/** The Redis that queue mode uses: BOOKING_AGENTS_TEST_REDIS, default redis://127.0.0.1:6379 (it runs on this kind of machine). */
+function redisUrl() {
+	return new URL(process.env.BOOKING_AGENTS_TEST_REDIS || 'redis://127.0.0.1:6379');
+}
+
+/** Connects with n8n's own Redis client (ioredis): fails with a clear message when no Redis answers. */
+async function redisClient() {
+	const Redis = require(path.join(runtime.paths().modules, 'ioredis'));
+	const url = redisUrl();
+	const client = new Redis({ host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+	client.on('error', () => {});
+	try {
+		await client.connect();
+		await client.ping();
+	} catch (error) {
+		client.disconnect();
+		throw new Error(`No Redis answered at ${url.host} (${error.message}); queue mode needs one. Start Redis, or point BOOKING_AGENTS_TEST_REDIS at one, e.g. redis://127.0.0.1:6379.`);
+	}
+	return client;
+}
+
+/** Deletes every Redis key under a prefix (queue mode leaves its job records and cache behind). */
+async function dropRedisPrefix(prefix) {
+	const client = await redisClient();
+	try {
+		let cursor = '0';
+		do {
+			const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+			if (keys.length) await client.del(...keys);
+			cursor = next;
+		} while (cursor !== '0');
+	} finally {
+		client.disconnect();
+	}
+}
+
+/** Waits until a process answers `url` with 2xx, or fails with its log. */
+async function waitUntilReady(child, url, logTail, timeoutMs, what) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready:\n${logTail()}`);
+		try {
+			const response = await fetch(url);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${logTail()}`);
+		await sleep(300);
+	}
+}
+
+const tail = (file, lines = 40) => () => {
+	try {
+		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+	} catch {
+		return '';
+	}
+};
 
 /**
  * Starts n8n on a free port with a private user folder and this package installed.
- * Options: env (extra environment), userFolder (reuse one), port.
+ * Options: env (extra environment), userFolder (reuse one), port,
+ * queue ({ workers = 2, concurrency = 10 }: n8n's queue mode, see the top of this file).
  */
-async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 } = {}) {
+async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, queue } = {}) {
 	const p = runtime.paths();
 	if (!runtime.isReady(p)) {
 		throw new Error('n8n is not installed in the cache: run "node test/harness/n8n-runtime.js ensure" (npm test does it first).');
@@ -332,8 +420,7 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 }
 	installPackageInto(folder);
 	const listenPort = port ?? (await freePort());
 	const logFile = path.join(folder, 'n8n.log');
-	const out = fs.openSync(logFile, 'a');
-	const childEnv = {
+	const baseEnv = {
 		...process.env,
 		N8N_USER_FOLDER: folder,
 		N8N_PORT: String(listenPort),
@@ -350,49 +437,82 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000 }
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
-		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		DB_SQLITE_POOL_SIZE: '2',
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		NODE_ENV: 'production',
-		...env,
 	};
+	let cleanup = null;
+	if (queue) {
+		const redis = await redisClient();
+		redis.disconnect();
+		const { createTestDatabase } = require('./postgres');
+		const database = await createTestDatabase('booking_agents_n8n');
+		// Bull's queue and n8n's Redis cache (published webhooks, workflows) get a prefix of their own: another n8n on the same Redis would otherwise see this one's webhooks.
+		const prefix = `booking-agents-${process.pid}-${Date.now().toString(36)}`;
+		const url = redisUrl();
+		Object.assign(baseEnv, {
+			EXECUTIONS_MODE: 'queue',
+			QUEUE_BULL_PREFIX: prefix,
+			N8N_REDIS_KEY_PREFIX: prefix,
+			QUEUE_BULL_REDIS_HOST: url.hostname,
+			QUEUE_BULL_REDIS_PORT: String(url.port || 6379),
+			...(url.password ? { QUEUE_BULL_REDIS_PASSWORD: decodeURIComponent(url.password) } : {}),
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: database.connection.host,
+			DB_POSTGRESDB_PORT: String(database.connection.port),
+			DB_POSTGRESDB_DATABASE: database.connection.database,
+			DB_POSTGRESDB_USER: database.connection.user,
+			...(database.connection.password ? { DB_POSTGRESDB_PASSWORD: database.connection.password } : {}),
+		});
+		cleanup = async () => {
+			await database.drop().catch(() => null);
+			await dropRedisPrefix(prefix).catch(() => null);
+		};
+	}
+	const childEnv = { ...baseEnv, ...env };
 	// The Node.js 24 that runs n8n comes first on PATH (task runners are spawned by name).
 	childEnv.PATH = `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`;
 	// The test runner's own NODE_OPTIONS are not n8n's; a test may still give n8n some (a preload).
 	delete childEnv.NODE_OPTIONS;
 	if (env.NODE_OPTIONS) childEnv.NODE_OPTIONS = env.NODE_OPTIONS;
-	const child = spawn(p.nodeBin, [p.n8nBin, 'start'], {
-		cwd: folder,
-		env: childEnv,
-		detached: true,
-		stdio: ['ignore', out, out],
-	});
-	fs.closeSync(out);
-	recordPid(child.pid);
+
+	const spawnN8n = async (args, file, extraEnv) => {
+		const out = fs.openSync(file, 'a');
+		const child = spawn(p.nodeBin, [p.n8nBin, ...args], {
+			cwd: folder,
+			env: { ...childEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv },
+			detached: true,
+			stdio: ['ignore', out, out],
+		});
+		fs.closeSync(out);
+		recordPid(child.pid);
+		return child;
+	};
+	const child = await spawnN8n(['start'], logFile, {});
 	const instance = new N8nInstance({ port: listenPort, userFolder: folder, child, logFile });
+	instance.cleanup = cleanup;
 	liveInstances.add(instance);
 	child.once('exit', () => liveInstances.delete(instance));
-
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (child.exitCode !== null) {
-			throw new Error(`n8n exited with code ${child.exitCode} before it was ready:\n${instance.logTail()}`);
+	try {
+		await waitUntilReady(child, `${instance.baseUrl}/healthz/readiness`, tail(logFile), readyTimeoutMs, 'n8n');
+		if (queue) {
+			// Workers start once the main process has migrated the database they share.
+			const { workers = 2, concurrency = 10 } = queue === true ? {} : queue;
+			for (let i = 1; i <= workers; i++) {
+				const workerPort = await freePort();
+				const workerLog = path.join(folder, `n8n-worker-${i}.log`);
+				const worker = await spawnN8n(['worker', `--concurrency=${concurrency}`], workerLog, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(workerPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+				instance.workers.push({ child: worker, logFile: workerLog, port: workerPort });
+			}
+			await Promise.all(instance.workers.map((w, i) => waitUntilReady(w.child, `http://127.0.0.1:${w.port}/healthz/readiness`, tail(w.logFile), readyTimeoutMs, `n8n worker ${i + 1}`)));
 		}
-		try {
-			const response = await fetch(`${instance.baseUrl}/healthz/readiness`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			await instance.stop();
-			throw new Error(`n8n was not ready within ${readyTimeoutMs} ms:\n${instance.logTail()}`);
-		}
-		await sleep(300);
+	} catch (error) {
+		await instance.stop();
+		throw error;
 	}
 	return instance;
 }
 
-module.exports = { startN8n, killStrays, freePort, postToResumeUrl, N8nInstance, OWNER, PACKAGE_NAME, REPO };
+module.exports = { startN8n, redisClient, killStrays, freePort, postToResumeUrl, N8nInstance, OWNER, PACKAGE_NAME, REPO };

@@ -71,6 +71,45 @@ describe('no double booking under concurrency', () => {
 		}
 	});
 
+	/** One crew, 9:00-17:00 every weekday in one-hour jobs: 40 slots in the first week, far more than asked for. */
+	const roomy = { ...calendar, businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]).concat([['sat', []], ['sun', []]])) as never };
+	/** 30 "as soon as possible" bookings at once: each finds the same 5 soonest slots before its transaction. */
+	const soonest: ScheduleRequest[] = Array.from({ length: 30 }, (_, i) => ({ operation: 'book', job: { service_type: 'standard_cleaning', duration_minutes: 60 }, idempotency_key: `soonest-${i}` }));
+	const expectAllBookedApart = (results: Array<{ status: string; start: string | null }>) => {
+		expect(results.map((r) => r.status)).toEqual(soonest.map(() => 'confirmed'));
+		expect(new Set(results.map((r) => r.start)).size).toBe(30);
+	};
+
+	it('PostgreSQL: 30 simultaneous "soonest" bookings racing for the same slots all book, each at its own time', async () => {
+		const db = await createTestDatabase();
+		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
+		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
+		try {
+			await Promise.all([workerA.init(), workerB.init()]);
+			const results = await Promise.all(soonest.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar: roomy })));
+			expectAllBookedApart(results);
+			const stored = await workerA.listBookings({ statuses: ['confirmed'] }, Date.parse(NOW));
+			expect(stored).toHaveLength(30);
+		} finally {
+			await workerA.close();
+			await workerB.close();
+			await db.drop();
+		}
+	});
+
+	it('SQLite: 30 simultaneous "soonest" bookings from two OS processes all book, each at its own time', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-soonest-'));
+		const file = path.join(dir, 'store.sqlite');
+		const init = new SqliteBookingStore(file);
+		await init.init();
+		await init.close();
+		const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
+		const job = (slice: ScheduleRequest[]) => run(process.execPath, [worker, JSON.stringify({ file, requests: slice, now: NOW, calendar: roomy })], { maxBuffer: 10 * 1024 * 1024 });
+		const [a, b] = await Promise.all([job(soonest.filter((_, i) => i % 2 === 0)), job(soonest.filter((_, i) => i % 2 === 1))]);
+		expectAllBookedApart([...JSON.parse(a.stdout), ...JSON.parse(b.stdout)]);
+		fs.rmSync(dir, { recursive: true, force: true });
+	});
+
 	it('PostgreSQL refuses an overlapping row even when the caller skips every check (the exclusion constraint)', async () => {
 		const db = await createTestDatabase();
 		const store = new PostgresBookingStore(db.connection);

@@ -232,6 +232,10 @@ export class PostgresBookingStore implements BookingStore {
 				},
 				listBookings: async (filter) => await this.select(c, filter, nowMs),
 				busyIntervals: async (windows, crewIds) => await busyRows(c, windows, crewIds, nowMs),
+				takeTurn: async () => {
+					// Released at commit; the next statement after it (READ COMMITTED) sees every booking committed before.
+					await c.query('SELECT pg_advisory_xact_lock($1)', [BOOKING_TURN_LOCK]);
+				},
 				insertSeries: async (s: SeriesRecord) => {
 					await c.query('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
 						s.id,
@@ -332,6 +336,9 @@ export class PostgresBookingStore implements BookingStore {
 }
 
 /** $1 now, $2 the windows as an int8multirange, $3 the crews. Exported so the tests can check its plan. */
+/** The advisory lock that bookings which lost a race for their slots take in turn (an arbitrary constant of this package). */
+const BOOKING_TURN_LOCK = '7308911470652251001';
+
 export const BUSY_TIMES_SQL =
 	"SELECT crew_id, start_ms, busy_until_ms FROM bookings WHERE int8range(start_ms, busy_until_ms) && $2::int8multirange AND crew_id = ANY($3) AND status IN ('held','confirmed') AND (status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > $1)";
 

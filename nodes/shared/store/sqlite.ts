@@ -289,6 +289,8 @@ export class SqliteBookingStore implements BookingStore {
 				},
 				listBookings: async (filter) => this.select(db, filter, nowMs),
 				busyIntervals: async (windows, crewIds) => busyRows(db, windows, crewIds, nowMs),
+				// BEGIN IMMEDIATE: this transaction is already the only writer.
+				takeTurn: async () => {},
 				insertSeries: async (s: SeriesRecord) => {
 					prepared(db, 'INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
 						s.id,

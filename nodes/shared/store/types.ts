@@ -88,6 +88,11 @@ export interface WriteTx {
 	listBookings(filter: BookingFilter): Promise<BookingRecord[]>;
 	/** Active bookings' busy times only (no records to parse) overlapping any of the windows: what slot finding needs, inside the transaction. */
 	busyIntervals(windows: TimeWindow[], crewIds: string[]): Promise<BusyInterval[]>;
+	/**
+	 * Waits until no other transaction that called it is running, and holds that until this one ends: a booking that
+	 * lost a race for its slots searches again in turn, so it sees the winners' bookings. (SQLite writers already run one at a time.)
+	 */
+	takeTurn(): Promise<void>;
 	insertSeries(record: SeriesRecord): Promise<void>;
 	updateSeriesStatus(id: string, status: SeriesRecord['status']): Promise<void>;
 }
