@@ -9,6 +9,9 @@
  * The user folder is kept between runs; the templates are imported afresh and
  * the booking calendar starts empty on each start (BOOKING_AGENTS_KEEP_STORE=1
  * keeps it). Your other workflows stay. Ctrl-C stops everything.
+ * BOOKING_AGENTS_QUEUE_WORKERS=2 runs it in n8n's queue mode instead: the main
+ * process and that many workers on the local Redis, with n8n's database and the
+ * booking store in PostgreSQL databases made for this run (dropped on Ctrl-C).
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -18,6 +21,7 @@ const path = require('node:path');
 const runtime = require('./n8n-runtime');
 const { OWNER } = require('./n8n-instance');
 const { startBookingEnv, WEBHOOK_KEY_HEADER } = require('./booking-env');
+const { createTestDatabase } = require('./postgres');
 
 async function portIsFree(port) {
 	return await new Promise((resolve) => {
@@ -76,12 +80,23 @@ async function main() {
 	}
 	console.log(`Starting n8n ${runtime.N8N_VERSION} with n8n-nodes-booking-agents (user folder ${userFolder})...`);
 	const baseUrl = `http://localhost:${port}`;
-	const env = await startBookingEnv({
-		port,
-		userFolder,
-		env: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${baseUrl}/`, WEBHOOK_URL: `${baseUrl}/` },
-		settings: { public_url: `${baseUrl}/` },
-	});
+	const workers = Number(process.env.BOOKING_AGENTS_QUEUE_WORKERS || 0);
+	if (!Number.isInteger(workers) || workers < 0) throw new Error(`BOOKING_AGENTS_QUEUE_WORKERS must be a whole number of workers (e.g. 2), not "${process.env.BOOKING_AGENTS_QUEUE_WORKERS}".`);
+	const storeDb = workers ? await createTestDatabase('booking_agents_demo_store') : null;
+	if (workers) console.log(`Queue mode: ${workers} worker(s) on Redis; n8n's database and the booking store on PostgreSQL (${storeDb.name}).`);
+	let env;
+	try {
+		env = await startBookingEnv({
+			...(workers ? { queue: { workers }, postgresStore: storeDb.connection } : {}),
+			port,
+			userFolder,
+			env: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${baseUrl}/`, WEBHOOK_URL: `${baseUrl}/` },
+			settings: { public_url: `${baseUrl}/` },
+		});
+	} catch (error) {
+		await storeDb?.drop().catch(() => null);
+		throw error;
+	}
 	// Published is not yet listening: n8n registers production webhooks a few seconds later.
 	for (const hook of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(hook, { probeBody: {} });
 	const catcher = await startCatcherApi(env, catcherPort);
@@ -95,6 +110,7 @@ async function main() {
 		console.log('\nStopping n8n...');
 		catcher.close();
 		await env.stop();
+		await storeDb?.drop();
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
@@ -127,9 +143,11 @@ ${Object.values(env.workflows)
                         -H '${WEBHOOK_KEY_HEADER}: ${env.webhookKey}' \\
                         -d '{"message": "Pipe burst in the basement!", "customer": {"name": "Sam", "phone": "+12125550123", "address": "5 Elm St"}}'
 
-  n8n log:  ${env.n8n.logFile}
+  n8n log:  ${env.n8n.logFile}${env.n8n.workers.map((w, i) => `\n  worker ${i + 1}: ${w.logFile}`).join('')}
 Press Ctrl-C to stop.`);
 	await new Promise((resolve) => env.n8n.child.once('exit', resolve));
+	// Ctrl-C stops n8n itself: stop() finishes the clean-up and exits.
+	if (stopping) return;
 	console.log(`n8n exited (code ${env.n8n.child.exitCode}). Last log lines:\n${env.n8n.logTail(20)}`);
 	process.exit(env.n8n.child.exitCode ?? 1);
 }

@@ -15,12 +15,15 @@
  *          --load N (sent with --concurrency in flight, for throughput; default 60)
  *          --concurrency N (default 8)   --rounds N (throughput rounds, template and
  *          baseline alternating; medians reported; default 3)   --only rules|ai
+ *          --queue N (n8n in queue mode with N workers, Redis, its database and the
+ *          booking store on PostgreSQL: the way a business scales it; default off)
  * BENCH_N8N_ENV='{"N8N_EXPRESSION_ENGINE":"legacy"}' passes settings to the n8n under test.
  */
 const fs = require('node:fs');
 
 const { startBookingEnv } = require('../harness/booking-env');
 const { startOpenAiFake } = require('../harness/openai-fake');
+const { createTestDatabase } = require('../harness/postgres');
 const { CREDENTIALS, stableId } = require('../../scripts/templates/lib');
 
 const arg = (name, fallback) => {
@@ -32,6 +35,7 @@ const LOAD = Number(arg('load', 60));
 const CONCURRENCY = Number(arg('concurrency', 8));
 const ROUNDS = Number(arg('rounds', 3));
 const ONLY = arg('only', null);
+const QUEUE_WORKERS = Number(arg('queue', 0));
 const LLM_DELAY_MS = 700;
 
 /** What each template is sent; `i` varies it so that bookings spread out. */
@@ -150,8 +154,10 @@ function deliveriesOnlyWorkflow(flow, template, ran, confirmation, business) {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 /** CPU milliseconds used so far by every process of n8n's process group (all threads), from /proc; null off Linux. */
-function groupCpuMs(pgid) {
+/** CPU time used so far by the processes of these process groups (n8n, its workers and their task runners). */
+function groupCpuMs(pgids) {
 	if (!fs.existsSync('/proc/self/stat')) return null;
+	const groups = new Set(pgids);
 	let total = 0;
 	for (const entry of fs.readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
@@ -162,7 +168,7 @@ function groupCpuMs(pgid) {
 			continue; // the process ended meanwhile
 		}
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		if (Number(fields[2]) !== pgid) continue;
+		if (!groups.has(Number(fields[2]))) continue;
 		total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
 	}
 	return total;
@@ -181,22 +187,26 @@ async function latency(send, label) {
 }
 
 /** LOAD requests, CONCURRENCY in flight: requests per second, n8n's CPU per request, failures. */
-async function load(send, first, pgid) {
-	const cpuBefore = groupCpuMs(pgid);
+async function load(send, first, pgids) {
+	const cpuBefore = groupCpuMs(pgids);
 	const started = Date.now();
 	let next = 0;
 	let failed = 0;
+	let firstFailure = null;
 	await Promise.all(
 		Array.from({ length: CONCURRENCY }, async () => {
 			while (next < LOAD) {
 				const r = await send(first + next++);
-				if (r.status !== 200) failed++;
+				if (r.status !== 200) {
+					failed++;
+					firstFailure ??= `${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
+				}
 			}
 		}),
 	);
 	const seconds = (Date.now() - started) / 1000;
-	const cpuAfter = groupCpuMs(pgid);
-	return { throughput: LOAD / seconds, cpuMsPerRequest: cpuBefore === null ? null : (cpuAfter - cpuBefore) / LOAD, failed };
+	const cpuAfter = groupCpuMs(pgids);
+	return { throughput: LOAD / seconds, cpuMsPerRequest: cpuBefore === null ? null : (cpuAfter - cpuBefore) / LOAD, failed, firstFailure };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -204,7 +214,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 async function benchMode(mode) {
 	const llm = mode === 'ai' ? await startOpenAiFake() : null;
 	if (llm) llm.fallback = llmAnswer;
+	const storeDb = QUEUE_WORKERS ? await createTestDatabase('booking_agents_bench_store') : null;
 	const env = await startBookingEnv({
+		...(QUEUE_WORKERS ? { queue: { workers: QUEUE_WORKERS }, postgresStore: storeDb.connection } : {}),
 		// The mail catcher keeps raw messages only: parsing them would take CPU from the n8n being measured.
 		parseMail: false,
 		env: process.env.BENCH_N8N_ENV ? JSON.parse(process.env.BENCH_N8N_ENV) : {},
@@ -254,9 +266,9 @@ async function benchMode(mode) {
 			// Throughput in rounds that alternate the workflows, so that drift on the machine falls on all; medians are reported.
 			const rounds = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 			for (let round = 0; round < ROUNDS; round++) {
-				for (const [k, p] of Object.entries(paths)) rounds[k].push(await load(post(p), 1000 + round * LOAD, env.n8n.child.pid));
+				for (const [k, p] of Object.entries(paths)) rounds[k].push(await load(post(p), 1000 + round * LOAD, [env.n8n.child.pid, ...env.n8n.workers.map((w) => w.child.pid)]));
 			}
-			const summary = (list) => ({ throughput: median(list.map((r) => r.throughput)), cpuMsPerRequest: list[0].cpuMsPerRequest === null ? null : median(list.map((r) => r.cpuMsPerRequest)), failed: list.reduce((n, r) => n + r.failed, 0), ratios: [] });
+			const summary = (list) => ({ throughput: median(list.map((r) => r.throughput)), cpuMsPerRequest: list[0].cpuMsPerRequest === null ? null : median(list.map((r) => r.cpuMsPerRequest)), failed: list.reduce((n, r) => n + r.failed, 0), firstFailure: list.find((r) => r.firstFailure)?.firstFailure ?? null, ratios: [] });
 			Object.assign(template, summary(rounds.template));
 			Object.assign(baseline, summary(rounds.baseline));
 			template.ratios = rounds.template.map((r, i) => r.throughput / rounds.baseline[i].throughput);
@@ -267,6 +279,7 @@ async function benchMode(mode) {
 	} finally {
 		await env.stop();
 		await llm?.stop();
+		await storeDb?.drop();
 	}
 	return results;
 }
@@ -330,7 +343,8 @@ function print(mode, results) {
 }
 
 async function main() {
-	console.log(`bench:flows: real n8n, ${require('node:os').cpus().length} cores, templates against same-shape No Operation baselines`);
+	const shape = QUEUE_WORKERS ? `queue mode (main process + ${QUEUE_WORKERS} worker${QUEUE_WORKERS > 1 ? 's' : ''}, Redis, n8n database and booking store on PostgreSQL)` : 'one process (SQLite database and booking store)';
+	console.log(`bench:flows: real n8n, ${shape}, ${require('node:os').cpus().length} cores, templates against same-shape No Operation baselines`);
 	const modes = ONLY ? [ONLY] : ['rules', 'ai'];
 	const all = {};
 	for (const mode of modes) all[mode] = await benchMode(mode);
@@ -339,6 +353,7 @@ async function main() {
 	console.log('\nTargets:');
 	if (all.rules) console.log(`  emergency p95 in rules mode < 200 ms: ${emergency('rules').template.p95.toFixed(0)} ms`);
 	if (all.ai) console.log(`  emergency p95 with the 700 ms fake < 2 s: ${emergency('ai').template.p95.toFixed(0)} ms`);
+	for (const mode of modes) for (const r of all[mode]) for (const [which, x] of [['template', r.template], ['baseline', r.baseline], ['deliveries only', r.deliveries]]) if (x?.failed) console.log(`  ${mode} ${r.flow} ${which}: ${x.failed} request(s) not answered 200; the first: ${x.firstFailure}`);
 	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}% of its baseline's throughput in rules mode (target >= 70%)${r.deliveries ? `; its deliveries alone reach ${((r.deliveries.throughput / r.baseline.throughput) * 100).toFixed(0)}%` : ''}`);
 }
 
