@@ -321,8 +321,10 @@ class Context {
 		return request.preference ? (this.preferenceRead.constraints ?? parsePreference(request.preference, this.nowDt)) : null;
 	}
 
-	/** The search: priority (deadline, on-call any time) or normal (lead time to horizon, preference). */
-	/** The first `count` free slots; `readBusy` is the store, or a write transaction's fresh view of it. */
+	/**
+	 * The first `count` free slots: priority (deadline, on-call any time) or normal (lead time to horizon, preference).
+	 * `readBusy` is the store, or a write transaction's own view of it.
+	 */
 	async search(request: ScheduleRequest, crews: CrewConfig[], durationMinutes: number, count: number, fromMs?: number, readBusy: BusyReader = (windows, crewIds) => this.store.busyIntervals(windows, crewIds, this.now)) {
 		const priority = (request.priority ?? 0) >= 10;
 		const deadlineMs = priority ? this.now + (request.respond_within_minutes ?? 120) * 60_000 : null;
