@@ -82,8 +82,10 @@ describe('no double booking under concurrency', () => {
 
 	it('PostgreSQL: 30 simultaneous "soonest" bookings racing for the same slots all book, each at its own time', async () => {
 		const db = await createTestDatabase();
-		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
-		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
+		// A connection for each booking in flight, as an n8n worker has for its executions: the losers wait for their turn
+		// holding theirs, so a smaller pool would measure its queue (10 s to a client under a loaded machine), not the race.
+		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 15 });
+		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 15 });
 		try {
 			await Promise.all([workerA.init(), workerB.init()]);
 			const results = await Promise.all(soonest.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar: roomy })));
