@@ -41,6 +41,17 @@ async function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A log file's text; empty when the process has not written it yet. */
+function readLog(file) {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch {
+		return '';
+	}
+}
+
+const lastLines = (file, lines = 40) => readLog(file).split('\n').slice(-lines).join('\n');
+
 /**
  * Installs the built package the way n8n installs a community package: into
  * <user folder>/.n8n/nodes/node_modules/<name>, with its dependencies beside
@@ -150,22 +161,12 @@ class N8nInstance {
 
 	/** Queue mode: each worker's log, for telling which worker ran what. */
 	workerLogs() {
-		return this.workers.map((w) => {
-			try {
-				return fs.readFileSync(w.logFile, 'utf8');
-			} catch {
-				return '';
-			}
-		});
+		return this.workers.map((w) => readLog(w.logFile));
 	}
 
 	/** The last lines n8n logged, for failure messages. */
 	logTail(lines = 40) {
-		try {
-			return fs.readFileSync(this.logFile, 'utf8').split('\n').slice(-lines).join('\n');
-		} catch {
-			return '';
-		}
+		return lastLines(this.logFile, lines);
 	}
 
 	/**
@@ -398,13 +399,6 @@ async function waitUntilReady(child, url, logTail, timeoutMs, what) {
 	}
 }
 
-const tail = (file, lines = 40) => () => {
-	try {
-		return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-	} catch {
-		return '';
-	}
-};
 
 /**
  * Starts n8n on a free port with a private user folder and this package installed.
@@ -496,7 +490,7 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 	liveInstances.add(instance);
 	child.once('exit', () => liveInstances.delete(instance));
 	try {
-		await waitUntilReady(child, `${instance.baseUrl}/healthz/readiness`, tail(logFile), readyTimeoutMs, 'n8n');
+		await waitUntilReady(child, `${instance.baseUrl}/healthz/readiness`, () => lastLines(logFile), readyTimeoutMs, 'n8n');
 		if (queue) {
 			// Workers start once the main process has migrated the database they share.
 			const { workers = 2, concurrency = 10 } = queue === true ? {} : queue;
@@ -506,7 +500,7 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 				const worker = await spawnN8n(['worker', `--concurrency=${concurrency}`], workerLog, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(workerPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
 				instance.workers.push({ child: worker, logFile: workerLog, port: workerPort });
 			}
-			await Promise.all(instance.workers.map((w, i) => waitUntilReady(w.child, `http://127.0.0.1:${w.port}/healthz/readiness`, tail(w.logFile), readyTimeoutMs, `n8n worker ${i + 1}`)));
+			await Promise.all(instance.workers.map((w, i) => waitUntilReady(w.child, `http://127.0.0.1:${w.port}/healthz/readiness`, () => lastLines(w.logFile), readyTimeoutMs, `n8n worker ${i + 1}`)));
 		}
 	} catch (error) {
 		await instance.stop();

@@ -153,8 +153,7 @@ function deliveriesOnlyWorkflow(flow, template, ran, confirmation, business) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-/** CPU milliseconds used so far by every process of n8n's process group (all threads), from /proc; null off Linux. */
-/** CPU time used so far by the processes of these process groups (n8n, its workers and their task runners). */
+/** CPU milliseconds used so far by every process of these process groups (n8n, its workers, their task runners; all threads), from /proc; null off Linux. */
 function groupCpuMs(pgids) {
 	if (!fs.existsSync('/proc/self/stat')) return null;
 	const groups = new Set(pgids);

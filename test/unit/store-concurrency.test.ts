@@ -37,79 +37,77 @@ function expectExactlyFive(results: Array<{ status: string; start: string | null
 	for (const t of taken) expect(t.alternatives).toBeGreaterThan(0);
 }
 
+type Outcome = { status: string; start: string | null; crew_id: string | null; alternatives: number };
+
+/** Books `requests` from two OS processes (every other request each) on one SQLite file; what each answered, and what is stored. */
+async function inTwoProcesses(requests: ScheduleRequest[], cal: object) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-race-'));
+	const file = path.join(dir, 'store.sqlite');
+	const init = new SqliteBookingStore(file);
+	await init.init();
+	await init.close();
+	const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
+	const job = (slice: ScheduleRequest[]) => run(process.execPath, [worker, JSON.stringify({ file, requests: slice, now: NOW, calendar: cal })], { maxBuffer: 10 * 1024 * 1024 });
+	const [a, b] = await Promise.all([job(requests.filter((_, i) => i % 2 === 0)), job(requests.filter((_, i) => i % 2 === 1))]);
+	const results: Outcome[] = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)];
+	const store = new SqliteBookingStore(file);
+	const stored = await store.listBookings({}, Date.parse(NOW));
+	await store.close();
+	fs.rmSync(dir, { recursive: true, force: true });
+	return { results, stored };
+}
+
+/** Books `requests` from two connection pools (every other request each) on one PostgreSQL database; the same answers. */
+async function inTwoPools(requests: ScheduleRequest[], cal: object, maxConnections: number) {
+	const db = await createTestDatabase();
+	const workerA = new PostgresBookingStore({ ...db.connection, maxConnections });
+	const workerB = new PostgresBookingStore({ ...db.connection, maxConnections });
+	try {
+		await Promise.all([workerA.init(), workerB.init()]);
+		const answers = await Promise.all(requests.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar: cal })));
+		const results: Outcome[] = answers.map((r) => ({ status: r.status, start: r.start, crew_id: r.crew_id, alternatives: r.alternatives.length }));
+		return { results, stored: await workerA.listBookings({}, Date.parse(NOW)) };
+	} finally {
+		await workerA.close();
+		await workerB.close();
+		await db.drop();
+	}
+}
+
+/** One crew, 9:00-17:00 every weekday in one-hour jobs: 40 slots in the first week, far more than asked for. */
+const roomy = { ...calendar, businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]).concat([['sat', []], ['sun', []]])) as never };
+/** 30 "as soon as possible" bookings at once: each finds the same 5 soonest slots before its transaction. */
+const soonest: ScheduleRequest[] = Array.from({ length: 30 }, (_, i) => ({ operation: 'book', job: { service_type: 'standard_cleaning', duration_minutes: 60 }, idempotency_key: `soonest-${i}` }));
+function expectAllBookedApart(results: Outcome[]) {
+	expect(results.map((r) => r.status)).toEqual(soonest.map(() => 'confirmed'));
+	expect(new Set(results.map((r) => r.start)).size).toBe(30);
+}
+
 describe('no double booking under concurrency', () => {
 	it('SQLite: 50 simultaneous bookings for 5 free slots from two OS processes book exactly 5', async () => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-race-'));
-		const file = path.join(dir, 'store.sqlite');
-		const init = new SqliteBookingStore(file);
-		await init.init();
-		await init.close();
-		const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
-		const job = (slice: ScheduleRequest[]) => run(process.execPath, [worker, JSON.stringify({ file, requests: slice, now: NOW, calendar })], { maxBuffer: 10 * 1024 * 1024 });
-		const [a, b] = await Promise.all([job(requests.filter((_, i) => i % 2 === 0)), job(requests.filter((_, i) => i % 2 === 1))]);
-		const results = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)];
+		const { results, stored } = await inTwoProcesses(requests, calendar);
 		expectExactlyFive(results);
-		const store = new SqliteBookingStore(file);
-		expect(await store.listBookings({}, Date.parse(NOW))).toHaveLength(5);
-		await store.close();
-		fs.rmSync(dir, { recursive: true, force: true });
+		expect(stored).toHaveLength(5);
 	});
 
 	it('PostgreSQL: 50 simultaneous bookings from two pools of connections book exactly 5', async () => {
-		const db = await createTestDatabase();
-		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
-		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 10 });
-		try {
-			await Promise.all([workerA.init(), workerB.init()]);
-			const results = await Promise.all(requests.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar })));
-			expectExactlyFive(results.map((r) => ({ status: r.status, start: r.start, alternatives: r.alternatives.length })));
-			expect(await workerA.listBookings({}, Date.parse(NOW))).toHaveLength(5);
-		} finally {
-			await workerA.close();
-			await workerB.close();
-			await db.drop();
-		}
+		const { results, stored } = await inTwoPools(requests, calendar, 10);
+		expectExactlyFive(results);
+		expect(stored).toHaveLength(5);
 	});
 
-	/** One crew, 9:00-17:00 every weekday in one-hour jobs: 40 slots in the first week, far more than asked for. */
-	const roomy = { ...calendar, businessHours: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]]).concat([['sat', []], ['sun', []]])) as never };
-	/** 30 "as soon as possible" bookings at once: each finds the same 5 soonest slots before its transaction. */
-	const soonest: ScheduleRequest[] = Array.from({ length: 30 }, (_, i) => ({ operation: 'book', job: { service_type: 'standard_cleaning', duration_minutes: 60 }, idempotency_key: `soonest-${i}` }));
-	const expectAllBookedApart = (results: Array<{ status: string; start: string | null }>) => {
-		expect(results.map((r) => r.status)).toEqual(soonest.map(() => 'confirmed'));
-		expect(new Set(results.map((r) => r.start)).size).toBe(30);
-	};
-
 	it('PostgreSQL: 30 simultaneous "soonest" bookings racing for the same slots all book, each at its own time', async () => {
-		const db = await createTestDatabase();
 		// A connection for each booking in flight, as an n8n worker has for its executions: the losers wait for their turn
 		// holding theirs, so a smaller pool would measure its queue (10 s to a client under a loaded machine), not the race.
-		const workerA = new PostgresBookingStore({ ...db.connection, maxConnections: 15 });
-		const workerB = new PostgresBookingStore({ ...db.connection, maxConnections: 15 });
-		try {
-			await Promise.all([workerA.init(), workerB.init()]);
-			const results = await Promise.all(soonest.map((request, i) => schedule(request, { store: i % 2 ? workerA : workerB, now: NOW, calendar: roomy })));
-			expectAllBookedApart(results);
-			const stored = await workerA.listBookings({ statuses: ['confirmed'] }, Date.parse(NOW));
-			expect(stored).toHaveLength(30);
-		} finally {
-			await workerA.close();
-			await workerB.close();
-			await db.drop();
-		}
+		const { results, stored } = await inTwoPools(soonest, roomy, 15);
+		expectAllBookedApart(results);
+		expect(stored.filter((b) => b.status === 'confirmed')).toHaveLength(30);
 	});
 
 	it('SQLite: 30 simultaneous "soonest" bookings from two OS processes all book, each at its own time', async () => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-soonest-'));
-		const file = path.join(dir, 'store.sqlite');
-		const init = new SqliteBookingStore(file);
-		await init.init();
-		await init.close();
-		const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
-		const job = (slice: ScheduleRequest[]) => run(process.execPath, [worker, JSON.stringify({ file, requests: slice, now: NOW, calendar: roomy })], { maxBuffer: 10 * 1024 * 1024 });
-		const [a, b] = await Promise.all([job(soonest.filter((_, i) => i % 2 === 0)), job(soonest.filter((_, i) => i % 2 === 1))]);
-		expectAllBookedApart([...JSON.parse(a.stdout), ...JSON.parse(b.stdout)]);
-		fs.rmSync(dir, { recursive: true, force: true });
+		const { results, stored } = await inTwoProcesses(soonest, roomy);
+		expectAllBookedApart(results);
+		expect(stored).toHaveLength(30);
 	});
 
 	it('PostgreSQL refuses an overlapping row even when the caller skips every check (the exclusion constraint)', async () => {
