@@ -62,6 +62,23 @@ export interface ResolvedCalendar extends CalendarConfig {
 	blackoutRanges: Array<[number, number]>;
 }
 
+/**
+ * The instants of a day's business-hour windows, read on the local wall clock:
+ * 08:00-18:00 opens at 08:00 local on a daylight-saving day too, which is not
+ * local midnight plus 480 minutes (luxon adds minutes as elapsed time). A time
+ * the clocks skip falls forward (02:30 on a spring-forward night is 03:30, as
+ * luxon sets it); 24:00 is the next midnight.
+ */
+export function windowsOn(calendar: ResolvedCalendar, day: DateTime): Array<[number, number]> {
+	const midnight = day.startOf('day');
+	const midnightMs = midnight.toMillis();
+	const windows = calendar.windows.get(midnight.weekday) ?? [];
+	// Most days the clocks do not change: the same offset 24 hours on means minutes after midnight are elapsed minutes.
+	if (midnight.zone.offset(midnightMs + 86_400_000) === midnight.offset) return windows.map(([a, b]) => [midnightMs + a * 60_000, midnightMs + b * 60_000]);
+	const at = (minute: number) => (minute >= 24 * 60 ? midnight.plus({ days: 1 }) : midnight.set({ hour: Math.floor(minute / 60), minute: minute % 60 })).toMillis();
+	return windows.map(([a, b]) => [at(a), at(b)]);
+}
+
 function minutesOf(field: string, text: string): number {
 	const m = /^(\d{1,2}):(\d{2})$/.exec(String(text).trim());
 	if (!m || Number(m[1]) > 24 || Number(m[2]) > 59 || (Number(m[1]) === 24 && Number(m[2]) !== 0)) {

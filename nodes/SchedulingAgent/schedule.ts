@@ -15,6 +15,7 @@ import {
 	type CrewConfig,
 	type JobFacts,
 	type ResolvedCalendar,
+	windowsOn,
 } from './calendar';
 import { constraintsFromFacts, parsePreference, preferenceFactsSchema, type PreferenceConstraints, type PreferenceFacts } from './preferences';
 import { extractWithMode, quoteCustomerText, type AgentOptionsBase } from '../shared/modes';
@@ -578,9 +579,7 @@ class Context {
 					continue;
 				}
 				const wanted = local.toMillis();
-				// luxon adds minutes as elapsed time, so midnight's instant plus the minutes is the same, once per visit.
-				const midnightMs = local.startOf('day').toMillis();
-				const dayWindows = (this.cal.windows.get(local.weekday) ?? []).map(([a, b]) => [midnightMs + a * 60_000, midnightMs + b * 60_000]);
+				const dayWindows = windowsOn(this.cal, local);
 				const inHours = (s: number) => dayWindows.some(([a, b]) => s >= a && s + durationMs <= b);
 				const inBlackout = (s: number) => this.cal.blackoutRanges.some(([a, b]) => a < s + durationMs && s < b);
 				// The wanted time, then the nearest times either side within the window, a slot step apart.

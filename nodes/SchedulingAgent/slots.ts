@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { zoneNamed } from '../shared/zone';
-import type { CrewConfig, ResolvedCalendar } from './calendar';
+import { windowsOn, type CrewConfig, type ResolvedCalendar } from './calendar';
 import type { PreferenceConstraints } from './preferences';
 
 /** A crew's busy time: [start, busyUntil) in epoch ms, the buffer after a job included. */
@@ -95,10 +95,7 @@ export function findSlots(search: SlotSearch): Slot[] {
 			// ends inside them; an on-call crew may start any time of the day and work past midnight.
 			const windows: Array<[CrewConfig[], number, number, number]> = [];
 			if (!holiday) {
-				for (const [a, b] of calendar.windows.get(day.weekday) ?? []) {
-					const end = day.plus({ minutes: b }).toMillis();
-					windows.push([search.allowOnCallAnyTime ? crews : regular, day.plus({ minutes: a }).toMillis(), end + 1, end]);
-				}
+				for (const [start, end] of windowsOn(calendar, day)) windows.push([search.allowOnCallAnyTime ? crews : regular, start, end + 1, end]);
 			}
 			if (onCall.length) windows.push([onCall, day.toMillis(), day.plus({ days: 1 }).toMillis(), Number.MAX_SAFE_INTEGER]);
 			const candidates = new Map<number, string>();

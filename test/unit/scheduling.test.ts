@@ -135,6 +135,30 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		expect((await store.listBookings({ seriesId: r.series_id! }, Date.parse(NOW))).length).toBe(51);
 	});
 
+	it('business hours on a daylight-saving Sunday are read on the wall clock, not as midnight plus minutes', async () => {
+		// Open on Sundays 08:00-18:00. 8 March 2026 (clocks forward) and 1 November 2026 (clocks back) in New York.
+		const sundays = { businessHours: { sun: [['08:00', '18:00']] } };
+		const forward = await run({ operation: 'findSlots', job, preference: 'Sunday', count: 40 }, '2026-03-06T10:00:00-05:00', sundays);
+		const march8 = forward.slots.filter((s) => s.start.startsWith('2026-03-08'));
+		expect(march8[0].start).toBe('2026-03-08T08:00:00-04:00'); // midnight + 480 minutes would be 09:00
+		expect(march8.at(-1)?.end).toBe('2026-03-08T18:00:00-04:00');
+		const back = await run({ operation: 'findSlots', job, preference: 'Sunday', count: 40 }, '2026-10-30T10:00:00-04:00', sundays);
+		const november1 = back.slots.filter((s) => s.start.startsWith('2026-11-01'));
+		expect(november1[0].start).toBe('2026-11-01T08:00:00-05:00'); // not 07:00
+		expect(november1.at(-1)?.end).toBe('2026-11-01T18:00:00-05:00');
+		// A weekly Sunday visit at 08:00 is in hours on both switch days: none moved, none refused.
+		const series = await run(
+			{ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'sun', time: '08:00', count: 40, start_date: '2026-03-01' } },
+			'2026-02-25T10:00:00-05:00',
+			sundays,
+		);
+		expect(series.conflicts).toEqual([]);
+		expect(series.occurrences).toHaveLength(40);
+		expect(series.occurrences.every((o) => o.moved_minutes === 0)).toBe(true);
+		expect(series.occurrences.find((o) => o.start.startsWith('2026-03-08'))?.start).toBe('2026-03-08T08:00:00-04:00');
+		expect(series.occurrences.find((o) => o.start.startsWith('2026-11-01'))?.start).toBe('2026-11-01T08:00:00-05:00');
+	});
+
 	it('a London series stays at 9:00 across the March and October changes', async () => {
 		const london = { timeZone: 'Europe/London' };
 		const r = await run({ operation: 'bookSeries', job, series: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=52', time: '09:00', start_date: '2026-12-01' } }, '2026-11-25T10:00:00Z', london);

@@ -13,7 +13,9 @@ function rng(seed: number) {
 }
 
 const ZONES = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles'];
-const STARTS = ['2026-03-05T07:00:00Z', '2026-10-20T07:00:00Z', '2026-06-10T07:00:00Z', '2026-11-28T07:00:00Z'];
+// Ordinary weeks, and the days before daylight-saving switches (New York 8 Mar and 1 Nov 2026, London 29 Mar and
+// 25 Oct, Sydney 5 Apr and 4 Oct), where business hours are not midnight plus their minutes.
+const STARTS = ['2026-03-05T07:00:00Z', '2026-10-20T07:00:00Z', '2026-06-10T07:00:00Z', '2026-11-28T07:00:00Z', '2026-03-07T12:00:00Z', '2026-10-31T12:00:00Z', '2026-03-28T12:00:00Z', '2026-10-24T12:00:00Z', '2026-04-04T06:00:00Z', '2026-10-03T06:00:00Z'];
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /**
@@ -32,8 +34,12 @@ function oracle(cal: ReturnType<typeof resolveCalendar>, crews: string[], busy: 
 			if (local.toISODate() !== day.toISODate()) continue;
 			if (cal.holidaySet.has(local.toISODate()!)) continue;
 			const end = start + durationMin * 60_000;
+			// Inside a window by the local wall clock: starts at or after its opening, ends by its closing the same day.
+			const endLocal = DateTime.fromMillis(end, { zone: cal.timeZone });
+			const wallMinute = (t: DateTime) => t.hour * 60 + t.minute;
+			const endMinute = endLocal.toISODate() === local.toISODate() ? wallMinute(endLocal) : endLocal.toISODate() === day.plus({ days: 1 }).toISODate() && wallMinute(endLocal) === 0 ? 24 * 60 : Infinity;
 			const windows = cal.windows.get(local.weekday) ?? [];
-			const inside = windows.some(([a, b]) => start >= day.plus({ minutes: a }).toMillis() && end <= day.plus({ minutes: b }).toMillis());
+			const inside = windows.some(([a, b]) => wallMinute(local) >= a && endMinute <= b);
 			if (!inside) continue;
 			if (cal.blackoutRanges.some(([a, b]) => a < end && start < b)) continue;
 			const free = crews.filter((c) => !busy.some((b) => b.crew_id === c && b.start_ms < end + cal.bufferMinutes * 60_000 && start < b.busy_until_ms));
