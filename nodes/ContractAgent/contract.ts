@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
 import { escapeHtml } from '../ConfirmationAgent/compose';
+import { cadenceText } from '../PricingAgent/price';
 import { InputError } from '../shared/errors';
 import { formatMoney, roundCents } from '../shared/money';
 import { openStore, type BookingStore, type ContractRecord, type StoreConfig } from '../shared/store';
@@ -51,7 +52,7 @@ export const DEFAULT_TERMS: ContractTerms = {
 export interface GenerateInput {
 	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
 	business: { name: string };
-	quote: { quote_id?: string; total_cents?: number; currency?: string; service_type?: string; recurring?: { frequency: string; per_visit_cents: number; per_month_cents: number } | null } | null;
+	quote: { quote_id?: string; total_cents?: number; currency?: string; service_type?: string; recurring?: { frequency: string; visits_per_week?: number | null; per_visit_cents: number; per_month_cents: number } | null } | null;
 	booking?: { booking_id?: string | null; series_id?: string | null; start?: string | null; time_zone?: string | null } | null;
 	terms?: Partial<ContractTerms>;
 	/** Where the customer signs: usually the Wait node's {{ $execution.resumeUrl }}; the token is added to it. */
@@ -156,7 +157,7 @@ function documentFor(input: GenerateInput, terms: ContractTerms, start: DateTime
 	const quote = input.quote ?? {};
 	const currency = quote.currency ?? 'USD';
 	const recurring = quote.recurring ?? null;
-	const cadence = recurring ? (recurring.frequency === 'biweekly' ? 'every other week' : recurring.frequency) : 'as a single visit';
+	const cadence = recurring ? cadenceText(recurring) : 'as a single visit';
 	const values: Record<string, string> = {
 		date: now.toFormat('LLLL d, yyyy'),
 		business: input.business.name,
@@ -300,7 +301,7 @@ export async function renewContract(contractId: string, change: { action: 'renew
 				currency: t.quote.currency ?? 'USD',
 				service_type: t.quote.service_type,
 				total_cents: scale(t.quote.total_cents ?? 0),
-				recurring: t.quote.recurring ? { frequency: t.quote.recurring.frequency, per_visit_cents: scale(t.quote.recurring.per_visit_cents), per_month_cents: scale(t.quote.recurring.per_month_cents) } : null,
+				recurring: t.quote.recurring ? { frequency: t.quote.recurring.frequency, visits_per_week: t.quote.recurring.visits_per_week ?? null, per_visit_cents: scale(t.quote.recurring.per_visit_cents), per_month_cents: scale(t.quote.recurring.per_month_cents) } : null,
 			}
 		: null;
 	const start = DateTime.fromISO(contract.end_date, { zone: t.time_zone }).plus({ days: 1 });

@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 import { InputError } from '../shared/errors';
 
-import { priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
+import { cadenceText, priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
 import { llmUsageSchema } from '../shared/llm/client';
 import { extractWithMode, quoteCustomerText, SOURCES, type AgentOptionsBase } from '../shared/modes';
 import { formatMoney, moneyAmountsIn } from '../shared/money';
@@ -402,7 +402,7 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 function composeMessage(action: Action, final: boolean, quote: Quote, discountPct: number, upsells: Upsell[], name: string | null, templates: MessageTemplates): string {
 	const money = (c: number) => formatMoney(c, quote.currency);
 	const cadence = quote.recurring
-		? ` per visit ${quote.recurring.frequency === 'biweekly' ? 'every other week' : quote.recurring.frequency} (${money(quote.recurring.per_month_cents)} a month)`
+		? ` per visit ${cadenceText(quote.recurring)} (${money(quote.recurring.per_month_cents)} a month)`
 		: '';
 	const values: Record<string, string> = {
 		name: name ? `, ${name}` : '',

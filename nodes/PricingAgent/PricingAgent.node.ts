@@ -107,6 +107,14 @@ export class PricingAgent implements INodeType {
 				description: 'One_time, weekly, biweekly or monthly. Recurring residential work gets its discount; recurring work gets a monthly price.',
 			},
 			{
+				displayName: 'Visits a Week',
+				name: 'visitsPerWeek',
+				type: 'string',
+				default: '={{ $json.qualification?.visits_per_week }}',
+				description: 'For weekly service: how many visits a week (1-7; empty is 1). The monthly price counts every visit.',
+				hint: 'Read by the Qualifier from words such as "three times a week" or "Monday to Friday"',
+			},
+			{
 				displayName: 'Add-Ons',
 				name: 'addOns',
 				type: 'string',
@@ -215,6 +223,7 @@ export class PricingAgent implements INodeType {
 					bathrooms: optionalValue(this, 'bathrooms', i),
 					square_feet: optionalValue(this, 'squareFeet', i),
 					frequency: optionalValue(this, 'frequency', i),
+					visits_per_week: optionalValue(this, 'visitsPerWeek', i),
 					add_ons: optionalValue(this, 'addOns', i),
 					is_emergency: optionalValue(this, 'isEmergency', i),
 					emergency_type: optionalValue(this, 'emergencyType', i),

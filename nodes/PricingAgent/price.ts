@@ -9,6 +9,13 @@ import { formatMoney, percentOf, roundCents } from '../shared/money';
 import { resolveRateCard, type RateCard, type RateCardOverride } from './rateCard';
 
 /** Visits a month for each cadence: weekly 52/12, every other week 26/12, monthly 1. */
+/** "weekly", "3 times a week", "every other week", "monthly": how quotes, agreements and offers say the cadence. */
+export function cadenceText(recurring: { frequency: string; visits_per_week?: number | null }): string {
+	if (recurring.frequency === 'biweekly') return 'every other week';
+	if (recurring.frequency === 'weekly' && (recurring.visits_per_week ?? 1) > 1) return recurring.visits_per_week === 7 ? 'every day' : recurring.visits_per_week === 2 ? 'twice a week' : `${recurring.visits_per_week} times a week`;
+	return recurring.frequency;
+}
+
 export const VISITS_PER_MONTH: Record<Exclude<Frequency, 'one_time'>, number> = { weekly: 52 / 12, biweekly: 26 / 12, monthly: 1 };
 
 export const LINE_KINDS = ['service', 'labour', 'fee', 'modifier', 'add_on', 'minimum', 'discount', 'tax'] as const;
@@ -32,6 +39,7 @@ const pricingFactsSchema = z.object({
 	bathrooms: z.number().nullable(),
 	square_feet: z.number().nullable(),
 	frequency: z.enum(FREQUENCIES).nullable(),
+	visits_per_week: z.number().int().min(1).max(7).nullable(),
 	add_ons: z.array(z.string()),
 	is_emergency: z.boolean(),
 	emergency_type: z.enum(EMERGENCY_TYPES).nullable(),
@@ -60,6 +68,7 @@ export const quoteSchema = z.object({
 	recurring: z
 		.object({
 			frequency: z.enum(['weekly', 'biweekly', 'monthly']),
+			visits_per_week: z.number().int().min(1).max(7).nullable().describe('Weekly service: visits a week; null for other cadences.'),
 			visits_per_month: z.number(),
 			per_visit_cents: z.number().int(),
 			per_month_cents: z.number().int(),
@@ -138,6 +147,10 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 	if (frequency !== null && !(FREQUENCIES as readonly string[]).includes(frequency as string)) {
 		throw new PricingInputError('frequency', `"frequency" must be one of ${FREQUENCIES.join(', ')} or empty; got ${JSON.stringify(frequency)}.`);
 	}
+	const visits = r.visits_per_week === '' || r.visits_per_week === undefined || r.visits_per_week === null ? null : typeof r.visits_per_week === 'string' ? Number(r.visits_per_week) : r.visits_per_week;
+	if (visits !== null && !(typeof visits === 'number' && Number.isInteger(visits) && visits >= 1 && visits <= 7)) {
+		throw new PricingInputError('visits_per_week', `"visits_per_week" must be a whole number from 1 to 7 (visits a week of a weekly service) or empty; got ${JSON.stringify(r.visits_per_week)}.`);
+	}
 	const emergencyType = givenType;
 	if (emergencyType !== null && !(EMERGENCY_TYPES as readonly string[]).includes(emergencyType as string)) {
 		throw new PricingInputError('emergency_type', `"emergency_type" must be one of ${EMERGENCY_TYPES.join(', ')} or empty.`);
@@ -167,6 +180,8 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 		bathrooms: readNumber(r, 'bathrooms'),
 		square_feet: readNumber(r, 'square_feet'),
 		frequency: frequency as Frequency | null,
+		// Visits a week belong to a weekly service only; weekly without a figure is once a week.
+		visits_per_week: frequency === 'weekly' ? ((visits as number | null) ?? 1) : null,
 		add_ons: [...new Set(addOns)],
 		is_emergency: readBoolean(r, 'is_emergency'),
 		emergency_type: emergencyType as EmergencyType | null,
@@ -443,12 +458,14 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 	if (card.tax_rate_pct > 0) allLines.push(line('tax', 'tax', `Tax (${card.tax_rate_pct}%)`, 1, tax));
 	const total = taxable + tax;
 
+	const visitsPerMonth = recurringFrequency ? VISITS_PER_MONTH[recurringFrequency] * (facts.visits_per_week ?? 1) : 0;
 	const recurring = recurringFrequency
 		? {
 				frequency: recurringFrequency,
-				visits_per_month: Math.round(VISITS_PER_MONTH[recurringFrequency] * 10_000) / 10_000,
+				visits_per_week: recurringFrequency === 'weekly' ? (facts.visits_per_week ?? 1) : null,
+				visits_per_month: Math.round(visitsPerMonth * 10_000) / 10_000,
 				per_visit_cents: total,
-				per_month_cents: roundCents(total * VISITS_PER_MONTH[recurringFrequency]),
+				per_month_cents: roundCents(total * visitsPerMonth),
 			}
 		: null;
 	if (recurringFrequency && !residentialRecurring && basis === 'commercial_sqft') {
@@ -458,7 +475,7 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 	const validUntil = new Date(now.getTime() + card.validity_days * 86_400_000).toISOString();
 	const money = (c: number) => formatMoney(c, card.currency);
 	const headline = recurring
-		? `${money(total)} per visit, ${recurring.frequency === 'biweekly' ? 'every other week' : recurring.frequency} (${money(recurring.per_month_cents)} a month)`
+		? `${money(total)} per visit, ${cadenceText(recurring)} (${money(recurring.per_month_cents)} a month)`
 		: `${money(total)}${basis === 'restoration' ? ' for the job' : ''}`;
 	const discountText = discountTotal > 0 ? `, after ${money(discountTotal)} in discounts` : '';
 	const summary = `${SERVICE_LABEL[facts.service_type]}, ${describe}: ${headline}${discountText}. Valid until ${validUntil.slice(0, 10)}.${assumptions.length ? ' Estimate: ' + assumptions.join('; ') + '.' : ''}`;

@@ -35,6 +35,8 @@ export interface LeadFacts {
 	urgency: Urgency;
 	urgency_intensity: 0 | 1 | 2;
 	frequency: Frequency | null;
+	/** Visits a week (1-7) for a weekly service ("three times a week" is 3, "Monday to Friday" 5); null otherwise. */
+	visits_per_week: number | null;
 	bedrooms: number | null;
 	bathrooms: number | null;
 	square_feet: number | null;
@@ -251,6 +253,39 @@ function detectFrequency(text: string): Frequency | null {
 	return best?.frequency ?? null;
 }
 
+const COUNT_WORD: Record<string, number> = { once: 1, one: 1, twice: 2, two: 2, thrice: 3, three: 3, four: 4, five: 5, six: 6, seven: 7, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7 };
+const COUNT = '(?:once|twice|thrice|one|two|three|four|five|six|seven|una|dos|tres|cuatro|cinco|seis|siete|[1-7])';
+const PER = '(?:a|per|each|every|\\/|a la|por|por la|cada|in a)';
+const UNIT = '(?:x|times?|days?|nights?|evenings?|mornings?|visits?|cleans?|cleanings?|veces|dias|noches)';
+/** "3 times a week", "twice a week", "5 days per week", "3x/week", "3-5 days a week" (the lower figure), "tres veces por semana". */
+const VISITS_A_WEEK = cachedRegex(`\\b(${COUNT})(?:\\s?-\\s?${COUNT})? ?(?:${UNIT} ?${PER}? ?|${PER} ?)(?:week|wk|semana)\\b|\\b(twice|thrice|[2-7] ?x|(?:two|three|four|five|six|seven|[2-7]) times) weekly\\b`);
+const WEEKDAYS_ONLY = /\b(?:mon(?:day)?s?\s?(?:-|to|thru|through|until)\s?fri(?:day)?s?|every (?:week ?day|week ?night|business day|working day)|week ?days|week ?nights|(?:business|working) days|de lunes a viernes|entre semana)\b/;
+const EVERY_DAY = /\b(?:daily|nightly|every (?:single )?(?:day|night|evening|morning)|each (?:day|night|evening)|seven days|7 days|todos los dias|diario|diariamente)\b/;
+const WEEKDAY_LIST = cachedRegex(`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`);
+
+/**
+ * How many visits a week a weekly service takes: a stated count first, then a
+ * list of weekdays ("every Monday and Thursday", "Mondays, Wednesdays and
+ * Fridays"), weekdays only (5), every day or night (7); else 1.
+ */
+function detectVisitsPerWeek(text: string): number | null {
+	const counted = affirmedMatch(text, VISITS_A_WEEK);
+	if (counted) {
+		const word = (counted[1] ?? counted[2]).replace(/ ?(?:x|times)$/, '');
+		const n = COUNT_WORD[word] ?? Number(word);
+		if (n >= 1 && n <= 7) return n;
+	}
+	const list = WEEKDAY_LIST.exec(text);
+	// Plural days or "every" make a list a cadence; "Monday and Tuesday work for us" is a preference.
+	if (list && (list[2] === 's' || /^(?:every )/.test(list[0]))) {
+		const days = new Set([list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])]);
+		if (days.size >= 2) return days.size;
+	}
+	if (affirmedMatch(text, WEEKDAYS_ONLY)) return 5;
+	if (affirmedMatch(text, EVERY_DAY)) return 7;
+	return null;
+}
+
 const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
 const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
 
@@ -428,7 +463,9 @@ export function extractLeadFacts(message: string, text: string): LeadFacts {
 	const propertyType = detectPropertyType(text);
 	const rooms = detectRooms(text);
 	const squareFeet = detectArea(text);
-	const frequency = detectFrequency(text);
+	const visitsPerWeek = detectVisitsPerWeek(text);
+	// Several visits a week is a weekly service even in words the cadence rules do not list ("Mondays and Thursdays").
+	const frequency = detectFrequency(text) ?? (visitsPerWeek !== null && visitsPerWeek > 1 ? 'weekly' : null);
 	const describesProperty = rooms.bedrooms !== null || rooms.bathrooms !== null || squareFeet !== null || frequency !== null;
 	const serviceType = detectService(text, propertyType === 'commercial', damage.damage_type, isEmergency, describesProperty);
 	const urgency = readUrgency(text);
@@ -440,6 +477,7 @@ export function extractLeadFacts(message: string, text: string): LeadFacts {
 		urgency: isEmergency ? 'emergency' : urgency.urgency,
 		urgency_intensity: urgency.intensity,
 		frequency,
+		visits_per_week: frequency === 'weekly' ? (visitsPerWeek ?? 1) : null,
 		bedrooms: rooms.bedrooms,
 		bathrooms: rooms.bathrooms,
 		square_feet: squareFeet,

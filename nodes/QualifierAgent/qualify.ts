@@ -20,6 +20,7 @@ export const qualificationSchema = z.object({
 	urgency: z.enum(URGENCIES),
 	priority: z.number().int().min(1).max(10),
 	frequency: z.enum(FREQUENCIES).nullable(),
+	visits_per_week: z.number().int().min(1).max(7).nullable().describe('Weekly service only: visits a week (3 for "three times a week"); null for other cadences.'),
 	bedrooms: z.number().min(0).nullable(),
 	bathrooms: z.number().min(0).nullable(),
 	square_feet: z.number().min(0).nullable(),
@@ -59,6 +60,7 @@ export const qualifierAiFactsSchema = z.object({
 	emergency_type: z.enum(EMERGENCY_TYPES).nullable(),
 	urgency: z.enum(['high', 'normal', 'low']).describe('high: today, tomorrow, asap, within 2 days. low: no rush, just comparing, next month.'),
 	frequency: z.enum(FREQUENCIES).nullable().describe('Only if the message states a cadence or a single visit.'),
+	visits_per_week: z.number().int().min(1).max(7).nullable().describe('For a weekly service, visits a week: 3 for "three times a week", 5 for "Monday to Friday", 7 for "every night"; null if not stated.'),
 	bedrooms: z.number().min(0).nullable().describe('A studio has 0 bedrooms.'),
 	bathrooms: z.number().min(0).nullable().describe('A half bath counts 0.5.'),
 	square_feet: z.number().min(0).nullable().describe('As stated; square metres x 10.764.'),
@@ -96,6 +98,7 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 		urgency: ai.is_emergency && ai.emergency_type !== null ? 'emergency' : ai.urgency,
 		urgency_intensity: ai.urgency === 'high' ? 1 : 0,
 		frequency: ai.frequency,
+		visits_per_week: ai.visits_per_week,
 		bedrooms: ai.bedrooms,
 		bathrooms: ai.bathrooms,
 		square_feet: ai.square_feet === null ? null : Math.round(ai.square_feet),
@@ -115,7 +118,7 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 			usedRules = true;
 		}
 	};
-	(['property_type', 'frequency', 'bedrooms', 'bathrooms', 'square_feet', 'budget', 'decision_maker', 'discount_request_pct'] as const).forEach(fill);
+	(['property_type', 'frequency', 'visits_per_week', 'bedrooms', 'bathrooms', 'square_feet', 'budget', 'decision_maker', 'discount_request_pct'] as const).forEach(fill);
 	if (fromAi.service_type === 'other' && rules.service_type !== 'other') {
 		fromAi.service_type = rules.service_type;
 		fromAi.off_topic = false;
@@ -159,6 +162,8 @@ export function decideQualification(facts: LeadFacts, input: QualifyInput, optio
 		urgency: facts.urgency,
 		priority: priorityFor(facts.urgency, facts.urgency_intensity, lead_score),
 		frequency: facts.frequency,
+		// Only a weekly service has visits a week; a weekly one with none stated has one.
+		visits_per_week: facts.frequency === 'weekly' ? (facts.visits_per_week ?? 1) : null,
 		bedrooms: facts.bedrooms,
 		bathrooms: facts.bathrooms,
 		square_feet: facts.square_feet,

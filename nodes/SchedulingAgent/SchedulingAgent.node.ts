@@ -220,7 +220,15 @@ export class SchedulingAgent implements INodeType {
 					},
 					{ displayName: 'RRULE', name: 'rrule', type: 'string', default: '', placeholder: 'FREQ=WEEKLY;BYDAY=MO;COUNT=52', description: 'An RFC 5545 rule; overrides frequency, weekday and visits' },
 					{ displayName: 'Time', name: 'time', type: 'string', default: '09:00', description: 'Local start time; stays the same across daylight-saving changes' },
-					{ displayName: 'Visits', name: 'count', type: 'number', default: 52, description: 'Not set: a year of visits (52 weekly, 26 every other week, 12 monthly)' },
+					{ displayName: 'Visits', name: 'count', type: 'number', default: 52, description: 'Not set: a year of visits (52 weekly, times the visits a week; 26 every other week; 12 monthly)' },
+					{
+						displayName: 'Visits a Week',
+						name: 'visits_per_week',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 7 },
+						default: 1,
+						description: 'Weekly series only: 2 is the weekday and 3 days on, 3 is every other day (Mon, Wed, Fri from Monday), 5 is five days in a row; without a weekday the week starts on Monday',
+					},
 					{
 						displayName: 'Weekday',
 						name: 'weekday',

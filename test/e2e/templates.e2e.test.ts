@@ -292,6 +292,30 @@ describe('recurring service (POST /webhook/recurring)', () => {
 	});
 });
 
+describe('recurring service, several visits a week', () => {
+	it('prices and books every visit of a service twice a week, and the agreement and invite say so', async () => {
+		const response = await env.post('recurring', {
+			message: 'We would like our 3 bed 2 bath house cleaned twice a week',
+			customer: { name: 'Ines Ruiz', email: 'ines@example.com', address: '12 Alder Way' },
+			weekday: 'mon',
+			time: '10:00',
+			start_date: '2027-02-01',
+		});
+		expect(response.status).toBe(200);
+		const body = response.body;
+		expect(body.status).toBe('series_booked');
+		expect(body.quote.recurring).toMatchObject({ frequency: 'weekly', visits_per_week: 2, per_visit_cents: 13515, per_month_cents: Math.round(13515 * (104 / 12)) });
+		// A year of Mondays and Thursdays.
+		expect(body.booking.occurrences).toHaveLength(104);
+		expect(body.booking.occurrences.slice(0, 3).map((o: { start: string }) => o.start)).toEqual(['2027-02-01T10:00:00-05:00', '2027-02-04T10:00:00-05:00', '2027-02-08T10:00:00-05:00']);
+		expect(await store.listBookings({ seriesId: body.booking.series_id, statuses: ['confirmed'] }, Date.now())).toHaveLength(104);
+		const contract = await store.getContract(body.contract.contract_id);
+		expect(contract?.document_html).toContain('twice a week');
+		const welcome = await env.smtp.waitFor('ines@example.com');
+		expect(welcome.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics').content.toString()).toMatch(/RRULE:FREQ=WEEKLY;.*BYDAY=MO,TH/);
+	});
+});
+
 describe('visit reminders and contract renewals (Schedule Trigger workflows)', () => {
 	it('reminds each visit in the next 24 hours once, however often the workflow runs', async () => {
 		// A visit three hours from now, on a crew of its own so that nothing else in the calendar matters.

@@ -90,8 +90,8 @@ function llmAnswer(body) {
 	const user = String(body.messages?.at(-1)?.content ?? '');
 	const answers = {
 		lead_facts: /sq ft/.test(user)
-			? { service_type: 'commercial_cleaning', property_type: 'commercial', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: 'weekly', bedrooms: null, bathrooms: null, square_feet: 12000, budget_min_dollars: null, budget_max_dollars: null, decision_maker: true, wants_human: false, discount_request_pct: null, price_shopping: false }
-			: { service_type: 'standard_cleaning', property_type: 'residential', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: /weekly/i.test(user) ? 'weekly' : null, bedrooms: 3, bathrooms: 2, square_feet: null, budget_min_dollars: null, budget_max_dollars: null, decision_maker: null, wants_human: false, discount_request_pct: null, price_shopping: false },
+			? { service_type: 'commercial_cleaning', property_type: 'commercial', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: 'weekly', visits_per_week: null, bedrooms: null, bathrooms: null, square_feet: 12000, budget_min_dollars: null, budget_max_dollars: null, decision_maker: true, wants_human: false, discount_request_pct: null, price_shopping: false }
+			: { service_type: 'standard_cleaning', property_type: 'residential', is_emergency: false, emergency_type: null, urgency: 'normal', frequency: /weekly/i.test(user) ? 'weekly' : null, visits_per_week: null, bedrooms: 3, bathrooms: 2, square_feet: null, budget_min_dollars: null, budget_max_dollars: null, decision_maker: null, wants_human: false, discount_request_pct: null, price_shopping: false },
 		triage_facts: /burst|flood|water/i.test(user) ? { describes_active_damage: true, damage_type: 'water_damage', hazards: [], figure_of_speech: false } : { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false },
 		message_draft: { email_text: (/E-mail:\n([\s\S]*?)\nSMS:/.exec(user)?.[1] ?? '').replace(/^"""\n?|\n?"""$/g, ''), sms_text: null },
 		negotiation_intent: { type: 'accept', amount_cents: null, percent: null, frequency: null, draft_message: null },

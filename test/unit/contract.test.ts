@@ -52,6 +52,13 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 		expect((await store.getContract(contract.contract_id))?.document_sha256).toBe(contract.document_sha256);
 	});
 
+	it('says how many visits a week the agreement covers', async () => {
+		const thrice = priceSync({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly', visits_per_week: 3 }, { now: NOW });
+		const { contract } = await generateContract({ ...input, quote: thrice }, o());
+		expect(contract.text).toContain('3 times a week, starting on');
+		expect(contract.text).toContain('$576.00 per visit, $7,488.00 a month.');
+	});
+
 	it('records a signature against the document hash, once', async () => {
 		const { contract } = await generateContract(input, o());
 		const signed = await recordSignature({ token: contract.signing_token, name: 'Dana Lee', ip: '203.0.113.7', user_agent: 'Mozilla/5.0' }, o('2026-11-26T10:00:00Z'));

@@ -122,6 +122,20 @@ describe('Qualifier in AI modes', () => {
 		expect(result.frequency).toBe('weekly');
 	});
 
+	it('visits a week: the rules fill a count the model left out; only weekly service keeps one', async () => {
+		const officeThreeTimes = 'Our 7,200 sq ft office needs cleaning 3 times a week.';
+		fake.reset([{ json: leadFacts }]);
+		const filled = await qualify({ message: officeThreeTimes }, { mode: 'aiWithFallback', ai: fast() });
+		expect([filled.source, filled.frequency, filled.visits_per_week]).toEqual(['ai+rules', 'weekly', 3]);
+		// The model's own figure wins; a monthly service has no visits a week.
+		fake.reset([{ json: { ...leadFacts, visits_per_week: 5 } }, { json: { ...leadFacts, frequency: 'monthly', visits_per_week: 4 } }]);
+		expect((await qualify({ message: officeThreeTimes }, { mode: 'aiOnly', ai: fast() })).visits_per_week).toBe(5);
+		const monthly = await qualify({ message: officeThreeTimes }, { mode: 'aiOnly', ai: fast() });
+		expect([monthly.frequency, monthly.visits_per_week]).toEqual(['monthly', null]);
+		// The model is asked for the count.
+		expect(fake.requests[0].body.response_format.json_schema.schema.required).toContain('visits_per_week');
+	});
+
 	it.each([
 		['the endpoint is down', [{ status: 500 }, { status: 500 }, { status: 500 }]],
 		['the answer is malformed', [{ content: 'not json' }]],

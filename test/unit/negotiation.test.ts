@@ -46,6 +46,14 @@ describe('Negotiation: the policy', () => {
 		expect(negotiationSchema.parse(result)).toEqual(result);
 	});
 
+	it('a discount on a service three times a week keeps the visits a week in the price and the message', async () => {
+		const thrice = priceSync({ service_type: 'commercial_cleaning', property_type: 'commercial', square_feet: 7200, frequency: 'weekly', visits_per_week: 3 }, { now: NOW });
+		const result = await n(thrice, 'Can you do 5% off?');
+		expect(result.action).toBe('accept');
+		expect(result.quote.recurring).toMatchObject({ frequency: 'weekly', visits_per_week: 3, per_visit_cents: 54720, per_month_cents: 711360 });
+		expect(result.message).toContain('$547.20 per visit 3 times a week ($7,113.60 a month)');
+	});
+
 	it('asks within the approval band go to a person, priced but not offered', async () => {
 		const result = await n(commercial, 'we would need 14% off to sign');
 		expect(result).toMatchObject({ action: 'escalate', approval_required: true, escalate_to_human: true, offered_discount_pct: 0 });

@@ -80,6 +80,23 @@ describe('Pricing: commercial, carpet and windows', () => {
 		expect(q.notes[0]).toMatch(/no recurring discount/);
 	});
 
+	it('prices every visit of a weekly service taken several times a week', () => {
+		const once = p({ service_type: 'commercial_cleaning', property_type: 'commercial', square_feet: 7200, frequency: 'weekly' });
+		const thrice = p({ service_type: 'commercial_cleaning', property_type: 'commercial', square_feet: 7200, frequency: 'weekly', visits_per_week: 3 });
+		expect(thrice.total_cents).toBe(once.total_cents); // the price of one visit
+		expect(thrice.recurring).toEqual({ frequency: 'weekly', visits_per_week: 3, visits_per_month: 13, per_visit_cents: 57600, per_month_cents: 748800 });
+		expect(once.recurring?.visits_per_week).toBe(1);
+		expect(thrice.summary).toContain('$576.00 per visit, 3 times a week ($7,488.00 a month)');
+		expect(p({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly', visits_per_week: '2' }).summary).toContain('twice a week');
+		// A count from the form text arrives as text; other cadences have no visits a week.
+		expect(p({ service_type: 'standard_cleaning', bedrooms: 3, frequency: 'biweekly', visits_per_week: 3 }).recurring).toMatchObject({ frequency: 'biweekly', visits_per_week: null });
+		expect(p({ service_type: 'standard_cleaning', bedrooms: 3, visits_per_week: 3 }).recurring).toBeNull();
+		for (const bad of [0, 8, 2.5, 'often', -1]) {
+			expect(() => p({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly', visits_per_week: bad })).toThrow(expect.objectContaining({ name: 'PricingInputError', field: 'visits_per_week', message: expect.stringContaining('1 to 7') }));
+		}
+		expect(quoteSchema.parse(thrice)).toEqual(thrice);
+	});
+
 	it('applies the commercial minimum per visit', () => {
 		expect(p({ service_type: 'commercial_cleaning', square_feet: 1000 }).total_cents).toBe(15000);
 	});

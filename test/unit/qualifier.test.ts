@@ -84,6 +84,38 @@ describe('Qualifier: frequency', () => {
 	});
 });
 
+describe('Qualifier: visits a week', () => {
+	it.each([
+		['weekly clean', 'weekly', 1],
+		['once a week', 'weekly', 1],
+		['our office cleaned 3 times a week', 'weekly', 3],
+		['twice a week', 'weekly', 2],
+		['3x/week', 'weekly', 3],
+		['three times weekly', 'weekly', 3],
+		['5 days per week', 'weekly', 5],
+		['3-5 days a week', 'weekly', 3],
+		['Monday to Friday after close', 'weekly', 5],
+		['mon-fri evenings', 'weekly', 5],
+		['every weeknight', 'weekly', 5],
+		['nightly janitorial', 'weekly', 7],
+		['Mondays and Thursdays', 'weekly', 2],
+		['every Monday, Wednesday and Friday', 'weekly', 3],
+		['limpieza tres veces por semana', 'weekly', 3],
+		// Not a count of visits: a preference, a delay, another cadence.
+		['weekly, Monday or Tuesday works for us', 'weekly', 1],
+		['weekly clean, Monday and Tuesday work for us', 'weekly', 1],
+		['one-time deep clean in two weeks', 'one_time', null],
+		['every other week', 'biweekly', null],
+		['twice a month', 'biweekly', null],
+		['move-out clean', null, null],
+	])('%s -> %p, %p a week', (message, frequency, visits) => {
+		const result = q(`need a clean, ${message}`);
+		expect([result.frequency, result.visits_per_week]).toEqual([frequency, visits]);
+		expect(qualificationSchema.parse(result)).toEqual(result);
+	});
+
+});
+
 describe('Qualifier: budget, discounts, people', () => {
 	it.each([
 		['budget is $200-300', { min: 20000, max: 30000 }],

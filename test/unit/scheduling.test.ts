@@ -159,6 +159,25 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		expect(series.occurrences.find((o) => o.start.startsWith('2026-11-01'))?.start).toBe('2026-11-01T08:00:00-05:00');
 	});
 
+	it('a weekly series of several visits a week: a working week from Monday, or spread from the weekday', async () => {
+		const r = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 3, time: '09:00', start_date: '2026-11-30' } });
+		expect(r.status).toBe('series_booked');
+		expect(r.occurrences).toHaveLength(156); // a year: 52 weeks of 3
+		expect(r.rrule).toContain('BYDAY=MO,WE,FR');
+		const days = r.occurrences.map((o) => DateTime.fromISO(o.start, { setZone: true }).setZone('America/New_York').toFormat('ccc HH:mm'));
+		expect(days.slice(0, 6)).toEqual(['Mon 09:00', 'Wed 09:00', 'Fri 09:00', 'Mon 09:00', 'Wed 09:00', 'Fri 09:00']);
+		expect(new Set(days)).toEqual(new Set(['Mon 09:00', 'Wed 09:00', 'Fri 09:00']));
+		const twice = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 2, weekday: 'tue', time: '13:00', count: 4, start_date: '2026-12-01' } });
+		expect(twice.occurrences.map((o) => o.start)).toEqual(['2026-12-01T13:00:00-05:00', '2026-12-04T13:00:00-05:00', '2026-12-08T13:00:00-05:00', '2026-12-11T13:00:00-05:00']);
+		for (const [series, pattern] of [
+			[{ frequency: 'biweekly', visits_per_week: 2 }, /for weekly series/],
+			[{ frequency: 'weekly', visits_per_week: 8 }, /1 to 7/],
+			[{ frequency: 'weekly', visits_per_week: 1.5 }, /1 to 7/],
+		] as const) {
+			await expect(run({ operation: 'bookSeries', job, series: series as never })).rejects.toMatchObject({ field: 'series.visits_per_week', message: expect.stringMatching(pattern) });
+		}
+	});
+
 	it('a London series stays at 9:00 across the March and October changes', async () => {
 		const london = { timeZone: 'Europe/London' };
 		const r = await run({ operation: 'bookSeries', job, series: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=52', time: '09:00', start_date: '2026-12-01' } }, '2026-11-25T10:00:00Z', london);

@@ -30,6 +30,17 @@ describe('Pricing and Negotiation inside n8n-core', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('a service three times a week is priced for every visit through the node defaults, and the discount keeps it', async () => {
+		const run = await runWorkflow(chain, {
+			input: { message: 'Our 7,200 sq ft office needs cleaning 3 times a week, Monday Wednesday Friday evenings.', reply: 'Can you do 5% off?' },
+		});
+		expect(run.status).toBe('success');
+		const [item] = run.output('Negotiate');
+		expect(item.json.qualification).toMatchObject({ frequency: 'weekly', visits_per_week: 3 });
+		expect(item.json.quote).toMatchObject({ total_cents: 57600, recurring: { visits_per_week: 3, visits_per_month: 13, per_month_cents: 748800 } });
+		expect(item.json.negotiation).toMatchObject({ action: 'accept', quote: { recurring: { visits_per_week: 3, per_month_cents: 711360 } } });
+	});
+
 	it('uses the Rates fields and the JSON card (promo codes) of the node', async () => {
 		const run = await runWorkflow(
 			withParameters({
