@@ -17,5 +17,13 @@ export class BookingStorePostgres implements ICredentialType {
 		{ displayName: 'User', name: 'user', type: 'string', default: 'postgres' },
 		{ displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
 		{ displayName: 'SSL', name: 'ssl', type: 'boolean', default: false, description: 'Whether to connect with TLS (managed databases usually need it)' },
+		{
+			displayName: 'Max Connections',
+			name: 'maxConnections',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 10,
+			description: 'Connections each n8n process (main or worker) keeps to the store. A booking holds one while it runs, so give at least the worker concurrency (n8n worker --concurrency, 10 by default); the server must allow this times the number of processes.',
+		},
 	];
 }

@@ -372,6 +372,8 @@ function connectionOf(credentials: IDataObject): PostgresConnection {
 		user: String(credentials.user ?? 'postgres'),
 		password: credentials.password ? String(credentials.password) : undefined,
 		ssl: Boolean(credentials.ssl),
+		// Credentials saved before the setting existed have none: the pool's default.
+		maxConnections: credentials.maxConnections === undefined || credentials.maxConnections === '' ? undefined : Number(credentials.maxConnections),
 	};
 }
 

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 
 import { schedule, type ScheduleRequest } from '../../nodes/SchedulingAgent/schedule';
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
+import { Client } from 'pg';
+
 import { createTestDatabase } from '../harness/postgres';
 
 jest.setTimeout(120_000);
@@ -133,6 +135,36 @@ describe('no double booking under concurrency', () => {
 		const outcome = await store.write(null, 'raw', 0, async (tx) => [await tx.insertBooking(row('a', 0)), await tx.insertBooking(row('b', 1_800_000)), await tx.insertBooking(row('c', 3_600_000))]);
 		expect(outcome.result).toEqual(['ok', 'overlap', 'ok']);
 		await store.close();
+	});
+
+	it('a PostgreSQL store keeps to its Max Connections: 20 bookings at once over 3 connections all book', async () => {
+		const db = await createTestDatabase();
+		const store = new PostgresBookingStore({ ...db.connection, maxConnections: 3 });
+		const watcher = new Client({ ...db.connection, database: 'postgres' });
+		await watcher.connect();
+		const connectionsNow = async () => Number((await watcher.query('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [db.name])).rows[0].n);
+		try {
+			await store.init();
+			let most = 0;
+			const watching = (async () => {
+				for (let i = 0; i < 50; i++) {
+					most = Math.max(most, await connectionsNow());
+					await new Promise((resolve) => setTimeout(resolve, 20));
+				}
+			})();
+			const answers = await Promise.all(soonest.slice(0, 20).map((request) => schedule(request, { store, now: NOW, calendar: roomy })));
+			await watching;
+			expect(answers.map((a) => a.status)).toEqual(answers.map(() => 'confirmed'));
+			expect(most).toBeGreaterThanOrEqual(1);
+			expect(most).toBeLessThanOrEqual(3);
+			expect(await connectionsNow()).toBeLessThanOrEqual(3);
+		} finally {
+			await watcher.end();
+			await store.close();
+			await db.drop();
+		}
+		// A setting outside 1-100 is refused with the credential field to fix.
+		for (const maxConnections of [0, 101, 2.5]) expect(() => new PostgresBookingStore({ ...db.connection, maxConnections })).toThrow(/"Max Connections" must be a whole number from 1 to 100.*Booking Store PostgreSQL credential/);
 	});
 
 	it('a failed write leaves nothing half-written (SQLite and PostgreSQL roll back)', async () => {

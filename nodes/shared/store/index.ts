@@ -22,7 +22,7 @@ const open = new Map<string, { store: BookingStore; ready: Promise<void> }>();
 function keyOf(config: StoreConfig): string {
 	if (config.backend === 'sqlite') return `sqlite:${path.resolve(config.path || defaultSqlitePath())}`;
 	const c = config.connection;
-	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}:${c.ssl ? 'ssl' : 'plain'}:${c.password ?? ''}`;
+	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}:${c.ssl ? 'ssl' : 'plain'}:${c.maxConnections ?? 'default'}:${c.password ?? ''}`;
 }
 
 /**

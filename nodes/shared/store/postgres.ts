@@ -87,6 +87,10 @@ export class PostgresBookingStore implements BookingStore {
 	private readonly pool: Pool;
 
 	constructor(readonly connection: PostgresConnection) {
+		const max = connection.maxConnections ?? 10;
+		if (!(Number.isInteger(max) && max >= 1 && max <= 100)) {
+			throw new StoreError(`"Max Connections" must be a whole number from 1 to 100; got ${JSON.stringify(connection.maxConnections)}. Set it in the Booking Store PostgreSQL credential.`, 'bookingStorePostgres');
+		}
 		const config: PoolConfig = {
 			host: connection.host,
 			port: connection.port,
@@ -94,7 +98,7 @@ export class PostgresBookingStore implements BookingStore {
 			user: connection.user,
 			password: connection.password || undefined,
 			ssl: connection.ssl ? { rejectUnauthorized: false } : undefined,
-			max: connection.maxConnections ?? 10,
+			max,
 			connectionTimeoutMillis: 10_000,
 		};
 		this.pool = new Pool(config);
