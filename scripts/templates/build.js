@@ -4,13 +4,16 @@
  *   node scripts/templates/build.js          write the files
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
  * The JSON files are what users import; this script is how we keep nine
- * workflows consistent (names, credentials, retries, error workflow).
+ * workflows consistent (names, credentials, retries, error workflow). The same
+ * nine go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const support = require('./support');
 const booking = require('./booking');
+const { withPostgresStore } = require('./lib');
 
 /** File name -> builder, in import order (a workflow comes after those it calls). */
 const TEMPLATES = {
@@ -26,15 +29,20 @@ const TEMPLATES = {
 };
 
 const DIR = path.resolve(__dirname, '..', '..', 'workflows-templates');
+/** The PostgreSQL set's folder inside workflows-templates/. */
+const POSTGRES_SET = 'postgres';
 
+/** Every file to write: the SQLite set, then the PostgreSQL set (paths relative to workflows-templates/). */
 function render() {
-	return Object.entries(TEMPLATES).map(([file, build]) => ({ file, text: `${JSON.stringify(build().toJSON(), null, '\t')}\n` }));
+	const json = (workflow) => `${JSON.stringify(workflow, null, '\t')}\n`;
+	const built = Object.entries(TEMPLATES).map(([file, build]) => [file, build().toJSON()]);
+	return [...built.map(([file, wf]) => ({ file, text: json(wf) })), ...built.map(([file, wf]) => ({ file: `${POSTGRES_SET}/${file}`, text: json(withPostgresStore(wf)) }))];
 }
 
 if (require.main === module) {
 	const check = process.argv.includes('--check');
 	let stale = 0;
-	fs.mkdirSync(DIR, { recursive: true });
+	fs.mkdirSync(path.join(DIR, POSTGRES_SET), { recursive: true });
 	for (const { file, text } of render()) {
 		const target = path.join(DIR, file);
 		const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
@@ -50,4 +58,4 @@ if (require.main === module) {
 	process.exit(stale ? 1 : 0);
 }
 
-module.exports = { TEMPLATES, render, ORDER: Object.keys(TEMPLATES) };
+module.exports = { TEMPLATES, render, ORDER: Object.keys(TEMPLATES), POSTGRES_SET };

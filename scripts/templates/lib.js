@@ -19,7 +19,35 @@ const CREDENTIALS = {
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
 	signingSecret: { bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' } },
+	bookingStore: { bookingStorePostgres: { id: 'REPLACE-booking-store', name: 'Booking Store (PostgreSQL)' } },
 };
+
+/** The agents that keep bookings, agreements and opt-outs in the booking store (they have its Store parameter). */
+const STORE_NODE_TYPES = new Set(['schedulingAgent', 'contractAgent', 'confirmationAgent'].map((t) => `n8n-nodes-booking-agents.${t}`));
+
+const POSTGRES_NOTE =
+	'**This copy keeps bookings in PostgreSQL** (for queue mode with workers on several hosts): every Scheduling, Contract and Confirmation Agent node uses the *Booking Store (PostgreSQL)* credential. Set it once; all the workflows of this set share the one database.';
+
+/**
+ * The PostgreSQL set of a template: the same workflow with Store: PostgreSQL and the
+ * Booking Store (PostgreSQL) credential on every store-using node, and a line saying
+ * so in its first sticky note. A workflow JSON in, a new one out.
+ */
+function withPostgresStore(workflow) {
+	const copy = structuredClone(workflow);
+	let noted = false;
+	for (const node of copy.nodes) {
+		if (STORE_NODE_TYPES.has(node.type)) {
+			node.parameters = { ...node.parameters, store: 'postgres' };
+			node.credentials = { ...node.credentials, ...CREDENTIALS.bookingStore };
+		}
+		if (node.type === 'n8n-nodes-base.stickyNote' && !noted && copy.nodes.some((n) => STORE_NODE_TYPES.has(n.type))) {
+			node.parameters = { ...node.parameters, content: `${node.parameters.content}\n\n${POSTGRES_NOTE}`, height: node.parameters.height + 80 };
+			noted = true;
+		}
+	}
+	return copy;
+}
 
 /** Workflow ids the templates refer to each other by (the importer maps them to the ids n8n gives). */
 const WORKFLOW_IDS = {
@@ -238,6 +266,8 @@ module.exports = {
 	Workflow,
 	stableId,
 	CREDENTIALS,
+	STORE_NODE_TYPES,
+	withPostgresStore,
 	WORKFLOW_IDS,
 	BUSINESS_SETTINGS,
 	SETTINGS_NOTE,

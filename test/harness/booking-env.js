@@ -14,29 +14,24 @@ const path = require('node:path');
 const { startN8n, REPO } = require('./n8n-instance');
 const { startSmtpSink } = require('./smtp-sink');
 const { startTwilioFake } = require('./twilio-fake');
-const { ORDER } = require('../../scripts/templates/build');
+const { ORDER, POSTGRES_SET } = require('../../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../../scripts/templates/lib');
 
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
 
-/** The agents that keep bookings, contracts and opt-outs in the booking store (they have its Store parameter). */
-const STORE_NODE_TYPES = new Set(['schedulingAgent', 'contractAgent', 'confirmationAgent'].map((t) => `n8n-nodes-booking-agents.${t}`));
-const POSTGRES_STORE_CREDENTIAL = 'Booking Store (PostgreSQL)';
+const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.name;
 
-function readTemplate(file) {
-	return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows-templates', file), 'utf8'));
+/** A shipped template: the SQLite set, or the PostgreSQL set (workflows-templates/postgres/). */
+function readTemplate(file, postgresStore) {
+	return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows-templates', ...(postgresStore ? [POSTGRES_SET] : []), file), 'utf8'));
 }
 
 /** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
-function configure(workflow, file, { settings, credentialIds, workflowIds, customize, postgresStore }) {
+function configure(workflow, file, { settings, credentialIds, workflowIds, customize }) {
 	const wf = structuredClone(workflow);
 	customize?.(file, wf);
 	for (const node of wf.nodes) {
-		if (postgresStore && STORE_NODE_TYPES.has(node.type) && !node.credentials?.bookingStorePostgres) {
-			node.parameters = { ...node.parameters, store: 'postgres' };
-			node.credentials = { ...node.credentials, bookingStorePostgres: { id: credentialIds[POSTGRES_STORE_CREDENTIAL], name: POSTGRES_STORE_CREDENTIAL } };
-		}
 		if (node.name === 'Business Settings') {
 			for (const a of node.parameters.assignments.assignments) if (a.name in settings) a.value = settings[a.name];
 		}
@@ -73,7 +68,7 @@ async function replaceOld(n8n, id) {
  *   settings: Business Settings overrides; customize: change a template before import;
  *   credentials: more credentials to create; only: import just these files;
  *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
- *   postgresStore: every agent that uses the booking store uses this PostgreSQL database.
+ *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database.
  */
 async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, env = {}, settings = {}, customize, credentials = [], only, queue, postgresStore } = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
@@ -109,8 +104,8 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 		const existingWorkflows = await n8n.rest('GET', '/workflows');
 		for (const file of ORDER) {
 			if (only && !only.includes(file)) continue;
-			const template = readTemplate(file);
-			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize, postgresStore });
+			const template = readTemplate(file, Boolean(postgresStore));
+			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize });
 			const old = (existingWorkflows.data ?? existingWorkflows).find((w) => w.name === configured.name);
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
 			if (old) await replaceOld(n8n, old.id);

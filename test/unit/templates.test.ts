@@ -9,23 +9,40 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { render, ORDER } = require('../../scripts/templates/build');
+const { render, ORDER, POSTGRES_SET } = require('../../scripts/templates/build');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { WORKFLOW_IDS } = require('../../scripts/templates/lib');
+const { WORKFLOW_IDS, STORE_NODE_TYPES } = require('../../scripts/templates/lib');
 
 type Node = { name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id: string; name: string }>; retryOnFail?: boolean; maxTries?: number; onError?: string };
 type Workflow = { id: string; name: string; nodes: Node[]; connections: Record<string, { main: Array<Array<{ node: string }>> }>; settings: Record<string, any> };
 
 const DIR = path.join(__dirname, '..', '..', 'workflows-templates');
-const templates: Array<[string, Workflow]> = ORDER.map((file: string) => [file, JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))]);
+const read = (file: string): Workflow => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+const templates: Array<[string, Workflow]> = ORDER.map((file: string) => [file, read(file)]);
+/** The same nine with the booking store on PostgreSQL; every convention below holds for them too. */
+const postgresSet: Array<[string, Workflow]> = ORDER.map((file: string) => [`${POSTGRES_SET}/${file}`, read(`${POSTGRES_SET}/${file}`)]);
 const outputs = (wf: Workflow, name: string) => wf.connections[name]?.main ?? [];
 
 it('the committed JSON is what scripts/templates builds (run npm run templates after changing a builder)', () => {
 	for (const { file, text } of render()) expect({ file, text: fs.readFileSync(path.join(DIR, file), 'utf8') }).toEqual({ file, text });
-	expect(fs.readdirSync(DIR).sort()).toEqual([...ORDER].sort());
+	expect(fs.readdirSync(DIR).sort()).toEqual([...ORDER, POSTGRES_SET].sort());
+	expect(fs.readdirSync(path.join(DIR, POSTGRES_SET)).sort()).toEqual([...ORDER].sort());
 });
 
-describe.each(templates)('%s', (file, wf) => {
+it('the PostgreSQL set is the SQLite set with Store: PostgreSQL and its credential on every store-using node, and says so', () => {
+	for (const [i, [file, pg]] of postgresSet.entries()) {
+		const sqlite = templates[i][1];
+		const storeNodes = pg.nodes.filter((n) => STORE_NODE_TYPES.has(n.type));
+		for (const node of storeNodes) expect({ file, node: node.name, store: node.parameters.store, credential: node.credentials?.bookingStorePostgres?.name }).toEqual({ file, node: node.name, store: 'postgres', credential: 'Booking Store (PostgreSQL)' });
+		if (storeNodes.length) expect(pg.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && /keeps bookings in PostgreSQL/.test(n.parameters.content))).toBe(true);
+		// Nothing else differs: the same nodes, connections and settings.
+		const withoutStore = (wf: Workflow) => wf.nodes.map(({ parameters: { store: _store, content: _content, height: _height, ...parameters }, credentials: { bookingStorePostgres: _pg, ...credentials } = {}, ...node }) => ({ ...node, parameters, credentials }));
+		expect(withoutStore(pg)).toEqual(withoutStore(sqlite));
+		expect({ id: pg.id, name: pg.name, connections: pg.connections, settings: pg.settings }).toEqual({ id: sqlite.id, name: sqlite.name, connections: sqlite.connections, settings: sqlite.settings });
+	}
+});
+
+describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 	it('has unique node names, connections between existing nodes, and a sticky note for ops staff', () => {
 		const names = wf.nodes.map((n) => n.name);
 		expect(new Set(names).size).toBe(names.length);
@@ -39,7 +56,7 @@ describe.each(templates)('%s', (file, wf) => {
 	it('names an error workflow and an execution timeout', () => {
 		expect(wf.settings.executionOrder).toBe('v1');
 		expect(wf.settings.executionTimeout).toBeGreaterThan(0);
-		if (file !== 'support-error-escalation.json') expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
+		if (path.basename(file) !== 'support-error-escalation.json') expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
 	});
 
 	it('uses placeholder credentials only', () => {
@@ -48,7 +65,7 @@ describe.each(templates)('%s', (file, wf) => {
 
 	it('protects webhooks with header authentication and checks the body before anything runs', () => {
 		for (const hook of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')) {
-			if (file === 'support-agreement-signing.json') {
+			if (path.basename(file) === 'support-agreement-signing.json') {
 				// Customers open signing links: the signed token is the authentication.
 				expect(hook.parameters.authentication).toBeUndefined();
 				continue;
