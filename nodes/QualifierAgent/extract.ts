@@ -1,4 +1,5 @@
 import { readDamageFacts, type EmergencyType } from '../TriageAgent/rules';
+import { WEEKDAYS, type Weekday } from '../SchedulingAgent/calendar';
 import { affirmedMatch, hasAny, NUMBER, parseNumber } from '../shared/text';
 import { readUrgency, type Urgency } from '../shared/urgency';
 
@@ -37,6 +38,8 @@ export interface LeadFacts {
 	frequency: Frequency | null;
 	/** Visits a week (1-7) for a weekly service ("three times a week" is 3, "Monday to Friday" 5); null otherwise. */
 	visits_per_week: number | null;
+	/** The days of a weekly service's visits when the message names them ("Mondays and Thursdays"); null otherwise. */
+	visit_weekdays: Weekday[] | null;
 	bedrooms: number | null;
 	bathrooms: number | null;
 	square_feet: number | null;
@@ -263,27 +266,39 @@ const WEEKDAYS_ONLY = /\b(?:mon(?:day)?s?\s?(?:-|to|thru|through|until)\s?fri(?:
 const EVERY_DAY = /\b(?:daily|nightly|every (?:single )?(?:day|night|evening|morning)|each (?:day|night|evening)|seven days|7 days|todos los dias|diario|diariamente)\b/;
 const WEEKDAY_LIST = cachedRegex(`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`);
 
+const ONE_WEEKDAY = cachedRegex(`\\b(?:every|each) (${WEEKDAY})s?\\b|\\b(${WEEKDAY})s\\b`);
+const DAY_CODE: Record<string, Weekday> = { monday: 'mon', tuesday: 'tue', wednesday: 'wed', thursday: 'thu', friday: 'fri', saturday: 'sat', sunday: 'sun' };
+const inWeekOrder = (days: Iterable<Weekday>) => WEEKDAYS.filter((d) => new Set(days).has(d));
+
 /**
- * How many visits a week a weekly service takes: a stated count first, then a
- * list of weekdays ("every Monday and Thursday", "Mondays, Wednesdays and
- * Fridays"), weekdays only (5), every day or night (7); else 1.
+ * How many visits a week a weekly service takes, and on which days when the
+ * message names them: a stated count first ("3 times a week"), then named days
+ * ("every Monday and Thursday", "Tuesdays"), weekdays only (Monday to Friday),
+ * every day or night. Days that do not agree with a stated count are not kept.
  */
-function detectVisitsPerWeek(text: string): number | null {
+function detectVisitDays(text: string): { visits: number | null; days: Weekday[] | null } {
+	let stated: number | null = null;
 	const counted = affirmedMatch(text, VISITS_A_WEEK);
 	if (counted) {
 		const word = (counted[1] ?? counted[2]).replace(/ ?(?:x|times)$/, '');
 		const n = COUNT_WORD[word] ?? Number(word);
-		if (n >= 1 && n <= 7) return n;
+		if (n >= 1 && n <= 7) stated = n;
 	}
+	let days: Weekday[] | null = null;
 	const list = WEEKDAY_LIST.exec(text);
 	// Plural days or "every" make a list a cadence; "Monday and Tuesday work for us" is a preference.
 	if (list && (list[2] === 's' || /^(?:every )/.test(list[0]))) {
-		const days = new Set([list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])]);
-		if (days.size >= 2) return days.size;
+		const named = inWeekOrder([list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])].map((d) => DAY_CODE[d]));
+		if (named.length >= 2) days = named;
 	}
-	if (affirmedMatch(text, WEEKDAYS_ONLY)) return 5;
-	if (affirmedMatch(text, EVERY_DAY)) return 7;
-	return null;
+	if (!days && affirmedMatch(text, WEEKDAYS_ONLY)) days = ['mon', 'tue', 'wed', 'thu', 'fri'];
+	if (!days && affirmedMatch(text, EVERY_DAY)) days = [...WEEKDAYS];
+	if (!days) {
+		const one = affirmedMatch(text, ONE_WEEKDAY);
+		if (one) days = [DAY_CODE[one[1] ?? one[2]]];
+	}
+	const visits = stated ?? days?.length ?? null;
+	return { visits, days: days && days.length === visits ? days : null };
 }
 
 const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
@@ -463,9 +478,9 @@ export function extractLeadFacts(message: string, text: string): LeadFacts {
 	const propertyType = detectPropertyType(text);
 	const rooms = detectRooms(text);
 	const squareFeet = detectArea(text);
-	const visitsPerWeek = detectVisitsPerWeek(text);
+	const visitDays = detectVisitDays(text);
 	// Several visits a week is a weekly service even in words the cadence rules do not list ("Mondays and Thursdays").
-	const frequency = detectFrequency(text) ?? (visitsPerWeek !== null && visitsPerWeek > 1 ? 'weekly' : null);
+	const frequency = detectFrequency(text) ?? (visitDays.visits !== null && visitDays.visits > 1 ? 'weekly' : null);
 	const describesProperty = rooms.bedrooms !== null || rooms.bathrooms !== null || squareFeet !== null || frequency !== null;
 	const serviceType = detectService(text, propertyType === 'commercial', damage.damage_type, isEmergency, describesProperty);
 	const urgency = readUrgency(text);
@@ -477,7 +492,8 @@ export function extractLeadFacts(message: string, text: string): LeadFacts {
 		urgency: isEmergency ? 'emergency' : urgency.urgency,
 		urgency_intensity: urgency.intensity,
 		frequency,
-		visits_per_week: frequency === 'weekly' ? (visitsPerWeek ?? 1) : null,
+		visits_per_week: frequency === 'weekly' ? (visitDays.visits ?? 1) : null,
+		visit_weekdays: frequency === 'weekly' ? visitDays.days : null,
 		bedrooms: rooms.bedrooms,
 		bathrooms: rooms.bathrooms,
 		square_feet: squareFeet,

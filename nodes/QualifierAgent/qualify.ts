@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 
+import { WEEKDAYS } from '../SchedulingAgent/calendar';
 import { EMERGENCY_TYPES } from '../TriageAgent/rules';
 import { llmUsageSchema } from '../shared/llm/client';
 import { extractWithMode, quoteCustomerText, SOURCES, type AgentOptionsBase } from '../shared/modes';
@@ -21,6 +22,7 @@ export const qualificationSchema = z.object({
 	priority: z.number().int().min(1).max(10),
 	frequency: z.enum(FREQUENCIES).nullable(),
 	visits_per_week: z.number().int().min(1).max(7).nullable().describe('Weekly service only: visits a week (3 for "three times a week"); null for other cadences.'),
+	visit_weekdays: z.array(z.enum(WEEKDAYS)).nullable().describe('Weekly service only: the days of the visits when the message names them, Monday first ("Mondays and Thursdays" is ["mon", "thu"]); null otherwise.'),
 	bedrooms: z.number().min(0).nullable(),
 	bathrooms: z.number().min(0).nullable(),
 	square_feet: z.number().min(0).nullable(),
@@ -61,6 +63,7 @@ export const qualifierAiFactsSchema = z.object({
 	urgency: z.enum(['high', 'normal', 'low']).describe('high: today, tomorrow, asap, within 2 days. low: no rush, just comparing, next month.'),
 	frequency: z.enum(FREQUENCIES).nullable().describe('Only if the message states a cadence or a single visit.'),
 	visits_per_week: z.number().int().min(1).max(7).nullable().describe('For a weekly service, visits a week: 3 for "three times a week", 5 for "Monday to Friday", 7 for "every night"; null if not stated.'),
+	visit_weekdays: z.array(z.enum(WEEKDAYS)).nullable().describe('For a weekly service, the days of the visits if the message names them ("every Tuesday and Friday": ["tue", "fri"]); null if not named.'),
 	bedrooms: z.number().min(0).nullable().describe('A studio has 0 bedrooms.'),
 	bathrooms: z.number().min(0).nullable().describe('A half bath counts 0.5.'),
 	square_feet: z.number().min(0).nullable().describe('As stated; square metres x 10.764.'),
@@ -99,6 +102,7 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 		urgency_intensity: ai.urgency === 'high' ? 1 : 0,
 		frequency: ai.frequency,
 		visits_per_week: ai.visits_per_week,
+		visit_weekdays: ai.visit_weekdays,
 		bedrooms: ai.bedrooms,
 		bathrooms: ai.bathrooms,
 		square_feet: ai.square_feet === null ? null : Math.round(ai.square_feet),
@@ -118,7 +122,7 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 			usedRules = true;
 		}
 	};
-	(['property_type', 'frequency', 'visits_per_week', 'bedrooms', 'bathrooms', 'square_feet', 'budget', 'decision_maker', 'discount_request_pct'] as const).forEach(fill);
+	(['property_type', 'frequency', 'visits_per_week', 'visit_weekdays', 'bedrooms', 'bathrooms', 'square_feet', 'budget', 'decision_maker', 'discount_request_pct'] as const).forEach(fill);
 	if (fromAi.service_type === 'other' && rules.service_type !== 'other') {
 		fromAi.service_type = rules.service_type;
 		fromAi.off_topic = false;
@@ -163,7 +167,9 @@ export function decideQualification(facts: LeadFacts, input: QualifyInput, optio
 		priority: priorityFor(facts.urgency, facts.urgency_intensity, lead_score),
 		frequency: facts.frequency,
 		// Only a weekly service has visits a week; a weekly one with none stated has one.
-		visits_per_week: facts.frequency === 'weekly' ? (facts.visits_per_week ?? 1) : null,
+		visits_per_week: facts.frequency === 'weekly' ? (facts.visits_per_week ?? facts.visit_weekdays?.length ?? 1) : null,
+		// Named days are kept only when they agree with the count.
+		visit_weekdays: facts.frequency === 'weekly' && facts.visit_weekdays?.length && facts.visit_weekdays.length === (facts.visits_per_week ?? facts.visit_weekdays.length) ? WEEKDAYS.filter((d) => facts.visit_weekdays!.includes(d)) : null,
 		bedrooms: facts.bedrooms,
 		bathrooms: facts.bathrooms,
 		square_feet: facts.square_feet,

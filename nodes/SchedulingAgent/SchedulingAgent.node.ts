@@ -244,6 +244,14 @@ export class SchedulingAgent implements INodeType {
 							{ name: 'Wednesday', value: 'wed' },
 						],
 					},
+					{
+						displayName: 'Weekdays',
+						name: 'weekdays',
+						type: 'string',
+						default: '',
+						placeholder: 'mon,thu',
+						description: 'Weekly series: the days of each week\'s visits (a list or comma-separated mon..sun). Used instead of Weekday when as many as Visits a Week (or Visits a Week is not set).',
+					},
 				],
 			},
 			{

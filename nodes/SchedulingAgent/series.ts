@@ -10,6 +10,8 @@ export interface SeriesSpec {
 	weekday?: Weekday | null;
 	/** Weekly series: visits a week (1-7), spread from the weekday (see VISIT_DAYS). */
 	visits_per_week?: number | null;
+	/** Weekly series: the days of the week's visits ("mon", "thu"); they win over weekday when as many as the visits a week. */
+	weekdays?: Weekday[] | string | null;
 	/** Local start time, HH:MM (default 09:00). */
 	time?: string | null;
 	/** How many visits (default 52 weekly, 26 every other week, 12 monthly). */
@@ -24,6 +26,16 @@ const RRULE_DAYS: RRuleWeekday[] = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRul
 
 /** Days after the first weekday that a week's visits fall on: from Monday, 2 is Mon+Thu, 3 Mon+Wed+Fri, 4 Mon+Tue+Thu+Fri, 5 Mon-Fri. */
 const VISIT_DAYS: Record<number, number[]> = { 1: [0], 2: [0, 3], 3: [0, 2, 4], 4: [0, 1, 3, 4], 5: [0, 1, 2, 3, 4], 6: [0, 1, 2, 3, 4, 5], 7: [0, 1, 2, 3, 4, 5, 6] };
+
+/** The weekdays a series names: a list or comma-separated text of mon..sun, each once, in week order; null when none. */
+function namedWeekdays(value: SeriesSpec['weekdays']): Weekday[] | null {
+	if (value === null || value === undefined || value === '') return null;
+	const list = typeof value === 'string' ? value.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean) : value;
+	if (!Array.isArray(list) || list.some((d) => !(WEEKDAYS as readonly string[]).includes(d as string))) {
+		throw new SchedulingInputError('series.weekdays', `"series.weekdays" must be a list of ${WEEKDAYS.join(', ')} (e.g. ["mon", "thu"] or "mon,thu"); got ${JSON.stringify(value)}.`);
+	}
+	return list.length ? WEEKDAYS.filter((d) => list.includes(d)) : null;
+}
 
 /**
  * The local start times of a series. rrule works in "floating" wall-clock time
@@ -58,15 +70,19 @@ export function seriesStarts(spec: SeriesSpec, zone: string | Zone, nowLocal: Da
 		const visits = spec.visits_per_week ?? 1;
 		if (!(Number.isInteger(visits) && visits >= 1 && visits <= 7)) throw new SchedulingInputError('series.visits_per_week', `"series.visits_per_week" must be a whole number from 1 to 7; got ${JSON.stringify(spec.visits_per_week)}.`);
 		if (visits > 1 && frequency !== 'weekly') throw new SchedulingInputError('series.visits_per_week', `"series.visits_per_week" is for weekly series; a ${frequency} series has one visit each time. Set it to 1 or use an RRULE.`);
+		const named = namedWeekdays(spec.weekdays);
+		// Named days are the visits when they are as many as the visits a week (a count priced elsewhere wins).
+		const days = frequency === 'weekly' && named && (spec.visits_per_week === null || spec.visits_per_week === undefined || named.length === visits) ? named : null;
 		// Several visits a week without a weekday make a working week from Monday, not from whatever day comes first.
 		const weekday = spec.weekday ?? (visits > 1 ? 'mon' : WEEKDAYS[first.weekday - 1]);
 		const dayIndex = WEEKDAYS.indexOf(weekday);
 		if (dayIndex < 0) throw new SchedulingInputError('series.weekday', `"series.weekday" must be one of ${WEEKDAYS.join(', ')}; got ${JSON.stringify(weekday)}.`);
-		const count = spec.count ?? (frequency === 'weekly' ? 52 * visits : frequency === 'biweekly' ? 26 : 12);
+		const byweekday = days ? days.map((d) => RRULE_DAYS[WEEKDAYS.indexOf(d)]) : VISIT_DAYS[visits].map((offset) => RRULE_DAYS[(dayIndex + offset) % 7]);
+		const count = spec.count ?? (frequency === 'weekly' ? 52 * byweekday.length : frequency === 'biweekly' ? 26 : 12);
 		options =
 			frequency === 'monthly'
 				? { freq: RRule.MONTHLY, byweekday: [RRULE_DAYS[dayIndex].nth(Math.min(4, Math.ceil(first.day / 7)))], count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] }
-				: { freq: RRule.WEEKLY, interval: frequency === 'biweekly' ? 2 : 1, byweekday: VISIT_DAYS[visits].map((offset) => RRULE_DAYS[(dayIndex + offset) % 7]), count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] };
+				: { freq: RRule.WEEKLY, interval: frequency === 'biweekly' ? 2 : 1, byweekday, count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] };
 	}
 	const count = options.count ?? 0;
 	if (count > 520) throw new SchedulingInputError('series.count', `A series of ${count} visits is too long; book at most 520 at a time.`);

@@ -232,7 +232,7 @@ function complexSales() {
 		wf,
 		'Book the Recurring Visits',
 		'schedulingAgent',
-		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.negotiation.quote.recurring?.visits_per_week ?? 1 }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}" }, calendar: CALENDAR }, // no count: the 12-month term's visits for the agreed frequency
+		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.negotiation.quote.recurring?.visits_per_week ?? 1 }}', weekdays: '={{ $json.qualification.visit_weekdays }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}" }, calendar: CALENDAR }, // no count: the 12-month term's visits for the agreed frequency
 		[3740, 0],
 		{ onError: 'continueErrorOutput' },
 	);
@@ -314,7 +314,7 @@ function recurringService() {
 		{
 			resource: 'series',
 			operation: 'bookSeries',
-			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.quote.recurring?.visits_per_week ?? 1 }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}" }, // no count: a year of visits for the frequency
+			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.quote.recurring?.visits_per_week ?? 1 }}', weekdays: '={{ $json.weekday ? null : $json.qualification.visit_weekdays }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}" }, // no count: a year of visits for the frequency
 			calendar: CALENDAR,
 		},
 		[1760, 100],

@@ -313,6 +313,18 @@ describe('recurring service, several visits a week', () => {
 		expect(contract?.document_html).toContain('twice a week');
 		const welcome = await env.smtp.waitFor('ines@example.com');
 		expect(welcome.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics').content.toString()).toMatch(/RRULE:FREQ=WEEKLY;.*BYDAY=MO,TH/);
+
+		// Days named in the message, and no weekday in the request: the visits fall on those days.
+		const named = await env.post('recurring', {
+			message: 'Please clean our 2 bed 1 bath flat every Tuesday and Friday',
+			customer: { name: 'Omar Haddad', email: 'omar@example.com', address: '3 Spruce Ct' },
+			time: '14:00',
+			start_date: '2027-02-02',
+		});
+		expect(named.status).toBe(200);
+		expect(named.body.quote.recurring).toMatchObject({ frequency: 'weekly', visits_per_week: 2 });
+		expect(named.body.booking.occurrences).toHaveLength(104);
+		expect(named.body.booking.occurrences.slice(0, 3).map((o: { start: string }) => o.start)).toEqual(['2027-02-02T14:00:00-05:00', '2027-02-05T14:00:00-05:00', '2027-02-09T14:00:00-05:00']);
 	});
 });
 

@@ -128,12 +128,15 @@ describe('Qualifier in AI modes', () => {
 		const filled = await qualify({ message: officeThreeTimes }, { mode: 'aiWithFallback', ai: fast() });
 		expect([filled.source, filled.frequency, filled.visits_per_week]).toEqual(['ai+rules', 'weekly', 3]);
 		// The model's own figure wins; a monthly service has no visits a week.
-		fake.reset([{ json: { ...leadFacts, visits_per_week: 5 } }, { json: { ...leadFacts, frequency: 'monthly', visits_per_week: 4 } }]);
+		fake.reset([{ json: { ...leadFacts, visits_per_week: 5 } }, { json: { ...leadFacts, frequency: 'monthly', visits_per_week: 4 } }, { json: { ...leadFacts, visit_weekdays: ['fri', 'mon'] } }]);
 		expect((await qualify({ message: officeThreeTimes }, { mode: 'aiOnly', ai: fast() })).visits_per_week).toBe(5);
 		const monthly = await qualify({ message: officeThreeTimes }, { mode: 'aiOnly', ai: fast() });
 		expect([monthly.frequency, monthly.visits_per_week]).toEqual(['monthly', null]);
+		// Days the model names give the count when it gives none, in week order.
+		const named = await qualify({ message: 'Weekly office clean, Mondays and Fridays' }, { mode: 'aiOnly', ai: fast() });
+		expect([named.visits_per_week, named.visit_weekdays]).toEqual([2, ['mon', 'fri']]);
 		// The model is asked for the count.
-		expect(fake.requests[0].body.response_format.json_schema.schema.required).toContain('visits_per_week');
+		expect(fake.requests[0].body.response_format.json_schema.schema.required).toEqual(expect.arrayContaining(['visits_per_week', 'visit_weekdays']));
 	});
 
 	it.each([

@@ -84,36 +84,40 @@ describe('Qualifier: frequency', () => {
 	});
 });
 
-describe('Qualifier: visits a week', () => {
+describe('Qualifier: visits a week and their days', () => {
 	it.each([
-		['weekly clean', 'weekly', 1],
-		['once a week', 'weekly', 1],
-		['our office cleaned 3 times a week', 'weekly', 3],
-		['twice a week', 'weekly', 2],
-		['3x/week', 'weekly', 3],
-		['three times weekly', 'weekly', 3],
-		['5 days per week', 'weekly', 5],
-		['3-5 days a week', 'weekly', 3],
-		['Monday to Friday after close', 'weekly', 5],
-		['mon-fri evenings', 'weekly', 5],
-		['every weeknight', 'weekly', 5],
-		['nightly janitorial', 'weekly', 7],
-		['Mondays and Thursdays', 'weekly', 2],
-		['every Monday, Wednesday and Friday', 'weekly', 3],
-		['limpieza tres veces por semana', 'weekly', 3],
-		// Not a count of visits: a preference, a delay, another cadence.
-		['weekly, Monday or Tuesday works for us', 'weekly', 1],
-		['weekly clean, Monday and Tuesday work for us', 'weekly', 1],
-		['one-time deep clean in two weeks', 'one_time', null],
-		['every other week', 'biweekly', null],
-		['twice a month', 'biweekly', null],
-		['move-out clean', null, null],
-	])('%s -> %p, %p a week', (message, frequency, visits) => {
+		['weekly clean', 'weekly', 1, null],
+		['once a week', 'weekly', 1, null],
+		['our office cleaned 3 times a week', 'weekly', 3, null],
+		['twice a week', 'weekly', 2, null],
+		['3x/week', 'weekly', 3, null],
+		['three times weekly', 'weekly', 3, null],
+		['5 days per week', 'weekly', 5, null],
+		['3-5 days a week', 'weekly', 3, null],
+		['Monday to Friday after close', 'weekly', 5, ['mon', 'tue', 'wed', 'thu', 'fri']],
+		['mon-fri evenings', 'weekly', 5, ['mon', 'tue', 'wed', 'thu', 'fri']],
+		['every weeknight', 'weekly', 5, ['mon', 'tue', 'wed', 'thu', 'fri']],
+		['nightly janitorial', 'weekly', 7, ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']],
+		['Mondays and Thursdays', 'weekly', 2, ['mon', 'thu']],
+		['Fridays and Tuesdays', 'weekly', 2, ['tue', 'fri']],
+		['every Monday, Wednesday and Friday', 'weekly', 3, ['mon', 'wed', 'fri']],
+		['twice a week, Tuesdays and Fridays', 'weekly', 2, ['tue', 'fri']],
+		['every Tuesday', 'weekly', 1, ['tue']],
+		['weekly on Thursdays', 'weekly', 1, ['thu']],
+		['limpieza tres veces por semana', 'weekly', 3, null],
+		// Days that disagree with the count, a preference, a delay, another cadence.
+		['3 times a week, Mondays and Thursdays are best', 'weekly', 3, null],
+		['weekly, Monday or Tuesday works for us', 'weekly', 1, null],
+		['weekly clean, Monday and Tuesday work for us', 'weekly', 1, null],
+		['one-time deep clean in two weeks', 'one_time', null, null],
+		['every other week', 'biweekly', null, null],
+		['twice a month', 'biweekly', null, null],
+		['move-out clean', null, null, null],
+	])('%s -> %p, %p a week, on %p', (message, frequency, visits, days) => {
 		const result = q(`need a clean, ${message}`);
-		expect([result.frequency, result.visits_per_week]).toEqual([frequency, visits]);
+		expect([result.frequency, result.visits_per_week, result.visit_weekdays]).toEqual([frequency, visits, days]);
 		expect(qualificationSchema.parse(result)).toEqual(result);
 	});
-
 });
 
 describe('Qualifier: budget, discounts, people', () => {

@@ -169,12 +169,21 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		expect(new Set(days)).toEqual(new Set(['Mon 09:00', 'Wed 09:00', 'Fri 09:00']));
 		const twice = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 2, weekday: 'tue', time: '13:00', count: 4, start_date: '2026-12-01' } });
 		expect(twice.occurrences.map((o) => o.start)).toEqual(['2026-12-01T13:00:00-05:00', '2026-12-04T13:00:00-05:00', '2026-12-08T13:00:00-05:00', '2026-12-11T13:00:00-05:00']);
+		// Named days win over the weekday when they are as many as the visits a week.
+		const named = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 2, weekdays: 'fri, tue', weekday: 'mon', time: '13:00', count: 3, start_date: '2026-12-01' } });
+		expect(named.occurrences.map((o) => o.start)).toEqual(['2026-12-01T13:00:00-05:00', '2026-12-04T13:00:00-05:00', '2026-12-08T13:00:00-05:00']);
+		const yearOfNamed = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 60 }, series: { frequency: 'weekly', weekdays: ['wed', 'sat'], time: '15:00', start_date: '2026-12-02' } });
+		expect(yearOfNamed.occurrences).toHaveLength(104);
+		// Days that disagree with the priced count are not used: the count spreads from the weekday.
+		const disagree = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 60 }, series: { frequency: 'weekly', visits_per_week: 3, weekdays: ['tue', 'thu'], time: '16:00', count: 3, start_date: '2026-12-07' } });
+		expect(disagree.occurrences.map((o) => o.start.slice(0, 10))).toEqual(['2026-12-07', '2026-12-09', '2026-12-11']);
 		for (const [series, pattern] of [
+			[{ frequency: 'weekly', weekdays: ['mon', 'funday'] }, /list of mon, tue/],
 			[{ frequency: 'biweekly', visits_per_week: 2 }, /for weekly series/],
 			[{ frequency: 'weekly', visits_per_week: 8 }, /1 to 7/],
 			[{ frequency: 'weekly', visits_per_week: 1.5 }, /1 to 7/],
 		] as const) {
-			await expect(run({ operation: 'bookSeries', job, series: series as never })).rejects.toMatchObject({ field: 'series.visits_per_week', message: expect.stringMatching(pattern) });
+			await expect(run({ operation: 'bookSeries', job, series: series as never })).rejects.toMatchObject({ field: expect.stringMatching(/^series\.(visits_per_week|weekdays)$/), message: expect.stringMatching(pattern) });
 		}
 	});
 
