@@ -117,11 +117,11 @@ type BusyReader = (windows: TimeWindow[], crewIds: string[]) => Promise<BusyInte
 
 /**
  * How many times a booking tries: the slots found before its write transaction,
- * then, when bookings made at the same moment took them all (many workers booking
- * the same morning), searches again inside the transaction, in turn with the
- * other losers, reading what the store holds then.
+ * then, when bookings made just before took them all (many workers booking the
+ * same morning), once more with a search inside the transaction, which holds the
+ * store's booking turn (WriteTx.takeTurn), so what it finds is still free.
  */
-const RACE_ROUNDS = 4;
+const RACE_ROUNDS = 2;
 
 async function ensureCrews(store: BookingStore, crews: CrewConfig[]) {
 	const key = JSON.stringify(crews);
@@ -401,14 +401,14 @@ class Context {
 		}
 
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, request.operation, this.now, async (tx) => {
+			await tx.takeTurn();
 			let round = candidates;
 			for (let attempt = 1; ; attempt++) {
 				const booked = await this.bookFirstFree(tx, request, round, crews, { durationMs, bufferMs, held, holdMinutes, basis: duration.basis, onlyFirst: explicit !== null });
 				if (booked || explicit !== null || attempt >= RACE_ROUNDS) return { booked };
-				// Bookings made at the same moment (other workers, other executions) took every slot found before this
-				// transaction: search again, in turn with the others that lost, in what the store holds now, rather
+				// Bookings made just before (other workers, other executions) took every slot found before this
+				// transaction: search again in what the store holds now (no other booking runs meanwhile), rather
 				// than send the customer to a person.
-				await tx.takeTurn();
 				round = (await this.search(request, crews, duration.minutes, 5, undefined, (windows, crewIds) => tx.busyIntervals(windows, crewIds))).slots;
 				if (!round.length) return { booked: null };
 			}
@@ -499,6 +499,7 @@ class Context {
 		}
 		const bufferMs = this.cal.bufferMinutes * 60_000;
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'reschedule', this.now, async (tx) => {
+			await tx.takeTurn();
 			for (const slot of candidates) {
 				for (const crewId of [slot.crew_id, ...crews.map((c) => c.id).filter((c) => c !== slot.crew_id)]) {
 					const changes = { crew_id: crewId, start_ms: slot.start_ms, end_ms: slot.start_ms + durationMs, busy_until_ms: slot.start_ms + durationMs + bufferMs };
@@ -563,6 +564,7 @@ class Context {
 		const seriesId = `sr_${randomUUID()}`;
 
 		const { result, replayed } = await this.store.write(request.idempotency_key ?? null, 'bookSeries', this.now, async (tx) => {
+			await tx.takeTurn();
 			// Only the times each visit may take matter: one window per visit, not the whole year of the calendar.
 			const visitWindows = starts.map((local) => [local.toMillis() - window, local.toMillis() + window + durationMs + bufferMs] as const);
 			const busy = indexBusy(await tx.busyIntervals(visitWindows, crews.map((c) => c.id)));

@@ -89,8 +89,10 @@ export interface WriteTx {
 	/** Active bookings' busy times only (no records to parse) overlapping any of the windows: what slot finding needs, inside the transaction. */
 	busyIntervals(windows: TimeWindow[], crewIds: string[]): Promise<BusyInterval[]>;
 	/**
-	 * Waits until no other transaction that called it is running, and holds that until this one ends: a booking that
-	 * lost a race for its slots searches again in turn, so it sees the winners' bookings. (SQLite writers already run one at a time.)
+	 * Waits until no other transaction that called it is running, and holds that until this one ends. Every write
+	 * that places a booking takes it first: concurrent inserts of overlapping times under PostgreSQL's exclusion
+	 * constraint wait on each other and deadlock, and a booking whose slots were taken searches again seeing every
+	 * booking made before it. (SQLite writers already run one at a time.)
 	 */
 	takeTurn(): Promise<void>;
 	insertSeries(record: SeriesRecord): Promise<void>;
