@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 
 import { formatMoney } from '../shared/money';
 import { buildInvite } from './ics';
+import { seriesInvite, type SeriesBooking } from './series-invite';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
 import { ConfirmationInputError, fitSms, toE164 } from './sms';
 
@@ -70,7 +71,7 @@ export interface ComposeInput {
 	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
 	business: { name: string; email: string; reply_to?: string | null; phone?: string | null };
 	/** A Scheduling Agent result (or any object with these fields). */
-	booking?: { booking_id?: string | null; series_id?: string | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null; rrule?: string | null } | null;
+	booking?: ({ booking_id?: string | null; series_id?: string | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null } & SeriesBooking) | null;
 	quote?: { total_cents?: number; currency?: string; summary?: string; valid_until?: string; quote_id?: string; recurring?: { per_month_cents: number; frequency: string } | null } | null;
 	service?: string | null;
 	links?: { reply_url?: string | null; signing_url?: string | null; review_url?: string | null; link_expires?: string | null } | null;
@@ -238,19 +239,20 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
 		const uid = `${input.booking?.series_id ?? input.booking?.booking_id ?? `${start.toMillis()}`}@n8n-nodes-booking-agents`;
 		const sequence = input.sequence ?? (kind === 'cancellation' ? 1 : 0);
+		const series = input.booking?.series_id ? seriesInvite(input.booking, zone) : null;
 		const ics = buildInvite({
 			uid,
 			method,
 			sequence,
-			start,
-			end,
+			start: series?.start ?? start,
+			end: series?.end ?? end,
 			timeZone: zone,
 			summary: `${service.charAt(0).toUpperCase()}${service.slice(1)} with ${input.business.name}`,
 			description: `Booking reference: ${values.booking_ref}\nCrew: ${values.crew}${input.business.phone ? `\nQuestions: ${input.business.phone}` : ''}`,
 			location: values.address || null,
 			organizer: { name: input.business.name, email: input.business.email },
 			attendee: input.customer?.email ? { name: input.customer.name ?? null, email: input.customer.email } : null,
-			rrule: input.booking?.series_id ? (input.booking.rrule ?? null) : null,
+			series,
 			url: null,
 		});
 		calendar = { filename: kind === 'cancellation' ? 'cancel.ics' : 'invite.ics', mime_type: `text/calendar; method=${method}; charset=utf-8`, method, uid, sequence, ics };

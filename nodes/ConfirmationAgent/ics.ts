@@ -1,5 +1,7 @@
-import icalGenerator, { ICalCalendarMethod, ICalEventRepeatingFreq } from 'ical-generator';
+import icalGenerator, { ICalCalendarMethod } from 'ical-generator';
 import { DateTime, FixedOffsetZone } from 'luxon';
+
+import type { SeriesInvite } from './series-invite';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
@@ -65,6 +67,7 @@ export interface InviteInput {
 	uid: string;
 	method: 'REQUEST' | 'CANCEL';
 	sequence: number;
+	/** The event, or for a series its first visit where the rule places it (SeriesInvite.start and end). */
 	start: DateTime;
 	end: DateTime;
 	timeZone: string;
@@ -73,45 +76,52 @@ export interface InviteInput {
 	location: string | null;
 	organizer: { name: string; email: string };
 	attendee: { name: string | null; email: string } | null;
-	/** An RFC 5545 rule for a series (e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=52), or null. */
-	rrule: string | null;
-	url: string | null;
+	/** A series: its rule, the visits it leaves out and the visits that moved (seriesInvite); null for one visit. */
+	series: SeriesInvite | null;
+	url: null | string;
 }
+
+const stamp = (t: DateTime, zone: string) => t.setZone(zone).toFormat("yyyyMMdd'T'HHmmss");
 
 /**
  * An RFC 5545 invitation through ical-generator (which escapes every text
  * value, so a name with newlines, commas or semicolons cannot add properties).
+ * A series is one event with the rule and its EXDATEs, plus one event per
+ * moved visit (same UID, RECURRENCE-ID), so a calendar shows what was booked.
  */
 export function buildInvite(input: InviteInput): string {
 	const calendar = icalGenerator({ prodId: { company: 'n8n-nodes-booking-agents', product: 'booking', language: 'EN' }, method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
-	const event = calendar.createEvent({
-		id: input.uid,
-		sequence: input.sequence,
-		stamp: DateTime.utc(),
-		timezone: input.timeZone,
-		start: input.start.setZone(input.timeZone),
-		end: input.end.setZone(input.timeZone),
-		summary: input.summary,
-		description: input.description,
-		location: input.location ?? undefined,
-		url: input.url ?? undefined,
-		organizer: { name: input.organizer.name, email: input.organizer.email },
-	});
-	if (input.attendee) event.createAttendee({ name: input.attendee.name ?? undefined, email: input.attendee.email, rsvp: input.method === 'REQUEST' });
-	if (input.method === 'CANCEL') event.status('CANCELLED' as never);
-	if (input.rrule) {
-		const parts = Object.fromEntries(input.rrule.replace(/^RRULE:/i, '').split(';').map((p) => p.split('=') as [string, string]));
-		const freq = parts.FREQ as keyof typeof ICalEventRepeatingFreq;
-		event.repeating({
-			freq: ICalEventRepeatingFreq[freq],
-			count: parts.COUNT ? Number(parts.COUNT) : undefined,
-			interval: parts.INTERVAL ? Number(parts.INTERVAL) : undefined,
-			byDay: parts.BYDAY ? (parts.BYDAY.split(',') as never) : undefined,
+	const zone = input.timeZone;
+	const addEvent = (start: DateTime, end: DateTime, recurrenceId: DateTime | null) => {
+		const event = calendar.createEvent({
+			id: input.uid,
+			sequence: input.sequence,
+			stamp: DateTime.utc(),
+			timezone: zone,
+			start: start.setZone(zone),
+			end: end.setZone(zone),
+			summary: input.summary,
+			description: input.description,
+			location: input.location ?? undefined,
+			url: input.url ?? undefined,
+			organizer: { name: input.organizer.name, email: input.organizer.email },
+			...(recurrenceId ? { recurrenceId: recurrenceId.setZone(zone) } : {}),
 		});
+		if (input.attendee) event.createAttendee({ name: input.attendee.name ?? undefined, email: input.attendee.email, rsvp: input.method === 'REQUEST' });
+		if (input.method === 'CANCEL') event.status('CANCELLED' as never);
+		return event;
+	};
+	const main = addEvent(input.start, input.end, null);
+	const series = input.series;
+	if (series) {
+		// The rule comes from rrule's own serialiser and the dates from luxon: nothing here is customer text.
+		const lines = [series.rule, ...series.exdates.map((t) => `EXDATE;TZID=${zone}:${stamp(t, zone)}`), ...series.extra.map((e) => `RDATE;TZID=${zone}:${stamp(e.start, zone)}`)];
+		main.repeating(lines.join('\r\n'));
+		for (const o of series.overrides) addEvent(o.start, o.end, o.recurrenceId);
 	}
 	const text = calendar.toString();
-	const lastYear = input.rrule ? input.start.year + 3 : input.end.year;
-	// The VTIMEZONE the TZID refers to goes before the event; it starts a year early so the
+	const lastYear = series ? series.last.year : input.end.year;
+	// The VTIMEZONE the TZID refers to goes before the events; it starts a year early so the
 	// offset in force at the start is defined by an earlier transition.
-	return text.replace('BEGIN:VEVENT', `${vtimezone(input.timeZone, input.start.year - 1, lastYear)}\r\nBEGIN:VEVENT`);
+	return text.replace('BEGIN:VEVENT', `${vtimezone(zone, input.start.year - 1, lastYear)}\r\nBEGIN:VEVENT`);
 }

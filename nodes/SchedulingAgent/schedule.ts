@@ -97,9 +97,11 @@ export const bookingResultSchema = z.object({
 	series_id: z.string().nullable(),
 	/** The series' RFC 5545 rule (RRULE:...), for calendar invites; null for single bookings. */
 	rrule: z.string().nullable(),
+	/** The series' first visit as the rule places it (booked, moved, skipped or not), the rule's DTSTART; null for single bookings. */
+	series_start: z.string().nullable(),
 	occurrences: z.array(slotOut.extend({ booking_id: z.string(), moved_minutes: z.number() })),
 	conflicts: z.array(z.object({ wanted_start: z.string(), reason: z.string() })),
-	skipped: z.array(z.object({ date: z.string(), reason: z.string() })),
+	skipped: z.array(z.object({ date: z.string(), reason: z.string(), wanted_start: z.string().optional() })),
 	preference_understood: z.array(z.string()),
 	/** Who read the preference: rules, or the model (checked by code). */
 	preference_source: z.enum(['rules', 'ai', 'ai+rules']).nullable(),
@@ -209,6 +211,7 @@ class Context {
 			bookings: [],
 			series_id: null,
 			rrule: null,
+			series_start: null,
 			occurrences: [],
 			conflicts: [],
 			skipped: [],
@@ -577,7 +580,7 @@ class Context {
 			for (const local of starts) {
 				const date = local.toISODate()!;
 				if (this.cal.holidaySet.has(date)) {
-					skipped.push({ date, reason: 'holiday' });
+					skipped.push({ date, reason: 'holiday', wanted_start: this.iso(local.toMillis()) });
 					continue;
 				}
 				const wanted = local.toMillis();
@@ -627,6 +630,7 @@ class Context {
 			...this.base(request, 'series_booked'),
 			series_id: result.series_id,
 			rrule: rule.split('\n').find((line) => line.startsWith('RRULE:')) ?? null,
+			series_start: this.iso(firstMs),
 			duration_minutes: duration.minutes,
 			duration_basis: duration.basis,
 			occurrences: result.occurrences,

@@ -8,10 +8,11 @@
  */
 import path from 'node:path';
 
-import { generateContract, recordSignature } from '../../nodes/api';
+import { generateContract, recordSignature, schedule } from '../../nodes/api';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { startBookingEnv } from '../harness/booking-env';
 import { postToResumeUrl } from '../harness/n8n-instance';
+import { visitsShown } from '../support/ics';
 
 jest.setTimeout(300_000);
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
 	});
 	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(p, { probeBody: {} });
 	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+	await store.init(); // the same file n8n's agents use; some tests book into it first
 });
 
 afterAll(async () => {
@@ -289,6 +291,45 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		expect((await store.getContract(body.contract.contract_id))!.signature).toMatchObject({ name: 'Lee Park' });
 		const forged = await fetch(body.contract.signing_url.replace(/.{4}$/, 'AAAA'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Mallory' }) });
 		expect(forged.status).toBe(400);
+	});
+});
+
+describe('recurring service, monthly, with a visit moved and one that finds no room', () => {
+	it('books the months, answers 200, and the welcome invite shows exactly the booked visits', async () => {
+		// Every crew is busy at the second visit's time (it moves) and all day at the fourth (no room).
+		const crews = [
+			{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false },
+			{ id: 'crew-b', name: 'Crew B', skills: ['cleaning', 'restoration'], on_call: false },
+			{ id: 'on-call', name: 'On-call restoration crew', skills: ['cleaning', 'restoration'], on_call: true },
+		];
+		for (const crew of crews) {
+			for (const [start, minutes] of [['2027-04-07T10:00:00-04:00', 60], ['2027-06-02T08:00:00-04:00', 600]] as const) {
+				const booked = await schedule({ operation: 'book', job: { service_type: 'standard_cleaning', duration_minutes: minutes }, start, crew_id: crew.id }, { store, calendar: { crews, timeZone: 'America/New_York' } });
+				expect(booked.status).toBe('confirmed');
+			}
+		}
+		const response = await env.post('recurring', {
+			message: 'Monthly cleaning for our 2 bed 1 bath apartment please',
+			customer: { name: 'May Chen', email: 'may@example.com', phone: '+1 212 736 5011', address: '9 Elm Row' },
+			frequency: 'monthly',
+			weekday: 'wed',
+			time: '10:00',
+			start_date: '2027-03-01',
+		});
+		expect(response.status).toBe(200);
+		const booking = response.body.booking;
+		expect(response.body.status).toBe('series_booked');
+		expect(booking.series_start).toBe('2027-03-03T10:00:00-05:00');
+		expect(booking.occurrences).toHaveLength(11);
+		expect(booking.occurrences[1].moved_minutes).not.toBe(0);
+		expect(booking.conflicts.map((c: { wanted_start: string }) => c.wanted_start)).toEqual(['2027-06-02T10:00:00-04:00']);
+
+		const welcome = await env.smtp.waitFor('may@example.com');
+		const ics = welcome.attachments.find((a: { filename?: string }) => a.filename === 'invite.ics').content.toString();
+		expect(ics).toMatch(/RRULE:FREQ=MONTHLY;BYDAY=\+1WE;COUNT=12/);
+		const visits = await store.listBookings({ seriesId: booking.series_id, statuses: ['confirmed'] }, Date.now());
+		expect(visitsShown(ics)).toEqual(visits.map((v) => [new Date(v.start_ms).toISOString(), new Date(v.end_ms).toISOString()]).sort((a, b) => a[0].localeCompare(b[0])));
+		expect(smsTo('+12127365011')).toHaveLength(1);
 	});
 });
 

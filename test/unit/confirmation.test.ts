@@ -7,6 +7,7 @@ import { followUpPlan } from '../../nodes/ConfirmationAgent/plan';
 import { fitSms, OPT_OUT_KEYWORDS, readSmsKeyword, smsSize, toE164 } from '../../nodes/ConfirmationAgent/sms';
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
 import { createTestDatabase } from '../harness/postgres';
+import { parseIcs } from '../support/ics';
 
 const NOW = '2026-11-25T12:00:00Z';
 const base: ComposeInput = {
@@ -18,12 +19,6 @@ const base: ComposeInput = {
 	service: 'standard_cleaning',
 };
 const c = (input: Partial<ComposeInput> = {}, options: Parameters<typeof compose>[1] = {}) => compose({ ...base, ...input }, { now: NOW, ...options });
-
-function parseIcs(ics: string) {
-	const component = new ICAL.Component(ICAL.parse(ics));
-	for (const tz of component.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
-	return component;
-}
 
 describe('SMS: encoding, segments, numbers, keywords', () => {
 	it.each([

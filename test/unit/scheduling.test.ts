@@ -126,7 +126,8 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		);
 		expect(r.status).toBe('series_booked');
 		expect(r.occurrences).toHaveLength(51);
-		expect(r.skipped).toEqual([{ date: '2026-12-28', reason: 'holiday' }]);
+		expect(r.skipped).toEqual([{ date: '2026-12-28', reason: 'holiday', wanted_start: '2026-12-28T09:00:00-05:00' }]);
+		expect(r.series_start).toBe('2026-11-30T09:00:00-05:00');
 		expect(r.occurrences.every((o) => DateTime.fromISO(o.start, { setZone: true }).setZone('America/New_York').toFormat('HH:mm ccc') === '09:00 Mon')).toBe(true);
 		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-08'))?.start).toBe('2027-03-08T09:00:00-05:00');
 		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-15'))?.start).toBe('2027-03-15T09:00:00-04:00');
