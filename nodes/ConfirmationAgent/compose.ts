@@ -5,7 +5,7 @@ import { formatMoney } from '../shared/money';
 import { buildInvite } from './ics';
 import { seriesInvite, type SeriesBooking } from './series-invite';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
-import { ConfirmationInputError, fitSms, toE164 } from './sms';
+import { ConfirmationInputError, fitSms, textableNumber, toE164 } from './sms';
 
 export const MESSAGE_KINDS = ['booking_confirmation', 'quote', 'emergency_dispatch', 'reminder', 'review_request', 'contract_signing', 'renewal_notice', 'cancellation'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -219,11 +219,13 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	const country = options.smsDefaultCountry ?? 'US';
 	let sms: Confirmation['sms'] = null;
 	if (channels.sms) {
+		const number = input.customer?.phone ? textableNumber(String(input.customer.phone), country) : null;
 		if (!input.customer?.phone) skipped.push('sms: the customer has no phone number');
+		else if (!number) skipped.push(`sms: ${JSON.stringify(input.customer.phone)} is not a number a text can reach (not valid for ${country.toUpperCase()}; a number abroad needs its country code)`);
 		else if (options.smsOptedOut) skipped.push('sms: the customer replied STOP (opted out)');
 		else {
 			const fitted = fitSms(fill(template.sms, values), policy);
-			sms = { to: toE164(input.customer.phone, country), text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: policy.optOutLine };
+			sms = { to: number, text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: policy.optOutLine };
 		}
 	}
 

@@ -5,7 +5,7 @@ import { quoteCustomerText, type AgentOptionsBase } from '../shared/modes';
 import { moneyAmountsIn } from '../shared/money';
 import { openStore, type BookingStore, type StoreConfig } from '../shared/store';
 import { compose, protectedValues, type ComposeInput, type ComposeOptions, type Confirmation } from './compose';
-import { readSmsKeyword, toE164 } from './sms';
+import { readSmsKeyword, textableNumber, toE164 } from './sms';
 
 export interface ConfirmOptions extends ComposeOptions, AgentOptionsBase {
 	/** Where opt-outs are recorded (the booking store; SQLite by default). */
@@ -64,9 +64,10 @@ async function storeOf(store: ConfirmOptions['store']): Promise<BookingStore> {
 /** Composes a message, leaving out SMS for a number that replied STOP. */
 export async function confirm(input: ComposeInput, options: ConfirmOptions = {}): Promise<Confirmation> {
 	let optedOut = options.smsOptedOut ?? false;
-	if (!optedOut && input?.customer?.phone && options.channels?.sms !== false) {
+	const number = typeof input?.customer?.phone === 'string' ? textableNumber(input.customer.phone, options.smsDefaultCountry ?? 'US') : null;
+	if (!optedOut && number && options.channels?.sms !== false) {
 		const store = await storeOf(options.store);
-		optedOut = await store.isSmsOptedOut(toE164(input.customer.phone, options.smsDefaultCountry ?? 'US'));
+		optedOut = await store.isSmsOptedOut(number);
 	}
 	const base = compose(input, { ...options, smsOptedOut: optedOut });
 	if (!options.mode || options.mode === 'rules') return base;

@@ -48,6 +48,12 @@ export function toE164(phone: unknown, defaultCountry: string): string {
 	return parsed.number;
 }
 
+/** The customer's number in E.164, or null when it is not one a text can reach (the message then goes without SMS). */
+export function textableNumber(phone: string, defaultCountry: string): string | null {
+	const parsed = parsePhoneNumberFromString(phone.trim(), defaultCountry.toUpperCase() as CountryCode);
+	return parsed?.isValid() ? parsed.number : null;
+}
+
 /** Replies that opt out (CTIA and carrier keywords) and back in. */
 export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'QUIT', 'END', 'REVOKE', 'OPT OUT', 'OPTOUT', 'CANCEL', 'UNSUBSCRIBE'];
 export const OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'];

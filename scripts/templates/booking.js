@@ -41,11 +41,12 @@ function simpleBooking() {
 	L.webhook(wf, 'Receive Booking Request', 'booking', [0, 0]);
 	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	wf.note('Check, qualify, price', `The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`, [420, -360], [520, 240]);
+	wf.note('Check, qualify, price', `The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`, [540, -400], [520, 260]);
 	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailOptional', 'phoneOptional', 'contact', 'channel', 'preference', 'requestId'], 440, 0);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
-	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100]);
+	// A job the rate card cannot price (an unknown service, an office without its area) goes to a person, who quotes it.
+	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100], { onError: 'continueErrorOutput' });
 	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book', calendar: CALENDAR }, [1760, 100], { onError: 'continueErrorOutput' });
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [2200, -140]);
@@ -53,8 +54,10 @@ function simpleBooking() {
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
 	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
 	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
-	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2200, 260], [520, 200]);
-	L.agent(wf, 'Write the Confirmation', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100]);
+	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2640, -420], [520, 200]);
+	L.agent(wf, 'Write the Confirmation', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100], { onError: 'continueErrorOutput' });
+	// The booking stands: the customer hears that a person will call, ops get the case.
+	escalateOnFailure(wf, 'Write the Confirmation', 'Confirmation', 2420, 560);
 	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
 	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
 	L.setRaw(
@@ -72,10 +75,14 @@ function simpleBooking() {
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price the Job', 1);
 	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
+	wf.connect('Price the Job', 'Hand to the Human Queue', 1);
 	wf.connect('Booked?', 'Hand to the Human Queue', 1);
 	wf.connect('Hand to the Human Queue', 'Handoff Result');
 	return wf;
 }
+
+/** The emergency case as the dispatch was written (later nodes carry Twilio's answers). */
+const DISPATCH = "$('Write the Dispatch').first().json";
 
 function emergency() {
 	const wf = new L.Workflow('emergency', 'Booking Agents: Emergency Dispatch', { executionTimeout: 60, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
@@ -104,23 +111,31 @@ function emergency() {
 	L.agent(wf, 'Dispatch the Nearest Crew', 'schedulingAgent', { operation: 'book', preference: '', calendar: CALENDAR }, [1760, -100], { onError: 'continueErrorOutput' });
 	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
 	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
-	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: '={{ $json.business.crew_phone }}', business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200]);
-	// The customer's text gets the case itself; the crew's comes after the first text's own output, so it looks the case up.
-	L.sendSms(wf, 'Text the Customer', { from: '$json.business.sms_from', to: '$json.confirmation.sms.to', message: '$json.confirmation.sms.text' }, [2420, -200]);
-	L.sendSms(wf, 'Text the Crew', { to: "$('Write the Dispatch').first().json.confirmation.crew_notice.to", message: "$('Write the Dispatch').first().json.confirmation.crew_notice.text" }, [2640, -200]);
+	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: '={{ $json.business.crew_phone }}', business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200], { onError: 'continueErrorOutput' });
+	escalateOnFailure(wf, 'Write the Dispatch', 'Dispatch Message', 2200, 560);
+	// A number no text can reach (or one that replied STOP) gets no text: a dispatcher calls instead, and the crew is texted all the same.
+	L.ifTrue(wf, 'Can We Text the Customer?', '!!$json.confirmation.sms?.to', [2420, -200]);
+	L.sendSms(wf, 'Text the Customer', { from: '$json.business.sms_from', to: '$json.confirmation.sms.to', message: '$json.confirmation.sms.text' }, [2640, -200]);
+	// The crew's text follows the customer's (sent, or not), so it looks the case up.
+	L.sendSms(wf, 'Text the Crew', { to: `${DISPATCH}.confirmation.crew_notice.to`, message: `${DISPATCH}.confirmation.crew_notice.text` }, [3080, -200]);
 	L.respond(
 		wf,
 		'Answer With the Dispatch',
 		200,
-		"((c) => ({ status: 'dispatched', triage: c.triage, quote: c.quote, booking: c.booking, messages: { customer_sms: c.confirmation.sms, crew_sms: c.confirmation.crew_notice } }))($('Write the Dispatch').first().json)",
-		[2860, -200],
+		"((c) => ({ status: 'dispatched', triage: c.triage, quote: c.quote, booking: c.booking, messages: { customer_sms: c.confirmation.sms, crew_sms: c.confirmation.crew_notice, skipped: c.confirmation.skipped } }))($('Write the Dispatch').first().json)",
+		[3740, -200],
 	);
-	// A text that fails after its retries: the dispatcher is told at once (without waiting) and the flow goes on.
-	L.setRaw(wf, 'Text Failed: Dispatch', "{ ...$('Write the Dispatch').first().json, handoff_reason: 'An emergency text could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Call the customer and the crew.' }", [2640, -20]);
-	L.callWorkflow(wf, 'Escalate: Text Failed', 'humanQueue', 'Booking Agents: Human Queue', [2860, -20], { wait: false });
-	wf.connect('Text the Customer', 'Text Failed: Dispatch', 1);
-	wf.connect('Text the Crew', 'Text Failed: Dispatch', 1);
-	wf.connect('Text Failed: Dispatch', 'Escalate: Text Failed');
+	// Not texted (no usable number, or Twilio failed after its retries): the dispatcher is told at once (without waiting) and the crew's text goes on.
+	L.setRaw(wf, 'Customer Not Texted', `{ ...${DISPATCH}, handoff_reason: 'The customer was not texted (' + ($json.error?.message ?? ${DISPATCH}.confirmation.skipped.join('; ')) + '). Call them: the crew is dispatched.' }`, [2640, -420]);
+	L.callWorkflow(wf, 'Escalate: Call the Customer', 'humanQueue', 'Booking Agents: Human Queue', [2860, -420], { wait: false });
+	L.setRaw(wf, 'Crew Not Texted', `{ ...${DISPATCH}, handoff_reason: 'The crew was not texted the dispatch (' + ($json.error?.message ?? 'unknown error') + '). Call the crew now.' }`, [3300, -20]);
+	L.callWorkflow(wf, 'Escalate: Call the Crew', 'humanQueue', 'Booking Agents: Human Queue', [3520, -20], { wait: false });
+	wf.note('Text the customer and the crew', 'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.', [2420, -720], [560, 200]);
+	wf.connect('Can We Text the Customer?', 'Customer Not Texted', 1);
+	wf.connect('Text the Customer', 'Customer Not Texted', 1);
+	wf.chain('Customer Not Texted', 'Escalate: Call the Customer', 'Text the Crew');
+	wf.connect('Text the Crew', 'Crew Not Texted', 1);
+	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Answer With the Dispatch');
 	// No crew within the deadline: the customer is told a dispatcher will call, and the human queue gets the case.
 	L.callWorkflow(wf, 'Alert the Dispatcher', 'humanQueue', 'Booking Agents: Human Queue', [2200, 40], { wait: false });
 	L.sendSms(
@@ -136,13 +151,12 @@ function emergency() {
 	);
 	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, "{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }", [2640, 120]);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
+	wf.chain(valid, 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Can We Text the Customer?', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
 	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
 	wf.connect('Crew Assigned?', 'Alert the Dispatcher', 1);
 	wf.chain('Alert the Dispatcher', 'Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call');
 	wf.connect('Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call', 1);
-	wf.connect('Escalate: Text Failed', 'Answer With the Dispatch');
 	return wf;
 }
 
@@ -306,7 +320,7 @@ function recurringService() {
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -200]);
 	L.respond(wf, 'Answer: A Person Will Follow Up', 200, "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.' }", [1760, -200]);
-	L.agent(wf, 'Price With Recurring Discount', 'pricingAgent', { frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" }, [1540, 100]);
+	L.agent(wf, 'Price With Recurring Discount', 'pricingAgent', { frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" }, [1540, 100], { onError: 'continueErrorOutput' });
 	L.agent(
 		wf,
 		'Book a Year of Visits',
@@ -327,9 +341,12 @@ function recurringService() {
 		'contractAgent',
 		{ operation: 'generate', businessName: '={{ $json.business.name }}', signingBaseUrl: '={{ $json.business.agreement_signing_url }}', signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
 		[2200, 100],
-		{ credentials: L.CREDENTIALS.signingSecret },
+		{ credentials: L.CREDENTIALS.signingSecret, onError: 'continueErrorOutput' },
 	);
-	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100]);
+	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100], { onError: 'continueErrorOutput' });
+	// The visits stand: the customer hears that a person will call, ops get the case.
+	escalateOnFailure(wf, 'Write the Agreement', 'Agreement', 2200, 560);
+	escalateOnFailure(wf, 'Write the Welcome', 'Welcome', 2640, 560);
 	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null, { caseFlow: true });
 	L.respond(
 		wf,
@@ -343,6 +360,8 @@ function recurringService() {
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price With Recurring Discount', 1);
+	// A service the rate card cannot price (an office without its area) goes to a person, who quotes it.
+	wf.connect('Price With Recurring Discount', 'Hand to the Human Queue', 1);
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
 	// A full calendar: no visit could be placed, so a person arranges it (nothing is signed for visits that do not exist).
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [1980, 100]);

@@ -176,6 +176,50 @@ describe('emergency (POST /webhook/emergency)', () => {
 	});
 });
 
+describe('requests the agents cannot finish alone: a person takes them, and nothing answers 500', () => {
+	const opsMail = async (name: string) => await env.smtp.waitFor('ops@brightclean.example', 30_000, (m: { subject?: string }) => (m.subject ?? '').includes(name));
+
+	it('a job the rate card cannot price goes to a person (simple booking, recurring, and the commercial flow through its fallback)', async () => {
+		const vague = await env.post('booking', { message: 'just comparing prices', customer: { name: 'Vic Vague', email: 'vic@example.com' } });
+		expect(vague.status).toBe(200);
+		expect(vague.body).toMatchObject({ status: 'handed_to_person', customer: { name: 'Vic Vague' } });
+		expect((await opsMail('Vic Vague')).text).toMatch(/It could not be done automatically: The service type is "other", which has no rate/);
+
+		const office = await env.post('recurring', { message: 'Cleaning 5 days a week for our office', customer: { name: 'Olga Office', email: 'olga@example.com', address: '1 Work Way' } });
+		expect(office.status).toBe(200);
+		expect(office.body.status).toBe('handed_to_person');
+		expect((await opsMail('Olga Office')).text).toMatch(/priced by square feet, and none was given/);
+
+		const kitchen = await env.post('commercial-inquiry', { message: "Restaurant kitchen cleaning twice a week, I'm the owner", customer: { name: 'Rita Grill', email: 'rita@example.com', address: '2 Food Ct' } });
+		expect(kitchen.status).toBe(200);
+		expect(kitchen.body).toMatchObject({ status: 'handed_to_person', fallback: true });
+		await opsMail('Rita Grill');
+		for (const who of ['Vic Vague', 'Olga Office', 'Rita Grill']) expect((await store.listBookings({}, Date.now())).filter((b) => (b.customer as { name?: string } | null)?.name === who)).toEqual([]);
+	});
+
+	it('a phone number no text can reach: the booking is confirmed by e-mail and the text left out', async () => {
+		const response = await env.post('booking', { message: 'Clean our 2 bed 1 bath apartment please', customer: { name: 'Nat Number', email: 'nat@example.com', phone: '555-1234' } });
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ status: 'booked', messages: { sms: null, email: { to: 'nat@example.com' } } });
+		await env.smtp.waitFor('nat@example.com');
+		expect(env.twilio.messages.filter((m: { form: Record<string, string> }) => /555-?1234$/.test(m.form.To))).toEqual([]);
+	});
+
+	it('an emergency with such a number: the crew is texted, a dispatcher is told to call the customer, the caller gets the dispatch', async () => {
+		// The earlier emergencies are over: at night the on-call crew is the only one that can go.
+		for (const job of await store.listBookings({ statuses: ['confirmed'] }, Date.now())) if (job.priority === 10) await schedule({ operation: 'cancel', booking_id: job.id, reason: 'job done' }, { store });
+		const crewTexts = smsTo('+12125550199').length;
+		const response = await env.post('emergency', { message: 'Sewage backing up into the shower right now', customer: { name: 'Eve Unreachable', phone: '555-1234', address: '3 Low Rd' } });
+		expect(response.status).toBe(200);
+		expect(response.body).toMatchObject({ status: 'dispatched', booking: { status: 'confirmed' }, messages: { customer_sms: null } });
+		expect(response.body.messages.skipped).toEqual([expect.stringMatching(/^sms: "555-1234" is not a number a text can reach/)]);
+		expect(smsTo('+12125550199').length).toBe(crewTexts + 1);
+		expect(smsTo('+12125550199').at(-1)?.form.Body).toMatch(/EMERGENCY .* at 3 Low Rd/);
+		const ops = await opsMail('Eve Unreachable');
+		expect(ops.text).toMatch(/The customer was not texted \(sms: "555-1234" is not a number a text can reach.*\)\. Call them: the crew is dispatched\./);
+	});
+});
+
 describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 	const customer = { name: 'Alex Rivera', email: 'alex@acme.example', phone: '+1 212 736 5005', address: '100 Main St, Suite 400' };
 

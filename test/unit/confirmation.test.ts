@@ -191,6 +191,16 @@ describe('every message kind', () => {
 		expect(r.sms).toBeNull();
 		expect(r.skipped).toEqual(['email: the customer has no e-mail address', 'sms: the customer has no phone number']);
 	});
+
+	it.each(['555-1234', '(000) 000-0000', '+1 212 555 0100 / +1 646 555 0199', '0800 123 4567'])('a number no text can reach (%s) leaves SMS out and still confirms by e-mail: the booking is made by then', (phone) => {
+		const r = c({ customer: { ...base.customer, phone } });
+		expect(r.sms).toBeNull();
+		expect(r.email?.to).toBe('dana@example.com');
+		expect(r.calendar).not.toBeNull();
+		expect(r.skipped).toEqual([`sms: ${JSON.stringify(phone)} is not a number a text can reach (not valid for US; a number abroad needs its country code)`]);
+		// The same number with the right default country is texted.
+		if (phone === '0800 123 4567') expect(c({ customer: { ...base.customer, phone } }, { smsDefaultCountry: 'GB' }).sms?.to).toBe('+448001234567');
+	});
 });
 
 describe('opt-outs in the store', () => {
@@ -208,6 +218,9 @@ describe('opt-outs in the store', () => {
 			expect(after.email).not.toBeNull();
 			await recordSmsReply({ phone: '2127365000', text: 'start' }, { store });
 			expect((await confirm(base, { store, now: NOW })).sms).not.toBeNull();
+			// A number no text can reach is not looked up: the message goes without SMS.
+			const unreachable = await confirm({ ...base, customer: { ...base.customer, phone: '555-1234' } }, { store, now: NOW });
+			expect(unreachable).toMatchObject({ sms: null, email: { to: 'dana@example.com' } });
 		} finally {
 			await store.close();
 			await db?.drop();
