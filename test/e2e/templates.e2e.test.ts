@@ -448,3 +448,48 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 		expect(env.smtp.to('morgan@example.com')).toHaveLength(1);
 	});
 });
+
+describe('a day of varied requests: every one gets an answer the caller can act on, never an error', () => {
+	/** What the webhook answers for each template, and what each answer leaves in the store. */
+	const OUTCOMES: Record<string, string[]> = {
+		booking: ['booked', 'handed_to_person'],
+		emergency: ['dispatched', 'dispatcher_will_call', 'booked', 'handed_to_person'],
+		'commercial-inquiry': ['quote_sent', 'not_qualified', 'handed_to_person'],
+		recurring: ['series_booked', 'handed_to_person'],
+	};
+	const person = (i: number, extra: Record<string, string> = {}) => ({ name: ['José Álvarez', '李小龙', "O'Brien, Pat", 'Zoë Day'][i % 4], email: `day${i}@example.com`, phone: `+1 212 736 ${String(6000 + i)}`, address: `${i} Day St`, ...extra });
+	const requests: Array<[string, Record<string, unknown>]> = [
+		['booking', { message: 'Need a move out clean for a studio apartment asap', preference: 'asap' }],
+		['booking', { message: 'carpet cleaning 4 rooms', preference: 'next Friday afternoon' }],
+		['booking', { message: 'Window cleaning for a 2 story home, about 30 windows', preference: 'weekend' }],
+		['booking', { message: 'deep clean 120 m2 flat tomorrow' }],
+		['booking', { message: 'Hola, necesito limpieza de mi casa de 2 recámaras' }],
+		['booking', { message: 'Can I get 15% off a 2 bed clean?', preference: 'December 24' }],
+		['booking', { message: 'Office of 5,000 sq ft, one-time clean before an inspection', preference: 'tomorrow at 7am' }],
+		['booking', { message: 'just comparing prices' }],
+		['booking', { message: `Long story. ${'We have a house. '.repeat(250)}` }],
+		['emergency', { message: 'Kitchen fire last night, smoke damage everywhere' }],
+		['emergency', { message: 'Black mold spreading in the bathroom, kids have asthma' }],
+		['emergency', { message: 'there was a small fire alarm, no fire, all fine' }],
+		['emergency', { message: 'toilet overflowing now', customer: { phone: '0800 123 4567' } }],
+		['commercial-inquiry', { message: 'Retail store 3000 sq ft, nightly cleaning, budget $2000/month' }],
+		['commercial-inquiry', { message: 'Warehouse 50,000 sq ft monthly deep clean' }],
+		['commercial-inquiry', { message: 'Office 800 m2 biweekly' }],
+		['commercial-inquiry', { message: 'Medical clinic, 4,000 sq ft, 3 times a week, please call me' }],
+		['recurring', { message: 'Every other week, 2 bed condo', frequency: 'biweekly', weekday: 'fri', time: '16:00' }],
+		['recurring', { message: 'Monthly deep clean 4 bed house', frequency: 'monthly', weekday: 'sat', time: '08:00' }],
+		['recurring', { message: 'Weekly office cleaning 3000 sq ft', weekday: 'sun' }],
+		['recurring', { message: 'weekly clean of my 1 bed', time: '23:30' }],
+		['recurring', { message: 'Weekly cleaning Mondays and Thursdays', frequency: 'monthly' }],
+		['recurring', { message: 'Monthly cleaning of a 2 bedroom', weekday: 'wed', start_date: '2027-01-31' }],
+	];
+
+	it.each(requests.map((r, i) => [i, ...r] as const))('request %i to /webhook/%s', async (i, path, { customer, ...body }) => {
+		const response = await env.post(path, { ...body, customer: person(i, customer as Record<string, string>) });
+		expect({ status: response.status, outcome: response.body?.status }).toEqual({ status: 200, outcome: expect.any(String) });
+		expect(OUTCOMES[path]).toContain(response.body.status);
+		const id = response.body.booking?.booking_id ?? response.body.booking?.series_id;
+		if (['booked', 'dispatched'].includes(response.body.status)) expect(await store.getBooking(response.body.booking.booking_id)).toMatchObject({ status: 'confirmed' });
+		if (response.body.status === 'series_booked') expect((await store.listBookings({ seriesId: id, statuses: ['confirmed'] }, Date.now())).length).toBe(response.body.booking.occurrences.length);
+	});
+});
