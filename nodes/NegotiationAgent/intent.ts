@@ -23,6 +23,7 @@ const REJECT = /\b(?:no thanks|no thank you|not interested|too (?:expensive|much
 const TOO_EXPENSIVE = /\b(?:too (?:expensive|much|pricey|high)|out of (?:my|our) budget|can'?t afford|over (?:my|our) budget|pricey|steep)\b/;
 const DISCOUNT_ASK = /\b(?:discount|cheaper|lower (?:the )?price|better (?:price|deal|rate)|do better|best (?:price|you can do)|any (?:wiggle|flexibility)|come down|reduce|knock (?:some|a bit) off|negotiable|price match|beat (?:that|it|their)|descuento|mas barato)\b/;
 const RECURRING = /\b(?:weekly|every week|bi-?weekly|every (?:other|2|two) weeks?|twice a month|monthly|every month|recurring|regular (?:service|basis|schedule)|sign up)\b/;
+const PRICE_CUE = /\b(?:would you|will you|could you|can you|how about|what about|do it for|take|(?:i|we)(?:'?ll| can| could| would)? pay|pay up to|only|max|budget|offer|price (?:is|should be|will be)|charge|costs?|works?)\b|(?:a|per|each|\/)\s*(?:visit|clean(?:ing)?|month|mo)\b/;
 const QUESTION = /\?|\b(?:what(?:'s| is| does)|how (?:long|many|much|does)|does (?:it|that|this) include|is (?:it|that|there)|do you|can you (?:bring|use)|which|when)\b/;
 
 /** The percentage a customer asks for ("10% off", "15 percent discount"). */
@@ -51,15 +52,18 @@ export function readIntent(reply: string): Intent {
 	if (HUMAN.test(text)) return { type: 'wants_human', ...none };
 	const percent = percentAsked(text);
 	const amounts = moneyAmountsIn(reply);
-	// A bare number after "do", "take", "pay" or "for" is a price too ("would you do 200?").
-	const bare = /\b(?:do|take|pay|for|at|offer|accept|budget(?: is)?|max(?:imum)?|only)\s+(\d{2,5})(?:\.\d{1,2})?\b(?!\s*(?:%|percent|sq|square|bed|bath|room|hour|min|day|week|month|year))/.exec(text);
+	// A bare number after "do", "take", "pay" or "for" is a price too ("would you do 200?"), and so is one said as a rate ("1800 a month").
+	const bare =
+		/\b(?:do|take|pay|for|at|offer|accept|budget(?: is)?|max(?:imum)?|only|about|around)\s+(\d{2,5})(?:\.\d{1,2})?\b(?!\s*(?:%|percent|sq|square|bed|bath|room|hour|min|day|week|month|year))/.exec(text) ??
+		/\b(\d{2,5})(?:\.\d{1,2})?\s*(?=(?:a|per|each|\/)\s*(?:visit|clean(?:ing)?|month|mo)\b)/.exec(text);
 	const amount = amounts.length ? Math.min(...amounts) : bare ? parseInt(bare[1], 10) * 100 : null;
 	if (REJECT.test(text) && !DISCOUNT_ASK.test(text) && percent === null && amount === null) return { type: 'reject', ...none };
 	// In a reply to a quote, a bare percentage is a discount ask ("40%?", "come on, 15 percent").
 	if (percent !== null) {
 		return { type: 'counter_percent', ...none, percent };
 	}
-	if (amount !== null && (DISCOUNT_ASK.test(text) || TOO_EXPENSIVE.test(text) || /\b(?:would you|will you|could you|can you|how about|what about|do it for|take|i'?ll pay|we'?ll pay|only|max|budget|offer|price (?:is|should be|will be)|charge|costs?)\b/.test(text))) {
+	// A price said as a rate ("$300 per visit", "1800 a month") is an offer even inside a yes or a question: the policy judges it.
+	if (amount !== null && (DISCOUNT_ASK.test(text) || TOO_EXPENSIVE.test(text) || PRICE_CUE.test(text))) {
 		return { type: 'counter_amount', ...none, amount_cents: amount };
 	}
 	const frequency = frequencyAsked(text);

@@ -25,6 +25,15 @@ describe('Negotiation: reading the reply (rules)', () => {
 		['does that include the windows?', 'question'],
 		['can I talk to a manager', 'wants_human'],
 		['asdf', 'unclear'],
+		// A price said as a rate is an offer for the policy to judge, even inside a yes or a question.
+		['Would $300 per visit work?', 'counter_amount'],
+		['$350 per clean and we have a deal', 'counter_amount'],
+		['300 a visit works for us', 'counter_amount'],
+		['we can pay 2000 a month', 'counter_amount'],
+		['How about 1800 per month?', 'counter_amount'],
+		['We paid $300 with our last cleaner', 'unclear'],
+		['we would sign for 12 months', 'unclear'],
+		['ok, for 52 weeks then', 'accept'],
 	])('%s -> %s', (reply, type) => {
 		expect(readIntent(reply).type).toBe(type);
 	});
@@ -32,6 +41,15 @@ describe('Negotiation: reading the reply (rules)', () => {
 	it('reads the figures as facts', () => {
 		expect(readIntent('how about $2,200 a month?')).toMatchObject({ type: 'counter_amount', amount_cents: 220000 });
 		expect(readIntent('15 percent discount and we sign')).toMatchObject({ type: 'counter_percent', percent: 15 });
+		expect(readIntent('we can pay 2000 a month')).toMatchObject({ type: 'counter_amount', amount_cents: 200000 });
+	});
+
+	it('a "yes" that names a lower price is not taken as a yes at the quoted price', async () => {
+		// $350 a visit against the quote's price: the policy counters or asks a person, it never books the quote as accepted.
+		const result = await n(commercial, '$350 per clean and we have a deal');
+		expect(result.action).not.toBe('accept');
+		const monthly = await n(commercial, 'we can pay 2000 a month');
+		expect(['counter', 'escalate']).toContain(monthly.action);
 	});
 });
 
