@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { RRule } from 'rrule';
 
+import { zoneNamed } from '../shared/zone';
 import { ConfirmationInputError } from './sms';
 
 /** The fields of a Scheduling Agent series result that place its visits (any object with them will do). */
@@ -43,29 +44,27 @@ const MAX_VISITS = 520;
  */
 export function seriesInvite(booking: SeriesBooking, zone: string, fallbackMinutes = 120): SeriesInvite {
 	const options = parseRule(booking.rrule);
-	const at = (iso: string, field: string) => {
-		const t = DateTime.fromISO(iso, { setZone: true }).setZone(zone);
-		if (!t.isValid) throw new ConfirmationInputError(field, `"${field}" is not a date-time: ${JSON.stringify(iso)}.`);
+	// Instants as epoch milliseconds (a year of visits is hundreds of them); DateTimes only for what the invite writes.
+	const z = zoneNamed(zone);
+	const ms = (iso: unknown, field: string) => {
+		const t = typeof iso === 'string' && ISO_INSTANT.test(iso) ? Date.parse(iso) : NaN;
+		if (!Number.isFinite(t)) throw new ConfirmationInputError(field, `"${field}" is not a date-time with its offset (like 2027-02-15T09:00:00-05:00): ${JSON.stringify(iso)}.`);
 		return t;
 	};
+	const at = (t: number) => DateTime.fromMillis(t, { zone: z });
 	const booked = (booking.occurrences ?? []).map((o, i) => {
-		const start = at(o.start, `booking.occurrences[${i}].start`);
-		return { start, end: at(o.end, `booking.occurrences[${i}].end`), wanted: start.minus({ minutes: o.moved_minutes ?? 0 }) };
+		const start = ms(o.start, `booking.occurrences[${i}].start`);
+		return { start, end: ms(o.end, `booking.occurrences[${i}].end`), wanted: start - (o.moved_minutes ?? 0) * 60_000 };
 	});
 	const wantedTimes = [
 		...booked.map((b) => b.wanted),
-		...(booking.conflicts ?? []).map((c, i) => at(c.wanted_start, `booking.conflicts[${i}].wanted_start`)),
-		...(booking.skipped ?? []).filter((s) => s.wanted_start).map((s, i) => at(s.wanted_start!, `booking.skipped[${i}].wanted_start`)),
+		...(booking.conflicts ?? []).map((c, i) => ms(c.wanted_start, `booking.conflicts[${i}].wanted_start`)),
+		...(booking.skipped ?? []).filter((s) => s.wanted_start).map((s, i) => ms(s.wanted_start, `booking.skipped[${i}].wanted_start`)),
 	];
-	const first = booking.series_start
-		? at(booking.series_start, 'booking.series_start')
-		: wantedTimes.length
-			? DateTime.min(...wantedTimes)!
-			: booking.start
-				? at(booking.start, 'booking.start')
-				: null;
-	if (!first) throw new ConfirmationInputError('booking.series_start', 'A series invite needs the series\' first visit: map the Scheduling Agent\'s series result ({{ $json.booking }}).');
-	const minutes = booked.length ? Math.round(booked[0].end.diff(booked[0].start, 'minutes').minutes) : booking.start && booking.end ? Math.round(at(booking.end, 'booking.end').diff(at(booking.start, 'booking.start'), 'minutes').minutes) : fallbackMinutes;
+	const firstMs = booking.series_start ? ms(booking.series_start, 'booking.series_start') : wantedTimes.length ? Math.min(...wantedTimes) : booking.start ? ms(booking.start, 'booking.start') : null;
+	if (firstMs === null) throw new ConfirmationInputError('booking.series_start', "A series invite needs the series' first visit: map the Scheduling Agent's series result ({{ $json.booking }}).");
+	const first = at(firstMs);
+	const minutes = booked.length ? Math.round((booked[0].end - booked[0].start) / 60_000) : booking.start && booking.end ? Math.round((ms(booking.end, 'booking.end') - ms(booking.start, 'booking.start')) / 60_000) : fallbackMinutes;
 
 	// rrule expands in "floating" wall-clock time (UTC fields = local time), as the Scheduling Agent placed the visits.
 	const floating = new Date(Date.UTC(first.year, first.month - 1, first.day, first.hour, first.minute));
@@ -75,28 +74,31 @@ export function seriesInvite(booking: SeriesBooking, zone: string, fallbackMinut
 	} catch (error) {
 		throw new ConfirmationInputError('booking.rrule', `"booking.rrule" is not an RFC 5545 rule (${(error as Error).message}).`);
 	}
-	const nominal = dates.map((d) => DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone }));
+	const nominal = dates.map((d) => DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone: z }).toMillis());
 	// RFC 5545: DTSTART is the first instance even when the rule would not produce it, and COUNT counts it.
-	if (!nominal.length || nominal[0].toMillis() !== first.toMillis()) {
-		nominal.unshift(first);
+	if (!nominal.length || nominal[0] !== firstMs) {
+		nominal.unshift(firstMs);
 		if (options.count) nominal.length = Math.min(nominal.length, options.count);
 	}
-
+	const rule = RRule.optionsToString(options);
+	const end = first.plus({ minutes });
 	// Without the list of visits (a booking object made elsewhere), the rule is all there is to show.
-	if (!Array.isArray(booking.occurrences)) return { rule: RRule.optionsToString(options), start: first, end: first.plus({ minutes }), exdates: [], overrides: [], extra: [], last: nominal[nominal.length - 1] };
-	const byWanted = new Map(booked.map((b) => [b.wanted.toMillis(), b]));
+	if (!Array.isArray(booking.occurrences)) return { rule, start: first, end, exdates: [], overrides: [], extra: [], last: at(nominal[nominal.length - 1]) };
+
+	const byWanted = new Map(booked.map((b) => [b.wanted, b]));
 	const exdates: DateTime[] = [];
 	const overrides: SeriesInvite['overrides'] = [];
 	for (const t of nominal) {
-		const visit = byWanted.get(t.toMillis());
-		if (!visit) exdates.push(t);
-		else if (visit.start.toMillis() !== t.toMillis() || Math.round(visit.end.diff(visit.start, 'minutes').minutes) !== minutes) overrides.push({ recurrenceId: t, start: visit.start, end: visit.end });
-		byWanted.delete(t.toMillis());
+		const visit = byWanted.get(t);
+		if (!visit) exdates.push(at(t));
+		else if (visit.start !== t || Math.round((visit.end - visit.start) / 60_000) !== minutes) overrides.push({ recurrenceId: at(t), start: at(visit.start), end: at(visit.end) });
+		byWanted.delete(t);
 	}
-	const extra = [...byWanted.values()].map((b) => ({ start: b.start, end: b.end }));
-	const ends = [nominal[nominal.length - 1], ...extra.map((e) => e.start), ...overrides.map((o) => o.start)];
-	return { rule: RRule.optionsToString(options), start: first, end: first.plus({ minutes }), exdates, overrides, extra, last: DateTime.max(...ends)! };
+	const extra = [...byWanted.values()].map((b) => ({ start: at(b.start), end: at(b.end) }));
+	return { rule, start: first, end, exdates, overrides, extra, last: at(Math.max(nominal[nominal.length - 1], ...extra.map((e) => e.start.toMillis()), ...overrides.map((o) => o.start.toMillis()))) };
 }
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /** The rule's own parts, checked by rrule's parser (nothing else reaches the invite) and without the time of day. */
 function parseRule(text: string | null | undefined) {
