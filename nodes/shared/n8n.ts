@@ -176,32 +176,22 @@ export function parameterValue(ctx: IExecuteFunctions, name: string, i: number, 
 }
 
 /**
- * A collection parameter (Business, Calendar, Series...) for item i: read in
- * code when every value in it is plain or a simple mapping, else by n8n.
+ * A collection parameter (Business, Calendar, Series...) for item i: each value
+ * that is plain or a simple mapping is read in code; only the others are
+ * evaluated by n8n, one key at a time (a Series with one ternary costs one
+ * evaluation, not six).
  */
 export function collectionValue(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
 	const raw = ctx.getNode().parameters[name];
-	if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-		const json = (ctx.getInputData()[i]?.json ?? {}) as Json;
-		const out: IDataObject = {};
-		let complete = true;
-		for (const [key, value] of Object.entries(raw)) {
-			if (typeof value === 'string' && value.startsWith('=')) {
-				const reading = readMapping(value, json);
-				if (!reading.found) {
-					complete = false;
-					break;
-				}
-				// n8n leaves a mapping that gives nothing as undefined: the key stays, without a value.
-				out[key] = reading.value as IDataObject[string];
-			} else if (value !== null && typeof value === 'object') {
-				complete = false; // nested collections: n8n's business
-				break;
-			} else out[key] = value;
-		}
-		if (complete) return out;
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return ctx.getNodeParameter(name, i, {}) as IDataObject;
+	const json = (ctx.getInputData()[i]?.json ?? {}) as Json;
+	const out: IDataObject = {};
+	for (const [key, value] of Object.entries(raw)) {
+		const reading = typeof value === 'string' && value.startsWith('=') ? readMapping(value, json) : value !== null && typeof value === 'object' ? { found: false } : { found: true, value };
+		// n8n leaves a mapping that gives nothing as undefined: the key stays, without a value.
+		out[key] = (reading.found ? reading.value : ctx.getNodeParameter(`${name}.${key}`, i)) as IDataObject[string];
 	}
-	return ctx.getNodeParameter(name, i, {}) as IDataObject;
+	return out;
 }
 
 /** Whether the node has this parameter at all (n8n drops parameters hidden for the chosen operation). */

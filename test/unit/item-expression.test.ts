@@ -108,13 +108,13 @@ describe('agent parameters: simple mappings never reach n8n evaluation', () => {
 		expect(evaluated).toEqual(['secret']);
 	});
 
-	it('reads a collection in code when all its values are plain or simple mappings, else asks n8n for the whole', () => {
+	it('reads a collection in code where its values are plain or simple mappings, and asks n8n for the other values only', () => {
 		const json = { business: { name: 'Bright Clean', time_zone: 'Europe/London' } };
 		const simple = context({ calendar: { timeZone: '={{ $json.business.time_zone }}', bufferMinutes: 30 } }, json);
 		expect(collectionValue(simple.ctx, 'calendar', 0)).toEqual({ timeZone: 'Europe/London', bufferMinutes: 30 });
 		expect(simple.evaluated).toEqual([]);
-		const mixed = context({ business: { name: '={{ $json.business.name }}', email: "={{ $('Business Settings').first().json.business_email }}" } }, json);
-		expect(collectionValue(mixed.ctx, 'business', 0)).toBe('n8n:business');
-		expect(mixed.evaluated).toEqual(['business']);
+		const mixed = context({ business: { name: '={{ $json.business.name }}', email: "={{ $('Business Settings').first().json.business_email }}", nested: { a: 1 } } }, json);
+		expect(collectionValue(mixed.ctx, 'business', 0)).toEqual({ name: 'Bright Clean', email: 'n8n:business.email', nested: 'n8n:business.nested' });
+		expect(mixed.evaluated).toEqual(['business.email', 'business.nested']);
 	});
 });
