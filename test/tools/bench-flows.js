@@ -6,10 +6,12 @@
  * baseline measured in the same n8n in the same run: a workflow of the same
  * shape (the same webhook with header auth, as many nodes as the template runs
  * before it answers, all n8n No Operation nodes, then Respond to Webhook).
- * A third workflow, "deliveries only", is the baseline with the template's own
- * Send Email and Twilio nodes in place of as many No Operation nodes, sending
- * the messages the template sent (as plain fields, without attachments): the
- * most that any template which must deliver them before it answers can reach.
+ * Two more workflows show the most a template of that job can reach: "steps
+ * only" (the template's own agents and delivery nodes in the order it runs
+ * them, then its answer, and nothing else; see stepsOnlyWorkflow), and
+ * "deliveries only", the baseline with the template's own Send Email and Twilio
+ * nodes in place of as many No Operation nodes, sending the messages the
+ * template sent (as plain fields, without attachments).
  *
  * Options: --requests N (sequential, for latency; default 30)
  *          --load N (sent with --concurrency in flight, for throughput; default 60)
@@ -77,12 +79,14 @@ const FLOWS = [
 
 /**
  * Enough crews that every request in the run is booked (a booking is what is
- * measured, not "calendar full"): 20 for scheduled work; for emergencies, one
- * on-call crew per request, since each holds its crew past the 2-hour deadline.
+ * measured, not "calendar full"), for the template and its steps-only copy:
+ * 40 for scheduled work (a year of visits for each of ~300 series); for
+ * emergencies, one on-call crew per request, since each holds its crew past the
+ * 2-hour deadline.
  */
 const crews = (count, onCall) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: `crew-${i}`, name: `Crew ${i}`, skills: ['cleaning', 'restoration'], on_call: onCall })));
-const BENCH_CREWS = crews(20, false);
-const EMERGENCY_CREWS = () => crews(SEQUENTIAL + ROUNDS * LOAD + 10, true);
+const BENCH_CREWS = crews(40, false);
+const EMERGENCY_CREWS = () => crews(2 * (SEQUENTIAL + ROUNDS * LOAD + 10), true);
 
 /** The OpenAI fake's answer to each of our agents' structured calls, after LLM_DELAY_MS. */
 function llmAnswer(body) {
@@ -128,6 +132,9 @@ function baselineWorkflow(flow, nodesBeforeAnswer, key = `baseline-${flow.path}`
 }
 
 const DELIVERY_TYPES = new Set(['n8n-nodes-base.emailSend', 'n8n-nodes-base.twilio']);
+/** The templates' request check: its output is the case every later node works on. */
+const CASE_NODE = 'Check the Request';
+const SETTINGS_NODE = 'Business Settings';
 
 /**
  * The baseline with the template's delivery nodes in it (same node count), their fields
@@ -149,6 +156,49 @@ function deliveriesOnlyWorkflow(flow, template, ran, confirmation, business) {
 		delete slot.onError; // a failed delivery fails the bench instead of taking an error route that is not there
 	});
 	return base;
+}
+
+const AGENT_PREFIX = 'n8n-nodes-booking-agents.';
+
+/**
+ * "Steps only": the steps the issue names for the template and nothing else, to
+ * show the most a template of that job can reach. The template's own agents and
+ * delivery nodes (with their parameters, mappings and credentials) in the order
+ * the probe ran them, then its answer; the body is already the case (the one
+ * the request check made in the probe, varied per request) and n8n's Split Out
+ * puts it on the item; Business Settings stays. No request check, no routing,
+ * no failure routes.
+ */
+function stepsOnlyWorkflow(flow, template, ran) {
+	const key = `steps-${flow.path}`;
+	const [webhook] = baselineWorkflow(flow, 0, key).nodes;
+	const kept = ran.filter((name) => {
+		const type = template.nodes.find((n) => n.name === name)?.type ?? '';
+		return type.startsWith(AGENT_PREFIX) || DELIVERY_TYPES.has(type);
+	});
+	const copy = (name) => {
+		const node = structuredClone(template.nodes.find((n) => n.name === name));
+		delete node.onError; // a failure fails the bench instead of taking an error route that is not there
+		return { ...node, id: stableId(key, name) };
+	};
+	// Business Settings stays: the deliveries read the business's numbers and addresses from it.
+	const settings = template.nodes.some((n) => n.name === SETTINGS_NODE) ? [copy(SETTINGS_NODE)] : [];
+	const nodes = [webhook, { parameters: { fieldToSplitOut: 'body', options: {} }, id: stableId(key, 'case'), name: 'Take the Case', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [200, 0] }, ...settings, ...kept.map(copy), copy(flow.answerNode)];
+	const connections = {};
+	nodes.forEach((node, i) => {
+		node.position = [i * 200, 0];
+		if (i) connections[nodes[i - 1].name] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+	});
+	return { name: `Bench steps only: ${flow.key}`, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** The body the steps-only workflow gets: the probe's case with request i's own facts (so bookings spread and never replay). */
+function caseBody(flow, probeCase) {
+	return (i) => {
+		const b = flow.body(i);
+		const c = b.customer ?? {};
+		return [{ ...probeCase, ...b, message: b.message, channel: b.channel ?? 'web', customer: { name: c.name ?? null, email: c.email || null, phone: c.phone || null, address: c.address || null }, idempotency_key: `steps-${i}`, request: b, received_at: new Date().toISOString() }];
+	};
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -233,13 +283,14 @@ async function benchMode(mode) {
 			// One real run tells how many nodes the template executes before it answers.
 			const probe = await env.post(flow.path, flow.body(999_999));
 			if (probe.status !== 200) throw new Error(`${flow.key}: the probe request answered ${probe.status}: ${JSON.stringify(probe.body).slice(0, 300)}`);
-			// The commercial flow goes on after answering (e-mail, then the Wait): read the run once it is parked.
+			// The answer goes out before n8n saves the execution, and the commercial flow goes on after answering (e-mail, then the Wait): read the run once it is listed and parked.
 			let execution;
 			for (let tries = 0; tries < 100; tries++) {
 				[execution] = await env.n8n.executions(env.workflows[flow.file].id, { limit: 1 });
-				if (!['new', 'running'].includes(execution.status)) break;
+				if (execution && !['new', 'running'].includes(execution.status)) break;
 				await new Promise((resolve) => setTimeout(resolve, 100));
 			}
+			if (!execution) throw new Error(`${flow.key}: n8n listed no execution of the probe request`);
 			const runData = execution.data.resultData.runData;
 			const answeredAt = runData[flow.answerNode]?.[0]?.startTime;
 			if (!answeredAt) throw new Error(`${flow.key}: no run of ${flow.answerNode} in the probe execution (${execution.status}; ran ${Object.keys(runData).join(', ')})`);
@@ -257,22 +308,25 @@ async function benchMode(mode) {
 				await env.n8n.importWorkflow(configureDeliveries(deliveriesOnlyWorkflow(flow, shipped, ranBefore.slice(1), confirmation, business), env));
 				await env.n8n.waitForWebhook(`deliveries-${flow.path}`, { probeBody: {} });
 			}
-			const post = (p) => (i) => env.post(p, flow.body(i));
-			const paths = { template: flow.path, baseline: `baseline-${flow.path}`, ...(delivers && confirmation ? { deliveries: `deliveries-${flow.path}` } : {}) };
-			for (let w = 0; w < 3; w++) for (const p of Object.values(paths)) await post(p)(900_000 + w);
+			const probeCase = runData[CASE_NODE]?.[0]?.data?.main?.[0]?.[0]?.json;
+			await env.n8n.importWorkflow(configureBaseline(stepsOnlyWorkflow(flow, shipped, ranBefore.slice(1)), env));
+			await env.n8n.waitForWebhook(`steps-${flow.path}`, { probeBody: [] });
+			const post = (p, body = flow.body) => (i) => env.post(p, body(i));
+			const paths = { template: [flow.path], baseline: [`baseline-${flow.path}`], steps: [`steps-${flow.path}`, caseBody(flow, probeCase)], ...(delivers && confirmation ? { deliveries: [`deliveries-${flow.path}`] } : {}) };
+			for (let w = 0; w < 3; w++) for (const p of Object.values(paths)) await post(...p)(900_000 + w);
 			const template = await latency(post(flow.path), flow.key);
 			const baseline = await latency(post(`baseline-${flow.path}`), `${flow.key} baseline`);
 			// Throughput in rounds that alternate the workflows, so that drift on the machine falls on all; medians are reported.
 			const rounds = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
 			for (let round = 0; round < ROUNDS; round++) {
-				for (const [k, p] of Object.entries(paths)) rounds[k].push(await load(post(p), 1000 + round * LOAD, [env.n8n.child.pid, ...env.n8n.workers.map((w) => w.child.pid)]));
+				for (const [k, p] of Object.entries(paths)) rounds[k].push(await load(post(...p), 1000 + round * LOAD, [env.n8n.child.pid, ...env.n8n.workers.map((w) => w.child.pid)]));
 			}
 			const summary = (list) => ({ throughput: median(list.map((r) => r.throughput)), cpuMsPerRequest: list[0].cpuMsPerRequest === null ? null : median(list.map((r) => r.cpuMsPerRequest)), failed: list.reduce((n, r) => n + r.failed, 0), firstFailure: list.find((r) => r.firstFailure)?.firstFailure ?? null, ratios: [] });
 			Object.assign(template, summary(rounds.template));
 			Object.assign(baseline, summary(rounds.baseline));
 			template.ratios = rounds.template.map((r, i) => r.throughput / rounds.baseline[i].throughput);
-			const deliveries = rounds.deliveries ? { ...summary(rounds.deliveries), ratios: rounds.deliveries.map((r, i) => r.throughput / rounds.baseline[i].throughput) } : null;
-			results.push({ flow: flow.key, nodes: before, template, baseline, deliveries });
+			const vsBaseline = (list) => (list ? { ...summary(list), ratios: list.map((r, i) => r.throughput / rounds.baseline[i].throughput) } : null);
+			results.push({ flow: flow.key, nodes: before, template, baseline, deliveries: vsBaseline(rounds.deliveries), steps: vsBaseline(rounds.steps) });
 			process.stderr.write(`  ${mode}: ${flow.key} done\n`);
 		}
 	} finally {
@@ -302,7 +356,7 @@ function print(mode, results) {
 	const cpu = (r) => (r.cpuMsPerRequest === null ? '-' : f(r.cpuMsPerRequest));
 	const ratio = (r) => r.template.throughput / r.baseline.throughput;
 	console.log(
-		`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency; throughput from ${ROUNDS} rounds of ${LOAD} requests with ${CONCURRENCY} in flight, template, baseline and deliveries only alternating (medians; n8n CPU is all its processes and threads per request)`,
+		`\n${mode === 'ai' ? `AI mode (OpenAI-compatible fake answering in ${LLM_DELAY_MS} ms)` : 'Rules mode'}: ${SEQUENTIAL} sequential requests for latency; throughput from ${ROUNDS} rounds of ${LOAD} requests with ${CONCURRENCY} in flight, template, baseline, steps only and deliveries only alternating (medians; n8n CPU is all its processes and threads per request)`,
 	);
 	console.log(['template'.padEnd(34), 'nodes', 'median'.padStart(7), 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| baseline median', 'p95'.padStart(7), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| throughput vs baseline (each round)'].join(' '));
 	for (const r of results) {
@@ -324,21 +378,13 @@ function print(mode, results) {
 			].join(' '),
 		);
 	}
-	const withDeliveries = results.filter((r) => r.deliveries);
-	if (!withDeliveries.length) return;
-	console.log('\nDeliveries only: the baseline with the Send Email and Twilio nodes the template runs before it answers (the most such a template can reach)');
-	console.log(['template'.padEnd(34), 'req/s'.padStart(6), 'n8n CPU'.padStart(8), '| vs baseline (each round)'.padEnd(34), '| template vs deliveries only'].join(' '));
-	for (const r of withDeliveries) {
-		console.log(
-			[
-				r.flow.padEnd(34),
-				r.deliveries.throughput.toFixed(1).padStart(6),
-				cpu(r.deliveries).padStart(8),
-				`| ${((r.deliveries.throughput / r.baseline.throughput) * 100).toFixed(0)}% (${r.deliveries.ratios.map((x) => `${(x * 100).toFixed(0)}%`).join(' ')})${r.deliveries.failed ? ` (${r.deliveries.failed} failed)` : ''}`.padEnd(34),
-				`| ${((r.template.throughput / r.deliveries.throughput) * 100).toFixed(0)}%`,
-			].join(' '),
-		);
-	}
+	const pct = (x) => `${(x * 100).toFixed(0)}%`;
+	const reference = (x, r) => (x ? `${x.throughput.toFixed(1).padStart(6)} ${cpu(x).padStart(8)} ${`${pct(x.throughput / r.baseline.throughput)} (${x.ratios.map(pct).join(' ')})${x.failed ? ` (${x.failed} failed)` : ''}`.padEnd(20)}` : `${'-'.padStart(6)} ${'-'.padStart(8)} ${'-'.padEnd(20)}`);
+	console.log('\nThe most a template of each job can reach, measured beside it:');
+	console.log('  deliveries only: the baseline with the template\'s Send Email and Twilio nodes sending its messages (literal fields);');
+	console.log('  steps only: the steps the issue names and nothing else: the template\'s agents and deliveries (their own mappings), then its answer; no request check, no routing, no failure routes.');
+	console.log(['template'.padEnd(34), '| deliveries only: req/s', 'n8n CPU', 'vs baseline'.padEnd(12), '| steps only: req/s', 'n8n CPU', 'vs baseline'.padEnd(12), '| template vs steps only'].join(' '));
+	for (const r of results) console.log([r.flow.padEnd(34), '|'.padEnd(10), reference(r.deliveries, r), '|'.padEnd(5), reference(r.steps, r), '|', r.steps ? pct(r.template.throughput / r.steps.throughput) : '-'].join(' '));
 }
 
 async function main() {
@@ -352,8 +398,9 @@ async function main() {
 	console.log('\nTargets:');
 	if (all.rules) console.log(`  emergency p95 in rules mode < 200 ms: ${emergency('rules').template.p95.toFixed(0)} ms`);
 	if (all.ai) console.log(`  emergency p95 with the 700 ms fake < 2 s: ${emergency('ai').template.p95.toFixed(0)} ms`);
-	for (const mode of modes) for (const r of all[mode]) for (const [which, x] of [['template', r.template], ['baseline', r.baseline], ['deliveries only', r.deliveries]]) if (x?.failed) console.log(`  ${mode} ${r.flow} ${which}: ${x.failed} request(s) not answered 200; the first: ${x.firstFailure}`);
-	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${((r.template.throughput / r.baseline.throughput) * 100).toFixed(0)}% of its baseline's throughput in rules mode (target >= 70%)${r.deliveries ? `; its deliveries alone reach ${((r.deliveries.throughput / r.baseline.throughput) * 100).toFixed(0)}%` : ''}`);
+	for (const mode of modes) for (const r of all[mode]) for (const [which, x] of [['template', r.template], ['baseline', r.baseline], ['deliveries only', r.deliveries], ['steps only', r.steps]]) if (x?.failed) console.log(`  ${mode} ${r.flow} ${which}: ${x.failed} request(s) not answered 200; the first: ${x.firstFailure}`);
+	const share = (r, x) => `${((x.throughput / r.baseline.throughput) * 100).toFixed(0)}%`;
+	if (all.rules) for (const r of all.rules) console.log(`  ${r.flow}: ${share(r, r.template)} of its baseline's throughput in rules mode (target >= 70%); its steps alone reach ${share(r, r.steps)}${r.deliveries ? `, its deliveries alone ${share(r, r.deliveries)}` : ''}`);
 }
 
 main().catch((error) => {
