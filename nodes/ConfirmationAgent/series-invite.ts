@@ -59,7 +59,7 @@ export function seriesInvite(booking: SeriesBooking, zone: string, fallbackMinut
 	const wantedTimes = [
 		...booked.map((b) => b.wanted),
 		...(booking.conflicts ?? []).map((c, i) => ms(c.wanted_start, `booking.conflicts[${i}].wanted_start`)),
-		...(booking.skipped ?? []).filter((s) => s.wanted_start).map((s, i) => ms(s.wanted_start, `booking.skipped[${i}].wanted_start`)),
+		...(booking.skipped ?? []).flatMap((s, i) => (s.wanted_start ? [ms(s.wanted_start, `booking.skipped[${i}].wanted_start`)] : [])),
 	];
 	const firstMs = booking.series_start ? ms(booking.series_start, 'booking.series_start') : wantedTimes.length ? Math.min(...wantedTimes) : booking.start ? ms(booking.start, 'booking.start') : null;
 	if (firstMs === null) throw new ConfirmationInputError('booking.series_start', "A series invite needs the series' first visit: map the Scheduling Agent's series result ({{ $json.booking }}).");
