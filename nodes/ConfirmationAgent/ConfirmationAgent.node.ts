@@ -4,7 +4,7 @@ import type { AgentMode } from '../shared/modes';
 import { aiOptionsProperty, bookingStorePostgresTest, collectionValue, hasParameter, jsonParameter, modeProperty, optionalText, optionalValue, readAiSettings, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
 import { openStore } from '../shared/store';
 import type { ComposeInput, MessageKind } from './compose';
-import { confirm, recordSmsReply } from './confirm';
+import { confirm, confirmDueFollowUp, recordSmsReply, type ConfirmOptions } from './confirm';
 
 const list = (value: unknown): string[] | null => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value.trim() ? [value] : null);
 const objectOrNull = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : null);
@@ -56,6 +56,12 @@ export class ConfirmationAgent implements INodeType {
 					{ name: 'Emergency Dispatch', value: 'emergency_dispatch', description: 'Immediate SMS to the customer and a notice to the crew' },
 					{ name: 'Quote With Reply Link', value: 'quote' },
 					{ name: 'Reminder', value: 'reminder' },
+					{
+						name: 'Reminder or Review Request, When Due',
+						value: 'follow_up_due',
+						description:
+							'For each visit from Scheduling > List: the reminder or review request the plan (see Channels and Wording) says is due now; visits with nothing due are left out. For a schedule that runs every 15 minutes or more often.',
+					},
 					{ name: 'Renewal Notice', value: 'renewal_notice' },
 					{ name: 'Review Request', value: 'review_request' },
 				],
@@ -143,8 +149,8 @@ export class ConfirmationAgent implements INodeType {
 				options: [
 					{ displayName: 'Calendar Invite', name: 'calendar', type: 'boolean', default: true, description: 'Whether to add an .ics invite (confirmations, dispatches, cancellations)' },
 					{ displayName: 'Email', name: 'email', type: 'boolean', default: true, description: 'Whether to compose the e-mail' },
-					{ displayName: 'Email Subject', name: 'subject', type: 'string', default: '', description: 'Replaces the default subject; placeholders like {name}, {service}, {date} work' },
-					{ displayName: 'Email Text', name: 'text', type: 'string', typeOptions: { rows: 6 }, default: '', description: 'Replaces the default text: {name} {service} {when} {date} {time} {address} {crew} {price} {booking_ref} {business} {business_phone} and the links' },
+					{ displayName: 'Email Subject', name: 'subject', type: 'string', default: '', description: 'Replaces the default subject; placeholders like {name}, {service}, {date} work (not with Reminder or Review Request, When Due)' },
+					{ displayName: 'Email Text', name: 'text', type: 'string', typeOptions: { rows: 6 }, default: '', description: 'Replaces the default text: {name} {service} {when} {date} {time} {address} {crew} {price} {booking_ref} {business} {business_phone} and the links (not with Reminder or Review Request, When Due)' },
 					{ displayName: 'Invite Binary Property', name: 'binaryProperty', type: 'string', default: 'invite', description: 'Where the .ics goes, for Send Email attachments' },
 					{ displayName: 'Quiet Hours End', name: 'quietEnd', type: 'string', default: '08:00' },
 					{ displayName: 'Quiet Hours Start', name: 'quietStart', type: 'string', default: '21:00' },
@@ -164,7 +170,7 @@ export class ConfirmationAgent implements INodeType {
 							{ name: 'Never', value: 'never' },
 						],
 					},
-					{ displayName: 'SMS Text', name: 'smsText', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Replaces the default SMS text' },
+					{ displayName: 'SMS Text', name: 'smsText', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Replaces the default SMS text (not with Reminder or Review Request, When Due)' },
 				],
 			},
 			{
@@ -210,7 +216,7 @@ export class ConfirmationAgent implements INodeType {
 			this,
 			'confirmation',
 			async (i) => {
-				const kind = this.getNodeParameter('messageKind', i) as MessageKind;
+				const kind = this.getNodeParameter('messageKind', i) as MessageKind | 'follow_up_due';
 				const business = collectionValue(this, 'business', i);
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const override = Object.fromEntries(
@@ -221,8 +227,7 @@ export class ConfirmationAgent implements INodeType {
 					].filter(([, v]) => typeof v === 'string' && v.trim()),
 				);
 				const has = (name: string) => hasParameter(this, name);
-				const input: ComposeInput = {
-					kind,
+				const input: Omit<ComposeInput, 'kind'> = {
 					customer: {
 						name: optionalText(this, 'customerName', i),
 						email: optionalText(this, 'customerEmail', i),
@@ -241,11 +246,12 @@ export class ConfirmationAgent implements INodeType {
 					sequence: this.getNodeParameter('sequence', i, 0) as number,
 				};
 				const mode = this.getNodeParameter('mode', i, 'rules') as AgentMode;
-				const result = await confirm(input, {
+				const confirmOptions: ConfirmOptions = {
 					store,
 					mode,
 					ai: await readAiSettings(this, i, mode),
-					templates: Object.keys(override).length ? { [kind]: override } : undefined,
+					// A follow-up may be either kind, so one replacement text cannot fit it: the default texts are used.
+					templates: Object.keys(override).length && kind !== 'follow_up_due' ? { [kind]: override } : undefined,
 					channels: { email: options.email !== false, sms: options.sms !== false, calendar: options.calendar !== false },
 					smsDefaultCountry: (options.country as string) || 'US',
 					smsMaxSegments: typeof options.maxSegments === 'number' ? options.maxSegments : 3,
@@ -259,8 +265,9 @@ export class ConfirmationAgent implements INodeType {
 						quietStart: (options.quietStart as string) || '21:00',
 						quietEnd: (options.quietEnd as string) || '08:00',
 					},
-				});
-				return result as unknown as IDataObject;
+				};
+				const result = kind === 'follow_up_due' ? await confirmDueFollowUp(input, confirmOptions) : await confirm({ ...input, kind }, confirmOptions);
+				return result as unknown as IDataObject | null;
 			},
 			async (i, result) => {
 				const calendar = result.calendar as { ics: string; filename: string; mime_type: string } | null;

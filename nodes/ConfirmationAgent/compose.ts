@@ -71,7 +71,7 @@ export interface ComposeInput {
 	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
 	business: { name: string; email: string; reply_to?: string | null; phone?: string | null };
 	/** A Scheduling Agent result (or any object with these fields). */
-	booking?: ({ booking_id?: string | null; series_id?: string | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null } & SeriesBooking) | null;
+	booking?: ({ booking_id?: string | null; series_id?: string | null; status?: string | null; created_at?: string | null; first_of_series?: boolean | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null } & SeriesBooking) | null;
 	quote?: { total_cents?: number; currency?: string; summary?: string; valid_until?: string; quote_id?: string; recurring?: { per_month_cents: number; frequency: string } | null } | null;
 	service?: string | null;
 	links?: { reply_url?: string | null; signing_url?: string | null; review_url?: string | null; link_expires?: string | null } | null;
@@ -106,7 +106,7 @@ export const confirmationSchema = z.object({
 	calendar: z.object({ filename: z.string(), mime_type: z.string(), method: z.enum(['REQUEST', 'CANCEL']), uid: z.string(), sequence: z.number(), ics: z.string() }).nullable(),
 	plan: z
 		.object({
-			reminders: z.array(z.object({ kind: z.literal('reminder'), send_at: z.string(), adjusted: z.string().nullable() })),
+			reminders: z.array(z.object({ kind: z.literal('reminder'), send_at: z.string(), adjusted: z.string().nullable(), hours_before: z.number() })),
 			review_request: z.object({ kind: z.literal('review_request'), send_at: z.string(), adjusted: z.string().nullable() }),
 			skipped: z.array(z.string()),
 		})

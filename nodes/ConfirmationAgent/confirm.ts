@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod/v4';
 
 import { callStructured, emptyUsage } from '../shared/llm/client';
@@ -5,7 +6,8 @@ import { quoteCustomerText, type AgentOptionsBase } from '../shared/modes';
 import { moneyAmountsIn } from '../shared/money';
 import { openStore, type BookingStore, type StoreConfig } from '../shared/store';
 import { compose, protectedValues, type ComposeInput, type ComposeOptions, type Confirmation } from './compose';
-import { readSmsKeyword, textableNumber, toE164 } from './sms';
+import { DEFAULT_PLAN, dueFollowUp, type DueFollowUp } from './plan';
+import { ConfirmationInputError, readSmsKeyword, textableNumber, toE164 } from './sms';
 
 export interface ConfirmOptions extends ComposeOptions, AgentOptionsBase {
 	/** Where opt-outs are recorded (the booking store; SQLite by default). */
@@ -72,6 +74,28 @@ export async function confirm(input: ComposeInput, options: ConfirmOptions = {})
 	const base = compose(input, { ...options, smsOptedOut: optedOut });
 	if (!options.mode || options.mode === 'rules') return base;
 	return await personalise(base, input, { ...options, smsOptedOut: optedOut });
+}
+
+export type FollowUpMessage = Confirmation & { follow_up: DueFollowUp };
+
+/**
+ * The reminder or review request a listed visit is due now, written like any other
+ * message (STOP respected), with `follow_up` saying which and its de-duplication key;
+ * null when nothing is due. A review request needs a review link (links.review_url).
+ */
+export async function confirmDueFollowUp(input: Omit<ComposeInput, 'kind'>, options: ConfirmOptions = {}): Promise<FollowUpMessage | null> {
+	const booking = input?.booking ?? null;
+	const fix = 'map a visit from the Scheduling Agent\'s Booking > List, one item each (after Split Out: {{ $json }})';
+	if (!booking?.booking_id) throw new ConfirmationInputError('booking.booking_id', `A follow-up needs the booking's booking_id; ${fix}.`);
+	for (const field of ['start', 'end'] as const) {
+		const value = booking[field];
+		if (!value || !DateTime.fromISO(value, { setZone: true }).isValid) throw new ConfirmationInputError(`booking.${field}`, `"booking.${field}" must be an ISO date-time; got ${JSON.stringify(value ?? null)}; ${fix}.`);
+	}
+	const zone = booking.time_zone ?? options.timeZone ?? 'America/New_York';
+	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
+	const due = dueFollowUp({ ...booking, booking_id: booking.booking_id, start: booking.start!, end: booking.end!, time_zone: zone }, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) });
+	if (!due || (due.kind === 'review_request' && !input.links?.review_url)) return null;
+	return { ...(await confirm({ ...input, kind: due.kind }, options)), follow_up: due };
 }
 
 export interface SmsReplyResult {

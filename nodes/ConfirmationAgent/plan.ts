@@ -19,6 +19,14 @@ export interface PlannedMessage<K extends 'reminder' | 'review_request' = 'remin
 	adjusted: string | null;
 }
 
+export interface PlannedReminder extends PlannedMessage<'reminder'> {
+	/** The reminder's hours before the start, as set in the plan. */
+	hours_before: number;
+}
+
+/** How long before quiet hours a reminder is sent at the latest. */
+const REMINDER_MARGIN_MINUTES = 30;
+
 const minutesOf = (hhmm: string) => {
 	const [h, m] = hhmm.split(':').map(Number);
 	return h * 60 + m;
@@ -31,26 +39,30 @@ function inQuiet(t: DateTime, start: number, end: number): boolean {
 
 /**
  * When to send the reminders and the review request. A reminder that falls in
- * quiet hours moves earlier (to before they start); a review request moves
- * later (to when they end). A reminder already in the past is left out.
+ * quiet hours, or in the half hour before them, moves earlier (to half an hour
+ * before they start); a review request moves later (to when they end). A
+ * reminder already in the past is left out.
  */
-export function followUpPlan(startIso: string, endIso: string, timeZone: string, now: DateTime, options: Partial<PlanOptions> = {}): { reminders: Array<PlannedMessage<'reminder'>>; review_request: PlannedMessage<'review_request'>; skipped: string[] } {
+export function followUpPlan(startIso: string, endIso: string, timeZone: string, now: DateTime, options: Partial<PlanOptions> = {}): { reminders: PlannedReminder[]; review_request: PlannedMessage<'review_request'>; skipped: string[] } {
 	const o = { ...DEFAULT_PLAN, ...options };
 	const quietStart = minutesOf(o.quietStart);
 	const quietEnd = minutesOf(o.quietEnd);
 	const start = DateTime.fromISO(startIso, { setZone: true }).setZone(timeZone);
 	const end = DateTime.fromISO(endIso, { setZone: true }).setZone(timeZone);
 	const iso = (t: DateTime) => t.toISO({ suppressMilliseconds: true })!;
-	const reminders: Array<PlannedMessage<'reminder'>> = [];
+	const reminders: PlannedReminder[] = [];
 	const skipped: string[] = [];
+	// A reminder goes out at least REMINDER_MARGIN_MINUTES before quiet hours, so that a
+	// schedule running every 15 minutes still sends it before they begin.
+	const reminderCutoff = (quietStart - REMINDER_MARGIN_MINUTES + 1 + 1440) % 1440;
 	for (const hours of [...o.reminderHoursBefore].sort((a, b) => b - a)) {
 		let at = start.minus({ hours });
 		let adjusted: string | null = null;
-		if (inQuiet(at, quietStart, quietEnd)) {
-			// The last minute before quiet hours began.
-			let evening = at.set({ hour: Math.floor(quietStart / 60), minute: quietStart % 60, second: 0, millisecond: 0 });
-			if (evening > at) evening = evening.minus({ days: 1 });
-			at = evening.minus({ minutes: 30 });
+		if (quietStart !== quietEnd && inQuiet(at, reminderCutoff, quietEnd)) {
+			// The last evening time before quiet hours, that day or the day before.
+			let latest = at.set({ hour: Math.floor(quietStart / 60), minute: quietStart % 60, second: 0, millisecond: 0 }).minus({ minutes: REMINDER_MARGIN_MINUTES });
+			if (latest > at) latest = latest.minus({ days: 1 });
+			at = latest;
 			adjusted = `moved out of quiet hours (${o.quietStart}-${o.quietEnd})`;
 		}
 		if (at <= now) {
@@ -58,7 +70,7 @@ export function followUpPlan(startIso: string, endIso: string, timeZone: string,
 			continue;
 		}
 		if (reminders.some((r) => r.send_at === iso(at))) continue;
-		reminders.push({ kind: 'reminder', send_at: iso(at), adjusted });
+		reminders.push({ kind: 'reminder', send_at: iso(at), adjusted, hours_before: hours });
 	}
 	let review = end.plus({ hours: o.reviewHoursAfter });
 	let reviewAdjusted: string | null = null;
@@ -69,4 +81,69 @@ export function followUpPlan(startIso: string, endIso: string, timeZone: string,
 		reviewAdjusted = `moved out of quiet hours (${o.quietStart}-${o.quietEnd})`;
 	}
 	return { reminders, review_request: { kind: 'review_request', send_at: iso(review), adjusted: reviewAdjusted }, skipped };
+}
+
+/** A visit as the Scheduling Agent lists it (Booking > List). */
+export interface PlannedVisit {
+	booking_id: string;
+	series_id?: string | null;
+	status?: string | null;
+	start: string;
+	end: string;
+	time_zone: string;
+	/** When it was booked: reminders whose time had passed then were never planned (the confirmation said so). */
+	created_at?: string | null;
+	/** A series visit that is not the series' first gets no review request (weekly customers are asked once). */
+	first_of_series?: boolean | null;
+}
+
+export interface DueFollowUp {
+	kind: 'reminder' | 'review_request';
+	/** When the plan said to send it (already out of quiet hours). */
+	due_at: string;
+	/** The reminder's hours before the start; null for the review request. */
+	hours_before: number | null;
+	/**
+	 * One key per message, for n8n's Remove Duplicates: each reminder of a visit, and one
+	 * review request per booking (per series for recurring visits, so weekly customers are asked once).
+	 */
+	key: string;
+}
+
+/** A review request later than this is no longer sent (the visit is old news; a list that looks far back sends nothing stale). */
+export const REVIEW_LATE_LIMIT_HOURS = 72;
+
+/**
+ * What the follow-up plan says is due for a visit at `now`: the latest reminder
+ * whose time has come (while the visit has not started), else the review request
+ * once its time has come. The plan is the one the confirmation gave the customer
+ * (computed from the booking time). Nothing is due in quiet hours: it waits for
+ * them to end, unless the visit starts first. Cancelled and held visits get nothing.
+ */
+export function dueFollowUp(visit: PlannedVisit, now: DateTime, options: Partial<PlanOptions> = {}): DueFollowUp | null {
+	if (visit.status && visit.status !== 'confirmed' && visit.status !== 'completed') return null;
+	const o = { ...DEFAULT_PLAN, ...options };
+	const zone = visit.time_zone;
+	const local = now.setZone(zone);
+	// Equal start and end: no quiet hours.
+	if (inQuiet(local, minutesOf(o.quietStart), minutesOf(o.quietEnd))) return null;
+	const start = DateTime.fromISO(visit.start, { setZone: true });
+	const booked = visit.created_at ? DateTime.fromISO(visit.created_at, { setZone: true }) : DateTime.fromMillis(0);
+	const plan = followUpPlan(visit.start, visit.end, zone, booked, o);
+	if (now < start) {
+		// The latest reminder whose time has come; one missed before it is not sent late.
+		let due: DueFollowUp | null = null;
+		let dueMs = -Infinity;
+		for (const reminder of plan.reminders) {
+			const at = DateTime.fromISO(reminder.send_at, { setZone: true }).toMillis();
+			if (at > now.toMillis() || at < dueMs) continue;
+			dueMs = at;
+			due = { kind: 'reminder', due_at: reminder.send_at, hours_before: reminder.hours_before, key: `${visit.booking_id}:reminder:${reminder.hours_before}h` };
+		}
+		return due;
+	}
+	if (visit.series_id && visit.first_of_series === false) return null;
+	const review = DateTime.fromISO(plan.review_request.send_at, { setZone: true });
+	if (review > now || now.diff(review, 'hours').hours > REVIEW_LATE_LIMIT_HOURS) return null;
+	return { kind: 'review_request', due_at: plan.review_request.send_at, hours_before: null, key: `${visit.series_id ?? visit.booking_id}:review_request` };
 }

@@ -75,7 +75,7 @@ export class SchedulingAgent implements INodeType {
 					{ name: 'Confirm Hold', value: 'confirmHold', action: 'Confirm a held booking', description: 'Turn a hold into a confirmed booking (if it has not expired)' },
 					{ name: 'Get', value: 'get', action: 'Get a booking', description: 'Read one booking' },
 					{ name: 'Hold', value: 'hold', action: 'Hold a slot', description: 'Reserve a slot for a while (for example until the customer signs)' },
-					{ name: 'List', value: 'list', action: 'List bookings', description: 'Confirmed bookings starting within the next hours (for reminders)' },
+					{ name: 'List', value: 'list', action: 'List bookings', description: 'Confirmed bookings starting within the next hours, and optionally those that started lately (for reminders and review requests)' },
 					{ name: 'Reschedule', value: 'reschedule', action: 'Reschedule a booking', description: 'Move a booking to a new start or a new preference' },
 				],
 			},
@@ -196,6 +196,15 @@ export class SchedulingAgent implements INodeType {
 				default: 24,
 				displayOptions: { show: { operation: ['list'] } },
 				description: 'Confirmed bookings that start between now and this many hours from now',
+			},
+			{
+				displayName: 'Look Back (Hours)',
+				name: 'lookBackHours',
+				type: 'number',
+				default: 0,
+				typeOptions: { minValue: 0 },
+				displayOptions: { show: { operation: ['list'] } },
+				description: 'Also list bookings that started up to this many hours ago (e.g. 120, so that review requests can follow the visits). 0 lists only bookings still to start.',
 			},
 			{
 				displayName: 'Series',
@@ -343,6 +352,7 @@ export class SchedulingAgent implements INodeType {
 				hold_minutes: has('holdMinutes') ? (this.getNodeParameter('holdMinutes', i) as number) : null,
 				count: has('count') ? (this.getNodeParameter('count', i) as number) : null,
 				within_hours: has('withinHours') ? (this.getNodeParameter('withinHours', i) as number) : null,
+				look_back_hours: has('lookBackHours') ? (this.getNodeParameter('lookBackHours', i, 0) as number) : null,
 				series: has('series') ? (collectionValue(this, 'series', i) as ScheduleRequest['series']) : null,
 				customer: has('customer') ? jsonParameter(this, 'customer', 'Customer', i) : null,
 				// Scoped to this node, so two Scheduling nodes in one workflow never share a key.

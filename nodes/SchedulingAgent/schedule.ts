@@ -45,6 +45,8 @@ export interface ScheduleRequest {
 	customer?: Record<string, unknown> | null;
 	/** list: bookings starting within the next N hours (default 24), or between from and to. */
 	within_hours?: number | null;
+	/** list: also bookings that started up to N hours ago (for review requests after the visit; default 0). */
+	look_back_hours?: number | null;
 	from?: string | null;
 	to?: string | null;
 	series?: SeriesSpec | null;
@@ -72,6 +74,9 @@ const bookingOut = z.object({
 	priority: z.number().nullable(),
 	customer: z.record(z.string(), z.unknown()).nullable(),
 	cancel_reason: z.string().nullable(),
+	created_at: z.string(),
+	/** List with a look-back, for a series visit: whether it is the series' first (review requests follow only that one). */
+	first_of_series: z.boolean().optional(),
 });
 export type BookingOut = z.infer<typeof bookingOut>;
 
@@ -280,6 +285,7 @@ class Context {
 			priority: b.priority,
 			customer: b.customer,
 			cancel_reason: b.cancel_reason,
+			created_at: this.iso(b.created_at_ms),
 		};
 	}
 
@@ -524,17 +530,28 @@ class Context {
 	}
 
 	async list(request: ScheduleRequest): Promise<BookingResult> {
-		const from = request.from ? parseInstant('from', request.from, this.cal.timeZone).toMillis() : this.now;
+		const lookBack = request.look_back_hours ?? 0;
+		if (!(lookBack >= 0 && lookBack <= 24 * 366)) throw new SchedulingInputError('look_back_hours', '"look_back_hours" must be between 0 and 8784 (0: only bookings still to start).');
+		const from = request.from ? parseInstant('from', request.from, this.cal.timeZone).toMillis() : this.now - lookBack * 3_600_000;
 		let to: number;
 		if (request.to) to = parseInstant('to', request.to, this.cal.timeZone).toMillis();
 		else {
 			const hours = request.within_hours ?? 24;
 			if (!(hours > 0 && hours <= 24 * 366)) throw new SchedulingInputError('within_hours', '"within_hours" must be between 1 and 8784.');
-			to = from + hours * 3_600_000;
+			to = (request.from ? from : this.now) + hours * 3_600_000;
 		}
 		if (to <= from) throw new SchedulingInputError('to', `"to" (${this.iso(to)}) is before "from" (${this.iso(from)}).`);
-		const records = (await this.store.listBookings({ fromMs: from, toMs: to, statuses: ['confirmed'] }, this.now)).filter((b) => b.start_ms >= from && b.start_ms < to);
-		return { ...this.base(request, 'listed'), bookings: records.map((b) => this.bookingOut(b)), reason: `confirmed bookings starting ${this.iso(from)} to ${this.iso(to)}` };
+		// Completed visits too: the review request follows the visit.
+		const records = (await this.store.listBookings({ fromMs: from, toMs: to, statuses: ['confirmed', 'completed'] }, this.now)).filter((b) => b.start_ms >= from && b.start_ms < to);
+		const firstOfSeries = new Map<string, string | null>();
+		// Looking back is for review requests, which follow only a series' first visit.
+		for (const b of lookBack > 0 ? records : []) {
+			if (!b.series_id || firstOfSeries.has(b.series_id)) continue;
+			const [first] = await this.store.listBookings({ seriesId: b.series_id, statuses: ['confirmed', 'completed'], limit: 1 }, this.now);
+			firstOfSeries.set(b.series_id, first?.id ?? null);
+		}
+		const out = (b: BookingRecord): BookingOut => (b.series_id && firstOfSeries.has(b.series_id) ? { ...this.bookingOut(b), first_of_series: firstOfSeries.get(b.series_id) === b.id } : this.bookingOut(b));
+		return { ...this.base(request, 'listed'), bookings: records.map(out), reason: `confirmed and completed bookings starting ${this.iso(from)} to ${this.iso(to)}` };
 	}
 
 	withBooking(request: ScheduleRequest, status: BookingResult['status'], b: BookingOut | null, replayed: boolean, reason: string | null): BookingResult {

@@ -280,7 +280,8 @@ export function jsonParameter(ctx: IExecuteFunctions, name: string, displayName:
 export async function runAgentPerItem(
 	ctx: IExecuteFunctions,
 	key: string,
-	run: (i: number, item: INodeExecutionData) => Promise<IDataObject>,
+	/** The item's result; null leaves the item out (an agent that filters, such as follow-ups not yet due). */
+	run: (i: number, item: INodeExecutionData) => Promise<IDataObject | null>,
 	/** Files the result brings (an .ics invite, a PDF), added to the item's binary data. */
 	attach?: (i: number, result: IDataObject) => Promise<IBinaryKeyData | null>,
 ): Promise<INodeExecutionData[][]> {
@@ -290,6 +291,7 @@ export async function runAgentPerItem(
 		const item = items[i];
 		try {
 			const result = await run(i, item);
+			if (result === null) continue;
 			const files = attach ? await attach(i, result) : null;
 			const binary = files ? { ...(item.binary ?? {}), ...files } : item.binary;
 			out.push({ json: { ...item.json, [key]: result }, ...(binary ? { binary } : {}), pairedItem: { item: i } });

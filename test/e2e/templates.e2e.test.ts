@@ -414,20 +414,49 @@ describe('recurring service, several visits a week', () => {
 });
 
 describe('visit reminders and contract renewals (Schedule Trigger workflows)', () => {
-	it('reminds each visit in the next 24 hours once, however often the workflow runs', async () => {
-		// A visit three hours from now, on a crew of its own so that nothing else in the calendar matters.
-		const start = Date.now() + 3 * 3_600_000;
+	it('sends each visit the follow-ups its confirmation promised, once however often it runs: the reminder due now, and one review request per customer after the visit', async () => {
+		// A zone where it is mid-day now, so that quiet hours (21:00-08:00 at the visit) never hold the test's messages back.
+		const offset = 12 - new Date().getUTCHours(); // -11..12
+		const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+		const now = Date.now();
+		const hour = 3_600_000;
 		await store.syncCrews([{ id: 'reminder-crew', name: 'Reminder Crew', skills: ['cleaning'], on_call: false }]);
-		const bookingId = `bk_reminder_${start}`;
-		await store.write(null, 'book', Date.now(), async (tx) => {
-			await tx.insertBooking({ id: bookingId, crew_id: 'reminder-crew', start_ms: start, end_ms: start + 7_200_000, busy_until_ms: start + 9_000_000, time_zone: 'America/New_York', status: 'confirmed', hold_expires_ms: null, series_id: null, service: 'standard_cleaning', priority: 5, customer: { name: 'Remy Cole', email: 'remy@example.com', phone: '+12127365030', address: '3 Ash Ct' }, details: null, cancel_reason: null, created_at_ms: Date.now(), updated_at_ms: Date.now() });
+		const customer = (name: string, email: string, phone: string) => ({ name, email, phone, address: `${name.split(' ')[0]} Ct` });
+		const visits = [
+			// Starts in 90 minutes, booked two days ago: the 24 h reminder's time has gone, the 2 h one is due.
+			{ id: `bk_soon_${now}`, start: now + 1.5 * hour, created: now - 48 * hour, who: customer('Remy Cole', 'remy@example.com', '+12127365030') },
+			// Starts in 20 hours: the 24 h reminder is due, the 2 h one is not yet.
+			{ id: `bk_tomorrow_${now}`, start: now + 20 * hour, created: now - 48 * hour, who: customer('Tess Moro', 'tess@example.com', '+12127365031') },
+			// A weekly customer's first two visits, both over more than a day ago: one review request, after the first.
+			{ id: `bk_first_${now}`, start: now - 60 * hour, created: now - 200 * hour, series: `sr_weekly_${now}`, who: customer('Wren Abara', 'wren@example.com', '+12127365032') },
+			{ id: `bk_second_${now}`, start: now - 30 * hour, created: now - 200 * hour, series: `sr_weekly_${now}`, who: customer('Wren Abara', 'wren@example.com', '+12127365032') },
+			// Cancelled: nothing.
+			{ id: `bk_cancelled_${now}`, start: now - 30 * hour + 3 * hour, created: now - 48 * hour, status: 'cancelled' as const, who: customer('Cato Brix', 'cato@example.com', '+12127365033') },
+		];
+		await store.write(null, 'book', now, async (tx) => {
+			await tx.insertSeries({ id: `sr_weekly_${now}`, rrule: 'FREQ=WEEKLY;COUNT=52', time_zone: zone, status: 'active', customer: visits[2].who, service: 'standard_cleaning', details: null, created_at_ms: now - 200 * hour });
+			for (const v of visits)
+				await tx.insertBooking({ id: v.id, crew_id: 'reminder-crew', start_ms: v.start, end_ms: v.start + 2 * hour, busy_until_ms: v.start + 2.5 * hour, time_zone: zone, status: v.status ?? 'confirmed', hold_expires_ms: null, series_id: v.series ?? null, service: 'standard_cleaning', priority: 5, customer: v.who, details: null, cancel_reason: v.status ? 'customer cancelled' : null, created_at_ms: v.created, updated_at_ms: v.created });
 		});
-		const runsBefore = (await executionsOf('support-visit-reminders.json', 'success')).length;
-		await waitForExecution('support-visit-reminders.json', 'success', runsBefore + 3, 40_000);
-		const reminders = env.smtp.to('remy@example.com').filter((m: { subject?: string }) => /reminder/i.test(m.subject ?? ''));
-		expect(reminders).toHaveLength(1);
-		expect(reminders[0].text).toContain(bookingId);
-		expect(smsTo('+12127365030').filter((m: { form: Record<string, string> }) => /reminder/.test(m.form.Body))).toHaveLength(1);
+		// Four runs that started after the visits were stored (the schedule fires every 4 s here).
+		const [newest] = await executionsOf('support-visit-reminders.json');
+		const since = Number(newest?.id ?? 0);
+		for (const deadline = Date.now() + 60_000; ; await sleep(500)) {
+			const runs = (await executionsOf('support-visit-reminders.json', 'success')).filter((e: { id: string }) => Number(e.id) > since);
+			if (runs.length >= 4) break;
+			if (Date.now() > deadline) throw new Error(`the Visit Reminders workflow ran ${runs.length} times in 60 s`);
+		}
+		const mail = (to: string) => env.smtp.to(to).map((m: { subject?: string; text?: string }) => ({ subject: m.subject ?? '', text: m.text ?? '' }));
+		const texts = (phone: string) => smsTo(phone).map((m: { form: Record<string, string> }) => m.form.Body);
+
+		expect(mail('remy@example.com')).toEqual([{ subject: expect.stringMatching(/^Reminder: standard cleaning on /), text: expect.stringContaining(visits[0].id) }]);
+		expect(texts('+12127365030')).toEqual([expect.stringContaining('reminder')]);
+		expect(mail('tess@example.com')).toEqual([{ subject: expect.stringMatching(/^Reminder: /), text: expect.stringContaining(visits[1].id) }]);
+		expect(texts('+12127365031')).toHaveLength(1);
+		expect(mail('wren@example.com')).toEqual([{ subject: 'How did we do, Wren Abara?', text: expect.stringContaining('https://brightclean.example/review') }]);
+		expect(texts('+12127365032')).toEqual([expect.stringContaining('https://brightclean.example/review')]);
+		expect(mail('cato@example.com')).toEqual([]);
+		expect(texts('+12127365033')).toEqual([]);
 	});
 
 	it('renews an auto-renewing agreement that ends within 30 days and sends the renewal notice', async () => {

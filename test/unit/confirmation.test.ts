@@ -2,8 +2,8 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 
 import { compose, DEFAULT_TEMPLATES, MESSAGE_KINDS, confirmationSchema, type ComposeInput } from '../../nodes/ConfirmationAgent/compose';
-import { confirm, recordSmsReply } from '../../nodes/ConfirmationAgent/confirm';
-import { followUpPlan } from '../../nodes/ConfirmationAgent/plan';
+import { confirm, confirmDueFollowUp, recordSmsReply } from '../../nodes/ConfirmationAgent/confirm';
+import { dueFollowUp, followUpPlan, type DueFollowUp, type PlannedVisit } from '../../nodes/ConfirmationAgent/plan';
 import { fitSms, OPT_OUT_KEYWORDS, readSmsKeyword, smsSize, toE164 } from '../../nodes/ConfirmationAgent/sms';
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
 import { createTestDatabase } from '../harness/postgres';
@@ -160,6 +160,132 @@ describe('reminders and the review request', () => {
 		const plan = followUpPlan('2026-11-25T13:30:00Z', '2026-11-25T15:00:00Z', 'America/New_York', now);
 		expect(plan.reminders).toEqual([]);
 		expect(plan.skipped).toHaveLength(2);
+	});
+});
+
+describe('follow-ups due now (the Visit Reminders workflow)', () => {
+	const zoneNY = 'America/New_York';
+	const visit = (over: Partial<PlannedVisit> = {}): PlannedVisit => ({ booking_id: 'bk_1', series_id: null, status: 'confirmed', start: '2026-11-30T09:00:00-05:00', end: '2026-11-30T12:00:00-05:00', time_zone: zoneNY, created_at: '2026-11-25T12:00:00-05:00', ...over });
+	const at = (iso: string) => DateTime.fromISO(iso, { setZone: true });
+
+	/**
+	 * What the workflow does: a run every 15 minutes from `from` to `to`, each listing the
+	 * visits, keeping what is due and dropping keys already sent (Remove Duplicates).
+	 */
+	function simulate(visits: PlannedVisit[], from: string, to: string, options: Parameters<typeof dueFollowUp>[2] = {}) {
+		const sent: Array<DueFollowUp & { at: string; booking_id: string }> = [];
+		const seen = new Set<string>();
+		const first = at(from).toUTC().startOf('hour');
+		for (let t = first; t <= at(to); t = t.plus({ minutes: 15 })) {
+			for (const v of visits) {
+				const due = dueFollowUp(v, t, options);
+				if (!due || seen.has(due.key)) continue;
+				seen.add(due.key);
+				sent.push({ ...due, at: t.setZone(v.time_zone).toISO({ suppressMilliseconds: true })!, booking_id: v.booking_id });
+			}
+		}
+		return sent;
+	}
+
+	it('sends what the confirmation promised: both reminders and the review request, each once, at the planned times', () => {
+		const v = visit();
+		const promised = followUpPlan(v.start, v.end, zoneNY, at(v.created_at!));
+		const sent = simulate([v], v.created_at!, '2026-12-06T00:00:00Z');
+		expect(sent.map((m) => [m.kind, m.hours_before, m.at])).toEqual([
+			['reminder', 24, promised.reminders[0].send_at],
+			['reminder', 2, promised.reminders[1].send_at],
+			['review_request', null, promised.review_request.send_at],
+		]);
+		// The 2 h reminder (07:00) would fall in quiet hours: it goes the evening before, half an hour before they begin.
+		expect(promised.reminders[1].send_at).toBe('2026-11-29T20:30:00-05:00');
+	});
+
+	it('sends no reminder the customer booked too late for, and nothing for cancelled or held visits', () => {
+		const lastMinute = visit({ created_at: '2026-11-30T06:30:00-05:00', start: '2026-11-30T10:00:00-05:00', end: '2026-11-30T12:00:00-05:00' });
+		expect(simulate([lastMinute], lastMinute.created_at!, '2026-12-03T00:00:00Z').map((m) => [m.kind, m.hours_before, m.at])).toEqual([
+			['reminder', 2, '2026-11-30T08:00:00-05:00'],
+			['review_request', null, '2026-12-01T12:00:00-05:00'],
+		]);
+		const emergency = visit({ created_at: '2026-11-30T08:30:00-05:00', start: '2026-11-30T09:30:00-05:00' });
+		expect(simulate([emergency], emergency.created_at!, '2026-12-03T00:00:00Z').map((m) => m.kind)).toEqual(['review_request']);
+		expect(simulate([visit({ status: 'cancelled' }), visit({ booking_id: 'bk_2', status: 'held' })], '2026-11-25T12:00:00-05:00', '2026-12-03T00:00:00Z')).toEqual([]);
+	});
+
+	it('sends nothing in quiet hours: a review request due at night waits for the morning', () => {
+		const lateJob = visit({ start: '2026-11-30T16:00:00-05:00', end: '2026-11-30T22:00:00-05:00' });
+		const review = simulate([lateJob], lateJob.created_at!, '2026-12-04T00:00:00Z').find((m) => m.kind === 'review_request');
+		expect(review).toMatchObject({ due_at: '2026-12-02T08:00:00-05:00', at: '2026-12-02T08:00:00-05:00' });
+		expect(dueFollowUp(lateJob, at('2026-12-01T23:30:00-05:00'))).toBeNull();
+		// Runs missed (n8n was down): what came due is held through the night, then sent if still useful.
+		expect(dueFollowUp(visit(), at('2026-11-29T22:00:00-05:00'))).toBeNull();
+		expect(dueFollowUp(visit(), at('2026-11-30T08:00:00-05:00'))).toMatchObject({ kind: 'reminder', hours_before: 2 });
+		expect(dueFollowUp(visit(), at('2026-12-01T23:00:00-05:00'))).toBeNull();
+		expect(dueFollowUp(visit(), at('2026-12-02T08:00:00-05:00'))).toMatchObject({ kind: 'review_request' });
+		// Quiet hours of the visit's own zone: 23:00 in New York is 20:00 in Los Angeles.
+		expect(dueFollowUp(visit({ time_zone: 'America/Los_Angeles' }), at('2026-12-01T23:00:00-05:00'))).toMatchObject({ kind: 'review_request' });
+	});
+
+	it('asks a recurring customer for a review once, after the first visit, and reminds every visit', () => {
+		const weekly = [0, 7, 14].map((d, i) =>
+			visit({ booking_id: `bk_s${i}`, series_id: 'sr_1', start: at('2026-11-30T09:00:00-05:00').plus({ days: d }).toISO()!, end: at('2026-11-30T11:00:00-05:00').plus({ days: d }).toISO()!, first_of_series: i === 0 }),
+		);
+		const sent = simulate(weekly, '2026-11-25T12:00:00-05:00', '2026-12-20T00:00:00Z');
+		expect(sent.filter((m) => m.kind === 'review_request').map((m) => m.booking_id)).toEqual(['bk_s0']);
+		expect(sent.filter((m) => m.kind === 'reminder')).toHaveLength(6);
+		// Without the first-visit flag, the series key still keeps it to one.
+		const unflagged = simulate(weekly.map(({ first_of_series, ...v }) => v), '2026-11-25T12:00:00-05:00', '2026-12-20T00:00:00Z');
+		expect(unflagged.filter((m) => m.kind === 'review_request')).toHaveLength(1);
+	});
+
+	it('sends only the latest reminder when runs were missed, and no review request more than 72 h late', () => {
+		expect(dueFollowUp(visit(), at('2026-11-30T08:00:00-05:00'))).toMatchObject({ kind: 'reminder', hours_before: 2, key: 'bk_1:reminder:2h' });
+		expect(dueFollowUp(visit(), at('2026-11-30T09:00:00-05:00'))).toBeNull();
+		expect(dueFollowUp(visit(), at('2026-12-04T11:00:00-05:00'))).toMatchObject({ kind: 'review_request' });
+		expect(dueFollowUp(visit(), at('2026-12-04T12:15:00-05:00'))).toBeNull();
+	});
+
+	it('in any time zone and at any booking time, sends each promised message once, never in quiet hours, at most 15 minutes late', () => {
+		const zones = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'];
+		let seed = 7;
+		const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+		for (let n = 0; n < 150; n++) {
+			const zone = zones[n % zones.length];
+			// Around the March and November switches too.
+			const start = DateTime.fromISO('2027-03-01T00:00:00', { zone }).plus({ minutes: Math.floor(random() * 60 * 24 * 250 / 15) * 15 }).set({ second: 0 });
+			const end = start.plus({ minutes: 60 + Math.floor(random() * 8) * 30 });
+			const created = start.minus({ minutes: Math.floor(random() * 60 * 72) });
+			const v = visit({ booking_id: `bk_${n}`, time_zone: zone, start: start.toISO()!, end: end.toISO()!, created_at: created.toISO()! });
+			const promised = followUpPlan(v.start, v.end, zone, created);
+			const sent = simulate([v], v.created_at!, end.plus({ days: 5 }).toISO()!);
+			for (const m of sent) {
+				const local = at(m.at).setZone(zone);
+				expect([n, local.hour >= 21 || local.hour < 8]).toEqual([n, false]);
+				const late = at(m.at).diff(at(m.due_at), 'minutes').minutes;
+				expect([n, late >= 0 && late < 15]).toEqual([n, true]);
+			}
+			expect([n, sent.filter((m) => m.kind === 'reminder').map((m) => m.due_at)]).toEqual([n, promised.reminders.map((r) => r.send_at)]);
+			expect([n, sent.filter((m) => m.kind === 'review_request').map((m) => m.due_at)]).toEqual([n, [promised.review_request.send_at]]);
+		}
+	});
+
+	it('writes the message that is due, with its key; a review request needs a review link; a bad booking is named', async () => {
+		const input = { customer: base.customer, business: base.business, service: 'standard_cleaning', booking: { ...visit() }, links: { review_url: 'https://brightclean.example/review' } };
+		const store = new SqliteBookingStore(':memory:');
+		await store.init();
+		try {
+			const reminder = await confirmDueFollowUp(input, { store, now: '2026-11-29T09:05:00-05:00' });
+			expect(reminder).toMatchObject({ kind: 'reminder', follow_up: { kind: 'reminder', hours_before: 24, key: 'bk_1:reminder:24h' } });
+			expect(reminder!.email!.subject).toMatch(/reminder/i);
+			const review = await confirmDueFollowUp(input, { store, now: '2026-12-01T12:10:00-05:00' });
+			expect(review).toMatchObject({ kind: 'review_request', follow_up: { key: 'bk_1:review_request' } });
+			expect(review!.sms!.text).toContain('https://brightclean.example/review');
+			expect(await confirmDueFollowUp({ ...input, links: {} }, { store, now: '2026-12-01T12:10:00-05:00' })).toBeNull();
+			expect(await confirmDueFollowUp(input, { store, now: '2026-11-27T12:00:00-05:00' })).toBeNull();
+			await expect(confirmDueFollowUp({ ...input, booking: { ...visit(), start: 'Monday' } }, { store })).rejects.toMatchObject({ field: 'booking.start' });
+			await expect(confirmDueFollowUp({ ...input, booking: {} }, { store })).rejects.toMatchObject({ field: 'booking.booking_id' });
+		} finally {
+			await store.close();
+		}
 	});
 });
 

@@ -101,6 +101,32 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		const soon = await run({ operation: 'list', within_hours: 24 });
 		expect(soon.bookings.map((b) => b.start)).toEqual(['2026-11-26T09:00:00-05:00']);
 		expect((await run({ operation: 'list', within_hours: 24 * 7 })).bookings).toHaveLength(2);
+		expect(soon.bookings[0].created_at).toBe(NOW);
+	});
+
+	it('looks back for visits that have started (review requests), marking the first visit of each series', async () => {
+		const past = await run({ operation: 'book', job, start: '2026-11-26T09:00:00-05:00' });
+		const series = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'fri', time: '09:00', count: 3, start_date: '2026-11-27' } });
+		expect(series.status).toBe('series_booked');
+		const cancelled = await run({ operation: 'book', job, start: '2026-11-26T14:00:00-05:00' });
+		await run({ operation: 'cancel', booking_id: cancelled.booking_id });
+		const later = '2026-12-05T10:00:00-05:00'; // two of the series' visits have happened, and the one-off
+		expect((await run({ operation: 'list', within_hours: 24 }, later)).bookings).toEqual([]);
+		const back = await run({ operation: 'list', within_hours: 24, look_back_hours: 24 * 10 }, later);
+		expect(back.bookings.map((b) => [b.start, b.series_id ? b.first_of_series : 'one-off'])).toEqual([
+			['2026-11-26T09:00:00-05:00', 'one-off'],
+			['2026-11-27T09:00:00-05:00', true],
+			['2026-12-04T09:00:00-05:00', false],
+		]);
+		expect(back.bookings[0].booking_id).toBe(past.booking_id);
+		// The first visit is the series' first even when the list does not reach back to it.
+		const recent = await run({ operation: 'list', within_hours: 24 * 14, look_back_hours: 48 }, later);
+		expect(recent.bookings.map((b) => [b.start, b.first_of_series])).toEqual([
+			['2026-12-04T09:00:00-05:00', false],
+			['2026-12-11T09:00:00-05:00', false],
+		]);
+		expect((await run({ operation: 'list', within_hours: 24 * 14 }, later)).bookings.map((b) => b.first_of_series)).toEqual([undefined]);
+		await expect(run({ operation: 'list', look_back_hours: -1 })).rejects.toMatchObject({ field: 'look_back_hours' });
 	});
 
 	it('priority 10 takes the earliest suitable crew within the deadline, on-call at night, and flags a person when none fits', async () => {
