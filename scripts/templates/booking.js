@@ -195,7 +195,7 @@ function complexSales() {
 	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], { onError: 'continueErrorOutput' });
 	L.agent(wf, 'Write the Quote', 'confirmationAgent', { messageKind: 'quote', business: BUSINESS, links: '={{ { reply_url: $execution.resumeUrl } }}', options: { sms: false, calendar: false } }, [1760, 200], { onError: 'continueErrorOutput' });
 	L.respond(wf, 'Answer: Quote Sent', 200, "{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }", [1980, 200]);
-	wf.note('Quote, reply, negotiate', 'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. No reply in 14 days: recorded as expired.', [2200, -40], [620, 220]);
+	wf.note('Quote, reply, negotiate', 'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. A reply with no text keeps the quote open (the execution waits on). No reply in 14 days: recorded as expired.', [2200, -40], [620, 220]);
 	wf.add('Offer Out, Awaiting Reply', 'n8n-nodes-base.noOp', 1, {}, [2200, 200]);
 	L.sendEmail(
 		wf,
@@ -217,7 +217,9 @@ function complexSales() {
 	);
 	L.setRaw(wf, 'Read the Reply', "{ ...$('Offer Out, Awaiting Reply').last().json, reply: $json.body?.reply ?? $json.body?.message ?? null }", [2860, 200]);
 	L.ifTrue(wf, 'Did They Reply?', "typeof $json.reply === 'string' && $json.reply.trim().length > 0", [3080, 200]);
-	L.recordData(wf, 'Record the Expired Quote', { customer: '$json.customer.name', email: '$json.customer.email', outcome: "'quote expired without a reply'" }, [3300, 380]);
+	// The link was used with nothing in it (an empty form, a stray click): keep waiting rather than close the quote.
+	L.ifTrue(wf, 'Reply Link Used Empty?', "$('Wait for the Reply').last().json.headers !== undefined", [3300, 720]);
+	L.recordData(wf, 'Record the Expired Quote', { customer: '$json.customer.name', email: '$json.customer.email', outcome: "'quote expired without a reply'" }, [3520, 800]);
 	L.agent(wf, 'Negotiate', 'negotiationAgent', { mode: 'rules' }, [3300, 200], { onError: 'continueErrorOutput' });
 	L.switchOn(wf, 'What Did We Decide?', ['accept', 'counter or stand firm', 'a person decides'], "({ accept: 0, counter: 1, reject: 1, escalate: 2 })[$json.negotiation.action]", [3520, 200]);
 	wf.connect('What Did We Decide?', 'Offer Out, Awaiting Reply', 1);
@@ -284,7 +286,9 @@ function complexSales() {
 	wf.chain('Write a Polite Reply', 'Record the Unqualified Lead');
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
 	wf.chain('Price a Custom Quote', 'Write the Quote', 'Answer: Quote Sent', 'Offer Out, Awaiting Reply', 'E-mail the Offer', 'Wait for the Reply', 'Read the Reply', 'Did They Reply?', 'Negotiate', 'What Did We Decide?', 'Book the Recurring Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Signing Request', 'E-mail the Agreement', 'Wait for the Signature', 'Record the Signature', 'Signed Case', 'Write the Onboarding');
-	wf.connect('Did They Reply?', 'Record the Expired Quote', 1);
+	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
+	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
+	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
 	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
 	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
 	// A quote e-mail that cannot be delivered: the human queue takes the lead (the caller already has the quote).

@@ -269,6 +269,22 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 		expect(first.body.status).toBe('quote_sent');
 		const quoteMail = await env.smtp.waitFor('jo@warehouse.example');
 		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(quoteMail.text)![1];
+		// Replies with no words in them (an empty form, a stray submit) keep the quote open: the execution waits on, nothing is sent.
+		const executionId = /webhook-waiting\/(\d+)/.exec(replyUrl)![1];
+		const waitedAgain = async (times: number) => {
+			for (const deadline = Date.now() + 30_000; ; await sleep(300)) {
+				const execution = await env.n8n.execution(executionId);
+				const checks = execution.data?.resultData?.runData?.['Reply Link Used Empty?'] ?? [];
+				if (execution.status === 'waiting' && checks.length === times) return execution;
+				if (Date.now() > deadline) throw new Error(`execution ${executionId} is ${execution.status} after ${checks.length} empty replies`);
+			}
+		};
+		expect((await resume(replyUrl, {})).status).toBe(200);
+		await waitedAgain(1);
+		expect((await resume(replyUrl, { reply: '   ' })).status).toBe(200);
+		const stillOpen = await waitedAgain(2);
+		expect(stillOpen.data.resultData.runData['Record the Expired Quote']).toBeUndefined();
+		expect(env.smtp.to('jo@warehouse.example')).toHaveLength(1);
 		await resume(replyUrl, { reply: 'Too expensive. We need 40% off.' });
 		const counter = await env.smtp.waitFor('jo@warehouse.example', 30_000, (m: { subject?: string }) => /^Re: your quote/.test(m.subject ?? ''));
 		expect(counter.text).toMatch(/best we can offer/i);
