@@ -87,10 +87,15 @@ export function signingToken(contractId: string, documentSha256: string, expires
 	return `${b64url(Buffer.from(contractId))}.${expiresMs.toString(36)}.${b64url(mac)}`;
 }
 
-function readToken(token: unknown): { contractId: string; expiresMs: number; mac: Buffer } {
-	if (typeof token !== 'string' || !/^[\w-]+\.[0-9a-z]+\.[\w-]+$/.test(token)) throw new ContractInputError('token', 'The signing link is not valid (malformed token).');
+/** A token's parts, each only in the one spelling signingToken writes (base64url has spare bits: another spelling of the same bytes is refused). */
+function readToken(token: unknown): { contractId: string; expiresMs: number; mac: string } {
+	const malformed = () => new ContractInputError('token', 'The signing link is not valid (malformed token).');
+	if (typeof token !== 'string' || !/^[\w-]+\.[0-9a-z]+\.[\w-]+$/.test(token)) throw malformed();
 	const [id, expires, mac] = token.split('.');
-	return { contractId: Buffer.from(id, 'base64url').toString('utf8'), expiresMs: parseInt(expires, 36), mac: Buffer.from(mac, 'base64url') };
+	const contractId = Buffer.from(id, 'base64url').toString('utf8');
+	const expiresMs = parseInt(expires, 36);
+	if (b64url(Buffer.from(contractId)) !== id || expiresMs.toString(36) !== expires) throw malformed();
+	return { contractId, expiresMs, mac };
 }
 
 /** Plain text to a simple PDF: Helvetica, wrapped lines, as many pages as needed. */
@@ -258,8 +263,10 @@ export async function recordSignature(input: SignatureInput, options: ContractOp
 	if (typeof input.name !== 'string' || !input.name.trim()) throw new ContractInputError('name', "The signer's full name is needed to sign.");
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
-	const expected = contract ? createHmac('sha256', options.signingSecret).update(`${contractId}|${contract.document_sha256}|${expiresMs}`).digest() : Buffer.alloc(32);
-	if (!contract || mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
+	// Compared as text: the MAC as signingToken spells it, so no other spelling of its bytes passes.
+	const expected = Buffer.from(b64url(contract ? createHmac('sha256', options.signingSecret).update(`${contractId}|${contract.document_sha256}|${expiresMs}`).digest() : Buffer.alloc(32)));
+	const given = Buffer.from(mac);
+	if (!contract || given.length !== expected.length || !timingSafeEqual(given, expected)) {
 		throw new ContractInputError('token', 'The signing link is not valid: it was altered, or it belongs to another document.');
 	}
 	const now = options.now ? new Date(options.now).getTime() : Date.now();

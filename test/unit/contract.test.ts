@@ -71,15 +71,26 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 		const { contract } = await generateContract(input, o());
 		const { contract: other } = await generateContract({ ...input, customer: { name: 'Other' } }, o());
 		const [id, expires, mac] = contract.signing_token.split('.');
-		const forged = `${id}.${expires}.${mac.slice(0, -2)}${mac.endsWith('A') ? 'BB' : 'AA'}`;
+		// A changed MAC byte (the second-to-last character carries only data bits).
+		const forged = `${id}.${expires}.${mac.slice(0, -2)}${mac.at(-2) === 'A' ? 'B' : 'A'}${mac.at(-1)}`;
+		// The same MAC bytes spelled otherwise: the last character's two spare bits flipped (it once passed, 1 run in ~4, when the test changed the last two characters).
+		const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+		const respelled = [1, 2, 3].map((bits) => `${id}.${expires}.${mac.slice(0, -1)}${B64URL[B64URL.indexOf(mac.at(-1)!) ^ bits]}`);
+		for (const token of respelled) expect(Buffer.from(token.split('.')[2], 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
 		const longer = `${id}.${(parseInt(expires, 36) + 86_400_000).toString(36)}.${mac}`;
 		const foreign = `${other.signing_token.split('.')[0]}.${expires}.${mac}`;
 		const wrongSecret = signingToken(contract.contract_id, contract.document_sha256, parseInt(expires, 36), 'another-secret-of-some-length');
-		for (const token of [forged, longer, foreign, wrongSecret]) {
+		for (const token of [forged, longer, foreign, wrongSecret, ...respelled]) {
 			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/altered, or it belongs to another document/) });
 		}
 		await expect(recordSignature({ token: contract.signing_token, name: 'Dana' }, o('2026-12-30T00:00:00Z'))).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/expired/) });
 		await expect(recordSignature({ token: 'not a token', name: 'Dana' }, o())).rejects.toMatchObject({ field: 'token' });
+		// Other spellings of the expiry (a leading zero) or of the id (its last character changed) are refused too.
+		await expect(recordSignature({ token: `${id}.0${expires}.${mac}`, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/malformed/) });
+		for (const bits of [1, 2, 3]) {
+			const token = `${id.slice(0, -1)}${B64URL[B64URL.indexOf(id.at(-1)!) ^ bits]}.${expires}.${mac}`;
+			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/malformed|altered/) });
+		}
 		await expect(recordSignature({ token: contract.signing_token, name: ' ' }, o())).rejects.toMatchObject({ field: 'name' });
 		expect((await store.getContract(contract.contract_id))?.signature).toBeNull();
 	});
