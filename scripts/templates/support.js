@@ -71,14 +71,15 @@ function reminders() {
 	const wf = new L.Workflow('reminders', 'Booking Agents: Visit Reminders', { executionTimeout: 600, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
 	wf.note(
 		'Visit reminders and review requests',
-		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent) and, 24 h after it ends, a review request with the **review_url** of Business Settings (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (21:00-08:00 at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
+		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent; for a reminder more than 24 h before, widen *Starting Within* on the List node to it plus 12 h) and, 24 h after it ends, a review request with the **review_url** of Business Settings (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (21:00-08:00 at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
 		[-80, -420],
 		[560, 340],
 	);
 	wf.add('Every 15 Minutes', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } }, [0, 0]);
 	L.settingsNode(wf, { ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' }, [220, 0]);
-	// 120 hours back: a review request is due 24 h after the visit ends and is not sent more than 72 h late.
-	L.agent(wf, 'List Visits: Next 24 Hours and Last 5 Days', 'schedulingAgent', { operation: 'list', withinHours: 24, lookBackHours: 120 }, [440, 0]);
+	// 36 hours ahead: the 24 h reminder, moved up to 11.5 h earlier out of quiet hours. 120 hours back: a review
+	// request is due 24 h after the visit ends and is not sent more than 72 h late. Longer reminders need more ahead.
+	L.agent(wf, 'List Visits: Next 36 Hours and Last 5 Days', 'schedulingAgent', { operation: 'list', withinHours: 36, lookBackHours: 120 }, [440, 0]);
 	wf.add('One Item per Visit', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'booking.bookings', options: {} }, [660, 0]);
 	L.agent(
 		wf,
@@ -102,7 +103,7 @@ function reminders() {
 	);
 	wf.add('Send Each Follow-Up Once', 'n8n-nodes-base.removeDuplicates', 2, { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.confirmation.follow_up.key }}', options: {} }, [1100, 0]);
 	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null);
-	wf.chain('Every 15 Minutes', 'Business Settings', 'List Visits: Next 24 Hours and Last 5 Days', 'One Item per Visit', 'Write the Follow-Up Due Now', 'Send Each Follow-Up Once');
+	wf.chain('Every 15 Minutes', 'Business Settings', 'List Visits: Next 36 Hours and Last 5 Days', 'One Item per Visit', 'Write the Follow-Up Due Now', 'Send Each Follow-Up Once');
 	return wf;
 }
 

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 
@@ -172,12 +175,20 @@ describe('follow-ups due now (the Visit Reminders workflow)', () => {
 	 * What the workflow does: a run every 15 minutes from `from` to `to`, each listing the
 	 * visits, keeping what is due and dropping keys already sent (Remove Duplicates).
 	 */
+	// The visits the shipped template lists each run: its Scheduling List window.
+	const listNode = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../workflows-templates/support-visit-reminders.json'), 'utf8')) as { nodes: Array<{ type: string; parameters: Record<string, unknown> }> }).nodes.find((n) => n.type.endsWith('schedulingAgent'))!;
+	const listed = (v: PlannedVisit, t: DateTime) => {
+		const start = at(v.start).toMillis();
+		return start < t.toMillis() + (listNode.parameters.withinHours as number) * 3_600_000 && start >= t.toMillis() - (listNode.parameters.lookBackHours as number) * 3_600_000;
+	};
+
 	function simulate(visits: PlannedVisit[], from: string, to: string, options: Parameters<typeof dueFollowUp>[2] = {}) {
 		const sent: Array<DueFollowUp & { at: string; booking_id: string }> = [];
 		const seen = new Set<string>();
 		const first = at(from).toUTC().startOf('hour');
 		for (let t = first; t <= at(to); t = t.plus({ minutes: 15 })) {
 			for (const v of visits) {
+				if (!listed(v, t)) continue;
 				const due = dueFollowUp(v, t, options);
 				if (!due || seen.has(due.key)) continue;
 				seen.add(due.key);
