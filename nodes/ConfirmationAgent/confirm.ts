@@ -91,7 +91,11 @@ export async function confirmDueFollowUp(input: Omit<ComposeInput, 'kind'>, opti
 		const value = booking[field];
 		if (!value || !DateTime.fromISO(value, { setZone: true }).isValid) throw new ConfirmationInputError(`booking.${field}`, `"booking.${field}" must be an ISO date-time; got ${JSON.stringify(value ?? null)}; ${fix}.`);
 	}
+	if (booking.created_at && !DateTime.fromISO(booking.created_at, { setZone: true }).isValid) {
+		throw new ConfirmationInputError('booking.created_at', `"booking.created_at" must be an ISO date-time or empty; got ${JSON.stringify(booking.created_at)}; ${fix}.`);
+	}
 	const zone = booking.time_zone ?? options.timeZone ?? 'America/New_York';
+	if (!DateTime.now().setZone(zone).isValid) throw new ConfirmationInputError('booking.time_zone', `"booking.time_zone" must be an IANA time zone such as America/New_York; got ${JSON.stringify(zone)}.`);
 	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
 	const due = dueFollowUp({ ...booking, booking_id: booking.booking_id, start: booking.start!, end: booking.end!, time_zone: zone }, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) });
 	if (!due || (due.kind === 'review_request' && !input.links?.review_url)) return null;

@@ -294,6 +294,10 @@ describe('follow-ups due now (the Visit Reminders workflow)', () => {
 			expect(await confirmDueFollowUp(input, { store, now: '2026-11-27T12:00:00-05:00' })).toBeNull();
 			await expect(confirmDueFollowUp({ ...input, booking: { ...visit(), start: 'Monday' } }, { store })).rejects.toMatchObject({ field: 'booking.start' });
 			await expect(confirmDueFollowUp({ ...input, booking: {} }, { store })).rejects.toMatchObject({ field: 'booking.booking_id' });
+			await expect(confirmDueFollowUp({ ...input, booking: { ...visit(), created_at: 'yesterday' } }, { store })).rejects.toMatchObject({ field: 'booking.created_at' });
+			await expect(confirmDueFollowUp({ ...input, booking: { ...visit(), time_zone: 'Mars/Olympus' } }, { store })).rejects.toMatchObject({ field: 'booking.time_zone', message: expect.stringContaining('IANA') });
+			// Without created_at (a visit from elsewhere), every reminder of the plan counts.
+			expect(await confirmDueFollowUp({ ...input, booking: { ...visit(), created_at: null } }, { store, now: '2026-11-29T09:05:00-05:00' })).toMatchObject({ follow_up: { key: 'bk_1:reminder:24h' } });
 		} finally {
 			await store.close();
 		}
