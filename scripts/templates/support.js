@@ -72,8 +72,8 @@ function reminders() {
 	wf.note(
 		'Visit reminders and review requests',
 		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent; for a reminder more than 24 h before, widen *Starting Within* on the List node to it plus 12 h) and, 24 h after it ends, a review request with the **review_url** of Business Settings (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (21:00-08:00 at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
-		[-80, -420],
-		[560, 340],
+		[-80, -520],
+		[560, 440],
 	);
 	wf.add('Every 15 Minutes', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } }, [0, 0]);
 	L.settingsNode(wf, { ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' }, [220, 0]);
