@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod/v4';
 
 import { callStructured, emptyUsage } from '../shared/llm/client';
@@ -6,7 +6,7 @@ import { quoteCustomerText, type AgentOptionsBase } from '../shared/modes';
 import { moneyAmountsIn } from '../shared/money';
 import { openStore, type BookingStore, type StoreConfig } from '../shared/store';
 import { compose, protectedValues, type ComposeInput, type ComposeOptions, type Confirmation } from './compose';
-import { DEFAULT_PLAN, dueFollowUp, type DueFollowUp } from './plan';
+import { dueFollowUp, type DueFollowUp } from './plan';
 import { ConfirmationInputError, readSmsKeyword, textableNumber, toE164 } from './sms';
 
 export interface ConfirmOptions extends ComposeOptions, AgentOptionsBase {
@@ -87,17 +87,17 @@ export async function confirmDueFollowUp(input: Omit<ComposeInput, 'kind'>, opti
 	const booking = input?.booking ?? null;
 	const fix = 'map a visit from the Scheduling Agent\'s Booking > List, one item each (after Split Out: {{ $json }})';
 	if (!booking?.booking_id) throw new ConfirmationInputError('booking.booking_id', `A follow-up needs the booking's booking_id; ${fix}.`);
-	for (const field of ['start', 'end'] as const) {
+	for (const field of ['start', 'end', 'created_at'] as const) {
 		const value = booking[field];
-		if (!value || !DateTime.fromISO(value, { setZone: true }).isValid) throw new ConfirmationInputError(`booking.${field}`, `"booking.${field}" must be an ISO date-time; got ${JSON.stringify(value ?? null)}; ${fix}.`);
-	}
-	if (booking.created_at && !DateTime.fromISO(booking.created_at, { setZone: true }).isValid) {
-		throw new ConfirmationInputError('booking.created_at', `"booking.created_at" must be an ISO date-time or empty; got ${JSON.stringify(booking.created_at)}; ${fix}.`);
+		if (field === 'created_at' && !value) continue; // optional: without it, every reminder of the plan counts
+		if (!value || !DateTime.fromISO(value, { setZone: true }).isValid) {
+			throw new ConfirmationInputError(`booking.${field}`, `"booking.${field}" must be an ISO date-time${field === 'created_at' ? ' or empty' : ''}; got ${JSON.stringify(value ?? null)}; ${fix}.`);
+		}
 	}
 	const zone = booking.time_zone ?? options.timeZone ?? 'America/New_York';
-	if (!DateTime.now().setZone(zone).isValid) throw new ConfirmationInputError('booking.time_zone', `"booking.time_zone" must be an IANA time zone such as America/New_York; got ${JSON.stringify(zone)}.`);
+	if (!IANAZone.isValidZone(zone)) throw new ConfirmationInputError('booking.time_zone', `"booking.time_zone" must be an IANA time zone such as America/New_York; got ${JSON.stringify(zone)}.`);
 	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
-	const due = dueFollowUp({ ...booking, booking_id: booking.booking_id, start: booking.start!, end: booking.end!, time_zone: zone }, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) });
+	const due = dueFollowUp({ ...booking, booking_id: booking.booking_id, start: booking.start!, end: booking.end!, time_zone: zone }, now, options.plan);
 	if (!due || (due.kind === 'review_request' && !input.links?.review_url)) return null;
 	return { ...(await confirm({ ...input, kind: due.kind }, options)), follow_up: due };
 }

@@ -124,9 +124,8 @@ export function dueFollowUp(visit: PlannedVisit, now: DateTime, options: Partial
 	if (visit.status && visit.status !== 'confirmed' && visit.status !== 'completed') return null;
 	const o = { ...DEFAULT_PLAN, ...options };
 	const zone = visit.time_zone;
-	const local = now.setZone(zone);
-	// Equal start and end: no quiet hours.
-	if (inQuiet(local, minutesOf(o.quietStart), minutesOf(o.quietEnd))) return null;
+	// Quiet hours at the visit (equal start and end: none).
+	if (inQuiet(now.setZone(zone), minutesOf(o.quietStart), minutesOf(o.quietEnd))) return null;
 	const start = DateTime.fromISO(visit.start, { setZone: true });
 	const booked = visit.created_at ? DateTime.fromISO(visit.created_at, { setZone: true }) : DateTime.fromMillis(0);
 	const plan = followUpPlan(visit.start, visit.end, zone, booked, o);

@@ -473,6 +473,12 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 		expect(texts('+12127365032')).toEqual([expect.stringContaining('https://brightclean.example/review')]);
 		expect(mail('cato@example.com')).toEqual([]);
 		expect(texts('+12127365033')).toEqual([]);
+		// Which follow-up each was (the texts of the two reminders read alike): the keys that passed Remove Duplicates.
+		type Run = { data?: { main?: Array<Array<{ json: { confirmation: { follow_up: { key: string } } } }>> } };
+		const passed = (await executionsOf('support-visit-reminders.json', 'success')).flatMap((e: { data: { resultData: { runData: Record<string, Run[]> } } }) =>
+			(e.data.resultData.runData['Send Each Follow-Up Once'] ?? []).flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json.confirmation.follow_up.key)),
+		);
+		expect(passed.filter((key: string) => key.includes(String(now))).sort()).toEqual([`${visits[0].id}:reminder:2h`, `${visits[1].id}:reminder:24h`, `sr_weekly_${now}:review_request`].sort());
 	});
 
 	it('renews an auto-renewing agreement that ends within 30 days and sends the renewal notice', async () => {
