@@ -35,8 +35,9 @@ export { openStore, closeAllStores, defaultSqlitePath, SqliteBookingStore, Postg
 export type { BookingStore, BookingRecord, StoreConfig, PostgresConnection } from './shared/store';
 export { compose, confirmationSchema, MESSAGE_KINDS, DEFAULT_TEMPLATES as MESSAGE_TEMPLATES, escapeHtml, headerSafe } from './ConfirmationAgent/compose';
 export type { ComposeInput, ComposeOptions, Confirmation, MessageKind } from './ConfirmationAgent/compose';
-export { confirm, recordSmsReply } from './ConfirmationAgent/confirm';
-export { followUpPlan } from './ConfirmationAgent/plan';
+export { confirm, confirmDueFollowUp, recordSmsReply } from './ConfirmationAgent/confirm';
+export { dueFollowUp, followUpPlan } from './ConfirmationAgent/plan';
+export type { DueFollowUp, PlannedVisit } from './ConfirmationAgent/plan';
 export { smsSize, toE164, readSmsKeyword, fitSms, OPT_OUT_KEYWORDS } from './ConfirmationAgent/sms';
 export { buildInvite, vtimezone } from './ConfirmationAgent/ics';
 export { generateContract, recordSignature, contractsDue, renewContract, signingToken, renderPdf, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_TERMS, ContractInputError } from './ContractAgent/contract';

@@ -1,5 +1,7 @@
 'use strict';
 // npm run bench (part): messages composed per second and contracts generated per second (with PDF).
+const { DateTime } = require('luxon');
+
 const api = require('../../index.js');
 
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
@@ -45,6 +47,24 @@ async function main(log = console.log) {
 	t = process.hrtime.bigint();
 	for (let i = 0; i < s; i++) api.compose(series, { now: '2026-11-25T12:00:00Z', channels: { calendar: false } });
 	log(`a year's welcome with its invite       ${seriesMs.toFixed(2)} ms each (52 weekly visits: 2 left out, 3 moved; ${(ms(t) / s).toFixed(2)} ms without the invite)`);
+
+	// One Visit Reminders run: what is due for each listed visit (36 h ahead, 120 h back), a mix of
+	// one-offs and series visits booked at various times; against the plan alone for the same visits.
+	const runAt = DateTime.fromISO('2026-11-25T14:00:00-05:00', { setZone: true });
+	const listed = [];
+	for (let k = 0; k < 2000; k++) {
+		const start = runAt.plus({ minutes: -120 * 60 + ((k * 97) % (156 * 4)) * 15 });
+		listed.push({ booking_id: `bk_${k}`, series_id: k % 3 === 0 ? `sr_${k % 50}` : null, status: 'confirmed', start: start.toISO(), end: start.plus({ hours: 3 }).toISO(), time_zone: 'America/New_York', created_at: start.minus({ hours: 6 + (k % 72) }).toISO(), first_of_series: k % 9 === 0 });
+	}
+	for (const v of listed) api.dueFollowUp(v, runAt);
+	t = process.hrtime.bigint();
+	let due = 0;
+	for (const v of listed) if (api.dueFollowUp(v, runAt)) due++;
+	const dueMs = ms(t);
+	t = process.hrtime.bigint();
+	for (const v of listed) api.followUpPlan(v.start, v.end, v.time_zone, DateTime.fromISO(v.created_at, { setZone: true }));
+	const planMs = ms(t);
+	log(`follow-ups due, one reminders run      ${dueMs.toFixed(1)} ms for ${listed.length} listed visits (${((dueMs / listed.length) * 1000).toFixed(0)} µs each, ${due} due before Remove Duplicates; the plan alone ${planMs.toFixed(1)} ms, x${(dueMs / planMs).toFixed(2)})`);
 
 	const store = new api.SqliteBookingStore(':memory:');
 	await store.init();
