@@ -9,7 +9,16 @@ import { configs as communityConfigs } from '@n8n/eslint-plugin-community-nodes'
 const base = n8nNodesBase.configs;
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'gulpfile.js', 'index.js', 'eslint.config.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'test/**',
+			'gulpfile.js',
+			'index.js',
+			'eslint.config.mjs',
+		],
+	},
 	{
 		files: ['package.json'],
 		languageOptions: { parser: jsonParser },
@@ -50,7 +59,10 @@ export default [
 	{
 		...communityConfigs.recommended,
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
-		languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] } },
+		languageOptions: {
+			parser: tsParser,
+			parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
+		},
 		rules: {
 			...communityConfigs.recommended.rules,
 			// The agents ship the openai SDK (AI modes) and zod (the result schemas, exported for users); n8n installs them with the package.

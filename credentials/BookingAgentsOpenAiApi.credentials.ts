@@ -1,11 +1,19 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class BookingAgentsOpenAiApi implements ICredentialType {
 	name = 'bookingAgentsOpenAiApi';
 
 	displayName = 'Booking Agents OpenAI-Compatible API';
 
-	icon = { light: 'file:../nodes/QualifierAgent/qualifierAgent.svg', dark: 'file:../nodes/QualifierAgent/qualifierAgent.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/QualifierAgent/qualifierAgent.svg',
+		dark: 'file:../nodes/QualifierAgent/qualifierAgent.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://platform.openai.com/docs/api-reference/chat';
 
@@ -23,7 +31,8 @@ export class BookingAgentsOpenAiApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.openai.com/v1',
-			description: 'Any OpenAI-compatible endpoint (Azure OpenAI, OpenRouter, vLLM, Ollama, LM Studio...), ending in /v1',
+			description:
+				'Any OpenAI-compatible endpoint (Azure OpenAI, OpenRouter, vLLM, Ollama, LM Studio...), ending in /v1',
 		},
 		{
 			displayName: 'Organization ID',

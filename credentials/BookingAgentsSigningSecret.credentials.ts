@@ -10,7 +10,10 @@ export class BookingAgentsSigningSecret implements ICredentialType {
 
 	displayName = 'Booking Agents Signing Secret';
 
-	icon = { light: 'file:../nodes/ContractAgent/contractAgent.svg', dark: 'file:../nodes/ContractAgent/contractAgent.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/ContractAgent/contractAgent.svg',
+		dark: 'file:../nodes/ContractAgent/contractAgent.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-booking-agents#contract-agent';
 

@@ -4,41 +4,133 @@
  * benchmarks outside n8n. Each agent is `async (input, options)` and returns
  * exactly the object its node writes under its key.
  */
-export { qualify, qualifyRules, qualificationSchema, qualifierAiFactsSchema, QUALIFY_DEFAULTS } from './QualifierAgent/qualify';
+export {
+	qualify,
+	qualifyRules,
+	qualificationSchema,
+	qualifierAiFactsSchema,
+	QUALIFY_DEFAULTS,
+} from './QualifierAgent/qualify';
 export type { Qualification, QualifyInput, QualifyOptions } from './QualifierAgent/qualify';
 export { SERVICE_TYPES, PROPERTY_TYPES, FREQUENCIES } from './QualifierAgent/extract';
-export { triage, triageRules, triageSchema, triageAiFactsSchema, TRIAGE_DEFAULTS } from './TriageAgent/triage';
+export {
+	triage,
+	triageRules,
+	triageSchema,
+	triageAiFactsSchema,
+	TRIAGE_DEFAULTS,
+} from './TriageAgent/triage';
 export type { TriageResult, TriageInput, TriageOptions } from './TriageAgent/triage';
 export { EMERGENCY_TYPES, SEVERITIES, HAZARDS } from './TriageAgent/rules';
 export { SAFETY_INSTRUCTIONS, HAZARD_INSTRUCTIONS } from './TriageAgent/safety';
 export { URGENCIES } from './shared/urgency';
 export { AGENT_MODES, SOURCES } from './shared/modes';
 export type { AgentMode, AiSettings } from './shared/modes';
-export { LlmError, callStructured, toResponseFormat, DEFAULT_LLM_OPTIONS, DEFAULT_BASE_URL } from './shared/llm/client';
-export { withRetry, isRetryable, parseRetryAfter, backoffDelay, DEFAULT_RETRY } from './shared/llm/retry';
-export { price, priceSync, quoteSchema, PricingInputError, VISITS_PER_MONTH, ROUNDING_RULE } from './PricingAgent/price';
+export {
+	LlmError,
+	callStructured,
+	toResponseFormat,
+	DEFAULT_LLM_OPTIONS,
+	DEFAULT_BASE_URL,
+} from './shared/llm/client';
+export {
+	withRetry,
+	isRetryable,
+	parseRetryAfter,
+	backoffDelay,
+	DEFAULT_RETRY,
+} from './shared/llm/retry';
+export {
+	price,
+	priceSync,
+	quoteSchema,
+	PricingInputError,
+	VISITS_PER_MONTH,
+	ROUNDING_RULE,
+} from './PricingAgent/price';
 export type { Quote, QuoteLine, PricingFacts, PriceOptions } from './PricingAgent/price';
-export { DEFAULT_RATE_CARD, rateCardSchema, resolveRateCard, RateCardError } from './PricingAgent/rateCard';
+export {
+	DEFAULT_RATE_CARD,
+	rateCardSchema,
+	resolveRateCard,
+	RateCardError,
+} from './PricingAgent/rateCard';
 export type { RateCard, RateCardOverride } from './PricingAgent/rateCard';
-export { negotiate, negotiationSchema, DEFAULT_POLICY, DEFAULT_TEMPLATES, NegotiationInputError } from './NegotiationAgent/negotiate';
-export type { Negotiation, NegotiateInput, NegotiateOptions, NegotiationPolicy } from './NegotiationAgent/negotiate';
+export {
+	negotiate,
+	negotiationSchema,
+	DEFAULT_POLICY,
+	DEFAULT_TEMPLATES,
+	NegotiationInputError,
+} from './NegotiationAgent/negotiate';
+export type {
+	Negotiation,
+	NegotiateInput,
+	NegotiateOptions,
+	NegotiationPolicy,
+} from './NegotiationAgent/negotiate';
 export { readIntent, intentSchema, INTENT_TYPES } from './NegotiationAgent/intent';
 export { formatMoney, moneyAmountsIn } from './shared/money';
-export { schedule, bookingResultSchema, OPERATIONS as SCHEDULING_OPERATIONS } from './SchedulingAgent/schedule';
+export {
+	schedule,
+	bookingResultSchema,
+	OPERATIONS as SCHEDULING_OPERATIONS,
+} from './SchedulingAgent/schedule';
 export type { ScheduleRequest, ScheduleOptions, BookingResult } from './SchedulingAgent/schedule';
-export { DEFAULT_CALENDAR, resolveCalendar, jobDurationMinutes, requiredSkillFor, SchedulingInputError } from './SchedulingAgent/calendar';
+export {
+	DEFAULT_CALENDAR,
+	resolveCalendar,
+	jobDurationMinutes,
+	requiredSkillFor,
+	SchedulingInputError,
+} from './SchedulingAgent/calendar';
 export type { CalendarConfig, CrewConfig } from './SchedulingAgent/calendar';
 export { parsePreference } from './SchedulingAgent/preferences';
 export { findSlots, indexBusy, isFree } from './SchedulingAgent/slots';
 export { seriesStarts } from './SchedulingAgent/series';
-export { openStore, closeAllStores, defaultSqlitePath, SqliteBookingStore, PostgresBookingStore, StoreError, BOOKING_STATUSES } from './shared/store';
+export {
+	openStore,
+	closeAllStores,
+	defaultSqlitePath,
+	SqliteBookingStore,
+	PostgresBookingStore,
+	StoreError,
+	BOOKING_STATUSES,
+} from './shared/store';
 export type { BookingStore, BookingRecord, StoreConfig, PostgresConnection } from './shared/store';
-export { compose, confirmationSchema, MESSAGE_KINDS, DEFAULT_TEMPLATES as MESSAGE_TEMPLATES, escapeHtml, headerSafe } from './ConfirmationAgent/compose';
-export type { ComposeInput, ComposeOptions, Confirmation, MessageKind } from './ConfirmationAgent/compose';
+export {
+	compose,
+	confirmationSchema,
+	MESSAGE_KINDS,
+	DEFAULT_TEMPLATES as MESSAGE_TEMPLATES,
+	escapeHtml,
+	headerSafe,
+} from './ConfirmationAgent/compose';
+export type {
+	ComposeInput,
+	ComposeOptions,
+	Confirmation,
+	MessageKind,
+} from './ConfirmationAgent/compose';
 export { confirm, confirmDueFollowUp, recordSmsReply } from './ConfirmationAgent/confirm';
 export { dueFollowUp, followUpPlan } from './ConfirmationAgent/plan';
 export type { DueFollowUp, PlannedVisit } from './ConfirmationAgent/plan';
 export { smsSize, toE164, readSmsKeyword, fitSms, OPT_OUT_KEYWORDS } from './ConfirmationAgent/sms';
 export { buildInvite, vtimezone } from './ConfirmationAgent/ics';
-export { generateContract, recordSignature, contractsDue, renewContract, signingToken, renderPdf, DEFAULT_CONTRACT_TEMPLATE, DEFAULT_TERMS, ContractInputError } from './ContractAgent/contract';
-export type { GenerateInput, ContractOptions, GeneratedContract, ContractTerms } from './ContractAgent/contract';
+export {
+	generateContract,
+	recordSignature,
+	contractsDue,
+	renewContract,
+	signingToken,
+	renderPdf,
+	DEFAULT_CONTRACT_TEMPLATE,
+	DEFAULT_TERMS,
+	ContractInputError,
+} from './ContractAgent/contract';
+export type {
+	GenerateInput,
+	ContractOptions,
+	GeneratedContract,
+	ContractTerms,
+} from './ContractAgent/contract';

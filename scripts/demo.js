@@ -13,12 +13,18 @@ const runtime = require('../test/harness/n8n-runtime');
 const { postToResumeUrl } = require('../test/harness/n8n-instance');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const money = (cents, currency = 'USD') => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
+const money = (cents, currency = 'USD') =>
+	new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(cents / 100);
 
 function readState() {
-	const folder = process.env.BOOKING_AGENTS_USER_FOLDER ?? path.join(path.dirname(runtime.paths().dir), 'start-user-folder');
+	const folder =
+		process.env.BOOKING_AGENTS_USER_FOLDER ??
+		path.join(path.dirname(runtime.paths().dir), 'start-user-folder');
 	const file = path.join(folder, 'demo.json');
-	if (!fs.existsSync(file)) throw new Error(`${file} not found: start n8n first with "npm start" (in another terminal), then run "npm run demo".`);
+	if (!fs.existsSync(file))
+		throw new Error(
+			`${file} not found: start n8n first with "npm start" (in another terminal), then run "npm run demo".`,
+		);
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
@@ -36,7 +42,11 @@ class Timeline {
 	print(summary) {
 		console.log(`\n${this.title}`);
 		console.log('-'.repeat(this.title.length));
-		for (const [label, value] of summary) if (value) console.log(`  ${`${label}:`.padEnd(10)}${String(value).replace(/\n/g, `\n${' '.repeat(12)}`)}`);
+		for (const [label, value] of summary)
+			if (value)
+				console.log(
+					`  ${`${label}:`.padEnd(10)}${String(value).replace(/\n/g, `\n${' '.repeat(12)}`)}`,
+				);
 		console.log('  timeline:');
 		for (const line of this.lines) console.log(`  ${line}`);
 		console.log(`  took:     ${((Date.now() - this.started) / 1000).toFixed(2)} s end to end`);
@@ -46,7 +56,11 @@ class Timeline {
 async function main() {
 	const state = readState();
 	const post = async (pathName, body) => {
-		const response = await fetch(`${state.baseUrl}/webhook/${pathName}`, { method: 'POST', headers: { 'content-type': 'application/json', [state.webhookHeader]: state.webhookKey }, body: JSON.stringify(body) });
+		const response = await fetch(`${state.baseUrl}/webhook/${pathName}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', [state.webhookHeader]: state.webhookKey },
+			body: JSON.stringify(body),
+		});
 		const text = await response.text();
 		try {
 			return { status: response.status, body: JSON.parse(text) };
@@ -54,20 +68,29 @@ async function main() {
 			return { status: response.status, body: text };
 		}
 	};
-	const messages = async () => (await (await fetch(`${state.catcherUrl}/messages`)).json());
+	const messages = async () => await (await fetch(`${state.catcherUrl}/messages`)).json();
 	try {
 		await messages();
 	} catch {
-		throw new Error(`the mail catcher at ${state.catcherUrl} does not answer: is "npm start" still running?`);
+		throw new Error(
+			`the mail catcher at ${state.catcherUrl} does not answer: is "npm start" still running?`,
+		);
 	}
 	/** Waits until `count` new e-mails/texts to these addresses arrive, then returns them. */
-	const delivered = async (since, { emails = [], texts = [] }, { wantEmails = 0, wantTexts = 0, match = () => true, timeoutMs = 20_000 } = {}) => {
+	const delivered = async (
+		since,
+		{ emails = [], texts = [] },
+		{ wantEmails = 0, wantTexts = 0, match = () => true, timeoutMs = 20_000 } = {},
+	) => {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const all = await messages();
-			const newEmails = all.emails.slice(since.emails).filter((e) => e.to.some((t) => emails.includes(t)) && match(e));
+			const newEmails = all.emails
+				.slice(since.emails)
+				.filter((e) => e.to.some((t) => emails.includes(t)) && match(e));
 			const newTexts = all.texts.slice(since.texts).filter((t) => texts.includes(t.to));
-			if ((newEmails.length >= wantEmails && newTexts.length >= wantTexts) || Date.now() > deadline) return { emails: newEmails, texts: newTexts };
+			if ((newEmails.length >= wantEmails && newTexts.length >= wantTexts) || Date.now() > deadline)
+				return { emails: newEmails, texts: newTexts };
 			await sleep(200);
 		}
 	};
@@ -76,8 +99,20 @@ async function main() {
 		return { emails: all.emails.length, texts: all.texts.length };
 	};
 	const describeMessages = (got) =>
-		[...got.emails.map((e) => `e-mail to ${e.to.join(', ')}: "${e.subject}"${e.attachments.length ? ` (+ ${e.attachments.map((a) => a.filename).join(', ')})` : ''}`), ...got.texts.map((t) => `text to ${t.to}: "${t.body.replace(/\s+/g, ' ').slice(0, 90)}${t.body.length > 90 ? '...' : ''}"`)].join('\n') || 'none';
-	const slot = (b) => (b?.start ? `${new Date(b.start).toLocaleString('en-US', { timeZone: b.time_zone, weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })}, ${b.crew_name}` : 'none');
+		[
+			...got.emails.map(
+				(e) =>
+					`e-mail to ${e.to.join(', ')}: "${e.subject}"${e.attachments.length ? ` (+ ${e.attachments.map((a) => a.filename).join(', ')})` : ''}`,
+			),
+			...got.texts.map(
+				(t) =>
+					`text to ${t.to}: "${t.body.replace(/\s+/g, ' ').slice(0, 90)}${t.body.length > 90 ? '...' : ''}"`,
+			),
+		].join('\n') || 'none';
+	const slot = (b) =>
+		b?.start
+			? `${new Date(b.start).toLocaleString('en-US', { timeZone: b.time_zone, weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' })}, ${b.crew_name}`
+			: 'none';
 	const stamp = Date.now().toString(36);
 
 	console.log(`Booking agents demo against ${state.baseUrl} (mail catcher ${state.catcherUrl})`);
@@ -86,20 +121,44 @@ async function main() {
 	{
 		const t = new Timeline('1. Standard residential booking (simple booking template)');
 		const since = await mark();
-		const customer = { name: 'Dana Lee', email: `dana.${stamp}@example.com`, phone: '+1 212 736 5000', address: '12 Oak St, Springfield' };
-		const message = 'Hi! Could you clean our 3 bedroom, 2 bath house? Tuesday morning would be ideal.';
+		const customer = {
+			name: 'Dana Lee',
+			email: `dana.${stamp}@example.com`,
+			phone: '+1 212 736 5000',
+			address: '12 Oak St, Springfield',
+		};
+		const message =
+			'Hi! Could you clean our 3 bedroom, 2 bath house? Tuesday morning would be ideal.';
 		t.at('POST /webhook/booking');
-		const r = await post('booking', { message, customer, preference: 'Tuesday morning', request_id: `demo-${stamp}-1` });
+		const r = await post('booking', {
+			message,
+			customer,
+			preference: 'Tuesday morning',
+			request_id: `demo-${stamp}-1`,
+		});
 		t.at(`answered ${r.status}: ${r.body.status}`);
 		const booked = r.body.status === 'booked';
-		const got = await delivered(since, { emails: [customer.email, 'ops@brightclean.example'], texts: ['+12127365000'] }, { wantEmails: 1, wantTexts: booked ? 1 : 0 });
+		const got = await delivered(
+			since,
+			{ emails: [customer.email, 'ops@brightclean.example'], texts: ['+12127365000'] },
+			{ wantEmails: 1, wantTexts: booked ? 1 : 0 },
+		);
 		t.at(`${got.emails.length} e-mail and ${got.texts.length} text delivered`);
 		t.print([
 			['who', `${customer.name} <${customer.email}>, ${customer.phone}`],
 			['asked', `"${message}"`],
-			['what', r.body.qualification && `${r.body.qualification.service_type.replace(/_/g, ' ')}, ${r.body.qualification.bedrooms} bed / ${r.body.qualification.bathrooms} bath (lead score ${r.body.qualification.lead_score})`],
+			[
+				'what',
+				r.body.qualification &&
+					`${r.body.qualification.service_type.replace(/_/g, ' ')}, ${r.body.qualification.bedrooms} bed / ${r.body.qualification.bathrooms} bath (lead score ${r.body.qualification.lead_score})`,
+			],
 			['price', r.body.quote && money(r.body.quote.total_cents, r.body.quote.currency)],
-			['slot', booked ? slot(r.body.booking) : `not booked: ${r.body.reason ?? r.body.status} (handed to the human queue)`],
+			[
+				'slot',
+				booked
+					? slot(r.body.booking)
+					: `not booked: ${r.body.reason ?? r.body.status} (handed to the human queue)`,
+			],
 			['messages', describeMessages(got)],
 		]);
 	}
@@ -108,65 +167,152 @@ async function main() {
 	{
 		const t = new Timeline('2. Emergency water damage at night (emergency template)');
 		const since = await mark();
-		const customer = { name: 'Sam Ortiz', phone: '+1 212 736 5001', address: '5 Elm St, Springfield' };
+		const customer = {
+			name: 'Sam Ortiz',
+			phone: '+1 212 736 5001',
+			address: '5 Elm St, Springfield',
+		};
 		const message = "It's 2am and a pipe burst in the basement, water is everywhere and rising!";
 		t.at('POST /webhook/emergency');
-		const r = await post('emergency', { message, channel: 'sms', customer, request_id: `demo-${stamp}-2` });
+		const r = await post('emergency', {
+			message,
+			channel: 'sms',
+			customer,
+			request_id: `demo-${stamp}-2`,
+		});
 		t.at(`answered ${r.status}: ${r.body.status}`);
-		const got = await delivered(since, { texts: ['+12127365001', '+12125550199'] }, { wantTexts: r.body.status === 'dispatched' ? 2 : 1 });
+		const got = await delivered(
+			since,
+			{ texts: ['+12127365001', '+12125550199'] },
+			{ wantTexts: r.body.status === 'dispatched' ? 2 : 1 },
+		);
 		t.print([
 			['who', `${customer.name}, ${customer.phone}, ${customer.address}`],
 			['asked', `"${message}"`],
-			['what', r.body.triage && `EMERGENCY ${r.body.triage.emergency_type} (severity ${r.body.triage.severity}, respond within ${r.body.triage.respond_within_minutes} min)`],
-			['price', r.body.quote && `${money(r.body.quote.total_cents, r.body.quote.currency)} estimate, emergency rates`],
-			['slot', r.body.status === 'dispatched' ? slot(r.body.booking) : `no crew free before the deadline: a dispatcher calls (${r.body.booking?.reason ?? ''})`],
+			[
+				'what',
+				r.body.triage &&
+					`EMERGENCY ${r.body.triage.emergency_type} (severity ${r.body.triage.severity}, respond within ${r.body.triage.respond_within_minutes} min)`,
+			],
+			[
+				'price',
+				r.body.quote &&
+					`${money(r.body.quote.total_cents, r.body.quote.currency)} estimate, emergency rates`,
+			],
+			[
+				'slot',
+				r.body.status === 'dispatched'
+					? slot(r.body.booking)
+					: `no crew free before the deadline: a dispatcher calls (${r.body.booking?.reason ?? ''})`,
+			],
 			['messages', describeMessages(got)],
 		]);
 	}
 
 	// 3. A large commercial contract: quote, a 10% discount request, agreement, signature.
 	await (async () => {
-		const t = new Timeline('3. Commercial contract with a 10% discount request and a signature (commercial sales template)');
+		const t = new Timeline(
+			'3. Commercial contract with a 10% discount request and a signature (commercial sales template)',
+		);
 		const since = await mark();
-		const customer = { name: 'Alex Rivera', email: `alex.${stamp}@acme.example`, phone: '+1 212 736 5005', address: '100 Main St, Suite 400' };
-		const message = 'We need our 12,000 sq ft office cleaned every week on an ongoing contract. I am the facilities manager and sign off on this.';
+		const customer = {
+			name: 'Alex Rivera',
+			email: `alex.${stamp}@acme.example`,
+			phone: '+1 212 736 5005',
+			address: '100 Main St, Suite 400',
+		};
+		const message =
+			'We need our 12,000 sq ft office cleaned every week on an ongoing contract. I am the facilities manager and sign off on this.';
 		t.at('POST /webhook/commercial-inquiry');
-		const r = await post('commercial-inquiry', { message, customer, request_id: `demo-${stamp}-3` });
-		t.at(`answered ${r.status}: ${r.body.status} (${r.body.quote ? money(r.body.quote.total_cents) + ' per visit' : ''})`);
-		const quoteMail = (await delivered(since, { emails: [customer.email] }, { wantEmails: 1, match: (e) => /quote/i.test(e.subject) })).emails[0];
+		const r = await post('commercial-inquiry', {
+			message,
+			customer,
+			request_id: `demo-${stamp}-3`,
+		});
+		t.at(
+			`answered ${r.status}: ${r.body.status} (${r.body.quote ? money(r.body.quote.total_cents) + ' per visit' : ''})`,
+		);
+		const quoteMail = (
+			await delivered(
+				since,
+				{ emails: [customer.email] },
+				{ wantEmails: 1, match: (e) => /quote/i.test(e.subject) },
+			)
+		).emails[0];
 		if (!quoteMail) throw new Error('the quote e-mail did not arrive');
 		t.at(`quote e-mailed: "${quoteMail.subject}"`);
 		const replyUrl = /(http\S+\/webhook-waiting\/\S+)/.exec(quoteMail.text)[1];
 		const reply = 'Looks good. Can you do 10% off?';
 		let answer = await postToResumeUrl(replyUrl, { reply });
 		t.at(`customer replies through the link: "${reply}" (${answer.status})`);
-		const next = (await delivered(since, { emails: [customer.email] }, { wantEmails: 1, match: (e) => /agreement/i.test(e.subject) || /call you shortly to set it up/.test(e.text), timeoutMs: 30_000 })).emails[0];
+		const next = (
+			await delivered(
+				since,
+				{ emails: [customer.email] },
+				{
+					wantEmails: 1,
+					match: (e) =>
+						/agreement/i.test(e.subject) || /call you shortly to set it up/.test(e.text),
+					timeoutMs: 30_000,
+				},
+			)
+		).emails[0];
 		if (!next) throw new Error('neither the agreement nor a "we will call" e-mail arrived');
 		if (!/agreement/i.test(next.subject)) {
-			t.at('offer accepted, but no room in the calendar for the weekly visits: handed to a person, customer told');
+			t.at(
+				'offer accepted, but no room in the calendar for the weekly visits: handed to a person, customer told',
+			);
 			t.print([
 				['who', `${customer.name} <${customer.email}>, ${customer.address}`],
 				['price', r.body.quote && `quoted ${money(r.body.quote.total_cents)} per visit`],
-				['slot', 'none free for a weekly series (BOOKING_AGENTS_KEEP_STORE keeps old bookings; restart npm start for an empty calendar)'],
+				[
+					'slot',
+					'none free for a weekly series (BOOKING_AGENTS_KEEP_STORE keeps old bookings; restart npm start for an empty calendar)',
+				],
 				['messages', describeMessages(await delivered(since, { emails: [customer.email] }))],
 			]);
 			return false;
 		}
 		const agreementMail = next;
-		t.at(`offer accepted; visits booked; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`);
+		t.at(
+			`offer accepted; visits booked; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`,
+		);
 		const signingUrl = /(http\S+\/webhook-waiting\/\S+token=\S+)/.exec(agreementMail.text)[1];
-		answer = await postToResumeUrl(signingUrl, { name: customer.name }, { headers: { 'user-agent': 'Demo Browser' } });
+		answer = await postToResumeUrl(
+			signingUrl,
+			{ name: customer.name },
+			{ headers: { 'user-agent': 'Demo Browser' } },
+		);
 		t.at(`customer signs as "${customer.name}" (${answer.status})`);
-		const onboarding = await delivered(since, { emails: [customer.email], texts: ['+12127365005'] }, { wantEmails: 3, wantTexts: 1, timeoutMs: 30_000 });
+		const onboarding = await delivered(
+			since,
+			{ emails: [customer.email], texts: ['+12127365005'] },
+			{ wantEmails: 3, wantTexts: 1, timeoutMs: 30_000 },
+		);
 		t.at('onboarding e-mail (calendar series) and text delivered');
 		const welcome = onboarding.emails.find((e) => /is booked/.test(e.subject));
-		const line = (label) => (welcome ? (new RegExp(`${label}:? (.+)`).exec(welcome.text)?.[1] ?? '').replace(/\.$/, '') : '?');
+		const line = (label) =>
+			welcome
+				? (new RegExp(`${label}:? (.+)`).exec(welcome.text)?.[1] ?? '').replace(/\.$/, '')
+				: '?';
 		t.print([
 			['who', `${customer.name} <${customer.email}>, ${customer.address}`],
 			['asked', `"${message}"`],
-			['what', `commercial cleaning, weekly, 12-month agreement that renews automatically (series ${line('Booking reference')})`],
-			['price', r.body.quote && `quoted ${money(r.body.quote.total_cents)} per visit (${money(r.body.quote.recurring.per_month_cents)} a month); agreed ${line('Price')}`],
-			['slot', welcome ? `${/confirmed for (.+?) at \d/.exec(welcome.text)?.[1] ?? ''} ${/at (\d{1,2}:\d\d [AP]M \w+)/.exec(welcome.text)?.[1] ?? ''}, then weekly; ${line('Crew')}` : 'not confirmed'],
+			[
+				'what',
+				`commercial cleaning, weekly, 12-month agreement that renews automatically (series ${line('Booking reference')})`,
+			],
+			[
+				'price',
+				r.body.quote &&
+					`quoted ${money(r.body.quote.total_cents)} per visit (${money(r.body.quote.recurring.per_month_cents)} a month); agreed ${line('Price')}`,
+			],
+			[
+				'slot',
+				welcome
+					? `${/confirmed for (.+?) at \d/.exec(welcome.text)?.[1] ?? ''} ${/at (\d{1,2}:\d\d [AP]M \w+)/.exec(welcome.text)?.[1] ?? ''}, then weekly; ${line('Crew')}`
+					: 'not confirmed',
+			],
 			['messages', describeMessages(onboarding)],
 		]);
 	})();
@@ -175,24 +321,57 @@ async function main() {
 	{
 		const t = new Timeline('4. Weekly recurring service for 52 weeks (recurring service template)');
 		const since = await mark();
-		const customer = { name: 'Lee Park', email: `lee.${stamp}@example.com`, phone: '+1 212 736 5004', address: '7 Birch Rd, Springfield' };
+		const customer = {
+			name: 'Lee Park',
+			email: `lee.${stamp}@example.com`,
+			phone: '+1 212 736 5004',
+			address: '7 Birch Rd, Springfield',
+		};
 		const message = 'Weekly cleaning for our 3 bed 2 bath house please, Tuesdays at 9.';
 		t.at('POST /webhook/recurring');
-		const r = await post('recurring', { message, customer, frequency: 'weekly', weekday: 'tue', time: '09:00', request_id: `demo-${stamp}-4` });
+		const r = await post('recurring', {
+			message,
+			customer,
+			frequency: 'weekly',
+			weekday: 'tue',
+			time: '09:00',
+			request_id: `demo-${stamp}-4`,
+		});
 		t.at(`answered ${r.status}: ${r.body.status}`);
 		const seriesBooked = r.body.status === 'series_booked';
-		const got = await delivered(since, { emails: [customer.email, 'ops@brightclean.example'], texts: ['+12127365004'] }, { wantEmails: 1, wantTexts: seriesBooked ? 1 : 0 });
+		const got = await delivered(
+			since,
+			{ emails: [customer.email, 'ops@brightclean.example'], texts: ['+12127365004'] },
+			{ wantEmails: 1, wantTexts: seriesBooked ? 1 : 0 },
+		);
 		const b = r.body.booking ?? {};
 		t.print([
 			['who', `${customer.name} <${customer.email}>, ${customer.phone}`],
 			['asked', `"${message}"`],
-			['what', `${(r.body.quote?.service_type ?? '').replace(/_/g, ' ')}, ${b.occurrences?.length ?? 0} visits (${b.conflicts?.length ?? 0} clashes, ${b.skipped?.length ?? 0} holidays skipped); agreement ${r.body.contract?.contract_id ?? ''} renews automatically`],
-			['price', r.body.quote && `${money(r.body.quote.total_cents)} per visit after the weekly discount (${money(r.body.quote.recurring.per_month_cents)} a month)`],
-			['slot', b.occurrences?.length ? `${slot({ ...b, start: b.occurrences[0].start })} ... last ${slot({ ...b, start: b.occurrences.at(-1).start })}` : `not booked: ${r.body.reason ?? r.body.status}`],
-			['messages', `${describeMessages(got)}\nfirst reminder due ${r.body.messages?.first_reminder?.send_at ?? '?'} (sent by Visit Reminders)`],
+			[
+				'what',
+				`${(r.body.quote?.service_type ?? '').replace(/_/g, ' ')}, ${b.occurrences?.length ?? 0} visits (${b.conflicts?.length ?? 0} clashes, ${b.skipped?.length ?? 0} holidays skipped); agreement ${r.body.contract?.contract_id ?? ''} renews automatically`,
+			],
+			[
+				'price',
+				r.body.quote &&
+					`${money(r.body.quote.total_cents)} per visit after the weekly discount (${money(r.body.quote.recurring.per_month_cents)} a month)`,
+			],
+			[
+				'slot',
+				b.occurrences?.length
+					? `${slot({ ...b, start: b.occurrences[0].start })} ... last ${slot({ ...b, start: b.occurrences.at(-1).start })}`
+					: `not booked: ${r.body.reason ?? r.body.status}`,
+			],
+			[
+				'messages',
+				`${describeMessages(got)}\nfirst reminder due ${r.body.messages?.first_reminder?.send_at ?? '?'} (sent by Visit Reminders)`,
+			],
 		]);
 	}
-	console.log(`\nEvery message is in the mail catcher: ${state.catcherUrl}\nEvery execution is in the editor: ${state.baseUrl}/home/executions`);
+	console.log(
+		`\nEvery message is in the mail catcher: ${state.catcherUrl}\nEvery execution is in the editor: ${state.baseUrl}/home/executions`,
+	);
 }
 
 main().catch((error) => {

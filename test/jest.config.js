@@ -8,7 +8,12 @@ const root = path.resolve(__dirname, '..');
 const transform = {
 	'^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json') }],
 };
-const common = { rootDir: root, testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const common = {
+	rootDir: root,
+	testEnvironment: 'node',
+	transform,
+	moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
 	rootDir: root,

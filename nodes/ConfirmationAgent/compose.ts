@@ -7,7 +7,16 @@ import { seriesInvite, type SeriesBooking } from './series-invite';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
 import { ConfirmationInputError, fitSms, textableNumber, toE164 } from './sms';
 
-export const MESSAGE_KINDS = ['booking_confirmation', 'quote', 'emergency_dispatch', 'reminder', 'review_request', 'contract_signing', 'renewal_notice', 'cancellation'] as const;
+export const MESSAGE_KINDS = [
+	'booking_confirmation',
+	'quote',
+	'emergency_dispatch',
+	'reminder',
+	'review_request',
+	'contract_signing',
+	'renewal_notice',
+	'cancellation',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageTemplate {
@@ -68,13 +77,42 @@ const MARKETING_KINDS = new Set<MessageKind>(['quote', 'review_request', 'renewa
 
 export interface ComposeInput {
 	kind: MessageKind;
-	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
+	customer: {
+		name?: string | null;
+		email?: string | null;
+		phone?: string | null;
+		address?: string | null;
+	};
 	business: { name: string; email: string; reply_to?: string | null; phone?: string | null };
 	/** A Scheduling Agent result (or any object with these fields). */
-	booking?: ({ booking_id?: string | null; series_id?: string | null; status?: string | null; created_at?: string | null; first_of_series?: boolean | null; start?: string | null; end?: string | null; time_zone?: string | null; crew_name?: string | null } & SeriesBooking) | null;
-	quote?: { total_cents?: number; currency?: string; summary?: string; valid_until?: string; quote_id?: string; recurring?: { per_month_cents: number; frequency: string } | null } | null;
+	booking?:
+		| ({
+				booking_id?: string | null;
+				series_id?: string | null;
+				status?: string | null;
+				created_at?: string | null;
+				first_of_series?: boolean | null;
+				start?: string | null;
+				end?: string | null;
+				time_zone?: string | null;
+				crew_name?: string | null;
+		  } & SeriesBooking)
+		| null;
+	quote?: {
+		total_cents?: number;
+		currency?: string;
+		summary?: string;
+		valid_until?: string;
+		quote_id?: string;
+		recurring?: { per_month_cents: number; frequency: string } | null;
+	} | null;
 	service?: string | null;
-	links?: { reply_url?: string | null; signing_url?: string | null; review_url?: string | null; link_expires?: string | null } | null;
+	links?: {
+		reply_url?: string | null;
+		signing_url?: string | null;
+		review_url?: string | null;
+		link_expires?: string | null;
+	} | null;
 	safety_instructions?: string[] | null;
 	crew_contact?: { name?: string | null; phone?: string | null } | null;
 	renewal_date?: string | null;
@@ -96,50 +134,113 @@ export interface ComposeOptions {
 	now?: Date | string;
 }
 
-const emailSchema = z.object({ to: z.string(), from: z.string(), reply_to: z.string(), subject: z.string(), text: z.string(), html: z.string() });
-const smsSchema = z.object({ to: z.string(), text: z.string(), encoding: z.enum(['GSM-7', 'UCS-2']), units: z.number(), segments: z.number(), shortened: z.boolean(), opt_out_line: z.boolean() });
+const emailSchema = z.object({
+	to: z.string(),
+	from: z.string(),
+	reply_to: z.string(),
+	subject: z.string(),
+	text: z.string(),
+	html: z.string(),
+});
+const smsSchema = z.object({
+	to: z.string(),
+	text: z.string(),
+	encoding: z.enum(['GSM-7', 'UCS-2']),
+	units: z.number(),
+	segments: z.number(),
+	shortened: z.boolean(),
+	opt_out_line: z.boolean(),
+});
 export const confirmationSchema = z.object({
 	kind: z.enum(MESSAGE_KINDS),
 	email: emailSchema.nullable(),
 	sms: smsSchema.nullable(),
 	crew_notice: smsSchema.nullable(),
-	calendar: z.object({ filename: z.string(), mime_type: z.string(), method: z.enum(['REQUEST', 'CANCEL']), uid: z.string(), sequence: z.number(), ics: z.string() }).nullable(),
+	calendar: z
+		.object({
+			filename: z.string(),
+			mime_type: z.string(),
+			method: z.enum(['REQUEST', 'CANCEL']),
+			uid: z.string(),
+			sequence: z.number(),
+			ics: z.string(),
+		})
+		.nullable(),
 	plan: z
 		.object({
-			reminders: z.array(z.object({ kind: z.literal('reminder'), send_at: z.string(), adjusted: z.string().nullable(), hours_before: z.number() })),
-			review_request: z.object({ kind: z.literal('review_request'), send_at: z.string(), adjusted: z.string().nullable() }),
+			reminders: z.array(
+				z.object({
+					kind: z.literal('reminder'),
+					send_at: z.string(),
+					adjusted: z.string().nullable(),
+					hours_before: z.number(),
+				}),
+			),
+			review_request: z.object({
+				kind: z.literal('review_request'),
+				send_at: z.string(),
+				adjusted: z.string().nullable(),
+			}),
 			skipped: z.array(z.string()),
 		})
 		.nullable(),
-	skipped: z.array(z.string()).describe('Channels not produced and why (no e-mail address, opted out of SMS...).'),
-	personalised: z.boolean().describe('True when the model\'s wording was used (it kept every date, time, address and amount).'),
+	skipped: z
+		.array(z.string())
+		.describe('Channels not produced and why (no e-mail address, opted out of SMS...).'),
+	personalised: z
+		.boolean()
+		.describe(
+			"True when the model's wording was used (it kept every date, time, address and amount).",
+		),
 	source: z.enum(['rules', 'ai', 'ai+rules']),
-	llm_usage: z.object({ calls: z.number(), prompt_tokens: z.number(), completion_tokens: z.number() }),
+	llm_usage: z.object({
+		calls: z.number(),
+		prompt_tokens: z.number(),
+		completion_tokens: z.number(),
+	}),
 	fallback_reason: z.string().nullable(),
-	values: z.record(z.string(), z.string()).describe('The values put into the templates, for checks and for other nodes.'),
+	values: z
+		.record(z.string(), z.string())
+		.describe('The values put into the templates, for checks and for other nodes.'),
 });
 export type Confirmation = z.infer<typeof confirmationSchema>;
 
 /** Header-safe: no line breaks or control characters can reach an e-mail header. */
 export function headerSafe(text: string): string {
-	return text.replace(/[\r\n\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim().slice(0, 250);
+	return text
+		.replace(/[\r\n\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+		.replace(/\s{2,}/g, ' ')
+		.trim()
+		.slice(0, 250);
 }
 
 export function escapeHtml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&#39;');
 }
 
 /** The HTML part: the whole text escaped (customer data included), paragraphs kept, links made clickable. */
 function toHtml(text: string, business: string): string {
 	const paragraphs = text
 		.split(/\n{2,}/)
-		.map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>').replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</p>`)
+		.map(
+			(p) =>
+				`<p>${escapeHtml(p)
+					.replace(/\n/g, '<br>')
+					.replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>')}</p>`,
+		)
 		.join('\n');
 	return `<!doctype html>\n<html><body style="font-family: Arial, sans-serif; font-size: 15px; color: #1f2937;">\n<h2 style="color: #0369a1;">${escapeHtml(business)}</h2>\n${paragraphs}\n</body></html>`;
 }
 
 function fill(template: string, values: Record<string, string>): string {
-	return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? values[key] : whole));
+	return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+		key in values ? values[key] : whole,
+	);
 }
 
 /**
@@ -149,25 +250,49 @@ function fill(template: string, values: Record<string, string>): string {
  */
 export function compose(input: ComposeInput, options: ComposeOptions = {}): Confirmation {
 	if (!input || !MESSAGE_KINDS.includes(input.kind)) {
-		throw new ConfirmationInputError('kind', `"kind" must be one of ${MESSAGE_KINDS.join(', ')}; got ${JSON.stringify(input?.kind)}.`);
+		throw new ConfirmationInputError(
+			'kind',
+			`"kind" must be one of ${MESSAGE_KINDS.join(', ')}; got ${JSON.stringify(input?.kind)}.`,
+		);
 	}
-	if (!input.business?.name || !input.business?.email) throw new ConfirmationInputError('business', 'The business name and sender e-mail are needed (Business Name, From E-mail).');
+	if (!input.business?.name || !input.business?.email)
+		throw new ConfirmationInputError(
+			'business',
+			'The business name and sender e-mail are needed (Business Name, From E-mail).',
+		);
 	const kind = input.kind;
 	const channels = { email: true, sms: true, calendar: true, ...(options.channels ?? {}) };
 	const zone = input.booking?.time_zone ?? options.timeZone ?? 'America/New_York';
 	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
-	const needsTime = ['booking_confirmation', 'reminder', 'cancellation', 'emergency_dispatch'].includes(kind);
+	const needsTime = [
+		'booking_confirmation',
+		'reminder',
+		'cancellation',
+		'emergency_dispatch',
+	].includes(kind);
 	let start: DateTime | null = null;
 	let end: DateTime | null = null;
 	if (input.booking?.start) {
 		start = DateTime.fromISO(input.booking.start, { setZone: true }).setZone(zone);
-		end = input.booking.end ? DateTime.fromISO(input.booking.end, { setZone: true }).setZone(zone) : start.plus({ hours: 2 });
-		if (!start.isValid) throw new ConfirmationInputError('booking.start', `"booking.start" is not a date-time: ${JSON.stringify(input.booking.start)}.`);
+		end = input.booking.end
+			? DateTime.fromISO(input.booking.end, { setZone: true }).setZone(zone)
+			: start.plus({ hours: 2 });
+		if (!start.isValid)
+			throw new ConfirmationInputError(
+				'booking.start',
+				`"booking.start" is not a date-time: ${JSON.stringify(input.booking.start)}.`,
+			);
 	} else if (needsTime) {
-		throw new ConfirmationInputError('booking.start', `A ${kind.replace(/_/g, ' ')} needs the booking's start; map the Scheduling Agent's output, e.g. {{ $json.booking }}.`);
+		throw new ConfirmationInputError(
+			'booking.start',
+			`A ${kind.replace(/_/g, ' ')} needs the booking's start; map the Scheduling Agent's output, e.g. {{ $json.booking }}.`,
+		);
 	}
-	const money = (cents: number | undefined) => (typeof cents === 'number' ? formatMoney(cents, input.quote?.currency ?? 'USD') : '');
-	const price = input.quote?.recurring ? `${money(input.quote.total_cents)} per visit (${money(input.quote.recurring.per_month_cents)} a month)` : money(input.quote?.total_cents);
+	const money = (cents: number | undefined) =>
+		typeof cents === 'number' ? formatMoney(cents, input.quote?.currency ?? 'USD') : '';
+	const price = input.quote?.recurring
+		? `${money(input.quote.total_cents)} per visit (${money(input.quote.recurring.per_month_cents)} a month)`
+		: money(input.quote?.total_cents);
 	const service = (input.service ?? 'cleaning').replace(/_/g, ' ');
 	const values: Record<string, string> = {
 		name: input.customer?.name?.trim() || 'there',
@@ -184,14 +309,21 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		price,
 		price_line: price ? `\nPrice: ${price}.` : '',
 		price_line_inline: price ? ` at ${price}` : '',
-		booking_ref: input.booking?.booking_id ?? input.booking?.series_id ?? input.quote?.quote_id ?? '',
+		booking_ref:
+			input.booking?.booking_id ?? input.booking?.series_id ?? input.quote?.quote_id ?? '',
 		quote_summary: input.quote?.summary ?? '',
-		valid_until: input.quote?.valid_until ? DateTime.fromISO(input.quote.valid_until).setZone(zone).toFormat('LLLL d, yyyy') : '',
+		valid_until: input.quote?.valid_until
+			? DateTime.fromISO(input.quote.valid_until).setZone(zone).toFormat('LLLL d, yyyy')
+			: '',
 		reply_url: input.links?.reply_url ?? '',
 		signing_url: input.links?.signing_url ?? '',
 		review_url: input.links?.review_url ?? '',
-		link_expires: input.links?.link_expires ? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy') : '',
-		renewal_date: input.renewal_date ? DateTime.fromISO(input.renewal_date).setZone(zone).toFormat('LLLL d, yyyy') : '',
+		link_expires: input.links?.link_expires
+			? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')
+			: '',
+		renewal_date: input.renewal_date
+			? DateTime.fromISO(input.renewal_date).setZone(zone).toFormat('LLLL d, yyyy')
+			: '',
 		safety: (input.safety_instructions ?? []).map((s) => `- ${s}`).join('\n'),
 		safety_first: input.safety_instructions?.[0] ?? '',
 		reason_text: input.reason ? ` (${input.reason})` : '',
@@ -215,17 +347,33 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	}
 
 	const optOut = options.smsOptOutLine ?? 'always';
-	const policy = { maxSegments: options.smsMaxSegments ?? 3, optOutLine: optOut === 'always' || (optOut === 'marketing' && MARKETING_KINDS.has(kind)) };
+	const policy = {
+		maxSegments: options.smsMaxSegments ?? 3,
+		optOutLine: optOut === 'always' || (optOut === 'marketing' && MARKETING_KINDS.has(kind)),
+	};
 	const country = options.smsDefaultCountry ?? 'US';
 	let sms: Confirmation['sms'] = null;
 	if (channels.sms) {
-		const number = input.customer?.phone ? textableNumber(String(input.customer.phone), country) : null;
+		const number = input.customer?.phone
+			? textableNumber(String(input.customer.phone), country)
+			: null;
 		if (!input.customer?.phone) skipped.push('sms: the customer has no phone number');
-		else if (!number) skipped.push(`sms: ${JSON.stringify(input.customer.phone)} is not a number a text can reach (not valid for ${country.toUpperCase()}; a number abroad needs its country code)`);
+		else if (!number)
+			skipped.push(
+				`sms: ${JSON.stringify(input.customer.phone)} is not a number a text can reach (not valid for ${country.toUpperCase()}; a number abroad needs its country code)`,
+			);
 		else if (options.smsOptedOut) skipped.push('sms: the customer replied STOP (opted out)');
 		else {
 			const fitted = fitSms(fill(template.sms, values), policy);
-			sms = { to: number, text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: policy.optOutLine };
+			sms = {
+				to: number,
+				text: fitted.text,
+				encoding: fitted.size.encoding,
+				units: fitted.size.units,
+				segments: fitted.size.segments,
+				shortened: fitted.shortened,
+				opt_out_line: policy.optOutLine,
+			};
 		}
 	}
 
@@ -233,11 +381,24 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	if (kind === 'emergency_dispatch' && input.crew_contact?.phone) {
 		const text = `EMERGENCY ${values.service.toUpperCase()} at ${values.address || 'address to confirm'}, ${values.when}. Customer ${values.name}${input.customer?.phone ? ` ${input.customer.phone}` : ''}. Ref ${values.booking_ref}.`;
 		const fitted = fitSms(text, { maxSegments: 4, optOutLine: false });
-		crewNotice = { to: toE164(input.crew_contact.phone, country), text: fitted.text, encoding: fitted.size.encoding, units: fitted.size.units, segments: fitted.size.segments, shortened: fitted.shortened, opt_out_line: false };
+		crewNotice = {
+			to: toE164(input.crew_contact.phone, country),
+			text: fitted.text,
+			encoding: fitted.size.encoding,
+			units: fitted.size.units,
+			segments: fitted.size.segments,
+			shortened: fitted.shortened,
+			opt_out_line: false,
+		};
 	}
 
 	let calendar: Confirmation['calendar'] = null;
-	if (channels.calendar && start && end && (kind === 'booking_confirmation' || kind === 'cancellation' || kind === 'emergency_dispatch')) {
+	if (
+		channels.calendar &&
+		start &&
+		end &&
+		(kind === 'booking_confirmation' || kind === 'cancellation' || kind === 'emergency_dispatch')
+	) {
 		const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
 		const uid = `${input.booking?.series_id ?? input.booking?.booking_id ?? `${start.toMillis()}`}@n8n-nodes-booking-agents`;
 		const sequence = input.sequence ?? (kind === 'cancellation' ? 1 : 0);
@@ -253,21 +414,61 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 			description: `Booking reference: ${values.booking_ref}\nCrew: ${values.crew}${input.business.phone ? `\nQuestions: ${input.business.phone}` : ''}`,
 			location: values.address || null,
 			organizer: { name: input.business.name, email: input.business.email },
-			attendee: input.customer?.email ? { name: input.customer.name ?? null, email: input.customer.email } : null,
+			attendee: input.customer?.email
+				? { name: input.customer.name ?? null, email: input.customer.email }
+				: null,
 			series,
 			url: null,
 		});
-		calendar = { filename: kind === 'cancellation' ? 'cancel.ics' : 'invite.ics', mime_type: `text/calendar; method=${method}; charset=utf-8`, method, uid, sequence, ics };
+		calendar = {
+			filename: kind === 'cancellation' ? 'cancel.ics' : 'invite.ics',
+			mime_type: `text/calendar; method=${method}; charset=utf-8`,
+			method,
+			uid,
+			sequence,
+			ics,
+		};
 	}
 
-	const plan = start && end && (kind === 'booking_confirmation' || kind === 'emergency_dispatch') ? followUpPlan(start.toISO()!, end.toISO()!, zone, now, { ...DEFAULT_PLAN, ...(options.plan ?? {}) }) : null;
-	return { kind, email, sms, crew_notice: crewNotice, calendar, plan, skipped, personalised: false, source: 'rules', llm_usage: { calls: 0, prompt_tokens: 0, completion_tokens: 0 }, fallback_reason: null, values };
+	const plan =
+		start && end && (kind === 'booking_confirmation' || kind === 'emergency_dispatch')
+			? followUpPlan(start.toISO()!, end.toISO()!, zone, now, {
+					...DEFAULT_PLAN,
+					...(options.plan ?? {}),
+				})
+			: null;
+	return {
+		kind,
+		email,
+		sms,
+		crew_notice: crewNotice,
+		calendar,
+		plan,
+		skipped,
+		personalised: false,
+		source: 'rules',
+		llm_usage: { calls: 0, prompt_tokens: 0, completion_tokens: 0 },
+		fallback_reason: null,
+		values,
+	};
 }
 
 /** The facts a personalised text must keep word for word: when, where, how much, which booking. */
 export function protectedValues(values: Record<string, string>): string[] {
-	return ['when', 'date', 'time', 'arrival', 'address', 'price', 'booking_ref', 'valid_until', 'renewal_date', 'reply_url', 'signing_url', 'review_url']
+	return [
+		'when',
+		'date',
+		'time',
+		'arrival',
+		'address',
+		'price',
+		'booking_ref',
+		'valid_until',
+		'renewal_date',
+		'reply_url',
+		'signing_url',
+		'review_url',
+	]
 		.map((k) => values[k])
 		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
 }
-

@@ -4,7 +4,8 @@ import { DateTime, FixedOffsetZone } from 'luxon';
 import type { SeriesInvite } from './series-invite';
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const offsetText = (minutes: number) => `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
+const offsetText = (minutes: number) =>
+	`${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}${pad(Math.abs(minutes) % 60)}`;
 
 /**
  * A VTIMEZONE for the years an event or series spans, with every real offset
@@ -57,7 +58,14 @@ function buildVtimezone(zone: string, fromYear: number, toYear: number): string 
 	}
 	if (!transitions) {
 		const now = DateTime.fromObject({ year: fromYear, month: 1, day: 1 }, { zone });
-		lines.push('BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${offsetText(now.offset)}`, `TZOFFSETTO:${offsetText(now.offset)}`, `TZNAME:${now.offsetNameShort ?? offsetText(now.offset)}`, 'END:STANDARD');
+		lines.push(
+			'BEGIN:STANDARD',
+			'DTSTART:19700101T000000',
+			`TZOFFSETFROM:${offsetText(now.offset)}`,
+			`TZOFFSETTO:${offsetText(now.offset)}`,
+			`TZNAME:${now.offsetNameShort ?? offsetText(now.offset)}`,
+			'END:STANDARD',
+		);
 	}
 	lines.push('END:VTIMEZONE');
 	return lines.join('\r\n');
@@ -90,7 +98,10 @@ const stamp = (t: DateTime, zone: string) => t.setZone(zone).toFormat("yyyyMMdd'
  * moved visit (same UID, RECURRENCE-ID), so a calendar shows what was booked.
  */
 export function buildInvite(input: InviteInput): string {
-	const calendar = icalGenerator({ prodId: { company: 'n8n-nodes-booking-agents', product: 'booking', language: 'EN' }, method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST });
+	const calendar = icalGenerator({
+		prodId: { company: 'n8n-nodes-booking-agents', product: 'booking', language: 'EN' },
+		method: input.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+	});
 	const zone = input.timeZone;
 	const addEvent = (start: DateTime, end: DateTime, recurrenceId: DateTime | null) => {
 		const event = calendar.createEvent({
@@ -107,7 +118,12 @@ export function buildInvite(input: InviteInput): string {
 			organizer: { name: input.organizer.name, email: input.organizer.email },
 			...(recurrenceId ? { recurrenceId: recurrenceId.setZone(zone) } : {}),
 		});
-		if (input.attendee) event.createAttendee({ name: input.attendee.name ?? undefined, email: input.attendee.email, rsvp: input.method === 'REQUEST' });
+		if (input.attendee)
+			event.createAttendee({
+				name: input.attendee.name ?? undefined,
+				email: input.attendee.email,
+				rsvp: input.method === 'REQUEST',
+			});
 		if (input.method === 'CANCEL') event.status('CANCELLED' as never);
 		return event;
 	};
@@ -115,7 +131,11 @@ export function buildInvite(input: InviteInput): string {
 	const series = input.series;
 	if (series) {
 		// The rule comes from rrule's own serialiser and the dates from luxon: nothing here is customer text.
-		const lines = [series.rule, ...series.exdates.map((t) => `EXDATE;TZID=${zone}:${stamp(t, zone)}`), ...series.extra.map((e) => `RDATE;TZID=${zone}:${stamp(e.start, zone)}`)];
+		const lines = [
+			series.rule,
+			...series.exdates.map((t) => `EXDATE;TZID=${zone}:${stamp(t, zone)}`),
+			...series.extra.map((e) => `RDATE;TZID=${zone}:${stamp(e.start, zone)}`),
+		];
 		main.repeating(lines.join('\r\n'));
 		for (const o of series.overrides) addEvent(o.start, o.end, o.recurrenceId);
 	}
@@ -123,5 +143,8 @@ export function buildInvite(input: InviteInput): string {
 	const lastYear = series ? series.last.year : input.end.year;
 	// The VTIMEZONE the TZID refers to goes before the events; it starts a year early so the
 	// offset in force at the start is defined by an earlier transition.
-	return text.replace('BEGIN:VEVENT', `${vtimezone(zone, input.start.year - 1, lastYear)}\r\nBEGIN:VEVENT`);
+	return text.replace(
+		'BEGIN:VEVENT',
+		`${vtimezone(zone, input.start.year - 1, lastYear)}\r\nBEGIN:VEVENT`,
+	);
 }

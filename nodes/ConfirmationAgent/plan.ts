@@ -10,9 +10,16 @@ export interface PlanOptions {
 	quietEnd: string;
 }
 
-export const DEFAULT_PLAN: PlanOptions = { reminderHoursBefore: [24, 2], reviewHoursAfter: 24, quietStart: '21:00', quietEnd: '08:00' };
+export const DEFAULT_PLAN: PlanOptions = {
+	reminderHoursBefore: [24, 2],
+	reviewHoursAfter: 24,
+	quietStart: '21:00',
+	quietEnd: '08:00',
+};
 
-export interface PlannedMessage<K extends 'reminder' | 'review_request' = 'reminder' | 'review_request'> {
+export interface PlannedMessage<
+	K extends 'reminder' | 'review_request' = 'reminder' | 'review_request',
+> {
 	kind: K;
 	send_at: string;
 	/** Why the time moved from the nominal one (quiet hours), or null. */
@@ -43,7 +50,17 @@ function inQuiet(t: DateTime, start: number, end: number): boolean {
  * before they start); a review request moves later (to when they end). A
  * reminder already in the past is left out.
  */
-export function followUpPlan(startIso: string, endIso: string, timeZone: string, now: DateTime, options: Partial<PlanOptions> = {}): { reminders: PlannedReminder[]; review_request: PlannedMessage<'review_request'>; skipped: string[] } {
+export function followUpPlan(
+	startIso: string,
+	endIso: string,
+	timeZone: string,
+	now: DateTime,
+	options: Partial<PlanOptions> = {},
+): {
+	reminders: PlannedReminder[];
+	review_request: PlannedMessage<'review_request'>;
+	skipped: string[];
+} {
 	const o = { ...DEFAULT_PLAN, ...options };
 	const quietStart = minutesOf(o.quietStart);
 	const quietEnd = minutesOf(o.quietEnd);
@@ -60,7 +77,14 @@ export function followUpPlan(startIso: string, endIso: string, timeZone: string,
 		let adjusted: string | null = null;
 		if (quietStart !== quietEnd && inQuiet(at, reminderCutoff, quietEnd)) {
 			// The last evening time before quiet hours, that day or the day before.
-			let latest = at.set({ hour: Math.floor(quietStart / 60), minute: quietStart % 60, second: 0, millisecond: 0 }).minus({ minutes: REMINDER_MARGIN_MINUTES });
+			let latest = at
+				.set({
+					hour: Math.floor(quietStart / 60),
+					minute: quietStart % 60,
+					second: 0,
+					millisecond: 0,
+				})
+				.minus({ minutes: REMINDER_MARGIN_MINUTES });
 			if (latest > at) latest = latest.minus({ days: 1 });
 			at = latest;
 			adjusted = `moved out of quiet hours (${o.quietStart}-${o.quietEnd})`;
@@ -75,12 +99,21 @@ export function followUpPlan(startIso: string, endIso: string, timeZone: string,
 	let review = end.plus({ hours: o.reviewHoursAfter });
 	let reviewAdjusted: string | null = null;
 	if (inQuiet(review, quietStart, quietEnd)) {
-		let morning = review.set({ hour: Math.floor(quietEnd / 60), minute: quietEnd % 60, second: 0, millisecond: 0 });
+		let morning = review.set({
+			hour: Math.floor(quietEnd / 60),
+			minute: quietEnd % 60,
+			second: 0,
+			millisecond: 0,
+		});
 		if (morning < review) morning = morning.plus({ days: 1 });
 		review = morning;
 		reviewAdjusted = `moved out of quiet hours (${o.quietStart}-${o.quietEnd})`;
 	}
-	return { reminders, review_request: { kind: 'review_request', send_at: iso(review), adjusted: reviewAdjusted }, skipped };
+	return {
+		reminders,
+		review_request: { kind: 'review_request', send_at: iso(review), adjusted: reviewAdjusted },
+		skipped,
+	};
 }
 
 /** A visit as the Scheduling Agent lists it (Booking > List). */
@@ -120,14 +153,20 @@ export const REVIEW_LATE_LIMIT_HOURS = 72;
  * (computed from the booking time). Nothing is due in quiet hours: it waits for
  * them to end, unless the visit starts first. Cancelled and held visits get nothing.
  */
-export function dueFollowUp(visit: PlannedVisit, now: DateTime, options: Partial<PlanOptions> = {}): DueFollowUp | null {
+export function dueFollowUp(
+	visit: PlannedVisit,
+	now: DateTime,
+	options: Partial<PlanOptions> = {},
+): DueFollowUp | null {
 	if (visit.status && visit.status !== 'confirmed' && visit.status !== 'completed') return null;
 	const o = { ...DEFAULT_PLAN, ...options };
 	const zone = visit.time_zone;
 	// Quiet hours at the visit (equal start and end: none).
 	if (inQuiet(now.setZone(zone), minutesOf(o.quietStart), minutesOf(o.quietEnd))) return null;
 	const start = DateTime.fromISO(visit.start, { setZone: true });
-	const booked = visit.created_at ? DateTime.fromISO(visit.created_at, { setZone: true }) : DateTime.fromMillis(0);
+	const booked = visit.created_at
+		? DateTime.fromISO(visit.created_at, { setZone: true })
+		: DateTime.fromMillis(0);
 	const plan = followUpPlan(visit.start, visit.end, zone, booked, o);
 	if (now < start) {
 		// The latest reminder whose time has come; one missed before it is not sent late.
@@ -137,12 +176,22 @@ export function dueFollowUp(visit: PlannedVisit, now: DateTime, options: Partial
 			const at = DateTime.fromISO(reminder.send_at, { setZone: true }).toMillis();
 			if (at > now.toMillis() || at < dueMs) continue;
 			dueMs = at;
-			due = { kind: 'reminder', due_at: reminder.send_at, hours_before: reminder.hours_before, key: `${visit.booking_id}:reminder:${reminder.hours_before}h` };
+			due = {
+				kind: 'reminder',
+				due_at: reminder.send_at,
+				hours_before: reminder.hours_before,
+				key: `${visit.booking_id}:reminder:${reminder.hours_before}h`,
+			};
 		}
 		return due;
 	}
 	if (visit.series_id && visit.first_of_series === false) return null;
 	const review = DateTime.fromISO(plan.review_request.send_at, { setZone: true });
 	if (review > now || now.diff(review, 'hours').hours > REVIEW_LATE_LIMIT_HOURS) return null;
-	return { kind: 'review_request', due_at: plan.review_request.send_at, hours_before: null, key: `${visit.series_id ?? visit.booking_id}:review_request` };
+	return {
+		kind: 'review_request',
+		due_at: plan.review_request.send_at,
+		hours_before: null,
+		key: `${visit.series_id ?? visit.booking_id}:review_request`,
+	};
 }

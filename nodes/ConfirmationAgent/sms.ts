@@ -33,33 +33,64 @@ export function smsSize(text: string): SmsSize {
 			break;
 		}
 	}
-	if (gsm) return { encoding: 'GSM-7', units: septets, segments: septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153) };
+	if (gsm)
+		return {
+			encoding: 'GSM-7',
+			units: septets,
+			segments: septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153),
+		};
 	const units = text.length; // UTF-16 code units: an emoji counts two
 	return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
 }
 
 /** A phone number in E.164 (+15551234567), or an error naming the field. */
 export function toE164(phone: unknown, defaultCountry: string): string {
-	if (typeof phone !== 'string' || !phone.trim()) throw new ConfirmationInputError('phone', 'An SMS needs the customer\'s phone number; map it, e.g. {{ $json.customer.phone }}.');
-	const parsed = parsePhoneNumberFromString(phone.trim(), defaultCountry.toUpperCase() as CountryCode);
+	if (typeof phone !== 'string' || !phone.trim())
+		throw new ConfirmationInputError(
+			'phone',
+			"An SMS needs the customer's phone number; map it, e.g. {{ $json.customer.phone }}.",
+		);
+	const parsed = parsePhoneNumberFromString(
+		phone.trim(),
+		defaultCountry.toUpperCase() as CountryCode,
+	);
 	if (!parsed || !parsed.isValid()) {
-		throw new ConfirmationInputError('phone', `${JSON.stringify(phone)} is not a valid phone number for ${defaultCountry.toUpperCase()}. Give it with its country code (+44...) or set the default country.`);
+		throw new ConfirmationInputError(
+			'phone',
+			`${JSON.stringify(phone)} is not a valid phone number for ${defaultCountry.toUpperCase()}. Give it with its country code (+44...) or set the default country.`,
+		);
 	}
 	return parsed.number;
 }
 
 /** The customer's number in E.164, or null when it is not one a text can reach (the message then goes without SMS). */
 export function textableNumber(phone: string, defaultCountry: string): string | null {
-	const parsed = parsePhoneNumberFromString(phone.trim(), defaultCountry.toUpperCase() as CountryCode);
+	const parsed = parsePhoneNumberFromString(
+		phone.trim(),
+		defaultCountry.toUpperCase() as CountryCode,
+	);
 	return parsed?.isValid() ? parsed.number : null;
 }
 
 /** Replies that opt out (CTIA and carrier keywords) and back in. */
-export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'QUIT', 'END', 'REVOKE', 'OPT OUT', 'OPTOUT', 'CANCEL', 'UNSUBSCRIBE'];
+export const OPT_OUT_KEYWORDS = [
+	'STOP',
+	'STOPALL',
+	'QUIT',
+	'END',
+	'REVOKE',
+	'OPT OUT',
+	'OPTOUT',
+	'CANCEL',
+	'UNSUBSCRIBE',
+];
 export const OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'];
 
 /** What an SMS reply asks for: a keyword is the whole message, as carriers read it. */
-export function readSmsKeyword(text: string): { action: 'opt_out' | 'opt_in' | 'none'; keyword: string | null } {
+export function readSmsKeyword(text: string): {
+	action: 'opt_out' | 'opt_in' | 'none';
+	keyword: string | null;
+} {
 	const word = String(text ?? '')
 		.trim()
 		.toUpperCase()
@@ -80,7 +111,10 @@ export interface SmsPolicy {
 export const OPT_OUT_LINE = 'Reply STOP to opt out.';
 
 /** The SMS text as sent: body, then the opt-out line, shortened to the segment limit. */
-export function fitSms(body: string, policy: SmsPolicy): { text: string; size: SmsSize; shortened: boolean } {
+export function fitSms(
+	body: string,
+	policy: SmsPolicy,
+): { text: string; size: SmsSize; shortened: boolean } {
 	const suffix = policy.optOutLine ? `\n${OPT_OUT_LINE}` : '';
 	let text = `${body.trim()}${suffix}`;
 	let size = smsSize(text);

@@ -10,16 +10,40 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { bookingStorePostgresTest, collectionValue, jsonParameter, optionalText, optionalValue, parameterValue, readStoreConfig, requireText, runAgentPerItem, storeProperties } from '../shared/n8n';
+import {
+	bookingStorePostgresTest,
+	collectionValue,
+	jsonParameter,
+	optionalText,
+	optionalValue,
+	parameterValue,
+	readStoreConfig,
+	requireText,
+	runAgentPerItem,
+	storeProperties,
+} from '../shared/n8n';
 import { openStore } from '../shared/store';
-import { contractsDue, generateContract, MIN_SECRET_LENGTH, recordSignature, renewContract, type GenerateInput } from './contract';
+import {
+	contractsDue,
+	generateContract,
+	MIN_SECRET_LENGTH,
+	recordSignature,
+	renewContract,
+	type GenerateInput,
+} from './contract';
 
 /** Saving a Booking Agents Signing Secret credential: too short a secret is refused there, not at the first booking. */
-async function bookingAgentsSigningSecretTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+async function bookingAgentsSigningSecretTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
 	const secret = String(credential.data?.secret ?? '');
 	return secret.length >= MIN_SECRET_LENGTH
 		? { status: 'OK', message: 'The secret is long enough to sign agreement links' }
-		: { status: 'Error', message: `The secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (a long random text)` };
+		: {
+				status: 'Error',
+				message: `The secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (a long random text)`,
+			};
 }
 
 type Operation = 'generate' | 'recordSignature' | 'listDue' | 'renew' | 'end';
@@ -32,14 +56,27 @@ export class ContractAgent implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
-		description: 'Writes the service agreement from the quote and booking (HTML, PDF, SHA-256), makes an expiring signing link for a Wait node, records signatures, and handles renewals',
+		description:
+			'Writes the service agreement from the quote and booking (HTML, PDF, SHA-256), makes an expiring signing link for a Wait node, records signatures, and handles renewals',
 		defaults: { name: 'Contract Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		credentials: [
-			{ name: 'bookingStorePostgres', required: true, displayOptions: { show: { store: ['postgres'] } }, testedBy: 'bookingStorePostgresTest' },
-			{ name: 'bookingAgentsSigningSecret', required: true, displayOptions: { show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['credential'] } }, testedBy: 'bookingAgentsSigningSecretTest' },
+			{
+				name: 'bookingStorePostgres',
+				required: true,
+				displayOptions: { show: { store: ['postgres'] } },
+				testedBy: 'bookingStorePostgresTest',
+			},
+			{
+				name: 'bookingAgentsSigningSecret',
+				required: true,
+				displayOptions: {
+					show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['credential'] },
+				},
+				testedBy: 'bookingAgentsSigningSecretTest',
+			},
 		],
 		properties: [
 			{
@@ -49,11 +86,36 @@ export class ContractAgent implements INodeType {
 				noDataExpression: true,
 				default: 'generate',
 				options: [
-					{ name: 'Generate Agreement', value: 'generate', action: 'Generate a service agreement', description: 'Agreement (HTML and PDF) with its SHA-256 and a signing link' },
-					{ name: 'List Due for Renewal', value: 'listDue', action: 'List contracts due for renewal', description: 'Active contracts ending within the next days' },
-					{ name: 'Mark as Ending', value: 'end', action: 'Mark a contract as ending', description: 'The contract will not renew' },
-					{ name: 'Record Signature', value: 'recordSignature', action: 'Record a signature', description: 'Check the signing token and record the signature against the document' },
-					{ name: 'Renew', value: 'renew', action: 'Renew a contract', description: 'Start a new term, optionally at a changed price' },
+					{
+						name: 'Generate Agreement',
+						value: 'generate',
+						action: 'Generate a service agreement',
+						description: 'Agreement (HTML and PDF) with its SHA-256 and a signing link',
+					},
+					{
+						name: 'List Due for Renewal',
+						value: 'listDue',
+						action: 'List contracts due for renewal',
+						description: 'Active contracts ending within the next days',
+					},
+					{
+						name: 'Mark as Ending',
+						value: 'end',
+						action: 'Mark a contract as ending',
+						description: 'The contract will not renew',
+					},
+					{
+						name: 'Record Signature',
+						value: 'recordSignature',
+						action: 'Record a signature',
+						description: 'Check the signing token and record the signature against the document',
+					},
+					{
+						name: 'Renew',
+						value: 'renew',
+						action: 'Renew a contract',
+						description: 'Start a new term, optionally at a changed price',
+					},
 				],
 			},
 			{
@@ -63,10 +125,20 @@ export class ContractAgent implements INodeType {
 				default: 'credential',
 				displayOptions: { show: { operation: ['generate', 'recordSignature'] } },
 				options: [
-					{ name: 'Credential', value: 'credential', description: 'A Booking Agents Signing Secret credential: encrypted, never in workflow JSON or execution data' },
-					{ name: 'Parameter', value: 'parameter', description: 'Typed or mapped below (it is then saved with the workflow)' },
+					{
+						name: 'Credential',
+						value: 'credential',
+						description:
+							'A Booking Agents Signing Secret credential: encrypted, never in workflow JSON or execution data',
+					},
+					{
+						name: 'Parameter',
+						value: 'parameter',
+						description: 'Typed or mapped below (it is then saved with the workflow)',
+					},
 				],
-				description: 'Where the key that signs the links comes from; the node that records signatures must use the same one',
+				description:
+					'Where the key that signs the links comes from; the node that records signatures must use the same one',
 			},
 			{
 				displayName: 'Signing Secret',
@@ -75,22 +147,56 @@ export class ContractAgent implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				displayOptions: { show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['parameter'] } },
-				description: 'A long random text (16+ characters) that signs the links; keep it the same in the node that records signatures',
+				displayOptions: {
+					show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['parameter'] },
+				},
+				description:
+					'A long random text (16+ characters) that signs the links; keep it the same in the node that records signatures',
 			},
-			{ displayName: 'Customer', name: 'customer', type: 'json', default: '={{ $json.customer ?? {} }}', displayOptions: { show: { operation: ['generate'] } } },
-			{ displayName: 'Quote', name: 'quote', type: 'json', default: '={{ $json.negotiation?.quote ?? $json.quote ?? {} }}', displayOptions: { show: { operation: ['generate'] } } },
-			{ displayName: 'Booking', name: 'booking', type: 'json', default: '={{ $json.booking ?? {} }}', displayOptions: { show: { operation: ['generate'] } } },
-			{ displayName: 'Business Name', name: 'businessName', type: 'string', default: 'Bright Clean Co.', displayOptions: { show: { operation: ['generate'] } } },
+			{
+				displayName: 'Customer',
+				name: 'customer',
+				type: 'json',
+				default: '={{ $json.customer ?? {} }}',
+				displayOptions: { show: { operation: ['generate'] } },
+			},
+			{
+				displayName: 'Quote',
+				name: 'quote',
+				type: 'json',
+				default: '={{ $json.negotiation?.quote ?? $json.quote ?? {} }}',
+				displayOptions: { show: { operation: ['generate'] } },
+			},
+			{
+				displayName: 'Booking',
+				name: 'booking',
+				type: 'json',
+				default: '={{ $json.booking ?? {} }}',
+				displayOptions: { show: { operation: ['generate'] } },
+			},
+			{
+				displayName: 'Business Name',
+				name: 'businessName',
+				type: 'string',
+				default: 'Bright Clean Co.',
+				displayOptions: { show: { operation: ['generate'] } },
+			},
 			{
 				displayName: 'Signing Page URL',
 				name: 'signingBaseUrl',
 				type: 'string',
 				default: '={{ $execution.resumeUrl }}',
 				displayOptions: { show: { operation: ['generate'] } },
-				description: 'Where the customer signs; with a Wait node after this one (resume on webhook call), its resume URL makes the workflow wait for the signature',
+				description:
+					'Where the customer signs; with a Wait node after this one (resume on webhook call), its resume URL makes the workflow wait for the signature',
 			},
-			{ displayName: 'Link Valid (Hours)', name: 'signingValidHours', type: 'number', default: 72, displayOptions: { show: { operation: ['generate'] } } },
+			{
+				displayName: 'Link Valid (Hours)',
+				name: 'signingValidHours',
+				type: 'number',
+				default: 72,
+				displayOptions: { show: { operation: ['generate'] } },
+			},
 			{
 				displayName: 'Terms',
 				name: 'terms',
@@ -99,8 +205,20 @@ export class ContractAgent implements INodeType {
 				default: {},
 				displayOptions: { show: { operation: ['generate'] } },
 				options: [
-					{ displayName: 'Auto-Renew', name: 'auto_renew', type: 'boolean', default: true, description: 'Whether the agreement renews for another term unless notice is given' },
-					{ displayName: 'Liability', name: 'liability', type: 'string', typeOptions: { rows: 3 }, default: '' },
+					{
+						displayName: 'Auto-Renew',
+						name: 'auto_renew',
+						type: 'boolean',
+						default: true,
+						description: 'Whether the agreement renews for another term unless notice is given',
+					},
+					{
+						displayName: 'Liability',
+						name: 'liability',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default: '',
+					},
 					{ displayName: 'Notice (Days)', name: 'notice_days', type: 'number', default: 30 },
 					{ displayName: 'Payment Terms', name: 'payment_terms', type: 'string', default: '' },
 					{ displayName: 'Term (Months)', name: 'term_months', type: 'number', default: 12 },
@@ -113,7 +231,8 @@ export class ContractAgent implements INodeType {
 				typeOptions: { rows: 8 },
 				default: '',
 				displayOptions: { show: { operation: ['generate'] } },
-				description: 'Leave empty for the default agreement. Placeholders: {date} {business} {customer_name} {service} {address} {frequency_text} {start_date} {end_date} {term_months} {price_text} {renewal_text} {notice_days} {payment_terms} {liability} {quote_id} {booking_text}.',
+				description:
+					'Leave empty for the default agreement. Placeholders: {date} {business} {customer_name} {service} {address} {frequency_text} {start_date} {end_date} {term_months} {price_text} {renewal_text} {notice_days} {payment_terms} {liability} {quote_id} {booking_text}.',
 			},
 			{
 				displayName: 'PDF Binary Property',
@@ -131,7 +250,13 @@ export class ContractAgent implements INodeType {
 				displayOptions: { show: { operation: ['recordSignature'] } },
 				description: 'The token from the signing link (a resumed Wait node has it in its query)',
 			},
-			{ displayName: 'Signer Name', name: 'signerName', type: 'string', default: '={{ $json.body?.name }}', displayOptions: { show: { operation: ['recordSignature'] } } },
+			{
+				displayName: 'Signer Name',
+				name: 'signerName',
+				type: 'string',
+				default: '={{ $json.body?.name }}',
+				displayOptions: { show: { operation: ['recordSignature'] } },
+			},
 			{
 				displayName: 'Signer IP',
 				name: 'signerIp',
@@ -139,10 +264,35 @@ export class ContractAgent implements INodeType {
 				default: '={{ $json.headers?.["x-forwarded-for"] ?? $json.headers?.["x-real-ip"] ?? "" }}',
 				displayOptions: { show: { operation: ['recordSignature'] } },
 			},
-			{ displayName: 'Signer User Agent', name: 'signerUserAgent', type: 'string', default: '={{ $json.headers?.["user-agent"] ?? "" }}', displayOptions: { show: { operation: ['recordSignature'] } } },
-			{ displayName: 'Within (Days)', name: 'withinDays', type: 'number', default: 30, displayOptions: { show: { operation: ['listDue'] } } },
-			{ displayName: 'Contract ID', name: 'contractId', type: 'string', default: '={{ $json.contract_id ?? $json.contract?.contract_id }}', displayOptions: { show: { operation: ['renew', 'end'] } } },
-			{ displayName: 'Price Change (%)', name: 'priceChangePct', type: 'number', default: 0, displayOptions: { show: { operation: ['renew'] } }, description: 'For example 3 for a 3% increase' },
+			{
+				displayName: 'Signer User Agent',
+				name: 'signerUserAgent',
+				type: 'string',
+				default: '={{ $json.headers?.["user-agent"] ?? "" }}',
+				displayOptions: { show: { operation: ['recordSignature'] } },
+			},
+			{
+				displayName: 'Within (Days)',
+				name: 'withinDays',
+				type: 'number',
+				default: 30,
+				displayOptions: { show: { operation: ['listDue'] } },
+			},
+			{
+				displayName: 'Contract ID',
+				name: 'contractId',
+				type: 'string',
+				default: '={{ $json.contract_id ?? $json.contract?.contract_id }}',
+				displayOptions: { show: { operation: ['renew', 'end'] } },
+			},
+			{
+				displayName: 'Price Change (%)',
+				name: 'priceChangePct',
+				type: 'number',
+				default: 0,
+				displayOptions: { show: { operation: ['renew'] } },
+				description: 'For example 3 for a 3% increase',
+			},
 			...storeProperties,
 		],
 	};
@@ -152,9 +302,19 @@ export class ContractAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as Operation;
 		const store = await openStore(await readStoreConfig(this));
-		const fromCredential = ['generate', 'recordSignature'].includes(operation) && this.getNodeParameter('signingSecretFrom', 0, 'credential') === 'credential';
-		const credentialSecret = fromCredential ? String((await this.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret')).secret ?? '') : '';
-		const secret = (i: number) => (fromCredential ? credentialSecret : String(parameterValue(this, 'signingSecret', i, '') ?? ''));
+		const fromCredential =
+			['generate', 'recordSignature'].includes(operation) &&
+			this.getNodeParameter('signingSecretFrom', 0, 'credential') === 'credential';
+		const credentialSecret = fromCredential
+			? String(
+					(await this.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret')).secret ??
+						'',
+				)
+			: '';
+		const secret = (i: number) =>
+			fromCredential
+				? credentialSecret
+				: String(parameterValue(this, 'signingSecret', i, '') ?? '');
 		if (operation === 'listDue') {
 			const due = await contractsDue(this.getNodeParameter('withinDays', 0) as number, { store });
 			return [due.map((contract) => ({ json: { contract }, pairedItem: { item: 0 } }))];
@@ -175,8 +335,24 @@ export class ContractAgent implements INodeType {
 		}
 		if (operation === 'renew' || operation === 'end') {
 			return await runAgentPerItem(this, 'renewal', async (i) => {
-				const id = requireText(this, 'contractId', 'Contract ID', i, '{{ $json.contract.contract_id }}');
-				const result = await renewContract(id, { action: operation, price_change_pct: operation === 'renew' ? (this.getNodeParameter('priceChangePct', i, 0) as number) : null }, { store });
+				const id = requireText(
+					this,
+					'contractId',
+					'Contract ID',
+					i,
+					'{{ $json.contract.contract_id }}',
+				);
+				const result = await renewContract(
+					id,
+					{
+						action: operation,
+						price_change_pct:
+							operation === 'renew'
+								? (this.getNodeParameter('priceChangePct', i, 0) as number)
+								: null,
+					},
+					{ store },
+				);
 				return result as unknown as IDataObject;
 			});
 		}
@@ -192,7 +368,9 @@ export class ContractAgent implements INodeType {
 						quote: jsonParameter(this, 'quote', 'Quote', i) as GenerateInput['quote'],
 						booking: jsonParameter(this, 'booking', 'Booking', i) as GenerateInput['booking'],
 						business: { name: String(parameterValue(this, 'businessName', i, '') ?? '') },
-						terms: Object.fromEntries(Object.entries(terms).filter(([, v]) => v !== '' && v !== null && v !== undefined)),
+						terms: Object.fromEntries(
+							Object.entries(terms).filter(([, v]) => v !== '' && v !== null && v !== undefined),
+						),
 						signingBaseUrl: optionalText(this, 'signingBaseUrl', i),
 						signingValidHours: this.getNodeParameter('signingValidHours', i, 72) as number,
 						template: optionalText(this, 'template', i),
@@ -205,8 +383,15 @@ export class ContractAgent implements INodeType {
 			async (i, result) => {
 				const pdf = pdfs.get(i);
 				if (!pdf) return null;
-				const property = (this.getNodeParameter('binaryProperty', i, 'contract') as string) || 'contract';
-				return { [property]: await this.helpers.prepareBinaryData(Buffer.from(pdf), `agreement-${String(result.contract_id)}.pdf`, 'application/pdf') };
+				const property =
+					(this.getNodeParameter('binaryProperty', i, 'contract') as string) || 'contract';
+				return {
+					[property]: await this.helpers.prepareBinaryData(
+						Buffer.from(pdf),
+						`agreement-${String(result.contract_id)}.pdf`,
+						'application/pdf',
+					),
+				};
 			},
 		);
 	}

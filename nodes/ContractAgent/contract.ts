@@ -7,7 +7,12 @@ import { escapeHtml } from '../ConfirmationAgent/compose';
 import { cadenceText } from '../PricingAgent/price';
 import { InputError } from '../shared/errors';
 import { formatMoney, roundCents } from '../shared/money';
-import { openStore, type BookingStore, type ContractRecord, type StoreConfig } from '../shared/store';
+import {
+	openStore,
+	type BookingStore,
+	type ContractRecord,
+	type StoreConfig,
+} from '../shared/store';
 
 /** Bad input to the Contract agent: names the field and the fix. */
 export class ContractInputError extends InputError {}
@@ -46,14 +51,36 @@ export const DEFAULT_TERMS: ContractTerms = {
 	auto_renew: true,
 	notice_days: 30,
 	payment_terms: 'Invoices are sent after each visit and are due within 15 days.',
-	liability: "The Company is insured and is liable for damage it causes through negligence, up to the value of the affected visit's price unless the law says otherwise. The Company is not liable for pre-existing damage or wear.",
+	liability:
+		"The Company is insured and is liable for damage it causes through negligence, up to the value of the affected visit's price unless the law says otherwise. The Company is not liable for pre-existing damage or wear.",
 };
 
 export interface GenerateInput {
-	customer: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null };
+	customer: {
+		name?: string | null;
+		email?: string | null;
+		phone?: string | null;
+		address?: string | null;
+	};
 	business: { name: string };
-	quote: { quote_id?: string; total_cents?: number; currency?: string; service_type?: string; recurring?: { frequency: string; visits_per_week?: number | null; per_visit_cents: number; per_month_cents: number } | null } | null;
-	booking?: { booking_id?: string | null; series_id?: string | null; start?: string | null; time_zone?: string | null } | null;
+	quote: {
+		quote_id?: string;
+		total_cents?: number;
+		currency?: string;
+		service_type?: string;
+		recurring?: {
+			frequency: string;
+			visits_per_week?: number | null;
+			per_visit_cents: number;
+			per_month_cents: number;
+		} | null;
+	} | null;
+	booking?: {
+		booking_id?: string | null;
+		series_id?: string | null;
+		start?: string | null;
+		time_zone?: string | null;
+	} | null;
 	terms?: Partial<ContractTerms>;
 	/** Where the customer signs: usually the Wait node's {{ $execution.resumeUrl }}; the token is added to it. */
 	signingBaseUrl?: string | null;
@@ -70,31 +97,46 @@ export interface ContractOptions {
 }
 
 async function storeOf(store: ContractOptions['store']): Promise<BookingStore> {
-	return store && 'write' in store ? store : await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
+	return store && 'write' in store
+		? store
+		: await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
 }
 
 export const MIN_SECRET_LENGTH = 16;
 
 function requireSecret(secret: string) {
-	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) throw new ContractInputError('signingSecret', 'A signing secret of at least 16 characters is needed to make and check signing links. Set the secret in the Booking Agents Signing Secret credential (or "Signing Secret" when it comes from a parameter).');
+	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
+		throw new ContractInputError(
+			'signingSecret',
+			'A signing secret of at least 16 characters is needed to make and check signing links. Set the secret in the Booking Agents Signing Secret credential (or "Signing Secret" when it comes from a parameter).',
+		);
 }
 
 const b64url = (buffer: Buffer) => buffer.toString('base64url');
 
 /** An unguessable, expiring link token: the contract, its expiry and an HMAC over the contract, its document hash and the expiry. */
-export function signingToken(contractId: string, documentSha256: string, expiresMs: number, secret: string): string {
-	const mac = createHmac('sha256', secret).update(`${contractId}|${documentSha256}|${expiresMs}`).digest();
+export function signingToken(
+	contractId: string,
+	documentSha256: string,
+	expiresMs: number,
+	secret: string,
+): string {
+	const mac = createHmac('sha256', secret)
+		.update(`${contractId}|${documentSha256}|${expiresMs}`)
+		.digest();
 	return `${b64url(Buffer.from(contractId))}.${expiresMs.toString(36)}.${b64url(mac)}`;
 }
 
 /** A token's parts, each only in the one spelling signingToken writes (base64url has spare bits: another spelling of the same bytes is refused). */
 function readToken(token: unknown): { contractId: string; expiresMs: number; mac: string } {
-	const malformed = () => new ContractInputError('token', 'The signing link is not valid (malformed token).');
+	const malformed = () =>
+		new ContractInputError('token', 'The signing link is not valid (malformed token).');
 	if (typeof token !== 'string' || !/^[\w-]+\.[0-9a-z]+\.[\w-]+$/.test(token)) throw malformed();
 	const [id, expires, mac] = token.split('.');
 	const contractId = Buffer.from(id, 'base64url').toString('utf8');
 	const expiresMs = parseInt(expires, 36);
-	if (b64url(Buffer.from(contractId)) !== id || expiresMs.toString(36) !== expires) throw malformed();
+	if (b64url(Buffer.from(contractId)) !== id || expiresMs.toString(36) !== expires)
+		throw malformed();
 	return { contractId, expiresMs, mac };
 }
 
@@ -140,7 +182,9 @@ export async function renderPdf(text: string, title: string, created: Date): Pro
 }
 
 function fill(template: string, values: Record<string, string>): string {
-	return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? values[key] : whole));
+	return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+		key in values ? values[key] : whole,
+	);
 }
 
 export interface GeneratedContract {
@@ -158,7 +202,14 @@ export interface GeneratedContract {
 	signing_expires_at: string;
 }
 
-function documentFor(input: GenerateInput, terms: ContractTerms, start: DateTime, end: DateTime, now: DateTime, template: string) {
+function documentFor(
+	input: GenerateInput,
+	terms: ContractTerms,
+	start: DateTime,
+	end: DateTime,
+	now: DateTime,
+	template: string,
+) {
 	const quote = input.quote ?? {};
 	const currency = quote.currency ?? 'USD';
 	const recurring = quote.recurring ?? null;
@@ -183,33 +234,68 @@ function documentFor(input: GenerateInput, terms: ContractTerms, start: DateTime
 		payment_terms: terms.payment_terms,
 		liability: terms.liability,
 		quote_id: quote.quote_id ?? 'n/a',
-		booking_text: input.booking?.series_id ? `, recurring booking ${input.booking.series_id}` : input.booking?.booking_id ? `, booking ${input.booking.booking_id}` : '',
+		booking_text: input.booking?.series_id
+			? `, recurring booking ${input.booking.series_id}`
+			: input.booking?.booking_id
+				? `, booking ${input.booking.booking_id}`
+				: '',
 	};
 	const text = fill(template, values).replace(/\r\n/g, '\n');
 	const html = `<!doctype html>\n<html><head><meta charset="utf-8"><title>Service agreement</title></head><body style="font-family: Georgia, serif; max-width: 720px; margin: 2em auto; line-height: 1.5;">\n${text
 		.split(/\n{2,}/)
-		.map((p, i) => (i === 0 ? `<h1>${escapeHtml(p)}</h1>` : `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`))
+		.map((p, i) =>
+			i === 0 ? `<h1>${escapeHtml(p)}</h1>` : `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`,
+		)
 		.join('\n')}\n</body></html>`;
 	return { text, html, sha256: createHash('sha256').update(html, 'utf8').digest('hex') };
 }
 
 /** Generates the agreement (HTML, text, PDF, SHA-256), stores it awaiting signature, and makes its signing link. */
-export async function generateContract(input: GenerateInput, options: ContractOptions): Promise<{ contract: GeneratedContract; pdf: Uint8Array }> {
+export async function generateContract(
+	input: GenerateInput,
+	options: ContractOptions,
+): Promise<{ contract: GeneratedContract; pdf: Uint8Array }> {
 	requireSecret(options.signingSecret);
-	if (!input?.business?.name) throw new ContractInputError('business', 'The business name is needed for the agreement.');
-	if (!input.quote || typeof input.quote.total_cents !== 'number') throw new ContractInputError('quote', 'The agreement needs the accepted quote (from the Pricing or Negotiation Agent), e.g. {{ $json.negotiation.quote ?? $json.quote }}.');
+	if (!input?.business?.name)
+		throw new ContractInputError('business', 'The business name is needed for the agreement.');
+	if (!input.quote || typeof input.quote.total_cents !== 'number')
+		throw new ContractInputError(
+			'quote',
+			'The agreement needs the accepted quote (from the Pricing or Negotiation Agent), e.g. {{ $json.negotiation.quote ?? $json.quote }}.',
+		);
 	const terms = { ...DEFAULT_TERMS, ...(input.terms ?? {}) };
-	if (!(Number.isInteger(terms.term_months) && terms.term_months >= 1 && terms.term_months <= 120)) throw new ContractInputError('terms.term_months', 'The term must be 1 to 120 whole months.');
-	if (!(terms.notice_days >= 0 && terms.notice_days <= 365)) throw new ContractInputError('terms.notice_days', 'The notice period must be 0 to 365 days.');
+	if (!(Number.isInteger(terms.term_months) && terms.term_months >= 1 && terms.term_months <= 120))
+		throw new ContractInputError('terms.term_months', 'The term must be 1 to 120 whole months.');
+	if (!(terms.notice_days >= 0 && terms.notice_days <= 365))
+		throw new ContractInputError('terms.notice_days', 'The notice period must be 0 to 365 days.');
 	const zone = input.booking?.time_zone ?? options.timeZone ?? 'America/New_York';
-	const now = (options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now()).setZone(zone);
-	const start = input.booking?.start ? DateTime.fromISO(input.booking.start, { setZone: true }).setZone(zone).startOf('day') : now.startOf('day');
-	if (!start.isValid) throw new ContractInputError('booking.start', `The booking start is not a date: ${JSON.stringify(input.booking?.start)}.`);
+	const now = (options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now()).setZone(
+		zone,
+	);
+	const start = input.booking?.start
+		? DateTime.fromISO(input.booking.start, { setZone: true }).setZone(zone).startOf('day')
+		: now.startOf('day');
+	if (!start.isValid)
+		throw new ContractInputError(
+			'booking.start',
+			`The booking start is not a date: ${JSON.stringify(input.booking?.start)}.`,
+		);
 	const end = start.plus({ months: terms.term_months }).minus({ days: 1 });
-	const { text, html, sha256 } = documentFor(input, terms, start, end, now, input.template?.trim() ? input.template : DEFAULT_CONTRACT_TEMPLATE);
+	const { text, html, sha256 } = documentFor(
+		input,
+		terms,
+		start,
+		end,
+		now,
+		input.template?.trim() ? input.template : DEFAULT_CONTRACT_TEMPLATE,
+	);
 	const contractId = `ct_${randomUUID()}`;
 	const validHours = input.signingValidHours ?? 72;
-	if (!(validHours > 0 && validHours <= 24 * 90)) throw new ContractInputError('signingValidHours', 'The signing link must be valid for between 1 hour and 90 days.');
+	if (!(validHours > 0 && validHours <= 24 * 90))
+		throw new ContractInputError(
+			'signingValidHours',
+			'The signing link must be valid for between 1 hour and 90 days.',
+		);
 	const expiresMs = now.toMillis() + validHours * 3_600_000;
 	const token = signingToken(contractId, sha256, expiresMs, options.signingSecret);
 	const record: ContractRecord = {
@@ -218,7 +304,13 @@ export async function generateContract(input: GenerateInput, options: ContractOp
 		document_sha256: sha256,
 		document_html: html,
 		customer: input.customer as Record<string, unknown>,
-		terms: { ...terms, quote: input.quote, booking: input.booking ?? null, business: input.business, time_zone: zone },
+		terms: {
+			...terms,
+			quote: input.quote,
+			booking: input.booking ?? null,
+			business: input.business,
+			time_zone: zone,
+		},
 		start_date: start.toISODate()!,
 		end_date: end.toISODate()!,
 		auto_renew: terms.auto_renew,
@@ -242,8 +334,12 @@ export async function generateContract(input: GenerateInput, options: ContractOp
 			renews_on: terms.auto_renew ? end.plus({ days: 1 }).toISODate() : null,
 			terms: { ...terms },
 			signing_token: token,
-			signing_url: base ? `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}` : null,
-			signing_expires_at: DateTime.fromMillis(expiresMs, { zone }).toISO({ suppressMilliseconds: true })!,
+			signing_url: base
+				? `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`
+				: null,
+			signing_expires_at: DateTime.fromMillis(expiresMs, { zone }).toISO({
+				suppressMilliseconds: true,
+			})!,
 		},
 		pdf,
 	};
@@ -257,49 +353,135 @@ export interface SignatureInput {
 }
 
 /** Records a signature against the document hash; refuses an expired, forged or foreign token. Signing twice with the same token returns the first signature. */
-export async function recordSignature(input: SignatureInput, options: ContractOptions): Promise<{ contract_id: string; status: ContractRecord['status']; signature: NonNullable<ContractRecord['signature']>; already_signed: boolean }> {
+export async function recordSignature(
+	input: SignatureInput,
+	options: ContractOptions,
+): Promise<{
+	contract_id: string;
+	status: ContractRecord['status'];
+	signature: NonNullable<ContractRecord['signature']>;
+	already_signed: boolean;
+}> {
 	requireSecret(options.signingSecret);
 	const { contractId, expiresMs, mac } = readToken(input?.token);
-	if (typeof input.name !== 'string' || !input.name.trim()) throw new ContractInputError('name', "The signer's full name is needed to sign.");
+	if (typeof input.name !== 'string' || !input.name.trim())
+		throw new ContractInputError('name', "The signer's full name is needed to sign.");
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
 	// Compared as text: the MAC as signingToken spells it, so no other spelling of its bytes passes.
-	const expected = Buffer.from(b64url(contract ? createHmac('sha256', options.signingSecret).update(`${contractId}|${contract.document_sha256}|${expiresMs}`).digest() : Buffer.alloc(32)));
+	const expected = Buffer.from(
+		b64url(
+			contract
+				? createHmac('sha256', options.signingSecret)
+						.update(`${contractId}|${contract.document_sha256}|${expiresMs}`)
+						.digest()
+				: Buffer.alloc(32),
+		),
+	);
 	const given = Buffer.from(mac);
 	if (!contract || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-		throw new ContractInputError('token', 'The signing link is not valid: it was altered, or it belongs to another document.');
+		throw new ContractInputError(
+			'token',
+			'The signing link is not valid: it was altered, or it belongs to another document.',
+		);
 	}
 	const now = options.now ? new Date(options.now).getTime() : Date.now();
-	if (contract.signature) return { contract_id: contractId, status: contract.status, signature: contract.signature, already_signed: true };
-	if (now > expiresMs) throw new ContractInputError('token', 'The signing link has expired. Send a new one (generate the agreement again).');
-	if (contract.status !== 'awaiting_signature') throw new ContractInputError('token', `This agreement is ${contract.status} and cannot be signed.`);
-	const signature = { name: input.name.trim().slice(0, 200), signed_at_ms: now, ip: input.ip ?? null, user_agent: input.user_agent?.slice(0, 500) ?? null, document_sha256: contract.document_sha256 };
+	if (contract.signature)
+		return {
+			contract_id: contractId,
+			status: contract.status,
+			signature: contract.signature,
+			already_signed: true,
+		};
+	if (now > expiresMs)
+		throw new ContractInputError(
+			'token',
+			'The signing link has expired. Send a new one (generate the agreement again).',
+		);
+	if (contract.status !== 'awaiting_signature')
+		throw new ContractInputError(
+			'token',
+			`This agreement is ${contract.status} and cannot be signed.`,
+		);
+	const signature = {
+		name: input.name.trim().slice(0, 200),
+		signed_at_ms: now,
+		ip: input.ip ?? null,
+		user_agent: input.user_agent?.slice(0, 500) ?? null,
+		document_sha256: contract.document_sha256,
+	};
 	await store.saveContract({ ...contract, status: 'active', signature, updated_at_ms: now });
 	return { contract_id: contractId, status: 'active', signature, already_signed: false };
 }
 
 /** Active contracts whose term ends within `days` days. */
 export async function contractsDue(days: number, options: Omit<ContractOptions, 'signingSecret'>) {
-	if (!(days >= 0 && days <= 3650)) throw new ContractInputError('withinDays', '"withinDays" must be 0 to 3650.');
+	if (!(days >= 0 && days <= 3650))
+		throw new ContractInputError('withinDays', '"withinDays" must be 0 to 3650.');
 	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
-	const contracts = await (await storeOf(options.store)).contractsEndingBy(now.plus({ days }).toISODate()!);
-	return contracts.map((c) => ({ contract_id: c.id, customer: c.customer, end_date: c.end_date, auto_renew: c.auto_renew, status: c.status, renews_on: c.auto_renew ? DateTime.fromISO(c.end_date).plus({ days: 1 }).toISODate() : null }));
+	const contracts = await (
+		await storeOf(options.store)
+	).contractsEndingBy(now.plus({ days }).toISODate()!);
+	return contracts.map((c) => ({
+		contract_id: c.id,
+		customer: c.customer,
+		end_date: c.end_date,
+		auto_renew: c.auto_renew,
+		status: c.status,
+		renews_on: c.auto_renew ? DateTime.fromISO(c.end_date).plus({ days: 1 }).toISODate() : null,
+	}));
 }
 
 /** Renews for a new term (optionally at a new price), or marks the contract as ending. */
-export async function renewContract(contractId: string, change: { action: 'renew' | 'end'; price_change_pct?: number | null }, options: Omit<ContractOptions, 'signingSecret'>): Promise<{ contract_id: string; status: ContractRecord['status']; renewed_contract_id: string | null; start_date: string | null; end_date: string | null; price: Record<string, unknown> | null }> {
+export async function renewContract(
+	contractId: string,
+	change: { action: 'renew' | 'end'; price_change_pct?: number | null },
+	options: Omit<ContractOptions, 'signingSecret'>,
+): Promise<{
+	contract_id: string;
+	status: ContractRecord['status'];
+	renewed_contract_id: string | null;
+	start_date: string | null;
+	end_date: string | null;
+	price: Record<string, unknown> | null;
+}> {
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
 	if (!contract) throw new ContractInputError('contractId', `No contract with id ${contractId}.`);
-	if (contract.status !== 'active') throw new ContractInputError('contractId', `Contract ${contractId} is ${contract.status}; only active contracts can be renewed or ended.`);
+	if (contract.status !== 'active')
+		throw new ContractInputError(
+			'contractId',
+			`Contract ${contractId} is ${contract.status}; only active contracts can be renewed or ended.`,
+		);
 	const now = options.now ? new Date(options.now).getTime() : Date.now();
 	if (change.action === 'end') {
-		await store.saveContract({ ...contract, status: 'ending', auto_renew: false, updated_at_ms: now });
-		return { contract_id: contractId, status: 'ending', renewed_contract_id: null, start_date: null, end_date: contract.end_date, price: null };
+		await store.saveContract({
+			...contract,
+			status: 'ending',
+			auto_renew: false,
+			updated_at_ms: now,
+		});
+		return {
+			contract_id: contractId,
+			status: 'ending',
+			renewed_contract_id: null,
+			start_date: null,
+			end_date: contract.end_date,
+			price: null,
+		};
 	}
 	const pct = change.price_change_pct ?? 0;
-	if (!(pct >= -50 && pct <= 100)) throw new ContractInputError('priceChangePct', 'A renewal price change must be between -50% and +100%.');
-	const t = contract.terms as unknown as ContractTerms & { quote: GenerateInput['quote']; booking: GenerateInput['booking']; business: GenerateInput['business']; time_zone: string };
+	if (!(pct >= -50 && pct <= 100))
+		throw new ContractInputError(
+			'priceChangePct',
+			'A renewal price change must be between -50% and +100%.',
+		);
+	const t = contract.terms as unknown as ContractTerms & {
+		quote: GenerateInput['quote'];
+		booking: GenerateInput['booking'];
+		business: GenerateInput['business'];
+		time_zone: string;
+	};
 	const scale = (c: number) => roundCents(c * (1 + pct / 100));
 	// The renewed price: the old one changed by the percentage, in whole cents.
 	const quote = t.quote
@@ -308,13 +490,32 @@ export async function renewContract(contractId: string, change: { action: 'renew
 				currency: t.quote.currency ?? 'USD',
 				service_type: t.quote.service_type,
 				total_cents: scale(t.quote.total_cents ?? 0),
-				recurring: t.quote.recurring ? { frequency: t.quote.recurring.frequency, visits_per_week: t.quote.recurring.visits_per_week ?? null, per_visit_cents: scale(t.quote.recurring.per_visit_cents), per_month_cents: scale(t.quote.recurring.per_month_cents) } : null,
+				recurring: t.quote.recurring
+					? {
+							frequency: t.quote.recurring.frequency,
+							visits_per_week: t.quote.recurring.visits_per_week ?? null,
+							per_visit_cents: scale(t.quote.recurring.per_visit_cents),
+							per_month_cents: scale(t.quote.recurring.per_month_cents),
+						}
+					: null,
 			}
 		: null;
 	const start = DateTime.fromISO(contract.end_date, { zone: t.time_zone }).plus({ days: 1 });
 	const end = start.plus({ months: t.term_months }).minus({ days: 1 });
-	const input: GenerateInput = { customer: contract.customer ?? {}, business: t.business, quote, booking: t.booking };
-	const { html, sha256 } = documentFor(input, t, start, end, DateTime.fromMillis(now, { zone: t.time_zone }), DEFAULT_CONTRACT_TEMPLATE);
+	const input: GenerateInput = {
+		customer: contract.customer ?? {},
+		business: t.business,
+		quote,
+		booking: t.booking,
+	};
+	const { html, sha256 } = documentFor(
+		input,
+		t,
+		start,
+		end,
+		DateTime.fromMillis(now, { zone: t.time_zone }),
+		DEFAULT_CONTRACT_TEMPLATE,
+	);
 	const renewed: ContractRecord = {
 		...contract,
 		id: `ct_${randomUUID()}`,
@@ -331,5 +532,12 @@ export async function renewContract(contractId: string, change: { action: 'renew
 	};
 	await store.saveContract(renewed);
 	await store.saveContract({ ...contract, status: 'renewed', updated_at_ms: now });
-	return { contract_id: contractId, status: 'renewed', renewed_contract_id: renewed.id, start_date: renewed.start_date, end_date: renewed.end_date, price: quote as Record<string, unknown> | null };
+	return {
+		contract_id: contractId,
+		status: 'renewed',
+		renewed_contract_id: renewed.id,
+		start_date: renewed.start_date,
+		end_date: renewed.end_date,
+		price: quote as Record<string, unknown> | null,
+	};
 }

@@ -1,8 +1,25 @@
-import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { dollarsToCents } from '../shared/money';
 import type { AgentMode } from '../shared/modes';
-import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, optionalValue, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import {
+	aiOptionsProperty,
+	modeProperty,
+	modeSubtitle,
+	openAiCredential,
+	optionalText,
+	optionalValue,
+	readAiSettings,
+	requireText,
+	runAgentPerItem,
+} from '../shared/n8n';
 import { negotiate, type MessageTemplates, type NegotiationPolicy } from './negotiate';
 import type { Quote } from '../PricingAgent/price';
 
@@ -27,9 +44,12 @@ function readRound(value: unknown): number {
 
 function readPolicy(policy: IDataObject): Partial<NegotiationPolicy> {
 	const out: Partial<NegotiationPolicy> = {};
-	if (typeof policy.maxAutoDiscountPct === 'number') out.maxAutoDiscountPct = policy.maxAutoDiscountPct;
-	if (typeof policy.approvalBandMaxPct === 'number') out.approvalBandMaxPct = policy.approvalBandMaxPct;
-	if (typeof policy.floorPrice === 'number') out.floorPriceCents = dollarsToCents(policy.floorPrice);
+	if (typeof policy.maxAutoDiscountPct === 'number')
+		out.maxAutoDiscountPct = policy.maxAutoDiscountPct;
+	if (typeof policy.approvalBandMaxPct === 'number')
+		out.approvalBandMaxPct = policy.approvalBandMaxPct;
+	if (typeof policy.floorPrice === 'number')
+		out.floorPriceCents = dollarsToCents(policy.floorPrice);
 	if (typeof policy.maxRounds === 'number') out.maxRounds = policy.maxRounds;
 	if (typeof policy.concessionSteps === 'string' && policy.concessionSteps.trim()) {
 		out.concessionStepsPct = policy.concessionSteps
@@ -38,8 +58,14 @@ function readPolicy(policy: IDataObject): Partial<NegotiationPolicy> {
 			.filter((n) => Number.isFinite(n) && n >= 0);
 	}
 	if (typeof policy.offerRecurring === 'boolean') out.offerRecurring = policy.offerRecurring;
-	if (typeof policy.recurringUpsellFrequency === 'string') out.recurringUpsellFrequency = policy.recurringUpsellFrequency as NegotiationPolicy['recurringUpsellFrequency'];
-	if (typeof policy.upsellAddOns === 'string') out.upsellAddOns = policy.upsellAddOns.split(',').map((s) => s.trim()).filter(Boolean);
+	if (typeof policy.recurringUpsellFrequency === 'string')
+		out.recurringUpsellFrequency =
+			policy.recurringUpsellFrequency as NegotiationPolicy['recurringUpsellFrequency'];
+	if (typeof policy.upsellAddOns === 'string')
+		out.upsellAddOns = policy.upsellAddOns
+			.split(',')
+			.map((s) => s.trim())
+			.filter(Boolean);
 	return out;
 }
 
@@ -51,7 +77,8 @@ export class NegotiationAgent implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: modeSubtitle,
-		description: "Reads a customer's reply to a quote and accepts, counters, rejects or escalates, always inside your discount policy; every new price comes from the pricing engine",
+		description:
+			"Reads a customer's reply to a quote and accepts, counters, rejects or escalates, always inside your discount policy; every new price comes from the pricing engine",
 		defaults: { name: 'Negotiation Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -65,7 +92,8 @@ export class NegotiationAgent implements INodeType {
 				type: 'json',
 				default: '={{ $json.negotiation?.quote ?? $json.quote }}',
 				required: true,
-				description: 'The Pricing Agent quote being negotiated (the latest offer after earlier rounds)',
+				description:
+					'The Pricing Agent quote being negotiated (the latest offer after earlier rounds)',
 			},
 			{
 				displayName: 'Customer Reply',
@@ -98,12 +126,51 @@ export class NegotiationAgent implements INodeType {
 				placeholder: 'Change the policy',
 				default: {},
 				options: [
-					{ displayName: 'Approval Band Up To (%)', name: 'approvalBandMaxPct', type: 'number', default: 15, description: 'Asks above the automatic limit and up to this go to a person for approval' },
-					{ displayName: 'Concession Steps (%)', name: 'concessionSteps', type: 'string', default: '5,10', description: 'What to offer round by round when the customer asks for more, comma-separated' },
-					{ displayName: 'Floor Price Per Visit ($)', name: 'floorPrice', type: 'number', default: 0, description: 'No offer goes below this; 0 means no floor' },
-					{ displayName: 'Max Automatic Discount (%)', name: 'maxAutoDiscountPct', type: 'number', default: 10, description: 'Discounts up to this are granted without a person' },
-					{ displayName: 'Max Rounds', name: 'maxRounds', type: 'number', default: 3, description: 'The offer in this round is final; a later round goes to a person' },
-					{ displayName: 'Offer Recurring Service', name: 'offerRecurring', type: 'boolean', default: true, description: 'Whether to suggest switching a one-time home clean to recurring service (with its discount)' },
+					{
+						displayName: 'Approval Band Up To (%)',
+						name: 'approvalBandMaxPct',
+						type: 'number',
+						default: 15,
+						description:
+							'Asks above the automatic limit and up to this go to a person for approval',
+					},
+					{
+						displayName: 'Concession Steps (%)',
+						name: 'concessionSteps',
+						type: 'string',
+						default: '5,10',
+						description:
+							'What to offer round by round when the customer asks for more, comma-separated',
+					},
+					{
+						displayName: 'Floor Price Per Visit ($)',
+						name: 'floorPrice',
+						type: 'number',
+						default: 0,
+						description: 'No offer goes below this; 0 means no floor',
+					},
+					{
+						displayName: 'Max Automatic Discount (%)',
+						name: 'maxAutoDiscountPct',
+						type: 'number',
+						default: 10,
+						description: 'Discounts up to this are granted without a person',
+					},
+					{
+						displayName: 'Max Rounds',
+						name: 'maxRounds',
+						type: 'number',
+						default: 3,
+						description: 'The offer in this round is final; a later round goes to a person',
+					},
+					{
+						displayName: 'Offer Recurring Service',
+						name: 'offerRecurring',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to suggest switching a one-time home clean to recurring service (with its discount)',
+					},
 					{
 						displayName: 'Recurring Offer',
 						name: 'recurringUpsellFrequency',
@@ -115,7 +182,13 @@ export class NegotiationAgent implements INodeType {
 							{ name: 'Monthly', value: 'monthly' },
 						],
 					},
-					{ displayName: 'Suggest Add-Ons', name: 'upsellAddOns', type: 'string', default: 'inside_oven,inside_fridge', description: 'Add-on codes to suggest when a customer accepts, comma-separated' },
+					{
+						displayName: 'Suggest Add-Ons',
+						name: 'upsellAddOns',
+						type: 'string',
+						default: 'inside_oven,inside_fridge',
+						description: 'Add-on codes to suggest when a customer accepts, comma-separated',
+					},
 				],
 			},
 			{
@@ -124,12 +197,41 @@ export class NegotiationAgent implements INodeType {
 				type: 'collection',
 				placeholder: 'Edit a reply',
 				default: {},
-				description: 'Placeholders: {name} {price} {cadence} {per_month} {discount_pct} {discount_text} {service} {upsell} {quote_id} {valid_until}',
+				description:
+					'Placeholders: {name} {price} {cadence} {per_month} {discount_pct} {discount_text} {service} {upsell} {quote_id} {valid_until}',
 				options: [
-					{ displayName: 'Accept', name: 'accept', type: 'string', typeOptions: { rows: 3 }, default: 'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.' },
-					{ displayName: 'Counter', name: 'counter', type: 'string', typeOptions: { rows: 3 }, default: 'Thanks for getting back to us{name}. The best we can offer is {price}{cadence} for your {service}{discount_text}. {upsell}Reply YES to go ahead.' },
-					{ displayName: 'Escalate', name: 'escalate', type: 'string', typeOptions: { rows: 3 }, default: 'Thanks{name}. A member of our team will review your request and get back to you shortly.' },
-					{ displayName: 'Reject', name: 'reject', type: 'string', typeOptions: { rows: 3 }, default: 'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.' },
+					{
+						displayName: 'Accept',
+						name: 'accept',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default:
+							'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.',
+					},
+					{
+						displayName: 'Counter',
+						name: 'counter',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default:
+							'Thanks for getting back to us{name}. The best we can offer is {price}{cadence} for your {service}{discount_text}. {upsell}Reply YES to go ahead.',
+					},
+					{
+						displayName: 'Escalate',
+						name: 'escalate',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default:
+							'Thanks{name}. A member of our team will review your request and get back to you shortly.',
+					},
+					{
+						displayName: 'Reject',
+						name: 'reject',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default:
+							'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.',
+					},
 				],
 			},
 			{
@@ -138,7 +240,8 @@ export class NegotiationAgent implements INodeType {
 				type: 'boolean',
 				default: true,
 				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
-				description: 'Whether to use the model\'s wording when every amount in it is one the policy approved (otherwise the template is used)',
+				description:
+					"Whether to use the model's wording when every amount in it is one the policy approved (otherwise the template is used)",
 			},
 			aiOptionsProperty,
 		],
@@ -159,11 +262,13 @@ export class NegotiationAgent implements INodeType {
 					ai: await readAiSettings(this, i, mode),
 					policy: readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
 					templates: this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>,
-					aiDraftsMessage: mode === 'rules' ? false : (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),
+					aiDraftsMessage:
+						mode === 'rules'
+							? false
+							: (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),
 				},
 			);
 			return result as unknown as IDataObject;
 		});
 	}
 }
-

@@ -3,7 +3,12 @@ import { InputError } from '../shared/errors';
 
 import { cadenceText, priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
 import { llmUsageSchema } from '../shared/llm/client';
-import { extractWithMode, quoteCustomerText, SOURCES, type AgentOptionsBase } from '../shared/modes';
+import {
+	extractWithMode,
+	quoteCustomerText,
+	SOURCES,
+	type AgentOptionsBase,
+} from '../shared/modes';
 import { formatMoney, moneyAmountsIn } from '../shared/money';
 import { intentSchema, readIntent, type Intent } from './intent';
 
@@ -48,10 +53,14 @@ export interface MessageTemplates {
 
 /** Placeholders: {name} {price} {cadence} {per_month} {discount_pct} {service} {upsell} {quote_id} {valid_until}. */
 export const DEFAULT_TEMPLATES: MessageTemplates = {
-	accept: 'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.',
-	counter: 'Thanks for getting back to us{name}. The best we can offer is {price}{cadence} for your {service}{discount_text}. {upsell}Reply YES to go ahead.',
-	reject: 'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.',
-	escalate: 'Thanks{name}. A member of our team will review your request and get back to you shortly.',
+	accept:
+		'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.',
+	counter:
+		'Thanks for getting back to us{name}. The best we can offer is {price}{cadence} for your {service}{discount_text}. {upsell}Reply YES to go ahead.',
+	reject:
+		'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.',
+	escalate:
+		'Thanks{name}. A member of our team will review your request and get back to you shortly.',
 };
 
 const upsellSchema = z.object({
@@ -75,13 +84,26 @@ export const negotiationSchema = z.object({
 	reason: z.string(),
 	requested_discount_pct: z.number().nullable(),
 	offered_discount_pct: z.number(),
-	price: z.object({ total_cents: z.number().int(), per_month_cents: z.number().int().nullable(), currency: z.string() }),
+	price: z.object({
+		total_cents: z.number().int(),
+		per_month_cents: z.number().int().nullable(),
+		currency: z.string(),
+	}),
 	price_changed: z.boolean(),
-	quote: quoteSchema.describe('The offer the customer may be told about (unchanged while a discount waits for approval).'),
+	quote: quoteSchema.describe(
+		'The offer the customer may be told about (unchanged while a discount waits for approval).',
+	),
 	pending_approval: z
-		.object({ discount_pct: z.number(), total_cents: z.number().int(), per_month_cents: z.number().int().nullable(), quote: quoteSchema })
+		.object({
+			discount_pct: z.number(),
+			total_cents: z.number().int(),
+			per_month_cents: z.number().int().nullable(),
+			quote: quoteSchema,
+		})
 		.nullable()
-		.describe('A discount above the automatic limit, priced and waiting for a person to approve it.'),
+		.describe(
+			'A discount above the automatic limit, priced and waiting for a person to approve it.',
+		),
 	final: z.boolean(),
 	escalate_to_human: z.boolean(),
 	approval_required: z.boolean(),
@@ -117,7 +139,12 @@ export interface NegotiateOptions extends AgentOptionsBase {
 export class NegotiationInputError extends InputError {}
 
 const aiAnswerSchema = intentSchema.extend({
-	draft_message: z.string().nullable().describe('A short, friendly reply to the customer, or null. Use only the prices given to you.'),
+	draft_message: z
+		.string()
+		.nullable()
+		.describe(
+			'A short, friendly reply to the customer, or null. Use only the prices given to you.',
+		),
 });
 type AiAnswer = z.infer<typeof aiAnswerSchema>;
 
@@ -133,7 +160,10 @@ function checkQuote(value: unknown): Quote {
 	const checked = quoteSchema.safeParse(value);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
-		throw new NegotiationInputError('quote', `The quote is not a Pricing Agent quote (field "${issue.path.join('.')}": ${issue.message}). Map the Pricing Agent's output, e.g. {{ $json.quote }}.`);
+		throw new NegotiationInputError(
+			'quote',
+			`The quote is not a Pricing Agent quote (field "${issue.path.join('.')}": ${issue.message}). Map the Pricing Agent's output, e.g. {{ $json.quote }}.`,
+		);
 	}
 	return checked.data;
 }
@@ -148,13 +178,22 @@ interface Offer {
 }
 
 /** Re-prices through the pricing engine: no price is ever computed by text arithmetic. */
-function reprice(base: Quote, changes: { negotiatedDiscountPct?: number; frequency?: Quote['pricing_inputs']['facts']['frequency']; addOns?: string[] }, now: string): Quote {
+function reprice(
+	base: Quote,
+	changes: {
+		negotiatedDiscountPct?: number;
+		frequency?: Quote['pricing_inputs']['facts']['frequency'];
+		addOns?: string[];
+	},
+	now: string,
+): Quote {
 	const facts = { ...base.pricing_inputs.facts };
 	if (changes.frequency !== undefined) facts.frequency = changes.frequency;
 	if (changes.addOns) facts.add_ons = [...new Set([...facts.add_ons, ...changes.addOns])];
 	return priceSync(facts, {
 		rateCard: base.pricing_inputs.rate_card,
-		negotiatedDiscountPct: changes.negotiatedDiscountPct ?? base.pricing_inputs.negotiated_discount_pct,
+		negotiatedDiscountPct:
+			changes.negotiatedDiscountPct ?? base.pricing_inputs.negotiated_discount_pct,
 		now,
 	});
 }
@@ -162,19 +201,32 @@ function reprice(base: Quote, changes: { negotiatedDiscountPct?: number; frequen
 /** The comparable price of a quote: per month for recurring work (what customers talk about), else the total. */
 const headlinePrice = (q: Quote) => q.recurring?.per_month_cents ?? q.total_cents;
 
-export async function negotiate(input: NegotiateInput, options: NegotiateOptions = {}): Promise<Negotiation> {
-	if (!input || typeof input !== 'object') throw new NegotiationInputError('input', 'negotiate() needs { quote, reply, round }.');
+export async function negotiate(
+	input: NegotiateInput,
+	options: NegotiateOptions = {},
+): Promise<Negotiation> {
+	if (!input || typeof input !== 'object')
+		throw new NegotiationInputError('input', 'negotiate() needs { quote, reply, round }.');
 	const current = checkQuote(input.quote);
 	if (typeof input.reply !== 'string') {
-		throw new NegotiationInputError('reply', `"reply" must be the customer's text; got ${JSON.stringify(input.reply)}. Map the field holding their answer, e.g. {{ $json.body.reply }}.`);
+		throw new NegotiationInputError(
+			'reply',
+			`"reply" must be the customer's text; got ${JSON.stringify(input.reply)}. Map the field holding their answer, e.g. {{ $json.body.reply }}.`,
+		);
 	}
 	const round = input.round ?? 1;
 	if (!Number.isInteger(round) || round < 1 || round > 100) {
-		throw new NegotiationInputError('round', `"round" must be a whole number from 1; got ${JSON.stringify(input.round)}. Use {{ $json.negotiation?.next_round ?? 1 }}.`);
+		throw new NegotiationInputError(
+			'round',
+			`"round" must be a whole number from 1; got ${JSON.stringify(input.round)}. Use {{ $json.negotiation?.next_round ?? 1 }}.`,
+		);
 	}
 	const policy = { ...DEFAULT_POLICY, ...(options.policy ?? {}) };
 	if (policy.approvalBandMaxPct < policy.maxAutoDiscountPct) {
-		throw new NegotiationInputError('policy.approvalBandMaxPct', 'The approval band must reach at least the automatic discount limit.');
+		throw new NegotiationInputError(
+			'policy.approvalBandMaxPct',
+			'The approval band must reach at least the automatic discount limit.',
+		);
 	}
 	const templates = { ...DEFAULT_TEMPLATES, ...(options.templates ?? {}) };
 	const now = options.now ? new Date(options.now).toISOString() : current.pricing_inputs.priced_at;
@@ -191,7 +243,12 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 		},
 		merge: (rules, ai) => {
 			// The model may misread; a clear request for a person or an explicit number seen by the rules wins.
-			if (rules && (rules.type === 'wants_human' || ((rules.type === 'counter_amount' || rules.type === 'counter_percent') && ai.type !== rules.type))) {
+			if (
+				rules &&
+				(rules.type === 'wants_human' ||
+					((rules.type === 'counter_amount' || rules.type === 'counter_percent') &&
+						ai.type !== rules.type))
+			) {
 				return { facts: { ...rules, draft_message: ai.draft_message }, usedRules: true };
 			}
 			return { facts: ai, usedRules: false };
@@ -204,10 +261,14 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 	const base = reprice(current, { negotiatedDiscountPct: 0 }, now);
 	const baseHeadline = headlinePrice(base);
 	const currentDiscount = current.pricing_inputs.negotiated_discount_pct;
-	const floorLimitPct = policy.floorPriceCents > 0 ? Math.max(0, (1 - policy.floorPriceCents / base.total_cents) * 100) : 100;
+	const floorLimitPct =
+		policy.floorPriceCents > 0
+			? Math.max(0, (1 - policy.floorPriceCents / base.total_cents) * 100)
+			: 100;
 	const autoLimit = Math.min(policy.maxAutoDiscountPct, floorLimitPct);
 	const bandLimit = Math.min(policy.approvalBandMaxPct, floorLimitPct);
-	const stepFor = (r: number) => policy.concessionStepsPct[Math.min(r - 1, policy.concessionStepsPct.length - 1)] ?? 0;
+	const stepFor = (r: number) =>
+		policy.concessionStepsPct[Math.min(r - 1, policy.concessionStepsPct.length - 1)] ?? 0;
 
 	let action: Action;
 	let reason: string;
@@ -219,16 +280,27 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 
 	const offerAt = (pct: number): Offer => {
 		const granted = round4(Math.max(currentDiscount, Math.min(pct, autoLimit)));
-		return granted === currentDiscount ? { quote: current, discountPct: currentDiscount } : { quote: reprice(current, { negotiatedDiscountPct: granted }, now), discountPct: granted };
+		return granted === currentDiscount
+			? { quote: current, discountPct: currentDiscount }
+			: { quote: reprice(current, { negotiatedDiscountPct: granted }, now), discountPct: granted };
 	};
 	const recurringUpsell = (): Upsell | null => {
 		const facts = current.pricing_inputs.facts;
-		const residential = current.pricing_basis === 'residential_rooms' || current.pricing_basis === 'residential_sqft';
-		if (!policy.offerRecurring || !residential || (facts.frequency && facts.frequency !== 'one_time')) return null;
+		const residential =
+			current.pricing_basis === 'residential_rooms' || current.pricing_basis === 'residential_sqft';
+		if (
+			!policy.offerRecurring ||
+			!residential ||
+			(facts.frequency && facts.frequency !== 'one_time')
+		)
+			return null;
 		const upsold = reprice(current, { frequency: policy.recurringUpsellFrequency }, now);
 		const saving = round2(((current.total_cents - upsold.total_cents) / current.total_cents) * 100);
 		if (saving <= 0) return null;
-		const cadence = policy.recurringUpsellFrequency === 'biweekly' ? 'every other week' : policy.recurringUpsellFrequency;
+		const cadence =
+			policy.recurringUpsellFrequency === 'biweekly'
+				? 'every other week'
+				: policy.recurringUpsellFrequency;
 		return {
 			type: 'recurring',
 			description: `Switch to ${cadence} service for ${formatMoney(upsold.total_cents, upsold.currency)} per visit (${saving}% less)`,
@@ -241,8 +313,15 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 		};
 	};
 	const addOnUpsell = (): Upsell | null => {
-		const missing = policy.upsellAddOns.filter((a) => !current.pricing_inputs.facts.add_ons.includes(a));
-		if (!missing.length || current.pricing_basis === 'restoration' || current.pricing_basis === 'commercial_sqft') return null;
+		const missing = policy.upsellAddOns.filter(
+			(a) => !current.pricing_inputs.facts.add_ons.includes(a),
+		);
+		if (
+			!missing.length ||
+			current.pricing_basis === 'restoration' ||
+			current.pricing_basis === 'commercial_sqft'
+		)
+			return null;
 		let upsold: Quote;
 		try {
 			upsold = reprice(current, { addOns: missing }, now);
@@ -315,7 +394,10 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 				if (intent.type === 'counter_percent') requested = intent.percent;
 				else if (intent.type === 'counter_amount' && intent.amount_cents !== null) {
 					// A monthly figure for recurring work is compared with the monthly price.
-					const reference = current.recurring && intent.amount_cents > current.total_cents * 1.5 ? baseHeadline : base.total_cents;
+					const reference =
+						current.recurring && intent.amount_cents > current.total_cents * 1.5
+							? baseHeadline
+							: base.total_cents;
 					requested = round4(Math.max(0, (1 - intent.amount_cents / reference) * 100));
 				}
 				if (requested !== null && requested <= currentDiscount) {
@@ -329,7 +411,10 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 					final = true;
 				} else if (requested !== null && requested <= bandLimit) {
 					// Priced for the person who approves it; the customer hears nothing of it before that.
-					pendingApproval = { quote: reprice(current, { negotiatedDiscountPct: round2(requested) }, now), discountPct: round2(requested) };
+					pendingApproval = {
+						quote: reprice(current, { negotiatedDiscountPct: round2(requested) }, now),
+						discountPct: round2(requested),
+					};
 					action = 'escalate';
 					reason = `${requested}% is above the automatic ${policy.maxAutoDiscountPct}% and within the ${policy.approvalBandMaxPct}% approval band: a person must approve`;
 				} else {
@@ -351,17 +436,32 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 	const quote = offer.quote;
 	const approved = [
 		...new Set(
-			[quote.total_cents, quote.recurring?.per_month_cents, quote.discount_cents, ...upsells.flatMap((u) => [u.total_cents, u.per_month_cents, u.extra_cents])].filter(
-				(x): x is number => typeof x === 'number' && x > 0,
-			),
+			[
+				quote.total_cents,
+				quote.recurring?.per_month_cents,
+				quote.discount_cents,
+				...upsells.flatMap((u) => [u.total_cents, u.per_month_cents, u.extra_cents]),
+			].filter((x): x is number => typeof x === 'number' && x > 0),
 		),
 	];
-	const message = composeMessage(action, final, quote, offer.discountPct, upsells, input.customerName ?? null, templates);
+	const message = composeMessage(
+		action,
+		final,
+		quote,
+		offer.discountPct,
+		upsells,
+		input.customerName ?? null,
+		templates,
+	);
 	let finalMessage = message;
 	let messageSource: 'template' | 'ai' = 'template';
 	if (draft && options.aiDraftsMessage !== false && outcome.source !== 'rules') {
 		const amounts = moneyAmountsIn(draft);
-		if (amounts.every((a) => approved.includes(a)) && draft.trim().length > 0 && draft.length <= 1000) {
+		if (
+			amounts.every((a) => approved.includes(a)) &&
+			draft.trim().length > 0 &&
+			draft.length <= 1000
+		) {
 			finalMessage = draft.trim();
 			messageSource = 'ai';
 		}
@@ -375,8 +475,13 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 		reason,
 		requested_discount_pct: requested,
 		offered_discount_pct: offer.discountPct,
-		price: { total_cents: quote.total_cents, per_month_cents: quote.recurring?.per_month_cents ?? null, currency: quote.currency },
-		price_changed: quote.total_cents !== current.total_cents || headlinePrice(quote) !== headlinePrice(current),
+		price: {
+			total_cents: quote.total_cents,
+			per_month_cents: quote.recurring?.per_month_cents ?? null,
+			currency: quote.currency,
+		},
+		price_changed:
+			quote.total_cents !== current.total_cents || headlinePrice(quote) !== headlinePrice(current),
 		quote,
 		pending_approval: pendingApproval
 			? {
@@ -399,7 +504,15 @@ export async function negotiate(input: NegotiateInput, options: NegotiateOptions
 	};
 }
 
-function composeMessage(action: Action, final: boolean, quote: Quote, discountPct: number, upsells: Upsell[], name: string | null, templates: MessageTemplates): string {
+function composeMessage(
+	action: Action,
+	final: boolean,
+	quote: Quote,
+	discountPct: number,
+	upsells: Upsell[],
+	name: string | null,
+	templates: MessageTemplates,
+): string {
 	const money = (c: number) => formatMoney(c, quote.currency);
 	const cadence = quote.recurring
 		? ` per visit ${cadenceText(quote.recurring)} (${money(quote.recurring.per_month_cents)} a month)`
@@ -410,11 +523,19 @@ function composeMessage(action: Action, final: boolean, quote: Quote, discountPc
 		cadence,
 		per_month: quote.recurring ? money(quote.recurring.per_month_cents) : '',
 		discount_pct: String(discountPct),
-		discount_text: discountPct > 0 ? ` (${discountPct}% off)${final ? ', our final offer' : ''}` : final ? ', our final offer' : '',
+		discount_text:
+			discountPct > 0
+				? ` (${discountPct}% off)${final ? ', our final offer' : ''}`
+				: final
+					? ', our final offer'
+					: '',
 		service: quote.service_type.replace(/_/g, ' '),
 		upsell: upsells.length ? `${upsells[0].description}. ` : '',
 		quote_id: quote.quote_id,
 		valid_until: quote.valid_until.slice(0, 10),
 	};
-	return templates[action].replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole).replace(/\s+/g, ' ').trim();
+	return templates[action]
+		.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole)
+		.replace(/\s+/g, ' ')
+		.trim();
 }

@@ -1,4 +1,11 @@
-import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { dollarsToCents } from '../shared/money';
 import { jsonParameter, optionalValue, runAgentPerItem } from '../shared/n8n';
@@ -10,10 +17,14 @@ function rateFieldsToCard(rates: IDataObject): RateCardOverride {
 	const card: Record<string, unknown> = {};
 	const set = (section: string, key: string, value: unknown) => {
 		if (value === undefined || value === null || value === '') return;
-		card[section] = { ...((card[section] as Record<string, unknown> | undefined) ?? {}), [key]: value };
+		card[section] = {
+			...((card[section] as Record<string, unknown> | undefined) ?? {}),
+			[key]: value,
+		};
 	};
 	const money = (v: unknown) => (typeof v === 'number' ? dollarsToCents(v) : undefined);
-	const perSqft = (v: unknown) => (typeof v === 'number' ? Math.round(v * 100 * 10_000) / 10_000 : undefined);
+	const perSqft = (v: unknown) =>
+		typeof v === 'number' ? Math.round(v * 100 * 10_000) / 10_000 : undefined;
 	set('residential', 'base_cents', money(rates.residentialBase));
 	set('residential', 'per_extra_bedroom_cents', money(rates.extraBedroom));
 	set('residential', 'per_extra_bathroom_cents', money(rates.extraBathroom));
@@ -38,10 +49,10 @@ function rateFieldsToCard(rates: IDataObject): RateCardOverride {
 	] as const) {
 		if (rates[field] !== undefined && rates[field] !== '') card[key] = rates[field];
 	}
-	if (typeof rates.approvalThreshold === 'number') card.approval_threshold_cents = dollarsToCents(rates.approvalThreshold);
+	if (typeof rates.approvalThreshold === 'number')
+		card.approval_threshold_cents = dollarsToCents(rates.approvalThreshold);
 	return card as RateCardOverride;
 }
-
 
 export class PricingAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,15 +61,18 @@ export class PricingAgent implements INodeType {
 		icon: { light: 'file:pricingAgent.svg', dark: 'file:pricingAgent.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ "Rate card" + ($parameter["rateCardJson"] && $parameter["rateCardJson"] !== "{}" ? " + JSON" : "") }}',
-		description: 'Prices a job from your rate card: line items, modifiers, discounts, tax, total, monthly price and validity. No AI: every number comes from the card.',
+		subtitle:
+			'={{ "Rate card" + ($parameter["rateCardJson"] && $parameter["rateCardJson"] !== "{}" ? " + JSON" : "") }}',
+		description:
+			'Prices a job from your rate card: line items, modifiers, discounts, tax, total, monthly price and validity. No AI: every number comes from the card.',
 		defaults: { name: 'Pricing Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		properties: [
 			{
-				displayName: 'The job facts default to the Qualifier and Triage results on the item; map other fields by dragging them in',
+				displayName:
+					'The job facts default to the Qualifier and Triage results on the item; map other fields by dragging them in',
 				name: 'factsNotice',
 				type: 'notice',
 				default: '',
@@ -69,7 +83,8 @@ export class PricingAgent implements INodeType {
 				type: 'string',
 				default: '={{ $json.qualification?.service_type }}',
 				required: true,
-				description: 'One of standard_cleaning, deep_cleaning, move_in_out, post_construction, commercial_cleaning, carpet_cleaning, window_cleaning, water_damage, fire_damage, mold_remediation',
+				description:
+					'One of standard_cleaning, deep_cleaning, move_in_out, post_construction, commercial_cleaning, carpet_cleaning, window_cleaning, water_damage, fire_damage, mold_remediation',
 			},
 			{
 				displayName: 'Property Type',
@@ -104,14 +119,16 @@ export class PricingAgent implements INodeType {
 				name: 'frequency',
 				type: 'string',
 				default: '={{ $json.qualification?.frequency }}',
-				description: 'One_time, weekly, biweekly or monthly. Recurring residential work gets its discount; recurring work gets a monthly price.',
+				description:
+					'One_time, weekly, biweekly or monthly. Recurring residential work gets its discount; recurring work gets a monthly price.',
 			},
 			{
 				displayName: 'Visits a Week',
 				name: 'visitsPerWeek',
 				type: 'string',
 				default: '={{ $json.qualification?.visits_per_week }}',
-				description: 'For weekly service: how many visits a week (1-7; empty is 1). The monthly price counts every visit.',
+				description:
+					'For weekly service: how many visits a week (1-7; empty is 1). The monthly price counts every visit.',
 				hint: 'Read by the Qualifier from words such as "three times a week" or "Monday to Friday"',
 			},
 			{
@@ -119,7 +136,8 @@ export class PricingAgent implements INodeType {
 				name: 'addOns',
 				type: 'string',
 				default: '={{ $json.add_ons }}',
-				description: 'A list or comma-separated codes: inside_oven, inside_fridge, interior_windows, laundry, pets (or your own from the rate card)',
+				description:
+					'A list or comma-separated codes: inside_oven, inside_fridge, interior_windows, laundry, pets (or your own from the rate card)',
 			},
 			{
 				displayName: 'Is Emergency',
@@ -133,14 +151,16 @@ export class PricingAgent implements INodeType {
 				name: 'emergencyType',
 				type: 'string',
 				default: '={{ $json.triage?.emergency_type ?? $json.qualification?.emergency_type }}',
-				description: 'Water_damage, fire_damage, sewage, mold, biohazard or storm; sets the base labour hours',
+				description:
+					'Water_damage, fire_damage, sewage, mold, biohazard or storm; sets the base labour hours',
 			},
 			{
 				displayName: 'Estimated Hours',
 				name: 'estimatedHours',
 				type: 'string',
 				default: '={{ $json.estimated_hours }}',
-				description: 'Restoration labour hours if known; otherwise estimated from the damage type and size',
+				description:
+					'Restoration labour hours if known; otherwise estimated from the damage type and size',
 			},
 			{
 				displayName: 'After Hours',
@@ -161,7 +181,8 @@ export class PricingAgent implements INodeType {
 				name: 'promoCode',
 				type: 'string',
 				default: '={{ $json.promo_code }}',
-				description: 'A code from the rate card; an unknown or expired code is noted and not applied',
+				description:
+					'A code from the rate card; an unknown or expired code is noted and not applied',
 			},
 			{
 				displayName: 'First-Time Customer',
@@ -178,27 +199,128 @@ export class PricingAgent implements INodeType {
 				default: {},
 				description: 'Your prices; anything not set here uses the default shown',
 				options: [
-					{ displayName: 'After-Hours Multiplier', name: 'afterHoursMultiplier', type: 'number', default: 1.5, typeOptions: { minValue: 1, numberPrecision: 2 } },
-					{ displayName: 'Approval Threshold ($)', name: 'approvalThreshold', type: 'number', default: 5000, description: 'Quotes above this (per visit or per month) are flagged approval_required' },
-					{ displayName: 'Commercial Minimum ($)', name: 'commercialMinimum', type: 'number', default: 150 },
-					{ displayName: 'Commercial Per Sq Ft ($)', name: 'commercialPerSqft', type: 'number', default: 0.08, typeOptions: { numberPrecision: 3 } },
-					{ displayName: 'Currency', name: 'currency', type: 'string', default: 'USD', description: 'ISO 4217 code' },
-					{ displayName: 'Deep Clean Multiplier', name: 'deepMultiplier', type: 'number', default: 1.4, typeOptions: { numberPrecision: 2 } },
-					{ displayName: 'Emergency Call-Out ($)', name: 'emergencyCallOut', type: 'number', default: 500 },
-					{ displayName: 'Every-Other-Week Discount (%)', name: 'biweeklyDiscountPct', type: 'number', default: 10 },
+					{
+						displayName: 'After-Hours Multiplier',
+						name: 'afterHoursMultiplier',
+						type: 'number',
+						default: 1.5,
+						typeOptions: { minValue: 1, numberPrecision: 2 },
+					},
+					{
+						displayName: 'Approval Threshold ($)',
+						name: 'approvalThreshold',
+						type: 'number',
+						default: 5000,
+						description: 'Quotes above this (per visit or per month) are flagged approval_required',
+					},
+					{
+						displayName: 'Commercial Minimum ($)',
+						name: 'commercialMinimum',
+						type: 'number',
+						default: 150,
+					},
+					{
+						displayName: 'Commercial Per Sq Ft ($)',
+						name: 'commercialPerSqft',
+						type: 'number',
+						default: 0.08,
+						typeOptions: { numberPrecision: 3 },
+					},
+					{
+						displayName: 'Currency',
+						name: 'currency',
+						type: 'string',
+						default: 'USD',
+						description: 'ISO 4217 code',
+					},
+					{
+						displayName: 'Deep Clean Multiplier',
+						name: 'deepMultiplier',
+						type: 'number',
+						default: 1.4,
+						typeOptions: { numberPrecision: 2 },
+					},
+					{
+						displayName: 'Emergency Call-Out ($)',
+						name: 'emergencyCallOut',
+						type: 'number',
+						default: 500,
+					},
+					{
+						displayName: 'Every-Other-Week Discount (%)',
+						name: 'biweeklyDiscountPct',
+						type: 'number',
+						default: 10,
+					},
 					{ displayName: 'Extra Bathroom ($)', name: 'extraBathroom', type: 'number', default: 20 },
 					{ displayName: 'Extra Bedroom ($)', name: 'extraBedroom', type: 'number', default: 20 },
-					{ displayName: 'Max Total Discount (%)', name: 'maxTotalDiscountPct', type: 'number', default: 25, description: 'Cap on recurring, promo and negotiated discounts together' },
-					{ displayName: 'Monthly Discount (%)', name: 'monthlyDiscountPct', type: 'number', default: 5 },
-					{ displayName: 'Move-In/Out Multiplier', name: 'moveInOutMultiplier', type: 'number', default: 1.5, typeOptions: { numberPrecision: 2 } },
-					{ displayName: 'Post-Construction Multiplier', name: 'postConstructionMultiplier', type: 'number', default: 2, typeOptions: { numberPrecision: 2 } },
+					{
+						displayName: 'Max Total Discount (%)',
+						name: 'maxTotalDiscountPct',
+						type: 'number',
+						default: 25,
+						description: 'Cap on recurring, promo and negotiated discounts together',
+					},
+					{
+						displayName: 'Monthly Discount (%)',
+						name: 'monthlyDiscountPct',
+						type: 'number',
+						default: 5,
+					},
+					{
+						displayName: 'Move-In/Out Multiplier',
+						name: 'moveInOutMultiplier',
+						type: 'number',
+						default: 1.5,
+						typeOptions: { numberPrecision: 2 },
+					},
+					{
+						displayName: 'Post-Construction Multiplier',
+						name: 'postConstructionMultiplier',
+						type: 'number',
+						default: 2,
+						typeOptions: { numberPrecision: 2 },
+					},
 					{ displayName: 'Quote Valid (Days)', name: 'validityDays', type: 'number', default: 14 },
-					{ displayName: 'Residential Base ($)', name: 'residentialBase', type: 'number', default: 99, description: 'A studio or one-bedroom home' },
-					{ displayName: 'Residential Minimum ($)', name: 'residentialMinimum', type: 'number', default: 120 },
-					{ displayName: 'Residential Per Sq Ft ($)', name: 'residentialPerSqft', type: 'number', default: 0.12, typeOptions: { numberPrecision: 3 } },
-					{ displayName: 'Restoration Hourly ($)', name: 'restorationHourly', type: 'number', default: 150 },
-					{ displayName: 'Tax Rate (%)', name: 'taxRatePct', type: 'number', default: 0, typeOptions: { numberPrecision: 3 } },
-					{ displayName: 'Weekly Discount (%)', name: 'weeklyDiscountPct', type: 'number', default: 15 },
+					{
+						displayName: 'Residential Base ($)',
+						name: 'residentialBase',
+						type: 'number',
+						default: 99,
+						description: 'A studio or one-bedroom home',
+					},
+					{
+						displayName: 'Residential Minimum ($)',
+						name: 'residentialMinimum',
+						type: 'number',
+						default: 120,
+					},
+					{
+						displayName: 'Residential Per Sq Ft ($)',
+						name: 'residentialPerSqft',
+						type: 'number',
+						default: 0.12,
+						typeOptions: { numberPrecision: 3 },
+					},
+					{
+						displayName: 'Restoration Hourly ($)',
+						name: 'restorationHourly',
+						type: 'number',
+						default: 150,
+					},
+					{
+						displayName: 'Tax Rate (%)',
+						name: 'taxRatePct',
+						type: 'number',
+						default: 0,
+						typeOptions: { numberPrecision: 3 },
+					},
+					{
+						displayName: 'Weekly Discount (%)',
+						name: 'weeklyDiscountPct',
+						type: 'number',
+						default: 15,
+					},
 				],
 			},
 			{
@@ -206,7 +328,8 @@ export class PricingAgent implements INodeType {
 				name: 'rateCardJson',
 				type: 'json',
 				default: '{}',
-				description: 'Any part of the rate card, or a whole one, in cents: add-ons, promo codes, carpet and window rates, restoration hours. Applied after the Rates above. See the README for the format.',
+				description:
+					'Any part of the rate card, or a whole one, in cents: add-ons, promo codes, carpet and window rates, restoration hours. Applied after the Rates above. See the README for the format.',
 			},
 		],
 	};
@@ -214,7 +337,10 @@ export class PricingAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runAgentPerItem(this, 'quote', async (i) => {
 			// The Rates fields first, the JSON card over them.
-			const rateCard = merge<RateCardOverride>(rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject), jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i));
+			const rateCard = merge<RateCardOverride>(
+				rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject),
+				jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i),
+			);
 			const quote = await price(
 				{
 					service_type: optionalValue(this, 'serviceType', i),

@@ -36,7 +36,11 @@ export const rateCardSchema = z.object({
 		move_in_out: z.number().positive(),
 		post_construction: z.number().positive(),
 	}),
-	carpet: z.object({ per_room_cents: cents, per_sqft_cents: z.number().min(0), minimum_cents: cents }),
+	carpet: z.object({
+		per_room_cents: cents,
+		per_sqft_cents: z.number().min(0),
+		minimum_cents: cents,
+	}),
 	windows: z.object({ per_window_cents: cents, minimum_cents: cents }),
 	add_ons: z.record(z.string(), z.object({ label: z.string(), price_cents: cents })),
 	recurring_discount_pct: z.object({ weekly: pct, biweekly: pct, monthly: pct }),
@@ -81,7 +85,12 @@ export const DEFAULT_RATE_CARD: RateCard = {
 		per_sqft_cents: 12,
 		minimum_cents: 12000,
 	},
-	service_multipliers: { standard_cleaning: 1, deep_cleaning: 1.4, move_in_out: 1.5, post_construction: 2 },
+	service_multipliers: {
+		standard_cleaning: 1,
+		deep_cleaning: 1.4,
+		move_in_out: 1.5,
+		post_construction: 2,
+	},
 	carpet: { per_room_cents: 4500, per_sqft_cents: 30, minimum_cents: 12000 },
 	windows: { per_window_cents: 800, minimum_cents: 15000 },
 	add_ons: {
@@ -109,7 +118,9 @@ export const DEFAULT_RATE_CARD: RateCard = {
 	approval_threshold_cents: 500000,
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+	[K in keyof T]?: T[K] extends Record<string, unknown> ? DeepPartial<T[K]> : T[K];
+};
 export type RateCardOverride = DeepPartial<RateCard>;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -118,7 +129,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Deep-merges `override` onto `base`; records (add-ons, promo codes) merge by key. */
 export function merge<T>(base: T, override: unknown): T {
-	if (!isPlainObject(override) || !isPlainObject(base)) return (override === undefined ? base : override) as T;
+	if (!isPlainObject(override) || !isPlainObject(base))
+		return (override === undefined ? base : override) as T;
 	const out: Record<string, unknown> = { ...base };
 	for (const [key, value] of Object.entries(override)) {
 		out[key] = key in out ? merge(out[key], value) : value;
@@ -161,7 +173,9 @@ function buildRateCard(override?: RateCardOverride | null): RateCard {
 	const checked = rateCardSchema.safeParse(card);
 	if (!checked.success) {
 		const issue = checked.error.issues[0];
-		throw new RateCardError(`Rate card field "${issue.path.join('.')}" is invalid: ${issue.message}. Fix it in the rate card JSON or the node's rate fields.`);
+		throw new RateCardError(
+			`Rate card field "${issue.path.join('.')}" is invalid: ${issue.message}. Fix it in the rate card JSON or the node's rate fields.`,
+		);
 	}
 	// Frozen: the cached card is shared by every quote made with it.
 	return deepFreeze(checked.data);

@@ -1,6 +1,21 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import {
+	aiOptionsProperty,
+	modeProperty,
+	modeSubtitle,
+	openAiCredential,
+	optionalText,
+	readAiSettings,
+	requireText,
+	runAgentPerItem,
+} from '../shared/n8n';
 import type { AgentMode } from '../shared/modes';
 import { qualify, QUALIFY_DEFAULTS } from './qualify';
 
@@ -12,7 +27,8 @@ export class QualifierAgent implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: modeSubtitle,
-		description: 'Scores a service inquiry 0-100 and reads the service, property, urgency, frequency, budget and what to ask next',
+		description:
+			'Scores a service inquiry 0-100 and reads the service, property, urgency, frequency, budget and what to ask next',
 		defaults: { name: 'Qualifier Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -28,14 +44,15 @@ export class QualifierAgent implements INodeType {
 				default: '={{ $json.message }}',
 				required: true,
 				description: "The customer's inquiry text (web form, SMS, e-mail body or chat)",
-				hint: 'Drag the field holding the customer\'s text here, e.g. {{ $json.body.message }} after a Webhook',
+				hint: "Drag the field holding the customer's text here, e.g. {{ $json.body.message }} after a Webhook",
 			},
 			{
 				displayName: 'Channel',
 				name: 'channel',
 				type: 'string',
 				default: '={{ $json.channel }}',
-				description: 'Where the inquiry came from (web, sms, email, chat). An SMS counts as a phone contact.',
+				description:
+					'Where the inquiry came from (web, sms, email, chat). An SMS counts as a phone contact.',
 			},
 			{
 				displayName: 'Customer Email',
@@ -86,7 +103,11 @@ export class QualifierAgent implements INodeType {
 				{
 					mode,
 					ai: await readAiSettings(this, i, mode),
-					qualifiedThreshold: this.getNodeParameter('qualifiedThreshold', i, QUALIFY_DEFAULTS.qualifiedThreshold) as number,
+					qualifiedThreshold: this.getNodeParameter(
+						'qualifiedThreshold',
+						i,
+						QUALIFY_DEFAULTS.qualifiedThreshold,
+					) as number,
 				},
 			);
 			return result;

@@ -77,11 +77,14 @@ const RESIDENTIAL = [
 ];
 
 /** Rooms and parts of a home: residential when nothing says business. */
-const HOME_PARTS = /\b(?:basement|garage|attic|crawl ?space|hallway|laundry room|bedroom|master|upstairs (?:neighbou?r|unit|apartment|bathroom)|neighbou?r'?s|(?:our|my) (?:bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)|rental unit|tenant|in the unit|bathtub|pantry|shower drain|first floor|second floor|upstairs|downstairs|stairs|estate|colonial|ranch house|rancher|mansion|bano|(?:my|our) (?:son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)|baby|sotano|cocina)\b/;
+const HOME_PARTS =
+	/\b(?:basement|garage|attic|crawl ?space|hallway|laundry room|bedroom|master|upstairs (?:neighbou?r|unit|apartment|bathroom)|neighbou?r'?s|(?:our|my) (?:bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)|rental unit|tenant|in the unit|bathtub|pantry|shower drain|first floor|second floor|upstairs|downstairs|stairs|estate|colonial|ranch house|rancher|mansion|bano|(?:my|our) (?:son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)|baby|sotano|cocina)\b/;
 
-const COMPLAINT = /\b(?:complain\w*|terrible|awful service|refund|damage (?:your|the) (?:crew|cleaners?) did|(?:your|the) crew (?:broke|damaged)|last (?:cleaning|clean|visit) was (?:terrible|bad|awful|poor))\b/;
+const COMPLAINT =
+	/\b(?:complain\w*|terrible|awful service|refund|damage (?:your|the) (?:crew|cleaners?) did|(?:your|the) crew (?:broke|damaged)|last (?:cleaning|clean|visit) was (?:terrible|bad|awful|poor))\b/;
 
-const CLEANING_WORDS = /\b(?:clean|cleaned|cleaning|cleaner|cleaners|cleanup|clean-up|maid|maids|housekeep\w*|janitor\w*|tidy|tidying|scrub\w*|sanitiz\w*|disinfect\w*|wipe down|dust\w*|vacuum\w*|mop\w*|limpieza|limpiar|limpien|aseo)\b/;
+const CLEANING_WORDS =
+	/\b(?:clean|cleaned|cleaning|cleaner|cleaners|cleanup|clean-up|maid|maids|housekeep\w*|janitor\w*|tidy|tidying|scrub\w*|sanitiz\w*|disinfect\w*|wipe down|dust\w*|vacuum\w*|mop\w*|limpieza|limpiar|limpien|aseo)\b/;
 
 const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	[
@@ -113,7 +116,12 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	],
 	[
 		'carpet_cleaning',
-		[/\b(?:carpets?|rugs?|upholstery|sofa|couch|mattress)(?: \w+)? (?:clean\w*|shampoo\w*|steam\w*)\b/, /\b(?:steam|shampoo|deep)[- ]?clean\w* (?:the |my |our |all )?(?:\w+ )?(?:carpets?|rugs?|upholstery)\b/, /\bcarpets?\b/, /\balfombras?\b/],
+		[
+			/\b(?:carpets?|rugs?|upholstery|sofa|couch|mattress)(?: \w+)? (?:clean\w*|shampoo\w*|steam\w*)\b/,
+			/\b(?:steam|shampoo|deep)[- ]?clean\w* (?:the |my |our |all )?(?:\w+ )?(?:carpets?|rugs?|upholstery)\b/,
+			/\bcarpets?\b/,
+			/\balfombras?\b/,
+		],
 	],
 	[
 		'window_cleaning',
@@ -128,7 +136,11 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	],
 	[
 		'mold_remediation',
-		[/\bmou?ld(?:y)?\b/, /\bmildew (?:problem|remediation|removal|everywhere|on the walls)\b/, /\bmoho\b/],
+		[
+			/\bmou?ld(?:y)?\b/,
+			/\bmildew (?:problem|remediation|removal|everywhere|on the walls)\b/,
+			/\bmoho\b/,
+		],
 	],
 	[
 		'deep_cleaning',
@@ -146,9 +158,11 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	],
 ];
 
-const OTHER_SERVICES = /\b(?:pressure[- ]wash\w*|power[- ]wash\w*|gutters?|lawn|mow\w*|landscap\w*|pest control|exterminat\w*|plumb(?:er|ing) (?:repair|service)|paint\w*|roofing|moving (?:company|truck|help|boxes)|movers|pool clean\w*|duct clean\w*|chimney sweep\w*|junk removal|dumpster|snow removal|car (?:wash|detail\w*)|detailing|laundry service|babysit\w*|dog walk\w*)\b/;
+const OTHER_SERVICES =
+	/\b(?:pressure[- ]wash\w*|power[- ]wash\w*|gutters?|lawn|mow\w*|landscap\w*|pest control|exterminat\w*|plumb(?:er|ing) (?:repair|service)|paint\w*|roofing|moving (?:company|truck|help|boxes)|movers|pool clean\w*|duct clean\w*|chimney sweep\w*|junk removal|dumpster|snow removal|car (?:wash|detail\w*)|detailing|laundry service|babysit\w*|dog walk\w*)\b/;
 
-const STANDARD_HINTS = /\b(?:house ?clean\w*|home clean\w*|regular clean\w*|standard clean\w*|basic clean\w*|maid service|housekeeping|cleaning lady|cleaner|cleaners|clean(?:ing)? (?:service|help)|tidy\w*|limpieza|limpiar|aseo)\b/;
+const STANDARD_HINTS =
+	/\b(?:house ?clean\w*|home clean\w*|regular clean\w*|standard clean\w*|basic clean\w*|maid service|housekeeping|cleaning lady|cleaner|cleaners|clean(?:ing)? (?:service|help)|tidy\w*|limpieza|limpiar|aseo)\b/;
 
 /** Patterns built from fragments are compiled once (none has the g flag, so sharing is safe). */
 const regexCache = new Map<string, RegExp>();
@@ -173,7 +187,11 @@ function detectService(
 		if (service === 'mold_remediation' && damage !== 'mold') continue;
 		if (patterns.some((p) => affirmedMatch(text, p))) {
 			// Windows or carpets named as one item of a general clean stay a general clean.
-			if ((service === 'window_cleaning' || service === 'carpet_cleaning') && isAddOnOfGeneralClean(text, service)) continue;
+			if (
+				(service === 'window_cleaning' || service === 'carpet_cleaning') &&
+				isAddOnOfGeneralClean(text, service)
+			)
+				continue;
 			// A deep clean of a business is still a commercial clean (DESIGN.md: specialty work keeps its type, general cleans of a business do not).
 			if (service === 'deep_cleaning' && isCommercial) return 'commercial_cleaning';
 			return service;
@@ -187,38 +205,63 @@ function detectService(
 	if (damage === 'water_damage' || damage === 'sewage' || damage === 'storm') {
 		if (restoration || (!cleaningAsked && /\bdamage\b/.test(text))) return 'water_damage';
 	}
-	if (damage === 'fire_damage' && (restoration || (!cleaningAsked && /\b(?:damage|soot|smoke)\b/.test(text)))) return 'fire_damage';
+	if (
+		damage === 'fire_damage' &&
+		(restoration || (!cleaningAsked && /\b(?:damage|soot|smoke)\b/.test(text)))
+	)
+		return 'fire_damage';
 	if (cleaningAsked) {
-		if (OTHER_SERVICES.test(text) && !/\b(?:house|home|apartment|office)\b/.test(text)) return 'other';
+		if (OTHER_SERVICES.test(text) && !/\b(?:house|home|apartment|office)\b/.test(text))
+			return 'other';
 		return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
 	}
 	if (OTHER_SERVICES.test(text)) return 'other';
 	// A cleaning company asked about a sized property or a cadence is asked for a clean.
-	if (isCommercial && /\b(?:service|quote|estimate|janitorial|crew|contract)\b/.test(text)) return 'commercial_cleaning';
+	if (isCommercial && /\b(?:service|quote|estimate|janitorial|crew|contract)\b/.test(text))
+		return 'commercial_cleaning';
 	if (describesProperty) return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
 	return 'other';
 }
 
 function restorationAsked(text: string): boolean {
-	return /\b(?:restor\w*|remediat\w*|repair\w*|dry(?:ing)? out|drying|dehumidif\w*|water extraction|extraction|mitigation)\b/.test(text);
+	return /\b(?:restor\w*|remediat\w*|repair\w*|dry(?:ing)? out|drying|dehumidif\w*|water extraction|extraction|mitigation)\b/.test(
+		text,
+	);
 }
 
-function isAddOnOfGeneralClean(text: string, service: 'window_cleaning' | 'carpet_cleaning'): boolean {
+function isAddOnOfGeneralClean(
+	text: string,
+	service: 'window_cleaning' | 'carpet_cleaning',
+): boolean {
 	const object = service === 'window_cleaning' ? 'windows?' : '(?:carpets?|rugs?)';
-	const generalClean = /\b(?:house|home|apartment|condo|office|full|whole|general|regular|weekly|biweekly|monthly|standard)\b[^.]{0,25}\bclean\w*\b|\bclean\w* (?:of )?(?:the |my |our )?(?:house|home|apartment|condo|place|office)\b|\bmaid\b|\bhousekeep/;
-	const asItem = cachedRegex(`\\b(?:plus|also|and|including|incl|with|add|inside|interior)\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b(?:too|as well|also|included)\\b`);
+	const generalClean =
+		/\b(?:house|home|apartment|condo|office|full|whole|general|regular|weekly|biweekly|monthly|standard)\b[^.]{0,25}\bclean\w*\b|\bclean\w* (?:of )?(?:the |my |our )?(?:house|home|apartment|condo|place|office)\b|\bmaid\b|\bhousekeep/;
+	const asItem = cachedRegex(
+		`\\b(?:plus|also|and|including|incl|with|add|inside|interior)\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b(?:too|as well|also|included)\\b`,
+	);
 	return generalClean.test(text) && asItem.test(text);
 }
 
 function detectPropertyType(text: string): PropertyType | null {
 	const commercial = COMMERCIAL.some((p) => p.test(text));
-	const residential = RESIDENTIAL.some((p) => p.test(text)) || (!commercial && HOME_PARTS.test(text));
+	const residential =
+		RESIDENTIAL.some((p) => p.test(text)) || (!commercial && HOME_PARTS.test(text));
 	if (commercial && !residential) return 'commercial';
 	if (residential && !commercial) return 'residential';
 	if (commercial && residential) {
 		// "home office", "my studio apartment" and "office in my house" are homes.
-		if (/\bhome office|office (?:in|at) (?:my|our) (?:home|house)|studio apartment|studio flat\b/.test(text)) return 'residential';
-		if (/\b(?:my|our) (?:office|clinic|restaurant|gym|store|shop|salon|business|warehouse|practice|company|building)\b/.test(text)) return 'commercial';
+		if (
+			/\bhome office|office (?:in|at) (?:my|our) (?:home|house)|studio apartment|studio flat\b/.test(
+				text,
+			)
+		)
+			return 'residential';
+		if (
+			/\b(?:my|our) (?:office|clinic|restaurant|gym|store|shop|salon|business|warehouse|practice|company|building)\b/.test(
+				text,
+			)
+		)
+			return 'commercial';
 		return 'residential';
 	}
 	return null;
@@ -256,18 +299,52 @@ function detectFrequency(text: string): Frequency | null {
 	return best?.frequency ?? null;
 }
 
-const COUNT_WORD: Record<string, number> = { once: 1, one: 1, twice: 2, two: 2, thrice: 3, three: 3, four: 4, five: 5, six: 6, seven: 7, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7 };
-const COUNT = '(?:once|twice|thrice|one|two|three|four|five|six|seven|una|dos|tres|cuatro|cinco|seis|siete|[1-7])';
+const COUNT_WORD: Record<string, number> = {
+	once: 1,
+	one: 1,
+	twice: 2,
+	two: 2,
+	thrice: 3,
+	three: 3,
+	four: 4,
+	five: 5,
+	six: 6,
+	seven: 7,
+	una: 1,
+	dos: 2,
+	tres: 3,
+	cuatro: 4,
+	cinco: 5,
+	seis: 6,
+	siete: 7,
+};
+const COUNT =
+	'(?:once|twice|thrice|one|two|three|four|five|six|seven|una|dos|tres|cuatro|cinco|seis|siete|[1-7])';
 const PER = '(?:a|per|each|every|\\/|a la|por|por la|cada|in a)';
-const UNIT = '(?:x|times?|days?|nights?|evenings?|mornings?|visits?|cleans?|cleanings?|veces|dias|noches)';
+const UNIT =
+	'(?:x|times?|days?|nights?|evenings?|mornings?|visits?|cleans?|cleanings?|veces|dias|noches)';
 /** "3 times a week", "twice a week", "5 days per week", "3x/week", "3-5 days a week" (the lower figure), "tres veces por semana". */
-const VISITS_A_WEEK = cachedRegex(`\\b(${COUNT})(?:\\s?-\\s?${COUNT})? ?(?:${UNIT} ?${PER}? ?|${PER} ?)(?:week|wk|semana)\\b|\\b(twice|thrice|[2-7] ?x|(?:two|three|four|five|six|seven|[2-7]) times) weekly\\b`);
-const WEEKDAYS_ONLY = /\b(?:mon(?:day)?s?\s?(?:-|to|thru|through|until)\s?fri(?:day)?s?|every (?:week ?day|week ?night|business day|working day)|week ?days|week ?nights|(?:business|working) days|de lunes a viernes|entre semana)\b/;
-const EVERY_DAY = /\b(?:daily|nightly|every (?:single )?(?:day|night|evening|morning)|each (?:day|night|evening)|seven days|7 days|todos los dias|diario|diariamente)\b/;
-const WEEKDAY_LIST = cachedRegex(`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`);
+const VISITS_A_WEEK = cachedRegex(
+	`\\b(${COUNT})(?:\\s?-\\s?${COUNT})? ?(?:${UNIT} ?${PER}? ?|${PER} ?)(?:week|wk|semana)\\b|\\b(twice|thrice|[2-7] ?x|(?:two|three|four|five|six|seven|[2-7]) times) weekly\\b`,
+);
+const WEEKDAYS_ONLY =
+	/\b(?:mon(?:day)?s?\s?(?:-|to|thru|through|until)\s?fri(?:day)?s?|every (?:week ?day|week ?night|business day|working day)|week ?days|week ?nights|(?:business|working) days|de lunes a viernes|entre semana)\b/;
+const EVERY_DAY =
+	/\b(?:daily|nightly|every (?:single )?(?:day|night|evening|morning)|each (?:day|night|evening)|seven days|7 days|todos los dias|diario|diariamente)\b/;
+const WEEKDAY_LIST = cachedRegex(
+	`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`,
+);
 
 const ONE_WEEKDAY = cachedRegex(`\\b(?:every|each) (${WEEKDAY})s?\\b|\\b(${WEEKDAY})s\\b`);
-const DAY_CODE: Record<string, Weekday> = { monday: 'mon', tuesday: 'tue', wednesday: 'wed', thursday: 'thu', friday: 'fri', saturday: 'sat', sunday: 'sun' };
+const DAY_CODE: Record<string, Weekday> = {
+	monday: 'mon',
+	tuesday: 'tue',
+	wednesday: 'wed',
+	thursday: 'thu',
+	friday: 'fri',
+	saturday: 'sat',
+	sunday: 'sun',
+};
 const inWeekOrder = (days: Iterable<Weekday>) => WEEKDAYS.filter((d) => new Set(days).has(d));
 
 /**
@@ -288,7 +365,11 @@ function detectVisitDays(text: string): { visits: number | null; days: Weekday[]
 	const list = WEEKDAY_LIST.exec(text);
 	// Plural days or "every" make a list a cadence; "Monday and Tuesday work for us" is a preference.
 	if (list && (list[2] === 's' || /^(?:every )/.test(list[0]))) {
-		const named = inWeekOrder([list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])].map((d) => DAY_CODE[d]));
+		const named = inWeekOrder(
+			[list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])].map(
+				(d) => DAY_CODE[d],
+			),
+		);
 		if (named.length >= 2) days = named;
 	}
 	if (!days && affirmedMatch(text, WEEKDAYS_ONLY)) days = ['mon', 'tue', 'wed', 'thu', 'fri'];
@@ -301,13 +382,19 @@ function detectVisitDays(text: string): { visits: number | null; days: Weekday[]
 	return { visits, days: days && days.length === visits ? days : null };
 }
 
-const BED = '(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
+const BED =
+	'(?:bed(?:room)?s?|bdrms?|bds?|brs?|beds?|b\\/r|recamaras?|habitacion(?:es)?|dormitorios?|cuartos?)';
 const BATH = '(?:bath(?:room)?s?|baths?|bas?|bth|b\\/a|wc|toilets?|banos?)';
 
-const ROOMS_COMBO = /(?<![#$])\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
+const ROOMS_COMBO =
+	/(?<![#$])\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
 const BEDROOMS = new RegExp(`(?<![#$])\\b(${N})[- ]?${BED}`);
-const BATHROOMS = new RegExp(`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`);
-const HALF_BATHS = new RegExp(`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`);
+const BATHROOMS = new RegExp(
+	`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`,
+);
+const HALF_BATHS = new RegExp(
+	`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`,
+);
 
 /** Bedrooms and bathrooms from "3br/2ba", "three bedroom, 2.5 bath", "studio", "2 1/2 baths", "3 recamaras y 2 banos". */
 function detectRooms(text: string): { bedrooms: number | null; bathrooms: number | null } {
@@ -319,7 +406,10 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 		bedrooms = parseFloat(combo[1]);
 		bathrooms = parseFloat(combo[2]);
 	}
-	const slash = /\b(\d)\s*\/\s*(\d(?:\.\d)?)\s*(?:house|home|apartment|condo|townhouse|townhome|unit|place|flat|duplex)\b/.exec(text);
+	const slash =
+		/\b(\d)\s*\/\s*(\d(?:\.\d)?)\s*(?:house|home|apartment|condo|townhouse|townhome|unit|place|flat|duplex)\b/.exec(
+			text,
+		);
 	if (!combo && slash) {
 		bedrooms = parseFloat(slash[1]);
 		bathrooms = parseFloat(slash[2]);
@@ -329,8 +419,18 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 		const m = BEDROOMS.exec(text);
 		if (m) bedrooms = parseNumber(m[1].replace(/\s/g, ''));
 	}
-	if (bedrooms === null && /\bstudio\b|\bestudio\b|\bbachelor (?:apartment|pad|unit)\b|\befficiency (?:apartment|unit)\b/.test(text)) {
-		if (!/\b(?:yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|dental|hair) studio|studio (?:space|owner)\b/.test(text)) bedrooms = 0;
+	if (
+		bedrooms === null &&
+		/\bstudio\b|\bestudio\b|\bbachelor (?:apartment|pad|unit)\b|\befficiency (?:apartment|unit)\b/.test(
+			text,
+		)
+	) {
+		if (
+			!/\b(?:yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|dental|hair) studio|studio (?:space|owner)\b/.test(
+				text,
+			)
+		)
+			bedrooms = 0;
 	}
 
 	if (bathrooms === null) {
@@ -379,30 +479,51 @@ function dollars(value: string, k?: string): number {
 
 /** Budget in cents from "$200-300", "under 150", "budget is around $250", "up to 500 dollars". */
 function detectBudget(text: string): Budget | null {
-	const hasBudgetContext = /\b(?:budget|spend|afford|pay|price range|looking to pay|willing to pay|max|maximum|no more than|at most|under|less than|below|up to|around|about|between|presupuesto|pagar)\b|\$/.test(text);
+	const hasBudgetContext =
+		/\b(?:budget|spend|afford|pay|price range|looking to pay|willing to pay|max|maximum|no more than|at most|under|less than|below|up to|around|about|between|presupuesto|pagar)\b|\$/.test(
+			text,
+		);
 	if (!hasBudgetContext) return null;
-	const range = cachedRegex(`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:dollars|bucks|usd|\\$)?`);
+	const range = cachedRegex(
+		`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:dollars|bucks|usd|\\$)?`,
+	);
 	const rangeMatch = range.exec(text);
 	if (rangeMatch) {
 		const low = rangeMatch[1] ?? rangeMatch[3];
 		const lowK = rangeMatch[2] ?? rangeMatch[4];
-		const isMoney = rangeMatch[0].includes('$') || /dollars|bucks|usd/.test(rangeMatch[0]) || /\b(?:budget|between|spend|pay|presupuesto)\b[^.]{0,25}$/.test(text.slice(0, rangeMatch.index));
+		const isMoney =
+			rangeMatch[0].includes('$') ||
+			/dollars|bucks|usd/.test(rangeMatch[0]) ||
+			/\b(?:budget|between|spend|pay|presupuesto)\b[^.]{0,25}$/.test(
+				text.slice(0, rangeMatch.index),
+			);
 		if (low && isMoney) {
 			const min = dollars(low, lowK);
 			const max = dollars(rangeMatch[5], rangeMatch[6] ?? lowK);
 			if (max >= min) return { min, max };
 		}
 	}
-	const capWords = '(?:under|less than|below|no more than|not more than|at most|max(?:imum)?(?: of)?|up to|cap(?:ped)? at|top(?:s)? out at|nothing over|no more then)';
-	const cap = cachedRegex(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd)?)`).exec(text);
-	if (cap && (cap[0].includes('$') || /dollars|bucks|usd/.test(cap[0]) || /budget|spend|pay|afford/.test(text))) {
+	const capWords =
+		'(?:under|less than|below|no more than|not more than|at most|max(?:imum)?(?: of)?|up to|cap(?:ped)? at|top(?:s)? out at|nothing over|no more then)';
+	const cap = cachedRegex(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd)?)`).exec(
+		text,
+	);
+	if (
+		cap &&
+		(cap[0].includes('$') ||
+			/dollars|bucks|usd/.test(cap[0]) ||
+			/budget|spend|pay|afford/.test(text))
+	) {
 		const value = cap[1] ?? cap[3];
 		const k = cap[2] ?? cap[4];
 		if (value) return { min: null, max: dollars(value, k) };
 	}
 	const floor = cachedRegex(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`).exec(text);
-	if (floor && /budget|spend|pay/.test(text)) return { min: dollars(floor[1], floor[2]), max: null };
-	const around = cachedRegex(`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd))`).exec(text);
+	if (floor && /budget|spend|pay/.test(text))
+		return { min: dollars(floor[1], floor[2]), max: null };
+	const around = cachedRegex(
+		`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*(?:dollars|bucks|usd))`,
+	).exec(text);
 	if (around) {
 		const value = around[1] ?? around[3];
 		const k = around[2] ?? around[4];
@@ -411,7 +532,9 @@ function detectBudget(text: string): Budget | null {
 			return { min: cents, max: cents };
 		}
 	}
-	const dollarsAround = cachedRegex(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(text);
+	const dollarsAround = cachedRegex(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(
+		text,
+	);
 	if (dollarsAround && /budget|spend|pay|afford|looking/.test(text)) {
 		const cents = dollars(dollarsAround[1], dollarsAround[2]);
 		return { min: cents, max: cents };
@@ -421,9 +544,15 @@ function detectBudget(text: string): Budget | null {
 
 function detectDiscount(text: string): number | null {
 	const patterns = [
-		cachedRegex(`\\b(${N})\\s*(?:%|percent|per cent|pct|por ?ciento)\\s*(?:off|discount|descuento|less|lower|cheaper|reduction|deal|break)`),
-		cachedRegex(`\\b(?:discount|descuento|reduction|knock off|take off|deal|off)\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*(?:%|percent|per cent|por ?ciento)`),
-		cachedRegex(`\\b(${N})\\s*(?:%|percent|per cent|por ?ciento)\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
+		cachedRegex(
+			`\\b(${N})\\s*(?:%|percent|per cent|pct|por ?ciento)\\s*(?:off|discount|descuento|less|lower|cheaper|reduction|deal|break)`,
+		),
+		cachedRegex(
+			`\\b(?:discount|descuento|reduction|knock off|take off|deal|off)\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*(?:%|percent|per cent|por ?ciento)`,
+		),
+		cachedRegex(
+			`\\b(${N})\\s*(?:%|percent|per cent|por ?ciento)\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`,
+		),
 	];
 	for (const p of patterns) {
 		const m = p.exec(text);
@@ -450,26 +579,40 @@ const HUMAN = [
 	/\bcall me at\b/,
 	/\b(?:contact|reach) (?:me|us) (?:by|via|on (?:my|the)) (?:phone|cell|mobile|telephone)\b/,
 ];
-const NO_CALLS = /\b(?:don'?t|do not|please don'?t|no need to|no) (?:call|phone|ring)\b|\bno (?:phone )?calls\b|\btext only\b|\bemail only\b|\bcan'?t (?:take|answer) (?:calls|the phone)\b/;
+const NO_CALLS =
+	/\b(?:don'?t|do not|please don'?t|no need to|no) (?:call|phone|ring)\b|\bno (?:phone )?calls\b|\btext only\b|\bemail only\b|\bcan'?t (?:take|answer) (?:calls|the phone)\b/;
 
 function detectWantsHuman(text: string): boolean {
 	if (!hasAny(text, HUMAN)) return false;
 	// "don't call, text me" is a channel preference, not a request for a person.
-	if (NO_CALLS.test(text) && !/\b(?:speak|talk) (?:to|with)|real person|human|manager|supervisor\b/.test(text)) return false;
+	if (
+		NO_CALLS.test(text) &&
+		!/\b(?:speak|talk) (?:to|with)|real person|human|manager|supervisor\b/.test(text)
+	)
+		return false;
 	return true;
 }
 
 function detectDecisionMaker(text: string): boolean | null {
-	if (/\b(?:need to|have to|must|will|i'?ll|gotta) (?:check|ask|run it by|confirm|talk|consult|get approval)\b[^.]{0,30}\b(?:with |by )?(?:my |our |the )?(?:boss|manager|landlord|husband|wife|partner|spouse|owner|board|committee|team|hoa)\b|\bnot the (?:owner|decision maker)\b|\b(?:boss|landlord|owner|board|committee) (?:has to|needs to|must|will) (?:approve|decide|sign off)\b|\bon behalf of\b|\bforwarding (?:this )?(?:for|to)\b/.test(text)) {
+	if (
+		/\b(?:need to|have to|must|will|i'?ll|gotta) (?:check|ask|run it by|confirm|talk|consult|get approval)\b[^.]{0,30}\b(?:with |by )?(?:my |our |the )?(?:boss|manager|landlord|husband|wife|partner|spouse|owner|board|committee|team|hoa)\b|\bnot the (?:owner|decision maker)\b|\b(?:boss|landlord|owner|board|committee) (?:has to|needs to|must|will) (?:approve|decide|sign off)\b|\bon behalf of\b|\bforwarding (?:this )?(?:for|to)\b/.test(
+			text,
+		)
+	) {
 		return false;
 	}
-	if (/\b(?:i'?m|i am|as) (?:the )?(?:owner|homeowner|home owner|property manager|office manager|facilities manager|facility manager|manager|landlord|decision maker|ceo|founder|director|gm|general manager|operations manager|store manager|practice manager|building manager|proprietor)\b|\bi (?:own|manage|run) (?:the|a|this|our|my)\b|\b(?:my|our) (?:own )?(?:house|home|business|company|restaurant|office|clinic|store|practice|condo|apartment)\b|\bready to (?:book|sign|start|go)\b|\bsoy (?:el |la )?(?:dueno|duena|propietari[oa]|gerente)\b/.test(text)) {
+	if (
+		/\b(?:i'?m|i am|as) (?:the )?(?:owner|homeowner|home owner|property manager|office manager|facilities manager|facility manager|manager|landlord|decision maker|ceo|founder|director|gm|general manager|operations manager|store manager|practice manager|building manager|proprietor)\b|\bi (?:own|manage|run) (?:the|a|this|our|my)\b|\b(?:my|our) (?:own )?(?:house|home|business|company|restaurant|office|clinic|store|practice|condo|apartment)\b|\bready to (?:book|sign|start|go)\b|\bsoy (?:el |la )?(?:dueno|duena|propietari[oa]|gerente)\b/.test(
+			text,
+		)
+	) {
 		return true;
 	}
 	return null;
 }
 
-const SHOPPING = /\b(?:just (?:comparing|shopping|looking|getting (?:quotes|prices|an estimate)|checking prices|curious)|comparing (?:prices|quotes|rates|companies)|shopping around|getting (?:a few|multiple|several|some) quotes|cheapest|lowest price|price check|ballpark)\b/;
+const SHOPPING =
+	/\b(?:just (?:comparing|shopping|looking|getting (?:quotes|prices|an estimate)|checking prices|curious)|comparing (?:prices|quotes|rates|companies)|shopping around|getting (?:a few|multiple|several|some) quotes|cheapest|lowest price|price check|ballpark)\b/;
 
 /** Reads every fact the Qualifier scores, by rules. `text` is the normalised message. */
 export function extractLeadFacts(message: string, text: string): LeadFacts {
@@ -480,13 +623,30 @@ export function extractLeadFacts(message: string, text: string): LeadFacts {
 	const squareFeet = detectArea(text);
 	const visitDays = detectVisitDays(text);
 	// Several visits a week is a weekly service even in words the cadence rules do not list ("Mondays and Thursdays").
-	const frequency = detectFrequency(text) ?? (visitDays.visits !== null && visitDays.visits > 1 ? 'weekly' : null);
-	const describesProperty = rooms.bedrooms !== null || rooms.bathrooms !== null || squareFeet !== null || frequency !== null;
-	const serviceType = detectService(text, propertyType === 'commercial', damage.damage_type, isEmergency, describesProperty);
+	const frequency =
+		detectFrequency(text) ?? (visitDays.visits !== null && visitDays.visits > 1 ? 'weekly' : null);
+	const describesProperty =
+		rooms.bedrooms !== null ||
+		rooms.bathrooms !== null ||
+		squareFeet !== null ||
+		frequency !== null;
+	const serviceType = detectService(
+		text,
+		propertyType === 'commercial',
+		damage.damage_type,
+		isEmergency,
+		describesProperty,
+	);
 	const urgency = readUrgency(text);
 	const facts: LeadFacts = {
 		service_type: serviceType,
-		property_type: propertyType ?? (serviceType === 'commercial_cleaning' ? 'commercial' : rooms.bedrooms !== null ? 'residential' : null),
+		property_type:
+			propertyType ??
+			(serviceType === 'commercial_cleaning'
+				? 'commercial'
+				: rooms.bedrooms !== null
+					? 'residential'
+					: null),
 		is_emergency: isEmergency,
 		emergency_type: isEmergency ? damage.damage_type : null,
 		urgency: isEmergency ? 'emergency' : urgency.urgency,

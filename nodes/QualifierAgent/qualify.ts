@@ -3,13 +3,27 @@ import { z } from 'zod/v4';
 import { WEEKDAYS } from '../SchedulingAgent/calendar';
 import { EMERGENCY_TYPES } from '../TriageAgent/rules';
 import { llmUsageSchema } from '../shared/llm/client';
-import { extractWithMode, quoteCustomerText, SOURCES, type AgentOptionsBase } from '../shared/modes';
+import {
+	extractWithMode,
+	quoteCustomerText,
+	SOURCES,
+	type AgentOptionsBase,
+} from '../shared/modes';
 import { normalize } from '../shared/text';
 import { priorityFor, URGENCIES } from '../shared/urgency';
-import { extractLeadFacts, FREQUENCIES, PROPERTY_TYPES, SERVICE_TYPES, type LeadFacts } from './extract';
+import {
+	extractLeadFacts,
+	FREQUENCIES,
+	PROPERTY_TYPES,
+	SERVICE_TYPES,
+	type LeadFacts,
+} from './extract';
 import { scoreLead } from './score';
 
-const budgetSchema = z.object({ min: z.number().int().min(0).nullable(), max: z.number().int().min(0).nullable() });
+const budgetSchema = z.object({
+	min: z.number().int().min(0).nullable(),
+	max: z.number().int().min(0).nullable(),
+});
 
 export const qualificationSchema = z.object({
 	lead_score: z.number().int().min(0).max(100),
@@ -21,8 +35,21 @@ export const qualificationSchema = z.object({
 	urgency: z.enum(URGENCIES),
 	priority: z.number().int().min(1).max(10),
 	frequency: z.enum(FREQUENCIES).nullable(),
-	visits_per_week: z.number().int().min(1).max(7).nullable().describe('Weekly service only: visits a week (3 for "three times a week"); null for other cadences.'),
-	visit_weekdays: z.array(z.enum(WEEKDAYS)).nullable().describe('Weekly service only: the days of the visits when the message names them, Monday first ("Mondays and Thursdays" is ["mon", "thu"]); null otherwise.'),
+	visits_per_week: z
+		.number()
+		.int()
+		.min(1)
+		.max(7)
+		.nullable()
+		.describe(
+			'Weekly service only: visits a week (3 for "three times a week"); null for other cadences.',
+		),
+	visit_weekdays: z
+		.array(z.enum(WEEKDAYS))
+		.nullable()
+		.describe(
+			'Weekly service only: the days of the visits when the message names them, Monday first ("Mondays and Thursdays" is ["mon", "thu"]); null otherwise.',
+		),
 	bedrooms: z.number().min(0).nullable(),
 	bathrooms: z.number().min(0).nullable(),
 	square_feet: z.number().min(0).nullable(),
@@ -41,7 +68,12 @@ export type Qualification = z.infer<typeof qualificationSchema>;
 export interface QualifyInput {
 	message: string;
 	channel?: string | null;
-	customer?: { name?: string | null; email?: string | null; phone?: string | null; address?: string | null } | null;
+	customer?: {
+		name?: string | null;
+		email?: string | null;
+		phone?: string | null;
+		address?: string | null;
+	} | null;
 }
 
 export interface QualifyOptions extends AgentOptionsBase {
@@ -58,12 +90,36 @@ export const QUALIFY_DEFAULTS = { qualifiedThreshold: 60 };
 export const qualifierAiFactsSchema = z.object({
 	service_type: z.enum(SERVICE_TYPES),
 	property_type: z.enum(PROPERTY_TYPES).nullable(),
-	is_emergency: z.boolean().describe('Active water, fire, sewage, mold, biohazard or storm damage needing same-day response.'),
+	is_emergency: z
+		.boolean()
+		.describe(
+			'Active water, fire, sewage, mold, biohazard or storm damage needing same-day response.',
+		),
 	emergency_type: z.enum(EMERGENCY_TYPES).nullable(),
-	urgency: z.enum(['high', 'normal', 'low']).describe('high: today, tomorrow, asap, within 2 days. low: no rush, just comparing, next month.'),
-	frequency: z.enum(FREQUENCIES).nullable().describe('Only if the message states a cadence or a single visit.'),
-	visits_per_week: z.number().int().min(1).max(7).nullable().describe('For a weekly service, visits a week: 3 for "three times a week", 5 for "Monday to Friday", 7 for "every night"; null if not stated.'),
-	visit_weekdays: z.array(z.enum(WEEKDAYS)).nullable().describe('For a weekly service, the days of the visits if the message names them ("every Tuesday and Friday": ["tue", "fri"]); null if not named.'),
+	urgency: z
+		.enum(['high', 'normal', 'low'])
+		.describe(
+			'high: today, tomorrow, asap, within 2 days. low: no rush, just comparing, next month.',
+		),
+	frequency: z
+		.enum(FREQUENCIES)
+		.nullable()
+		.describe('Only if the message states a cadence or a single visit.'),
+	visits_per_week: z
+		.number()
+		.int()
+		.min(1)
+		.max(7)
+		.nullable()
+		.describe(
+			'For a weekly service, visits a week: 3 for "three times a week", 5 for "Monday to Friday", 7 for "every night"; null if not stated.',
+		),
+	visit_weekdays: z
+		.array(z.enum(WEEKDAYS))
+		.nullable()
+		.describe(
+			'For a weekly service, the days of the visits if the message names them ("every Tuesday and Friday": ["tue", "fri"]); null if not named.',
+		),
 	bedrooms: z.number().min(0).nullable().describe('A studio has 0 bedrooms.'),
 	bathrooms: z.number().min(0).nullable().describe('A half bath counts 0.5.'),
 	square_feet: z.number().min(0).nullable().describe('As stated; square metres x 10.764.'),
@@ -71,7 +127,12 @@ export const qualifierAiFactsSchema = z.object({
 	budget_max_dollars: z.number().min(0).nullable(),
 	decision_maker: z.boolean().nullable(),
 	wants_human: z.boolean().describe('Asks for a call, a callback, a person or a manager.'),
-	discount_request_pct: z.number().min(0).max(100).nullable().describe('Only an explicit percentage.'),
+	discount_request_pct: z
+		.number()
+		.min(0)
+		.max(100)
+		.nullable()
+		.describe('Only an explicit percentage.'),
 	price_shopping: z.boolean(),
 });
 type QualifierAiFacts = z.infer<typeof qualifierAiFactsSchema>;
@@ -85,7 +146,10 @@ const SYSTEM_PROMPT = [
 	'"Twice a month" and "every other week" are biweekly; "every 4 weeks" is monthly.',
 ].join('\n');
 
-function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: LeadFacts; usedRules: boolean } {
+function mergeAiFacts(
+	rules: LeadFacts | null,
+	ai: QualifierAiFacts,
+): { facts: LeadFacts; usedRules: boolean } {
 	const budget =
 		ai.budget_min_dollars === null && ai.budget_max_dollars === null
 			? null
@@ -122,7 +186,20 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 			usedRules = true;
 		}
 	};
-	(['property_type', 'frequency', 'visits_per_week', 'visit_weekdays', 'bedrooms', 'bathrooms', 'square_feet', 'budget', 'decision_maker', 'discount_request_pct'] as const).forEach(fill);
+	(
+		[
+			'property_type',
+			'frequency',
+			'visits_per_week',
+			'visit_weekdays',
+			'bedrooms',
+			'bathrooms',
+			'square_feet',
+			'budget',
+			'decision_maker',
+			'discount_request_pct',
+		] as const
+	).forEach(fill);
 	if (fromAi.service_type === 'other' && rules.service_type !== 'other') {
 		fromAi.service_type = rules.service_type;
 		fromAi.off_topic = false;
@@ -140,19 +217,29 @@ function mergeAiFacts(rules: LeadFacts | null, ai: QualifierAiFacts): { facts: L
 		fromAi.wants_human = true;
 		usedRules = true;
 	}
-	fromAi.urgency_intensity = rules.urgency === fromAi.urgency ? rules.urgency_intensity : fromAi.urgency_intensity;
+	fromAi.urgency_intensity =
+		rules.urgency === fromAi.urgency ? rules.urgency_intensity : fromAi.urgency_intensity;
 	return { facts: fromAi, usedRules };
 }
 
 /** The decision part, always code: score, qualification, priority and what to ask next. */
-export function decideQualification(facts: LeadFacts, input: QualifyInput, options: QualifyOptions = {}) {
+export function decideQualification(
+	facts: LeadFacts,
+	input: QualifyInput,
+	options: QualifyOptions = {},
+) {
 	const threshold = options.qualifiedThreshold ?? QUALIFY_DEFAULTS.qualifiedThreshold;
 	const customer = input.customer ?? {};
 	const text = input.message ?? '';
 	const contact = {
 		hasEmail: Boolean(customer.email) || /[\w.+-]+@[\w-]+\.[\w.]+/.test(text),
-		hasPhone: Boolean(customer.phone) || /(?:\+?\d[\s().-]?){10,}/.test(text) || input.channel === 'sms',
-		hasAddress: Boolean(customer.address) || /\b\d{1,6} [a-z0-9 .]{2,40}\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|parkway|hwy|calle|avenida)\b/i.test(text),
+		hasPhone:
+			Boolean(customer.phone) || /(?:\+?\d[\s().-]?){10,}/.test(text) || input.channel === 'sms',
+		hasAddress:
+			Boolean(customer.address) ||
+			/\b\d{1,6} [a-z0-9 .]{2,40}\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|parkway|hwy|calle|avenida)\b/i.test(
+				text,
+			),
 		hasName: Boolean(customer.name),
 	};
 	const { lead_score, reasons, missing_info } = scoreLead(facts, contact);
@@ -167,9 +254,17 @@ export function decideQualification(facts: LeadFacts, input: QualifyInput, optio
 		priority: priorityFor(facts.urgency, facts.urgency_intensity, lead_score),
 		frequency: facts.frequency,
 		// Only a weekly service has visits a week; a weekly one with none stated has one.
-		visits_per_week: facts.frequency === 'weekly' ? (facts.visits_per_week ?? facts.visit_weekdays?.length ?? 1) : null,
+		visits_per_week:
+			facts.frequency === 'weekly'
+				? (facts.visits_per_week ?? facts.visit_weekdays?.length ?? 1)
+				: null,
 		// Named days are kept only when they agree with the count.
-		visit_weekdays: facts.frequency === 'weekly' && facts.visit_weekdays?.length && facts.visit_weekdays.length === (facts.visits_per_week ?? facts.visit_weekdays.length) ? WEEKDAYS.filter((d) => facts.visit_weekdays!.includes(d)) : null,
+		visit_weekdays:
+			facts.frequency === 'weekly' &&
+			facts.visit_weekdays?.length &&
+			facts.visit_weekdays.length === (facts.visits_per_week ?? facts.visit_weekdays.length)
+				? WEEKDAYS.filter((d) => facts.visit_weekdays!.includes(d))
+				: null,
 		bedrooms: facts.bedrooms,
 		bathrooms: facts.bathrooms,
 		square_feet: facts.square_feet,
@@ -183,7 +278,10 @@ export function decideQualification(facts: LeadFacts, input: QualifyInput, optio
 }
 
 /** Qualify one inquiry. Rules by default; see the modes in DESIGN.md. */
-export async function qualify(input: QualifyInput, options: QualifyOptions = {}): Promise<Qualification> {
+export async function qualify(
+	input: QualifyInput,
+	options: QualifyOptions = {},
+): Promise<Qualification> {
 	if (typeof input?.message !== 'string') {
 		throw new TypeError('qualify: "message" must be a string with the customer\'s text.');
 	}

@@ -43,18 +43,25 @@ export function scoreLead(facts: LeadFacts, contact: ContactFacts): ScoreResult 
 		reasons.push(`${points >= 0 ? '+' : ''}${points} ${why}`);
 	};
 
-	if (facts.service_type !== 'other') add(20, `clear service: ${SERVICE_LABEL[facts.service_type]}`);
+	if (facts.service_type !== 'other')
+		add(20, `clear service: ${SERVICE_LABEL[facts.service_type]}`);
 	else if (facts.off_topic) add(-10, 'nothing in the message matches our services');
 	else reasons.push('+0 service unclear');
 
-	if (facts.is_emergency) add(25, `active emergency (${facts.emergency_type?.replace('_', ' ')}): high-value same-day job`);
+	if (facts.is_emergency)
+		add(
+			25,
+			`active emergency (${facts.emergency_type?.replace('_', ' ')}): high-value same-day job`,
+		);
 	else if (RESTORATION.has(facts.service_type)) add(10, 'restoration work: high-value job');
 
 	const sizeKnown = facts.square_feet !== null || facts.bedrooms !== null;
 	if (sizeKnown) add(10, `property size given (${describeSize(facts)})`);
-	if (facts.property_type === 'commercial') add(10, 'commercial property: larger, repeat contracts');
+	if (facts.property_type === 'commercial')
+		add(10, 'commercial property: larger, repeat contracts');
 
-	if (facts.frequency && facts.frequency !== 'one_time') add(15, `recurring service wanted (${facts.frequency})`);
+	if (facts.frequency && facts.frequency !== 'one_time')
+		add(15, `recurring service wanted (${facts.frequency})`);
 	else if (facts.frequency === 'one_time') add(3, 'one-time visit stated');
 
 	if (facts.urgency === 'high') add(10, 'wants service soon');
@@ -71,7 +78,8 @@ export function scoreLead(facts: LeadFacts, contact: ContactFacts): ScoreResult 
 	if (facts.decision_maker === true) add(5, 'writer decides');
 	else if (facts.decision_maker === false) add(-5, 'someone else must approve');
 	if (facts.price_shopping) add(-10, 'price shopping');
-	if (facts.discount_request_pct !== null && facts.discount_request_pct > 25) add(-5, `asks for ${facts.discount_request_pct}% off`);
+	if (facts.discount_request_pct !== null && facts.discount_request_pct > 25)
+		add(-5, `asks for ${facts.discount_request_pct}% off`);
 
 	const lead_score = Math.max(0, Math.min(100, Math.round(score)));
 	return { lead_score, reasons, missing_info: missingInfo(facts, contact) };
@@ -79,7 +87,8 @@ export function scoreLead(facts: LeadFacts, contact: ContactFacts): ScoreResult 
 
 function describeSize(facts: LeadFacts): string {
 	if (facts.square_feet !== null) return `${facts.square_feet} sq ft`;
-	const beds = facts.bedrooms === 0 ? 'studio' : `${facts.bedrooms} bedroom${facts.bedrooms === 1 ? '' : 's'}`;
+	const beds =
+		facts.bedrooms === 0 ? 'studio' : `${facts.bedrooms} bedroom${facts.bedrooms === 1 ? '' : 's'}`;
 	return facts.bathrooms !== null ? `${beds}, ${facts.bathrooms} bath` : beds;
 }
 
@@ -91,13 +100,21 @@ function missingInfo(facts: LeadFacts, contact: ContactFacts): string[] {
 	if (!contact.hasPhone && !contact.hasEmail) missing.push('phone_or_email');
 	if (facts.is_emergency) return missing;
 	if (facts.property_type === null) missing.push('property_type');
-	const needsRooms = facts.property_type !== 'commercial' && !['window_cleaning', 'carpet_cleaning'].includes(facts.service_type);
+	const needsRooms =
+		facts.property_type !== 'commercial' &&
+		!['window_cleaning', 'carpet_cleaning'].includes(facts.service_type);
 	if (needsRooms && facts.square_feet === null) {
 		if (facts.bedrooms === null) missing.push('bedrooms');
 		if (facts.bathrooms === null) missing.push('bathrooms');
 	}
-	if (facts.property_type === 'commercial' && facts.square_feet === null) missing.push('square_feet');
-	if (facts.frequency === null && ['standard_cleaning', 'commercial_cleaning', 'deep_cleaning', 'window_cleaning'].includes(facts.service_type)) {
+	if (facts.property_type === 'commercial' && facts.square_feet === null)
+		missing.push('square_feet');
+	if (
+		facts.frequency === null &&
+		['standard_cleaning', 'commercial_cleaning', 'deep_cleaning', 'window_cleaning'].includes(
+			facts.service_type,
+		)
+	) {
 		missing.push('frequency');
 	}
 	if (facts.urgency === 'normal' || facts.urgency === 'low') missing.push('preferred_date');

@@ -46,7 +46,12 @@ export const DEFAULT_CALENDAR: CalendarConfig = {
 	crews: [
 		{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false },
 		{ id: 'crew-b', name: 'Crew B', skills: ['cleaning', 'restoration'], on_call: false },
-		{ id: 'on-call', name: 'On-call restoration crew', skills: ['cleaning', 'restoration'], on_call: true },
+		{
+			id: 'on-call',
+			name: 'On-call restoration crew',
+			skills: ['cleaning', 'restoration'],
+			on_call: true,
+		},
 	],
 	bufferMinutes: 30,
 	slotStepMinutes: 30,
@@ -74,22 +79,33 @@ export function windowsOn(calendar: ResolvedCalendar, day: DateTime): Array<[num
 	const midnightMs = midnight.toMillis();
 	const windows = calendar.windows.get(midnight.weekday) ?? [];
 	// Most days the clocks do not change: the same offset 24 hours on means minutes after midnight are elapsed minutes.
-	if (midnight.zone.offset(midnightMs + 86_400_000) === midnight.offset) return windows.map(([a, b]) => [midnightMs + a * 60_000, midnightMs + b * 60_000]);
-	const at = (minute: number) => (minute >= 24 * 60 ? midnight.plus({ days: 1 }) : midnight.set({ hour: Math.floor(minute / 60), minute: minute % 60 })).toMillis();
+	if (midnight.zone.offset(midnightMs + 86_400_000) === midnight.offset)
+		return windows.map(([a, b]) => [midnightMs + a * 60_000, midnightMs + b * 60_000]);
+	const at = (minute: number) =>
+		(minute >= 24 * 60
+			? midnight.plus({ days: 1 })
+			: midnight.set({ hour: Math.floor(minute / 60), minute: minute % 60 })
+		).toMillis();
 	return windows.map(([a, b]) => [at(a), at(b)]);
 }
 
 function minutesOf(field: string, text: string): number {
 	const m = /^(\d{1,2}):(\d{2})$/.exec(String(text).trim());
 	if (!m || Number(m[1]) > 24 || Number(m[2]) > 59 || (Number(m[1]) === 24 && Number(m[2]) !== 0)) {
-		throw new SchedulingInputError(field, `"${field}" must be a time like 08:00 or 17:30; got ${JSON.stringify(text)}.`);
+		throw new SchedulingInputError(
+			field,
+			`"${field}" must be a time like 08:00 or 17:30; got ${JSON.stringify(text)}.`,
+		);
 	}
 	return Number(m[1]) * 60 + Number(m[2]);
 }
 
 export function checkTimeZone(zone: unknown, field = 'timeZone'): string {
 	if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
-		throw new SchedulingInputError(field, `Unknown time zone ${JSON.stringify(zone)}. Use an IANA name such as America/New_York or Europe/London.`);
+		throw new SchedulingInputError(
+			field,
+			`Unknown time zone ${JSON.stringify(zone)}. Use an IANA name such as America/New_York or Europe/London.`,
+		);
 	}
 	return zone;
 }
@@ -97,33 +113,61 @@ export function checkTimeZone(zone: unknown, field = 'timeZone'): string {
 /** Parses an instant: ISO with an offset, or a local date-time / date read in the business time zone. */
 export function parseInstant(field: string, value: unknown, zone: string | Zone): DateTime {
 	if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
-	if (typeof value !== 'string' || !value.trim()) throw new SchedulingInputError(field, `"${field}" must be a date-time such as 2026-12-01T09:00:00-05:00; got ${JSON.stringify(value)}.`);
+	if (typeof value !== 'string' || !value.trim())
+		throw new SchedulingInputError(
+			field,
+			`"${field}" must be a date-time such as 2026-12-01T09:00:00-05:00; got ${JSON.stringify(value)}.`,
+		);
 	const parsed = DateTime.fromISO(value.trim(), { zone, setZone: false });
-	if (!parsed.isValid) throw new SchedulingInputError(field, `"${field}" is not a date-time: ${JSON.stringify(value)} (${parsed.invalidExplanation ?? parsed.invalidReason}). Use ISO 8601, e.g. 2026-12-01T09:00:00-05:00.`);
+	if (!parsed.isValid)
+		throw new SchedulingInputError(
+			field,
+			`"${field}" is not a date-time: ${JSON.stringify(value)} (${parsed.invalidExplanation ?? parsed.invalidReason}). Use ISO 8601, e.g. 2026-12-01T09:00:00-05:00.`,
+		);
 	return parsed.setZone(zone);
 }
 
 export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedCalendar {
-	const c: CalendarConfig = { ...DEFAULT_CALENDAR, ...config, businessHours: { ...DEFAULT_CALENDAR.businessHours, ...(config.businessHours ?? {}) } };
+	const c: CalendarConfig = {
+		...DEFAULT_CALENDAR,
+		...config,
+		businessHours: { ...DEFAULT_CALENDAR.businessHours, ...(config.businessHours ?? {}) },
+	};
 	checkTimeZone(c.timeZone);
 	const windows = new Map<number, Array<[number, number]>>();
 	WEEKDAYS.forEach((day, index) => {
 		const list = c.businessHours[day] ?? [];
-		if (!Array.isArray(list)) throw new SchedulingInputError(`businessHours.${day}`, `"businessHours.${day}" must be a list of ["HH:MM", "HH:MM"] pairs.`);
+		if (!Array.isArray(list))
+			throw new SchedulingInputError(
+				`businessHours.${day}`,
+				`"businessHours.${day}" must be a list of ["HH:MM", "HH:MM"] pairs.`,
+			);
 		windows.set(
 			index + 1,
 			list.map((pair, i) => {
 				const field = `businessHours.${day}[${i}]`;
-				if (!Array.isArray(pair) || pair.length !== 2) throw new SchedulingInputError(field, `"${field}" must be a pair like ["08:00", "18:00"].`);
+				if (!Array.isArray(pair) || pair.length !== 2)
+					throw new SchedulingInputError(
+						field,
+						`"${field}" must be a pair like ["08:00", "18:00"].`,
+					);
 				const [start, end] = [minutesOf(field, pair[0]), minutesOf(field, pair[1])];
-				if (end <= start) throw new SchedulingInputError(field, `"${field}" ends (${pair[1]}) before it starts (${pair[0]}).`);
+				if (end <= start)
+					throw new SchedulingInputError(
+						field,
+						`"${field}" ends (${pair[1]}) before it starts (${pair[0]}).`,
+					);
 				return [start, end] as [number, number];
 			}),
 		);
 	});
 	const holidaySet = new Set(
 		c.holidays.map((h, i) => {
-			if (!/^\d{4}-\d{2}-\d{2}$/.test(String(h)) || !DateTime.fromISO(String(h)).isValid) throw new SchedulingInputError(`holidays[${i}]`, `"holidays[${i}]" must be a date like 2026-12-25; got ${JSON.stringify(h)}.`);
+			if (!/^\d{4}-\d{2}-\d{2}$/.test(String(h)) || !DateTime.fromISO(String(h)).isValid)
+				throw new SchedulingInputError(
+					`holidays[${i}]`,
+					`"holidays[${i}]" must be a date like 2026-12-25; got ${JSON.stringify(h)}.`,
+				);
 			return String(h);
 		}),
 	);
@@ -131,16 +175,31 @@ export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedC
 		const start = parseInstant(`blackouts[${i}].start`, b?.start, c.timeZone);
 		let end = parseInstant(`blackouts[${i}].end`, b?.end, c.timeZone);
 		if (/^\d{4}-\d{2}-\d{2}$/.test(String(b.end))) end = end.endOf('day');
-		if (end <= start) throw new SchedulingInputError(`blackouts[${i}]`, `"blackouts[${i}]" ends before it starts.`);
+		if (end <= start)
+			throw new SchedulingInputError(`blackouts[${i}]`, `"blackouts[${i}]" ends before it starts.`);
 		return [start.toMillis(), end.toMillis()] as [number, number];
 	});
-	if (!Array.isArray(c.crews) || c.crews.length === 0) throw new SchedulingInputError('crews', 'At least one crew is needed: [{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}].');
+	if (!Array.isArray(c.crews) || c.crews.length === 0)
+		throw new SchedulingInputError(
+			'crews',
+			'At least one crew is needed: [{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}].',
+		);
 	const ids = new Set<string>();
 	c.crews = c.crews.map((crew, i) => {
-		if (!crew || typeof crew.id !== 'string' || !crew.id.trim()) throw new SchedulingInputError(`crews[${i}].id`, `"crews[${i}].id" must be a non-empty text.`);
-		if (ids.has(crew.id)) throw new SchedulingInputError(`crews[${i}].id`, `Crew id "${crew.id}" is used twice.`);
+		if (!crew || typeof crew.id !== 'string' || !crew.id.trim())
+			throw new SchedulingInputError(
+				`crews[${i}].id`,
+				`"crews[${i}].id" must be a non-empty text.`,
+			);
+		if (ids.has(crew.id))
+			throw new SchedulingInputError(`crews[${i}].id`, `Crew id "${crew.id}" is used twice.`);
 		ids.add(crew.id);
-		return { id: crew.id, name: String(crew.name ?? crew.id), skills: Array.isArray(crew.skills) ? crew.skills.map(String) : [], on_call: Boolean(crew.on_call) };
+		return {
+			id: crew.id,
+			name: String(crew.name ?? crew.id),
+			skills: Array.isArray(crew.skills) ? crew.skills.map(String) : [],
+			on_call: Boolean(crew.on_call),
+		};
 	});
 	for (const [field, min, max] of [
 		['bufferMinutes', 0, 24 * 60],
@@ -150,13 +209,20 @@ export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedC
 	] as const) {
 		const value = c[field];
 		if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-			throw new SchedulingInputError(field, `"${field}" must be a number from ${min} to ${max}; got ${JSON.stringify(value)}.`);
+			throw new SchedulingInputError(
+				field,
+				`"${field}" must be a number from ${min} to ${max}; got ${JSON.stringify(value)}.`,
+			);
 		}
 	}
 	return { ...c, windows, holidaySet, blackoutRanges };
 }
 
-const SERVICE_MULTIPLIER: Record<string, number> = { deep_cleaning: 1.5, move_in_out: 1.75, post_construction: 2 };
+const SERVICE_MULTIPLIER: Record<string, number> = {
+	deep_cleaning: 1.5,
+	move_in_out: 1.75,
+	post_construction: 2,
+};
 const RESTORATION_SERVICES = new Set(['water_damage', 'fire_damage', 'mold_remediation']);
 
 export interface JobFacts {
@@ -171,28 +237,55 @@ export interface JobFacts {
 
 /** The skill a job needs: restoration work needs a restoration-certified crew. */
 export function requiredSkillFor(job: JobFacts): string {
-	return job.is_emergency || RESTORATION_SERVICES.has(String(job.service_type)) ? 'restoration' : 'cleaning';
+	return job.is_emergency || RESTORATION_SERVICES.has(String(job.service_type))
+		? 'restoration'
+		: 'cleaning';
 }
 
 /** How long a job takes, from its facts (or as given), rounded up to the slot step. */
-export function jobDurationMinutes(job: JobFacts, stepMinutes: number): { minutes: number; basis: string } {
+export function jobDurationMinutes(
+	job: JobFacts,
+	stepMinutes: number,
+): { minutes: number; basis: string } {
 	const roundUp = (m: number) => Math.max(stepMinutes, Math.ceil(m / stepMinutes) * stepMinutes);
 	if (job.duration_minutes !== null && job.duration_minutes !== undefined) {
-		if (!(job.duration_minutes > 0 && job.duration_minutes <= 24 * 60)) throw new SchedulingInputError('duration_minutes', `"duration_minutes" must be between 1 and 1440; got ${job.duration_minutes}.`);
+		if (!(job.duration_minutes > 0 && job.duration_minutes <= 24 * 60))
+			throw new SchedulingInputError(
+				'duration_minutes',
+				`"duration_minutes" must be between 1 and 1440; got ${job.duration_minutes}.`,
+			);
 		return { minutes: roundUp(job.duration_minutes), basis: 'as given' };
 	}
 	const service = String(job.service_type ?? 'standard_cleaning');
 	if (job.is_emergency || RESTORATION_SERVICES.has(service)) {
 		const hours = job.estimated_hours && job.estimated_hours > 0 ? job.estimated_hours : 4;
-		return { minutes: roundUp(Math.min(hours, 12) * 60), basis: job.estimated_hours ? `${hours} h estimated in the quote` : '4 h restoration visit' };
+		return {
+			minutes: roundUp(Math.min(hours, 12) * 60),
+			basis: job.estimated_hours ? `${hours} h estimated in the quote` : '4 h restoration visit',
+		};
 	}
 	if (service === 'commercial_cleaning') {
 		const sqft = job.square_feet ?? 3000;
-		return { minutes: roundUp(Math.min(sqft / 25, 10 * 60)), basis: `${sqft} sq ft at 25 sq ft a minute` };
+		return {
+			minutes: roundUp(Math.min(sqft / 25, 10 * 60)),
+			basis: `${sqft} sq ft at 25 sq ft a minute`,
+		};
 	}
-	if (service === 'carpet_cleaning') return { minutes: roundUp(45 * ((job.bedrooms ?? 2) + 1)), basis: '45 minutes a room' };
-	if (service === 'window_cleaning') return { minutes: roundUp(6 * (job.bedrooms !== null && job.bedrooms !== undefined ? job.bedrooms * 3 + 6 : 15)), basis: '6 minutes a window' };
-	const base = job.square_feet ? job.square_feet / 10 : 90 + 30 * Math.max(0, (job.bedrooms ?? 2) - 1) + 20 * Math.max(0, (job.bathrooms ?? 1) - 1);
+	if (service === 'carpet_cleaning')
+		return { minutes: roundUp(45 * ((job.bedrooms ?? 2) + 1)), basis: '45 minutes a room' };
+	if (service === 'window_cleaning')
+		return {
+			minutes: roundUp(
+				6 * (job.bedrooms !== null && job.bedrooms !== undefined ? job.bedrooms * 3 + 6 : 15),
+			),
+			basis: '6 minutes a window',
+		};
+	const base = job.square_feet
+		? job.square_feet / 10
+		: 90 + 30 * Math.max(0, (job.bedrooms ?? 2) - 1) + 20 * Math.max(0, (job.bathrooms ?? 1) - 1);
 	const multiplier = SERVICE_MULTIPLIER[service] ?? 1;
-	return { minutes: roundUp(base * multiplier), basis: job.square_feet ? `${job.square_feet} sq ft at 10 sq ft a minute` : 'rooms' };
+	return {
+		minutes: roundUp(base * multiplier),
+		basis: job.square_feet ? `${job.square_feet} sq ft at 10 sq ft a minute` : 'rooms',
+	};
 }

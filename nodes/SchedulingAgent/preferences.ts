@@ -36,19 +36,38 @@ const DAY_NAMES: Array<[RegExp, number]> = [
 	[/\bdomingos?\b/, 7],
 ];
 
-const DAY_LABEL = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const DAY_LABEL = [
+	'',
+	'Monday',
+	'Tuesday',
+	'Wednesday',
+	'Thursday',
+	'Friday',
+	'Saturday',
+	'Sunday',
+];
 
 const PARTS_OF_DAY: Array<[RegExp, number, number, string]> = [
 	[/\b(?:early morning|first thing)\b/, 7 * 60, 9 * 60, 'early morning'],
-	[/\b(?:morning|mornings|a\.?m\.? (?:slot|visit)|manana temprano|por la manana)\b/, 0, 12 * 60, 'morning (before noon)'],
+	[
+		/\b(?:morning|mornings|a\.?m\.? (?:slot|visit)|manana temprano|por la manana)\b/,
+		0,
+		12 * 60,
+		'morning (before noon)',
+	],
 	[/\b(?:lunch ?time|midday|noon(?:ish)?)\b/, 11 * 60, 13 * 60 + 30, 'around midday'],
 	[/\b(?:afternoon|afternoons|por la tarde)\b/, 12 * 60, 17 * 60, 'afternoon (noon to 5pm)'],
 	[/\b(?:evening|evenings|after work|tonight)\b/, 17 * 60, 21 * 60, 'evening (after 5pm)'],
 ];
 
-const FLEXIBLE = /\b(?:any ?time|whenever|flexible|asap|as soon as (?:possible|you can)|earliest|first available|no preference|doesn'?t matter|any day|cualquier)\b/;
+const FLEXIBLE =
+	/\b(?:any ?time|whenever|flexible|asap|as soon as (?:possible|you can)|earliest|first available|no preference|doesn'?t matter|any day|cualquier)\b/;
 
-function clockMinutes(hour: string, minute: string | undefined, meridiem: string | undefined): number | null {
+function clockMinutes(
+	hour: string,
+	minute: string | undefined,
+	meridiem: string | undefined,
+): number | null {
 	let h = parseInt(hour, 10);
 	const m = minute ? parseInt(minute, 10) : 0;
 	if (h > 24 || m > 59) return null;
@@ -69,15 +88,30 @@ const TIME = String.raw`(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?`;
  * week", "any weekday but Friday", "Dec 3") into constraints. chrono-node reads
  * calendar dates; rules read weekdays and parts of the day.
  */
-export function parsePreference(text: string | null | undefined, nowLocal: DateTime): PreferenceConstraints {
-	const out: PreferenceConstraints = { dateFrom: null, dateTo: null, weekdays: null, startFromMinute: null, startByMinute: null, understood: [] };
+export function parsePreference(
+	text: string | null | undefined,
+	nowLocal: DateTime,
+): PreferenceConstraints {
+	const out: PreferenceConstraints = {
+		dateFrom: null,
+		dateTo: null,
+		weekdays: null,
+		startFromMinute: null,
+		startByMinute: null,
+		understood: [],
+	};
 	if (text === null || text === undefined || String(text).trim() === '') return out;
-	if (typeof text !== 'string') throw new SchedulingInputError('preference', `"preference" must be text such as "Monday morning"; got ${JSON.stringify(text)}.`);
+	if (typeof text !== 'string')
+		throw new SchedulingInputError(
+			'preference',
+			`"preference" must be text such as "Monday morning"; got ${JSON.stringify(text)}.`,
+		);
 	let t = normalize(text);
 	let matched = false;
 
 	const excluded = new Set<number>();
-	const exclusion = /\b(?:but|except|not|no|excluding|other than|apart from)\s+(?:on\s+)?((?:(?:mon|tue|wed|thu|fri|sat|sun)\w*(?:\s*(?:,|or|and|&)\s*)?)+)/g;
+	const exclusion =
+		/\b(?:but|except|not|no|excluding|other than|apart from)\s+(?:on\s+)?((?:(?:mon|tue|wed|thu|fri|sat|sun)\w*(?:\s*(?:,|or|and|&)\s*)?)+)/g;
 	for (const m of t.matchAll(exclusion)) {
 		for (const [pattern, day] of DAY_NAMES) if (pattern.test(m[1])) excluded.add(day);
 	}
@@ -90,7 +124,8 @@ export function parsePreference(text: string | null | undefined, nowLocal: DateT
 		out.understood.push(label);
 		matched = true;
 	};
-	if (/\b(?:weekdays?|week days?|business days?|workdays?|entre semana)\b/.test(t)) addDays([1, 2, 3, 4, 5], 'weekdays');
+	if (/\b(?:weekdays?|week days?|business days?|workdays?|entre semana)\b/.test(t))
+		addDays([1, 2, 3, 4, 5], 'weekdays');
 	if (/\b(?:weekends?|fin de semana)\b/.test(t)) addDays([6, 7], 'weekend');
 	for (const [pattern, day] of DAY_NAMES) {
 		if (pattern.test(t) && !excluded.has(day)) addDays([day], DAY_LABEL[day]);
@@ -112,7 +147,11 @@ export function parsePreference(text: string | null | undefined, nowLocal: DateT
 	};
 	if (/\bnext week\b|\bla (?:proxima|siguiente) semana\b/.test(t)) {
 		const start = nowLocal.startOf('week').plus({ weeks: 1 });
-		setDates(start, start.endOf('week'), `next week (${start.toISODate()} to ${start.endOf('week').toISODate()})`);
+		setDates(
+			start,
+			start.endOf('week'),
+			`next week (${start.toISODate()} to ${start.endOf('week').toISODate()})`,
+		);
 	} else if (/\bthis week\b|\besta semana\b/.test(t)) {
 		setDates(nowLocal, nowLocal.endOf('week'), 'this week');
 	} else if (/\bnext month\b|\bel proximo mes\b/.test(t)) {
@@ -125,23 +164,56 @@ export function parsePreference(text: string | null | undefined, nowLocal: DateT
 		setDates(nowLocal, nowLocal, 'today');
 	} else if (!out.weekdays) {
 		// Calendar dates ("Dec 3", "12/03", "the 15th", "in two weeks"): chrono-node, read in the business time zone.
-		const results = chrono.parse(text, { instant: nowLocal.toJSDate(), timezone: nowLocal.offset }, { forwardDate: true });
+		const results = chrono.parse(
+			text,
+			{ instant: nowLocal.toJSDate(), timezone: nowLocal.offset },
+			{ forwardDate: true },
+		);
 		const withDay = results.find((r) => r.start.isCertain('day') || r.start.isCertain('weekday'));
 		if (withDay) {
-			const start = DateTime.fromObject({ year: withDay.start.get('year')!, month: withDay.start.get('month')!, day: withDay.start.get('day')! }, { zone: nowLocal.zone });
-			const end = withDay.end ? DateTime.fromObject({ year: withDay.end.get('year')!, month: withDay.end.get('month')!, day: withDay.end.get('day')! }, { zone: nowLocal.zone }) : start;
-			if (start.isValid && end.isValid) setDates(start, end, start.equals(end) ? start.toISODate()! : `${start.toISODate()} to ${end.toISODate()}`);
+			const start = DateTime.fromObject(
+				{
+					year: withDay.start.get('year')!,
+					month: withDay.start.get('month')!,
+					day: withDay.start.get('day')!,
+				},
+				{ zone: nowLocal.zone },
+			);
+			const end = withDay.end
+				? DateTime.fromObject(
+						{
+							year: withDay.end.get('year')!,
+							month: withDay.end.get('month')!,
+							day: withDay.end.get('day')!,
+						},
+						{ zone: nowLocal.zone },
+					)
+				: start;
+			if (start.isValid && end.isValid)
+				setDates(
+					start,
+					end,
+					start.equals(end) ? start.toISODate()! : `${start.toISODate()} to ${end.toISODate()}`,
+				);
 			if (withDay.start.isCertain('hour') && !/\b(?:after|before|by|from|between)\b/.test(t)) {
 				out.startFromMinute = withDay.start.get('hour')! * 60 + (withDay.start.get('minute') ?? 0);
 				out.startByMinute = out.startFromMinute;
-				out.understood.push(`at ${String(withDay.start.get('hour')).padStart(2, '0')}:${String(withDay.start.get('minute') ?? 0).padStart(2, '0')}`);
+				out.understood.push(
+					`at ${String(withDay.start.get('hour')).padStart(2, '0')}:${String(withDay.start.get('minute') ?? 0).padStart(2, '0')}`,
+				);
 			}
 		}
 	}
 
-	const between = new RegExp(String.raw`\b(?:between|from)\s+${TIME}\s*(?:and|to|-)\s*${TIME}`).exec(t);
-	const after = new RegExp(String.raw`\b(?:after|from|not before|no earlier than|starting at|despues de las?)\s+${TIME}`).exec(t);
-	const before = new RegExp(String.raw`\b(?:before|by|no later than|not after|antes de las?)\s+${TIME}`).exec(t);
+	const between = new RegExp(
+		String.raw`\b(?:between|from)\s+${TIME}\s*(?:and|to|-)\s*${TIME}`,
+	).exec(t);
+	const after = new RegExp(
+		String.raw`\b(?:after|from|not before|no earlier than|starting at|despues de las?)\s+${TIME}`,
+	).exec(t);
+	const before = new RegExp(
+		String.raw`\b(?:before|by|no later than|not after|antes de las?)\s+${TIME}`,
+	).exec(t);
 	if (between) {
 		const from = clockMinutes(between[1], between[2], between[3] ?? between[6]);
 		const to = clockMinutes(between[4], between[5], between[6]);
@@ -203,9 +275,24 @@ export function parsePreference(text: string | null | undefined, nowLocal: DateT
 export const preferenceFactsSchema = z.object({
 	date_from: z.string().nullable().describe('First acceptable local date, YYYY-MM-DD, or null.'),
 	date_to: z.string().nullable().describe('Last acceptable local date, YYYY-MM-DD, or null.'),
-	weekdays: z.array(z.number().int().min(1).max(7)).nullable().describe('Acceptable weekdays, 1 = Monday ... 7 = Sunday, or null for any.'),
-	start_from_minute: z.number().int().min(0).max(1440).nullable().describe('Earliest start, minutes after local midnight, or null.'),
-	start_by_minute: z.number().int().min(0).max(1440).nullable().describe('Latest start, minutes after local midnight, or null.'),
+	weekdays: z
+		.array(z.number().int().min(1).max(7))
+		.nullable()
+		.describe('Acceptable weekdays, 1 = Monday ... 7 = Sunday, or null for any.'),
+	start_from_minute: z
+		.number()
+		.int()
+		.min(0)
+		.max(1440)
+		.nullable()
+		.describe('Earliest start, minutes after local midnight, or null.'),
+	start_by_minute: z
+		.number()
+		.int()
+		.min(0)
+		.max(1440)
+		.nullable()
+		.describe('Latest start, minutes after local midnight, or null.'),
 	understood: z.array(z.string()).describe('Short phrases saying what was understood.'),
 });
 export type PreferenceFacts = z.infer<typeof preferenceFactsSchema>;
@@ -213,13 +300,33 @@ export type PreferenceFacts = z.infer<typeof preferenceFactsSchema>;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The model's constraints, checked: impossible ones are refused, so the rules take over. */
-export function constraintsFromFacts(facts: PreferenceFacts, nowLocal: DateTime): PreferenceConstraints {
+export function constraintsFromFacts(
+	facts: PreferenceFacts,
+	nowLocal: DateTime,
+): PreferenceConstraints {
 	for (const d of [facts.date_from, facts.date_to]) {
-		if (d !== null && (!DATE.test(d) || !DateTime.fromISO(d).isValid)) throw new SchedulingInputError('preference', `the model gave an invalid date ${JSON.stringify(d)}`);
+		if (d !== null && (!DATE.test(d) || !DateTime.fromISO(d).isValid))
+			throw new SchedulingInputError(
+				'preference',
+				`the model gave an invalid date ${JSON.stringify(d)}`,
+			);
 	}
-	if (facts.date_to !== null && facts.date_to < nowLocal.toISODate()!) throw new SchedulingInputError('preference', 'the model gave a date range in the past');
-	if (facts.date_from && facts.date_to && facts.date_to < facts.date_from) throw new SchedulingInputError('preference', 'the model gave a range that ends before it starts');
-	if (facts.start_from_minute !== null && facts.start_by_minute !== null && facts.start_by_minute < facts.start_from_minute) throw new SchedulingInputError('preference', 'the model gave a time window that ends before it starts');
+	if (facts.date_to !== null && facts.date_to < nowLocal.toISODate()!)
+		throw new SchedulingInputError('preference', 'the model gave a date range in the past');
+	if (facts.date_from && facts.date_to && facts.date_to < facts.date_from)
+		throw new SchedulingInputError(
+			'preference',
+			'the model gave a range that ends before it starts',
+		);
+	if (
+		facts.start_from_minute !== null &&
+		facts.start_by_minute !== null &&
+		facts.start_by_minute < facts.start_from_minute
+	)
+		throw new SchedulingInputError(
+			'preference',
+			'the model gave a time window that ends before it starts',
+		);
 	return {
 		dateFrom: facts.date_from,
 		dateTo: facts.date_to,

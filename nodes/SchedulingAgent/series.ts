@@ -22,17 +22,45 @@ export interface SeriesSpec {
 	clash_window_minutes?: number | null;
 }
 
-const RRULE_DAYS: RRuleWeekday[] = [RRule.MO, RRule.TU, RRule.WE, RRule.TH, RRule.FR, RRule.SA, RRule.SU];
+const RRULE_DAYS: RRuleWeekday[] = [
+	RRule.MO,
+	RRule.TU,
+	RRule.WE,
+	RRule.TH,
+	RRule.FR,
+	RRule.SA,
+	RRule.SU,
+];
 
 /** Days after the first weekday that a week's visits fall on: from Monday, 2 is Mon+Thu, 3 Mon+Wed+Fri, 4 Mon+Tue+Thu+Fri, 5 Mon-Fri. */
-const VISIT_DAYS: Record<number, number[]> = { 1: [0], 2: [0, 3], 3: [0, 2, 4], 4: [0, 1, 3, 4], 5: [0, 1, 2, 3, 4], 6: [0, 1, 2, 3, 4, 5], 7: [0, 1, 2, 3, 4, 5, 6] };
+const VISIT_DAYS: Record<number, number[]> = {
+	1: [0],
+	2: [0, 3],
+	3: [0, 2, 4],
+	4: [0, 1, 3, 4],
+	5: [0, 1, 2, 3, 4],
+	6: [0, 1, 2, 3, 4, 5],
+	7: [0, 1, 2, 3, 4, 5, 6],
+};
 
 /** The weekdays a series names: a list or comma-separated text of mon..sun, each once, in week order; null when none. */
 function namedWeekdays(value: SeriesSpec['weekdays']): Weekday[] | null {
 	if (value === null || value === undefined || value === '') return null;
-	const list = typeof value === 'string' ? value.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean) : value;
-	if (!Array.isArray(list) || list.some((d) => !(WEEKDAYS as readonly string[]).includes(d as string))) {
-		throw new SchedulingInputError('series.weekdays', `"series.weekdays" must be a list of ${WEEKDAYS.join(', ')} (e.g. ["mon", "thu"] or "mon,thu"); got ${JSON.stringify(value)}.`);
+	const list =
+		typeof value === 'string'
+			? value
+					.split(',')
+					.map((d) => d.trim().toLowerCase())
+					.filter(Boolean)
+			: value;
+	if (
+		!Array.isArray(list) ||
+		list.some((d) => !(WEEKDAYS as readonly string[]).includes(d as string))
+	) {
+		throw new SchedulingInputError(
+			'series.weekdays',
+			`"series.weekdays" must be a list of ${WEEKDAYS.join(', ')} (e.g. ["mon", "thu"] or "mon,thu"); got ${JSON.stringify(value)}.`,
+		);
 	}
 	return list.length ? WEEKDAYS.filter((d) => list.includes(d)) : null;
 }
@@ -42,61 +70,143 @@ function namedWeekdays(value: SeriesSpec['weekdays']): Weekday[] | null {
  * (dates whose UTC fields are the local time); luxon then places each one in
  * the business time zone, so 9:00 stays 9:00 across daylight-saving changes.
  */
-export function seriesStarts(spec: SeriesSpec, zone: string | Zone, nowLocal: DateTime): { rule: string; starts: DateTime[] } {
+export function seriesStarts(
+	spec: SeriesSpec,
+	zone: string | Zone,
+	nowLocal: DateTime,
+): { rule: string; starts: DateTime[] } {
 	const time = spec.time ?? '09:00';
 	const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
-	if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) throw new SchedulingInputError('series.time', `"series.time" must be like 09:00; got ${JSON.stringify(time)}.`);
+	if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59)
+		throw new SchedulingInputError(
+			'series.time',
+			`"series.time" must be like 09:00; got ${JSON.stringify(time)}.`,
+		);
 	let first = nowLocal.plus({ days: 1 }).startOf('day');
 	if (spec.start_date) {
 		const parsed = DateTime.fromISO(spec.start_date, { zone });
-		if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.start_date) || !parsed.isValid) throw new SchedulingInputError('series.start_date', `"series.start_date" must be a date like 2026-12-07; got ${JSON.stringify(spec.start_date)}.`);
-		if (parsed < nowLocal.startOf('day')) throw new SchedulingInputError('series.start_date', `"series.start_date" ${spec.start_date} is in the past.`);
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(spec.start_date) || !parsed.isValid)
+			throw new SchedulingInputError(
+				'series.start_date',
+				`"series.start_date" must be a date like 2026-12-07; got ${JSON.stringify(spec.start_date)}.`,
+			);
+		if (parsed < nowLocal.startOf('day'))
+			throw new SchedulingInputError(
+				'series.start_date',
+				`"series.start_date" ${spec.start_date} is in the past.`,
+			);
 		first = parsed;
 	}
-	const dtstart = new Date(Date.UTC(first.year, first.month - 1, first.day, Number(tm[1]), Number(tm[2])));
+	const dtstart = new Date(
+		Date.UTC(first.year, first.month - 1, first.day, Number(tm[1]), Number(tm[2])),
+	);
 	let options: ConstructorParameters<typeof RRule>[0];
 	if (spec.rrule) {
 		try {
 			options = { ...RRule.parseString(spec.rrule.replace(/^RRULE:/i, '')), dtstart };
 		} catch (error) {
-			throw new SchedulingInputError('series.rrule', `"series.rrule" is not a valid RFC 5545 rule (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`);
+			throw new SchedulingInputError(
+				'series.rrule',
+				`"series.rrule" is not a valid RFC 5545 rule (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`,
+			);
 		}
 		if (!options.count && !options.until) options.count = 52;
 		if (options.byhour === undefined) options.byhour = [Number(tm[1])];
 		if (options.byminute === undefined) options.byminute = [Number(tm[2])];
 	} else {
 		const frequency = spec.frequency ?? 'weekly';
-		if (!['weekly', 'biweekly', 'monthly'].includes(frequency)) throw new SchedulingInputError('series.frequency', `"series.frequency" must be weekly, biweekly or monthly; got ${JSON.stringify(frequency)}.`);
+		if (!['weekly', 'biweekly', 'monthly'].includes(frequency))
+			throw new SchedulingInputError(
+				'series.frequency',
+				`"series.frequency" must be weekly, biweekly or monthly; got ${JSON.stringify(frequency)}.`,
+			);
 		const visits = spec.visits_per_week ?? 1;
-		if (!(Number.isInteger(visits) && visits >= 1 && visits <= 7)) throw new SchedulingInputError('series.visits_per_week', `"series.visits_per_week" must be a whole number from 1 to 7; got ${JSON.stringify(spec.visits_per_week)}.`);
-		if (visits > 1 && frequency !== 'weekly') throw new SchedulingInputError('series.visits_per_week', `"series.visits_per_week" is for weekly series; a ${frequency} series has one visit each time. Set it to 1 or use an RRULE.`);
+		if (!(Number.isInteger(visits) && visits >= 1 && visits <= 7))
+			throw new SchedulingInputError(
+				'series.visits_per_week',
+				`"series.visits_per_week" must be a whole number from 1 to 7; got ${JSON.stringify(spec.visits_per_week)}.`,
+			);
+		if (visits > 1 && frequency !== 'weekly')
+			throw new SchedulingInputError(
+				'series.visits_per_week',
+				`"series.visits_per_week" is for weekly series; a ${frequency} series has one visit each time. Set it to 1 or use an RRULE.`,
+			);
 		const named = namedWeekdays(spec.weekdays);
 		// Named days are the visits when they are as many as the visits a week (a count priced elsewhere wins).
-		const days = frequency === 'weekly' && named && (spec.visits_per_week === null || spec.visits_per_week === undefined || named.length === visits) ? named : null;
+		const days =
+			frequency === 'weekly' &&
+			named &&
+			(spec.visits_per_week === null ||
+				spec.visits_per_week === undefined ||
+				named.length === visits)
+				? named
+				: null;
 		// Several visits a week without a weekday make a working week from Monday, not from whatever day comes first.
 		const weekday = spec.weekday ?? (visits > 1 ? 'mon' : WEEKDAYS[first.weekday - 1]);
 		const dayIndex = WEEKDAYS.indexOf(weekday);
-		if (dayIndex < 0) throw new SchedulingInputError('series.weekday', `"series.weekday" must be one of ${WEEKDAYS.join(', ')}; got ${JSON.stringify(weekday)}.`);
-		const byweekday = days ? days.map((d) => RRULE_DAYS[WEEKDAYS.indexOf(d)]) : VISIT_DAYS[visits].map((offset) => RRULE_DAYS[(dayIndex + offset) % 7]);
-		const count = spec.count ?? (frequency === 'weekly' ? 52 * byweekday.length : frequency === 'biweekly' ? 26 : 12);
+		if (dayIndex < 0)
+			throw new SchedulingInputError(
+				'series.weekday',
+				`"series.weekday" must be one of ${WEEKDAYS.join(', ')}; got ${JSON.stringify(weekday)}.`,
+			);
+		const byweekday = days
+			? days.map((d) => RRULE_DAYS[WEEKDAYS.indexOf(d)])
+			: VISIT_DAYS[visits].map((offset) => RRULE_DAYS[(dayIndex + offset) % 7]);
+		const count =
+			spec.count ??
+			(frequency === 'weekly' ? 52 * byweekday.length : frequency === 'biweekly' ? 26 : 12);
 		options =
 			frequency === 'monthly'
-				? { freq: RRule.MONTHLY, byweekday: [RRULE_DAYS[dayIndex].nth(Math.min(4, Math.ceil(first.day / 7)))], count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] }
-				: { freq: RRule.WEEKLY, interval: frequency === 'biweekly' ? 2 : 1, byweekday, count, dtstart, byhour: [Number(tm[1])], byminute: [Number(tm[2])], bysecond: [0] };
+				? {
+						freq: RRule.MONTHLY,
+						byweekday: [RRULE_DAYS[dayIndex].nth(Math.min(4, Math.ceil(first.day / 7)))],
+						count,
+						dtstart,
+						byhour: [Number(tm[1])],
+						byminute: [Number(tm[2])],
+						bysecond: [0],
+					}
+				: {
+						freq: RRule.WEEKLY,
+						interval: frequency === 'biweekly' ? 2 : 1,
+						byweekday,
+						count,
+						dtstart,
+						byhour: [Number(tm[1])],
+						byminute: [Number(tm[2])],
+						bysecond: [0],
+					};
 	}
 	const count = options.count ?? 0;
-	if (count > 520) throw new SchedulingInputError('series.count', `A series of ${count} visits is too long; book at most 520 at a time.`);
-	if (spec.count !== null && spec.count !== undefined && !(spec.count >= 1)) throw new SchedulingInputError('series.count', `"series.count" must be at least 1.`);
+	if (count > 520)
+		throw new SchedulingInputError(
+			'series.count',
+			`A series of ${count} visits is too long; book at most 520 at a time.`,
+		);
+	if (spec.count !== null && spec.count !== undefined && !(spec.count >= 1))
+		throw new SchedulingInputError('series.count', `"series.count" must be at least 1.`);
 	let rule: RRule;
 	let dates: Date[];
 	try {
 		rule = new RRule(options);
 		dates = rule.all((_, i) => i < 520);
 	} catch (error) {
-		throw new SchedulingInputError(spec.rrule ? 'series.rrule' : 'series', `The series rule is not valid (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`);
+		throw new SchedulingInputError(
+			spec.rrule ? 'series.rrule' : 'series',
+			`The series rule is not valid (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`,
+		);
 	}
 	const starts = dates.map((d) =>
-		DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() }, { zone }),
+		DateTime.fromObject(
+			{
+				year: d.getUTCFullYear(),
+				month: d.getUTCMonth() + 1,
+				day: d.getUTCDate(),
+				hour: d.getUTCHours(),
+				minute: d.getUTCMinutes(),
+			},
+			{ zone },
+		),
 	);
 	return { rule: rule.toString().replace(/^DTSTART[^\n]*\n/, ''), starts };
 }

@@ -30,7 +30,9 @@ export interface SlotSearch {
 }
 
 /** Sorts busy intervals per crew so each check is a binary search. */
-export function indexBusy(intervals: Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>): Map<string, Busy[]> {
+export function indexBusy(
+	intervals: Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>,
+): Map<string, Busy[]> {
 	const byCrew = new Map<string, Busy[]>();
 	for (const b of intervals) {
 		const list = byCrew.get(b.crew_id) ?? [];
@@ -88,23 +90,37 @@ export function findSlots(search: SlotSearch): Slot[] {
 	while (day <= lastDay && slots.length < search.count) {
 		const date = day.toISODate()!;
 		const dateAllowed =
-			(!pref?.dateFrom || date >= pref.dateFrom) && (!pref?.dateTo || date <= pref.dateTo) && (!pref?.weekdays || pref.weekdays.includes(day.weekday));
+			(!pref?.dateFrom || date >= pref.dateFrom) &&
+			(!pref?.dateTo || date <= pref.dateTo) &&
+			(!pref?.weekdays || pref.weekdays.includes(day.weekday));
 		if (dateAllowed) {
 			const holiday = calendar.holidaySet.has(date);
 			// Each window: [crews allowed, start ms, last start ms (exclusive), latest end ms]. A job in business hours
 			// ends inside them; an on-call crew may start any time of the day and work past midnight.
 			const windows: Array<[CrewConfig[], number, number, number]> = [];
 			if (!holiday) {
-				for (const [start, end] of windowsOn(calendar, day)) windows.push([search.allowOnCallAnyTime ? crews : regular, start, end + 1, end]);
+				for (const [start, end] of windowsOn(calendar, day))
+					windows.push([search.allowOnCallAnyTime ? crews : regular, start, end + 1, end]);
 			}
-			if (onCall.length) windows.push([onCall, day.toMillis(), day.plus({ days: 1 }).toMillis(), Number.MAX_SAFE_INTEGER]);
+			if (onCall.length)
+				windows.push([
+					onCall,
+					day.toMillis(),
+					day.plus({ days: 1 }).toMillis(),
+					Number.MAX_SAFE_INTEGER,
+				]);
 			const candidates = new Map<number, string>();
 			for (const [windowCrews, windowStart, startLimit, windowEnd] of windows) {
 				if (!windowCrews.length) continue;
 				// Starts are aligned to the slot step from local midnight.
 				const dayStart = day.toMillis();
-				let start = dayStart + Math.ceil((Math.max(windowStart, search.fromMs) - dayStart) / stepMs) * stepMs;
-				for (; start < startLimit && start + durationMs <= windowEnd && start <= search.toMs; start += stepMs) {
+				let start =
+					dayStart + Math.ceil((Math.max(windowStart, search.fromMs) - dayStart) / stepMs) * stepMs;
+				for (
+					;
+					start < startLimit && start + durationMs <= windowEnd && start <= search.toMs;
+					start += stepMs
+				) {
 					if (candidates.has(start)) continue;
 					if (pref && (pref.startFromMinute !== null || pref.startByMinute !== null)) {
 						const local = DateTime.fromMillis(start, { zone });
@@ -125,7 +141,11 @@ export function findSlots(search: SlotSearch): Slot[] {
 			}
 			if (distinct) {
 				for (const start of [...candidates.keys()].sort((a, b) => a - b)) {
-					slots.push({ start_ms: start, end_ms: start + durationMs, crew_id: candidates.get(start)! });
+					slots.push({
+						start_ms: start,
+						end_ms: start + durationMs,
+						crew_id: candidates.get(start)!,
+					});
 					if (slots.length >= search.count) break;
 				}
 			}

@@ -1,6 +1,21 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
-import { aiOptionsProperty, modeProperty, modeSubtitle, openAiCredential, optionalText, readAiSettings, requireText, runAgentPerItem } from '../shared/n8n';
+import {
+	aiOptionsProperty,
+	modeProperty,
+	modeSubtitle,
+	openAiCredential,
+	optionalText,
+	readAiSettings,
+	requireText,
+	runAgentPerItem,
+} from '../shared/n8n';
 import type { AgentMode } from '../shared/modes';
 import { triage, TRIAGE_DEFAULTS } from './triage';
 
@@ -12,7 +27,8 @@ export class TriageAgent implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: modeSubtitle,
-		description: 'Decides whether an inquiry is an emergency (water, fire, sewage, mold, biohazard, storm), how severe, how fast to respond, and what the customer should do now',
+		description:
+			'Decides whether an inquiry is an emergency (water, fire, sewage, mold, biohazard, storm), how severe, how fast to respond, and what the customer should do now',
 		defaults: { name: 'Triage Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -28,7 +44,7 @@ export class TriageAgent implements INodeType {
 				default: '={{ $json.message }}',
 				required: true,
 				description: "The customer's text describing the problem",
-				hint: 'Drag the field holding the customer\'s text here, e.g. {{ $json.body.message }} after a Webhook',
+				hint: "Drag the field holding the customer's text here, e.g. {{ $json.body.message }} after a Webhook",
 			},
 			{
 				displayName: 'Channel',
@@ -51,7 +67,8 @@ export class TriageAgent implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 60,
-				description: 'A tighter deadline when people are at risk (electricity near water, gas, collapse, anyone hurt)',
+				description:
+					'A tighter deadline when people are at risk (electricity near water, gas, collapse, anyone hurt)',
 			},
 			aiOptionsProperty,
 		],
@@ -61,12 +78,23 @@ export class TriageAgent implements INodeType {
 		const mode = this.getNodeParameter('mode', 0) as AgentMode;
 		return await runAgentPerItem(this, 'triage', async (i) => {
 			return await triage(
-				{ message: requireText(this, 'message', 'Message', i), channel: optionalText(this, 'channel', i) },
+				{
+					message: requireText(this, 'message', 'Message', i),
+					channel: optionalText(this, 'channel', i),
+				},
 				{
 					mode,
 					ai: await readAiSettings(this, i, mode),
-					responseDeadlineMinutes: this.getNodeParameter('responseDeadlineMinutes', i, TRIAGE_DEFAULTS.responseDeadlineMinutes) as number,
-					criticalDeadlineMinutes: this.getNodeParameter('criticalDeadlineMinutes', i, TRIAGE_DEFAULTS.criticalDeadlineMinutes) as number,
+					responseDeadlineMinutes: this.getNodeParameter(
+						'responseDeadlineMinutes',
+						i,
+						TRIAGE_DEFAULTS.responseDeadlineMinutes,
+					) as number,
+					criticalDeadlineMinutes: this.getNodeParameter(
+						'criticalDeadlineMinutes',
+						i,
+						TRIAGE_DEFAULTS.criticalDeadlineMinutes,
+					) as number,
 				},
 			);
 		});

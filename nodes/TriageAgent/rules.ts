@@ -1,12 +1,26 @@
 import { affirmedMatch, normalize } from '../shared/text';
 
-export const EMERGENCY_TYPES = ['water_damage', 'fire_damage', 'sewage', 'mold', 'biohazard', 'storm'] as const;
+export const EMERGENCY_TYPES = [
+	'water_damage',
+	'fire_damage',
+	'sewage',
+	'mold',
+	'biohazard',
+	'storm',
+] as const;
 export type EmergencyType = (typeof EMERGENCY_TYPES)[number];
 
 export const SEVERITIES = ['none', 'low', 'moderate', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const HAZARDS = ['electrical', 'gas', 'structural', 'health', 'fire_active', 'people_at_risk'] as const;
+export const HAZARDS = [
+	'electrical',
+	'gas',
+	'structural',
+	'health',
+	'fire_active',
+	'people_at_risk',
+] as const;
 export type Hazard = (typeof HAZARDS)[number];
 
 /** What the message says about damage, before any policy is applied. */
@@ -174,7 +188,11 @@ const RULES: TypeRule[] = [
 	{
 		type: 'biohazard',
 		// Bare "blood" or droppings name the hazard without saying it is there now.
-		mention: [...BIOHAZARD_ACTIVE, /\bblood\b/, /\b(?:rat|rodent|mouse|bat|pigeon|bird) (?:droppings|infestation|feces|urine)\b/],
+		mention: [
+			...BIOHAZARD_ACTIVE,
+			/\bblood\b/,
+			/\b(?:rat|rodent|mouse|bat|pigeon|bird) (?:droppings|infestation|feces|urine)\b/,
+		],
 		active: BIOHAZARD_ACTIVE,
 	},
 	{
@@ -303,10 +321,17 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 		}
 	}
 
-	const hazards = damageType || active ? HAZARD_RULES.filter(([, p]) => affirmedMatch(text, p)).map(([h]) => h) : [];
+	const hazards =
+		damageType || active
+			? HAZARD_RULES.filter(([, p]) => affirmedMatch(text, p)).map(([h]) => h)
+			: [];
 	// Electrical is a hazard only next to water.
 	const hazardList = hazards.filter(
-		(h) => h !== 'electrical' || damageType === 'water_damage' || damageType === 'sewage' || damageType === 'storm',
+		(h) =>
+			h !== 'electrical' ||
+			damageType === 'water_damage' ||
+			damageType === 'sewage' ||
+			damageType === 'storm',
 	);
 
 	return { damage_type: damageType, active, historic, hazards: hazardList, signals, uncertain };

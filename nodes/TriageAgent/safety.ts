@@ -47,9 +47,12 @@ export const HAZARD_INSTRUCTIONS: Record<Hazard, string> = {
 	electrical:
 		'Water near electricity: do not step into the water. Switch off the power at the breaker only if you can reach it from a dry spot; otherwise wait for the utility or an electrician.',
 	gas: 'You mentioned a smell of gas: leave the building now, do not use light switches or phones inside, and call the gas company or 911 from outside.',
-	structural: 'A sagging or damaged ceiling, roof or floor can collapse: keep everyone out of the rooms under or around it.',
-	health: 'Anyone feeling unwell, with breathing problems, infants, pregnant or elderly people should leave the affected area now.',
-	fire_active: 'If anything is still burning, leave the building and call 911 now. Do not try to fight the fire.',
+	structural:
+		'A sagging or damaged ceiling, roof or floor can collapse: keep everyone out of the rooms under or around it.',
+	health:
+		'Anyone feeling unwell, with breathing problems, infants, pregnant or elderly people should leave the affected area now.',
+	fire_active:
+		'If anything is still burning, leave the building and call 911 now. Do not try to fight the fire.',
 	people_at_risk: 'If anyone is hurt or trapped, call 911 now.',
 };
 

@@ -1,10 +1,22 @@
 import { z } from 'zod/v4';
 
 import { emptyUsage, llmUsageSchema } from '../shared/llm/client';
-import { extractWithMode, quoteCustomerText, SOURCES, type AgentOptionsBase } from '../shared/modes';
+import {
+	extractWithMode,
+	quoteCustomerText,
+	SOURCES,
+	type AgentOptionsBase,
+} from '../shared/modes';
 import { normalize } from '../shared/text';
 import { priorityFor, readUrgency } from '../shared/urgency';
-import { EMERGENCY_TYPES, HAZARDS, readDamageFacts, SEVERITIES, type DamageFacts, type Severity } from './rules';
+import {
+	EMERGENCY_TYPES,
+	HAZARDS,
+	readDamageFacts,
+	SEVERITIES,
+	type DamageFacts,
+	type Severity,
+} from './rules';
 import { safetyInstructionsFor } from './safety';
 
 export const triageSchema = z.object({
@@ -41,10 +53,19 @@ export const TRIAGE_DEFAULTS = { responseDeadlineMinutes: 120, criticalDeadlineM
 export const triageAiFactsSchema = z.object({
 	describes_active_damage: z
 		.boolean()
-		.describe('True only if physical damage or a hazard is happening now or happened in the last day and needs same-day response.'),
-	damage_type: z.enum(EMERGENCY_TYPES).nullable().describe('The kind of damage the message describes, or null.'),
+		.describe(
+			'True only if physical damage or a hazard is happening now or happened in the last day and needs same-day response.',
+		),
+	damage_type: z
+		.enum(EMERGENCY_TYPES)
+		.nullable()
+		.describe('The kind of damage the message describes, or null.'),
 	hazards: z.array(z.enum(HAZARDS)).describe('Risks to people named in the message.'),
-	figure_of_speech: z.boolean().describe('True if damage words are used figuratively (fire drill, flood of guests, disaster zone).'),
+	figure_of_speech: z
+		.boolean()
+		.describe(
+			'True if damage words are used figuratively (fire drill, flood of guests, disaster zone).',
+		),
 });
 type TriageAiFacts = z.infer<typeof triageAiFactsSchema>;
 
@@ -58,13 +79,19 @@ const SYSTEM_PROMPT = [
 
 function severityOf(facts: DamageFacts): Severity {
 	if (!facts.active) return facts.damage_type ? 'low' : 'none';
-	const critical = facts.hazards.some((h) => h === 'gas' || h === 'fire_active' || h === 'people_at_risk' || h === 'structural');
-	if (critical || (facts.hazards.includes('electrical') && facts.damage_type !== 'fire_damage')) return 'critical';
+	const critical = facts.hazards.some(
+		(h) => h === 'gas' || h === 'fire_active' || h === 'people_at_risk' || h === 'structural',
+	);
+	if (critical || (facts.hazards.includes('electrical') && facts.damage_type !== 'fire_damage'))
+		return 'critical';
 	if (facts.uncertain || facts.damage_type === 'mold') return 'moderate';
 	return 'high';
 }
 
-function mergeAiFacts(rules: DamageFacts | null, ai: TriageAiFacts): { facts: DamageFacts; usedRules: boolean } {
+function mergeAiFacts(
+	rules: DamageFacts | null,
+	ai: TriageAiFacts,
+): { facts: DamageFacts; usedRules: boolean } {
 	const aiActive = ai.describes_active_damage && !ai.figure_of_speech && ai.damage_type !== null;
 	const aiFacts: DamageFacts = {
 		damage_type: ai.figure_of_speech ? null : ai.damage_type,
@@ -80,27 +107,41 @@ function mergeAiFacts(rules: DamageFacts | null, ai: TriageAiFacts): { facts: Da
 	const disagree = rules.active !== aiFacts.active;
 	return {
 		facts: {
-			damage_type: (aiFacts.active ? aiFacts.damage_type : null) ?? rules.damage_type ?? aiFacts.damage_type,
+			damage_type:
+				(aiFacts.active ? aiFacts.damage_type : null) ?? rules.damage_type ?? aiFacts.damage_type,
 			active,
 			historic: rules.historic && !active,
 			hazards: [...new Set([...rules.hazards, ...aiFacts.hazards])],
 			signals: [...rules.signals, ...aiFacts.signals],
 			uncertain: rules.uncertain || disagree,
 		},
-		usedRules: rules.active || rules.hazards.length > 0 || disagree || (!aiFacts.damage_type && rules.damage_type !== null),
+		usedRules:
+			rules.active ||
+			rules.hazards.length > 0 ||
+			disagree ||
+			(!aiFacts.damage_type && rules.damage_type !== null),
 	};
 }
 
 /** Decides from damage facts: the part of triage that is always code. */
-export function decideTriage(facts: DamageFacts, normalized: string, options: TriageOptions = {}): Omit<TriageResult, 'source' | 'llm_usage' | 'fallback_reason'> {
+export function decideTriage(
+	facts: DamageFacts,
+	normalized: string,
+	options: TriageOptions = {},
+): Omit<TriageResult, 'source' | 'llm_usage' | 'fallback_reason'> {
 	const deadline = options.responseDeadlineMinutes ?? TRIAGE_DEFAULTS.responseDeadlineMinutes;
-	const criticalDeadline = Math.min(deadline, options.criticalDeadlineMinutes ?? TRIAGE_DEFAULTS.criticalDeadlineMinutes);
+	const criticalDeadline = Math.min(
+		deadline,
+		options.criticalDeadlineMinutes ?? TRIAGE_DEFAULTS.criticalDeadlineMinutes,
+	);
 	const isEmergency = facts.active && facts.damage_type !== null;
 	const severity = severityOf(facts);
 	const reasons: string[] = [];
 
 	if (isEmergency) {
-		reasons.push(`active ${facts.damage_type!.replace('_', ' ')}: "${facts.signals[0] ?? facts.damage_type}"`);
+		reasons.push(
+			`active ${facts.damage_type!.replace('_', ' ')}: "${facts.signals[0] ?? facts.damage_type}"`,
+		);
 		if (facts.hazards.length) reasons.push(`hazards: ${facts.hazards.join(', ')}`);
 		if (facts.uncertain) reasons.push('wording leaves doubt; a person should confirm');
 	} else if (facts.damage_type) {
@@ -114,7 +155,9 @@ export function decideTriage(facts: DamageFacts, normalized: string, options: Tr
 	}
 
 	const urgency = readUrgency(normalized);
-	const escalate = isEmergency && (severity === 'critical' || facts.uncertain || facts.damage_type === 'biohazard');
+	const escalate =
+		isEmergency &&
+		(severity === 'critical' || facts.uncertain || facts.damage_type === 'biohazard');
 	if (escalate) reasons.push('escalated to a person');
 
 	return {
@@ -122,7 +165,11 @@ export function decideTriage(facts: DamageFacts, normalized: string, options: Tr
 		emergency_type: isEmergency ? facts.damage_type : null,
 		severity,
 		priority: isEmergency ? 10 : priorityFor(urgency.urgency, urgency.intensity),
-		respond_within_minutes: isEmergency ? (severity === 'critical' ? criticalDeadline : deadline) : null,
+		respond_within_minutes: isEmergency
+			? severity === 'critical'
+				? criticalDeadline
+				: deadline
+			: null,
 		safety_instructions: isEmergency ? safetyInstructionsFor(facts.damage_type, facts.hazards) : [],
 		escalate_to_human: escalate,
 		hazards: isEmergency ? facts.hazards : [],
@@ -131,7 +178,10 @@ export function decideTriage(facts: DamageFacts, normalized: string, options: Tr
 }
 
 /** Triage one message. Rules by default; see the modes in DESIGN.md. */
-export async function triage(input: TriageInput, options: TriageOptions = {}): Promise<TriageResult> {
+export async function triage(
+	input: TriageInput,
+	options: TriageOptions = {},
+): Promise<TriageResult> {
 	if (typeof input?.message !== 'string') {
 		throw new TypeError('triage: "message" must be a string with the customer\'s text.');
 	}

@@ -22,7 +22,8 @@ type Json = Record<string, unknown>;
 export type Reading = { found: true; value: unknown } | { found: false };
 
 type Access = { key: string; optional: boolean };
-type Alternative = { kind: 'path'; accesses: Access[] } | { kind: 'literal'; value: unknown } | { kind: 'opaque' };
+type Alternative =
+	{ kind: 'path'; accesses: Access[] } | { kind: 'literal'; value: unknown } | { kind: 'opaque' };
 
 const NOT_READ: Reading = { found: false };
 const parsed = new Map<string, Alternative[] | null>();
@@ -107,7 +108,8 @@ function parse(expression: string): Alternative[] | null {
 	// The last alternative may be anything that binds tighter than "??" (`$execution.id + ":" + $runIndex`):
 	// it is left to n8n, which then evaluates the whole expression, when every alternative before it gives nothing.
 	const last = alternatives.length - 1;
-	if (last > 0 && alternatives[last] === null && bindsTighterThanNullish(parts[last])) alternatives[last] = { kind: 'opaque' };
+	if (last > 0 && alternatives[last] === null && bindsTighterThanNullish(parts[last]))
+		alternatives[last] = { kind: 'opaque' };
 	return alternatives.every((a): a is Alternative => a !== null) ? alternatives : null;
 }
 
@@ -123,7 +125,10 @@ function evaluate(alternative: Alternative, json: Json): Reading {
 	if (alternative.kind === 'literal') {
 		const { value } = alternative;
 		// A fresh object or list each time, as the expression would give.
-		return { found: true, value: Array.isArray(value) ? [] : value !== null && typeof value === 'object' ? {} : value };
+		return {
+			found: true,
+			value: Array.isArray(value) ? [] : value !== null && typeof value === 'object' ? {} : value,
+		};
 	}
 	let value: unknown = json;
 	for (const { key, optional } of alternative.accesses) {

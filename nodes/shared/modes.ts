@@ -1,6 +1,13 @@
 import { z } from 'zod/v4';
 
-import { callStructured, emptyUsage, LlmError, type LlmCallOptions, type LlmConnection, type LlmUsage } from './llm/client';
+import {
+	callStructured,
+	emptyUsage,
+	LlmError,
+	type LlmCallOptions,
+	type LlmConnection,
+	type LlmUsage,
+} from './llm/client';
 
 /** How an agent reads free text. Rules only is the default: offline, free, deterministic. */
 export const AGENT_MODES = ['rules', 'aiWithFallback', 'aiOnly'] as const;
@@ -43,9 +50,12 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 	merge: (rulesFacts: Facts | null, aiFacts: AiFacts) => { facts: Facts; usedRules: boolean };
 }): Promise<ModeOutcome<Facts>> {
 	const usage = emptyUsage();
-	if (args.mode === 'rules') return { facts: args.rules(), source: 'rules', usage, fallback_reason: null };
+	if (args.mode === 'rules')
+		return { facts: args.rules(), source: 'rules', usage, fallback_reason: null };
 	if (!args.ai) {
-		throw new TypeError(`mode "${args.mode}" needs options.ai ({ connection: { apiKey, baseUrl }, call: { model, timeoutMs, retry } }); use mode "rules" to run without a model.`);
+		throw new TypeError(
+			`mode "${args.mode}" needs options.ai ({ connection: { apiKey, baseUrl }, call: { model, timeoutMs, retry } }); use mode "rules" to run without a model.`,
+		);
 	}
 	// Rules that cannot read the text (they throw) do not stop the model from trying; their error
 	// counts only if the model fails too.

@@ -24,7 +24,11 @@ const formatters = new Map<string, Intl.NumberFormat>();
 export function formatMoney(cents: number, currency = 'USD'): string {
 	let formatter = formatters.get(currency);
 	if (!formatter) {
-		formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2 });
+		formatter = new Intl.NumberFormat('en-US', {
+			style: 'currency',
+			currency,
+			minimumFractionDigits: 2,
+		});
 		formatters.set(currency, formatter);
 	}
 	return formatter.format(cents / 100);
@@ -36,7 +40,8 @@ export function formatMoney(cents: number, currency = 'USD'): string {
  */
 export function moneyAmountsIn(text: string): number[] {
 	const amounts: number[] = [];
-	const pattern = /(?:\$|usd\s?|us\$)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|bucks)\b/gi;
+	const pattern =
+		/(?:\$|usd\s?|us\$)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|bucks)\b/gi;
 	for (const m of text.matchAll(pattern)) {
 		const whole = (m[1] ?? m[3]).replace(/,/g, '');
 		const fraction = (m[2] ?? m[4] ?? '0').padEnd(2, '0');

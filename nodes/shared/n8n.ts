@@ -26,10 +26,15 @@ import { readFromItem, type Reading } from './item-expression';
 export const CREDENTIAL_OPENAI = 'bookingAgentsOpenAiApi';
 
 /** The subtitle of agents with a mode: which reader runs. */
-export const modeSubtitle = '={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}';
+export const modeSubtitle =
+	'={{ {"rules": "Rules only", "aiWithFallback": "AI with rules fallback", "aiOnly": "AI only"}[$parameter["mode"]] }}';
 
 /** The OpenAI-compatible credential, asked for only in the AI modes. */
-export const openAiCredential = { name: CREDENTIAL_OPENAI, required: true, displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } } };
+export const openAiCredential = {
+	name: CREDENTIAL_OPENAI,
+	required: true,
+	displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+};
 
 export const modeProperty: INodeProperties = {
 	displayName: 'Mode',
@@ -46,7 +51,8 @@ export const modeProperty: INodeProperties = {
 		{
 			name: 'AI with Rules Fallback',
 			value: 'aiWithFallback',
-			description: 'An OpenAI-compatible model reads the text; if it fails or answers badly, the rules take over',
+			description:
+				'An OpenAI-compatible model reads the text; if it fails or answers badly, the rules take over',
 		},
 		{
 			name: 'AI Only',
@@ -72,7 +78,8 @@ export const aiOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 500,
-			description: 'First backoff window; it doubles on each retry (full jitter). A Retry-After header from the endpoint wins.',
+			description:
+				'First backoff window; it doubles on each retry (full jitter). A Retry-After header from the endpoint wins.',
 		},
 		{
 			displayName: 'Max Attempts',
@@ -80,7 +87,8 @@ export const aiOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: 4,
-			description: 'Tries per item, the first included. Only timeouts, network errors, 408, 409, 429 and 5xx are retried.',
+			description:
+				'Tries per item, the first included. Only timeouts, network errors, 408, 409, 429 and 5xx are retried.',
 		},
 		{
 			displayName: 'Model',
@@ -109,7 +117,11 @@ export const aiOptionsProperty: INodeProperties = {
 };
 
 /** Reads the credential and AI options for item `i`; undefined in rules mode. */
-export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: AgentMode): Promise<AiSettings | undefined> {
+export async function readAiSettings(
+	ctx: IExecuteFunctions,
+	i: number,
+	mode: AgentMode,
+): Promise<AiSettings | undefined> {
 	if (mode === 'rules') return undefined;
 	const credentials = await ctx.getCredentials(CREDENTIAL_OPENAI, i);
 	const options = ctx.getNodeParameter('aiOptions', i, {}) as IDataObject;
@@ -122,11 +134,17 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
 		call: {
 			model: String(options.model || DEFAULT_LLM_OPTIONS.model),
 			temperature: typeof options.temperature === 'number' ? options.temperature : 0,
-			timeoutMs: Math.round((typeof options.timeoutSeconds === 'number' ? options.timeoutSeconds : DEFAULT_LLM_OPTIONS.timeoutMs / 1000) * 1000),
+			timeoutMs: Math.round(
+				(typeof options.timeoutSeconds === 'number'
+					? options.timeoutSeconds
+					: DEFAULT_LLM_OPTIONS.timeoutMs / 1000) * 1000,
+			),
 			retry: {
 				...DEFAULT_RETRY,
-				attempts: typeof options.maxAttempts === 'number' ? options.maxAttempts : DEFAULT_RETRY.attempts,
-				baseDelayMs: typeof options.baseDelayMs === 'number' ? options.baseDelayMs : DEFAULT_RETRY.baseDelayMs,
+				attempts:
+					typeof options.maxAttempts === 'number' ? options.maxAttempts : DEFAULT_RETRY.attempts,
+				baseDelayMs:
+					typeof options.baseDelayMs === 'number' ? options.baseDelayMs : DEFAULT_RETRY.baseDelayMs,
 			},
 		},
 	};
@@ -144,19 +162,21 @@ export async function readAiSettings(ctx: IExecuteFunctions, i: number, mode: Ag
 // The item is arbitrary JSON; the readers mirror expressions over it, optional chaining included.
 type Json = Record<string, any>;
 const NATIVE_DEFAULTS: Record<string, (json: Json) => unknown> = {
-	'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}': (j) => ({
-		bedrooms: j.qualification?.bedrooms,
-		bathrooms: j.qualification?.bathrooms,
-		square_feet: j.qualification?.square_feet,
-		is_emergency: j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
-		estimated_hours: j.quote?.estimated_hours,
-	}),
-	'={{ { reply_url: $json.reply_url, signing_url: $json.contract?.signing_url, review_url: $json.review_url, link_expires: $json.contract?.signing_expires_at } }}': (j) => ({
-		reply_url: j.reply_url,
-		signing_url: j.contract?.signing_url,
-		review_url: j.review_url,
-		link_expires: j.contract?.signing_expires_at,
-	}),
+	'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}':
+		(j) => ({
+			bedrooms: j.qualification?.bedrooms,
+			bathrooms: j.qualification?.bathrooms,
+			square_feet: j.qualification?.square_feet,
+			is_emergency: j.triage?.is_emergency ?? j.qualification?.is_emergency ?? false,
+			estimated_hours: j.quote?.estimated_hours,
+		}),
+	'={{ { reply_url: $json.reply_url, signing_url: $json.contract?.signing_url, review_url: $json.review_url, link_expires: $json.contract?.signing_expires_at } }}':
+		(j) => ({
+			reply_url: j.reply_url,
+			signing_url: j.contract?.signing_url,
+			review_url: j.review_url,
+			link_expires: j.contract?.signing_expires_at,
+		}),
 };
 
 /** A mapping read from the item in code, or `found: false` when n8n must evaluate it. */
@@ -166,7 +186,12 @@ export function readMapping(expression: string, json: Json): Reading {
 }
 
 /** A parameter's value for item i: simple mappings read in code (see readMapping), anything else evaluated by n8n. */
-export function parameterValue(ctx: IExecuteFunctions, name: string, i: number, fallback: unknown): unknown {
+export function parameterValue(
+	ctx: IExecuteFunctions,
+	name: string,
+	i: number,
+	fallback: unknown,
+): unknown {
 	const raw = ctx.getNode().parameters[name];
 	if (typeof raw === 'string' && raw.startsWith('=')) {
 		const reading = readMapping(raw, (ctx.getInputData()[i]?.json ?? {}) as Json);
@@ -183,13 +208,21 @@ export function parameterValue(ctx: IExecuteFunctions, name: string, i: number, 
  */
 export function collectionValue(ctx: IExecuteFunctions, name: string, i: number): IDataObject {
 	const raw = ctx.getNode().parameters[name];
-	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return ctx.getNodeParameter(name, i, {}) as IDataObject;
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+		return ctx.getNodeParameter(name, i, {}) as IDataObject;
 	const json = (ctx.getInputData()[i]?.json ?? {}) as Json;
 	const out: IDataObject = {};
 	for (const [key, value] of Object.entries(raw)) {
-		const reading = typeof value === 'string' && value.startsWith('=') ? readMapping(value, json) : value !== null && typeof value === 'object' ? { found: false } : { found: true, value };
+		const reading =
+			typeof value === 'string' && value.startsWith('=')
+				? readMapping(value, json)
+				: value !== null && typeof value === 'object'
+					? { found: false }
+					: { found: true, value };
 		// n8n leaves a mapping that gives nothing as undefined: the key stays, without a value.
-		out[key] = (reading.found ? reading.value : ctx.getNodeParameter(`${name}.${key}`, i)) as IDataObject[string];
+		out[key] = (
+			reading.found ? reading.value : ctx.getNodeParameter(`${name}.${key}`, i)
+		) as IDataObject[string];
 	}
 	return out;
 }
@@ -200,14 +233,24 @@ export function hasParameter(ctx: IExecuteFunctions, name: string): boolean {
 }
 
 /** Reads a text parameter that must hold the customer's message. */
-export function requireText(ctx: IExecuteFunctions, name: string, displayName: string, i: number, example = '{{ $json.body.message }}'): string {
+export function requireText(
+	ctx: IExecuteFunctions,
+	name: string,
+	displayName: string,
+	i: number,
+	example = '{{ $json.body.message }}',
+): string {
 	const value = parameterValue(ctx, name, i, '') as unknown;
 	if (typeof value === 'number') return String(value);
 	if (typeof value !== 'string' || value.trim() === '') {
-		throw new NodeOperationError(ctx.getNode(), `The '${displayName}' parameter is empty for this item`, {
-			itemIndex: i,
-			description: `Map the customer's text into '${displayName}', for example ${example} after a webhook. The current mapping found ${value === undefined || value === null ? 'nothing' : 'no text'} in this item.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The '${displayName}' parameter is empty for this item`,
+			{
+				itemIndex: i,
+				description: `Map the customer's text into '${displayName}', for example ${example} after a webhook. The current mapping found ${value === undefined || value === null ? 'nothing' : 'no text'} in this item.`,
+			},
+		);
 	}
 	return value;
 }
@@ -224,26 +267,34 @@ function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	if (error instanceof LlmError) {
 		if (error.kind === 'http') {
-			return new NodeApiError(ctx.getNode(), { message: error.message, httpCode: String(error.status ?? '') } as JsonObject, {
-				itemIndex: i,
-				message: error.message,
-				description:
-					error.status === 401
-						? 'Check the API key in the Booking Agents OpenAI credential.'
-						: 'The AI endpoint failed after all retries. Use "AI with Rules Fallback" to keep working when it is down.',
-				httpCode: error.status ? String(error.status) : undefined,
-			});
+			return new NodeApiError(
+				ctx.getNode(),
+				{ message: error.message, httpCode: String(error.status ?? '') } as JsonObject,
+				{
+					itemIndex: i,
+					message: error.message,
+					description:
+						error.status === 401
+							? 'Check the API key in the Booking Agents OpenAI credential.'
+							: 'The AI endpoint failed after all retries. Use "AI with Rules Fallback" to keep working when it is down.',
+					httpCode: error.status ? String(error.status) : undefined,
+				},
+			);
 		}
 		return new NodeOperationError(ctx.getNode(), error.message, {
 			itemIndex: i,
-			description: 'The model could not give a usable answer. Use "AI with Rules Fallback" so the rules take over in that case.',
+			description:
+				'The model could not give a usable answer. Use "AI with Rules Fallback" so the rules take over in that case.',
 		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	const field = (error as { field?: unknown })?.field;
 	if (typeof field === 'string') {
 		// Input errors of the agents' cores name the field they reject and say how to fix it.
-		return new NodeOperationError(ctx.getNode(), message, { itemIndex: i, description: `Fix "${field}" (the parameter or the field mapped into it) and run again.` });
+		return new NodeOperationError(ctx.getNode(), message, {
+			itemIndex: i,
+			description: `Fix "${field}" (the parameter or the field mapped into it) and run again.`,
+		});
 	}
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
 }
@@ -255,14 +306,20 @@ export function optionalValue(ctx: IExecuteFunctions, name: string, i: number): 
 }
 
 /** Reads a JSON parameter that may arrive as text or as an object; names the parameter when it is not JSON. */
-export function jsonParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): Record<string, unknown> {
+export function jsonParameter(
+	ctx: IExecuteFunctions,
+	name: string,
+	displayName: string,
+	i: number,
+): Record<string, unknown> {
 	const value = parameterValue(ctx, name, i, {}) as unknown;
 	if (value === null || value === undefined || value === '') return {};
 	if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
 	if (typeof value === 'string') {
 		try {
 			const parsed = JSON.parse(value) as unknown;
-			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+				return parsed as Record<string, unknown>;
 		} catch {
 			// reported below
 		}
@@ -294,15 +351,29 @@ export async function runAgentPerItem(
 			if (result === null) continue;
 			const files = attach ? await attach(i, result) : null;
 			const binary = files ? { ...(item.binary ?? {}), ...files } : item.binary;
-			out.push({ json: { ...item.json, [key]: result }, ...(binary ? { binary } : {}), pairedItem: { item: i } });
+			out.push({
+				json: { ...item.json, [key]: result },
+				...(binary ? { binary } : {}),
+				pairedItem: { item: i },
+			});
 		} catch (error) {
 			const nodeError = toNodeError(ctx, error, i);
 			if (ctx.continueOnFail()) {
-				const errorJson = { message: nodeError.message, description: (nodeError as NodeOperationError).description ?? null };
+				const errorJson = {
+					message: nodeError.message,
+					description: (nodeError as NodeOperationError).description ?? null,
+				};
 				// "Continue (using error output)": n8n routes an item whose json is only `error` to the
 				// error output and puts the input's fields back on it. "Continue": the case stays on the item.
-				const json = ctx.getNode().onError === 'continueErrorOutput' ? { error: errorJson } : { ...item.json, error: errorJson };
-				out.push({ json, ...(item.binary ? { binary: item.binary } : {}), pairedItem: { item: i } });
+				const json =
+					ctx.getNode().onError === 'continueErrorOutput'
+						? { error: errorJson }
+						: { ...item.json, error: errorJson };
+				out.push({
+					json,
+					...(item.binary ? { binary: item.binary } : {}),
+					pairedItem: { item: i },
+				});
 				continue;
 			}
 			throw nodeError;
@@ -312,7 +383,12 @@ export async function runAgentPerItem(
 }
 
 /** Reads a JSON list parameter (text or already parsed); anything else names the parameter. */
-export function jsonListParameter(ctx: IExecuteFunctions, name: string, displayName: string, i: number): unknown[] {
+export function jsonListParameter(
+	ctx: IExecuteFunctions,
+	name: string,
+	displayName: string,
+	i: number,
+): unknown[] {
 	const value = parameterValue(ctx, name, i, '') as unknown;
 	if (value === null || value === undefined || value === '') return [];
 	let parsed: unknown = value;
@@ -341,8 +417,16 @@ export const storeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		default: 'sqlite',
 		options: [
-			{ name: 'SQLite File (No Set-Up)', value: 'sqlite', description: 'A file in the n8n user folder: for one n8n process' },
-			{ name: 'PostgreSQL', value: 'postgres', description: 'For queue mode with workers on several hosts' },
+			{
+				name: 'SQLite File (No Set-Up)',
+				value: 'sqlite',
+				description: 'A file in the n8n user folder: for one n8n process',
+			},
+			{
+				name: 'PostgreSQL',
+				value: 'postgres',
+				description: 'For queue mode with workers on several hosts',
+			},
 		],
 	},
 	{
@@ -365,20 +449,35 @@ function connectionOf(credentials: IDataObject): PostgresConnection {
 		password: credentials.password ? String(credentials.password) : undefined,
 		ssl: Boolean(credentials.ssl),
 		// Credentials saved before the setting existed have none: the pool's default.
-		maxConnections: credentials.maxConnections === undefined || credentials.maxConnections === '' ? undefined : Number(credentials.maxConnections),
+		maxConnections:
+			credentials.maxConnections === undefined || credentials.maxConnections === ''
+				? undefined
+				: Number(credentials.maxConnections),
 	};
 }
 
 /** The store the node's Store parameter names (the PostgreSQL one through its credential). */
 export async function readStoreConfig(ctx: IExecuteFunctions): Promise<StoreConfig> {
 	const backend = ctx.getNodeParameter('store', 0) as 'sqlite' | 'postgres';
-	if (backend === 'postgres') return { backend, connection: connectionOf((await ctx.getCredentials('bookingStorePostgres', 0)) as IDataObject) };
+	if (backend === 'postgres')
+		return {
+			backend,
+			connection: connectionOf(
+				(await ctx.getCredentials('bookingStorePostgres', 0)) as IDataObject,
+			),
+		};
 	return { backend, path: (ctx.getNodeParameter('sqlitePath', 0, '') as string) || null };
 }
 
 /** The Booking Store PostgreSQL credential's test: connect and migrate. */
-export async function bookingStorePostgresTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	const store = new PostgresBookingStore({ ...connectionOf(credential.data ?? {}), maxConnections: 1 });
+export async function bookingStorePostgresTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const store = new PostgresBookingStore({
+		...connectionOf(credential.data ?? {}),
+		maxConnections: 1,
+	});
 	try {
 		await store.init();
 		return { status: 'OK', message: 'Connected; the booking tables are ready' };

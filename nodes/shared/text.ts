@@ -43,7 +43,10 @@ const SHORTHAND: Array<[RegExp, string]> = [
 	[/\br\b/g, 'are'],
 	[/\bthx\b|\btnx\b|\bty\b/g, 'thanks'],
 	[/\bb4\b/g, 'before'],
-	[/\btmrw\b|\btmr\b|\btmw\b|\btomorow\b|\btommorow\b|\btommorrow\b|\b2moro\b|\b2morrow\b/g, 'tomorrow'],
+	[
+		/\btmrw\b|\btmr\b|\btmw\b|\btomorow\b|\btommorow\b|\btommorrow\b|\b2moro\b|\b2morrow\b/g,
+		'tomorrow',
+	],
 	[/\btdy\b|\b2day\b/g, 'today'],
 	[/\btonite\b|\b2nite\b/g, 'tonight'],
 	[/\bwk\b/g, 'week'],
@@ -120,7 +123,8 @@ export function firstMatch(text: string, patterns: RegExp[]): string | null {
 	return null;
 }
 
-const NEGATION = /\b(?:no|not|never|without|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|nothing|sin|ni)\b[^.!?,;]{0,18}$/;
+const NEGATION =
+	/\b(?:no|not|never|without|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|nothing|sin|ni)\b[^.!?,;]{0,18}$/;
 
 /**
  * Finds the first match of `pattern` whose preceding few words do not negate it
@@ -131,7 +135,10 @@ const globalVersions = new WeakMap<RegExp, RegExp>();
 export function affirmedMatch(text: string, pattern: RegExp): RegExpExecArray | null {
 	let global = globalVersions.get(pattern);
 	if (!global) {
-		global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+		global = new RegExp(
+			pattern.source,
+			pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g',
+		);
 		globalVersions.set(pattern, global);
 	}
 	global.lastIndex = 0;

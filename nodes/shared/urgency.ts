@@ -29,11 +29,16 @@ const LOW: RegExp[] = [
 ];
 
 /** Said outright, these win over any urgent-sounding word ("not urgent", "no rush"). */
-const NOT_URGENT = /\b(?:not (?:urgent|in a (?:rush|hurry)|a rush|time[- ]sensitive)|nothing urgent|no (?:rush|hurry)|non[- ]urgent|sin prisa|no hay prisa|no es urgente)\b/;
+const NOT_URGENT =
+	/\b(?:not (?:urgent|in a (?:rush|hurry)|a rush|time[- ]sensitive)|nothing urgent|no (?:rush|hurry)|non[- ]urgent|sin prisa|no hay prisa|no es urgente)\b/;
 
 /** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
 function aboutThePast(text: string, index: number): boolean {
-	const clause = text.slice(Math.max(0, index - 60), index).split(/[.!?;,]/).pop() ?? '';
+	const clause =
+		text
+			.slice(Math.max(0, index - 60), index)
+			.split(/[.!?;,]/)
+			.pop() ?? '';
 	return /\b(?:had|was|were|got|did|went|came|received|happened|left|called)\b/.test(clause);
 }
 
@@ -42,7 +47,8 @@ export function readUrgency(normalized: string): UrgencyReading {
 	if (calm) return { urgency: 'low', intensity: 0, cue: calm[0] };
 	for (const p of HIGH_NOW) {
 		const m = p.exec(normalized);
-		if (m && !aboutThePast(normalized, m.index)) return { urgency: 'high', intensity: 2, cue: m[0] };
+		if (m && !aboutThePast(normalized, m.index))
+			return { urgency: 'high', intensity: 2, cue: m[0] };
 	}
 	for (const p of HIGH_SOON) {
 		const m = p.exec(normalized);
@@ -59,7 +65,11 @@ export function readUrgency(normalized: string): UrgencyReading {
  * Priority 1-10 from urgency: emergency 10, high 7-9, normal 4-6, low 1-3.
  * Within a band, a stronger lead (score) or a more pressing date moves it up.
  */
-export function priorityFor(urgency: Urgency, intensity: number, leadScore: number | null = null): number {
+export function priorityFor(
+	urgency: Urgency,
+	intensity: number,
+	leadScore: number | null = null,
+): number {
 	const lift = leadScore === null ? 1 : leadScore >= 75 ? 2 : leadScore >= 45 ? 1 : 0;
 	switch (urgency) {
 		case 'emergency':

@@ -4,12 +4,21 @@ const L = require('./lib');
 const { deliver, CASE_TEXT } = require('./support');
 
 // The case carries the business's public details (lib.js requestCheck): mapped from the item, read by the agents without an expression evaluation.
-const BUSINESS = { name: '={{ $json.business.name }}', email: '={{ $json.business.email }}', phone: '={{ $json.business.phone }}' };
+const BUSINESS = {
+	name: '={{ $json.business.name }}',
+	email: '={{ $json.business.email }}',
+	phone: '={{ $json.business.phone }}',
+};
 const CALENDAR = { timeZone: '={{ $json.business.time_zone }}' };
 
 /** Used where a step that must not fail does: the customer hears that a person will call, ops get the error workflow's e-mail. */
 function escalateOnFailure(wf, failed, label, x, y, { answered = false } = {}) {
-	const stop = L.stopAndEscalate(wf, `Escalate to Ops (${label})`, `'${label} failed for ' + ($json.customer?.name ?? 'a customer') + ': ' + ($json.error?.message ?? 'unknown error') + '\\n' + ${CASE_TEXT}`, [x + 220, y]);
+	const stop = L.stopAndEscalate(
+		wf,
+		`Escalate to Ops (${label})`,
+		`'${label} failed for ' + ($json.customer?.name ?? 'a customer') + ': ' + ($json.error?.message ?? 'unknown error') + '\\n' + ${CASE_TEXT}`,
+		[x + 220, y],
+	);
 	if (answered) {
 		// The caller already has its answer (the execution waited since): only ops are told.
 		wf.connect(failed, stop, 1);
@@ -27,11 +36,22 @@ function escalateOnFailure(wf, failed, label, x, y, { answered = false } = {}) {
 }
 
 function qualifier(wf, name, position, extra = {}) {
-	return L.agent(wf, name, 'qualifierAgent', { mode: 'rules', qualifiedThreshold: 60 }, position, extra);
+	return L.agent(
+		wf,
+		name,
+		'qualifierAgent',
+		{ mode: 'rules', qualifiedThreshold: 60 },
+		position,
+		extra,
+	);
 }
 
 function simpleBooking() {
-	const wf = new L.Workflow('simpleBooking', 'Booking Agents: Simple Booking', { executionTimeout: 120, errorWorkflow: L.WORKFLOW_IDS.errorEscalation, callerPolicy: 'workflowsFromSameOwner' });
+	const wf = new L.Workflow('simpleBooking', 'Booking Agents: Simple Booking', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
 	wf.note(
 		'Simple booking',
 		'A residential or small job booked in one go. POST to `/webhook/booking` with the header **X-Booking-Key** (credential *Booking Webhook Key*):\n```\n{ "message": "3 bed 2 bath house clean next week",\n  "customer": { "name", "email", "phone", "address" },\n  "preference": "Tuesday morning", "request_id": "form-123" }\n```\nThe answer is the booking (or a 400 naming the fields to fix). `request_id` makes retries safe: the same id books once.\n\nOther workflows also call this one (the complex sales fallback, emergencies that are not emergencies).',
@@ -41,21 +61,71 @@ function simpleBooking() {
 	L.webhook(wf, 'Receive Booking Request', 'booking', [0, 0]);
 	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	wf.note('Check, qualify, price', `The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`, [540, -400], [520, 260]);
-	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailOptional', 'phoneOptional', 'contact', 'channel', 'preference', 'requestId'], 440, 0);
+	wf.note(
+		'Check, qualify, price',
+		`The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`,
+		[540, -400],
+		[520, 260],
+	);
+	const valid = L.requestCheck(
+		wf,
+		[
+			'message',
+			'customer',
+			'name',
+			'emailOptional',
+			'phoneOptional',
+			'contact',
+			'channel',
+			'preference',
+			'requestId',
+		],
+		440,
+		0,
+	);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	// A job the rate card cannot price (an unknown service, an office without its area) goes to a person, who quotes it.
 	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100], { onError: 'continueErrorOutput' });
-	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book', calendar: CALENDAR }, [1760, 100], { onError: 'continueErrorOutput' });
+	L.agent(
+		wf,
+		'Book a Crew',
+		'schedulingAgent',
+		{ operation: 'book', calendar: CALENDAR },
+		[1760, 100],
+		{ onError: 'continueErrorOutput' },
+	);
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
-	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [2200, -140]);
-	L.setRaw(wf, 'Handoff Result', "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }", [2420, -140]);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2200, -140],
+	);
+	L.setRaw(
+		wf,
+		'Handoff Result',
+		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }",
+		[2420, -140],
+	);
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
 	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
 	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
-	wf.note('Book, confirm, deliver', 'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.', [2640, -420], [520, 200]);
-	L.agent(wf, 'Write the Confirmation', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2200, 100], { onError: 'continueErrorOutput' });
+	wf.note(
+		'Book, confirm, deliver',
+		'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.',
+		[2640, -420],
+		[520, 200],
+	);
+	L.agent(
+		wf,
+		'Write the Confirmation',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		[2200, 100],
+		{ onError: 'continueErrorOutput' },
+	);
 	// The booking stands: the customer hears that a person will call, ops get the case.
 	escalateOnFailure(wf, 'Write the Confirmation', 'Confirmation', 2420, 560);
 	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
@@ -85,7 +155,10 @@ function simpleBooking() {
 const DISPATCH = "$('Write the Dispatch').first().json";
 
 function emergency() {
-	const wf = new L.Workflow('emergency', 'Booking Agents: Emergency Dispatch', { executionTimeout: 60, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('emergency', 'Booking Agents: Emergency Dispatch', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Emergency dispatch',
 		'Burst pipes, fire, sewage: answered in seconds. POST to `/webhook/emergency` with the header **X-Booking-Key**:\n```\n{ "message": "Pipe burst, water everywhere",\n  "customer": { "name", "phone", "address", "email" } }\n```\nTriage decides; emergency rates apply; the earliest on-call or restoration crew within the response deadline is booked; the customer gets safety steps by text and the crew a dispatch notice; then the caller gets the answer. Nothing optional (e-mail, AI) sits in this path.',
@@ -94,11 +167,42 @@ function emergency() {
 	);
 	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'phoneRequired', 'addressRequired', 'emailOptional', 'channel', 'requestId'], 440, 0);
-	L.agent(wf, 'Triage the Emergency', 'triageAgent', { mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 }, [1100, 0]);
+	const valid = L.requestCheck(
+		wf,
+		[
+			'message',
+			'customer',
+			'name',
+			'phoneRequired',
+			'addressRequired',
+			'emailOptional',
+			'channel',
+			'requestId',
+		],
+		440,
+		0,
+	);
+	L.agent(
+		wf,
+		'Triage the Emergency',
+		'triageAgent',
+		{ mode: 'rules', responseDeadlineMinutes: 120, criticalDeadlineMinutes: 60 },
+		[1100, 0],
+	);
 	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
-	L.setRaw(wf, 'Standard Job Request', "{ body: $('Check the Request').first().json.request, headers: {} }", [1540, 160]);
-	L.callWorkflow(wf, 'Book as a Standard Job', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 160]);
+	L.setRaw(
+		wf,
+		'Standard Job Request',
+		"{ body: $('Check the Request').first().json.request, headers: {} }",
+		[1540, 160],
+	);
+	L.callWorkflow(
+		wf,
+		'Book as a Standard Job',
+		'simpleBooking',
+		'Booking Agents: Simple Booking',
+		[1760, 160],
+	);
 	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1980, 160]);
 	L.agent(
 		wf,
@@ -108,16 +212,52 @@ function emergency() {
 		{},
 		[1540, -100],
 	);
-	L.agent(wf, 'Dispatch the Nearest Crew', 'schedulingAgent', { operation: 'book', preference: '', calendar: CALENDAR }, [1760, -100], { onError: 'continueErrorOutput' });
+	L.agent(
+		wf,
+		'Dispatch the Nearest Crew',
+		'schedulingAgent',
+		{ operation: 'book', preference: '', calendar: CALENDAR },
+		[1760, -100],
+		{ onError: 'continueErrorOutput' },
+	);
 	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
 	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
-	L.agent(wf, 'Write the Dispatch', 'confirmationAgent', { messageKind: 'emergency_dispatch', crewPhone: '={{ $json.business.crew_phone }}', business: BUSINESS, options: { email: false, calendar: false } }, [2200, -200], { onError: 'continueErrorOutput' });
+	L.agent(
+		wf,
+		'Write the Dispatch',
+		'confirmationAgent',
+		{
+			messageKind: 'emergency_dispatch',
+			crewPhone: '={{ $json.business.crew_phone }}',
+			business: BUSINESS,
+			options: { email: false, calendar: false },
+		},
+		[2200, -200],
+		{ onError: 'continueErrorOutput' },
+	);
 	escalateOnFailure(wf, 'Write the Dispatch', 'Dispatch Message', 2200, 560);
 	// A number no text can reach (or one that replied STOP) gets no text: a dispatcher calls instead, and the crew is texted all the same.
 	L.ifTrue(wf, 'Can We Text the Customer?', '!!$json.confirmation.sms?.to', [2420, -200]);
-	L.sendSms(wf, 'Text the Customer', { from: '$json.business.sms_from', to: '$json.confirmation.sms.to', message: '$json.confirmation.sms.text' }, [2640, -200]);
+	L.sendSms(
+		wf,
+		'Text the Customer',
+		{
+			from: '$json.business.sms_from',
+			to: '$json.confirmation.sms.to',
+			message: '$json.confirmation.sms.text',
+		},
+		[2640, -200],
+	);
 	// The crew's text follows the customer's (sent, or not), so it looks the case up.
-	L.sendSms(wf, 'Text the Crew', { to: `${DISPATCH}.confirmation.crew_notice.to`, message: `${DISPATCH}.confirmation.crew_notice.text` }, [3080, -200]);
+	L.sendSms(
+		wf,
+		'Text the Crew',
+		{
+			to: `${DISPATCH}.confirmation.crew_notice.to`,
+			message: `${DISPATCH}.confirmation.crew_notice.text`,
+		},
+		[3080, -200],
+	);
 	L.respond(
 		wf,
 		'Answer With the Dispatch',
@@ -126,18 +266,54 @@ function emergency() {
 		[3740, -200],
 	);
 	// Not texted (no usable number, or Twilio failed after its retries): the dispatcher is told at once (without waiting) and the crew's text goes on.
-	L.setRaw(wf, 'Customer Not Texted', `{ ...${DISPATCH}, handoff_reason: 'The customer was not texted (' + ($json.error?.message ?? ${DISPATCH}.confirmation.skipped.join('; ')) + '). Call them: the crew is dispatched.' }`, [2640, -420]);
-	L.callWorkflow(wf, 'Escalate: Call the Customer', 'humanQueue', 'Booking Agents: Human Queue', [2860, -420], { wait: false });
-	L.setRaw(wf, 'Crew Not Texted', `{ ...${DISPATCH}, handoff_reason: 'The crew was not texted the dispatch (' + ($json.error?.message ?? 'unknown error') + '). Call the crew now.' }`, [3300, -20]);
-	L.callWorkflow(wf, 'Escalate: Call the Crew', 'humanQueue', 'Booking Agents: Human Queue', [3520, -20], { wait: false });
-	wf.note('Text the customer and the crew', 'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.', [2420, -720], [560, 200]);
+	L.setRaw(
+		wf,
+		'Customer Not Texted',
+		`{ ...${DISPATCH}, handoff_reason: 'The customer was not texted (' + ($json.error?.message ?? ${DISPATCH}.confirmation.skipped.join('; ')) + '). Call them: the crew is dispatched.' }`,
+		[2640, -420],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Call the Customer',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2860, -420],
+		{ wait: false },
+	);
+	L.setRaw(
+		wf,
+		'Crew Not Texted',
+		`{ ...${DISPATCH}, handoff_reason: 'The crew was not texted the dispatch (' + ($json.error?.message ?? 'unknown error') + '). Call the crew now.' }`,
+		[3300, -20],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Call the Crew',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3520, -20],
+		{ wait: false },
+	);
+	wf.note(
+		'Text the customer and the crew',
+		'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.',
+		[2420, -720],
+		[560, 200],
+	);
 	wf.connect('Can We Text the Customer?', 'Customer Not Texted', 1);
 	wf.connect('Text the Customer', 'Customer Not Texted', 1);
 	wf.chain('Customer Not Texted', 'Escalate: Call the Customer', 'Text the Crew');
 	wf.connect('Text the Crew', 'Crew Not Texted', 1);
 	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Answer With the Dispatch');
 	// No crew within the deadline: the customer is told a dispatcher will call, and the human queue gets the case.
-	L.callWorkflow(wf, 'Alert the Dispatcher', 'humanQueue', 'Booking Agents: Human Queue', [2200, 40], { wait: false });
+	L.callWorkflow(
+		wf,
+		'Alert the Dispatcher',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2200, 40],
+		{ wait: false },
+	);
 	L.sendSms(
 		wf,
 		'Text: A Dispatcher Will Call',
@@ -149,13 +325,35 @@ function emergency() {
 		},
 		[2420, 40],
 	);
-	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, "{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }", [2640, 120]);
+	L.respond(
+		wf,
+		'Answer: A Dispatcher Will Call',
+		200,
+		"{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }",
+		[2640, 120],
+	);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Triage the Emergency', 'Is It an Emergency?', 'Price at Emergency Rates', 'Dispatch the Nearest Crew', 'Crew Assigned?', 'Write the Dispatch', 'Can We Text the Customer?', 'Text the Customer', 'Text the Crew', 'Answer With the Dispatch');
+	wf.chain(
+		valid,
+		'Triage the Emergency',
+		'Is It an Emergency?',
+		'Price at Emergency Rates',
+		'Dispatch the Nearest Crew',
+		'Crew Assigned?',
+		'Write the Dispatch',
+		'Can We Text the Customer?',
+		'Text the Customer',
+		'Text the Crew',
+		'Answer With the Dispatch',
+	);
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
 	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
 	wf.connect('Crew Assigned?', 'Alert the Dispatcher', 1);
-	wf.chain('Alert the Dispatcher', 'Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call');
+	wf.chain(
+		'Alert the Dispatcher',
+		'Text: A Dispatcher Will Call',
+		'Answer: A Dispatcher Will Call',
+	);
 	wf.connect('Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call', 1);
 	return wf;
 }
@@ -165,7 +363,10 @@ const NEGOTIATED = "$('Negotiate').last().json";
 const REPLY_SUBJECT = `'Re: your quote from ' + ${NEGOTIATED}.business.name`;
 
 function complexSales() {
-	const wf = new L.Workflow('complexSales', 'Booking Agents: Commercial Sales', { executionTimeout: 300, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('complexSales', 'Booking Agents: Commercial Sales', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Commercial sales',
 		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office 12,000 sq ft, cleaned 3 times a week",\n  "customer": { "name", "email", "phone", "address" } }\n```\n1. Qualified leads get a quote by e-mail with a reply link; the caller gets `quote_sent`.\n2. The execution **waits** (up to 14 days) for the reply, negotiates within policy (rounds, discount limits), and loops.\n3. On acceptance: the visits are booked, the agreement is sent, the execution **waits** for the signature, then onboarding.\n\nUnqualified leads get a polite reply and are recorded; requests for a person and discounts that need approval go to the human queue. If a step before any booking fails, the **Simple Booking** workflow books the job instead.',
@@ -174,12 +375,44 @@ function complexSales() {
 	);
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId'], 440, 0);
+	const valid = L.requestCheck(
+		wf,
+		[
+			'message',
+			'customer',
+			'name',
+			'emailRequired',
+			'phoneOptional',
+			'addressRequired',
+			'channel',
+			'requestId',
+		],
+		440,
+		0,
+	);
 	qualifier(wf, 'Qualify the Lead', [1100, 0], { onError: 'continueErrorOutput' });
-	L.switchOn(wf, 'Route the Lead', ['wants a person', 'not qualified', 'qualified'], '$json.qualification.wants_human ? 0 : $json.qualification.is_qualified ? 2 : 1', [1320, 0]);
+	L.switchOn(
+		wf,
+		'Route the Lead',
+		['wants a person', 'not qualified', 'qualified'],
+		'$json.qualification.wants_human ? 0 : $json.qualification.is_qualified ? 2 : 1',
+		[1320, 0],
+	);
 	// wants a person
-	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -260]);
-	L.respond(wf, 'Answer: A Person Will Call', 200, "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }", [1760, -260]);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, -260],
+	);
+	L.respond(
+		wf,
+		'Answer: A Person Will Call',
+		200,
+		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }",
+		[1760, -260],
+	);
 	// not qualified
 	L.setRaw(
 		wf,
@@ -187,22 +420,67 @@ function complexSales() {
 		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $json.business.name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $json.business.name, html: null }, sms: null } }",
 		[1540, -60],
 	);
-	L.recordData(wf, 'Record the Unqualified Lead', { customer: '$json.customer.name', email: '$json.customer.email', lead_score: 'String($json.qualification.lead_score)', reason: "$json.qualification.reasons.join('; ').slice(0, 250)" }, [1760, -60]);
-	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, { sms: false, caseFlow: true });
-	L.respond(wf, 'Answer: Not a Fit', 200, "{ status: 'not_qualified', lead_score: $('Write a Polite Reply').first().json.qualification.lead_score, reasons: $('Write a Polite Reply').first().json.qualification.reasons }", [3100, -60]);
+	L.recordData(
+		wf,
+		'Record the Unqualified Lead',
+		{
+			customer: '$json.customer.name',
+			email: '$json.customer.email',
+			lead_score: 'String($json.qualification.lead_score)',
+			reason: "$json.qualification.reasons.join('; ').slice(0, 250)",
+		},
+		[1760, -60],
+	);
+	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, {
+		sms: false,
+		caseFlow: true,
+	});
+	L.respond(
+		wf,
+		'Answer: Not a Fit',
+		200,
+		"{ status: 'not_qualified', lead_score: $('Write a Polite Reply').first().json.qualification.lead_score, reasons: $('Write a Polite Reply').first().json.qualification.reasons }",
+		[3100, -60],
+	);
 	wf.connect('E-mail Step Done: Polite Reply', 'Answer: Not a Fit');
 	// qualified: quote and reply link
-	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], { onError: 'continueErrorOutput' });
-	L.agent(wf, 'Write the Quote', 'confirmationAgent', { messageKind: 'quote', business: BUSINESS, links: '={{ { reply_url: $execution.resumeUrl } }}', options: { sms: false, calendar: false } }, [1760, 200], { onError: 'continueErrorOutput' });
-	L.respond(wf, 'Answer: Quote Sent', 200, "{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }", [1980, 200]);
-	wf.note('Quote, reply, negotiate', 'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. A reply with no text keeps the quote open (the execution waits on). No reply in 14 days: recorded as expired.', [2200, -40], [620, 220]);
+	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], {
+		onError: 'continueErrorOutput',
+	});
+	L.agent(
+		wf,
+		'Write the Quote',
+		'confirmationAgent',
+		{
+			messageKind: 'quote',
+			business: BUSINESS,
+			links: '={{ { reply_url: $execution.resumeUrl } }}',
+			options: { sms: false, calendar: false },
+		},
+		[1760, 200],
+		{ onError: 'continueErrorOutput' },
+	);
+	L.respond(
+		wf,
+		'Answer: Quote Sent',
+		200,
+		"{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }",
+		[1980, 200],
+	);
+	wf.note(
+		'Quote, reply, negotiate',
+		'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. A reply with no text keeps the quote open (the execution waits on). No reply in 14 days: recorded as expired.',
+		[2200, -40],
+		[620, 220],
+	);
 	wf.add('Offer Out, Awaiting Reply', 'n8n-nodes-base.noOp', 1, {}, [2200, 200]);
 	L.sendEmail(
 		wf,
 		'E-mail the Offer',
 		{
 			to: '$json.customer.email',
-			subject: "$json.negotiation ? 'Re: your quote from ' + $json.business.name : $json.confirmation.email.subject",
+			subject:
+				"$json.negotiation ? 'Re: your quote from ' + $json.business.name : $json.confirmation.email.subject",
 			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nReply here: ' + $execution.resumeUrl + '\\n\\n' + $json.business.name : $json.confirmation.email.text",
 		},
 		[2420, 200],
@@ -211,70 +489,239 @@ function complexSales() {
 		'Wait for the Reply',
 		'n8n-nodes-base.wait',
 		1.1,
-		{ resume: 'webhook', httpMethod: 'POST', limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 14, resumeUnit: 'days', options: {} },
+		{
+			resume: 'webhook',
+			httpMethod: 'POST',
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: 14,
+			resumeUnit: 'days',
+			options: {},
+		},
 		[2640, 200],
 		{ webhookId: L.stableId('complexSales', 'reply') },
 	);
-	L.setRaw(wf, 'Read the Reply', "{ ...$('Offer Out, Awaiting Reply').last().json, reply: $json.body?.reply ?? $json.body?.message ?? null }", [2860, 200]);
-	L.ifTrue(wf, 'Did They Reply?', "typeof $json.reply === 'string' && $json.reply.trim().length > 0", [3080, 200]);
+	L.setRaw(
+		wf,
+		'Read the Reply',
+		"{ ...$('Offer Out, Awaiting Reply').last().json, reply: $json.body?.reply ?? $json.body?.message ?? null }",
+		[2860, 200],
+	);
+	L.ifTrue(
+		wf,
+		'Did They Reply?',
+		"typeof $json.reply === 'string' && $json.reply.trim().length > 0",
+		[3080, 200],
+	);
 	// The link was used with nothing in it (an empty form, a stray click): keep waiting rather than close the quote.
-	L.ifTrue(wf, 'Reply Link Used Empty?', "$('Wait for the Reply').last().json.headers !== undefined", [3300, 720]);
-	L.recordData(wf, 'Record the Expired Quote', { customer: '$json.customer.name', email: '$json.customer.email', outcome: "'quote expired without a reply'" }, [3520, 800]);
-	L.agent(wf, 'Negotiate', 'negotiationAgent', { mode: 'rules' }, [3300, 200], { onError: 'continueErrorOutput' });
-	L.switchOn(wf, 'What Did We Decide?', ['accept', 'counter or stand firm', 'a person decides'], "({ accept: 0, counter: 1, reject: 1, escalate: 2 })[$json.negotiation.action]", [3520, 200]);
+	L.ifTrue(
+		wf,
+		'Reply Link Used Empty?',
+		"$('Wait for the Reply').last().json.headers !== undefined",
+		[3300, 720],
+	);
+	L.recordData(
+		wf,
+		'Record the Expired Quote',
+		{
+			customer: '$json.customer.name',
+			email: '$json.customer.email',
+			outcome: "'quote expired without a reply'",
+		},
+		[3520, 800],
+	);
+	L.agent(wf, 'Negotiate', 'negotiationAgent', { mode: 'rules' }, [3300, 200], {
+		onError: 'continueErrorOutput',
+	});
+	L.switchOn(
+		wf,
+		'What Did We Decide?',
+		['accept', 'counter or stand firm', 'a person decides'],
+		'({ accept: 0, counter: 1, reject: 1, escalate: 2 })[$json.negotiation.action]',
+		[3520, 200],
+	);
 	wf.connect('What Did We Decide?', 'Offer Out, Awaiting Reply', 1);
-	L.callWorkflow(wf, 'Ask a Person to Decide', 'humanQueue', 'Booking Agents: Human Queue', [3740, 400]);
+	L.callWorkflow(
+		wf,
+		'Ask a Person to Decide',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3740, 400],
+	);
 	L.sendEmail(
 		wf,
 		'E-mail: A Person Will Reply',
-		{ to: `${NEGOTIATED}.customer.email`, subject: REPLY_SUBJECT, text: `${NEGOTIATED}.negotiation.message + '\\n\\n' + ${NEGOTIATED}.business.name` },
+		{
+			to: `${NEGOTIATED}.customer.email`,
+			subject: REPLY_SUBJECT,
+			text: `${NEGOTIATED}.negotiation.message + '\\n\\n' + ${NEGOTIATED}.business.name`,
+		},
 		[3960, 400],
 	);
 	// fallback: a failure before anything is booked runs the simple booking instead
-	L.setRaw(wf, 'Simple Booking Request', "{ body: $('Check the Request').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [1540, 520]);
-	L.callWorkflow(wf, 'Fall Back to Simple Booking', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 520]);
-	L.respond(wf, 'Answer: Booked by the Simple Flow', 200, "{ ...$json, fallback: true }", [1980, 520]);
-	L.setRaw(wf, 'Simple Booking Request (After Quote)', "{ body: { ...$('Check the Request').first().json.request, request_id: ($('Check the Request').first().json.request.request_id ?? $execution.id) + ':fallback' }, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }", [3520, 520]);
-	L.callWorkflow(wf, 'Fall Back to Simple Booking (After Quote)', 'simpleBooking', 'Booking Agents: Simple Booking', [3740, 520]);
+	L.setRaw(
+		wf,
+		'Simple Booking Request',
+		"{ body: $('Check the Request').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }",
+		[1540, 520],
+	);
+	L.callWorkflow(
+		wf,
+		'Fall Back to Simple Booking',
+		'simpleBooking',
+		'Booking Agents: Simple Booking',
+		[1760, 520],
+	);
+	L.respond(
+		wf,
+		'Answer: Booked by the Simple Flow',
+		200,
+		'{ ...$json, fallback: true }',
+		[1980, 520],
+	);
+	L.setRaw(
+		wf,
+		'Simple Booking Request (After Quote)',
+		"{ body: { ...$('Check the Request').first().json.request, request_id: ($('Check the Request').first().json.request.request_id ?? $execution.id) + ':fallback' }, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }",
+		[3520, 520],
+	);
+	L.callWorkflow(
+		wf,
+		'Fall Back to Simple Booking (After Quote)',
+		'simpleBooking',
+		'Booking Agents: Simple Booking',
+		[3740, 520],
+	);
 	wf.connect('Qualify the Lead', 'Simple Booking Request', 1);
 	wf.connect('Price a Custom Quote', 'Simple Booking Request', 1);
 	wf.connect('Write the Quote', 'Simple Booking Request', 1);
 	wf.connect('Negotiate', 'Simple Booking Request (After Quote)', 1);
-	wf.chain('Simple Booking Request', 'Fall Back to Simple Booking', 'Answer: Booked by the Simple Flow');
+	wf.chain(
+		'Simple Booking Request',
+		'Fall Back to Simple Booking',
+		'Answer: Booked by the Simple Flow',
+	);
 	wf.chain('Simple Booking Request (After Quote)', 'Fall Back to Simple Booking (After Quote)');
 	// accepted: visits, agreement, signature, onboarding
-	wf.note('Book, sign, onboard', 'Accepted: the visits are booked as a series at the agreed price, the agreement (PDF, SHA-256) is e-mailed with a signing link (this execution\'s resume URL plus a signed token, valid 72 hours). The customer POSTs `{ "name": "..." }` to it; the signature is recorded and onboarding goes out with the calendar series.', [3740, -320], [620, 220]);
+	wf.note(
+		'Book, sign, onboard',
+		'Accepted: the visits are booked as a series at the agreed price, the agreement (PDF, SHA-256) is e-mailed with a signing link (this execution\'s resume URL plus a signed token, valid 72 hours). The customer POSTs `{ "name": "..." }` to it; the signature is recorded and onboarding goes out with the calendar series.',
+		[3740, -320],
+		[620, 220],
+	);
 	L.agent(
 		wf,
 		'Book the Recurring Visits',
 		'schedulingAgent',
-		{ resource: 'series', operation: 'bookSeries', series: { frequency: "={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.negotiation.quote.recurring?.visits_per_week ?? 1 }}', weekdays: '={{ $json.qualification.visit_weekdays }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '08:00' }}" }, calendar: CALENDAR }, // no count: the 12-month term's visits for the agreed frequency
+		{
+			resource: 'series',
+			operation: 'bookSeries',
+			series: {
+				frequency:
+					"={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}",
+				visits_per_week: '={{ $json.negotiation.quote.recurring?.visits_per_week ?? 1 }}',
+				weekdays: '={{ $json.qualification.visit_weekdays }}',
+				weekday: "={{ $json.weekday ?? 'mon' }}",
+				time: "={{ $json.time ?? '08:00' }}",
+			},
+			calendar: CALENDAR,
+		}, // no count: the 12-month term's visits for the agreed frequency
 		[3740, 0],
 		{ onError: 'continueErrorOutput' },
 	);
 	escalateOnFailure(wf, 'Book the Recurring Visits', 'Series', 3740, -200, { answered: true });
-	L.agent(wf, 'Write the Agreement', 'contractAgent', { operation: 'generate', businessName: '={{ $json.business.name }}', terms: { term_months: 12, auto_renew: true, notice_days: 30 } }, [3960, 0], { credentials: L.CREDENTIALS.signingSecret });
-	L.agent(wf, 'Write the Signing Request', 'confirmationAgent', { messageKind: 'contract_signing', business: BUSINESS, options: { sms: false, calendar: false } }, [4180, 0]);
+	L.agent(
+		wf,
+		'Write the Agreement',
+		'contractAgent',
+		{
+			operation: 'generate',
+			businessName: '={{ $json.business.name }}',
+			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
+		},
+		[3960, 0],
+		{ credentials: L.CREDENTIALS.signingSecret },
+	);
+	L.agent(
+		wf,
+		'Write the Signing Request',
+		'confirmationAgent',
+		{
+			messageKind: 'contract_signing',
+			business: BUSINESS,
+			options: { sms: false, calendar: false },
+		},
+		[4180, 0],
+	);
 	L.sendEmail(
 		wf,
 		'E-mail the Agreement',
-		{ to: '$json.confirmation.email.to', subject: '$json.confirmation.email.subject', text: '$json.confirmation.email.text', html: '$json.confirmation.email.html', attachments: 'contract' },
+		{
+			to: '$json.confirmation.email.to',
+			subject: '$json.confirmation.email.subject',
+			text: '$json.confirmation.email.text',
+			html: '$json.confirmation.email.html',
+			attachments: 'contract',
+		},
 		[4400, 0],
 	);
-	wf.add('Wait for the Signature', 'n8n-nodes-base.wait', 1.1, { resume: 'webhook', httpMethod: 'POST', limitWaitTime: true, limitType: 'afterTimeInterval', resumeAmount: 7, resumeUnit: 'days', options: {} }, [4620, 0], {
-		webhookId: L.stableId('complexSales', 'signature'),
-	});
-	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [4840, 0], { credentials: L.CREDENTIALS.signingSecret });
-	L.setRaw(wf, 'Signed Case', "{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }", [5060, 0]);
-	L.agent(wf, 'Write the Onboarding', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [5280, 0]);
+	wf.add(
+		'Wait for the Signature',
+		'n8n-nodes-base.wait',
+		1.1,
+		{
+			resume: 'webhook',
+			httpMethod: 'POST',
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: 7,
+			resumeUnit: 'days',
+			options: {},
+		},
+		[4620, 0],
+		{
+			webhookId: L.stableId('complexSales', 'signature'),
+		},
+	);
+	L.agent(
+		wf,
+		'Record the Signature',
+		'contractAgent',
+		{ operation: 'recordSignature' },
+		[4840, 0],
+		{ credentials: L.CREDENTIALS.signingSecret },
+	);
+	L.setRaw(
+		wf,
+		'Signed Case',
+		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }",
+		[5060, 0],
+	);
+	L.agent(
+		wf,
+		'Write the Onboarding',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		[5280, 0],
+	);
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null, { caseFlow: true });
 	// Accepted, but the calendar has no room for the series: a person schedules it; no agreement for visits that do not exist.
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [3850, 160]);
-	L.callWorkflow(wf, 'Hand Over: No Room for the Visits', 'humanQueue', 'Booking Agents: Human Queue', [3960, 300]);
+	L.callWorkflow(
+		wf,
+		'Hand Over: No Room for the Visits',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3960, 300],
+	);
 	L.sendEmail(
 		wf,
 		'E-mail: We Will Call to Schedule',
-		{ to: `${NEGOTIATED}.customer.email`, subject: REPLY_SUBJECT, text: `'Hi ' + (${NEGOTIATED}.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + ${NEGOTIATED}.business.name` },
+		{
+			to: `${NEGOTIATED}.customer.email`,
+			subject: REPLY_SUBJECT,
+			text: `'Hi ' + (${NEGOTIATED}.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + ${NEGOTIATED}.business.name`,
+		},
 		[4180, 300],
 	);
 	wf.connect('Hand Over: No Room for the Visits', 'E-mail: We Will Call to Schedule');
@@ -285,22 +732,76 @@ function complexSales() {
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
 	wf.chain('Write a Polite Reply', 'Record the Unqualified Lead');
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
-	wf.chain('Price a Custom Quote', 'Write the Quote', 'Answer: Quote Sent', 'Offer Out, Awaiting Reply', 'E-mail the Offer', 'Wait for the Reply', 'Read the Reply', 'Did They Reply?', 'Negotiate', 'What Did We Decide?', 'Book the Recurring Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Signing Request', 'E-mail the Agreement', 'Wait for the Signature', 'Record the Signature', 'Signed Case', 'Write the Onboarding');
+	wf.chain(
+		'Price a Custom Quote',
+		'Write the Quote',
+		'Answer: Quote Sent',
+		'Offer Out, Awaiting Reply',
+		'E-mail the Offer',
+		'Wait for the Reply',
+		'Read the Reply',
+		'Did They Reply?',
+		'Negotiate',
+		'What Did We Decide?',
+		'Book the Recurring Visits',
+		'Any Visits Booked?',
+		'Write the Agreement',
+		'Write the Signing Request',
+		'E-mail the Agreement',
+		'Wait for the Signature',
+		'Record the Signature',
+		'Signed Case',
+		'Write the Onboarding',
+	);
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
 	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
 	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
 	// A quote e-mail that cannot be delivered: the human queue takes the lead (the caller already has the quote).
-	L.setRaw(wf, 'E-mail Failed: Offer', "{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') }", [2640, 420]);
-	L.callWorkflow(wf, 'Escalate: Offer Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [2860, 420]);
+	L.setRaw(
+		wf,
+		'E-mail Failed: Offer',
+		"{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') }",
+		[2640, 420],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Offer Not Delivered',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2860, 420],
+	);
 	wf.connect('E-mail the Offer', 'E-mail Failed: Offer', 1);
 	wf.connect('E-mail Failed: Offer', 'Escalate: Offer Not Delivered');
-	L.setRaw(wf, 'E-mail Failed: Agreement', "{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.' }", [4620, 220]);
-	L.callWorkflow(wf, 'Escalate: Agreement Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4840, 220]);
+	L.setRaw(
+		wf,
+		'E-mail Failed: Agreement',
+		"{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.' }",
+		[4620, 220],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Agreement Not Delivered',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[4840, 220],
+	);
 	wf.connect('E-mail the Agreement', 'E-mail Failed: Agreement', 1);
-	L.setRaw(wf, 'E-mail Failed: A Person Will Reply', "{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.' }", [4180, 560]);
-	L.callWorkflow(wf, 'Escalate: Reply Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [4400, 560], { wait: false });
+	L.setRaw(
+		wf,
+		'E-mail Failed: A Person Will Reply',
+		"{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.' }",
+		[4180, 560],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Reply Not Delivered',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[4400, 560],
+		{ wait: false },
+	);
 	wf.connect('E-mail: A Person Will Reply', 'E-mail Failed: A Person Will Reply', 1);
 	wf.connect('Any Visits Booked?', 'Hand Over: No Room for the Visits', 1);
 	wf.connect('E-mail: We Will Call to Schedule', 'E-mail Failed: A Person Will Reply', 1);
@@ -310,7 +811,10 @@ function complexSales() {
 }
 
 function recurringService() {
-	const wf = new L.Workflow('recurringService', 'Booking Agents: Recurring Service', { executionTimeout: 180, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('recurringService', 'Booking Agents: Recurring Service', {
+		executionTimeout: 180,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Recurring service',
 		'Weekly, every other week or monthly cleaning, set up for a year in one request. POST to `/webhook/recurring` with the header **X-Booking-Key**:\n```\n{ "message": "Weekly clean of our 3 bed 2 bath",\n  "customer": { "name", "email", "phone", "address" },\n  "frequency": "weekly", "weekday": "tue", "time": "09:00",\n  "start_date": "2027-01-05" }\n```\n`frequency`, `weekday`, `time` and `start_date` are optional (the message, then Monday 09:00 after the lead time). A year of visits is booked (52 weekly, times the visits a week the message asks for, e.g. 104 for "twice a week"; 26 every other week; 12 monthly), clashes move within the day, holidays are skipped; the agreement auto-renews; the welcome e-mail carries the calendar series and the signing link. Reminders are sent by **Visit Reminders**.',
@@ -319,12 +823,49 @@ function recurringService() {
 	);
 	L.webhook(wf, 'Receive Recurring Request', 'recurring', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	const valid = L.requestCheck(wf, ['message', 'customer', 'name', 'emailRequired', 'phoneOptional', 'addressRequired', 'channel', 'requestId', 'frequency', 'weekday', 'time', 'startDate'], 440, 0);
+	const valid = L.requestCheck(
+		wf,
+		[
+			'message',
+			'customer',
+			'name',
+			'emailRequired',
+			'phoneOptional',
+			'addressRequired',
+			'channel',
+			'requestId',
+			'frequency',
+			'weekday',
+			'time',
+			'startDate',
+		],
+		440,
+		0,
+	);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
-	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1540, -200]);
-	L.respond(wf, 'Answer: A Person Will Follow Up', 200, "{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.' }", [1760, -200]);
-	L.agent(wf, 'Price With Recurring Discount', 'pricingAgent', { frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" }, [1540, 100], { onError: 'continueErrorOutput' });
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, -200],
+	);
+	L.respond(
+		wf,
+		'Answer: A Person Will Follow Up',
+		200,
+		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.' }",
+		[1760, -200],
+	);
+	L.agent(
+		wf,
+		'Price With Recurring Discount',
+		'pricingAgent',
+		{ frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" },
+		[1540, 100],
+		{ onError: 'continueErrorOutput' },
+	);
 	L.agent(
 		wf,
 		'Book a Year of Visits',
@@ -332,7 +873,14 @@ function recurringService() {
 		{
 			resource: 'series',
 			operation: 'bookSeries',
-			series: { frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}", visits_per_week: '={{ $json.quote.recurring?.visits_per_week ?? 1 }}', weekdays: '={{ $json.weekday ? null : $json.qualification.visit_weekdays }}', weekday: "={{ $json.weekday ?? 'mon' }}", time: "={{ $json.time ?? '09:00' }}", start_date: "={{ $json.start_date ?? '' }}" }, // no count: a year of visits for the frequency
+			series: {
+				frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}",
+				visits_per_week: '={{ $json.quote.recurring?.visits_per_week ?? 1 }}',
+				weekdays: '={{ $json.weekday ? null : $json.qualification.visit_weekdays }}',
+				weekday: "={{ $json.weekday ?? 'mon' }}",
+				time: "={{ $json.time ?? '09:00' }}",
+				start_date: "={{ $json.start_date ?? '' }}",
+			}, // no count: a year of visits for the frequency
 			calendar: CALENDAR,
 		},
 		[1760, 100],
@@ -343,11 +891,24 @@ function recurringService() {
 		wf,
 		'Write the Agreement',
 		'contractAgent',
-		{ operation: 'generate', businessName: '={{ $json.business.name }}', signingBaseUrl: '={{ $json.business.agreement_signing_url }}', signingValidHours: 168, terms: { term_months: 12, auto_renew: true, notice_days: 30 } },
+		{
+			operation: 'generate',
+			businessName: '={{ $json.business.name }}',
+			signingBaseUrl: '={{ $json.business.agreement_signing_url }}',
+			signingValidHours: 168,
+			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
+		},
 		[2200, 100],
 		{ credentials: L.CREDENTIALS.signingSecret, onError: 'continueErrorOutput' },
 	);
-	L.agent(wf, 'Write the Welcome', 'confirmationAgent', { messageKind: 'booking_confirmation', business: BUSINESS }, [2420, 100], { onError: 'continueErrorOutput' });
+	L.agent(
+		wf,
+		'Write the Welcome',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		[2420, 100],
+		{ onError: 'continueErrorOutput' },
+	);
 	// The visits stand: the customer hears that a person will call, ops get the case.
 	escalateOnFailure(wf, 'Write the Agreement', 'Agreement', 2200, 560);
 	escalateOnFailure(wf, 'Write the Welcome', 'Welcome', 2640, 560);
@@ -369,7 +930,13 @@ function recurringService() {
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
 	// A full calendar: no visit could be placed, so a person arranges it (nothing is signed for visits that do not exist).
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [1980, 100]);
-	wf.chain('Price With Recurring Discount', 'Book a Year of Visits', 'Any Visits Booked?', 'Write the Agreement', 'Write the Welcome');
+	wf.chain(
+		'Price With Recurring Discount',
+		'Book a Year of Visits',
+		'Any Visits Booked?',
+		'Write the Agreement',
+		'Write the Welcome',
+	);
 	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
 	return wf;
 }

@@ -36,7 +36,13 @@ const POSTGRES_SET = 'postgres';
 function render() {
 	const json = (workflow) => `${JSON.stringify(workflow, null, '\t')}\n`;
 	const built = Object.entries(TEMPLATES).map(([file, build]) => [file, build().toJSON()]);
-	return [...built.map(([file, wf]) => ({ file, text: json(wf) })), ...built.map(([file, wf]) => ({ file: `${POSTGRES_SET}/${file}`, text: json(withPostgresStore(wf)) }))];
+	return [
+		...built.map(([file, wf]) => ({ file, text: json(wf) })),
+		...built.map(([file, wf]) => ({
+			file: `${POSTGRES_SET}/${file}`,
+			text: json(withPostgresStore(wf)),
+		})),
+	];
 }
 
 if (require.main === module) {
@@ -48,7 +54,9 @@ if (require.main === module) {
 		const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : null;
 		if (current === text) continue;
 		if (check) {
-			console.error(`workflows-templates/${file} is out of date: run node scripts/templates/build.js`);
+			console.error(
+				`workflows-templates/${file} is out of date: run node scripts/templates/build.js`,
+			);
 			stale++;
 		} else {
 			fs.writeFileSync(target, text);

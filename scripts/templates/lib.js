@@ -18,12 +18,20 @@ const CREDENTIALS = {
 	webhookKey: { httpHeaderAuth: { id: 'REPLACE-webhook-key', name: 'Booking Webhook Key' } },
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
-	signingSecret: { bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' } },
-	bookingStore: { bookingStorePostgres: { id: 'REPLACE-booking-store', name: 'Booking Store (PostgreSQL)' } },
+	signingSecret: {
+		bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' },
+	},
+	bookingStore: {
+		bookingStorePostgres: { id: 'REPLACE-booking-store', name: 'Booking Store (PostgreSQL)' },
+	},
 };
 
 /** The agents that keep bookings, agreements and opt-outs in the booking store (they have its Store parameter). */
-const STORE_NODE_TYPES = new Set(['schedulingAgent', 'contractAgent', 'confirmationAgent'].map((t) => `n8n-nodes-booking-agents.${t}`));
+const STORE_NODE_TYPES = new Set(
+	['schedulingAgent', 'contractAgent', 'confirmationAgent'].map(
+		(t) => `n8n-nodes-booking-agents.${t}`,
+	),
+);
 
 const POSTGRES_NOTE =
 	'**This copy keeps bookings in PostgreSQL** (for queue mode with workers on several hosts): every Scheduling, Contract and Confirmation Agent node uses the *Booking Store (PostgreSQL)* credential. Set it once; all the workflows of this set share the one database.';
@@ -41,8 +49,16 @@ function withPostgresStore(workflow) {
 			node.parameters = { ...node.parameters, store: 'postgres' };
 			node.credentials = { ...node.credentials, ...CREDENTIALS.bookingStore };
 		}
-		if (node.type === 'n8n-nodes-base.stickyNote' && !noted && copy.nodes.some((n) => STORE_NODE_TYPES.has(n.type))) {
-			node.parameters = { ...node.parameters, content: `${node.parameters.content}\n\n${POSTGRES_NOTE}`, height: node.parameters.height + 80 };
+		if (
+			node.type === 'n8n-nodes-base.stickyNote' &&
+			!noted &&
+			copy.nodes.some((n) => STORE_NODE_TYPES.has(n.type))
+		) {
+			node.parameters = {
+				...node.parameters,
+				content: `${node.parameters.content}\n\n${POSTGRES_NOTE}`,
+				height: node.parameters.height + 80,
+			};
 			noted = true;
 		}
 	}
@@ -67,8 +83,17 @@ class Workflow {
 	}
 
 	add(name, type, typeVersion, parameters, position, extra = {}) {
-		if (this.nodes.some((n) => n.name === name)) throw new Error(`${this.name}: two nodes named ${name}`);
-		this.nodes.push({ parameters, id: stableId(this.key, name), name, type, typeVersion, position, ...extra });
+		if (this.nodes.some((n) => n.name === name))
+			throw new Error(`${this.name}: two nodes named ${name}`);
+		this.nodes.push({
+			parameters,
+			id: stableId(this.key, name),
+			name,
+			type,
+			typeVersion,
+			position,
+			...extra,
+		});
 		return name;
 	}
 
@@ -86,11 +111,32 @@ class Workflow {
 	}
 
 	note(title, text, position, size = [460, 260], color = undefined) {
-		this.add(title, 'n8n-nodes-base.stickyNote', 1, { content: `## ${title}\n${text}`, height: size[1], width: size[0], ...(color ? { color } : {}) }, position);
+		this.add(
+			title,
+			'n8n-nodes-base.stickyNote',
+			1,
+			{
+				content: `## ${title}\n${text}`,
+				height: size[1],
+				width: size[0],
+				...(color ? { color } : {}),
+			},
+			position,
+		);
 	}
 
 	toJSON() {
-		return { id: WORKFLOW_IDS[this.key], name: this.name, nodes: this.nodes, connections: this.connections, active: false, settings: this.settings, pinData: {}, meta: { templateCredsSetupCompleted: false }, tags: [] };
+		return {
+			id: WORKFLOW_IDS[this.key],
+			name: this.name,
+			nodes: this.nodes,
+			connections: this.connections,
+			active: false,
+			settings: this.settings,
+			pinData: {},
+			meta: { templateCredsSetupCompleted: false },
+			tags: [],
+		};
 	}
 }
 
@@ -103,14 +149,28 @@ const settingsNode = (wf, values, position) =>
 		3.4,
 		{
 			mode: 'manual',
-			assignments: { assignments: Object.entries(values).map(([name, value]) => ({ id: stableId(wf.key, 'setting', name), name, value, type: typeof value === 'number' ? 'number' : 'string' })) },
+			assignments: {
+				assignments: Object.entries(values).map(([name, value]) => ({
+					id: stableId(wf.key, 'setting', name),
+					name,
+					value,
+					type: typeof value === 'number' ? 'number' : 'string',
+				})),
+			},
 			includeOtherFields: true,
 			options: {},
 		},
 		position,
 	);
 
-const setRaw = (wf, name, expression, position) => wf.add(name, 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput: `={{ ${expression} }}`, options: {} }, position);
+const setRaw = (wf, name, expression, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.set',
+		3.4,
+		{ mode: 'raw', jsonOutput: `={{ ${expression} }}`, options: {} },
+		position,
+	);
 
 const ifTrue = (wf, name, expression, position) =>
 	wf.add(
@@ -120,7 +180,14 @@ const ifTrue = (wf, name, expression, position) =>
 		{
 			conditions: {
 				options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
-				conditions: [{ id: stableId(wf.key, name, 'condition'), leftValue: `={{ ${expression} }}`, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				conditions: [
+					{
+						id: stableId(wf.key, name, 'condition'),
+						leftValue: `={{ ${expression} }}`,
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
 				combinator: 'and',
 			},
 			looseTypeValidation: true,
@@ -131,36 +198,108 @@ const ifTrue = (wf, name, expression, position) =>
 
 /** A Switch whose outputs are named: the expression returns the index of the output to take. */
 const switchOn = (wf, name, outputs, expression, position) =>
-	wf.add(name, 'n8n-nodes-base.switch', 3.2, { mode: 'expression', numberOutputs: outputs.length, output: `={{ ${expression} }}` }, position, { notes: `Outputs: ${outputs.map((o, i) => `${i} ${o}`).join(', ')}`, notesInFlow: true });
+	wf.add(
+		name,
+		'n8n-nodes-base.switch',
+		3.2,
+		{ mode: 'expression', numberOutputs: outputs.length, output: `={{ ${expression} }}` },
+		position,
+		{ notes: `Outputs: ${outputs.map((o, i) => `${i} ${o}`).join(', ')}`, notesInFlow: true },
+	);
 
 const respond = (wf, name, status, bodyExpression, position) =>
-	wf.add(name, 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'json', responseBody: `={{ ${bodyExpression} }}`, options: { responseCode: status } }, position);
+	wf.add(
+		name,
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'json',
+			responseBody: `={{ ${bodyExpression} }}`,
+			options: { responseCode: status },
+		},
+		position,
+	);
 
 /** Answers with the incoming item as it is (no expression to evaluate). */
-const respondItem = (wf, name, status, position) => wf.add(name, 'n8n-nodes-base.respondToWebhook', 1.1, { respondWith: 'firstIncomingItem', options: { responseCode: status } }, position);
+const respondItem = (wf, name, status, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{ respondWith: 'firstIncomingItem', options: { responseCode: status } },
+		position,
+	);
 
 const webhook = (wf, name, path, position) =>
-	wf.add(name, 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, authentication: 'headerAuth', responseMode: 'responseNode', options: {} }, position, {
-		webhookId: stableId(wf.key, name, 'webhook'),
-		credentials: CREDENTIALS.webhookKey,
-	});
+	wf.add(
+		name,
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'POST',
+			path,
+			authentication: 'headerAuth',
+			responseMode: 'responseNode',
+			options: {},
+		},
+		position,
+		{
+			webhookId: stableId(wf.key, name, 'webhook'),
+			credentials: CREDENTIALS.webhookKey,
+		},
+	);
 
-const subWorkflowTrigger = (wf, name, position) => wf.add(name, 'n8n-nodes-base.executeWorkflowTrigger', 1.1, { inputSource: 'passthrough' }, position);
+const subWorkflowTrigger = (wf, name, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.executeWorkflowTrigger',
+		1.1,
+		{ inputSource: 'passthrough' },
+		position,
+	);
 
 const callWorkflow = (wf, name, workflowKey, cachedName, position, { wait = true } = {}) =>
 	wf.add(
 		name,
 		'n8n-nodes-base.executeWorkflow',
 		1.2,
-		{ workflowId: { __rl: true, value: WORKFLOW_IDS[workflowKey], mode: 'list', cachedResultName: cachedName }, options: { waitForSubWorkflow: wait } },
+		{
+			workflowId: {
+				__rl: true,
+				value: WORKFLOW_IDS[workflowKey],
+				mode: 'list',
+				cachedResultName: cachedName,
+			},
+			options: { waitForSubWorkflow: wait },
+		},
 		position,
 	);
 
 /** Delivery nodes retry three times a few seconds apart, then take their error output. */
-const DELIVERY = { retryOnFail: true, maxTries: 3, waitBetweenTries: 2000, onError: 'continueErrorOutput' };
+const DELIVERY = {
+	retryOnFail: true,
+	maxTries: 3,
+	waitBetweenTries: 2000,
+	onError: 'continueErrorOutput',
+};
 
 /** `from` (name and address expressions) defaults to Business Settings; where the item is a case, the case's business is nearer. */
-const sendEmail = (wf, name, { to, subject, text, html, attachments, from = { name: "$('Business Settings').first().json.business_name", address: "$('Business Settings').first().json.business_email" } }, position) =>
+const sendEmail = (
+	wf,
+	name,
+	{
+		to,
+		subject,
+		text,
+		html,
+		attachments,
+		from = {
+			name: "$('Business Settings').first().json.business_name",
+			address: "$('Business Settings').first().json.business_email",
+		},
+	},
+	position,
+) =>
 	wf.add(
 		name,
 		'n8n-nodes-base.emailSend',
@@ -179,41 +318,85 @@ const sendEmail = (wf, name, { to, subject, text, html, attachments, from = { na
 	);
 
 /** `from` defaults to Business Settings; where the item is a case, the case's business is nearer. */
-const sendSms = (wf, name, { to, message, from = "$('Business Settings').first().json.sms_from" }, position) =>
-	wf.add(name, 'n8n-nodes-base.twilio', 1, { from: `={{ ${from} }}`, to: `={{ ${to} }}`, message: `={{ ${message} }}`, options: {} }, position, {
-		credentials: CREDENTIALS.twilio,
-		...DELIVERY,
-	});
+const sendSms = (
+	wf,
+	name,
+	{ to, message, from = "$('Business Settings').first().json.sms_from" },
+	position,
+) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.twilio',
+		1,
+		{ from: `={{ ${from} }}`, to: `={{ ${to} }}`, message: `={{ ${message} }}`, options: {} },
+		position,
+		{
+			credentials: CREDENTIALS.twilio,
+			...DELIVERY,
+		},
+	);
 
-const stopAndEscalate = (wf, name, messageExpression, position) => wf.add(name, 'n8n-nodes-base.stopAndError', 1, { errorMessage: `={{ ${messageExpression} }}` }, position);
+const stopAndEscalate = (wf, name, messageExpression, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.stopAndError',
+		1,
+		{ errorMessage: `={{ ${messageExpression} }}` },
+		position,
+	);
 
 const recordData = (wf, name, values, position) =>
-	wf.add(name, 'n8n-nodes-base.executionData', 1, { dataToSave: { values: Object.entries(values).map(([key, value]) => ({ key, value: `={{ ${value} }}` })) } }, position);
+	wf.add(
+		name,
+		'n8n-nodes-base.executionData',
+		1,
+		{
+			dataToSave: {
+				values: Object.entries(values).map(([key, value]) => ({ key, value: `={{ ${value} }}` })),
+			},
+		},
+		position,
+	);
 
 // ---- our agents ----
 
-const agent = (wf, name, type, parameters, position, extra = {}) => wf.add(name, `n8n-nodes-booking-agents.${type}`, 1, parameters, position, extra);
+const agent = (wf, name, type, parameters, position, extra = {}) =>
+	wf.add(name, `n8n-nodes-booking-agents.${type}`, 1, parameters, position, extra);
 
 // ---- the request check every webhook does first ----
 
 /** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
 const checks = {
-	message: "typeof b.message === 'string' && b.message.trim().length > 0 && b.message.length <= 5000 ? null : { field: 'message', fix: 'Send the customer\\'s words as text (1 to 5,000 characters).' }",
-	customer: "b.customer && typeof b.customer === 'object' && !Array.isArray(b.customer) ? null : { field: 'customer', fix: 'Send the customer as an object: { \"name\", \"email\", \"phone\", \"address\" }.' }",
+	message:
+		"typeof b.message === 'string' && b.message.trim().length > 0 && b.message.length <= 5000 ? null : { field: 'message', fix: 'Send the customer\\'s words as text (1 to 5,000 characters).' }",
+	customer:
+		'b.customer && typeof b.customer === \'object\' && !Array.isArray(b.customer) ? null : { field: \'customer\', fix: \'Send the customer as an object: { "name", "email", "phone", "address" }.\' }',
 	name: "typeof b.customer?.name === 'string' && b.customer.name.trim() ? null : { field: 'customer.name', fix: 'Send the customer\\'s name.' }",
-	emailRequired: "typeof b.customer?.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com.' }",
-	emailOptional: "b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com, or leave it out.' }",
-	phoneRequired: "typeof b.customer?.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7 ? null : { field: 'customer.phone', fix: 'Send a phone number we can text, for example +1 212 555 0100.' }",
-	phoneOptional: "b.customer?.phone == null || b.customer.phone === '' || (typeof b.customer.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7) ? null : { field: 'customer.phone', fix: 'Send a phone number such as +1 212 555 0100, or leave it out.' }",
-	contact: "(b.customer?.email || b.customer?.phone) ? null : { field: 'customer.email', fix: 'Send an e-mail address or a phone number so we can confirm the booking.' }",
-	addressRequired: "typeof b.customer?.address === 'string' && b.customer.address.trim() ? null : { field: 'customer.address', fix: 'Send the address where the work is to be done.' }",
-	channel: "b.channel == null || ['web', 'sms', 'email', 'chat', 'phone'].includes(b.channel) ? null : { field: 'channel', fix: 'Use one of web, sms, email, chat, phone.' }",
-	preference: "b.preference == null || typeof b.preference === 'string' ? null : { field: 'preference', fix: 'Send the preferred time as text, for example \"Monday morning\".' }",
-	requestId: "b.request_id == null || (typeof b.request_id === 'string' && b.request_id.length <= 200) ? null : { field: 'request_id', fix: 'Send request_id as text (up to 200 characters) or leave it out.' }",
-	frequency: "b.frequency == null || ['weekly', 'biweekly', 'monthly'].includes(b.frequency) ? null : { field: 'frequency', fix: 'Use weekly, biweekly or monthly.' }",
-	weekday: "b.weekday == null || ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].includes(b.weekday) ? null : { field: 'weekday', fix: 'Use mon, tue, wed, thu, fri, sat or sun.' }",
+	emailRequired:
+		"typeof b.customer?.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com.' }",
+	emailOptional:
+		"b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com, or leave it out.' }",
+	phoneRequired:
+		"typeof b.customer?.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7 ? null : { field: 'customer.phone', fix: 'Send a phone number we can text, for example +1 212 555 0100.' }",
+	phoneOptional:
+		"b.customer?.phone == null || b.customer.phone === '' || (typeof b.customer.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7) ? null : { field: 'customer.phone', fix: 'Send a phone number such as +1 212 555 0100, or leave it out.' }",
+	contact:
+		"(b.customer?.email || b.customer?.phone) ? null : { field: 'customer.email', fix: 'Send an e-mail address or a phone number so we can confirm the booking.' }",
+	addressRequired:
+		"typeof b.customer?.address === 'string' && b.customer.address.trim() ? null : { field: 'customer.address', fix: 'Send the address where the work is to be done.' }",
+	channel:
+		"b.channel == null || ['web', 'sms', 'email', 'chat', 'phone'].includes(b.channel) ? null : { field: 'channel', fix: 'Use one of web, sms, email, chat, phone.' }",
+	preference:
+		"b.preference == null || typeof b.preference === 'string' ? null : { field: 'preference', fix: 'Send the preferred time as text, for example \"Monday morning\".' }",
+	requestId:
+		"b.request_id == null || (typeof b.request_id === 'string' && b.request_id.length <= 200) ? null : { field: 'request_id', fix: 'Send request_id as text (up to 200 characters) or leave it out.' }",
+	frequency:
+		"b.frequency == null || ['weekly', 'biweekly', 'monthly'].includes(b.frequency) ? null : { field: 'frequency', fix: 'Use weekly, biweekly or monthly.' }",
+	weekday:
+		"b.weekday == null || ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].includes(b.weekday) ? null : { field: 'weekday', fix: 'Use mon, tue, wed, thu, fri, sat or sun.' }",
 	time: "b.time == null || (typeof b.time === 'string' && /^([01]\\d|2[0-3]):[0-5]\\d$/.test(b.time)) ? null : { field: 'time', fix: 'Use 24-hour HH:MM, for example 09:00.' }",
-	startDate: "b.start_date == null || (typeof b.start_date === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(b.start_date)) ? null : { field: 'start_date', fix: 'Use YYYY-MM-DD, for example 2027-01-04.' }",
+	startDate:
+		"b.start_date == null || (typeof b.start_date === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(b.start_date)) ? null : { field: 'start_date', fix: 'Use YYYY-MM-DD, for example 2027-01-04.' }",
 };
 
 /**
@@ -229,8 +412,14 @@ const checks = {
  */
 function requestCheck(wf, checkNames, x, y) {
 	const list = checkNames.map((c) => checks[c]).join(',\n  ');
-	const body = "JSON.parse(JSON.stringify($json.body && typeof $json.body === 'object' ? $json.body : {}))";
-	setRaw(wf, 'Check the Request', `((b) => ((problems) => problems.length ? { problems } : ${CASE})([\n  ${list}\n].filter(Boolean)))(${body})`, [x, y]);
+	const body =
+		"JSON.parse(JSON.stringify($json.body && typeof $json.body === 'object' ? $json.body : {}))";
+	setRaw(
+		wf,
+		'Check the Request',
+		`((b) => ((problems) => problems.length ? { problems } : ${CASE})([\n  ${list}\n].filter(Boolean)))(${body})`,
+		[x, y],
+	);
 	ifTrue(wf, 'Is the Request Valid?', '!$json.problems', [x + 220, y]);
 	respond(
 		wf,

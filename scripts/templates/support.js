@@ -10,8 +10,15 @@ const CASE_TEXT =
 	"['Customer: ' + ($json.customer?.name ?? '?') + ' <' + ($json.customer?.email ?? 'no e-mail') + '> ' + ($json.customer?.phone ?? 'no phone'), 'Address: ' + ($json.customer?.address ?? '?'), 'Message: ' + ($json.message ?? ''), $json.qualification ? 'Lead: ' + $json.qualification.service_type + ', score ' + $json.qualification.lead_score + ', urgency ' + $json.qualification.urgency : null, $json.triage ? 'Triage: ' + ($json.triage.is_emergency ? 'EMERGENCY ' + $json.triage.emergency_type + ', respond within ' + $json.triage.respond_within_minutes + ' min' : 'not an emergency') : null, $json.quote ? 'Quote: ' + ($json.quote.total_cents / 100).toFixed(2) + ' ' + $json.quote.currency : null, $json.negotiation ? 'Negotiation: ' + $json.negotiation.action + ' (' + $json.negotiation.reason + ')' : null, $json.booking ? 'Booking: ' + $json.booking.status + ' ' + ($json.booking.start ?? '') + ' ' + ($json.booking.crew_name ?? '') : null].filter(Boolean).join('\\n')";
 
 function errorEscalation() {
-	const wf = new L.Workflow('errorEscalation', 'Booking Agents: Error Escalation', { executionTimeout: 120 });
-	wf.note('Error escalation', `Every booking template names this workflow as its **error workflow** (Workflow settings). When one of their executions fails, ops get an e-mail with what failed, the case, and a link to the execution.\n\n${L.SETTINGS_NOTE}`, [-80, -360], [520, 280]);
+	const wf = new L.Workflow('errorEscalation', 'Booking Agents: Error Escalation', {
+		executionTimeout: 120,
+	});
+	wf.note(
+		'Error escalation',
+		`Every booking template names this workflow as its **error workflow** (Workflow settings). When one of their executions fails, ops get an e-mail with what failed, the case, and a link to the execution.\n\n${L.SETTINGS_NOTE}`,
+		[-80, -360],
+		[520, 280],
+	);
 	wf.add('When a Booking Workflow Fails', 'n8n-nodes-base.errorTrigger', 1, {}, [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
 	L.setRaw(
@@ -20,15 +27,33 @@ function errorEscalation() {
 		"{ subject: '[Escalation] ' + $json.workflow.name + ' failed at ' + ($json.execution.lastNodeExecuted ?? 'its trigger'), text: ['A booking workflow failed and needs a person.', '', 'Workflow: ' + $json.workflow.name, 'Failed at: ' + ($json.execution.lastNodeExecuted ?? '?'), 'Error: ' + ($json.execution.error?.message ?? 'unknown'), ($json.execution.error?.description ? 'Details: ' + $json.execution.error.description : ''), '', 'Open the execution: ' + ($json.execution.url ?? $json.trigger?.error?.message ?? ''), '', 'Nothing was half-booked: bookings are written in one transaction or not at all.'].join('\\n'), execution_id: $json.execution.id ?? null, execution_url: $json.execution.url ?? null, workflow: $json.workflow.name }",
 		[440, 0],
 	);
-	L.sendEmail(wf, 'E-mail Ops', { to: "$('Business Settings').first().json.ops_email", subject: '$json.subject', text: '$json.text' }, [660, 0]);
+	L.sendEmail(
+		wf,
+		'E-mail Ops',
+		{
+			to: "$('Business Settings').first().json.ops_email",
+			subject: '$json.subject',
+			text: '$json.text',
+		},
+		[660, 0],
+	);
 	const node = wf.nodes.find((n) => n.name === 'E-mail Ops');
 	delete node.onError; // a failed escalation must show as a failed execution
-	wf.chain('When a Booking Workflow Fails', 'Business Settings', 'Write the Escalation', 'E-mail Ops');
+	wf.chain(
+		'When a Booking Workflow Fails',
+		'Business Settings',
+		'Write the Escalation',
+		'E-mail Ops',
+	);
 	return wf;
 }
 
 function humanQueue() {
-	const wf = new L.Workflow('humanQueue', 'Booking Agents: Human Queue', { executionTimeout: 120, errorWorkflow: L.WORKFLOW_IDS.errorEscalation, callerPolicy: 'workflowsFromSameOwner' });
+	const wf = new L.Workflow('humanQueue', 'Booking Agents: Human Queue', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
 	wf.note(
 		'Human queue',
 		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*) and **e-mailed to the ops inbox** with the whole case.\n\n${L.SETTINGS_NOTE}`,
@@ -37,50 +62,153 @@ function humanQueue() {
 	);
 	L.subWorkflowTrigger(wf, 'When a Case Is Handed Over', [0, 0]);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	L.recordData(wf, 'Record the Handoff', { customer: "$json.customer?.name ?? ''", email: "$json.customer?.email ?? ''", phone: "$json.customer?.phone ?? ''", reason: HANDOFF_REASON }, [440, 0]);
-	L.setRaw(wf, 'Write the Handoff', `{ subject: '[Human queue] ' + ($json.customer?.name ?? 'A customer') + ': ' + (${HANDOFF_REASON}).slice(0, 120), text: ['Reason: ' + (${HANDOFF_REASON}), '', ${CASE_TEXT}, '', 'Handoff record: ' + $('Business Settings').first().json.public_url + 'workflow/' + $workflow.id + '/executions/' + $execution.id].join('\\n'), reason: ${HANDOFF_REASON} }`, [660, 0]);
-	L.sendEmail(wf, 'E-mail Ops', { to: "$('Business Settings').first().json.ops_email", subject: '$json.subject', text: '$json.text' }, [880, 0]);
+	L.recordData(
+		wf,
+		'Record the Handoff',
+		{
+			customer: "$json.customer?.name ?? ''",
+			email: "$json.customer?.email ?? ''",
+			phone: "$json.customer?.phone ?? ''",
+			reason: HANDOFF_REASON,
+		},
+		[440, 0],
+	);
+	L.setRaw(
+		wf,
+		'Write the Handoff',
+		`{ subject: '[Human queue] ' + ($json.customer?.name ?? 'A customer') + ': ' + (${HANDOFF_REASON}).slice(0, 120), text: ['Reason: ' + (${HANDOFF_REASON}), '', ${CASE_TEXT}, '', 'Handoff record: ' + $('Business Settings').first().json.public_url + 'workflow/' + $workflow.id + '/executions/' + $execution.id].join('\\n'), reason: ${HANDOFF_REASON} }`,
+		[660, 0],
+	);
+	L.sendEmail(
+		wf,
+		'E-mail Ops',
+		{
+			to: "$('Business Settings').first().json.ops_email",
+			subject: '$json.subject',
+			text: '$json.text',
+		},
+		[880, 0],
+	);
 	delete wf.nodes.find((n) => n.name === 'E-mail Ops').onError;
-	L.setRaw(wf, 'Handed Over', "{ status: 'handed_to_person', reason: $('Write the Handoff').first().json.reason, handed_over_at: $now.toISO() }", [1100, 0]);
-	wf.chain('When a Case Is Handed Over', 'Business Settings', 'Record the Handoff', 'Write the Handoff', 'E-mail Ops', 'Handed Over');
+	L.setRaw(
+		wf,
+		'Handed Over',
+		"{ status: 'handed_to_person', reason: $('Write the Handoff').first().json.reason, handed_over_at: $now.toISO() }",
+		[1100, 0],
+	);
+	wf.chain(
+		'When a Case Is Handed Over',
+		'Business Settings',
+		'Record the Handoff',
+		'Write the Handoff',
+		'E-mail Ops',
+		'Handed Over',
+	);
 	return wf;
 }
 
 function agreementSigning() {
-	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', { executionTimeout: 60, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Agreement signing',
 		`The signing links in agreements that do not hold an execution open (recurring service) point here: \`/webhook/sign-agreement?token=...\`.\n\nThe customer POSTs \`{ "name": "Dana Lee" }\` to the link (your site's signing page does it). The token is checked against the document's SHA-256 and its expiry; the signature is stored with name, time, IP and browser.\n\nNo header key here: the signed token is the authentication. ${L.SETTINGS_NOTE}`,
 		[-80, -420],
 		[520, 340],
 	);
-	wf.add('Receive a Signature', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'sign-agreement', responseMode: 'responseNode', options: {} }, [0, 0], { webhookId: L.stableId('agreementSigning', 'webhook') });
+	wf.add(
+		'Receive a Signature',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path: 'sign-agreement', responseMode: 'responseNode', options: {} },
+		[0, 0],
+		{ webhookId: L.stableId('agreementSigning', 'webhook') },
+	);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	L.ifTrue(wf, 'Is There a Name?', "typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'", [440, 0]);
-	L.respond(wf, 'Answer 400: Name and Token Needed', 400, "{ error: 'invalid_request', message: 'Nothing was signed. Send your full name as { \"name\": \"...\" } to the signing link you received.', problems: [{ field: 'name', fix: 'Your full name, as it should appear on the agreement.' }] }", [660, 200]);
-	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [660, 0], { onError: 'continueErrorOutput', credentials: L.CREDENTIALS.signingSecret });
-	L.respond(wf, 'Answer: Signed', 200, "{ status: 'signed', contract_id: $json.signature.contract_id, signed_at: $json.signature.signature?.signed_at_ms ? new Date($json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $json.signature.already_signed }", [880, -100]);
-	L.respond(wf, 'Answer 400: Link Not Valid', 400, "{ error: 'signing_refused', message: $json.error?.message ?? 'This signing link is not valid.', fix: 'Use the newest link we sent you, or ask us for a new one.' }", [880, 100]);
-	wf.chain('Receive a Signature', 'Business Settings', 'Is There a Name?', 'Record the Signature', 'Answer: Signed');
+	L.ifTrue(
+		wf,
+		'Is There a Name?',
+		"typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'",
+		[440, 0],
+	);
+	L.respond(
+		wf,
+		'Answer 400: Name and Token Needed',
+		400,
+		"{ error: 'invalid_request', message: 'Nothing was signed. Send your full name as { \"name\": \"...\" } to the signing link you received.', problems: [{ field: 'name', fix: 'Your full name, as it should appear on the agreement.' }] }",
+		[660, 200],
+	);
+	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [660, 0], {
+		onError: 'continueErrorOutput',
+		credentials: L.CREDENTIALS.signingSecret,
+	});
+	L.respond(
+		wf,
+		'Answer: Signed',
+		200,
+		"{ status: 'signed', contract_id: $json.signature.contract_id, signed_at: $json.signature.signature?.signed_at_ms ? new Date($json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $json.signature.already_signed }",
+		[880, -100],
+	);
+	L.respond(
+		wf,
+		'Answer 400: Link Not Valid',
+		400,
+		"{ error: 'signing_refused', message: $json.error?.message ?? 'This signing link is not valid.', fix: 'Use the newest link we sent you, or ask us for a new one.' }",
+		[880, 100],
+	);
+	wf.chain(
+		'Receive a Signature',
+		'Business Settings',
+		'Is There a Name?',
+		'Record the Signature',
+		'Answer: Signed',
+	);
 	wf.connect('Is There a Name?', 'Answer 400: Name and Token Needed', 1);
 	wf.connect('Record the Signature', 'Answer 400: Link Not Valid', 1);
 	return wf;
 }
 
 function reminders() {
-	const wf = new L.Workflow('reminders', 'Booking Agents: Visit Reminders', { executionTimeout: 600, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('reminders', 'Booking Agents: Visit Reminders', {
+		executionTimeout: 600,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Visit reminders and review requests',
 		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent; for a reminder more than 24 h before, widen *Starting Within* on the List node to it plus 12 h) and, 24 h after it ends, a review request with the **review_url** of Business Settings (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (21:00-08:00 at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
 		[-80, -520],
 		[560, 440],
 	);
-	wf.add('Every 15 Minutes', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } }, [0, 0]);
-	L.settingsNode(wf, { ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' }, [220, 0]);
+	wf.add(
+		'Every 15 Minutes',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } },
+		[0, 0],
+	);
+	L.settingsNode(
+		wf,
+		{ ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' },
+		[220, 0],
+	);
 	// 36 hours ahead: the 24 h reminder, moved up to 11.5 h earlier out of quiet hours. 120 hours back: a review
 	// request is due 24 h after the visit ends and is not sent more than 72 h late. Longer reminders need more ahead.
-	L.agent(wf, 'List Visits: Next 36 Hours and Last 5 Days', 'schedulingAgent', { operation: 'list', withinHours: 36, lookBackHours: 120 }, [440, 0]);
-	wf.add('One Item per Visit', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'booking.bookings', options: {} }, [660, 0]);
+	L.agent(
+		wf,
+		'List Visits: Next 36 Hours and Last 5 Days',
+		'schedulingAgent',
+		{ operation: 'list', withinHours: 36, lookBackHours: 120 },
+		[440, 0],
+	);
+	wf.add(
+		'One Item per Visit',
+		'n8n-nodes-base.splitOut',
+		1,
+		{ fieldToSplitOut: 'booking.bookings', options: {} },
+		[660, 0],
+	);
 	L.agent(
 		wf,
 		'Write the Follow-Up Due Now',
@@ -95,31 +223,80 @@ function reminders() {
 			booking: '={{ $json }}',
 			quote: '={{ {} }}',
 			links: "={{ { review_url: $('Business Settings').first().json.review_url } }}",
-			business: { name: "={{ $('Business Settings').first().json.business_name }}", email: "={{ $('Business Settings').first().json.business_email }}", phone: "={{ $('Business Settings').first().json.business_phone }}" },
-			options: { calendar: false, reminderHours: '24,2', reviewHours: 24, quietStart: '21:00', quietEnd: '08:00' },
+			business: {
+				name: "={{ $('Business Settings').first().json.business_name }}",
+				email: "={{ $('Business Settings').first().json.business_email }}",
+				phone: "={{ $('Business Settings').first().json.business_phone }}",
+			},
+			options: {
+				calendar: false,
+				reminderHours: '24,2',
+				reviewHours: 24,
+				quietStart: '21:00',
+				quietEnd: '08:00',
+			},
 		},
 		[880, 0],
 		{ notes: 'Visits with nothing due now are left out', notesInFlow: true },
 	);
-	wf.add('Send Each Follow-Up Once', 'n8n-nodes-base.removeDuplicates', 2, { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.confirmation.follow_up.key }}', options: {} }, [1100, 0]);
+	wf.add(
+		'Send Each Follow-Up Once',
+		'n8n-nodes-base.removeDuplicates',
+		2,
+		{
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.confirmation.follow_up.key }}',
+			options: {},
+		},
+		[1100, 0],
+	);
 	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null);
-	wf.chain('Every 15 Minutes', 'Business Settings', 'List Visits: Next 36 Hours and Last 5 Days', 'One Item per Visit', 'Write the Follow-Up Due Now', 'Send Each Follow-Up Once');
+	wf.chain(
+		'Every 15 Minutes',
+		'Business Settings',
+		'List Visits: Next 36 Hours and Last 5 Days',
+		'One Item per Visit',
+		'Write the Follow-Up Due Now',
+		'Send Each Follow-Up Once',
+	);
 	return wf;
 }
 
 function renewals() {
-	const wf = new L.Workflow('renewals', 'Booking Agents: Contract Renewals', { executionTimeout: 600, errorWorkflow: L.WORKFLOW_IDS.errorEscalation });
+	const wf = new L.Workflow('renewals', 'Booking Agents: Contract Renewals', {
+		executionTimeout: 600,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
 	wf.note(
 		'Contract renewals',
 		`Every morning at 8: active agreements whose term ends within 30 days. Those that auto-renew are **renewed** for a new term (same price; set *Price Change* on the Renew node for a yearly increase) and the customer gets a renewal notice. Those that do not are handed to the human queue once, so someone calls the customer.\n\n${L.SETTINGS_NOTE}`,
 		[-80, -400],
 		[540, 320],
 	);
-	wf.add('Every Morning', 'n8n-nodes-base.scheduleTrigger', 1.2, { rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 8 }] } }, [0, 0]);
+	wf.add(
+		'Every Morning',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 8 }] } },
+		[0, 0],
+	);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
-	L.agent(wf, 'List Agreements Ending Within 30 Days', 'contractAgent', { operation: 'listDue', withinDays: 30 }, [440, 0]);
+	L.agent(
+		wf,
+		'List Agreements Ending Within 30 Days',
+		'contractAgent',
+		{ operation: 'listDue', withinDays: 30 },
+		[440, 0],
+	);
 	L.ifTrue(wf, 'Renews Automatically?', '$json.contract.auto_renew === true', [660, 0]);
-	L.agent(wf, 'Renew for a New Term', 'contractAgent', { operation: 'renew', contractId: '={{ $json.contract.contract_id }}', priceChangePct: 0 }, [880, -100]);
+	L.agent(
+		wf,
+		'Renew for a New Term',
+		'contractAgent',
+		{ operation: 'renew', contractId: '={{ $json.contract.contract_id }}', priceChangePct: 0 },
+		[880, -100],
+	);
 	L.agent(
 		wf,
 		'Write the Renewal Notice',
@@ -134,16 +311,49 @@ function renewals() {
 			booking: '={{ {} }}',
 			quote: '={{ $json.renewal.price ?? {} }}',
 			renewalDate: '={{ $json.renewal.start_date }}',
-			business: { name: "={{ $('Business Settings').first().json.business_name }}", email: "={{ $('Business Settings').first().json.business_email }}", phone: "={{ $('Business Settings').first().json.business_phone }}" },
+			business: {
+				name: "={{ $('Business Settings').first().json.business_name }}",
+				email: "={{ $('Business Settings').first().json.business_email }}",
+				phone: "={{ $('Business Settings').first().json.business_phone }}",
+			},
 			options: { calendar: false, sms: false },
 		},
 		[1100, -100],
 	);
 	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1320, -100, null, { sms: false });
-	wf.add('Hand Over Each Agreement Once', 'n8n-nodes-base.removeDuplicates', 2, { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: '={{ $json.contract.contract_id }}', options: {} }, [880, 160]);
-	L.setRaw(wf, 'Ending Agreement Case', "{ customer: $json.contract.customer, message: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' and does not renew automatically.', handoff_reason: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' without auto-renewal: call the customer about a new term.' }", [1100, 160]);
-	L.callWorkflow(wf, 'Hand to the Human Queue', 'humanQueue', 'Booking Agents: Human Queue', [1320, 160]);
-	wf.chain('Every Morning', 'Business Settings', 'List Agreements Ending Within 30 Days', 'Renews Automatically?', 'Renew for a New Term', 'Write the Renewal Notice');
+	wf.add(
+		'Hand Over Each Agreement Once',
+		'n8n-nodes-base.removeDuplicates',
+		2,
+		{
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.contract.contract_id }}',
+			options: {},
+		},
+		[880, 160],
+	);
+	L.setRaw(
+		wf,
+		'Ending Agreement Case',
+		"{ customer: $json.contract.customer, message: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' and does not renew automatically.', handoff_reason: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' without auto-renewal: call the customer about a new term.' }",
+		[1100, 160],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1320, 160],
+	);
+	wf.chain(
+		'Every Morning',
+		'Business Settings',
+		'List Agreements Ending Within 30 Days',
+		'Renews Automatically?',
+		'Renew for a New Term',
+		'Write the Renewal Notice',
+	);
 	wf.connect('Renews Automatically?', 'Hand Over Each Agreement Once', 1);
 	wf.chain('Hand Over Each Agreement Once', 'Ending Agreement Case', 'Hand to the Human Queue');
 	return wf;
@@ -167,12 +377,30 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFl
 		else wf.connect(from, hasName);
 		const sent = sendNode([x + 220, y - 80]);
 		wf.connect(hasName, sent);
-		L.setRaw(wf, failName, `{ ...${ref}, handoff_reason: 'The ${label.toLowerCase()} ${kind === 'email' ? 'e-mail' : 'text message'} could not be delivered: ' + ($json.error?.message ?? JSON.stringify($json.error ?? 'unknown error')) }`, [x + 440, y + 80]);
+		L.setRaw(
+			wf,
+			failName,
+			`{ ...${ref}, handoff_reason: 'The ${label.toLowerCase()} ${kind === 'email' ? 'e-mail' : 'text message'} could not be delivered: ' + ($json.error?.message ?? JSON.stringify($json.error ?? 'unknown error')) }`,
+			[x + 440, y + 80],
+		);
 		wf.connect(sent, failName, 1);
-		const escalate = L.callWorkflow(wf, `Escalate: ${failName}`, 'humanQueue', 'Booking Agents: Human Queue', [x + 660, y + 80], { wait: false });
+		const escalate = L.callWorkflow(
+			wf,
+			`Escalate: ${failName}`,
+			'humanQueue',
+			'Booking Agents: Human Queue',
+			[x + 660, y + 80],
+			{ wait: false },
+		);
 		wf.connect(failName, escalate);
 		// Three ways on: sent, skipped, escalated. A NoOp joins them so the next step runs once.
-		const join = wf.add(`${kind === 'email' ? 'E-mail' : 'Text'} Step Done: ${label}`, 'n8n-nodes-base.noOp', 1, {}, [x + 880, y]);
+		const join = wf.add(
+			`${kind === 'email' ? 'E-mail' : 'Text'} Step Done: ${label}`,
+			'n8n-nodes-base.noOp',
+			1,
+			{},
+			[x + 880, y],
+		);
 		wf.connect(sent, join, 0);
 		wf.connect(hasName, join, 1);
 		wf.connect(escalate, join);
@@ -180,17 +408,51 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFl
 		x += 1100;
 	};
 	if (email)
-		step('email', '!!$json.confirmation.email?.to', (pos) =>
-			L.sendEmail(
-				wf,
-				`E-mail the ${label}`,
-				{ ...(caseFlow ? { from: { name: '$json.business.name', address: '$json.business.email' } } : {}), to: '$json.confirmation.email.to', subject: '$json.confirmation.email.subject', text: '$json.confirmation.email.text', html: '$json.confirmation.email.html', attachments: '={{ Object.keys($binary ?? {}).join(",") }}' },
-				pos,
-			),
-		'E-mail Failed: ' + label);
-	if (sms) step('sms', `!!${ref}.confirmation.sms?.to`, (pos) => L.sendSms(wf, `Text the ${label}`, { to: `${ref}.confirmation.sms.to`, message: `${ref}.confirmation.sms.text` }, pos), 'Text Failed: ' + label);
+		step(
+			'email',
+			'!!$json.confirmation.email?.to',
+			(pos) =>
+				L.sendEmail(
+					wf,
+					`E-mail the ${label}`,
+					{
+						...(caseFlow
+							? { from: { name: '$json.business.name', address: '$json.business.email' } }
+							: {}),
+						to: '$json.confirmation.email.to',
+						subject: '$json.confirmation.email.subject',
+						text: '$json.confirmation.email.text',
+						html: '$json.confirmation.email.html',
+						attachments: '={{ Object.keys($binary ?? {}).join(",") }}',
+					},
+					pos,
+				),
+			'E-mail Failed: ' + label,
+		);
+	if (sms)
+		step(
+			'sms',
+			`!!${ref}.confirmation.sms?.to`,
+			(pos) =>
+				L.sendSms(
+					wf,
+					`Text the ${label}`,
+					{ to: `${ref}.confirmation.sms.to`, message: `${ref}.confirmation.sms.text` },
+					pos,
+				),
+			'Text Failed: ' + label,
+		);
 	if (next && last) wf.connect(last.node, next, last.output);
 	return last?.node;
 }
 
-module.exports = { errorEscalation, humanQueue, agreementSigning, reminders, renewals, deliver, HANDOFF_REASON, CASE_TEXT };
+module.exports = {
+	errorEscalation,
+	humanQueue,
+	agreementSigning,
+	reminders,
+	renewals,
+	deliver,
+	HANDOFF_REASON,
+	CASE_TEXT,
+};

@@ -27,7 +27,9 @@ const byTestId = (id: string) => `[data-test-id="${id}"]`;
 
 beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM)) {
-		throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH. .ci/run installs it.`);
+		throw new Error(
+			`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH. .ci/run installs it.`,
+		);
 	}
 	fs.mkdirSync(SHOTS, { recursive: true });
 	n8n = await startN8n();
@@ -35,7 +37,16 @@ beforeAll(async () => {
 	templateId = await n8n.importWorkflow(salesTemplate, { publish: false });
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 	await page.goto(`${n8n.baseUrl}/signin`);
@@ -86,8 +97,17 @@ describe('the n8n editor with the package installed', () => {
 	it('opens the commercial sales template with its agents recognised (no unknown-node placeholders)', async () => {
 		await page.goto(`${n8n.baseUrl}/workflow/${templateId}`);
 		await page.getByText('Qualify the Lead', { exact: true }).first().waitFor({ timeout: 60_000 });
-		for (const name of ['Price a Custom Quote', 'Negotiate', 'Book the Recurring Visits', 'Write the Agreement', 'Write the Onboarding']) await page.getByText(name, { exact: true }).first().waitFor();
-		expect(await page.getByText(/install this node|node is not currently installed/i).count()).toBe(0);
+		for (const name of [
+			'Price a Custom Quote',
+			'Negotiate',
+			'Book the Recurring Visits',
+			'Write the Agreement',
+			'Write the Onboarding',
+		])
+			await page.getByText(name, { exact: true }).first().waitFor();
+		expect(await page.getByText(/install this node|node is not currently installed/i).count()).toBe(
+			0,
+		);
 		await page.screenshot({ path: path.join(SHOTS, 'commercial-sales-template.png') });
 	});
 });

@@ -15,7 +15,14 @@ type Env = Awaited<ReturnType<typeof startBookingEnv>>;
 let env: Env;
 
 beforeAll(async () => {
-	env = await startBookingEnv({ only: ['support-error-escalation.json', 'support-human-queue.json', 'booking-simple.json', 'booking-emergency.json'] });
+	env = await startBookingEnv({
+		only: [
+			'support-error-escalation.json',
+			'support-human-queue.json',
+			'booking-simple.json',
+			'booking-emergency.json',
+		],
+	});
 	for (const p of ['booking', 'emergency']) await env.n8n.waitForWebhook(p, { probeBody: {} });
 });
 
@@ -26,10 +33,22 @@ afterAll(async () => {
 it('answers 30 concurrent emergencies and 30 concurrent bookings without a double booking', async () => {
 	const phone = (i: number) => `+1 212 736 ${String(6000 + i)}`;
 	const emergencies = Array.from({ length: 30 }, (_, i) =>
-		env.post('emergency', { message: ['Pipe burst, water pouring through the ceiling!', 'Sewage backing up into the basement now', 'Kitchen fire, smoke damage everywhere'][i % 3], customer: { name: `Emergency ${i}`, phone: phone(i), address: `${i} Flood Ln` }, request_id: `em-${i}` }),
+		env.post('emergency', {
+			message: [
+				'Pipe burst, water pouring through the ceiling!',
+				'Sewage backing up into the basement now',
+				'Kitchen fire, smoke damage everywhere',
+			][i % 3],
+			customer: { name: `Emergency ${i}`, phone: phone(i), address: `${i} Flood Ln` },
+			request_id: `em-${i}`,
+		}),
 	);
 	const bookings = Array.from({ length: 30 }, (_, i) =>
-		env.post('booking', { message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`, customer: { name: `Booking ${i}`, email: `b${i}@example.com`, phone: phone(100 + i) }, request_id: `bk-${i}` }),
+		env.post('booking', {
+			message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`,
+			customer: { name: `Booking ${i}`, email: `b${i}@example.com`, phone: phone(100 + i) },
+			request_id: `bk-${i}`,
+		}),
 	);
 	const answers = await Promise.all([...emergencies, ...bookings]);
 
@@ -47,7 +66,9 @@ it('answers 30 concurrent emergencies and 30 concurrent bookings without a doubl
 	// Two restoration-skilled crews (one on call): at least one emergency is covered; the rest go to a dispatcher.
 	expect(dispatched.length).toBeGreaterThanOrEqual(1);
 
-	const store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+	const store = new SqliteBookingStore(
+		path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'),
+	);
 	const confirmed = await store.listBookings({ statuses: ['confirmed'] }, Date.now());
 	await store.close();
 	expect(confirmed).toHaveLength(dispatched.length + 30);
@@ -56,11 +77,19 @@ it('answers 30 concurrent emergencies and 30 concurrent bookings without a doubl
 	for (const [crew, jobs] of byCrew) {
 		const sorted = [...jobs].sort((a, b) => a.start_ms - b.start_ms);
 		for (let i = 1; i < sorted.length; i++) {
-			expect({ crew, overlaps: sorted[i].start_ms < sorted[i - 1].busy_until_ms }).toEqual({ crew, overlaps: false });
+			expect({ crew, overlaps: sorted[i].start_ms < sorted[i - 1].busy_until_ms }).toEqual({
+				crew,
+				overlaps: false,
+			});
 		}
 	}
 	const ids = new Set([...dispatched, ...bookingAnswers].map((a) => a.body.booking.booking_id));
 	expect(ids.size).toBe(dispatched.length + 30);
 	// Every emergency customer got a text: a dispatch or a "dispatcher will call".
-	for (let i = 0; i < 30; i++) expect(env.twilio.messages.some((m: { form: Record<string, string> }) => m.form.To === `+1212736${6000 + i}`)).toBe(true);
+	for (let i = 0; i < 30; i++)
+		expect(
+			env.twilio.messages.some(
+				(m: { form: Record<string, string> }) => m.form.To === `+1212736${6000 + i}`,
+			),
+		).toBe(true);
 });

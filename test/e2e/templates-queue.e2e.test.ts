@@ -28,9 +28,18 @@ beforeAll(async () => {
 	env = await startBookingEnv({
 		queue: { workers: 2 },
 		postgresStore: database.connection,
-		only: ['support-error-escalation.json', 'support-human-queue.json', 'support-agreement-signing.json', 'booking-simple.json', 'booking-emergency.json', 'booking-commercial-sales.json', 'booking-recurring-service.json'],
+		only: [
+			'support-error-escalation.json',
+			'support-human-queue.json',
+			'support-agreement-signing.json',
+			'booking-simple.json',
+			'booking-emergency.json',
+			'booking-commercial-sales.json',
+			'booking-recurring-service.json',
+		],
 	});
-	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(p, { probeBody: {} });
+	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring'])
+		await env.n8n.waitForWebhook(p, { probeBody: {} });
 	store = new PostgresBookingStore(database.connection);
 });
 
@@ -41,64 +50,162 @@ afterAll(async () => {
 });
 
 /** How many executions each worker has started, from its log. */
-const startedByWorker = () => env.n8n.workerLogs().map((log: string) => (log.match(/Worker started execution/g) ?? []).length);
+const startedByWorker = () =>
+	env.n8n.workerLogs().map((log: string) => (log.match(/Worker started execution/g) ?? []).length);
 
 it('every agent of the templates keeps its records in the PostgreSQL store (the Booking Store credential)', () => {
-	const storeNodes = Object.values(env.workflows).flatMap((w: { workflow: { nodes: Array<{ type: string; name: string; parameters: { store?: string }; credentials?: Record<string, unknown> }> } }) =>
-		w.workflow.nodes.filter((n) => /schedulingAgent|contractAgent|confirmationAgent/.test(n.type)),
+	const storeNodes = Object.values(env.workflows).flatMap(
+		(w: {
+			workflow: {
+				nodes: Array<{
+					type: string;
+					name: string;
+					parameters: { store?: string };
+					credentials?: Record<string, unknown>;
+				}>;
+			};
+		}) =>
+			w.workflow.nodes.filter((n) =>
+				/schedulingAgent|contractAgent|confirmationAgent/.test(n.type),
+			),
 	);
 	expect(storeNodes.length).toBeGreaterThan(10);
-	for (const node of storeNodes) expect({ node: node.name, store: node.parameters.store, credential: Boolean(node.credentials?.bookingStorePostgres) }).toEqual({ node: node.name, store: 'postgres', credential: true });
+	for (const node of storeNodes)
+		expect({
+			node: node.name,
+			store: node.parameters.store,
+			credential: Boolean(node.credentials?.bookingStorePostgres),
+		}).toEqual({ node: node.name, store: 'postgres', credential: true });
 });
 
 it('resumes the commercial flow at its Wait steps (reply, signature) and books the year on a worker', async () => {
 	const customer = { name: 'Sam Queue', email: 'sam@queue.example', address: '200 Main St' };
-	const first = await env.post('commercial-inquiry', { message: 'We need our 12,000 sq ft office cleaned every week, ongoing contract. I am the facilities manager and decide on this.', customer });
+	const first = await env.post('commercial-inquiry', {
+		message:
+			'We need our 12,000 sq ft office cleaned every week, ongoing contract. I am the facilities manager and decide on this.',
+		customer,
+	});
 	expect(first.status).toBe(200);
 	expect(first.body).toMatchObject({ status: 'quote_sent' });
-	const quoteMail = await env.smtp.waitFor('sam@queue.example', 30_000, (m: { subject?: string }) => /quote/i.test(m.subject ?? ''));
+	const quoteMail = await env.smtp.waitFor('sam@queue.example', 30_000, (m: { subject?: string }) =>
+		/quote/i.test(m.subject ?? ''),
+	);
 	const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(quoteMail.text)![1];
 	const headers = { 'user-agent': 'E2E Browser/1.0' };
-	expect((await postToResumeUrl(replyUrl, { reply: 'Looks good. Can you do 10% off?' }, { headers, timeoutMs: 30_000 })).status).toBe(200);
-	const agreementMail = await env.smtp.waitFor('sam@queue.example', 60_000, (m: { subject?: string }) => /agreement/i.test(m.subject ?? ''));
-	const signingUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+&token=\S+)/.exec(agreementMail.text)![1];
-	const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(agreementMail.attachments.find((a: { contentType: string }) => a.contentType === 'application/pdf').filename)![1];
+	expect(
+		(
+			await postToResumeUrl(
+				replyUrl,
+				{ reply: 'Looks good. Can you do 10% off?' },
+				{ headers, timeoutMs: 30_000 },
+			)
+		).status,
+	).toBe(200);
+	const agreementMail = await env.smtp.waitFor(
+		'sam@queue.example',
+		60_000,
+		(m: { subject?: string }) => /agreement/i.test(m.subject ?? ''),
+	);
+	const signingUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+&token=\S+)/.exec(
+		agreementMail.text,
+	)![1];
+	const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(
+		agreementMail.attachments.find(
+			(a: { contentType: string }) => a.contentType === 'application/pdf',
+		).filename,
+	)![1];
 	expect(await store.getContract(contractId)).toMatchObject({ status: 'awaiting_signature' });
-	expect((await postToResumeUrl(signingUrl, { name: 'Sam Queue' }, { headers, timeoutMs: 30_000 })).status).toBe(200);
-	await env.smtp.waitFor('sam@queue.example', 60_000, (m: { subject?: string }) => /is booked/.test(m.subject ?? ''));
+	expect(
+		(await postToResumeUrl(signingUrl, { name: 'Sam Queue' }, { headers, timeoutMs: 30_000 }))
+			.status,
+	).toBe(200);
+	await env.smtp.waitFor('sam@queue.example', 60_000, (m: { subject?: string }) =>
+		/is booked/.test(m.subject ?? ''),
+	);
 	const signed = await store.getContract(contractId);
 	expect(signed).toMatchObject({ status: 'active', signature: { name: 'Sam Queue' } });
 	const series = (signed!.terms as { booking?: { series_id?: string } }).booking?.series_id;
-	expect(await store.listBookings({ seriesId: series!, statuses: ['confirmed'] }, Date.now())).toHaveLength(52);
-	const [execution] = await env.n8n.waitForExecutions(env.workflows['booking-commercial-sales.json'].id, 'success', { timeoutMs: 30_000 });
+	expect(
+		await store.listBookings({ seriesId: series!, statuses: ['confirmed'] }, Date.now()),
+	).toHaveLength(52);
+	const [execution] = await env.n8n.waitForExecutions(
+		env.workflows['booking-commercial-sales.json'].id,
+		'success',
+		{ timeoutMs: 30_000 },
+	);
 	expect(execution.data.resultData.runData['Wait for the Signature']).toHaveLength(1);
 	// Workers ran it three times: from the inquiry to the first Wait, after the reply, after the signature.
-	const runs = env.n8n.workerLogs().reduce((n: number, log: string) => n + log.split(`Worker started execution ${execution.id} `).length - 1, 0);
+	const runs = env.n8n
+		.workerLogs()
+		.reduce(
+			(n: number, log: string) =>
+				n + log.split(`Worker started execution ${execution.id} `).length - 1,
+			0,
+		);
 	expect(runs).toBe(3);
 });
 
 it('books a year of weekly visits into the PostgreSQL store', async () => {
-	const response = await env.post('recurring', { message: 'Weekly cleaning for our 3 bed 2 bath house please', customer: { name: 'Kim Queue', email: 'kim@queue.example', phone: '+1 212 736 7900', address: '9 Elm Rd' }, weekday: 'wed', time: '10:00', start_date: '2027-02-03' });
+	const response = await env.post('recurring', {
+		message: 'Weekly cleaning for our 3 bed 2 bath house please',
+		customer: {
+			name: 'Kim Queue',
+			email: 'kim@queue.example',
+			phone: '+1 212 736 7900',
+			address: '9 Elm Rd',
+		},
+		weekday: 'wed',
+		time: '10:00',
+		start_date: '2027-02-03',
+	});
 	expect(response.status).toBe(200);
 	expect(response.body).toMatchObject({ status: 'series_booked' });
-	expect(await store.listBookings({ seriesId: response.body.booking.series_id, statuses: ['confirmed'] }, Date.now())).toHaveLength(52);
-	expect(await store.getContract(response.body.contract.contract_id)).toMatchObject({ auto_renew: true, start_date: '2027-02-03' });
+	expect(
+		await store.listBookings(
+			{ seriesId: response.body.booking.series_id, statuses: ['confirmed'] },
+			Date.now(),
+		),
+	).toHaveLength(52);
+	expect(await store.getContract(response.body.contract.contract_id)).toMatchObject({
+		auto_renew: true,
+		start_date: '2027-02-03',
+	});
 });
 
 it('answers 30 concurrent emergencies and 30 concurrent bookings run by two workers, without a double booking', async () => {
 	const before = startedByWorker();
 	const phone = (i: number) => `+1 212 736 ${String(7000 + i)}`;
 	const emergencies = Array.from({ length: 30 }, (_, i) =>
-		env.post('emergency', { message: ['Pipe burst, water pouring through the ceiling!', 'Sewage backing up into the basement now', 'Kitchen fire, smoke damage everywhere'][i % 3], customer: { name: `Emergency ${i}`, phone: phone(i), address: `${i} Flood Ln` }, request_id: `q-em-${i}` }),
+		env.post('emergency', {
+			message: [
+				'Pipe burst, water pouring through the ceiling!',
+				'Sewage backing up into the basement now',
+				'Kitchen fire, smoke damage everywhere',
+			][i % 3],
+			customer: { name: `Emergency ${i}`, phone: phone(i), address: `${i} Flood Ln` },
+			request_id: `q-em-${i}`,
+		}),
 	);
 	const bookings = Array.from({ length: 30 }, (_, i) =>
-		env.post('booking', { message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`, customer: { name: `Booking ${i}`, email: `q${i}@example.com`, phone: phone(100 + i) }, request_id: `q-bk-${i}` }),
+		env.post('booking', {
+			message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`,
+			customer: { name: `Booking ${i}`, email: `q${i}@example.com`, phone: phone(100 + i) },
+			request_id: `q-bk-${i}`,
+		}),
 	);
 	const answers = await Promise.all([...emergencies, ...bookings]);
 	const emergencyAnswers = answers.slice(0, 30);
 	const bookingAnswers = answers.slice(30);
-	for (const a of emergencyAnswers) expect({ status: a.status, outcome: ['dispatched', 'dispatcher_will_call'].includes(a.body.status) }).toEqual({ status: 200, outcome: true });
-	for (const a of bookingAnswers) expect({ status: a.status, outcome: a.body.status }).toEqual({ status: 200, outcome: 'booked' });
+	for (const a of emergencyAnswers)
+		expect({
+			status: a.status,
+			outcome: ['dispatched', 'dispatcher_will_call'].includes(a.body.status),
+		}).toEqual({ status: 200, outcome: true });
+	for (const a of bookingAnswers)
+		expect({ status: a.status, outcome: a.body.status }).toEqual({
+			status: 200,
+			outcome: 'booked',
+		});
 	const dispatched = emergencyAnswers.filter((a) => a.body.status === 'dispatched');
 	expect(dispatched.length).toBeGreaterThanOrEqual(1);
 
@@ -117,18 +224,41 @@ it('answers 30 concurrent emergencies and 30 concurrent bookings run by two work
 	for (const b of confirmed) byCrew.set(b.crew_id, [...(byCrew.get(b.crew_id) ?? []), b]);
 	for (const [crew, jobs] of byCrew) {
 		const sorted = [...jobs].sort((a, b) => a.start_ms - b.start_ms);
-		for (let i = 1; i < sorted.length; i++) expect({ crew, overlaps: sorted[i].start_ms < sorted[i - 1].busy_until_ms }).toEqual({ crew, overlaps: false });
+		for (let i = 1; i < sorted.length; i++)
+			expect({ crew, overlaps: sorted[i].start_ms < sorted[i - 1].busy_until_ms }).toEqual({
+				crew,
+				overlaps: false,
+			});
 	}
-	for (let i = 0; i < 30; i++) expect(env.twilio.messages.some((m: { form: Record<string, string> }) => m.form.To === `+1212736${7000 + i}`)).toBe(true);
+	for (let i = 0; i < 30; i++)
+		expect(
+			env.twilio.messages.some(
+				(m: { form: Record<string, string> }) => m.form.To === `+1212736${7000 + i}`,
+			),
+		).toBe(true);
 });
 
 it('keeps answering with one worker stopped: the other takes the work', async () => {
 	// Worker 1 stops; worker 2 (index 1 of startedByWorker) must run everything after.
 	const [stopped] = env.n8n.workers;
 	stopped.child.kill('SIGTERM');
-	await new Promise((resolve) => (stopped.child.exitCode === null ? stopped.child.once('exit', resolve) : resolve(null)));
+	await new Promise((resolve) =>
+		stopped.child.exitCode === null ? stopped.child.once('exit', resolve) : resolve(null),
+	);
 	const before = startedByWorker()[1];
-	const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => env.post('booking', { message: 'Standard clean, 2 bedroom 1 bath', customer: { name: `After ${i}`, email: `after${i}@example.com` }, request_id: `q-after-${i}` })));
-	for (const a of answers) expect({ status: a.status, outcome: a.body.status }).toEqual({ status: 200, outcome: 'booked' });
+	const answers = await Promise.all(
+		Array.from({ length: 5 }, (_, i) =>
+			env.post('booking', {
+				message: 'Standard clean, 2 bedroom 1 bath',
+				customer: { name: `After ${i}`, email: `after${i}@example.com` },
+				request_id: `q-after-${i}`,
+			}),
+		),
+	);
+	for (const a of answers)
+		expect({ status: a.status, outcome: a.body.status }).toEqual({
+			status: 200,
+			outcome: 'booked',
+		});
 	expect(startedByWorker()[1] - before).toBeGreaterThanOrEqual(5);
 });

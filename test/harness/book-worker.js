@@ -7,9 +7,20 @@ const { schedule, SqliteBookingStore } = require('../../index.js');
 	const { file, requests, now, calendar } = JSON.parse(process.argv[2]);
 	const store = new SqliteBookingStore(file);
 	await store.init();
-	const results = await Promise.all(requests.map((request) => schedule(request, { store, now, calendar })));
+	const results = await Promise.all(
+		requests.map((request) => schedule(request, { store, now, calendar })),
+	);
 	await store.close();
-	process.stdout.write(JSON.stringify(results.map((r) => ({ status: r.status, start: r.start, crew_id: r.crew_id, alternatives: r.alternatives.length }))));
+	process.stdout.write(
+		JSON.stringify(
+			results.map((r) => ({
+				status: r.status,
+				start: r.start,
+				crew_id: r.crew_id,
+				alternatives: r.alternatives.length,
+			})),
+		),
+	);
 })().catch((error) => {
 	process.stderr.write(String(error.stack || error));
 	process.exit(1);

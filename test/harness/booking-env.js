@@ -24,7 +24,12 @@ const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.
 
 /** A shipped template: the SQLite set, or the PostgreSQL set (workflows-templates/postgres/). */
 function readTemplate(file, postgresStore) {
-	return JSON.parse(fs.readFileSync(path.join(REPO, 'workflows-templates', ...(postgresStore ? [POSTGRES_SET] : []), file), 'utf8'));
+	return JSON.parse(
+		fs.readFileSync(
+			path.join(REPO, 'workflows-templates', ...(postgresStore ? [POSTGRES_SET] : []), file),
+			'utf8',
+		),
+	);
 }
 
 /** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
@@ -33,16 +38,19 @@ function configure(workflow, file, { settings, credentialIds, workflowIds, custo
 	customize?.(file, wf);
 	for (const node of wf.nodes) {
 		if (node.name === 'Business Settings') {
-			for (const a of node.parameters.assignments.assignments) if (a.name in settings) a.value = settings[a.name];
+			for (const a of node.parameters.assignments.assignments)
+				if (a.name in settings) a.value = settings[a.name];
 		}
 		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
 			const id = credentialIds[ref.name];
 			if (id) node.credentials[type] = { id, name: ref.name };
 		}
 		const target = node.parameters?.workflowId;
-		if (target && typeof target === 'object' && workflowIds[target.value]) node.parameters.workflowId = { ...target, value: workflowIds[target.value], mode: 'id' };
+		if (target && typeof target === 'object' && workflowIds[target.value])
+			node.parameters.workflowId = { ...target, value: workflowIds[target.value], mode: 'id' };
 	}
-	if (wf.settings?.errorWorkflow && workflowIds[wf.settings.errorWorkflow]) wf.settings = { ...wf.settings, errorWorkflow: workflowIds[wf.settings.errorWorkflow] };
+	if (wf.settings?.errorWorkflow && workflowIds[wf.settings.errorWorkflow])
+		wf.settings = { ...wf.settings, errorWorkflow: workflowIds[wf.settings.errorWorkflow] };
 	return wf;
 }
 
@@ -70,21 +78,78 @@ async function replaceOld(n8n, id) {
  *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
  *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database.
  */
-async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, env = {}, settings = {}, customize, credentials = [], only, queue, postgresStore } = {}) {
+async function startBookingEnv({
+	port,
+	userFolder,
+	smtpPort,
+	parseMail = true,
+	env = {},
+	settings = {},
+	customize,
+	credentials = [],
+	only,
+	queue,
+	postgresStore,
+} = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
 	let n8n;
 	try {
-		n8n = await startN8n({ port, userFolder, queue, env: { ...twilio.n8nEnv, ...env, NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } });
+		n8n = await startN8n({
+			port,
+			userFolder,
+			queue,
+			env: {
+				...twilio.n8nEnv,
+				...env,
+				NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' '),
+			},
+		});
 		await n8n.setupOwner();
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
 		const signingSecret = crypto.randomBytes(24).toString('hex');
 		const definitions = [
-			{ name: CREDENTIALS.webhookKey.httpHeaderAuth.name, type: 'httpHeaderAuth', data: { name: WEBHOOK_KEY_HEADER, value: webhookKey } },
-			{ name: CREDENTIALS.smtp.smtp.name, type: 'smtp', data: { user: 'demo', password: 'demo', host: '127.0.0.1', port: smtp.port, secure: false, disableStartTls: true, hostName: '' } },
-			{ name: CREDENTIALS.twilio.twilioApi.name, type: 'twilioApi', data: { authType: 'authToken', accountSid: TWILIO_ACCOUNT_SID, authToken: 'demo-auth-token' } },
-			{ name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name, type: 'bookingAgentsSigningSecret', data: { secret: signingSecret } },
-			...(postgresStore ? [{ name: POSTGRES_STORE_CREDENTIAL, type: 'bookingStorePostgres', data: { ...postgresStore, password: postgresStore.password ?? '', ssl: false } }] : []),
+			{
+				name: CREDENTIALS.webhookKey.httpHeaderAuth.name,
+				type: 'httpHeaderAuth',
+				data: { name: WEBHOOK_KEY_HEADER, value: webhookKey },
+			},
+			{
+				name: CREDENTIALS.smtp.smtp.name,
+				type: 'smtp',
+				data: {
+					user: 'demo',
+					password: 'demo',
+					host: '127.0.0.1',
+					port: smtp.port,
+					secure: false,
+					disableStartTls: true,
+					hostName: '',
+				},
+			},
+			{
+				name: CREDENTIALS.twilio.twilioApi.name,
+				type: 'twilioApi',
+				data: {
+					authType: 'authToken',
+					accountSid: TWILIO_ACCOUNT_SID,
+					authToken: 'demo-auth-token',
+				},
+			},
+			{
+				name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name,
+				type: 'bookingAgentsSigningSecret',
+				data: { secret: signingSecret },
+			},
+			...(postgresStore
+				? [
+						{
+							name: POSTGRES_STORE_CREDENTIAL,
+							type: 'bookingStorePostgres',
+							data: { ...postgresStore, password: postgresStore.password ?? '', ssl: false },
+						},
+					]
+				: []),
 			...credentials,
 		];
 		/** @type {Record<string, string>} */
@@ -105,8 +170,15 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 		for (const file of ORDER) {
 			if (only && !only.includes(file)) continue;
 			const template = readTemplate(file, Boolean(postgresStore));
-			const configured = configure(template, file, { settings: allSettings, credentialIds, workflowIds, customize });
-			const old = (existingWorkflows.data ?? existingWorkflows).find((w) => w.name === configured.name);
+			const configured = configure(template, file, {
+				settings: allSettings,
+				credentialIds,
+				workflowIds,
+				customize,
+			});
+			const old = (existingWorkflows.data ?? existingWorkflows).find(
+				(w) => w.name === configured.name,
+			);
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
 			if (old) await replaceOld(n8n, old.id);
 			const id = await n8n.importWorkflow(configured, { publish: false });
@@ -134,7 +206,9 @@ async function startBookingEnv({ port, userFolder, smtpPort, parseMail = true, e
 			workflowIds,
 			/** POST a JSON body to a template's webhook with the webhook key. */
 			async post(pathName, body, { headers = {} } = {}) {
-				return await n8n.webhook(pathName, body, { headers: { [WEBHOOK_KEY_HEADER]: webhookKey, ...headers } });
+				return await n8n.webhook(pathName, body, {
+					headers: { [WEBHOOK_KEY_HEADER]: webhookKey, ...headers },
+				});
 			},
 			async stop() {
 				await n8n.stop();

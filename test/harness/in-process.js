@@ -42,12 +42,18 @@ function loadOwnTypes() {
 
 /** n8n-nodes-base nodes are loaded lazily by type name from the package's own list. */
 function baseNodeLoader() {
-	const basePkg = JSON.parse(fs.readFileSync(path.join(modules, 'n8n-nodes-base', 'package.json'), 'utf8'));
+	const basePkg = JSON.parse(
+		fs.readFileSync(path.join(modules, 'n8n-nodes-base', 'package.json'), 'utf8'),
+	);
 	const cache = {};
 	const byName = {};
 	for (const file of basePkg.n8n.nodes) {
 		const base = path.basename(file, '.node.js');
-		byName[base.charAt(0).toLowerCase() + base.slice(1)] = path.join(modules, 'n8n-nodes-base', file);
+		byName[base.charAt(0).toLowerCase() + base.slice(1)] = path.join(
+			modules,
+			'n8n-nodes-base',
+			file,
+		);
 	}
 	return (shortName) => {
 		if (cache[shortName]) return cache[shortName];
@@ -116,7 +122,8 @@ class CredentialsHelper {
 	}
 
 	async getDecrypted(_additionalData, _nodeCredentials, type) {
-		if (!this.data[type]) throw new Error(`No credentials of type "${type}" were given to the test`);
+		if (!this.data[type])
+			throw new Error(`No credentials of type "${type}" were given to the test`);
 		return this.data[type];
 	}
 
@@ -147,7 +154,10 @@ async function runWorkflow(workflowJson, { input = {}, credentials = {} } = {}) 
 		settings: workflowJson.settings ?? { executionOrder: 'v1' },
 		active: false,
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'in-process-1', { id: 'in-process-test', ...workflowJson });
+	const hooks = new ExecutionLifecycleHooks('manual', 'in-process-1', {
+		id: 'in-process-test',
+		...workflowJson,
+	});
 	let resolveRun;
 	const finished = new Promise((resolve) => {
 		resolveRun = resolve;
@@ -180,7 +190,11 @@ async function runWorkflow(workflowJson, { input = {}, credentials = {} } = {}) 
 	};
 	// The start node is the first node nothing connects into.
 	const targets = new Set(
-		Object.values(workflowJson.connections).flatMap((byType) => Object.values(byType).flat(2).map((c) => c?.node)),
+		Object.values(workflowJson.connections).flatMap((byType) =>
+			Object.values(byType)
+				.flat(2)
+				.map((c) => c?.node),
+		),
 	);
 	const startNode = workflow.getNode(workflowJson.nodes.find((n) => !targets.has(n.name)).name);
 	const runExecutionData = workflowLib.createRunExecutionData({
@@ -199,7 +213,8 @@ async function runWorkflow(workflowJson, { input = {}, credentials = {} } = {}) 
 		/** The items a node output on its first run (output index 0 unless given). */
 		output(nodeName, outputIndex = 0) {
 			const task = runData[nodeName]?.[0];
-			if (!task) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(runData).join(', ')}`);
+			if (!task)
+				throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(runData).join(', ')}`);
 			if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
 			return task.data.main[outputIndex] ?? [];
 		},

@@ -9,10 +9,18 @@
 const dns = require('node:dns');
 const tls = require('node:tls');
 
-const entries = (process.env.BOOKING_AGENTS_LOOPBACK_HOSTS || '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+const entries = (process.env.BOOKING_AGENTS_LOOPBACK_HOSTS || '')
+	.split(',')
+	.map((h) => h.trim().toLowerCase())
+	.filter(Boolean);
 const hosts = new Set(entries.map((e) => e.split(':')[0]));
-const ports = new Map(entries.filter((e) => e.includes(':')).map((e) => [e.split(':')[0], Number(e.split(':')[1])]));
-const loopback = (options) => ((typeof options === 'object' && options && options.all) ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 });
+const ports = new Map(
+	entries.filter((e) => e.includes(':')).map((e) => [e.split(':')[0], Number(e.split(':')[1])]),
+);
+const loopback = (options) =>
+	typeof options === 'object' && options && options.all
+		? [{ address: '127.0.0.1', family: 4 }]
+		: { address: '127.0.0.1', family: 4 };
 
 const originalLookup = dns.lookup;
 dns.lookup = function lookup(hostname, options, callback) {
@@ -20,7 +28,9 @@ dns.lookup = function lookup(hostname, options, callback) {
 	const opts = typeof options === 'function' ? {} : options;
 	if (hosts.has(String(hostname).toLowerCase())) {
 		const result = loopback(opts);
-		return process.nextTick(() => (Array.isArray(result) ? cb(null, result) : cb(null, result.address, result.family)));
+		return process.nextTick(() =>
+			Array.isArray(result) ? cb(null, result) : cb(null, result.address, result.family),
+		);
 	}
 	return originalLookup.call(dns, hostname, options, callback);
 };
@@ -38,8 +48,13 @@ if (ports.size > 0) {
 		if (args[0] && typeof args[0] === 'object') {
 			const options = args[0];
 			const host = String(options.host ?? options.servername ?? '').toLowerCase();
-			if (ports.has(host)) args[0] = { ...options, port: ports.get(host), servername: options.servername ?? host };
-		} else if (typeof args[0] === 'number' && typeof args[1] === 'string' && ports.has(args[1].toLowerCase())) {
+			if (ports.has(host))
+				args[0] = { ...options, port: ports.get(host), servername: options.servername ?? host };
+		} else if (
+			typeof args[0] === 'number' &&
+			typeof args[1] === 'string' &&
+			ports.has(args[1].toLowerCase())
+		) {
 			args[0] = ports.get(args[1].toLowerCase());
 		}
 		return originalConnect.apply(this, args);

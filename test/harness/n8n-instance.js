@@ -24,7 +24,12 @@ const runtime = require('./n8n-runtime');
 const REPO = path.resolve(__dirname, '..', '..');
 const PACKAGE_NAME = 'n8n-nodes-booking-agents';
 const PID_DIR = path.join(os.tmpdir(), 'booking-agents-test-pids');
-const OWNER = { email: 'owner@example.com', password: 'Owner-Passw0rd!', firstName: 'Ops', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Owner-Passw0rd!',
+	firstName: 'Ops',
+	lastName: 'Owner',
+};
 const BROWSER_ID = 'booking-agents-harness';
 
 async function freePort() {
@@ -65,20 +70,40 @@ function stagePackage() {
 		throw new Error('dist/ is missing: run "npm run build" before starting n8n.');
 	}
 	const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'booking-agents-pkg-'));
-	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', stage], { cwd: REPO, encoding: 'utf8' });
+	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', stage], {
+		cwd: REPO,
+		encoding: 'utf8',
+	});
 	if (pack.status !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
 	const tarball = path.join(stage, pack.stdout.trim().split('\n').pop());
 	const nodesDir = path.join(stage, 'nodes');
 	fs.mkdirSync(nodesDir);
-	fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true }),
+	);
 	const install = spawnSync(
 		'npm',
-		['install', '--ignore-scripts', '--omit=dev', '--omit=peer', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+		[
+			'install',
+			'--ignore-scripts',
+			'--omit=dev',
+			'--omit=peer',
+			'--prefer-offline',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			tarball,
+		],
 		{ cwd: nodesDir, encoding: 'utf8' },
 	);
-	if (install.status !== 0) throw new Error(`installing the package for n8n failed: ${install.stderr}`);
+	if (install.status !== 0)
+		throw new Error(`installing the package for n8n failed: ${install.stderr}`);
 	if (fs.existsSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'))) {
-		fs.rmSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'), { recursive: true, force: true });
+		fs.rmSync(path.join(nodesDir, 'node_modules', 'n8n-workflow'), {
+			recursive: true,
+			force: true,
+		});
 	}
 	stagedInstall = nodesDir;
 	return nodesDir;
@@ -96,7 +121,10 @@ const RUN_ID = process.env.BOOKING_AGENTS_TEST_RUN ?? `solo-${process.pid}`;
 
 function recordPid(pid) {
 	fs.mkdirSync(PID_DIR, { recursive: true });
-	fs.writeFileSync(path.join(PID_DIR, String(pid)), JSON.stringify({ run: RUN_ID, owner: process.pid }));
+	fs.writeFileSync(
+		path.join(PID_DIR, String(pid)),
+		JSON.stringify({ run: RUN_ID, owner: process.pid }),
+	);
 }
 
 function isAlive(pid) {
@@ -197,7 +225,9 @@ class N8nInstance {
 			json = null;
 		}
 		if (!response.ok) {
-			throw new Error(`n8n REST ${method} ${route} answered ${response.status}: ${text.slice(0, 500)}`);
+			throw new Error(
+				`n8n REST ${method} ${route} answered ${response.status}: ${text.slice(0, 500)}`,
+			);
 		}
 		return json && typeof json === 'object' && 'data' in json ? json.data : json;
 	}
@@ -208,7 +238,10 @@ class N8nInstance {
 		} catch (error) {
 			// Already set up (a reused user folder): log in instead.
 			if (!/400|403/.test(String(error.message))) throw error;
-			await this.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+			await this.rest('POST', '/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
 		}
 		return owner;
 	}
@@ -216,8 +249,14 @@ class N8nInstance {
 	/** Creates a workflow from its JSON and publishes it; returns its id. */
 	async importWorkflow(workflow, { publish = true } = {}) {
 		const { id: _ignored, active: _active, versionId: _version, ...body } = workflow;
-		const created = await this.rest('POST', '/workflows', { ...body, settings: body.settings ?? { executionOrder: 'v1' } });
-		if (publish) await this.rest('POST', `/workflows/${created.id}/activate`, { versionId: created.versionId });
+		const created = await this.rest('POST', '/workflows', {
+			...body,
+			settings: body.settings ?? { executionOrder: 'v1' },
+		});
+		if (publish)
+			await this.rest('POST', `/workflows/${created.id}/activate`, {
+				versionId: created.versionId,
+			});
 		return created.id;
 	}
 
@@ -259,7 +298,9 @@ class N8nInstance {
 			}
 			await sleep(500);
 		}
-		throw new Error(`webhook ${pathName} was not registered within ${timeoutMs} ms; last answer: ${JSON.stringify(last?.body ?? String(last))}\n${this.logTail()}`);
+		throw new Error(
+			`webhook ${pathName} was not registered within ${timeoutMs} ms; last answer: ${JSON.stringify(last?.body ?? String(last))}\n${this.logTail()}`,
+		);
 	}
 
 	/**
@@ -283,7 +324,10 @@ class N8nInstance {
 			const executions = await this.executions(workflowId, { limit });
 			const matching = executions.filter((e) => e.status === status);
 			if (matching.length >= count) return matching;
-			if (Date.now() > deadline) throw new Error(`no ${count} ${status} execution(s) of workflow ${workflowId}; statuses: ${executions.map((e) => e.status).join(', ')}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`no ${count} ${status} execution(s) of workflow ${workflowId}; statuses: ${executions.map((e) => e.status).join(', ')}`,
+				);
 			await sleep(300);
 		}
 	}
@@ -336,7 +380,11 @@ async function stopProcess(child) {
 async function postToResumeUrl(url, body, { headers = {}, timeoutMs = 10_000 } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+		const response = await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...headers },
+			body: JSON.stringify(body),
+		});
 		if (response.status !== 409 || Date.now() > deadline) return response;
 		await sleep(250);
 	}
@@ -344,7 +392,9 @@ async function postToResumeUrl(url, body, { headers = {}, timeoutMs = 10_000 } =
 
 const liveInstances = new Set();
 process.on('exit', () => {
-	for (const instance of liveInstances) for (const child of [instance.child, ...instance.workers.map((w) => w.child)]) killGroup(child.pid, 'SIGKILL');
+	for (const instance of liveInstances)
+		for (const child of [instance.child, ...instance.workers.map((w) => w.child)])
+			killGroup(child.pid, 'SIGKILL');
 });
 
 /** The Redis that queue mode uses: BOOKING_AGENTS_TEST_REDIS, default redis://127.0.0.1:6379 (it runs on this kind of machine). */
@@ -356,14 +406,23 @@ function redisUrl() {
 async function redisClient() {
 	const Redis = require(path.join(runtime.paths().modules, 'ioredis'));
 	const url = redisUrl();
-	const client = new Redis({ host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+	const client = new Redis({
+		host: url.hostname,
+		port: Number(url.port || 6379),
+		password: url.password || undefined,
+		lazyConnect: true,
+		maxRetriesPerRequest: 1,
+		retryStrategy: () => null,
+	});
 	client.on('error', () => {});
 	try {
 		await client.connect();
 		await client.ping();
 	} catch (error) {
 		client.disconnect();
-		throw new Error(`No Redis answered at ${url.host} (${error.message}); queue mode needs one. Start Redis, or point BOOKING_AGENTS_TEST_REDIS at one, e.g. redis://127.0.0.1:6379.`);
+		throw new Error(
+			`No Redis answered at ${url.host} (${error.message}); queue mode needs one. Start Redis, or point BOOKING_AGENTS_TEST_REDIS at one, e.g. redis://127.0.0.1:6379.`,
+		);
 	}
 	return client;
 }
@@ -387,18 +446,21 @@ async function dropRedisPrefix(prefix) {
 async function waitUntilReady(child, url, logTail, timeoutMs, what) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready:\n${logTail()}`);
+		if (child.exitCode !== null)
+			throw new Error(
+				`${what} exited with code ${child.exitCode} before it was ready:\n${logTail()}`,
+			);
 		try {
 			const response = await fetch(url);
 			if (response.ok) return;
 		} catch {
 			// not listening yet
 		}
-		if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${logTail()}`);
+		if (Date.now() > deadline)
+			throw new Error(`${what} was not ready within ${timeoutMs} ms:\n${logTail()}`);
 		await sleep(300);
 	}
 }
-
 
 /**
  * Starts n8n on a free port with a private user folder and this package installed.
@@ -408,7 +470,9 @@ async function waitUntilReady(child, url, logTail, timeoutMs, what) {
 async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, queue } = {}) {
 	const p = runtime.paths();
 	if (!runtime.isReady(p)) {
-		throw new Error('n8n is not installed in the cache: run "node test/harness/n8n-runtime.js ensure" (npm test does it first).');
+		throw new Error(
+			'n8n is not installed in the cache: run "node test/harness/n8n-runtime.js ensure" (npm test does it first).',
+		);
 	}
 	const folder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'booking-agents-n8n-'));
 	installPackageInto(folder);
@@ -458,7 +522,9 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 			DB_POSTGRESDB_PORT: String(database.connection.port),
 			DB_POSTGRESDB_DATABASE: database.connection.database,
 			DB_POSTGRESDB_USER: database.connection.user,
-			...(database.connection.password ? { DB_POSTGRESDB_PASSWORD: database.connection.password } : {}),
+			...(database.connection.password
+				? { DB_POSTGRESDB_PASSWORD: database.connection.password }
+				: {}),
 		});
 		cleanup = async () => {
 			await database.drop().catch(() => null);
@@ -490,17 +556,37 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 	liveInstances.add(instance);
 	child.once('exit', () => liveInstances.delete(instance));
 	try {
-		await waitUntilReady(child, `${instance.baseUrl}/healthz/readiness`, () => lastLines(logFile), readyTimeoutMs, 'n8n');
+		await waitUntilReady(
+			child,
+			`${instance.baseUrl}/healthz/readiness`,
+			() => lastLines(logFile),
+			readyTimeoutMs,
+			'n8n',
+		);
 		if (queue) {
 			// Workers start once the main process has migrated the database they share.
 			const { workers = 2, concurrency = 10 } = queue === true ? {} : queue;
 			for (let i = 1; i <= workers; i++) {
 				const workerPort = await freePort();
 				const workerLog = path.join(folder, `n8n-worker-${i}.log`);
-				const worker = await spawnN8n(['worker', `--concurrency=${concurrency}`], workerLog, { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(workerPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' });
+				const worker = await spawnN8n(['worker', `--concurrency=${concurrency}`], workerLog, {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(workerPort),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				});
 				instance.workers.push({ child: worker, logFile: workerLog, port: workerPort });
 			}
-			await Promise.all(instance.workers.map((w, i) => waitUntilReady(w.child, `http://127.0.0.1:${w.port}/healthz/readiness`, () => lastLines(w.logFile), readyTimeoutMs, `n8n worker ${i + 1}`)));
+			await Promise.all(
+				instance.workers.map((w, i) =>
+					waitUntilReady(
+						w.child,
+						`http://127.0.0.1:${w.port}/healthz/readiness`,
+						() => lastLines(w.logFile),
+						readyTimeoutMs,
+						`n8n worker ${i + 1}`,
+					),
+				),
+			);
 		}
 	} catch (error) {
 		await instance.stop();
@@ -509,4 +595,14 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 	return instance;
 }
 
-module.exports = { startN8n, redisClient, killStrays, freePort, postToResumeUrl, N8nInstance, OWNER, PACKAGE_NAME, REPO };
+module.exports = {
+	startN8n,
+	redisClient,
+	killStrays,
+	freePort,
+	postToResumeUrl,
+	N8nInstance,
+	OWNER,
+	PACKAGE_NAME,
+	REPO,
+};

@@ -20,7 +20,10 @@ const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 function cacheDir() {
 	const base =
 		process.env.BOOKING_AGENTS_N8N_CACHE ||
-		path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-booking-agents');
+		path.join(
+			process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+			'n8n-nodes-booking-agents',
+		);
 	return path.join(base, `n8n-${N8N_VERSION}`);
 }
 
@@ -39,7 +42,12 @@ function paths(dir = cacheDir()) {
 function isReady(p = paths()) {
 	try {
 		const marker = JSON.parse(fs.readFileSync(p.marker, 'utf8'));
-		return marker.n8n === N8N_VERSION && marker.node === NODE_VERSION && fs.existsSync(p.n8nBin) && fs.existsSync(p.nodeBin);
+		return (
+			marker.n8n === N8N_VERSION &&
+			marker.node === NODE_VERSION &&
+			fs.existsSync(p.n8nBin) &&
+			fs.existsSync(p.nodeBin)
+		);
 	} catch {
 		return false;
 	}
@@ -49,7 +57,9 @@ function run(command, args, options) {
 	const started = Date.now();
 	const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
 	if (result.status !== 0) {
-		throw new Error(`"${command} ${args.join(' ')}" failed (exit ${result.status}) in ${options.cwd}`);
+		throw new Error(
+			`"${command} ${args.join(' ')}" failed (exit ${result.status}) in ${options.cwd}`,
+		);
 	}
 	return Date.now() - started;
 }
@@ -59,19 +69,44 @@ function ensure({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
 	const p = paths();
 	if (isReady(p)) return p;
 	fs.mkdirSync(p.dir, { recursive: true });
-	fs.writeFileSync(path.join(p.dir, 'package.json'), JSON.stringify({ name: 'booking-agents-n8n-runtime', private: true }, null, 2));
-	log(`Installing n8n ${N8N_VERSION} and Node.js ${NODE_VERSION} into ${p.dir} (once; about 5 minutes)...`);
+	fs.writeFileSync(
+		path.join(p.dir, 'package.json'),
+		JSON.stringify({ name: 'booking-agents-n8n-runtime', private: true }, null, 2),
+	);
+	log(
+		`Installing n8n ${N8N_VERSION} and Node.js ${NODE_VERSION} into ${p.dir} (once; about 5 minutes)...`,
+	);
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 	const installMs = run(
 		npm,
-		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${N8N_VERSION}`, `${NODE_PACKAGE}@${NODE_VERSION}`],
+		[
+			'install',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			`n8n@${N8N_VERSION}`,
+			`${NODE_PACKAGE}@${NODE_VERSION}`,
+		],
 		{ cwd: p.dir },
 	);
-	log(`Installed in ${Math.round(installMs / 1000)} s. Building n8n's native modules for Node.js ${NODE_VERSION}...`);
-	const env = { ...process.env, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}` };
-	const rebuildMs = run(npm, ['rebuild', '--loglevel=error', 'sqlite3', 'isolated-vm', `--nodedir=${p.nodeDir}`], { cwd: p.dir, env });
+	log(
+		`Installed in ${Math.round(installMs / 1000)} s. Building n8n's native modules for Node.js ${NODE_VERSION}...`,
+	);
+	const env = {
+		...process.env,
+		PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`,
+	};
+	const rebuildMs = run(
+		npm,
+		['rebuild', '--loglevel=error', 'sqlite3', 'isolated-vm', `--nodedir=${p.nodeDir}`],
+		{ cwd: p.dir, env },
+	);
 	log(`Built in ${Math.round(rebuildMs / 1000)} s.`);
-	fs.writeFileSync(p.marker, JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, at: new Date().toISOString() }));
+	fs.writeFileSync(
+		p.marker,
+		JSON.stringify({ n8n: N8N_VERSION, node: NODE_VERSION, at: new Date().toISOString() }),
+	);
 	return p;
 }
 

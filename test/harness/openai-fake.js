@@ -93,38 +93,71 @@ class OpenAiFake {
 		if (auth.startsWith('Bearer ')) this.apiKeys.add(auth.slice(7));
 
 		if (req.method === 'GET' && req.url.replace(/\?.*/, '') === '/v1/models') {
-			if (auth !== 'Bearer test-key' && !this.acceptAnyKey) return this.error(res, 401, 'Incorrect API key provided.', 'invalid_request_error');
+			if (auth !== 'Bearer test-key' && !this.acceptAnyKey)
+				return this.error(res, 401, 'Incorrect API key provided.', 'invalid_request_error');
 			return this.send(res, 200, {
 				object: 'list',
 				data: [{ id: 'gpt-4o-mini', object: 'model', created: 1715367049, owned_by: 'system' }],
 			});
 		}
 		if (req.method !== 'POST' || req.url.replace(/\?.*/, '') !== '/v1/chat/completions') {
-			return this.error(res, 404, `Unknown route ${req.method} ${req.url}`, 'invalid_request_error');
+			return this.error(
+				res,
+				404,
+				`Unknown route ${req.method} ${req.url}`,
+				'invalid_request_error',
+			);
 		}
 		let body;
 		try {
 			body = JSON.parse(raw);
 		} catch {
-			return this.error(res, 400, 'We could not parse the JSON body of your request.', 'invalid_request_error');
+			return this.error(
+				res,
+				400,
+				'We could not parse the JSON body of your request.',
+				'invalid_request_error',
+			);
 		}
 		this.calls++;
 		this.requests.push({ body, headers: req.headers });
 		if (!Array.isArray(body.messages) || typeof body.model !== 'string') {
-			return this.error(res, 400, "Missing required parameter: 'messages' or 'model'.", 'invalid_request_error');
+			return this.error(
+				res,
+				400,
+				"Missing required parameter: 'messages' or 'model'.",
+				'invalid_request_error',
+			);
 		}
-		const step = this.script.length ? this.script.shift() : this.fallback ? this.fallback(body) : { status: 500, message: 'The fake has no scripted answer left.' };
+		const step = this.script.length
+			? this.script.shift()
+			: this.fallback
+				? this.fallback(body)
+				: { status: 500, message: 'The fake has no scripted answer left.' };
 		if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
 		if (step.hangUp) {
 			req.socket.destroy();
 			return undefined;
 		}
 		if (step.status) {
-			const headers = step.retryAfter !== undefined ? { 'retry-after': String(step.retryAfter) } : {};
-			return this.error(res, step.status, step.message ?? `Fake error ${step.status}`, step.status === 429 ? 'rate_limit_exceeded' : 'server_error', headers);
+			const headers =
+				step.retryAfter !== undefined ? { 'retry-after': String(step.retryAfter) } : {};
+			return this.error(
+				res,
+				step.status,
+				step.message ?? `Fake error ${step.status}`,
+				step.status === 429 ? 'rate_limit_exceeded' : 'server_error',
+				headers,
+			);
 		}
-		const prompt = body.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('\n');
-		const content = step.refusal ? null : step.content !== undefined ? step.content : JSON.stringify(step.json ?? {});
+		const prompt = body.messages
+			.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+			.join('\n');
+		const content = step.refusal
+			? null
+			: step.content !== undefined
+				? step.content
+				: JSON.stringify(step.json ?? {});
 		const promptTokens = estimateTokens(prompt);
 		const completionTokens = estimateTokens(content ?? step.refusal ?? '');
 		this.promptTokens += promptTokens;
@@ -142,13 +175,21 @@ class OpenAiFake {
 					finish_reason: 'stop',
 				},
 			],
-			usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+			usage: {
+				prompt_tokens: promptTokens,
+				completion_tokens: completionTokens,
+				total_tokens: promptTokens + completionTokens,
+			},
 			system_fingerprint: 'fp_fake',
 		});
 	}
 
 	send(res, status, body, headers = {}) {
-		res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_fake_${this.calls}`, ...headers });
+		res.writeHead(status, {
+			'content-type': 'application/json',
+			'x-request-id': `req_fake_${this.calls}`,
+			...headers,
+		});
 		res.end(JSON.stringify(body));
 	}
 

@@ -7,22 +7,39 @@
 const { Client } = require('pg');
 
 function serverUrl() {
-	return new URL(process.env.BOOKING_AGENTS_TEST_PG || 'postgres://postgres@127.0.0.1:5432/postgres');
+	return new URL(
+		process.env.BOOKING_AGENTS_TEST_PG || 'postgres://postgres@127.0.0.1:5432/postgres',
+	);
 }
 
 /** @returns {Promise<{ connection: import('../../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
 async function createTestDatabase(prefix = 'booking_agents_test') {
 	const url = serverUrl();
-	const admin = new Client({ host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username || 'postgres'), password: url.password ? decodeURIComponent(url.password) : undefined, database: url.pathname.slice(1) || 'postgres', connectionTimeoutMillis: 5000 });
+	const admin = new Client({
+		host: url.hostname,
+		port: Number(url.port || 5432),
+		user: decodeURIComponent(url.username || 'postgres'),
+		password: url.password ? decodeURIComponent(url.password) : undefined,
+		database: url.pathname.slice(1) || 'postgres',
+		connectionTimeoutMillis: 5000,
+	});
 	try {
 		await admin.connect();
 	} catch (error) {
-		throw new Error(`No PostgreSQL server answered at ${url.host} (${error.message}). Start one, or point BOOKING_AGENTS_TEST_PG at one, e.g. postgres://postgres@127.0.0.1:5432/postgres.`);
+		throw new Error(
+			`No PostgreSQL server answered at ${url.host} (${error.message}). Start one, or point BOOKING_AGENTS_TEST_PG at one, e.g. postgres://postgres@127.0.0.1:5432/postgres.`,
+		);
 	}
 	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
-	const connection = { host: url.hostname, port: Number(url.port || 5432), database: name, user: decodeURIComponent(url.username || 'postgres'), password: url.password ? decodeURIComponent(url.password) : undefined };
+	const connection = {
+		host: url.hostname,
+		port: Number(url.port || 5432),
+		database: name,
+		user: decodeURIComponent(url.username || 'postgres'),
+		password: url.password ? decodeURIComponent(url.password) : undefined,
+	};
 	return {
 		connection,
 		name,

@@ -26,7 +26,10 @@ async function startSmtpSink({ port: listenPort = 0, parse = true } = {}) {
 			stream.on('end', async () => {
 				const raw = Buffer.concat(chunks).toString('utf8');
 				// The server resets the session's envelope for the next message once this one is accepted.
-				const envelope = { mailFrom: session.envelope.mailFrom, rcptTo: [...session.envelope.rcptTo] };
+				const envelope = {
+					mailFrom: session.envelope.mailFrom,
+					rcptTo: [...session.envelope.rcptTo],
+				};
 				// Accepted as soon as it is received, like a real server; parsing is for the tests.
 				callback();
 				const parsed = parse ? await simpleParser(raw) : {};
@@ -58,9 +61,12 @@ async function startSmtpSink({ port: listenPort = 0, parse = true } = {}) {
 		async waitFor(to, timeoutMs = 20_000, match = () => true) {
 			const deadline = Date.now() + timeoutMs;
 			for (;;) {
-				const found = messages.find((m) => m.envelope.rcptTo.some((r) => r.address === to) && match(m));
+				const found = messages.find(
+					(m) => m.envelope.rcptTo.some((r) => r.address === to) && match(m),
+				);
 				if (found) return found;
-				if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${messages.length})`);
+				if (Date.now() > deadline)
+					throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${messages.length})`);
 				await new Promise((resolve) => {
 					waiters.push(resolve);
 					setTimeout(resolve, 250);

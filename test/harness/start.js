@@ -40,10 +40,19 @@ function startCatcherApi(env, port) {
 			from: m.from?.text ?? null,
 			subject: m.subject ?? '',
 			text: m.text ?? '',
-			attachments: (m.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, size: a.size })),
+			attachments: (m.attachments ?? []).map((a) => ({
+				filename: a.filename ?? null,
+				contentType: a.contentType,
+				size: a.size,
+			})),
 			date: m.date ?? null,
 		})),
-		texts: env.twilio.messages.map((m, index) => ({ index, to: m.form.To, from: m.form.From, body: m.form.Body })),
+		texts: env.twilio.messages.map((m, index) => ({
+			index,
+			to: m.form.To,
+			from: m.form.From,
+			body: m.form.Body,
+		})),
 	});
 	const server = http.createServer((req, res) => {
 		if (req.url?.startsWith('/messages')) {
@@ -53,7 +62,12 @@ function startCatcherApi(env, port) {
 		const { emails, texts } = list();
 		res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
 		res.end(
-			[`Mail catcher: ${emails.length} e-mails, ${texts.length} texts (JSON: /messages)`, '', ...emails.map((e) => `E-MAIL to ${e.to.join(', ')}: ${e.subject}\n${e.text}\n`), ...texts.map((t) => `TEXT to ${t.to}: ${t.body}\n`)].join('\n'),
+			[
+				`Mail catcher: ${emails.length} e-mails, ${texts.length} texts (JSON: /messages)`,
+				'',
+				...emails.map((e) => `E-MAIL to ${e.to.join(', ')}: ${e.subject}\n${e.text}\n`),
+				...texts.map((t) => `TEXT to ${t.to}: ${t.body}\n`),
+			].join('\n'),
 		);
 	});
 	return new Promise((resolve, reject) => {
@@ -70,27 +84,44 @@ async function main() {
 		['n8n', port],
 		['the mail catcher', catcherPort],
 	]) {
-		if (!(await portIsFree(value))) throw new Error(`port ${value} (${what}) is already in use. Stop the other process, or choose ports: N8N_PORT=5700 npm start`);
+		if (!(await portIsFree(value)))
+			throw new Error(
+				`port ${value} (${what}) is already in use. Stop the other process, or choose ports: N8N_PORT=5700 npm start`,
+			);
 	}
-	const userFolder = process.env.BOOKING_AGENTS_USER_FOLDER ?? path.join(path.dirname(p.dir), 'start-user-folder');
+	const userFolder =
+		process.env.BOOKING_AGENTS_USER_FOLDER ?? path.join(path.dirname(p.dir), 'start-user-folder');
 	fs.mkdirSync(userFolder, { recursive: true });
 	// Each start is a fresh business day for the demo: an empty booking calendar (the scenarios would fill it run after run).
 	if (!process.env.BOOKING_AGENTS_KEEP_STORE) {
-		for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(userFolder, '.n8n', `booking-agents.sqlite${suffix}`), { force: true });
+		for (const suffix of ['', '-wal', '-shm'])
+			fs.rmSync(path.join(userFolder, '.n8n', `booking-agents.sqlite${suffix}`), { force: true });
 	}
-	console.log(`Starting n8n ${runtime.N8N_VERSION} with n8n-nodes-booking-agents (user folder ${userFolder})...`);
+	console.log(
+		`Starting n8n ${runtime.N8N_VERSION} with n8n-nodes-booking-agents (user folder ${userFolder})...`,
+	);
 	const baseUrl = `http://localhost:${port}`;
 	const workers = Number(process.env.BOOKING_AGENTS_QUEUE_WORKERS || 0);
-	if (!Number.isInteger(workers) || workers < 0) throw new Error(`BOOKING_AGENTS_QUEUE_WORKERS must be a whole number of workers (e.g. 2), not "${process.env.BOOKING_AGENTS_QUEUE_WORKERS}".`);
+	if (!Number.isInteger(workers) || workers < 0)
+		throw new Error(
+			`BOOKING_AGENTS_QUEUE_WORKERS must be a whole number of workers (e.g. 2), not "${process.env.BOOKING_AGENTS_QUEUE_WORKERS}".`,
+		);
 	const storeDb = workers ? await createTestDatabase('booking_agents_demo_store') : null;
-	if (workers) console.log(`Queue mode: ${workers} worker(s) on Redis; n8n's database and the booking store on PostgreSQL (${storeDb.name}).`);
+	if (workers)
+		console.log(
+			`Queue mode: ${workers} worker(s) on Redis; n8n's database and the booking store on PostgreSQL (${storeDb.name}).`,
+		);
 	let env;
 	try {
 		env = await startBookingEnv({
 			...(workers ? { queue: { workers }, postgresStore: storeDb.connection } : {}),
 			port,
 			userFolder,
-			env: { N8N_HOST: 'localhost', N8N_EDITOR_BASE_URL: `${baseUrl}/`, WEBHOOK_URL: `${baseUrl}/` },
+			env: {
+				N8N_HOST: 'localhost',
+				N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+				WEBHOOK_URL: `${baseUrl}/`,
+			},
 			settings: { public_url: `${baseUrl}/` },
 		});
 	} catch (error) {
@@ -98,9 +129,16 @@ async function main() {
 		throw error;
 	}
 	// Published is not yet listening: n8n registers production webhooks a few seconds later.
-	for (const hook of ['booking', 'emergency', 'commercial-inquiry', 'recurring']) await env.n8n.waitForWebhook(hook, { probeBody: {} });
+	for (const hook of ['booking', 'emergency', 'commercial-inquiry', 'recurring'])
+		await env.n8n.waitForWebhook(hook, { probeBody: {} });
 	const catcher = await startCatcherApi(env, catcherPort);
-	const state = { baseUrl, webhookHeader: WEBHOOK_KEY_HEADER, webhookKey: env.webhookKey, catcherUrl: `http://localhost:${catcherPort}`, workflows: Object.fromEntries(Object.values(env.workflows).map((w) => [w.name, w.id])) };
+	const state = {
+		baseUrl,
+		webhookHeader: WEBHOOK_KEY_HEADER,
+		webhookKey: env.webhookKey,
+		catcherUrl: `http://localhost:${catcherPort}`,
+		workflows: Object.fromEntries(Object.values(env.workflows).map((w) => [w.name, w.id])),
+	};
 	fs.writeFileSync(path.join(userFolder, 'demo.json'), JSON.stringify(state, null, 2));
 
 	let stopping = false;
@@ -120,8 +158,12 @@ async function main() {
 	let seenMail = 0;
 	let seenTexts = 0;
 	setInterval(() => {
-		for (const m of env.smtp.messages.slice(seenMail)) console.log(`  [mail] to ${m.envelope.rcptTo.map((r) => r.address).join(', ')}: ${m.subject}`);
-		for (const t of env.twilio.messages.slice(seenTexts)) console.log(`  [text] to ${t.form.To}: ${t.form.Body.replace(/\s+/g, ' ').slice(0, 100)}`);
+		for (const m of env.smtp.messages.slice(seenMail))
+			console.log(
+				`  [mail] to ${m.envelope.rcptTo.map((r) => r.address).join(', ')}: ${m.subject}`,
+			);
+		for (const t of env.twilio.messages.slice(seenTexts))
+			console.log(`  [text] to ${t.form.To}: ${t.form.Body.replace(/\s+/g, ' ').slice(0, 100)}`);
 		seenMail = env.smtp.messages.length;
 		seenTexts = env.twilio.messages.length;
 	}, 500).unref();
@@ -148,7 +190,9 @@ Press Ctrl-C to stop.`);
 	await new Promise((resolve) => env.n8n.child.once('exit', resolve));
 	// Ctrl-C stops n8n itself: stop() finishes the clean-up and exits.
 	if (stopping) return;
-	console.log(`n8n exited (code ${env.n8n.child.exitCode}). Last log lines:\n${env.n8n.logTail(20)}`);
+	console.log(
+		`n8n exited (code ${env.n8n.child.exitCode}). Last log lines:\n${env.n8n.logTail(20)}`,
+	);
 	process.exit(env.n8n.child.exitCode ?? 1);
 }
 

@@ -3,7 +3,9 @@
 class SummaryReporter {
 	onRunComplete(_contexts, results) {
 		const skipped = results.numPendingTests + results.numTodoTests;
-		process.stdout.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`);
+		process.stdout.write(
+			`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`,
+		);
 	}
 }
 module.exports = SummaryReporter;

@@ -16,11 +16,60 @@ const { execFileSync } = require('node:child_process');
 function makeCertificates() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-fake-'));
 	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-	run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Booking Agents Test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-	run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=api.twilio.com', '-keyout', 'server.key', '-out', 'server.csr');
-	fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:api.twilio.com\nextendedKeyUsage=serverAuth\n');
-	run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
-	return { dir, ca: path.join(dir, 'ca.pem'), key: fs.readFileSync(path.join(dir, 'server.key')), cert: fs.readFileSync(path.join(dir, 'server.pem')) };
+	run(
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=Booking Agents Test CA',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+	);
+	run(
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-subj',
+		'/CN=api.twilio.com',
+		'-keyout',
+		'server.key',
+		'-out',
+		'server.csr',
+	);
+	fs.writeFileSync(
+		path.join(dir, 'san.ext'),
+		'subjectAltName=DNS:api.twilio.com\nextendedKeyUsage=serverAuth\n',
+	);
+	run(
+		'x509',
+		'-req',
+		'-in',
+		'server.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-CAcreateserial',
+		'-days',
+		'2',
+		'-extfile',
+		'san.ext',
+		'-out',
+		'server.pem',
+	);
+	return {
+		dir,
+		ca: path.join(dir, 'ca.pem'),
+		key: fs.readFileSync(path.join(dir, 'server.key')),
+		cert: fs.readFileSync(path.join(dir, 'server.pem')),
+	};
 }
 
 async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
@@ -38,22 +87,49 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 				res.writeHead(status, { 'content-type': 'application/json' });
 				res.end(JSON.stringify(body));
 			};
-			if (!match || req.method !== 'POST') return send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-			const auth = Buffer.from(String(req.headers.authorization || '').replace(/^Basic /, ''), 'base64').toString('utf8');
-			if (!auth.startsWith(`${match[1]}:`)) return send(401, { code: 20003, message: 'Authenticate', status: 401 });
+			if (!match || req.method !== 'POST')
+				return send(404, {
+					code: 20404,
+					message: 'The requested resource was not found',
+					status: 404,
+				});
+			const auth = Buffer.from(
+				String(req.headers.authorization || '').replace(/^Basic /, ''),
+				'base64',
+			).toString('utf8');
+			if (!auth.startsWith(`${match[1]}:`))
+				return send(401, { code: 20003, message: 'Authenticate', status: 401 });
 			const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
 			if (failures > 0) {
 				failures--;
 				return send(503, { code: 20503, message: 'Service unavailable', status: 503 });
 			}
-			if (!form.To || !form.From || !form.Body) return send(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+			if (!form.To || !form.From || !form.Body)
+				return send(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
 			messages.push({ accountSid: match[1], auth, form });
 			const sid = `SM${String(++counter).padStart(32, '0')}`;
-			send(201, { sid, account_sid: match[1], to: form.To, from: form.From, body: form.Body, status: 'queued', num_segments: '1', direction: 'outbound-api', api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json` });
+			send(201, {
+				sid,
+				account_sid: match[1],
+				to: form.To,
+				from: form.From,
+				body: form.Body,
+				status: 'queued',
+				num_segments: '1',
+				direction: 'outbound-api',
+				api_version: '2010-04-01',
+				uri: `/2010-04-01/Accounts/${match[1]}/Messages/${sid}.json`,
+			});
 		});
 	});
 	await new Promise((resolve, reject) => {
-		server.once('error', (error) => reject(new Error(`The Twilio fake could not listen on 127.0.0.1:${port} (${error.message}); it needs that port free and the right to bind it.`)));
+		server.once('error', (error) =>
+			reject(
+				new Error(
+					`The Twilio fake could not listen on 127.0.0.1:${port} (${error.message}); it needs that port free and the right to bind it.`,
+				),
+			),
+		);
 		server.listen(port, '127.0.0.1', resolve);
 	});
 	const listening = server.address().port;
@@ -62,7 +138,11 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 		port: listening,
 		caFile: certs.ca,
 		/** The environment n8n needs to reach this fake (with NODE_OPTIONS preloading loopback-hosts.js). */
-		n8nEnv: { BOOKING_AGENTS_LOOPBACK_HOSTS: `api.twilio.com:${listening}`, NODE_EXTRA_CA_CERTS: certs.ca, NODE_OPTIONS: `--require ${require('node:path').join(__dirname, 'loopback-hosts.js')}` },
+		n8nEnv: {
+			BOOKING_AGENTS_LOOPBACK_HOSTS: `api.twilio.com:${listening}`,
+			NODE_EXTRA_CA_CERTS: certs.ca,
+			NODE_OPTIONS: `--require ${require('node:path').join(__dirname, 'loopback-hosts.js')}`,
+		},
 		/** The next n requests answer 503 (a Twilio outage). */
 		failNext(n) {
 			failures = n;

@@ -19,7 +19,12 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 function crews(n) {
-	return Array.from({ length: n }, (_, i) => ({ id: `crew-${i}`, name: `Crew ${i}`, skills: ['cleaning'], on_call: false }));
+	return Array.from({ length: n }, (_, i) => ({
+		id: `crew-${i}`,
+		name: `Crew ${i}`,
+		skills: ['cleaning'],
+		on_call: false,
+	}));
 }
 
 /** 10,000 bookings over 90 days for 20 crews, packed into business hours, leaving scattered gaps. */
@@ -34,8 +39,13 @@ function existingBookings(calendarCrews, count, zone) {
 			for (let slot = 0; slot < 8 && out.length < count; slot++) {
 				i++;
 				if (i % 11 === 0) continue; // gaps
-				const s = date.set({ hour: 8 + slot * 1.5 | 0, minute: slot % 2 ? 30 : 0 }).toMillis();
-				out.push({ crew_id: crew.id, start_ms: s, end_ms: s + 75 * 60_000, busy_until_ms: s + 90 * 60_000 });
+				const s = date.set({ hour: (8 + slot * 1.5) | 0, minute: slot % 2 ? 30 : 0 }).toMillis();
+				out.push({
+					crew_id: crew.id,
+					start_ms: s,
+					end_ms: s + 75 * 60_000,
+					busy_until_ms: s + 90 * 60_000,
+				});
 			}
 		}
 	}
@@ -48,22 +58,54 @@ async function main(log = console.log) {
 	const bookings = existingBookings(calendarCrews, 10_000, calendar.timeZone);
 	const busy = api.indexBusy(bookings);
 	const now = DateTime.fromISO(NOW).toMillis();
-	const prefs = [null, 'Monday morning', 'after 3pm', 'next week', 'any weekday but Friday', 'weekends', 'Dec 10'];
+	const prefs = [
+		null,
+		'Monday morning',
+		'after 3pm',
+		'next week',
+		'any weekday but Friday',
+		'weekends',
+		'Dec 10',
+	];
 	const nowLocal = DateTime.fromISO(NOW, { zone: calendar.timeZone });
 	const times = [];
 	// Baseline in the same run: the slot search with no bookings at all.
 	const baseline = [];
 	for (let r = 0; r < 200; r++) {
-		const preference = prefs[r % prefs.length] ? api.parsePreference(prefs[r % prefs.length], nowLocal) : null;
+		const preference = prefs[r % prefs.length]
+			? api.parsePreference(prefs[r % prefs.length], nowLocal)
+			: null;
 		let t = process.hrtime.bigint();
-		api.findSlots({ calendar, crews: calendarCrews, busy, durationMinutes: 180, fromMs: now + 7_200_000, toMs: now + 90 * 86_400_000, count: 5, preference });
+		api.findSlots({
+			calendar,
+			crews: calendarCrews,
+			busy,
+			durationMinutes: 180,
+			fromMs: now + 7_200_000,
+			toMs: now + 90 * 86_400_000,
+			count: 5,
+			preference,
+		});
 		times.push(ms(t));
 		t = process.hrtime.bigint();
-		api.findSlots({ calendar, crews: calendarCrews, busy: new Map(), durationMinutes: 180, fromMs: now + 7_200_000, toMs: now + 90 * 86_400_000, count: 5, preference });
+		api.findSlots({
+			calendar,
+			crews: calendarCrews,
+			busy: new Map(),
+			durationMinutes: 180,
+			fromMs: now + 7_200_000,
+			toMs: now + 90 * 86_400_000,
+			count: 5,
+			preference,
+		});
 		baseline.push(ms(t));
 	}
-	log(`\nScheduling: ${bookings.length.toLocaleString('en-US')} existing bookings, 20 crews, 90 days, 3-hour jobs, 5 slots wanted`);
-	log(`find slots (pure)                      median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms (target median < 5 ms -> ${median(times) < 5 ? 'met' : 'NOT met'}); empty calendar baseline median ${median(baseline).toFixed(2)} ms (x${(median(times) / median(baseline)).toFixed(1)})`);
+	log(
+		`\nScheduling: ${bookings.length.toLocaleString('en-US')} existing bookings, 20 crews, 90 days, 3-hour jobs, 5 slots wanted`,
+	);
+	log(
+		`find slots (pure)                      median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms (target median < 5 ms -> ${median(times) < 5 ? 'met' : 'NOT met'}); empty calendar baseline median ${median(baseline).toFixed(2)} ms (x${(median(times) / median(baseline)).toFixed(1)})`,
+	);
 
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-bench-'));
 	const sqlite = new api.SqliteBookingStore(path.join(dir, 'bench.sqlite'));
@@ -72,26 +114,67 @@ async function main(log = console.log) {
 	await sqlite.write(null, 'seed', now, async (tx) => {
 		let n = 0;
 		for (const b of bookings) {
-			await tx.insertBooking({ id: `seed-${n++}`, crew_id: b.crew_id, start_ms: b.start_ms, end_ms: b.end_ms, busy_until_ms: b.busy_until_ms, time_zone: calendar.timeZone, status: 'confirmed', hold_expires_ms: null, series_id: null, service: 'standard_cleaning', priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: now, updated_at_ms: now });
+			await tx.insertBooking({
+				id: `seed-${n++}`,
+				crew_id: b.crew_id,
+				start_ms: b.start_ms,
+				end_ms: b.end_ms,
+				busy_until_ms: b.busy_until_ms,
+				time_zone: calendar.timeZone,
+				status: 'confirmed',
+				hold_expires_ms: null,
+				series_id: null,
+				service: 'standard_cleaning',
+				priority: null,
+				customer: null,
+				details: null,
+				cancel_reason: null,
+				created_at_ms: now,
+				updated_at_ms: now,
+			});
 		}
 	});
 	const viaStore = [];
 	for (let r = 0; r < 50; r++) {
 		const t = process.hrtime.bigint();
-		await api.schedule({ operation: 'findSlots', job: { service_type: 'deep_cleaning', bedrooms: 2 }, preference: prefs[r % prefs.length], count: 5 }, { store: sqlite, now: NOW, calendar: { crews: calendarCrews, horizonDays: 90 } });
+		await api.schedule(
+			{
+				operation: 'findSlots',
+				job: { service_type: 'deep_cleaning', bedrooms: 2 },
+				preference: prefs[r % prefs.length],
+				count: 5,
+			},
+			{ store: sqlite, now: NOW, calendar: { crews: calendarCrews, horizonDays: 90 } },
+		);
 		viaStore.push(ms(t));
 	}
-	log(`find slots through the SQLite store    median ${median(viaStore).toFixed(2)} ms, p95 ${p95(viaStore).toFixed(2)} ms (reads busy times from the store each search, widening 7 -> 31 -> 90 days until 5 slots fit)`);
+	log(
+		`find slots through the SQLite store    median ${median(viaStore).toFixed(2)} ms, p95 ${p95(viaStore).toFixed(2)} ms (reads busy times from the store each search, widening 7 -> 31 -> 90 days until 5 slots fit)`,
+	);
 
 	const bookRate = async (store, label) => {
 		const n = 300;
 		const t = process.hrtime.bigint();
 		for (let i = 0; i < n; i++) {
-			const start = DateTime.fromISO('2027-06-01T08:00:00', { zone: calendar.timeZone }).plus({ days: Math.floor(i / 20), hours: (i % 20) % 5 * 2 });
-			await api.schedule({ operation: 'book', job: { service_type: 'standard_cleaning', duration_minutes: 60 }, start: start.toISO(), crew_id: `crew-${i % 20}`, idempotency_key: `${label}-${i}` }, { store, now: NOW, calendar: { crews: calendarCrews, horizonDays: 400 } });
+			const start = DateTime.fromISO('2027-06-01T08:00:00', { zone: calendar.timeZone }).plus({
+				days: Math.floor(i / 20),
+				hours: ((i % 20) % 5) * 2,
+			});
+			await api.schedule(
+				{
+					operation: 'book',
+					job: { service_type: 'standard_cleaning', duration_minutes: 60 },
+					start: start.toISO(),
+					crew_id: `crew-${i % 20}`,
+					idempotency_key: `${label}-${i}`,
+				},
+				{ store, now: NOW, calendar: { crews: calendarCrews, horizonDays: 400 } },
+			);
 		}
 		const elapsed = ms(t);
-		log(`bookings per second (${label})${' '.repeat(Math.max(1, 19 - label.length))} ${Math.round((n / elapsed) * 1000).toLocaleString('en-US')}/s (${n} idempotent bookings, one after another)`);
+		log(
+			`bookings per second (${label})${' '.repeat(Math.max(1, 19 - label.length))} ${Math.round((n / elapsed) * 1000).toLocaleString('en-US')}/s (${n} idempotent bookings, one after another)`,
+		);
 	};
 	await bookRate(sqlite, 'SQLite');
 
@@ -99,20 +182,35 @@ async function main(log = console.log) {
 	const pureSeries = [];
 	for (let r = 0; r < 20; r++) {
 		let t = process.hrtime.bigint();
-		api.seriesStarts({ frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52 }, calendar.timeZone, nowLocal);
+		api.seriesStarts(
+			{ frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52 },
+			calendar.timeZone,
+			nowLocal,
+		);
 		pureSeries.push(ms(t));
 		const seriesStore = new api.SqliteBookingStore(':memory:');
 		await seriesStore.init();
 		t = process.hrtime.bigint();
-		await api.schedule({ operation: 'bookSeries', job: { service_type: 'standard_cleaning' }, series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52 } }, { store: seriesStore, now: NOW });
+		await api.schedule(
+			{
+				operation: 'bookSeries',
+				job: { service_type: 'standard_cleaning' },
+				series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52 },
+			},
+			{ store: seriesStore, now: NOW },
+		);
 		seriesTimes.push(ms(t));
 		await seriesStore.close();
 	}
-	log(`52-week series                         rule and DST-safe times median ${median(pureSeries).toFixed(2)} ms; booked in an empty store (one transaction) median ${median(seriesTimes).toFixed(2)} ms (target < 20 ms -> ${median(seriesTimes) < 20 ? 'met' : 'NOT met'})`);
+	log(
+		`52-week series                         rule and DST-safe times median ${median(pureSeries).toFixed(2)} ms; booked in an empty store (one transaction) median ${median(seriesTimes).toFixed(2)} ms (target < 20 ms -> ${median(seriesTimes) < 20 ? 'met' : 'NOT met'})`,
+	);
 	const busySqlite = new api.SqliteBookingStore(path.join(dir, 'busy.sqlite'));
 	await busySqlite.init();
 	const busyTimes = await seriesIntoBusyStore(busySqlite, calendarCrews);
-	log(`52-week series, busy SQLite store      median ${median(busyTimes.times).toFixed(2)} ms, p95 ${p95(busyTimes.times).toFixed(2)} ms with ${busyTimes.rows.toLocaleString('en-US')} bookings stored (x${(median(busyTimes.times) / median(seriesTimes)).toFixed(1)} the empty store; target < 20 ms -> ${median(busyTimes.times) < 20 ? 'met' : 'NOT met'})`);
+	log(
+		`52-week series, busy SQLite store      median ${median(busyTimes.times).toFixed(2)} ms, p95 ${p95(busyTimes.times).toFixed(2)} ms with ${busyTimes.rows.toLocaleString('en-US')} bookings stored (x${(median(busyTimes.times) / median(seriesTimes)).toFixed(1)} the empty store; target < 20 ms -> ${median(busyTimes.times) < 20 ? 'met' : 'NOT met'})`,
+	);
 	await busySqlite.close();
 	await sqlite.close();
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -130,7 +228,9 @@ async function main(log = console.log) {
 		await pg.syncCrews(calendarCrews);
 		await bookRate(pg, 'PostgreSQL');
 		const busyPg = await seriesIntoBusyStore(pg, calendarCrews);
-		log(`52-week series, busy PostgreSQL store  median ${median(busyPg.times).toFixed(2)} ms, p95 ${p95(busyPg.times).toFixed(2)} ms with ${busyPg.rows.toLocaleString('en-US')} bookings stored`);
+		log(
+			`52-week series, busy PostgreSQL store  median ${median(busyPg.times).toFixed(2)} ms, p95 ${p95(busyPg.times).toFixed(2)} ms with ${busyPg.rows.toLocaleString('en-US')} bookings stored`,
+		);
 	} finally {
 		await pg.close();
 		await db.drop();
@@ -148,16 +248,44 @@ async function seriesIntoBusyStore(store, calendarCrews) {
 	let rows = 0;
 	await store.write(null, 'seed-history', now, async (tx) => {
 		for (let day = 1; day <= 730; day++) {
-			const date = DateTime.fromISO(NOW, { zone: 'America/New_York' }).startOf('day').minus({ days: day });
+			const date = DateTime.fromISO(NOW, { zone: 'America/New_York' })
+				.startOf('day')
+				.minus({ days: day });
 			for (const crew of calendarCrews) {
 				for (let job = 0; job < 5; job++) {
 					const s = date.set({ hour: 8 + job * 2 }).toMillis();
-					await tx.insertBooking({ id: `past-${rows++}`, crew_id: crew.id, start_ms: s, end_ms: s + 90 * 60_000, busy_until_ms: s + 105 * 60_000, time_zone: 'America/New_York', status: 'completed', hold_expires_ms: null, series_id: null, service: 'standard_cleaning', priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: s, updated_at_ms: s });
+					await tx.insertBooking({
+						id: `past-${rows++}`,
+						crew_id: crew.id,
+						start_ms: s,
+						end_ms: s + 90 * 60_000,
+						busy_until_ms: s + 105 * 60_000,
+						time_zone: 'America/New_York',
+						status: 'completed',
+						hold_expires_ms: null,
+						series_id: null,
+						service: 'standard_cleaning',
+						priority: null,
+						customer: null,
+						details: null,
+						cancel_reason: null,
+						created_at_ms: s,
+						updated_at_ms: s,
+					});
 				}
 			}
 		}
 	});
-	const weekly = (i) => ({ operation: 'bookSeries', job: { service_type: 'standard_cleaning' }, series: { frequency: 'weekly', weekday: ['mon', 'tue', 'wed', 'thu', 'fri'][i % 5], time: `${String(8 + (Math.floor(i / 5) % 9)).padStart(2, '0')}:00` }, idempotency_key: `busy-series-${i}` });
+	const weekly = (i) => ({
+		operation: 'bookSeries',
+		job: { service_type: 'standard_cleaning' },
+		series: {
+			frequency: 'weekly',
+			weekday: ['mon', 'tue', 'wed', 'thu', 'fri'][i % 5],
+			time: `${String(8 + (Math.floor(i / 5) % 9)).padStart(2, '0')}:00`,
+		},
+		idempotency_key: `busy-series-${i}`,
+	});
 	const options = { store, now: NOW, calendar: { crews: calendarCrews } };
 	for (let i = 0; i < 100; i++) rows += (await api.schedule(weekly(i), options)).occurrences.length;
 	const times = [];
@@ -170,7 +298,8 @@ async function seriesIntoBusyStore(store, calendarCrews) {
 }
 
 module.exports = { main };
-if (require.main === module) main().catch((error) => {
-	console.error(`bench: ${error.message}`);
-	process.exit(1);
-});
+if (require.main === module)
+	main().catch((error) => {
+		console.error(`bench: ${error.message}`);
+		process.exit(1);
+	});

@@ -15,13 +15,21 @@ const COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const ROUNDS = 3;
 
 function buildMessages(count) {
-	const base = readLabeledSet(path.join(__dirname, '..', 'fixtures', 'dev-set.jsonl')).map((c) => c.message);
+	const base = readLabeledSet(path.join(__dirname, '..', 'fixtures', 'dev-set.jsonl')).map(
+		(c) => c.message,
+	);
 	const streets = ['Oak St', 'Maple Ave', 'Pine Rd', 'Cedar Ln', 'Elm Dr'];
 	const out = [];
 	for (let i = 0; i < count; i++) {
 		const m = base[i % base.length];
 		// Vary each copy so no cache of any kind could help.
-		out.push(i % 3 === 0 ? `${m} (ref ${i})` : i % 3 === 1 ? `${m} Address: ${100 + (i % 900)} ${streets[i % 5]}.` : `#${i} ${m}`);
+		out.push(
+			i % 3 === 0
+				? `${m} (ref ${i})`
+				: i % 3 === 1
+					? `${m} Address: ${100 + (i % 900)} ${streets[i % 5]}.`
+					: `#${i} ${m}`,
+		);
 	}
 	return out;
 }
@@ -52,7 +60,9 @@ async function main() {
 	const heapBefore = process.memoryUsage().heapUsed;
 
 	const baseline = measure('baseline: normalise text only', messages, (m) => normalize(m));
-	const qualifier = measure('Qualifier Agent (rules)', messages, (m) => api.qualifyRules({ message: m, channel: 'web' }));
+	const qualifier = measure('Qualifier Agent (rules)', messages, (m) =>
+		api.qualifyRules({ message: m, channel: 'web' }),
+	);
 	const triage = measure('Triage Agent (rules)', messages, (m) => api.triageRules(m));
 	const both = measure('Qualifier + Triage together', messages, (m) => {
 		api.qualifyRules({ message: m, channel: 'web' });
@@ -67,29 +77,63 @@ async function main() {
 	const asyncMs = Number(process.hrtime.bigint() - startedAsync) / 1e6;
 	const memory = process.memoryUsage();
 
-	console.log(`Booking agents benchmark: ${messages.length} messages, best of ${ROUNDS} rounds, one core, Node.js ${process.version}\n`);
+	console.log(
+		`Booking agents benchmark: ${messages.length} messages, best of ${ROUNDS} rounds, one core, Node.js ${process.version}\n`,
+	);
 	console.log('what                                   messages/s     time     vs baseline');
 	for (const r of [baseline, qualifier, triage, both]) {
-		const ratio = r === baseline ? '1.00x' : `${(baseline.perSecond / r.perSecond).toFixed(2)}x slower`;
-		console.log(`${r.label.padEnd(38)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(10)}   ${r.ms.toFixed(0).padStart(5)} ms   ${ratio}`);
+		const ratio =
+			r === baseline ? '1.00x' : `${(baseline.perSecond / r.perSecond).toFixed(2)}x slower`;
+		console.log(
+			`${r.label.padEnd(38)} ${Math.round(r.perSecond).toLocaleString('en-US').padStart(10)}   ${r.ms.toFixed(0).padStart(5)} ms   ${ratio}`,
+		);
 	}
 	console.log(
-		`${'Qualifier + Triage, async API'.padEnd(38)} ${Math.round((messages.length / asyncMs) * 1000).toLocaleString('en-US').padStart(10)}   ${asyncMs.toFixed(0).padStart(5)} ms`,
+		`${'Qualifier + Triage, async API'.padEnd(38)} ${Math.round((messages.length / asyncMs) * 1000)
+			.toLocaleString('en-US')
+			.padStart(10)}   ${asyncMs.toFixed(0).padStart(5)} ms`,
 	);
-	console.log(`\ntarget: Qualifier + Triage together >= 5,000 messages/s -> ${both.perSecond >= 5000 ? 'met' : 'NOT met'} (${Math.round(both.perSecond).toLocaleString('en-US')}/s)`);
+	console.log(
+		`\ntarget: Qualifier + Triage together >= 5,000 messages/s -> ${both.perSecond >= 5000 ? 'met' : 'NOT met'} (${Math.round(both.perSecond).toLocaleString('en-US')}/s)`,
+	);
 
 	// Pricing and negotiation: facts as the Qualifier produces them, varied per call.
 	const qualified = messages.slice(0, 5000).map((m) => api.qualifyRules({ message: m }));
 	const priceable = qualified
-		.filter((q) => q.service_type !== 'other' && !(q.property_type === 'commercial' && !q.square_feet))
-		.map((q, i) => ({ ...q, add_ons: i % 4 === 0 ? ['inside_oven'] : [], promo_code: i % 7 === 0 ? 'WELCOME' : null, first_time: i % 2 === 0 }));
-	const card = { promo_codes: { WELCOME: { type: 'percent', value: 10, first_time_only: true } }, tax_rate_pct: 7.25 };
+		.filter(
+			(q) => q.service_type !== 'other' && !(q.property_type === 'commercial' && !q.square_feet),
+		)
+		.map((q, i) => ({
+			...q,
+			add_ons: i % 4 === 0 ? ['inside_oven'] : [],
+			promo_code: i % 7 === 0 ? 'WELCOME' : null,
+			first_time: i % 2 === 0,
+		}));
+	const card = {
+		promo_codes: { WELCOME: { type: 'percent', value: 10, first_time_only: true } },
+		tax_rate_pct: 7.25,
+	};
 	const factsList = Array.from({ length: COUNT }, (_, i) => priceable[i % priceable.length]);
 	const now = new Date('2026-11-25T12:00:00Z');
-	const pricing = measure('Pricing Agent (quotes)', factsList, (f) => api.priceSync(f, { rateCard: card, now }));
+	const pricing = measure('Pricing Agent (quotes)', factsList, (f) =>
+		api.priceSync(f, { rateCard: card, now }),
+	);
 	const quotes = factsList.slice(0, 2000).map((f) => api.priceSync(f, { rateCard: card, now }));
-	const replies = ['Can you do 10% off?', 'sounds good, book it', 'too expensive, any discount?', 'would you do $150?', 'what if we went every other week?', 'give me 90% off', 'no thanks', 'can I talk to a manager'];
-	const rounds = Array.from({ length: 10_000 }, (_, i) => ({ quote: quotes[i % quotes.length], reply: replies[i % replies.length], round: 1 + (i % 3) }));
+	const replies = [
+		'Can you do 10% off?',
+		'sounds good, book it',
+		'too expensive, any discount?',
+		'would you do $150?',
+		'what if we went every other week?',
+		'give me 90% off',
+		'no thanks',
+		'can I talk to a manager',
+	];
+	const rounds = Array.from({ length: 10_000 }, (_, i) => ({
+		quote: quotes[i % quotes.length],
+		reply: replies[i % replies.length],
+		round: 1 + (i % 3),
+	}));
 	let negotiationMs = Infinity;
 	for (let round = 0; round < ROUNDS; round++) {
 		const started = process.hrtime.bigint();
@@ -98,10 +142,18 @@ async function main() {
 	}
 	const negotiationPerSecond = (rounds.length / negotiationMs) * 1000;
 	console.log('');
-	console.log(`${pricing.label.padEnd(38)} ${Math.round(pricing.perSecond).toLocaleString('en-US').padStart(10)}   ${pricing.ms.toFixed(0).padStart(5)} ms   ${(baseline.perSecond / pricing.perSecond).toFixed(2)}x the baseline's time per item`);
-	console.log(`${'Negotiation Agent (rules decisions)'.padEnd(38)} ${Math.round(negotiationPerSecond).toLocaleString('en-US').padStart(10)}   ${negotiationMs.toFixed(0).padStart(5)} ms   (${rounds.length} replies; each re-prices through the engine)`);
-	console.log(`target: quotes >= 20,000/s -> ${pricing.perSecond >= 20_000 ? 'met' : 'NOT met'} (${Math.round(pricing.perSecond).toLocaleString('en-US')}/s)`);
-	console.log(`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`);
+	console.log(
+		`${pricing.label.padEnd(38)} ${Math.round(pricing.perSecond).toLocaleString('en-US').padStart(10)}   ${pricing.ms.toFixed(0).padStart(5)} ms   ${(baseline.perSecond / pricing.perSecond).toFixed(2)}x the baseline's time per item`,
+	);
+	console.log(
+		`${'Negotiation Agent (rules decisions)'.padEnd(38)} ${Math.round(negotiationPerSecond).toLocaleString('en-US').padStart(10)}   ${negotiationMs.toFixed(0).padStart(5)} ms   (${rounds.length} replies; each re-prices through the engine)`,
+	);
+	console.log(
+		`target: quotes >= 20,000/s -> ${pricing.perSecond >= 20_000 ? 'met' : 'NOT met'} (${Math.round(pricing.perSecond).toLocaleString('en-US')}/s)`,
+	);
+	console.log(
+		`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`,
+	);
 
 	await require('./bench-scheduling').main();
 	await require('./bench-paperwork').main();

@@ -32,7 +32,9 @@ function readLabeledSet(file) {
 			throw new Error(`${file}:${index + 1}: not valid JSON (${error.message})`);
 		}
 		if (typeof parsed.message !== 'string' || !parsed.label || typeof parsed.label !== 'object') {
-			throw new Error(`${file}:${index + 1}: each line needs "message" (text) and "label" (object)`);
+			throw new Error(
+				`${file}:${index + 1}: each line needs "message" (text) and "label" (object)`,
+			);
 		}
 		cases.push(parsed);
 	});
@@ -66,7 +68,14 @@ async function evaluate(cases, api) {
 			if (ok === null) continue;
 			stats[field].total++;
 			if (ok) stats[field].right++;
-			else errors.push({ id: c.id, field, expected: c.label[field], got: predicted[field], message: c.message });
+			else
+				errors.push({
+					id: c.id,
+					field,
+					expected: c.label[field],
+					got: predicted[field],
+					message: c.message,
+				});
 		}
 		if (c.label.is_emergency === true) {
 			emergencies++;
@@ -76,7 +85,9 @@ async function evaluate(cases, api) {
 			if (t.is_emergency) falseAlarms++;
 		}
 	}
-	const accuracy = Object.fromEntries(FIELDS.map((f) => [f, stats[f].total ? stats[f].right / stats[f].total : null]));
+	const accuracy = Object.fromEntries(
+		FIELDS.map((f) => [f, stats[f].total ? stats[f].right / stats[f].total : null]),
+	);
 	return {
 		cases: cases.length,
 		accuracy,

@@ -2,16 +2,30 @@ import { createHash } from 'node:crypto';
 
 import { PDFDocument } from 'pdf-lib';
 
-import { contractsDue, generateContract, recordSignature, renewContract, signingToken, type GenerateInput } from '../../nodes/ContractAgent/contract';
+import {
+	contractsDue,
+	generateContract,
+	recordSignature,
+	renewContract,
+	signingToken,
+	type GenerateInput,
+} from '../../nodes/ContractAgent/contract';
 import { priceSync } from '../../nodes/PricingAgent/price';
-import { PostgresBookingStore, SqliteBookingStore, type BookingStore } from '../../nodes/shared/store';
+import {
+	PostgresBookingStore,
+	SqliteBookingStore,
+	type BookingStore,
+} from '../../nodes/shared/store';
 import { createTestDatabase } from '../harness/postgres';
 
 jest.setTimeout(60_000);
 
 const NOW = '2026-11-25T12:00:00Z';
 const SECRET = 'test-signing-secret-0123456789';
-const quote = priceSync({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly' }, { now: NOW });
+const quote = priceSync(
+	{ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly' },
+	{ now: NOW },
+);
 const input: GenerateInput = {
 	customer: { name: 'Dana Lee <CEO>', address: '1 Main St', email: 'dana@example.com' },
 	business: { name: 'Bright Clean' },
@@ -40,20 +54,39 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 	it('writes the agreement from the quote and booking, as HTML, PDF and a SHA-256', async () => {
 		const { contract, pdf } = await generateContract(input, o());
 		expect(contract.text).toContain('$576.00 per visit, $2,496.00 a month.');
-		expect(contract.text).toContain('runs for 12 months, from December 7, 2026 to December 6, 2027');
+		expect(contract.text).toContain(
+			'runs for 12 months, from December 7, 2026 to December 6, 2027',
+		);
 		expect(contract.text).toContain('unless either party gives notice before November 6, 2027');
 		expect(contract.html).toContain('Dana Lee &lt;CEO&gt;');
 		expect(contract.document_sha256).toBe(createHash('sha256').update(contract.html).digest('hex'));
-		expect(contract).toMatchObject({ status: 'awaiting_signature', start_date: '2026-12-07', end_date: '2027-12-06', renews_on: '2027-12-07' });
-		expect(contract.signing_url).toBe(`http://127.0.0.1:5678/webhook-waiting/42?token=${encodeURIComponent(contract.signing_token)}`);
+		expect(contract).toMatchObject({
+			status: 'awaiting_signature',
+			start_date: '2026-12-07',
+			end_date: '2027-12-06',
+			renews_on: '2027-12-07',
+		});
+		expect(contract.signing_url).toBe(
+			`http://127.0.0.1:5678/webhook-waiting/42?token=${encodeURIComponent(contract.signing_token)}`,
+		);
 		const doc = await PDFDocument.load(pdf);
 		expect(doc.getPageCount()).toBeGreaterThanOrEqual(1);
 		expect(doc.getTitle()).toBe(`Service agreement ${contract.contract_id}`);
-		expect((await store.getContract(contract.contract_id))?.document_sha256).toBe(contract.document_sha256);
+		expect((await store.getContract(contract.contract_id))?.document_sha256).toBe(
+			contract.document_sha256,
+		);
 	});
 
 	it('says how many visits a week the agreement covers', async () => {
-		const thrice = priceSync({ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly', visits_per_week: 3 }, { now: NOW });
+		const thrice = priceSync(
+			{
+				service_type: 'commercial_cleaning',
+				square_feet: 7200,
+				frequency: 'weekly',
+				visits_per_week: 3,
+			},
+			{ now: NOW },
+		);
 		const { contract } = await generateContract({ ...input, quote: thrice }, o());
 		expect(contract.text).toContain('3 times a week, starting on');
 		expect(contract.text).toContain('$576.00 per visit, $7,488.00 a month.');
@@ -61,37 +94,85 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 
 	it('records a signature against the document hash, once', async () => {
 		const { contract } = await generateContract(input, o());
-		const signed = await recordSignature({ token: contract.signing_token, name: 'Dana Lee', ip: '203.0.113.7', user_agent: 'Mozilla/5.0' }, o('2026-11-26T10:00:00Z'));
-		expect(signed).toMatchObject({ status: 'active', already_signed: false, signature: { name: 'Dana Lee', ip: '203.0.113.7', user_agent: 'Mozilla/5.0', document_sha256: contract.document_sha256, signed_at_ms: Date.parse('2026-11-26T10:00:00Z') } });
-		const again = await recordSignature({ token: contract.signing_token, name: 'Someone Else' }, o('2026-11-26T11:00:00Z'));
+		const signed = await recordSignature(
+			{
+				token: contract.signing_token,
+				name: 'Dana Lee',
+				ip: '203.0.113.7',
+				user_agent: 'Mozilla/5.0',
+			},
+			o('2026-11-26T10:00:00Z'),
+		);
+		expect(signed).toMatchObject({
+			status: 'active',
+			already_signed: false,
+			signature: {
+				name: 'Dana Lee',
+				ip: '203.0.113.7',
+				user_agent: 'Mozilla/5.0',
+				document_sha256: contract.document_sha256,
+				signed_at_ms: Date.parse('2026-11-26T10:00:00Z'),
+			},
+		});
+		const again = await recordSignature(
+			{ token: contract.signing_token, name: 'Someone Else' },
+			o('2026-11-26T11:00:00Z'),
+		);
 		expect(again).toMatchObject({ already_signed: true, signature: { name: 'Dana Lee' } });
 	});
 
 	it('refuses a forged, foreign, expired or malformed token', async () => {
 		const { contract } = await generateContract(input, o());
-		const { contract: other } = await generateContract({ ...input, customer: { name: 'Other' } }, o());
+		const { contract: other } = await generateContract(
+			{ ...input, customer: { name: 'Other' } },
+			o(),
+		);
 		const [id, expires, mac] = contract.signing_token.split('.');
 		// A changed MAC byte (the second-to-last character carries only data bits).
 		const forged = `${id}.${expires}.${mac.slice(0, -2)}${mac.at(-2) === 'A' ? 'B' : 'A'}${mac.at(-1)}`;
 		// The same MAC bytes spelled otherwise: the last character's two spare bits flipped (it once passed, 1 run in ~4, when the test changed the last two characters).
 		const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-		const respelled = [1, 2, 3].map((bits) => `${id}.${expires}.${mac.slice(0, -1)}${B64URL[B64URL.indexOf(mac.at(-1)!) ^ bits]}`);
-		for (const token of respelled) expect(Buffer.from(token.split('.')[2], 'base64url').equals(Buffer.from(mac, 'base64url'))).toBe(true);
+		const respelled = [1, 2, 3].map(
+			(bits) => `${id}.${expires}.${mac.slice(0, -1)}${B64URL[B64URL.indexOf(mac.at(-1)!) ^ bits]}`,
+		);
+		for (const token of respelled)
+			expect(
+				Buffer.from(token.split('.')[2], 'base64url').equals(Buffer.from(mac, 'base64url')),
+			).toBe(true);
 		const longer = `${id}.${(parseInt(expires, 36) + 86_400_000).toString(36)}.${mac}`;
 		const foreign = `${other.signing_token.split('.')[0]}.${expires}.${mac}`;
-		const wrongSecret = signingToken(contract.contract_id, contract.document_sha256, parseInt(expires, 36), 'another-secret-of-some-length');
+		const wrongSecret = signingToken(
+			contract.contract_id,
+			contract.document_sha256,
+			parseInt(expires, 36),
+			'another-secret-of-some-length',
+		);
 		for (const token of [forged, longer, foreign, wrongSecret, ...respelled]) {
-			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/altered, or it belongs to another document/) });
+			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({
+				field: 'token',
+				message: expect.stringMatching(/altered, or it belongs to another document/),
+			});
 		}
-		await expect(recordSignature({ token: contract.signing_token, name: 'Dana' }, o('2026-12-30T00:00:00Z'))).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/expired/) });
-		await expect(recordSignature({ token: 'not a token', name: 'Dana' }, o())).rejects.toMatchObject({ field: 'token' });
+		await expect(
+			recordSignature({ token: contract.signing_token, name: 'Dana' }, o('2026-12-30T00:00:00Z')),
+		).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/expired/) });
+		await expect(
+			recordSignature({ token: 'not a token', name: 'Dana' }, o()),
+		).rejects.toMatchObject({ field: 'token' });
 		// Other spellings of the expiry (a leading zero) or of the id (its last character changed) are refused too.
-		await expect(recordSignature({ token: `${id}.0${expires}.${mac}`, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/malformed/) });
+		await expect(
+			recordSignature({ token: `${id}.0${expires}.${mac}`, name: 'Mallory' }, o()),
+		).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/malformed/) });
 		for (const bits of [1, 2, 3]) {
 			const token = `${id.slice(0, -1)}${B64URL[B64URL.indexOf(id.at(-1)!) ^ bits]}.${expires}.${mac}`;
-			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({ field: 'token', message: expect.stringMatching(/malformed|altered/) });
+			await expect(recordSignature({ token, name: 'Mallory' }, o())).rejects.toMatchObject({
+				field: 'token',
+				message: expect.stringMatching(/malformed|altered/),
+			});
 		}
-		await expect(recordSignature({ token: contract.signing_token, name: ' ' }, o())).rejects.toMatchObject({ field: 'name' });
+		await expect(
+			recordSignature({ token: contract.signing_token, name: ' ' }, o()),
+		).rejects.toMatchObject({ field: 'name' });
 		expect((await store.getContract(contract.contract_id))?.signature).toBeNull();
 	});
 
@@ -100,18 +181,45 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 		await recordSignature({ token: contract.signing_token, name: 'Dana' }, o());
 		expect(await contractsDue(30, o())).toEqual([]);
 		const due = await contractsDue(30, o('2027-11-20T12:00:00Z'));
-		expect(due).toEqual([expect.objectContaining({ contract_id: contract.contract_id, end_date: '2027-12-06', renews_on: '2027-12-07' })]);
-		const renewed = await renewContract(contract.contract_id, { action: 'renew', price_change_pct: 3 }, o('2027-11-20T12:00:00Z'));
-		expect(renewed).toMatchObject({ status: 'renewed', start_date: '2027-12-07', end_date: '2028-12-06', price: { total_cents: 59328, recurring: { per_month_cents: 257088 } } });
+		expect(due).toEqual([
+			expect.objectContaining({
+				contract_id: contract.contract_id,
+				end_date: '2027-12-06',
+				renews_on: '2027-12-07',
+			}),
+		]);
+		const renewed = await renewContract(
+			contract.contract_id,
+			{ action: 'renew', price_change_pct: 3 },
+			o('2027-11-20T12:00:00Z'),
+		);
+		expect(renewed).toMatchObject({
+			status: 'renewed',
+			start_date: '2027-12-07',
+			end_date: '2028-12-06',
+			price: { total_cents: 59328, recurring: { per_month_cents: 257088 } },
+		});
 		expect((await store.getContract(renewed.renewed_contract_id!))?.status).toBe('active');
-		const ended = await renewContract(renewed.renewed_contract_id!, { action: 'end' }, o('2027-11-21T12:00:00Z'));
+		const ended = await renewContract(
+			renewed.renewed_contract_id!,
+			{ action: 'end' },
+			o('2027-11-21T12:00:00Z'),
+		);
 		expect(ended.status).toBe('ending');
-		await expect(renewContract(contract.contract_id, { action: 'renew' }, o())).rejects.toMatchObject({ field: 'contractId' });
+		await expect(
+			renewContract(contract.contract_id, { action: 'renew' }, o()),
+		).rejects.toMatchObject({ field: 'contractId' });
 	});
 
 	it('names bad input', async () => {
-		await expect(generateContract(input, { store, signingSecret: 'short' })).rejects.toMatchObject({ field: 'signingSecret' });
-		await expect(generateContract({ ...input, quote: null }, o())).rejects.toMatchObject({ field: 'quote' });
-		await expect(generateContract({ ...input, terms: { term_months: 0 } }, o())).rejects.toMatchObject({ field: 'terms.term_months' });
+		await expect(generateContract(input, { store, signingSecret: 'short' })).rejects.toMatchObject({
+			field: 'signingSecret',
+		});
+		await expect(generateContract({ ...input, quote: null }, o())).rejects.toMatchObject({
+			field: 'quote',
+		});
+		await expect(
+			generateContract({ ...input, terms: { term_months: 0 } }, o()),
+		).rejects.toMatchObject({ field: 'terms.term_months' });
 	});
 });

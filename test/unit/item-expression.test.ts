@@ -3,7 +3,15 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { canReadFromItem, readFromItem } from '../../nodes/shared/item-expression';
 import { collectionValue, parameterValue } from '../../nodes/shared/n8n';
 
-const item = { message: 'hi', n: 0, empty: '', nothing: null, customer: { name: 'Dana', tags: ['a'] }, headers: { 'x-real-ip': '198.51.100.1' }, quote: { recurring: null } };
+const item = {
+	message: 'hi',
+	n: 0,
+	empty: '',
+	nothing: null,
+	customer: { name: 'Dana', tags: ['a'] },
+	headers: { 'x-real-ip': '198.51.100.1' },
+	quote: { recurring: null },
+};
 
 describe('reading simple mappings from the item in code', () => {
 	it.each([
@@ -63,16 +71,29 @@ describe('reading simple mappings from the item in code', () => {
 		expect(readFromItem('={{ $json.nothing.name ?? "x" }}', item)).toEqual({ found: false });
 		expect(readFromItem('={{ $json.message.length }}', item)).toEqual({ found: false });
 		// The same expression on an item where the path exists is read.
-		expect(readFromItem('={{ $json.missing.name }}', { missing: { name: 'x' } })).toEqual({ found: true, value: 'x' });
+		expect(readFromItem('={{ $json.missing.name }}', { missing: { name: 'x' } })).toEqual({
+			found: true,
+			value: 'x',
+		});
 	});
 
 	it('reads up to a last alternative it does not take, and leaves the whole to n8n when it gets there', () => {
-		const expression = '={{ $json.idempotency_key ?? $json.headers?.["idempotency-key"] ?? $execution.id + ":" + $runIndex + ":" + $itemIndex }}';
+		const expression =
+			'={{ $json.idempotency_key ?? $json.headers?.["idempotency-key"] ?? $execution.id + ":" + $runIndex + ":" + $itemIndex }}';
 		expect(canReadFromItem(expression)).toBe(true);
-		expect(readFromItem(expression, { idempotency_key: 'k1' })).toEqual({ found: true, value: 'k1' });
-		expect(readFromItem(expression, { headers: { 'idempotency-key': 'k2' } })).toEqual({ found: true, value: 'k2' });
+		expect(readFromItem(expression, { idempotency_key: 'k1' })).toEqual({
+			found: true,
+			value: 'k1',
+		});
+		expect(readFromItem(expression, { headers: { 'idempotency-key': 'k2' } })).toEqual({
+			found: true,
+			value: 'k2',
+		});
 		expect(readFromItem(expression, { headers: {} })).toEqual({ found: false });
-		expect(readFromItem('={{ $json.message ?? $json.other === "x" }}', item)).toEqual({ found: true, value: 'hi' });
+		expect(readFromItem('={{ $json.message ?? $json.other === "x" }}', item)).toEqual({
+			found: true,
+			value: 'hi',
+		});
 		// Only the last alternative may be one it does not take.
 		expect(canReadFromItem('={{ $execution.id ?? $json.message }}')).toBe(false);
 	});
@@ -100,7 +121,14 @@ describe('agent parameters: simple mappings never reach n8n evaluation', () => {
 	};
 
 	it('reads a simple mapping in code, leaves the others to n8n, and gives the fallback for nothing', () => {
-		const { ctx, evaluated } = context({ frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}", secret: "={{ $('Business Settings').first().json.signing_secret }}", promo: '={{ $json.promo_code }}' }, { frequency: null, qualification: { frequency: 'biweekly' } });
+		const { ctx, evaluated } = context(
+			{
+				frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}",
+				secret: "={{ $('Business Settings').first().json.signing_secret }}",
+				promo: '={{ $json.promo_code }}',
+			},
+			{ frequency: null, qualification: { frequency: 'biweekly' } },
+		);
 		expect(parameterValue(ctx, 'frequency', 0, null)).toBe('biweekly');
 		expect(parameterValue(ctx, 'promo', 0, 'none')).toBe('none');
 		expect(evaluated).toEqual([]);
@@ -110,11 +138,30 @@ describe('agent parameters: simple mappings never reach n8n evaluation', () => {
 
 	it('reads a collection in code where its values are plain or simple mappings, and asks n8n for the other values only', () => {
 		const json = { business: { name: 'Bright Clean', time_zone: 'Europe/London' } };
-		const simple = context({ calendar: { timeZone: '={{ $json.business.time_zone }}', bufferMinutes: 30 } }, json);
-		expect(collectionValue(simple.ctx, 'calendar', 0)).toEqual({ timeZone: 'Europe/London', bufferMinutes: 30 });
+		const simple = context(
+			{ calendar: { timeZone: '={{ $json.business.time_zone }}', bufferMinutes: 30 } },
+			json,
+		);
+		expect(collectionValue(simple.ctx, 'calendar', 0)).toEqual({
+			timeZone: 'Europe/London',
+			bufferMinutes: 30,
+		});
 		expect(simple.evaluated).toEqual([]);
-		const mixed = context({ business: { name: '={{ $json.business.name }}', email: "={{ $('Business Settings').first().json.business_email }}", nested: { a: 1 } } }, json);
-		expect(collectionValue(mixed.ctx, 'business', 0)).toEqual({ name: 'Bright Clean', email: 'n8n:business.email', nested: 'n8n:business.nested' });
+		const mixed = context(
+			{
+				business: {
+					name: '={{ $json.business.name }}',
+					email: "={{ $('Business Settings').first().json.business_email }}",
+					nested: { a: 1 },
+				},
+			},
+			json,
+		);
+		expect(collectionValue(mixed.ctx, 'business', 0)).toEqual({
+			name: 'Bright Clean',
+			email: 'n8n:business.email',
+			nested: 'n8n:business.nested',
+		});
 		expect(mixed.evaluated).toEqual(['business.email', 'business.nested']);
 	});
 });

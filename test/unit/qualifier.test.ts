@@ -4,7 +4,8 @@ import { qualify, qualifyRules, qualificationSchema } from '../../nodes/Qualifie
 import { triage } from '../../nodes/TriageAgent/triage';
 import { evaluate, readLabeledSet } from '../tools/evaluate';
 
-const q = (message: string, extra: Partial<Parameters<typeof qualifyRules>[0]> = {}) => qualifyRules({ message, ...extra });
+const q = (message: string, extra: Partial<Parameters<typeof qualifyRules>[0]> = {}) =>
+	qualifyRules({ message, ...extra });
 
 describe('Qualifier: the labeled dev set', () => {
 	it('meets the targets: emergency recall 100%, false emergencies <= 5%, every field >= 90%', async () => {
@@ -37,7 +38,7 @@ describe('Qualifier: rooms and size', () => {
 		expect([result.bedrooms, result.bathrooms]).toEqual([bedrooms, bathrooms]);
 	});
 
-	it('does not take a yoga studio or a hotel\'s 30 rooms for a home size', () => {
+	it("does not take a yoga studio or a hotel's 30 rooms for a home size", () => {
 		expect(q('we run a yoga studio, 1500 sq ft, clean twice a month').bedrooms).toBeNull();
 		expect(q('our hotel has 30 rooms, need housekeeping help').bedrooms).toBeNull();
 	});
@@ -115,7 +116,11 @@ describe('Qualifier: visits a week and their days', () => {
 		['move-out clean', null, null, null],
 	])('%s -> %p, %p a week, on %p', (message, frequency, visits, days) => {
 		const result = q(`need a clean, ${message}`);
-		expect([result.frequency, result.visits_per_week, result.visit_weekdays]).toEqual([frequency, visits, days]);
+		expect([result.frequency, result.visits_per_week, result.visit_weekdays]).toEqual([
+			frequency,
+			visits,
+			days,
+		]);
 		expect(qualificationSchema.parse(result)).toEqual(result);
 	});
 });
@@ -159,12 +164,20 @@ describe('Qualifier: budget, discounts, people', () => {
 
 describe('Qualifier: score, reasons and what to ask next', () => {
 	it('scores a complete recurring lead above the threshold with readable reasons', () => {
-		const result = q('Weekly cleaning for my 3br/2ba house, 1800 sq ft, 12 Oak St. Ready to book.', {
-			customer: { email: 'pat@example.com' },
-		});
+		const result = q(
+			'Weekly cleaning for my 3br/2ba house, 1800 sq ft, 12 Oak St. Ready to book.',
+			{
+				customer: { email: 'pat@example.com' },
+			},
+		);
 		expect(result.is_qualified).toBe(true);
 		expect(result.lead_score).toBeGreaterThanOrEqual(60);
-		expect(result.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^\+20 clear service: standard cleaning$/), expect.stringMatching(/^\+15 recurring service wanted \(weekly\)$/)]));
+		expect(result.reasons).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(/^\+20 clear service: standard cleaning$/),
+				expect.stringMatching(/^\+15 recurring service wanted \(weekly\)$/),
+			]),
+		);
 		expect(result.missing_info).not.toContain('bedrooms');
 		expect(result.missing_info).not.toContain('address');
 	});
@@ -173,7 +186,9 @@ describe('Qualifier: score, reasons and what to ask next', () => {
 		const result = q('just comparing prices, how much do you charge?');
 		expect(result.is_qualified).toBe(false);
 		expect(result.lead_score).toBeLessThan(30);
-		expect(result.missing_info).toEqual(expect.arrayContaining(['service_type', 'address', 'phone_or_email']));
+		expect(result.missing_info).toEqual(
+			expect.arrayContaining(['service_type', 'address', 'phone_or_email']),
+		);
 	});
 
 	it('the threshold is a parameter', () => {
@@ -214,21 +229,33 @@ describe('Qualifier: score, reasons and what to ask next', () => {
 });
 
 describe('Qualifier: bad input', () => {
-	it.each([[undefined], [null], [42], [{}]])('refuses a message of %p with an error naming the field', async (message) => {
-		await expect(qualify({ message } as never)).rejects.toThrow(/"message" must be a string/);
-	});
+	it.each([[undefined], [null], [42], [{}]])(
+		'refuses a message of %p with an error naming the field',
+		async (message) => {
+			await expect(qualify({ message } as never)).rejects.toThrow(/"message" must be a string/);
+		},
+	);
 
 	it('handles empty, huge and binary-ish text without throwing', async () => {
-		await expect(qualify({ message: '' })).resolves.toMatchObject({ service_type: 'other', is_qualified: false });
+		await expect(qualify({ message: '' })).resolves.toMatchObject({
+			service_type: 'other',
+			is_qualified: false,
+		});
 		const huge = 'please clean my house '.repeat(20_000);
-		await expect(qualify({ message: huge })).resolves.toMatchObject({ service_type: 'standard_cleaning' });
-		await expect(qualify({ message: '\u0000\u0001\uffff\ud83d\ude00 ###' })).resolves.toMatchObject({ service_type: 'other' });
+		await expect(qualify({ message: huge })).resolves.toMatchObject({
+			service_type: 'standard_cleaning',
+		});
+		await expect(qualify({ message: '\u0000\u0001\uffff\ud83d\ude00 ###' })).resolves.toMatchObject(
+			{ service_type: 'other' },
+		);
 	});
 });
 
 describe('Qualifier: options', () => {
 	it('asks for AI settings in an AI mode instead of failing obscurely', async () => {
-		await expect(qualify({ message: 'hi' }, { mode: 'aiWithFallback' })).rejects.toThrow(/needs options\.ai/);
+		await expect(qualify({ message: 'hi' }, { mode: 'aiWithFallback' })).rejects.toThrow(
+			/needs options\.ai/,
+		);
 	});
 });
 

@@ -1,6 +1,13 @@
-import { backoffDelay, isRetryable, parseRetryAfter, withRetry } from '../../nodes/shared/llm/retry';
+import {
+	backoffDelay,
+	isRetryable,
+	parseRetryAfter,
+	withRetry,
+} from '../../nodes/shared/llm/retry';
 
-const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
+const headers = (h: Record<string, string>) => ({
+	get: (name: string) => h[name.toLowerCase()] ?? null,
+});
 
 describe('retry policy', () => {
 	it.each([
@@ -23,7 +30,9 @@ describe('retry policy', () => {
 	it('reads Retry-After in seconds, as an HTTP date, and retry-after-ms', () => {
 		expect(parseRetryAfter(headers({ 'retry-after': '3' }))).toBe(3000);
 		const now = Date.parse('2026-11-25T12:00:00Z');
-		expect(parseRetryAfter(headers({ 'retry-after': 'Wed, 25 Nov 2026 12:00:05 GMT' }), now)).toBe(5000);
+		expect(parseRetryAfter(headers({ 'retry-after': 'Wed, 25 Nov 2026 12:00:05 GMT' }), now)).toBe(
+			5000,
+		);
 		expect(parseRetryAfter(headers({ 'retry-after-ms': '250', 'retry-after': '9' }))).toBe(250);
 		expect(parseRetryAfter(headers({ 'retry-after': 'soon' }))).toBeNull();
 		expect(parseRetryAfter(headers({}))).toBeNull();
@@ -46,7 +55,13 @@ describe('retry policy', () => {
 					calls++;
 					throw Object.assign(new Error('busy'), { status: 503 });
 				},
-				{ attempts: 4, baseDelayMs: 100, maxDelayMs: 10_000, random: () => 0.5, sleep: async (ms) => void waits.push(ms) },
+				{
+					attempts: 4,
+					baseDelayMs: 100,
+					maxDelayMs: 10_000,
+					random: () => 0.5,
+					sleep: async (ms) => void waits.push(ms),
+				},
 			),
 		).rejects.toThrow('busy');
 		expect(calls).toBe(4);
@@ -59,11 +74,18 @@ describe('retry policy', () => {
 		const result = await withRetry(
 			async () => {
 				calls++;
-				if (calls === 1) throw Object.assign(new Error('slow down'), { status: 429, retryAfterMs: 2000 });
-				if (calls === 2) throw Object.assign(new Error('slow down'), { status: 429, retryAfterMs: 999_999 });
+				if (calls === 1)
+					throw Object.assign(new Error('slow down'), { status: 429, retryAfterMs: 2000 });
+				if (calls === 2)
+					throw Object.assign(new Error('slow down'), { status: 429, retryAfterMs: 999_999 });
 				return 'ok';
 			},
-			{ attempts: 5, baseDelayMs: 100, maxDelayMs: 30_000, sleep: async (ms) => void waits.push(ms) },
+			{
+				attempts: 5,
+				baseDelayMs: 100,
+				maxDelayMs: 30_000,
+				sleep: async (ms) => void waits.push(ms),
+			},
 		);
 		expect(result).toBe('ok');
 		expect(waits).toEqual([2000, 30_000]);

@@ -4,9 +4,17 @@ import path from 'node:path';
 
 import { DateTime } from 'luxon';
 
-import { schedule, bookingResultSchema, type ScheduleRequest } from '../../nodes/SchedulingAgent/schedule';
+import {
+	schedule,
+	bookingResultSchema,
+	type ScheduleRequest,
+} from '../../nodes/SchedulingAgent/schedule';
 import { parsePreference } from '../../nodes/SchedulingAgent/preferences';
-import { PostgresBookingStore, SqliteBookingStore, type BookingStore } from '../../nodes/shared/store';
+import {
+	PostgresBookingStore,
+	SqliteBookingStore,
+	type BookingStore,
+} from '../../nodes/shared/store';
 import { createTestDatabase } from '../harness/postgres';
 
 jest.setTimeout(60_000);
@@ -14,7 +22,10 @@ jest.setTimeout(60_000);
 const NOW = '2026-11-25T10:00:00-05:00'; // a Wednesday, New York
 const job = { service_type: 'standard_cleaning', bedrooms: 3, bathrooms: 2 }; // 180 minutes
 
-type Backend = { name: string; open: () => Promise<{ store: BookingStore; done: () => Promise<void> }> };
+type Backend = {
+	name: string;
+	open: () => Promise<{ store: BookingStore; done: () => Promise<void> }>;
+};
 const backends: Backend[] = [
 	{
 		name: 'SQLite',
@@ -22,7 +33,13 @@ const backends: Backend[] = [
 			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-sched-'));
 			const store = new SqliteBookingStore(path.join(dir, 'store.sqlite'));
 			await store.init();
-			return { store, done: async () => { await store.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+			return {
+				store,
+				done: async () => {
+					await store.close();
+					fs.rmSync(dir, { recursive: true, force: true });
+				},
+			};
 		},
 	},
 	{
@@ -31,7 +48,13 @@ const backends: Backend[] = [
 			const db = await createTestDatabase();
 			const store = new PostgresBookingStore(db.connection);
 			await store.init();
-			return { store, done: async () => { await store.close(); await db.drop(); } };
+			return {
+				store,
+				done: async () => {
+					await store.close();
+					await db.drop();
+				},
+			};
 		},
 	},
 ];
@@ -54,43 +77,121 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 	it('finds slots inside business hours after the lead time, honouring the preference', async () => {
 		const r = await run({ operation: 'findSlots', job, preference: 'Monday morning', count: 3 });
 		expect(r.preference_understood).toEqual(['Monday', 'morning (before noon)']);
-		expect(r.slots.map((s) => s.start)).toEqual(['2026-11-30T08:00:00-05:00', '2026-11-30T08:30:00-05:00', '2026-11-30T09:00:00-05:00']);
+		expect(r.slots.map((s) => s.start)).toEqual([
+			'2026-11-30T08:00:00-05:00',
+			'2026-11-30T08:30:00-05:00',
+			'2026-11-30T09:00:00-05:00',
+		]);
 		const soonest = await run({ operation: 'findSlots', job, count: 1 });
 		expect(soonest.slots[0].start).toBe('2026-11-25T12:00:00-05:00'); // now + 2 h lead time
 	});
 
 	it('books, never twice the same crew time, and replays an idempotency key 20 times as one booking', async () => {
-		const first = await run({ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-a', idempotency_key: 'req-1' });
-		expect(first).toMatchObject({ status: 'confirmed', crew_id: 'crew-a', start: '2026-11-30T09:00:00-05:00', end: '2026-11-30T12:00:00-05:00' });
-		const replays = await Promise.all(Array.from({ length: 20 }, () => run({ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-a', idempotency_key: 'req-1' })));
+		const first = await run({
+			operation: 'book',
+			job,
+			start: '2026-11-30T09:00:00-05:00',
+			crew_id: 'crew-a',
+			idempotency_key: 'req-1',
+		});
+		expect(first).toMatchObject({
+			status: 'confirmed',
+			crew_id: 'crew-a',
+			start: '2026-11-30T09:00:00-05:00',
+			end: '2026-11-30T12:00:00-05:00',
+		});
+		const replays = await Promise.all(
+			Array.from({ length: 20 }, () =>
+				run({
+					operation: 'book',
+					job,
+					start: '2026-11-30T09:00:00-05:00',
+					crew_id: 'crew-a',
+					idempotency_key: 'req-1',
+				}),
+			),
+		);
 		expect(new Set(replays.map((r) => r.booking_id))).toEqual(new Set([first.booking_id]));
 		expect(replays.every((r) => r.replayed)).toBe(true);
 		const all = await store.listBookings({}, Date.parse(NOW));
 		expect(all).toHaveLength(1);
-		const clash = await run({ operation: 'book', job, start: '2026-11-30T10:00:00-05:00', crew_id: 'crew-a' });
+		const clash = await run({
+			operation: 'book',
+			job,
+			start: '2026-11-30T10:00:00-05:00',
+			crew_id: 'crew-a',
+		});
 		expect(clash.status).toBe('taken');
 		expect(clash.alternatives.length).toBeGreaterThan(0);
 		expect(clash.reason).toMatch(/just taken/);
 		// The buffer (30 min) after the 12:00 end keeps 12:00 free only for another crew.
-		expect((await run({ operation: 'book', job, start: '2026-11-30T12:00:00-05:00', crew_id: 'crew-a' })).status).toBe('taken');
-		expect((await run({ operation: 'book', job, start: '2026-11-30T12:30:00-05:00', crew_id: 'crew-a' })).status).toBe('confirmed');
+		expect(
+			(await run({ operation: 'book', job, start: '2026-11-30T12:00:00-05:00', crew_id: 'crew-a' }))
+				.status,
+		).toBe('taken');
+		expect(
+			(await run({ operation: 'book', job, start: '2026-11-30T12:30:00-05:00', crew_id: 'crew-a' }))
+				.status,
+		).toBe('confirmed');
 	});
 
 	it('holds expire; a confirmed hold stays; cancel and reschedule work and are recorded', async () => {
-		const hold = await run({ operation: 'hold', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a', hold_minutes: 30 });
+		const hold = await run({
+			operation: 'hold',
+			job,
+			start: '2026-12-01T09:00:00-05:00',
+			crew_id: 'crew-a',
+			hold_minutes: 30,
+		});
 		expect(hold).toMatchObject({ status: 'held', hold_expires_at: '2026-11-25T10:30:00-05:00' });
-		expect((await run({ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' })).status).toBe('taken');
+		expect(
+			(await run({ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' }))
+				.status,
+		).toBe('taken');
 		const later = '2026-11-25T11:00:00-05:00';
-		expect((await run({ operation: 'confirmHold', booking_id: hold.booking_id }, later)).status).toBe('expired');
-		expect((await run({ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' }, later)).status).toBe('confirmed');
+		expect(
+			(await run({ operation: 'confirmHold', booking_id: hold.booking_id }, later)).status,
+		).toBe('expired');
+		expect(
+			(
+				await run(
+					{ operation: 'book', job, start: '2026-12-01T09:00:00-05:00', crew_id: 'crew-a' },
+					later,
+				)
+			).status,
+		).toBe('confirmed');
 
-		const hold2 = await run({ operation: 'hold', job, start: '2026-12-02T09:00:00-05:00', hold_minutes: 60 });
-		expect((await run({ operation: 'confirmHold', booking_id: hold2.booking_id })).status).toBe('confirmed');
-		const moved = await run({ operation: 'reschedule', booking_id: hold2.booking_id, start: '2026-12-03T13:00:00-05:00' });
-		expect(moved).toMatchObject({ status: 'rescheduled', start: '2026-12-03T13:00:00-05:00', end: '2026-12-03T16:00:00-05:00' });
-		const cancelled = await run({ operation: 'cancel', booking_id: hold2.booking_id, reason: 'customer moved away' });
-		expect(cancelled.bookings[0]).toMatchObject({ status: 'cancelled', cancel_reason: 'customer moved away' });
-		expect((await run({ operation: 'get', booking_id: hold2.booking_id })).bookings[0].status).toBe('cancelled');
+		const hold2 = await run({
+			operation: 'hold',
+			job,
+			start: '2026-12-02T09:00:00-05:00',
+			hold_minutes: 60,
+		});
+		expect((await run({ operation: 'confirmHold', booking_id: hold2.booking_id })).status).toBe(
+			'confirmed',
+		);
+		const moved = await run({
+			operation: 'reschedule',
+			booking_id: hold2.booking_id,
+			start: '2026-12-03T13:00:00-05:00',
+		});
+		expect(moved).toMatchObject({
+			status: 'rescheduled',
+			start: '2026-12-03T13:00:00-05:00',
+			end: '2026-12-03T16:00:00-05:00',
+		});
+		const cancelled = await run({
+			operation: 'cancel',
+			booking_id: hold2.booking_id,
+			reason: 'customer moved away',
+		});
+		expect(cancelled.bookings[0]).toMatchObject({
+			status: 'cancelled',
+			cancel_reason: 'customer moved away',
+		});
+		expect((await run({ operation: 'get', booking_id: hold2.booking_id })).bookings[0].status).toBe(
+			'cancelled',
+		);
 		expect((await run({ operation: 'get', booking_id: 'bk_missing' })).status).toBe('not_found');
 	});
 
@@ -106,133 +207,355 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 
 	it('looks back for visits that have started (review requests), marking the first visit of each series', async () => {
 		const past = await run({ operation: 'book', job, start: '2026-11-26T09:00:00-05:00' });
-		const series = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'fri', time: '09:00', count: 3, start_date: '2026-11-27' } });
+		const series = await run({
+			operation: 'bookSeries',
+			job,
+			series: {
+				frequency: 'weekly',
+				weekday: 'fri',
+				time: '09:00',
+				count: 3,
+				start_date: '2026-11-27',
+			},
+		});
 		expect(series.status).toBe('series_booked');
 		const cancelled = await run({ operation: 'book', job, start: '2026-11-26T14:00:00-05:00' });
 		await run({ operation: 'cancel', booking_id: cancelled.booking_id });
 		const later = '2026-12-05T10:00:00-05:00'; // two of the series' visits have happened, and the one-off
 		expect((await run({ operation: 'list', within_hours: 24 }, later)).bookings).toEqual([]);
-		const back = await run({ operation: 'list', within_hours: 24, look_back_hours: 24 * 10 }, later);
-		expect(back.bookings.map((b) => [b.start, b.series_id ? b.first_of_series : 'one-off'])).toEqual([
+		const back = await run(
+			{ operation: 'list', within_hours: 24, look_back_hours: 24 * 10 },
+			later,
+		);
+		expect(
+			back.bookings.map((b) => [b.start, b.series_id ? b.first_of_series : 'one-off']),
+		).toEqual([
 			['2026-11-26T09:00:00-05:00', 'one-off'],
 			['2026-11-27T09:00:00-05:00', true],
 			['2026-12-04T09:00:00-05:00', false],
 		]);
 		expect(back.bookings[0].booking_id).toBe(past.booking_id);
 		// The first visit is the series' first even when the list does not reach back to it.
-		const recent = await run({ operation: 'list', within_hours: 24 * 14, look_back_hours: 48 }, later);
+		const recent = await run(
+			{ operation: 'list', within_hours: 24 * 14, look_back_hours: 48 },
+			later,
+		);
 		expect(recent.bookings.map((b) => [b.start, b.first_of_series])).toEqual([
 			['2026-12-04T09:00:00-05:00', false],
 			['2026-12-11T09:00:00-05:00', false],
 		]);
-		expect((await run({ operation: 'list', within_hours: 24 * 14 }, later)).bookings.map((b) => b.first_of_series)).toEqual([undefined]);
-		await expect(run({ operation: 'list', look_back_hours: -1 })).rejects.toMatchObject({ field: 'look_back_hours' });
+		expect(
+			(await run({ operation: 'list', within_hours: 24 * 14 }, later)).bookings.map(
+				(b) => b.first_of_series,
+			),
+		).toEqual([undefined]);
+		await expect(run({ operation: 'list', look_back_hours: -1 })).rejects.toMatchObject({
+			field: 'look_back_hours',
+		});
 	});
 
 	it('priority 10 takes the earliest suitable crew within the deadline, on-call at night, and flags a person when none fits', async () => {
 		const night = '2026-11-25T23:10:00-05:00';
 		const emergency = { service_type: 'water_damage', is_emergency: true, estimated_hours: 3 };
-		const r = await run({ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 }, night);
-		expect(r).toMatchObject({ status: 'confirmed', crew_id: 'on-call', start: '2026-11-25T23:30:00-05:00', deadline: '2026-11-26T01:10:00-05:00' });
-		const second = await run({ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 }, night);
+		const r = await run(
+			{ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 },
+			night,
+		);
+		expect(r).toMatchObject({
+			status: 'confirmed',
+			crew_id: 'on-call',
+			start: '2026-11-25T23:30:00-05:00',
+			deadline: '2026-11-26T01:10:00-05:00',
+		});
+		const second = await run(
+			{ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 },
+			night,
+		);
 		expect(second).toMatchObject({ status: 'needs_human', needs_human: true });
 		expect(second.reason).toMatch(/never moved/);
 		// A confirmed booking of the on-call crew is untouched.
-		expect((await run({ operation: 'get', booking_id: r.booking_id })).bookings[0]).toMatchObject({ status: 'confirmed', start: '2026-11-25T23:30:00-05:00' });
+		expect((await run({ operation: 'get', booking_id: r.booking_id })).bookings[0]).toMatchObject({
+			status: 'confirmed',
+			start: '2026-11-25T23:30:00-05:00',
+		});
 		// In business hours, a regular restoration crew is used first.
-		const day = await run({ operation: 'book', job: emergency, priority: 10 }, '2026-11-26T09:05:00-05:00');
-		expect(day).toMatchObject({ status: 'confirmed', crew_id: 'crew-b', start: '2026-11-26T09:30:00-05:00' });
+		const day = await run(
+			{ operation: 'book', job: emergency, priority: 10 },
+			'2026-11-26T09:05:00-05:00',
+		);
+		expect(day).toMatchObject({
+			status: 'confirmed',
+			crew_id: 'crew-b',
+			start: '2026-11-26T09:30:00-05:00',
+		});
 	});
 
 	it('a 52-week series stays at 9:00 local across the March and November changes (New York), skipping holidays', async () => {
 		const r = await run(
-			{ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 52, start_date: '2026-11-30' } },
+			{
+				operation: 'bookSeries',
+				job,
+				series: {
+					frequency: 'weekly',
+					weekday: 'mon',
+					time: '09:00',
+					count: 52,
+					start_date: '2026-11-30',
+				},
+			},
 			NOW,
 			{ holidays: ['2026-12-28'] },
 		);
 		expect(r.status).toBe('series_booked');
 		expect(r.occurrences).toHaveLength(51);
-		expect(r.skipped).toEqual([{ date: '2026-12-28', reason: 'holiday', wanted_start: '2026-12-28T09:00:00-05:00' }]);
+		expect(r.skipped).toEqual([
+			{ date: '2026-12-28', reason: 'holiday', wanted_start: '2026-12-28T09:00:00-05:00' },
+		]);
 		expect(r.series_start).toBe('2026-11-30T09:00:00-05:00');
-		expect(r.occurrences.every((o) => DateTime.fromISO(o.start, { setZone: true }).setZone('America/New_York').toFormat('HH:mm ccc') === '09:00 Mon')).toBe(true);
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-08'))?.start).toBe('2027-03-08T09:00:00-05:00');
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-15'))?.start).toBe('2027-03-15T09:00:00-04:00');
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-01'))?.start).toBe('2027-11-01T09:00:00-04:00');
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-08'))?.start).toBe('2027-11-08T09:00:00-05:00');
+		expect(
+			r.occurrences.every(
+				(o) =>
+					DateTime.fromISO(o.start, { setZone: true })
+						.setZone('America/New_York')
+						.toFormat('HH:mm ccc') === '09:00 Mon',
+			),
+		).toBe(true);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-08'))?.start).toBe(
+			'2027-03-08T09:00:00-05:00',
+		);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-15'))?.start).toBe(
+			'2027-03-15T09:00:00-04:00',
+		);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-01'))?.start).toBe(
+			'2027-11-01T09:00:00-04:00',
+		);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-08'))?.start).toBe(
+			'2027-11-08T09:00:00-05:00',
+		);
 		expect((await store.listBookings({ seriesId: r.series_id! }, Date.parse(NOW))).length).toBe(51);
 	});
 
 	it('business hours on a daylight-saving Sunday are read on the wall clock, not as midnight plus minutes', async () => {
 		// Open on Sundays 08:00-18:00. 8 March 2026 (clocks forward) and 1 November 2026 (clocks back) in New York.
 		const sundays = { businessHours: { sun: [['08:00', '18:00']] } };
-		const forward = await run({ operation: 'findSlots', job, preference: 'Sunday', count: 40 }, '2026-03-06T10:00:00-05:00', sundays);
+		const forward = await run(
+			{ operation: 'findSlots', job, preference: 'Sunday', count: 40 },
+			'2026-03-06T10:00:00-05:00',
+			sundays,
+		);
 		const march8 = forward.slots.filter((s) => s.start.startsWith('2026-03-08'));
 		expect(march8[0].start).toBe('2026-03-08T08:00:00-04:00'); // midnight + 480 minutes would be 09:00
 		expect(march8.at(-1)?.end).toBe('2026-03-08T18:00:00-04:00');
-		const back = await run({ operation: 'findSlots', job, preference: 'Sunday', count: 40 }, '2026-10-30T10:00:00-04:00', sundays);
+		const back = await run(
+			{ operation: 'findSlots', job, preference: 'Sunday', count: 40 },
+			'2026-10-30T10:00:00-04:00',
+			sundays,
+		);
 		const november1 = back.slots.filter((s) => s.start.startsWith('2026-11-01'));
 		expect(november1[0].start).toBe('2026-11-01T08:00:00-05:00'); // not 07:00
 		expect(november1.at(-1)?.end).toBe('2026-11-01T18:00:00-05:00');
 		// A weekly Sunday visit at 08:00 is in hours on both switch days: none moved, none refused.
 		const series = await run(
-			{ operation: 'bookSeries', job, series: { frequency: 'weekly', weekday: 'sun', time: '08:00', count: 40, start_date: '2026-03-01' } },
+			{
+				operation: 'bookSeries',
+				job,
+				series: {
+					frequency: 'weekly',
+					weekday: 'sun',
+					time: '08:00',
+					count: 40,
+					start_date: '2026-03-01',
+				},
+			},
 			'2026-02-25T10:00:00-05:00',
 			sundays,
 		);
 		expect(series.conflicts).toEqual([]);
 		expect(series.occurrences).toHaveLength(40);
 		expect(series.occurrences.every((o) => o.moved_minutes === 0)).toBe(true);
-		expect(series.occurrences.find((o) => o.start.startsWith('2026-03-08'))?.start).toBe('2026-03-08T08:00:00-04:00');
-		expect(series.occurrences.find((o) => o.start.startsWith('2026-11-01'))?.start).toBe('2026-11-01T08:00:00-05:00');
+		expect(series.occurrences.find((o) => o.start.startsWith('2026-03-08'))?.start).toBe(
+			'2026-03-08T08:00:00-04:00',
+		);
+		expect(series.occurrences.find((o) => o.start.startsWith('2026-11-01'))?.start).toBe(
+			'2026-11-01T08:00:00-05:00',
+		);
 	});
 
 	it('a weekly series of several visits a week: a working week from Monday, or spread from the weekday', async () => {
-		const r = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 3, time: '09:00', start_date: '2026-11-30' } });
+		const r = await run({
+			operation: 'bookSeries',
+			job,
+			series: { frequency: 'weekly', visits_per_week: 3, time: '09:00', start_date: '2026-11-30' },
+		});
 		expect(r.status).toBe('series_booked');
 		expect(r.occurrences).toHaveLength(156); // a year: 52 weeks of 3
 		expect(r.rrule).toContain('BYDAY=MO,WE,FR');
-		const days = r.occurrences.map((o) => DateTime.fromISO(o.start, { setZone: true }).setZone('America/New_York').toFormat('ccc HH:mm'));
-		expect(days.slice(0, 6)).toEqual(['Mon 09:00', 'Wed 09:00', 'Fri 09:00', 'Mon 09:00', 'Wed 09:00', 'Fri 09:00']);
+		const days = r.occurrences.map((o) =>
+			DateTime.fromISO(o.start, { setZone: true })
+				.setZone('America/New_York')
+				.toFormat('ccc HH:mm'),
+		);
+		expect(days.slice(0, 6)).toEqual([
+			'Mon 09:00',
+			'Wed 09:00',
+			'Fri 09:00',
+			'Mon 09:00',
+			'Wed 09:00',
+			'Fri 09:00',
+		]);
 		expect(new Set(days)).toEqual(new Set(['Mon 09:00', 'Wed 09:00', 'Fri 09:00']));
-		const twice = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 2, weekday: 'tue', time: '13:00', count: 4, start_date: '2026-12-01' } });
-		expect(twice.occurrences.map((o) => o.start)).toEqual(['2026-12-01T13:00:00-05:00', '2026-12-04T13:00:00-05:00', '2026-12-08T13:00:00-05:00', '2026-12-11T13:00:00-05:00']);
+		const twice = await run({
+			operation: 'bookSeries',
+			job,
+			series: {
+				frequency: 'weekly',
+				visits_per_week: 2,
+				weekday: 'tue',
+				time: '13:00',
+				count: 4,
+				start_date: '2026-12-01',
+			},
+		});
+		expect(twice.occurrences.map((o) => o.start)).toEqual([
+			'2026-12-01T13:00:00-05:00',
+			'2026-12-04T13:00:00-05:00',
+			'2026-12-08T13:00:00-05:00',
+			'2026-12-11T13:00:00-05:00',
+		]);
 		// Named days win over the weekday when they are as many as the visits a week.
-		const named = await run({ operation: 'bookSeries', job, series: { frequency: 'weekly', visits_per_week: 2, weekdays: 'fri, tue', weekday: 'mon', time: '13:00', count: 3, start_date: '2026-12-01' } });
-		expect(named.occurrences.map((o) => o.start)).toEqual(['2026-12-01T13:00:00-05:00', '2026-12-04T13:00:00-05:00', '2026-12-08T13:00:00-05:00']);
-		const yearOfNamed = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 60 }, series: { frequency: 'weekly', weekdays: ['wed', 'sat'], time: '15:00', start_date: '2026-12-02' } });
+		const named = await run({
+			operation: 'bookSeries',
+			job,
+			series: {
+				frequency: 'weekly',
+				visits_per_week: 2,
+				weekdays: 'fri, tue',
+				weekday: 'mon',
+				time: '13:00',
+				count: 3,
+				start_date: '2026-12-01',
+			},
+		});
+		expect(named.occurrences.map((o) => o.start)).toEqual([
+			'2026-12-01T13:00:00-05:00',
+			'2026-12-04T13:00:00-05:00',
+			'2026-12-08T13:00:00-05:00',
+		]);
+		const yearOfNamed = await run({
+			operation: 'bookSeries',
+			job: { ...job, duration_minutes: 60 },
+			series: {
+				frequency: 'weekly',
+				weekdays: ['wed', 'sat'],
+				time: '15:00',
+				start_date: '2026-12-02',
+			},
+		});
 		expect(yearOfNamed.occurrences).toHaveLength(104);
 		// Days that disagree with the priced count are not used: the count spreads from the weekday.
-		const disagree = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 60 }, series: { frequency: 'weekly', visits_per_week: 3, weekdays: ['tue', 'thu'], time: '16:00', count: 3, start_date: '2026-12-07' } });
-		expect(disagree.occurrences.map((o) => o.start.slice(0, 10))).toEqual(['2026-12-07', '2026-12-09', '2026-12-11']);
+		const disagree = await run({
+			operation: 'bookSeries',
+			job: { ...job, duration_minutes: 60 },
+			series: {
+				frequency: 'weekly',
+				visits_per_week: 3,
+				weekdays: ['tue', 'thu'],
+				time: '16:00',
+				count: 3,
+				start_date: '2026-12-07',
+			},
+		});
+		expect(disagree.occurrences.map((o) => o.start.slice(0, 10))).toEqual([
+			'2026-12-07',
+			'2026-12-09',
+			'2026-12-11',
+		]);
 		for (const [series, pattern] of [
 			[{ frequency: 'weekly', weekdays: ['mon', 'funday'] }, /list of mon, tue/],
 			[{ frequency: 'biweekly', visits_per_week: 2 }, /for weekly series/],
 			[{ frequency: 'weekly', visits_per_week: 8 }, /1 to 7/],
 			[{ frequency: 'weekly', visits_per_week: 1.5 }, /1 to 7/],
 		] as const) {
-			await expect(run({ operation: 'bookSeries', job, series: series as never })).rejects.toMatchObject({ field: expect.stringMatching(/^series\.(visits_per_week|weekdays)$/), message: expect.stringMatching(pattern) });
+			await expect(
+				run({ operation: 'bookSeries', job, series: series as never }),
+			).rejects.toMatchObject({
+				field: expect.stringMatching(/^series\.(visits_per_week|weekdays)$/),
+				message: expect.stringMatching(pattern),
+			});
 		}
 	});
 
 	it('a London series stays at 9:00 across the March and October changes', async () => {
 		const london = { timeZone: 'Europe/London' };
-		const r = await run({ operation: 'bookSeries', job, series: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=52', time: '09:00', start_date: '2026-12-01' } }, '2026-11-25T10:00:00Z', london);
+		const r = await run(
+			{
+				operation: 'bookSeries',
+				job,
+				series: { rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=52', time: '09:00', start_date: '2026-12-01' },
+			},
+			'2026-11-25T10:00:00Z',
+			london,
+		);
 		expect(r.occurrences).toHaveLength(52);
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-23'))?.start).toBe('2027-03-23T09:00:00+00:00');
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-30'))?.start).toBe('2027-03-30T09:00:00+01:00');
-		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-02'))?.start).toBe('2027-11-02T09:00:00+00:00');
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-23'))?.start).toBe(
+			'2027-03-23T09:00:00+00:00',
+		);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-03-30'))?.start).toBe(
+			'2027-03-30T09:00:00+01:00',
+		);
+		expect(r.occurrences.find((o) => o.start.startsWith('2027-11-02'))?.start).toBe(
+			'2027-11-02T09:00:00+00:00',
+		);
 	});
 
 	it('moves a clashing visit to the nearest free time within the window, or reports it', async () => {
-		const calendar = { crews: [{ id: 'solo', name: 'Solo', skills: ['cleaning'], on_call: false }] };
-		await run({ operation: 'book', job: { ...job, duration_minutes: 60 }, start: '2026-12-07T09:00:00-05:00' }, NOW, calendar);
-		await run({ operation: 'book', job: { ...job, duration_minutes: 600 }, start: '2026-12-14T08:00:00-05:00' }, NOW, calendar);
-		const r = await run({ operation: 'bookSeries', job: { ...job, duration_minutes: 120 }, series: { frequency: 'weekly', weekday: 'mon', time: '09:00', count: 3, start_date: '2026-11-30', clash_window_minutes: 180 } }, NOW, calendar);
+		const calendar = {
+			crews: [{ id: 'solo', name: 'Solo', skills: ['cleaning'], on_call: false }],
+		};
+		await run(
+			{
+				operation: 'book',
+				job: { ...job, duration_minutes: 60 },
+				start: '2026-12-07T09:00:00-05:00',
+			},
+			NOW,
+			calendar,
+		);
+		await run(
+			{
+				operation: 'book',
+				job: { ...job, duration_minutes: 600 },
+				start: '2026-12-14T08:00:00-05:00',
+			},
+			NOW,
+			calendar,
+		);
+		const r = await run(
+			{
+				operation: 'bookSeries',
+				job: { ...job, duration_minutes: 120 },
+				series: {
+					frequency: 'weekly',
+					weekday: 'mon',
+					time: '09:00',
+					count: 3,
+					start_date: '2026-11-30',
+					clash_window_minutes: 180,
+				},
+			},
+			NOW,
+			calendar,
+		);
 		expect(r.occurrences.map((o) => [o.start, o.moved_minutes])).toEqual([
 			['2026-11-30T09:00:00-05:00', 0],
 			['2026-12-07T10:30:00-05:00', 90],
 		]);
-		expect(r.conflicts).toEqual([{ wanted_start: '2026-12-14T09:00:00-05:00', reason: 'no suitable crew free within 180 minutes of the wanted time' }]);
+		expect(r.conflicts).toEqual([
+			{
+				wanted_start: '2026-12-14T09:00:00-05:00',
+				reason: 'no suitable crew free within 180 minutes of the wanted time',
+			},
+		]);
 	});
 
 	it('refuses bad input naming the field, and leaves the store untouched', async () => {
@@ -242,7 +565,11 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 			[{ operation: 'book', job, start: 'next tuesday-ish' }, {}, 'start'],
 			[{ operation: 'findSlots', job, preference: 'qwerty zxcv' }, {}, 'preference'],
 			[{ operation: 'list', from: '2026-12-02T00:00:00Z', to: '2026-12-01T00:00:00Z' }, {}, 'to'],
-			[{ operation: 'findSlots', job }, { businessHours: { mon: [['18:00', '08:00']] } }, 'businessHours.mon[0]'],
+			[
+				{ operation: 'findSlots', job },
+				{ businessHours: { mon: [['18:00', '08:00']] } },
+				'businessHours.mon[0]',
+			],
 			[{ operation: 'book', job, crew_id: 'crew-z' }, {}, 'crew_id'],
 			[{ operation: 'cancel' }, {}, 'booking_id'],
 			[{ operation: 'bookSeries', job, series: { rrule: 'FREQ=SOMETIMES' } }, {}, 'series.rrule'],
@@ -250,9 +577,16 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 			[{ operation: 'findSlots', job: { ...job, duration_minutes: -5 } }, {}, 'duration_minutes'],
 		];
 		for (const [request, calendar, field] of cases) {
-			await expect(schedule(request, { store, now: NOW, calendar })).rejects.toMatchObject({ field });
+			await expect(schedule(request, { store, now: NOW, calendar })).rejects.toMatchObject({
+				field,
+			});
 		}
-		expect(await store.listBookings({ statuses: ['held', 'confirmed', 'cancelled', 'completed'] }, Date.parse(NOW))).toEqual([]);
+		expect(
+			await store.listBookings(
+				{ statuses: ['held', 'confirmed', 'cancelled', 'completed'] },
+				Date.parse(NOW),
+			),
+		).toEqual([]);
 	});
 });
 
@@ -288,27 +622,78 @@ describe('preferences read by a model (checked by code, rules as fallback)', () 
 		await fake.stop();
 		await store.close();
 	});
-	const ai = () => ({ connection: { apiKey: 'test-key', baseUrl: fake.baseUrl }, call: { model: 'gpt-4o-mini', temperature: 0, timeoutMs: 2000, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 } } });
-	const facts = (over: Record<string, unknown>) => ({ date_from: null, date_to: null, weekdays: null, start_from_minute: null, start_by_minute: null, understood: ['x'], ...over });
+	const ai = () => ({
+		connection: { apiKey: 'test-key', baseUrl: fake.baseUrl },
+		call: {
+			model: 'gpt-4o-mini',
+			temperature: 0,
+			timeoutMs: 2000,
+			retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
+		},
+	});
+	const facts = (over: Record<string, unknown>) => ({
+		date_from: null,
+		date_to: null,
+		weekdays: null,
+		start_from_minute: null,
+		start_by_minute: null,
+		understood: ['x'],
+		...over,
+	});
 
 	it('uses what the model understood where the rules understand nothing', async () => {
-		fake.reset([{ json: facts({ date_from: '2026-12-01', date_to: '2026-12-04', start_from_minute: 600, understood: ['the first days of December', 'after 10am'] }) }]);
-		const r = await schedule({ operation: 'findSlots', job, preference: 'sometime right after the long weekend, late morning', count: 2 }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
-		expect(r).toMatchObject({ preference_source: 'ai', fallback_reason: null, preference_understood: ['the first days of December', 'after 10am'] });
-		expect(r.slots.map((s) => s.start)).toEqual(['2026-12-01T10:00:00-05:00', '2026-12-01T10:30:00-05:00']);
+		fake.reset([
+			{
+				json: facts({
+					date_from: '2026-12-01',
+					date_to: '2026-12-04',
+					start_from_minute: 600,
+					understood: ['the first days of December', 'after 10am'],
+				}),
+			},
+		]);
+		const r = await schedule(
+			{
+				operation: 'findSlots',
+				job,
+				preference: 'sometime right after the long weekend, late morning',
+				count: 2,
+			},
+			{ store, now: NOW, mode: 'aiWithFallback', ai: ai() },
+		);
+		expect(r).toMatchObject({
+			preference_source: 'ai',
+			fallback_reason: null,
+			preference_understood: ['the first days of December', 'after 10am'],
+		});
+		expect(r.slots.map((s) => s.start)).toEqual([
+			'2026-12-01T10:00:00-05:00',
+			'2026-12-01T10:30:00-05:00',
+		]);
 		expect(r.llm_usage.calls).toBe(1);
 	});
 
 	it('refuses impossible model answers and falls back to the rules', async () => {
 		fake.reset([{ json: facts({ date_from: '2026-12-10', date_to: '2026-12-01' }) }]);
-		const r = await schedule({ operation: 'findSlots', job, preference: 'Monday morning', count: 1 }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });
-		expect(r).toMatchObject({ preference_source: 'rules', preference_understood: ['Monday', 'morning (before noon)'] });
+		const r = await schedule(
+			{ operation: 'findSlots', job, preference: 'Monday morning', count: 1 },
+			{ store, now: NOW, mode: 'aiWithFallback', ai: ai() },
+		);
+		expect(r).toMatchObject({
+			preference_source: 'rules',
+			preference_understood: ['Monday', 'morning (before noon)'],
+		});
 		expect(r.fallback_reason).toMatch(/ends before it starts/);
 		expect(r.slots[0].start).toBe('2026-11-30T08:00:00-05:00');
 	});
 
 	it('text neither can read is refused naming the field', async () => {
 		fake.reset([{ status: 500 }, { status: 500 }]);
-		await expect(schedule({ operation: 'findSlots', job, preference: 'qwerty zxcv' }, { store, now: NOW, mode: 'aiWithFallback', ai: ai() })).rejects.toMatchObject({ field: 'preference' });
+		await expect(
+			schedule(
+				{ operation: 'findSlots', job, preference: 'qwerty zxcv' },
+				{ store, now: NOW, mode: 'aiWithFallback', ai: ai() },
+			),
+		).rejects.toMatchObject({ field: 'preference' });
 	});
 });

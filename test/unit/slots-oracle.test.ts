@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
 
-import { resolveCalendar, WEEKDAYS, type CalendarConfig } from '../../nodes/SchedulingAgent/calendar';
+import {
+	resolveCalendar,
+	WEEKDAYS,
+	type CalendarConfig,
+} from '../../nodes/SchedulingAgent/calendar';
 import { findSlots, indexBusy } from '../../nodes/SchedulingAgent/slots';
 
 /** A small seeded generator, so a failure can be replayed from its seed. */
@@ -12,17 +16,43 @@ function rng(seed: number) {
 	};
 }
 
-const ZONES = ['America/New_York', 'Europe/London', 'Asia/Kolkata', 'Australia/Sydney', 'America/Los_Angeles'];
+const ZONES = [
+	'America/New_York',
+	'Europe/London',
+	'Asia/Kolkata',
+	'Australia/Sydney',
+	'America/Los_Angeles',
+];
 // Ordinary weeks, and the days before daylight-saving switches (New York 8 Mar and 1 Nov 2026, London 29 Mar and
 // 25 Oct, Sydney 5 Apr and 4 Oct), where business hours are not midnight plus their minutes.
-const STARTS = ['2026-03-05T07:00:00Z', '2026-10-20T07:00:00Z', '2026-06-10T07:00:00Z', '2026-11-28T07:00:00Z', '2026-03-07T12:00:00Z', '2026-10-31T12:00:00Z', '2026-03-28T12:00:00Z', '2026-10-24T12:00:00Z', '2026-04-04T06:00:00Z', '2026-10-03T06:00:00Z'];
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const STARTS = [
+	'2026-03-05T07:00:00Z',
+	'2026-10-20T07:00:00Z',
+	'2026-06-10T07:00:00Z',
+	'2026-11-28T07:00:00Z',
+	'2026-03-07T12:00:00Z',
+	'2026-10-31T12:00:00Z',
+	'2026-03-28T12:00:00Z',
+	'2026-10-24T12:00:00Z',
+	'2026-04-04T06:00:00Z',
+	'2026-10-03T06:00:00Z',
+];
+const hhmm = (m: number) =>
+	`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /**
  * Brute force, written independently of findSlots: every step-aligned start in
  * the range, checked minute by minute against the calendar's own definition.
  */
-function oracle(cal: ReturnType<typeof resolveCalendar>, crews: string[], busy: Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>, fromMs: number, toMs: number, durationMin: number, count: number) {
+function oracle(
+	cal: ReturnType<typeof resolveCalendar>,
+	crews: string[],
+	busy: Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>,
+	fromMs: number,
+	toMs: number,
+	durationMin: number,
+	count: number,
+) {
 	const out: Array<{ start: number; crews: string[] }> = [];
 	let day = DateTime.fromMillis(fromMs, { zone: cal.timeZone }).startOf('day');
 	const step = cal.slotStepMinutes;
@@ -37,12 +67,25 @@ function oracle(cal: ReturnType<typeof resolveCalendar>, crews: string[], busy: 
 			// Inside a window by the local wall clock: starts at or after its opening, ends by its closing the same day.
 			const endLocal = DateTime.fromMillis(end, { zone: cal.timeZone });
 			const wallMinute = (t: DateTime) => t.hour * 60 + t.minute;
-			const endMinute = endLocal.toISODate() === local.toISODate() ? wallMinute(endLocal) : endLocal.toISODate() === day.plus({ days: 1 }).toISODate() && wallMinute(endLocal) === 0 ? 24 * 60 : Infinity;
+			const endMinute =
+				endLocal.toISODate() === local.toISODate()
+					? wallMinute(endLocal)
+					: endLocal.toISODate() === day.plus({ days: 1 }).toISODate() && wallMinute(endLocal) === 0
+						? 24 * 60
+						: Infinity;
 			const windows = cal.windows.get(local.weekday) ?? [];
 			const inside = windows.some(([a, b]) => wallMinute(local) >= a && endMinute <= b);
 			if (!inside) continue;
 			if (cal.blackoutRanges.some(([a, b]) => a < end && start < b)) continue;
-			const free = crews.filter((c) => !busy.some((b) => b.crew_id === c && b.start_ms < end + cal.bufferMinutes * 60_000 && start < b.busy_until_ms));
+			const free = crews.filter(
+				(c) =>
+					!busy.some(
+						(b) =>
+							b.crew_id === c &&
+							b.start_ms < end + cal.bufferMinutes * 60_000 &&
+							start < b.busy_until_ms,
+					),
+			);
 			if (free.length && !out.some((o) => o.start === start)) out.push({ start, crews: free });
 		}
 		day = day.plus({ days: 1 });
@@ -70,13 +113,26 @@ describe('slot finding against a brute-force oracle on random calendars', () => 
 			) as CalendarConfig['businessHours'];
 			const zone = pick(ZONES);
 			const from = DateTime.fromISO(pick(STARTS)).setZone(zone);
-			const crews = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) => ({ id: `c${i}`, name: `C${i}`, skills: ['cleaning'], on_call: false }));
+			const crews = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) => ({
+				id: `c${i}`,
+				name: `C${i}`,
+				skills: ['cleaning'],
+				on_call: false,
+			}));
 			const holiday = from.plus({ days: 1 + Math.floor(r() * 5) }).toISODate()!;
 			const cal = resolveCalendar({
 				timeZone: zone,
 				businessHours,
 				holidays: r() < 0.5 ? [holiday] : [],
-				blackouts: r() < 0.3 ? [{ start: from.plus({ days: 2, hours: 3 }).toISO()!, end: from.plus({ days: 2, hours: 9 }).toISO()! }] : [],
+				blackouts:
+					r() < 0.3
+						? [
+								{
+									start: from.plus({ days: 2, hours: 3 }).toISO()!,
+									end: from.plus({ days: 2, hours: 9 }).toISO()!,
+								},
+							]
+						: [],
 				crews,
 				bufferMinutes: pick([0, 15, 30, 60]),
 				slotStepMinutes: pick([15, 30, 60]),
@@ -94,8 +150,24 @@ describe('slot finding against a brute-force oracle on random calendars', () => 
 			const duration = pick([30, 60, 90, 120, 180]);
 			const fromMs = from.toMillis() + Math.floor(r() * 10) * 600_000;
 			const toMs = from.plus({ days: 10 }).toMillis();
-			const slots = findSlots({ calendar: cal, crews, busy: indexBusy(busy), durationMinutes: duration, fromMs, toMs, count: 12 });
-			const expected = oracle(cal, crews.map((c) => c.id), busy, fromMs, toMs, duration, 12);
+			const slots = findSlots({
+				calendar: cal,
+				crews,
+				busy: indexBusy(busy),
+				durationMinutes: duration,
+				fromMs,
+				toMs,
+				count: 12,
+			});
+			const expected = oracle(
+				cal,
+				crews.map((c) => c.id),
+				busy,
+				fromMs,
+				toMs,
+				duration,
+				12,
+			);
 			expect(slots.map((s) => s.start_ms)).toEqual(expected.map((e) => e.start));
 			for (const [i, slot] of slots.entries()) {
 				expect(expected[i].crews).toContain(slot.crew_id);

@@ -11,18 +11,56 @@ import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 
-import { PostgresBookingStore, SqliteBookingStore, type BookingRecord, type BookingStore, type TimeWindow } from '../../nodes/shared/store';
+import {
+	PostgresBookingStore,
+	SqliteBookingStore,
+	type BookingRecord,
+	type BookingStore,
+	type TimeWindow,
+} from '../../nodes/shared/store';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../nodes/shared/store/sqlite';
-import { BUSY_TIMES_SQL, MIGRATIONS as POSTGRES_MIGRATIONS } from '../../nodes/shared/store/postgres';
+import {
+	BUSY_TIMES_SQL,
+	MIGRATIONS as POSTGRES_MIGRATIONS,
+} from '../../nodes/shared/store/postgres';
 import { createTestDatabase } from '../harness/postgres';
 
 jest.setTimeout(120_000);
 
 const HOUR = 3_600_000;
-const CREWS = ['a', 'b', 'c'].map((id) => ({ id, name: `Crew ${id}`, skills: ['cleaning'], on_call: false }));
+const CREWS = ['a', 'b', 'c'].map((id) => ({
+	id,
+	name: `Crew ${id}`,
+	skills: ['cleaning'],
+	on_call: false,
+}));
 
-function row(id: string, crew: string, startMs: number, busyHours: number, extra: Partial<BookingRecord> = {}): BookingRecord {
-	return { id, crew_id: crew, start_ms: startMs, end_ms: startMs + Math.min(busyHours, 1) * HOUR, busy_until_ms: startMs + busyHours * HOUR, time_zone: 'UTC', status: 'confirmed', hold_expires_ms: null, series_id: null, service: null, priority: null, customer: null, details: null, cancel_reason: null, created_at_ms: 0, updated_at_ms: 0, ...extra };
+function row(
+	id: string,
+	crew: string,
+	startMs: number,
+	busyHours: number,
+	extra: Partial<BookingRecord> = {},
+): BookingRecord {
+	return {
+		id,
+		crew_id: crew,
+		start_ms: startMs,
+		end_ms: startMs + Math.min(busyHours, 1) * HOUR,
+		busy_until_ms: startMs + busyHours * HOUR,
+		time_zone: 'UTC',
+		status: 'confirmed',
+		hold_expires_ms: null,
+		series_id: null,
+		service: null,
+		priority: null,
+		customer: null,
+		details: null,
+		cancel_reason: null,
+		created_at_ms: 0,
+		updated_at_ms: 0,
+		...extra,
+	};
 }
 
 /** Both backends, each fresh; PostgreSQL in a database of its own. */
@@ -46,7 +84,7 @@ async function eachStore(fn: (store: BookingStore) => Promise<void>) {
 /** A deterministic pseudo-random sequence (the cases are the same on every run). */
 function rng(seed: number) {
 	let s = seed;
-	return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+	return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('bounded overlap checks and busy-time reads', () => {
@@ -64,7 +102,10 @@ describe('bounded overlap checks and busy-time reads', () => {
 			const busy = await store.busyIntervals([[29.5 * HOUR, 29.6 * HOUR]], ['a', 'b'], 0);
 			expect(busy.map((b) => b.crew_id).sort()).toEqual(['a', 'b']);
 			expect(busy.find((b) => b.crew_id === 'a')?.start_ms).toBe(0);
-			const listed = await store.listBookings({ fromMs: 29.5 * HOUR, toMs: 29.6 * HOUR, crewIds: ['a'] }, 0);
+			const listed = await store.listBookings(
+				{ fromMs: 29.5 * HOUR, toMs: 29.6 * HOUR, crewIds: ['a'] },
+				0,
+			);
 			expect(listed.map((b) => b.id)).toEqual(['long']);
 		});
 	});
@@ -77,7 +118,11 @@ describe('bounded overlap checks and busy-time reads', () => {
 				await tx.insertBooking(row('inside-the-new-length', 'a', 48 * HOUR, 1)),
 				// Moving a short booking onto the long one's tail is refused too.
 				await tx.insertBooking(row('elsewhere', 'a', 80 * HOUR, 1)),
-				await tx.updateBooking('elsewhere', { start_ms: 49 * HOUR, end_ms: 50 * HOUR, busy_until_ms: 50 * HOUR }, 0),
+				await tx.updateBooking(
+					'elsewhere',
+					{ start_ms: 49 * HOUR, end_ms: 50 * HOUR, busy_until_ms: 50 * HOUR },
+					0,
+				),
 			]);
 			expect(outcome.result).toEqual(['ok', 'ok', 'overlap', 'ok', 'overlap']);
 		});
@@ -107,13 +152,30 @@ describe('bounded overlap checks and busy-time reads', () => {
 				for (const b of bookings) if ((await tx.insertBooking(b)) === 'ok') kept.push(b);
 				return kept;
 			});
-			const active = stored.result.filter((b) => b.status === 'confirmed' || (b.status === 'held' && (b.hold_expires_ms ?? Infinity) > nowMs));
-			const expected = new Set(active.filter((b) => b.crew_id !== 'c' && windows.some(([from, to]) => b.start_ms < to && b.busy_until_ms > from)).map((b) => `${b.crew_id}@${b.start_ms}`));
+			const active = stored.result.filter(
+				(b) =>
+					b.status === 'confirmed' ||
+					(b.status === 'held' && (b.hold_expires_ms ?? Infinity) > nowMs),
+			);
+			const expected = new Set(
+				active
+					.filter(
+						(b) =>
+							b.crew_id !== 'c' &&
+							windows.some(([from, to]) => b.start_ms < to && b.busy_until_ms > from),
+					)
+					.map((b) => `${b.crew_id}@${b.start_ms}`),
+			);
 			expect(expected.size).toBeGreaterThan(20);
 			const got = await store.busyIntervals(windows, ['a', 'b'], nowMs);
 			expect(new Set(got.map((b) => `${b.crew_id}@${b.start_ms}`))).toEqual(expected);
 			// Inside a write transaction, the same answer.
-			const inTx = await store.write(null, 'raw', nowMs, async (tx) => await tx.busyIntervals(windows, ['a', 'b']));
+			const inTx = await store.write(
+				null,
+				'raw',
+				nowMs,
+				async (tx) => await tx.busyIntervals(windows, ['a', 'b']),
+			);
 			expect(new Set(inTx.result.map((b) => `${b.crew_id}@${b.start_ms}`))).toEqual(expected);
 			expect(await store.busyIntervals([], ['a'], nowMs)).toEqual([]);
 			expect(await store.busyIntervals(windows, [], nowMs)).toEqual([]);
@@ -125,24 +187,41 @@ describe('stores made by the previous version upgrade in place', () => {
 	it('SQLite: a version-3 file with a 30-hour booking gets the bounded checks and still refuses its tail', async () => {
 		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-upgrade-')), 'v3.sqlite');
 		const old = new DatabaseSync(file);
-		old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+		old.exec(
+			'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+		);
 		for (const migration of SQLITE_MIGRATIONS.filter((m) => m.version <= 3)) {
 			old.exec(migration.sql);
-			old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.description, 0);
+			old
+				.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+				.run(migration.version, migration.description, 0);
 		}
 		old.prepare("INSERT INTO crews VALUES ('a', 'Crew a', '[]', 0, 0)").run();
-		old.prepare("INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, created_at_ms, updated_at_ms) VALUES ('long', 'a', 0, ?, ?, 'UTC', 'confirmed', 0, 0)").run(HOUR, 30 * HOUR);
+		old
+			.prepare(
+				"INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, created_at_ms, updated_at_ms) VALUES ('long', 'a', 0, ?, ?, 'UTC', 'confirmed', 0, 0)",
+			)
+			.run(HOUR, 30 * HOUR);
 		old.close();
 
 		const store = new SqliteBookingStore(file);
 		await store.init();
 		const check = new DatabaseSync(file);
-		expect(check.prepare('SELECT max_ms FROM booking_span').get()).toEqual(expect.objectContaining({ max_ms: 30 * HOUR }));
-		expect(check.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual(expect.objectContaining({ v: SQLITE_MIGRATIONS.at(-1)!.version }));
+		expect(check.prepare('SELECT max_ms FROM booking_span').get()).toEqual(
+			expect.objectContaining({ max_ms: 30 * HOUR }),
+		);
+		expect(check.prepare('SELECT max(version) AS v FROM schema_migrations').get()).toEqual(
+			expect.objectContaining({ v: SQLITE_MIGRATIONS.at(-1)!.version }),
+		);
 		check.close();
-		const outcome = await store.write(null, 'raw', 0, async (tx) => [await tx.insertBooking(row('tail', 'a', 29 * HOUR, 1)), await tx.insertBooking(row('after', 'a', 30 * HOUR, 1))]);
+		const outcome = await store.write(null, 'raw', 0, async (tx) => [
+			await tx.insertBooking(row('tail', 'a', 29 * HOUR, 1)),
+			await tx.insertBooking(row('after', 'a', 30 * HOUR, 1)),
+		]);
 		expect(outcome.result).toEqual(['overlap', 'ok']);
-		expect((await store.busyIntervals([[29 * HOUR, 29.5 * HOUR]], ['a'], 0)).map((b) => b.start_ms)).toEqual([0]);
+		expect(
+			(await store.busyIntervals([[29 * HOUR, 29.5 * HOUR]], ['a'], 0)).map((b) => b.start_ms),
+		).toEqual([0]);
 		await store.close();
 		// Opening it again applies nothing twice.
 		const again = new SqliteBookingStore(file);
@@ -155,10 +234,15 @@ describe('stores made by the previous version upgrade in place', () => {
 		const client = new Client(db.connection);
 		await client.connect();
 		try {
-			await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
+			await client.query(
+				'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
+			);
 			for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= 3)) {
 				await client.query(migration.sql);
-				await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [migration.version, migration.description]);
+				await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [
+					migration.version,
+					migration.description,
+				]);
 			}
 			const store = new PostgresBookingStore(db.connection);
 			await store.init();
@@ -168,13 +252,25 @@ describe('stores made by the previous version upgrade in place', () => {
 				"INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, created_at_ms, updated_at_ms) SELECT 'h' || g, 'a', g * 7200000::bigint, g * 7200000::bigint + 3600000, g * 7200000::bigint + 3600000, 'UTC', 'confirmed', 0, 0 FROM generate_series(1, 40000) AS g",
 			);
 			// The query the store runs, without ANALYZE: its plan must not depend on table statistics (a fresh or busy table has none yet).
-			const plan = (await client.query(`EXPLAIN ${BUSY_TIMES_SQL}`, [0, `{[${80_000 * HOUR},${80_001 * HOUR}),[${90_000 * HOUR},${90_001 * HOUR})}`, ['a']])).rows
+			const plan = (
+				await client.query(`EXPLAIN ${BUSY_TIMES_SQL}`, [
+					0,
+					`{[${80_000 * HOUR},${80_001 * HOUR}),[${90_000 * HOUR},${90_001 * HOUR})}`,
+					['a'],
+				])
+			).rows
 				.map((r: Record<string, string>) => r['QUERY PLAN'])
 				.join('\n');
 			expect(plan).toMatch(/bookings_no_overlap/);
 			expect(plan).not.toMatch(/Seq Scan on bookings/);
-			expect((await store.busyIntervals([[80_000 * HOUR, 80_001 * HOUR]], ['a'], 0)).map((b) => b.start_ms)).toEqual([80_000 * HOUR]);
-			const indexes = (await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'bookings'")).rows.map((r: Record<string, string>) => r.indexname);
+			expect(
+				(await store.busyIntervals([[80_000 * HOUR, 80_001 * HOUR]], ['a'], 0)).map(
+					(b) => b.start_ms,
+				),
+			).toEqual([80_000 * HOUR]);
+			const indexes = (
+				await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'bookings'")
+			).rows.map((r: Record<string, string>) => r.indexname);
 			expect(indexes).toContain('bookings_held_expiry');
 			await store.close();
 		} finally {

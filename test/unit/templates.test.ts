@@ -13,18 +13,36 @@ const { render, ORDER, POSTGRES_SET } = require('../../scripts/templates/build')
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { WORKFLOW_IDS, STORE_NODE_TYPES } = require('../../scripts/templates/lib');
 
-type Node = { name: string; type: string; parameters: Record<string, any>; credentials?: Record<string, { id: string; name: string }>; retryOnFail?: boolean; maxTries?: number; onError?: string };
-type Workflow = { id: string; name: string; nodes: Node[]; connections: Record<string, { main: Array<Array<{ node: string }>> }>; settings: Record<string, any> };
+type Node = {
+	name: string;
+	type: string;
+	parameters: Record<string, any>;
+	credentials?: Record<string, { id: string; name: string }>;
+	retryOnFail?: boolean;
+	maxTries?: number;
+	onError?: string;
+};
+type Workflow = {
+	id: string;
+	name: string;
+	nodes: Node[];
+	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	settings: Record<string, any>;
+};
 
 const DIR = path.join(__dirname, '..', '..', 'workflows-templates');
 const read = (file: string): Workflow => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
 const templates: Array<[string, Workflow]> = ORDER.map((file: string) => [file, read(file)]);
 /** The same nine with the booking store on PostgreSQL; every convention below holds for them too. */
-const postgresSet: Array<[string, Workflow]> = ORDER.map((file: string) => [`${POSTGRES_SET}/${file}`, read(`${POSTGRES_SET}/${file}`)]);
+const postgresSet: Array<[string, Workflow]> = ORDER.map((file: string) => [
+	`${POSTGRES_SET}/${file}`,
+	read(`${POSTGRES_SET}/${file}`),
+]);
 const outputs = (wf: Workflow, name: string) => wf.connections[name]?.main ?? [];
 
 it('the committed JSON is what scripts/templates builds (run npm run templates after changing a builder)', () => {
-	for (const { file, text } of render()) expect({ file, text: fs.readFileSync(path.join(DIR, file), 'utf8') }).toEqual({ file, text });
+	for (const { file, text } of render())
+		expect({ file, text: fs.readFileSync(path.join(DIR, file), 'utf8') }).toEqual({ file, text });
 	expect(fs.readdirSync(DIR).sort()).toEqual([...ORDER, POSTGRES_SET].sort());
 	expect(fs.readdirSync(path.join(DIR, POSTGRES_SET)).sort()).toEqual([...ORDER].sort());
 });
@@ -33,12 +51,47 @@ it('the PostgreSQL set is the SQLite set with Store: PostgreSQL and its credenti
 	for (const [i, [file, pg]] of postgresSet.entries()) {
 		const sqlite = templates[i][1];
 		const storeNodes = pg.nodes.filter((n) => STORE_NODE_TYPES.has(n.type));
-		for (const node of storeNodes) expect({ file, node: node.name, store: node.parameters.store, credential: node.credentials?.bookingStorePostgres?.name }).toEqual({ file, node: node.name, store: 'postgres', credential: 'Booking Store (PostgreSQL)' });
-		if (storeNodes.length) expect(pg.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote' && /keeps bookings in PostgreSQL/.test(n.parameters.content))).toBe(true);
+		for (const node of storeNodes)
+			expect({
+				file,
+				node: node.name,
+				store: node.parameters.store,
+				credential: node.credentials?.bookingStorePostgres?.name,
+			}).toEqual({
+				file,
+				node: node.name,
+				store: 'postgres',
+				credential: 'Booking Store (PostgreSQL)',
+			});
+		if (storeNodes.length)
+			expect(
+				pg.nodes.some(
+					(n) =>
+						n.type === 'n8n-nodes-base.stickyNote' &&
+						/keeps bookings in PostgreSQL/.test(n.parameters.content),
+				),
+			).toBe(true);
 		// Nothing else differs: the same nodes, connections and settings.
-		const withoutStore = (wf: Workflow) => wf.nodes.map(({ parameters: { store: _store, content: _content, height: _height, ...parameters }, credentials: { bookingStorePostgres: _pg, ...credentials } = {}, ...node }) => ({ ...node, parameters, credentials }));
+		const withoutStore = (wf: Workflow) =>
+			wf.nodes.map(
+				({
+					parameters: { store: _store, content: _content, height: _height, ...parameters },
+					credentials: { bookingStorePostgres: _pg, ...credentials } = {},
+					...node
+				}) => ({ ...node, parameters, credentials }),
+			);
 		expect(withoutStore(pg)).toEqual(withoutStore(sqlite));
-		expect({ id: pg.id, name: pg.name, connections: pg.connections, settings: pg.settings }).toEqual({ id: sqlite.id, name: sqlite.name, connections: sqlite.connections, settings: sqlite.settings });
+		expect({
+			id: pg.id,
+			name: pg.name,
+			connections: pg.connections,
+			settings: pg.settings,
+		}).toEqual({
+			id: sqlite.id,
+			name: sqlite.name,
+			connections: sqlite.connections,
+			settings: sqlite.settings,
+		});
 	}
 });
 
@@ -56,11 +109,13 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 	it('names an error workflow and an execution timeout', () => {
 		expect(wf.settings.executionOrder).toBe('v1');
 		expect(wf.settings.executionTimeout).toBeGreaterThan(0);
-		if (path.basename(file) !== 'support-error-escalation.json') expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
+		if (path.basename(file) !== 'support-error-escalation.json')
+			expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
 	});
 
 	it('uses placeholder credentials only', () => {
-		for (const node of wf.nodes) for (const ref of Object.values(node.credentials ?? {})) expect(ref.id).toMatch(/^REPLACE-/);
+		for (const node of wf.nodes)
+			for (const ref of Object.values(node.credentials ?? {})) expect(ref.id).toMatch(/^REPLACE-/);
 	});
 
 	it('protects webhooks with header authentication and checks the body before anything runs', () => {
@@ -74,27 +129,42 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 			expect(hook.credentials?.httpHeaderAuth?.name).toBe('Booking Webhook Key');
 			expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Business Settings']);
 			expect(outputs(wf, 'Business Settings')[0].map((c) => c.node)).toEqual(['Check the Request']);
-			expect(outputs(wf, 'Is the Request Valid?')[1].map((c) => c.node)).toEqual(['Answer 400: Fix the Request']);
-			expect(wf.nodes.find((n) => n.name === 'Answer 400: Fix the Request')!.parameters.options.responseCode).toBe(400);
+			expect(outputs(wf, 'Is the Request Valid?')[1].map((c) => c.node)).toEqual([
+				'Answer 400: Fix the Request',
+			]);
+			expect(
+				wf.nodes.find((n) => n.name === 'Answer 400: Fix the Request')!.parameters.options
+					.responseCode,
+			).toBe(400);
 		}
 	});
 
 	it('retries every delivery and routes its failure on (customer messages) or fails visibly (ops messages)', () => {
-		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.emailSend' || n.type === 'n8n-nodes-base.twilio')) {
-			expect({ node: node.name, retry: node.retryOnFail, tries: node.maxTries }).toEqual({ node: node.name, retry: true, tries: 3 });
+		for (const node of wf.nodes.filter(
+			(n) => n.type === 'n8n-nodes-base.emailSend' || n.type === 'n8n-nodes-base.twilio',
+		)) {
+			expect({ node: node.name, retry: node.retryOnFail, tries: node.maxTries }).toEqual({
+				node: node.name,
+				retry: true,
+				tries: 3,
+			});
 			if (node.name === 'E-mail Ops') {
 				expect(node.onError).toBeUndefined();
 				continue;
 			}
 			expect(node.onError).toBe('continueErrorOutput');
 			const errorBranch = outputs(wf, node.name)[1] ?? [];
-			expect({ node: node.name, errorBranch: errorBranch.length > 0 }).toEqual({ node: node.name, errorBranch: true });
+			expect({ node: node.name, errorBranch: errorBranch.length > 0 }).toEqual({
+				node: node.name,
+				errorBranch: true,
+			});
 		}
 	});
 
 	it('calls sub-workflows that ship with it', () => {
 		const shipped = new Set(templates.map(([, t]) => t.id).filter(Boolean));
-		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow')) expect(shipped).toContain(node.parameters.workflowId.value);
+		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow'))
+			expect(shipped).toContain(node.parameters.workflowId.value);
 	});
 });
 
@@ -113,8 +183,17 @@ it('ships the four templates and their supporting workflows', () => {
 });
 
 it('books recurring visits for the agreement term at the agreed frequency (no fixed count: 52 weekly, 26 every other week, 12 monthly)', () => {
-	const series = templates.flatMap(([, wf]) => wf.nodes.filter((n) => n.type === 'n8n-nodes-booking-agents.schedulingAgent' && n.parameters.operation === 'bookSeries'));
-	expect(series.map((n) => n.name).sort()).toEqual(['Book a Year of Visits', 'Book the Recurring Visits']);
+	const series = templates.flatMap(([, wf]) =>
+		wf.nodes.filter(
+			(n) =>
+				n.type === 'n8n-nodes-booking-agents.schedulingAgent' &&
+				n.parameters.operation === 'bookSeries',
+		),
+	);
+	expect(series.map((n) => n.name).sort()).toEqual([
+		'Book a Year of Visits',
+		'Book the Recurring Visits',
+	]);
 	for (const node of series) {
 		expect(node.parameters.series.frequency).toMatch(/frequency/);
 		expect(node.parameters.series).not.toHaveProperty('count');

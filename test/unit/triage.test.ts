@@ -7,7 +7,10 @@ describe('Triage: emergencies, including indirect wording', () => {
 	it.each([
 		['HELP pipe burst in basement water everywhere', 'water_damage'],
 		['water coming through the ceiling from upstairs', 'water_damage'],
-		['the upstairs bathtub overflowed and water is dripping through the light fixture', 'water_damage'],
+		[
+			'the upstairs bathtub overflowed and water is dripping through the light fixture',
+			'water_damage',
+		],
 		['sewer backed up into the basement', 'sewage'],
 		['toilet overflowing, sewage on the bathroom floor', 'sewage'],
 		['kitchen fire last night, soot everywhere', 'fire_damage'],
@@ -18,7 +21,12 @@ describe('Triage: emergencies, including indirect wording', () => {
 		['inundacion en el sotano, el agua sigue subiendo', 'water_damage'],
 	])('%s -> %s', (message, type) => {
 		const result = t(message);
-		expect(result).toMatchObject({ is_emergency: true, emergency_type: type, priority: 10, respond_within_minutes: expect.any(Number) });
+		expect(result).toMatchObject({
+			is_emergency: true,
+			emergency_type: type,
+			priority: 10,
+			respond_within_minutes: expect.any(Number),
+		});
 	});
 });
 
@@ -36,7 +44,12 @@ describe('Triage: figures of speech and look-alikes raise no alarm', () => {
 		'fireplace and chimney area need dusting',
 		'I got fired so I need a cheaper cleaning plan',
 	])('%s', (message) => {
-		expect(t(message)).toMatchObject({ is_emergency: false, emergency_type: null, respond_within_minutes: null, safety_instructions: [] });
+		expect(t(message)).toMatchObject({
+			is_emergency: false,
+			emergency_type: null,
+			respond_within_minutes: null,
+			safety_instructions: [],
+		});
 	});
 });
 
@@ -50,7 +63,9 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 	});
 
 	it('water near electricity is critical: tighter deadline, hazard text first, a person is alerted', () => {
-		const result = t('ceiling collapsed, water pouring down next to the outlets and the breaker panel');
+		const result = t(
+			'ceiling collapsed, water pouring down next to the outlets and the breaker panel',
+		);
 		expect(result.severity).toBe('critical');
 		expect(result.respond_within_minutes).toBe(60);
 		expect(result.safety_instructions[0]).toBe(HAZARD_INSTRUCTIONS.electrical);
@@ -68,12 +83,17 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 	});
 
 	it('deadlines are parameters', () => {
-		const result = triageRules('basement flooded, 3 inches of water', { responseDeadlineMinutes: 45 });
+		const result = triageRules('basement flooded, 3 inches of water', {
+			responseDeadlineMinutes: 45,
+		});
 		expect(result.respond_within_minutes).toBe(45);
 	});
 
 	it('past damage is reported as low severity, not an emergency', () => {
-		expect(t('old water damage stain on the ceiling from a leak years ago')).toMatchObject({ is_emergency: false, severity: 'low' });
+		expect(t('old water damage stain on the ceiling from a leak years ago')).toMatchObject({
+			is_emergency: false,
+			severity: 'low',
+		});
 	});
 
 	it('non-emergencies get a priority from urgency, and the result fits the schema', async () => {
@@ -91,7 +111,10 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 describe('Triage: time words', () => {
 	it.each([
 		['my uncle passed away in his apartment and was not found for two months', true],
-		['a pipe burst last week; it is all dried out now and the building fixed it. We want a deep clean', false],
+		[
+			'a pipe burst last week; it is all dried out now and the building fixed it. We want a deep clean',
+			false,
+		],
 		['the basement flooded two weeks ago and it is dry now, we want the carpets cleaned', false],
 		['the basement has been flooding for a week and it is still wet', true],
 	])('%s -> emergency %p', (message, emergency) => {

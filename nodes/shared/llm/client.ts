@@ -42,7 +42,8 @@ export const llmUsageSchema = z.object({
 
 export const emptyUsage = (): LlmUsage => ({ calls: 0, prompt_tokens: 0, completion_tokens: 0 });
 
-export type LlmErrorKind = 'http' | 'timeout' | 'network' | 'refusal' | 'invalid_json' | 'schema' | 'empty';
+export type LlmErrorKind =
+	'http' | 'timeout' | 'network' | 'refusal' | 'invalid_json' | 'schema' | 'empty';
 
 /** Every failure of a structured call, with a kind the fallback logic and the user can read. */
 export class LlmError extends Error {
@@ -51,7 +52,11 @@ export class LlmError extends Error {
 	readonly transient: boolean;
 	readonly retryAfterMs: number | null;
 
-	constructor(kind: LlmErrorKind, message: string, extra: { status?: number; transient?: boolean; retryAfterMs?: number | null } = {}) {
+	constructor(
+		kind: LlmErrorKind,
+		message: string,
+		extra: { status?: number; transient?: boolean; retryAfterMs?: number | null } = {},
+	) {
 		super(message);
 		this.name = 'LlmError';
 		this.kind = kind;
@@ -67,7 +72,10 @@ export class LlmError extends Error {
  * nullable instead).
  */
 export function toResponseFormat(name: string, schema: z.ZodType) {
-	const jsonSchema = z.toJSONSchema(schema, { target: 'draft-7', unrepresentable: 'any' }) as Record<string, unknown>;
+	const jsonSchema = z.toJSONSchema(schema, {
+		target: 'draft-7',
+		unrepresentable: 'any',
+	}) as Record<string, unknown>;
 	delete jsonSchema.$schema;
 	return {
 		type: 'json_schema' as const,
@@ -81,7 +89,9 @@ function classify(error: unknown): LlmError {
 		return new LlmError('timeout', 'The AI endpoint did not answer in time.', { transient: true });
 	}
 	if (error instanceof OpenAI.APIConnectionError) {
-		return new LlmError('network', `Could not reach the AI endpoint: ${error.message}`, { transient: true });
+		return new LlmError('network', `Could not reach the AI endpoint: ${error.message}`, {
+			transient: true,
+		});
 	}
 	if (error instanceof OpenAI.APIError) {
 		const status = error.status ?? 0;
@@ -153,7 +163,10 @@ export async function callStructured<S extends z.ZodType>(
 	const checked = request.schema.safeParse(parsed);
 	if (!checked.success) {
 		const first = checked.error.issues[0];
-		throw new LlmError('schema', `The model's answer does not match the schema at "${first.path.join('.')}": ${first.message}`);
+		throw new LlmError(
+			'schema',
+			`The model's answer does not match the schema at "${first.path.join('.')}": ${first.message}`,
+		);
 	}
 	return { data: checked.data, usage };
 }

@@ -57,7 +57,10 @@ export function isRetryable(error: unknown): boolean {
  * Reads Retry-After (seconds or an HTTP date) and the OpenAI-style
  * retry-after-ms header. Returns null when absent or unreadable.
  */
-export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | null {
+export function parseRetryAfter(
+	headers: { get(name: string): string | null } | undefined,
+	now = Date.now(),
+): number | null {
 	if (!headers) return null;
 	const ms = headers.get('retry-after-ms');
 	if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(parseFloat(ms));
@@ -69,7 +72,11 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
 }
 
 /** Full jitter: a uniform wait in [0, min(max, base * 2^(attempt-1))]. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+export function backoffDelay(
+	attempt: number,
+	options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+	random = Math.random,
+): number {
 	const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
 	return Math.floor(random() * cap);
 }
@@ -78,7 +85,10 @@ const defaultSleep = async (ms: number) => {
 	await delay(ms);
 };
 
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetry<T>(
+	fn: (attempt: number) => Promise<T>,
+	options: RetryOptions,
+): Promise<T> {
 	const sleep = options.sleep ?? defaultSleep;
 	const attempts = Math.max(1, Math.floor(options.attempts));
 	for (let attempt = 1; ; attempt++) {

@@ -9,7 +9,9 @@ export * from './types';
 export { SqliteBookingStore } from './sqlite';
 export { PostgresBookingStore, type PostgresConnection } from './postgres';
 
-export type StoreConfig = { backend: 'sqlite'; path?: string | null } | { backend: 'postgres'; connection: PostgresConnection };
+export type StoreConfig =
+	| { backend: 'sqlite'; path?: string | null }
+	| { backend: 'postgres'; connection: PostgresConnection };
 
 /** The default SQLite file: in n8n's own folder, so it lives as long as n8n's data does. */
 export function defaultSqlitePath(): string {
@@ -20,7 +22,8 @@ export function defaultSqlitePath(): string {
 const open = new Map<string, { store: BookingStore; ready: Promise<void> }>();
 
 function keyOf(config: StoreConfig): string {
-	if (config.backend === 'sqlite') return `sqlite:${path.resolve(config.path || defaultSqlitePath())}`;
+	if (config.backend === 'sqlite')
+		return `sqlite:${path.resolve(config.path || defaultSqlitePath())}`;
 	const c = config.connection;
 	return `postgres:${c.user}@${c.host}:${c.port}/${c.database}:${c.ssl ? 'ssl' : 'plain'}:${c.maxConnections ?? 'default'}:${c.password ?? ''}`;
 }
@@ -33,7 +36,10 @@ export async function openStore(config: StoreConfig): Promise<BookingStore> {
 	const key = keyOf(config);
 	let entry = open.get(key);
 	if (!entry) {
-		const store = config.backend === 'sqlite' ? new SqliteBookingStore(config.path || defaultSqlitePath()) : new PostgresBookingStore(config.connection);
+		const store =
+			config.backend === 'sqlite'
+				? new SqliteBookingStore(config.path || defaultSqlitePath())
+				: new PostgresBookingStore(config.connection);
 		entry = { store, ready: store.init() };
 		open.set(key, entry);
 		entry.ready.catch(() => open.delete(key)); // a failed start is retried next time

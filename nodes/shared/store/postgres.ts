@@ -62,7 +62,8 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 
 type Row = Record<string, unknown>;
 
-const toBooking = (row: Row): BookingRecord => bookingFromRow(row, (v) => (v as Record<string, unknown> | null) ?? null);
+const toBooking = (row: Row): BookingRecord =>
+	bookingFromRow(row, (v) => (v as Record<string, unknown> | null) ?? null);
 
 const isExclusionViolation = (error: unknown) => (error as { code?: string })?.code === '23P01';
 
@@ -89,7 +90,10 @@ export class PostgresBookingStore implements BookingStore {
 	constructor(readonly connection: PostgresConnection) {
 		const max = connection.maxConnections ?? 10;
 		if (!(Number.isInteger(max) && max >= 1 && max <= 100)) {
-			throw new StoreError(`"Max Connections" must be a whole number from 1 to 100; got ${JSON.stringify(connection.maxConnections)}. Set it in the Booking Store PostgreSQL credential.`, 'bookingStorePostgres');
+			throw new StoreError(
+				`"Max Connections" must be a whole number from 1 to 100; got ${JSON.stringify(connection.maxConnections)}. Set it in the Booking Store PostgreSQL credential.`,
+				'bookingStorePostgres',
+			);
 		}
 		const config: PoolConfig = {
 			host: connection.host,
@@ -133,7 +137,11 @@ export class PostgresBookingStore implements BookingStore {
 				return result;
 			} catch (error) {
 				await client.query('ROLLBACK').catch(() => undefined);
-				if (!RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '') || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+				if (
+					!RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '') ||
+					attempt >= MAX_TRANSACTION_ATTEMPTS
+				)
+					throw error;
 			} finally {
 				client.release();
 			}
@@ -145,12 +153,21 @@ export class PostgresBookingStore implements BookingStore {
 		await this.transaction(async (c) => {
 			// One migrator at a time across every worker.
 			await c.query('SELECT pg_advisory_xact_lock(7426001)');
-			await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
-			const applied = new Set((await c.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)));
+			await c.query(
+				'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)',
+			);
+			const applied = new Set(
+				(await c.query('SELECT version FROM schema_migrations')).rows.map((r: Row) =>
+					Number(r.version),
+				),
+			);
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
 				await c.query(migration.sql);
-				await c.query('INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES ($1, $2, $3)', [migration.version, migration.description, Date.now()]);
+				await c.query(
+					'INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES ($1, $2, $3)',
+					[migration.version, migration.description, Date.now()],
+				);
 			}
 		});
 	}
@@ -166,7 +183,11 @@ export class PostgresBookingStore implements BookingStore {
 		});
 	}
 
-	private async select(c: PoolClient | Pool, filter: BookingFilter, nowMs: number | null): Promise<BookingRecord[]> {
+	private async select(
+		c: PoolClient | Pool,
+		filter: BookingFilter,
+		nowMs: number | null,
+	): Promise<BookingRecord[]> {
 		const where: string[] = [];
 		const params: unknown[] = [];
 		const add = (sql: string, value: unknown) => {
@@ -174,34 +195,58 @@ export class PostgresBookingStore implements BookingStore {
 			where.push(sql.replace('?', `$${params.length}`));
 		};
 		add('status = ANY(?)', filter.statuses ?? ['held', 'confirmed']);
-		if (nowMs !== null && !filter.statuses) add("(status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?)", nowMs);
+		if (nowMs !== null && !filter.statuses)
+			add("(status <> 'held' OR hold_expires_ms IS NULL OR hold_expires_ms > ?)", nowMs);
 		if (filter.fromMs !== undefined) add('busy_until_ms > ?', filter.fromMs);
 		if (filter.toMs !== undefined) add('start_ms < ?', filter.toMs);
 		// The same period as a range, so the exclusion constraint's GiST index finds the rows (the btree on start_ms alone reads all history before toMs).
-		if (filter.fromMs !== undefined && filter.toMs !== undefined) add('int8range(start_ms, busy_until_ms) && ?::int8range', `[${Math.floor(filter.fromMs)},${Math.ceil(filter.toMs)})`);
+		if (filter.fromMs !== undefined && filter.toMs !== undefined)
+			add(
+				'int8range(start_ms, busy_until_ms) && ?::int8range',
+				`[${Math.floor(filter.fromMs)},${Math.ceil(filter.toMs)})`,
+			);
 		if (filter.crewIds?.length) add('crew_id = ANY(?)', filter.crewIds);
 		if (filter.seriesId) add('series_id = ?', filter.seriesId);
 		const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : '';
-		const result = await c.query(`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`, params);
+		const result = await c.query(
+			`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`,
+			params,
+		);
 		return result.rows.map(toBooking);
 	}
 
-	async write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+	async write<T>(
+		idempotencyKey: string | null,
+		operation: string,
+		nowMs: number,
+		fn: (tx: WriteTx) => Promise<T>,
+	): Promise<{ result: T; replayed: boolean }> {
 		return await this.transaction(async (c) => {
 			if (idempotencyKey) {
 				// The same key from many workers at once: the first holds the lock, the rest then read its result.
 				await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [idempotencyKey]);
-				const stored = await c.query('SELECT operation, result FROM idempotency WHERE key = $1', [idempotencyKey]);
+				const stored = await c.query('SELECT operation, result FROM idempotency WHERE key = $1', [
+					idempotencyKey,
+				]);
 				if (stored.rows.length) {
 					if (stored.rows[0].operation !== operation) {
-						throw new StoreError(`Idempotency key "${idempotencyKey}" was already used for "${stored.rows[0].operation}", not "${operation}". Use a key per operation.`, 'idempotencyKey');
+						throw new StoreError(
+							`Idempotency key "${idempotencyKey}" was already used for "${stored.rows[0].operation}", not "${operation}". Use a key per operation.`,
+							'idempotencyKey',
+						);
 					}
 					return { result: stored.rows[0].result as T, replayed: true };
 				}
 			}
-			await c.query("UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = $1 WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= $1", [nowMs]);
+			await c.query(
+				"UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = $1 WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= $1",
+				[nowMs],
+			);
 			// Each attempt runs under a savepoint, so a refused insert does not abort the transaction.
-			const attempt = async (sql: string, params: unknown[]): Promise<'ok' | 'overlap' | number> => {
+			const attempt = async (
+				sql: string,
+				params: unknown[],
+			): Promise<'ok' | 'overlap' | number> => {
 				await c.query('SAVEPOINT attempt');
 				try {
 					const result = await c.query(sql, params);
@@ -217,7 +262,24 @@ export class PostgresBookingStore implements BookingStore {
 				insertBooking: async (r) => {
 					const outcome = await attempt(
 						'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)',
-						[r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, r.customer, r.details, r.cancel_reason, r.created_at_ms, r.updated_at_ms],
+						[
+							r.id,
+							r.crew_id,
+							r.start_ms,
+							r.end_ms,
+							r.busy_until_ms,
+							r.time_zone,
+							r.status,
+							r.hold_expires_ms,
+							r.series_id,
+							r.service,
+							r.priority,
+							r.customer,
+							r.details,
+							r.cancel_reason,
+							r.created_at_ms,
+							r.updated_at_ms,
+						],
 					);
 					return outcome === 'overlap' ? 'overlap' : 'ok';
 				},
@@ -226,7 +288,10 @@ export class PostgresBookingStore implements BookingStore {
 					const sets = keys.map((k, i) => `${k} = $${i + 1}`);
 					const params: unknown[] = keys.map((k) => (changes as Record<string, unknown>)[k]);
 					params.push(now, id);
-					const outcome = await attempt(`UPDATE bookings SET ${[...sets, `updated_at_ms = $${keys.length + 1}`].join(', ')} WHERE id = $${keys.length + 2}`, params);
+					const outcome = await attempt(
+						`UPDATE bookings SET ${[...sets, `updated_at_ms = $${keys.length + 1}`].join(', ')} WHERE id = $${keys.length + 2}`,
+						params,
+					);
 					if (outcome === 'overlap') return 'overlap';
 					return outcome ? 'ok' : 'not_found';
 				},
@@ -241,16 +306,19 @@ export class PostgresBookingStore implements BookingStore {
 					await c.query('SELECT pg_advisory_xact_lock($1)', [BOOKING_TURN_LOCK]);
 				},
 				insertSeries: async (s: SeriesRecord) => {
-					await c.query('INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-						s.id,
-						s.rrule,
-						s.time_zone,
-						s.status,
-						s.customer,
-						s.service,
-						s.details,
-						s.created_at_ms,
-					]);
+					await c.query(
+						'INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+						[
+							s.id,
+							s.rrule,
+							s.time_zone,
+							s.status,
+							s.customer,
+							s.service,
+							s.details,
+							s.created_at_ms,
+						],
+					);
 				},
 				updateSeriesStatus: async (id, status) => {
 					await c.query('UPDATE series SET status = $1 WHERE id = $2', [status, id]);
@@ -258,16 +326,24 @@ export class PostgresBookingStore implements BookingStore {
 			};
 			const result = await fn(tx);
 			if (idempotencyKey) {
-				await c.query('INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES ($1, $2, $3, $4)', [idempotencyKey, operation, JSON.stringify(result), nowMs]);
+				await c.query(
+					'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES ($1, $2, $3, $4)',
+					[idempotencyKey, operation, JSON.stringify(result), nowMs],
+				);
 			}
 			return { result, replayed: false };
 		});
 	}
 
 	async getBooking(id: string): Promise<BookingRecord | null> {
-		const result = await this.pool.query('SELECT * FROM bookings WHERE id = $1', [id]).catch((error) => {
-			throw new StoreError(`PostgreSQL store: ${(error as Error).message}`, 'bookingStorePostgres');
-		});
+		const result = await this.pool
+			.query('SELECT * FROM bookings WHERE id = $1', [id])
+			.catch((error) => {
+				throw new StoreError(
+					`PostgreSQL store: ${(error as Error).message}`,
+					'bookingStorePostgres',
+				);
+			});
 		return result.rows.length ? toBooking(result.rows[0]) : null;
 	}
 
@@ -287,7 +363,12 @@ export class PostgresBookingStore implements BookingStore {
 		return { ...row, created_at_ms: Number(row.created_at_ms) } as SeriesRecord;
 	}
 
-	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
+	async setSmsOptOut(
+		phone: string,
+		optedOut: boolean,
+		keyword: string | null,
+		nowMs: number,
+	): Promise<void> {
 		await this.transaction(async (c) => {
 			await c.query(
 				'INSERT INTO sms_opt_outs (phone, opted_out, keyword, updated_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (phone) DO UPDATE SET opted_out = EXCLUDED.opted_out, keyword = EXCLUDED.keyword, updated_at_ms = EXCLUDED.updated_at_ms',
@@ -299,7 +380,9 @@ export class PostgresBookingStore implements BookingStore {
 	async isSmsOptedOut(phone: string): Promise<boolean> {
 		const client = await this.client();
 		try {
-			const result = await client.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [phone]);
+			const result = await client.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [
+				phone,
+			]);
 			return Boolean(result.rows[0]?.opted_out);
 		} finally {
 			client.release();
@@ -321,11 +404,18 @@ export class PostgresBookingStore implements BookingStore {
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
-		const result = await this.pool.query("SELECT record FROM contracts WHERE status = 'active' AND end_date <= $1 ORDER BY end_date", [endDate]);
+		const result = await this.pool.query(
+			"SELECT record FROM contracts WHERE status = 'active' AND end_date <= $1 ORDER BY end_date",
+			[endDate],
+		);
 		return result.rows.map((r: Record<string, unknown>) => r.record as ContractRecord);
 	}
 
-	async busyIntervals(windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+	async busyIntervals(
+		windows: TimeWindow[],
+		crewIds: string[],
+		nowMs: number,
+	): Promise<BusyInterval[]> {
 		const client = await this.client();
 		try {
 			return await busyRows(client, windows, crewIds, nowMs);
@@ -352,12 +442,20 @@ export const BUSY_TIMES_SQL =
  * A join against the list of windows would leave the plan to table statistics, and a fresh or busy
  * table without them got a nested loop over every active booking (a 52-visit series took 200 ms).
  */
-async function busyRows(client: { query: PoolClient['query'] }, windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
-	const ranges = windows.filter(([from, to]) => to > from).map(([from, to]) => `[${Math.floor(from)},${Math.ceil(to)})`);
+async function busyRows(
+	client: { query: PoolClient['query'] },
+	windows: TimeWindow[],
+	crewIds: string[],
+	nowMs: number,
+): Promise<BusyInterval[]> {
+	const ranges = windows
+		.filter(([from, to]) => to > from)
+		.map(([from, to]) => `[${Math.floor(from)},${Math.ceil(to)})`);
 	if (!crewIds.length || !ranges.length) return [];
-	const result = await client.query(
-		BUSY_TIMES_SQL,
-		[nowMs, `{${ranges.join(',')}}`, crewIds],
-	);
-	return result.rows.map((r: Record<string, unknown>) => ({ crew_id: String(r.crew_id), start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
+	const result = await client.query(BUSY_TIMES_SQL, [nowMs, `{${ranges.join(',')}}`, crewIds]);
+	return result.rows.map((r: Record<string, unknown>) => ({
+		crew_id: String(r.crew_id),
+		start_ms: Number(r.start_ms),
+		busy_until_ms: Number(r.busy_until_ms),
+	}));
 }

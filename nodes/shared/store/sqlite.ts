@@ -25,7 +25,9 @@ import {
 const earliestStart = (from: string) => `${from} - (SELECT max_ms FROM booking_span WHERE id = 1)`;
 
 /** An active booking of NEW's crew that overlaps NEW. */
-const overlapWith = (extra: string) => `SELECT 1 FROM bookings b WHERE b.crew_id = NEW.crew_id AND b.start_ms >= ${earliestStart('NEW.start_ms')} AND b.start_ms < NEW.busy_until_ms
+const overlapWith = (
+	extra: string,
+) => `SELECT 1 FROM bookings b WHERE b.crew_id = NEW.crew_id AND b.start_ms >= ${earliestStart('NEW.start_ms')} AND b.start_ms < NEW.busy_until_ms
       AND NEW.start_ms < b.busy_until_ms AND b.status IN ('held','confirmed')${extra}`;
 
 /** SQLite schema by version. Overlap is refused by triggers, inside the store itself. Exported for the upgrade tests. */
@@ -73,7 +75,8 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 	{
 		version: 4,
 		// Covering indexes, by time and by crew: overlap checks and busy-time reads never touch the table rows.
-		description: 'overlap checks and busy-time reads bounded by the longest booking span, covering indexes for both; an index for held bookings',
+		description:
+			'overlap checks and busy-time reads bounded by the longest booking span, covering indexes for both; an index for held bookings',
 		sql: `
 CREATE TABLE booking_span (id INTEGER PRIMARY KEY CHECK (id = 1), max_ms INTEGER NOT NULL);
 INSERT INTO booking_span (id, max_ms) SELECT 1, COALESCE(MAX(busy_until_ms - start_ms), 0) FROM bookings;
@@ -118,10 +121,13 @@ function prepared(db: DatabaseSyncType, sql: string): StatementSync {
 	return statement;
 }
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
-const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
+const json = (value: unknown) =>
+	value === null || value === undefined ? null : JSON.stringify(value);
+const parse = <T>(value: unknown): T | null =>
+	typeof value === 'string' ? (JSON.parse(value) as T) : null;
 
-const toBooking = (row: Row): BookingRecord => bookingFromRow(row, (v) => parse<Record<string, unknown>>(v));
+const toBooking = (row: Row): BookingRecord =>
+	bookingFromRow(row, (v) => parse<Record<string, unknown>>(v));
 
 /** The triggers' refusal. Duck-typed: errors from node:sqlite may come from another realm (vm contexts, test runners). */
 export function isOverlapError(error: unknown): boolean {
@@ -148,13 +154,18 @@ export class SqliteBookingStore implements BookingStore {
 			// Required lazily: node:sqlite needs Node.js 22.5 or newer (n8n 2.x runs on 24).
 			({ DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite'));
 		} catch {
-			throw new StoreError('The SQLite store needs Node.js 22.5 or newer (node:sqlite). Use the PostgreSQL store on older Node.js.');
+			throw new StoreError(
+				'The SQLite store needs Node.js 22.5 or newer (node:sqlite). Use the PostgreSQL store on older Node.js.',
+			);
 		}
 		if (this.file !== ':memory:') fs.mkdirSync(path.dirname(this.file), { recursive: true });
 		try {
 			this.db = new DatabaseSync(this.file);
 		} catch (error) {
-			throw new StoreError(`Could not open the SQLite store at ${this.file}: ${(error as Error).message}. Check the path and its permissions.`, 'sqlitePath');
+			throw new StoreError(
+				`Could not open the SQLite store at ${this.file}: ${(error as Error).message}. Check the path and its permissions.`,
+				'sqlitePath',
+			);
 		}
 		this.db.exec(`PRAGMA busy_timeout = ${Math.floor(this.busyTimeoutMs)}`);
 		this.db.exec('PRAGMA journal_mode = WAL');
@@ -187,12 +198,21 @@ export class SqliteBookingStore implements BookingStore {
 
 	async init(): Promise<void> {
 		await this.transaction(async (db) => {
-			db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
-			const applied = new Set((prepared(db, 'SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+			db.exec(
+				'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',
+			);
+			const applied = new Set(
+				(prepared(db, 'SELECT version FROM schema_migrations').all() as Row[]).map((r) =>
+					Number(r.version),
+				),
+			);
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
 				db.exec(migration.sql);
-				prepared(db, 'INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)').run(migration.version, migration.description, Date.now());
+				prepared(
+					db,
+					'INSERT INTO schema_migrations (version, description, applied_at_ms) VALUES (?, ?, ?)',
+				).run(migration.version, migration.description, Date.now());
 			}
 		});
 	}
@@ -203,15 +223,29 @@ export class SqliteBookingStore implements BookingStore {
 				db,
 				'INSERT INTO crews (id, name, skills, on_call, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, skills = excluded.skills, on_call = excluded.on_call, updated_at_ms = excluded.updated_at_ms',
 			);
-			for (const crew of crews) upsert.run(crew.id, crew.name, JSON.stringify(crew.skills), crew.on_call ? 1 : 0, Date.now());
+			for (const crew of crews)
+				upsert.run(
+					crew.id,
+					crew.name,
+					JSON.stringify(crew.skills),
+					crew.on_call ? 1 : 0,
+					Date.now(),
+				);
 		});
 	}
 
 	private expireHolds(db: DatabaseSyncType, nowMs: number) {
-		prepared(db, "UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = ? WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= ?").run(nowMs, nowMs);
+		prepared(
+			db,
+			"UPDATE bookings SET status = 'cancelled', cancel_reason = 'hold_expired', updated_at_ms = ? WHERE status = 'held' AND hold_expires_ms IS NOT NULL AND hold_expires_ms <= ?",
+		).run(nowMs, nowMs);
 	}
 
-	private select(db: DatabaseSyncType, filter: BookingFilter, nowMs: number | null): BookingRecord[] {
+	private select(
+		db: DatabaseSyncType,
+		filter: BookingFilter,
+		nowMs: number | null,
+	): BookingRecord[] {
 		const where: string[] = [];
 		const params: SQLInputValue[] = [];
 		const statuses = filter.statuses ?? ['held', 'confirmed'];
@@ -238,16 +272,31 @@ export class SqliteBookingStore implements BookingStore {
 			params.push(filter.seriesId);
 		}
 		const limit = filter.limit ? ` LIMIT ${Math.floor(filter.limit)}` : '';
-		return (prepared(db, `SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`).all(...params) as Row[]).map(toBooking);
+		return (
+			prepared(
+				db,
+				`SELECT * FROM bookings WHERE ${where.join(' AND ')} ORDER BY start_ms, crew_id${limit}`,
+			).all(...params) as Row[]
+		).map(toBooking);
 	}
 
-	async write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+	async write<T>(
+		idempotencyKey: string | null,
+		operation: string,
+		nowMs: number,
+		fn: (tx: WriteTx) => Promise<T>,
+	): Promise<{ result: T; replayed: boolean }> {
 		return await this.transaction(async (db) => {
 			if (idempotencyKey) {
-				const stored = prepared(db, 'SELECT operation, result FROM idempotency WHERE key = ?').get(idempotencyKey) as Row | undefined;
+				const stored = prepared(db, 'SELECT operation, result FROM idempotency WHERE key = ?').get(
+					idempotencyKey,
+				) as Row | undefined;
 				if (stored) {
 					if (stored.operation !== operation) {
-						throw new StoreError(`Idempotency key "${idempotencyKey}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`, 'idempotencyKey');
+						throw new StoreError(
+							`Idempotency key "${idempotencyKey}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`,
+							'idempotencyKey',
+						);
 					}
 					return { result: JSON.parse(String(stored.result)) as T, replayed: true };
 				}
@@ -259,7 +308,24 @@ export class SqliteBookingStore implements BookingStore {
 						prepared(
 							db,
 							'INSERT INTO bookings (id, crew_id, start_ms, end_ms, busy_until_ms, time_zone, status, hold_expires_ms, series_id, service, priority, customer, details, cancel_reason, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-						).run(r.id, r.crew_id, r.start_ms, r.end_ms, r.busy_until_ms, r.time_zone, r.status, r.hold_expires_ms, r.series_id, r.service, r.priority, json(r.customer), json(r.details), r.cancel_reason, r.created_at_ms, r.updated_at_ms);
+						).run(
+							r.id,
+							r.crew_id,
+							r.start_ms,
+							r.end_ms,
+							r.busy_until_ms,
+							r.time_zone,
+							r.status,
+							r.hold_expires_ms,
+							r.series_id,
+							r.service,
+							r.priority,
+							json(r.customer),
+							json(r.details),
+							r.cancel_reason,
+							r.created_at_ms,
+							r.updated_at_ms,
+						);
 						return 'ok';
 					} catch (error) {
 						if (isOverlapError(error)) return 'overlap';
@@ -276,7 +342,9 @@ export class SqliteBookingStore implements BookingStore {
 					sets.push('updated_at_ms = ?');
 					params.push(now, id);
 					try {
-						const result = prepared(db, `UPDATE bookings SET ${sets.join(', ')} WHERE id = ?`).run(...params);
+						const result = prepared(db, `UPDATE bookings SET ${sets.join(', ')} WHERE id = ?`).run(
+							...params,
+						);
 						return result.changes ? 'ok' : 'not_found';
 					} catch (error) {
 						if (isOverlapError(error)) return 'overlap';
@@ -284,7 +352,8 @@ export class SqliteBookingStore implements BookingStore {
 					}
 				},
 				getBooking: async (id) => {
-					const row = prepared(db, 'SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+					const row = prepared(db, 'SELECT * FROM bookings WHERE id = ?').get(id) as
+						Row | undefined;
 					return row ? toBooking(row) : null;
 				},
 				listBookings: async (filter) => this.select(db, filter, nowMs),
@@ -292,7 +361,10 @@ export class SqliteBookingStore implements BookingStore {
 				// BEGIN IMMEDIATE: this transaction is already the only writer.
 				takeTurn: async () => {},
 				insertSeries: async (s: SeriesRecord) => {
-					prepared(db, 'INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+					prepared(
+						db,
+						'INSERT INTO series (id, rrule, time_zone, status, customer, service, details, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+					).run(
 						s.id,
 						s.rrule,
 						s.time_zone,
@@ -309,7 +381,10 @@ export class SqliteBookingStore implements BookingStore {
 			};
 			const result = await fn(tx);
 			if (idempotencyKey) {
-				prepared(db, 'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)').run(idempotencyKey, operation, JSON.stringify(result), nowMs);
+				prepared(
+					db,
+					'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)',
+				).run(idempotencyKey, operation, JSON.stringify(result), nowMs);
 			}
 			return { result, replayed: false };
 		});
@@ -317,7 +392,8 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getBooking(id: string): Promise<BookingRecord | null> {
 		return await this.serial(() => {
-			const row = prepared(this.open(), 'SELECT * FROM bookings WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT * FROM bookings WHERE id = ?').get(id) as
+				Row | undefined;
 			return row ? toBooking(row) : null;
 		});
 	}
@@ -328,7 +404,8 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getSeries(id: string): Promise<SeriesRecord | null> {
 		return await this.serial(() => {
-			const row = prepared(this.open(), 'SELECT * FROM series WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT * FROM series WHERE id = ?').get(id) as
+				Row | undefined;
 			if (!row) return null;
 			return {
 				id: String(row.id),
@@ -343,7 +420,12 @@ export class SqliteBookingStore implements BookingStore {
 		});
 	}
 
-	async setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void> {
+	async setSmsOptOut(
+		phone: string,
+		optedOut: boolean,
+		keyword: string | null,
+		nowMs: number,
+	): Promise<void> {
 		await this.transaction(async (db) => {
 			prepared(
 				db,
@@ -354,14 +436,19 @@ export class SqliteBookingStore implements BookingStore {
 
 	async isSmsOptedOut(phone: string): Promise<boolean> {
 		return await this.serial(() => {
-			const row = prepared(this.open(), 'SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(phone) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT opted_out FROM sms_opt_outs WHERE phone = ?').get(
+				phone,
+			) as Row | undefined;
 			return Boolean(row && Number(row.opted_out));
 		});
 	}
 
 	async saveContract(record: ContractRecord): Promise<void> {
 		await this.transaction(async (db) => {
-			prepared(db, 'INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, end_date = excluded.end_date, record = excluded.record, updated_at_ms = excluded.updated_at_ms').run(
+			prepared(
+				db,
+				'INSERT INTO contracts (id, status, end_date, record, updated_at_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET status = excluded.status, end_date = excluded.end_date, record = excluded.record, updated_at_ms = excluded.updated_at_ms',
+			).run(
 				record.id,
 				record.status,
 				record.end_date,
@@ -373,18 +460,28 @@ export class SqliteBookingStore implements BookingStore {
 
 	async getContract(id: string): Promise<ContractRecord | null> {
 		return await this.serial(() => {
-			const row = prepared(this.open(), 'SELECT record FROM contracts WHERE id = ?').get(id) as Row | undefined;
+			const row = prepared(this.open(), 'SELECT record FROM contracts WHERE id = ?').get(id) as
+				Row | undefined;
 			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
 		});
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
 		return await this.serial(() =>
-			(prepared(this.open(), "SELECT record FROM contracts WHERE status = 'active' AND end_date <= ? ORDER BY end_date").all(endDate) as Row[]).map((r) => JSON.parse(String(r.record)) as ContractRecord),
+			(
+				prepared(
+					this.open(),
+					"SELECT record FROM contracts WHERE status = 'active' AND end_date <= ? ORDER BY end_date",
+				).all(endDate) as Row[]
+			).map((r) => JSON.parse(String(r.record)) as ContractRecord),
 		);
 	}
 
-	async busyIntervals(windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]> {
+	async busyIntervals(
+		windows: TimeWindow[],
+		crewIds: string[],
+		nowMs: number,
+	): Promise<BusyInterval[]> {
 		return await this.serial(() => busyRows(this.open(), windows, crewIds, nowMs));
 	}
 
@@ -403,7 +500,12 @@ export class SqliteBookingStore implements BookingStore {
  * compares against JSON), then each is a narrow range of a covering index (see earliestStart). A booking
  * inside two overlapping windows comes back twice, which the slot search does not mind.
  */
-function busyRows(db: DatabaseSyncType, windows: TimeWindow[], crewIds: string[], nowMs: number): BusyInterval[] {
+function busyRows(
+	db: DatabaseSyncType,
+	windows: TimeWindow[],
+	crewIds: string[],
+	nowMs: number,
+): BusyInterval[] {
 	if (!crewIds.length || !windows.length) return [];
 	const rows = prepared(
 		db,
@@ -411,6 +513,14 @@ function busyRows(db: DatabaseSyncType, windows: TimeWindow[], crewIds: string[]
 		 SELECT b.crew_id, b.start_ms, b.busy_until_ms FROM w CROSS JOIN bookings b
 		 ON b.start_ms >= ${earliestStart('w.from_ms')} AND b.start_ms < w.to_ms AND b.busy_until_ms > w.from_ms AND b.crew_id IN (${crewIds.map(() => '?').join(',')})
 		 WHERE b.status IN ('held','confirmed') AND (b.status <> 'held' OR b.hold_expires_ms IS NULL OR b.hold_expires_ms > ?)`,
-	).all(JSON.stringify(windows), ...crewIds, nowMs) as Array<{ crew_id: string; start_ms: number; busy_until_ms: number }>;
-	return rows.map((r) => ({ crew_id: r.crew_id, start_ms: Number(r.start_ms), busy_until_ms: Number(r.busy_until_ms) }));
+	).all(JSON.stringify(windows), ...crewIds, nowMs) as Array<{
+		crew_id: string;
+		start_ms: number;
+		busy_until_ms: number;
+	}>;
+	return rows.map((r) => ({
+		crew_id: r.crew_id,
+		start_ms: Number(r.start_ms),
+		busy_until_ms: Number(r.busy_until_ms),
+	}));
 }

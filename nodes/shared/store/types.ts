@@ -48,7 +48,13 @@ export interface SeriesRecord {
 	created_at_ms: number;
 }
 
-export const CONTRACT_STATUSES = ['awaiting_signature', 'active', 'ending', 'renewed', 'ended'] as const;
+export const CONTRACT_STATUSES = [
+	'awaiting_signature',
+	'active',
+	'ending',
+	'renewed',
+	'ended',
+] as const;
 export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 export interface ContractRecord {
@@ -62,7 +68,13 @@ export interface ContractRecord {
 	end_date: string;
 	auto_renew: boolean;
 	renewal_of: string | null;
-	signature: { name: string; signed_at_ms: number; ip: string | null; user_agent: string | null; document_sha256: string } | null;
+	signature: {
+		name: string;
+		signed_at_ms: number;
+		ip: string | null;
+		user_agent: string | null;
+		document_sha256: string;
+	} | null;
 	created_at_ms: number;
 	updated_at_ms: number;
 }
@@ -77,13 +89,29 @@ export interface BookingFilter {
 }
 
 /** What a write can change on a booking. */
-export type BookingChanges = Partial<Pick<BookingRecord, 'crew_id' | 'start_ms' | 'end_ms' | 'busy_until_ms' | 'status' | 'hold_expires_ms' | 'cancel_reason' | 'details'>>;
+export type BookingChanges = Partial<
+	Pick<
+		BookingRecord,
+		| 'crew_id'
+		| 'start_ms'
+		| 'end_ms'
+		| 'busy_until_ms'
+		| 'status'
+		| 'hold_expires_ms'
+		| 'cancel_reason'
+		| 'details'
+	>
+>;
 
 /** The operations available inside one write transaction. */
 export interface WriteTx {
 	/** 'overlap' when the crew is busy then (the store refused it). */
 	insertBooking(record: BookingRecord): Promise<'ok' | 'overlap'>;
-	updateBooking(id: string, changes: BookingChanges, nowMs: number): Promise<'ok' | 'overlap' | 'not_found'>;
+	updateBooking(
+		id: string,
+		changes: BookingChanges,
+		nowMs: number,
+	): Promise<'ok' | 'overlap' | 'not_found'>;
 	getBooking(id: string): Promise<BookingRecord | null>;
 	listBookings(filter: BookingFilter): Promise<BookingRecord[]>;
 	/** Active bookings' busy times only (no records to parse) overlapping any of the windows: what slot finding needs, inside the transaction. */
@@ -108,13 +136,23 @@ export interface BookingStore {
 	 * Runs `fn` in one serialised write transaction. With an idempotency key,
 	 * the first result is stored and returned again for the same key.
 	 */
-	write<T>(idempotencyKey: string | null, operation: string, nowMs: number, fn: (tx: WriteTx) => Promise<T>): Promise<{ result: T; replayed: boolean }>;
+	write<T>(
+		idempotencyKey: string | null,
+		operation: string,
+		nowMs: number,
+		fn: (tx: WriteTx) => Promise<T>,
+	): Promise<{ result: T; replayed: boolean }>;
 	getBooking(id: string): Promise<BookingRecord | null>;
 	/** Active bookings (held and not expired, or confirmed) unless statuses say otherwise. */
 	listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]>;
 	getSeries(id: string): Promise<SeriesRecord | null>;
 	/** Records an SMS opt-out (STOP) or opt-in (START) for an E.164 number. */
-	setSmsOptOut(phone: string, optedOut: boolean, keyword: string | null, nowMs: number): Promise<void>;
+	setSmsOptOut(
+		phone: string,
+		optedOut: boolean,
+		keyword: string | null,
+		nowMs: number,
+	): Promise<void>;
 	isSmsOptedOut(phone: string): Promise<boolean>;
 	saveContract(record: ContractRecord): Promise<void>;
 	getContract(id: string): Promise<ContractRecord | null>;
@@ -142,7 +180,10 @@ export class StoreError extends InputError {
 }
 
 /** A stored row as a booking; `decode` reads the backend's JSON columns (text in SQLite, JSONB in PostgreSQL). */
-export function bookingFromRow(row: Record<string, unknown>, decode: (value: unknown) => Record<string, unknown> | null): BookingRecord {
+export function bookingFromRow(
+	row: Record<string, unknown>,
+	decode: (value: unknown) => Record<string, unknown> | null,
+): BookingRecord {
 	const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 	return {
 		id: String(row.id),
@@ -163,4 +204,3 @@ export function bookingFromRow(row: Record<string, unknown>, decode: (value: unk
 		updated_at_ms: Number(row.updated_at_ms),
 	};
 }
-
