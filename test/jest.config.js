@@ -2,7 +2,7 @@
 // Three layers (DESIGN.md): unit (pure logic), workflow (workflow JSON run
 // in-process by n8n-core), e2e (a real n8n with the package installed).
 const path = require('node:path');
-const runtime = require('./harness/n8n-runtime');
+const runtime = require('../dev/n8n/runtime');
 
 const root = path.resolve(__dirname, '..');
 const transform = {

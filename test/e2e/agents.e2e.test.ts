@@ -4,8 +4,8 @@
  * webhooks called over HTTP, executions read back. AI mode talks to the
  * OpenAI-compatible fake on loopback, faults included.
  */
-import { startN8n, type N8nInstance } from '../harness/n8n-instance';
-import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+import { startN8n, type N8nInstance } from '../../dev/n8n';
+import { startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
 import { commercialLeadFacts, noDamageFacts } from '../fixtures/ai-answers';
 
 import intakeWorkflow from './workflows/qualify-and-triage.json';

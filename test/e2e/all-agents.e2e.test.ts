@@ -3,7 +3,7 @@
  * real n8n, each on its default parameter mappings (every agent reads what the
  * previous ones wrote and passes everything on).
  */
-import { startN8n, type N8nInstance } from '../harness/n8n-instance';
+import { startN8n, type N8nInstance } from '../../dev/n8n';
 
 import workflow from './workflows/all-agents.json';
 

@@ -10,9 +10,9 @@
 
 import ICAL from 'ical.js';
 
-import { startN8n, type N8nInstance } from '../harness/n8n-instance';
-import { startSmtpSink } from '../harness/smtp-sink';
-import { startTwilioFake } from '../harness/twilio-fake';
+import { startN8n, type N8nInstance } from '../../dev/n8n';
+import { startSmtpSink } from '../../dev/fakes/smtp-sink';
+import { startTwilioFake } from '../../dev/fakes/twilio-fake';
 
 jest.setTimeout(240_000);
 

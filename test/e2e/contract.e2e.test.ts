@@ -7,7 +7,7 @@
 import path from 'node:path';
 
 import { SqliteBookingStore } from '../../nodes/shared/store';
-import { startN8n, type N8nInstance } from '../harness/n8n-instance';
+import { startN8n, type N8nInstance } from '../../dev/n8n';
 
 jest.setTimeout(240_000);
 

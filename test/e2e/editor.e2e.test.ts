@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { OWNER, startN8n, type N8nInstance } from '../harness/n8n-instance';
+import { OWNER, startN8n, type N8nInstance } from '../../dev/n8n';
 
 import salesTemplate from '../../workflows-templates/booking-commercial-sales.json';
 

@@ -6,8 +6,8 @@
 import path from 'node:path';
 
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
-import { startN8n, type N8nInstance } from '../harness/n8n-instance';
-import { createTestDatabase } from '../harness/postgres';
+import { startN8n, type N8nInstance } from '../../dev/n8n';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(240_000);
 

@@ -14,9 +14,9 @@
 import path from 'node:path';
 
 import { SqliteBookingStore } from '../../nodes/shared/store';
-import { startBookingEnv } from '../harness/booking-env';
-import { freePort } from '../harness/n8n-instance';
-import { startOpenAiFake } from '../harness/openai-fake';
+import { startBookingEnv } from '../../dev/booking-env';
+import { freePort } from '../../dev/n8n';
+import { startOpenAiFake } from '../../dev/fakes/openai-fake';
 
 jest.setTimeout(300_000);
 

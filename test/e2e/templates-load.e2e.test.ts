@@ -7,7 +7,7 @@
 import path from 'node:path';
 
 import { SqliteBookingStore } from '../../nodes/shared/store';
-import { startBookingEnv } from '../harness/booking-env';
+import { startBookingEnv } from '../../dev/booking-env';
 
 jest.setTimeout(300_000);
 

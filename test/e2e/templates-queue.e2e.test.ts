@@ -12,9 +12,9 @@
  * - with one worker stopped, the other takes the work.
  */
 import { PostgresBookingStore } from '../../nodes/shared/store';
-import { startBookingEnv } from '../harness/booking-env';
-import { postToResumeUrl } from '../harness/n8n-instance';
-import { createTestDatabase } from '../harness/postgres';
+import { startBookingEnv } from '../../dev/booking-env';
+import { postToResumeUrl } from '../../dev/n8n';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(420_000);
 

@@ -10,8 +10,8 @@ import path from 'node:path';
 
 import { generateContract, recordSignature, schedule } from '../../nodes/api';
 import { SqliteBookingStore } from '../../nodes/shared/store';
-import { startBookingEnv } from '../harness/booking-env';
-import { postToResumeUrl } from '../harness/n8n-instance';
+import { startBookingEnv } from '../../dev/booking-env';
+import { postToResumeUrl } from '../../dev/n8n';
 import { visitsShown } from '../support/ics';
 
 jest.setTimeout(300_000);

@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const runtime = require('./n8n-runtime');
+const runtime = require('../../dev/n8n/runtime');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const modules = runtime.paths().modules;

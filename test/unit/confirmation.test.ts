@@ -26,7 +26,7 @@ import {
 	toE164,
 } from '../../nodes/ConfirmationAgent/sms';
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
-import { createTestDatabase } from '../harness/postgres';
+import { createTestDatabase } from '../../dev/postgres';
 import { parseIcs } from '../support/ics';
 
 const NOW = '2026-11-25T12:00:00Z';
@@ -630,7 +630,7 @@ describe('opt-outs in the store', () => {
 
 describe('AI personalisation keeps the facts or is not used', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { startOpenAiFake } = require('../harness/openai-fake');
+	const { startOpenAiFake } = require('../../dev/fakes/openai-fake');
 	let fake: Awaited<ReturnType<typeof startOpenAiFake>>;
 	beforeAll(async () => {
 		fake = await startOpenAiFake();

@@ -16,7 +16,7 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
-import { createTestDatabase } from '../harness/postgres';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,7 @@ import { qualify } from '../../nodes/QualifierAgent/qualify';
 import { triage } from '../../nodes/TriageAgent/triage';
 import { callStructured, LlmError, toResponseFormat } from '../../nodes/shared/llm/client';
 import type { AiSettings } from '../../nodes/shared/modes';
-import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+import { startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
 import { commercialLeadFacts, noDamageFacts } from '../fixtures/ai-answers';
 
 let fake: OpenAiFake;

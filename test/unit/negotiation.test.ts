@@ -9,7 +9,7 @@ import { NegotiationAgent } from '../../nodes/NegotiationAgent/NegotiationAgent.
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { moneyAmountsIn } from '../../nodes/shared/money';
 import type { AiSettings } from '../../nodes/shared/modes';
-import { startOpenAiFake, type OpenAiFake } from '../harness/openai-fake';
+import { startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const commercial = priceSync(

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { qualify, qualifyRules, qualificationSchema } from '../../nodes/QualifierAgent/qualify';
 import { triage } from '../../nodes/TriageAgent/triage';
-import { evaluate, readLabeledSet } from '../tools/evaluate';
+import { evaluate, readLabeledSet } from '../../dev/tools/evaluate';
 
 const q = (message: string, extra: Partial<Parameters<typeof qualifyRules>[0]> = {}) =>
 	qualifyRules({ message, ...extra });

@@ -15,7 +15,7 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
-import { createTestDatabase } from '../harness/postgres';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(60_000);
 
@@ -610,7 +610,7 @@ describe('preferences in words', () => {
 
 describe('preferences read by a model (checked by code, rules as fallback)', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { startOpenAiFake } = require('../harness/openai-fake');
+	const { startOpenAiFake } = require('../../dev/fakes/openai-fake');
 	let fake: Awaited<ReturnType<typeof startOpenAiFake>>;
 	let store: SqliteBookingStore;
 	beforeAll(async () => {

@@ -8,7 +8,7 @@ import { schedule, type ScheduleRequest } from '../../nodes/SchedulingAgent/sche
 import { PostgresBookingStore, SqliteBookingStore } from '../../nodes/shared/store';
 import { Client } from 'pg';
 
-import { createTestDatabase } from '../harness/postgres';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(120_000);
 

@@ -23,7 +23,7 @@ import {
 	BUSY_TIMES_SQL,
 	MIGRATIONS as POSTGRES_MIGRATIONS,
 } from '../../nodes/shared/store/postgres';
-import { createTestDatabase } from '../harness/postgres';
+import { createTestDatabase } from '../../dev/postgres';
 
 jest.setTimeout(120_000);
 

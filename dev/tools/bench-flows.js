@@ -23,9 +23,9 @@
  */
 const fs = require('node:fs');
 
-const { startBookingEnv } = require('../harness/booking-env');
-const { startOpenAiFake } = require('../harness/openai-fake');
-const { createTestDatabase } = require('../harness/postgres');
+const { startBookingEnv } = require('../booking-env');
+const { startOpenAiFake } = require('../fakes/openai-fake');
+const { createTestDatabase } = require('../postgres');
 const { CREDENTIALS, stableId } = require('../../scripts/templates/lib');
 
 const arg = (name, fallback) => {

@@ -18,8 +18,8 @@ const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
 
-const runtime = require('./n8n-runtime');
-const { OWNER } = require('./n8n-instance');
+const runtime = require('./n8n/runtime');
+const { OWNER } = require('./n8n');
 const { startBookingEnv, WEBHOOK_KEY_HEADER } = require('./booking-env');
 const { createTestDatabase } = require('./postgres');
 

@@ -15,9 +15,9 @@ const COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const ROUNDS = 3;
 
 function buildMessages(count) {
-	const base = readLabeledSet(path.join(__dirname, '..', 'fixtures', 'dev-set.jsonl')).map(
-		(c) => c.message,
-	);
+	const base = readLabeledSet(
+		path.join(__dirname, '..', '..', 'test', 'fixtures', 'dev-set.jsonl'),
+	).map((c) => c.message);
 	const streets = ['Oak St', 'Maple Ave', 'Pine Rd', 'Cedar Ln', 'Elm Dr'];
 	const out = [];
 	for (let i = 0; i < count; i++) {

@@ -9,8 +9,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const runtime = require('../test/harness/n8n-runtime');
-const { postToResumeUrl } = require('../test/harness/n8n-instance');
+const runtime = require('./n8n/runtime');
+const { postToResumeUrl } = require('./n8n');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const money = (cents, currency = 'USD') =>

@@ -2,7 +2,7 @@
 /**
  * The pinned n8n and the Node.js 24 that runs it, installed once into a cache
  * folder outside the repository and reused by `npm start`, the workflow tests
- * and the e2e tests. `node test/harness/n8n-runtime.js ensure` installs it.
+ * and the e2e tests. `node dev/n8n/runtime.js ensure` installs it.
  *
  * n8n is installed with install scripts off (as n8n itself installs community
  * packages), then its two native modules are rebuilt offline against the
@@ -120,7 +120,7 @@ if (require.main === module) {
 	} else if (command === 'path') {
 		console.log(paths().dir);
 	} else {
-		console.error('usage: node test/harness/n8n-runtime.js [ensure|path]');
+		console.error('usage: node dev/n8n/runtime.js [ensure|path]');
 		process.exit(2);
 	}
 }

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { DateTime } = require('luxon');
 const api = require('../../index.js');
-const { createTestDatabase } = require('../harness/postgres');
+const { createTestDatabase } = require('../postgres');
 
 const NOW = '2026-11-25T10:00:00-05:00';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

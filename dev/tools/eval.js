@@ -8,7 +8,8 @@ const { FIELDS, readLabeledSet, evaluate } = require('./evaluate');
 const args = process.argv.slice(2);
 const verbose = args.includes('--errors');
 const file = path.resolve(
-	args.find((a) => !a.startsWith('--')) ?? path.join(__dirname, '..', 'fixtures', 'dev-set.jsonl'),
+	args.find((a) => !a.startsWith('--')) ??
+		path.join(__dirname, '..', '..', 'test', 'fixtures', 'dev-set.jsonl'),
 );
 const pct = (x) => (x === null ? '  n/a' : `${(x * 100).toFixed(1).padStart(5)}%`);
 

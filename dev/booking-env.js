@@ -11,11 +11,11 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { startN8n, REPO } = require('./n8n-instance');
-const { startSmtpSink } = require('./smtp-sink');
-const { startTwilioFake } = require('./twilio-fake');
-const { ORDER, POSTGRES_SET } = require('../../scripts/templates/build');
-const { WORKFLOW_IDS, CREDENTIALS } = require('../../scripts/templates/lib');
+const { startN8n, REPO } = require('./n8n');
+const { startSmtpSink } = require('./fakes/smtp-sink');
+const { startTwilioFake } = require('./fakes/twilio-fake');
+const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
+const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';

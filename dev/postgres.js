@@ -12,7 +12,7 @@ function serverUrl() {
 	);
 }
 
-/** @returns {Promise<{ connection: import('../../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
+/** @returns {Promise<{ connection: import('../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
 async function createTestDatabase(prefix = 'booking_agents_test') {
 	const url = serverUrl();
 	const admin = new Client({
