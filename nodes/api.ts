@@ -12,7 +12,6 @@ export {
 	QUALIFY_DEFAULTS,
 } from './QualifierAgent/qualify';
 export type { Qualification, QualifyInput, QualifyOptions } from './QualifierAgent/qualify';
-export { SERVICE_TYPES, PROPERTY_TYPES, FREQUENCIES } from './QualifierAgent/extract';
 export {
 	triage,
 	triageRules,
@@ -21,9 +20,30 @@ export {
 	TRIAGE_DEFAULTS,
 } from './TriageAgent/triage';
 export type { TriageResult, TriageInput, TriageOptions } from './TriageAgent/triage';
-export { EMERGENCY_TYPES, SEVERITIES, HAZARDS } from './TriageAgent/rules';
 export { SAFETY_INSTRUCTIONS, HAZARD_INSTRUCTIONS } from './TriageAgent/safety';
-export { URGENCIES } from './shared/urgency';
+export {
+	SERVICE_TYPES,
+	PROPERTY_TYPES,
+	FREQUENCIES,
+	WEEKDAYS,
+	URGENCIES,
+	EMERGENCY_TYPES,
+	SEVERITIES,
+	HAZARDS,
+	SERVICE_OF_DAMAGE,
+} from './shared/vocabulary';
+export type {
+	ServiceType,
+	PropertyType,
+	Frequency,
+	Weekday,
+	Urgency,
+	EmergencyType,
+	Severity,
+	Hazard,
+} from './shared/vocabulary';
+export { escapeHtml } from './shared/html';
+export { cadenceText } from './shared/wording';
 export { AGENT_MODES, SOURCES } from './shared/modes';
 export type { AgentMode, AiSettings } from './shared/modes';
 export {
@@ -103,7 +123,6 @@ export {
 	confirmationSchema,
 	MESSAGE_KINDS,
 	DEFAULT_TEMPLATES as MESSAGE_TEMPLATES,
-	escapeHtml,
 	headerSafe,
 } from './ConfirmationAgent/compose';
 export type {

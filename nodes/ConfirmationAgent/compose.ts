@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod/v4';
 
+import { escapeHtml } from '../shared/html';
 import { formatMoney } from '../shared/money';
 import { buildInvite } from './ics';
 import { seriesInvite, type SeriesBooking } from './series-invite';
@@ -212,15 +213,6 @@ export function headerSafe(text: string): string {
 		.replace(/\s{2,}/g, ' ')
 		.trim()
 		.slice(0, 250);
-}
-
-export function escapeHtml(text: string): string {
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
 }
 
 /** The HTML part: the whole text escaped (customer data included), paragraphs kept, links made clickable. */

@@ -3,10 +3,10 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import { DateTime } from 'luxon';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
-import { escapeHtml } from '../ConfirmationAgent/compose';
-import { cadenceText } from '../PricingAgent/price';
 import { InputError } from '../shared/errors';
+import { escapeHtml } from '../shared/html';
 import { formatMoney, roundCents } from '../shared/money';
+import { cadenceText } from '../shared/wording';
 import {
 	openStore,
 	type BookingStore,

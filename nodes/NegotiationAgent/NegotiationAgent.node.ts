@@ -14,13 +14,24 @@ import {
 	modeProperty,
 	modeSubtitle,
 	openAiCredential,
-	optionalText,
-	optionalValue,
 	readAiSettings,
-	requireText,
-	runAgentPerItem,
-} from '../shared/n8n';
-import { negotiate, type MessageTemplates, type NegotiationPolicy } from './negotiate';
+} from '../shared/n8n/ai';
+import {
+	caseOf,
+	definedBelow,
+	inputSourceProperties,
+	missingFromCase,
+	readInputSource,
+} from '../shared/n8n/inputs';
+import { runAgentPerItem } from '../shared/n8n/items';
+import { optionalText, optionalValue, requireText } from '../shared/n8n/parameters';
+import { negotiationInputFromCase } from './case';
+import {
+	negotiate,
+	type MessageTemplates,
+	type NegotiateInput,
+	type NegotiationPolicy,
+} from './negotiate';
 import type { Quote } from '../PricingAgent/price';
 
 /** A quote arrives as an object, or as JSON text when typed or mapped as a string. */
@@ -75,7 +86,8 @@ export class NegotiationAgent implements INodeType {
 		name: 'negotiationAgent',
 		icon: { light: 'file:negotiationAgent.svg', dark: 'file:negotiationAgent.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: modeSubtitle,
 		description:
 			"Reads a customer's reply to a quote and accepts, counters, rejects or escalates, always inside your discount policy; every new price comes from the pricing engine",
@@ -86,9 +98,11 @@ export class NegotiationAgent implements INodeType {
 		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
+			...inputSourceProperties,
 			{
 				displayName: 'Quote',
 				name: 'quote',
+				displayOptions: definedBelow,
 				type: 'json',
 				default: '={{ $json.negotiation?.quote ?? $json.quote }}',
 				required: true,
@@ -98,6 +112,7 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Customer Reply',
 				name: 'reply',
+				displayOptions: definedBelow,
 				type: 'string',
 				typeOptions: { rows: 3 },
 				default: '={{ $json.reply }}',
@@ -108,6 +123,7 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Round',
 				name: 'round',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.negotiation?.next_round ?? 1 }}',
 				description: 'Which reply this is: 1 for the first answer to a quote',
@@ -115,6 +131,7 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Customer Name',
 				name: 'customerName',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.customer?.name }}',
 				description: 'Used in the reply message',
@@ -249,25 +266,36 @@ export class NegotiationAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const mode = this.getNodeParameter('mode', 0) as AgentMode;
-		return await runAgentPerItem(this, 'negotiation', async (i) => {
-			const result = await negotiate(
-				{
+		const source = readInputSource(this);
+		const inputFor = (i: number): NegotiateInput => {
+			if (source === 'define')
+				return {
 					quote: parseQuote(optionalValue(this, 'quote', i)),
 					reply: requireText(this, 'reply', 'Customer Reply', i, '{{ $json.body.reply }}'),
 					round: readRound(optionalValue(this, 'round', i)),
 					customerName: optionalText(this, 'customerName', i),
-				},
-				{
-					mode,
-					ai: await readAiSettings(this, i, mode),
-					policy: readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
-					templates: this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>,
-					aiDraftsMessage:
-						mode === 'rules'
-							? false
-							: (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),
-				},
-			);
+				};
+			const item = caseOf(this, i);
+			const input = negotiationInputFromCase(item);
+			if (!input.quote)
+				throw missingFromCase(this, i, 'quote', 'the quote being negotiated', item.quote);
+			if (!input.reply) throw missingFromCase(this, i, 'reply', "the customer's reply", item.reply);
+			return {
+				quote: input.quote as unknown as Quote,
+				reply: input.reply,
+				round: readRound(input.round),
+				customerName: input.customerName,
+			};
+		};
+		return await runAgentPerItem(this, 'negotiation', async (i) => {
+			const result = await negotiate(inputFor(i), {
+				mode,
+				ai: await readAiSettings(this, i, mode),
+				policy: readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
+				templates: this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>,
+				aiDraftsMessage:
+					mode === 'rules' ? false : (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),
+			});
 			return result as unknown as IDataObject;
 		});
 	}

@@ -1,7 +1,8 @@
 import { z } from 'zod/v4';
 import { InputError } from '../shared/errors';
 
-import { cadenceText, priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
+import { priceSync, quoteSchema, type Quote } from '../PricingAgent/price';
+import { cadenceText } from '../shared/wording';
 import { llmUsageSchema } from '../shared/llm/client';
 import {
 	extractWithMode,

@@ -8,7 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { dollarsToCents } from '../shared/money';
-import { jsonParameter, optionalValue, runAgentPerItem } from '../shared/n8n';
+import { caseOf, definedBelow, inputSourceProperties, readInputSource } from '../shared/n8n/inputs';
+import { runAgentPerItem } from '../shared/n8n/items';
+import { jsonParameter, optionalValue } from '../shared/n8n/parameters';
+import { pricingFactsFromCase } from './case';
 import { price } from './price';
 import { merge, type RateCardOverride } from './rateCard';
 
@@ -60,7 +63,8 @@ export class PricingAgent implements INodeType {
 		name: 'pricingAgent',
 		icon: { light: 'file:pricingAgent.svg', dark: 'file:pricingAgent.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
 			'={{ "Rate card" + ($parameter["rateCardJson"] && $parameter["rateCardJson"] !== "{}" ? " + JSON" : "") }}',
 		description:
@@ -70,16 +74,42 @@ export class PricingAgent implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
 		properties: [
+			...inputSourceProperties,
+			{
+				displayName:
+					"From the case: the Qualifier's and Triage's results on the item, and a frequency, add-ons or promo code the request states",
+				name: 'caseNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { inputSource: ['case'] } },
+			},
+			{
+				displayName: 'Frequency When Not Stated',
+				name: 'frequencyWhenUnstated',
+				type: 'options',
+				default: '',
+				displayOptions: { show: { inputSource: ['case'] } },
+				options: [
+					{ name: 'One Visit', value: '' },
+					{ name: 'Weekly', value: 'weekly' },
+					{ name: 'Every Other Week', value: 'biweekly' },
+					{ name: 'Monthly', value: 'monthly' },
+				],
+				description:
+					'What to price when neither the request nor the message says how often (a recurring-service form: Weekly)',
+			},
 			{
 				displayName:
 					'The job facts default to the Qualifier and Triage results on the item; map other fields by dragging them in',
 				name: 'factsNotice',
 				type: 'notice',
 				default: '',
+				displayOptions: definedBelow,
 			},
 			{
 				displayName: 'Service Type',
 				name: 'serviceType',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.service_type }}',
 				required: true,
@@ -89,6 +119,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Property Type',
 				name: 'propertyType',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.property_type }}',
 				description: 'Residential or commercial; commercial work is priced by square feet',
@@ -96,6 +127,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Bedrooms',
 				name: 'bedrooms',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.bedrooms }}',
 				description: 'Leave empty to let the agent assume (the quote lists every assumption)',
@@ -103,6 +135,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Bathrooms',
 				name: 'bathrooms',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.bathrooms }}',
 				description: 'A half bath counts 0.5',
@@ -110,6 +143,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Square Feet',
 				name: 'squareFeet',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.square_feet }}',
 				description: 'Used instead of rooms when known; required for commercial work',
@@ -117,6 +151,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Frequency',
 				name: 'frequency',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.frequency }}',
 				description:
@@ -125,6 +160,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Visits a Week',
 				name: 'visitsPerWeek',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.qualification?.visits_per_week }}',
 				description:
@@ -134,6 +170,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Add-Ons',
 				name: 'addOns',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.add_ons }}',
 				description:
@@ -142,6 +179,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Is Emergency',
 				name: 'isEmergency',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false }}',
 				description: 'Whether emergency restoration rates (call-out fee plus labour) apply',
@@ -149,6 +187,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Emergency Type',
 				name: 'emergencyType',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.triage?.emergency_type ?? $json.qualification?.emergency_type }}',
 				description:
@@ -157,6 +196,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Estimated Hours',
 				name: 'estimatedHours',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.estimated_hours }}',
 				description:
@@ -165,6 +205,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'After Hours',
 				name: 'afterHours',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.after_hours ?? false }}',
 				description: 'Whether labour happens at night or on a weekend (after-hours multiplier)',
@@ -172,6 +213,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Holiday',
 				name: 'holiday',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.holiday ?? false }}',
 				description: 'Whether labour falls on a public holiday (same multiplier)',
@@ -179,6 +221,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'Promo Code',
 				name: 'promoCode',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.promo_code }}',
 				description:
@@ -187,6 +230,7 @@ export class PricingAgent implements INodeType {
 			{
 				displayName: 'First-Time Customer',
 				name: 'firstTime',
+				displayOptions: definedBelow,
 				type: 'string',
 				default: '={{ $json.first_time ?? false }}',
 				description: 'Whether first-time-only promo codes may apply',
@@ -335,32 +379,37 @@ export class PricingAgent implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const source = readInputSource(this);
 		return await runAgentPerItem(this, 'quote', async (i) => {
 			// The Rates fields first, the JSON card over them.
 			const rateCard = merge<RateCardOverride>(
 				rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject),
 				jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i),
 			);
-			const quote = await price(
-				{
-					service_type: optionalValue(this, 'serviceType', i),
-					property_type: optionalValue(this, 'propertyType', i),
-					bedrooms: optionalValue(this, 'bedrooms', i),
-					bathrooms: optionalValue(this, 'bathrooms', i),
-					square_feet: optionalValue(this, 'squareFeet', i),
-					frequency: optionalValue(this, 'frequency', i),
-					visits_per_week: optionalValue(this, 'visitsPerWeek', i),
-					add_ons: optionalValue(this, 'addOns', i),
-					is_emergency: optionalValue(this, 'isEmergency', i),
-					emergency_type: optionalValue(this, 'emergencyType', i),
-					estimated_hours: optionalValue(this, 'estimatedHours', i),
-					after_hours: optionalValue(this, 'afterHours', i),
-					holiday: optionalValue(this, 'holiday', i),
-					promo_code: optionalValue(this, 'promoCode', i),
-					first_time: optionalValue(this, 'firstTime', i),
-				},
-				{ rateCard },
-			);
+			const facts =
+				source === 'case'
+					? pricingFactsFromCase(
+							caseOf(this, i),
+							(this.getNodeParameter('frequencyWhenUnstated', i, '') as string) || null,
+						)
+					: {
+							service_type: optionalValue(this, 'serviceType', i),
+							property_type: optionalValue(this, 'propertyType', i),
+							bedrooms: optionalValue(this, 'bedrooms', i),
+							bathrooms: optionalValue(this, 'bathrooms', i),
+							square_feet: optionalValue(this, 'squareFeet', i),
+							frequency: optionalValue(this, 'frequency', i),
+							visits_per_week: optionalValue(this, 'visitsPerWeek', i),
+							add_ons: optionalValue(this, 'addOns', i),
+							is_emergency: optionalValue(this, 'isEmergency', i),
+							emergency_type: optionalValue(this, 'emergencyType', i),
+							estimated_hours: optionalValue(this, 'estimatedHours', i),
+							after_hours: optionalValue(this, 'afterHours', i),
+							holiday: optionalValue(this, 'holiday', i),
+							promo_code: optionalValue(this, 'promoCode', i),
+							first_time: optionalValue(this, 'firstTime', i),
+						};
+			const quote = await price(facts, { rateCard });
 			return quote as unknown as IDataObject;
 		});
 	}

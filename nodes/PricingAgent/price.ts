@@ -4,31 +4,19 @@ import { InputError } from '../shared/errors';
 import { z } from 'zod/v4';
 
 import {
+	EMERGENCY_TYPES,
 	FREQUENCIES,
 	SERVICE_OF_DAMAGE,
 	SERVICE_TYPES,
+	type EmergencyType,
 	type Frequency,
 	type ServiceType,
-} from '../QualifierAgent/extract';
-import { EMERGENCY_TYPES, type EmergencyType } from '../TriageAgent/rules';
+} from '../shared/vocabulary';
+import { cadenceText } from '../shared/wording';
 import { formatMoney, percentOf, roundCents } from '../shared/money';
 import { resolveRateCard, type RateCard, type RateCardOverride } from './rateCard';
 
 /** Visits a month for each cadence: weekly 52/12, every other week 26/12, monthly 1. */
-/** "weekly", "3 times a week", "every other week", "monthly": how quotes, agreements and offers say the cadence. */
-export function cadenceText(recurring: {
-	frequency: string;
-	visits_per_week?: number | null;
-}): string {
-	if (recurring.frequency === 'biweekly') return 'every other week';
-	if (recurring.frequency === 'weekly' && (recurring.visits_per_week ?? 1) > 1)
-		return recurring.visits_per_week === 7
-			? 'every day'
-			: recurring.visits_per_week === 2
-				? 'twice a week'
-				: `${recurring.visits_per_week} times a week`;
-	return recurring.frequency;
-}
 
 export const VISITS_PER_MONTH: Record<Exclude<Frequency, 'one_time'>, number> = {
 	weekly: 52 / 12,

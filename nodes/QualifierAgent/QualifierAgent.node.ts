@@ -6,18 +6,25 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import type { AgentMode } from '../shared/modes';
 import {
 	aiOptionsProperty,
 	modeProperty,
 	modeSubtitle,
 	openAiCredential,
-	optionalText,
 	readAiSettings,
-	requireText,
-	runAgentPerItem,
-} from '../shared/n8n';
-import type { AgentMode } from '../shared/modes';
-import { qualify, QUALIFY_DEFAULTS } from './qualify';
+} from '../shared/n8n/ai';
+import {
+	caseOf,
+	definedBelow,
+	inputSourceProperties,
+	missingFromCase,
+	readInputSource,
+} from '../shared/n8n/inputs';
+import { runAgentPerItem } from '../shared/n8n/items';
+import { optionalText, requireText } from '../shared/n8n/parameters';
+import { qualifyInputFromCase } from './case';
+import { qualify, QUALIFY_DEFAULTS, type QualifyInput } from './qualify';
 
 export class QualifierAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +32,8 @@ export class QualifierAgent implements INodeType {
 		name: 'qualifierAgent',
 		icon: { light: 'file:qualifierAgent.svg', dark: 'file:qualifierAgent.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: modeSubtitle,
 		description:
 			'Scores a service inquiry 0-100 and reads the service, property, urgency, frequency, budget and what to ask next',
@@ -36,6 +44,7 @@ export class QualifierAgent implements INodeType {
 		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
+			...inputSourceProperties,
 			{
 				displayName: 'Message',
 				name: 'message',
@@ -43,6 +52,7 @@ export class QualifierAgent implements INodeType {
 				typeOptions: { rows: 4 },
 				default: '={{ $json.message }}',
 				required: true,
+				displayOptions: definedBelow,
 				description: "The customer's inquiry text (web form, SMS, e-mail body or chat)",
 				hint: "Drag the field holding the customer's text here, e.g. {{ $json.body.message }} after a Webhook",
 			},
@@ -51,6 +61,7 @@ export class QualifierAgent implements INodeType {
 				name: 'channel',
 				type: 'string',
 				default: '={{ $json.channel }}',
+				displayOptions: definedBelow,
 				description:
 					'Where the inquiry came from (web, sms, email, chat). An SMS counts as a phone contact.',
 			},
@@ -59,6 +70,7 @@ export class QualifierAgent implements INodeType {
 				name: 'customerEmail',
 				type: 'string',
 				default: '={{ $json.customer?.email }}',
+				displayOptions: definedBelow,
 				description: "The customer's e-mail, if known; a lead that can be contacted scores higher",
 			},
 			{
@@ -66,6 +78,7 @@ export class QualifierAgent implements INodeType {
 				name: 'customerPhone',
 				type: 'string',
 				default: '={{ $json.customer?.phone }}',
+				displayOptions: definedBelow,
 				description: "The customer's phone number, if known",
 			},
 			{
@@ -73,6 +86,7 @@ export class QualifierAgent implements INodeType {
 				name: 'customerAddress',
 				type: 'string',
 				default: '={{ $json.customer?.address }}',
+				displayOptions: definedBelow,
 				description: 'Where the work would be done, if known',
 			},
 			{
@@ -89,9 +103,10 @@ export class QualifierAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const mode = this.getNodeParameter('mode', 0) as AgentMode;
-		return await runAgentPerItem(this, 'qualification', async (i) => {
-			const result = await qualify(
-				{
+		const source = readInputSource(this);
+		const inputFor = (i: number): QualifyInput => {
+			if (source === 'define') {
+				return {
 					message: requireText(this, 'message', 'Message', i),
 					channel: optionalText(this, 'channel', i),
 					customer: {
@@ -99,18 +114,24 @@ export class QualifierAgent implements INodeType {
 						phone: optionalText(this, 'customerPhone', i),
 						address: optionalText(this, 'customerAddress', i),
 					},
-				},
-				{
-					mode,
-					ai: await readAiSettings(this, i, mode),
-					qualifiedThreshold: this.getNodeParameter(
-						'qualifiedThreshold',
-						i,
-						QUALIFY_DEFAULTS.qualifiedThreshold,
-					) as number,
-				},
-			);
-			return result;
+				};
+			}
+			const item = caseOf(this, i);
+			const input = qualifyInputFromCase(item);
+			if (!input.message)
+				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
+			return { ...input, message: input.message };
+		};
+		return await runAgentPerItem(this, 'qualification', async (i) => {
+			return await qualify(inputFor(i), {
+				mode,
+				ai: await readAiSettings(this, i, mode),
+				qualifiedThreshold: this.getNodeParameter(
+					'qualifiedThreshold',
+					i,
+					QUALIFY_DEFAULTS.qualifiedThreshold,
+				) as number,
+			});
 		});
 	}
 }

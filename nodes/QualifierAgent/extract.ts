@@ -1,26 +1,16 @@
-import { readDamageFacts, type EmergencyType } from '../TriageAgent/rules';
-import { WEEKDAYS, type Weekday } from '../SchedulingAgent/calendar';
+import { readDamageFacts } from '../shared/damage';
 import { affirmedMatch, hasAny, NUMBER, parseNumber } from '../shared/text';
-import { readUrgency, type Urgency } from '../shared/urgency';
-
-export const SERVICE_TYPES = [
-	'standard_cleaning',
-	'deep_cleaning',
-	'move_in_out',
-	'post_construction',
-	'commercial_cleaning',
-	'carpet_cleaning',
-	'window_cleaning',
-	'water_damage',
-	'fire_damage',
-	'mold_remediation',
-	'other',
-] as const;
-export type ServiceType = (typeof SERVICE_TYPES)[number];
-export const PROPERTY_TYPES = ['residential', 'commercial'] as const;
-export type PropertyType = (typeof PROPERTY_TYPES)[number];
-export const FREQUENCIES = ['one_time', 'weekly', 'biweekly', 'monthly'] as const;
-export type Frequency = (typeof FREQUENCIES)[number];
+import { readUrgency } from '../shared/urgency';
+import {
+	SERVICE_OF_DAMAGE,
+	WEEKDAYS,
+	type EmergencyType,
+	type Frequency,
+	type PropertyType,
+	type ServiceType,
+	type Urgency,
+	type Weekday,
+} from '../shared/vocabulary';
 
 export interface Budget {
 	min: number | null;
@@ -55,16 +45,6 @@ export interface LeadFacts {
 
 const N = NUMBER;
 const SQM_PER_SQFT = 10.764;
-
-/** Emergency damage decides the service: DESIGN.md's dispatcher mapping. */
-export const SERVICE_OF_DAMAGE: Record<EmergencyType, ServiceType> = {
-	water_damage: 'water_damage',
-	sewage: 'water_damage',
-	storm: 'water_damage',
-	fire_damage: 'fire_damage',
-	mold: 'mold_remediation',
-	biohazard: 'other',
-};
 
 const COMMERCIAL = [
 	/\b(?:office|offices|clinic|dental|dentist|medical (?:office|center|centre|practice)|practice|restaurant|cafe|coffee shop|bakery|bar|pub|gym|fitness|studio space|yoga studio|dance studio|warehouse|factory|plant floor|retail|store|shop|boutique|salon|spa|barbershop|showroom|dealership|hotel|motel|hostel|church|school|daycare|preschool|kindergarten|university|campus|library|lab|laboratory|bank|(?:our|my|small|local) business|businesses|(?:our|my) company|corporate|front of house|commercial|coworking|co-working|workspace|facility|facilities|building lobby|lobby|suites?|tenant spaces?|storefront|franchise|our staff|employees|janitorial|vet(?:erinary)? clinic|hospital|pharmacy|daycare|venue|event space|theater|theatre|cinema|mall|supermarket|grocery|brewery|winery|kitchen staff|commercial kitchen|property management|hoa common areas|common areas)\b/,

@@ -1,7 +1,5 @@
 import { z } from 'zod/v4';
 
-import { WEEKDAYS } from '../SchedulingAgent/calendar';
-import { EMERGENCY_TYPES } from '../TriageAgent/rules';
 import { llmUsageSchema } from '../shared/llm/client';
 import {
 	extractWithMode,
@@ -10,14 +8,16 @@ import {
 	type AgentOptionsBase,
 } from '../shared/modes';
 import { normalize } from '../shared/text';
-import { priorityFor, URGENCIES } from '../shared/urgency';
+import { priorityFor } from '../shared/urgency';
 import {
-	extractLeadFacts,
+	EMERGENCY_TYPES,
 	FREQUENCIES,
 	PROPERTY_TYPES,
 	SERVICE_TYPES,
-	type LeadFacts,
-} from './extract';
+	URGENCIES,
+	WEEKDAYS,
+} from '../shared/vocabulary';
+import { extractLeadFacts, type LeadFacts } from './extract';
 import { scoreLead } from './score';
 
 const budgetSchema = z.object({

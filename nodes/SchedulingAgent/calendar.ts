@@ -1,11 +1,9 @@
 import { DateTime, IANAZone, type Zone } from 'luxon';
 import { InputError } from '../shared/errors';
+import { WEEKDAYS, type Weekday } from '../shared/vocabulary';
 
 /** Bad input to the Scheduling agent: names the field and the fix. */
 export class SchedulingInputError extends InputError {}
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
 
 export interface CrewConfig {
 	id: string;

@@ -1,7 +1,8 @@
 import { DateTime, type Zone } from 'luxon';
 import { RRule, Weekday as RRuleWeekday } from 'rrule';
 
-import { SchedulingInputError, WEEKDAYS, type Weekday } from './calendar';
+import { WEEKDAYS, type Weekday } from '../shared/vocabulary';
+import { SchedulingInputError } from './calendar';
 
 export interface SeriesSpec {
 	/** An RFC 5545 rule such as FREQ=WEEKLY;BYDAY=MO;COUNT=52 (wins over the fields below). */

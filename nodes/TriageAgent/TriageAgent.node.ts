@@ -6,18 +6,25 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import type { AgentMode } from '../shared/modes';
 import {
 	aiOptionsProperty,
 	modeProperty,
 	modeSubtitle,
 	openAiCredential,
-	optionalText,
 	readAiSettings,
-	requireText,
-	runAgentPerItem,
-} from '../shared/n8n';
-import type { AgentMode } from '../shared/modes';
-import { triage, TRIAGE_DEFAULTS } from './triage';
+} from '../shared/n8n/ai';
+import {
+	caseOf,
+	definedBelow,
+	inputSourceProperties,
+	missingFromCase,
+	readInputSource,
+} from '../shared/n8n/inputs';
+import { runAgentPerItem } from '../shared/n8n/items';
+import { optionalText, requireText } from '../shared/n8n/parameters';
+import { triageInputFromCase } from './case';
+import { triage, TRIAGE_DEFAULTS, type TriageInput } from './triage';
 
 export class TriageAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,7 +32,8 @@ export class TriageAgent implements INodeType {
 		name: 'triageAgent',
 		icon: { light: 'file:triageAgent.svg', dark: 'file:triageAgent.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: modeSubtitle,
 		description:
 			'Decides whether an inquiry is an emergency (water, fire, sewage, mold, biohazard, storm), how severe, how fast to respond, and what the customer should do now',
@@ -36,6 +44,7 @@ export class TriageAgent implements INodeType {
 		credentials: [openAiCredential],
 		properties: [
 			modeProperty,
+			...inputSourceProperties,
 			{
 				displayName: 'Message',
 				name: 'message',
@@ -43,6 +52,7 @@ export class TriageAgent implements INodeType {
 				typeOptions: { rows: 4 },
 				default: '={{ $json.message }}',
 				required: true,
+				displayOptions: definedBelow,
 				description: "The customer's text describing the problem",
 				hint: "Drag the field holding the customer's text here, e.g. {{ $json.body.message }} after a Webhook",
 			},
@@ -51,6 +61,7 @@ export class TriageAgent implements INodeType {
 				name: 'channel',
 				type: 'string',
 				default: '={{ $json.channel }}',
+				displayOptions: definedBelow,
 				description: 'Where the message came from (web, sms, email, chat)',
 			},
 			{
@@ -76,27 +87,34 @@ export class TriageAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const mode = this.getNodeParameter('mode', 0) as AgentMode;
-		return await runAgentPerItem(this, 'triage', async (i) => {
-			return await triage(
-				{
+		const source = readInputSource(this);
+		const inputFor = (i: number): TriageInput => {
+			if (source === 'define')
+				return {
 					message: requireText(this, 'message', 'Message', i),
 					channel: optionalText(this, 'channel', i),
-				},
-				{
-					mode,
-					ai: await readAiSettings(this, i, mode),
-					responseDeadlineMinutes: this.getNodeParameter(
-						'responseDeadlineMinutes',
-						i,
-						TRIAGE_DEFAULTS.responseDeadlineMinutes,
-					) as number,
-					criticalDeadlineMinutes: this.getNodeParameter(
-						'criticalDeadlineMinutes',
-						i,
-						TRIAGE_DEFAULTS.criticalDeadlineMinutes,
-					) as number,
-				},
-			);
+				};
+			const item = caseOf(this, i);
+			const input = triageInputFromCase(item);
+			if (!input.message)
+				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
+			return { ...input, message: input.message };
+		};
+		return await runAgentPerItem(this, 'triage', async (i) => {
+			return await triage(inputFor(i), {
+				mode,
+				ai: await readAiSettings(this, i, mode),
+				responseDeadlineMinutes: this.getNodeParameter(
+					'responseDeadlineMinutes',
+					i,
+					TRIAGE_DEFAULTS.responseDeadlineMinutes,
+				) as number,
+				criticalDeadlineMinutes: this.getNodeParameter(
+					'criticalDeadlineMinutes',
+					i,
+					TRIAGE_DEFAULTS.criticalDeadlineMinutes,
+				) as number,
+			});
 		});
 	}
 }

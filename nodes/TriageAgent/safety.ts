@@ -1,4 +1,4 @@
-import type { EmergencyType, Hazard } from './rules';
+import type { EmergencyType, Hazard } from '../shared/vocabulary';
 
 /**
  * Safety instructions are fixed, reviewed text. The model never writes them:

@@ -9,14 +9,8 @@ import {
 } from '../shared/modes';
 import { normalize } from '../shared/text';
 import { priorityFor, readUrgency } from '../shared/urgency';
-import {
-	EMERGENCY_TYPES,
-	HAZARDS,
-	readDamageFacts,
-	SEVERITIES,
-	type DamageFacts,
-	type Severity,
-} from './rules';
+import { readDamageFacts, type DamageFacts } from '../shared/damage';
+import { EMERGENCY_TYPES, HAZARDS, SEVERITIES, type Severity } from '../shared/vocabulary';
 import { safetyInstructionsFor } from './safety';
 
 export const triageSchema = z.object({

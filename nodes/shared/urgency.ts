@@ -4,8 +4,7 @@
  * non-emergency), so the two never disagree.
  */
 
-export const URGENCIES = ['emergency', 'high', 'normal', 'low'] as const;
-export type Urgency = (typeof URGENCIES)[number];
+import type { Urgency } from './vocabulary';
 
 export interface UrgencyReading {
 	/** The urgency the words give, before the emergency decision is applied. */

@@ -3,13 +3,8 @@
 const L = require('./lib');
 const { deliver, CASE_TEXT } = require('./support');
 
-// The case carries the business's public details (lib.js requestCheck): mapped from the item, read by the agents without an expression evaluation.
-const BUSINESS = {
-	name: '={{ $json.business.name }}',
-	email: '={{ $json.business.email }}',
-	phone: '={{ $json.business.phone }}',
-};
-const CALENDAR = { timeZone: '={{ $json.business.time_zone }}' };
+// Every agent reads its inputs from the case (Input Source "From the Case"): the request check starts it,
+// with the business's details (name, e-mail, phone, time zone, crew phone) on it, so no agent input is an expression.
 
 /** Used where a step that must not fail does: the customer hears that a person will call, ops get the error workflow's e-mail. */
 function escalateOnFailure(wf, failed, label, x, y, { answered = false } = {}) {
@@ -87,14 +82,9 @@ function simpleBooking() {
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	// A job the rate card cannot price (an unknown service, an office without its area) goes to a person, who quotes it.
 	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100], { onError: 'continueErrorOutput' });
-	L.agent(
-		wf,
-		'Book a Crew',
-		'schedulingAgent',
-		{ operation: 'book', calendar: CALENDAR },
-		[1760, 100],
-		{ onError: 'continueErrorOutput' },
-	);
+	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book' }, [1760, 100], {
+		onError: 'continueErrorOutput',
+	});
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	L.callWorkflow(
 		wf,
@@ -122,7 +112,7 @@ function simpleBooking() {
 		wf,
 		'Write the Confirmation',
 		'confirmationAgent',
-		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		{ messageKind: 'booking_confirmation' },
 		[2200, 100],
 		{ onError: 'continueErrorOutput' },
 	);
@@ -212,14 +202,9 @@ function emergency() {
 		{},
 		[1540, -100],
 	);
-	L.agent(
-		wf,
-		'Dispatch the Nearest Crew',
-		'schedulingAgent',
-		{ operation: 'book', preference: '', calendar: CALENDAR },
-		[1760, -100],
-		{ onError: 'continueErrorOutput' },
-	);
+	L.agent(wf, 'Dispatch the Nearest Crew', 'schedulingAgent', { operation: 'book' }, [1760, -100], {
+		onError: 'continueErrorOutput',
+	});
 	escalateOnFailure(wf, 'Dispatch the Nearest Crew', 'Dispatch', 1980, 380);
 	L.ifTrue(wf, 'Crew Assigned?', "$json.booking.status === 'confirmed'", [1980, -100]);
 	L.agent(
@@ -228,8 +213,6 @@ function emergency() {
 		'confirmationAgent',
 		{
 			messageKind: 'emergency_dispatch',
-			crewPhone: '={{ $json.business.crew_phone }}',
-			business: BUSINESS,
 			options: { email: false, calendar: false },
 		},
 		[2200, -200],
@@ -453,8 +436,6 @@ function complexSales() {
 		'confirmationAgent',
 		{
 			messageKind: 'quote',
-			business: BUSINESS,
-			links: '={{ { reply_url: $execution.resumeUrl } }}',
 			options: { sms: false, calendar: false },
 		},
 		[1760, 200],
@@ -616,15 +597,8 @@ function complexSales() {
 		{
 			resource: 'series',
 			operation: 'bookSeries',
-			series: {
-				frequency:
-					"={{ $json.negotiation.quote.recurring?.frequency ?? $json.qualification.frequency ?? 'weekly' }}",
-				visits_per_week: '={{ $json.negotiation.quote.recurring?.visits_per_week ?? 1 }}',
-				weekdays: '={{ $json.qualification.visit_weekdays }}',
-				weekday: "={{ $json.weekday ?? 'mon' }}",
-				time: "={{ $json.time ?? '08:00' }}",
-			},
-			calendar: CALENDAR,
+			// From the case: the agreed cadence, and any day or time the request names; otherwise these.
+			series: { frequency: 'weekly', weekday: 'mon', time: '08:00' },
 		}, // no count: the 12-month term's visits for the agreed frequency
 		[3740, 0],
 		{ onError: 'continueErrorOutput' },
@@ -636,7 +610,6 @@ function complexSales() {
 		'contractAgent',
 		{
 			operation: 'generate',
-			businessName: '={{ $json.business.name }}',
 			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
 		},
 		[3960, 0],
@@ -648,7 +621,6 @@ function complexSales() {
 		'confirmationAgent',
 		{
 			messageKind: 'contract_signing',
-			business: BUSINESS,
 			options: { sms: false, calendar: false },
 		},
 		[4180, 0],
@@ -701,7 +673,7 @@ function complexSales() {
 		wf,
 		'Write the Onboarding',
 		'confirmationAgent',
-		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		{ messageKind: 'booking_confirmation' },
 		[5280, 0],
 	);
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null, { caseFlow: true });
@@ -862,7 +834,8 @@ function recurringService() {
 		wf,
 		'Price With Recurring Discount',
 		'pricingAgent',
-		{ frequency: "={{ $json.frequency ?? $json.qualification.frequency ?? 'weekly' }}" },
+		// A recurring service: weekly unless the request or the message says otherwise.
+		{ frequencyWhenUnstated: 'weekly' },
 		[1540, 100],
 		{ onError: 'continueErrorOutput' },
 	);
@@ -873,15 +846,8 @@ function recurringService() {
 		{
 			resource: 'series',
 			operation: 'bookSeries',
-			series: {
-				frequency: "={{ $json.quote.recurring?.frequency ?? 'weekly' }}",
-				visits_per_week: '={{ $json.quote.recurring?.visits_per_week ?? 1 }}',
-				weekdays: '={{ $json.weekday ? null : $json.qualification.visit_weekdays }}',
-				weekday: "={{ $json.weekday ?? 'mon' }}",
-				time: "={{ $json.time ?? '09:00' }}",
-				start_date: "={{ $json.start_date ?? '' }}",
-			}, // no count: a year of visits for the frequency
-			calendar: CALENDAR,
+			// From the case: the priced cadence, and the day, time and first date the request names; otherwise these.
+			series: { frequency: 'weekly', weekday: 'mon', time: '09:00' }, // no count: a year of visits
 		},
 		[1760, 100],
 		{ onError: 'continueErrorOutput' },
@@ -893,8 +859,7 @@ function recurringService() {
 		'contractAgent',
 		{
 			operation: 'generate',
-			businessName: '={{ $json.business.name }}',
-			signingBaseUrl: '={{ $json.business.agreement_signing_url }}',
+			signingPage: 'signingWorkflow',
 			signingValidHours: 168,
 			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
 		},
@@ -905,7 +870,7 @@ function recurringService() {
 		wf,
 		'Write the Welcome',
 		'confirmationAgent',
-		{ messageKind: 'booking_confirmation', business: BUSINESS },
+		{ messageKind: 'booking_confirmation' },
 		[2420, 100],
 		{ onError: 'continueErrorOutput' },
 	);

@@ -361,7 +361,7 @@ const recordData = (wf, name, values, position) =>
 // ---- our agents ----
 
 const agent = (wf, name, type, parameters, position, extra = {}) =>
-	wf.add(name, `n8n-nodes-booking-agents.${type}`, 1, parameters, position, extra);
+	wf.add(name, `n8n-nodes-booking-agents.${type}`, 2, parameters, position, extra);
 
 // ---- the request check every webhook does first ----
 
@@ -433,9 +433,16 @@ function requestCheck(wf, checkNames, x, y) {
 	return 'Is the Request Valid?';
 }
 
+/** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
+const BUSINESS_FROM_SETTINGS =
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone, sms_from: $json.sms_from, crew_phone: $json.crew_phone, time_zone: $json.time_zone, review_url: $json.review_url ?? null, agreement_signing_url: $json.public_url + 'webhook/sign-agreement' }";
+
+/** A scheduled workflow's case: the business (from Business Settings), for the agents after it. */
+const startCase = (wf, name, position) =>
+	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS} }`, position);
+
 /** The case every agent adds to (DESIGN.md's item contract), from the checked body `b` and the settings on `$json`. */
-const CASE =
-	"({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: { name: $json.business_name, email: $json.business_email, phone: $json.business_phone, sms_from: $json.sms_from, crew_phone: $json.crew_phone, time_zone: $json.time_zone, agreement_signing_url: $json.public_url + 'webhook/sign-agreement' } })";
+const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
 
 const BUSINESS_SETTINGS = {
 	business_name: 'Bright Clean Co.',
@@ -462,6 +469,7 @@ module.exports = {
 	SETTINGS_NOTE,
 	settingsNode,
 	setRaw,
+	startCase,
 	ifTrue,
 	switchOn,
 	respond,

@@ -193,6 +193,7 @@ function reminders() {
 		{ ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' },
 		[220, 0],
 	);
+	L.startCase(wf, 'The Business', [440, 0]);
 	// 36 hours ahead: the 24 h reminder, moved up to 11.5 h earlier out of quiet hours. 120 hours back: a review
 	// request is due 24 h after the visit ends and is not sent more than 72 h late. Longer reminders need more ahead.
 	L.agent(
@@ -200,36 +201,16 @@ function reminders() {
 		'List Visits: Next 36 Hours and Last 5 Days',
 		'schedulingAgent',
 		{ operation: 'list', withinHours: 36, lookBackHours: 120 },
-		[440, 0],
-	);
-	wf.add(
-		'One Item per Visit',
-		'n8n-nodes-base.splitOut',
-		1,
-		{ fieldToSplitOut: 'booking.bookings', options: {} },
 		[660, 0],
+		{ notes: 'One item per visit', notesInFlow: true },
 	);
 	L.agent(
 		wf,
 		'Write the Follow-Up Due Now',
 		'confirmationAgent',
 		{
-			messageKind: 'follow_up_due',
-			customerName: '={{ $json.customer?.name }}',
-			customerEmail: '={{ $json.customer?.email }}',
-			customerPhone: '={{ $json.customer?.phone }}',
-			customerAddress: '={{ $json.customer?.address }}',
-			service: "={{ $json.service ?? 'cleaning' }}",
-			booking: '={{ $json }}',
-			quote: '={{ {} }}',
-			links: "={{ { review_url: $('Business Settings').first().json.review_url } }}",
-			business: {
-				name: "={{ $('Business Settings').first().json.business_name }}",
-				email: "={{ $('Business Settings').first().json.business_email }}",
-				phone: "={{ $('Business Settings').first().json.business_phone }}",
-			},
+			operation: 'followUp',
 			options: {
-				calendar: false,
 				reminderHours: '24,2',
 				reviewHours: 24,
 				quietStart: '21:00',
@@ -251,12 +232,12 @@ function reminders() {
 		},
 		[1100, 0],
 	);
-	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null);
+	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null, { caseFlow: true });
 	wf.chain(
 		'Every 15 Minutes',
 		'Business Settings',
+		'The Business',
 		'List Visits: Next 36 Hours and Last 5 Days',
-		'One Item per Visit',
 		'Write the Follow-Up Due Now',
 		'Send Each Follow-Up Once',
 	);
@@ -282,45 +263,34 @@ function renewals() {
 		[0, 0],
 	);
 	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.startCase(wf, 'The Business', [440, 0]);
 	L.agent(
 		wf,
 		'List Agreements Ending Within 30 Days',
 		'contractAgent',
 		{ operation: 'listDue', withinDays: 30 },
-		[440, 0],
+		[660, 0],
+		{ notes: 'One item per agreement', notesInFlow: true },
 	);
-	L.ifTrue(wf, 'Renews Automatically?', '$json.contract.auto_renew === true', [660, 0]);
+	L.ifTrue(wf, 'Renews Automatically?', '$json.contract.auto_renew === true', [880, 0]);
 	L.agent(
 		wf,
 		'Renew for a New Term',
 		'contractAgent',
-		{ operation: 'renew', contractId: '={{ $json.contract.contract_id }}', priceChangePct: 0 },
-		[880, -100],
+		{ operation: 'renew', priceChangePct: 0 },
+		[1100, -100],
 	);
 	L.agent(
 		wf,
 		'Write the Renewal Notice',
 		'confirmationAgent',
-		{
-			messageKind: 'renewal_notice',
-			customerName: '={{ $json.contract.customer?.name }}',
-			customerEmail: '={{ $json.contract.customer?.email }}',
-			customerPhone: '={{ $json.contract.customer?.phone }}',
-			customerAddress: '={{ $json.contract.customer?.address }}',
-			service: "={{ $json.renewal.price?.service_type ?? 'cleaning' }}",
-			booking: '={{ {} }}',
-			quote: '={{ $json.renewal.price ?? {} }}',
-			renewalDate: '={{ $json.renewal.start_date }}',
-			business: {
-				name: "={{ $('Business Settings').first().json.business_name }}",
-				email: "={{ $('Business Settings').first().json.business_email }}",
-				phone: "={{ $('Business Settings').first().json.business_phone }}",
-			},
-			options: { calendar: false, sms: false },
-		},
-		[1100, -100],
+		{ messageKind: 'renewal_notice', options: { calendar: false, sms: false } },
+		[1320, -100],
 	);
-	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1320, -100, null, { sms: false });
+	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1540, -100, null, {
+		sms: false,
+		caseFlow: true,
+	});
 	wf.add(
 		'Hand Over Each Agreement Once',
 		'n8n-nodes-base.removeDuplicates',
@@ -331,24 +301,25 @@ function renewals() {
 			dedupeValue: '={{ $json.contract.contract_id }}',
 			options: {},
 		},
-		[880, 160],
+		[1100, 160],
 	);
 	L.setRaw(
 		wf,
 		'Ending Agreement Case',
 		"{ customer: $json.contract.customer, message: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' and does not renew automatically.', handoff_reason: 'Agreement ' + $json.contract.contract_id + ' ends on ' + $json.contract.end_date + ' without auto-renewal: call the customer about a new term.' }",
-		[1100, 160],
+		[1320, 160],
 	);
 	L.callWorkflow(
 		wf,
 		'Hand to the Human Queue',
 		'humanQueue',
 		'Booking Agents: Human Queue',
-		[1320, 160],
+		[1540, 160],
 	);
 	wf.chain(
 		'Every Morning',
 		'Business Settings',
+		'The Business',
 		'List Agreements Ending Within 30 Days',
 		'Renews Automatically?',
 		'Renew for a New Term',

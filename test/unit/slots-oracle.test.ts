@@ -1,10 +1,7 @@
 import { DateTime } from 'luxon';
 
-import {
-	resolveCalendar,
-	WEEKDAYS,
-	type CalendarConfig,
-} from '../../nodes/SchedulingAgent/calendar';
+import { resolveCalendar, type CalendarConfig } from '../../nodes/SchedulingAgent/calendar';
+import { WEEKDAYS } from '../../nodes/shared/vocabulary';
 import { findSlots, indexBusy } from '../../nodes/SchedulingAgent/slots';
 
 /** A small seeded generator, so a failure can be replayed from its seed. */

@@ -194,8 +194,39 @@ it('books recurring visits for the agreement term at the agreed frequency (no fi
 		'Book a Year of Visits',
 		'Book the Recurring Visits',
 	]);
+	// The agreed frequency comes from the case (seriesFromCase, test/unit/case-inputs.test.ts); weekly only when it says none.
 	for (const node of series) {
-		expect(node.parameters.series.frequency).toMatch(/frequency/);
+		expect(node.parameters.inputSource ?? 'case').toBe('case');
+		expect(node.parameters.series.frequency).toBe('weekly');
 		expect(node.parameters.series).not.toHaveProperty('count');
+	}
+});
+
+it('every agent is version 2 and reads its inputs from the case: no agent parameter is an expression', () => {
+	for (const [file, wf] of [...templates, ...postgresSet]) {
+		for (const node of wf.nodes.filter((n) => n.type.startsWith('n8n-nodes-booking-agents.'))) {
+			expect({
+				file,
+				node: node.name,
+				version: (node as { typeVersion?: number }).typeVersion,
+			}).toEqual({
+				file,
+				node: node.name,
+				version: 2,
+			});
+			expect({ file, node: node.name, inputSource: node.parameters.inputSource ?? 'case' }).toEqual(
+				{
+					file,
+					node: node.name,
+					inputSource: 'case',
+				},
+			);
+			const expressions = JSON.stringify(node.parameters).match(/"=[^"]*"/g) ?? [];
+			expect({ file, node: node.name, expressions }).toEqual({
+				file,
+				node: node.name,
+				expressions: [],
+			});
+		}
 	}
 });

@@ -1,27 +1,5 @@
-import { affirmedMatch, normalize } from '../shared/text';
-
-export const EMERGENCY_TYPES = [
-	'water_damage',
-	'fire_damage',
-	'sewage',
-	'mold',
-	'biohazard',
-	'storm',
-] as const;
-export type EmergencyType = (typeof EMERGENCY_TYPES)[number];
-
-export const SEVERITIES = ['none', 'low', 'moderate', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const HAZARDS = [
-	'electrical',
-	'gas',
-	'structural',
-	'health',
-	'fire_active',
-	'people_at_risk',
-] as const;
-export type Hazard = (typeof HAZARDS)[number];
+import { affirmedMatch, normalize } from './text';
+import type { EmergencyType, Hazard } from './vocabulary';
 
 /** What the message says about damage, before any policy is applied. */
 export interface DamageFacts {

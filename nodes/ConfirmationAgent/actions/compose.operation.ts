@@ -1,0 +1,146 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { confirm, confirmDueFollowUp } from '../confirm';
+import type { MessageKind } from '../compose';
+import { aiOptionsProperty, modeProperty } from '../../shared/n8n/ai';
+import type { Additions } from '../../shared/n8n/items';
+import { definedBelow } from '../../shared/n8n/inputs';
+import {
+	businessProperty,
+	composeOptionsProperty,
+	inviteFile,
+	messageInputProperties,
+	readComposeInput,
+	readConfirmOptions,
+	type Kind,
+	type OperationContext,
+} from './common';
+
+const KINDS = [
+	{ name: 'Booking Confirmation', value: 'booking_confirmation' },
+	{ name: 'Cancellation', value: 'cancellation' },
+	{ name: 'Contract Signing Request', value: 'contract_signing' },
+	{
+		name: 'Emergency Dispatch',
+		value: 'emergency_dispatch',
+		description: 'Immediate SMS to the customer and a notice to the crew',
+	},
+	{ name: 'Quote With Reply Link', value: 'quote' },
+	{ name: 'Reminder', value: 'reminder' },
+	{ name: 'Renewal Notice', value: 'renewal_notice' },
+	{ name: 'Review Request', value: 'review_request' },
+];
+
+const properties: INodeProperties[] = [
+	{
+		...modeProperty,
+		description:
+			'Rules only uses the templates. With AI, a model may reword the texts, but its wording is used only if every date, time, address, amount, link and reference stays exactly the same.',
+	},
+	{
+		displayName: 'Message Kind',
+		name: 'messageKind',
+		type: 'options',
+		// The rule cannot read the spread list below, which holds this default.
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
+		default: 'booking_confirmation',
+		displayOptions: { show: { '@version': [1] } },
+		// Version 1 also composed follow-ups here; version 2 has the Follow-Up operation for them.
+		options: [
+			...KINDS,
+			{
+				name: 'Reminder or Review Request, When Due',
+				value: 'follow_up_due',
+				description:
+					'For each visit from Scheduling > List: the reminder or review request the plan (see Channels and Wording) says is due now; visits with nothing due are left out. For a schedule that runs every 15 minutes or more often.',
+			},
+		],
+	},
+	{
+		displayName: 'Message Kind',
+		name: 'messageKind',
+		type: 'options',
+		default: 'booking_confirmation',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+		options: KINDS,
+	},
+	...messageInputProperties,
+	{
+		displayName: 'Safety Instructions',
+		name: 'safetyInstructions',
+		type: 'json',
+		default: '={{ $json.triage?.safety_instructions ?? [] }}',
+		displayOptions: {
+			...definedBelow,
+			show: { ...definedBelow.show, messageKind: ['emergency_dispatch'] },
+		},
+	},
+	{
+		displayName: 'Crew Phone',
+		name: 'crewPhone',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { messageKind: ['emergency_dispatch'] } },
+		description:
+			"Where the crew notice goes. From the case, empty means the case's business.crew_phone.",
+	},
+	{
+		displayName: 'Renewal Date',
+		name: 'renewalDate',
+		type: 'string',
+		default: '={{ $json.contract?.renews_on }}',
+		displayOptions: { show: { ...definedBelow.show, messageKind: ['renewal_notice'] } },
+	},
+	{
+		displayName: 'Cancel Reason',
+		name: 'reason',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { messageKind: ['cancellation'] } },
+	},
+	{
+		displayName: 'Invite Sequence',
+		name: 'sequence',
+		type: 'number',
+		default: 0,
+		description:
+			'Raise it for each change of the same booking (a cancellation must be higher than the invite it cancels)',
+	},
+	businessProperty,
+	composeOptionsProperty,
+	{ ...aiOptionsProperty },
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['compose'] } }, properties);
+
+/**
+ * E-mail, SMS and invite for one message kind. From the case, a quote without
+ * a reply link gets this execution's resume URL (a Wait node after this one
+ * takes the reply).
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+): Promise<Additions[]> {
+	const kind = this.getNodeParameter('messageKind', i) as Kind;
+	const input = readComposeInput(this, i, op.source, kind);
+	if (op.source === 'case' && kind === 'quote' && !input.links?.reply_url)
+		input.links = {
+			...input.links,
+			reply_url: String(this.evaluateExpression('{{ $execution.resumeUrl }}', i)),
+		};
+	const options = await readConfirmOptions(this, i, op.store, kind);
+	const result =
+		kind === 'follow_up_due'
+			? await confirmDueFollowUp(input, options)
+			: await confirm({ ...input, kind: kind as MessageKind }, options);
+	if (result === null) return [];
+	const json = result as unknown as IDataObject;
+	return [{ json: { confirmation: json }, binary: await inviteFile(this, i, json) }];
+}

@@ -1,0 +1,60 @@
+/**
+ * What the Confirmation Agent reads from the case (Input Source "From the
+ * Case"): who the customer is, what was booked or offered, the links the
+ * message carries, and the business's details. Lists from the other agents
+ * (a visit from Scheduling > List, an agreement from Contract > List Due)
+ * arrive as cases too: their customer and booking or contract are on the item.
+ */
+import { at, currentOffer, firstOf, objectAt, textAt, type CaseItem } from '../shared/case';
+import type { ComposeInput, MessageKind } from './compose';
+
+type Kind = MessageKind | 'follow_up_due';
+
+export function composeInputFromCase(item: CaseItem, kind: Kind) {
+	const customer =
+		objectAt(item.customer) ??
+		objectAt(at(item, 'contract', 'customer')) ??
+		objectAt(at(item, 'booking', 'customer'));
+	const renewalPrice = objectAt(at(item, 'renewal', 'price'));
+	return {
+		customer: {
+			name: textAt(customer, 'name'),
+			email: textAt(customer, 'email'),
+			phone: textAt(customer, 'phone'),
+			address: textAt(customer, 'address'),
+		},
+		service:
+			textAt(item, 'qualification', 'service_type') ??
+			textAt(item, 'quote', 'service_type') ??
+			textAt(item, 'booking', 'service') ??
+			textAt(renewalPrice, 'service_type') ??
+			'cleaning',
+		booking: (objectAt(item.booking) ?? {}) as ComposeInput['booking'],
+		quote: ((kind === 'renewal_notice' ? renewalPrice : null) ??
+			currentOffer(item) ??
+			{}) as ComposeInput['quote'],
+		links: {
+			reply_url: textAt(item, 'reply_url'),
+			signing_url: textAt(item, 'contract', 'signing_url'),
+			review_url: textAt(item, 'review_url') ?? textAt(item, 'business', 'review_url'),
+			link_expires: textAt(item, 'contract', 'signing_expires_at'),
+		} as NonNullable<ComposeInput['links']>,
+		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,
+		renewal_date: textAt(item, 'renewal', 'start_date') ?? textAt(item, 'contract', 'renews_on'),
+		business: {
+			name: textAt(item, 'business', 'name'),
+			email: textAt(item, 'business', 'email'),
+			phone: textAt(item, 'business', 'phone'),
+			reply_to: textAt(item, 'business', 'reply_to'),
+			crew_phone: textAt(item, 'business', 'crew_phone'),
+		},
+	};
+}
+
+/** A text's sender and words, as Twilio's webhook posts them (form fields From and Body). */
+export function smsReplyFromCase(item: CaseItem) {
+	return {
+		phone: textAt(item, 'body', 'From') ?? textAt(item, 'From'),
+		text: String(firstOf(at(item, 'body', 'Body'), item.Body, '')),
+	};
+}

@@ -1,0 +1,41 @@
+/** Renew and Mark as Ending: a change to one contract, named by its ID. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { contractIdFromCase } from '../case';
+import { renewContract } from '../contract';
+import { caseOf, missingFromCase } from '../../shared/n8n/inputs';
+import type { Additions } from '../../shared/n8n/items';
+import { requireText } from '../../shared/n8n/parameters';
+import type { OperationContext } from './common';
+
+export async function changeContract(
+	ctx: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+	action: 'renew' | 'end',
+): Promise<Additions[]> {
+	let id: string;
+	if (op.source === 'case') {
+		const item = caseOf(ctx, i);
+		const fromCase = contractIdFromCase(item);
+		if (!fromCase)
+			throw missingFromCase(
+				ctx,
+				i,
+				'contract.contract_id',
+				'the contract to change',
+				item.contract,
+			);
+		id = fromCase;
+	} else id = requireText(ctx, 'contractId', 'Contract ID', i, '{{ $json.contract.contract_id }}');
+	const result = await renewContract(
+		id,
+		{
+			action,
+			price_change_pct:
+				action === 'renew' ? (ctx.getNodeParameter('priceChangePct', i, 0) as number) : null,
+		},
+		{ store: op.store },
+	);
+	return [{ json: { renewal: result as unknown as IDataObject } }];
+}

@@ -1,0 +1,69 @@
+import type { Additions } from '../../../shared/n8n/items';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { schedule } from '../../schedule';
+import {
+	crewIdProperty,
+	customerProperty,
+	idempotencyKeyProperty,
+	jobProperties,
+	preferenceProperties,
+	priorityProperties,
+	readCustomer,
+	readIdempotencyKey,
+	readJob,
+	readPreference,
+	readPriority,
+	readScheduleOptions,
+	startProperty,
+	type OperationContext,
+} from '../common';
+import { optionalText } from '../../../shared/n8n/parameters';
+
+export const bookingInputProperties: INodeProperties[] = [
+	...jobProperties,
+	...priorityProperties,
+	...preferenceProperties,
+	startProperty,
+	crewIdProperty,
+	customerProperty,
+	idempotencyKeyProperty,
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['booking'], operation: ['book'] } },
+	bookingInputProperties,
+);
+
+/** Book (or, with `held`, hold) the earliest slot that fits, an exact start, or the earliest crew within an emergency's deadline. */
+export async function bookOrHold(
+	ctx: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+	held: boolean,
+): Promise<Additions[]> {
+	const result = await schedule(
+		{
+			operation: held ? 'hold' : 'book',
+			job: readJob(ctx, i, op.source),
+			...readPriority(ctx, i, op.source),
+			preference: readPreference(ctx, i, op.source),
+			start: optionalText(ctx, 'start', i),
+			crew_id: optionalText(ctx, 'crewId', i),
+			hold_minutes: held ? (ctx.getNodeParameter('holdMinutes', i) as number) : null,
+			customer: readCustomer(ctx, i, op.source),
+			idempotency_key: readIdempotencyKey(ctx, i, op.source),
+		},
+		await readScheduleOptions(ctx, i, op, true),
+	);
+	return [{ json: { booking: result as unknown as IDataObject } }];
+}
+
+export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
+	return await bookOrHold(this, i, op, false);
+}

@@ -1,0 +1,323 @@
+/**
+ * What the Scheduling Agent's operations share on the n8n side: the inputs
+ * several of them read (job, priority, preference, customer, booking, key),
+ * each readable from the case or from a mapped parameter, and the business
+ * calendar every operation runs on.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { CalendarConfig, JobFacts } from '../calendar';
+import type { ScheduleRequest } from '../schedule';
+import {
+	bookingInputsFromCase,
+	idempotencyKeyFromCase,
+	jobFromCase,
+	priorityFromCase,
+} from '../case';
+import { aiOptionsProperty, modeProperty, readAiSettings } from '../../shared/n8n/ai';
+import { caseOf, definedBelow, missingFromCase, type InputSource } from '../../shared/n8n/inputs';
+import {
+	collectionParameter,
+	jsonListParameter,
+	jsonParameter,
+	optionalText,
+	optionalValue,
+} from '../../shared/n8n/parameters';
+import type { AgentMode } from '../../shared/modes';
+import type { ScheduleOptions } from '../schedule';
+
+/** What the router hands each operation. */
+export interface OperationContext {
+	source: InputSource;
+	store: ScheduleOptions['store'];
+}
+
+const numberOrNull = (value: unknown): number | null => {
+	if (value === null || value === undefined || value === '') return null;
+	const n = typeof value === 'string' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : (value as number);
+};
+
+// ---- properties, each given the operations it shows for by the operation's description ----
+
+export const jobProperties: INodeProperties[] = [
+	{
+		displayName: 'Service Type',
+		name: 'serviceType',
+		type: 'string',
+		default: '={{ $json.qualification?.service_type ?? $json.quote?.service_type }}',
+		displayOptions: definedBelow,
+		description:
+			'Sets the job length and the skill needed (restoration work needs a restoration crew)',
+	},
+	{
+		displayName: 'Job Facts',
+		name: 'jobFacts',
+		type: 'json',
+		default:
+			'={{ { bedrooms: $json.qualification?.bedrooms, bathrooms: $json.qualification?.bathrooms, square_feet: $json.qualification?.square_feet, is_emergency: $json.triage?.is_emergency ?? $json.qualification?.is_emergency ?? false, estimated_hours: $json.quote?.estimated_hours } }}',
+		displayOptions: definedBelow,
+		description:
+			'Size and kind of job, for its length: bedrooms, bathrooms, square_feet, is_emergency, estimated_hours, or duration_minutes to set it outright',
+	},
+];
+
+export const priorityProperties: INodeProperties[] = [
+	{
+		displayName: 'Priority',
+		name: 'priority',
+		type: 'string',
+		default: '={{ $json.triage?.priority ?? $json.qualification?.priority }}',
+		displayOptions: definedBelow,
+		description:
+			'10 books the earliest suitable crew (on-call crews included, any hour) within the response deadline',
+	},
+	{
+		displayName: 'Respond Within (Minutes)',
+		name: 'respondWithinMinutes',
+		type: 'string',
+		default: '={{ $json.triage?.respond_within_minutes ?? 120 }}',
+		displayOptions: definedBelow,
+		description: 'The deadline for priority bookings',
+	},
+];
+
+export const preferenceProperties: INodeProperties[] = [
+	{
+		displayName: 'Preference',
+		name: 'preference',
+		type: 'string',
+		default: '={{ $json.preference }}',
+		displayOptions: definedBelow,
+		description:
+			'The customer\'s words: "Monday morning", "after 3pm", "next week", "any weekday but Friday", "Dec 3"',
+	},
+	{
+		...modeProperty,
+		description:
+			'How the Preference is read: built-in rules, or a model whose constraints code checks (dates, weekdays, times) with the rules as fallback. Slots and bookings are always decided by code.',
+	},
+	{ ...aiOptionsProperty },
+];
+
+export const startProperty: INodeProperties = {
+	displayName: 'Start',
+	name: 'start',
+	type: 'string',
+	default: '',
+	placeholder: '2026-12-01T09:00:00-05:00',
+	description:
+		'An exact start (ISO 8601) instead of a preference, for example a slot the customer picked from Find Slots',
+};
+
+export const crewIdProperty: INodeProperties = {
+	displayName: 'Crew ID',
+	name: 'crewId',
+	type: 'string',
+	default: '',
+	description: 'Book this crew only (empty: any suitable crew)',
+};
+
+export const bookingIdProperty: INodeProperties = {
+	displayName: 'Booking ID',
+	name: 'bookingId',
+	type: 'string',
+	default: '={{ $json.booking?.booking_id }}',
+	displayOptions: definedBelow,
+};
+
+export const customerProperty: INodeProperties = {
+	displayName: 'Customer',
+	name: 'customer',
+	type: 'json',
+	default: '={{ $json.customer ?? {} }}',
+	displayOptions: definedBelow,
+	description: 'Stored with the booking (name, phone, address...)',
+};
+
+export const idempotencyKeyProperty: INodeProperties = {
+	displayName: 'Idempotency Key',
+	name: 'idempotencyKey',
+	type: 'string',
+	default:
+		'={{ $json.idempotency_key ?? $json.headers?.["idempotency-key"] ?? $execution.id + ":" + $runIndex + ":" + $itemIndex }}',
+	displayOptions: definedBelow,
+	description:
+		'The same key books once, however often the node or the webhook is retried. Use a key from the request when the caller sends one.',
+};
+
+// ---- reading them for item i ----
+
+function caseInputs(ctx: IExecuteFunctions, i: number) {
+	return bookingInputsFromCase(caseOf(ctx, i));
+}
+
+export function readJob(ctx: IExecuteFunctions, i: number, source: InputSource): JobFacts {
+	if (source === 'case') return jobFromCase(caseOf(ctx, i));
+	const job = jsonParameter(ctx, 'jobFacts', 'Job Facts', i);
+	return {
+		service_type: optionalText(ctx, 'serviceType', i),
+		bedrooms: numberOrNull(job.bedrooms),
+		bathrooms: numberOrNull(job.bathrooms),
+		square_feet: numberOrNull(job.square_feet),
+		is_emergency: job.is_emergency === true || job.is_emergency === 'true',
+		estimated_hours: numberOrNull(job.estimated_hours),
+		duration_minutes: numberOrNull(job.duration_minutes),
+	};
+}
+
+export function readPriority(
+	ctx: IExecuteFunctions,
+	i: number,
+	source: InputSource,
+): Pick<ScheduleRequest, 'priority' | 'respond_within_minutes'> {
+	if (source === 'case') return priorityFromCase(caseOf(ctx, i));
+	return {
+		priority: numberOrNull(optionalValue(ctx, 'priority', i)),
+		respond_within_minutes: numberOrNull(optionalValue(ctx, 'respondWithinMinutes', i)),
+	};
+}
+
+export function readPreference(ctx: IExecuteFunctions, i: number, source: InputSource) {
+	return source === 'case' ? caseInputs(ctx, i).preference : optionalText(ctx, 'preference', i);
+}
+
+export function readCustomer(ctx: IExecuteFunctions, i: number, source: InputSource) {
+	return source === 'case'
+		? caseInputs(ctx, i).customer
+		: jsonParameter(ctx, 'customer', 'Customer', i);
+}
+
+/** The booking to act on; the case must name it. */
+export function readBookingId(ctx: IExecuteFunctions, i: number, source: InputSource) {
+	if (source === 'define') return optionalText(ctx, 'bookingId', i);
+	const item = caseOf(ctx, i);
+	const id = bookingInputsFromCase(item).booking_id;
+	if (!id)
+		throw missingFromCase(ctx, i, 'booking.booking_id', 'the booking to act on', item.booking);
+	return id;
+}
+
+/**
+ * The write's idempotency key, scoped to this node (two Scheduling nodes in one
+ * workflow never share a key). From the case: the request's key, else this
+ * execution, run and item, so a retried node books once.
+ */
+export function readIdempotencyKey(ctx: IExecuteFunctions, i: number, source: InputSource) {
+	let key: string | null;
+	if (source === 'define') key = optionalText(ctx, 'idempotencyKey', i);
+	else {
+		key = idempotencyKeyFromCase(caseOf(ctx, i));
+		key ??= `${ctx.getExecutionId()}:${String(ctx.evaluateExpression('{{ $runIndex }}', i))}:${i}`;
+	}
+	return key ? `${ctx.getNode().id}:${key}` : null;
+}
+
+/** The preference's reader and the business calendar, from the node's settings (and the case's time zone). */
+export async function readScheduleOptions(
+	ctx: IExecuteFunctions,
+	i: number,
+	operation: OperationContext,
+	readsPreference: boolean,
+): Promise<ScheduleOptions> {
+	const mode = readsPreference ? (ctx.getNodeParameter('mode', i, 'rules') as AgentMode) : 'rules';
+	const calendar = readCalendar(ctx, i);
+	if (operation.source === 'case') {
+		const zone = caseInputs(ctx, i).time_zone;
+		if (zone) calendar.timeZone = zone;
+	}
+	return { store: operation.store, calendar, mode, ai: await readAiSettings(ctx, i, mode) };
+}
+
+// ---- the business calendar (every operation) ----
+
+export const calendarProperties: INodeProperties[] = [
+	{
+		displayName: 'Business Calendar',
+		name: 'calendar',
+		type: 'collection',
+		placeholder: 'Change the calendar',
+		default: {},
+		options: [
+			{ displayName: 'Booking Horizon (Days)', name: 'horizonDays', type: 'number', default: 30 },
+			{
+				displayName: 'Buffer Between Jobs (Minutes)',
+				name: 'bufferMinutes',
+				type: 'number',
+				default: 30,
+				description: 'Travel and set-up time after each job',
+			},
+			{
+				displayName: 'Holidays',
+				name: 'holidays',
+				type: 'string',
+				default: '',
+				placeholder: '2026-12-25, 2027-01-01',
+				description:
+					'Local dates with no regular work, comma-separated (on-call crews still take emergencies)',
+			},
+			{
+				displayName: 'Lead Time (Minutes)',
+				name: 'leadTimeMinutes',
+				type: 'number',
+				default: 120,
+				description: 'The earliest a normal booking can start from now',
+			},
+			{ displayName: 'Slot Step (Minutes)', name: 'slotStepMinutes', type: 'number', default: 30 },
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: 'America/New_York',
+				description:
+					"IANA name of the business's time zone. From the case, the case's business.time_zone wins when it has one.",
+			},
+		],
+	},
+	{
+		displayName: 'Business Hours',
+		name: 'businessHours',
+		type: 'json',
+		default:
+			'{"mon": [["08:00", "18:00"]], "tue": [["08:00", "18:00"]], "wed": [["08:00", "18:00"]], "thu": [["08:00", "18:00"]], "fri": [["08:00", "18:00"]], "sat": [["09:00", "14:00"]], "sun": []}',
+		description: 'Local opening windows per weekday',
+	},
+	{
+		displayName: 'Crews',
+		name: 'crews',
+		type: 'json',
+		default:
+			'[{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}, {"id": "crew-b", "name": "Crew B", "skills": ["cleaning", "restoration"], "on_call": false}, {"id": "on-call", "name": "On-call restoration crew", "skills": ["cleaning", "restoration"], "on_call": true}]',
+		description:
+			'Each crew: ID, name, skills (restoration for restoration work) and whether it is on call for emergencies at any hour',
+	},
+	{
+		displayName: 'Blackouts',
+		name: 'blackouts',
+		type: 'json',
+		default: '[]',
+		description:
+			'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
+	},
+];
+
+function readCalendar(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig> {
+	const c: IDataObject = collectionParameter(ctx, 'calendar', i);
+	const out: Partial<CalendarConfig> = {};
+	if (c.timeZone) out.timeZone = String(c.timeZone);
+	const hours = jsonParameter(ctx, 'businessHours', 'Business Hours', i);
+	if (Object.keys(hours).length)
+		out.businessHours = hours as unknown as CalendarConfig['businessHours'];
+	if (typeof c.holidays === 'string')
+		out.holidays = c.holidays
+			.split(',')
+			.map((h) => h.trim())
+			.filter(Boolean);
+	const crews = jsonListParameter(ctx, 'crews', 'Crews', i);
+	if (crews.length) out.crews = crews as CalendarConfig['crews'];
+	const blackouts = jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
+	if (blackouts.length) out.blackouts = blackouts as CalendarConfig['blackouts'];
+	for (const key of ['bufferMinutes', 'slotStepMinutes', 'leadTimeMinutes', 'horizonDays'] as const)
+		if (typeof c[key] === 'number') out[key] = c[key] as number;
+	return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * What the Scheduling Agent reads from the case (Input Source "From the Case"):
+ * the job from the Qualifier, Triage and Pricing results, the customer, the
+ * preference and any day or time the request states, the booking to act on.
+ */
+import { at, currentOffer, firstOf, objectAt, textAt, type CaseItem } from '../shared/case';
+import type { JobFacts } from './calendar';
+import type { SeriesSpec } from './series';
+
+const numberOrNull = (value: unknown): number | null => {
+	if (value === null || value === undefined || value === '') return null;
+	const n = typeof value === 'string' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : (value as number);
+};
+
+/** The job's size and kind, for its length and the crew's skills. */
+export function jobFromCase(item: CaseItem): JobFacts {
+	const q = (key: string) => at(item, 'qualification', key);
+	const isEmergency = firstOf(at(item, 'triage', 'is_emergency'), q('is_emergency'), false);
+	return {
+		service_type:
+			textAt(item, 'qualification', 'service_type') ?? textAt(item, 'quote', 'service_type'),
+		bedrooms: numberOrNull(q('bedrooms')),
+		bathrooms: numberOrNull(q('bathrooms')),
+		square_feet: numberOrNull(q('square_feet')),
+		is_emergency: isEmergency === true || isEmergency === 'true',
+		estimated_hours: numberOrNull(at(item, 'quote', 'estimated_hours')),
+		duration_minutes: null,
+	};
+}
+
+/** 10 is an emergency (from Triage, else the Qualifier), with its response deadline (120 minutes when none). */
+export function priorityFromCase(item: CaseItem) {
+	return {
+		priority: numberOrNull(
+			firstOf(at(item, 'triage', 'priority'), at(item, 'qualification', 'priority')),
+		),
+		respond_within_minutes: numberOrNull(
+			firstOf(at(item, 'triage', 'respond_within_minutes'), 120),
+		),
+	};
+}
+
+/** The request's own key (a form's request id, an Idempotency-Key header), or null. */
+export function idempotencyKeyFromCase(item: CaseItem): string | null {
+	return textAt(item, 'idempotency_key') ?? textAt(item, 'headers', 'idempotency-key');
+}
+
+/**
+ * A recurring series: the cadence agreed (the negotiated offer, else the quote,
+ * else what the request or the message says), the day and time the request
+ * names, and the node's Series settings for anything the case does not say.
+ * A weekday named in the request wins over days read from the message.
+ */
+export function seriesFromCase(item: CaseItem, configured: SeriesSpec): SeriesSpec {
+	const recurring = objectAt(currentOffer(item)?.recurring);
+	const weekday = textAt(item, 'weekday');
+	return {
+		...configured,
+		frequency: firstOf(
+			recurring?.frequency,
+			item.frequency,
+			at(item, 'qualification', 'frequency'),
+			configured.frequency,
+		) as SeriesSpec['frequency'],
+		visits_per_week: numberOrNull(firstOf(recurring?.visits_per_week, configured.visits_per_week)),
+		weekdays: weekday
+			? null
+			: (firstOf(
+					at(item, 'qualification', 'visit_weekdays'),
+					configured.weekdays,
+				) as SeriesSpec['weekdays']),
+		weekday: (weekday ?? configured.weekday ?? null) as SeriesSpec['weekday'],
+		time: textAt(item, 'time') ?? configured.time ?? null,
+		start_date: textAt(item, 'start_date') ?? configured.start_date ?? null,
+	};
+}
+
+/** The rest of what a booking operation reads from the case. */
+export function bookingInputsFromCase(item: CaseItem) {
+	return {
+		preference: textAt(item, 'preference'),
+		customer: objectAt(item.customer) ?? {},
+		booking_id: textAt(item, 'booking', 'booking_id'),
+		time_zone: textAt(item, 'business', 'time_zone'),
+	};
+}
