@@ -1,0 +1,194 @@
+/** Confirm a hold, cancel, reschedule, get: operations on one booking. */
+
+import { parseInstant, SchedulingInputError } from './calendar';
+import { findSlots, indexBusy, type Slot } from './slots';
+import type { BookingResult, ScheduleRequest } from './request';
+import type { ScheduleContext } from './context';
+
+export async function confirmHold(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'confirmHold',
+		ctx.now,
+		async (tx) => {
+			const b = await tx.getBooking(id);
+			if (!b) return { status: 'not_found' as const, booking: null };
+			if (b.status === 'held') {
+				await tx.updateBooking(id, { status: 'confirmed', hold_expires_ms: null }, ctx.now);
+				return {
+					status: 'confirmed' as const,
+					booking: ctx.bookingOut({ ...b, status: 'confirmed', hold_expires_ms: null }),
+				};
+			}
+			if (b.status === 'confirmed')
+				return { status: 'confirmed' as const, booking: ctx.bookingOut(b) };
+			return {
+				status: (b.cancel_reason === 'hold_expired' ? 'expired' : 'cancelled') as
+					'expired' | 'cancelled',
+				booking: ctx.bookingOut(b),
+			};
+		},
+	);
+	return ctx.withBooking(
+		request,
+		result.status,
+		result.booking,
+		replayed,
+		result.status === 'expired' ? 'The hold expired before it was confirmed; book again.' : null,
+	);
+}
+
+export async function cancel(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const reason = request.reason ?? 'cancelled';
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'cancel',
+		ctx.now,
+		async (tx) => {
+			const b = await tx.getBooking(id);
+			if (!b) return { booking: null };
+			if (b.status === 'held' || b.status === 'confirmed')
+				await tx.updateBooking(id, { status: 'cancelled', cancel_reason: reason }, ctx.now);
+			return {
+				booking: ctx.bookingOut({
+					...b,
+					status: b.status === 'completed' ? 'completed' : 'cancelled',
+					cancel_reason: b.status === 'completed' ? b.cancel_reason : (b.cancel_reason ?? reason),
+				}),
+			};
+		},
+	);
+	return ctx.withBooking(
+		request,
+		result.booking ? 'cancelled' : 'not_found',
+		result.booking,
+		replayed,
+		null,
+	);
+}
+
+export async function reschedule(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const existing = await ctx.store.getBooking(id);
+	if (!existing) return ctx.withBooking(request, 'not_found', null, false, null);
+	if (existing.status !== 'held' && existing.status !== 'confirmed')
+		throw new SchedulingInputError(
+			'booking_id',
+			`Booking ${id} is ${existing.status}; only held or confirmed bookings can be rescheduled.`,
+		);
+	const durationMs = existing.end_ms - existing.start_ms;
+	const crews = request.crew_id
+		? ctx.suitableCrews(request)
+		: ctx.cal.crews.filter(
+				(c) =>
+					c.id === existing.crew_id ||
+					ctx
+						.suitableCrews({ ...request, job: { service_type: existing.service } })
+						.some((s) => s.id === c.id),
+			);
+	let candidates: Slot[];
+	if (request.start) {
+		const start = parseInstant('start', request.start, ctx.cal.timeZone).toMillis();
+		if (start < ctx.now)
+			throw new SchedulingInputError(
+				'start',
+				`"start" ${request.start} is in the past. Choose a future time.`,
+			);
+		candidates = [{ start_ms: start, end_ms: start + durationMs, crew_id: existing.crew_id }];
+	} else {
+		if (!request.preference)
+			throw new SchedulingInputError(
+				'start',
+				'Rescheduling needs a new "start" or a "preference" such as "Tuesday afternoon".',
+			);
+		// The booking's own time is free for itself while it moves.
+		const preference = ctx.preference(request);
+		const busy = (
+			await ctx.store.listBookings(
+				{
+					fromMs: ctx.now,
+					toMs: ctx.now + ctx.cal.horizonDays * 86_400_000,
+					crewIds: crews.map((c) => c.id),
+				},
+				ctx.now,
+			)
+		).filter((b) => b.id !== id);
+		candidates = findSlots({
+			calendar: ctx.cal,
+			crews,
+			busy: indexBusy(busy),
+			durationMinutes: durationMs / 60_000,
+			fromMs: ctx.now + ctx.cal.leadTimeMinutes * 60_000,
+			toMs: ctx.now + ctx.cal.horizonDays * 86_400_000,
+			count: 5,
+			preference,
+		});
+	}
+	const bufferMs = ctx.cal.bufferMinutes * 60_000;
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'reschedule',
+		ctx.now,
+		async (tx) => {
+			await tx.takeTurn();
+			for (const slot of candidates) {
+				for (const crewId of [
+					slot.crew_id,
+					...crews.map((c) => c.id).filter((c) => c !== slot.crew_id),
+				]) {
+					const changes = {
+						crew_id: crewId,
+						start_ms: slot.start_ms,
+						end_ms: slot.start_ms + durationMs,
+						busy_until_ms: slot.start_ms + durationMs + bufferMs,
+					};
+					const outcome = await tx.updateBooking(id, changes, ctx.now);
+					if (outcome === 'ok') return { booking: ctx.bookingOut({ ...existing, ...changes }) };
+				}
+			}
+			return { booking: null };
+		},
+	);
+	if (result.booking)
+		return { ...ctx.withBooking(request, 'rescheduled', result.booking, replayed, null) };
+	const alternatives = await ctx.search(
+		{ ...request, preference: null },
+		crews,
+		durationMs / 60_000,
+		3,
+		candidates[0]?.start_ms,
+	);
+	return {
+		...ctx.withBooking(
+			request,
+			'taken',
+			ctx.bookingOut(existing),
+			replayed,
+			'The new time is taken; the booking keeps its time. Here are the nearest free times.',
+		),
+		alternatives: alternatives.slots.map((s) => ctx.slotOut(s)),
+	};
+}
+
+export async function get(ctx: ScheduleContext, request: ScheduleRequest): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const b = await ctx.store.getBooking(id);
+	return ctx.withBooking(
+		request,
+		b ? 'found' : 'not_found',
+		b ? ctx.bookingOut(b) : null,
+		false,
+		null,
+	);
+}

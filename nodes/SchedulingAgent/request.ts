@@ -1,0 +1,136 @@
+/** What the Scheduling agent is asked (a request per operation) and what it answers (zod schemas). */
+import { z } from 'zod/v4';
+
+import type { AgentOptionsBase } from '../shared/modes';
+import type { BookingStore, StoreConfig } from '../shared/store';
+import type { CalendarConfig, JobFacts } from './calendar';
+import type { SeriesSpec } from './series';
+
+export const OPERATIONS = [
+	'findSlots',
+	'book',
+	'hold',
+	'confirmHold',
+	'cancel',
+	'reschedule',
+	'get',
+	'list',
+	'bookSeries',
+] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface ScheduleRequest {
+	operation: Operation;
+	job?: JobFacts | null;
+	/** 10 is an emergency: earliest suitable crew within the response deadline, on-call crews included. */
+	priority?: number | null;
+	respond_within_minutes?: number | null;
+	preference?: string | null;
+	/** An exact start (ISO 8601); otherwise the earliest slot that fits the preference. */
+	start?: string | null;
+	crew_id?: string | null;
+	required_skills?: string[] | null;
+	count?: number | null;
+	booking_id?: string | null;
+	reason?: string | null;
+	hold_minutes?: number | null;
+	idempotency_key?: string | null;
+	customer?: Record<string, unknown> | null;
+	/** list: bookings starting within the next N hours (default 24), or between from and to. */
+	within_hours?: number | null;
+	/** list: also bookings that started up to N hours ago (for review requests after the visit; default 0). */
+	look_back_hours?: number | null;
+	from?: string | null;
+	to?: string | null;
+	series?: SeriesSpec | null;
+}
+
+export interface ScheduleOptions extends AgentOptionsBase {
+	calendar?: Partial<CalendarConfig>;
+	/** An open store, or how to open one (SQLite by default). */
+	store?: BookingStore | StoreConfig;
+	now?: Date | string;
+}
+
+const slotOut = z.object({
+	start: z.string(),
+	end: z.string(),
+	crew_id: z.string(),
+	crew_name: z.string(),
+});
+const bookingOut = z.object({
+	booking_id: z.string(),
+	status: z.enum(['held', 'confirmed', 'cancelled', 'completed']),
+	crew_id: z.string(),
+	crew_name: z.string(),
+	start: z.string(),
+	end: z.string(),
+	time_zone: z.string(),
+	hold_expires_at: z.string().nullable(),
+	series_id: z.string().nullable(),
+	service: z.string().nullable(),
+	priority: z.number().nullable(),
+	customer: z.record(z.string(), z.unknown()).nullable(),
+	cancel_reason: z.string().nullable(),
+	created_at: z.string(),
+	/** List with a look-back, for a series visit: whether it is the series' first (review requests follow only that one). */
+	first_of_series: z.boolean().optional(),
+});
+export type BookingOut = z.infer<typeof bookingOut>;
+
+export const bookingResultSchema = z.object({
+	operation: z.enum(OPERATIONS),
+	status: z.enum([
+		'slots',
+		'confirmed',
+		'held',
+		'taken',
+		'needs_human',
+		'cancelled',
+		'rescheduled',
+		'found',
+		'listed',
+		'series_booked',
+		'expired',
+		'not_found',
+	]),
+	time_zone: z.string(),
+	booking_id: z.string().nullable(),
+	crew_id: z.string().nullable(),
+	crew_name: z.string().nullable(),
+	start: z.string().nullable(),
+	end: z.string().nullable(),
+	hold_expires_at: z.string().nullable(),
+	duration_minutes: z.number().nullable(),
+	duration_basis: z.string().nullable(),
+	priority: z.number().nullable(),
+	deadline: z.string().nullable(),
+	needs_human: z.boolean(),
+	reason: z.string().nullable(),
+	slots: z.array(slotOut),
+	alternatives: z.array(slotOut),
+	bookings: z.array(bookingOut),
+	series_id: z.string().nullable(),
+	/** The series' RFC 5545 rule (RRULE:...), for calendar invites; null for single bookings. */
+	rrule: z.string().nullable(),
+	/** The series' first visit as the rule places it (booked, moved, skipped or not), the rule's DTSTART; null for single bookings. */
+	series_start: z.string().nullable(),
+	occurrences: z.array(slotOut.extend({ booking_id: z.string(), moved_minutes: z.number() })),
+	conflicts: z.array(z.object({ wanted_start: z.string(), reason: z.string() })),
+	skipped: z.array(
+		z.object({ date: z.string(), reason: z.string(), wanted_start: z.string().optional() }),
+	),
+	preference_understood: z.array(z.string()),
+	/** Who read the preference: rules, or the model (checked by code). */
+	preference_source: z.enum(['rules', 'ai', 'ai+rules']).nullable(),
+	llm_usage: z.object({
+		calls: z.number(),
+		prompt_tokens: z.number(),
+		completion_tokens: z.number(),
+	}),
+	fallback_reason: z.string().nullable(),
+	idempotency_key: z.string().nullable(),
+	replayed: z.boolean(),
+	store: z.enum(['sqlite', 'postgres']),
+});
+export type BookingResult = z.infer<typeof bookingResultSchema>;

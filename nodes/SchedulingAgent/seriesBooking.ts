@@ -1,0 +1,154 @@
+/** Book every visit of a recurring series in one transaction, moving a visit within its day when its time is taken. */
+import { randomUUID } from 'node:crypto';
+
+import type { BookingRecord } from '../shared/store';
+import { zoneNamed } from '../shared/zone';
+import { SchedulingInputError, windowsOn } from './calendar';
+import { seriesStarts } from './series';
+import { indexBusy, isFree } from './slots';
+import type { BookingResult, ScheduleRequest } from './request';
+import type { ScheduleContext } from './context';
+
+export async function bookSeries(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const crews = ctx.suitableCrews(request);
+	const duration = ctx.duration(request);
+	const durationMs = duration.minutes * 60_000;
+	const bufferMs = ctx.cal.bufferMinutes * 60_000;
+	const spec = request.series ?? {};
+	const window = (spec.clash_window_minutes ?? 120) * 60_000;
+	if (!(window >= 0 && window <= 12 * 3_600_000))
+		throw new SchedulingInputError(
+			'series.clash_window_minutes',
+			'"series.clash_window_minutes" must be between 0 and 720.',
+		);
+	const { rule, starts } = seriesStarts(
+		spec,
+		zoneNamed(ctx.cal.timeZone),
+		ctx.nowDt.plus({ minutes: ctx.cal.leadTimeMinutes }),
+	);
+	if (!starts.length)
+		throw new SchedulingInputError('series', 'The series has no visits; check its rule and count.');
+	const firstMs = starts[0].toMillis();
+	if (firstMs < ctx.now)
+		throw new SchedulingInputError('series.start_date', 'The series would start in the past.');
+	const seriesId = `sr_${randomUUID()}`;
+
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'bookSeries',
+		ctx.now,
+		async (tx) => {
+			await tx.takeTurn();
+			// Only the times each visit may take matter: one window per visit, not the whole year of the calendar.
+			const visitWindows = starts.map(
+				(local) =>
+					[local.toMillis() - window, local.toMillis() + window + durationMs + bufferMs] as const,
+			);
+			const busy = indexBusy(
+				await tx.busyIntervals(
+					visitWindows,
+					crews.map((c) => c.id),
+				),
+			);
+			await tx.insertSeries({
+				id: seriesId,
+				rrule: rule,
+				time_zone: ctx.cal.timeZone,
+				status: 'active',
+				customer: request.customer ?? null,
+				service: request.job?.service_type ?? null,
+				details: { duration_minutes: duration.minutes },
+				created_at_ms: ctx.now,
+			});
+			const occurrences: BookingResult['occurrences'] = [];
+			const conflicts: BookingResult['conflicts'] = [];
+			const skipped: BookingResult['skipped'] = [];
+			// Continuity: the crew free for the first visit keeps the series when it can.
+			const preferredOrder = [...crews].sort((a, b) => Number(a.on_call) - Number(b.on_call));
+			for (const local of starts) {
+				const date = local.toISODate()!;
+				if (ctx.cal.holidaySet.has(date)) {
+					skipped.push({ date, reason: 'holiday', wanted_start: ctx.iso(local.toMillis()) });
+					continue;
+				}
+				const wanted = local.toMillis();
+				const dayWindows = windowsOn(ctx.cal, local);
+				const inHours = (s: number) => dayWindows.some(([a, b]) => s >= a && s + durationMs <= b);
+				const inBlackout = (s: number) =>
+					ctx.cal.blackoutRanges.some(([a, b]) => a < s + durationMs && s < b);
+				// The wanted time, then the nearest times either side within the window, a slot step apart.
+				const tries = [wanted];
+				for (
+					let d = ctx.cal.slotStepMinutes * 60_000;
+					d <= window;
+					d += ctx.cal.slotStepMinutes * 60_000
+				)
+					tries.push(wanted - d, wanted + d);
+				let placed = false;
+				for (const s of tries) {
+					if (s < ctx.now || !inHours(s) || inBlackout(s)) continue;
+					const crew = preferredOrder.find((c) =>
+						isFree(busy.get(c.id), s, s + durationMs + bufferMs),
+					);
+					if (!crew) continue;
+					const record: BookingRecord = {
+						id: `bk_${randomUUID()}`,
+						crew_id: crew.id,
+						start_ms: s,
+						end_ms: s + durationMs,
+						busy_until_ms: s + durationMs + bufferMs,
+						time_zone: ctx.cal.timeZone,
+						status: 'confirmed',
+						hold_expires_ms: null,
+						series_id: seriesId,
+						service: request.job?.service_type ?? null,
+						priority: request.priority ?? null,
+						customer: request.customer ?? null,
+						details: { wanted_start_ms: wanted },
+						cancel_reason: null,
+						created_at_ms: ctx.now,
+						updated_at_ms: ctx.now,
+					};
+					if ((await tx.insertBooking(record)) !== 'ok') continue;
+					const list = busy.get(crew.id) ?? [];
+					list.push([record.start_ms, record.busy_until_ms]);
+					list.sort((a, b) => a[0] - b[0]);
+					busy.set(crew.id, list);
+					occurrences.push({
+						...ctx.slotOut({ start_ms: s, end_ms: s + durationMs, crew_id: crew.id }),
+						booking_id: record.id,
+						moved_minutes: Math.round((s - wanted) / 60_000),
+					});
+					placed = true;
+					break;
+				}
+				if (!placed)
+					conflicts.push({
+						wanted_start: ctx.iso(wanted),
+						reason: `no suitable crew free within ${Math.round(window / 60_000)} minutes of the wanted time`,
+					});
+			}
+			return { series_id: seriesId, occurrences, conflicts, skipped };
+		},
+	);
+	return {
+		...ctx.base(request, 'series_booked'),
+		series_id: result.series_id,
+		rrule: rule.split('\n').find((line) => line.startsWith('RRULE:')) ?? null,
+		series_start: ctx.iso(firstMs),
+		duration_minutes: duration.minutes,
+		duration_basis: duration.basis,
+		occurrences: result.occurrences,
+		conflicts: result.conflicts,
+		skipped: result.skipped,
+		start: result.occurrences[0]?.start ?? null,
+		end: result.occurrences[0]?.end ?? null,
+		crew_id: result.occurrences[0]?.crew_id ?? null,
+		crew_name: result.occurrences[0]?.crew_name ?? null,
+		reason: `${result.occurrences.length} visits booked (${rule.replace(/\n/g, ' ')}); ${result.conflicts.length} could not be placed; ${result.skipped.length} skipped for holidays`,
+		replayed,
+	};
+}
