@@ -8,6 +8,7 @@ import {
 	type AgentOptionsBase,
 } from '../shared/modes';
 import { normalize } from '../shared/text';
+import { anyWord } from '../shared/words';
 import { priorityFor } from '../shared/urgency';
 import {
 	EMERGENCY_TYPES,
@@ -19,6 +20,9 @@ import {
 } from '../shared/vocabulary';
 import { extractLeadFacts, type LeadFacts } from './extract';
 import { scoreLead } from './score';
+
+/** A house number, a street name and a street type. */
+const ADDRESS = new RegExp(`\\b\\d{1,6} [a-z0-9 .]{2,40}\\b${anyWord('street_types')}\\b`, 'i');
 
 const budgetSchema = z.object({
 	min: z.number().int().min(0).nullable(),
@@ -235,11 +239,7 @@ export function decideQualification(
 		hasEmail: Boolean(customer.email) || /[\w.+-]+@[\w-]+\.[\w.]+/.test(text),
 		hasPhone:
 			Boolean(customer.phone) || /(?:\+?\d[\s().-]?){10,}/.test(text) || input.channel === 'sms',
-		hasAddress:
-			Boolean(customer.address) ||
-			/\b\d{1,6} [a-z0-9 .]{2,40}\b(?:st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|way|ct|court|pl|place|pkwy|parkway|hwy|calle|avenida)\b/i.test(
-				text,
-			),
+		hasAddress: Boolean(customer.address) || ADDRESS.test(text),
 		hasName: Boolean(customer.name),
 	};
 	const { lead_score, reasons, missing_info } = scoreLead(facts, contact);

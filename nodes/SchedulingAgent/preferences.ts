@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod/v4';
 
 import { normalize } from '../shared/text';
+import { anyWord, wordPattern, wordPatterns } from '../shared/words';
 import { SchedulingInputError } from './calendar';
 
 /** What a customer's words allow: every field narrows the search, none widens it. */
@@ -19,22 +20,20 @@ export interface PreferenceConstraints {
 	understood: string[];
 }
 
-const DAY_NAMES: Array<[RegExp, number]> = [
-	[/\bmon(?:day)?s?\b/, 1],
-	[/\btue(?:s|sday)?s?\b/, 2],
-	[/\bwed(?:nesday)?s?\b/, 3],
-	[/\bthu(?:r|rs|rsday)?s?\b/, 4],
-	[/\bfri(?:day)?s?\b/, 5],
-	[/\bsat(?:urday)?s?\b/, 6],
-	[/\bsun(?:day)?s?\b/, 7],
-	[/\blunes\b/, 1],
-	[/\bmartes\b/, 2],
-	[/\bmiercoles\b/, 3],
-	[/\bjueves\b/, 4],
-	[/\bviernes\b/, 5],
-	[/\bsabados?\b/, 6],
-	[/\bdomingos?\b/, 7],
-];
+const WEEKDAY_LISTS = [
+	'weekday_mon',
+	'weekday_tue',
+	'weekday_wed',
+	'weekday_thu',
+	'weekday_fri',
+	'weekday_sat',
+	'weekday_sun',
+] as const;
+
+/** Each language's day names, English first, as [pattern, ISO weekday]. */
+const DAY_NAMES: Array<[RegExp, number]> = [0, 1].flatMap((language) =>
+	WEEKDAY_LISTS.map((list, index): [RegExp, number] => [wordPatterns(list)[language], index + 1]),
+);
 
 const DAY_LABEL = [
 	'',
@@ -48,20 +47,25 @@ const DAY_LABEL = [
 ];
 
 const PARTS_OF_DAY: Array<[RegExp, number, number, string]> = [
-	[/\b(?:early morning|first thing)\b/, 7 * 60, 9 * 60, 'early morning'],
-	[
-		/\b(?:morning|mornings|a\.?m\.? (?:slot|visit)|manana temprano|por la manana)\b/,
-		0,
-		12 * 60,
-		'morning (before noon)',
-	],
-	[/\b(?:lunch ?time|midday|noon(?:ish)?)\b/, 11 * 60, 13 * 60 + 30, 'around midday'],
-	[/\b(?:afternoon|afternoons|por la tarde)\b/, 12 * 60, 17 * 60, 'afternoon (noon to 5pm)'],
-	[/\b(?:evening|evenings|after work|tonight)\b/, 17 * 60, 21 * 60, 'evening (after 5pm)'],
+	[wordPattern('day_part_early'), 7 * 60, 9 * 60, 'early morning'],
+	[wordPattern('day_part_morning'), 0, 12 * 60, 'morning (before noon)'],
+	[wordPattern('day_part_midday'), 11 * 60, 13 * 60 + 30, 'around midday'],
+	[wordPattern('day_part_afternoon'), 12 * 60, 17 * 60, 'afternoon (noon to 5pm)'],
+	[wordPattern('day_part_evening'), 17 * 60, 21 * 60, 'evening (after 5pm)'],
 ];
 
-const FLEXIBLE =
-	/\b(?:any ?time|whenever|flexible|asap|as soon as (?:possible|you can)|earliest|first available|no preference|doesn'?t matter|any day|cualquier)\b/;
+const FLEXIBLE = wordPattern('preference_flexible');
+const EXCLUSION = new RegExp(
+	`\\b${anyWord('preference_except')}\\s+(?:on\\s+)?((?:(?:mon|tue|wed|thu|fri|sat|sun)\\w*(?:\\s*(?:,|or|and|&)\\s*)?)+)`,
+	'g',
+);
+const WEEKDAYS_WORDS = wordPattern('preference_weekdays');
+const WEEKEND_WORDS = wordPattern('preference_weekend');
+const NEXT_WEEK = wordPattern('preference_next_week');
+const THIS_WEEK = wordPattern('preference_this_week');
+const NEXT_MONTH = wordPattern('preference_next_month');
+const TOMORROW = wordPattern('preference_tomorrow');
+const TODAY = wordPattern('preference_today');
 
 function clockMinutes(
 	hour: string,
@@ -110,12 +114,10 @@ export function parsePreference(
 	let matched = false;
 
 	const excluded = new Set<number>();
-	const exclusion =
-		/\b(?:but|except|not|no|excluding|other than|apart from)\s+(?:on\s+)?((?:(?:mon|tue|wed|thu|fri|sat|sun)\w*(?:\s*(?:,|or|and|&)\s*)?)+)/g;
-	for (const m of t.matchAll(exclusion)) {
+	for (const m of t.matchAll(EXCLUSION)) {
 		for (const [pattern, day] of DAY_NAMES) if (pattern.test(m[1])) excluded.add(day);
 	}
-	t = t.replace(exclusion, ' ');
+	t = t.replace(EXCLUSION, ' ');
 
 	let weekdays: Set<number> | null = null;
 	const addDays = (days: number[], label: string) => {
@@ -124,9 +126,8 @@ export function parsePreference(
 		out.understood.push(label);
 		matched = true;
 	};
-	if (/\b(?:weekdays?|week days?|business days?|workdays?|entre semana)\b/.test(t))
-		addDays([1, 2, 3, 4, 5], 'weekdays');
-	if (/\b(?:weekends?|fin de semana)\b/.test(t)) addDays([6, 7], 'weekend');
+	if (WEEKDAYS_WORDS.test(t)) addDays([1, 2, 3, 4, 5], 'weekdays');
+	if (WEEKEND_WORDS.test(t)) addDays([6, 7], 'weekend');
 	for (const [pattern, day] of DAY_NAMES) {
 		if (pattern.test(t) && !excluded.has(day)) addDays([day], DAY_LABEL[day]);
 	}
@@ -145,22 +146,22 @@ export function parsePreference(
 		out.understood.push(label);
 		matched = true;
 	};
-	if (/\bnext week\b|\bla (?:proxima|siguiente) semana\b/.test(t)) {
+	if (NEXT_WEEK.test(t)) {
 		const start = nowLocal.startOf('week').plus({ weeks: 1 });
 		setDates(
 			start,
 			start.endOf('week'),
 			`next week (${start.toISODate()} to ${start.endOf('week').toISODate()})`,
 		);
-	} else if (/\bthis week\b|\besta semana\b/.test(t)) {
+	} else if (THIS_WEEK.test(t)) {
 		setDates(nowLocal, nowLocal.endOf('week'), 'this week');
-	} else if (/\bnext month\b|\bel proximo mes\b/.test(t)) {
+	} else if (NEXT_MONTH.test(t)) {
 		const start = nowLocal.startOf('month').plus({ months: 1 });
 		setDates(start, start.endOf('month'), `next month (${start.toFormat('LLLL')})`);
-	} else if (/\btomorrow\b|\bmanana\b(?! temprano)/.test(t)) {
+	} else if (TOMORROW.test(t)) {
 		const d = nowLocal.plus({ days: 1 });
 		setDates(d, d, `tomorrow (${d.toISODate()})`);
-	} else if (/\btoday\b|\bhoy\b|\btonight\b/.test(t)) {
+	} else if (TODAY.test(t)) {
 		setDates(nowLocal, nowLocal, 'today');
 	} else if (!out.weekdays) {
 		// Calendar dates ("Dec 3", "12/03", "the 15th", "in two weeks"): chrono-node, read in the business time zone.

@@ -5,6 +5,7 @@
  */
 
 import type { Urgency } from './vocabulary';
+import { wordPattern, wordPatterns } from './words';
 
 export interface UrgencyReading {
 	/** The urgency the words give, before the emergency decision is applied. */
@@ -14,22 +15,12 @@ export interface UrgencyReading {
 	cue: string | null;
 }
 
-const HIGH_NOW: RegExp[] = [
-	/\b(?:asap|urgent(?:ly)?|right away|immediately|as soon as (?:possible|you can)|today|tonight|this (?:morning|afternoon|evening)|same[- ]day|within (?:the )?(?:hour|next (?:few )?hours?|\d+ hours?)|rush job|in a rush|emergency)\b/,
-	/\b(?:hoy|urgente|lo antes posible|cuanto antes|ahora mismo|de inmediato)\b/,
-];
-const HIGH_SOON: RegExp[] = [
-	/\b(?:tomorrow|within (?:a|one|1|two|2|a couple(?: of)?|couple|48 hours?|24 hours?) (?:days?|hours?)|within (?:24|48) hours|next day|by (?:this )?(?:mon|tues|wednes|thurs|fri|satur|sun)day|this (?:week|weekend|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|by the weekend|before the weekend|before (?:this |next )?(?:mon|tues|wednes|thurs|fri|satur|sun)day|in (?:a|one|two|2|1) days?|day after tomorrow|quickly|soon as|need(?:ed)? (?:it|this|someone) soon|short notice|last[- ]minute)\b/,
-	/\b(?:manana|esta semana|este fin de semana|pronto)\b/,
-];
-const LOW: RegExp[] = [
-	/\b(?:no rush|no hurry|not (?:in a )?(?:rush|hurry|urgent)|whenever(?! (?:a|the|my|our|someone|they|we|i|he|she|it|there|tenants?|guests?)\b)|flexible|ballpark|just want (?:a|an) (?:quote|price|estimate|idea)|any ?time (?:is fine|works)|just (?:comparing|shopping|looking|getting|checking|curious|wondering|browsing)|comparing (?:prices|quotes|rates)|shopping around|(?:price|ballpark) (?:check|idea|estimate)|next (?:month|year|spring|summer|fall|autumn|winter|season)|sometime(?! (?:next week|this|today|tomorrow|soon))|later (?:this|in the) (?:year|month|season)|in (?:about |around |roughly )?(?:a few|a couple of|\d+|two|three|four|five|six) (?:weeks|months)|(?:few|couple of) months(?! ago)|down the (?:road|line)|eventually|planning ahead|in the future|not sure when|no (?:set|fixed) date|for future reference|just an? (?:estimate|quote|idea)|budgeting|gathering quotes|getting quotes)\b/,
-	/\b(?:sin prisa|no hay prisa|el proximo mes|mas adelante|solo (?:comparando|cotizando))\b/,
-];
-
+const HIGH_NOW = wordPatterns('urgency_now');
+const HIGH_SOON = wordPatterns('urgency_soon');
+const LOW = wordPatterns('urgency_low');
 /** Said outright, these win over any urgent-sounding word ("not urgent", "no rush"). */
-const NOT_URGENT =
-	/\b(?:not (?:urgent|in a (?:rush|hurry)|a rush|time[- ]sensitive)|nothing urgent|no (?:rush|hurry)|non[- ]urgent|sin prisa|no hay prisa|no es urgente)\b/;
+const NOT_URGENT = wordPattern('not_urgent');
+const PAST = wordPattern('past_events');
 
 /** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
 function aboutThePast(text: string, index: number): boolean {
@@ -38,7 +29,7 @@ function aboutThePast(text: string, index: number): boolean {
 			.slice(Math.max(0, index - 60), index)
 			.split(/[.!?;,]/)
 			.pop() ?? '';
-	return /\b(?:had|was|were|got|did|went|came|received|happened|left|called)\b/.test(clause);
+	return PAST.test(clause);
 }
 
 export function readUrgency(normalized: string): UrgencyReading {
