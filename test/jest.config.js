@@ -1,5 +1,5 @@
 'use strict';
-// Three layers (DESIGN.md): unit (pure logic), workflow (workflow JSON run
+// Three layers (docs/architecture.md): unit (pure logic), workflow (workflow JSON run
 // in-process by n8n-core), e2e (a real n8n with the package installed).
 const path = require('node:path');
 const runtime = require('../dev/n8n/runtime');

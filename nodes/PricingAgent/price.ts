@@ -195,7 +195,7 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 	const r = raw as Record<string, unknown>;
 	const givenType =
 		r.emergency_type === '' || r.emergency_type === undefined ? null : r.emergency_type;
-	// An emergency without a service type (a triaged call, never qualified) takes the service of its damage (DESIGN.md).
+	// An emergency without a service type (a triaged call, never qualified) takes the service of its damage (docs/architecture.md).
 	const service =
 		(r.service_type === null || r.service_type === undefined || r.service_type === '') &&
 		readBoolean(r, 'is_emergency') &&

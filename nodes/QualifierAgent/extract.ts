@@ -121,7 +121,7 @@ function detectService(
 				isAddOnOfGeneralClean(text, service)
 			)
 				continue;
-			// A deep clean of a business is still a commercial clean (DESIGN.md: specialty work keeps its type, general cleans of a business do not).
+			// A deep clean of a business is still a commercial clean (docs/architecture.md: specialty work keeps its type, general cleans of a business do not).
 			if (service === 'deep_cleaning' && isCommercial) return 'commercial_cleaning';
 			return service;
 		}

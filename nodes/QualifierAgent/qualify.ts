@@ -277,7 +277,7 @@ export function decideQualification(
 	};
 }
 
-/** Qualify one inquiry. Rules by default; see the modes in DESIGN.md. */
+/** Qualify one inquiry. Rules by default; see the modes in docs/architecture.md. */
 export async function qualify(
 	input: QualifyInput,
 	options: QualifyOptions = {},

@@ -171,7 +171,7 @@ export function decideTriage(
 	};
 }
 
-/** Triage one message. Rules by default; see the modes in DESIGN.md. */
+/** Triage one message. Rules by default; see the modes in docs/architecture.md. */
 export async function triage(
 	input: TriageInput,
 	options: TriageOptions = {},

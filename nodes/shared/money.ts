@@ -1,5 +1,5 @@
 /**
- * Money is integer cents plus an ISO 4217 currency, never a float (DESIGN.md).
+ * Money is integer cents plus an ISO 4217 currency, never a float (docs/architecture.md).
  * One rounding rule everywhere: half away from zero, to the cent, once per line.
  */
 

@@ -402,7 +402,7 @@ const checks = {
 /**
  * Business Settings -> Check the Request -> Is the Request Valid? (false: 400
  * naming the fields). One expression checks the body and, when it is good,
- * starts the case (DESIGN.md's item contract) with the business's public
+ * starts the case (the item contract, docs/architecture.md) with the business's public
  * details on it, so that every later node maps them from the item (`$json.business`)
  * instead of looking Business Settings up: n8n 2.x evaluates each expression in
  * an isolate, a millisecond or more each.
@@ -441,7 +441,7 @@ const BUSINESS_FROM_SETTINGS =
 const startCase = (wf, name, position) =>
 	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS} }`, position);
 
-/** The case every agent adds to (DESIGN.md's item contract), from the checked body `b` and the settings on `$json`. */
+/** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
 const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
 
 const BUSINESS_SETTINGS = {

@@ -79,3 +79,60 @@ describe('the agents are peers', () => {
 		);
 	});
 });
+
+describe('the package as published', () => {
+	const repo = path.resolve(__dirname, '..', '..');
+	const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+
+	it('"types" names the declarations the build writes for the main module', () => {
+		expect(pkg.types).toBe('dist/nodes/api.d.ts');
+		expect(fs.readFileSync(path.join(repo, 'index.js'), 'utf8')).toContain(
+			"require('./dist/nodes/api.js')",
+		);
+		expect(fs.existsSync(path.join(repo, pkg.types))).toBe(true);
+	});
+
+	it('every node and credential n8n loads is built', () => {
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials])
+			expect({ file, built: fs.existsSync(path.join(repo, file)) }).toEqual({ file, built: true });
+	});
+});
+
+describe('the docs', () => {
+	const repo = path.resolve(__dirname, '..', '..');
+	const pages = [
+		'README.md',
+		...fs
+			.readdirSync(path.join(repo, 'docs'), { recursive: true, encoding: 'utf8' })
+			.filter((f) => f.endsWith('.md'))
+			.map((f) => path.join('docs', f)),
+	];
+
+	it('every relative link in the README and docs/ leads to a file that exists', () => {
+		const broken: string[] = [];
+		for (const page of pages) {
+			const text = fs.readFileSync(path.join(repo, page), 'utf8');
+			for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+				if (/^[a-z]+:/.test(target)) continue;
+				if (!fs.existsSync(path.join(repo, path.dirname(page), target)))
+					broken.push(`${page} -> ${target}`);
+			}
+		}
+		expect(broken).toEqual([]);
+	});
+
+	it('the README states the Node.js version the package requires, and refers to no file outside the repository', () => {
+		const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
+		expect(pkg.engines.node).toBe('>=24');
+		const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+		expect(readme).toMatch(/Node\.js 24/);
+		for (const page of pages)
+			expect({
+				page,
+				outside: /\.\.\/shared|DESIGN\.md/.test(fs.readFileSync(path.join(repo, page), 'utf8')),
+			}).toEqual({
+				page,
+				outside: false,
+			});
+	});
+});

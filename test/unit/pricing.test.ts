@@ -262,7 +262,7 @@ describe('Pricing: emergency restoration', () => {
 		expect(q.estimated_hours).toBe(6);
 	});
 
-	it('a triaged emergency with no service type takes the service of its damage (DESIGN.md mapping)', () => {
+	it('a triaged emergency with no service type takes the service of its damage (docs/architecture.md)', () => {
 		expect(p({ is_emergency: true, emergency_type: 'sewage' }).service_type).toBe('water_damage');
 		expect(
 			p({ service_type: '', is_emergency: true, emergency_type: 'fire_damage' }).service_type,

@@ -1,5 +1,5 @@
 /**
- * The conventions every template in workflows-templates/ keeps (issue 6), checked
+ * The conventions every template in workflows-templates/ keeps, checked
  * on the JSON users import: generated files up to date, header-authenticated
  * webhooks that check the body first, delivery nodes that retry and route
  * failures, an error workflow and a timeout in the settings, sticky notes,
