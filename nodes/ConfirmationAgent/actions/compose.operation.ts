@@ -9,7 +9,7 @@ import { confirm, confirmDueFollowUp } from '../confirm';
 import type { MessageKind } from '../compose';
 import { aiOptionsProperty, modeProperty } from '../../shared/n8n/ai';
 import type { Additions } from '../../shared/n8n/items';
-import { definedBelow } from '../../shared/n8n/inputs';
+import { definedBelow, resumeUrl } from '../../shared/n8n/inputs';
 import {
 	businessProperty,
 	composeOptionsProperty,
@@ -133,7 +133,7 @@ export async function execute(
 	if (op.source === 'case' && kind === 'quote' && !input.links?.reply_url)
 		input.links = {
 			...input.links,
-			reply_url: String(this.evaluateExpression('{{ $execution.resumeUrl }}', i)),
+			reply_url: resumeUrl(this, i),
 		};
 	const options = await readConfirmOptions(this, i, op.store, kind);
 	const result =

@@ -9,7 +9,7 @@ import {
 
 import { agreementInputFromCase } from '../case';
 import { generateContract, type GenerateInput } from '../contract';
-import { caseOf, definedBelow, missingFromCase } from '../../shared/n8n/inputs';
+import { caseOf, definedBelow, missingFromCase, resumeUrl } from '../../shared/n8n/inputs';
 import { collectionParameter, jsonParameter, optionalText } from '../../shared/n8n/parameters';
 import type { Additions } from '../../shared/n8n/items';
 import type { OperationContext } from './common';
@@ -154,7 +154,7 @@ function signingPageFor(ctx: IExecuteFunctions, i: number, signingWorkflowUrl: s
 			);
 		return signingWorkflowUrl;
 	}
-	return String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', i));
+	return resumeUrl(ctx, i);
 }
 
 export async function execute(

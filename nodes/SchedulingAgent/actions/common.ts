@@ -15,7 +15,13 @@ import {
 	priorityFromCase,
 } from '../case';
 import { aiOptionsProperty, modeProperty, readAiSettings } from '../../shared/n8n/ai';
-import { caseOf, definedBelow, missingFromCase, type InputSource } from '../../shared/n8n/inputs';
+import {
+	caseOf,
+	definedBelow,
+	missingFromCase,
+	runIndex,
+	type InputSource,
+} from '../../shared/n8n/inputs';
 import {
 	collectionParameter,
 	jsonListParameter,
@@ -208,7 +214,7 @@ export function readIdempotencyKey(ctx: IExecuteFunctions, i: number, source: In
 	if (source === 'define') key = optionalText(ctx, 'idempotencyKey', i);
 	else {
 		key = idempotencyKeyFromCase(caseOf(ctx, i));
-		key ??= `${ctx.getExecutionId()}:${String(ctx.evaluateExpression('{{ $runIndex }}', i))}:${i}`;
+		key ??= `${ctx.getExecutionId()}:${runIndex(ctx, i)}:${i}`;
 	}
 	return key ? `${ctx.getNode().id}:${key}` : null;
 }

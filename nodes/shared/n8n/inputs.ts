@@ -88,3 +88,17 @@ export function missingFromCase(
 		},
 	);
 }
+
+/**
+ * This execution's resume URL (the link a Wait node after this node answers),
+ * read from n8n's data proxy in the main thread: an expression would cost an
+ * isolate evaluation.
+ */
+export function resumeUrl(ctx: IExecuteFunctions, i: number): string {
+	return String(ctx.getWorkflowDataProxy(i).$execution.resumeUrl);
+}
+
+/** How many times this node has run before in this execution (n8n's $runIndex). */
+export function runIndex(ctx: IExecuteFunctions, i: number): number {
+	return Number(ctx.getWorkflowDataProxy(i).$runIndex);
+}
