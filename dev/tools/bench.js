@@ -10,6 +10,7 @@ const path = require('node:path');
 const api = require('../../index.js');
 const { normalize } = require('../../dist/nodes/shared/text.js');
 const { readLabeledSet } = require('./evaluate');
+const { longMessages } = require('./long-messages');
 
 const COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const ROUNDS = 3;
@@ -155,10 +156,47 @@ async function main() {
 		`memory: rss ${mb(memory.rss)}, heap used ${mb(memory.heapUsed)} (grew ${mb(Math.max(0, memory.heapUsed - heapBefore))} over the run)`,
 	);
 
+	benchLongMessages();
+
 	await require('./bench-scheduling').main();
 	await require('./bench-paperwork').main();
 	const after = process.memoryUsage();
 	console.log(`memory after scheduling: rss ${mb(after.rss)}, heap used ${mb(after.heapUsed)}`);
+}
+
+/** Milliseconds for Qualifier + Triage on one message, best of three. */
+function timeOne(message) {
+	let best = Infinity;
+	for (let round = 0; round < 3; round++) {
+		const started = process.hrtime.bigint();
+		api.qualifyRules({ message, channel: 'email' });
+		api.triageRules(message);
+		best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+	}
+	return best;
+}
+
+/**
+ * Time must grow in proportion to the length: each kind at 25 KB and at 100 KB. Linear time
+ * gives a ratio near 4; a rule whose time grows with the square of the length gives 16.
+ */
+function benchLongMessages() {
+	const short = longMessages(25_000);
+	const long = longMessages(100_000);
+	console.log('\nLong messages: Qualifier + Triage on one message (best of 3)');
+	console.log('kind                          25 KB      100 KB    100/25');
+	let worst = 0;
+	for (let i = 0; i < long.length; i++) {
+		const a = timeOne(short[i].message);
+		const b = timeOne(long[i].message);
+		worst = Math.max(worst, b);
+		console.log(
+			`${long[i].kind.padEnd(26)} ${a.toFixed(1).padStart(8)} ms ${b.toFixed(1).padStart(8)} ms ${(b / Math.max(a, 0.05)).toFixed(1).padStart(7)}x`,
+		);
+	}
+	console.log(
+		`target: under 200 ms on any 100 KB message -> ${worst < 200 ? 'met' : 'NOT met'} (slowest ${worst.toFixed(0)} ms)`,
+	);
 }
 
 main().catch((error) => {

@@ -465,9 +465,23 @@ function detectDecisionMaker(text: string): boolean | null {
 
 const SHOPPING = wordPattern('price_shopping');
 
+/**
+ * Form fields as sentences: "Bedrooms: 4 | Sq ft: 2400" reads as "4 bedrooms | 2400 sq ft",
+ * the order the room and area rules expect.
+ */
+const FORM_FIELD = new RegExp(
+	`\\b(${anyWord('bedroom_words')}|${anyWord('bathroom_words')}|${anyWord('square_feet_units')}|${anyWord('square_metre_units')}|sq\\.? ?ft\\.?)\\s?[:=]\\s?(\\d{1,6}(?:[.,]\\d+)?)\\b`,
+	'g',
+);
+
+function formFieldsAsSentences(text: string): string {
+	return text.replace(FORM_FIELD, (_, label: string, value: string) => `${value} ${label}`);
+}
+
 /** Reads every fact the Qualifier scores, by rules. `text` is the normalised message. */
-export function extractLeadFacts(message: string, text: string): LeadFacts {
-	const damage = readDamageFacts(message, text);
+export function extractLeadFacts(message: string, normalized: string): LeadFacts {
+	const text = formFieldsAsSentences(normalized);
+	const damage = readDamageFacts(message, normalized);
 	const isEmergency = damage.active && damage.damage_type !== null;
 	const propertyType = detectPropertyType(text);
 	const rooms = detectRooms(text);

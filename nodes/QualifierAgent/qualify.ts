@@ -227,6 +227,14 @@ function mergeAiFacts(
 }
 
 /** The decision part, always code: score, qualification, priority and what to ask next. */
+/**
+ * An e-mail address in the text. Bounded, and anchored at the start of a run, so that a long
+ * run of letters or digits is scanned once, not once per position (time linear in the length).
+ */
+const EMAIL_IN_TEXT = /(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{1,63}/;
+/** Ten digits, as phone numbers are written (each try looks at most 30 characters ahead). */
+const PHONE_IN_TEXT = /(?:\+?\d[\s().-]?){10}/;
+
 export function decideQualification(
 	facts: LeadFacts,
 	input: QualifyInput,
@@ -236,9 +244,8 @@ export function decideQualification(
 	const customer = input.customer ?? {};
 	const text = input.message ?? '';
 	const contact = {
-		hasEmail: Boolean(customer.email) || /[\w.+-]+@[\w-]+\.[\w.]+/.test(text),
-		hasPhone:
-			Boolean(customer.phone) || /(?:\+?\d[\s().-]?){10,}/.test(text) || input.channel === 'sms',
+		hasEmail: Boolean(customer.email) || EMAIL_IN_TEXT.test(text),
+		hasPhone: Boolean(customer.phone) || PHONE_IN_TEXT.test(text) || input.channel === 'sms',
 		hasAddress: Boolean(customer.address) || ADDRESS.test(text),
 		hasName: Boolean(customer.name),
 	};

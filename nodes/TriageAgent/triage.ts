@@ -9,7 +9,7 @@ import {
 } from '../shared/modes';
 import { normalize } from '../shared/text';
 import { priorityFor, readUrgency } from '../shared/urgency';
-import { readDamageFacts, type DamageFacts } from '../shared/damage';
+import { emptySituation, readDamageFacts, type DamageFacts } from '../shared/damage';
 import { EMERGENCY_TYPES, HAZARDS, SEVERITIES, type Severity } from '../shared/vocabulary';
 import { safetyInstructionsFor } from './safety';
 
@@ -94,6 +94,7 @@ function mergeAiFacts(
 		hazards: ai.hazards,
 		signals: aiActive ? [`model: active ${ai.damage_type}`] : [],
 		uncertain: false,
+		situation: emptySituation(),
 	};
 	if (!rules) return { facts: aiFacts, usedRules: false };
 	// Recall first: either reader seeing an active emergency makes it one; a disagreement is flagged for a person.
@@ -108,6 +109,7 @@ function mergeAiFacts(
 			hazards: [...new Set([...rules.hazards, ...aiFacts.hazards])],
 			signals: [...rules.signals, ...aiFacts.signals],
 			uncertain: rules.uncertain || disagree,
+			situation: rules.situation,
 		},
 		usedRules:
 			rules.active ||

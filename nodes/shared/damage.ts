@@ -1,6 +1,63 @@
+/**
+ * Reading a message the way a dispatcher listens to a caller: not for keywords but for the
+ * facts that make damage an emergency. What is escaping or growing (water, sewage, smoke,
+ * fire, mould, a biohazard, storm water); whether it is still happening, just happened, or has
+ * stopped and dried; whether it is small and contained; who is at risk; whether a business must
+ * open or an authority has closed it. Talk that is not about real damage is set aside first:
+ * figures of speech ("looks like a crime scene"), hypotheticals ("if a pipe burst, how fast
+ * would you come?") and plans ("ready for hurricane season").
+ *
+ * The facts are combined by a score (docs/agents/triage.md explains it):
+ *   +3  the damage is said to be escaping or growing (pouring, backing up, still coming in)
+ *   +1  a kind of damage is named, literally
+ *   +1  each: it is recent (this morning, last night, hours ago) or the customer asks to hurry,
+ *       people at risk (children, the elderly, someone pregnant or ill), a business that must open
+ *   +2  an authority has closed the place (health inspector, fire marshal)
+ *   it does not count when the latest thing said about it is that it is over (dried out, cleaned
+ *   up, back to normal, fixed weeks ago) or small and contained (a towel's worth, into the pan).
+ * A named kind with a score of 2 or more is an emergency; without the +3 a person confirms it.
+ * Every word is data (words/en.ts, words/es.ts), so a new phrasing is a new line in a list.
+ */
 import { affirmedMatch, normalize } from './text';
 import type { EmergencyType, Hazard } from './vocabulary';
 import { phrasePatterns, wordPattern } from './words';
+
+/** The facts a dispatcher listens for, as the message states them. */
+export interface Situation {
+	/** The damage is said to be escaping, spreading or standing now. */
+	escaping: boolean;
+	/** It just happened, or the customer asks to hurry. */
+	recent: boolean;
+	/** The latest word on it: it is over (dried, cleaned up, fixed long ago). */
+	over: boolean;
+	/** The latest word on it: it is small and contained. */
+	contained: boolean;
+	/** Children, the elderly, someone pregnant, ill or hurt. */
+	people_at_risk: boolean;
+	/** A business that must open soon. */
+	must_open: boolean;
+	/** A health inspector, fire marshal or the city has closed the place. */
+	closed_by_authority: boolean;
+	/** Damage talk set aside: figures of speech, hypotheticals and plans. */
+	set_aside: string[];
+	/** The score above; an emergency from 2 with a kind of damage named. */
+	score: number;
+}
+
+/** A situation with no facts found (what a model's reading starts from). */
+export function emptySituation(): Situation {
+	return {
+		escaping: false,
+		recent: false,
+		over: false,
+		contained: false,
+		people_at_risk: false,
+		must_open: false,
+		closed_by_authority: false,
+		set_aside: [],
+		score: 0,
+	};
+}
 
 /** What the message says about damage, before any policy is applied. */
 export interface DamageFacts {
@@ -8,13 +65,14 @@ export interface DamageFacts {
 	damage_type: EmergencyType | null;
 	/** The damage is happening now or just happened and needs same-day response. */
 	active: boolean;
-	/** The damage is described as old, past, or only cosmetic. */
+	/** The damage is described as old, past, dealt with, or small and contained. */
 	historic: boolean;
 	hazards: Hazard[];
 	/** The phrases that led to the decision, for the reasons list. */
 	signals: string[];
 	/** Damage words were found but the wording leaves doubt (a dispatcher should look). */
 	uncertain: boolean;
+	situation: Situation;
 }
 
 /** Figures of speech and look-alikes that mention damage words without damage. */
@@ -23,6 +81,22 @@ const FALSE_FRIENDS: RegExp[] = [
 	// "On fire with orders", "on fire lately": a figure of speech, before a word that says so.
 	/\bon fire\b(?= (?:with|lately|this|today|at)\b)/g,
 ];
+
+/** A sentence: up to an end mark, a bar (form fields) or a line's end. */
+const SENTENCE = /[^.!?;|]+/g;
+/** A clause: a sentence, also cut where the story turns ("..., but", "and now"). */
+const CLAUSE = new RegExp(
+	`(?:(?!\\b${wordPattern('clause_turns').source.slice(2)})[^.!?;|])+`,
+	'g',
+);
+
+/** Talk about damage that is not happening: from the cue to the end of its sentence. */
+const HYPOTHETICAL = new RegExp(`${wordPattern('damage_hypothetical').source}[^.!?;|]*`, 'g');
+/** A joke marker ("lol") makes its whole sentence a figure of speech. */
+const JOKE = wordPattern('damage_joke');
+const PRESENT = new RegExp(
+	`${wordPattern('damage_escaping').source}|${wordPattern('damage_now').source}`,
+);
 
 interface TypeRule {
 	type: EmergencyType;
@@ -59,9 +133,31 @@ const RULES: TypeRule[] = [
 	},
 ];
 
-const HISTORIC = phrasePatterns('damage_in_the_past');
+/** Everything that says damage is escaping or standing now, every kind and the general words. */
+const ESCAPING = new RegExp(
+	[
+		...['sewage', 'fire', 'biohazard', 'storm', 'mold', 'water'].map(
+			(kind) => wordPattern(`${kind}_active` as 'water_active').source,
+		),
+		wordPattern('damage_escaping').source,
+	].join('|'),
+	'g',
+);
+/** Past in time: counts only in a sentence that names the damage ("fixed 3 weeks ago"). */
+const LONG_AGO = wordPattern('damage_in_the_past', 'g');
+const LONG_AGO_ONCE = wordPattern('damage_in_the_past');
+/** Over: counts wherever it is said ("everything's back to normal now"). */
+const OVER = wordPattern('damage_over', 'g');
+const CONTAINED = wordPattern('damage_contained', 'g');
+/** Water the customer describes as dirty: sewage, whatever word they use for it. */
+const SEWAGE_LOOKS = wordPattern('sewage_described');
+/** Weather that let the water in: storm damage, not a plumbing leak. */
+const WEATHER = wordPattern('storm_weather');
 
 const ACUTE_TIME = wordPattern('damage_happening_now');
+const PEOPLE_AT_RISK = wordPattern('people_vulnerable');
+const MUST_OPEN = wordPattern('business_must_open');
+const CLOSED = wordPattern('closed_by_authority');
 
 const HAZARD_RULES: Array<[Hazard, RegExp]> = [
 	['electrical', wordPattern('hazard_electrical')],
@@ -79,15 +175,98 @@ function stripFalseFriends(text: string): string {
 	return t;
 }
 
+/** Blanks hypotheticals and joking sentences (same length, so positions still line up). */
+function setAside(text: string, setAsideList: string[]): string {
+	const blank = (s: string) => {
+		setAsideList.push(s.trim().slice(0, 60));
+		return ' '.repeat(s.length);
+	};
+	// A "what if" next to damage that is escaping now is not a hypothetical ("do you do
+	// emergencies? water is pouring in right now" on one line): recall comes first.
+	let t = text.replace(HYPOTHETICAL, (segment) =>
+		PRESENT.test(segment) ? segment : blank(segment),
+	);
+	t = t.replace(SENTENCE, (sentence) =>
+		JOKE.test(sentence) && !PRESENT.test(sentence) ? blank(sentence) : sentence,
+	);
+	return t;
+}
+
+interface Sentence {
+	start: number;
+	end: number;
+	namesDamage: boolean;
+	/** Names the damage and puts it long ago ("a small fire two years ago ... smoke stains"). */
+	longAgo: boolean;
+}
+
 /**
- * Reads damage facts from a message. Pure and deterministic: the same words
- * always give the same facts, and no figure of speech raises an alarm.
+ * The end of the last affirmed (not negated) match in the text, or -1. With `sentences`, only
+ * matches inside a sentence that `counts` count. Matches and sentences are both in text
+ * order, so one pass over each.
+ */
+function lastAffirmedEnd(
+	text: string,
+	pattern: RegExp,
+	sentences?: Sentence[],
+	counts: (sentence: Sentence) => boolean = () => true,
+): number {
+	let last = -1;
+	let sentence = 0;
+	pattern.lastIndex = 0;
+	let m: RegExpExecArray | null;
+	while ((m = pattern.exec(text)) !== null) {
+		if (m[0].length === 0) {
+			pattern.lastIndex++;
+			continue;
+		}
+		const at = m.index;
+		if (sentences) {
+			while (sentence < sentences.length && sentences[sentence].end <= at) sentence++;
+			const s = sentences[sentence];
+			if (!s || at < s.start || !counts(s)) continue;
+		}
+		if (affirmedAt(text, at)) last = at + m[0].length;
+	}
+	return last;
+}
+
+const NEGATED_BEFORE = wordPattern('negation');
+
+/** The match at `at` is not negated by the few words before it ("no water on the floor"). */
+function affirmedAt(text: string, at: number): boolean {
+	const before = text.slice(Math.max(0, at - 30), at);
+	const clause = before.split(/[.!?,;]/).pop() ?? '';
+	return !NEGATED_BEFORE.test(clause.slice(-18));
+}
+
+/** The clauses of the text, each marked if it names a kind of damage and puts it long ago. */
+function sentencesOf(text: string, keepsLongAgo: boolean): Sentence[] {
+	const out: Sentence[] = [];
+	CLAUSE.lastIndex = 0;
+	let m: RegExpExecArray | null;
+	while ((m = CLAUSE.exec(text)) !== null) {
+		const s = m[0];
+		const namesDamage = RULES.some((rule) => rule.mention.some((p) => p.test(s)));
+		out.push({
+			start: m.index,
+			end: m.index + s.length,
+			namesDamage,
+			longAgo: namesDamage && !keepsLongAgo && LONG_AGO_ONCE.test(s) && !PRESENT.test(s),
+		});
+	}
+	return out;
+}
+
+/**
+ * Reads damage facts from a message. Pure and deterministic: the same words always give the
+ * same facts, and no figure of speech raises an alarm. Time grows with the message's length.
  */
 export function readDamageFacts(message: string, normalized = normalize(message)): DamageFacts {
-	const text = stripFalseFriends(normalized);
+	const setAsideList: string[] = [];
+	const text = setAside(stripFalseFriends(normalized), setAsideList);
 	const signals: string[] = [];
 	let damageType: EmergencyType | null = null;
-	let active = false;
 	let firstMention: EmergencyType | null = null;
 
 	for (const rule of RULES) {
@@ -97,34 +276,68 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 		const activeHit = rule.active.map((p) => affirmedMatch(text, p)).find((m) => m !== null);
 		if (activeHit) {
 			damageType = rule.type;
-			active = true;
 			signals.push(activeHit[0].trim());
 			break;
 		}
 		signals.push(mention[0].trim());
 	}
 	damageType ??= firstMention;
+	// What the water looks like or where it came from names the kind better than the word "water".
+	if (damageType === 'water_damage' && SEWAGE_LOOKS.test(text)) damageType = 'sewage';
+	else if (damageType === 'water_damage' && WEATHER.test(text)) damageType = 'storm';
 
-	const historic = HISTORIC.some((p) => p.test(text)) && !ACUTE_TIME.test(text);
-	// A biohazard (a death, blood, waste) stays a hazard until it is cleaned, however long ago it began.
-	if (historic && damageType !== 'biohazard') active = false;
+	// A biohazard stays a hazard until it is cleaned, however long ago it began.
+	const sentences = damageType ? sentencesOf(text, damageType === 'biohazard') : [];
+	const namesDamage = (s: Sentence) => s.namesDamage;
+	// What a sentence puts long ago is not escaping now, whatever order its words come in.
+	const escapingEnd = damageType
+		? lastAffirmedEnd(text, ESCAPING, sentences, (s) => !s.longAgo)
+		: -1;
+	const overEnd = damageType
+		? Math.max(
+				lastAffirmedEnd(text, OVER),
+				lastAffirmedEnd(text, LONG_AGO, sentences, (s) => s.longAgo),
+			)
+		: -1;
+	const containedEnd = damageType ? lastAffirmedEnd(text, CONTAINED, sentences, namesDamage) : -1;
+	const escaping = escapingEnd > Math.max(overEnd, containedEnd);
+	const over = overEnd >= 0 && overEnd >= containedEnd && overEnd > escapingEnd;
+	const contained = containedEnd >= 0 && containedEnd > overEnd && containedEnd > escapingEnd;
 
-	// A bare "leak" or "fire" with an acute time word ("leak under the sink right now, help")
-	// is treated as active: recall matters more than precision for emergencies.
-	let uncertain = false;
-	if (damageType && !active && !historic && ACUTE_TIME.test(text)) {
-		if (damageType !== 'mold') {
-			active = true;
-			uncertain = true;
-			signals.push(ACUTE_TIME.exec(text)![0]);
-		}
-	}
-	if (damageType === 'mold' && !active) {
+	const acute = ACUTE_TIME.exec(text);
+	const situation: Situation = {
+		escaping,
+		recent: acute !== null,
+		over,
+		contained,
+		people_at_risk: PEOPLE_AT_RISK.test(text),
+		must_open: MUST_OPEN.test(text),
+		closed_by_authority: CLOSED.test(text),
+		set_aside: setAsideList,
+		score: 0,
+	};
+	situation.score =
+		damageType === null || over || contained
+			? 0
+			: (escaping ? 3 : 0) +
+				// Mould alone is a planned job: naming it does not count.
+				(damageType === 'mold' ? 0 : 1) +
+				(situation.recent ? 1 : 0) +
+				(situation.people_at_risk ? 1 : 0) +
+				(situation.must_open ? 1 : 0) +
+				(situation.closed_by_authority ? 2 : 0);
+
+	let active = damageType !== null && situation.score >= 2;
+	// Mould is an emergency when it spreads fast, or harms someone now.
+	if (damageType === 'mold' && active && !escaping) {
 		const health = HAZARD_RULES.find(([h]) => h === 'health')![1];
-		if (health.test(text) && ACUTE_TIME.test(text)) {
-			active = true;
-			uncertain = true;
-		}
+		active = health.test(text) && acute !== null;
+	}
+	const uncertain = active && !escaping;
+	if (active && !escaping) {
+		if (acute) signals.push(acute[0]);
+		if (situation.closed_by_authority) signals.push(CLOSED.exec(text)![0]);
+		if (situation.must_open) signals.push(MUST_OPEN.exec(text)![0]);
 	}
 
 	const hazards =
@@ -140,5 +353,13 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 			damageType === 'storm',
 	);
 
-	return { damage_type: damageType, active, historic, hazards: hazardList, signals, uncertain };
+	return {
+		damage_type: damageType,
+		active,
+		historic: damageType !== null && (over || contained),
+		hazards: hazardList,
+		signals,
+		uncertain,
+		situation,
+	};
 }

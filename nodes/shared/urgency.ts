@@ -21,6 +21,8 @@ const LOW = wordPatterns('urgency_low');
 /** Said outright, these win over any urgent-sounding word ("not urgent", "no rush"). */
 const NOT_URGENT = wordPattern('not_urgent');
 const PAST = wordPattern('past_events');
+/** "A manager to call me today": the time is when they want a call, not the job. */
+const CONTACT = wordPattern('contact_requests');
 
 /** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
 function aboutThePast(text: string, index: number): boolean {
@@ -32,12 +34,22 @@ function aboutThePast(text: string, index: number): boolean {
 	return PAST.test(clause);
 }
 
+/** The time word says when the customer wants to hear from us, not when the job is wanted. */
+function aboutACall(text: string, index: number): boolean {
+	const clause =
+		text
+			.slice(Math.max(0, index - 40), index)
+			.split(/[.!?;,]/)
+			.pop() ?? '';
+	return CONTACT.test(clause);
+}
+
 export function readUrgency(normalized: string): UrgencyReading {
 	const calm = NOT_URGENT.exec(normalized);
 	if (calm) return { urgency: 'low', intensity: 0, cue: calm[0] };
 	for (const p of HIGH_NOW) {
 		const m = p.exec(normalized);
-		if (m && !aboutThePast(normalized, m.index))
+		if (m && !aboutThePast(normalized, m.index) && !aboutACall(normalized, m.index))
 			return { urgency: 'high', intensity: 2, cue: m[0] };
 	}
 	for (const p of HIGH_SOON) {
