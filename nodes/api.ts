@@ -9,6 +9,7 @@ export {
 	qualifyRules,
 	qualificationSchema,
 	qualifierAiFactsSchema,
+	qualifyAndShareReading,
 	QUALIFY_DEFAULTS,
 } from './QualifierAgent/qualify';
 export type { Qualification, QualifyInput, QualifyOptions } from './QualifierAgent/qualify';
@@ -17,8 +18,19 @@ export {
 	triageRules,
 	triageSchema,
 	triageAiFactsSchema,
+	triageAndShareReading,
 	TRIAGE_DEFAULTS,
 } from './TriageAgent/triage';
+export {
+	messageReadingSchema,
+	sharedReadingSchema,
+	readingRequest,
+	earlierReading,
+	shareReading,
+} from './shared/reading';
+export type { MessageReading, SharedReading } from './shared/reading';
+export { readDamageFacts } from './shared/damage';
+export type { DamageFacts, Situation } from './shared/damage';
 export type { TriageResult, TriageInput, TriageOptions } from './TriageAgent/triage';
 export { SAFETY_INSTRUCTIONS, HAZARD_INSTRUCTIONS } from './TriageAgent/safety';
 export {

@@ -176,6 +176,7 @@ function llmAnswer(body) {
 					figure_of_speech: false,
 				}
 			: { describes_active_damage: false, damage_type: null, hazards: [], figure_of_speech: false },
+		message_reading: null,
 		message_draft: {
 			email_text: (/E-mail:\n([\s\S]*?)\nSMS:/.exec(user)?.[1] ?? '').replace(
 				/^"""\n?|\n?"""$/g,
@@ -191,6 +192,8 @@ function llmAnswer(body) {
 			draft_message: null,
 		},
 	};
+	// One reading answers both the Qualifier and the Triage agent.
+	answers.message_reading = { lead: answers.lead_facts, damage: answers.triage_facts };
 	return { delayMs: LLM_DELAY_MS, json: answers[name] ?? {} };
 }
 

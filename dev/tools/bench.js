@@ -11,6 +11,7 @@ const api = require('../../index.js');
 const { normalize } = require('../../dist/nodes/shared/text.js');
 const { readLabeledSet } = require('./evaluate');
 const { longMessages } = require('./long-messages');
+const { startOpenAiFake } = require('../fakes/openai-fake');
 
 const COUNT = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const ROUNDS = 3;
@@ -157,6 +158,7 @@ async function main() {
 	);
 
 	benchLongMessages();
+	await benchModelTokens(messages.slice(0, 200));
 
 	await require('./bench-scheduling').main();
 	await require('./bench-paperwork').main();
@@ -197,6 +199,96 @@ function benchLongMessages() {
 	console.log(
 		`target: under 200 ms on any 100 KB message -> ${worst < 200 ? 'met' : 'NOT met'} (slowest ${worst.toFixed(0)} ms)`,
 	);
+}
+
+/** The fake model's answer to the shared reading: what the rules read, in the model's shape. */
+function readingFromRules(body) {
+	const user = String(body.messages?.at(-1)?.content ?? '');
+	const message = user.replace(/^[\s\S]*<customer_message>\n|\n<\/customer_message>[\s\S]*$/g, '');
+	const q = api.qualifyRules({ message });
+	const t = api.triageRules(message);
+	return {
+		json: {
+			lead: {
+				service_type: q.service_type,
+				property_type: q.property_type,
+				is_emergency: q.is_emergency,
+				emergency_type: q.emergency_type,
+				urgency: q.urgency === 'emergency' ? 'high' : q.urgency,
+				frequency: q.frequency,
+				visits_per_week: q.visits_per_week,
+				visit_weekdays: q.visit_weekdays,
+				bedrooms: q.bedrooms,
+				bathrooms: q.bathrooms,
+				square_feet: q.square_feet,
+				budget_min_dollars: q.budget?.min == null ? null : q.budget.min / 100,
+				budget_max_dollars: q.budget?.max == null ? null : q.budget.max / 100,
+				decision_maker: q.decision_maker,
+				wants_human: q.wants_human,
+				discount_request_pct: q.discount_request_pct,
+				price_shopping: false,
+			},
+			damage: {
+				describes_active_damage: t.is_emergency,
+				damage_type: t.emergency_type,
+				hazards: t.hazards,
+				figure_of_speech: false,
+			},
+		},
+	};
+}
+
+/**
+ * Tokens a message costs in the AI modes when the Qualifier and the Triage agent both read it:
+ * each asking on its own, against one reading shared through the item. The OpenAI-compatible
+ * fake (loopback) counts tokens at about 4 characters each, as OpenAI's rule of thumb.
+ */
+async function benchModelTokens(messages) {
+	const fake = await startOpenAiFake();
+	try {
+		fake.reset([], readingFromRules);
+		const ai = {
+			connection: { apiKey: 'test-key', baseUrl: fake.baseUrl },
+			call: { model: 'gpt-4o-mini', temperature: 0, timeoutMs: 5000, retry: { attempts: 1 } },
+		};
+		const options = { mode: 'aiWithFallback', ai };
+		for (const message of messages) {
+			await api.qualify({ message }, options);
+			await api.triage({ message }, options);
+		}
+		const separate = {
+			calls: fake.calls,
+			prompt: fake.promptTokens,
+			completion: fake.completionTokens,
+		};
+		fake.reset([], readingFromRules);
+		for (const message of messages) {
+			const first = await api.qualifyAndShareReading({ message }, options);
+			await api.triageAndShareReading({ message }, { ...options, earlierReading: first.reading });
+		}
+		const shared = {
+			calls: fake.calls,
+			prompt: fake.promptTokens,
+			completion: fake.completionTokens,
+		};
+		const per = (x) => (x / messages.length).toFixed(0).padStart(6);
+		console.log(
+			`\nModel tokens per message, Qualifier + Triage in AI mode (${messages.length} messages, the OpenAI fake's count)`,
+		);
+		console.log('                                  calls   prompt  completion   total');
+		for (const [label, r] of [
+			['each agent asks on its own', separate],
+			['one reading shared on the item', shared],
+		]) {
+			console.log(
+				`${label.padEnd(32)} ${(r.calls / messages.length).toFixed(1).padStart(6)} ${per(r.prompt)}  ${per(r.completion)}    ${per(r.prompt + r.completion)}`,
+			);
+		}
+		const ratio = (shared.prompt + shared.completion) / (separate.prompt + separate.completion);
+		console.log(`shared / separate: x${ratio.toFixed(2)} of the tokens, half the calls`);
+	} finally {
+		await fake.stop();
+	}
 }
 
 main().catch((error) => {

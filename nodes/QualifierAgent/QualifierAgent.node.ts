@@ -9,10 +9,14 @@ import {
 import type { AgentMode } from '../shared/modes';
 import {
 	aiOptionsProperty,
+	emergencyDecisionProperty,
 	modeProperty,
 	modeSubtitle,
 	openAiCredential,
 	readAiSettings,
+	readEmergencyDecision,
+	readingLeftOnItem,
+	withReading,
 } from '../shared/n8n/ai';
 import {
 	caseOf,
@@ -21,10 +25,10 @@ import {
 	missingFromCase,
 	readInputSource,
 } from '../shared/n8n/inputs';
-import { runAgentPerItem } from '../shared/n8n/items';
+import { runPerItem } from '../shared/n8n/items';
 import { optionalText, requireText } from '../shared/n8n/parameters';
 import { qualifyInputFromCase } from './case';
-import { qualify, QUALIFY_DEFAULTS, type QualifyInput } from './qualify';
+import { qualifyAndShareReading, QUALIFY_DEFAULTS, type QualifyInput } from './qualify';
 
 export class QualifierAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -97,6 +101,7 @@ export class QualifierAgent implements INodeType {
 				default: 60,
 				description: 'A lead scoring at or above this is marked qualified (is_qualified = true)',
 			},
+			emergencyDecisionProperty,
 			aiOptionsProperty,
 		],
 	};
@@ -122,16 +127,21 @@ export class QualifierAgent implements INodeType {
 				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
 			return { ...input, message: input.message };
 		};
-		return await runAgentPerItem(this, 'qualification', async (i) => {
-			return await qualify(inputFor(i), {
+		return await runPerItem(this, async (i, item) => {
+			const input = inputFor(i);
+			const ai = await readAiSettings(this, i, mode);
+			const { qualification, reading } = await qualifyAndShareReading(input, {
 				mode,
-				ai: await readAiSettings(this, i, mode),
+				ai,
+				emergencyDecision: readEmergencyDecision(this, i),
+				earlierReading: readingLeftOnItem(item, input.message, ai),
 				qualifiedThreshold: this.getNodeParameter(
 					'qualifiedThreshold',
 					i,
 					QUALIFY_DEFAULTS.qualifiedThreshold,
 				) as number,
 			});
+			return withReading('qualification', qualification, input.message, ai, reading);
 		});
 	}
 }

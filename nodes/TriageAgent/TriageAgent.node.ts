@@ -9,10 +9,14 @@ import {
 import type { AgentMode } from '../shared/modes';
 import {
 	aiOptionsProperty,
+	emergencyDecisionProperty,
 	modeProperty,
 	modeSubtitle,
 	openAiCredential,
 	readAiSettings,
+	readEmergencyDecision,
+	readingLeftOnItem,
+	withReading,
 } from '../shared/n8n/ai';
 import {
 	caseOf,
@@ -21,10 +25,10 @@ import {
 	missingFromCase,
 	readInputSource,
 } from '../shared/n8n/inputs';
-import { runAgentPerItem } from '../shared/n8n/items';
+import { runPerItem } from '../shared/n8n/items';
 import { optionalText, requireText } from '../shared/n8n/parameters';
 import { triageInputFromCase } from './case';
-import { triage, TRIAGE_DEFAULTS, type TriageInput } from './triage';
+import { triageAndShareReading, TRIAGE_DEFAULTS, type TriageInput } from './triage';
 
 export class TriageAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -81,6 +85,7 @@ export class TriageAgent implements INodeType {
 				description:
 					'A tighter deadline when people are at risk (electricity near water, gas, collapse, anyone hurt)',
 			},
+			emergencyDecisionProperty,
 			aiOptionsProperty,
 		],
 	};
@@ -100,10 +105,14 @@ export class TriageAgent implements INodeType {
 				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
 			return { ...input, message: input.message };
 		};
-		return await runAgentPerItem(this, 'triage', async (i) => {
-			return await triage(inputFor(i), {
+		return await runPerItem(this, async (i, item) => {
+			const input = inputFor(i);
+			const ai = await readAiSettings(this, i, mode);
+			const result = await triageAndShareReading(input, {
 				mode,
-				ai: await readAiSettings(this, i, mode),
+				ai,
+				emergencyDecision: readEmergencyDecision(this, i),
+				earlierReading: readingLeftOnItem(item, input.message, ai),
 				responseDeadlineMinutes: this.getNodeParameter(
 					'responseDeadlineMinutes',
 					i,
@@ -115,6 +124,7 @@ export class TriageAgent implements INodeType {
 					TRIAGE_DEFAULTS.criticalDeadlineMinutes,
 				) as number,
 			});
+			return withReading('triage', result.triage, input.message, ai, result.reading);
 		});
 	}
 }

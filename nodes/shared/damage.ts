@@ -133,6 +133,11 @@ const RULES: TypeRule[] = [
 	},
 ];
 
+/** Any kind of damage named, in one pattern (to mark the clauses that name one). */
+const NAMES_DAMAGE = new RegExp(
+	RULES.flatMap((rule) => rule.mention.map((p) => p.source)).join('|'),
+);
+
 /** Everything that says damage is escaping or standing now, every kind and the general words. */
 const ESCAPING = new RegExp(
 	[
@@ -233,6 +238,15 @@ function lastAffirmedEnd(
 
 const NEGATED_BEFORE = wordPattern('negation');
 
+/** The first affirmed match of the first pattern that has one, in the patterns' order. */
+function firstAffirmed(text: string, patterns: RegExp[]): RegExpExecArray | null {
+	for (const p of patterns) {
+		const m = affirmedMatch(text, p);
+		if (m) return m;
+	}
+	return null;
+}
+
 /** The match at `at` is not negated by the few words before it ("no water on the floor"). */
 function affirmedAt(text: string, at: number): boolean {
 	const before = text.slice(Math.max(0, at - 30), at);
@@ -247,7 +261,7 @@ function sentencesOf(text: string, keepsLongAgo: boolean): Sentence[] {
 	let m: RegExpExecArray | null;
 	while ((m = CLAUSE.exec(text)) !== null) {
 		const s = m[0];
-		const namesDamage = RULES.some((rule) => rule.mention.some((p) => p.test(s)));
+		const namesDamage = NAMES_DAMAGE.test(s);
 		out.push({
 			start: m.index,
 			end: m.index + s.length,
@@ -269,11 +283,13 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 	let damageType: EmergencyType | null = null;
 	let firstMention: EmergencyType | null = null;
 
-	for (const rule of RULES) {
-		const mention = rule.mention.map((p) => affirmedMatch(text, p)).find((m) => m !== null);
+	// Most messages name no damage at all: one pattern tells, before the rules look kind by kind.
+	const namesAny = NAMES_DAMAGE.test(text);
+	for (const rule of namesAny ? RULES : []) {
+		const mention = firstAffirmed(text, rule.mention);
 		if (!mention) continue;
 		firstMention ??= rule.type;
-		const activeHit = rule.active.map((p) => affirmedMatch(text, p)).find((m) => m !== null);
+		const activeHit = firstAffirmed(text, rule.active);
 		if (activeHit) {
 			damageType = rule.type;
 			signals.push(activeHit[0].trim());

@@ -14,6 +14,13 @@ export const AGENT_MODES = ['rules', 'aiWithFallback', 'aiOnly'] as const;
 export type AgentMode = (typeof AGENT_MODES)[number];
 
 export const SOURCES = ['rules', 'ai', 'ai+rules'] as const;
+
+/**
+ * Who decides an emergency in the AI modes: `rulesOrModel`, the default, never lets the model
+ * remove an emergency the rules found (it can add one they missed); `model` lets its reading stand.
+ */
+export const EMERGENCY_DECISIONS = ['rulesOrModel', 'model'] as const;
+export type EmergencyDecision = (typeof EMERGENCY_DECISIONS)[number];
 export type Source = (typeof SOURCES)[number];
 
 /** What an agent needs to call a model; absent in rules mode. */
@@ -27,8 +34,10 @@ export interface AgentOptionsBase {
 	ai?: AiSettings;
 }
 
-export interface ModeOutcome<Facts> {
+export interface ModeOutcome<Facts, AiFacts = unknown> {
 	facts: Facts;
+	/** What the model answered (or the earlier answer used), null when the rules alone read it. */
+	aiFacts: AiFacts | null;
 	source: Source;
 	usage: LlmUsage;
 	/** Why the AI answer was not used, when rules took over. */
@@ -39,19 +48,21 @@ export interface ModeOutcome<Facts> {
  * Runs an extraction in the chosen mode. `rules` always works; `ai` asks the
  * model for facts matching `schema` and `merge` combines them with the rules'
  * facts (the model fills in, the rules keep what only they can be sure of).
- * In AI-with-fallback mode any failure of the model falls back to rules.
+ * In AI-with-fallback mode any failure of the model falls back to rules. With `prior` (the
+ * model's answer to the same request, made earlier for this item) no call is made.
  */
 export async function extractWithMode<Facts, AiFacts>(args: {
 	mode: AgentMode;
 	ai?: AiSettings;
 	rules: () => Facts;
 	request: { name: string; schema: z.ZodType<AiFacts>; system: string; user: string };
+	prior?: AiFacts | null;
 	/** Combines the model's facts with the rules' facts (null in AI-only mode, where rules do not run). */
 	merge: (rulesFacts: Facts | null, aiFacts: AiFacts) => { facts: Facts; usedRules: boolean };
-}): Promise<ModeOutcome<Facts>> {
+}): Promise<ModeOutcome<Facts, AiFacts>> {
 	const usage = emptyUsage();
 	if (args.mode === 'rules')
-		return { facts: args.rules(), source: 'rules', usage, fallback_reason: null };
+		return { facts: args.rules(), aiFacts: null, source: 'rules', usage, fallback_reason: null };
 	if (!args.ai) {
 		throw new TypeError(
 			`mode "${args.mode}" needs options.ai ({ connection: { apiKey, baseUrl }, call: { model, timeoutMs, retry } }); use mode "rules" to run without a model.`,
@@ -69,10 +80,13 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 		}
 	}
 	try {
-		const { data } = await callStructured(args.ai.connection, args.request, args.ai.call, usage);
+		const data =
+			args.prior ??
+			(await callStructured(args.ai.connection, args.request, args.ai.call, usage)).data;
 		const merged = args.merge(rulesFacts, data);
 		return {
 			facts: merged.facts,
+			aiFacts: data,
 			source: merged.usedRules ? 'ai+rules' : 'ai',
 			usage,
 			fallback_reason: null,
@@ -84,7 +98,13 @@ export async function extractWithMode<Facts, AiFacts>(args: {
 		}
 		if (rulesError) throw rulesError;
 		const reason = error instanceof Error ? error.message : String(error);
-		return { facts: rulesFacts ?? args.rules(), source: 'rules', usage, fallback_reason: reason };
+		return {
+			facts: rulesFacts ?? args.rules(),
+			aiFacts: null,
+			source: 'rules',
+			usage,
+			fallback_reason: reason,
+		};
 	}
 }
 

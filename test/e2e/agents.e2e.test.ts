@@ -6,7 +6,7 @@
  */
 import { startN8n, type N8nInstance } from '../../dev/n8n';
 import { startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
-import { commercialLeadFacts, noDamageFacts } from '../fixtures/ai-answers';
+import { commercialLeadFacts, noDamageFacts, readingAnswer } from '../fixtures/ai-answers';
 
 import intakeWorkflow from './workflows/qualify-and-triage.json';
 import quoteWorkflow from './workflows/quote-and-negotiate.json';
@@ -23,9 +23,9 @@ const triageFacts = noDamageFacts;
 
 /** Answers each structured-output request by the schema it asks for. */
 const answerBySchema = (body: { response_format: { json_schema: { name: string } } }) =>
-	body.response_format.json_schema.name === 'lead_facts'
-		? { json: leadFacts }
-		: { json: triageFacts };
+	body.response_format.json_schema.name === 'message_reading'
+		? { json: readingAnswer({ lead: leadFacts, damage: triageFacts }) }
+		: { status: 400 };
 
 /** The quote flow with the Negotiation Agent in AI-with-fallback mode, on its own path. */
 function quoteAiVariant(credentialId: string) {
@@ -182,8 +182,13 @@ describe('inside a real n8n, AI with rules fallback against the fake', () => {
 		});
 		expect(response.body.qualification.llm_usage.calls).toBe(1);
 		expect(response.body.qualification.llm_usage.prompt_tokens).toBeGreaterThan(0);
-		expect(response.body.triage.llm_usage.calls).toBe(1);
-		expect(fake.calls).toBe(2);
+		// One call read the message for both: the Triage agent used the reading the Qualifier left.
+		expect(response.body.triage).toMatchObject({ source: 'ai', llm_usage: { calls: 0 } });
+		expect(fake.calls).toBe(1);
+		expect(response.body.model_reading).toMatchObject({
+			model: 'gpt-4o-mini',
+			message_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+		});
 		expect(fake.requests[0].headers.authorization).toBe('Bearer test-key');
 	});
 

@@ -1,9 +1,16 @@
 /** The agents' reading modes on the n8n side: the Mode and AI Options parameters, and the OpenAI credential. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, DEFAULT_LLM_OPTIONS } from '../llm/client';
 import { DEFAULT_RETRY } from '../llm/retry';
-import type { AgentMode, AiSettings } from '../modes';
+import type { AgentMode, AiSettings, EmergencyDecision } from '../modes';
+import { earlierReading, shareReading, type MessageReading } from '../reading';
+import type { Additions } from './items';
 
 export const CREDENTIAL_OPENAI = 'bookingAgentsOpenAiApi';
 
@@ -44,6 +51,62 @@ export const modeProperty: INodeProperties = {
 	],
 	description: 'How the agent reads free text. Numbers and decisions are always made by code.',
 };
+
+/** Who decides an emergency in the AI modes (Qualifier and Triage). */
+export const emergencyDecisionProperty: INodeProperties = {
+	displayName: 'Emergency Decision',
+	name: 'emergencyDecision',
+	type: 'options',
+	default: 'rulesOrModel',
+	displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+	options: [
+		{
+			name: 'Rules or Model (Safest)',
+			value: 'rulesOrModel',
+			description:
+				'An emergency either one finds is an emergency: the model can add one the rules missed, never remove one they found',
+		},
+		{
+			name: 'Model Decides',
+			value: 'model',
+			description:
+				"The model's reading stands, even against an emergency the rules found. Only for a model you have measured on your own messages.",
+		},
+	],
+	description: 'Who decides whether a message is an emergency when a model reads it',
+};
+
+export function readEmergencyDecision(ctx: IExecuteFunctions, i: number): EmergencyDecision {
+	return ctx.getNodeParameter('emergencyDecision', i, 'rulesOrModel') === 'model'
+		? 'model'
+		: 'rulesOrModel';
+}
+
+/**
+ * The model's reading an agent before this one left on the item (`model_reading`), when it is
+ * of the same message by the same model; the agent then makes no call of its own.
+ */
+export function readingLeftOnItem(
+	item: INodeExecutionData,
+	message: string,
+	ai: AiSettings | undefined,
+): MessageReading | null {
+	if (!ai) return null;
+	return earlierReading(item.json.model_reading, message, ai.call.model);
+}
+
+/** What the agent adds to the item: its result, and the model's reading for the next agent. */
+export function withReading(
+	key: string,
+	result: IDataObject,
+	message: string,
+	ai: AiSettings | undefined,
+	reading: MessageReading | null,
+): Additions[] {
+	const json: IDataObject = { [key]: result };
+	if (ai && reading) json.model_reading = shareReading(message, ai.call.model, reading);
+	return [{ json }];
+}
 
 /** Shown for the AI modes only. */
 export const aiOptionsProperty: INodeProperties = {

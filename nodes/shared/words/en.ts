@@ -1224,7 +1224,7 @@ export const en = {
 			'(dried|cleaned|mopped) (it|everything|them) (out|up)( ourselves)?',
 			'back to normal',
 			'no (real |lasting |visible )?damage',
-			'(floor|floors|carpet|everything|it) (is |looks |seems )?fine',
+			'(floor|floors|carpet|subfloor|everything) (is |looks |seems )?(fine|ok|okay)',
 			'under control',
 			'nothing (was )?damaged',
 			'no longer (leaking|wet|dripping)',
@@ -1285,6 +1285,8 @@ export const en = {
 			'(let|gave) go',
 			'(started|starting) (to )?(leak|leaking|drip|dripping|flood|flooding)',
 			'(active|ongoing) (leak|leaking|flooding|water|fire|damage)[?:]? (yes|si)',
+			'(water|it|the leak|the water|the flood(ing)?) (is|came|has come|keeps coming) back',
+			'(flooded|flooding|leaking|leaked|overflowed|overflowing|backed up|backing up) again',
 			'(still )?(leaking|active)[?:] (yes|si)',
 		],
 		/** Water that looks or smells like sewage, whatever the customer calls it. */

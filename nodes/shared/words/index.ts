@@ -20,14 +20,27 @@ function listsOf(name: ListName): Array<readonly string[]> {
 	return found;
 }
 
+const flattened = new Map<ListName, string[]>();
+const sources = new Map<ListName, string>();
+
 /** Every language's phrases of a list, English first. */
 export function words(name: ListName): string[] {
-	return listsOf(name).flat();
+	let list = flattened.get(name);
+	if (!list) {
+		list = listsOf(name).flat();
+		flattened.set(name, list);
+	}
+	return [...list];
 }
 
-/** The regex source of a list, every language in one group: `(?:...)`. */
+/** The regex source of a list, every language in one group: `(?:...)`. Rules call it per message, so it is kept. */
 export function anyWord(name: ListName): string {
-	return anyOf(words(name));
+	let source = sources.get(name);
+	if (source === undefined) {
+		source = anyOf(words(name));
+		sources.set(name, source);
+	}
+	return source;
 }
 
 /** A whole-word pattern for a list, every language in one. */

@@ -1,0 +1,157 @@
+import { readDamageFacts } from '../../nodes/shared/damage';
+import { qualificationSchema, qualifyRules } from '../../nodes/QualifierAgent/qualify';
+import { triageRules, triageSchema } from '../../nodes/TriageAgent/triage';
+import { longMessages } from '../../dev/tools/long-messages';
+
+const facts = (message: string) => readDamageFacts(message);
+const emergency = (message: string) => triageRules(message).is_emergency;
+
+describe('the situation a dispatcher listens for', () => {
+	it.each([
+		['the pipe burst and water is pouring through the ceiling', true],
+		['the pipe burst last night but the plumber fixed it and everything is dry now', false],
+		['we had a leak three weeks ago; now there is an inch of water back down there', true],
+		['My basement flooded again this morning after you dried it last month, water is back', true],
+		['water heater is leaking a little into the pan, not on the floor yet', false],
+		["unit 7 has water on the floor from the fridge line, about a towel's worth", false],
+		[
+			'we had a small fire in the microwave two years ago, the cabinet still has smoke stains',
+			false,
+		],
+		['kitchen grease fire this afternoon, firefighters put it out, the ceiling is black', true],
+		['the toaster caught fire, it was out in seconds, no damage', false],
+	])('reads what happened last: "%s" -> emergency %s', (message, expected) => {
+		expect(emergency(message)).toBe(expected);
+	});
+
+	it.each([
+		['Hypothetically, if a pipe burst overnight, what is your response time?'],
+		['We want to be ready for hurricane season; book a standard clean next week.'],
+		['What would it cost to clean up after a fire? Asking for budgeting.'],
+		["Our dog had an accident, it's a biohazard situation on the rug lol"],
+		['My teenager’s bedroom looks like a crime scene. Deep clean please.'],
+		['Our office is hosting a murder mystery party (fake blood and all!)'],
+	])('sets aside hypotheticals, plans and jokes: "%s"', (message) => {
+		expect(emergency(message)).toBe(false);
+	});
+
+	it('a joke next to damage that is escaping now is not a joke', () => {
+		expect(
+			emergency('the tub overflowed and water is coming out of the kitchen ceiling light lol help'),
+		).toBe(true);
+	});
+
+	it('records the facts and the score it decided on', () => {
+		const read = facts(
+			'The health inspector closed us after the sewer backed up into the kitchen this morning. We open at 11.',
+		);
+		expect(read).toMatchObject({ damage_type: 'sewage', active: true });
+		expect(read.situation).toMatchObject({
+			escaping: true,
+			recent: true,
+			closed_by_authority: true,
+			must_open: true,
+			over: false,
+		});
+		expect(read.situation.score).toBeGreaterThanOrEqual(2);
+		expect(facts('if our basement ever floods, do you handle that?').situation.set_aside).toEqual([
+			expect.stringContaining('if our basement ever floods'),
+		]);
+	});
+
+	it('named damage with people at risk or a business that must open is an emergency, for a person to confirm', () => {
+		const read = triageRules(
+			"there's a bloody towel and a syringe in the stairwell, kids play here",
+		);
+		expect(read).toMatchObject({ is_emergency: true, emergency_type: 'biohazard' });
+		const restaurant = triageRules(
+			'walk in cooler leaked all over the kitchen floor overnight. we open at 11',
+		);
+		expect(restaurant).toMatchObject({ is_emergency: true, emergency_type: 'water_damage' });
+	});
+
+	it('names sewage by how the water looks and storm damage by the weather that let it in', () => {
+		expect(
+			triageRules('water coming up from the floor drain in the basement, its dark and stinks')
+				.emergency_type,
+		).toBe('sewage');
+		expect(
+			triageRules(
+				'the roof started leaking in this afternoons storm, water dripping on the pallets',
+			).emergency_type,
+		).toBe('storm');
+		// A pipe that bursts is plumbing, even if the water "rains" onto the carpet.
+		expect(
+			triageRules('a pipe burst in the ceiling, water is raining onto the carpet').emergency_type,
+		).toBe('water_damage');
+	});
+});
+
+describe('Spanish, kind by kind', () => {
+	it.each([
+		['se reventó la manguera del inodoro y el agua ya pasó a las recámaras', 'water_damage'],
+		['el calentador de agua se rompió y está inundando el cuarto de lavado', 'water_damage'],
+		['el inodoro se tapó y se desbordó, hay agua sucia con caca por todo el baño', 'sewage'],
+		['el inspector de salud nos cerró porque se regresó el drenaje en la cocina', 'sewage'],
+		['hubo un cortocircuito y se quemó parte de la cocina, todo huele a humo', 'fire_damage'],
+		['mi papá falleció en su casa y no lo encontraron hasta varios días después', 'biohazard'],
+		['el granizo rompió la ventana de la sala y está entrando lluvia', 'storm'],
+		['en la oficina se activaron los rociadores y hay agua por todos lados', 'water_damage'],
+	])('"%s" -> %s', (message, type) => {
+		expect(triageRules(message)).toMatchObject({ is_emergency: true, emergency_type: type });
+	});
+
+	it.each([
+		'Tuvimos un incendio hace dos años, todo quedó reparado. Solo quiero una limpieza general.',
+		'se mojaron las alfombras por una gotera anoche, ya no gotea. pueden venir esta semana?',
+		'¿hacen limpieza después de inundaciones? es para tener el dato',
+	])('not an emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(false);
+	});
+
+	it('reads the other fields too', () => {
+		expect(
+			qualifyRules({
+				message:
+					'Somos un despacho de abogados de 250 m2. Limpieza tres veces por semana. Por favor llámeme.',
+			}),
+		).toMatchObject({
+			service_type: 'commercial_cleaning',
+			property_type: 'commercial',
+			frequency: 'weekly',
+			wants_human: true,
+		});
+		expect(
+			qualifyRules({ message: 'Tipo de servicio: mudanza | Recámaras: 1 | Baños: 1' }),
+		).toMatchObject({ bedrooms: 1, bathrooms: 1, service_type: 'move_in_out' });
+	});
+});
+
+describe('urgency as the design states it', () => {
+	it.each([
+		['can you come this Saturday?', 'normal'],
+		['need it done this week', 'normal'],
+		['please come tomorrow', 'high'],
+		['I want a manager to call me today about the missed spots', 'normal'],
+		['Not an emergency: clean the condo next Tuesday', 'normal'],
+		['la obra termina en dos meses', 'low'],
+		['lo más pronto posible, 3 recámaras', 'high'],
+	])('"%s" -> %s', (message, urgency) => {
+		expect(qualifyRules({ message }).urgency).toBe(urgency);
+	});
+});
+
+describe('long and degenerate messages (e-mail intake can bring 100 KB)', () => {
+	it.each(longMessages(100_000).map((m) => [m.kind, m.message]))(
+		'%s: both agents answer in their schema',
+		(kind, message) => {
+			const q = qualifyRules({ message, channel: 'email' });
+			const t = triageRules(message);
+			expect(qualificationSchema.safeParse(q).success).toBe(true);
+			expect(triageSchema.safeParse(t).success).toBe(true);
+			if (kind === 'repeated emergency phrase' || kind === 'repeated Spanish phrase')
+				expect(t.is_emergency).toBe(true);
+			if (kind === 'forwarded thread') expect(t.is_emergency).toBe(false);
+		},
+	);
+});
