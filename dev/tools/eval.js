@@ -23,7 +23,8 @@ const isSealed = (file) => path.basename(file).includes('sealed');
 async function scoreByLanguage(cases) {
 	const languages = [...new Set(cases.map((c) => c.lang).filter(Boolean))].sort();
 	const columns = [['all', await evaluate(cases, api)]];
-	if (languages.length > 1) {
+	// By language only where every message says its language.
+	if (languages.length > 1 && cases.every((c) => c.lang)) {
 		for (const lang of languages)
 			columns.push([
 				lang,

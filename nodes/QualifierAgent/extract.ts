@@ -274,7 +274,7 @@ const ROOMS_COMBO =
 	/(?<![#$])\b(\d+)\s*(?:br|bd|bed|b)\s*[/,+& ]?\s*(\d+(?:\.\d+)?)\s*(?:ba|bth|bath|b)\b/;
 const BEDROOMS = new RegExp(`(?<![#$])\\b(${N})[- ]?${BED}`);
 const BATHROOMS = new RegExp(
-	`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}\\b`,
+	`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}(?:\\s+y\\s+medio)?\\b`,
 );
 const HALF_BATHS = new RegExp(
 	`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`,

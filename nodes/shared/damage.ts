@@ -85,10 +85,8 @@ const FALSE_FRIENDS: RegExp[] = [
 /** A sentence: up to an end mark, a bar (form fields) or a line's end. */
 const SENTENCE = /[^.!?;|]+/g;
 /** A clause: a sentence, also cut where the story turns ("..., but", "and now"). */
-const CLAUSE = new RegExp(
-	`(?:(?!\\b${wordPattern('clause_turns').source.slice(2)})[^.!?;|])+`,
-	'g',
-);
+const TURN = wordPattern('clause_turns').source;
+const CLAUSE = new RegExp(`(?:${TURN})?(?:(?!${TURN})[^.!?;|])+`, 'g');
 
 /** Talk about damage that is not happening: from the cue to the end of its sentence. */
 const HYPOTHETICAL = new RegExp(`${wordPattern('damage_hypothetical').source}[^.!?;|]*`, 'g');
@@ -262,10 +260,13 @@ function sentencesOf(text: string, keepsLongAgo: boolean): Sentence[] {
 	while ((m = CLAUSE.exec(text)) !== null) {
 		const s = m[0];
 		const namesDamage = NAMES_DAMAGE.test(s);
+		const previous = out.at(-1);
+		// A clause after a turn ("..., but not a lot") speaks of what its sentence named.
+		const sameSentence = previous !== undefined && !/[.!?;|]/.test(text[m.index - 1] ?? '.');
 		out.push({
 			start: m.index,
 			end: m.index + s.length,
-			namesDamage,
+			namesDamage: namesDamage || (sameSentence && previous.namesDamage),
 			longAgo: namesDamage && !keepsLongAgo && LONG_AGO_ONCE.test(s) && !PRESENT.test(s),
 		});
 	}
