@@ -184,8 +184,13 @@ describe('bounded overlap checks and busy-time reads', () => {
 });
 
 describe('stores made by the previous version upgrade in place', () => {
+	const cleanUp: Array<() => void> = [];
+	afterAll(() => cleanUp.forEach((remove) => remove()));
+
 	it('SQLite: a version-3 file with a 30-hour booking gets the bounded checks and still refuses its tail', async () => {
-		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'store-upgrade-')), 'v3.sqlite');
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-upgrade-'));
+		cleanUp.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+		const file = path.join(dir, 'v3.sqlite');
 		const old = new DatabaseSync(file);
 		old.exec(
 			'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)',

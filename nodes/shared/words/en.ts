@@ -364,6 +364,7 @@ export const en = {
 			'(kitchen|bath|bathroom)( and (kitchen|bath|bathroom))? (remodel|renovation)',
 			'kitchen table',
 			'utility closet',
+			'(our|my) (sofa|couch|patio|deck|yard|backyard)',
 			'(our|my) skylights?',
 			'basement',
 			'garage',
@@ -528,6 +529,8 @@ export const en = {
 			'recommend',
 		],
 		service_post_construction: [
+			'(tenant )?build[- ]?outs?',
+			'construction (crew |work |project )?(just )?(wrapped|finished|is done|is finished|ended)',
 			'post[- ]?(construction|renovation|reno|remodel|build)',
 			'after (the |our |a |my )?(construction|renovation|reno|remodel(ing)?|contractors?|builders?|the build|drywall)',
 			'(construction|renovation|remodel|drywall|sanding) (dust|debris|mess|clean(ing|up)?)',
@@ -555,6 +558,7 @@ export const en = {
 			'closing on (the|our|my) (house|home|condo)',
 			'moving (into|in to) (a|our|my|the) new',
 			'between tenants',
+			'(apartment|unit|rental|airbnb) turnovers?',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
 		tenancy_words: ['tenants?', 'lease', 'rental'],
@@ -802,6 +806,7 @@ export const en = {
 			'(contact|reach) (me|us) (by|via|on (my|the)) (phone|cell|mobile|telephone)',
 			'(talk|speak|chat|discuss) (~ )?(by|on the|over the) phone',
 			'call (me |us )?to discuss',
+			'(nobody|no one|noone) (has )?called (me |us )?back',
 			'(speak|talk) (with|to) (a )?person',
 			'(discuss|talk) (~ )?(on|over) a call',
 			'not (with )?(a )?computer',

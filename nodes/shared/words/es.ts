@@ -125,13 +125,13 @@ export const es = {
 			'desocupar',
 			'entrega del (departamento|apartamento|casa)',
 		],
-		service_carpet: ['alfombras?'],
+		service_carpet: ['alfombras?', 'colchon(es)?', 'sillon(es)?', 'tapicer*', 'salas? de tela'],
 		service_windows: [
 			'limpi* (de |las |los |sus )?(ventanas|vidrios|cristales)',
 			'(lavar|lavado de) (las |los )?(ventanas|vidrios|cristales)',
 			'fachada de vidrio',
 		],
-		service_mold: ['moho'],
+		service_mold: ['moho', 'hongos?'],
 		service_deep: ['limpieza (profunda|a fondo)'],
 		frequency_biweekly: [
 			'cada (dos|2) semanas',
