@@ -236,8 +236,17 @@ function lastAffirmedEnd(
 
 const NEGATED_BEFORE = wordPattern('negation');
 
+const anyOfPatterns = new WeakMap<RegExp[], RegExp>();
+
 /** The first affirmed match of the first pattern that has one, in the patterns' order. */
 function firstAffirmed(text: string, patterns: RegExp[]): RegExpExecArray | null {
+	// One pattern for the whole list tells first whether any phrase is there at all.
+	let any = anyOfPatterns.get(patterns);
+	if (!any) {
+		any = new RegExp(patterns.map((p) => p.source).join('|'));
+		anyOfPatterns.set(patterns, any);
+	}
+	if (!any.test(text)) return null;
 	for (const p of patterns) {
 		const m = affirmedMatch(text, p);
 		if (m) return m;
