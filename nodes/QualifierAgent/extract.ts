@@ -104,16 +104,26 @@ function cachedRegex(source: string): RegExp {
 	return compiled;
 }
 
+const MOLD_GONE = wordPattern('mold_gone');
+
 function detectService(
 	text: string,
 	isCommercial: boolean,
 	damage: EmergencyType | null,
 	damageActive: boolean,
 	describesProperty: boolean,
+	askedAbout: EmergencyType | null,
 ): ServiceType {
 	if (damage && damageActive) return SERVICE_OF_DAMAGE[damage];
+	// Drying out wet carpets or walls is restoration, whatever is wet.
+	if (
+		(damage === 'water_damage' || damage === 'sewage' || damage === 'storm') &&
+		restorationAsked(text)
+	)
+		return 'water_damage';
 	for (const [service, patterns] of SERVICE_RULES) {
-		if (service === 'mold_remediation' && damage !== 'mold') continue;
+		// Mould already removed is not the job asked for.
+		if (service === 'mold_remediation' && (damage !== 'mold' || MOLD_GONE.test(text))) continue;
 		if (patterns.some((p) => affirmedMatch(text, p))) {
 			// Windows or carpets named as one item of a general clean stay a general clean.
 			if (
@@ -131,6 +141,9 @@ function detectService(
 	// Restoration of past damage keeps the damage's own service; a plain clean after old damage is a clean.
 	const restoration = restorationAsked(text);
 	const cleaningAsked = CLEANING_WORDS.test(text) || STANDARD_HINTS.test(text);
+	// "Do you handle floods?", "what if a pipe burst?": asking about restoration work.
+	if (askedAbout && askedAbout !== 'biohazard' && !damage && !cleaningAsked)
+		return SERVICE_OF_DAMAGE[askedAbout];
 	if (damage === 'water_damage' || damage === 'sewage' || damage === 'storm') {
 		if (restoration || (!cleaningAsked && /\bdamage\b/.test(text))) return 'water_damage';
 	}
@@ -501,6 +514,7 @@ export function extractLeadFacts(message: string, normalized: string): LeadFacts
 		damage.damage_type,
 		isEmergency,
 		describesProperty,
+		damage.situation.asked_about,
 	);
 	const urgency = readUrgency(text);
 	const facts: LeadFacts = {

@@ -40,6 +40,8 @@ export interface Situation {
 	closed_by_authority: boolean;
 	/** Damage talk set aside: figures of speech, hypotheticals and plans. */
 	set_aside: string[];
+	/** A kind of damage named only in a question or a plan ("do you handle floods?"). */
+	asked_about: EmergencyType | null;
 	/** The score above; an emergency from 2 with a kind of damage named. */
 	score: number;
 }
@@ -55,8 +57,17 @@ export function emptySituation(): Situation {
 		must_open: false,
 		closed_by_authority: false,
 		set_aside: [],
+		asked_about: null,
 		score: 0,
 	};
+}
+
+/** The first kind of damage the set-aside questions and plans name. */
+function askedAbout(questions: string[]): EmergencyType | null {
+	if (!questions.length) return null;
+	const text = questions.join(' . ');
+	if (!NAMES_DAMAGE.test(text)) return null;
+	return RULES.find((rule) => rule.mention.some((p) => p.test(text)))?.type ?? null;
 }
 
 /** What the message says about damage, before any policy is applied. */
@@ -179,16 +190,18 @@ function stripFalseFriends(text: string): string {
 }
 
 /** Blanks hypotheticals and joking sentences (same length, so positions still line up). */
-function setAside(text: string, setAsideList: string[]): string {
+function setAside(text: string, setAsideList: string[], questions: string[]): string {
 	const blank = (s: string) => {
 		setAsideList.push(s.trim().slice(0, 60));
 		return ' '.repeat(s.length);
 	};
 	// A "what if" next to damage that is escaping now is not a hypothetical ("do you do
 	// emergencies? water is pouring in right now" on one line): recall comes first.
-	let t = text.replace(HYPOTHETICAL, (segment) =>
-		PRESENT.test(segment) ? segment : blank(segment),
-	);
+	let t = text.replace(HYPOTHETICAL, (segment) => {
+		if (PRESENT.test(segment)) return segment;
+		questions.push(segment);
+		return blank(segment);
+	});
 	t = t.replace(SENTENCE, (sentence) =>
 		JOKE.test(sentence) && !PRESENT.test(sentence) ? blank(sentence) : sentence,
 	);
@@ -288,7 +301,8 @@ function sentencesOf(text: string, keepsLongAgo: boolean): Sentence[] {
  */
 export function readDamageFacts(message: string, normalized = normalize(message)): DamageFacts {
 	const setAsideList: string[] = [];
-	const text = setAside(stripFalseFriends(normalized), setAsideList);
+	const questions: string[] = [];
+	const text = setAside(stripFalseFriends(normalized), setAsideList, questions);
 	const signals: string[] = [];
 	let damageType: EmergencyType | null = null;
 	let firstMention: EmergencyType | null = null;
@@ -340,6 +354,7 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 		must_open: MUST_OPEN.test(text),
 		closed_by_authority: CLOSED.test(text),
 		set_aside: setAsideList,
+		asked_about: askedAbout(questions),
 		score: 0,
 	};
 	situation.score =

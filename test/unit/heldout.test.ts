@@ -26,7 +26,7 @@ const SEALED_FLOORS = {
 	emergencyRecall: 53 / 60,
 	falseEmergencyRate: 3 / 141,
 	accuracy: {
-		service_type: 0.831,
+		service_type: 0.846,
 		property_type: 0.9,
 		is_emergency: 0.95,
 		emergency_type: 0.95,

@@ -198,7 +198,7 @@ export const en = {
 			'medical (office|center|centre|practice)',
 			'practice',
 			'restaurant',
-			'cafe',
+			'-(agua|color) cafe',
 			'coffee shop',
 			'bakery',
 			'bar',
@@ -496,6 +496,7 @@ export const en = {
 			'babysit*',
 			'dog walk*',
 			'are you hiring',
+			'training (for|of) (our |my )?(staff|employees|team)',
 			'looking for (work|a job|employment)',
 			'job (openings?|applications?)',
 		],
@@ -577,6 +578,11 @@ export const en = {
 			'windows on (a|the|our|my)',
 			'# (windows|panes)',
 			'windows?( and ~( ~)?)?,? inside and out',
+		],
+		/** Mould said to be gone already: not the job asked for. */
+		mold_gone: [
+			'mou?ld (was|has been|got|is) (removed|remediated|treated|fixed|cleaned up|gone)',
+			'(removed|got rid of|treated|remediated) the mou?ld',
 		],
 		service_mold: ['mou?ld(y)?', 'mildew (problem|remediation|removal|everywhere|on the walls)'],
 		service_deep: [
@@ -1095,6 +1101,9 @@ export const en = {
 			'lightning (hit|struck|strike)',
 			'smells? (like|of) (smoke|burning|something burning)',
 			'(grease|hood|kitchen|stove|oven|electrical) fire',
+			'wild ?fire',
+			'smoke (got|came|is getting|has gotten) (in|into)',
+			'ash (on|all over|everywhere)',
 		],
 		/** A fire that happened or is happening, or its smoke and soot. */
 		fire_active: [
@@ -1109,6 +1118,8 @@ export const en = {
 			'(is|still|currently) (on fire|burning)',
 			'smoke (in|coming (from|out of)|pouring (from|out of)|filling) (the|our|my)',
 			'lightning (hit|struck)',
+			'smoke (got|came|is getting|has gotten) (in|into)',
+			'ash (on|all over|everywhere)',
 		],
 		/** A biohazard present now: a death, blood, waste, needles. */
 		biohazard_active: [
@@ -1174,7 +1185,7 @@ export const en = {
 			'(an? |# |one |two |three )(inch|inches|foot|feet) (deep|of water)',
 			'water (is |keeps )?getting (in|into|through)',
 			'ceiling (is )?(bulging|swollen) (with water)?',
-			'ceiling (in (the|our|my) ~ )?(is )?(bulging|sagging|dripping|leaking)',
+			'ceiling (in (the|our|my|her|his|their) ~ )?(is )?(bulging|sagging|dripping|leaking)',
 			'(fire )?sprinklers? (heads? )?(broke|burst|went off|going off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
 			'(froze|frozen) and (split|burst|cracked|broke)',
@@ -1259,6 +1270,9 @@ export const en = {
 			'(already|has been|have been|been|was|were) (fixed|repaired|dried out|dried|cleaned( up)?|taken care of|remediated|restored|mopped( up)?)',
 			'(cleaned|mopped|wiped|sucked) (it |them |most of it |all of it |everything |the water )?up( already)?',
 			'mopped (it|them|up)',
+			'(she|he|they|we|i|the tenant|tenant) (already )?(cleaned|mopped|wiped|dried) (it|them|everything)( up| out)?',
+			'nothing (came|got) (in|inside|into)',
+			'no water (came|got) (in|inside|into)',
 			"(it'?s|its|it is|all|everything'?s|everything is) (fine|ok|okay|good) now",
 			'(dried|cleaned) (everything|it all|it) (up |out )?with (fans|towels|a shop vac|a wet vac)',
 			'(dried|cleaned|mopped) (it|everything|them) (out|up)( ourselves)?',
