@@ -113,6 +113,7 @@ export const en = {
 			'tomorrow',
 			'within (a|one|1|two|2|a couple( of)?|couple|48 hours?|24 hours?) (days?|hours?)',
 			'within (24|48) hours',
+			'(within|in) the next (24|48) hours',
 			'next day',
 			'in (a|one|two|2|1) days?',
 			'day after tomorrow',
@@ -414,6 +415,10 @@ export const en = {
 			'we (run|own|operate|manage) (a|an)',
 			"(we'?re|we are) (a|an) -(family|couple)",
 			'at the (~ )?(~ )?(daycare|restaurant|clinic|office|store|school|church|bakery|salon|gym|bar|cafe|hotel)',
+			"(it'?s|its|we'?re|is) an? (yoga|dance|pilates|fitness|art|photo|recording|tattoo|music) studio",
+			'condo(minium)? association',
+			"(hoa|homeowners'? association)",
+			'common areas of',
 		],
 
 		// ---- the service (Qualifier) ----
@@ -559,6 +564,9 @@ export const en = {
 			'closing on (the|our|my) (house|home|condo)',
 			'moving (into|in to) (a|our|my|the) new',
 			'between tenants',
+			'tenant (just )?(left|moved out)',
+			'(before|until) the next (one|tenant|renter) moves? in',
+			'for the landlord',
 			'(apartment|unit|rental|airbnb) turnovers?',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
