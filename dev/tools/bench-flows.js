@@ -108,9 +108,13 @@ const FLOWS = [
 /**
  * Enough crews that every request in the run is booked (a booking is what is
  * measured, not "calendar full"), for the template and its steps-only copy:
- * 40 for scheduled work (a year of visits for each of ~300 series); for
- * emergencies, one on-call crew per request, since each holds its crew past the
- * 2-hour deadline.
+ * 40 for one-off visits; for the recurring flow, whose template and steps-only
+ * copy each book a year of weekly visits per request (~700 series over 5 weekdays,
+ * at most 3 three-hour visits a crew a day), enough that no weekday fills up
+ * (with 40, the later rounds' series found no room: the template answered them
+ * through its route to a person, the steps-only copy, which has none, with an
+ * error); for emergencies, one on-call crew per request, since each holds its
+ * crew past the 2-hour deadline.
  */
 const crews = (count, onCall) =>
 	JSON.stringify(
@@ -122,6 +126,7 @@ const crews = (count, onCall) =>
 		})),
 	);
 const BENCH_CREWS = crews(40, false);
+const SERIES_CREWS = crews(2 * (SEQUENTIAL + ROUNDS * LOAD + 10), false);
 const EMERGENCY_CREWS = () => crews(2 * (SEQUENTIAL + ROUNDS * LOAD + 10), true);
 
 /** The OpenAI fake's answer to each of our agents' structured calls, after LLM_DELAY_MS. */
@@ -496,7 +501,11 @@ async function benchMode(mode) {
 			for (const node of workflow.nodes)
 				if (node.type === 'n8n-nodes-booking-agents.schedulingAgent')
 					node.parameters.crews =
-						file === 'booking-emergency.json' ? EMERGENCY_CREWS() : BENCH_CREWS;
+						file === 'booking-emergency.json'
+							? EMERGENCY_CREWS()
+							: file === 'booking-recurring-service.json'
+								? SERIES_CREWS
+								: BENCH_CREWS;
 			if (llm) aiMode(workflow);
 		},
 	});
