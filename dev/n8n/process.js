@@ -48,11 +48,26 @@ const lastLines = (file, lines = 40) => readLog(file).split('\n').slice(-lines).
 const RUN_ID = process.env.BOOKING_AGENTS_TEST_RUN ?? `solo-${process.pid}`;
 
 function recordPid(pid) {
-	fs.mkdirSync(PID_DIR, { recursive: true });
-	fs.writeFileSync(
-		path.join(PID_DIR, String(pid)),
-		JSON.stringify({ run: RUN_ID, owner: process.pid }),
-	);
+	const record = JSON.stringify({ run: RUN_ID, owner: process.pid });
+	// Another run may remove the folder when it empties it: make it again and retry once.
+	for (let attempt = 0; ; attempt++) {
+		fs.mkdirSync(PID_DIR, { recursive: true });
+		try {
+			fs.writeFileSync(path.join(PID_DIR, String(pid)), record);
+			return;
+		} catch (error) {
+			if (error.code !== 'ENOENT' || attempt > 0) throw error;
+		}
+	}
+}
+
+/** The folder of records goes when its last record does, so a run leaves nothing in the temp folder. */
+function removePidDirIfEmpty() {
+	try {
+		fs.rmdirSync(PID_DIR);
+	} catch {
+		// not empty (another run's instance), or already gone
+	}
 }
 
 function isAlive(pid) {
@@ -66,6 +81,7 @@ function isAlive(pid) {
 
 function forgetPid(pid) {
 	fs.rmSync(path.join(PID_DIR, String(pid)), { force: true });
+	removePidDirIfEmpty();
 }
 
 function killGroup(pid, signal) {
@@ -97,6 +113,7 @@ function killStrays(run = RUN_ID) {
 		if (killGroup(Number(name), 'SIGKILL')) killed++;
 		fs.rmSync(file, { force: true });
 	}
+	removePidDirIfEmpty();
 	return killed;
 }
 
