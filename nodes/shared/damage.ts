@@ -18,7 +18,7 @@
  * A named kind with a score of 2 or more is an emergency; without the +3 a person confirms it.
  * Every word is data (words/en.ts, words/es.ts), so a new phrasing is a new line in a list.
  */
-import { affirmedMatch, normalize } from './text';
+import { affirmedMatch, negatedAt, normalize } from './text';
 import type { EmergencyType, Hazard } from './vocabulary';
 import { phrasePatterns, wordPattern } from './words';
 
@@ -242,12 +242,10 @@ function lastAffirmedEnd(
 			const s = sentences[sentence];
 			if (!s || at < s.start || !counts(s)) continue;
 		}
-		if (affirmedAt(text, at)) last = at + m[0].length;
+		if (!negatedAt(text, at)) last = at + m[0].length;
 	}
 	return last;
 }
-
-const NEGATED_BEFORE = wordPattern('negation');
 
 const anyOfPatterns = new WeakMap<RegExp[], RegExp>();
 
@@ -265,13 +263,6 @@ function firstAffirmed(text: string, patterns: RegExp[]): RegExpExecArray | null
 		if (m) return m;
 	}
 	return null;
-}
-
-/** The match at `at` is not negated by the few words before it ("no water on the floor"). */
-function affirmedAt(text: string, at: number): boolean {
-	const before = text.slice(Math.max(0, at - 30), at);
-	const clause = before.split(/[.!?,;]/).pop() ?? '';
-	return !NEGATED_BEFORE.test(clause.slice(-18));
 }
 
 /** The clauses of the text, each marked if it names a kind of damage and puts it long ago. */

@@ -70,6 +70,11 @@ export function firstMatch(text: string, patterns: RegExp[]): string | null {
 
 const NEGATION = new RegExp(`\\b${anyWord('negation')}\\b[^.!?,;]{0,18}$`);
 
+/** A negation word in the few words before `index`, in the same clause ("no water on the floor"). */
+export function negatedAt(text: string, index: number): boolean {
+	return NEGATION.test(text.slice(Math.max(0, index - 30), index));
+}
+
 /**
  * Finds the first match of `pattern` whose preceding few words do not negate it
  * ("no water damage", "there isn't any mold").
@@ -88,8 +93,7 @@ export function affirmedMatch(text: string, pattern: RegExp): RegExpExecArray | 
 	global.lastIndex = 0;
 	let m: RegExpExecArray | null;
 	while ((m = global.exec(text)) !== null) {
-		const before = text.slice(Math.max(0, m.index - 30), m.index);
-		if (!NEGATION.test(before)) return m;
+		if (!negatedAt(text, m.index)) return m;
 		if (m[0].length === 0) global.lastIndex++;
 	}
 	return null;
