@@ -18,6 +18,7 @@ const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
+const SETTINGS_FILE = 'support-business-settings.json';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
 
 const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.name;
@@ -32,15 +33,52 @@ function readTemplate(file, postgresStore) {
 	);
 }
 
-/** Every value of Business Settings nodes set from `settings`; nodes customised by `customize(file, workflow)`. */
-function configure(workflow, file, { settings, credentialIds, workflowIds, customize }) {
+/** The settings tables' definitions and seed rows, from the built package (`npm run build`). */
+function settingsTables() {
+	return require(path.join(REPO, 'dist', 'nodes', 'api.js'));
+}
+
+/**
+ * The settings Data Tables the templates read (Booking Business, Rate Card, Crews,
+ * Hours, Holidays), as ops staff would keep them. A table that exists is kept
+ * (a reused user folder keeps ops' edits) unless `reset`; only the Business
+ * table's `public_url` follows this n8n's address. `business` overrides seed
+ * settings, `rows` replaces a table's seed rows (by item key: crews, holidays...).
+ * Returns { key: { id, name } }.
+ */
+async function ensureSettingsTables(n8n, { business = {}, rows = {}, reset = false } = {}) {
+	const { SETTINGS_TABLES, settingsSeedRows } = settingsTables();
+	const seeds = settingsSeedRows(business);
+	const existing = await n8n.dataTables();
+	/** @type {Record<string, { id: string, name: string }>} */
+	const tables = {};
+	for (const [key, table] of Object.entries(SETTINGS_TABLES)) {
+		const old = existing.find((t) => t.name === table.name);
+		if (old && !reset) {
+			tables[key] = { id: old.id, name: table.name };
+			continue;
+		}
+		if (old) await n8n.deleteDataTable(old.id);
+		const id = await n8n.createDataTable(
+			{ name: table.name, columns: table.columns },
+			rows[key] ?? seeds[key],
+		);
+		tables[key] = { id, name: table.name };
+	}
+	if (business.public_url)
+		await n8n.updateDataTableRows(
+			tables.business.id,
+			{ setting: 'public_url' },
+			{ value: business.public_url },
+		);
+	return tables;
+}
+
+/** Nodes customised by `customize(file, workflow)`, credentials and workflow references mapped to this n8n's ids. */
+function configure(workflow, file, { credentialIds, workflowIds, customize }) {
 	const wf = structuredClone(workflow);
 	customize?.(file, wf);
 	for (const node of wf.nodes) {
-		if (node.name === 'Business Settings') {
-			for (const a of node.parameters.assignments.assignments)
-				if (a.name in settings) a.value = settings[a.name];
-		}
 		for (const [type, ref] of Object.entries(node.credentials ?? {})) {
 			const id = credentialIds[ref.name];
 			if (id) node.credentials[type] = { id, name: ref.name };
@@ -73,7 +111,9 @@ async function replaceOld(n8n, id) {
  *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
  *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean,
  *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string } }} [options]
- *   settings: Business Settings overrides; customize: change a template before import;
+ *   settings: overrides of the Booking Business table's seed values; tableRows: rows that replace a
+ *   settings table's seed rows ({ crews: [...] }); resetSettings: recreate the settings tables (false
+ *   keeps an existing user folder's tables, as `npm start` does); customize: change a template before import;
  *   credentials: more credentials to create; only: import just these files;
  *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
  *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database.
@@ -85,6 +125,8 @@ async function startBookingEnv({
 	parseMail = true,
 	env = {},
 	settings = {},
+	tableRows = {},
+	resetSettings = true,
 	customize,
 	credentials = [],
 	only,
@@ -162,16 +204,21 @@ async function startBookingEnv({
 			credentialIds[c.name] = await n8n.createCredential(c);
 		}
 		const allSettings = { public_url: `${n8n.baseUrl}/`, ...settings };
+		const tables = await ensureSettingsTables(n8n, {
+			business: allSettings,
+			rows: tableRows,
+			reset: resetSettings,
+		});
 		/** @type {Record<string, string>} */
 		const workflowIds = {};
 		/** @type {Record<string, { id: string, name: string, workflow: any }>} */
 		const workflows = {};
 		const existingWorkflows = await n8n.rest('GET', '/workflows');
 		for (const file of ORDER) {
-			if (only && !only.includes(file)) continue;
+			// Every workflow calls Business Settings: it is imported whatever `only` lists.
+			if (only && !only.includes(file) && file !== SETTINGS_FILE) continue;
 			const template = readTemplate(file, Boolean(postgresStore));
 			const configured = configure(template, file, {
-				settings: allSettings,
 				credentialIds,
 				workflowIds,
 				customize,
@@ -202,6 +249,8 @@ async function startBookingEnv({
 			signingSecret,
 			credentialIds,
 			settings: allSettings,
+			/** The settings Data Tables by item key (business, rate_card, crews, hours, holidays): { id, name }. */
+			tables,
 			workflows,
 			workflowIds,
 			/** POST a JSON body to a template's webhook with the webhook key. */
@@ -224,4 +273,10 @@ async function startBookingEnv({
 	}
 }
 
-module.exports = { startBookingEnv, WEBHOOK_KEY_HEADER, WORKFLOW_IDS, TWILIO_ACCOUNT_SID };
+module.exports = {
+	ensureSettingsTables,
+	startBookingEnv,
+	WEBHOOK_KEY_HEADER,
+	WORKFLOW_IDS,
+	TWILIO_ACCOUNT_SID,
+};

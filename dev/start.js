@@ -123,6 +123,8 @@ async function main() {
 				WEBHOOK_URL: `${baseUrl}/`,
 			},
 			settings: { public_url: `${baseUrl}/` },
+			// The settings tables are seeded once; ops' edits in them survive restarts.
+			resetSettings: false,
 		});
 	} catch (error) {
 		await storeDb?.drop().catch(() => null);

@@ -4,6 +4,10 @@
  * benchmarks outside n8n. Each agent is `async (input, options)` and returns
  * exactly the object its node writes under its key.
  */
+import { DEFAULT_RATE_CARD } from './PricingAgent/rateCard';
+import { DEFAULT_CALENDAR } from './SchedulingAgent/calendar';
+import { seedRows } from './shared/settings';
+
 export {
 	qualify,
 	qualifyRules,
@@ -165,3 +169,26 @@ export type {
 	GeneratedContract,
 	ContractTerms,
 } from './ContractAgent/contract';
+
+export {
+	SETTINGS_TABLES,
+	BUSINESS_SETTINGS,
+	RATES,
+	SettingsError,
+	readBusinessSettings,
+	readRateCard,
+	readCalendarSettings,
+	readPolicySettings,
+} from './shared/settings';
+export type { SettingsRows, SettingsRow, BusinessSettings } from './shared/settings';
+
+/** The settings tables' rows a new business starts with: the agents' defaults, with `business` overriding the demo business's details. */
+export function settingsSeedRows(
+	business: Parameters<typeof seedRows>[0]['business'] = {},
+): ReturnType<typeof seedRows> {
+	return seedRows({
+		rateCard: DEFAULT_RATE_CARD,
+		calendar: DEFAULT_CALENDAR,
+		business,
+	});
+}

@@ -19,6 +19,16 @@ const BROWSER_ID = 'booking-agents-harness';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A data table filter: every column of `match` equals its value. */
+const matchFilter = (match) => ({
+	type: 'and',
+	filters: Object.entries(match).map(([columnName, value]) => ({
+		columnName,
+		condition: 'eq',
+		value,
+	})),
+});
+
 class N8nClient {
 	constructor(baseUrl) {
 		this.baseUrl = baseUrl;
@@ -86,6 +96,65 @@ class N8nClient {
 				versionId: created.versionId,
 			});
 		return created.id;
+	}
+
+	/** The owner's personal project, where data tables live (its id is in their REST routes). */
+	async personalProjectId() {
+		this.projectId ??= (await this.rest('GET', '/projects/personal')).id;
+		return this.projectId;
+	}
+
+	/** The project's data tables: [{ id, name, columns }]. */
+	async dataTables() {
+		const project = await this.personalProjectId();
+		const list = await this.rest('GET', `/projects/${project}/data-tables?take=500`);
+		return list.data ?? list;
+	}
+
+	/** Creates a data table ({ name, columns: [{ name, type }] }) with rows; returns its id. */
+	async createDataTable({ name, columns }, rows = []) {
+		const project = await this.personalProjectId();
+		const created = await this.rest('POST', `/projects/${project}/data-tables`, {
+			name,
+			columns,
+		});
+		if (rows.length) await this.insertDataTableRows(created.id, rows);
+		return created.id;
+	}
+
+	/** Adds rows to a data table, as a new row in the grid does. */
+	async insertDataTableRows(id, rows) {
+		const project = await this.personalProjectId();
+		await this.rest('POST', `/projects/${project}/data-tables/${id}/insert`, { data: rows });
+	}
+
+	/** Deletes the rows where every `match` column equals its value. */
+	async deleteDataTableRows(id, match) {
+		const project = await this.personalProjectId();
+		const filter = encodeURIComponent(JSON.stringify(matchFilter(match)));
+		await this.rest('DELETE', `/projects/${project}/data-tables/${id}/rows?filter=${filter}`);
+	}
+
+	async deleteDataTable(id) {
+		const project = await this.personalProjectId();
+		await this.rest('DELETE', `/projects/${project}/data-tables/${id}`);
+	}
+
+	/** A data table's rows, as its grid in the editor shows them (n8n's id, the columns, timestamps). */
+	async dataTableRows(id) {
+		const project = await this.personalProjectId();
+		const page = await this.rest('GET', `/projects/${project}/data-tables/${id}/rows?take=1000`);
+		return page.data ?? page;
+	}
+
+	/** Sets `data` on the rows where every `match` column equals its value, as an edit in the grid does. */
+	async updateDataTableRows(id, match, data) {
+		const project = await this.personalProjectId();
+		return await this.rest('PATCH', `/projects/${project}/data-tables/${id}/rows`, {
+			filter: matchFilter(match),
+			data,
+			returnData: true,
+		});
 	}
 
 	async createCredential(credential) {

@@ -107,27 +107,26 @@ const FLOWS = [
 
 /**
  * Enough crews that every request in the run is booked (a booking is what is
- * measured, not "calendar full"), for the template and its steps-only copy:
- * 40 for one-off visits; for the recurring flow, whose template and steps-only
- * copy each book a year of weekly visits per request (~700 series over 5 weekdays,
- * at most 3 three-hour visits a crew a day), enough that no weekday fills up
- * (with 40, the later rounds' series found no room: the template answered them
- * through its route to a person, the steps-only copy, which has none, with an
- * error); for emergencies, one on-call crew per request, since each holds its
- * crew past the 2-hour deadline.
+ * measured, not "calendar full"), for the template and its steps-only copy, in
+ * the Booking Crews settings table all the templates read: for the recurring
+ * flow, whose template and steps-only copy each book a year of weekly visits per
+ * request (~700 series over 5 weekdays, at most 3 three-hour visits a crew a
+ * day), enough that no weekday fills up (with 40, the later rounds' series found
+ * no room: the template answered them through its route to a person, the
+ * steps-only copy, which has none, with an error); the same number on call for
+ * emergencies, one per request, since each holds its crew past the 2-hour
+ * deadline. One-off visits take the regular crews.
  */
-const crews = (count, onCall) =>
-	JSON.stringify(
-		Array.from({ length: count }, (_, i) => ({
-			id: `crew-${i}`,
-			name: `Crew ${i}`,
-			skills: ['cleaning', 'restoration'],
-			on_call: onCall,
-		})),
-	);
-const BENCH_CREWS = crews(40, false);
-const SERIES_CREWS = crews(2 * (SEQUENTIAL + ROUNDS * LOAD + 10), false);
-const EMERGENCY_CREWS = () => crews(2 * (SEQUENTIAL + ROUNDS * LOAD + 10), true);
+const CREW_COUNT = 2 * (SEQUENTIAL + ROUNDS * LOAD + 10);
+const crewRows = (count, onCall) =>
+	Array.from({ length: count }, (_, i) => ({
+		crew_id: `${onCall ? 'on-call' : 'crew'}-${i}`,
+		name: `${onCall ? 'On-call crew' : 'Crew'} ${i}`,
+		skills: 'cleaning, restoration',
+		on_call: onCall,
+		active: true,
+	}));
+const BENCH_CREWS = [...crewRows(CREW_COUNT, false), ...crewRows(CREW_COUNT, true)];
 
 /** The OpenAI fake's answer to each of our agents' structured calls, after LLM_DELAY_MS. */
 function llmAnswer(body) {
@@ -497,15 +496,8 @@ async function benchMode(mode) {
 					},
 				]
 			: [],
-		customize(file, workflow) {
-			for (const node of workflow.nodes)
-				if (node.type === 'n8n-nodes-booking-agents.schedulingAgent')
-					node.parameters.crews =
-						file === 'booking-emergency.json'
-							? EMERGENCY_CREWS()
-							: file === 'booking-recurring-service.json'
-								? SERIES_CREWS
-								: BENCH_CREWS;
+		tableRows: { crews: BENCH_CREWS },
+		customize(_file, workflow) {
 			if (llm) aiMode(workflow);
 		},
 	});

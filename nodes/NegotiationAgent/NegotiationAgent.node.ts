@@ -7,6 +7,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { readSettingsSource, settingsRowsOf, settingsSourceProperty } from '../shared/n8n/settings';
+import { readPolicySettings } from '../shared/settings';
 import { dollarsToCents } from '../shared/money';
 import type { AgentMode } from '../shared/modes';
 import {
@@ -135,6 +137,13 @@ export class NegotiationAgent implements INodeType {
 				type: 'string',
 				default: '={{ $json.customer?.name }}',
 				description: 'Used in the reply message',
+			},
+			{
+				...settingsSourceProperty(
+					'Discount limits (automatic, approval band, floor, rounds, steps)',
+				),
+				description:
+					"Where the discount limits come from. With the settings tables, the Booking Business table's discount rows win over the same fields below; the upsell options stay on this node.",
 			},
 			{
 				displayName: 'Discount Policy',
@@ -291,7 +300,12 @@ export class NegotiationAgent implements INodeType {
 			const result = await negotiate(inputFor(i), {
 				mode,
 				ai: await readAiSettings(this, i, mode),
-				policy: readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
+				policy: {
+					...readPolicy(this.getNodeParameter('policy', i, {}) as IDataObject),
+					...(readSettingsSource(this, i) === 'tables'
+						? readPolicySettings(settingsRowsOf(this, i))
+						: {}),
+				},
 				templates: this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>,
 				aiDraftsMessage:
 					mode === 'rules' ? false : (this.getNodeParameter('aiDraftsMessage', i, true) as boolean),

@@ -11,6 +11,13 @@ import { dollarsToCents } from '../shared/money';
 import { caseOf, definedBelow, inputSourceProperties, readInputSource } from '../shared/n8n/inputs';
 import { runAgentPerItem } from '../shared/n8n/items';
 import { jsonParameter, optionalValue } from '../shared/n8n/parameters';
+import {
+	readSettingsSource,
+	settingsOnNode,
+	settingsRowsOf,
+	settingsSourceProperty,
+} from '../shared/n8n/settings';
+import { readRateCard } from '../shared/settings';
 import { pricingFactsFromCase } from './case';
 import { price } from './price';
 import { merge, type RateCardOverride } from './rateCard';
@@ -235,12 +242,14 @@ export class PricingAgent implements INodeType {
 				default: '={{ $json.first_time ?? false }}',
 				description: 'Whether first-time-only promo codes may apply',
 			},
+			settingsSourceProperty('Rates'),
 			{
 				displayName: 'Rates',
 				name: 'rates',
 				type: 'collection',
 				placeholder: 'Change a rate',
 				default: {},
+				displayOptions: settingsOnNode,
 				description: 'Your prices; anything not set here uses the default shown',
 				options: [
 					{
@@ -373,7 +382,7 @@ export class PricingAgent implements INodeType {
 				type: 'json',
 				default: '{}',
 				description:
-					'Any part of the rate card, or a whole one, in cents: add-ons, promo codes, carpet and window rates, restoration hours. Applied after the Rates above. See the README for the format.',
+					'Any part of the rate card, or a whole one, in cents: promo codes, restoration hours, anything the Rates do not cover. Applied over the Rates (from this node or the Rate Card table). See the README for the format.',
 			},
 		],
 	};
@@ -381,9 +390,13 @@ export class PricingAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const source = readInputSource(this);
 		return await runAgentPerItem(this, 'quote', async (i) => {
-			// The Rates fields first, the JSON card over them.
+			// The Rates (the node's fields or the Rate Card table) first, the JSON card over them.
+			const rates =
+				readSettingsSource(this, i) === 'tables'
+					? (readRateCard(settingsRowsOf(this, i)) as RateCardOverride)
+					: rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject);
 			const rateCard = merge<RateCardOverride>(
-				rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject),
+				rates,
 				jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i),
 			);
 			const facts =

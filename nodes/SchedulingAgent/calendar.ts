@@ -11,6 +11,14 @@ export interface CrewConfig {
 	skills: string[];
 	/** On-call crews take priority (emergency) jobs at any hour. */
 	on_call: boolean;
+	/** Days the crew works; absent or null: every day the business opens (and any day on call). */
+	working_days?: Weekday[] | null;
+	/** Local date ranges [first, last] the crew is off, inclusive. */
+	time_off?: Array<[string, string]>;
+	/** Postcodes (or their first digits) and town names the crew covers; absent or empty: everywhere. */
+	service_area?: string[];
+	phone?: string | null;
+	email?: string | null;
 }
 
 export interface CalendarConfig {
@@ -192,11 +200,39 @@ export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedC
 		if (ids.has(crew.id))
 			throw new SchedulingInputError(`crews[${i}].id`, `Crew id "${crew.id}" is used twice.`);
 		ids.add(crew.id);
+		const days = crew.working_days;
+		if (days != null && (!Array.isArray(days) || days.some((d) => !WEEKDAYS.includes(d))))
+			throw new SchedulingInputError(
+				`crews[${i}].working_days`,
+				`"crews[${i}].working_days" must be a list of mon, tue, wed, thu, fri, sat, sun.`,
+			);
+		const timeOff = crew.time_off ?? [];
+		if (
+			!Array.isArray(timeOff) ||
+			timeOff.some(
+				(r) =>
+					!Array.isArray(r) ||
+					r.length !== 2 ||
+					!r.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(String(d))) ||
+					r[1] < r[0],
+			)
+		)
+			throw new SchedulingInputError(
+				`crews[${i}].time_off`,
+				`"crews[${i}].time_off" must be a list of ["YYYY-MM-DD", "YYYY-MM-DD"] ranges (first and last day off).`,
+			);
 		return {
 			id: crew.id,
 			name: String(crew.name ?? crew.id),
 			skills: Array.isArray(crew.skills) ? crew.skills.map(String) : [],
 			on_call: Boolean(crew.on_call),
+			working_days: days?.length ? days : null,
+			time_off: timeOff,
+			service_area: Array.isArray(crew.service_area)
+				? crew.service_area.map((a) => String(a).trim().toLowerCase()).filter(Boolean)
+				: [],
+			phone: crew.phone ?? null,
+			email: crew.email ?? null,
 		};
 	});
 	for (const [field, min, max] of [
@@ -214,6 +250,36 @@ export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedC
 		}
 	}
 	return { ...c, windows, holidaySet, blackoutRanges };
+}
+
+/** Whether a crew works on a local date (YYYY-MM-DD, weekday 1 = Monday): its working days, less its time off. */
+export function crewWorksOn(crew: CrewConfig, date: string, weekday: number): boolean {
+	if (crew.working_days && !crew.working_days.includes(WEEKDAYS[weekday - 1])) return false;
+	if (crew.time_off)
+		for (const [first, last] of crew.time_off) if (date >= first && date <= last) return false;
+	return true;
+}
+
+/**
+ * Whether a crew covers an address: an area with digits is a postcode or its
+ * first characters ("100" covers 10001), one without is a town or district
+ * named in the address. A crew with no area, or an unknown address, covers it.
+ */
+export function crewCovers(crew: CrewConfig, address: string | null | undefined): boolean {
+	if (!crew.service_area?.length || !address) return true;
+	const lower = address.toLowerCase();
+	const tokens = lower.split(/[^a-z0-9]+/).filter(Boolean);
+	return crew.service_area.some((area) => {
+		const compact = area.replace(/\s+/g, '');
+		if (/\d/.test(compact))
+			return (
+				tokens.some((t) => /\d/.test(t) && t.startsWith(compact)) ||
+				lower.replace(/\s+/g, '').includes(compact)
+			);
+		return new RegExp(
+			`(^|[^a-z0-9])${area.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^a-z0-9])`,
+		).test(lower);
+	});
 }
 
 const SERVICE_MULTIPLIER: Record<string, number> = {

@@ -10,6 +10,7 @@ import type { BookingRecord, BookingStore, BusyInterval, TimeWindow } from '../s
 import { zoneNamed } from '../shared/zone';
 import {
 	jobDurationMinutes,
+	crewCovers,
 	requiredSkillFor,
 	SchedulingInputError,
 	type CrewConfig,
@@ -130,6 +131,14 @@ export class ScheduleContext {
 			? request.required_skills
 			: [requiredSkillFor(request.job ?? {})];
 		let crews = this.cal.crews.filter((c) => skills.every((s) => c.skills.includes(s)));
+		const address = typeof request.customer?.address === 'string' ? request.customer.address : null;
+		const covering = crews.filter((c) => crewCovers(c, address));
+		if (crews.length && !covering.length)
+			throw new SchedulingInputError(
+				'customer.address',
+				`No crew with the skills ${skills.join(', ')} covers ${address}. Widen a crew's service area in the Crews settings, or book it by hand.`,
+			);
+		crews = covering;
 		if (request.crew_id) {
 			const crew = this.cal.crews.find((c) => c.id === request.crew_id);
 			if (!crew)

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 
 import { zoneNamed } from '../shared/zone';
-import { windowsOn, type CrewConfig, type ResolvedCalendar } from './calendar';
+import { crewWorksOn, windowsOn, type CrewConfig, type ResolvedCalendar } from './calendar';
 import type { PreferenceConstraints } from './preferences';
 
 /** A crew's busy time: [start, busyUntil) in epoch ms, the buffer after a job included. */
@@ -110,7 +110,8 @@ export function findSlots(search: SlotSearch): Slot[] {
 					Number.MAX_SAFE_INTEGER,
 				]);
 			const candidates = new Map<number, string>();
-			for (const [windowCrews, windowStart, startLimit, windowEnd] of windows) {
+			for (const [allCrews, windowStart, startLimit, windowEnd] of windows) {
+				const windowCrews = allCrews.filter((c) => crewWorksOn(c, date, day.weekday));
 				if (!windowCrews.length) continue;
 				// Starts are aligned to the slot step from local midnight.
 				const dayStart = day.toMillis();

@@ -55,7 +55,7 @@ function simpleBooking() {
 	);
 	L.webhook(wf, 'Receive Booking Request', 'booking', [0, 0]);
 	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	wf.note(
 		'Check, qualify, price',
 		`The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`,
@@ -156,7 +156,7 @@ function emergency() {
 		[560, 380],
 	);
 	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	const valid = L.requestCheck(
 		wf,
 		[
@@ -357,7 +357,7 @@ function complexSales() {
 		[620, 500],
 	);
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	const valid = L.requestCheck(
 		wf,
 		[
@@ -794,7 +794,7 @@ function recurringService() {
 		[600, 440],
 	);
 	L.webhook(wf, 'Receive Recurring Request', 'recurring', [0, 0]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	const valid = L.requestCheck(
 		wf,
 		[

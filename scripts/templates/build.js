@@ -3,9 +3,9 @@
  * Writes workflows-templates/*.json from the builders in this folder.
  *   node scripts/templates/build.js          write the files
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
- * The JSON files are what users import; this script is how we keep nine
+ * The JSON files are what users import; this script is how we keep ten
  * workflows consistent (names, credentials, retries, error workflow). The same
- * nine go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * ten go to workflows-templates/postgres/ with the booking store on PostgreSQL
  * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');
@@ -17,6 +17,7 @@ const { withPostgresStore } = require('./lib');
 
 /** File name -> builder, in import order (a workflow comes after those it calls). */
 const TEMPLATES = {
+	'support-business-settings.json': support.businessSettings,
 	'support-error-escalation.json': support.errorEscalation,
 	'support-human-queue.json': support.humanQueue,
 	'booking-simple.json': booking.simpleBooking,

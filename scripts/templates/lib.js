@@ -67,6 +67,7 @@ function withPostgresStore(workflow) {
 
 /** Workflow ids the templates refer to each other by (the importer maps them to the ids n8n gives). */
 const WORKFLOW_IDS = {
+	businessSettings: 'bkBusinessSetgs0',
 	errorEscalation: 'bkErrorEscalate0',
 	humanQueue: 'bkHumanQueue0000',
 	simpleBooking: 'bkSimpleBooking0',
@@ -142,26 +143,17 @@ class Workflow {
 
 // ---- n8n's own nodes, with the parameters these templates use ----
 
-const settingsNode = (wf, values, position) =>
-	wf.add(
-		'Business Settings',
-		'n8n-nodes-base.set',
-		3.4,
-		{
-			mode: 'manual',
-			assignments: {
-				assignments: Object.entries(values).map(([name, value]) => ({
-					id: stableId(wf.key, 'setting', name),
-					name,
-					value,
-					type: typeof value === 'number' ? 'number' : 'string',
-				})),
-			},
-			includeOtherFields: true,
-			options: {},
-		},
-		position,
-	);
+/**
+ * The business's settings live in n8n Data Tables that ops staff edit (see
+ * nodes/shared/settings). One workflow reads them; every template calls it
+ * first, through this node named "Business Settings": the item comes back with
+ * the tables' rows under `settings` (the agents read them there) and the
+ * Business table's values as fields (business_name, ops_email...) for the
+ * templates' own expressions, as a Set node of that name used to give them.
+ */
+const settingsNode = (wf, position) =>
+	// eslint-disable-next-line no-use-before-define
+	callWorkflow(wf, 'Business Settings', 'businessSettings', SETTINGS_WORKFLOW_NAME, position);
 
 const setRaw = (wf, name, expression, position) =>
 	wf.add(
@@ -360,8 +352,23 @@ const recordData = (wf, name, values, position) =>
 
 // ---- our agents ----
 
+/** The agents that read business settings (rates, crews and hours, discount limits, quiet hours): in the templates, from the settings tables. */
+const SETTINGS_AGENTS = new Set([
+	'pricingAgent',
+	'schedulingAgent',
+	'negotiationAgent',
+	'confirmationAgent',
+]);
+
 const agent = (wf, name, type, parameters, position, extra = {}) =>
-	wf.add(name, `n8n-nodes-booking-agents.${type}`, 2, parameters, position, extra);
+	wf.add(
+		name,
+		`n8n-nodes-booking-agents.${type}`,
+		2,
+		SETTINGS_AGENTS.has(type) ? { settingsFrom: 'tables', ...parameters } : parameters,
+		position,
+		extra,
+	);
 
 // ---- the request check every webhook does first ----
 
@@ -435,28 +442,34 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
 const BUSINESS_FROM_SETTINGS =
-	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone, sms_from: $json.sms_from, crew_phone: $json.crew_phone, time_zone: $json.time_zone, review_url: $json.review_url ?? null, agreement_signing_url: $json.public_url + 'webhook/sign-agreement' }";
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement' }";
 
-/** A scheduled workflow's case: the business (from Business Settings), for the agents after it. */
+/** A scheduled workflow's case: the business and the settings tables' rows (from Business Settings), for the agents after it. */
 const startCase = (wf, name, position) =>
-	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS} }`, position);
+	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS}, settings: $json.settings }`, position);
 
 /** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
-const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
+const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS}, settings: $json.settings })`;
 
-const BUSINESS_SETTINGS = {
-	business_name: 'Bright Clean Co.',
-	business_email: 'bookings@brightclean.example',
-	business_phone: '+1 212 555 0100',
-	ops_email: 'ops@brightclean.example',
-	sms_from: '+12125550100',
-	crew_phone: '+12125550199',
-	time_zone: 'America/New_York',
-	public_url: 'http://localhost:5678/',
-};
+const SETTINGS_WORKFLOW_NAME = 'Booking Agents: Business Settings';
+
+/**
+ * The package's own definitions (tables, columns, seed rows): the built package, or
+ * its TypeScript source under jest (which compiles it on require).
+ */
+function packageApi() {
+	if (process.env.JEST_WORKER_ID) return require('../../nodes/api');
+	try {
+		return require('../../dist/nodes/api.js');
+	} catch (error) {
+		throw new Error(
+			`The templates are built from the compiled package: run npm run build first (${error.message})`,
+		);
+	}
+}
 
 const SETTINGS_NOTE =
-	'Edit **Business Settings** once for this workflow: your business name, the address mail comes from, the ops inbox that receives escalations, the Twilio number texts come from and the on-call crew phone. The agreement signing key is a credential (*Agreement Signing Secret*), the same in every workflow that writes or checks agreements.';
+	"**Business Settings** reads the business's settings from n8n's Data Tables (Overview > Data tables): *Booking Business* (name, addresses, ops inbox, Twilio number, time zone, discount limits, quiet hours), *Booking Rate Card*, *Booking Crews*, *Booking Hours*, *Booking Holidays*. Edit a row there and the next execution uses it; nothing here needs editing. The agreement signing key is a credential (*Agreement Signing Secret*).";
 
 module.exports = {
 	Workflow,
@@ -465,8 +478,9 @@ module.exports = {
 	STORE_NODE_TYPES,
 	withPostgresStore,
 	WORKFLOW_IDS,
-	BUSINESS_SETTINGS,
 	SETTINGS_NOTE,
+	SETTINGS_WORKFLOW_NAME,
+	packageApi,
 	settingsNode,
 	setRaw,
 	startCase,

@@ -9,6 +9,151 @@ const HANDOFF_REASON =
 const CASE_TEXT =
 	"['Customer: ' + ($json.customer?.name ?? '?') + ' <' + ($json.customer?.email ?? 'no e-mail') + '> ' + ($json.customer?.phone ?? 'no phone'), 'Address: ' + ($json.customer?.address ?? '?'), 'Message: ' + ($json.message ?? ''), $json.qualification ? 'Lead: ' + $json.qualification.service_type + ', score ' + $json.qualification.lead_score + ', urgency ' + $json.qualification.urgency : null, $json.triage ? 'Triage: ' + ($json.triage.is_emergency ? 'EMERGENCY ' + $json.triage.emergency_type + ', respond within ' + $json.triage.respond_within_minutes + ' min' : 'not an emergency') : null, $json.quote ? 'Quote: ' + ($json.quote.total_cents / 100).toFixed(2) + ' ' + $json.quote.currency : null, $json.negotiation ? 'Negotiation: ' + $json.negotiation.action + ' (' + $json.negotiation.reason + ')' : null, $json.booking ? 'Booking: ' + $json.booking.status + ' ' + ($json.booking.start ?? '') + ' ' + ($json.booking.crew_name ?? '') : null].filter(Boolean).join('\\n')";
 
+/** The column each settings table's rows are known by: the setup adds only seed rows whose key is missing. */
+const SETTINGS_KEY_COLUMNS = {
+	business: ['setting'],
+	rate_card: ['rate'],
+	crews: ['crew_id'],
+	hours: ['day', 'opens'],
+	holidays: ['date'],
+};
+
+/**
+ * Reads the settings Data Tables and puts them on the caller's item (called first by
+ * every template). A second entry, run once by hand, creates the tables with the
+ * package's starting rows (and, run again after an upgrade, adds rows for new settings
+ * without touching the ones ops changed).
+ */
+function businessSettings() {
+	const { SETTINGS_TABLES, settingsSeedRows } = L.packageApi();
+	const tables = Object.entries(SETTINGS_TABLES);
+	const wf = new L.Workflow('businessSettings', L.SETTINGS_WORKFLOW_NAME, {
+		executionTimeout: 30,
+		callerPolicy: 'workflowsFromSameOwner',
+		// Every execution of every template calls this: keep only the failed runs.
+		saveDataSuccessExecution: 'none',
+	});
+	wf.note(
+		'Business settings',
+		`Every booking workflow calls this first. It reads the business's settings from n8n's **Data Tables** (Overview > Data tables) and hands them back on the item:\n${tables
+			.map(([, t]) => `- *${t.name}*: ${t.purpose}`)
+			.join(
+				'\n',
+			)}\n\nOps edit rows there; the next execution uses them, nothing is republished. The agents check each row as they read it: a bad value stops the case with an error naming the table, the row id and the column.`,
+		[-80, -520],
+		[760, 460],
+	);
+	L.subWorkflowTrigger(wf, 'When Called by a Booking Workflow', [0, 0]);
+	const readers = tables.map(([key, table], i) => {
+		const name = `Read ${table.name.replace(/^Booking /, '')}`;
+		wf.add(
+			name,
+			'n8n-nodes-base.dataTable',
+			1.1,
+			{
+				operation: 'get',
+				dataTableId: { __rl: true, mode: 'name', value: table.name },
+				returnAll: true,
+				orderBy: true,
+				orderByColumn: 'id',
+				orderByDirection: 'ASC',
+			},
+			[220 + i * 220, 0],
+			// One read per execution; an empty table (no holidays) still lets the flow go on.
+			{ executeOnce: true, alwaysOutputData: true },
+		);
+		return { key, name };
+	});
+	const rows = (name) => `$('${name}').all().map(i => i.json).filter(r => Object.keys(r).length)`;
+	L.setRaw(
+		wf,
+		'Put the Settings on the Item',
+		`((business) => ({ ...$('When Called by a Booking Workflow').first().json, ...Object.fromEntries(business.filter(r => r.setting).map(r => [String(r.setting).trim(), r.value == null ? '' : String(r.value).trim()])), settings: { ${readers
+			.map(({ key, name }) => `${key}: ${key === 'business' ? 'business' : rows(name)}`)
+			.join(', ')} } }))(${rows(readers[0].name)})`,
+		[220 + readers.length * 220, 0],
+	);
+	wf.nodes.find((n) => n.name === 'Put the Settings on the Item').executeOnce = true;
+	wf.chain(
+		'When Called by a Booking Workflow',
+		...readers.map((r) => r.name),
+		'Put the Settings on the Item',
+	);
+
+	// ---- set-up: run once by hand ----
+	const seeds = settingsSeedRows();
+	const setupY = 480;
+	wf.note(
+		'Set up the settings tables (run once)',
+		'Open this workflow and click **Execute workflow** once after importing the templates: it creates the five tables with the starting rows (the demo business, the default prices, three crews, Monday-Saturday hours). Then change the rows to your business in *Overview > Data tables*: at least `business_name`, `business_email`, `ops_email`, `time_zone` and `public_url` in *Booking Business*. Running it again changes nothing you edited; after an upgrade it adds the rows of new settings.',
+		[-80, setupY - 300],
+		[760, 260],
+	);
+	wf.add('Set Up the Settings Tables', 'n8n-nodes-base.manualTrigger', 1, {}, [0, setupY]);
+	let previous = 'Set Up the Settings Tables';
+	tables.forEach(([key, table], i) => {
+		const short = table.name.replace(/^Booking /, '');
+		const y = setupY + i * 180;
+		const create = `Create ${short}`;
+		wf.add(
+			create,
+			'n8n-nodes-base.dataTable',
+			1.1,
+			{
+				resource: 'table',
+				operation: 'create',
+				tableName: table.name,
+				columns: { column: table.columns.map((c) => ({ name: c.name, type: c.type })) },
+				options: { createIfNotExists: true },
+			},
+			[220, y],
+			{ executeOnce: true },
+		);
+		wf.connect(previous, create);
+		previous = create;
+		if (!seeds[key].length) return;
+		const seed = `Starting ${short} Rows`;
+		L.setRaw(wf, seed, `{ rows: ${JSON.stringify(seeds[key])} }`, [440, y]);
+		wf.nodes.find((n) => n.name === seed).executeOnce = true;
+		const split = `One Item per ${short} Row`;
+		wf.add(split, 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'rows', options: {} }, [660, y]);
+		const missing = `${short} Rows Not There Yet`;
+		const keys = SETTINGS_KEY_COLUMNS[key];
+		wf.add(
+			missing,
+			'n8n-nodes-base.dataTable',
+			1.1,
+			{
+				operation: 'rowNotExists',
+				dataTableId: { __rl: true, mode: 'name', value: table.name },
+				matchType: 'allConditions',
+				filters: {
+					conditions: keys.map((column) => ({
+						keyName: column,
+						keyValue: `={{ $json.${column} }}`,
+					})),
+				},
+			},
+			[880, y],
+		);
+		const add = `Add ${short} Rows`;
+		wf.add(
+			add,
+			'n8n-nodes-base.dataTable',
+			1.1,
+			{
+				operation: 'insert',
+				dataTableId: { __rl: true, mode: 'name', value: table.name },
+				columns: { mappingMode: 'autoMapInputData', value: null },
+				options: {},
+			},
+			[1100, y],
+		);
+		wf.chain(create, seed, split, missing, add);
+	});
+	return wf;
+}
+
 function errorEscalation() {
 	const wf = new L.Workflow('errorEscalation', 'Booking Agents: Error Escalation', {
 		executionTimeout: 120,
@@ -20,7 +165,7 @@ function errorEscalation() {
 		[520, 280],
 	);
 	wf.add('When a Booking Workflow Fails', 'n8n-nodes-base.errorTrigger', 1, {}, [0, 0]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	L.setRaw(
 		wf,
 		'Write the Escalation',
@@ -61,7 +206,7 @@ function humanQueue() {
 		[520, 320],
 	);
 	L.subWorkflowTrigger(wf, 'When a Case Is Handed Over', [0, 0]);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	L.recordData(
 		wf,
 		'Record the Handoff',
@@ -126,7 +271,7 @@ function agreementSigning() {
 		[0, 0],
 		{ webhookId: L.stableId('agreementSigning', 'webhook') },
 	);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	L.ifTrue(
 		wf,
 		'Is There a Name?',
@@ -188,11 +333,7 @@ function reminders() {
 		{ rule: { interval: [{ field: 'minutes', minutesInterval: 15 }] } },
 		[0, 0],
 	);
-	L.settingsNode(
-		wf,
-		{ ...L.BUSINESS_SETTINGS, review_url: 'https://brightclean.example/review' },
-		[220, 0],
-	);
+	L.settingsNode(wf, [220, 0]);
 	L.startCase(wf, 'The Business', [440, 0]);
 	// 36 hours ahead: the 24 h reminder, moved up to 11.5 h earlier out of quiet hours. 120 hours back: a review
 	// request is due 24 h after the visit ends and is not sent more than 72 h late. Longer reminders need more ahead.
@@ -262,7 +403,7 @@ function renewals() {
 		{ rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 8 }] } },
 		[0, 0],
 	);
-	L.settingsNode(wf, L.BUSINESS_SETTINGS, [220, 0]);
+	L.settingsNode(wf, [220, 0]);
 	L.startCase(wf, 'The Business', [440, 0]);
 	L.agent(
 		wf,
@@ -418,6 +559,7 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFl
 }
 
 module.exports = {
+	businessSettings,
 	errorEscalation,
 	humanQueue,
 	agreementSigning,

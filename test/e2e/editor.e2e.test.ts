@@ -2,7 +2,9 @@
  * The editor in a real browser (Debian's Chromium driven by playwright-core):
  * an ops person logs in and finds every agent in the node panel, and the
  * commercial sales template, imported exactly as shipped (its credentials still
- * placeholders), opens with our nodes recognised.
+ * placeholders), opens with our nodes recognised; and the settings tables are
+ * set up the way the Business Settings workflow tells ops to: open it, click
+ * Execute workflow.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { OWNER, startN8n, type N8nInstance } from '../../dev/n8n';
 
+import { settingsSeedRows, SETTINGS_TABLES } from '../../nodes/api';
 import salesTemplate from '../../workflows-templates/booking-commercial-sales.json';
+import settingsTemplate from '../../workflows-templates/support-business-settings.json';
 
 jest.setTimeout(240_000);
 
@@ -22,6 +26,7 @@ let n8n: N8nInstance;
 let browser: Browser;
 let page: Page;
 let templateId: string;
+let settingsId: string;
 
 const byTestId = (id: string) => `[data-test-id="${id}"]`;
 
@@ -35,6 +40,7 @@ beforeAll(async () => {
 	n8n = await startN8n();
 	await n8n.setupOwner();
 	templateId = await n8n.importWorkflow(salesTemplate, { publish: false });
+	settingsId = await n8n.importWorkflow(settingsTemplate, { publish: false });
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: [
@@ -109,5 +115,76 @@ describe('the n8n editor with the package installed', () => {
 			0,
 		);
 		await page.screenshot({ path: path.join(SHOTS, 'commercial-sales-template.png') });
+	});
+});
+
+describe('setting up the settings tables from the editor', () => {
+	const seeds = settingsSeedRows();
+
+	/** Opens Business Settings and clicks Execute workflow (its manual trigger is the one offered), then waits for the run. */
+	async function runSetUp(run: number) {
+		const before = (await n8n.executions(settingsId, { limit: 50 }).catch(() => [] as unknown[]))
+			.length;
+		await page.goto(`${n8n.baseUrl}/workflow/${settingsId}`);
+		await page
+			.getByText('Set Up the Settings Tables', { exact: true })
+			.first()
+			.waitFor({ timeout: 60_000 });
+		const button = page.locator(byTestId('execute-workflow-button'));
+		expect(await button.textContent()).toMatch(/from Set Up the Setting/);
+		await button.click();
+		for (let tries = 0; tries < 120; tries++) {
+			const executions = await n8n.executions(settingsId, { limit: 50 });
+			if (executions.length > before && executions[0].status === 'success') break;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		await page.screenshot({ path: path.join(SHOTS, `settings-set-up-run-${run}.png`) });
+	}
+
+	const rowsOf = async () => {
+		const tables = await n8n.dataTables();
+		return Object.fromEntries(
+			await Promise.all(
+				Object.entries(SETTINGS_TABLES).map(async ([key, table]) => {
+					const found = tables.find((t: { name: string }) => t.name === table.name);
+					return [key, found ? await n8n.dataTableRows(found.id) : null];
+				}),
+			),
+		) as Record<string, Array<Record<string, unknown>> | null>;
+	};
+
+	it('creates the five tables with the starting rows', async () => {
+		await runSetUp(1);
+		const rows = await rowsOf();
+		for (const [key, list] of Object.entries(seeds)) {
+			expect(rows[key]).not.toBeNull();
+			expect(rows[key]!.length).toBe(list.length);
+		}
+		expect(rows.rate_card!.find((r) => r.rate === 'residential_base')).toMatchObject({
+			amount: 99,
+			label: 'Home clean: studio or one bedroom',
+		});
+		expect(rows.crews!.map((r) => r.crew_id)).toEqual(['crew-a', 'crew-b', 'on-call']);
+	});
+
+	it('run again, keeps what ops changed and adds back only a missing row', async () => {
+		const tables = await n8n.dataTables();
+		const business = tables.find((t: { name: string }) => t.name === 'Booking Business');
+		const rates = tables.find((t: { name: string }) => t.name === 'Booking Rate Card');
+		await n8n.updateDataTableRows(
+			business.id,
+			{ setting: 'business_name' },
+			{ value: 'Shine Bros.' },
+		);
+		await n8n.updateDataTableRows(rates.id, { rate: 'residential_base' }, { amount: 115 });
+		await n8n.deleteDataTableRows(business.id, { setting: 'review_url' });
+		await runSetUp(2);
+		const rows = await rowsOf();
+		for (const [key, list] of Object.entries(seeds)) expect(rows[key]!.length).toBe(list.length);
+		expect(rows.business!.find((r) => r.setting === 'business_name')!.value).toBe('Shine Bros.');
+		expect(rows.rate_card!.find((r) => r.rate === 'residential_base')!.amount).toBe(115);
+		expect(rows.business!.find((r) => r.setting === 'review_url')!.value).toBe(
+			'https://brightclean.example/review',
+		);
 	});
 });

@@ -109,7 +109,13 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 	it('names an error workflow and an execution timeout', () => {
 		expect(wf.settings.executionOrder).toBe('v1');
 		expect(wf.settings.executionTimeout).toBeGreaterThan(0);
-		if (path.basename(file) !== 'support-error-escalation.json')
+		// The error workflow, and the settings workflow every workflow calls (the error workflow too: a
+		// failure there is its caller's, reported by the caller's error workflow, never a loop).
+		if (
+			!['support-error-escalation.json', 'support-business-settings.json'].includes(
+				path.basename(file),
+			)
+		)
 			expect(wf.settings.errorWorkflow).toBe(WORKFLOW_IDS.errorEscalation);
 	});
 
@@ -171,6 +177,7 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
 		'Booking Agents: Agreement Signing',
+		'Booking Agents: Business Settings',
 		'Booking Agents: Commercial Sales',
 		'Booking Agents: Contract Renewals',
 		'Booking Agents: Emergency Dispatch',

@@ -5,6 +5,8 @@
  */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
+import { readBusinessSettings } from '../../shared/settings';
 import { composeInputFromCase } from '../case';
 import type { ComposeInput, MessageKind } from '../compose';
 import type { ConfirmOptions } from '../confirm';
@@ -324,6 +326,9 @@ export async function readConfirmOptions(
 		].filter(([, v]) => typeof v === 'string' && v.trim()),
 	);
 	const mode = ctx.getNodeParameter('mode', i, 'rules') as AgentMode;
+	// With the settings tables, the Booking Business table's quiet hours win.
+	const quiet =
+		readSettingsSource(ctx, i) === 'tables' ? readBusinessSettings(settingsRowsOf(ctx, i)) : null;
 	return {
 		store,
 		mode,
@@ -345,8 +350,8 @@ export async function readConfirmOptions(
 				.map(Number)
 				.filter((n) => Number.isFinite(n) && n > 0),
 			reviewHoursAfter: typeof options.reviewHours === 'number' ? options.reviewHours : 24,
-			quietStart: (options.quietStart as string) || '21:00',
-			quietEnd: (options.quietEnd as string) || '08:00',
+			quietStart: quiet?.quiet_hours_start || (options.quietStart as string) || '21:00',
+			quietEnd: quiet?.quiet_hours_end || (options.quietEnd as string) || '08:00',
 		},
 	};
 }

@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { settingsSourceProperty } from '../../shared/n8n/settings';
 import { confirm, confirmDueFollowUp } from '../confirm';
 import type { MessageKind } from '../compose';
 import { aiOptionsProperty, modeProperty } from '../../shared/n8n/ai';
@@ -112,6 +113,7 @@ const properties: INodeProperties[] = [
 			'Raise it for each change of the same booking (a cancellation must be higher than the invite it cancels)',
 	},
 	businessProperty,
+	settingsSourceProperty('Quiet hours'),
 	composeOptionsProperty,
 	{ ...aiOptionsProperty },
 ];

@@ -30,6 +30,13 @@ import {
 	optionalValue,
 } from '../../shared/n8n/parameters';
 import type { AgentMode } from '../../shared/modes';
+import {
+	readSettingsSource,
+	settingsOnNode,
+	settingsRowsOf,
+	settingsSourceProperty,
+} from '../../shared/n8n/settings';
+import { readCalendarSettings } from '../../shared/settings';
 import type { ScheduleOptions } from '../schedule';
 
 /** What the router hands each operation. */
@@ -238,12 +245,14 @@ export async function readScheduleOptions(
 // ---- the business calendar (every operation) ----
 
 export const calendarProperties: INodeProperties[] = [
+	settingsSourceProperty('Crews, opening hours, holidays and the booking calendar'),
 	{
 		displayName: 'Business Calendar',
 		name: 'calendar',
 		type: 'collection',
 		placeholder: 'Change the calendar',
 		default: {},
+		displayOptions: settingsOnNode,
 		options: [
 			{ displayName: 'Booking Horizon (Days)', name: 'horizonDays', type: 'number', default: 30 },
 			{
@@ -287,6 +296,7 @@ export const calendarProperties: INodeProperties[] = [
 		default:
 			'{"mon": [["08:00", "18:00"]], "tue": [["08:00", "18:00"]], "wed": [["08:00", "18:00"]], "thu": [["08:00", "18:00"]], "fri": [["08:00", "18:00"]], "sat": [["09:00", "14:00"]], "sun": []}',
 		description: 'Local opening windows per weekday',
+		displayOptions: settingsOnNode,
 	},
 	{
 		displayName: 'Crews',
@@ -296,6 +306,7 @@ export const calendarProperties: INodeProperties[] = [
 			'[{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}, {"id": "crew-b", "name": "Crew B", "skills": ["cleaning", "restoration"], "on_call": false}, {"id": "on-call", "name": "On-call restoration crew", "skills": ["cleaning", "restoration"], "on_call": true}]',
 		description:
 			'Each crew: ID, name, skills (restoration for restoration work) and whether it is on call for emergencies at any hour',
+		displayOptions: settingsOnNode,
 	},
 	{
 		displayName: 'Blackouts',
@@ -308,6 +319,12 @@ export const calendarProperties: INodeProperties[] = [
 ];
 
 function readCalendar(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig> {
+	const blackouts = jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
+	if (readSettingsSource(ctx, i) === 'tables') {
+		const fromTables: Partial<CalendarConfig> = { ...readCalendarSettings(settingsRowsOf(ctx, i)) };
+		if (blackouts.length) fromTables.blackouts = blackouts as CalendarConfig['blackouts'];
+		return fromTables;
+	}
 	const c: IDataObject = collectionParameter(ctx, 'calendar', i);
 	const out: Partial<CalendarConfig> = {};
 	if (c.timeZone) out.timeZone = String(c.timeZone);
@@ -321,7 +338,6 @@ function readCalendar(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig
 			.filter(Boolean);
 	const crews = jsonListParameter(ctx, 'crews', 'Crews', i);
 	if (crews.length) out.crews = crews as CalendarConfig['crews'];
-	const blackouts = jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
 	if (blackouts.length) out.blackouts = blackouts as CalendarConfig['blackouts'];
 	for (const key of ['bufferMinutes', 'slotStepMinutes', 'leadTimeMinutes', 'horizonDays'] as const)
 		if (typeof c[key] === 'number') out[key] = c[key] as number;

@@ -10,6 +10,7 @@ import {
 } from 'n8n-workflow';
 
 import { LlmError } from '../llm/client';
+import { SettingsError } from '../settings';
 
 export function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): Error {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
@@ -35,6 +36,11 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): 
 				'The model could not give a usable answer. Use "AI with Rules Fallback" so the rules take over in that case.',
 		});
 	}
+	if (error instanceof SettingsError)
+		return new NodeOperationError(ctx.getNode(), error.message, {
+			itemIndex: i,
+			description: error.fix,
+		});
 	const message = error instanceof Error ? error.message : String(error);
 	const field = (error as { field?: unknown })?.field;
 	if (typeof field === 'string') {
