@@ -18,7 +18,6 @@ const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
-const SETTINGS_FILE = 'support-business-settings.json';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
 
 const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.name;
@@ -90,6 +89,27 @@ function configure(workflow, file, { credentialIds, workflowIds, customize }) {
 	if (wf.settings?.errorWorkflow && workflowIds[wf.settings.errorWorkflow])
 		wf.settings = { ...wf.settings, errorWorkflow: workflowIds[wf.settings.errorWorkflow] };
 	return wf;
+}
+
+/**
+ * The files `only` names and every workflow they call (Execute Workflow nodes, the error
+ * workflow), transitively: Business Settings, the sub-workflows a template hands work to.
+ */
+function withWorkflowsCalled(only, postgresStore) {
+	const fileById = Object.fromEntries(ORDER.map((f) => [readTemplate(f, postgresStore).id, f]));
+	const needed = new Set();
+	const visit = (file) => {
+		if (needed.has(file)) return;
+		needed.add(file);
+		const template = readTemplate(file, postgresStore);
+		const called = template.nodes
+			.map((n) => n.parameters?.workflowId?.value)
+			.concat(template.settings?.errorWorkflow)
+			.filter((id) => fileById[id]);
+		for (const id of called) visit(fileById[id]);
+	};
+	for (const file of only) visit(file);
+	return needed;
 }
 
 /** Archives and deletes a workflow; n8n answers 409 while it is still unpublishing, so that is retried. */
@@ -214,9 +234,9 @@ async function startBookingEnv({
 		/** @type {Record<string, { id: string, name: string, workflow: any }>} */
 		const workflows = {};
 		const existingWorkflows = await n8n.rest('GET', '/workflows');
+		const needed = only ? withWorkflowsCalled(only, Boolean(postgresStore)) : null;
 		for (const file of ORDER) {
-			// Every workflow calls Business Settings: it is imported whatever `only` lists.
-			if (only && !only.includes(file) && file !== SETTINGS_FILE) continue;
+			if (needed && !needed.has(file)) continue;
 			const template = readTemplate(file, Boolean(postgresStore));
 			const configured = configure(template, file, {
 				credentialIds,

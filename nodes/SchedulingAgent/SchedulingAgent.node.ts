@@ -20,8 +20,8 @@ export class SchedulingAgent implements INodeType {
 		name: 'schedulingAgent',
 		icon: { light: 'file:schedulingAgent.svg', dark: 'file:schedulingAgent.dark.svg' },
 		group: ['transform'],
-		version: [1, 2],
-		defaultVersion: 2,
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: '={{ $parameter["operation"] }}',
 		description:
 			'Finds slots and books, holds, confirms, cancels, reschedules and lists crew bookings in the booking store, with no double booking; priority (emergency) and recurring series too',

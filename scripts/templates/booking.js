@@ -47,20 +47,17 @@ function simpleBooking() {
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 		callerPolicy: 'workflowsFromSameOwner',
 	});
-	wf.note(
+	wf.section(
 		'Simple booking',
-		'A residential or small job booked in one go. POST to `/webhook/booking` with the header **X-Booking-Key** (credential *Booking Webhook Key*):\n```\n{ "message": "3 bed 2 bath house clean next week",\n  "customer": { "name", "email", "phone", "address" },\n  "preference": "Tuesday morning", "request_id": "form-123" }\n```\nThe answer is the booking (or a 400 naming the fields to fix). `request_id` makes retries safe: the same id books once.\n\nOther workflows also call this one (the complex sales fallback, emergencies that are not emergencies).',
-		[-80, -520],
-		[560, 380],
+		'A residential or small job booked in one go. POST to `/webhook/booking` with the header **X-Booking-Key** (credential *Booking Webhook Key*):\n```\n{ "message": "3 bed 2 bath house clean next week",\n  "customer": { "name", "email", "phone", "address" },\n  "preference": "Tuesday morning", "request_id": "form-123" }\n```\nThe answer is the booking (or a 400 naming the fields to fix). `request_id` makes retries safe: the same id books once.\n\nOther workflows also call this one (the complex sales fallback, emergencies that are not emergencies).\n\n' +
+			L.SETTINGS_NOTE,
 	);
 	L.webhook(wf, 'Receive Booking Request', 'booking', [0, 0]);
 	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
 	L.settingsNode(wf, [220, 0]);
-	wf.note(
+	wf.section(
 		'Check, qualify, price',
-		`The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the rate card on the **Price the Job** node. A customer who asks for a person goes to the human queue.\n\n${L.SETTINGS_NOTE}`,
-		[540, -400],
-		[520, 260],
+		'The request is checked first: nothing runs on a bad one. Then the lead is read (service, size, frequency, urgency) and priced from the Booking Rate Card table. A customer who asks for a person, or a job the rate card cannot price, goes to the human queue.',
 	);
 	const valid = L.requestCheck(
 		wf,
@@ -82,10 +79,18 @@ function simpleBooking() {
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	// A job the rate card cannot price (an unknown service, an office without its area) goes to a person, who quotes it.
 	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100], { onError: 'continueErrorOutput' });
+	wf.section(
+		'Book a crew',
+		'The booking is written in one transaction: no double booking, even with many requests at once. A store failure answers 202 (a person will call) and ops are told.',
+	);
 	L.agent(wf, 'Book a Crew', 'schedulingAgent', { operation: 'book' }, [1760, 100], {
 		onError: 'continueErrorOutput',
 	});
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
+	wf.section(
+		'A person takes over',
+		'The case goes to the **Human Queue** (recorded, e-mailed to ops); the customer hears that a person will follow up.',
+	);
 	L.callWorkflow(
 		wf,
 		'Hand to the Human Queue',
@@ -101,12 +106,11 @@ function simpleBooking() {
 	);
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
 	wf.connect('Handoff Result', 'Answer: A Person Will Follow Up');
+	wf.inSection('Book a crew');
 	escalateOnFailure(wf, 'Book a Crew', 'Booking', 1980, 340);
-	wf.note(
-		'Book, confirm, deliver',
-		'The booking is written in one transaction (no double booking, even with many requests at once). The confirmation e-mail carries a calendar invite; the text respects STOP. Each delivery retries 3 times; a failure goes to the human queue and the booking stands.',
-		[2640, -420],
-		[520, 200],
+	wf.section(
+		'Confirm and deliver',
+		'The confirmation is written: an e-mail with a calendar invite and a text (STOP respected). If it cannot be written, the booking stands: the caller hears that a person will call and ops are told.',
 	);
 	L.agent(
 		wf,
@@ -118,6 +122,10 @@ function simpleBooking() {
 	);
 	// The booking stands: the customer hears that a person will call, ops get the case.
 	escalateOnFailure(wf, 'Write the Confirmation', 'Confirmation', 2420, 560);
+	wf.section(
+		'Send it and answer',
+		'E-mail (with the invite), then text; each retried 3 times, a failure to the human queue. Then the caller gets the booking.',
+	);
 	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
 	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
 	L.setRaw(
@@ -149,14 +157,16 @@ function emergency() {
 		executionTimeout: 60,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Emergency dispatch',
 		'Burst pipes, fire, sewage: answered in seconds. POST to `/webhook/emergency` with the header **X-Booking-Key**:\n```\n{ "message": "Pipe burst, water everywhere",\n  "customer": { "name", "phone", "address", "email" } }\n```\nTriage decides; emergency rates apply; the earliest on-call or restoration crew within the response deadline is booked; the customer gets safety steps by text and the crew a dispatch notice; then the caller gets the answer. Nothing optional (e-mail, AI) sits in this path.',
-		[-80, -520],
-		[560, 380],
 	);
 	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
+	wf.section(
+		'Check and triage',
+		'The request is checked first (a 400 names each field to fix); then Triage reads the message: is it an emergency, what kind, how soon.',
+	);
 	const valid = L.requestCheck(
 		wf,
 		[
@@ -180,6 +190,10 @@ function emergency() {
 		[1100, 0],
 	);
 	L.ifTrue(wf, 'Is It an Emergency?', '$json.triage.is_emergency === true', [1320, 0]);
+	wf.section(
+		'Not an emergency',
+		"Booked as a standard job by **Simple Booking**; its answer is the caller's.",
+	);
 	L.setRaw(
 		wf,
 		'Standard Job Request',
@@ -194,6 +208,10 @@ function emergency() {
 		[1760, 160],
 	);
 	L.respondItem(wf, 'Answer: Booked as a Standard Job', 200, [1980, 160]);
+	wf.section(
+		'Price and dispatch',
+		'Emergency rates apply; the earliest on-call or restoration crew within the response deadline is booked and the dispatch written. A failure answers 202 and ops are told.',
+	);
 	L.agent(
 		wf,
 		'Price at Emergency Rates',
@@ -219,6 +237,10 @@ function emergency() {
 		{ onError: 'continueErrorOutput' },
 	);
 	escalateOnFailure(wf, 'Write the Dispatch', 'Dispatch Message', 2200, 560);
+	wf.section(
+		'Text the customer and the crew',
+		'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.',
+	);
 	// A number no text can reach (or one that replied STOP) gets no text: a dispatcher calls instead, and the crew is texted all the same.
 	L.ifTrue(wf, 'Can We Text the Customer?', '!!$json.confirmation.sms?.to', [2420, -200]);
 	L.sendSms(
@@ -277,17 +299,15 @@ function emergency() {
 		[3520, -20],
 		{ wait: false },
 	);
-	wf.note(
-		'Text the customer and the crew',
-		'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.',
-		[2420, -720],
-		[560, 200],
-	);
 	wf.connect('Can We Text the Customer?', 'Customer Not Texted', 1);
 	wf.connect('Text the Customer', 'Customer Not Texted', 1);
 	wf.chain('Customer Not Texted', 'Escalate: Call the Customer', 'Text the Crew');
 	wf.connect('Text the Crew', 'Crew Not Texted', 1);
 	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Answer With the Dispatch');
+	wf.section(
+		'No crew in time',
+		'The dispatcher is alerted, the customer texted that a dispatcher will call within the deadline, with the first safety step.',
+	);
 	// No crew within the deadline: the customer is told a dispatcher will call, and the human queue gets the case.
 	L.callWorkflow(
 		wf,
@@ -350,14 +370,16 @@ function complexSales() {
 		executionTimeout: 300,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Commercial sales',
-		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office 12,000 sq ft, cleaned 3 times a week",\n  "customer": { "name", "email", "phone", "address" } }\n```\n1. Qualified leads get a quote by e-mail with a reply link; the caller gets `quote_sent`.\n2. The execution **waits** (up to 14 days) for the reply, negotiates within policy (rounds, discount limits), and loops.\n3. On acceptance: the visits are booked, the agreement is sent, the execution **waits** for the signature, then onboarding.\n\nUnqualified leads get a polite reply and are recorded; requests for a person and discounts that need approval go to the human queue. If a step before any booking fails, the **Simple Booking** workflow books the job instead.',
-		[-80, -640],
-		[620, 500],
+		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office 12,000 sq ft, 3 times a week",\n  "customer": { "name", "email", "phone", "address" } }\n```\nA qualified lead gets a quote with a reply link (`quote_sent`); the execution **waits** for the reply, negotiates within policy, books the visits, **waits** for the signature, then onboards.',
 	);
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
+	wf.section(
+		'Check and qualify',
+		'The request is checked first (a 400 names each field to fix), then the lead is qualified and routed: wants a person, not a fit, or qualified.',
+	);
 	const valid = L.requestCheck(
 		wf,
 		[
@@ -381,6 +403,10 @@ function complexSales() {
 		'$json.qualification.wants_human ? 0 : $json.qualification.is_qualified ? 2 : 1',
 		[1320, 0],
 	);
+	wf.section(
+		'A person takes over',
+		'The customer asked for a person: the **Human Queue** gets the case and the caller hears that sales will call.',
+	);
 	// wants a person
 	L.callWorkflow(
 		wf,
@@ -396,36 +422,26 @@ function complexSales() {
 		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }",
 		[1760, -260],
 	);
-	// not qualified
-	L.setRaw(
-		wf,
-		'Write a Polite Reply',
-		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $json.business.name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $json.business.name, html: null }, sms: null } }",
-		[1540, -60],
+	wf.section(
+		'Not a fit',
+		'**Not a Fit** sends a polite reply by e-mail and records the lead on its execution (its Executions list, filter by customer, e-mail, score); the caller gets `not_qualified` at once.',
 	);
-	L.recordData(
-		wf,
-		'Record the Unqualified Lead',
-		{
-			customer: '$json.customer.name',
-			email: '$json.customer.email',
-			lead_score: 'String($json.qualification.lead_score)',
-			reason: "$json.qualification.reasons.join('; ').slice(0, 250)",
-		},
-		[1760, -60],
-	);
-	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, {
-		sms: false,
-		caseFlow: true,
+	// not qualified: the polite reply and the record are their own workflow (this canvas fits one screen)
+	L.callWorkflow(wf, 'Decline Politely', 'notAFit', 'Booking Agents: Not a Fit', [1540, -60], {
+		wait: false,
 	});
 	L.respond(
 		wf,
 		'Answer: Not a Fit',
 		200,
-		"{ status: 'not_qualified', lead_score: $('Write a Polite Reply').first().json.qualification.lead_score, reasons: $('Write a Polite Reply').first().json.qualification.reasons }",
-		[3100, -60],
+		"{ status: 'not_qualified', lead_score: $('Route the Lead').first().json.qualification.lead_score, reasons: $('Route the Lead').first().json.qualification.reasons }",
+		[1760, -60],
 	);
-	wf.connect('E-mail Step Done: Polite Reply', 'Answer: Not a Fit');
+	wf.connect('Decline Politely', 'Answer: Not a Fit');
+	wf.section(
+		'Quote',
+		'A custom quote from the Booking Rate Card table, written as an e-mail with a reply link; the caller gets `quote_sent`.',
+	);
 	// qualified: quote and reply link
 	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], {
 		onError: 'continueErrorOutput',
@@ -448,11 +464,9 @@ function complexSales() {
 		"{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }",
 		[1980, 200],
 	);
-	wf.note(
-		'Quote, reply, negotiate',
-		'The quote goes out with a reply link (this execution\'s resume URL). The customer POSTs `{ "reply": "Can you do 10% off?" }` to it. **Negotiate** decides within policy (see its Policy options); a counter-offer or a "no" goes back by e-mail and waits again, up to the round limit. A reply with no text keeps the quote open (the execution waits on). No reply in 14 days: recorded as expired.',
-		[2200, -40],
-		[620, 220],
+	wf.section(
+		'Offer and reply',
+		'The offer goes out with a reply link (this execution\'s resume URL); the customer POSTs `{ "reply": "Can you do 10% off?" }` to it. A reply with no text keeps the quote open; no reply in 14 days: recorded as expired.',
 	);
 	wf.add('Offer Out, Awaiting Reply', 'n8n-nodes-base.noOp', 1, {}, [2200, 200]);
 	L.sendEmail(
@@ -511,6 +525,10 @@ function complexSales() {
 		},
 		[3520, 800],
 	);
+	wf.section(
+		'Negotiate',
+		'**Negotiate** decides within the discount policy (Booking Business table): accept, counter (the offer goes out again), or a person decides (the customer is told).',
+	);
 	L.agent(wf, 'Negotiate', 'negotiationAgent', { mode: 'rules' }, [3300, 200], {
 		onError: 'continueErrorOutput',
 	});
@@ -538,6 +556,10 @@ function complexSales() {
 			text: `${NEGOTIATED}.negotiation.message + '\\n\\n' + ${NEGOTIATED}.business.name`,
 		},
 		[3960, 400],
+	);
+	wf.section(
+		'Fall back to Simple Booking',
+		'A step that fails before anything is booked (the model down, a job the rate card cannot price) runs **Simple Booking** instead; after a quote, with its own request id.',
 	);
 	// fallback: a failure before anything is booked runs the simple booking instead
 	L.setRaw(
@@ -573,6 +595,7 @@ function complexSales() {
 		'Booking Agents: Simple Booking',
 		[3740, 520],
 	);
+	wf.inSection('Fall back to Simple Booking');
 	wf.connect('Qualify the Lead', 'Simple Booking Request', 1);
 	wf.connect('Price a Custom Quote', 'Simple Booking Request', 1);
 	wf.connect('Write the Quote', 'Simple Booking Request', 1);
@@ -584,11 +607,9 @@ function complexSales() {
 	);
 	wf.chain('Simple Booking Request (After Quote)', 'Fall Back to Simple Booking (After Quote)');
 	// accepted: visits, agreement, signature, onboarding
-	wf.note(
+	wf.section(
 		'Book, sign, onboard',
 		'Accepted: the visits are booked as a series at the agreed price, the agreement (PDF, SHA-256) is e-mailed with a signing link (this execution\'s resume URL plus a signed token, valid 72 hours). The customer POSTs `{ "name": "..." }` to it; the signature is recorded and onboarding goes out with the calendar series.',
-		[3740, -320],
-		[620, 220],
 	);
 	L.agent(
 		wf,
@@ -669,14 +690,12 @@ function complexSales() {
 		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }",
 		[5060, 0],
 	);
-	L.agent(
-		wf,
-		'Write the Onboarding',
-		'confirmationAgent',
-		{ messageKind: 'booking_confirmation' },
-		[5280, 0],
+	// Signed: onboarding is its own workflow, so this canvas fits one screen.
+	L.callWorkflow(wf, 'Onboard the Customer', 'onboarding', 'Booking Agents: Onboarding', [5280, 0]);
+	wf.section(
+		'No room for the visits',
+		'Accepted, but the calendar has no room for the series: a person schedules it and the customer is told; no agreement for visits that do not exist.',
 	);
-	deliver(wf, 'Write the Onboarding', 'Onboarding', 5500, 0, null, { caseFlow: true });
 	// Accepted, but the calendar has no room for the series: a person schedules it; no agreement for visits that do not exist.
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [3850, 160]);
 	L.callWorkflow(
@@ -700,9 +719,8 @@ function complexSales() {
 	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
 	wf.chain(valid, 'Qualify the Lead', 'Route the Lead');
 	wf.connect('Route the Lead', 'Hand to the Human Queue', 0);
-	wf.connect('Route the Lead', 'Write a Polite Reply', 1);
+	wf.connect('Route the Lead', 'Decline Politely', 1);
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
-	wf.chain('Write a Polite Reply', 'Record the Unqualified Lead');
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
 	wf.chain(
 		'Price a Custom Quote',
@@ -723,13 +741,14 @@ function complexSales() {
 		'Wait for the Signature',
 		'Record the Signature',
 		'Signed Case',
-		'Write the Onboarding',
+		'Onboard the Customer',
 	);
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
 	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
 	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
+	wf.inSection('Offer and reply');
 	// A quote e-mail that cannot be delivered: the human queue takes the lead (the caller already has the quote).
 	L.setRaw(
 		wf,
@@ -746,6 +765,7 @@ function complexSales() {
 	);
 	wf.connect('E-mail the Offer', 'E-mail Failed: Offer', 1);
 	wf.connect('E-mail Failed: Offer', 'Escalate: Offer Not Delivered');
+	wf.inSection('Book, sign, onboard');
 	L.setRaw(
 		wf,
 		'E-mail Failed: Agreement',
@@ -760,6 +780,10 @@ function complexSales() {
 		[4840, 220],
 	);
 	wf.connect('E-mail the Agreement', 'E-mail Failed: Agreement', 1);
+	wf.section(
+		'Messages that could not be delivered',
+		'The customer was not told that a person will reply or call (the e-mail failed after its retries): the **Human Queue** gets the case, to call them.',
+	);
 	L.setRaw(
 		wf,
 		'E-mail Failed: A Person Will Reply',
@@ -782,19 +806,83 @@ function complexSales() {
 	return wf;
 }
 
+/** A lead that is not a fit: a polite reply, and the lead recorded. Called by Commercial Sales without waiting. */
+function notAFit() {
+	const wf = new L.Workflow('notAFit', 'Booking Agents: Not a Fit', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Not a fit',
+		'Called by **Commercial Sales** for a lead that does not qualify. The lead is recorded on this execution (the Executions list of this workflow: filter by customer, e-mail, score) and gets a polite reply by e-mail (retried 3 times; a failure goes to the human queue).',
+	);
+	L.subWorkflowTrigger(wf, 'When a Lead Is Not a Fit', [0, 0]);
+	L.setRaw(
+		wf,
+		'Write a Polite Reply',
+		"{ ...$json, confirmation: { email: { to: $json.customer.email, subject: 'Your inquiry to ' + $json.business.name, text: 'Hi ' + ($json.customer.name ?? 'there') + ',\\n\\nThank you for thinking of us. From what you describe, we are not the right fit for this job right now, so we will not send a quote. If anything changes, reply to this e-mail and we will gladly take another look.\\n\\n' + $json.business.name, html: null }, sms: null } }",
+		[1540, -60],
+	);
+	L.recordData(
+		wf,
+		'Record the Unqualified Lead',
+		{
+			customer: '$json.customer.name',
+			email: '$json.customer.email',
+			lead_score: 'String($json.qualification.lead_score)',
+			reason: "$json.qualification.reasons.join('; ').slice(0, 250)",
+		},
+		[1760, -60],
+	);
+	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, {
+		sms: false,
+		caseFlow: true,
+	});
+	wf.chain('When a Lead Is Not a Fit', 'Write a Polite Reply', 'Record the Unqualified Lead');
+	return wf;
+}
+
+/** The welcome after a commercial agreement is signed: called by Commercial Sales with the signed case. */
+function onboarding() {
+	const wf = new L.Workflow('onboarding', 'Booking Agents: Onboarding', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Onboarding',
+		'Called by **Commercial Sales** once the agreement is signed, with the signed case (business, settings, booking, contract on it). The welcome goes out with the calendar series of the booked visits, by e-mail and text; each retries 3 times, a failure goes to the human queue.',
+	);
+	L.subWorkflowTrigger(wf, 'When the Agreement Is Signed', [0, 0]);
+	L.agent(
+		wf,
+		'Write the Onboarding',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation' },
+		[220, 0],
+	);
+	wf.section('Send it', 'E-mail with the series invite, then a text (STOP respected).');
+	deliver(wf, 'Write the Onboarding', 'Onboarding', 440, 0, null, { caseFlow: true });
+	wf.connect('When the Agreement Is Signed', 'Write the Onboarding');
+	return wf;
+}
+
 function recurringService() {
 	const wf = new L.Workflow('recurringService', 'Booking Agents: Recurring Service', {
 		executionTimeout: 180,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Recurring service',
 		'Weekly, every other week or monthly cleaning, set up for a year in one request. POST to `/webhook/recurring` with the header **X-Booking-Key**:\n```\n{ "message": "Weekly clean of our 3 bed 2 bath",\n  "customer": { "name", "email", "phone", "address" },\n  "frequency": "weekly", "weekday": "tue", "time": "09:00",\n  "start_date": "2027-01-05" }\n```\n`frequency`, `weekday`, `time` and `start_date` are optional (the message, then Monday 09:00 after the lead time). A year of visits is booked (52 weekly, times the visits a week the message asks for, e.g. 104 for "twice a week"; 26 every other week; 12 monthly), clashes move within the day, holidays are skipped; the agreement auto-renews; the welcome e-mail carries the calendar series and the signing link. Reminders are sent by **Visit Reminders**.',
-		[-80, -600],
-		[600, 440],
 	);
 	L.webhook(wf, 'Receive Recurring Request', 'recurring', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
+	wf.section(
+		'Check and qualify',
+		'The request is checked first (a 400 names each field to fix), then the lead is read: service, size, cadence, the days asked for.',
+	);
 	const valid = L.requestCheck(
 		wf,
 		[
@@ -816,6 +904,10 @@ function recurringService() {
 	);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
+	wf.section(
+		'A person takes over',
+		'A customer who asks for a person, a job the rate card cannot price, or a calendar with no room for any visit: the **Human Queue** gets the case.',
+	);
 	L.callWorkflow(
 		wf,
 		'Hand to the Human Queue',
@@ -829,6 +921,10 @@ function recurringService() {
 		200,
 		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.' }",
 		[1760, -200],
+	);
+	wf.section(
+		'Price and book a year',
+		'Priced with the recurring discount (Booking Rate Card); a year of visits booked at the cadence (clashes move within the day, holidays skipped). A store failure answers 202 and ops are told.',
 	);
 	L.agent(
 		wf,
@@ -853,6 +949,10 @@ function recurringService() {
 		{ onError: 'continueErrorOutput' },
 	);
 	escalateOnFailure(wf, 'Book a Year of Visits', 'Series', 1980, 360);
+	wf.section(
+		'Agreement and welcome',
+		'The agreement (12 months, renews automatically; its signing link is served by **Agreement Signing**), then the welcome e-mail with the calendar series and the PDF, and a text. A failure here leaves the visits booked and tells ops.',
+	);
 	L.agent(
 		wf,
 		'Write the Agreement',
@@ -893,6 +993,7 @@ function recurringService() {
 	// A service the rate card cannot price (an office without its area) goes to a person, who quotes it.
 	wf.connect('Price With Recurring Discount', 'Hand to the Human Queue', 1);
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Follow Up');
+	wf.inSection('Price and book a year');
 	// A full calendar: no visit could be placed, so a person arranges it (nothing is signed for visits that do not exist).
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [1980, 100]);
 	wf.chain(
@@ -906,4 +1007,4 @@ function recurringService() {
 	return wf;
 }
 
-module.exports = { simpleBooking, emergency, complexSales, recurringService };
+module.exports = { simpleBooking, emergency, notAFit, onboarding, complexSales, recurringService };

@@ -3,9 +3,9 @@
  * Writes workflows-templates/*.json from the builders in this folder.
  *   node scripts/templates/build.js          write the files
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
- * The JSON files are what users import; this script is how we keep ten
+ * The JSON files are what users import; this script is how we keep twelve
  * workflows consistent (names, credentials, retries, error workflow). The same
- * ten go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * twelve go to workflows-templates/postgres/ with the booking store on PostgreSQL
  * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');
@@ -13,7 +13,6 @@ const path = require('node:path');
 
 const support = require('./support');
 const booking = require('./booking');
-const { withPostgresStore } = require('./lib');
 
 /** File name -> builder, in import order (a workflow comes after those it calls). */
 const TEMPLATES = {
@@ -22,6 +21,8 @@ const TEMPLATES = {
 	'support-human-queue.json': support.humanQueue,
 	'booking-simple.json': booking.simpleBooking,
 	'booking-emergency.json': booking.emergency,
+	'support-not-a-fit.json': booking.notAFit,
+	'support-onboarding.json': booking.onboarding,
 	'booking-commercial-sales.json': booking.complexSales,
 	'booking-recurring-service.json': booking.recurringService,
 	'support-agreement-signing.json': support.agreementSigning,
@@ -36,12 +37,12 @@ const POSTGRES_SET = 'postgres';
 /** Every file to write: the SQLite set, then the PostgreSQL set (paths relative to workflows-templates/). */
 function render() {
 	const json = (workflow) => `${JSON.stringify(workflow, null, '\t')}\n`;
-	const built = Object.entries(TEMPLATES).map(([file, build]) => [file, build().toJSON()]);
+	const built = Object.entries(TEMPLATES).map(([file, build]) => [file, build()]);
 	return [
-		...built.map(([file, wf]) => ({ file, text: json(wf) })),
+		...built.map(([file, wf]) => ({ file, text: json(wf.toJSON()) })),
 		...built.map(([file, wf]) => ({
 			file: `${POSTGRES_SET}/${file}`,
-			text: json(withPostgresStore(wf)),
+			text: json(wf.toJSON({ postgresStore: true })),
 		})),
 	];
 }

@@ -7,6 +7,8 @@
  */
 const crypto = require('node:crypto');
 
+const { layOut } = require('./layout');
+
 /** A stable UUID from a name, so regenerating a template changes nothing that did not change. */
 function stableId(...parts) {
 	const h = crypto.createHash('sha256').update(parts.join('|')).digest('hex');
@@ -34,35 +36,16 @@ const STORE_NODE_TYPES = new Set(
 );
 
 const POSTGRES_NOTE =
-	'**This copy keeps bookings in PostgreSQL** (for queue mode with workers on several hosts): every Scheduling, Contract and Confirmation Agent node uses the *Booking Store (PostgreSQL)* credential. Set it once; all the workflows of this set share the one database.';
+	'**This copy keeps bookings in PostgreSQL** (queue mode on several hosts): the Scheduling, Contract and Confirmation agents use the *Booking Store (PostgreSQL)* credential.';
 
-/**
- * The PostgreSQL set of a template: the same workflow with Store: PostgreSQL and the
- * Booking Store (PostgreSQL) credential on every store-using node, and a line saying
- * so in its first sticky note. A workflow JSON in, a new one out.
- */
-function withPostgresStore(workflow) {
-	const copy = structuredClone(workflow);
-	let noted = false;
-	for (const node of copy.nodes) {
-		if (STORE_NODE_TYPES.has(node.type)) {
-			node.parameters = { ...node.parameters, store: 'postgres' };
-			node.credentials = { ...node.credentials, ...CREDENTIALS.bookingStore };
-		}
-		if (
-			node.type === 'n8n-nodes-base.stickyNote' &&
-			!noted &&
-			copy.nodes.some((n) => STORE_NODE_TYPES.has(n.type))
-		) {
-			node.parameters = {
-				...node.parameters,
-				content: `${node.parameters.content}\n\n${POSTGRES_NOTE}`,
-				height: node.parameters.height + 80,
-			};
-			noted = true;
-		}
-	}
-	return copy;
+/** The PostgreSQL set's change to a node: Store: PostgreSQL and the Booking Store (PostgreSQL) credential on every store-using node. */
+function withPostgresStore(node) {
+	if (!STORE_NODE_TYPES.has(node.type)) return node;
+	return {
+		...node,
+		parameters: { ...node.parameters, store: 'postgres' },
+		credentials: { ...node.credentials, ...CREDENTIALS.bookingStore },
+	};
 }
 
 /** Workflow ids the templates refer to each other by (the importer maps them to the ids n8n gives). */
@@ -71,6 +54,8 @@ const WORKFLOW_IDS = {
 	errorEscalation: 'bkErrorEscalate0',
 	humanQueue: 'bkHumanQueue0000',
 	simpleBooking: 'bkSimpleBooking0',
+	onboarding: 'bkOnboarding0000',
+	notAFit: 'bkNotAFit0000000',
 	agreementSigning: 'bkAgreementSign0',
 };
 
@@ -81,11 +66,39 @@ class Workflow {
 		this.nodes = [];
 		this.connections = {};
 		this.settings = { executionOrder: 'v1', ...settings };
+		/** The canvas's sections in order: { title, text, color, row, nodes }; each node belongs to one. */
+		this.sections = [];
+		this.current = null;
 	}
 
+	/**
+	 * Starts a section of the canvas: the nodes added next belong to it, framed by a
+	 * sticky note with this title and text. Sections go left to right in the order
+	 * they are started and wrap to a new row when a row is full (`newRow` starts one).
+	 */
+	section(title, text, { newRow = false, color } = {}) {
+		if (this.sections.some((s) => s.title === title))
+			throw new Error(`${this.name}: two sections named ${title}`);
+		this.current = { title, text, newRow, color, nodes: [] };
+		this.sections.push(this.current);
+		return title;
+	}
+
+	/** Adds the next nodes to a section started earlier. */
+	inSection(title) {
+		this.current = this.sections.find((s) => s.title === title);
+		if (!this.current) throw new Error(`${this.name}: no section ${title}`);
+	}
+
+	/**
+	 * Adds a node to the current section. `position` is only where it starts: toJSON lays
+	 * every node out (layout.js), so builders need not place nodes.
+	 */
 	add(name, type, typeVersion, parameters, position, extra = {}) {
 		if (this.nodes.some((n) => n.name === name))
 			throw new Error(`${this.name}: two nodes named ${name}`);
+		if (!this.current) throw new Error(`${this.name}: ${name} is added before any section`);
+		this.current.nodes.push(name);
 		this.nodes.push({
 			parameters,
 			id: stableId(this.key, name),
@@ -111,26 +124,24 @@ class Workflow {
 		for (let i = 1; i < names.length; i++) this.connect(names[i - 1], names[i]);
 	}
 
-	note(title, text, position, size = [460, 260], color = undefined) {
-		this.add(
-			title,
-			'n8n-nodes-base.stickyNote',
-			1,
-			{
-				content: `## ${title}\n${text}`,
-				height: size[1],
-				width: size[0],
-				...(color ? { color } : {}),
-			},
-			position,
-		);
-	}
-
-	toJSON() {
+	/** The workflow as n8n imports it, laid out; `postgresStore`: the PostgreSQL set's copy. */
+	toJSON({ postgresStore = false } = {}) {
+		let nodes = structuredClone(this.nodes);
+		const sections = structuredClone(this.sections);
+		if (postgresStore && nodes.some((n) => STORE_NODE_TYPES.has(n.type))) {
+			nodes = nodes.map(withPostgresStore);
+			sections[0].text = `${sections[0].text}\n\n${POSTGRES_NOTE}`;
+		}
 		return {
 			id: WORKFLOW_IDS[this.key],
 			name: this.name,
-			nodes: this.nodes,
+			nodes: layOut({
+				key: this.key,
+				nodes,
+				connections: this.connections,
+				sections,
+				stableId,
+			}),
 			connections: this.connections,
 			active: false,
 			settings: this.settings,
@@ -476,7 +487,6 @@ module.exports = {
 	stableId,
 	CREDENTIALS,
 	STORE_NODE_TYPES,
-	withPostgresStore,
 	WORKFLOW_IDS,
 	SETTINGS_NOTE,
 	SETTINGS_WORKFLOW_NAME,

@@ -33,15 +33,13 @@ function businessSettings() {
 		// Every execution of every template calls this: keep only the failed runs.
 		saveDataSuccessExecution: 'none',
 	});
-	wf.note(
+	wf.section(
 		'Business settings',
 		`Every booking workflow calls this first. It reads the business's settings from n8n's **Data Tables** (Overview > Data tables) and hands them back on the item:\n${tables
 			.map(([, t]) => `- *${t.name}*: ${t.purpose}`)
 			.join(
 				'\n',
 			)}\n\nOps edit rows there; the next execution uses them, nothing is republished. The agents check each row as they read it: a bad value stops the case with an error naming the table, the row id and the column.`,
-		[-80, -520],
-		[760, 460],
 	);
 	L.subWorkflowTrigger(wf, 'When Called by a Booking Workflow', [0, 0]);
 	const readers = tables.map(([key, table], i) => {
@@ -83,11 +81,9 @@ function businessSettings() {
 	// ---- set-up: run once by hand ----
 	const seeds = settingsSeedRows();
 	const setupY = 480;
-	wf.note(
+	wf.section(
 		'Set up the settings tables (run once)',
 		'Open this workflow and click **Execute workflow** once after importing the templates: it creates the five tables with the starting rows (the demo business, the default prices, three crews, Monday-Saturday hours). Then change the rows to your business in *Overview > Data tables*: at least `business_name`, `business_email`, `ops_email`, `time_zone` and `public_url` in *Booking Business*. Running it again changes nothing you edited; after an upgrade it adds the rows of new settings.',
-		[-80, setupY - 300],
-		[760, 260],
 	);
 	wf.add('Set Up the Settings Tables', 'n8n-nodes-base.manualTrigger', 1, {}, [0, setupY]);
 	let previous = 'Set Up the Settings Tables';
@@ -158,11 +154,9 @@ function errorEscalation() {
 	const wf = new L.Workflow('errorEscalation', 'Booking Agents: Error Escalation', {
 		executionTimeout: 120,
 	});
-	wf.note(
+	wf.section(
 		'Error escalation',
 		`Every booking template names this workflow as its **error workflow** (Workflow settings). When one of their executions fails, ops get an e-mail with what failed, the case, and a link to the execution.\n\n${L.SETTINGS_NOTE}`,
-		[-80, -360],
-		[520, 280],
 	);
 	wf.add('When a Booking Workflow Fails', 'n8n-nodes-base.errorTrigger', 1, {}, [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -199,11 +193,9 @@ function humanQueue() {
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 		callerPolicy: 'workflowsFromSameOwner',
 	});
-	wf.note(
+	wf.section(
 		'Human queue',
 		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*) and **e-mailed to the ops inbox** with the whole case.\n\n${L.SETTINGS_NOTE}`,
-		[-80, -400],
-		[520, 320],
 	);
 	L.subWorkflowTrigger(wf, 'When a Case Is Handed Over', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -257,11 +249,9 @@ function agreementSigning() {
 		executionTimeout: 60,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Agreement signing',
 		`The signing links in agreements that do not hold an execution open (recurring service) point here: \`/webhook/sign-agreement?token=...\`.\n\nThe customer POSTs \`{ "name": "Dana Lee" }\` to the link (your site's signing page does it). The token is checked against the document's SHA-256 and its expiry; the signature is stored with name, time, IP and browser.\n\nNo header key here: the signed token is the authentication. ${L.SETTINGS_NOTE}`,
-		[-80, -420],
-		[520, 340],
 	);
 	wf.add(
 		'Receive a Signature',
@@ -320,11 +310,9 @@ function reminders() {
 		executionTimeout: 600,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Visit reminders and review requests',
-		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent; for a reminder more than 24 h before, widen *Starting Within* on the List node to it plus 12 h) and, 24 h after it ends, a review request with the **review_url** of Business Settings (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (21:00-08:00 at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
-		[-80, -520],
-		[560, 440],
+		`Every 15 minutes: the follow-ups each confirmation promised. Each visit gets its reminders (24 h and 2 h before, set on **Write the Follow-Up Due Now**; one the customer booked too late for is not sent; for a reminder more than 24 h before, widen *Starting Within* on the List node to it plus 12 h) and, 24 h after it ends, a review request with the **review_url** of the *Booking Business* table (leave it empty to send none; a recurring customer is asked once, after the first visit). Nothing goes out in quiet hours (the Booking Business table's; 21:00-08:00 to start, at the visit's time zone): a reminder is sent before them, a review request after.\n\nEach message goes **once**, however often this runs: n8n's *Remove Duplicates* keeps the keys of those sent, across executions. Customers who texted STOP are not texted. ${L.SETTINGS_NOTE}`,
 	);
 	wf.add(
 		'Every 15 Minutes',
@@ -335,6 +323,10 @@ function reminders() {
 	);
 	L.settingsNode(wf, [220, 0]);
 	L.startCase(wf, 'The Business', [440, 0]);
+	wf.section(
+		'What is due now',
+		'The visits of the next 36 hours and the last 5 days, one item each; the follow-up each one is due now (nothing in quiet hours); each key once, across executions.',
+	);
 	// 36 hours ahead: the 24 h reminder, moved up to 11.5 h earlier out of quiet hours. 120 hours back: a review
 	// request is due 24 h after the visit ends and is not sent more than 72 h late. Longer reminders need more ahead.
 	L.agent(
@@ -351,12 +343,8 @@ function reminders() {
 		'confirmationAgent',
 		{
 			operation: 'followUp',
-			options: {
-				reminderHours: '24,2',
-				reviewHours: 24,
-				quietStart: '21:00',
-				quietEnd: '08:00',
-			},
+			// Quiet hours: the Booking Business table's (Settings From: Settings Tables).
+			options: { reminderHours: '24,2', reviewHours: 24 },
 		},
 		[880, 0],
 		{ notes: 'Visits with nothing due now are left out', notesInFlow: true },
@@ -372,6 +360,10 @@ function reminders() {
 			options: {},
 		},
 		[1100, 0],
+	);
+	wf.section(
+		'Send it',
+		'By e-mail and text, each retried 3 times; STOP respected; a failure goes to the human queue.',
 	);
 	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null, { caseFlow: true });
 	wf.chain(
@@ -390,11 +382,9 @@ function renewals() {
 		executionTimeout: 600,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
 	});
-	wf.note(
+	wf.section(
 		'Contract renewals',
 		`Every morning at 8: active agreements whose term ends within 30 days. Those that auto-renew are **renewed** for a new term (same price; set *Price Change* on the Renew node for a yearly increase) and the customer gets a renewal notice. Those that do not are handed to the human queue once, so someone calls the customer.\n\n${L.SETTINGS_NOTE}`,
-		[-80, -400],
-		[540, 320],
 	);
 	wf.add(
 		'Every Morning',
@@ -405,6 +395,10 @@ function renewals() {
 	);
 	L.settingsNode(wf, [220, 0]);
 	L.startCase(wf, 'The Business', [440, 0]);
+	wf.section(
+		'Renew',
+		'Agreements ending within 30 days, one item each; those that renew automatically are renewed for a new term and a notice is written.',
+	);
 	L.agent(
 		wf,
 		'List Agreements Ending Within 30 Days',
@@ -428,10 +422,15 @@ function renewals() {
 		{ messageKind: 'renewal_notice', options: { calendar: false, sms: false } },
 		[1320, -100],
 	);
+	wf.section('Send the notice', 'By e-mail, retried 3 times; a failure goes to the human queue.');
 	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1540, -100, null, {
 		sms: false,
 		caseFlow: true,
 	});
+	wf.section(
+		'Hand over the others',
+		'Agreements that do not renew automatically go to the **Human Queue** once each, so someone calls the customer.',
+	);
 	wf.add(
 		'Hand Over Each Agreement Once',
 		'n8n-nodes-base.removeDuplicates',

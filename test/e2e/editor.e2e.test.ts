@@ -17,6 +17,10 @@ import { settingsSeedRows, SETTINGS_TABLES } from '../../nodes/api';
 import salesTemplate from '../../workflows-templates/booking-commercial-sales.json';
 import settingsTemplate from '../../workflows-templates/support-business-settings.json';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ORDER } = require('../../scripts/templates/build');
+const TEMPLATES = path.join(__dirname, '..', '..', 'workflows-templates');
+
 jest.setTimeout(240_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -108,7 +112,7 @@ describe('the n8n editor with the package installed', () => {
 			'Negotiate',
 			'Book the Recurring Visits',
 			'Write the Agreement',
-			'Write the Onboarding',
+			'Onboard the Customer',
 		])
 			await page.getByText(name, { exact: true }).first().waitFor();
 		expect(await page.getByText(/install this node|node is not currently installed/i).count()).toBe(
@@ -186,5 +190,107 @@ describe('setting up the settings tables from the editor', () => {
 		expect(rows.business!.find((r) => r.setting === 'review_url')!.value).toBe(
 			'https://brightclean.example/review',
 		);
+	});
+});
+
+describe('every template on the canvas', () => {
+	it.each(ORDER as string[])(
+		'%s opens with every node and section note drawn, at zoom to fit and at 100%%',
+		async (file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(TEMPLATES, file), 'utf8'));
+			const id = await n8n.importWorkflow(workflow, { publish: false });
+			await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+			const drawn = page.locator('.vue-flow__node');
+			await drawn.first().waitFor({ timeout: 60_000 });
+			// n8n opens a workflow zoomed to fit: every node and note is drawn, inside the window.
+			const ids = workflow.nodes.map((n: { id: string }) => n.id).sort();
+			const boxes = async () =>
+				await drawn.evaluateAll((els) =>
+					els.map((el) => {
+						const r = el.getBoundingClientRect();
+						return {
+							id: el.getAttribute('data-id'),
+							left: r.left,
+							top: r.top,
+							right: r.right,
+							bottom: r.bottom,
+						};
+					}),
+				);
+			for (let tries = 0; (await drawn.count()) < ids.length && tries < 40; tries++)
+				await page.waitForTimeout(250);
+			const onScreen = await boxes();
+			expect(onScreen.map((b) => b.id).sort()).toEqual(ids);
+			const view = page.viewportSize()!;
+			for (const box of onScreen) {
+				expect(box.left).toBeGreaterThanOrEqual(0);
+				expect(box.right).toBeLessThanOrEqual(view.width);
+				expect(box.top).toBeGreaterThanOrEqual(0);
+				expect(box.bottom).toBeLessThanOrEqual(view.height);
+			}
+			// The zoom n8n chose to fit it: names stay readable (14 px type, about 6 px on screen at 0.4).
+			const zoom = Number(
+				/scale\(([\d.]+)\)/.exec(
+					(await page.locator('.vue-flow__transformationpane').getAttribute('style')) ?? '',
+				)?.[1],
+			);
+			expect(zoom).toBeGreaterThanOrEqual(0.4);
+			const nodes = page.locator(byTestId('canvas-node'));
+			const name = file.replace(/\.json$/, '');
+			await page.screenshot({ path: path.join(SHOTS, `template-${name}-fit.png`) });
+			await nodes.first().click();
+			await page.keyboard.press('0');
+			await page.waitForTimeout(500);
+			await page.screenshot({ path: path.join(SHOTS, `template-${name}-100.png`) });
+		},
+	);
+});
+
+describe('the Scheduling Agent panel an ops person fills in', () => {
+	it('shows crews and opening hours as fields, with JSON only as an advanced choice', async () => {
+		const id = await n8n.importWorkflow(
+			{
+				name: 'Panel check',
+				nodes: [
+					{
+						parameters: {},
+						id: 'p1',
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+					},
+					{
+						parameters: { resource: 'slot', operation: 'findSlots' },
+						id: 'p2',
+						name: 'Find Slots',
+						type: 'n8n-nodes-booking-agents.schedulingAgent',
+						typeVersion: 3,
+						position: [240, 0],
+					},
+				],
+				connections: { Start: { main: [[{ node: 'Find Slots', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			},
+			{ publish: false },
+		);
+		await page.goto(`${n8n.baseUrl}/workflow/${id}`);
+		const node = page.locator(`.vue-flow__node[data-id="p2"] ${byTestId('canvas-node')}`);
+		await node.waitFor({ timeout: 60_000 });
+		await node.dblclick({ force: true });
+		const panel = page.locator(byTestId('node-parameters'));
+		await panel.waitFor({ timeout: 30_000 });
+		for (const label of ['Settings From', 'Crews and Hours As', 'Crews', 'Opening Hours'])
+			await panel.getByText(label, { exact: true }).first().waitFor({ timeout: 10_000 });
+		// The default crews are there to edit, field by field.
+		const crewIds = panel.locator(`${byTestId('parameter-input-id')} input`);
+		expect(await crewIds.count()).toBe(3);
+		expect(await crewIds.first().inputValue()).toBe('crew-a');
+		// No JSON editor for crews or hours unless asked for.
+		expect(await panel.getByText('Business Hours', { exact: true }).count()).toBe(0);
+		await page.screenshot({
+			path: path.join(SHOTS, 'scheduling-panel-fields.png'),
+			fullPage: true,
+		});
 	});
 });

@@ -506,11 +506,11 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 		const mail = await env.smtp.waitFor('casey@example.com');
 		expect(mail.subject).toBe('Your inquiry to Bright Clean Co.');
 		expect(mail.text).toMatch(/not the right fit/);
-		// The answer goes out before n8n has saved the finished execution: wait for it to be listed.
+		// Recorded on the Not a Fit workflow's execution, which runs after the answer: wait for it to be listed.
 		let recorded: { customData?: Record<string, string> } | undefined;
 		for (let tries = 0; !recorded && tries < 150; tries++) {
 			if (tries) await new Promise((resolve) => setTimeout(resolve, 200));
-			const executions = await executionsOf('booking-commercial-sales.json', 'success');
+			const executions = await executionsOf('support-not-a-fit.json', 'success');
 			recorded = executions.find(
 				(e: { customData?: Record<string, string> }) => e.customData?.email === 'casey@example.com',
 			);

@@ -16,6 +16,7 @@ const { WORKFLOW_IDS, STORE_NODE_TYPES } = require('../../scripts/templates/lib'
 type Node = {
 	name: string;
 	type: string;
+	position?: [number, number];
 	parameters: Record<string, any>;
 	credentials?: Record<string, { id: string; name: string }>;
 	retryOnFail?: boolean;
@@ -71,12 +72,19 @@ it('the PostgreSQL set is the SQLite set with Store: PostgreSQL and its credenti
 						/keeps bookings in PostgreSQL/.test(n.parameters.content),
 				),
 			).toBe(true);
-		// Nothing else differs: the same nodes, connections and settings.
+		// Nothing else differs: the same nodes, connections and settings (the longer first note moves the layout).
 		const withoutStore = (wf: Workflow) =>
 			wf.nodes.map(
 				({
-					parameters: { store: _store, content: _content, height: _height, ...parameters },
+					parameters: {
+						store: _store,
+						content: _content,
+						height: _height,
+						width: _width,
+						...parameters
+					},
 					credentials: { bookingStorePostgres: _pg, ...credentials } = {},
+					position: _position,
 					...node
 				}) => ({ ...node, parameters, credentials }),
 			);
@@ -183,6 +191,8 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',
 		'Booking Agents: Human Queue',
+		'Booking Agents: Not a Fit',
+		'Booking Agents: Onboarding',
 		'Booking Agents: Recurring Service',
 		'Booking Agents: Simple Booking',
 		'Booking Agents: Visit Reminders',

@@ -146,3 +146,116 @@ describe('Scheduling Agent parameters', () => {
 		expect(error.description).toContain('"crews"');
 	});
 });
+
+describe('Scheduling Agent version 3: crews and hours in fields', () => {
+	const sqlitePath = path.join(dir, 'v3.sqlite');
+	const v3 = (parameters: Record<string, unknown>) => ({
+		name: 'v3',
+		nodes: [
+			{
+				parameters: {},
+				id: 'a',
+				name: 'Inquiry',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [0, 0],
+			},
+			{
+				parameters: {
+					resource: 'slot',
+					operation: 'findSlots',
+					inputSource: 'define',
+					sqlitePath,
+					serviceType: 'standard_cleaning',
+					...parameters,
+				},
+				id: 'b',
+				name: 'Find',
+				type: 'n8n-nodes-booking-agents.schedulingAgent',
+				typeVersion: 3,
+				position: [200, 0],
+			},
+		],
+		connections: { Inquiry: { main: [[{ node: 'Find', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	});
+
+	it('offers slots from the default crews and hours when nothing is changed (no JSON anywhere)', async () => {
+		const run = await runWorkflow(v3({}), { input: {} });
+		expect(run.status).toBe('success');
+		const slots = (run.output('Find')[0].json.booking as { slots: Array<{ crew_id: string }> })
+			.slots;
+		expect(slots.length).toBeGreaterThan(0);
+		expect(['crew-a', 'crew-b']).toContain(slots[0].crew_id);
+	});
+
+	it('keeps a crew to its working days and the business to the opening windows set in fields', async () => {
+		const run = await runWorkflow(
+			v3({
+				crewList: {
+					crew: [
+						{ id: 'wed-crew', name: 'Wednesday crew', skills: ['cleaning'], workingDays: ['wed'] },
+					],
+				},
+				hourList: { window: [{ day: 'wed', opens: '10:00', closes: '16:00' }] },
+				calendar: { timeZone: 'America/New_York' },
+			}),
+			{ input: {} },
+		);
+		expect(run.status).toBe('success');
+		const slots = (
+			run.output('Find')[0].json.booking as { slots: Array<{ crew_id: string; start: string }> }
+		).slots;
+		expect(slots.length).toBeGreaterThan(0);
+		for (const slot of slots) {
+			expect(slot.crew_id).toBe('wed-crew');
+			const local = new Date(slot.start);
+			expect(local.getUTCDay()).toBe(3); // Wednesday (10:00-16:00 New York is the same UTC day)
+			expect(slot.start).toMatch(/T1[0-5]:\d\d:00-0[45]:00$/);
+		}
+	});
+
+	it('names the crew and the field when an entry is wrong', async () => {
+		const run = await runWorkflow(
+			v3({
+				crewList: {
+					crew: [
+						{ id: 'crew-a', skills: ['cleaning'] },
+						{ id: 'crew-b', skills: ['cleaning'], timeOff: 'next week' },
+					],
+				},
+			}),
+			{ input: {} },
+		);
+		const error = run.nodeError('Find') as unknown as { message: string; description: string };
+		expect(error.message).toBe(
+			'Crews, crew 2, Time Off: "next week" is not a date. Write dates as YYYY-MM-DD, for example 2026-12-25.',
+		);
+		expect(error.description).toContain('Crews, crew 2 > Time Off');
+	});
+
+	it('names the window when it closes before it opens', async () => {
+		const run = await runWorkflow(
+			v3({ hourList: { window: [{ day: 'mon', opens: '17:00', closes: '09:00' }] } }),
+			{ input: {} },
+		);
+		const error = run.nodeError('Find') as unknown as { message: string };
+		expect(error.message).toMatch(
+			/^Opening Hours, window 1, Closes: mon closes \(09:00\) before it opens \(17:00\)/,
+		);
+	});
+
+	it('still takes the JSON when "Crews and Hours As" is JSON (Advanced)', async () => {
+		const run = await runWorkflow(
+			v3({
+				calendarEntry: 'json',
+				crews: '[{"id": "json-crew", "name": "JSON crew", "skills": ["cleaning"]}]',
+			}),
+			{ input: {} },
+		);
+		expect(run.status).toBe('success');
+		const slots = (run.output('Find')[0].json.booking as { slots: Array<{ crew_id: string }> })
+			.slots;
+		expect(slots[0].crew_id).toBe('json-crew');
+	});
+});

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { CalendarConfig, JobFacts } from '../calendar';
+import { SchedulingInputError, type CalendarConfig, type JobFacts } from '../calendar';
 import type { ScheduleRequest } from '../schedule';
 import {
 	bookingInputsFromCase,
@@ -36,7 +36,13 @@ import {
 	settingsRowsOf,
 	settingsSourceProperty,
 } from '../../shared/n8n/settings';
-import { readCalendarSettings } from '../../shared/settings';
+import {
+	crewsFromRows,
+	hoursFromRows,
+	readCalendarSettings,
+	SETTINGS_TABLES,
+	SettingsError,
+} from '../../shared/settings';
 import type { ScheduleOptions } from '../schedule';
 
 /** What the router hands each operation. */
@@ -289,6 +295,228 @@ export const calendarProperties: INodeProperties[] = [
 			},
 		],
 	},
+	// Version 3 sets crews and hours in fields; JSON stays as an advanced choice. Versions 1 and 2 keep their JSON.
+	{
+		displayName: 'Crews and Hours As',
+		name: 'calendarEntry',
+		type: 'hidden',
+		default: 'json',
+		displayOptions: { show: { '@version': [1, 2] } },
+	},
+	{
+		displayName: 'Crews and Hours As',
+		name: 'calendarEntry',
+		type: 'options',
+		noDataExpression: true,
+		default: 'fields',
+		options: [
+			{
+				name: 'Fields',
+				value: 'fields',
+				description: 'A form for each crew and each opening window',
+			},
+			{
+				name: 'JSON (Advanced)',
+				value: 'json',
+				description: 'The crews and opening hours as JSON, for example mapped from another node',
+			},
+		],
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }], settingsFrom: ['node'] } },
+	},
+	{
+		displayName: 'Crews',
+		name: 'crewList',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Crew',
+		default: {
+			crew: [
+				{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], onCall: false },
+				{ id: 'crew-b', name: 'Crew B', skills: ['cleaning', 'restoration'], onCall: false },
+				{
+					id: 'on-call',
+					name: 'On-call restoration crew',
+					skills: ['cleaning', 'restoration'],
+					onCall: true,
+				},
+			],
+		},
+		description: 'The crews that can be booked, in the order they are offered',
+		displayOptions: { show: { settingsFrom: ['node'], calendarEntry: ['fields'] } },
+		options: [
+			{
+				name: 'crew',
+				displayName: 'Crew',
+				values: [
+					{
+						displayName: 'Crew ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						placeholder: 'crew-a',
+						description: 'Short and fixed: bookings keep it',
+					},
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						placeholder: 'name@email.com',
+						default: '',
+					},
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'Crew A',
+					},
+					{
+						displayName: 'On Call for Emergencies',
+						name: 'onCall',
+						type: 'boolean',
+						default: false,
+						description: 'Whether the crew takes emergencies at any hour',
+					},
+					{
+						displayName: 'Phone',
+						name: 'phone',
+						type: 'string',
+						default: '',
+					},
+					{
+						displayName: 'Service Area',
+						name: 'serviceArea',
+						type: 'string',
+						default: '',
+						placeholder: '100, 112, Brooklyn',
+						description:
+							'Postcodes (or their first digits) and town names, comma-separated; empty: everywhere',
+					},
+					{
+						displayName: 'Skills',
+						name: 'skills',
+						type: 'multiOptions',
+						default: [],
+						options: [
+							{
+								name: 'Cleaning',
+								value: 'cleaning',
+							},
+							{
+								name: 'Restoration (Water, Fire, Mould)',
+								value: 'restoration',
+							},
+						],
+					},
+					{
+						displayName: 'Time Off',
+						name: 'timeOff',
+						type: 'string',
+						default: '',
+						placeholder: '2026-12-24 .. 2026-12-31, 2027-01-15',
+						description: 'Days off: dates and ranges, comma-separated',
+					},
+					{
+						displayName: 'Working Days',
+						name: 'workingDays',
+						type: 'multiOptions',
+						default: [],
+						// Days in the week's order, as ops staff read them, not alphabetical.
+						// eslint-disable-next-line n8n-nodes-base/node-param-multi-options-type-unsorted-items
+						options: [
+							{
+								name: 'Monday',
+								value: 'mon',
+							},
+							{
+								name: 'Tuesday',
+								value: 'tue',
+							},
+							{
+								name: 'Wednesday',
+								value: 'wed',
+							},
+							{
+								name: 'Thursday',
+								value: 'thu',
+							},
+							{
+								name: 'Friday',
+								value: 'fri',
+							},
+							{
+								name: 'Saturday',
+								value: 'sat',
+							},
+							{
+								name: 'Sunday',
+								value: 'sun',
+							},
+						],
+						description: 'None chosen: every day the business opens',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Opening Hours',
+		name: 'hourList',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Opening Window',
+		default: {
+			window: [
+				...['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({
+					day,
+					opens: '08:00',
+					closes: '18:00',
+				})),
+				{ day: 'sat', opens: '09:00', closes: '14:00' },
+			],
+		},
+		description: 'One window per row; two rows for a split day; a day with none is closed',
+		displayOptions: { show: { settingsFrom: ['node'], calendarEntry: ['fields'] } },
+		options: [
+			{
+				name: 'window',
+				displayName: 'Opening Window',
+				values: [
+					{
+						displayName: 'Day',
+						name: 'day',
+						type: 'options',
+						default: 'mon',
+						// Days in the week's order, as ops staff read them, not alphabetical.
+						// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
+						options: [
+							{ name: 'Monday', value: 'mon' },
+							{ name: 'Tuesday', value: 'tue' },
+							{ name: 'Wednesday', value: 'wed' },
+							{ name: 'Thursday', value: 'thu' },
+							{ name: 'Friday', value: 'fri' },
+							{ name: 'Saturday', value: 'sat' },
+							{ name: 'Sunday', value: 'sun' },
+						],
+					},
+					{
+						displayName: 'Opens',
+						name: 'opens',
+						type: 'string',
+						default: '08:00',
+						placeholder: '08:00',
+					},
+					{
+						displayName: 'Closes',
+						name: 'closes',
+						type: 'string',
+						default: '18:00',
+						placeholder: '18:00',
+					},
+				],
+			},
+		],
+	},
 	{
 		displayName: 'Business Hours',
 		name: 'businessHours',
@@ -296,7 +524,7 @@ export const calendarProperties: INodeProperties[] = [
 		default:
 			'{"mon": [["08:00", "18:00"]], "tue": [["08:00", "18:00"]], "wed": [["08:00", "18:00"]], "thu": [["08:00", "18:00"]], "fri": [["08:00", "18:00"]], "sat": [["09:00", "14:00"]], "sun": []}',
 		description: 'Local opening windows per weekday',
-		displayOptions: settingsOnNode,
+		displayOptions: { show: { settingsFrom: ['node'], calendarEntry: ['json'] } },
 	},
 	{
 		displayName: 'Crews',
@@ -305,8 +533,8 @@ export const calendarProperties: INodeProperties[] = [
 		default:
 			'[{"id": "crew-a", "name": "Crew A", "skills": ["cleaning"], "on_call": false}, {"id": "crew-b", "name": "Crew B", "skills": ["cleaning", "restoration"], "on_call": false}, {"id": "on-call", "name": "On-call restoration crew", "skills": ["cleaning", "restoration"], "on_call": true}]',
 		description:
-			'Each crew: ID, name, skills (restoration for restoration work) and whether it is on call for emergencies at any hour',
-		displayOptions: settingsOnNode,
+			'Each crew: ID, name, skills (restoration for restoration work), on_call, and optionally working_days, time_off, service_area',
+		displayOptions: { show: { settingsFrom: ['node'], calendarEntry: ['json'] } },
 	},
 	{
 		displayName: 'Blackouts',
@@ -328,18 +556,92 @@ function readCalendar(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig
 	const c: IDataObject = collectionParameter(ctx, 'calendar', i);
 	const out: Partial<CalendarConfig> = {};
 	if (c.timeZone) out.timeZone = String(c.timeZone);
-	const hours = jsonParameter(ctx, 'businessHours', 'Business Hours', i);
-	if (Object.keys(hours).length)
-		out.businessHours = hours as unknown as CalendarConfig['businessHours'];
 	if (typeof c.holidays === 'string')
 		out.holidays = c.holidays
 			.split(',')
 			.map((h) => h.trim())
 			.filter(Boolean);
+	// Version 3 enters crews and hours in fields unless set otherwise; earlier versions in JSON.
+	const entry = ctx.getNodeParameter(
+		'calendarEntry',
+		i,
+		ctx.getNode().typeVersion >= 3 ? 'fields' : 'json',
+	);
+	if (entry === 'fields') {
+		Object.assign(out, readCalendarFields(ctx, i));
+		return withCalendarNumbers(out, c, blackouts);
+	}
+	const hours = jsonParameter(ctx, 'businessHours', 'Business Hours', i);
+	if (Object.keys(hours).length)
+		out.businessHours = hours as unknown as CalendarConfig['businessHours'];
 	const crews = jsonListParameter(ctx, 'crews', 'Crews', i);
 	if (crews.length) out.crews = crews as CalendarConfig['crews'];
-	if (blackouts.length) out.blackouts = blackouts as CalendarConfig['blackouts'];
+	return withCalendarNumbers(out, c, blackouts);
+}
+
+function withCalendarNumbers(
+	out: Partial<CalendarConfig>,
+	c: IDataObject,
+	blackouts: unknown[],
+): Partial<CalendarConfig> {
+	if (blackouts.length) out.blackouts = blackouts as unknown as CalendarConfig['blackouts'];
 	for (const key of ['bufferMinutes', 'slotStepMinutes', 'leadTimeMinutes', 'horizonDays'] as const)
 		if (typeof c[key] === 'number') out[key] = c[key] as number;
 	return out;
+}
+
+const joined = (value: unknown) => (Array.isArray(value) ? value.join(', ') : (value ?? ''));
+
+/**
+ * The Crews and Opening Hours fields, read by the same checks as the settings tables; a bad
+ * entry names the field and the crew or window by its place in the list.
+ */
+function readCalendarFields(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig> {
+	const list = (name: string, key: string) =>
+		((ctx.getNodeParameter(name, i, {}) as IDataObject)[key] as IDataObject[] | undefined) ?? [];
+	const crewRows = list('crewList', 'crew').map((c, k) => ({
+		id: k + 1,
+		crew_id: c.id,
+		name: c.name,
+		phone: c.phone,
+		email: c.email,
+		skills: joined(c.skills),
+		on_call: c.onCall === true,
+		working_days: joined(c.workingDays),
+		service_area: c.serviceArea,
+		time_off: c.timeOff,
+		active: true,
+	}));
+	const hourRows = list('hourList', 'window').map((w, k) => ({ id: k + 1, ...w }));
+	const FIELD: Record<string, string> = {
+		crew_id: 'Crew ID',
+		skills: 'Skills',
+		working_days: 'Working Days',
+		service_area: 'Service Area',
+		time_off: 'Time Off',
+		email: 'Email',
+		active: 'Crews',
+		day: 'Day',
+		opens: 'Opens',
+		closes: 'Closes',
+	};
+	try {
+		return {
+			crews: crewsFromRows(crewRows) as CalendarConfig['crews'],
+			businessHours: hoursFromRows(hourRows),
+		};
+	} catch (error) {
+		if (!(error instanceof SettingsError)) throw error;
+		const crews = error.table === SETTINGS_TABLES.crews.name;
+		const where = error.row
+			? `${crews ? 'Crews' : 'Opening Hours'}, ${crews ? 'crew' : 'window'} ${error.row}`
+			: crews
+				? 'Crews'
+				: 'Opening Hours';
+		const field = error.column ? (FIELD[error.column] ?? error.column) : null;
+		throw new SchedulingInputError(
+			`${where}${field ? ` > ${field}` : ''}`,
+			`${where}${field ? `, ${field}` : ''}: ${error.problem} ${error.hint}`,
+		);
+	}
 }

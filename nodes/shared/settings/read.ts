@@ -29,6 +29,9 @@ export class SettingsError extends InputError {
 	readonly column: string | null;
 	/** What to do, for the node error's description. */
 	readonly fix: string;
+	/** What is wrong, and how to fix it, without where (for the same rows kept elsewhere, such as a node's fields). */
+	readonly problem: string;
+	readonly hint: string;
 
 	constructor(
 		key: SettingsKey,
@@ -50,6 +53,8 @@ export class SettingsError extends InputError {
 		this.table = table;
 		this.row = rowId;
 		this.column = column;
+		this.problem = problem;
+		this.hint = fix;
 		this.fix = `${fix} Edit it in n8n under Overview > Data tables > ${table}${rowId ? ` (the row with id ${rowId})` : ''}; the next execution uses it, nothing needs publishing.`;
 	}
 }
@@ -468,6 +473,68 @@ function readCrew(row: SettingsRow): CrewSettings | null {
 	};
 }
 
+/** The active crews of these rows (the Booking Crews table's shape), checked: ids unique, at least one. */
+export function crewsFromRows(rows: SettingsRow[]): CrewSettings[] {
+	const ids = new Map<string, SettingsRow>();
+	const crews: CrewSettings[] = [];
+	for (const row of rows) {
+		const crew = readCrew(row);
+		if (!crew) continue;
+		if (ids.has(crew.id))
+			throw new SettingsError(
+				'crews',
+				row,
+				'crew_id',
+				`crew id ${crew.id} is used twice (also in row ${String(ids.get(crew.id)!.id)}).`,
+				'Give each crew its own id.',
+			);
+		ids.set(crew.id, row);
+		crews.push(crew);
+	}
+	if (!crews.length)
+		throw new SettingsError(
+			'crews',
+			null,
+			'active',
+			'no crew is active.',
+			'Set active on at least one crew.',
+		);
+	return crews;
+}
+
+/** Opening windows per weekday from these rows (the Booking Hours table's shape); a day with no row is closed. */
+export function hoursFromRows(rows: SettingsRow[]): Record<Weekday, Array<[string, string]>> {
+	const hours = Object.fromEntries(WEEKDAYS.map((d) => [d, []])) as unknown as Record<
+		Weekday,
+		Array<[string, string]>
+	>;
+	for (const row of rows) {
+		const day = readWeekday('hours', row, 'day', text(row.day));
+		const opens = readTime('hours', row, 'opens', row.opens);
+		const closes = readTime('hours', row, 'closes', row.closes);
+		if (closes <= opens)
+			throw new SettingsError(
+				'hours',
+				row,
+				'closes',
+				`${day} closes (${closes}) before it opens (${opens}).`,
+				'Make closes later than opens; for a split day add a second row.',
+			);
+		const clash = hours[day].find(([a, b]) => a < closes && opens < b);
+		if (clash)
+			throw new SettingsError(
+				'hours',
+				row,
+				'opens',
+				`${day} ${opens}-${closes} overlaps ${clash[0]}-${clash[1]}.`,
+				'Merge the two rows into one window.',
+			);
+		hours[day].push([opens, closes]);
+	}
+	for (const day of WEEKDAYS) hours[day].sort((a, b) => a[0].localeCompare(b[0]));
+	return hours;
+}
+
 export interface CalendarSettings {
 	timeZone: string;
 	businessHours?: Record<Weekday, Array<[string, string]>>;
@@ -485,65 +552,9 @@ export function readCalendarSettings(settings: SettingsRows): CalendarSettings {
 		const business = readBusinessSettings(settings);
 		const out: CalendarSettings = { timeZone: business.time_zone, holidays: [] };
 		const crewRows = rowsOf(settings, 'crews');
-		if (crewRows.length) {
-			const ids = new Map<string, SettingsRow>();
-			const crews: CrewSettings[] = [];
-			for (const row of crewRows) {
-				const crew = readCrew(row);
-				if (!crew) continue;
-				if (ids.has(crew.id))
-					throw new SettingsError(
-						'crews',
-						row,
-						'crew_id',
-						`crew id ${crew.id} is used twice (also in row ${String(ids.get(crew.id)!.id)}).`,
-						'Give each crew its own id.',
-					);
-				ids.set(crew.id, row);
-				crews.push(crew);
-			}
-			if (!crews.length)
-				throw new SettingsError(
-					'crews',
-					null,
-					'active',
-					'no crew is active.',
-					'Set active on at least one crew.',
-				);
-			out.crews = crews;
-		}
+		if (crewRows.length) out.crews = crewsFromRows(crewRows);
 		const hourRows = rowsOf(settings, 'hours');
-		if (hourRows.length) {
-			const hours = Object.fromEntries(WEEKDAYS.map((d) => [d, []])) as unknown as Record<
-				Weekday,
-				Array<[string, string]>
-			>;
-			for (const row of hourRows) {
-				const day = readWeekday('hours', row, 'day', text(row.day));
-				const opens = readTime('hours', row, 'opens', row.opens);
-				const closes = readTime('hours', row, 'closes', row.closes);
-				if (closes <= opens)
-					throw new SettingsError(
-						'hours',
-						row,
-						'closes',
-						`${day} closes (${closes}) before it opens (${opens}).`,
-						'Make closes later than opens; for a split day add a second row.',
-					);
-				const clash = hours[day].find(([a, b]) => a < closes && opens < b);
-				if (clash)
-					throw new SettingsError(
-						'hours',
-						row,
-						'opens',
-						`${day} ${opens}-${closes} overlaps ${clash[0]}-${clash[1]}.`,
-						'Merge the two rows into one window.',
-					);
-				hours[day].push([opens, closes]);
-			}
-			for (const day of WEEKDAYS) hours[day].sort((a, b) => a[0].localeCompare(b[0]));
-			out.businessHours = hours;
-		}
+		if (hourRows.length) out.businessHours = hoursFromRows(hourRows);
 		out.holidays = rowsOf(settings, 'holidays').map((row) =>
 			readDate('holidays', row, 'date', text(row.date)),
 		);
