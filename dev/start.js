@@ -181,6 +181,9 @@ ${Object.values(env.workflows)
   Password:      ${OWNER.password}
   Webhook key:   ${WEBHOOK_KEY_HEADER}: ${env.webhookKey}
   Mail catcher:  http://localhost:${catcherPort}  (every e-mail and text the workflows send)
+  Settings:      Overview > Data tables in the editor (${Object.values(env.tables)
+		.map((t) => t.name)
+		.join(', ')})
 
   Run the scenarios:  npm run demo
   Or one request:     curl -s -X POST ${baseUrl}/webhook/emergency -H 'content-type: application/json' \\

@@ -7,7 +7,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { readSettingsSource, settingsRowsOf, settingsSourceProperty } from '../shared/n8n/settings';
+import {
+	readSettingsSource,
+	settingsNodeProperty,
+	settingsRowsOf,
+	settingsSourceProperty,
+} from '../shared/n8n/settings';
 import { readPolicySettings } from '../shared/settings';
 import { dollarsToCents } from '../shared/money';
 import type { AgentMode } from '../shared/modes';
@@ -145,6 +150,7 @@ export class NegotiationAgent implements INodeType {
 				description:
 					"Where the discount limits come from. With the settings tables, the Booking Business table's discount rows win over the same fields below; the upsell options stay on this node.",
 			},
+			settingsNodeProperty,
 			{
 				displayName: 'Discount Policy',
 				name: 'policy',

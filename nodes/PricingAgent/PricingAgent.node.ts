@@ -15,6 +15,7 @@ import {
 	readSettingsSource,
 	settingsOnNode,
 	settingsRowsOf,
+	settingsNodeProperty,
 	settingsSourceProperty,
 } from '../shared/n8n/settings';
 import { readRateCard } from '../shared/settings';
@@ -243,6 +244,7 @@ export class PricingAgent implements INodeType {
 				description: 'Whether first-time-only promo codes may apply',
 			},
 			settingsSourceProperty('Rates'),
+			settingsNodeProperty,
 			{
 				displayName: 'Rates',
 				name: 'rates',

@@ -855,6 +855,7 @@ function onboarding() {
 		'Called by **Commercial Sales** once the agreement is signed, with the signed case (business, settings, booking, contract on it). The welcome goes out with the calendar series of the booked visits, by e-mail and text; each retries 3 times, a failure goes to the human queue.',
 	);
 	L.subWorkflowTrigger(wf, 'When the Agreement Is Signed', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
 	L.agent(
 		wf,
 		'Write the Onboarding',
@@ -864,7 +865,7 @@ function onboarding() {
 	);
 	wf.section('Send it', 'E-mail with the series invite, then a text (STOP respected).');
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 440, 0, null, { caseFlow: true });
-	wf.connect('When the Agreement Is Signed', 'Write the Onboarding');
+	wf.chain('When the Agreement Is Signed', 'Business Settings', 'Write the Onboarding');
 	return wf;
 }
 

@@ -455,12 +455,12 @@ function requestCheck(wf, checkNames, x, y) {
 const BUSINESS_FROM_SETTINGS =
 	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement' }";
 
-/** A scheduled workflow's case: the business and the settings tables' rows (from Business Settings), for the agents after it. */
+/** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>
-	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS}, settings: $json.settings }`, position);
+	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS} }`, position);
 
 /** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
-const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS}, settings: $json.settings })`;
+const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
 
 const SETTINGS_WORKFLOW_NAME = 'Booking Agents: Business Settings';
 
@@ -480,7 +480,7 @@ function packageApi() {
 }
 
 const SETTINGS_NOTE =
-	"**Business Settings** reads the business's settings from n8n's Data Tables (Overview > Data tables): *Booking Business* (name, addresses, ops inbox, Twilio number, time zone, discount limits, quiet hours), *Booking Rate Card*, *Booking Crews*, *Booking Hours*, *Booking Holidays*. Edit a row there and the next execution uses it; nothing here needs editing. The agreement signing key is a credential (*Agreement Signing Secret*).";
+	"**Business Settings** reads the business's settings from n8n's Data Tables (Overview > Data tables): *Booking Business* (name, addresses, ops inbox, Twilio number, time zone, discount limits, quiet hours), *Booking Rate Card*, *Booking Crews*, *Booking Promo Codes*, *Booking Hours*, *Booking Holidays*. Edit a row there and the next execution uses it; nothing here needs editing. The agreement signing key is a credential (*Agreement Signing Secret*).";
 
 module.exports = {
 	Workflow,

@@ -49,7 +49,7 @@ const edit = async (
 const workflowVersion = async () =>
 	(await env.n8n.rest('GET', `/workflows/${env.workflows['booking-simple.json'].id}`)).versionId;
 
-it('seeds the five settings tables with the package defaults, each row with an id ops can find', async () => {
+it('seeds the six settings tables with the package defaults, each row with an id ops can find', async () => {
 	const names = (await env.n8n.dataTables()).map((t: { name: string }) => t.name).sort();
 	expect(names).toEqual(
 		[
@@ -57,6 +57,7 @@ it('seeds the five settings tables with the package defaults, each row with an i
 			'Booking Crews',
 			'Booking Holidays',
 			'Booking Hours',
+			'Booking Promo Codes',
 			'Booking Rate Card',
 		].sort(),
 	);

@@ -110,6 +110,38 @@ describe('a change in a row', () => {
 		expect(quote.tax_rate_pct).toBe(8.875);
 	});
 
+	it('adds a promo code that a quote applies, in any case, within its expiry', async () => {
+		const settings = tables((rows) => {
+			rows.promo_codes = [
+				{
+					code: 'Spring10',
+					type: 'percent',
+					value: 10,
+					expires: '2030-06-30',
+					first_time_only: false,
+				},
+				{ code: 'WELCOME25', type: 'fixed', value: 25, expires: '', first_time_only: true },
+			];
+		});
+		const card = readRateCard(settings) as { promo_codes: Record<string, unknown> };
+		expect(card.promo_codes).toEqual({
+			SPRING10: { type: 'percent', value: 10, expires: '2030-06-30', first_time_only: false },
+			WELCOME25: { type: 'fixed', value: 2500, expires: null, first_time_only: true },
+		});
+		const job = { service_type: 'standard_cleaning', bedrooms: 1, bathrooms: 1 };
+		const spring = await price(
+			{ ...job, promo_code: 'spring10' },
+			{ rateCard: card as never, now: '2030-01-01T12:00:00Z' },
+		);
+		const base = await price(job, { rateCard: card as never, now: '2030-01-01T12:00:00Z' });
+		expect(spring.total_cents).toBe(base.total_cents - Math.round(base.total_cents * 0.1));
+		const welcome = await price(
+			{ ...job, promo_code: 'WELCOME25', first_time: false },
+			{ rateCard: card as never, now: '2030-01-01T12:00:00Z' },
+		);
+		expect(welcome.total_cents).toBe(base.total_cents);
+	});
+
 	it('in the Business table changes the currency, the calendar numbers and the time zone', () => {
 		const settings = tables((rows) => {
 			setting(rows, 'currency').value = 'eur';
@@ -256,6 +288,40 @@ describe('a bad row is refused with its table, row id and column', () => {
 			(r) => (setting(r, 'quiet_hours_start').value = '9pm'),
 			readBusinessSettings,
 			/column "value": "9pm" is not a time/,
+		],
+		[
+			'a promo code with spaces',
+			(r) => (r.promo_codes = [{ code: 'SPRING 10', type: 'percent', value: 10 }]),
+			readRateCard,
+			/Booking Promo Codes", row 1, column "code": "SPRING 10" is not a promo code/,
+		],
+		[
+			'a promo code given twice',
+			(r) =>
+				(r.promo_codes = [
+					{ code: 'SPRING10', type: 'percent', value: 10 },
+					{ code: 'spring10', type: 'fixed', value: 5 },
+				]),
+			readRateCard,
+			/row 2, column "code": SPRING10 is given twice \(also in row 1\)/,
+		],
+		[
+			'a promo code of an unknown kind',
+			(r) => (r.promo_codes = [{ code: 'HALF', type: 'half', value: 50 }]),
+			readRateCard,
+			/column "type": "half" is not a kind of discount/,
+		],
+		[
+			'a percent promo over 100',
+			(r) => (r.promo_codes = [{ code: 'FREE', type: 'percent', value: 150 }]),
+			readRateCard,
+			/column "value": 150 is out of range/,
+		],
+		[
+			'a promo expiry that is not a date',
+			(r) => (r.promo_codes = [{ code: 'XMAS', type: 'fixed', value: 5, expires: 'Christmas' }]),
+			readRateCard,
+			/column "expires": "Christmas" is not a date/,
 		],
 		[
 			'a crew without an id',

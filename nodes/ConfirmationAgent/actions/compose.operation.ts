@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { settingsSourceProperty } from '../../shared/n8n/settings';
+import { settingsNodeProperty, settingsSourceProperty } from '../../shared/n8n/settings';
 import { confirm, confirmDueFollowUp } from '../confirm';
 import type { MessageKind } from '../compose';
 import { aiOptionsProperty, modeProperty } from '../../shared/n8n/ai';
@@ -114,6 +114,7 @@ const properties: INodeProperties[] = [
 	},
 	businessProperty,
 	settingsSourceProperty('Quiet hours'),
+	settingsNodeProperty,
 	composeOptionsProperty,
 	{ ...aiOptionsProperty },
 ];

@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { settingsSourceProperty } from '../../shared/n8n/settings';
+import { settingsNodeProperty, settingsSourceProperty } from '../../shared/n8n/settings';
 import { confirmDueFollowUp } from '../confirm';
 import type { Additions } from '../../shared/n8n/items';
 import {
@@ -28,6 +28,7 @@ const properties: INodeProperties[] = [
 	...messageInputProperties,
 	businessProperty,
 	settingsSourceProperty('Quiet hours'),
+	settingsNodeProperty,
 	followUpOptionsProperty,
 ];
 

@@ -34,6 +34,7 @@ import {
 	readSettingsSource,
 	settingsOnNode,
 	settingsRowsOf,
+	settingsNodeProperty,
 	settingsSourceProperty,
 } from '../../shared/n8n/settings';
 import {
@@ -252,6 +253,7 @@ export async function readScheduleOptions(
 
 export const calendarProperties: INodeProperties[] = [
 	settingsSourceProperty('Crews, opening hours, holidays and the booking calendar'),
+	settingsNodeProperty,
 	{
 		displayName: 'Business Calendar',
 		name: 'calendar',

@@ -396,6 +396,48 @@ export function readRateCard(settings: SettingsRows): Record<string, unknown> {
 							: amount,
 			);
 		}
+		const codes = new Map<string, SettingsRow>();
+		for (const row of rowsOf(settings, 'promo_codes')) {
+			const code = text(row.code).toUpperCase();
+			if (!/^[A-Z0-9_-]{2,40}$/.test(code))
+				throw new SettingsError(
+					'promo_codes',
+					row,
+					'code',
+					`${JSON.stringify(row.code)} is not a promo code.`,
+					'Use letters, digits, - and _ (2 to 40), for example SPRING10; customers may type it in any case.',
+				);
+			if (codes.has(code))
+				throw new SettingsError(
+					'promo_codes',
+					row,
+					'code',
+					`${code} is given twice (also in row ${String(codes.get(code)!.id)}).`,
+					'Delete one of the two rows.',
+				);
+			codes.set(code, row);
+			const type = text(row.type).toLowerCase();
+			if (type !== 'percent' && type !== 'fixed')
+				throw new SettingsError(
+					'promo_codes',
+					row,
+					'type',
+					`${JSON.stringify(row.type)} is not a kind of discount.`,
+					'Write percent (value is a percentage) or fixed (value is an amount off, in dollars).',
+				);
+			const value = readNumber('promo_codes', row, 'value', row.value, {
+				max: type === 'percent' ? 100 : Number.MAX_SAFE_INTEGER,
+				example: type === 'percent' ? '10' : '25',
+			});
+			const expires = text(row.expires);
+			set(['promo_codes', code], {
+				type,
+				value: type === 'percent' ? value : dollarsToCents(value),
+				expires: expires ? readDate('promo_codes', row, 'expires', expires) : null,
+				first_time_only: row.first_time_only === true || text(row.first_time_only) === 'true',
+				...(text(row.description) ? { description: text(row.description) } : {}),
+			});
+		}
 		const currency = readBusinessSettings(settings).currency;
 		if (currency) card.currency = currency;
 		return card;

@@ -1,5 +1,5 @@
 /**
- * The business's settings as ops staff keep them: five n8n Data Tables, edited
+ * The business's settings as ops staff keep them: six n8n Data Tables, edited
  * in n8n's own UI (Overview > Data tables), read by the templates' *Business
  * Settings* workflow on every execution. This file names the tables and their
  * columns and holds the rows a new business starts with; `read.ts` checks rows
@@ -54,6 +54,19 @@ export const SETTINGS_TABLES = {
 			{ name: 'service_area', type: 'string' },
 			{ name: 'time_off', type: 'string' },
 			{ name: 'active', type: 'boolean' },
+		],
+	},
+	promo_codes: {
+		name: 'Booking Promo Codes',
+		purpose:
+			'One row per promo code customers may quote: percent or fixed off, expiry, first-time customers only.',
+		columns: [
+			{ name: 'code', type: 'string' },
+			{ name: 'type', type: 'string' },
+			{ name: 'value', type: 'number' },
+			{ name: 'expires', type: 'string' },
+			{ name: 'first_time_only', type: 'boolean' },
+			{ name: 'description', type: 'string' },
 		],
 	},
 	hours: {
@@ -348,6 +361,7 @@ export function seedRows({
 			time_off: '',
 			active: true,
 		})),
+		promo_codes: [],
 		hours: WEEKDAYS.flatMap((day) =>
 			calendar.businessHours[day].map(([opens, closes]) => ({ day, opens, closes })),
 		),
