@@ -406,6 +406,8 @@ const checks = {
 		"b.channel == null || ['web', 'sms', 'email', 'chat', 'phone'].includes(b.channel) ? null : { field: 'channel', fix: 'Use one of web, sms, email, chat, phone.' }",
 	preference:
 		"b.preference == null || typeof b.preference === 'string' ? null : { field: 'preference', fix: 'Send the preferred time as text, for example \"Monday morning\".' }",
+	promoCode:
+		"b.promo_code == null || b.promo_code === '' || (typeof b.promo_code === 'string' && /^[A-Za-z0-9_-]{2,40}$/.test(b.promo_code.trim())) ? null : { field: 'promo_code', fix: 'Send the promo code as the customer typed it (letters, digits, - and _), or leave it out.' }",
 	requestId:
 		"b.request_id == null || (typeof b.request_id === 'string' && b.request_id.length <= 200) ? null : { field: 'request_id', fix: 'Send request_id as text (up to 200 characters) or leave it out.' }",
 	frequency:
@@ -435,7 +437,7 @@ function requestCheck(wf, checkNames, x, y) {
 	setRaw(
 		wf,
 		'Check the Request',
-		`((b) => ((problems) => problems.length ? { problems } : ${CASE})([\n  ${list}\n].filter(Boolean)))(${body})`,
+		`((b) => ((problems) => problems.length ? { problems } : ${caseFrom(checkNames)})([\n  ${list}\n].filter(Boolean)))(${body})`,
 		[x, y],
 	);
 	ifTrue(wf, 'Is the Request Valid?', '!$json.problems', [x + 220, y]);
@@ -458,6 +460,15 @@ const BUSINESS_FROM_SETTINGS =
 /** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>
 	setRaw(wf, name, `{ business: ${BUSINESS_FROM_SETTINGS} }`, position);
+
+/** A flow whose request check has promoCode also puts the customer's promo code on the case (upper case, as the rate card keeps codes). */
+const caseFrom = (checkNames) =>
+	CASE.replace(
+		'idempotency_key:',
+		checkNames.includes('promoCode')
+			? "promo_code: typeof b.promo_code === 'string' && b.promo_code.trim() ? b.promo_code.trim().toUpperCase() : null, idempotency_key:"
+			: 'idempotency_key:',
+	);
 
 /** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
 const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;

@@ -158,3 +158,25 @@ it('a bad Business row stops the booking with the row named, and nothing is book
 		await edit('business', { setting: 'time_zone' }, { value: 'America/New_York' });
 	}
 });
+
+it('a promo code added to the Promo Codes table is taken from the request, in any case; a malformed one gets a 400', async () => {
+	await env.n8n.insertDataTableRows(env.tables.promo_codes.id, [
+		{ code: 'SPRING10', type: 'percent', value: 10, expires: '', first_time_only: false },
+	]);
+	try {
+		const plain = await book('Hal Berg');
+		const promo = await book('Ida Cole', { promo_code: ' spring10 ' });
+		expect(promo.status).toBe(200);
+		expect(promo.body.status).toBe('booked');
+		const line = promo.body.quote.line_items.find((l: { label: string }) =>
+			/Promo SPRING10/.test(l.label),
+		);
+		expect(line).toBeDefined();
+		expect(promo.body.quote.total_cents).toBeLessThan(plain.body.quote.total_cents);
+		const bad = await book('Jo Diaz', { promo_code: 10 });
+		expect(bad.status).toBe(400);
+		expect(bad.body.problems.map((p: { field: string }) => p.field)).toEqual(['promo_code']);
+	} finally {
+		await env.n8n.deleteDataTableRows(env.tables.promo_codes.id, { code: 'SPRING10' });
+	}
+});
