@@ -193,6 +193,21 @@ describe('setting up the settings tables from the editor', () => {
 	});
 });
 
+describe('the settings tables where an error sends ops staff', () => {
+	it('"Overview > Data tables > Booking Rate Card" opens the grid, with the row ids the errors name', async () => {
+		// The tables exist: the set-up tests above created them.
+		await page.goto(`${n8n.baseUrl}/home/workflows`);
+		// Overview (the home page) has a Data tables tab.
+		await page.getByText('Data tables', { exact: true }).first().click({ timeout: 60_000 });
+		await page.getByText('Booking Rate Card', { exact: true }).first().click({ timeout: 30_000 });
+		await page.getByText('residential_base', { exact: true }).first().waitFor({ timeout: 30_000 });
+		// The id column the messages refer to ("the row with id 2").
+		await page.getByText('id', { exact: true }).first().waitFor({ timeout: 10_000 });
+		await page.getByText('Data tables', { exact: true }).first().waitFor(); // the breadcrumb
+		await page.screenshot({ path: path.join(SHOTS, 'settings-rate-card-table.png') });
+	});
+});
+
 describe('every template on the canvas', () => {
 	it.each(ORDER as string[])(
 		'%s opens with every node and section note drawn, at zoom to fit and at 100%%',

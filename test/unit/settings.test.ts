@@ -470,6 +470,8 @@ describe('what the crews rows decide', () => {
 
 	it('a crew is not offered on its time off', async () => {
 		const result = await book(onlyCrewA((c) => (c.time_off = '2026-11-30 .. 2026-12-01')));
+		expect(result.slots.length).toBe(3);
+		expect(result.slots[0].start.slice(0, 10)).toBe('2026-12-02');
 		for (const slot of result.slots) expect(slot.start.slice(0, 10) >= '2026-12-02').toBe(true);
 	});
 

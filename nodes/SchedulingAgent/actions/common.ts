@@ -251,6 +251,17 @@ export async function readScheduleOptions(
 
 // ---- the business calendar (every operation) ----
 
+/** The days of the week in the week's order, as ops staff read them (not alphabetical). */
+const WEEKDAY_OPTIONS = [
+	{ name: 'Monday', value: 'mon' },
+	{ name: 'Tuesday', value: 'tue' },
+	{ name: 'Wednesday', value: 'wed' },
+	{ name: 'Thursday', value: 'thu' },
+	{ name: 'Friday', value: 'fri' },
+	{ name: 'Saturday', value: 'sat' },
+	{ name: 'Sunday', value: 'sun' },
+];
+
 export const calendarProperties: INodeProperties[] = [
 	settingsSourceProperty('Crews, opening hours, holidays and the booking calendar'),
 	settingsNodeProperty,
@@ -423,38 +434,7 @@ export const calendarProperties: INodeProperties[] = [
 						name: 'workingDays',
 						type: 'multiOptions',
 						default: [],
-						// Days in the week's order, as ops staff read them, not alphabetical.
-						// eslint-disable-next-line n8n-nodes-base/node-param-multi-options-type-unsorted-items
-						options: [
-							{
-								name: 'Monday',
-								value: 'mon',
-							},
-							{
-								name: 'Tuesday',
-								value: 'tue',
-							},
-							{
-								name: 'Wednesday',
-								value: 'wed',
-							},
-							{
-								name: 'Thursday',
-								value: 'thu',
-							},
-							{
-								name: 'Friday',
-								value: 'fri',
-							},
-							{
-								name: 'Saturday',
-								value: 'sat',
-							},
-							{
-								name: 'Sunday',
-								value: 'sun',
-							},
-						],
+						options: WEEKDAY_OPTIONS,
 						description: 'None chosen: every day the business opens',
 					},
 				],
@@ -489,17 +469,7 @@ export const calendarProperties: INodeProperties[] = [
 						name: 'day',
 						type: 'options',
 						default: 'mon',
-						// Days in the week's order, as ops staff read them, not alphabetical.
-						// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items
-						options: [
-							{ name: 'Monday', value: 'mon' },
-							{ name: 'Tuesday', value: 'tue' },
-							{ name: 'Wednesday', value: 'wed' },
-							{ name: 'Thursday', value: 'thu' },
-							{ name: 'Friday', value: 'fri' },
-							{ name: 'Saturday', value: 'sat' },
-							{ name: 'Sunday', value: 'sun' },
-						],
+						options: WEEKDAY_OPTIONS,
 					},
 					{
 						displayName: 'Opens',

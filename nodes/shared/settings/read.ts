@@ -640,9 +640,16 @@ export function readPolicySettings(settings: SettingsRows): {
 
 const memo = new Map<string, unknown>();
 const MEMO_SIZE = 32;
+/** The same rows object (every item of an execution reads the Business Settings node's one output) is keyed once. */
+const keys = new WeakMap<object, string>();
 
 function cached<T>(what: string, settings: SettingsRows, read: () => T): T {
-	const key = `${what}:${JSON.stringify(settings)}`;
+	let rowsKey = keys.get(settings);
+	if (rowsKey === undefined) {
+		rowsKey = JSON.stringify(settings);
+		keys.set(settings, rowsKey);
+	}
+	const key = `${what}:${rowsKey}`;
 	if (memo.has(key)) return memo.get(key) as T;
 	const value = read();
 	if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
