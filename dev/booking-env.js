@@ -18,6 +18,8 @@ const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
 const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
+/** The ops board's Basic Auth user (the password is made per start and printed). */
+const OPS_BOARD_USER = 'ops';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
 
 const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.name;
@@ -128,7 +130,8 @@ async function replaceOld(n8n, id) {
 
 /**
  * @param {{ port?: number, userFolder?: string, smtpPort?: number, env?: Record<string, string>,
- *   settings?: Record<string, string>, customize?: (file: string, workflow: any) => void,
+ *   settings?: Record<string, string>, tableRows?: Record<string, Array<Record<string, unknown>>>, resetSettings?: boolean,
+ *   customize?: (file: string, workflow: any) => void,
  *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean,
  *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string } }} [options]
  *   settings: overrides of the Booking Business table's seed values; tableRows: rows that replace a
@@ -170,11 +173,17 @@ async function startBookingEnv({
 		await n8n.setupOwner();
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
 		const signingSecret = crypto.randomBytes(24).toString('hex');
+		const boardPassword = `board-${crypto.randomBytes(9).toString('hex')}`;
 		const definitions = [
 			{
 				name: CREDENTIALS.webhookKey.httpHeaderAuth.name,
 				type: 'httpHeaderAuth',
 				data: { name: WEBHOOK_KEY_HEADER, value: webhookKey },
+			},
+			{
+				name: CREDENTIALS.boardLogin.httpBasicAuth.name,
+				type: 'httpBasicAuth',
+				data: { user: OPS_BOARD_USER, password: boardPassword },
 			},
 			{
 				name: CREDENTIALS.smtp.smtp.name,
@@ -267,6 +276,8 @@ async function startBookingEnv({
 			webhookKey,
 			/** The agreement signing key in the Agreement Signing Secret credential. */
 			signingSecret,
+			/** The ops board's Basic Auth login (Ops Board Login credential). */
+			board: { user: OPS_BOARD_USER, password: boardPassword },
 			credentialIds,
 			settings: allSettings,
 			/** The settings Data Tables by item key (business, rate_card, crews, hours, holidays): { id, name }. */
@@ -294,6 +305,7 @@ async function startBookingEnv({
 }
 
 module.exports = {
+	OPS_BOARD_USER,
 	ensureSettingsTables,
 	startBookingEnv,
 	WEBHOOK_KEY_HEADER,

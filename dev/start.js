@@ -184,6 +184,8 @@ ${Object.values(env.workflows)
   Settings:      Overview > Data tables in the editor (${Object.values(env.tables)
 		.map((t) => t.name)
 		.join(', ')})
+  Ops board:     ${baseUrl}/webhook/ops-board  (user ${env.board.user}, password ${env.board.password})
+  Weekly numbers: Mondays 07:00 to owner_email (Booking Agents: Weekly Numbers; Execute workflow to send now)
 
   Run the scenarios:  npm run demo
   Or one request:     curl -s -X POST ${baseUrl}/webhook/emergency -H 'content-type: application/json' \\

@@ -192,3 +192,21 @@ export function settingsSeedRows(
 		business,
 	});
 }
+
+export {
+	CASE_STATUSES,
+	CASE_CHANNELS,
+	CASE_STEPS,
+	DECISION_KINDS,
+	applyCaseStep,
+	caseChannel,
+	caseIdOf,
+	recordCaseStep,
+	getCase,
+	caseEvents,
+} from './shared/records/cases';
+export type { CaseRecord, CaseEvent, CaseStep, CaseDecision } from './shared/records/cases';
+export { weeklyNumbers, periodOf, REPORT_SQL } from './BookingRecords/report';
+export type { WeeklyNumbers, Period } from './BookingRecords/report';
+export { readBoard, boardHtml } from './BookingRecords/board';
+export { exportCsv, reportMessage, csvField } from './BookingRecords/exports';

@@ -137,7 +137,8 @@ function simpleBooking() {
 	);
 	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
 	wf.connect('The Booking', 'Answer With the Booking');
-	wf.connect('Text Step Done: Confirmation', 'The Booking');
+	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Confirmation', [4420, 100]);
+	wf.chain('Text Step Done: Confirmation', 'Record the Case', 'The Booking');
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
@@ -198,7 +199,7 @@ function emergency() {
 	L.setRaw(
 		wf,
 		'Standard Job Request',
-		"{ body: $('Check the Request').first().json.request, headers: {} }",
+		"{ body: $('Check the Request').first().json.request, headers: { 'idempotency-key': $('Check the Request').first().json.idempotency_key } }",
 		[1540, 160],
 	);
 	L.callWorkflow(
@@ -264,6 +265,8 @@ function emergency() {
 		},
 		[3080, -200],
 	);
+	// The response time the numbers report: from the request to the crew dispatched.
+	L.recordCase(wf, 'Record the Dispatch', 'answered', 'Write the Dispatch', [3520, -200]);
 	L.respond(
 		wf,
 		'Answer With the Dispatch',
@@ -304,7 +307,7 @@ function emergency() {
 	wf.connect('Text the Customer', 'Customer Not Texted', 1);
 	wf.chain('Customer Not Texted', 'Escalate: Call the Customer', 'Text the Crew');
 	wf.connect('Text the Crew', 'Crew Not Texted', 1);
-	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Answer With the Dispatch');
+	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Record the Dispatch');
 	wf.section(
 		'No crew in time',
 		'The dispatcher is alerted, the customer texted that a dispatcher will call within the deadline, with the first safety step.',
@@ -348,6 +351,7 @@ function emergency() {
 		'Can We Text the Customer?',
 		'Text the Customer',
 		'Text the Crew',
+		'Record the Dispatch',
 		'Answer With the Dispatch',
 	);
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
@@ -470,7 +474,8 @@ function complexSales() {
 		'Offer and reply',
 		'The offer goes out with a reply link (this execution\'s resume URL); the customer POSTs `{ "reply": "Can you do 10% off?" }` to it. A reply with no text keeps the quote open; no reply in 14 days: recorded as expired.',
 	);
-	wf.add('Offer Out, Awaiting Reply', 'n8n-nodes-base.noOp', 1, {}, [2200, 200]);
+	// The case record says a quote is out, waiting for the customer (on the ops board); the node's output is the case the reply comes back to.
+	L.recordCase(wf, 'Offer Out, Awaiting Reply', 'answered', '', [2200, 200]);
 	L.sendEmail(
 		wf,
 		'E-mail the Offer',
@@ -517,16 +522,9 @@ function complexSales() {
 		"$('Wait for the Reply').last().json.headers !== undefined",
 		[3300, 720],
 	);
-	L.recordData(
-		wf,
-		'Record the Expired Quote',
-		{
-			customer: '$json.customer.name',
-			email: '$json.customer.email',
-			outcome: "'quote expired without a reply'",
-		},
-		[3520, 800],
-	);
+	L.recordCase(wf, 'Record the Expired Quote', 'expired', '', [3520, 800], {
+		reason: 'No reply to the quote within 14 days',
+	});
 	wf.section(
 		'Negotiate',
 		'**Negotiate** decides within the discount policy (Booking Business table): accept, counter (the offer goes out again), or a person decides (the customer is told).',
@@ -567,7 +565,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'Simple Booking Request',
-		"{ body: $('Check the Request').first().json.request, headers: {}, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }",
+		"{ body: $('Check the Request').first().json.request, headers: { 'idempotency-key': $('Check the Request').first().json.idempotency_key }, fallback_from: 'commercial sales', fallback_reason: $json.error?.message ?? null }",
 		[1540, 520],
 	);
 	L.callWorkflow(
@@ -755,7 +753,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'E-mail Failed: Offer',
-		"{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') }",
+		"{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error'), delivery_failure: { channel: 'email', label: 'Quote', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
 		[2640, 420],
 	);
 	L.callWorkflow(
@@ -771,7 +769,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'E-mail Failed: Agreement',
-		"{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.' }",
+		"{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.', delivery_failure: { channel: 'email', label: 'Agreement', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
 		[4620, 220],
 	);
 	L.callWorkflow(
@@ -789,7 +787,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'E-mail Failed: A Person Will Reply',
-		"{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.' }",
+		"{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.', delivery_failure: { channel: 'email', label: 'Reply', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
 		[4180, 560],
 	);
 	L.callWorkflow(
@@ -837,11 +835,20 @@ function notAFit() {
 		},
 		[1760, -60],
 	);
-	deliver(wf, 'Record the Unqualified Lead', 'Polite Reply', 1980, -60, null, {
+	// The case record: lost, for the weekly numbers (the execution's record above is for the Executions list).
+	L.recordCase(wf, 'Record the Lost Lead', 'lost', '', [1980, -60], {
+		reason: "={{ 'Not a fit: ' + $json.qualification.reasons.join('; ').slice(0, 250) }}",
+	});
+	deliver(wf, 'Record the Lost Lead', 'Polite Reply', 2200, -60, null, {
 		sms: false,
 		caseFlow: true,
 	});
-	wf.chain('When a Lead Is Not a Fit', 'Write a Polite Reply', 'Record the Unqualified Lead');
+	wf.chain(
+		'When a Lead Is Not a Fit',
+		'Write a Polite Reply',
+		'Record the Unqualified Lead',
+		'Record the Lost Lead',
+	);
 	return wf;
 }
 
@@ -867,7 +874,13 @@ function onboarding() {
 	);
 	wf.section('Send it', 'E-mail with the series invite, then a text (STOP respected).');
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 440, 0, null, { caseFlow: true });
-	wf.chain('When the Agreement Is Signed', 'Business Settings', 'Write the Onboarding');
+	L.recordCase(wf, 'Record the Win', 'won', 'When the Agreement Is Signed', [440, 0]);
+	wf.chain(
+		'When the Agreement Is Signed',
+		'Business Settings',
+		'Record the Win',
+		'Write the Onboarding',
+	);
 	return wf;
 }
 
@@ -989,7 +1002,8 @@ function recurringService() {
 		"((c) => ({ status: 'series_booked', booking: c.booking, quote: c.quote, contract: (({ document_html, ...contract }) => contract)(c.contract), messages: { email: c.confirmation.email ? { to: c.confirmation.email.to, subject: c.confirmation.email.subject } : null, sms: c.confirmation.sms, first_reminder: c.confirmation.plan?.reminders?.[0] ?? null } }))($('Write the Welcome').first().json)",
 		[4860, 100],
 	);
-	wf.connect('Text Step Done: Welcome', 'Answer With the Series');
+	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Welcome', [4640, 100]);
+	wf.chain('Text Step Done: Welcome', 'Record the Case', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);

@@ -5,7 +5,7 @@
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
  * The JSON files are what users import; this script is how we keep twelve
  * workflows consistent (names, credentials, retries, error workflow). The same
- * twelve go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * fourteen go to workflows-templates/postgres/ with the booking store on PostgreSQL
  * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');
@@ -28,6 +28,8 @@ const TEMPLATES = {
 	'support-agreement-signing.json': support.agreementSigning,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
+	'ops-board.json': support.opsBoard,
+	'ops-weekly-numbers.json': support.weeklyNumbers,
 };
 
 const DIR = path.resolve(__dirname, '..', '..', 'workflows-templates');

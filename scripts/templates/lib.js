@@ -18,6 +18,7 @@ function stableId(...parts) {
 /** Placeholder credentials: the editor asks for them on import; `npm start` fills them for the demo. */
 const CREDENTIALS = {
 	webhookKey: { httpHeaderAuth: { id: 'REPLACE-webhook-key', name: 'Booking Webhook Key' } },
+	boardLogin: { httpBasicAuth: { id: 'REPLACE-ops-board-login', name: 'Ops Board Login' } },
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
 	signingSecret: {
@@ -30,13 +31,13 @@ const CREDENTIALS = {
 
 /** The agents that keep bookings, agreements and opt-outs in the booking store (they have its Store parameter). */
 const STORE_NODE_TYPES = new Set(
-	['schedulingAgent', 'contractAgent', 'confirmationAgent'].map(
+	['schedulingAgent', 'contractAgent', 'confirmationAgent', 'bookingRecords'].map(
 		(t) => `n8n-nodes-booking-agents.${t}`,
 	),
 );
 
 const POSTGRES_NOTE =
-	'**This copy keeps bookings in PostgreSQL** (queue mode on several hosts): the Scheduling, Contract and Confirmation agents use the *Booking Store (PostgreSQL)* credential.';
+	'**This copy keeps bookings in PostgreSQL** (queue mode on several hosts): the Scheduling, Contract and Confirmation agents and Booking Records use the *Booking Store (PostgreSQL)* credential.';
 
 /** The PostgreSQL set's change to a node: Store: PostgreSQL and the Booking Store (PostgreSQL) credential on every store-using node. */
 function withPostgresStore(node) {
@@ -57,6 +58,8 @@ const WORKFLOW_IDS = {
 	onboarding: 'bkOnboarding0000',
 	notAFit: 'bkNotAFit0000000',
 	agreementSigning: 'bkAgreementSign0',
+	opsBoard: 'bkOpsBoard000000',
+	weeklyNumbers: 'bkWeeklyNumbers0',
 };
 
 class Workflow {
@@ -381,6 +384,21 @@ const agent = (wf, name, type, parameters, position, extra = {}) =>
 		extra,
 	);
 
+/**
+ * Booking Records, Record the Case: what just happened (`step`) to the case read from
+ * `caseNode`'s output (the case, wherever the flow has gone since). A record that cannot
+ * be written never stops the customer's answer: the item goes on.
+ */
+const recordCase = (wf, name, step, caseNode, position, { reason } = {}) =>
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ operation: 'recordCase', step, caseNode, ...(reason ? { reason } : {}) },
+		position,
+		{ onError: 'continueRegularOutput' },
+	);
+
 // ---- the request check every webhook does first ----
 
 /** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
@@ -517,5 +535,6 @@ module.exports = {
 	stopAndEscalate,
 	recordData,
 	agent,
+	recordCase,
 	requestCheck,
 };

@@ -196,7 +196,7 @@ function humanQueue() {
 	});
 	wf.section(
 		'Human queue',
-		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*) and **e-mailed to the ops inbox** with the whole case.\n\n${L.SETTINGS_NOTE}`,
+		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*), **e-mailed to the ops inbox** with the whole case, and **kept on the case record** (the ops board lists it until the case moves on; a message that did not go out is listed under failed deliveries).\n\n${L.SETTINGS_NOTE}`,
 	);
 	L.subWorkflowTrigger(wf, 'When a Case Is Handed Over', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -228,6 +228,10 @@ function humanQueue() {
 		[880, 0],
 	);
 	delete wf.nodes.find((n) => n.name === 'E-mail Ops').onError;
+	// On the ops board until someone acts: the decision the case waits for, or a message that did not go out.
+	L.recordCase(wf, 'Record the Case', 'handedOver', 'When a Case Is Handed Over', [1100, 0], {
+		reason: "={{ $('Write the Handoff').first().json.reason }}",
+	});
 	L.setRaw(
 		wf,
 		'Handed Over',
@@ -240,6 +244,7 @@ function humanQueue() {
 		'Record the Handoff',
 		'Write the Handoff',
 		'E-mail Ops',
+		'Record the Case',
 		'Handed Over',
 	);
 	return wf;
@@ -492,7 +497,7 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFl
 		L.setRaw(
 			wf,
 			failName,
-			`{ ...${ref}, handoff_reason: 'The ${label.toLowerCase()} ${kind === 'email' ? 'e-mail' : 'text message'} could not be delivered: ' + ($json.error?.message ?? JSON.stringify($json.error ?? 'unknown error')) }`,
+			`{ ...${ref}, handoff_reason: 'The ${label.toLowerCase()} ${kind === 'email' ? 'e-mail' : 'text message'} could not be delivered: ' + ($json.error?.message ?? JSON.stringify($json.error ?? 'unknown error')), delivery_failure: { channel: '${kind}', label: '${label}', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }`,
 			[x + 440, y + 80],
 		);
 		wf.connect(sent, failName, 1);
@@ -558,7 +563,187 @@ function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFl
 	return last?.node;
 }
 
+/** Booking Records on the ops board and the weekly numbers: settings from the tables (crews, hours, time zone). */
+const records = (wf, name, parameters, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ settingsFrom: 'tables', ...parameters },
+		position,
+	);
+
+const BOARD = "$('Open the Board').first().json";
+
+/**
+ * The ops board: a page for the office and a phone, behind a login. GET /webhook/ops-board
+ * shows it; ?export=cases or ?export=bookings downloads the last 30 days as CSV.
+ */
+function opsBoard() {
+	const wf = new L.Workflow('opsBoard', 'Booking Agents: Ops Board', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		// The page refreshes every 2 minutes: its successful runs are not kept.
+		saveDataSuccessExecution: 'none',
+	});
+	wf.section(
+		'Ops board',
+		`Open **/webhook/ops-board** in a browser (the *Ops Board Login* credential, Basic Auth) for today's and this week's visits by crew, who is waiting on a decision (with the link to decide), quotes awaiting a reply, agreements awaiting a signature, messages not delivered, the last 7 days' emergencies with their response times, and this week's numbers. **?export=cases** or **?export=bookings** downloads the last 30 days as CSV.\n\n${L.SETTINGS_NOTE}`,
+	);
+	wf.add(
+		'Open the Board',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'GET',
+			path: 'ops-board',
+			authentication: 'basicAuth',
+			responseMode: 'responseNode',
+			options: {},
+		},
+		[0, 0],
+		{
+			webhookId: L.stableId(wf.key, 'Open the Board', 'webhook'),
+			credentials: L.CREDENTIALS.boardLogin,
+		},
+	);
+	L.settingsNode(wf, [220, 0]);
+	L.ifTrue(
+		wf,
+		'CSV Asked For?',
+		`['cases', 'bookings'].includes(${BOARD}.query?.export)`,
+		[440, 0],
+	);
+	records(
+		wf,
+		'Make the Board',
+		{
+			operation: 'board',
+			pageUrl:
+				"={{ String($('Business Settings').first().json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/ops-board' }}",
+		},
+		[660, 100],
+	);
+	wf.add(
+		'Show the Board',
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'text',
+			responseBody: '={{ $json.ops_board.html }}',
+			options: {
+				responseCode: 200,
+				responseHeaders: {
+					entries: [
+						{ name: 'Content-Type', value: 'text/html; charset=utf-8' },
+						{ name: 'Cache-Control', value: 'no-store' },
+					],
+				},
+			},
+		},
+		[880, 100],
+	);
+	records(
+		wf,
+		'Export the Last 30 Days',
+		{ operation: 'export', exportKind: `={{ ${BOARD}.query.export }}`, period: 'last30Days' },
+		[660, -100],
+	);
+	wf.add(
+		'Send the CSV',
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'binary',
+			responseDataSource: 'set',
+			inputFieldName: 'data',
+			options: {
+				responseCode: 200,
+				responseHeaders: {
+					entries: [
+						{ name: 'Content-Type', value: 'text/csv; charset=utf-8' },
+						{
+							name: 'Content-Disposition',
+							value: '=attachment; filename="{{ $json.export.file_name }}"',
+						},
+					],
+				},
+			},
+		},
+		[880, -100],
+	);
+	wf.chain(
+		'Open the Board',
+		'Business Settings',
+		'CSV Asked For?',
+		'Export the Last 30 Days',
+		'Send the CSV',
+	);
+	wf.connect('CSV Asked For?', 'Make the Board', 1);
+	wf.connect('Make the Board', 'Show the Board');
+	return wf;
+}
+
+/** Every Monday morning: last week's numbers to the owner, with the week's cases as CSV. */
+function weeklyNumbers() {
+	const wf = new L.Workflow('weeklyNumbers', 'Booking Agents: Weekly Numbers', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Weekly numbers',
+		`Every **Monday at 07:00** (the workflow's time zone, *Workflow settings*): last week's leads by channel, qualified, quoted, won and the quote-to-booking conversion, revenue booked, time to first answer, emergency response against the 2-minute goal, crew time booked, cancellations and messages not delivered, worked out from the booking store, **e-mailed to the owner** (*owner_email* in Booking Business, else the ops inbox) with the week's cases as CSV. The ops board shows this week's so far.\n\n${L.SETTINGS_NOTE}`,
+	);
+	wf.add(
+		'Every Monday Morning',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{
+			rule: {
+				interval: [{ field: 'weeks', weeksInterval: 1, triggerAtDay: [1], triggerAtHour: 7 }],
+			},
+		},
+		[0, 0],
+	);
+	L.settingsNode(wf, [220, 0]);
+	records(
+		wf,
+		"Work Out Last Week's Numbers",
+		{ operation: 'report', period: 'lastWeek' },
+		[440, 0],
+	);
+	records(
+		wf,
+		"Last Week's Cases as CSV",
+		{ operation: 'export', exportKind: 'cases', period: 'lastWeek' },
+		[660, 0],
+	);
+	L.sendEmail(
+		wf,
+		'E-mail the Owner',
+		{
+			to: "$('Business Settings').first().json.owner_email || $('Business Settings').first().json.ops_email",
+			subject: '$json.report.subject',
+			text: '$json.report.text',
+			html: '$json.report.html',
+			attachments: 'data',
+		},
+		[880, 0],
+	);
+	delete wf.nodes.find((n) => n.name === 'E-mail the Owner').onError; // a report that did not go out is a failed execution
+	wf.chain(
+		'Every Monday Morning',
+		'Business Settings',
+		"Work Out Last Week's Numbers",
+		"Last Week's Cases as CSV",
+		'E-mail the Owner',
+	);
+	return wf;
+}
+
 module.exports = {
+	opsBoard,
+	weeklyNumbers,
 	businessSettings,
 	errorEscalation,
 	humanQueue,

@@ -1,7 +1,8 @@
 /**
  * The agents are peers: what two agents need lives in nodes/shared/, and an
  * agent imports another agent's folder only for a real use of its logic. The
- * one such use: Negotiation re-prices an offer through the Pricing engine.
+ * uses: Negotiation re-prices an offer through the Pricing engine; Booking Records
+ * reads crews' available hours through the Scheduling calendar.
  * Type-only imports (a Quote read by the Contract agent) carry no code.
  * Shared code imports no agent, and no pure core imports n8n.
  */
@@ -9,7 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const NODES = path.resolve(__dirname, '..', '..', 'nodes');
-const ALLOWED: Record<string, string[]> = { NegotiationAgent: ['PricingAgent'] };
+const ALLOWED: Record<string, string[]> = {
+	NegotiationAgent: ['PricingAgent'],
+	// The weekly numbers count the hours crews could work on the Scheduling calendar's own rules.
+	BookingRecords: ['SchedulingAgent'],
+};
 
 function sourceFiles(dir: string): string[] {
 	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

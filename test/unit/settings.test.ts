@@ -239,7 +239,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown setting',
 			(r) => r.business.push({ setting: 'buisness_name', value: 'x' }),
 			readBusinessSettings,
-			/Booking Business", row 22, column "setting": there is no setting "buisness_name"/,
+			/Booking Business", row 23, column "setting": there is no setting "buisness_name"/,
 		],
 		[
 			'a setting given twice',
@@ -263,7 +263,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown time zone',
 			(r) => (setting(r, 'time_zone').value = 'Mars/Olympus'),
 			readBusinessSettings,
-			/row 7, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
+			/row 8, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
 		],
 		[
 			'a bad e-mail address',

@@ -64,6 +64,7 @@ export interface BusinessSettings {
 	business_email: string;
 	business_phone: string | null;
 	ops_email: string;
+	owner_email: string | null;
 	sms_from: string | null;
 	crew_phone: string | null;
 	time_zone: string;

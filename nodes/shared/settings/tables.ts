@@ -111,6 +111,10 @@ export const BUSINESS_SETTINGS = {
 	},
 	business_phone: { kind: 'text', notes: 'Printed in messages for customers to call' },
 	ops_email: { kind: 'email', required: true, notes: 'Escalations and decisions go here' },
+	owner_email: {
+		kind: 'email',
+		notes: 'The weekly numbers are e-mailed here (empty: to the ops inbox)',
+	},
 	sms_from: { kind: 'text', notes: 'The Twilio number texts come from (E.164)' },
 	crew_phone: { kind: 'text', notes: 'The on-call crew phone that gets emergency dispatches' },
 	time_zone: {
@@ -285,6 +289,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	business_email: 'bookings@brightclean.example',
 	business_phone: '+1 212 555 0100',
 	ops_email: 'ops@brightclean.example',
+	owner_email: 'owner@brightclean.example',
 	sms_from: '+12125550100',
 	crew_phone: '+12125550199',
 	time_zone: 'America/New_York',

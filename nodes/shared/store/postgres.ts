@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
+import { CASES_SQL } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -12,6 +13,8 @@ import {
 	type BusyInterval,
 	type ContractRecord,
 	type SeriesRecord,
+	type SqlRunner,
+	type SqlValue,
 	type TimeWindow,
 	type WriteTx,
 } from './types';
@@ -57,6 +60,11 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 4,
 		description: 'an index for held bookings (expiring holds no longer reads the whole table)',
 		sql: `CREATE INDEX bookings_held_expiry ON bookings (hold_expires_ms) WHERE status = 'held';`,
+	},
+	{
+		version: 5,
+		description: 'cases and their events (the ops board and the weekly numbers)',
+		sql: CASES_SQL,
 	},
 ];
 
@@ -421,6 +429,25 @@ export class PostgresBookingStore implements BookingStore {
 			return await busyRows(client, windows, crewIds, nowMs);
 		} finally {
 			client.release();
+		}
+	}
+
+	async lockedWrite<T>(key: string, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+		return await this.transaction(async (c) => {
+			await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`case:${key}`]);
+			return await fn({ query: async (sql, params = []) => (await c.query(sql, params)).rows });
+		});
+	}
+
+	async read(sql: string, params: SqlValue[] = []): Promise<Row[]> {
+		try {
+			return (await this.pool.query(sql, params)).rows as Row[];
+		} catch (error) {
+			if ((error as { code?: string }).code) throw error;
+			throw new StoreError(
+				`Could not read from PostgreSQL at ${this.connection.host}:${this.connection.port}: ${(error as Error).message}. Check the Booking Store PostgreSQL credential and that the server is running.`,
+				'bookingStorePostgres',
+			);
 		}
 	}
 

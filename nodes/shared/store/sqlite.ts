@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
+import { CASES_SQL } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -13,6 +14,8 @@ import {
 	type BusyInterval,
 	type ContractRecord,
 	type SeriesRecord,
+	type SqlRunner,
+	type SqlValue,
 	type TimeWindow,
 	type WriteTx,
 } from './types';
@@ -99,6 +102,11 @@ CREATE INDEX bookings_busy ON bookings (start_ms, busy_until_ms, crew_id, status
 CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, status, hold_expires_ms);
 `,
 	},
+	{
+		version: 5,
+		description: 'cases and their events (the ops board and the weekly numbers)',
+		sql: CASES_SQL,
+	},
 ];
 
 type Row = Record<string, unknown>;
@@ -128,6 +136,14 @@ const parse = <T>(value: unknown): T | null =>
 
 const toBooking = (row: Row): BookingRecord =>
 	bookingFromRow(row, (v) => parse<Record<string, unknown>>(v));
+
+/** Portable SQL on this connection: $1, $2... become SQLite's ?1, ?2... */
+function sqliteRunner(db: DatabaseSyncType): SqlRunner {
+	return {
+		query: async (sql, params = []) =>
+			prepared(db, sql.replace(/\$(\d+)/g, '?$1')).all(...params) as Row[],
+	};
+}
 
 /** The triggers' refusal. Duck-typed: errors from node:sqlite may come from another realm (vm contexts, test runners). */
 export function isOverlapError(error: unknown): boolean {
@@ -483,6 +499,15 @@ export class SqliteBookingStore implements BookingStore {
 		nowMs: number,
 	): Promise<BusyInterval[]> {
 		return await this.serial(() => busyRows(this.open(), windows, crewIds, nowMs));
+	}
+
+	async lockedWrite<T>(_key: string, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+		// BEGIN IMMEDIATE already holds the one write lock SQLite has.
+		return await this.transaction(async (db) => await fn(sqliteRunner(db)));
+	}
+
+	async read(sql: string, params: SqlValue[] = []): Promise<Row[]> {
+		return await this.serial(async () => await sqliteRunner(this.open()).query(sql, params));
 	}
 
 	async close(): Promise<void> {

@@ -160,7 +160,21 @@ export interface BookingStore {
 	contractsEndingBy(endDate: string): Promise<ContractRecord[]>;
 	/** Just when each crew is busy (active bookings overlapping any of the windows): the slot search's only need. */
 	busyIntervals(windows: TimeWindow[], crewIds: string[], nowMs: number): Promise<BusyInterval[]>;
+	/**
+	 * Runs `fn` in one write transaction that holds the lock of one case (`key`): the case
+	 * records' read-merge-write (see cases.ts). SQL is portable, parameters numbered $1, $2...
+	 */
+	lockedWrite<T>(key: string, fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+	/** A read-only query in the same portable SQL (reports, the ops board). */
+	read(sql: string, params?: SqlValue[]): Promise<Array<Record<string, unknown>>>;
 	close(): Promise<void>;
+}
+
+export type SqlValue = string | number | null;
+
+/** Portable SQL (what SQLite and PostgreSQL both run), parameters numbered $1, $2... */
+export interface SqlRunner {
+	query(sql: string, params?: SqlValue[]): Promise<Array<Record<string, unknown>>>;
 }
 
 /** [fromMs, toMs): a period to read busy times for. A 52-visit series reads one window per visit, not the whole year. */

@@ -1,0 +1,251 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { settingsNodeProperty, settingsSourceProperty } from '../shared/n8n/settings';
+import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
+import { router } from './actions/router';
+const periodProperties = (operations: string[]) => [
+	{
+		displayName: 'Period',
+		name: 'period',
+		type: 'options' as const,
+		default: 'lastWeek',
+		displayOptions: { show: { operation: operations } },
+		options: [
+			{ name: 'Last Week (Monday to Sunday)', value: 'lastWeek' },
+			{ name: 'This Week So Far', value: 'thisWeek' },
+			{ name: 'The Last 30 Days (to Today)', value: 'last30Days' },
+			{ name: 'Dates Below', value: 'custom' },
+		],
+		description: "Weeks run Monday to Sunday in the business's time zone",
+	},
+	{
+		displayName: 'From',
+		name: 'periodFrom',
+		type: 'string' as const,
+		default: '',
+		placeholder: '2026-11-02',
+		displayOptions: { show: { operation: operations, period: ['custom'] } },
+		description: 'First day included (YYYY-MM-DD, business time zone)',
+	},
+	{
+		displayName: 'To',
+		name: 'periodTo',
+		type: 'string' as const,
+		default: '',
+		placeholder: '2026-11-08',
+		displayOptions: { show: { operation: operations, period: ['custom'] } },
+		description: 'Last day included (YYYY-MM-DD)',
+	},
+];
+
+export class BookingRecords implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Booking Records',
+		name: 'bookingRecords',
+		icon: { light: 'file:bookingRecords.svg', dark: 'file:bookingRecords.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			"Records each case's steps in the booking store and shows the business: the ops board page, the weekly numbers, CSV exports",
+		defaults: { name: 'Booking Records' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{
+				name: 'bookingStorePostgres',
+				required: true,
+				displayOptions: { show: { store: ['postgres'] } },
+				testedBy: 'bookingStorePostgresTest',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'recordCase',
+				options: [
+					{
+						name: 'Record the Case',
+						value: 'recordCase',
+						action: 'Record a step of the case',
+						description:
+							'Keep what just happened to the case (answered, handed to a person, won, lost) with what the agents found',
+					},
+					{
+						name: 'Ops Board Page',
+						value: 'board',
+						action: 'Make the ops board page',
+						description:
+							"Today's and this week's visits by crew, who waits on a decision, quotes and agreements waiting, failed messages, emergencies (HTML)",
+					},
+					{
+						name: 'Weekly Numbers',
+						value: 'report',
+						action: 'Work out the weekly numbers',
+						description:
+							'Leads by channel, conversion, revenue booked, answer and emergency response times, crew time, cancellations, with an e-mail to send',
+					},
+					{
+						name: 'Export CSV',
+						value: 'export',
+						action: 'Export cases or bookings as CSV',
+						description: 'A CSV file of the cases received, or the visits, in a period',
+					},
+				],
+			},
+			{
+				displayName: 'What Happened',
+				name: 'step',
+				type: 'options',
+				default: 'answered',
+				displayOptions: { show: { operation: ['recordCase'] } },
+				options: [
+					{
+						name: 'Closed',
+						value: 'closed',
+						description: 'Nothing more to do',
+					},
+					{
+						name: 'Customer Answered',
+						value: 'answered',
+						description:
+							'A quote, a confirmation or a dispatch went to the customer (the first one sets the time to first answer)',
+					},
+					{
+						name: 'Expired',
+						value: 'expired',
+						description: 'No reply before the quote or link ran out',
+					},
+					{
+						name: 'Handed to a Person',
+						value: 'handedOver',
+						description:
+							'Ops must decide or act (a discount, no room, the customer asked for a person); a message that was not delivered is recorded as such',
+					},
+					{
+						name: 'Lost',
+						value: 'lost',
+						description: 'Not a fit, or the customer said no',
+					},
+					{
+						name: 'Won',
+						value: 'won',
+						description: 'Booked or signed',
+					},
+				],
+				description:
+					'The step to record. The rest (qualification, quote, booking, emergency) is read from the case on the item.',
+			},
+			{
+				displayName: 'Case From Node',
+				name: 'caseNode',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['recordCase'] } },
+				placeholder: 'Write the Confirmation',
+				description:
+					'The node whose output is the case (after a Send Email or Twilio node the item is their answer, not the case). Empty: the incoming item.',
+			},
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['recordCase'] } },
+				placeholder: 'No reply within 14 days',
+				description: 'Shown on the board and kept with the step (optional)',
+			},
+			{
+				...settingsSourceProperty('Business name, time zone, crews and opening hours'),
+				displayOptions: { show: { operation: ['board', 'report', 'export'] } },
+			},
+			{
+				...settingsNodeProperty,
+				displayOptions: {
+					show: { operation: ['board', 'report', 'export'], settingsFrom: ['tables'] },
+				},
+			},
+			{
+				displayName: 'Business Name',
+				name: 'businessName',
+				type: 'string',
+				default: 'Our business',
+				displayOptions: { show: { operation: ['board', 'report'], settingsFrom: ['node'] } },
+			},
+			{
+				displayName: 'Time Zone',
+				name: 'timeZone',
+				type: 'string',
+				default: 'America/New_York',
+				placeholder: 'America/New_York',
+				displayOptions: {
+					show: { operation: ['board', 'report', 'export'], settingsFrom: ['node'] },
+				},
+				description: 'IANA name: days, weeks and times are read in it',
+			},
+			{
+				displayName: 'Emergency Response Goal (Minutes)',
+				name: 'goalMinutes',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 0.5, maxValue: 1440 },
+				displayOptions: { show: { operation: ['board', 'report'] } },
+				description: 'From the request arriving to the crew being dispatched',
+			},
+			{
+				displayName: 'Show This Week’s Numbers',
+				name: 'withNumbers',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { operation: ['board'] } },
+			},
+			{
+				displayName: 'Page Address',
+				name: 'pageUrl',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['board'] } },
+				placeholder: '={{ $json.webhookUrl }}',
+				description:
+					'The address the board is opened at, for its CSV export links (?export=cases, ?export=bookings); empty: no links',
+			},
+			...periodProperties(['report', 'export']),
+			{
+				displayName: 'Export',
+				name: 'exportKind',
+				type: 'options',
+				default: 'cases',
+				displayOptions: { show: { operation: ['export'] } },
+				options: [
+					{ name: 'Cases (Received in the Period)', value: 'cases' },
+					{ name: 'Bookings (Visits in the Period)', value: 'bookings' },
+				],
+			},
+			{
+				displayName: 'Put File in Field',
+				name: 'binaryProperty',
+				type: 'string',
+				default: 'data',
+				displayOptions: { show: { operation: ['export'] } },
+				description: 'The binary field that holds the CSV file',
+			},
+			...storeProperties,
+		],
+	};
+
+	methods = { credentialTest: { bookingStorePostgresTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

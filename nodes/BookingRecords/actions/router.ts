@@ -1,0 +1,215 @@
+/** Booking Records' operations on the n8n side: the store opened once, each item's result paired with it. */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { caseOf } from '../../shared/n8n/inputs';
+import { runPerItem } from '../../shared/n8n/items';
+import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
+import { readStoreConfig } from '../../shared/n8n/store';
+import { CASE_STEPS, caseOnItem, recordCaseStep, type CaseStep } from '../../shared/records/cases';
+import { readBusinessSettings, readCalendarSettings } from '../../shared/settings';
+import { openStore, type BookingStore } from '../../shared/store';
+import { checkTimeZone, type CalendarConfig } from '../../SchedulingAgent/calendar';
+import { boardHtml, readBoard } from '../board';
+import { EXPORTS, exportCsv, reportMessage, type ExportKind } from '../exports';
+import { periodOf, weeklyNumbers, type PeriodChoice } from '../report';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const store = await openStore(await readStoreConfig(this));
+	const ctx = this;
+	if (operation === 'recordCase') {
+		const workflow = this.getWorkflow();
+		const executionId = this.getExecutionId() ?? null;
+		const base = this.getInstanceBaseUrl?.() ?? '';
+		return await runPerItem(this, async (i) => {
+			const step = this.getNodeParameter('step', i) as CaseStep;
+			if (!(CASE_STEPS as readonly string[]).includes(step))
+				throw new NodeOperationError(this.getNode(), `"${step}" is not a step of a case`, {
+					itemIndex: i,
+					description: `Set "What Happened" to one of: ${CASE_STEPS.join(', ')}.`,
+				});
+			const reason = ((this.getNodeParameter('reason', i, '') as string) || '').trim() || null;
+			const { record, events } = await recordCaseStep(
+				store,
+				caseFromNode(ctx, i),
+				step,
+				{
+					workflow: workflow.name ?? null,
+					executionId,
+					executionUrl:
+						executionId && workflow.id
+							? `${base.replace(/\/$/, '')}/workflow/${workflow.id}/executions/${executionId}`
+							: null,
+				},
+				Date.now(),
+				reason,
+			);
+			return [{ json: { case: caseOnItem(record, events) as IDataObject } }];
+		});
+	}
+	return await runPerItem(this, async (i) => {
+		const settings = readSettings(ctx, i);
+		if (operation === 'board') return [{ json: await board(ctx, i, store, settings) }];
+		if (operation === 'report') return [{ json: await report(ctx, i, store, settings) }];
+		if (operation === 'export') return [await exportFile(ctx, i, store, settings)];
+		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, {
+			itemIndex: i,
+			description: 'Choose Record the Case, Ops Board Page, Weekly Numbers or Export CSV.',
+		});
+	});
+}
+
+/** The case: the incoming item, or the paired item of the node named in "Case From Node". */
+function caseFromNode(ctx: IExecuteFunctions, i: number): Record<string, unknown> {
+	const name = String(ctx.getNodeParameter('caseNode', i, '') ?? '').trim();
+	if (!name) return caseOf(ctx, i);
+	try {
+		const output = ctx.getWorkflowDataProxy(i).$(name) as {
+			item?: { json?: unknown };
+			first: () => { json?: unknown };
+		};
+		let json: unknown;
+		try {
+			json = output.item?.json;
+		} catch {
+			json = undefined; // no paired item (the item came another way): the node's first item
+		}
+		json ??= output.first()?.json;
+		if (json && typeof json === 'object') return json as Record<string, unknown>;
+	} catch {
+		// said below
+	}
+	throw new NodeOperationError(ctx.getNode(), `No case on the output of "${name}"`, {
+		itemIndex: i,
+		description: `"Case From Node" names "${name}", but no node of that name ran before this one in this execution. Name the node whose output is the case (for example the Confirmation Agent's), or leave the field empty to use the incoming item.`,
+	});
+}
+
+interface BoardSettings {
+	business: string;
+	timeZone: string;
+	calendar: Partial<CalendarConfig>;
+}
+
+function readSettings(ctx: IExecuteFunctions, i: number): BoardSettings {
+	if (readSettingsSource(ctx, i) === 'tables') {
+		const rows = settingsRowsOf(ctx, i);
+		const business = readBusinessSettings(rows);
+		return {
+			business: business.business_name,
+			timeZone: business.time_zone,
+			calendar: readCalendarSettings(rows) as Partial<CalendarConfig>,
+		};
+	}
+	const timeZone = checkTimeZone(
+		ctx.getNodeParameter('timeZone', i, 'America/New_York'),
+		'timeZone',
+	);
+	return {
+		business: String(ctx.getNodeParameter('businessName', i, 'Our business') || 'Our business'),
+		timeZone,
+		calendar: { timeZone, crews: [] },
+	};
+}
+
+function periodFor(ctx: IExecuteFunctions, i: number, timeZone: string) {
+	return periodOf(
+		ctx.getNodeParameter('period', i, 'lastWeek') as PeriodChoice,
+		timeZone,
+		Date.now(),
+		{
+			from: ctx.getNodeParameter('periodFrom', i, '') as string,
+			to: ctx.getNodeParameter('periodTo', i, '') as string,
+		},
+	);
+}
+
+function goalSeconds(ctx: IExecuteFunctions, i: number): number {
+	return Math.round(Number(ctx.getNodeParameter('goalMinutes', i, 2)) * 60);
+}
+
+async function board(
+	ctx: IExecuteFunctions,
+	i: number,
+	store: BookingStore,
+	settings: BoardSettings,
+) {
+	const nowMs = Date.now();
+	const goal = goalSeconds(ctx, i);
+	const numbers = ctx.getNodeParameter('withNumbers', i, true)
+		? await weeklyNumbers(store, periodOf('thisWeek', settings.timeZone, nowMs), {
+				calendar: settings.calendar,
+				goalSeconds: goal,
+			})
+		: null;
+	const page = String(ctx.getNodeParameter('pageUrl', i, '') ?? '').trim();
+	const data = await readBoard(store, {
+		nowMs,
+		business: settings.business,
+		timeZone: settings.timeZone,
+		crews: settings.calendar.crews ?? [],
+		goalSeconds: goal,
+		numbers,
+		exportUrl: page ? page.split('?')[0] : null,
+	});
+	return {
+		ops_board: {
+			html: boardHtml(data),
+			generated_at: data.generated_at,
+			visits_today: data.crews.reduce((n, c) => n + c.today.length, 0),
+			waiting_on_ops: data.waiting_on_ops.length,
+			awaiting_reply: data.awaiting_reply.length,
+			awaiting_signature: data.awaiting_signature.length,
+			failed_deliveries: data.failed_deliveries.length,
+			emergencies: data.emergencies.length,
+		},
+	} as IDataObject;
+}
+
+async function report(
+	ctx: IExecuteFunctions,
+	i: number,
+	store: BookingStore,
+	settings: BoardSettings,
+) {
+	const numbers = await weeklyNumbers(store, periodFor(ctx, i, settings.timeZone), {
+		calendar: settings.calendar,
+		goalSeconds: goalSeconds(ctx, i),
+	});
+	return {
+		report: { ...numbers, ...reportMessage(numbers, settings.business) },
+	} as unknown as IDataObject;
+}
+
+async function exportFile(
+	ctx: IExecuteFunctions,
+	i: number,
+	store: BookingStore,
+	settings: BoardSettings,
+): Promise<{
+	json: IDataObject;
+	binary: Record<string, Awaited<ReturnType<IExecuteFunctions['helpers']['prepareBinaryData']>>>;
+}> {
+	const kind = ctx.getNodeParameter('exportKind', i, 'cases') as ExportKind;
+	if (!(EXPORTS as readonly string[]).includes(kind))
+		throw new NodeOperationError(ctx.getNode(), `"${kind}" cannot be exported`, {
+			itemIndex: i,
+			description: 'Set "Export" to Cases or Bookings.',
+		});
+	const file = await exportCsv(store, kind, periodFor(ctx, i, settings.timeZone));
+	const field = (ctx.getNodeParameter('binaryProperty', i, 'data') as string) || 'data';
+	const binary = await ctx.helpers.prepareBinaryData(
+		Buffer.from(file.csv, 'utf8'),
+		file.fileName,
+		'text/csv',
+	);
+	return {
+		json: { export: { kind, file_name: file.fileName, rows: file.rows } },
+		binary: { [field]: binary },
+	};
+}

@@ -1,0 +1,28 @@
+/**
+ * The case records' tables, in SQL both backends run as written: what the ops board
+ * and the weekly numbers read. JSON is kept as text (never queried inside), times as
+ * epoch milliseconds, yes/no as 0/1, so every report query is the same on SQLite and
+ * PostgreSQL.
+ *
+ * cases: one row per case (the item's `case`), the facts the numbers need as columns:
+ *   when it arrived, was first answered, was dispatched (emergencies) and was booked.
+ * case_events: what happened, when and by whom; `key` makes a retried step write once.
+ */
+export const CASES_SQL = `
+CREATE TABLE cases (
+  id TEXT PRIMARY KEY, customer_id TEXT, channel TEXT NOT NULL, thread TEXT, status TEXT NOT NULL,
+  customer TEXT, service_type TEXT, is_emergency INTEGER NOT NULL DEFAULT 0, emergency_type TEXT,
+  qualified INTEGER, lead_score INTEGER, quote_id TEXT, quote_cents BIGINT, currency TEXT, quote_valid_until TEXT,
+  booked_cents BIGINT, booking_ids TEXT, contract_id TEXT, decision TEXT, summary TEXT,
+  received_at_ms BIGINT NOT NULL, first_answer_at_ms BIGINT, dispatched_at_ms BIGINT, booked_at_ms BIGINT,
+  closed_at_ms BIGINT, workflow TEXT, execution_url TEXT, updated_at_ms BIGINT NOT NULL,
+  CHECK (status IN ('open','waiting_customer','waiting_ops','booked','lost','expired','closed')),
+  CHECK (channel IN ('web_form','sms','email','chat','webhook')));
+CREATE INDEX cases_received ON cases (received_at_ms);
+CREATE INDEX cases_status ON cases (status, updated_at_ms);
+CREATE INDEX cases_booked ON cases (booked_at_ms);
+CREATE TABLE case_events (
+  case_id TEXT NOT NULL REFERENCES cases(id), key TEXT NOT NULL, kind TEXT NOT NULL, at_ms BIGINT NOT NULL,
+  by_whom TEXT, data TEXT, PRIMARY KEY (case_id, key));
+CREATE INDEX case_events_kind ON case_events (kind, at_ms);
+`;

@@ -1,0 +1,304 @@
+/**
+ * The office's view, in a real n8n with the templates as shipped: the booking flows record
+ * their cases; the ops board (Basic Auth) shows a seeded month and today's live cases in
+ * Chromium, on a desk and on a phone, and downloads CSV; the weekly numbers e-mail reaches
+ * the owner with the seeded month's known figures and the cases as CSV.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import { startBookingEnv } from '../../dev/booking-env';
+import { caseIdOf, getCase } from '../../nodes/shared/records/cases';
+import { SqliteBookingStore } from '../../nodes/shared/store';
+import { CALENDAR, EXPECTED_MONTH, MONTH_START, seedMonth } from '../fixtures/seeded-month';
+
+jest.setTimeout(240_000);
+
+type Env = Awaited<ReturnType<typeof startBookingEnv>>;
+let env: Env;
+let store: SqliteBookingStore;
+let browser: Browser;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'test-results');
+const MONTH_END = '2026-11-29';
+const FAST_TRIGGER = { rule: { interval: [{ field: 'seconds', secondsInterval: 5 }] } };
+/** The seed's two crews, and an on-call crew with no fixed days so an emergency is dispatched whatever day the test runs. */
+const CREW_ROWS = [
+	...CALENDAR.crews.map((crew) => ({
+		crew_id: crew.id,
+		name: crew.name,
+		phone: '',
+		email: '',
+		skills: crew.skills.join(', '),
+		on_call: false,
+		working_days: (crew as { working_days?: string[] }).working_days?.join(', ') ?? '',
+		service_area: '',
+		time_off: ((crew as { time_off?: string[][] }).time_off ?? [])
+			.map((r) => r.join(' .. '))
+			.join(', '),
+		active: true,
+	})),
+	{
+		crew_id: 'on-call',
+		name: 'On-call crew',
+		phone: '+12125550177',
+		email: '',
+		skills: 'cleaning, restoration',
+		on_call: true,
+		working_days: '',
+		service_area: '',
+		time_off: '',
+		active: true,
+	},
+];
+const HOUR_ROWS = ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({
+	day,
+	opens: '08:00',
+	closes: '16:00',
+}));
+
+beforeAll(async () => {
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+	fs.mkdirSync(SHOTS, { recursive: true });
+	env = await startBookingEnv({
+		only: [
+			'booking-simple.json',
+			'booking-emergency.json',
+			'ops-board.json',
+			'ops-weekly-numbers.json',
+		],
+		tableRows: {
+			crews: CREW_ROWS,
+			hours: HOUR_ROWS,
+			holidays: [{ date: '2026-11-26', name: 'Thanksgiving' }],
+		},
+		customize(file, workflow) {
+			if (file !== 'ops-weekly-numbers.json') return;
+			// Fires every few seconds here, for the seeded month (the shipped one: Mondays at 07:00, last week).
+			for (const node of workflow.nodes) {
+				if (node.type === 'n8n-nodes-base.scheduleTrigger') node.parameters = FAST_TRIGGER;
+				if (node.type === 'n8n-nodes-booking-agents.bookingRecords')
+					Object.assign(node.parameters, {
+						period: 'custom',
+						periodFrom: MONTH_START,
+						periodTo: MONTH_END,
+					});
+			}
+		},
+	});
+	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+	await store.init();
+	await seedMonth(store);
+	for (const p of ['booking', 'emergency']) await env.n8n.waitForWebhook(p, { probeBody: {} });
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu'],
+	});
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await store?.close();
+	await env?.stop();
+});
+
+const EMERGENCY = {
+	request_id: 'ops-e2e-emergency',
+	channel: 'sms',
+	message: 'Water is pouring through the kitchen ceiling from the flat upstairs, it will not stop',
+	customer: {
+		name: 'Rosa Diaz',
+		phone: '+12125550142',
+		email: 'rosa@example.com',
+		address: '12 Pine St, New York, NY 10001',
+	},
+};
+const BOOKING = {
+	request_id: 'ops-e2e-booking',
+	channel: 'web',
+	message: 'Standard cleaning of our 2 bedroom 1 bath apartment next week please',
+	customer: {
+		name: 'Sam Lee',
+		email: 'sam@example.com',
+		phone: '+12125550143',
+		address: '4 Oak Ave, New York, NY 10001',
+	},
+};
+
+describe('the flows record their cases', () => {
+	it('a booking: received, qualified, quoted, answered and booked, on one case', async () => {
+		const answer = await env.post('booking', BOOKING);
+		expect(answer.status).toBe(200);
+		expect(answer.body.status).toBe('booked');
+		const record = await getCase(store, caseIdOf({ idempotency_key: BOOKING.request_id }));
+		expect(record).toMatchObject({
+			channel: 'web_form',
+			status: 'booked',
+			qualified: answer.body.qualification.is_qualified,
+			quote_cents: answer.body.quote.total_cents,
+			booked_cents: answer.body.quote.total_cents,
+			booking_ids: [answer.body.booking.booking_id],
+			workflow: 'Booking Agents: Simple Booking',
+		});
+		expect(record!.first_answer_at_ms! - record!.received_at_ms).toBeGreaterThanOrEqual(0);
+		expect(record!.first_answer_at_ms! - record!.received_at_ms).toBeLessThan(60_000);
+	});
+
+	it('an emergency: dispatched, its response time measured from the request', async () => {
+		const answer = await env.post('emergency', EMERGENCY);
+		expect(answer.status).toBe(200);
+		expect(answer.body.status).toBe('dispatched');
+		const record = await getCase(store, caseIdOf({ idempotency_key: EMERGENCY.request_id }));
+		expect(record).toMatchObject({
+			channel: 'sms',
+			status: 'booked',
+			is_emergency: true,
+			emergency_type: 'water_damage',
+		});
+		const seconds = (record!.dispatched_at_ms! - record!.received_at_ms) / 1000;
+		expect(seconds).toBeGreaterThanOrEqual(0);
+		expect(seconds).toBeLessThan(120);
+	});
+});
+
+describe('the ops board', () => {
+	const boardUrl = () => `${env.n8n.baseUrl}/webhook/ops-board`;
+
+	it('asks for the login', async () => {
+		const refused = await fetch(boardUrl());
+		expect(refused.status).toBe(401);
+		const wrong = await fetch(boardUrl(), {
+			headers: { authorization: `Basic ${Buffer.from('ops:nope').toString('base64')}` },
+		});
+		expect(wrong.status).toBe(401);
+	});
+
+	it('shows the dispatch, who waits on a decision, quotes, emergencies and the numbers, on a desk and a phone; the CSV downloads', async () => {
+		const context = await browser.newContext({
+			httpCredentials: { username: env.board.user, password: env.board.password },
+			viewport: { width: 1280, height: 900 },
+			acceptDownloads: true,
+		});
+		try {
+			const page = await context.newPage();
+			const response = await page.goto(boardUrl());
+			expect(response?.status()).toBe(200);
+			expect(response?.headers()['content-type']).toMatch(/text\/html/);
+			await page.waitForSelector('[data-section="dispatch"]');
+			const emergencyCase = caseIdOf({ idempotency_key: EMERGENCY.request_id });
+			const emergencyBooking = (await getCase(store, emergencyCase))!.booking_ids[0];
+			// Today's dispatch: the emergency's crew, with the visit.
+			expect(
+				await page
+					.locator(`[data-section="dispatch"] [data-booking="${emergencyBooking}"]`)
+					.count(),
+			).toBe(1);
+			// Waiting on a person: each seeded week's no-room emergency and customer who asked for a person.
+			const waiting = page.locator('[data-section="waiting"] li');
+			expect(await waiting.count()).toBe(8);
+			expect(await page.locator('[data-section="waiting"] [data-decision="no_room"]').count()).toBe(
+				4,
+			);
+			expect(
+				await page.locator('[data-section="waiting"] [data-decision="wants_human"]').count(),
+			).toBe(4);
+			expect(
+				await page.locator('[data-section="waiting"] a.button').first().getAttribute('href'),
+			).toMatch(/\/executions\//);
+			// Quotes out, unanswered: two a week.
+			expect(await page.locator('[data-section="quotes"] li').count()).toBe(8);
+			// The live emergency, answered within the goal.
+			const live = page.locator(`[data-section="emergencies"] [data-case="${emergencyCase}"]`);
+			expect(await live.count()).toBe(1);
+			expect(await live.locator('[data-response]').getAttribute('class')).toBe('good');
+			expect(await live.textContent()).toMatch(/Rosa Diaz.*water damage/);
+			// This week's numbers: the two live cases.
+			expect(await page.locator('[data-figure="leads"] .value').textContent()).toBe('2');
+			expect(await page.locator('[data-figure="won"] .value').textContent()).toBe('2');
+			await page.screenshot({ path: path.join(SHOTS, 'ops-board.png'), fullPage: true });
+
+			// The CSV link downloads the last 30 days' cases.
+			const [download] = await Promise.all([
+				page.waitForEvent('download'),
+				page.click('a[href$="?export=cases"]'),
+			]);
+			const csv = fs.readFileSync((await download.path())!, 'utf8');
+			expect(download.suggestedFilename()).toMatch(
+				/^cases-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/,
+			);
+			expect(csv.split('\r\n')[0]).toMatch(/^case_id,received_at,channel,status,/);
+			expect(csv).toContain(`${emergencyCase},`);
+
+			// A phone: one column, nothing wider than the screen.
+			const phone = await browser.newContext({
+				httpCredentials: { username: env.board.user, password: env.board.password },
+				viewport: { width: 390, height: 844 },
+				isMobile: true,
+				deviceScaleFactor: 2,
+			});
+			try {
+				const small = await phone.newPage();
+				await small.goto(boardUrl());
+				await small.waitForSelector('[data-section="dispatch"]');
+				expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+					390,
+				);
+				const columns = await small.evaluate(
+					"getComputedStyle(document.querySelector('main')).gridTemplateColumns.split(' ').length",
+				);
+				expect(columns).toBe(1);
+				await small.screenshot({ path: path.join(SHOTS, 'ops-board-phone.png'), fullPage: false });
+			} finally {
+				await phone.close();
+			}
+		} finally {
+			await context.close();
+		}
+	});
+});
+
+describe('the weekly numbers', () => {
+	it("e-mails the owner the seeded month's known figures, with its cases as CSV", async () => {
+		const mail = await env.smtp.waitFor(
+			'owner@brightclean.example',
+			60_000,
+			(m: { subject?: string }) => /40 leads, 20 won, \$9,200\.00 booked/.test(m.subject ?? ''),
+		);
+		expect(mail.subject).toBe(
+			'Bright Clean Co., Monday, November 2 to Sunday, November 29, 2026: 40 leads, 20 won, $9,200.00 booked',
+		);
+		const text = String(mail.text);
+		expect(text).toMatch(/Quote to booking\s+63% \(20 of 32\)/);
+		expect(text).toMatch(/Time to first answer\s+median 1 min 20 s, p95 5 min \(32 answered\)/);
+		expect(text).toMatch(
+			/Emergency response\s+median 1 min 50 s, p95 2 min 30 s; 4 of 12 within 2 min, 4 not dispatched automatically/,
+		);
+		for (const crew of EXPECTED_MONTH.crews)
+			expect(text).toMatch(
+				new RegExp(
+					`${crew.crew_id === 'crew-a' ? 'Crew A' : 'Crew B'}\\s+${crew.booked_hours} h of ${crew.available_hours} h`,
+				),
+			);
+		// The on-call crew of this n8n's table: 19 working days of 8 hours, nothing booked in November.
+		expect(text).toMatch(/On-call crew\s+0 h of 152 h \(0%\)/);
+		expect(text).toMatch(/Crew time booked\s+12%/); // 48 h of 392 h
+		expect(text).toMatch(/Cancellations\s+4/);
+		expect(text).toMatch(/Messages not delivered\s+4/);
+		// The e-mail as the owner sees it (saved for the docs).
+		const page = await browser.newPage({ viewport: { width: 760, height: 700 } });
+		await page.setContent(String(mail.html));
+		expect(await page.locator('h2').textContent()).toMatch(/the numbers for Monday, November 2/);
+		await page.screenshot({ path: path.join(SHOTS, 'weekly-numbers-mail.png'), fullPage: true });
+		await page.close();
+		const attachment = (mail.attachments ?? []).find((a: { filename?: string }) =>
+			a.filename?.endsWith('.csv'),
+		);
+		expect(attachment?.filename).toBe('cases-2026-11-02-to-2026-11-29.csv');
+		const rows = attachment!.content.toString('utf8').trim().split('\r\n');
+		expect(rows).toHaveLength(41);
+	});
+});
