@@ -77,19 +77,30 @@ function ensure({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
 		`Installing n8n ${N8N_VERSION} and Node.js ${NODE_VERSION} into ${p.dir} (once; about 5 minutes)...`,
 	);
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const installMs = run(
-		npm,
-		[
-			'install',
-			'--ignore-scripts',
-			'--no-audit',
-			'--no-fund',
-			'--loglevel=error',
-			`n8n@${N8N_VERSION}`,
-			`${NODE_PACKAGE}@${NODE_VERSION}`,
-		],
-		{ cwd: p.dir },
-	);
+	const install = (extra) =>
+		run(
+			npm,
+			[
+				'install',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+				...extra,
+				`n8n@${N8N_VERSION}`,
+				`${NODE_PACKAGE}@${NODE_VERSION}`,
+			],
+			{ cwd: p.dir },
+		);
+	let installMs;
+	try {
+		installMs = install([]);
+	} catch (error) {
+		// n8n's dependencies float: a version published after npm cached a package's metadata is
+		// "not found" (ETARGET) until the metadata is fetched again. Once more, asking the registry.
+		log(`${error.message}\nTrying once more with fresh package metadata (--prefer-online)...`);
+		installMs = install(['--prefer-online']);
+	}
 	log(
 		`Installed in ${Math.round(installMs / 1000)} s. Building n8n's native modules for Node.js ${NODE_VERSION}...`,
 	);

@@ -122,6 +122,12 @@ export class BookingRecords implements INodeType {
 							'A quote, a confirmation or a dispatch went to the customer (the first one sets the time to first answer)',
 					},
 					{
+						name: 'Decided by a Person',
+						value: 'decided',
+						description:
+							'Ops answered the decision the case waited for (approve, decline); what they decided is read from "decision" on the item',
+					},
+					{
 						name: 'Expired',
 						value: 'expired',
 						description: 'No reply before the quote or link ran out',

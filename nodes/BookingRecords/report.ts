@@ -16,6 +16,7 @@ import {
 	windowsOn,
 	type CalendarConfig,
 	type CrewConfig,
+	type ResolvedCalendar,
 } from '../SchedulingAgent/calendar';
 
 export interface Period {
@@ -168,11 +169,14 @@ function spreadOf(row: Record<string, unknown> | undefined): Spread {
 
 /** Hours each crew could work in the period: opening hours on its working days, less holidays and time off. */
 export function availableMinutes(
-	calendarConfig: Partial<CalendarConfig>,
+	calendarConfig: Partial<CalendarConfig> | ResolvedCalendar,
 	crew: CrewConfig,
 	period: Period,
 ): number {
-	const calendar = resolveCalendar(calendarConfig);
+	const calendar =
+		'windows' in calendarConfig
+			? (calendarConfig as ResolvedCalendar)
+			: resolveCalendar(calendarConfig);
 	let minutes = 0;
 	for (
 		let day = DateTime.fromMillis(period.fromMs, { zone: calendar.timeZone }).startOf('day');
@@ -221,8 +225,9 @@ export async function weeklyNumbers(
 	const sum = (key: keyof ChannelRow | 'won_of_quoted') =>
 		channels.reduce((total, row) => total + Number(row[key] ?? 0), 0);
 	const bookedMinutes = new Map(crewRows.map((row) => [String(row.crew_id), Number(row.minutes)]));
+	const calendar = resolveCalendar(options.calendar);
 	const crews: CrewUse[] = (options.calendar.crews ?? []).map((crew) => {
-		const available = availableMinutes(options.calendar, crew, period) / 60;
+		const available = availableMinutes(calendar, crew, period) / 60;
 		const booked = (bookedMinutes.get(crew.id) ?? 0) / 60;
 		bookedMinutes.delete(crew.id);
 		return {

@@ -368,6 +368,10 @@ function emergency() {
 
 /** The case as the last negotiation round left it, and the subject of e-mails that answer the customer's reply. */
 const NEGOTIATED = "$('Negotiate').last().json";
+/** The case a person is deciding on (the negotiation that asked, with the link to decide). */
+const DEC = "$('Decision Asked').last().json";
+/** The form's approve option; the decision is read by it. */
+const APPROVE = 'Approve the discount';
 const REPLY_SUBJECT = `'Re: your quote from ' + ${NEGOTIATED}.business.name`;
 
 function complexSales() {
@@ -377,7 +381,7 @@ function complexSales() {
 	});
 	wf.section(
 		'Commercial sales',
-		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office 12,000 sq ft, 3 times a week",\n  "customer": { "name", "email", "phone", "address" } }\n```\nA qualified lead gets a quote with a reply link (`quote_sent`); the execution **waits** for the reply, negotiates within policy, books the visits, **waits** for the signature, then onboards.',
+		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office, 3 times a week", "customer": { ... } }\n```\nA qualified lead gets a quote with a reply link; the execution **waits** for the reply, negotiates, books, **waits** for the signature, onboards.',
 	);
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -540,6 +544,17 @@ function complexSales() {
 		[3520, 200],
 	);
 	wf.connect('What Did We Decide?', 'Offer Out, Awaiting Reply', 1);
+	wf.section(
+		'A person decides',
+		'A discount in the approval band (or a reply that needs a person) goes to the **Human Queue** with a link to decide: the ops e-mail and the **ops board** carry it. It opens a form (approve, or decline: the offer stands) and this execution goes on with the answer.',
+	);
+	// The link ops decide at: this execution's form, signed by n8n; the human queue keeps it on the case record.
+	L.setRaw(
+		wf,
+		'Decision Asked',
+		"{ ...$json, decision: { kind: $json.negotiation.pending_approval ? 'discount_approval' : 'wants_human', requested_at: $now.toISO(), link: $execution.resumeFormUrl } }",
+		[3740, 400],
+	);
 	L.callWorkflow(
 		wf,
 		'Ask a Person to Decide',
@@ -557,9 +572,53 @@ function complexSales() {
 		},
 		[3960, 400],
 	);
+	wf.add(
+		'Wait for the Decision',
+		'n8n-nodes-base.wait',
+		1.1,
+		{
+			resume: 'form',
+			formTitle: `={{ 'Decide: ' + ${DEC}.customer.name + (${DEC}.negotiation.pending_approval ? ' asks for ' + ${DEC}.negotiation.pending_approval.discount_pct + '% off' : ' needs a person') }}`,
+			formDescription: `={{ [${DEC}.business.name + ': ' + (${DEC}.quote.service_type ?? '').replace(/_/g, ' ') + ' for ' + ${DEC}.customer.name + ' (' + ${DEC}.customer.email + ').', 'Our offer: ' + (${DEC}.negotiation.quote.total_cents / 100).toLocaleString('en-US', { style: 'currency', currency: ${DEC}.negotiation.quote.currency }) + ' per visit.', ${DEC}.negotiation.pending_approval ? 'Approving gives ' + (${DEC}.negotiation.pending_approval.total_cents / 100).toLocaleString('en-US', { style: 'currency', currency: ${DEC}.negotiation.quote.currency }) + ' per visit (' + ${DEC}.negotiation.pending_approval.discount_pct + '% off).' : 'Their reply: ' + (${DEC}.reply ?? ''), 'Why a person: ' + ${DEC}.negotiation.reason + '.'].join(' ') }}`,
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Decision',
+						fieldType: 'radio',
+						fieldOptions: {
+							values: [{ option: APPROVE }, { option: 'Decline: our offer stands' }],
+						},
+						requiredField: true,
+					},
+					{ fieldLabel: 'Your name', fieldType: 'text', requiredField: true },
+					{ fieldLabel: 'Note', fieldType: 'textarea' },
+				],
+			},
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: 48,
+			resumeUnit: 'hours',
+			options: {},
+		},
+		[4180, 400],
+		{ webhookId: L.stableId('complexSales', 'decision') },
+	);
+	wf.section(
+		'The decision',
+		'Approved: the visits are booked at the price the Negotiation Agent priced for approval. Declined, or no answer in 48 hours: the customer hears that the offer stands (the reply link again). The decision, who took it and when go on the case record.',
+	);
+	// Approved: the price the Negotiation Agent priced for approval; declined or no answer: the offer stands. Code priced both.
+	L.setRaw(
+		wf,
+		'Read the Decision',
+		`((c, f) => { const n = c.negotiation; const answered = typeof f.Decision === 'string'; const approve = answered && f.Decision === '${APPROVE}'; const offer = approve ? (n.pending_approval?.quote ?? n.quote) : n.quote; const money = (cents) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: offer.currency }); return { ...c, negotiation: { ...n, action: approve ? 'accept' : 'reject', quote: offer, offered_discount_pct: approve ? (n.pending_approval?.discount_pct ?? n.offered_discount_pct) : n.offered_discount_pct, pending_approval: null, escalate_to_human: false, approval_required: false, final: approve, message: approve ? n.message : 'Hi ' + (c.customer.name ?? 'there') + ',\\n\\nThank you for waiting while we looked at your request. We cannot go further on the price: our offer of ' + money(offer.total_cents) + ' per visit stands. Reply to accept it, or ask us anything.' }, decision: { kind: c.decision?.kind ?? 'discount_approval', outcome: approve ? 'approved' : answered ? 'declined' : 'no_answer', decided_by: f['Your name'] ?? null, decided_at: $now.toISO(), note: f.Note || null, amount_cents: offer.total_cents } }; })(${DEC}, $json)`,
+		[4400, 400],
+	);
+	L.recordCase(wf, 'Record the Decision', 'decided', '', [4620, 400]);
+	L.ifTrue(wf, 'Approved?', "$json.decision.outcome === 'approved'", [4840, 400]);
 	wf.section(
 		'Fall back to Simple Booking',
-		'A step that fails before anything is booked (the model down, a job the rate card cannot price) runs **Simple Booking** instead; after a quote, with its own request id.',
+		'A step failing before anything is booked runs **Simple Booking** instead.',
 	);
 	// fallback: a failure before anything is booked runs the simple booking instead
 	L.setRaw(
@@ -746,63 +805,48 @@ function complexSales() {
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
-	wf.connect('What Did We Decide?', 'Ask a Person to Decide', 2);
-	wf.connect('Ask a Person to Decide', 'E-mail: A Person Will Reply');
-	wf.inSection('Offer and reply');
-	// A quote e-mail that cannot be delivered: the human queue takes the lead (the caller already has the quote).
-	L.setRaw(
-		wf,
-		'E-mail Failed: Offer',
-		"{ ...$('Offer Out, Awaiting Reply').last().json, handoff_reason: 'The quote e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error'), delivery_failure: { channel: 'email', label: 'Quote', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
-		[2640, 420],
+	wf.connect('What Did We Decide?', 'Decision Asked', 2);
+	wf.chain(
+		'Decision Asked',
+		'Ask a Person to Decide',
+		'E-mail: A Person Will Reply',
+		'Wait for the Decision',
+		'Read the Decision',
+		'Record the Decision',
+		'Approved?',
+		'Book the Recurring Visits',
 	);
-	L.callWorkflow(
-		wf,
-		'Escalate: Offer Not Delivered',
-		'humanQueue',
-		'Booking Agents: Human Queue',
-		[2860, 420],
-	);
-	wf.connect('E-mail the Offer', 'E-mail Failed: Offer', 1);
-	wf.connect('E-mail Failed: Offer', 'Escalate: Offer Not Delivered');
-	wf.inSection('Book, sign, onboard');
-	L.setRaw(
-		wf,
-		'E-mail Failed: Agreement',
-		"{ ...$('Write the Signing Request').first().json, handoff_reason: 'The agreement e-mail could not be delivered: ' + ($json.error?.message ?? 'unknown error') + '. Send it by hand; the visits are booked.', delivery_failure: { channel: 'email', label: 'Agreement', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
-		[4620, 220],
-	);
-	L.callWorkflow(
-		wf,
-		'Escalate: Agreement Not Delivered',
-		'humanQueue',
-		'Booking Agents: Human Queue',
-		[4840, 220],
-	);
-	wf.connect('E-mail the Agreement', 'E-mail Failed: Agreement', 1);
+	wf.connect('Approved?', 'Offer Out, Awaiting Reply', 1);
 	wf.section(
 		'Messages that could not be delivered',
-		'The customer was not told that a person will reply or call (the e-mail failed after its retries): the **Human Queue** gets the case, to call them.',
+		'A customer e-mail that failed after its retries goes to the **Human Queue** (and the ops board) to send by hand or call.',
 	);
+	// One pair for every customer e-mail here: which one failed is the node it came from.
+	const failed = (label, reason) =>
+		`{ handoff_reason: '${reason}' + ($json.error?.message ?? 'unknown error'), delivery_failure: { channel: 'email', label: '${label}', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }`;
 	L.setRaw(
 		wf,
-		'E-mail Failed: A Person Will Reply',
-		"{ ...$('Negotiate').last().json, handoff_reason: 'The customer was not told that a person will reply (e-mail failed: ' + ($json.error?.message ?? 'unknown error') + '). Call them.', delivery_failure: { channel: 'email', label: 'Reply', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }",
+		'A Customer E-mail Failed',
+		`$prevNode.name === 'E-mail the Offer' ? { ...$('Offer Out, Awaiting Reply').last().json, ...${failed('Quote', 'The quote e-mail could not be delivered: ')} } : $prevNode.name === 'E-mail the Agreement' ? { ...$('Write the Signing Request').first().json, ...${failed('Agreement', 'The agreement e-mail could not be delivered (send it by hand; the visits are booked): ')} } : { ...$('Negotiate').last().json, ...${failed('Reply', 'The customer was not told that a person will reply or call (call them): ')} }`,
 		[4180, 560],
 	);
 	L.callWorkflow(
 		wf,
-		'Escalate: Reply Not Delivered',
+		'Escalate: E-mail Not Delivered',
 		'humanQueue',
 		'Booking Agents: Human Queue',
 		[4400, 560],
 		{ wait: false },
 	);
-	wf.connect('E-mail: A Person Will Reply', 'E-mail Failed: A Person Will Reply', 1);
+	for (const email of [
+		'E-mail the Offer',
+		'E-mail the Agreement',
+		'E-mail: A Person Will Reply',
+		'E-mail: We Will Call to Schedule',
+	])
+		wf.connect(email, 'A Customer E-mail Failed', 1);
+	wf.connect('A Customer E-mail Failed', 'Escalate: E-mail Not Delivered');
 	wf.connect('Any Visits Booked?', 'Hand Over: No Room for the Visits', 1);
-	wf.connect('E-mail: We Will Call to Schedule', 'E-mail Failed: A Person Will Reply', 1);
-	wf.connect('E-mail Failed: A Person Will Reply', 'Escalate: Reply Not Delivered');
-	wf.connect('E-mail Failed: Agreement', 'Escalate: Agreement Not Delivered');
 	return wf;
 }
 

@@ -37,7 +37,7 @@ const STORE_NODE_TYPES = new Set(
 );
 
 const POSTGRES_NOTE =
-	'**This copy keeps bookings in PostgreSQL** (queue mode on several hosts): the Scheduling, Contract and Confirmation agents and Booking Records use the *Booking Store (PostgreSQL)* credential.';
+	'**This copy keeps bookings in PostgreSQL** (queue mode): the nodes that use the booking store have the *Booking Store (PostgreSQL)* credential.';
 
 /** The PostgreSQL set's change to a node: Store: PostgreSQL and the Booking Store (PostgreSQL) credential on every store-using node. */
 function withPostgresStore(node) {

@@ -214,7 +214,7 @@ function humanQueue() {
 	L.setRaw(
 		wf,
 		'Write the Handoff',
-		`{ subject: '[Human queue] ' + ($json.customer?.name ?? 'A customer') + ': ' + (${HANDOFF_REASON}).slice(0, 120), text: ['Reason: ' + (${HANDOFF_REASON}), '', ${CASE_TEXT}, '', 'Handoff record: ' + $('Business Settings').first().json.public_url + 'workflow/' + $workflow.id + '/executions/' + $execution.id].join('\\n'), reason: ${HANDOFF_REASON} }`,
+		`{ subject: '[Human queue] ' + ($json.customer?.name ?? 'A customer') + ': ' + (${HANDOFF_REASON}).slice(0, 120), text: ['Reason: ' + (${HANDOFF_REASON}), '', ${CASE_TEXT}, '', ($json.decision?.link ? 'Decide here: ' + $json.decision.link : null), 'Handoff record: ' + $('Business Settings').first().json.public_url + 'workflow/' + $workflow.id + '/executions/' + $execution.id].filter((line) => line !== null).join('\\n'), reason: ${HANDOFF_REASON} }`,
 		[660, 0],
 	);
 	L.sendEmail(

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
-import { caseIdOf, getCase } from '../../nodes/shared/records/cases';
+import { postToResumeUrl } from '../../dev/n8n';
+import { caseEvents, caseIdOf, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { CALENDAR, EXPECTED_MONTH, MONTH_START, seedMonth } from '../fixtures/seeded-month';
 
@@ -68,6 +69,7 @@ beforeAll(async () => {
 		only: [
 			'booking-simple.json',
 			'booking-emergency.json',
+			'booking-commercial-sales.json',
 			'ops-board.json',
 			'ops-weekly-numbers.json',
 		],
@@ -93,7 +95,8 @@ beforeAll(async () => {
 	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
 	await store.init();
 	await seedMonth(store);
-	for (const p of ['booking', 'emergency']) await env.n8n.waitForWebhook(p, { probeBody: {} });
+	for (const p of ['booking', 'emergency', 'commercial-inquiry'])
+		await env.n8n.waitForWebhook(p, { probeBody: {} });
 	browser = await chromium.launch({
 		executablePath: CHROMIUM,
 		args: ['--headless', '--no-sandbox', '--disable-gpu'],
@@ -105,6 +108,25 @@ afterAll(async () => {
 	await store?.close();
 	await env?.stop();
 });
+
+/** What `read` gives once `done` holds (polled for up to 30 s): n8n writes after it answers. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+	for (const deadline = Date.now() + 30_000; ;) {
+		const value = await read();
+		if (done(value) || Date.now() > deadline) return value;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+/** Until the execution is waiting on its form, n8n does not serve it: ops' link works from then on. */
+async function formReady(url: string): Promise<void> {
+	for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+		const response = await fetch(url, { signal: AbortSignal.timeout(3000) }).catch(() => null);
+		if (response?.status === 200 && /<form/i.test(await response.text())) return;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+	throw new Error(`the decision form at ${url} was never served`);
+}
 
 const EMERGENCY = {
 	request_id: 'ops-e2e-emergency',
@@ -300,5 +322,154 @@ describe('the weekly numbers', () => {
 		expect(attachment?.filename).toBe('cases-2026-11-02-to-2026-11-29.csv');
 		const rows = attachment!.content.toString('utf8').trim().split('\r\n');
 		expect(rows).toHaveLength(41);
+	});
+});
+
+describe('a decision taken from the board', () => {
+	it('approves a discount in the approval band: the flow goes on, books at the approved price and sends the agreement', async () => {
+		const customer = {
+			name: 'Jo Banks',
+			email: 'jo@warehouse.example',
+			phone: '+12125550150',
+			address: '9 Dock Rd, New York, NY 10001',
+		};
+		const first = await env.post('commercial-inquiry', {
+			request_id: 'ops-e2e-commercial',
+			message: 'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.',
+			customer,
+		});
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor(customer.email);
+		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
+			String(quoteMail.text),
+		)![1];
+		// 15% is above the automatic 10% and inside the 15% approval band: a person decides.
+		await postToResumeUrl(replyUrl, { reply: 'Looks good, can you do 15% off?' });
+		const ops = await env.smtp.waitFor(
+			'ops@brightclean.example',
+			60_000,
+			(m: { subject?: string }) => /Jo Banks/.test(m.subject ?? ''),
+		);
+		const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
+		expect(decideUrl).toMatch(/\/form-waiting\/\d+/);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-commercial' });
+		// The human queue records the case right after it e-mails ops.
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'waiting_ops',
+			),
+		).toMatchObject({
+			status: 'waiting_ops',
+			decision: { kind: 'discount_approval', link: decideUrl },
+		});
+
+		await formReady(decideUrl);
+		const context = await browser.newContext({
+			httpCredentials: { username: env.board.user, password: env.board.password },
+			viewport: { width: 1280, height: 900 },
+		});
+		try {
+			const page = await context.newPage();
+			await page.goto(`${env.n8n.baseUrl}/webhook/ops-board`);
+			const row = page.locator(`[data-section="waiting"] [data-case="${caseId}"]`);
+			expect(await row.getAttribute('data-decision')).toBe('discount_approval');
+			expect(await row.textContent()).toMatch(/Approve a discount: Jo Banks/);
+			// The click: the board's Decide opens the flow's own form (n8n's Wait node), exactly as ops would.
+			await Promise.all([page.waitForURL(/form-waiting/), row.locator('a.button').click()]);
+			await page.getByText('Approve the discount').click();
+			await page.getByLabel('Your name').fill('Morgan (ops)');
+			await page.screenshot({ path: path.join(SHOTS, 'ops-decision-form.png'), fullPage: true });
+			await page.locator('button[type="submit"], #submit-btn').first().click();
+			await page.waitForLoadState('networkidle');
+
+			// The flow went on: visits booked at the approved price, the agreement e-mailed to the customer.
+			const agreement = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+				/sign/i.test(m.subject ?? ''),
+			);
+			expect(
+				agreement.attachments?.some((a: { filename?: string }) => /\.pdf$/.test(a.filename ?? '')),
+			).toBe(true);
+			// The decision is on the case record (its visits join it when the agreement is signed: Record the Win).
+			const record = (await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status !== 'waiting_ops',
+			))!;
+			expect(record).toMatchObject({ status: 'open', decision: null });
+			const decided = (await caseEvents(store, caseId)).find((e) => e.kind === 'decided');
+			expect(decided?.data).toMatchObject({
+				kind: 'discount_approval',
+				outcome: 'approved',
+				decided_by: 'Morgan (ops)',
+			});
+			const quoted = first.body.quote.total_cents;
+			expect(decided?.data?.amount_cents).toBe(Math.round(quoted * 0.85));
+
+			// Back on the board: no longer waiting; the agreement waits for the signature.
+			await page.goto(`${env.n8n.baseUrl}/webhook/ops-board`);
+			expect(await page.locator(`[data-section="waiting"] [data-case="${caseId}"]`).count()).toBe(
+				0,
+			);
+			expect(
+				await page.locator('[data-section="signatures"] li', { hasText: 'Jo Banks' }).count(),
+			).toBe(1);
+		} finally {
+			await context.close();
+		}
+	});
+
+	it('declines from the link in the ops e-mail: the customer hears the offer stands, and the quote waits for their reply again', async () => {
+		const customer = {
+			name: 'Kit Moreno',
+			email: 'kit@depot.example',
+			phone: '+12125550151',
+			address: '3 Yard St, New York, NY 10001',
+		};
+		const first = await env.post('commercial-inquiry', {
+			request_id: 'ops-e2e-decline',
+			message: 'Weekly cleaning for our 6,000 sq ft depot office, I am the owner and can sign.',
+			customer,
+		});
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor(customer.email);
+		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
+			String(quoteMail.text),
+		)![1];
+		await postToResumeUrl(replyUrl, { reply: 'Could you do 14% off?' });
+		const ops = await env.smtp.waitFor(
+			'ops@brightclean.example',
+			60_000,
+			(m: { subject?: string }) => /Kit Moreno/.test(m.subject ?? ''),
+		);
+		const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
+		await formReady(decideUrl);
+		const page = await browser.newPage();
+		try {
+			await page.goto(decideUrl);
+			await page.getByText('Decline: our offer stands').click();
+			await page.getByLabel('Your name').fill('Morgan (ops)');
+			await page.locator('button[type="submit"], #submit-btn').first().click();
+			await page.waitForLoadState('networkidle');
+		} finally {
+			await page.close();
+		}
+		const stands = await env.smtp.waitFor(customer.email, 60_000, (m: { text?: string }) =>
+			/offer of .* per visit stands/.test(m.text ?? ''),
+		);
+		const price = (first.body.quote.total_cents / 100).toLocaleString('en-US', {
+			style: 'currency',
+			currency: 'USD',
+		});
+		expect(stands.text).toContain(`our offer of ${price} per visit stands`);
+		// A new reply link: the execution waits for the customer again; the case waits for them too.
+		expect(String(stands.text)).toMatch(/webhook-waiting\/\d+\?signature=/);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-decline' });
+		const record = await eventually(
+			() => getCase(store, caseId),
+			(c) => c?.status === 'waiting_customer',
+		);
+		expect(record).toMatchObject({ status: 'waiting_customer', decision: null });
+		const decided = (await caseEvents(store, caseId)).find((e) => e.kind === 'decided');
+		expect(decided?.data).toMatchObject({ outcome: 'declined', decided_by: 'Morgan (ops)' });
 	});
 });

@@ -242,6 +242,7 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 	);
 	expect(steps.sort()).toEqual([
 		'booking-commercial-sales.json: Offer Out, Awaiting Reply (answered)',
+		'booking-commercial-sales.json: Record the Decision (decided)',
 		'booking-commercial-sales.json: Record the Expired Quote (expired)',
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',

@@ -38,7 +38,15 @@ export const DECISION_KINDS = [
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** The step a template records: what just happened to the case. */
-export const CASE_STEPS = ['answered', 'handedOver', 'won', 'lost', 'expired', 'closed'] as const;
+export const CASE_STEPS = [
+	'answered',
+	'handedOver',
+	'decided',
+	'won',
+	'lost',
+	'expired',
+	'closed',
+] as const;
 export type CaseStep = (typeof CASE_STEPS)[number];
 
 export interface CaseDecision {
@@ -401,6 +409,25 @@ export function applyCaseStep(
 				`handed_over:${run}`,
 			);
 			break;
+		case 'decided': {
+			// A person answered the decision the case waited for: kept as an event; the case moves on.
+			const decision = objectAt(item.decision) ?? {};
+			event(
+				'decided',
+				{
+					kind: textAt(decision, 'kind') ?? stored?.decision?.kind ?? null,
+					outcome: textAt(decision, 'outcome') ?? 'decided',
+					decided_by: textAt(decision, 'decided_by'),
+					...(typeof decision.amount_cents === 'number'
+						? { amount_cents: decision.amount_cents }
+						: {}),
+					...(textAt(decision, 'note') ? { note: textAt(decision, 'note') } : {}),
+				},
+				`decided:${run}`,
+			);
+			setStatus(bookedNow ? 'booked' : 'open');
+			break;
+		}
 		case 'won':
 			if (record.booked_at_ms === null) {
 				record.booked_at_ms = nowMs;
