@@ -6,6 +6,7 @@
  */
 import { DEFAULT_RATE_CARD } from './PricingAgent/rateCard';
 import { DEFAULT_CALENDAR } from './SchedulingAgent/calendar';
+import { DEFAULT_TEMPLATES } from './ConfirmationAgent/compose';
 import { seedRows } from './shared/settings';
 
 export {
@@ -138,6 +139,7 @@ export {
 	compose,
 	confirmationSchema,
 	MESSAGE_KINDS,
+	MESSAGE_PLACEHOLDERS,
 	DEFAULT_TEMPLATES as MESSAGE_TEMPLATES,
 	headerSafe,
 } from './ConfirmationAgent/compose';
@@ -179,6 +181,7 @@ export {
 	readRateCard,
 	readCalendarSettings,
 	readPolicySettings,
+	readMessageSettings,
 } from './shared/settings';
 export type { SettingsRows, SettingsRow, BusinessSettings } from './shared/settings';
 
@@ -190,6 +193,7 @@ export function settingsSeedRows(
 		rateCard: DEFAULT_RATE_CARD,
 		calendar: DEFAULT_CALENDAR,
 		business,
+		messages: DEFAULT_TEMPLATES,
 	});
 }
 

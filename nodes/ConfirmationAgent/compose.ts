@@ -26,6 +26,35 @@ export interface MessageTemplate {
 	sms: string;
 }
 
+/** Every {placeholder} the wording may use: what the agent fills in (the Messages settings table is checked against it). */
+export const MESSAGE_PLACEHOLDERS = [
+	'name',
+	'business',
+	'business_phone',
+	'service',
+	'when',
+	'date',
+	'time',
+	'arrival',
+	'address',
+	'at_address',
+	'crew',
+	'price',
+	'price_line',
+	'price_line_inline',
+	'booking_ref',
+	'quote_summary',
+	'valid_until',
+	'reply_url',
+	'signing_url',
+	'review_url',
+	'link_expires',
+	'renewal_date',
+	'safety',
+	'safety_first',
+	'reason_text',
+] as const;
+
 /**
  * Default wording. Placeholders in braces are filled by the agent from the
  * item ({name}, {when}, {address}, {price}...); n8n expressions work too.
@@ -286,7 +315,7 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		? `${money(input.quote.total_cents)} per visit (${money(input.quote.recurring.per_month_cents)} a month)`
 		: money(input.quote?.total_cents);
 	const service = (input.service ?? 'cleaning').replace(/_/g, ' ');
-	const values: Record<string, string> = {
+	const values: Record<(typeof MESSAGE_PLACEHOLDERS)[number], string> = {
 		name: input.customer?.name?.trim() || 'there',
 		business: input.business.name,
 		business_phone: input.business.phone ?? input.business.email,

@@ -17,6 +17,7 @@ const SETTINGS_KEY_COLUMNS = {
 	promo_codes: ['code'],
 	hours: ['day', 'opens'],
 	holidays: ['date'],
+	messages: ['message', 'part'],
 };
 
 /**
@@ -84,7 +85,7 @@ function businessSettings() {
 	const setupY = 480;
 	wf.section(
 		'Set up the settings tables (run once)',
-		'Open this workflow and click **Execute workflow** once after importing the templates: it creates the six tables with the starting rows (the demo business, the default prices, three crews, Monday-Saturday hours; no promo codes, no holidays). Then change the rows to your business in *Overview > Data tables*: at least `business_name`, `business_email`, `ops_email`, `time_zone` and `public_url` in *Booking Business*. Running it again changes nothing you edited; after an upgrade it adds the rows of new settings.',
+		'Open this workflow and click **Execute workflow** once after importing the templates: it creates the seven tables with the starting rows (the demo business, the default prices, three crews, Monday-Saturday hours, the wording of each message; no promo codes, no holidays). Then change the rows to your business in *Overview > Data tables*: at least `business_name`, `business_email`, `ops_email`, `time_zone` and `public_url` in *Booking Business*. Running it again changes nothing you edited; after an upgrade it adds the rows of new settings.',
 	);
 	wf.add('Set Up the Settings Tables', 'n8n-nodes-base.manualTrigger', 1, {}, [0, setupY]);
 	let previous = 'Set Up the Settings Tables';

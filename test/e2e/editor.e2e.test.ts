@@ -157,7 +157,7 @@ describe('setting up the settings tables from the editor', () => {
 		) as Record<string, Array<Record<string, unknown>> | null>;
 	};
 
-	it('creates the six tables with the starting rows', async () => {
+	it('creates the seven tables with the starting rows', async () => {
 		await runSetUp(1);
 		const rows = await rowsOf();
 		for (const [key, list] of Object.entries(seeds)) {

@@ -49,7 +49,7 @@ const edit = async (
 const workflowVersion = async () =>
 	(await env.n8n.rest('GET', `/workflows/${env.workflows['booking-simple.json'].id}`)).versionId;
 
-it('seeds the six settings tables with the package defaults, each row with an id ops can find', async () => {
+it('seeds the seven settings tables with the package defaults, each row with an id ops can find', async () => {
 	const names = (await env.n8n.dataTables()).map((t: { name: string }) => t.name).sort();
 	expect(names).toEqual(
 		[
@@ -57,6 +57,7 @@ it('seeds the six settings tables with the package defaults, each row with an id
 			'Booking Crews',
 			'Booking Holidays',
 			'Booking Hours',
+			'Booking Messages',
 			'Booking Promo Codes',
 			'Booking Rate Card',
 		].sort(),
@@ -166,6 +167,33 @@ it('a bad Business row stops the booking with the row named, and nothing is book
 		);
 	} finally {
 		await edit('business', { setting: 'time_zone' }, { value: 'America/New_York' });
+	}
+});
+
+it('a wording changed in the Messages table is in the next confirmation; a placeholder the agent does not fill is refused, naming the row', async () => {
+	const subject = { message: 'booking_confirmation', part: 'subject' };
+	const [row] = (await env.n8n.dataTableRows(env.tables.messages.id)).filter(
+		(r: { message: string; part: string }) =>
+			r.message === subject.message && r.part === subject.part,
+	);
+	await edit('messages', subject, { wording: 'All set, {name}: your {service} on {date}' });
+	try {
+		expect((await book('Hana Ito')).body.status).toBe('booked');
+		const mail = await env.smtp.waitFor('hana@example.com');
+		expect(mail.subject).toMatch(/^All set, Hana Ito: your standard cleaning on \w+day, \w+ \d+$/);
+
+		await edit('messages', subject, { wording: 'Booked, {nmae}' });
+		const refused = await book('Ivo Petrov');
+		expect(refused.status).toBe(202); // booked, but not confirmed automatically: ops are told
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 30_000, (m) =>
+			/Ivo Petrov/.test(m.text ?? ''),
+		);
+		expect(ops.text).toContain(
+			`Data table "Booking Messages", row ${row.id}, column "wording": {nmae} is not a placeholder the agent fills.`,
+		);
+		expect(env.smtp.to('ivo@example.com')).toHaveLength(0);
+	} finally {
+		await edit('messages', subject, { wording: 'Your {service} is booked for {date}' });
 	}
 });
 

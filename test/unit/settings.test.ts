@@ -25,8 +25,15 @@ import {
 	readCalendarSettings,
 	readPolicySettings,
 	readRateCard,
+	readMessageSettings,
 	type SettingsRows,
 } from '../../nodes/shared/settings';
+import {
+	DEFAULT_TEMPLATES,
+	MESSAGE_KINDS,
+	MESSAGE_PLACEHOLDERS,
+	compose,
+} from '../../nodes/ConfirmationAgent/compose';
 
 /** The seed rows as n8n's Data Table node returns them: each with n8n's row id. */
 function tables(change: (rows: ReturnType<typeof settingsSeedRows>) => void = () => {}) {
@@ -39,6 +46,9 @@ function tables(change: (rows: ReturnType<typeof settingsSeedRows>) => void = ()
 		]),
 	) as SettingsRows;
 }
+
+const readMessages = (settings: SettingsRows) =>
+	readMessageSettings(settings, MESSAGE_KINDS, MESSAGE_PLACEHOLDERS);
 
 /** The error a reader gives for these rows (the test fails if there is none). */
 function refusal(read: (s: SettingsRows) => unknown, settings: SettingsRows): SettingsError {
@@ -55,6 +65,47 @@ const rate = (rows: ReturnType<typeof settingsSeedRows>, name: string) =>
 	rows.rate_card.find((r) => r.rate === name)!;
 const setting = (rows: ReturnType<typeof settingsSeedRows>, name: string) =>
 	rows.business.find((r) => r.setting === name)!;
+
+describe('the Messages table', () => {
+	it("seeds the Confirmation Agent's own wording, every message and part, which reads back to it", () => {
+		const rows = settingsSeedRows().messages;
+		expect(rows).toHaveLength(MESSAGE_KINDS.length * 3);
+		expect(readMessages(tables())).toEqual(DEFAULT_TEMPLATES);
+	});
+
+	it('a changed wording is what the customer gets; an emptied one falls back to the default', async () => {
+		const settings = tables((r) => {
+			r.messages.find(
+				(m) => m.message === 'booking_confirmation' && m.part === 'subject',
+			)!.wording = 'All set, {name}: {service} on {date}';
+			r.messages.find((m) => m.message === 'booking_confirmation' && m.part === 'sms')!.wording =
+				'';
+		});
+		const templates = readMessages(settings);
+		expect(templates.booking_confirmation).toEqual({
+			subject: 'All set, {name}: {service} on {date}',
+			text: DEFAULT_TEMPLATES.booking_confirmation.text,
+		});
+		const message = await compose(
+			{
+				kind: 'booking_confirmation',
+				customer: { name: 'Ana', email: 'ana@example.com', phone: '+12125550100' },
+				business: { name: 'Bright Clean Co.', email: 'hello@brightclean.example' },
+				booking: {
+					booking_id: 'bk_1',
+					start: '2026-12-08T09:00:00-05:00',
+					end: '2026-12-08T11:00:00-05:00',
+					time_zone: 'America/New_York',
+					crew_name: 'Crew A',
+				},
+				service: 'deep_cleaning',
+			},
+			{ templates: templates as never },
+		);
+		expect(message.email?.subject).toBe('All set, Ana: deep cleaning on Tuesday, December 8');
+		expect(message.sms?.text).toMatch(/^Bright Clean Co\.: your deep cleaning is booked for/);
+	});
+});
 
 describe('the seed rows', () => {
 	it('read back to the rate card the Pricing Agent uses by default', () => {
@@ -400,6 +451,30 @@ describe('a bad row is refused with its table, row id and column', () => {
 			(r) => r.holidays.push({ date: '25/12/2026', name: 'Xmas' }),
 			readCalendarSettings,
 			/Booking Holidays", row 1, column "date": "25\/12\/2026" is not a date/,
+		],
+		[
+			'a message the agent does not send',
+			(r) => r.messages.push({ message: 'birthday_card', part: 'text', wording: 'Hi' }),
+			readMessages,
+			/Booking Messages", row 25, column "message": there is no message "birthday_card"/,
+		],
+		[
+			'a placeholder the agent does not fill (a typo would reach customers)',
+			(r) => (r.messages[1].wording = 'Hi {nmae}, your {service} is booked.'),
+			readMessages,
+			/Booking Messages", row 2, column "wording": \{nmae\} is not a placeholder the agent fills/,
+		],
+		[
+			'a subject on two lines',
+			(r) => (r.messages[0].wording = 'Booked\nfor {date}'),
+			readMessages,
+			/row 1, column "wording": a subject must be one line/,
+		],
+		[
+			'a part that is not subject, text or sms',
+			(r) => (r.messages[2].part = 'whatsapp'),
+			readMessages,
+			/row 3, column "part": there is no part "whatsapp"/,
 		],
 	];
 

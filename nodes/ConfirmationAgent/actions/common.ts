@@ -6,9 +6,14 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
-import { readBusinessSettings } from '../../shared/settings';
+import { readBusinessSettings, readMessageSettings } from '../../shared/settings';
 import { composeInputFromCase } from '../case';
-import type { ComposeInput, MessageKind } from '../compose';
+import {
+	MESSAGE_KINDS,
+	MESSAGE_PLACEHOLDERS,
+	type ComposeInput,
+	type MessageKind,
+} from '../compose';
 import type { ConfirmOptions } from '../confirm';
 import { readAiSettings } from '../../shared/n8n/ai';
 import { caseOf, definedBelow, type InputSource } from '../../shared/n8n/inputs';
@@ -326,16 +331,22 @@ export async function readConfirmOptions(
 		].filter(([, v]) => typeof v === 'string' && v.trim()),
 	);
 	const mode = ctx.getNodeParameter('mode', i, 'rules') as AgentMode;
-	// With the settings tables, the Booking Business table's quiet hours win.
-	const quiet =
-		readSettingsSource(ctx, i) === 'tables' ? readBusinessSettings(settingsRowsOf(ctx, i)) : null;
+	// With the settings tables, the Booking Business table's quiet hours win, and the Booking Messages table's wording.
+	const rows = readSettingsSource(ctx, i) === 'tables' ? settingsRowsOf(ctx, i) : null;
+	const quiet = rows ? readBusinessSettings(rows) : null;
+	const wording = rows ? readMessageSettings(rows, MESSAGE_KINDS, MESSAGE_PLACEHOLDERS) : {};
 	return {
 		store,
 		mode,
 		ai: await readAiSettings(ctx, i, mode),
-		// A follow-up may be either kind, so one replacement text cannot fit it: the default texts are used.
-		templates:
-			Object.keys(override).length && kind !== 'follow_up_due' ? { [kind]: override } : undefined,
+		// The table's wording for every kind; this node's replacement texts win for its own kind (a follow-up may be
+		// either kind, so one replacement text cannot fit it).
+		templates: {
+			...wording,
+			...(Object.keys(override).length && kind !== 'follow_up_due'
+				? { [kind]: { ...(wording[kind] ?? {}), ...override } }
+				: {}),
+		} as ConfirmOptions['templates'],
 		channels: {
 			email: options.email !== false,
 			sms: options.sms !== false,

@@ -13,6 +13,8 @@ import { dollarsToCents } from '../money';
 import {
 	ADD_ON_PREFIX,
 	BUSINESS_SETTINGS,
+	MESSAGE_PARTS,
+	type MessagePart,
 	RATES,
 	SETTINGS_TABLES,
 	type BusinessSettingName,
@@ -635,6 +637,79 @@ export function readPolicySettings(settings: SettingsRows): {
 		...(b.max_negotiation_rounds !== null ? { maxRounds: b.max_negotiation_rounds } : {}),
 		...(b.concession_steps_pct !== null ? { concessionStepsPct: b.concession_steps_pct } : {}),
 	};
+}
+
+// ---- the Messages table ----
+
+/**
+ * The wording ops set in the Messages table, per message kind and part; an empty wording
+ * keeps the agent's own. `kinds` and `placeholders` are the agent's (the table must name
+ * only messages it sends and placeholders it fills: a typo would otherwise go to customers).
+ */
+export function readMessageSettings(
+	settings: SettingsRows,
+	kinds: readonly string[],
+	placeholders: readonly string[],
+): Record<string, Partial<Record<MessagePart, string>>> {
+	return cached('messages', settings, () => {
+		const out: Record<string, Partial<Record<MessagePart, string>>> = {};
+		const seen = new Map<string, SettingsRow>();
+		for (const row of rowsOf(settings, 'messages')) {
+			const message = text(row.message).toLowerCase();
+			const part = text(row.part).toLowerCase();
+			if (!kinds.includes(message))
+				throw new SettingsError(
+					'messages',
+					row,
+					'message',
+					`there is no message ${JSON.stringify(row.message)}.`,
+					`Use one of: ${kinds.join(', ')}.`,
+				);
+			if (!(MESSAGE_PARTS as readonly string[]).includes(part))
+				throw new SettingsError(
+					'messages',
+					row,
+					'part',
+					`there is no part ${JSON.stringify(row.part)}.`,
+					`Use one of: ${MESSAGE_PARTS.join(', ')}.`,
+				);
+			const key = `${message}/${part}`;
+			if (seen.has(key))
+				throw new SettingsError(
+					'messages',
+					row,
+					'part',
+					`${message} ${part} is set twice (also in row ${String(seen.get(key)!.id)}).`,
+					'Delete one of the two rows.',
+				);
+			seen.set(key, row);
+			const wording = String(row.wording ?? '')
+				.replace(/\r\n/g, '\n')
+				.trim();
+			if (!wording) continue;
+			const unknown = [...wording.matchAll(/\{(\w+)\}/g)]
+				.map((m) => m[1])
+				.filter((name) => !placeholders.includes(name));
+			if (unknown.length)
+				throw new SettingsError(
+					'messages',
+					row,
+					'wording',
+					`{${unknown[0]}} is not a placeholder the agent fills.`,
+					`Use only: ${placeholders.map((p) => `{${p}}`).join(' ')}.`,
+				);
+			if (part === 'subject' && wording.includes('\n'))
+				throw new SettingsError(
+					'messages',
+					row,
+					'wording',
+					'a subject must be one line.',
+					'Remove the line breaks from the subject.',
+				);
+			(out[message] ??= {})[part as MessagePart] = wording;
+		}
+		return out;
+	});
 }
 
 // ---- the same rows are read once per execution, not once per item and agent ----

@@ -86,7 +86,21 @@ export const SETTINGS_TABLES = {
 			{ name: 'name', type: 'string' },
 		],
 	},
+	messages: {
+		name: 'Booking Messages',
+		purpose:
+			"The wording of the customer's e-mails and texts: one row per message and part (subject, text, sms), with {placeholders} the agents fill in.",
+		columns: [
+			{ name: 'message', type: 'string' },
+			{ name: 'part', type: 'string' },
+			{ name: 'wording', type: 'string' },
+		],
+	},
 } as const satisfies Record<string, SettingsTable>;
+
+/** The parts of a message a Booking Messages row words. */
+export const MESSAGE_PARTS = ['subject', 'text', 'sms'] as const;
+export type MessagePart = (typeof MESSAGE_PARTS)[number];
 
 export type SettingsKey = keyof typeof SETTINGS_TABLES;
 export const SETTINGS_KEYS = Object.keys(SETTINGS_TABLES) as SettingsKey[];
@@ -320,6 +334,8 @@ export interface SeedDefaults {
 		businessHours: Record<Weekday, Array<[string, string]>>;
 	};
 	business?: Partial<Record<BusinessSettingName, string>>;
+	/** The Confirmation Agent's default wording, per message kind. */
+	messages?: Record<string, Record<MessagePart, string>>;
 }
 
 /** The rows a new business starts with, per table: the package's defaults, in the tables' shape. */
@@ -327,6 +343,7 @@ export function seedRows({
 	rateCard,
 	calendar,
 	business = {},
+	messages = {},
 }: SeedDefaults): Record<SettingsKey, Array<Record<string, unknown>>> {
 	const values = { ...DEMO_BUSINESS, ...business };
 	const rateAmount = (name: RateName): number => {
@@ -371,5 +388,8 @@ export function seedRows({
 			calendar.businessHours[day].map(([opens, closes]) => ({ day, opens, closes })),
 		),
 		holidays: [],
+		messages: Object.entries(messages).flatMap(([message, parts]) =>
+			MESSAGE_PARTS.map((part) => ({ message, part, wording: parts[part] })),
+		),
 	};
 }
