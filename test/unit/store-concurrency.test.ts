@@ -59,27 +59,31 @@ type Outcome = {
 /** Books `requests` from two OS processes (every other request each) on one SQLite file; what each answered, and what is stored. */
 async function inTwoProcesses(requests: ScheduleRequest[], cal: object) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-race-'));
-	const file = path.join(dir, 'store.sqlite');
-	const init = new SqliteBookingStore(file);
-	await init.init();
-	await init.close();
-	const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
-	const job = (slice: ScheduleRequest[]) =>
-		run(
-			process.execPath,
-			[worker, JSON.stringify({ file, requests: slice, now: NOW, calendar: cal })],
-			{ maxBuffer: 10 * 1024 * 1024 },
-		);
-	const [a, b] = await Promise.all([
-		job(requests.filter((_, i) => i % 2 === 0)),
-		job(requests.filter((_, i) => i % 2 === 1)),
-	]);
-	const results: Outcome[] = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)];
-	const store = new SqliteBookingStore(file);
-	const stored = await store.listBookings({}, Date.parse(NOW));
-	await store.close();
-	fs.rmSync(dir, { recursive: true, force: true });
-	return { results, stored };
+	try {
+		const file = path.join(dir, 'store.sqlite');
+		const init = new SqliteBookingStore(file);
+		await init.init();
+		await init.close();
+		const worker = path.join(__dirname, '..', 'harness', 'book-worker.js');
+		const job = (slice: ScheduleRequest[]) =>
+			run(
+				process.execPath,
+				[worker, JSON.stringify({ file, requests: slice, now: NOW, calendar: cal })],
+				{ maxBuffer: 10 * 1024 * 1024 },
+			);
+		const [a, b] = await Promise.all([
+			job(requests.filter((_, i) => i % 2 === 0)),
+			job(requests.filter((_, i) => i % 2 === 1)),
+		]);
+		const results: Outcome[] = [...JSON.parse(a.stdout), ...JSON.parse(b.stdout)];
+		const store = new SqliteBookingStore(file);
+		const stored = await store.listBookings({}, Date.parse(NOW));
+		await store.close();
+		return { results, stored };
+	} finally {
+		// Also when a worker fails: no folder is left behind.
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 /** Books `requests` from two connection pools (every other request each) on one PostgreSQL database; the same answers. */
