@@ -20,8 +20,16 @@ import {
 } from '../shared/n8n/settings';
 import { readRateCard } from '../shared/settings';
 import { pricingFactsFromCase } from './case';
+import { rateCardFromLists } from './lists';
 import { price } from './price';
 import { merge, type RateCardOverride } from './rateCard';
+
+/** The node's add-on and promo code lists (each entry's fields as n8n gives them). */
+function listsToCard(ctx: IExecuteFunctions, i: number): RateCardOverride {
+	const list = (name: string, key: string) =>
+		((ctx.getNodeParameter(name, i, {}) as IDataObject)[key] as IDataObject[] | undefined) ?? [];
+	return rateCardFromLists(list('addOnPrices', 'addOn'), list('promoCodes', 'promo'));
+}
 
 /** The rate fields of the node, in dollars and percent as ops staff think of them, mapped onto the card. */
 function rateFieldsToCard(rates: IDataObject): RateCardOverride {
@@ -379,6 +387,112 @@ export class PricingAgent implements INodeType {
 				],
 			},
 			{
+				displayName: 'Add-On Prices',
+				name: 'addOnPrices',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				placeholder: 'Add an add-on',
+				default: {},
+				displayOptions: settingsOnNode,
+				description:
+					'Extras a customer can ask for, by code; adds to (or reprices) the defaults: inside_oven, inside_fridge, interior_windows, laundry, pets',
+				options: [
+					{
+						displayName: 'Add-On',
+						name: 'addOn',
+						values: [
+							{
+								displayName: 'Code',
+								name: 'code',
+								type: 'string',
+								default: '',
+								placeholder: 'inside_oven',
+								description: 'Lower-case letters, digits and _: how requests name it',
+							},
+							{
+								displayName: 'Label',
+								name: 'label',
+								type: 'string',
+								default: '',
+								placeholder: 'Inside the oven',
+								description: 'How the quote names it',
+							},
+							{
+								displayName: 'Price ($)',
+								name: 'price',
+								type: 'number',
+								default: 0,
+								typeOptions: { minValue: 0, numberPrecision: 2 },
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Promo Codes',
+				name: 'promoCodes',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true, sortable: true },
+				placeholder: 'Add a promo code',
+				default: {},
+				displayOptions: settingsOnNode,
+				description: 'Codes customers may quote for a discount (any case)',
+				options: [
+					{
+						displayName: 'Promo Code',
+						name: 'promo',
+						values: [
+							{
+								displayName: 'Code',
+								name: 'code',
+								type: 'string',
+								default: '',
+								placeholder: 'SPRING10',
+							},
+							{
+								displayName: 'Description',
+								name: 'description',
+								type: 'string',
+								default: '',
+								placeholder: 'Spring offer',
+							},
+							{
+								displayName: 'Expires',
+								name: 'expires',
+								type: 'string',
+								default: '',
+								placeholder: '2027-04-30',
+								description: 'Last day it works (YYYY-MM-DD); empty: never',
+							},
+							{
+								displayName: 'First-Time Customers Only',
+								name: 'firstTimeOnly',
+								type: 'boolean',
+								default: false,
+							},
+							{
+								displayName: 'Type',
+								name: 'type',
+								type: 'options',
+								default: 'percent',
+								options: [
+									{ name: 'Percent Off', value: 'percent' },
+									{ name: 'Dollars Off', value: 'fixed' },
+								],
+							},
+							{
+								displayName: 'Value',
+								name: 'value',
+								type: 'number',
+								default: 10,
+								typeOptions: { minValue: 0, numberPrecision: 2 },
+								description: 'Percent, or dollars, off',
+							},
+						],
+					},
+				],
+			},
+			{
 				displayName: 'Rate Card JSON (Overrides)',
 				name: 'rateCardJson',
 				type: 'json',
@@ -396,7 +510,10 @@ export class PricingAgent implements INodeType {
 			const rates =
 				readSettingsSource(this, i) === 'tables'
 					? (readRateCard(settingsRowsOf(this, i)) as RateCardOverride)
-					: rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject);
+					: merge<RateCardOverride>(
+							rateFieldsToCard(this.getNodeParameter('rates', i, {}) as IDataObject),
+							listsToCard(this, i),
+						);
 			const rateCard = merge<RateCardOverride>(
 				rates,
 				jsonParameter(this, 'rateCardJson', 'Rate Card JSON (Overrides)', i),

@@ -87,6 +87,42 @@ describe('Pricing and Negotiation inside n8n-core', () => {
 		expect(line('tax')).toBe(Math.round((15900 - 3180 - 1000) * 0.08));
 	});
 
+	it('takes add-on prices and promo codes from the panel lists (no JSON), and names a bad entry by its place', async () => {
+		const run = await runWorkflow(
+			withParameters({
+				'Price Job': {
+					addOnPrices: { addOn: [{ code: 'balcony', label: 'Balcony sweep', price: 25 }] },
+					promoCodes: { promo: [{ code: 'Spring5', type: 'fixed', value: 5 }] },
+					addOns: 'balcony',
+					promoCode: '={{ $json.promo }}',
+				},
+			}),
+			{ input: { message: 'weekly clean, 3 bed 2 bath house', reply: 'yes', promo: 'spring5' } },
+		);
+		const quote = run.output('Price Job')[0].json.quote as {
+			line_items: Array<{ code: string; amount_cents: number; label?: string }>;
+		};
+		const line = (code: string) => quote.line_items.find((l) => l.code === code);
+		expect(line('add_on_balcony')?.amount_cents).toBe(2500);
+		expect(line('promo_SPRING5')?.amount_cents).toBe(-500);
+
+		const bad = await runWorkflow(
+			withParameters({
+				'Price Job': {
+					promoCodes: {
+						promo: [
+							{ code: 'OK10', type: 'percent', value: 10 },
+							{ code: 'BAD CODE', type: 'percent', value: 10 },
+						],
+					},
+				},
+			}),
+			{ input: { message: 'weekly clean, 3 bed 2 bath house', reply: 'yes' } },
+		);
+		const error = bad.nodeError('Price Job') as unknown as { message: string; description: string };
+		expect(error.message).toMatch(/^Promo Codes, code 2, Code: "BAD CODE" is not a promo code\./);
+	});
+
 	it('a negotiation round can follow another: the latest offer and round come from the item', async () => {
 		const run = await runWorkflow(withParameters({ Negotiate: { policy: { maxRounds: 2 } } }), {
 			input: { message: 'deep clean for my 3 bed 2 bath house', reply: 'I want 50% off' },

@@ -245,6 +245,28 @@ describe('Scheduling Agent version 3: crews and hours in fields', () => {
 		);
 	});
 
+	it('books nothing in a blackout from the panel list, and names a blackout that is not a date', async () => {
+		const day = (offset: number) =>
+			new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+		const run = await runWorkflow(
+			v3({ blackoutList: { blackout: [{ start: day(-1), end: day(10), reason: 'Refit' }] } }),
+			{ input: {} },
+		);
+		expect(run.status).toBe('success');
+		const slots = (run.output('Find')[0].json.booking as { slots: Array<{ start: string }> }).slots;
+		expect(slots.length).toBeGreaterThan(0);
+		for (const slot of slots) expect(slot.start.slice(0, 10) > day(10)).toBe(true);
+
+		const bad = await runWorkflow(
+			v3({ blackoutList: { blackout: [{ start: 'next tuesday', end: day(3) }] } }),
+			{ input: {} },
+		);
+		const error = bad.nodeError('Find') as unknown as { message: string };
+		expect(error.message).toBe(
+			'Blackouts, blackout 1, Start: "next tuesday" is not a date or date-time. Write a date such as 2026-12-24, or a date and time such as 2026-12-24T12:00.',
+		);
+	});
+
 	it('still takes the JSON when "Crews and Hours As" is JSON (Advanced)', async () => {
 		const run = await runWorkflow(
 			v3({

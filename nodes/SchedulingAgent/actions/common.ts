@@ -510,16 +510,98 @@ export const calendarProperties: INodeProperties[] = [
 	},
 	{
 		displayName: 'Blackouts',
+		name: 'blackoutList',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add a blackout',
+		default: {},
+		description:
+			'Periods with no bookings at all (a company day off, an afternoon off), on top of holidays',
+		displayOptions: {
+			show: { '@version': [{ _cnd: { gte: 3 } }] },
+			hide: { calendarEntry: ['json'] },
+		},
+		options: [
+			{
+				displayName: 'Blackout',
+				name: 'blackout',
+				values: [
+					{
+						displayName: 'Start',
+						name: 'start',
+						type: 'string',
+						default: '',
+						placeholder: '2026-12-24T12:00',
+						description: 'A date, or a date and time, in the business time zone',
+					},
+					{
+						displayName: 'End',
+						name: 'end',
+						type: 'string',
+						default: '',
+						placeholder: '2026-12-26',
+						description: 'A date (the whole day is included) or a date and time',
+					},
+					{
+						displayName: 'Reason',
+						name: 'reason',
+						type: 'string',
+						default: '',
+						placeholder: 'Staff party',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Blackouts',
 		name: 'blackouts',
 		type: 'json',
 		default: '[]',
 		description:
 			'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
+		displayOptions: { show: { '@version': [{ _cnd: { lt: 3 } }] } },
+	},
+	{
+		displayName: 'Blackouts',
+		name: 'blackouts',
+		type: 'json',
+		default: '[]',
+		description:
+			'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }], calendarEntry: ['json'] } },
 	},
 ];
 
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)?)?$/;
+
+/** The blackouts: the list on version 3 (unless crews and hours are entered as JSON), else the JSON. */
+function readBlackouts(ctx: IExecuteFunctions, i: number): unknown[] {
+	const v3 = ctx.getNode().typeVersion >= 3;
+	const entry = ctx.getNodeParameter('calendarEntry', i, v3 ? 'fields' : 'json');
+	if (!v3 || entry === 'json') return jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
+	const list =
+		((ctx.getNodeParameter('blackoutList', i, {}) as IDataObject).blackout as
+			IDataObject[] | undefined) ?? [];
+	return list.map((b, k) => {
+		const where = `Blackouts, blackout ${k + 1}`;
+		const start = String(b.start ?? '').trim();
+		const end = String(b.end ?? '').trim();
+		for (const [field, value] of [
+			['Start', start],
+			['End', end],
+		] as const)
+			if (!LOCAL_DATE_TIME.test(value))
+				throw new SchedulingInputError(
+					`${where} > ${field}`,
+					`${where}, ${field}: ${value ? `"${value}" is not a date or date-time` : 'empty'}. Write a date such as 2026-12-24, or a date and time such as 2026-12-24T12:00.`,
+				);
+		return { start, end };
+	});
+}
+
 function readCalendar(ctx: IExecuteFunctions, i: number): Partial<CalendarConfig> {
-	const blackouts = jsonListParameter(ctx, 'blackouts', 'Blackouts', i);
+	const blackouts = readBlackouts(ctx, i);
 	if (readSettingsSource(ctx, i) === 'tables') {
 		const fromTables: Partial<CalendarConfig> = { ...readCalendarSettings(settingsRowsOf(ctx, i)) };
 		if (blackouts.length) fromTables.blackouts = blackouts as CalendarConfig['blackouts'];

@@ -334,117 +334,125 @@ export function readBusinessSettings(settings: SettingsRows): BusinessSettings {
 /** The rate card override the Rate Card table (and the Business table's currency) make, in the card's units (cents). */
 export function readRateCard(settings: SettingsRows): Record<string, unknown> {
 	return cached('rate_card', settings, () => {
-		const card: Record<string, unknown> = {};
-		const set = (path: readonly string[], value: unknown) => {
-			let target = card;
-			for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-			target[path[path.length - 1]] = value;
-		};
-		const seen = new Map<string, SettingsRow>();
-		for (const row of rowsOf(settings, 'rate_card')) {
-			const name = text(row.rate).toLowerCase();
-			if (seen.has(name))
-				throw new SettingsError(
-					'rate_card',
-					row,
-					'rate',
-					`${name} is priced twice (also in row ${String(seen.get(name)!.id)}).`,
-					'Delete one of the two rows.',
-				);
-			seen.set(name, row);
-			if (name.startsWith(ADD_ON_PREFIX)) {
-				const code = name.slice(ADD_ON_PREFIX.length);
-				if (!/^[a-z0-9_]+$/.test(code))
-					throw new SettingsError(
-						'rate_card',
-						row,
-						'rate',
-						`${JSON.stringify(row.rate)} is not an add-on code.`,
-						'Write add-ons as add_on: and a code of letters, digits and _, for example add_on:inside_oven.',
-					);
-				set(['add_ons', code], {
-					label: text(row.label) || code.replace(/_/g, ' '),
-					price_cents: dollarsToCents(
-						readNumber('rate_card', row, 'amount', row.amount, { example: '35' }),
-					),
-				});
-				continue;
-			}
-			if (!(name in RATES))
-				throw new SettingsError(
-					'rate_card',
-					row,
-					'rate',
-					`there is no rate ${JSON.stringify(row.rate)}.`,
-					`Use one of: ${Object.keys(RATES).join(', ')}, or add_on:<code> for an add-on.`,
-				);
-			const { path, unit } = RATES[name as RateName];
-			const limits =
-				unit === 'percent'
-					? { max: 100, example: '10' }
-					: unit === 'multiplier'
-						? { min: 0.01, max: 100, example: '1.5' }
-						: unit === 'days'
-							? { min: 1, max: 3650, example: '14' }
-							: { example: '99' };
-			const amount = readNumber('rate_card', row, 'amount', row.amount, limits);
-			set(
-				path,
-				unit === 'dollars'
-					? dollarsToCents(amount)
-					: unit === 'dollars_fraction'
-						? Math.round(amount * 100 * 10_000) / 10_000
-						: unit === 'days'
-							? Math.round(amount)
-							: amount,
-			);
-		}
-		const codes = new Map<string, SettingsRow>();
-		for (const row of rowsOf(settings, 'promo_codes')) {
-			const code = text(row.code).toUpperCase();
-			if (!/^[A-Z0-9_-]{2,40}$/.test(code))
-				throw new SettingsError(
-					'promo_codes',
-					row,
-					'code',
-					`${JSON.stringify(row.code)} is not a promo code.`,
-					'Use letters, digits, - and _ (2 to 40), for example SPRING10; customers may type it in any case.',
-				);
-			if (codes.has(code))
-				throw new SettingsError(
-					'promo_codes',
-					row,
-					'code',
-					`${code} is given twice (also in row ${String(codes.get(code)!.id)}).`,
-					'Delete one of the two rows.',
-				);
-			codes.set(code, row);
-			const type = text(row.type).toLowerCase();
-			if (type !== 'percent' && type !== 'fixed')
-				throw new SettingsError(
-					'promo_codes',
-					row,
-					'type',
-					`${JSON.stringify(row.type)} is not a kind of discount.`,
-					'Write percent (value is a percentage) or fixed (value is an amount off, in dollars).',
-				);
-			const value = readNumber('promo_codes', row, 'value', row.value, {
-				max: type === 'percent' ? 100 : Number.MAX_SAFE_INTEGER,
-				example: type === 'percent' ? '10' : '25',
-			});
-			const expires = text(row.expires);
-			set(['promo_codes', code], {
-				type,
-				value: type === 'percent' ? value : dollarsToCents(value),
-				expires: expires ? readDate('promo_codes', row, 'expires', expires) : null,
-				first_time_only: row.first_time_only === true || text(row.first_time_only) === 'true',
-				...(text(row.description) ? { description: text(row.description) } : {}),
-			});
-		}
+		const card = rateCardFromRows(settings);
 		const currency = readBusinessSettings(settings).currency;
 		if (currency) card.currency = currency;
 		return card;
 	});
+}
+
+/** The rate card the Rate Card and Promo Codes rows make (no currency: that is the Business table's). */
+export function rateCardFromRows(
+	settings: Pick<SettingsRows, 'rate_card' | 'promo_codes'>,
+): Record<string, unknown> {
+	const card: Record<string, unknown> = {};
+	const set = (path: readonly string[], value: unknown) => {
+		let target = card;
+		for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+		target[path[path.length - 1]] = value;
+	};
+	const seen = new Map<string, SettingsRow>();
+	for (const row of rowsOf(settings, 'rate_card')) {
+		const name = text(row.rate).toLowerCase();
+		if (seen.has(name))
+			throw new SettingsError(
+				'rate_card',
+				row,
+				'rate',
+				`${name} is priced twice (also in row ${String(seen.get(name)!.id)}).`,
+				'Delete one of the two rows.',
+			);
+		seen.set(name, row);
+		if (name.startsWith(ADD_ON_PREFIX)) {
+			const code = name.slice(ADD_ON_PREFIX.length);
+			if (!/^[a-z0-9_]+$/.test(code))
+				throw new SettingsError(
+					'rate_card',
+					row,
+					'rate',
+					`${JSON.stringify(row.rate)} is not an add-on code.`,
+					'Write add-ons as add_on: and a code of letters, digits and _, for example add_on:inside_oven.',
+				);
+			set(['add_ons', code], {
+				label: text(row.label) || code.replace(/_/g, ' '),
+				price_cents: dollarsToCents(
+					readNumber('rate_card', row, 'amount', row.amount, { example: '35' }),
+				),
+			});
+			continue;
+		}
+		if (!(name in RATES))
+			throw new SettingsError(
+				'rate_card',
+				row,
+				'rate',
+				`there is no rate ${JSON.stringify(row.rate)}.`,
+				`Use one of: ${Object.keys(RATES).join(', ')}, or add_on:<code> for an add-on.`,
+			);
+		const { path, unit } = RATES[name as RateName];
+		const limits =
+			unit === 'percent'
+				? { max: 100, example: '10' }
+				: unit === 'multiplier'
+					? { min: 0.01, max: 100, example: '1.5' }
+					: unit === 'days'
+						? { min: 1, max: 3650, example: '14' }
+						: { example: '99' };
+		const amount = readNumber('rate_card', row, 'amount', row.amount, limits);
+		set(
+			path,
+			unit === 'dollars'
+				? dollarsToCents(amount)
+				: unit === 'dollars_fraction'
+					? Math.round(amount * 100 * 10_000) / 10_000
+					: unit === 'days'
+						? Math.round(amount)
+						: amount,
+		);
+	}
+	const codes = new Map<string, SettingsRow>();
+	for (const row of rowsOf(settings, 'promo_codes')) {
+		const code = text(row.code).toUpperCase();
+		if (!/^[A-Z0-9_-]{2,40}$/.test(code))
+			throw new SettingsError(
+				'promo_codes',
+				row,
+				'code',
+				`${JSON.stringify(row.code)} is not a promo code.`,
+				'Use letters, digits, - and _ (2 to 40), for example SPRING10; customers may type it in any case.',
+			);
+		if (codes.has(code))
+			throw new SettingsError(
+				'promo_codes',
+				row,
+				'code',
+				`${code} is given twice (also in row ${String(codes.get(code)!.id)}).`,
+				'Delete one of the two rows.',
+			);
+		codes.set(code, row);
+		const type = text(row.type).toLowerCase();
+		if (type !== 'percent' && type !== 'fixed')
+			throw new SettingsError(
+				'promo_codes',
+				row,
+				'type',
+				`${JSON.stringify(row.type)} is not a kind of discount.`,
+				'Write percent (value is a percentage) or fixed (value is an amount off, in dollars).',
+			);
+		const value = readNumber('promo_codes', row, 'value', row.value, {
+			max: type === 'percent' ? 100 : Number.MAX_SAFE_INTEGER,
+			example: type === 'percent' ? '10' : '25',
+		});
+		const expires = text(row.expires);
+		set(['promo_codes', code], {
+			type,
+			value: type === 'percent' ? value : dollarsToCents(value),
+			expires: expires ? readDate('promo_codes', row, 'expires', expires) : null,
+			first_time_only: row.first_time_only === true || text(row.first_time_only) === 'true',
+			...(text(row.description) ? { description: text(row.description) } : {}),
+		});
+	}
+	return card;
 }
 
 // ---- the Crews, Hours and Holidays tables and the calendar numbers ----
