@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { startBookingEnv } = require('../booking-env');
+const { compareInterleaved, copyOf, median, p95 } = require('./interleaved');
 const { createTestDatabase } = require('../postgres');
 
 const arg = (name, fallback) => {
@@ -25,7 +26,6 @@ const CASES = Number(arg('cases', 26_000));
 const SEQUENTIAL = Number(arg('requests', 20));
 const LOAD = Number(arg('load', 48));
 const ROUNDS = Number(arg('rounds', 3));
-const CONCURRENCY = 8;
 
 const api = require('../../dist/nodes/api.js');
 const { SqliteBookingStore, PostgresBookingStore } = require('../../dist/nodes/shared/store');
@@ -56,9 +56,6 @@ const CALENDAR = {
 };
 const CHANNELS = ['web', 'sms', 'email', 'chat', 'webhook'];
 
-const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
-const p95 = (list) =>
-	[...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.ceil(list.length * 0.95) - 1)];
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 
 /** Case i of the year: received through the week, most quoted, a third booked on a crew, one in ten an emergency. */
@@ -194,66 +191,37 @@ async function n8nBench() {
 	const env = await startBookingEnv({ parseMail: false, only: ['booking-simple.json'] });
 	try {
 		const simple = env.workflows['booking-simple.json'].workflow;
-		const bare = structuredClone(simple);
-		bare.name = 'Bench: Simple Booking without the case record';
-		for (const node of bare.nodes)
-			if (node.type === 'n8n-nodes-base.webhook') {
-				node.parameters.path = 'bench-no-record';
-				node.webhookId = crypto.randomUUID();
-			}
+		const bare = copyOf(
+			simple,
+			'Bench: Simple Booking without the case record',
+			'bench-no-record',
+			crypto.randomUUID(),
+		);
 		bare.nodes = bare.nodes.filter((n) => n.name !== 'Record the Case');
 		delete bare.connections['Record the Case'];
 		bare.connections['Text Step Done: Confirmation'] = {
 			main: [[{ node: 'The Booking', type: 'main', index: 0 }]],
 		};
 		await env.n8n.importWorkflow(bare);
-		const body = (tag, i) => ({
-			message: '3 bed 2 bath house clean next week',
-			customer: { name: 'Dana Lee', email: 'dana@example.com', address: '12 Oak St' },
-			request_id: `${tag}-${i}`,
-		});
-		const variants = [
-			{ key: 'as shipped (records the case)', path: 'booking' },
-			{ key: 'without the record (before)', path: 'bench-no-record' },
-		];
-		for (const v of variants) {
-			await env.n8n.waitForWebhook(v.path, { probeBody: {} });
-			const probe = await env.post(v.path, body(`probe-${v.path}`, 0));
-			if (probe.status !== 200 || probe.body.status !== 'booked')
-				throw new Error(`${v.key}: ${probe.status} ${JSON.stringify(probe.body).slice(0, 300)}`);
-			v.latency = [];
-			v.rates = [];
-		}
-		for (let i = 0; i < SEQUENTIAL; i++)
-			for (const v of variants) {
-				const started = Date.now();
-				await env.post(v.path, body(`seq-${v.path}`, i));
-				v.latency.push(Date.now() - started);
-			}
-		for (let round = 0; round < ROUNDS; round++)
-			for (const v of variants) {
-				let next = 0;
-				const started = Date.now();
-				await Promise.all(
-					Array.from({ length: CONCURRENCY }, async () => {
-						while (next < LOAD) {
-							const i = next++;
-							const answer = await env.post(v.path, body(`load-${round}-${v.path}`, i));
-							if (answer.status !== 200) throw new Error(`${v.key}: ${answer.status}`);
-						}
-					}),
-				);
-				v.rates.push(LOAD / ((Date.now() - started) / 1000));
-			}
-		const base = variants.at(-1);
-		console.log(
-			`\nSimple Booking in one n8n, ${SEQUENTIAL} sequential requests each (interleaved), ${ROUNDS} rounds of ${LOAD} with ${CONCURRENCY} in flight`,
+		await compareInterleaved(
+			env,
+			[
+				{ key: 'as shipped (records the case)', path: 'booking' },
+				{ key: 'without the record (before)', path: 'bench-no-record' },
+			],
+			{
+				body: (tag, i) => ({
+					message: '3 bed 2 bath house clean next week',
+					customer: { name: 'Dana Lee', email: 'dana@example.com', address: '12 Oak St' },
+					request_id: `${tag}-${i}`,
+				}),
+				sequential: SEQUENTIAL,
+				load: LOAD,
+				rounds: ROUNDS,
+				title: 'Simple Booking in one n8n',
+				baseline: 'before',
+			},
 		);
-		console.log('variant                          median     p95   req/s  vs before (each round)');
-		for (const v of variants)
-			console.log(
-				`${v.key.padEnd(32)} ${String(median(v.latency)).padStart(4)} ms ${String(p95(v.latency)).padStart(4)} ms ${median(v.rates).toFixed(2).padStart(6)}  ${Math.round((100 * median(v.rates)) / median(base.rates))}% (${v.rates.map((r, i) => `${Math.round((100 * r) / base.rates[i])}%`).join(' ')})`,
-			);
 	} finally {
 		await env.stop();
 	}

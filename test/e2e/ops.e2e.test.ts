@@ -325,6 +325,32 @@ describe('the weekly numbers', () => {
 	});
 });
 
+/**
+ * A commercial lead as the customer makes it: the inquiry, then a discount asked through the
+ * reply link in the quote e-mail; returns the first answer and the link ops decide at (from
+ * the ops e-mail), once n8n serves its form.
+ */
+async function askForDiscount(
+	requestId: string,
+	customer: Record<string, string>,
+	message: string,
+	reply: string,
+) {
+	const first = await env.post('commercial-inquiry', { request_id: requestId, message, customer });
+	expect(first.body.status).toBe('quote_sent');
+	const quoteMail = await env.smtp.waitFor(customer.email);
+	const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
+		String(quoteMail.text),
+	)![1];
+	await postToResumeUrl(replyUrl, { reply });
+	const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { subject?: string }) =>
+		(m.subject ?? '').includes(customer.name),
+	);
+	const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
+	await formReady(decideUrl);
+	return { first, decideUrl };
+}
+
 describe('a decision taken from the board', () => {
 	it('approves a discount in the approval band: the flow goes on, books at the approved price and sends the agreement', async () => {
 		const customer = {
@@ -333,24 +359,13 @@ describe('a decision taken from the board', () => {
 			phone: '+12125550150',
 			address: '9 Dock Rd, New York, NY 10001',
 		};
-		const first = await env.post('commercial-inquiry', {
-			request_id: 'ops-e2e-commercial',
-			message: 'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.',
-			customer,
-		});
-		expect(first.body.status).toBe('quote_sent');
-		const quoteMail = await env.smtp.waitFor(customer.email);
-		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
-			String(quoteMail.text),
-		)![1];
 		// 15% is above the automatic 10% and inside the 15% approval band: a person decides.
-		await postToResumeUrl(replyUrl, { reply: 'Looks good, can you do 15% off?' });
-		const ops = await env.smtp.waitFor(
-			'ops@brightclean.example',
-			60_000,
-			(m: { subject?: string }) => /Jo Banks/.test(m.subject ?? ''),
+		const { first, decideUrl } = await askForDiscount(
+			'ops-e2e-commercial',
+			customer,
+			'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.',
+			'Looks good, can you do 15% off?',
 		);
-		const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
 		expect(decideUrl).toMatch(/\/form-waiting\/\d+/);
 		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-commercial' });
 		// The human queue records the case right after it e-mails ops.
@@ -364,7 +379,6 @@ describe('a decision taken from the board', () => {
 			decision: { kind: 'discount_approval', link: decideUrl },
 		});
 
-		await formReady(decideUrl);
 		const context = await browser.newContext({
 			httpCredentials: { username: env.board.user, password: env.board.password },
 			viewport: { width: 1280, height: 900 },
@@ -425,24 +439,12 @@ describe('a decision taken from the board', () => {
 			phone: '+12125550151',
 			address: '3 Yard St, New York, NY 10001',
 		};
-		const first = await env.post('commercial-inquiry', {
-			request_id: 'ops-e2e-decline',
-			message: 'Weekly cleaning for our 6,000 sq ft depot office, I am the owner and can sign.',
+		const { first, decideUrl } = await askForDiscount(
+			'ops-e2e-decline',
 			customer,
-		});
-		expect(first.body.status).toBe('quote_sent');
-		const quoteMail = await env.smtp.waitFor(customer.email);
-		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
-			String(quoteMail.text),
-		)![1];
-		await postToResumeUrl(replyUrl, { reply: 'Could you do 14% off?' });
-		const ops = await env.smtp.waitFor(
-			'ops@brightclean.example',
-			60_000,
-			(m: { subject?: string }) => /Kit Moreno/.test(m.subject ?? ''),
+			'Weekly cleaning for our 6,000 sq ft depot office, I am the owner and can sign.',
+			'Could you do 14% off?',
 		);
-		const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
-		await formReady(decideUrl);
 		const page = await browser.newPage();
 		try {
 			await page.goto(decideUrl);

@@ -262,6 +262,15 @@ const WEEKDAY_OPTIONS = [
 	{ name: 'Sunday', value: 'sun' },
 ];
 
+const BLACKOUTS_JSON: INodeProperties = {
+	displayName: 'Blackouts',
+	name: 'blackouts',
+	type: 'json',
+	default: '[]',
+	description:
+		'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
+};
+
 export const calendarProperties: INodeProperties[] = [
 	settingsSourceProperty('Crews, opening hours, holidays and the booking calendar'),
 	settingsNodeProperty,
@@ -553,22 +562,10 @@ export const calendarProperties: INodeProperties[] = [
 			},
 		],
 	},
+	// The JSON blackouts: versions 1 and 2, and version 3 with crews and hours as JSON (n8n shows one of the two).
+	{ ...BLACKOUTS_JSON, displayOptions: { show: { '@version': [{ _cnd: { lt: 3 } }] } } },
 	{
-		displayName: 'Blackouts',
-		name: 'blackouts',
-		type: 'json',
-		default: '[]',
-		description:
-			'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
-		displayOptions: { show: { '@version': [{ _cnd: { lt: 3 } }] } },
-	},
-	{
-		displayName: 'Blackouts',
-		name: 'blackouts',
-		type: 'json',
-		default: '[]',
-		description:
-			'Periods with no bookings at all: [{"start": "2026-12-24T12:00:00-05:00", "end": "2026-12-26"}]',
+		...BLACKOUTS_JSON,
 		displayOptions: { show: { '@version': [{ _cnd: { gte: 3 } }], calendarEntry: ['json'] } },
 	},
 ];
