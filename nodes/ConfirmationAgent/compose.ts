@@ -31,6 +31,7 @@ export const MESSAGE_PLACEHOLDERS = [
 	'name',
 	'business',
 	'business_phone',
+	'call_us',
 	'service',
 	'when',
 	'date',
@@ -62,7 +63,7 @@ export const MESSAGE_PLACEHOLDERS = [
 export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	booking_confirmation: {
 		subject: 'Your {service} is booked for {date}',
-		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}\n\nTo change or cancel, reply to this e-mail or call {business_phone}.\n\n{business}',
+		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}\n\nTo change or cancel, reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: your {service} is booked for {when}{at_address}. Ref {booking_ref}.',
 	},
 	quote: {
@@ -77,7 +78,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	reminder: {
 		subject: 'Reminder: {service} on {date}',
-		text: 'Hi {name},\n\nA reminder that your {service} is {when}{at_address}.\nBooking reference: {booking_ref}\n\nTo reschedule, reply to this e-mail or call {business_phone}.\n\n{business}',
+		text: 'Hi {name},\n\nA reminder that your {service} is {when}{at_address}.\nBooking reference: {booking_ref}\n\nTo reschedule, reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business} reminder: your {service} is {when}{at_address}.',
 	},
 	review_request: {
@@ -93,12 +94,12 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	renewal_notice: {
 		subject: 'Your service agreement renews on {renewal_date}',
 		text: 'Hi {name},\n\nYour agreement with {business} for {service} renews on {renewal_date}{price_line_inline}. To change or end it, reply to this e-mail before then.\n\n{business}',
-		sms: '{business}: your service agreement renews on {renewal_date}. Reply or call {business_phone} to make changes.',
+		sms: '{business}: your service agreement renews on {renewal_date}. Reply{call_us} to make changes.',
 	},
 	cancellation: {
 		subject: 'Cancelled: {service} on {date}',
-		text: 'Hi {name},\n\nYour {service} on {when} has been cancelled{reason_text}. Booking reference: {booking_ref}\n\nTo book again, reply to this e-mail or call {business_phone}.\n\n{business}',
-		sms: '{business}: your {service} on {when} is cancelled. Call {business_phone} to rebook.',
+		text: 'Hi {name},\n\nYour {service} on {when} has been cancelled{reason_text}. Booking reference: {booking_ref}\n\nTo book again, reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your {service} on {when} is cancelled. Reply{call_us} to rebook.',
 	},
 };
 
@@ -318,7 +319,9 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	const values: Record<(typeof MESSAGE_PLACEHOLDERS)[number], string> = {
 		name: input.customer?.name?.trim() || 'there',
 		business: input.business.name,
-		business_phone: input.business.phone ?? input.business.email,
+		// No phone on file: nothing to call (an e-mail address is not a number to call).
+		business_phone: input.business.phone?.trim() ?? '',
+		call_us: input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : '',
 		service,
 		when: start ? start.toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") : '',
 		date: start ? start.toFormat('cccc, LLLL d') : '',

@@ -788,7 +788,8 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 		? `${money(total)} per visit, ${cadenceText(recurring)} (${money(recurring.per_month_cents)} a month)`
 		: `${money(total)}${basis === 'restoration' ? ' for the job' : ''}`;
 	const discountText = discountTotal > 0 ? `, after ${money(discountTotal)} in discounts` : '';
-	const summary = `${SERVICE_LABEL[facts.service_type]}, ${describe}: ${headline}${discountText}. Valid until ${validUntil.slice(0, 10)}.${assumptions.length ? ' Estimate: ' + assumptions.join('; ') + '.' : ''}`;
+	// A span, not a date: the pricing knows no time zone, and the messages write valid_until in the business's.
+	const summary = `${SERVICE_LABEL[facts.service_type]}, ${describe}: ${headline}${discountText}. Valid for ${card.validity_days} ${card.validity_days === 1 ? 'day' : 'days'}.${assumptions.length ? ' Estimate: ' + assumptions.join('; ') + '.' : ''}`;
 	const pricedAt = now.toISOString();
 
 	return {

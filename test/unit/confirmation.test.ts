@@ -716,3 +716,29 @@ describe('AI personalisation keeps the facts or is not used', () => {
 		expect(r.email!.text).toBe(template.email!.text);
 	});
 });
+
+describe('a business with no phone on file', () => {
+	it('asks the customer to reply, never to "call" an e-mail address', () => {
+		const withPhone = c();
+		expect(withPhone.email?.text).toContain('reply to this e-mail or call +1 212 736 5001.');
+		for (const kind of [
+			'booking_confirmation',
+			'reminder',
+			'cancellation',
+			'renewal_notice',
+		] as const) {
+			const noPhone = c({
+				kind,
+				business: { name: 'Bright Clean', email: 'ops@brightclean.example' },
+				renewal_date: '2027-01-01',
+			});
+			for (const text of [noPhone.email?.text ?? '', noPhone.sms?.text ?? '']) {
+				expect(text).not.toMatch(/call ops@|call\s*\.|call\s*to/i);
+				expect(text).not.toContain('ops@brightclean.example');
+			}
+		}
+		expect(
+			c({ business: { name: 'Bright Clean', email: 'ops@brightclean.example' } }).email?.text,
+		).toContain('To change or cancel, reply to this e-mail.');
+	});
+});

@@ -370,6 +370,8 @@ describe('Pricing: promos, caps, tax, validity, approval', () => {
 
 	it('is valid for 14 days and flags big jobs for approval', () => {
 		expect(p({ service_type: 'standard_cleaning' }).valid_until).toBe('2026-12-09T12:00:00.000Z');
+		// The summary says how long, not until when: the messages write the date in the business's zone.
+		expect(p({ service_type: 'standard_cleaning' }).summary).toMatch(/Valid for 14 days\./);
 		expect(
 			p({ service_type: 'commercial_cleaning', square_feet: 40_000, frequency: 'weekly' })
 				.approval_required,
