@@ -8,6 +8,11 @@ export function agreementInputFromCase(item: CaseItem) {
 		quote: currentOffer(item) ?? {},
 		booking: objectAt(item.booking) ?? {},
 		business_name: textAt(item, 'business', 'name'),
+		business: {
+			address: textAt(item, 'business', 'address'),
+			email: textAt(item, 'business', 'email'),
+			phone: textAt(item, 'business', 'phone'),
+		},
 		signing_workflow_url: textAt(item, 'business', 'agreement_signing_url'),
 	};
 }

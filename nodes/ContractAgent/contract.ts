@@ -22,6 +22,9 @@ export const DEFAULT_CONTRACT_TEMPLATE = `SERVICE AGREEMENT
 
 This agreement is made on {date} between {business} ("the Company") and {customer_name} ("the Customer").
 
+The Company: {business}{business_details}.
+The Customer: {customer_name}{customer_details}.
+
 1. Services. The Company will provide {service} at {address}, {frequency_text}, starting on {start_date}.
 
 2. Price. {price_text}
@@ -36,7 +39,9 @@ This agreement is made on {date} between {business} ("the Company") and {custome
 
 7. Reference. Quote {quote_id}{booking_text}.
 
-The Customer accepts this agreement by signing it electronically. The signature, its time and the document's fingerprint (SHA-256) are kept on record.`;
+The Customer accepts this agreement by signing it electronically. The signature, its time and the document's fingerprint (SHA-256) are kept on record.
+
+Signatures. For the Customer: the name typed on the signing page, with the time, the address it was signed from and this document's SHA-256, recorded by the Company when it is signed. For the Company: {business}, {date}.`;
 
 export interface ContractTerms {
 	term_months: number;
@@ -62,7 +67,13 @@ export interface GenerateInput {
 		phone?: string | null;
 		address?: string | null;
 	};
-	business: { name: string };
+	/** The Company's details printed on the agreement (name required; the rest when known). */
+	business: {
+		name: string;
+		address?: string | null;
+		email?: string | null;
+		phone?: string | null;
+	};
 	quote: {
 		quote_id?: string;
 		total_cents?: number;
@@ -202,6 +213,18 @@ export interface GeneratedContract {
 	signing_expires_at: string;
 }
 
+/** ", address, e-mail, phone" for a party, as far as known; empty when none is. */
+function details(party: {
+	address?: string | null;
+	email?: string | null;
+	phone?: string | null;
+}): string {
+	const known = [party.address, party.email, party.phone]
+		.map((value) => (typeof value === 'string' ? value.trim() : ''))
+		.filter(Boolean);
+	return known.length ? `, ${known.join(', ')}` : '';
+}
+
 function documentFor(
 	input: GenerateInput,
 	terms: ContractTerms,
@@ -218,6 +241,8 @@ function documentFor(
 		date: now.toFormat('LLLL d, yyyy'),
 		business: input.business.name,
 		customer_name: input.customer.name?.trim() || 'the Customer',
+		business_details: details(input.business),
+		customer_details: details(input.customer),
 		service: (quote.service_type ?? 'cleaning').replace(/_/g, ' '),
 		address: input.customer.address?.trim() || 'the address agreed',
 		frequency_text: cadence,

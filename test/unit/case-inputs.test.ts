@@ -160,13 +160,18 @@ describe('Contract from the case', () => {
 				customer: { name: 'Dana' },
 				quote: { total_cents: 100 },
 				negotiation: { quote: { total_cents: 90 } },
-				business: { name: 'Acme Clean', agreement_signing_url: 'https://x/sign' },
+				business: {
+					name: 'Acme Clean',
+					phone: '+1 212 555 0100',
+					agreement_signing_url: 'https://x/sign',
+				},
 			}),
 		).toEqual({
 			customer: { name: 'Dana' },
 			quote: { total_cents: 90 },
 			booking: {},
 			business_name: 'Acme Clean',
+			business: { address: null, email: null, phone: '+1 212 555 0100' },
 			signing_workflow_url: 'https://x/sign',
 		});
 	});

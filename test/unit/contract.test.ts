@@ -59,6 +59,28 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 		);
 		expect(contract.text).toContain('unless either party gives notice before November 6, 2027');
 		expect(contract.html).toContain('Dana Lee &lt;CEO&gt;');
+		// Both parties with what is known of them, and what the signature will carry.
+		expect(contract.text).toContain(
+			'The Company: Bright Clean.\nThe Customer: Dana Lee <CEO>, 1 Main St, dana@example.com.',
+		);
+		expect(contract.text).toMatch(
+			/Signatures\. For the Customer: the name typed on the signing page, with the time, the address it was signed from and this document's SHA-256/,
+		);
+		const full = await generateContract(
+			{
+				...input,
+				business: {
+					name: 'Bright Clean',
+					address: '100 Broadway, New York',
+					email: 'hello@brightclean.example',
+					phone: '+1 212 555 0100',
+				},
+			},
+			o(),
+		);
+		expect(full.contract.text).toContain(
+			'The Company: Bright Clean, 100 Broadway, New York, hello@brightclean.example, +1 212 555 0100.',
+		);
 		expect(contract.document_sha256).toBe(createHash('sha256').update(contract.html).digest('hex'));
 		expect(contract).toMatchObject({
 			status: 'awaiting_signature',

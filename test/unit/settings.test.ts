@@ -290,13 +290,13 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown setting',
 			(r) => r.business.push({ setting: 'buisness_name', value: 'x' }),
 			readBusinessSettings,
-			/Booking Business", row 23, column "setting": there is no setting "buisness_name"/,
+			/Booking Business", row 24, column "setting": there is no setting "buisness_name"/,
 		],
 		[
 			'a setting given twice',
 			(r) => r.business.push({ setting: 'ops_email', value: 'a@b.co' }),
 			readBusinessSettings,
-			/ops_email is set twice \(also in row 4\)/,
+			/ops_email is set twice \(also in row 5\)/,
 		],
 		[
 			'an empty required setting',
@@ -314,7 +314,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown time zone',
 			(r) => (setting(r, 'time_zone').value = 'Mars/Olympus'),
 			readBusinessSettings,
-			/row 8, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
+			/row 9, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
 		],
 		[
 			'a bad e-mail address',

@@ -174,6 +174,7 @@ export async function execute(
 				jsonParameter(this, 'booking', 'Booking', i)) as GenerateInput['booking'],
 			business: {
 				name: fromCase?.business_name ?? String(this.getNodeParameter('businessName', i, '') ?? ''),
+				...(fromCase?.business ?? {}),
 			},
 			terms,
 			signingBaseUrl: signingPageFor(

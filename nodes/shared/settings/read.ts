@@ -65,6 +65,7 @@ export interface BusinessSettings {
 	business_name: string;
 	business_email: string;
 	business_phone: string | null;
+	business_address: string | null;
 	ops_email: string;
 	owner_email: string | null;
 	sms_from: string | null;

@@ -124,6 +124,10 @@ export const BUSINESS_SETTINGS = {
 		notes: 'Mail to customers comes from this address',
 	},
 	business_phone: { kind: 'text', notes: 'Printed in messages for customers to call' },
+	business_address: {
+		kind: 'text',
+		notes: "The business's postal address, printed on agreements",
+	},
 	ops_email: { kind: 'email', required: true, notes: 'Escalations and decisions go here' },
 	owner_email: {
 		kind: 'email',
@@ -302,6 +306,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	business_name: 'Bright Clean Co.',
 	business_email: 'bookings@brightclean.example',
 	business_phone: '+1 212 555 0100',
+	business_address: '100 Broadway, New York, NY 10005',
 	ops_email: 'ops@brightclean.example',
 	owner_email: 'owner@brightclean.example',
 	sms_from: '+12125550100',
