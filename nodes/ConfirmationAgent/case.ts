@@ -35,7 +35,10 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			{}) as ComposeInput['quote'],
 		links: {
 			reply_url: textAt(item, 'reply_url'),
-			signing_url: textAt(item, 'contract', 'signing_url'),
+			// Only an agreement still waiting for its signature: a signed one's link is spent.
+			signing_url: ['awaiting_signature', null].includes(textAt(item, 'contract', 'status'))
+				? textAt(item, 'contract', 'signing_url')
+				: null,
 			review_url: textAt(item, 'review_url') ?? textAt(item, 'business', 'review_url'),
 			link_expires: textAt(item, 'contract', 'signing_expires_at'),
 		} as NonNullable<ComposeInput['links']>,

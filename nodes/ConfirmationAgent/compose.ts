@@ -48,6 +48,7 @@ export const MESSAGE_PLACEHOLDERS = [
 	'valid_until',
 	'reply_url',
 	'signing_url',
+	'signing_line',
 	'review_url',
 	'link_expires',
 	'renewal_date',
@@ -63,7 +64,7 @@ export const MESSAGE_PLACEHOLDERS = [
 export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	booking_confirmation: {
 		subject: 'Your {service} is booked for {date}',
-		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}\n\nTo change or cancel, reply to this e-mail{call_us}.\n\n{business}',
+		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}{signing_line}\n\nTo change or cancel, reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: your {service} is booked for {when}{at_address}. Ref {booking_ref}.',
 	},
 	quote: {
@@ -342,6 +343,14 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		reply_url: input.links?.reply_url ?? '',
 		signing_url: input.links?.signing_url ?? '',
 		review_url: input.links?.review_url ?? '',
+		// An agreement still to sign (the recurring welcome): its link, in the confirmation itself.
+		signing_line: input.links?.signing_url
+			? `\n\nPlease sign your service agreement here: ${input.links.signing_url}${
+					input.links.link_expires
+						? ` (the link expires on ${DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')})`
+						: ''
+				}.`
+			: '',
 		link_expires: input.links?.link_expires
 			? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')
 			: '',

@@ -406,6 +406,8 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 			/is booked/.test(m.subject ?? ''),
 		);
 		expect(welcome.subject).toMatch(/Your commercial cleaning is booked for/);
+		// Signed already: no link to sign again.
+		expect(welcome.text).not.toMatch(/Please sign your service agreement/);
 		const ics = welcome.attachments
 			.find((a: { filename?: string }) => a.filename === 'invite.ics')
 			.content.toString();
@@ -560,6 +562,10 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		});
 
 		const welcome = await env.smtp.waitFor('lee@example.com');
+		// The agreement is accepted by signing it: the welcome carries the link.
+		expect(welcome.text).toContain(
+			`Please sign your service agreement here: ${body.contract.signing_url}`,
+		);
 		expect(welcome.attachments.map((a: { filename?: string }) => a.filename).sort()).toEqual([
 			`agreement-${body.contract.contract_id}.pdf`,
 			'invite.ics',

@@ -742,3 +742,18 @@ describe('a business with no phone on file', () => {
 		).toContain('To change or cancel, reply to this e-mail.');
 	});
 });
+
+describe('an agreement still to sign', () => {
+	it('the confirmation carries its signing link and expiry; without one, no line', () => {
+		const withLink = c({
+			links: {
+				signing_url: 'https://n8n.example/webhook/sign-agreement?token=abc',
+				link_expires: '2026-11-28T17:00:00Z',
+			},
+		});
+		expect(withLink.email?.text).toContain(
+			'Please sign your service agreement here: https://n8n.example/webhook/sign-agreement?token=abc (the link expires on November 28, 2026).',
+		);
+		expect(c().email?.text).not.toMatch(/sign your service agreement/);
+	});
+});
