@@ -169,14 +169,10 @@ function spreadOf(row: Record<string, unknown> | undefined): Spread {
 
 /** Hours each crew could work in the period: opening hours on its working days, less holidays and time off. */
 export function availableMinutes(
-	calendarConfig: Partial<CalendarConfig> | ResolvedCalendar,
+	calendar: ResolvedCalendar,
 	crew: CrewConfig,
 	period: Period,
 ): number {
-	const calendar =
-		'windows' in calendarConfig
-			? (calendarConfig as ResolvedCalendar)
-			: resolveCalendar(calendarConfig);
 	let minutes = 0;
 	for (
 		let day = DateTime.fromMillis(period.fromMs, { zone: calendar.timeZone }).startOf('day');

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
 import { postToResumeUrl } from '../../dev/n8n';
@@ -351,6 +351,17 @@ async function askForDiscount(
 	return { first, decideUrl };
 }
 
+/** Ops on the decision form: the choice, their name, submit; then what the page tells them. */
+async function submitDecision(page: Page, choice: string, screenshot?: string): Promise<void> {
+	await page.getByText(choice).click();
+	await page.getByLabel('Your name').fill('Morgan (ops)');
+	if (screenshot) await page.screenshot({ path: path.join(SHOTS, screenshot), fullPage: true });
+	await page.locator('button[type="submit"], #submit-btn').first().click();
+	await page.waitForLoadState('networkidle');
+	// What ops see next: n8n's own confirmation page.
+	expect(await page.locator('body').innerText()).toMatch(/Your response has been recorded/);
+}
+
 describe('a decision taken from the board', () => {
 	it('approves a discount in the approval band: the flow goes on, books at the approved price and sends the agreement', async () => {
 		const customer = {
@@ -391,11 +402,7 @@ describe('a decision taken from the board', () => {
 			expect(await row.textContent()).toMatch(/Approve a discount: Jo Banks/);
 			// The click: the board's Decide opens the flow's own form (n8n's Wait node), exactly as ops would.
 			await Promise.all([page.waitForURL(/form-waiting/), row.locator('a.button').click()]);
-			await page.getByText('Approve the discount').click();
-			await page.getByLabel('Your name').fill('Morgan (ops)');
-			await page.screenshot({ path: path.join(SHOTS, 'ops-decision-form.png'), fullPage: true });
-			await page.locator('button[type="submit"], #submit-btn').first().click();
-			await page.waitForLoadState('networkidle');
+			await submitDecision(page, 'Approve the discount', 'ops-decision-form.png');
 
 			// The flow went on: visits booked at the approved price, the agreement e-mailed to the customer.
 			const agreement = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
@@ -418,6 +425,22 @@ describe('a decision taken from the board', () => {
 			});
 			const quoted = first.body.quote.total_cents;
 			expect(decided?.data?.amount_cents).toBe(Math.round(quoted * 0.85));
+			// The agreement the customer got carries the approved price, not the quoted one.
+			const [agreementRow] = (
+				await store.read("SELECT record FROM contracts WHERE status = 'awaiting_signature'")
+			)
+				.map(
+					(row) =>
+						JSON.parse(String(row.record)) as {
+							customer: { email?: string };
+							document_html: string;
+						},
+				)
+				.filter((c) => c.customer.email === customer.email);
+			const money = (cents: number) =>
+				(cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+			expect(agreementRow.document_html).toContain(`${money(Math.round(quoted * 0.85))} per visit`);
+			expect(agreementRow.document_html).not.toContain(`${money(quoted)} per visit`);
 
 			// Back on the board: no longer waiting; the agreement waits for the signature.
 			await page.goto(`${env.n8n.baseUrl}/webhook/ops-board`);
@@ -448,10 +471,7 @@ describe('a decision taken from the board', () => {
 		const page = await browser.newPage();
 		try {
 			await page.goto(decideUrl);
-			await page.getByText('Decline: our offer stands').click();
-			await page.getByLabel('Your name').fill('Morgan (ops)');
-			await page.locator('button[type="submit"], #submit-btn').first().click();
-			await page.waitForLoadState('networkidle');
+			await submitDecision(page, 'Decline: our offer stands');
 		} finally {
 			await page.close();
 		}

@@ -163,6 +163,17 @@ describe('a case record, step by step (pure)', () => {
 		]);
 	});
 
+	it("counts a request by the channel it named, and one that named none as the webhook's", () => {
+		const facts = (extra: Record<string, unknown>) =>
+			applyCaseStep(null, { ...item, ...extra }, 'answered', BY, at('2026-11-02T10:01')).record
+				.channel;
+		// The templates' case says "web" when the body named no channel.
+		expect(facts({ channel: 'web', request: { message: 'x' } })).toBe('webhook');
+		expect(facts({ channel: 'web', request: { channel: 'web' } })).toBe('web_form');
+		expect(facts({ channel: 'sms', request: { channel: 'text' } })).toBe('sms');
+		expect(facts({ channel: 'email' })).toBe('email');
+	});
+
 	it('refuses a case id that is not one, naming the field', () => {
 		expect(() => caseIdOf({ case: { case_id: "x'; DROP TABLE cases;--" } })).toThrow(
 			/case\.case_id|cs_/,

@@ -6,7 +6,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { caseOf } from '../../shared/n8n/inputs';
+import { caseOf, nodeOutputJson } from '../../shared/n8n/inputs';
 import { runPerItem } from '../../shared/n8n/items';
 import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
 import { readStoreConfig } from '../../shared/n8n/store';
@@ -68,22 +68,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 function caseFromNode(ctx: IExecuteFunctions, i: number): Record<string, unknown> {
 	const name = String(ctx.getNodeParameter('caseNode', i, '') ?? '').trim();
 	if (!name) return caseOf(ctx, i);
-	try {
-		const output = ctx.getWorkflowDataProxy(i).$(name) as {
-			item?: { json?: unknown };
-			first: () => { json?: unknown };
-		};
-		let json: unknown;
-		try {
-			json = output.item?.json;
-		} catch {
-			json = undefined; // no paired item (the item came another way): the node's first item
-		}
-		json ??= output.first()?.json;
-		if (json && typeof json === 'object') return json as Record<string, unknown>;
-	} catch {
-		// said below
-	}
+	const json = nodeOutputJson(ctx, i, name);
+	if (json) return json;
 	throw new NodeOperationError(ctx.getNode(), `No case on the output of "${name}"`, {
 		itemIndex: i,
 		description: `"Case From Node" names "${name}", but no node of that name ran before this one in this execution. Name the node whose output is the case (for example the Confirmation Agent's), or leave the field empty to use the incoming item.`,

@@ -63,6 +63,38 @@ export function caseOf(ctx: IExecuteFunctions, i: number): CaseItem {
 }
 
 /**
+ * The JSON another node of this execution output for item i: its item paired with this
+ * one, else its first item (`paired: false` asks for the first one). Null when no node of
+ * that name ran before this one.
+ */
+export function nodeOutputJson(
+	ctx: IExecuteFunctions,
+	i: number,
+	name: string,
+	{ paired = true }: { paired?: boolean } = {},
+): Record<string, unknown> | null {
+	let output: { item?: { json?: unknown }; first: () => { json?: unknown } };
+	try {
+		output = ctx.getWorkflowDataProxy(i).$(name) as typeof output;
+	} catch {
+		return null;
+	}
+	let json: unknown;
+	if (paired)
+		try {
+			json = output.item?.json;
+		} catch {
+			// No paired item (the item came another way): the node's first item.
+		}
+	try {
+		json ??= output.first()?.json;
+	} catch {
+		return null;
+	}
+	return json && typeof json === 'object' ? (json as Record<string, unknown>) : null;
+}
+
+/**
  * The error for a case without an input the agent needs: it names the field,
  * what it should hold, and both ways to fix it.
  */

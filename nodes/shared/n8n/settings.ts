@@ -9,7 +9,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { settingsOnItem, type SettingsRows } from '../settings';
-import { caseOf } from './inputs';
+import { caseOf, nodeOutputJson } from './inputs';
 
 export type SettingsSource = 'node' | 'tables';
 
@@ -64,13 +64,8 @@ export function settingsRowsOf(ctx: IExecuteFunctions, i: number): SettingsRows 
 	const onItem = settingsOnItem(caseOf(ctx, i) as Record<string, unknown>);
 	if (onItem) return onItem;
 	const nodeName = (ctx.getNodeParameter('settingsNode', i, 'Business Settings') as string) || '';
-	let rows: SettingsRows | null = null;
-	try {
-		const output = ctx.getWorkflowDataProxy(i).$(nodeName) as { first: () => { json?: unknown } };
-		rows = settingsOnItem((output.first()?.json ?? {}) as Record<string, unknown>);
-	} catch {
-		// No such node, or it has not run in this execution: said below.
-	}
+	const output = nodeOutputJson(ctx, i, nodeName, { paired: false });
+	const rows = output ? settingsOnItem(output) : null;
 	if (!rows)
 		throw new NodeOperationError(ctx.getNode(), 'No settings tables to read', {
 			itemIndex: i,

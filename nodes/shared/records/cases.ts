@@ -243,7 +243,8 @@ export function caseFactsOf(item: CaseItem, caseId: string, nowMs: number): Case
 	return {
 		case_id: caseId,
 		customer_id: textAt(item, 'case', 'customer_id') ?? textAt(customer, 'customer_id'),
-		channel: caseChannel(item.channel),
+		// The channel the request named: the templates' case says "web" when it named none.
+		channel: caseChannel(objectAt(item.request) ? at(item, 'request', 'channel') : item.channel),
 		thread,
 		status: 'open',
 		customer: {
@@ -296,8 +297,7 @@ export function applyCaseStep(
 	const facts = caseFactsOf(item, stored?.case_id ?? caseIdOf(item), nowMs);
 	const pick = <K extends keyof CaseRecord>(key: K): CaseRecord[K] => {
 		const value = facts[key];
-		const empty =
-			value === null || (Array.isArray(value) && value.length === 0) || key === 'thread';
+		const empty = value === null || (Array.isArray(value) && value.length === 0);
 		return (empty && stored ? stored[key] : value) as CaseRecord[K];
 	};
 	const record: CaseRecord = {
