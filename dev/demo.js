@@ -10,7 +10,6 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const runtime = require('./n8n/runtime');
-const { postToResumeUrl } = require('./n8n');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const money = (cents, currency = 'USD') =>
@@ -241,10 +240,15 @@ async function main() {
 		).emails[0];
 		if (!quoteMail) throw new Error('the quote e-mail did not arrive');
 		t.at(`quote e-mailed: "${quoteMail.subject}"`);
-		const replyUrl = /(http\S+\/webhook-waiting\/\S+)/.exec(quoteMail.text)[1];
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)[1];
 		const reply = 'Looks good. Can you do 10% off?';
-		let answer = await postToResumeUrl(replyUrl, { reply });
-		t.at(`customer replies through the link: "${reply}" (${answer.status})`);
+		// What the quote's page posts when the customer asks a question there.
+		let answer = await fetch(replyUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ choice: 'question', message: reply }),
+		});
+		t.at(`customer answers on the quote's page: "${reply}" (${answer.status})`);
 		const next = (
 			await delivered(
 				since,
@@ -277,13 +281,17 @@ async function main() {
 		t.at(
 			`offer accepted; visits booked; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`,
 		);
-		const signingUrl = /(http\S+\/webhook-waiting\/\S+token=\S+)/.exec(agreementMail.text)[1];
-		answer = await postToResumeUrl(
-			signingUrl,
-			{ name: customer.name },
-			{ headers: { 'user-agent': 'Demo Browser' } },
-		);
-		t.at(`customer signs as "${customer.name}" (${answer.status})`);
+		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(agreementMail.text)[1];
+		// What the agreement's page posts when the customer types their name and presses Sign.
+		answer = await fetch(signingUrl, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				'user-agent': 'Demo Browser',
+			},
+			body: new URLSearchParams({ name: customer.name, agree: 'yes' }),
+		});
+		t.at(`customer signs on the agreement's page as "${customer.name}" (${answer.status})`);
 		const onboarding = await delivered(
 			since,
 			{ emails: [customer.email], texts: ['+12127365005'] },

@@ -8,7 +8,9 @@ import {
 
 import { settingsNodeProperty, settingsSourceProperty } from '../shared/n8n/settings';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
-import { router } from './actions/router';
+import { bookingAgentsSigningSecretTest } from '../shared/n8n/signing';
+import { LINK_OPERATIONS, router } from './actions/router';
+
 const periodProperties = (operations: string[]) => [
 	{
 		displayName: 'Period',
@@ -65,6 +67,12 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { store: ['postgres'] } },
 				testedBy: 'bookingStorePostgresTest',
 			},
+			{
+				name: 'bookingAgentsSigningSecret',
+				required: true,
+				displayOptions: { show: { operation: LINK_OPERATIONS } },
+				testedBy: 'bookingAgentsSigningSecretTest',
+			},
 		],
 		properties: [
 			{
@@ -75,11 +83,24 @@ export class BookingRecords implements INodeType {
 				default: 'recordCase',
 				options: [
 					{
-						name: 'Record the Case',
-						value: 'recordCase',
-						action: 'Record a step of the case',
+						name: 'Export CSV',
+						value: 'export',
+						action: 'Export cases or bookings as CSV',
+						description: 'A CSV file of the cases received, or the visits, in a period',
+					},
+					{
+						name: 'Make a Link',
+						value: 'createLink',
+						action: 'Make a link a person answers',
 						description:
-							'Keep what just happened to the case (answered, handed to a person, won, lost) with what the agents found',
+							'A signed, expiring, single-use link to a page (a quote to accept or ask about, a decision for ops); its answer resumes this execution',
+					},
+					{
+						name: 'Open a Link',
+						value: 'openLink',
+						action: 'Show the page of a link',
+						description:
+							'The page a link opens (GET): the question, or why it cannot be answered (used, expired, not valid)',
 					},
 					{
 						name: 'Ops Board Page',
@@ -89,19 +110,95 @@ export class BookingRecords implements INodeType {
 							"Today's and this week's visits by crew, who waits on a decision, quotes and agreements waiting, failed messages, emergencies (HTML)",
 					},
 					{
+						name: 'Record the Case',
+						value: 'recordCase',
+						action: 'Record a step of the case',
+						description:
+							'Keep what just happened to the case (answered, handed to a person, won, lost) with what the agents found',
+					},
+					{
+						name: 'Take a Link’s Answer',
+						value: 'answerLink',
+						action: 'Take the answer to a link',
+						description:
+							'Checks the submitted page (POST), keeps the answer once, and gives the address of the execution to resume',
+					},
+					{
 						name: 'Weekly Numbers',
 						value: 'report',
 						action: 'Work out the weekly numbers',
 						description:
 							'Leads by channel, conversion, revenue booked, answer and emergency response times, crew time, cancellations, with an e-mail to send',
 					},
+				],
+			},
+			{
+				displayName: 'Link For',
+				name: 'linkKind',
+				type: 'options',
+				default: 'quote_reply',
+				displayOptions: { show: { operation: ['createLink'] } },
+				options: [
 					{
-						name: 'Export CSV',
-						value: 'export',
-						action: 'Export cases or bookings as CSV',
-						description: 'A CSV file of the cases received, or the visits, in a period',
+						name: 'The Customer’s Reply to the Quote',
+						value: 'quote_reply',
+						description:
+							'The quote (or counter-offer) with Accept and Ask a question or for a change',
+					},
+					{
+						name: 'An Ops Decision',
+						value: 'ops_decision',
+						description:
+							'A discount or a reply that needs a person: Approve or Decline, with a name and a note',
 					},
 				],
+				description: 'What the page shows and asks; it is built from the case on the item',
+			},
+			{
+				displayName: 'Links Address',
+				name: 'linksUrl',
+				type: 'string',
+				default: '={{ $json.business.links_url }}',
+				displayOptions: { show: { operation: ['createLink'] } },
+				placeholder: 'https://n8n.example.com/webhook/link',
+				description:
+					'The webhook of the Customer Links workflow, which shows the page and takes the answer (the token is added as ?t=)',
+			},
+			{
+				displayName: 'Resume Address',
+				name: 'resumeUrl',
+				type: 'string',
+				default: '={{ $execution.resumeUrl }}',
+				displayOptions: { show: { operation: ['createLink'] } },
+				description:
+					'Where the answer is posted: this execution, waiting on a Wait node resumed "On Webhook Call" (POST). Empty: the answer is only kept.',
+			},
+			{
+				displayName: 'Valid For (Hours)',
+				name: 'validHours',
+				type: 'number',
+				default: 336,
+				typeOptions: { minValue: 1, maxValue: 2160 },
+				displayOptions: { show: { operation: ['createLink'] } },
+				description:
+					'After this the page says the link has expired; make it match the Wait node’s limit',
+			},
+			{
+				displayName: 'Token',
+				name: 'token',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '={{ $json.query?.t }}',
+				displayOptions: { show: { operation: ['openLink', 'answerLink'] } },
+				description: 'The t= of the link’s address, as the webhook received it',
+			},
+			{
+				displayName: 'Submitted Fields',
+				name: 'form',
+				type: 'json',
+				default: '={{ $json.body }}',
+				displayOptions: { show: { operation: ['answerLink'] } },
+				description: 'What the page posted (choice, message, name), as the webhook parsed it',
 			},
 			{
 				displayName: 'What Happened',
@@ -157,7 +254,7 @@ export class BookingRecords implements INodeType {
 				name: 'caseNode',
 				type: 'string',
 				default: '',
-				displayOptions: { show: { operation: ['recordCase'] } },
+				displayOptions: { show: { operation: ['recordCase', 'createLink'] } },
 				placeholder: 'Write the Confirmation',
 				description:
 					'The node whose output is the case (after a Send Email or Twilio node the item is their answer, not the case). Empty: the incoming item.',
@@ -249,7 +346,7 @@ export class BookingRecords implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { bookingStorePostgresTest } };
+	methods = { credentialTest: { bookingStorePostgresTest, bookingAgentsSigningSecretTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

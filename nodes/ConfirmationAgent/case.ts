@@ -34,7 +34,10 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			currentOffer(item) ??
 			{}) as ComposeInput['quote'],
 		links: {
-			reply_url: textAt(item, 'reply_url'),
+			// A reply link made for this quote (Booking Records, Make a Link) before the execution's own.
+			reply_url:
+				textAt(item, 'reply_url') ??
+				(textAt(item, 'link', 'kind') === 'quote_reply' ? textAt(item, 'link', 'url') : null),
 			// Only an agreement still waiting for its signature: a signed one's link is spent.
 			signing_url: ['awaiting_signature', null].includes(textAt(item, 'contract', 'status'))
 				? textAt(item, 'contract', 'signing_url')

@@ -1,9 +1,6 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IExecuteFunctions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
@@ -16,22 +13,9 @@ import * as generate from './actions/generate.operation';
 import * as listDue from './actions/listDue.operation';
 import * as recordSignature from './actions/recordSignature.operation';
 import * as renew from './actions/renew.operation';
+import * as showAgreement from './actions/showAgreement.operation';
 import { router } from './actions/router';
-import { MIN_SECRET_LENGTH } from './contract';
-
-/** Saving a Booking Agents Signing Secret credential: too short a secret is refused there, not at the first booking. */
-async function bookingAgentsSigningSecretTest(
-	this: ICredentialTestFunctions,
-	credential: ICredentialsDecrypted,
-): Promise<INodeCredentialTestResult> {
-	const secret = String(credential.data?.secret ?? '');
-	return secret.length >= MIN_SECRET_LENGTH
-		? { status: 'OK', message: 'The secret is long enough to sign agreement links' }
-		: {
-				status: 'Error',
-				message: `The secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (a long random text)`,
-			};
-}
+import { bookingAgentsSigningSecretTest } from '../shared/n8n/signing';
 
 export class ContractAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -59,7 +43,10 @@ export class ContractAgent implements INodeType {
 				name: 'bookingAgentsSigningSecret',
 				required: true,
 				displayOptions: {
-					show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['credential'] },
+					show: {
+						operation: ['generate', 'recordSignature', 'showAgreement'],
+						signingSecretFrom: ['credential'],
+					},
 				},
 				testedBy: 'bookingAgentsSigningSecretTest',
 			},
@@ -102,6 +89,13 @@ export class ContractAgent implements INodeType {
 						action: 'Renew a contract',
 						description: 'Start a new term, optionally at a changed price',
 					},
+					{
+						name: 'Signing Page',
+						value: 'showAgreement',
+						action: 'Show the page a signing link opens',
+						description:
+							'The agreement with the name to type and a Sign button (HTML), or why it cannot be signed: signed already, expired, no longer open, not valid',
+					},
 				],
 			},
 			{
@@ -121,7 +115,7 @@ export class ContractAgent implements INodeType {
 				name: 'signingSecretFrom',
 				type: 'options',
 				default: 'credential',
-				displayOptions: { show: { operation: ['generate', 'recordSignature'] } },
+				displayOptions: { show: { operation: ['generate', 'recordSignature', 'showAgreement'] } },
 				options: [
 					{
 						name: 'Credential',
@@ -146,13 +140,17 @@ export class ContractAgent implements INodeType {
 				default: '',
 				required: true,
 				displayOptions: {
-					show: { operation: ['generate', 'recordSignature'], signingSecretFrom: ['parameter'] },
+					show: {
+						operation: ['generate', 'recordSignature', 'showAgreement'],
+						signingSecretFrom: ['parameter'],
+					},
 				},
 				description:
 					'A long random text (16+ characters) that signs the links; keep it the same in the node that records signatures',
 			},
 			...generate.description,
 			...recordSignature.description,
+			...showAgreement.description,
 			...listDue.description,
 			...renew.description,
 			...end.description,

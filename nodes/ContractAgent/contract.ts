@@ -96,6 +96,8 @@ export interface GenerateInput {
 	/** Where the customer signs: usually the Wait node's {{ $execution.resumeUrl }}; the token is added to it. */
 	signingBaseUrl?: string | null;
 	signingValidHours?: number;
+	/** An execution to resume when the customer signs (a Wait node resumed On Webhook Call); the signing page posts the signature to it. */
+	resumeUrl?: string | null;
 	template?: string | null;
 }
 
@@ -113,7 +115,8 @@ async function storeOf(store: ContractOptions['store']): Promise<BookingStore> {
 		: await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
 }
 
-export const MIN_SECRET_LENGTH = 16;
+export { MIN_SECRET_LENGTH } from '../shared/signing';
+import { MIN_SECRET_LENGTH } from '../shared/signing';
 
 function requireSecret(secret: string) {
 	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
@@ -341,6 +344,7 @@ export async function generateContract(
 		auto_renew: terms.auto_renew,
 		renewal_of: null,
 		signature: null,
+		resume_url: input.resumeUrl?.trim() || null,
 		created_at_ms: now.toMillis(),
 		updated_at_ms: now.toMillis(),
 	};
@@ -386,6 +390,8 @@ export async function recordSignature(
 	status: ContractRecord['status'];
 	signature: NonNullable<ContractRecord['signature']>;
 	already_signed: boolean;
+	/** The execution waiting for this signature (set when the agreement was written), once, on the first signature. */
+	resume_url: string | null;
 }> {
 	requireSecret(options.signingSecret);
 	const { contractId, expiresMs, mac } = readToken(input?.token);
@@ -393,18 +399,7 @@ export async function recordSignature(
 		throw new ContractInputError('name', "The signer's full name is needed to sign.");
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
-	// Compared as text: the MAC as signingToken spells it, so no other spelling of its bytes passes.
-	const expected = Buffer.from(
-		b64url(
-			contract
-				? createHmac('sha256', options.signingSecret)
-						.update(`${contractId}|${contract.document_sha256}|${expiresMs}`)
-						.digest()
-				: Buffer.alloc(32),
-		),
-	);
-	const given = Buffer.from(mac);
-	if (!contract || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+	if (!contract || !macMatches(contract, contractId, expiresMs, mac, options.signingSecret)) {
 		throw new ContractInputError(
 			'token',
 			'The signing link is not valid: it was altered, or it belongs to another document.',
@@ -417,6 +412,7 @@ export async function recordSignature(
 			status: contract.status,
 			signature: contract.signature,
 			already_signed: true,
+			resume_url: null,
 		};
 	if (now > expiresMs)
 		throw new ContractInputError(
@@ -436,7 +432,63 @@ export async function recordSignature(
 		document_sha256: contract.document_sha256,
 	};
 	await store.saveContract({ ...contract, status: 'active', signature, updated_at_ms: now });
-	return { contract_id: contractId, status: 'active', signature, already_signed: false };
+	return {
+		contract_id: contractId,
+		status: 'active',
+		signature,
+		already_signed: false,
+		resume_url: contract.resume_url ?? null,
+	};
+}
+
+/** The MAC a token carries, checked against the stored document: compared as text, so no other spelling of its bytes passes. */
+function macMatches(
+	contract: ContractRecord,
+	contractId: string,
+	expiresMs: number,
+	mac: string,
+	secret: string,
+): boolean {
+	const expected = Buffer.from(
+		b64url(
+			createHmac('sha256', secret)
+				.update(`${contractId}|${contract.document_sha256}|${expiresMs}`)
+				.digest(),
+		),
+	);
+	const given = Buffer.from(mac);
+	return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export type SigningState = 'open' | 'signed' | 'expired' | 'closed' | 'invalid';
+
+/** What a signing link opens: the agreement and whether it can still be signed (never throws on a bad token). */
+export async function signingState(
+	token: unknown,
+	options: ContractOptions,
+): Promise<{ state: SigningState; contract: ContractRecord | null; expires_at_ms: number | null }> {
+	requireSecret(options.signingSecret);
+	let parts;
+	try {
+		parts = readToken(token);
+	} catch {
+		return { state: 'invalid', contract: null, expires_at_ms: null };
+	}
+	const contract = await (await storeOf(options.store)).getContract(parts.contractId);
+	if (
+		!contract ||
+		!macMatches(contract, parts.contractId, parts.expiresMs, parts.mac, options.signingSecret)
+	)
+		return { state: 'invalid', contract: null, expires_at_ms: null };
+	const now = options.now ? new Date(options.now).getTime() : Date.now();
+	const state: SigningState = contract.signature
+		? 'signed'
+		: contract.status !== 'awaiting_signature'
+			? 'closed'
+			: now > parts.expiresMs
+				? 'expired'
+				: 'open';
+	return { state, contract, expires_at_ms: parts.expiresMs };
 }
 
 /** Active contracts whose term ends within `days` days. */

@@ -371,7 +371,6 @@ const NEGOTIATED = "$('Negotiate').last().json";
 /** The case a person is deciding on (the negotiation that asked, with the link to decide). */
 const DEC = "$('Decision Asked').last().json";
 /** The form's approve option; the decision is read by it. */
-const APPROVE = 'Approve the discount';
 const REPLY_SUBJECT = `'Re: your quote from ' + ${NEGOTIATED}.business.name`;
 
 function complexSales() {
@@ -414,8 +413,8 @@ function complexSales() {
 		[1320, 0],
 	);
 	wf.section(
-		'A person takes over',
-		'The customer asked for a person: the **Human Queue** gets the case and the caller hears that sales will call.',
+		'A person, or not a fit',
+		'A person: the **Human Queue** takes the case. Not a fit: **Not a Fit** declines politely.',
 	);
 	// wants a person
 	L.callWorkflow(
@@ -431,10 +430,6 @@ function complexSales() {
 		200,
 		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }",
 		[1760, -260],
-	);
-	wf.section(
-		'Not a fit',
-		'**Not a Fit** sends a polite reply by e-mail and records the lead on its execution (its Executions list, filter by customer, e-mail, score); the caller gets `not_qualified` at once.',
 	);
 	// not qualified: the polite reply and the record are their own workflow (this canvas fits one screen)
 	L.callWorkflow(wf, 'Decline Politely', 'notAFit', 'Booking Agents: Not a Fit', [1540, -60], {
@@ -456,6 +451,7 @@ function complexSales() {
 	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], {
 		onError: 'continueErrorOutput',
 	});
+	L.makeLink(wf, 'Make the Reply Link', 'quote_reply', 336, [1650, 100]);
 	L.agent(
 		wf,
 		'Write the Quote',
@@ -476,7 +472,7 @@ function complexSales() {
 	);
 	wf.section(
 		'Offer and reply',
-		'The offer goes out with a reply link (this execution\'s resume URL); the customer POSTs `{ "reply": "Can you do 10% off?" }` to it. A reply with no text keeps the quote open; no reply in 14 days: recorded as expired.',
+		'The offer goes out with a reply link (**Make the Reply Link**: signed, single-use, 14 days) that opens the quote in a browser with *Accept* and *Ask a question or for a change*; the **Customer Links** workflow takes the answer and resumes this execution. No reply in 14 days: recorded as expired.',
 	);
 	// The case record says a quote is out, waiting for the customer (on the ops board); the node's output is the case the reply comes back to.
 	L.recordCase(wf, 'Offer Out, Awaiting Reply', 'answered', '', [2200, 200]);
@@ -487,7 +483,7 @@ function complexSales() {
 			to: '$json.customer.email',
 			subject:
 				"$json.negotiation ? 'Re: your quote from ' + $json.business.name : $json.confirmation.email.subject",
-			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nReply here: ' + $execution.resumeUrl + '\\n\\n' + $json.business.name : $json.confirmation.email.text",
+			text: "$json.negotiation ? $json.negotiation.message + '\\n\\nAccept or reply here: ' + $json.link.url + '\\n\\n' + $json.business.name : $json.confirmation.email.text",
 		},
 		[2420, 200],
 	);
@@ -543,16 +539,20 @@ function complexSales() {
 		'({ accept: 0, counter: 1, reject: 1, escalate: 2 })[$json.negotiation.action]',
 		[3520, 200],
 	);
-	wf.connect('What Did We Decide?', 'Offer Out, Awaiting Reply', 1);
+	// A counter-offer (or the offer standing after a decline) gets a new link: the last one was used.
+	L.makeLink(wf, 'Make the Next Reply Link', 'quote_reply', 336, [3740, 200]);
+	wf.connect('What Did We Decide?', 'Make the Next Reply Link', 1);
+	wf.connect('Make the Next Reply Link', 'Offer Out, Awaiting Reply');
 	wf.section(
 		'A person decides',
-		'A discount in the approval band (or a reply that needs a person) goes to the **Human Queue** with a link to decide: the ops e-mail and the **ops board** carry it. It opens a form (approve, or decline: the offer stands) and this execution goes on with the answer.',
+		'A discount in the approval band (or a reply that needs a person) goes to the **Human Queue** with a link to decide (**Make the Decision Link**: signed, single-use, 48 hours): the ops e-mail and the **ops board** carry it. It opens a page (approve, or decline: the offer stands; a name and a note) and this execution goes on with the answer.',
 	);
-	// The link ops decide at: this execution's form, signed by n8n; the human queue keeps it on the case record.
+	// The link ops decide at: a signed page whose answer resumes this execution; the human queue keeps it on the case record.
+	L.makeLink(wf, 'Make the Decision Link', 'ops_decision', 48, [3740, 600]);
 	L.setRaw(
 		wf,
 		'Decision Asked',
-		"{ ...$json, decision: { kind: $json.negotiation.pending_approval ? 'discount_approval' : 'wants_human', requested_at: $now.toISO(), link: $execution.resumeFormUrl } }",
+		"{ ...$json, decision: { kind: $json.negotiation.pending_approval ? 'discount_approval' : 'wants_human', requested_at: $now.toISO(), link: $json.link.url } }",
 		[3740, 400],
 	);
 	L.callWorkflow(
@@ -577,23 +577,8 @@ function complexSales() {
 		'n8n-nodes-base.wait',
 		1.1,
 		{
-			resume: 'form',
-			formTitle: `={{ 'Decide: ' + ${DEC}.customer.name + (${DEC}.negotiation.pending_approval ? ' asks for ' + ${DEC}.negotiation.pending_approval.discount_pct + '% off' : ' needs a person') }}`,
-			formDescription: `={{ [${DEC}.business.name + ': ' + (${DEC}.quote.service_type ?? '').replace(/_/g, ' ') + ' for ' + ${DEC}.customer.name + ' (' + ${DEC}.customer.email + ').', 'Our offer: ' + (${DEC}.negotiation.quote.total_cents / 100).toLocaleString('en-US', { style: 'currency', currency: ${DEC}.negotiation.quote.currency }) + ' per visit.', ${DEC}.negotiation.pending_approval ? 'Approving gives ' + (${DEC}.negotiation.pending_approval.total_cents / 100).toLocaleString('en-US', { style: 'currency', currency: ${DEC}.negotiation.quote.currency }) + ' per visit (' + ${DEC}.negotiation.pending_approval.discount_pct + '% off).' : 'Their reply: ' + (${DEC}.reply ?? ''), 'Why a person: ' + ${DEC}.negotiation.reason + '.'].join(' ') }}`,
-			formFields: {
-				values: [
-					{
-						fieldLabel: 'Decision',
-						fieldType: 'radio',
-						fieldOptions: {
-							values: [{ option: APPROVE }, { option: 'Decline: our offer stands' }],
-						},
-						requiredField: true,
-					},
-					{ fieldLabel: 'Your name', fieldType: 'text', requiredField: true },
-					{ fieldLabel: 'Note', fieldType: 'textarea' },
-				],
-			},
+			resume: 'webhook',
+			httpMethod: 'POST',
 			limitWaitTime: true,
 			limitType: 'afterTimeInterval',
 			resumeAmount: 48,
@@ -611,7 +596,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'Read the Decision',
-		`((c, f) => { const n = c.negotiation; const answered = typeof f.Decision === 'string'; const approve = answered && f.Decision === '${APPROVE}'; const offer = approve ? (n.pending_approval?.quote ?? n.quote) : n.quote; const money = (cents) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: offer.currency }); return { ...c, negotiation: { ...n, action: approve ? 'accept' : 'reject', quote: offer, offered_discount_pct: approve ? (n.pending_approval?.discount_pct ?? n.offered_discount_pct) : n.offered_discount_pct, pending_approval: null, escalate_to_human: false, approval_required: false, final: approve, message: approve ? n.message : 'Hi ' + (c.customer.name ?? 'there') + ',\\n\\nThank you for waiting while we looked at your request. We cannot go further on the price: our offer of ' + money(offer.total_cents) + ' per visit stands. Reply to accept it, or ask us anything.' }, decision: { kind: c.decision?.kind ?? 'discount_approval', outcome: approve ? 'approved' : answered ? 'declined' : 'no_answer', decided_by: f['Your name'] ?? null, decided_at: $now.toISO(), note: f.Note || null, amount_cents: offer.total_cents } }; })(${DEC}, $json)`,
+		`((c, f) => { const n = c.negotiation; const answered = typeof f.choice === 'string'; const approve = answered && f.choice === 'approve'; const offer = approve ? (n.pending_approval?.quote ?? n.quote) : n.quote; const money = (cents) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: offer.currency }); return { ...c, negotiation: { ...n, action: approve ? 'accept' : 'reject', quote: offer, offered_discount_pct: approve ? (n.pending_approval?.discount_pct ?? n.offered_discount_pct) : n.offered_discount_pct, pending_approval: null, escalate_to_human: false, approval_required: false, final: approve, message: approve ? n.message : 'Hi ' + (c.customer.name ?? 'there') + ',\\n\\nThank you for waiting while we looked at your request. We cannot go further on the price: our offer of ' + money(offer.total_cents) + ' per visit stands. Reply to accept it, or ask us anything.' }, decision: { kind: c.decision?.kind ?? 'discount_approval', outcome: approve ? 'approved' : answered ? 'declined' : 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, amount_cents: offer.total_cents } }; })(${DEC}, $json.body ?? {})`,
 		[4400, 400],
 	);
 	L.recordCase(wf, 'Record the Decision', 'decided', '', [4620, 400]);
@@ -668,7 +653,7 @@ function complexSales() {
 	// accepted: visits, agreement, signature, onboarding
 	wf.section(
 		'Book, sign, onboard',
-		'Accepted: the visits are booked as a series at the agreed price, the agreement (PDF, SHA-256) is e-mailed with a signing link (this execution\'s resume URL plus a signed token, valid 72 hours). The customer POSTs `{ "name": "..." }` to it; the signature is recorded and onboarding goes out with the calendar series.',
+		'Accepted: the visits are booked at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs. The signature comes back here; onboarding follows.',
 	);
 	L.agent(
 		wf,
@@ -690,6 +675,8 @@ function complexSales() {
 		'contractAgent',
 		{
 			operation: 'generate',
+			signingPage: 'signingWorkflow',
+			resumeWhenSigned: true,
 			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
 		},
 		[3960, 0],
@@ -735,19 +722,33 @@ function complexSales() {
 			webhookId: L.stableId('complexSales', 'signature'),
 		},
 	);
-	L.agent(
-		wf,
-		'Record the Signature',
-		'contractAgent',
-		{ operation: 'recordSignature' },
-		[4840, 0],
-		{ credentials: L.CREDENTIALS.signingSecret },
-	);
+	// The Agreement Signing workflow checked the token and recorded the signature; it posts it here.
+	L.ifTrue(wf, 'Signed?', "$json.body?.signature?.status === 'active'", [4840, 0]);
 	L.setRaw(
 		wf,
 		'Signed Case',
-		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.signature.status, signature: $json.signature.signature } }",
+		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.body.signature.status, signature: $json.body.signature.signature } }",
 		[5060, 0],
+	);
+	wf.section(
+		'Not signed',
+		'No signature in 7 days: the case goes to a person (the ops board and e-mail) to call the customer or release the visits.',
+	);
+	L.setRaw(
+		wf,
+		'Agreement Not Signed',
+		"{ ...$('Write the Agreement').first().json, handoff_reason: 'The agreement was not signed within 7 days: call the customer, or release the visits booked for it' }",
+		[5060, 200],
+	);
+	L.recordCase(wf, 'Record the Unsigned Agreement', 'handedOver', '', [5280, 200], {
+		reason: 'Agreement not signed within 7 days',
+	});
+	L.callWorkflow(
+		wf,
+		'Hand Over: Agreement Not Signed',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[5500, 200],
 	);
 	// Signed: onboarding is its own workflow, so this canvas fits one screen.
 	L.callWorkflow(wf, 'Onboard the Customer', 'onboarding', 'Booking Agents: Onboarding', [5280, 0]);
@@ -783,6 +784,7 @@ function complexSales() {
 	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
 	wf.chain(
 		'Price a Custom Quote',
+		'Make the Reply Link',
 		'Write the Quote',
 		'Answer: Quote Sent',
 		'Offer Out, Awaiting Reply',
@@ -798,15 +800,22 @@ function complexSales() {
 		'Write the Signing Request',
 		'E-mail the Agreement',
 		'Wait for the Signature',
-		'Record the Signature',
+		'Signed?',
 		'Signed Case',
 		'Onboard the Customer',
+	);
+	wf.connect('Signed?', 'Agreement Not Signed', 1);
+	wf.chain(
+		'Agreement Not Signed',
+		'Record the Unsigned Agreement',
+		'Hand Over: Agreement Not Signed',
 	);
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
-	wf.connect('What Did We Decide?', 'Decision Asked', 2);
+	wf.connect('What Did We Decide?', 'Make the Decision Link', 2);
 	wf.chain(
+		'Make the Decision Link',
 		'Decision Asked',
 		'Ask a Person to Decide',
 		'E-mail: A Person Will Reply',
@@ -816,7 +825,7 @@ function complexSales() {
 		'Approved?',
 		'Book the Recurring Visits',
 	);
-	wf.connect('Approved?', 'Offer Out, Awaiting Reply', 1);
+	wf.connect('Approved?', 'Make the Next Reply Link', 1);
 	wf.section(
 		'Messages that could not be delivered',
 		'A customer e-mail that failed after its retries goes to the **Human Queue** (and the ops board) to send by hand or call.',

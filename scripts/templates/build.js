@@ -3,9 +3,9 @@
  * Writes workflows-templates/*.json from the builders in this folder.
  *   node scripts/templates/build.js          write the files
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
- * The JSON files are what users import; this script is how we keep twelve
+ * The JSON files are what users import; this script is how we keep every
  * workflows consistent (names, credentials, retries, error workflow). The same
- * fourteen go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * fifteen go to workflows-templates/postgres/ with the booking store on PostgreSQL
  * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');
@@ -26,6 +26,7 @@ const TEMPLATES = {
 	'booking-commercial-sales.json': booking.complexSales,
 	'booking-recurring-service.json': booking.recurringService,
 	'support-agreement-signing.json': support.agreementSigning,
+	'support-customer-links.json': support.customerLinks,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
 	'ops-board.json': support.opsBoard,

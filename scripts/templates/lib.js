@@ -60,6 +60,7 @@ const WORKFLOW_IDS = {
 	agreementSigning: 'bkAgreementSign0',
 	opsBoard: 'bkOpsBoard000000',
 	weeklyNumbers: 'bkWeeklyNumbers0',
+	customerLinks: 'bkCustomerLinks0',
 };
 
 class Workflow {
@@ -399,6 +400,20 @@ const recordCase = (wf, name, step, caseNode, position, { reason } = {}) =>
 		{ onError: 'continueRegularOutput' },
 	);
 
+/**
+ * Booking Records, Make a Link: a signed, single-use page (`kind`: quote_reply or
+ * ops_decision) whose answer the Customer Links workflow posts back to this execution.
+ */
+const makeLink = (wf, name, kind, validHours, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ operation: 'createLink', linkKind: kind, validHours },
+		position,
+		{ credentials: CREDENTIALS.signingSecret },
+	);
+
 // ---- the request check every webhook does first ----
 
 /** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
@@ -473,7 +488,7 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
 const BUSINESS_FROM_SETTINGS =
-	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement' }";
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link' }";
 
 /** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>
@@ -536,5 +551,6 @@ module.exports = {
 	recordData,
 	agent,
 	recordCase,
+	makeLink,
 	requestCheck,
 };

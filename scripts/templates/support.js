@@ -251,6 +251,34 @@ function humanQueue() {
 	return wf;
 }
 
+/** An HTML answer to the person who opened a link: the page, with the status its state gives. */
+const linkPage = (wf, name, html, status, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'text',
+			responseBody: `={{ ${html} }}`,
+			options: {
+				responseCode: `={{ ${status} }}`,
+				responseHeaders: {
+					entries: [
+						{ name: 'Content-Type', value: 'text/html; charset=utf-8' },
+						{ name: 'Cache-Control', value: 'no-store' },
+						{ name: 'Referrer-Policy', value: 'no-referrer' },
+					],
+				},
+			},
+		},
+		position,
+	);
+
+const ANSWER = "$('Take the Answer').item.json";
+const SIGN_REQUEST = "$('Open or Sign the Agreement').item.json";
+/** The signing page posted its form (a browser), rather than a program its JSON. */
+const FROM_THE_PAGE = `String(${SIGN_REQUEST}.headers?.['content-type'] ?? '').includes('application/x-www-form-urlencoded')`;
+
 function agreementSigning() {
 	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', {
 		executionTimeout: 60,
@@ -258,57 +286,121 @@ function agreementSigning() {
 	});
 	wf.section(
 		'Agreement signing',
-		`The signing links in agreements that do not hold an execution open (recurring service) point here: \`/webhook/sign-agreement?token=...\`.\n\nThe customer POSTs \`{ "name": "Dana Lee" }\` to the link (your site's signing page does it). The token is checked against the document's SHA-256 and its expiry; the signature is stored with name, time, IP and browser.\n\nNo header key here: the signed token is the authentication. ${L.SETTINGS_NOTE}`,
+		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
 	);
 	wf.add(
-		'Receive a Signature',
+		'Open or Sign the Agreement',
 		'n8n-nodes-base.webhook',
 		2,
-		{ httpMethod: 'POST', path: 'sign-agreement', responseMode: 'responseNode', options: {} },
+		{
+			multipleMethods: true,
+			httpMethod: ['GET', 'POST'],
+			path: 'sign-agreement',
+			responseMode: 'responseNode',
+			options: {},
+		},
 		[0, 0],
 		{ webhookId: L.stableId('agreementSigning', 'webhook') },
 	);
-	L.settingsNode(wf, [220, 0]);
+	const contract = (name, parameters, position, extra = {}) =>
+		L.agent(wf, name, 'contractAgent', parameters, position, {
+			credentials: L.CREDENTIALS.signingSecret,
+			...extra,
+		});
+	contract('Show the Agreement', { operation: 'showAgreement' }, [220, -200]);
+	linkPage(
+		wf,
+		'Answer: The Agreement Page',
+		'$json.signing_page.html',
+		'$json.signing_page.status',
+		[440, -200],
+	);
 	L.ifTrue(
 		wf,
 		'Is There a Name?',
-		"typeof $json.body?.name === 'string' && $json.body.name.trim().length > 1 && typeof $json.query?.token === 'string'",
-		[440, 0],
+		`typeof ${SIGN_REQUEST}.body?.name === 'string' && ${SIGN_REQUEST}.body.name.trim().length > 1 && typeof ${SIGN_REQUEST}.query?.token === 'string'`,
+		[220, 100],
 	);
+	L.ifTrue(wf, 'From the Page?', FROM_THE_PAGE, [440, 300]);
 	L.respond(
 		wf,
 		'Answer 400: Name and Token Needed',
 		400,
 		"{ error: 'invalid_request', message: 'Nothing was signed. Send your full name as { \"name\": \"...\" } to the signing link you received.', problems: [{ field: 'name', fix: 'Your full name, as it should appear on the agreement.' }] }",
-		[660, 200],
+		[660, 400],
 	);
-	L.agent(wf, 'Record the Signature', 'contractAgent', { operation: 'recordSignature' }, [660, 0], {
+	contract('Record the Signature', { operation: 'recordSignature' }, [440, 100], {
 		onError: 'continueErrorOutput',
-		credentials: L.CREDENTIALS.signingSecret,
 	});
+	L.ifTrue(wf, 'A Flow Waits for It?', '!!$json.signature?.resume_url', [660, 0]);
+	wf.add(
+		'Tell the Waiting Flow',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: '={{ $json.signature.resume_url }}',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody:
+				'={{ JSON.stringify({ signature: { ...$json.signature, resume_url: undefined } }) }}',
+			options: { timeout: 10000 },
+		},
+		[880, -100],
+		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 3, waitBetweenTries: 2000 },
+	);
+	L.ifTrue(wf, 'Signed From the Page?', FROM_THE_PAGE, [1100, 0]);
 	L.respond(
 		wf,
 		'Answer: Signed',
 		200,
-		"{ status: 'signed', contract_id: $json.signature.contract_id, signed_at: $json.signature.signature?.signed_at_ms ? new Date($json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $json.signature.already_signed }",
-		[880, -100],
+		"{ status: 'signed', contract_id: $('Record the Signature').item.json.signature.contract_id, signed_at: $('Record the Signature').item.json.signature.signature?.signed_at_ms ? new Date($('Record the Signature').item.json.signature.signature.signed_at_ms).toISOString() : null, already_signed: $('Record the Signature').item.json.signature.already_signed }",
+		[1320, -100],
 	);
+	L.ifTrue(wf, 'Refused on the Page?', FROM_THE_PAGE, [660, 200]);
 	L.respond(
 		wf,
 		'Answer 400: Link Not Valid',
 		400,
 		"{ error: 'signing_refused', message: $json.error?.message ?? 'This signing link is not valid.', fix: 'Use the newest link we sent you, or ask us for a new one.' }",
-		[880, 100],
+		[880, 300],
 	);
+	// A browser gets the page again: signed (who and when), the form with what to fix, or why it cannot be signed.
+	L.setRaw(
+		wf,
+		'Back to the Signing Page',
+		`{ ...${SIGN_REQUEST}, signing_problem: $('Record the Signature').isExecuted ? ($('Record the Signature').item.json.error?.message ?? null) : 'Type your full name to sign.' }`,
+		[1320, 150],
+	);
+	contract('Show the Agreement Again', { operation: 'showAgreement' }, [1540, 150]);
+	linkPage(
+		wf,
+		'Answer: The Page After Signing',
+		'$json.signing_page.html',
+		'$json.signing_page.status',
+		[1760, 150],
+	);
+	wf.connect('Open or Sign the Agreement', 'Show the Agreement', 0);
+	wf.chain('Show the Agreement', 'Answer: The Agreement Page');
+	wf.connect('Open or Sign the Agreement', 'Is There a Name?', 1);
 	wf.chain(
-		'Receive a Signature',
-		'Business Settings',
 		'Is There a Name?',
 		'Record the Signature',
-		'Answer: Signed',
+		'A Flow Waits for It?',
+		'Tell the Waiting Flow',
+		'Signed From the Page?',
+		'Back to the Signing Page',
+		'Show the Agreement Again',
+		'Answer: The Page After Signing',
 	);
-	wf.connect('Is There a Name?', 'Answer 400: Name and Token Needed', 1);
-	wf.connect('Record the Signature', 'Answer 400: Link Not Valid', 1);
+	wf.connect('A Flow Waits for It?', 'Signed From the Page?', 1);
+	wf.connect('Signed From the Page?', 'Answer: Signed', 1);
+	wf.connect('Is There a Name?', 'From the Page?', 1);
+	wf.connect('From the Page?', 'Back to the Signing Page', 0);
+	wf.connect('From the Page?', 'Answer 400: Name and Token Needed', 1);
+	wf.connect('Record the Signature', 'Refused on the Page?', 1);
+	wf.connect('Refused on the Page?', 'Back to the Signing Page', 0);
+	wf.connect('Refused on the Page?', 'Answer 400: Link Not Valid', 1);
 	return wf;
 }
 
@@ -685,6 +777,79 @@ function opsBoard() {
 	return wf;
 }
 
+/**
+ * The links people open: GET /webhook/link?t=... shows the page (a quote to accept or ask
+ * about, a decision for ops); the page posts back to the same address; the answer is kept
+ * once and resumes the execution that made the link.
+ */
+function customerLinks() {
+	const wf = new L.Workflow('customerLinks', 'Booking Agents: Customer Links', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Links people open',
+		'Every link in a quote or a decision e-mail opens **/webhook/link?t=...** in a browser: the page shows the offer or the question with its buttons and posts back here. The token is signed (the *Agreement Signing Secret* credential) and expires; a link answers once. A link that was changed, has expired or was used already gets a page that says so, and nothing is done.\n\nThe answer goes to the execution that made the link (it waits on a Wait node), which goes on: book, counter, decide.',
+	);
+	wf.add(
+		'Open or Answer a Link',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			multipleMethods: true,
+			httpMethod: ['GET', 'POST'],
+			path: 'link',
+			responseMode: 'responseNode',
+			options: {},
+		},
+		[0, 0],
+		{ webhookId: L.stableId(wf.key, 'Open or Answer a Link', 'webhook') },
+	);
+	const linkNode = (name, operation, position) =>
+		wf.add(name, 'n8n-nodes-booking-agents.bookingRecords', 1, { operation }, position, {
+			credentials: L.CREDENTIALS.signingSecret,
+		});
+	linkNode('Show the Page', 'openLink', [220, -100]);
+	linkPage(wf, 'Answer: The Page', '$json.link_page.html', '$json.link_page.status', [440, -100]);
+	linkNode('Take the Answer', 'answerLink', [220, 100]);
+	L.ifTrue(wf, 'Answer Taken?', '!!$json.link_answer?.resume_url', [440, 100]);
+	wf.add(
+		'Resume the Waiting Flow',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: '={{ $json.link_answer.resume_url }}',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json.link_answer) }}',
+			options: { timeout: 10000 },
+		},
+		[660, 0],
+		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
+	);
+	linkPage(
+		wf,
+		'Answer: Thank You',
+		`$json.error ? ${ANSWER}.link_page.closed_html : ${ANSWER}.link_page.html`,
+		`$json.error ? 410 : ${ANSWER}.link_page.status`,
+		[880, 0],
+	);
+	linkPage(
+		wf,
+		'Answer: The Page Again',
+		'$json.link_page.html',
+		'$json.link_page.status',
+		[660, 200],
+	);
+	wf.connect('Open or Answer a Link', 'Show the Page', 0);
+	wf.connect('Open or Answer a Link', 'Take the Answer', 1);
+	wf.chain('Show the Page', 'Answer: The Page');
+	wf.chain('Take the Answer', 'Answer Taken?', 'Resume the Waiting Flow', 'Answer: Thank You');
+	wf.connect('Answer Taken?', 'Answer: The Page Again', 1);
+	return wf;
+}
+
 /** Every Monday morning: last week's numbers to the owner, with the week's cases as CSV. */
 function weeklyNumbers() {
 	const wf = new L.Workflow('weeklyNumbers', 'Booking Agents: Weekly Numbers', {
@@ -749,6 +914,7 @@ module.exports = {
 	errorEscalation,
 	humanQueue,
 	agreementSigning,
+	customerLinks,
 	reminders,
 	renewals,
 	deliver,

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
-import { postToResumeUrl } from '../../dev/n8n';
 import { caseEvents, caseIdOf, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { CALENDAR, EXPECTED_MONTH, MONTH_START, seedMonth } from '../fixtures/seeded-month';
@@ -70,6 +69,8 @@ beforeAll(async () => {
 			'booking-simple.json',
 			'booking-emergency.json',
 			'booking-commercial-sales.json',
+			'support-customer-links.json',
+			'support-agreement-signing.json',
 			'ops-board.json',
 			'ops-weekly-numbers.json',
 		],
@@ -118,14 +119,34 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 	}
 }
 
-/** Until the execution is waiting on its form, n8n does not serve it: ops' link works from then on. */
-async function formReady(url: string): Promise<void> {
-	for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-		const response = await fetch(url, { signal: AbortSignal.timeout(3000) }).catch(() => null);
-		if (response?.status === 200 && /<form/i.test(await response.text())) return;
-		await new Promise((resolve) => setTimeout(resolve, 300));
+/** A link's page as a person sees it: opened in Chromium exactly as the message carried it. */
+async function openLink(page: Page, url: string) {
+	const response = await page.goto(url);
+	return { status: response?.status() ?? 0, text: await page.locator('body').innerText() };
+}
+
+/** The customer answers the quote on its page: a choice, a message if any, Send; returns the page they see next. */
+async function answerQuote(
+	url: string,
+	choice: string,
+	message: string | null,
+	screenshot?: string,
+) {
+	const page = await browser.newPage();
+	try {
+		const opened = await openLink(page, url);
+		expect(opened.status).toBe(200);
+		await page.getByLabel(choice).check();
+		if (message) await page.getByLabel('Your message').fill(message);
+		if (screenshot) await page.screenshot({ path: path.join(SHOTS, screenshot), fullPage: true });
+		const [response] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		return { status: response?.status() ?? 0, text: await page.locator('body').innerText() };
+	} finally {
+		await page.close();
 	}
-	throw new Error(`the decision form at ${url} was never served`);
 }
 
 const EMERGENCY = {
@@ -339,27 +360,23 @@ async function askForDiscount(
 	const first = await env.post('commercial-inquiry', { request_id: requestId, message, customer });
 	expect(first.body.status).toBe('quote_sent');
 	const quoteMail = await env.smtp.waitFor(customer.email);
-	const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
-		String(quoteMail.text),
-	)![1];
-	await postToResumeUrl(replyUrl, { reply });
+	const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(quoteMail.text))![1];
+	const answered = await answerQuote(replyUrl, 'Ask a question or for a change', reply);
+	expect(answered.text).toMatch(/we have your answer/);
 	const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { subject?: string }) =>
 		(m.subject ?? '').includes(customer.name),
 	);
 	const decideUrl = /Decide here: (\S+)/.exec(String(ops.text))![1];
-	await formReady(decideUrl);
-	return { first, decideUrl };
+	return { first, decideUrl, replyUrl };
 }
 
-/** Ops on the decision form: the choice, their name, submit; then what the page tells them. */
+/** Ops on the decision page: the choice, their name, Send; then what the page tells them. */
 async function submitDecision(page: Page, choice: string, screenshot?: string): Promise<void> {
-	await page.getByText(choice).click();
+	await page.getByLabel(choice).check();
 	await page.getByLabel('Your name').fill('Morgan (ops)');
 	if (screenshot) await page.screenshot({ path: path.join(SHOTS, screenshot), fullPage: true });
-	await page.locator('button[type="submit"], #submit-btn').first().click();
-	await page.waitForLoadState('networkidle');
-	// What ops see next: n8n's own confirmation page.
-	expect(await page.locator('body').innerText()).toMatch(/Your response has been recorded/);
+	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send' }).click()]);
+	expect(await page.locator('body').innerText()).toMatch(/Decision taken/);
 }
 
 describe('a decision taken from the board', () => {
@@ -377,7 +394,7 @@ describe('a decision taken from the board', () => {
 			'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.',
 			'Looks good, can you do 15% off?',
 		);
-		expect(decideUrl).toMatch(/\/form-waiting\/\d+/);
+		expect(decideUrl).toMatch(/\/webhook\/link\?t=lk_/);
 		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-commercial' });
 		// The human queue records the case right after it e-mails ops.
 		expect(
@@ -400,9 +417,15 @@ describe('a decision taken from the board', () => {
 			const row = page.locator(`[data-section="waiting"] [data-case="${caseId}"]`);
 			expect(await row.getAttribute('data-decision')).toBe('discount_approval');
 			expect(await row.textContent()).toMatch(/Approve a discount: Jo Banks/);
-			// The click: the board's Decide opens the flow's own form (n8n's Wait node), exactly as ops would.
-			await Promise.all([page.waitForURL(/form-waiting/), row.locator('a.button').click()]);
-			await submitDecision(page, 'Approve the discount', 'ops-decision-form.png');
+			// The click: the board's Decide opens the decision page, exactly as ops would.
+			await Promise.all([page.waitForURL(/webhook\/link\?t=/), row.locator('a.button').click()]);
+			expect(await page.locator('body').innerText()).toMatch(/asks for 15% off/);
+			await submitDecision(page, 'Approve 15% off', 'ops-decision-form.png');
+			// The link was used: opened again, it says so and changes nothing.
+			const again = await openLink(page, decideUrl);
+			expect(again.status).toBe(410);
+			expect(again.text).toMatch(/already used/);
+			expect(again.text).toMatch(/Approve 15% off.*by Morgan \(ops\)/s);
 
 			// The flow went on: visits booked at the approved price, the agreement e-mailed to the customer.
 			const agreement = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
@@ -462,7 +485,7 @@ describe('a decision taken from the board', () => {
 			phone: '+12125550151',
 			address: '3 Yard St, New York, NY 10001',
 		};
-		const { first, decideUrl } = await askForDiscount(
+		const { first, decideUrl, replyUrl } = await askForDiscount(
 			'ops-e2e-decline',
 			customer,
 			'Weekly cleaning for our 6,000 sq ft depot office, I am the owner and can sign.',
@@ -484,7 +507,8 @@ describe('a decision taken from the board', () => {
 		});
 		expect(stands.text).toContain(`our offer of ${price} per visit stands`);
 		// A new reply link: the execution waits for the customer again; the case waits for them too.
-		expect(String(stands.text)).toMatch(/webhook-waiting\/\d+\?signature=/);
+		const nextUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(stands.text))![1];
+		expect(nextUrl).not.toBe(replyUrl);
 		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-decline' });
 		const record = await eventually(
 			() => getCase(store, caseId),
@@ -493,5 +517,140 @@ describe('a decision taken from the board', () => {
 		expect(record).toMatchObject({ status: 'waiting_customer', decision: null });
 		const decided = (await caseEvents(store, caseId)).find((e) => e.kind === 'decided');
 		expect(decided?.data).toMatchObject({ outcome: 'declined', decided_by: 'Morgan (ops)' });
+	});
+});
+
+describe("the customer's links, opened as they arrived", () => {
+	it('accepts the quote on its page, signs the agreement on its page, and the flow onboards; used and altered links say so', async () => {
+		const customer = {
+			name: 'Rae Holt',
+			email: 'rae@studio.example',
+			phone: '+12125550152',
+			address: '40 Loft Ave, New York, NY 10001',
+		};
+		const first = await env.post('commercial-inquiry', {
+			request_id: 'ops-e2e-accept',
+			message: 'Weekly cleaning for our 7,000 sq ft warehouse office, I am the owner and can sign.',
+			customer,
+		});
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor(customer.email);
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(quoteMail.text))![1];
+
+		// The quote's page shows the offer; the customer accepts it.
+		const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
+		try {
+			const quotePage = await openLink(page, replyUrl);
+			expect(quotePage.status).toBe(200);
+			const price = (first.body.quote.total_cents / 100).toLocaleString('en-US', {
+				style: 'currency',
+				currency: 'USD',
+			});
+			expect(quotePage.text).toContain(price);
+			expect(quotePage.text).toMatch(/Valid until/);
+			// Send with nothing chosen: the browser holds the form (required); posted anyway, the page names the field.
+			const unchosen = await fetch(replyUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'message=',
+			});
+			expect(unchosen.status).toBe(400);
+			expect(await unchosen.text()).toMatch(/Choose one: Accept the quote/);
+		} finally {
+			await page.close();
+		}
+		const accepted = await answerQuote(
+			replyUrl,
+			'Accept the quote',
+			null,
+			'customer-quote-page.png',
+		);
+		expect(accepted.status).toBe(200);
+		expect(accepted.text).toMatch(/we have your answer/);
+
+		// The agreement comes by e-mail with a link to its page: read it, type the name, tick, Sign.
+		const agreementMail = await env.smtp
+			.waitFor(customer.email, 60_000, (m: { subject?: string }) => /sign/i.test(m.subject ?? ''))
+			.catch((error: Error) => {
+				const got = env.smtp
+					.to(customer.email)
+					.map(
+						(m: { subject?: string; text?: string }) => `${m.subject}: ${m.text?.slice(0, 300)}`,
+					);
+				throw new Error(`${error.message}; the customer got: ${JSON.stringify(got)}`);
+			});
+		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(
+			String(agreementMail.text),
+		)![1];
+		const signing = await browser.newPage({ viewport: { width: 420, height: 860 } });
+		try {
+			const opened = await openLink(signing, signingUrl);
+			expect(opened.status).toBe(200);
+			expect(opened.text).toMatch(/SERVICE AGREEMENT|Service agreement/i);
+			expect(opened.text).toContain(customer.name);
+			await signing.getByLabel('Your full name').fill('Rae Holt');
+			await signing.getByLabel('I have read the agreement and accept it.').check();
+			await signing.screenshot({
+				path: path.join(SHOTS, 'customer-signing-page.png'),
+				fullPage: true,
+			});
+			const [signed] = await Promise.all([
+				signing.waitForNavigation(),
+				signing.getByRole('button', { name: 'Sign' }).click(),
+			]);
+			expect(signed?.status()).toBe(200);
+			const signedText = await signing.locator('body').innerText();
+			expect(signedText).toMatch(/Your agreement is signed/);
+			expect(signedText).toMatch(/Signed by Rae Holt on/);
+			expect(signedText).toMatch(/SHA-256\) [0-9a-f]{64}/);
+			// Opened again later: the signed agreement, nothing to sign.
+			const again = await openLink(signing, signingUrl);
+			expect(again.text).toMatch(/Your agreement is signed/);
+			expect(await signing.locator('form').count()).toBe(0);
+			// A changed token: refused on a page, nothing signed.
+			const forged = await openLink(
+				signing,
+				signingUrl.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+			);
+			expect(forged.status).toBe(404);
+			expect(forged.text).toMatch(/This signing link is not valid/);
+		} finally {
+			await signing.close();
+		}
+
+		// The flow went on from the signature: onboarding with the calendar series.
+		const welcome = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/is booked/.test(m.subject ?? ''),
+		);
+		expect(welcome.text).not.toMatch(/Please sign your service agreement/);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-accept' });
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'booked',
+			),
+		).toMatchObject({ status: 'booked' });
+
+		// The quote link again: used, so its page says so; a made-up token is refused.
+		const after = await browser.newPage();
+		try {
+			const used = await openLink(after, replyUrl);
+			expect(used.status).toBe(410);
+			expect(used.text).toMatch(/This link was already used/);
+			expect(used.text).toMatch(/Accept the quote/);
+			const madeUp = await openLink(after, replyUrl.replace(/t=lk_[\w-]{4}/, 't=lk_AAAA'));
+			expect(madeUp.status).toBe(404);
+			expect(madeUp.text).toMatch(/This link is not valid/);
+		} finally {
+			await after.close();
+		}
+		// Posting to a used link changes nothing and resumes nothing.
+		const repost = await fetch(replyUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'choice=question&message=one+more+thing',
+		});
+		expect(repost.status).toBe(410);
+		expect(await repost.text()).toMatch(/already used/);
 	});
 });

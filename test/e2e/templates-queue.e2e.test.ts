@@ -32,6 +32,7 @@ beforeAll(async () => {
 			'support-error-escalation.json',
 			'support-human-queue.json',
 			'support-agreement-signing.json',
+			'support-customer-links.json',
 			'booking-simple.json',
 			'booking-emergency.json',
 			'booking-commercial-sales.json',
@@ -90,25 +91,21 @@ it('resumes the commercial flow at its Wait steps (reply, signature) and books t
 	const quoteMail = await env.smtp.waitFor('sam@queue.example', 30_000, (m: { subject?: string }) =>
 		/quote/i.test(m.subject ?? ''),
 	);
-	const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(quoteMail.text)![1];
+	const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)![1];
 	const headers = { 'user-agent': 'E2E Browser/1.0' };
-	expect(
-		(
-			await postToResumeUrl(
-				replyUrl,
-				{ reply: 'Looks good. Can you do 10% off?' },
-				{ headers, timeoutMs: 30_000 },
-			)
-		).status,
-	).toBe(200);
+	// The quote's page, submitted as a browser does (a form post to the link).
+	const answered = await fetch(replyUrl, {
+		method: 'POST',
+		headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ choice: 'question', message: 'Looks good. Can you do 10% off?' }),
+	});
+	expect(answered.status).toBe(200);
 	const agreementMail = await env.smtp.waitFor(
 		'sam@queue.example',
 		60_000,
 		(m: { subject?: string }) => /agreement/i.test(m.subject ?? ''),
 	);
-	const signingUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+&token=\S+)/.exec(
-		agreementMail.text,
-	)![1];
+	const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(agreementMail.text)![1];
 	const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(
 		agreementMail.attachments.find(
 			(a: { contentType: string }) => a.contentType === 'application/pdf',

@@ -58,6 +58,26 @@ const waitForExecution = async (file: string, status: string, count = 1, timeout
 const resume = async (url: string, body: unknown) =>
 	await postToResumeUrl(url, body, { headers: { 'user-agent': 'E2E Browser/1.0' } });
 
+/** A person submitting a link's page (a form post, as the browser sends it); the page they get back. */
+async function answerLink(url: string, fields: Record<string, string>) {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/x-www-form-urlencoded',
+			'user-agent': 'E2E Browser/1.0',
+		},
+		body: new URLSearchParams(fields).toString(),
+	});
+	return { status: response.status, text: await response.text() };
+}
+
+/** The execution a link resumes (its resume address, kept with the link in the store). */
+async function executionOfLink(url: string): Promise<string> {
+	const id = /t=(lk_[\w-]+)\./.exec(url)![1];
+	const [row] = await store.read('SELECT resume_url FROM case_links WHERE id = $1', [id]);
+	return /webhook-waiting\/(\d+)/.exec(String(row.resume_url))![1];
+}
+
 const smsTo = (phone: string) =>
 	env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
 
@@ -378,11 +398,16 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 		expect(quoteMail.subject).toBe(
 			'Your quote from Bright Clean Co.: $960.00 per visit ($4,160.00 a month)',
 		);
-		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
-			quoteMail.text,
-		)![1];
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)![1];
 
-		expect((await resume(replyUrl, { reply: 'Looks good. Can you do 10% off?' })).status).toBe(200);
+		expect(
+			(
+				await answerLink(replyUrl, {
+					choice: 'question',
+					message: 'Looks good. Can you do 10% off?',
+				})
+			).status,
+		).toBe(200);
 		const agreementMail = await env.smtp.waitFor(
 			'alex@acme.example',
 			30_000,
@@ -392,9 +417,7 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 			(a: { contentType: string }) => a.contentType === 'application/pdf',
 		);
 		expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
-		const signingUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+&token=\S+)/.exec(
-			agreementMail.text,
-		)![1];
+		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(agreementMail.text)![1];
 		const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(pdf.filename)![1];
 		const contract = await store.getContract(contractId);
 		expect(contract).toMatchObject({ status: 'awaiting_signature', auto_renew: true });
@@ -428,9 +451,9 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 			Date.now(),
 		);
 		expect(visits).toHaveLength(52);
-		// This execution, by the id in its reply link: an earlier test's commercial fallback has finished too, and
+		// This execution, by its reply link: an earlier test's commercial fallback has finished too, and
 		// the welcome goes out before n8n saves this one as finished.
-		const executionId = /webhook-waiting\/(\d+)/.exec(replyUrl)![1];
+		const executionId = await executionOfLink(replyUrl);
 		let execution = await env.n8n.execution(executionId);
 		for (
 			const deadline = Date.now() + 30_000;
@@ -455,37 +478,31 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 		});
 		expect(first.body.status).toBe('quote_sent');
 		const quoteMail = await env.smtp.waitFor('jo@warehouse.example');
-		const replyUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(
-			quoteMail.text,
-		)![1];
-		// Replies with no words in them (an empty form, a stray submit) keep the quote open: the execution waits on, nothing is sent.
-		const executionId = /webhook-waiting\/(\d+)/.exec(replyUrl)![1];
-		const waitedAgain = async (times: number) => {
-			for (const deadline = Date.now() + 30_000; ; await sleep(300)) {
-				const execution = await env.n8n.execution(executionId);
-				const checks = execution.data?.resultData?.runData?.['Reply Link Used Empty?'] ?? [];
-				if (execution.status === 'waiting' && checks.length === times) return execution;
-				if (Date.now() > deadline)
-					throw new Error(
-						`execution ${executionId} is ${execution.status} after ${checks.length} empty replies`,
-					);
-			}
-		};
-		expect((await resume(replyUrl, {})).status).toBe(200);
-		await waitedAgain(1);
-		expect((await resume(replyUrl, { reply: '   ' })).status).toBe(200);
-		const stillOpen = await waitedAgain(2);
-		expect(stillOpen.data.resultData.runData['Record the Expired Quote']).toBeUndefined();
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)![1];
+		// A page sent with nothing chosen, or a question with no words, is shown again with what to fix: the execution waits on, nothing is sent.
+		const unchosen = await answerLink(replyUrl, {});
+		expect(unchosen.status).toBe(400);
+		expect(unchosen.text).toMatch(/Choose one: Accept the quote, Ask a question or for a change/);
+		const wordless = await answerLink(replyUrl, { choice: 'question', message: '   ' });
+		expect(wordless.status).toBe(400);
+		expect(wordless.text).toMatch(
+			/Write your question or the change you would like in the &quot;Your message&quot; box/,
+		);
+		const executionId = await executionOfLink(replyUrl);
+		const waiting = await env.n8n.execution(executionId);
+		expect(waiting.status).toBe('waiting');
+		expect(waiting.data.resultData.runData['Read the Reply']).toBeUndefined();
 		expect(env.smtp.to('jo@warehouse.example')).toHaveLength(1);
-		await resume(replyUrl, { reply: 'Too expensive. We need 40% off.' });
+		await answerLink(replyUrl, { choice: 'question', message: 'Too expensive. We need 40% off.' });
 		const counter = await env.smtp.waitFor(
 			'jo@warehouse.example',
 			30_000,
 			(m: { subject?: string }) => /^Re: your quote/.test(m.subject ?? ''),
 		);
 		expect(counter.text).toMatch(/best we can offer/i);
-		const nextUrl = /(http\S+\/webhook-waiting\/\d+\?signature=[0-9a-f]+)/.exec(counter.text)![1];
-		await resume(nextUrl, { reply: 'OK, would you do 15% then?' });
+		const nextUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(counter.text)![1];
+		expect(nextUrl).not.toBe(replyUrl);
+		await answerLink(nextUrl, { choice: 'question', message: 'OK, would you do 15% then?' });
 		const ops = await env.smtp.waitFor(
 			'ops@brightclean.example',
 			30_000,

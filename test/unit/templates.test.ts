@@ -134,9 +134,17 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 
 	it('protects webhooks with header authentication and checks the body before anything runs', () => {
 		for (const hook of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook')) {
-			if (path.basename(file) === 'support-agreement-signing.json') {
-				// Customers open signing links: the signed token is the authentication.
+			if (
+				['support-agreement-signing.json', 'support-customer-links.json'].includes(
+					path.basename(file),
+				)
+			) {
+				// People open these links in a browser (GET) and the page posts back (POST): the signed token is the authentication.
 				expect(hook.parameters.authentication).toBeUndefined();
+				expect(hook.parameters).toMatchObject({
+					multipleMethods: true,
+					httpMethod: ['GET', 'POST'],
+				});
 				continue;
 			}
 			if (path.basename(file) === 'ops-board.json') {
@@ -194,6 +202,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Business Settings',
 		'Booking Agents: Commercial Sales',
 		'Booking Agents: Contract Renewals',
+		'Booking Agents: Customer Links',
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',
 		'Booking Agents: Human Queue',
@@ -244,6 +253,7 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'booking-commercial-sales.json: Offer Out, Awaiting Reply (answered)',
 		'booking-commercial-sales.json: Record the Decision (decided)',
 		'booking-commercial-sales.json: Record the Expired Quote (expired)',
+		'booking-commercial-sales.json: Record the Unsigned Agreement (handedOver)',
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',
 		'booking-simple.json: Record the Case (answered from Write the Confirmation)',

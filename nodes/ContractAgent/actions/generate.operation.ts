@@ -84,6 +84,17 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }], signingPage: ['url'] } },
 		description: 'The link gets ?token=... appended.',
 	},
+	{
+		displayName: 'Resume This Execution When Signed',
+		name: 'resumeWhenSigned',
+		type: 'boolean',
+		default: false,
+		displayOptions: {
+			show: { '@version': [{ _cnd: { gte: 2 } }], signingPage: ['signingWorkflow'] },
+		},
+		description:
+			'Whether the Agreement Signing workflow posts the signature to this execution (a Wait node resumed On Webhook Call after this one), so the flow goes on when the customer signs',
+	},
 	{ displayName: 'Link Valid (Hours)', name: 'signingValidHours', type: 'number', default: 72 },
 	{
 		displayName: 'Terms',
@@ -183,6 +194,12 @@ export async function execute(
 				agreementInputFromCase(caseOf(this, i)).signing_workflow_url,
 			),
 			signingValidHours: this.getNodeParameter('signingValidHours', i, 72) as number,
+			resumeUrl:
+				this.getNode().typeVersion >= 2 &&
+				this.getNodeParameter('signingPage', i, 'waitNode') === 'signingWorkflow' &&
+				this.getNodeParameter('resumeWhenSigned', i, false)
+					? resumeUrl(this, i)
+					: null,
 			template: optionalText(this, 'template', i),
 		},
 		{ store: op.store, signingSecret: op.secret(i) },

@@ -11,10 +11,12 @@ import * as generate from './generate.operation';
 import * as listDue from './listDue.operation';
 import * as recordSignature from './recordSignature.operation';
 import * as renew from './renew.operation';
+import * as showAgreement from './showAgreement.operation';
 
 const OPERATIONS: Record<string, Execute> = {
 	generate: generate.execute,
 	recordSignature: recordSignature.execute,
+	showAgreement: showAgreement.execute,
 	listDue: listDue.execute,
 	renew: renew.execute,
 	end: end.execute,
@@ -22,7 +24,7 @@ const OPERATIONS: Record<string, Execute> = {
 
 /** The key that signs the links: from the credential (read once), or from the parameter per item. */
 async function readSecret(ctx: IExecuteFunctions, operation: string) {
-	if (!['generate', 'recordSignature'].includes(operation)) return () => '';
+	if (!['generate', 'recordSignature', 'showAgreement'].includes(operation)) return () => '';
 	if (ctx.getNodeParameter('signingSecretFrom', 0, 'credential') === 'credential') {
 		const credential = await ctx.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret');
 		const secret = String(credential.secret ?? '');

@@ -26,3 +26,15 @@ CREATE TABLE case_events (
   by_whom TEXT, data TEXT, PRIMARY KEY (case_id, key));
 CREATE INDEX case_events_kind ON case_events (kind, at_ms);
 `;
+
+/**
+ * case_links: the links a person opens (a quote reply, an ops decision). `page` is what the
+ * page shows (JSON); `resume_url` the waiting execution to go on; `used_at_ms` and `answer`
+ * are written once, by the first answer (see records/links.ts).
+ */
+export const LINKS_SQL = `
+CREATE TABLE case_links (
+  id TEXT PRIMARY KEY, case_id TEXT NOT NULL, kind TEXT NOT NULL, page TEXT NOT NULL, resume_url TEXT,
+  created_at_ms BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL, used_at_ms BIGINT, answer TEXT);
+CREATE INDEX case_links_case ON case_links (case_id);
+`;

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
-import { CASES_SQL } from './cases-schema';
+import { CASES_SQL, LINKS_SQL } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -65,6 +65,11 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 5,
 		description: 'cases and their events (the ops board and the weekly numbers)',
 		sql: CASES_SQL,
+	},
+	{
+		version: 6,
+		description: 'the links people open (quote replies, ops decisions) and their answers',
+		sql: LINKS_SQL,
 	},
 ];
 

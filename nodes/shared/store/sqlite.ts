@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { CASES_SQL } from './cases-schema';
+import { CASES_SQL, LINKS_SQL } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -106,6 +106,11 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		version: 5,
 		description: 'cases and their events (the ops board and the weekly numbers)',
 		sql: CASES_SQL,
+	},
+	{
+		version: 6,
+		description: 'the links people open (quote replies, ops decisions) and their answers',
+		sql: LINKS_SQL,
 	},
 ];
 

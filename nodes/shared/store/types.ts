@@ -75,6 +75,8 @@ export interface ContractRecord {
 		user_agent: string | null;
 		document_sha256: string;
 	} | null;
+	/** The execution that waits for the signature (kept in the record's JSON; older records have none). */
+	resume_url?: string | null;
 	created_at_ms: number;
 	updated_at_ms: number;
 }

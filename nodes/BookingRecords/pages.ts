@@ -1,0 +1,270 @@
+/**
+ * The pages behind the links people open: what a quote reply and an ops decision
+ * show and ask (built from the case when the link is made), and the HTML for every
+ * state of a link (open, answered, already used, expired, not valid, closed). Plain
+ * HTML with a form that posts back to the same address: no script, so n8n's webhook
+ * sandbox is no obstacle, and it reads on a phone.
+ */
+import { DateTime } from 'luxon';
+
+import { escapeHtml as h } from '../shared/html';
+import { formatMoney } from '../shared/money';
+import type { LinkPage, LinkProblem, LinkRecord, LinkState } from '../shared/records/links';
+
+type Json = Record<string, unknown>;
+const obj = (value: unknown): Json =>
+	value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+const str = (value: unknown): string | null =>
+	typeof value === 'string' && value.trim() ? value.trim() : null;
+const num = (value: unknown): number | null =>
+	typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+/** How a customer reaches the business, for pages that cannot take an answer. */
+function contactOf(business: Json): string | null {
+	const phone = str(business.phone);
+	const email = str(business.email);
+	if (phone && email) return `call us on ${phone} or write to ${email}`;
+	if (phone) return `call us on ${phone}`;
+	if (email) return `write to ${email}`;
+	return null;
+}
+
+const service = (type: unknown) => (str(type) ?? 'service').replace(/_/g, ' ');
+
+function dayIn(iso: unknown, zone: string): string | null {
+	const text = str(iso);
+	if (!text) return null;
+	const day = DateTime.fromISO(text, { setZone: true }).setZone(zone);
+	return day.isValid ? day.toFormat('LLLL d, yyyy') : null;
+}
+
+/** The quote the customer answers: the offer on the case (a counter-offer's when negotiating), its lines, and three ways to answer. */
+export function quoteReplyPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const customer = obj(item.customer);
+	const negotiation = obj(item.negotiation);
+	const quote = Object.keys(obj(negotiation.quote)).length
+		? obj(negotiation.quote)
+		: obj(item.quote);
+	const currency = str(quote.currency) ?? 'USD';
+	const zone = str(business.time_zone) ?? 'America/New_York';
+	const total = num(quote.total_cents);
+	const recurring = obj(quote.recurring);
+	const facts: LinkPage['facts'] = [{ label: 'Service', value: service(quote.service_type) }];
+	if (total !== null)
+		facts.push({
+			label: Object.keys(recurring).length ? 'Price per visit' : 'Price',
+			value: formatMoney(total, currency),
+		});
+	if (num(recurring.per_month_cents) !== null)
+		facts.push({
+			label: 'A month',
+			value: `${formatMoney(recurring.per_month_cents as number, currency)} (${String(recurring.frequency ?? '')} visits)`,
+		});
+	const lines = Array.isArray(quote.line_items) ? quote.line_items.map(obj) : [];
+	for (const line of lines)
+		if (str(line.label) && num(line.amount_cents) !== null && line.amount_cents !== 0)
+			facts.push({
+				label: String(line.label),
+				value: formatMoney(line.amount_cents as number, currency),
+			});
+	const valid = dayIn(quote.valid_until, zone);
+	if (valid) facts.push({ label: 'Valid until', value: valid });
+	const name = str(customer.name);
+	const counter = str(negotiation.message);
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: `Your quote from ${str(business.name) ?? 'us'}`,
+		paragraphs: [
+			`Hi ${name ?? 'there'}, here is our offer${counter ? ' after your reply' : ''}. Accept it and we book your visits and send the agreement to sign, or ask us anything.`,
+		],
+		facts,
+		choices: [
+			{ value: 'accept', label: 'Accept the quote', says: 'Yes, I accept the quote.' },
+			{ value: 'question', label: 'Ask a question or for a change', needs_message: true },
+		],
+		message_label: 'Your message',
+		ask_name: false,
+		thanks: 'Thank you: we have your answer. You will hear from us by e-mail shortly.',
+		contact: contactOf(business),
+		time_zone: zone,
+	};
+}
+
+/** What ops decide: the customer, the offer, what approving gives, and why a person is asked. */
+export function decisionPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const customer = obj(item.customer);
+	const negotiation = obj(item.negotiation);
+	const quote = obj(negotiation.quote ?? item.quote);
+	const currency = str(quote.currency) ?? 'USD';
+	const pending = obj(negotiation.pending_approval);
+	const asks = num(pending.discount_pct);
+	const facts: LinkPage['facts'] = [
+		{
+			label: 'Customer',
+			value:
+				[str(customer.name), str(customer.email), str(customer.phone)]
+					.filter(Boolean)
+					.join(' · ') || 'unknown',
+		},
+		{ label: 'Service', value: service(quote.service_type) },
+	];
+	if (num(quote.total_cents) !== null)
+		facts.push({
+			label: 'Our offer',
+			value: `${formatMoney(quote.total_cents as number, currency)} per visit`,
+		});
+	if (asks !== null && num(pending.total_cents) !== null)
+		facts.push({
+			label: 'Approving gives',
+			value: `${formatMoney(pending.total_cents as number, currency)} per visit (${asks}% off)`,
+		});
+	const reply = str(item.reply);
+	if (reply) facts.push({ label: 'Their reply', value: reply });
+	if (str(negotiation.reason))
+		facts.push({ label: 'Why a person', value: String(negotiation.reason) });
+	return {
+		business: str(business.name) ?? 'Our business',
+		title:
+			asks !== null
+				? `Decide: ${str(customer.name) ?? 'a customer'} asks for ${asks}% off`
+				: `Decide: ${str(customer.name) ?? 'a customer'} needs a person`,
+		paragraphs: [
+			'Approve and the visits are booked at that price and the agreement goes out. Decline and the customer hears that our offer stands.',
+		],
+		facts,
+		choices: [
+			{ value: 'approve', label: asks !== null ? `Approve ${asks}% off` : 'Approve' },
+			{ value: 'decline', label: 'Decline: our offer stands' },
+		],
+		message_label: 'Note (kept on the case)',
+		ask_name: true,
+		thanks: 'Decision taken: the flow goes on with it. It is on the case record and the ops board.',
+		contact: null,
+		time_zone: str(business.time_zone) ?? 'America/New_York',
+	};
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+main{max-width:640px;margin:0 auto;padding:24px 16px}
+.card{background:#fff;border-radius:10px;padding:20px 22px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
+h1{font-size:1.35rem;margin:0 0 12px}.biz{color:#5b6472;font-size:.9rem;margin-bottom:6px}
+table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
+td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
+label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
+textarea,input[type=text]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
+textarea{min-height:96px}button{background:#1f6feb;color:#fff;border:0;border-radius:8px;padding:12px 20px;font:inherit;font-weight:600;cursor:pointer;width:100%}
+.problem{color:#b42318;margin:4px 0}.muted{color:#5b6472}.notice{border-left:4px solid #1f6feb;padding-left:12px}`;
+
+function shell(business: string, title: string, body: string): string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head><body><main><div class="card"><div class="biz">${h(business)}</div><h1>${h(title)}</h1>${body}</div></main></body></html>`;
+}
+
+const contactLine = (page: LinkPage | null) =>
+	page?.contact ? `<p>To reach us, ${h(page.contact)}.</p>` : '';
+
+function factsTable(page: LinkPage) {
+	return page.facts.length
+		? `<table>${page.facts.map((f) => `<tr><td>${h(f.label)}</td><td>${h(f.value)}</td></tr>`).join('')}</table>`
+		: '';
+}
+
+export interface LinkPageView {
+	state: LinkState | 'answered' | 'closed';
+	link: LinkRecord | null;
+	/** The form again, with what to fix (state open). */
+	problems?: LinkProblem[];
+	/** What was typed, kept when the form comes back with problems. */
+	form?: Record<string, unknown>;
+}
+
+/** The HTTP status each state answers with. */
+export function linkPageStatus(view: Pick<LinkPageView, 'state' | 'problems'>): number {
+	if (view.state === 'open') return view.problems?.length ? 400 : 200;
+	if (view.state === 'answered') return 200;
+	if (view.state === 'invalid') return 404;
+	return 410;
+}
+
+/** A link's page in any state. */
+export function linkPageHtml(view: LinkPageView): string {
+	const page = view.link?.page ?? null;
+	const business = page?.business ?? 'Booking';
+	const zone = page?.time_zone ?? 'America/New_York';
+	const when = (ms: number | null | undefined) =>
+		ms ? DateTime.fromMillis(ms, { zone }).toFormat("LLLL d, yyyy 'at' h:mm a") : '';
+	switch (view.state) {
+		case 'invalid':
+			return shell(
+				business,
+				'This link is not valid',
+				'<p>This link was changed or is not one of ours, so nothing was done. Please open the link exactly as it is in the message you received, or ask us for a new one.</p>',
+			);
+		case 'expired':
+			return shell(
+				business,
+				'This link has expired',
+				`<p class="notice">It could be used until ${h(when(view.link?.expires_at_ms))}; nothing was done.</p><p>Ask us for a new one and we will gladly help.</p>${contactLine(page)}`,
+			);
+		case 'used': {
+			const answer = view.link?.answer;
+			return shell(
+				business,
+				'This link was already used',
+				`<p class="notice">The answer “${h(answer?.choice_label ?? '')}” was given on ${h(when(view.link?.used_at_ms))}${answer?.name ? ` by ${h(answer.name)}` : ''}. A link can be answered once, so nothing more was done.</p>${contactLine(page)}`,
+			);
+		}
+		case 'closed':
+			return shell(
+				business,
+				'This has moved on',
+				`<p class="notice">We could not take your answer here: this request was already closed (it ran out of time or was answered another way).</p>${contactLine(page)}`,
+			);
+		case 'answered':
+			return shell(
+				business,
+				page?.title ?? 'Thank you',
+				`<p class="notice">${h(page?.thanks ?? 'Thank you: we have your answer.')}</p>${factsTable(page!)}`,
+			);
+		case 'open':
+			return shell(
+				business,
+				page!.title,
+				openBody(page!, view.problems ?? [], view.form ?? {}, when(view.link?.expires_at_ms)),
+			);
+	}
+}
+
+function openBody(
+	page: LinkPage,
+	problems: LinkProblem[],
+	form: Record<string, unknown>,
+	until: string,
+) {
+	const said = (field: string) => {
+		const value = form[field];
+		return typeof value === 'string' ? value : '';
+	};
+	const problem = (field: string) =>
+		problems
+			.filter((p) => p.field === field)
+			.map((p) => `<p class="problem" role="alert">${h(p.fix)}</p>`)
+			.join('');
+	const choices = page.choices
+		.map(
+			(c) =>
+				`<label class="choice"><input type="radio" name="choice" value="${h(c.value)}"${said('choice') === c.value ? ' checked' : ''} required> ${h(c.label)}</label>`,
+		)
+		.join('');
+	return `${page.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}${factsTable(page)}
+<form method="post"><fieldset><legend>Your answer</legend>${problem('choice')}${choices}</fieldset>${
+		page.message_label
+			? `<p><label for="message">${h(page.message_label)}</label></p>${problem('message')}<textarea id="message" name="message" maxlength="2000">${h(said('message'))}</textarea>`
+			: ''
+	}${
+		page.ask_name
+			? `<p><label for="name">Your name</label></p>${problem('name')}<input type="text" id="name" name="name" maxlength="120" value="${h(said('name'))}" required>`
+			: ''
+	}<p><button type="submit">Send</button></p></form><p class="muted">This link works once${until ? `, until ${h(until)}` : ''}.</p>`;
+}

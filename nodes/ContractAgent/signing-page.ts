@@ -1,0 +1,101 @@
+/**
+ * The page a signing link opens: the agreement itself, the name to type and a Sign
+ * button (a form that posts back to the same address), or, when it cannot be signed,
+ * why (signed already, expired, no longer open, not a valid link). Pure: no n8n.
+ */
+import { DateTime } from 'luxon';
+
+import { escapeHtml as h } from '../shared/html';
+import type { ContractRecord } from '../shared/store';
+import type { SigningState } from './contract';
+
+export interface SigningPageView {
+	state: SigningState;
+	contract: ContractRecord | null;
+	expires_at_ms: number | null;
+	/** What to fix before signing (the name was missing), shown above the form. */
+	problem?: string | null;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+main{max-width:760px;margin:0 auto;padding:24px 16px}.card{background:#fff;border-radius:10px;padding:20px 22px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:16px}
+h1{font-size:1.35rem;margin:0 0 12px}.doc{font-family:Georgia,serif;line-height:1.5;border:1px solid #eceef2;border-radius:8px;padding:8px 18px;max-height:60vh;overflow:auto}
+.doc h1{font-size:1.2rem}input[type=text]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
+button{background:#1f6feb;color:#fff;border:0;border-radius:8px;padding:12px 20px;font:inherit;font-weight:600;cursor:pointer;width:100%}
+.problem{color:#b42318}.muted{color:#5b6472;font-size:.9rem}code{word-break:break-all}.notice{border-left:4px solid #1f6feb;padding-left:12px}`;
+
+const businessOf = (contract: ContractRecord | null) => {
+	const business = (contract?.terms?.business ?? {}) as Record<string, unknown>;
+	return {
+		name: typeof business.name === 'string' && business.name ? business.name : 'Service agreement',
+		contact: [business.phone, business.email]
+			.filter((v) => typeof v === 'string' && v)
+			.join(' or '),
+	};
+};
+
+const zoneOf = (contract: ContractRecord | null) =>
+	typeof contract?.terms?.time_zone === 'string' ? contract.terms.time_zone : 'America/New_York';
+
+/** The agreement's own body (its HTML is a whole document). */
+function documentBody(html: string): string {
+	const match = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html);
+	return match ? match[1] : '';
+}
+
+function shell(business: string, title: string, body: string): string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head><body><main><div class="card"><div class="muted">${h(business)}</div><h1>${h(title)}</h1>${body}</div></main></body></html>`;
+}
+
+/** The HTTP status each state answers with. */
+export function signingPageStatus(view: Pick<SigningPageView, 'state' | 'problem'>): number {
+	if (view.state === 'open') return view.problem ? 400 : 200;
+	if (view.state === 'signed') return 200;
+	if (view.state === 'invalid') return 404;
+	return 410;
+}
+
+export function signingPageHtml(view: SigningPageView): string {
+	const { contract } = view;
+	const business = businessOf(contract);
+	const zone = zoneOf(contract);
+	const when = (ms: number | null | undefined) =>
+		ms ? DateTime.fromMillis(ms, { zone }).toFormat("LLLL d, yyyy 'at' h:mm a ZZZZ") : '';
+	const reach = business.contact ? `<p>To reach us: ${h(business.contact)}.</p>` : '';
+	switch (view.state) {
+		case 'invalid':
+			return shell(
+				business.name,
+				'This signing link is not valid',
+				'<p>The link was changed or belongs to another document, so nothing was signed. Open the link exactly as it is in the e-mail we sent you, or ask us for a new one.</p>',
+			);
+		case 'expired':
+			return shell(
+				business.name,
+				'This signing link has expired',
+				`<p class="notice">It could be used until ${h(when(view.expires_at_ms))}; nothing was signed.</p><p>Ask us for a new agreement link and we will send one.</p>${reach}`,
+			);
+		case 'closed':
+			return shell(
+				business.name,
+				'This agreement is no longer open for signing',
+				`<p class="notice">It is ${h(String(contract?.status ?? 'closed').replace(/_/g, ' '))}, so nothing was signed.</p>${reach}`,
+			);
+		case 'signed': {
+			const signature = contract!.signature!;
+			return shell(
+				business.name,
+				'Your agreement is signed',
+				`<p class="notice">Signed by <b>${h(signature.name)}</b> on ${h(when(signature.signed_at_ms))}. Thank you.</p><p class="muted">Agreement ${h(contract!.id)} · document fingerprint (SHA-256) <code>${h(signature.document_sha256)}</code></p><div class="doc">${documentBody(contract!.document_html)}</div>`,
+			);
+		}
+		case 'open':
+			return shell(
+				business.name,
+				'Your service agreement',
+				`<p>Please read the agreement below. The PDF copy is attached to the e-mail we sent you. To accept it, type your full name and press Sign.</p><div class="doc">${documentBody(contract!.document_html)}</div>
+<form method="post"><p><label for="name">Your full name</label></p>${view.problem ? `<p class="problem" role="alert">${h(view.problem)}</p>` : ''}<input type="text" id="name" name="name" maxlength="200" autocomplete="name" required><p><label><input type="checkbox" name="agree" value="yes" required> I have read the agreement and accept it.</label></p><p><button type="submit">Sign</button></p></form>
+<p class="muted">This link can be used until ${h(when(view.expires_at_ms))}. Signing records your name, the time, your address and browser, and the document's fingerprint (SHA-256) <code>${h(contract!.document_sha256)}</code>.</p>`,
+			);
+	}
+}

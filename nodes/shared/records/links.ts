@@ -1,0 +1,285 @@
+/**
+ * Links people open: a customer's reply to a quote, an ops person's decision. Each link
+ * is a row in the booking store (`case_links`) holding the page to show and the waiting
+ * execution to resume; the link's token is the row id and an HMAC over the row's kind,
+ * case and expiry, so a link cannot be made up, changed or stretched. A link is answered
+ * once: the answer is claimed in one UPDATE that only an unused row passes.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+import { InputError } from '../errors';
+import { MIN_SECRET_LENGTH } from '../signing';
+import type { BookingStore } from '../store';
+
+export const LINK_KINDS = ['quote_reply', 'ops_decision'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export interface LinkChoice {
+	value: string;
+	label: string;
+	/** What the answer says for this choice when the person writes nothing (a quote's "I accept"). */
+	says?: string | null;
+	/** The message box must be filled for this choice (a question). */
+	needs_message?: boolean;
+}
+
+/** What a link's page shows and asks; written when the link is made, so opening it reads nothing else. */
+export interface LinkPage {
+	business: string;
+	title: string;
+	paragraphs: string[];
+	facts: Array<{ label: string; value: string }>;
+	choices: LinkChoice[];
+	/** A text box under the choices (null: none). */
+	message_label: string | null;
+	/** The person types their name (ops decisions say who decided). */
+	ask_name: boolean;
+	/** Shown once the answer is taken. */
+	thanks: string;
+	/** How to reach the business, on the pages of a used, expired or closed link. */
+	contact: string | null;
+	/** The business's time zone: every time on the page is written in it. */
+	time_zone: string;
+}
+
+export interface LinkAnswer {
+	choice: string;
+	choice_label: string;
+	/** The choice's words and the message, as one reply (what a person would have written). */
+	reply: string;
+	message: string | null;
+	name: string | null;
+	answered_at_ms: number;
+}
+
+export interface LinkRecord {
+	id: string;
+	case_id: string;
+	kind: LinkKind;
+	page: LinkPage;
+	resume_url: string | null;
+	created_at_ms: number;
+	expires_at_ms: number;
+	used_at_ms: number | null;
+	answer: LinkAnswer | null;
+}
+
+export type LinkState = 'open' | 'used' | 'expired' | 'invalid';
+
+export interface LinkProblem {
+	field: string;
+	fix: string;
+}
+
+/** The longest a link may stay open: 90 days. */
+export const MAX_LINK_HOURS = 24 * 90;
+const MESSAGE_MAX = 2000;
+const NAME_MAX = 120;
+
+function mac(secret: string, link: Pick<LinkRecord, 'id' | 'kind' | 'case_id' | 'expires_at_ms'>) {
+	return createHmac('sha256', secret)
+		.update(`link|${link.id}|${link.kind}|${link.case_id}|${link.expires_at_ms}`)
+		.digest('base64url');
+}
+
+/** The token a link's address carries: its id and the MAC over what the row says. */
+export function linkToken(
+	link: Pick<LinkRecord, 'id' | 'kind' | 'case_id' | 'expires_at_ms'>,
+	secret: string,
+): string {
+	return `${link.id}.${mac(secret, link)}`;
+}
+
+function requireSecret(secret: string) {
+	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
+		throw new InputError(
+			'secret',
+			'A secret of at least 16 characters signs the links: set it in the Booking Agents Signing Secret credential.',
+		);
+}
+
+export interface NewLink {
+	caseId: string;
+	kind: LinkKind;
+	page: LinkPage;
+	/** The waiting execution's resume address (n8n's $execution.resumeUrl); null: nothing to resume. */
+	resumeUrl: string | null;
+	/** Where the links workflow answers (its webhook address); the token is added as ?t=. */
+	baseUrl: string;
+	validHours: number;
+}
+
+/** Writes the link and returns its address. */
+export async function createLink(
+	store: BookingStore,
+	input: NewLink,
+	secret: string,
+	nowMs: number,
+): Promise<{ id: string; url: string; expires_at_ms: number }> {
+	requireSecret(secret);
+	if (!(LINK_KINDS as readonly string[]).includes(input.kind))
+		throw new InputError('kind', `A link is one of: ${LINK_KINDS.join(', ')}.`);
+	if (typeof input.caseId !== 'string' || !input.caseId.trim())
+		throw new InputError('case', 'The link belongs to a case: the item needs a case id.');
+	if (!(
+		Number.isFinite(input.validHours) &&
+		input.validHours > 0 &&
+		input.validHours <= MAX_LINK_HOURS
+	))
+		throw new InputError('validHours', 'A link stays valid between 1 hour and 90 days.');
+	if (!/^https?:\/\/\S+$/.test(input.baseUrl ?? ''))
+		throw new InputError(
+			'linksUrl',
+			'The links address must be an http(s) URL: the webhook of the Customer Links workflow (public_url in the Booking Business table, then webhook/link).',
+		);
+	if (input.resumeUrl !== null && !/^https?:\/\/\S+$/.test(input.resumeUrl))
+		throw new InputError(
+			'resumeUrl',
+			'The resume address must be an http(s) URL ({{ $execution.resumeUrl }} in a workflow that then waits on a Wait node resumed by webhook), or empty.',
+		);
+	if (!input.page?.choices?.length)
+		throw new InputError('page', 'A link page offers at least one choice.');
+	const link: LinkRecord = {
+		id: `lk_${randomBytes(12).toString('base64url')}`,
+		case_id: input.caseId,
+		kind: input.kind,
+		page: input.page,
+		resume_url: input.resumeUrl,
+		created_at_ms: nowMs,
+		expires_at_ms: nowMs + Math.round(input.validHours * 3_600_000),
+		used_at_ms: null,
+		answer: null,
+	};
+	await store.lockedWrite(`link:${link.id}`, async (sql) => {
+		await sql.query(
+			'INSERT INTO case_links (id, case_id, kind, page, resume_url, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+			[
+				link.id,
+				link.case_id,
+				link.kind,
+				JSON.stringify(link.page),
+				link.resume_url,
+				link.created_at_ms,
+				link.expires_at_ms,
+			],
+		);
+	});
+	const token = linkToken(link, secret);
+	const base = input.baseUrl.trim();
+	return {
+		id: link.id,
+		url: `${base}${base.includes('?') ? '&' : '?'}t=${token}`,
+		expires_at_ms: link.expires_at_ms,
+	};
+}
+
+const parse = <T>(value: unknown): T | null =>
+	value === null || value === undefined
+		? null
+		: typeof value === 'string'
+			? (JSON.parse(value) as T)
+			: (value as T);
+
+function linkFromRow(row: Record<string, unknown>): LinkRecord {
+	return {
+		id: String(row.id),
+		case_id: String(row.case_id),
+		kind: row.kind as LinkKind,
+		page: parse<LinkPage>(row.page)!,
+		resume_url: (row.resume_url as string | null) ?? null,
+		created_at_ms: Number(row.created_at_ms),
+		expires_at_ms: Number(row.expires_at_ms),
+		used_at_ms:
+			row.used_at_ms === null || row.used_at_ms === undefined ? null : Number(row.used_at_ms),
+		answer: parse<LinkAnswer>(row.answer),
+	};
+}
+
+const TOKEN = /^(lk_[\w-]{16})\.([\w-]{43})$/;
+
+/** What a token opens: the link and whether it can still be answered. A token that is malformed, unknown or altered is `invalid`. */
+export async function findLink(
+	store: BookingStore,
+	token: unknown,
+	secret: string,
+	nowMs: number,
+): Promise<{ state: LinkState; link: LinkRecord | null }> {
+	requireSecret(secret);
+	const parts = typeof token === 'string' ? TOKEN.exec(token.trim()) : null;
+	if (!parts) return { state: 'invalid', link: null };
+	const rows = await store.read('SELECT * FROM case_links WHERE id = $1', [parts[1]]);
+	if (!rows.length) return { state: 'invalid', link: null };
+	const link = linkFromRow(rows[0]);
+	const expected = Buffer.from(mac(secret, link));
+	const given = Buffer.from(parts[2]);
+	if (given.length !== expected.length || !timingSafeEqual(given, expected))
+		return { state: 'invalid', link: null };
+	if (link.used_at_ms !== null) return { state: 'used', link };
+	if (nowMs > link.expires_at_ms) return { state: 'expired', link };
+	return { state: 'open', link };
+}
+
+const textOf = (value: unknown): string =>
+	(Array.isArray(value) ? value[0] : value) === undefined || value === null
+		? ''
+		: String(Array.isArray(value) ? value[0] : value).trim();
+
+/** The answer a submitted page gives, or what to fix (each problem names its field). Pure. */
+export function readLinkAnswer(
+	page: LinkPage,
+	form: Record<string, unknown> | null | undefined,
+	nowMs: number,
+): { answer: LinkAnswer; problems: [] } | { answer: null; problems: LinkProblem[] } {
+	const fields = form && typeof form === 'object' ? form : {};
+	const problems: LinkProblem[] = [];
+	const chosen = textOf(fields.choice);
+	const choice = page.choices.find((c) => c.value === chosen);
+	if (!choice)
+		problems.push({
+			field: 'choice',
+			fix: `Choose one: ${page.choices.map((c) => c.label).join(', ')}.`,
+		});
+	const message = textOf(fields.message);
+	if (message.length > MESSAGE_MAX)
+		problems.push({
+			field: 'message',
+			fix: `Please keep the message under ${MESSAGE_MAX} characters (it has ${message.length}).`,
+		});
+	else if (choice?.needs_message && !message)
+		problems.push({
+			field: 'message',
+			fix: `Write your question or the change you would like in the "${page.message_label ?? 'Message'}" box.`,
+		});
+	const name = textOf(fields.name);
+	if (page.ask_name && name.length < 2)
+		problems.push({ field: 'name', fix: 'Type your name: the answer says who gave it.' });
+	else if (name.length > NAME_MAX)
+		problems.push({ field: 'name', fix: `A name of at most ${NAME_MAX} characters.` });
+	if (problems.length || !choice) return { answer: null, problems };
+	return {
+		answer: {
+			choice: choice.value,
+			choice_label: choice.label,
+			reply: [choice.says ?? '', message].filter(Boolean).join(' '),
+			message: message || null,
+			name: name || null,
+			answered_at_ms: nowMs,
+		},
+		problems: [],
+	};
+}
+
+/** Takes the answer if the link is still unused; false when another answer came first. */
+export async function claimLink(
+	store: BookingStore,
+	link: LinkRecord,
+	answer: LinkAnswer,
+): Promise<boolean> {
+	return await store.lockedWrite(`link:${link.id}`, async (sql) => {
+		const rows = await sql.query(
+			'UPDATE case_links SET used_at_ms = $1, answer = $2 WHERE id = $3 AND used_at_ms IS NULL RETURNING id',
+			[answer.answered_at_ms, JSON.stringify(answer), link.id],
+		);
+		return rows.length === 1;
+	});
+}

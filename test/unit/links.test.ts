@@ -1,0 +1,444 @@
+/**
+ * The links people open (a quote reply, an ops decision) and the agreement's signing page:
+ * made, opened, answered once, refused when changed, made up, expired or used, on SQLite
+ * and PostgreSQL; the pages each state shows, and what a bad submission is told.
+ */
+import {
+	generateContract,
+	recordSignature,
+	signingState,
+} from '../../nodes/ContractAgent/contract';
+import { signingPageHtml, signingPageStatus } from '../../nodes/ContractAgent/signing-page';
+import { priceSync } from '../../nodes/PricingAgent/price';
+import {
+	decisionPage,
+	linkPageHtml,
+	linkPageStatus,
+	quoteReplyPage,
+} from '../../nodes/BookingRecords/pages';
+import {
+	claimLink,
+	createLink,
+	findLink,
+	linkToken,
+	readLinkAnswer,
+	type LinkPage,
+} from '../../nodes/shared/records/links';
+import {
+	PostgresBookingStore,
+	SqliteBookingStore,
+	type BookingStore,
+} from '../../nodes/shared/store';
+import { createTestDatabase } from '../../dev/postgres';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'test-signing-secret-0123456789';
+const NOW = Date.parse('2026-12-05T15:00:00Z');
+const HOUR = 3_600_000;
+const BASE = 'https://n8n.example/webhook/link';
+const RESUME = 'https://n8n.example/webhook-waiting/42?signature=abc';
+
+const quote = priceSync(
+	{ service_type: 'commercial_cleaning', square_feet: 7200, frequency: 'weekly' },
+	{ now: '2026-12-05T15:00:00Z' },
+);
+const item = {
+	business: {
+		name: 'Bright Clean Co.',
+		email: 'hello@brightclean.example',
+		phone: '+1 212 555 0100',
+		time_zone: 'America/New_York',
+	},
+	customer: { name: 'Jo <Banks>', email: 'jo@warehouse.example', phone: '+12125550150' },
+	quote,
+};
+
+describe('link pages (pure)', () => {
+	it('a quote reply page shows the offer in the business zone and offers Accept or a question', () => {
+		const page = quoteReplyPage(item);
+		expect(page.title).toBe('Your quote from Bright Clean Co.');
+		expect(page.facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'Service', value: 'commercial cleaning' },
+				{ label: 'Price per visit', value: '$576.00' },
+				{ label: 'A month', value: '$2,496.00 (weekly visits)' },
+				{ label: 'Valid until', value: 'December 19, 2026' },
+			]),
+		);
+		expect(page.choices.map((c) => c.value)).toEqual(['accept', 'question']);
+		expect(page.contact).toBe('call us on +1 212 555 0100 or write to hello@brightclean.example');
+		// The customer's name is text on the page, never markup.
+		const html = linkPageHtml({
+			state: 'open',
+			link: {
+				id: 'lk_x',
+				case_id: 'cs_x',
+				kind: 'quote_reply',
+				page,
+				resume_url: null,
+				created_at_ms: NOW,
+				expires_at_ms: NOW + HOUR,
+				used_at_ms: null,
+				answer: null,
+			},
+		});
+		expect(html).toContain('Hi Jo &lt;Banks&gt;');
+		expect(html).not.toContain('<Banks>');
+		expect(html).toContain('<form method="post">');
+		expect(html).not.toMatch(/<script/i);
+	});
+
+	it('a counter-offer page shows the negotiated price, not the first one', () => {
+		const page = quoteReplyPage({
+			...item,
+			negotiation: { message: 'Our best is 5% off.', quote: { ...quote, total_cents: 54720 } },
+		});
+		expect(page.facts).toContainEqual({ label: 'Price per visit', value: '$547.20' });
+		expect(page.paragraphs[0]).toMatch(/after your reply/);
+	});
+
+	it('a decision page says who asks for what, what approving gives, and asks for a name', () => {
+		const page = decisionPage({
+			...item,
+			reply: 'Can you do 15% off?',
+			negotiation: {
+				quote,
+				reason: 'a 15% discount needs approval',
+				pending_approval: { discount_pct: 15, total_cents: 48960 },
+			},
+		});
+		expect(page.title).toBe('Decide: Jo <Banks> asks for 15% off');
+		expect(page.facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'Our offer', value: '$576.00 per visit' },
+				{ label: 'Approving gives', value: '$489.60 per visit (15% off)' },
+				{ label: 'Their reply', value: 'Can you do 15% off?' },
+			]),
+		);
+		expect(page.ask_name).toBe(true);
+		expect(page.choices.map((c) => c.label)).toEqual([
+			'Approve 15% off',
+			'Decline: our offer stands',
+		]);
+	});
+
+	it('reads a submitted page, and names each field to fix', () => {
+		const page = decisionPage(item);
+		expect(readLinkAnswer(page, {}, NOW).problems).toEqual([
+			{ field: 'choice', fix: 'Choose one: Approve, Decline: our offer stands.' },
+			{ field: 'name', fix: 'Type your name: the answer says who gave it.' },
+		]);
+		expect(readLinkAnswer(page, { choice: 'maybe', name: 'Mo' }, NOW).problems[0].field).toBe(
+			'choice',
+		);
+		expect(
+			readLinkAnswer(page, { choice: 'approve', name: 'Mo', message: 'x'.repeat(2001) }, NOW)
+				.problems,
+		).toEqual([{ field: 'message', fix: expect.stringMatching(/under 2000 characters/) }]);
+		expect(
+			readLinkAnswer(page, { choice: 'approve', name: ' Mo ', message: ' ok ' }, NOW).answer,
+		).toEqual({
+			choice: 'approve',
+			choice_label: 'Approve',
+			reply: 'ok',
+			message: 'ok',
+			name: 'Mo',
+			answered_at_ms: NOW,
+		});
+		const quotePage = quoteReplyPage(item);
+		// A question needs words; Accept says so itself.
+		expect(readLinkAnswer(quotePage, { choice: 'question', message: '  ' }, NOW).problems).toEqual([
+			{
+				field: 'message',
+				fix: 'Write your question or the change you would like in the "Your message" box.',
+			},
+		]);
+		expect(readLinkAnswer(quotePage, { choice: 'accept' }, NOW).answer?.reply).toBe(
+			'Yes, I accept the quote.',
+		);
+		// Hostile shapes are only text: arrays take their first value, objects are nothing.
+		expect(readLinkAnswer(quotePage, { choice: ['accept', 'question'] }, NOW).answer?.choice).toBe(
+			'accept',
+		);
+		expect(readLinkAnswer(quotePage, { choice: { $ne: 1 } }, NOW).problems[0].field).toBe('choice');
+		expect(readLinkAnswer(quotePage, null, NOW).problems[0].field).toBe('choice');
+	});
+
+	it('each state has its status and says what happened', () => {
+		expect(linkPageStatus({ state: 'open' })).toBe(200);
+		expect(linkPageStatus({ state: 'open', problems: [{ field: 'choice', fix: 'x' }] })).toBe(400);
+		expect(linkPageStatus({ state: 'invalid' })).toBe(404);
+		expect(linkPageStatus({ state: 'used' })).toBe(410);
+		expect(linkPageStatus({ state: 'expired' })).toBe(410);
+		expect(linkHtml('invalid')).toMatch(/This link is not valid/);
+		expect(linkHtml('expired')).toMatch(/This link has expired.*December 5, 2026 at 11:00 AM/s);
+		expect(linkHtml('closed')).toMatch(/This has moved on/);
+		expect(linkHtml('used')).toMatch(
+			/already used.*Accept the quote.*December 5, 2026 at 10:30 AM/s,
+		);
+	});
+});
+
+function linkHtml(state: 'invalid' | 'expired' | 'closed' | 'used') {
+	const page: LinkPage = quoteReplyPage(item);
+	return linkPageHtml({
+		state,
+		link:
+			state === 'invalid'
+				? null
+				: {
+						id: 'lk_x',
+						case_id: 'cs_x',
+						kind: 'quote_reply',
+						page,
+						resume_url: null,
+						created_at_ms: NOW - HOUR,
+						expires_at_ms: NOW + HOUR,
+						used_at_ms: state === 'used' ? NOW + HOUR / 2 : null,
+						answer:
+							state === 'used'
+								? {
+										choice: 'accept',
+										choice_label: 'Accept the quote',
+										reply: 'Yes',
+										message: null,
+										name: null,
+										answered_at_ms: NOW + HOUR / 2,
+									}
+								: null,
+					},
+	});
+}
+
+function backends(): Array<
+	[string, () => Promise<{ store: BookingStore; done: () => Promise<void> }>]
+> {
+	return [
+		[
+			'SQLite',
+			async () => {
+				const store = new SqliteBookingStore(':memory:');
+				await store.init();
+				return { store, done: async () => await store.close() };
+			},
+		],
+		[
+			'PostgreSQL',
+			async () => {
+				const db = await createTestDatabase('ba_links');
+				const store = new PostgresBookingStore(db.connection);
+				await store.init();
+				return {
+					store,
+					done: async () => {
+						await store.close();
+						await db.drop();
+					},
+				};
+			},
+		],
+	];
+}
+
+describe.each(backends())('links in the %s store', (_name, open) => {
+	let store: BookingStore;
+	let done: () => Promise<void>;
+	beforeAll(async () => {
+		({ store, done } = await open());
+	});
+	afterAll(async () => await done?.());
+
+	const make = async (validHours = 336) =>
+		await createLink(
+			store,
+			{
+				caseId: 'cs_links1',
+				kind: 'quote_reply',
+				page: quoteReplyPage(item),
+				resumeUrl: RESUME,
+				baseUrl: BASE,
+				validHours,
+			},
+			SECRET,
+			NOW,
+		);
+	const tokenOf = (url: string) => new URL(url).searchParams.get('t')!;
+
+	it('makes a link whose token opens its page until it expires', async () => {
+		const link = await make();
+		expect(link.url).toMatch(/^https:\/\/n8n\.example\/webhook\/link\?t=lk_[\w-]{16}\.[\w-]{43}$/);
+		expect(link.expires_at_ms).toBe(NOW + 336 * HOUR);
+		const opened = await findLink(store, tokenOf(link.url), SECRET, NOW + HOUR);
+		expect(opened.state).toBe('open');
+		expect(opened.link).toMatchObject({
+			case_id: 'cs_links1',
+			kind: 'quote_reply',
+			resume_url: RESUME,
+		});
+		expect((await findLink(store, tokenOf(link.url), SECRET, NOW + 337 * HOUR)).state).toBe(
+			'expired',
+		);
+	});
+
+	it('refuses a token that was changed, made up, signed with another secret, or is not a token', async () => {
+		const link = await make();
+		const token = tokenOf(link.url);
+		const [id, mac] = token.split('.');
+		const flipped = `${id}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`;
+		for (const bad of [
+			flipped,
+			`lk_AAAAAAAAAAAAAAAA.${mac}`,
+			`${id}.${mac}x`,
+			'',
+			null,
+			{ token },
+			"lk_' OR 1=1 --.x",
+			linkToken(
+				{ id, kind: 'quote_reply', case_id: 'cs_links1', expires_at_ms: NOW + 999 * HOUR },
+				SECRET,
+			),
+			linkToken(
+				{ id, kind: 'ops_decision', case_id: 'cs_links1', expires_at_ms: link.expires_at_ms },
+				SECRET,
+			),
+		])
+			expect((await findLink(store, bad, SECRET, NOW)).state).toBe('invalid');
+		expect((await findLink(store, token, 'another-secret-0123456789', NOW)).state).toBe('invalid');
+	});
+
+	it('takes one answer: a second one, however close, finds the link used', async () => {
+		const link = await make();
+		const { link: found } = await findLink(store, tokenOf(link.url), SECRET, NOW);
+		const answer = readLinkAnswer(found!.page, { choice: 'accept' }, NOW + 1).answer!;
+		const claims = await Promise.all(
+			Array.from({ length: 8 }, () => claimLink(store, found!, answer)),
+		);
+		expect(claims.filter(Boolean)).toHaveLength(1);
+		const used = await findLink(store, tokenOf(link.url), SECRET, NOW + 2);
+		expect(used.state).toBe('used');
+		expect(used.link?.answer).toEqual(answer);
+		expect(used.link?.used_at_ms).toBe(NOW + 1);
+	});
+
+	it('refuses to make a link without a secret, a case, a time or an address, naming the field', async () => {
+		const base = {
+			caseId: 'cs_links1',
+			kind: 'quote_reply' as const,
+			page: quoteReplyPage(item),
+			resumeUrl: RESUME,
+			baseUrl: BASE,
+			validHours: 1,
+		};
+		await expect(createLink(store, base, 'short', NOW)).rejects.toMatchObject({ field: 'secret' });
+		await expect(createLink(store, { ...base, caseId: '' }, SECRET, NOW)).rejects.toMatchObject({
+			field: 'case',
+		});
+		await expect(createLink(store, { ...base, validHours: 0 }, SECRET, NOW)).rejects.toMatchObject({
+			field: 'validHours',
+		});
+		await expect(
+			createLink(store, { ...base, validHours: 24 * 91 }, SECRET, NOW),
+		).rejects.toMatchObject({ field: 'validHours' });
+		await expect(createLink(store, { ...base, baseUrl: '' }, SECRET, NOW)).rejects.toMatchObject({
+			field: 'linksUrl',
+		});
+		await expect(
+			createLink(store, { ...base, resumeUrl: 'javascript:alert(1)' }, SECRET, NOW),
+		).rejects.toMatchObject({ field: 'resumeUrl' });
+		await expect(
+			createLink(store, { ...base, kind: 'other' as never }, SECRET, NOW),
+		).rejects.toMatchObject({ field: 'kind' });
+	});
+});
+
+describe('the signing page', () => {
+	let store: SqliteBookingStore;
+	beforeEach(async () => {
+		store = new SqliteBookingStore(':memory:');
+		await store.init();
+	});
+	afterEach(async () => await store.close());
+	const now = '2026-12-05T15:00:00Z';
+	const agreement = async () =>
+		await generateContract(
+			{
+				customer: { name: 'Dana Lee', address: '1 Main St', email: 'dana@example.com' },
+				business: { name: 'Bright Clean', phone: '+1 212 555 0100' },
+				quote,
+				booking: {
+					series_id: 'sr_1',
+					start: '2026-12-07T09:00:00-05:00',
+					time_zone: 'America/New_York',
+				},
+				signingBaseUrl: 'https://n8n.example/webhook/sign-agreement',
+				resumeUrl: RESUME,
+			},
+			{ store, signingSecret: SECRET, now },
+		);
+
+	it('shows the agreement and a form to sign while open; signed, it shows who and when, once only resuming the flow', async () => {
+		const { contract } = await agreement();
+		const open = await signingState(contract.signing_token, { store, signingSecret: SECRET, now });
+		expect(open.state).toBe('open');
+		const html = signingPageHtml(open);
+		expect(html).toContain('SERVICE AGREEMENT');
+		expect(html).toContain('<form method="post">');
+		expect(html).toContain(contract.document_sha256);
+		expect(signingPageStatus(open)).toBe(200);
+		expect(
+			signingPageHtml({ ...open, problem: "The signer's full name is needed to sign." }),
+		).toContain('role="alert">The signer&#39;s full name is needed to sign.');
+
+		const first = await recordSignature(
+			{ token: contract.signing_token, name: 'Dana Lee' },
+			{ store, signingSecret: SECRET, now },
+		);
+		expect(first.resume_url).toBe(RESUME);
+		const again = await recordSignature(
+			{ token: contract.signing_token, name: 'Someone Else' },
+			{ store, signingSecret: SECRET, now },
+		);
+		// Signing twice: the first signature stands and nothing is resumed again.
+		expect(again).toMatchObject({
+			already_signed: true,
+			resume_url: null,
+			signature: { name: 'Dana Lee' },
+		});
+		const signed = await signingState(contract.signing_token, {
+			store,
+			signingSecret: SECRET,
+			now,
+		});
+		expect(signed.state).toBe('signed');
+		const signedHtml = signingPageHtml(signed);
+		expect(signedHtml).toMatch(/Signed by <b>Dana Lee<\/b> on December 5, 2026 at 10:00 AM EST/);
+		expect(signedHtml).not.toContain('<form');
+	});
+
+	it('says why a link cannot be signed: expired, no longer open, not valid', async () => {
+		const { contract } = await agreement();
+		const later = await signingState(contract.signing_token, {
+			store,
+			signingSecret: SECRET,
+			now: '2026-12-09T15:00:00Z',
+		});
+		expect(later.state).toBe('expired');
+		expect(signingPageHtml(later)).toMatch(/This signing link has expired.*December 8, 2026/s);
+		expect(signingPageStatus(later)).toBe(410);
+		const record = (await store.getContract(contract.contract_id))!;
+		await store.saveContract({ ...record, status: 'ended' });
+		const closed = await signingState(contract.signing_token, {
+			store,
+			signingSecret: SECRET,
+			now,
+		});
+		expect(closed.state).toBe('closed');
+		expect(signingPageHtml(closed)).toMatch(/no longer open for signing.*It is ended/s);
+		for (const bad of [`${contract.signing_token}x`, 'nonsense', undefined, 42])
+			expect((await signingState(bad, { store, signingSecret: SECRET, now })).state).toBe(
+				'invalid',
+			);
+		expect(signingPageStatus({ state: 'invalid' })).toBe(404);
+	});
+});
