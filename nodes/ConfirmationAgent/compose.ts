@@ -349,7 +349,11 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 					input.links.link_expires
 						? ` (the link expires on ${DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')})`
 						: ''
-				}.`
+				}.${
+					(input.booking as { hold_expires_at?: string | null } | undefined)?.hold_expires_at
+						? ' Your visits are held for you until then and confirmed when you sign.'
+						: ''
+				}`
 			: '',
 		link_expires: input.links?.link_expires
 			? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')

@@ -392,6 +392,8 @@ export async function recordSignature(
 	already_signed: boolean;
 	/** The execution waiting for this signature (set when the agreement was written), once, on the first signature. */
 	resume_url: string | null;
+	/** The series booked with the agreement (its visits held until now), on the first signature. */
+	series_id: string | null;
 }> {
 	requireSecret(options.signingSecret);
 	const { contractId, expiresMs, mac } = readToken(input?.token);
@@ -413,6 +415,7 @@ export async function recordSignature(
 			signature: contract.signature,
 			already_signed: true,
 			resume_url: null,
+			series_id: null,
 		};
 	if (now > expiresMs)
 		throw new ContractInputError(
@@ -438,8 +441,14 @@ export async function recordSignature(
 		signature,
 		already_signed: false,
 		resume_url: contract.resume_url ?? null,
+		series_id: seriesOf(contract),
 	};
 }
+
+const seriesOf = (contract: ContractRecord): string | null => {
+	const booking = contract.terms?.booking as { series_id?: unknown } | null | undefined;
+	return typeof booking?.series_id === 'string' ? booking.series_id : null;
+};
 
 /** The MAC a token carries, checked against the stored document: compared as text, so no other spelling of its bytes passes. */
 function macMatches(

@@ -82,6 +82,11 @@ export function bookingInputsFromCase(item: CaseItem) {
 		preference: textAt(item, 'preference'),
 		customer: objectAt(item.customer) ?? {},
 		booking_id: textAt(item, 'booking', 'booking_id'),
+		// The series booked with the case, or the one an agreement was written for.
+		series_id:
+			textAt(item, 'booking', 'series_id') ??
+			textAt(item, 'signature', 'series_id') ??
+			textAt(item, 'contract', 'series_id'),
 		time_zone: textAt(item, 'business', 'time_zone'),
 	};
 }

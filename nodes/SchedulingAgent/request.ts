@@ -16,6 +16,8 @@ export const OPERATIONS = [
 	'get',
 	'list',
 	'bookSeries',
+	'confirmSeries',
+	'releaseSeries',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -43,6 +45,8 @@ export interface ScheduleRequest {
 	from?: string | null;
 	to?: string | null;
 	series?: SeriesSpec | null;
+	/** confirmSeries, releaseSeries: the series booked with the agreement. */
+	series_id?: string | null;
 }
 
 export interface ScheduleOptions extends AgentOptionsBase {

@@ -19,7 +19,7 @@ import {
 	type ScheduleOptions,
 	type ScheduleRequest,
 } from './request';
-import { bookSeries } from './seriesBooking';
+import { bookSeries, confirmSeries, releaseSeries } from './seriesBooking';
 
 export { OPERATIONS, bookingResultSchema } from './request';
 export type {
@@ -84,5 +84,9 @@ export async function schedule(
 			return await list(ctx, request);
 		case 'bookSeries':
 			return await bookSeries(ctx, request);
+		case 'confirmSeries':
+			return await confirmSeries(ctx, request);
+		case 'releaseSeries':
+			return await releaseSeries(ctx, request);
 	}
 }

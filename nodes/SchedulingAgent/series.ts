@@ -21,6 +21,8 @@ export interface SeriesSpec {
 	start_date?: string | null;
 	/** How far (minutes, either way) a visit may move on its day when its time is taken (default 120). */
 	clash_window_minutes?: number | null;
+	/** Hold the visits (status held) for this many hours instead of confirming them: until an agreement is signed. */
+	hold_hours?: number | null;
 }
 
 const RRULE_DAYS: RRuleWeekday[] = [

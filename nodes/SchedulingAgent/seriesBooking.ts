@@ -35,6 +35,16 @@ export async function bookSeries(
 	if (firstMs < ctx.now)
 		throw new SchedulingInputError('series.start_date', 'The series would start in the past.');
 	const seriesId = `sr_${randomUUID()}`;
+	const holdHours = spec.hold_hours ?? null;
+	if (
+		holdHours !== null &&
+		!(typeof holdHours === 'number' && holdHours > 0 && holdHours <= 24 * 90)
+	)
+		throw new SchedulingInputError(
+			'series.hold_hours',
+			'"series.hold_hours" must be between 1 hour and 90 days (2160), or empty to confirm the visits at once.',
+		);
+	const holdExpiresMs = holdHours === null ? null : ctx.now + Math.round(holdHours * 3_600_000);
 
 	const { result, replayed } = await ctx.store.write(
 		request.idempotency_key ?? null,
@@ -101,8 +111,8 @@ export async function bookSeries(
 						end_ms: s + durationMs,
 						busy_until_ms: s + durationMs + bufferMs,
 						time_zone: ctx.cal.timeZone,
-						status: 'confirmed',
-						hold_expires_ms: null,
+						status: holdExpiresMs === null ? 'confirmed' : 'held',
+						hold_expires_ms: holdExpiresMs,
 						series_id: seriesId,
 						service: request.job?.service_type ?? null,
 						priority: request.priority ?? null,
@@ -139,6 +149,7 @@ export async function bookSeries(
 		series_id: result.series_id,
 		rrule: rule.split('\n').find((line) => line.startsWith('RRULE:')) ?? null,
 		series_start: ctx.iso(firstMs),
+		hold_expires_at: holdExpiresMs === null ? null : ctx.iso(holdExpiresMs),
 		duration_minutes: duration.minutes,
 		duration_basis: duration.basis,
 		occurrences: result.occurrences,
@@ -148,7 +159,115 @@ export async function bookSeries(
 		end: result.occurrences[0]?.end ?? null,
 		crew_id: result.occurrences[0]?.crew_id ?? null,
 		crew_name: result.occurrences[0]?.crew_name ?? null,
-		reason: `${result.occurrences.length} visits booked (${rule.replace(/\n/g, ' ')}); ${result.conflicts.length} could not be placed; ${result.skipped.length} skipped for holidays`,
+		reason: `${result.occurrences.length} visits ${holdExpiresMs === null ? 'booked' : `held until ${ctx.iso(holdExpiresMs)}`} (${rule.replace(/\n/g, ' ')}); ${result.conflicts.length} could not be placed; ${result.skipped.length} skipped for holidays`,
+		replayed,
+	};
+}
+
+/** The series named by the request (its id, or the booking it came with). */
+function requireSeries(request: ScheduleRequest): string {
+	const id = request.series_id;
+	if (typeof id !== 'string' || !/^sr_[\w-]{4,64}$/.test(id))
+		throw new SchedulingInputError(
+			'series_id',
+			`"series_id" is needed for ${request.operation}: the series booked with the agreement, e.g. {{ $json.booking.series_id }}.`,
+		);
+	return id;
+}
+
+/**
+ * The held visits of a series become confirmed (the agreement was signed). A visit whose
+ * hold lapsed before is not taken back (its time may have gone to someone else): it is
+ * reported under conflicts, for a person to place.
+ */
+export async function confirmSeries(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const seriesId = requireSeries(request);
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'confirmSeries',
+		ctx.now,
+		async (tx) => {
+			const visits = await tx.listBookings({
+				seriesId,
+				statuses: ['held', 'confirmed', 'cancelled'],
+			});
+			const confirmed: BookingRecord[] = [];
+			const lapsed: BookingRecord[] = [];
+			for (const visit of visits) {
+				if (visit.status === 'held' && (visit.hold_expires_ms ?? Infinity) > ctx.now) {
+					await tx.updateBooking(visit.id, { status: 'confirmed', hold_expires_ms: null }, ctx.now);
+					confirmed.push({ ...visit, status: 'confirmed', hold_expires_ms: null });
+				} else if (visit.status === 'confirmed') confirmed.push(visit);
+				else if (visit.cancel_reason === 'hold_expired' || visit.status === 'held')
+					lapsed.push(visit);
+			}
+			return { visits: visits.length, confirmed, lapsed };
+		},
+	);
+	return seriesOutcome(ctx, request, seriesId, replayed, {
+		status: result.visits === 0 ? 'not_found' : result.confirmed.length ? 'confirmed' : 'expired',
+		bookings: result.confirmed,
+		lapsed: result.lapsed,
+		reason: `${result.confirmed.length} visits confirmed; ${result.lapsed.length} held too long (the hold lapsed) and need placing again`,
+	});
+}
+
+/** The held visits of a series are let go (the agreement was not signed, or was declined): the crews are free again. */
+export async function releaseSeries(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const seriesId = requireSeries(request);
+	const reason = (request.reason ?? '').trim() || 'agreement_not_signed';
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'releaseSeries',
+		ctx.now,
+		async (tx) => {
+			const visits = await tx.listBookings({ seriesId, statuses: ['held', 'confirmed'] });
+			const released: BookingRecord[] = [];
+			for (const visit of visits.filter((v) => v.status === 'held')) {
+				await tx.updateBooking(visit.id, { status: 'cancelled', cancel_reason: reason }, ctx.now);
+				released.push({ ...visit, status: 'cancelled', cancel_reason: reason });
+			}
+			// A series with nothing confirmed left has ended; one partly confirmed stays (a person decides).
+			if (!visits.some((v) => v.status === 'confirmed'))
+				await tx.updateSeriesStatus(seriesId, 'cancelled');
+			return { released };
+		},
+	);
+	return seriesOutcome(ctx, request, seriesId, replayed, {
+		status: result.released.length ? 'cancelled' : 'not_found',
+		bookings: result.released,
+		lapsed: [],
+		reason: `${result.released.length} held visits released (${reason})`,
+	});
+}
+
+function seriesOutcome(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+	seriesId: string,
+	replayed: boolean,
+	outcome: {
+		status: BookingResult['status'];
+		bookings: BookingRecord[];
+		lapsed: BookingRecord[];
+		reason: string;
+	},
+): BookingResult {
+	return {
+		...ctx.base(request, outcome.status),
+		series_id: seriesId,
+		bookings: outcome.bookings.map((b) => ctx.bookingOut(b)),
+		conflicts: outcome.lapsed.map((b) => ({
+			wanted_start: ctx.iso(b.start_ms),
+			reason: 'the hold lapsed before the agreement was signed',
+		})),
+		reason: outcome.reason,
 		replayed,
 	};
 }

@@ -653,7 +653,7 @@ function complexSales() {
 	// accepted: visits, agreement, signature, onboarding
 	wf.section(
 		'Book, sign, onboard',
-		'Accepted: the visits are booked at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs. The signature comes back here; onboarding follows.',
+		'Accepted: the visits are held at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs and the visits are confirmed. Onboarding follows.',
 	);
 	L.agent(
 		wf,
@@ -663,7 +663,8 @@ function complexSales() {
 			resource: 'series',
 			operation: 'bookSeries',
 			// From the case: the agreed cadence, and any day or time the request names; otherwise these.
-			series: { frequency: 'weekly', weekday: 'mon', time: '08:00' },
+			// Held until the agreement is signed (Agreement Signing confirms them), an hour past the signature's wait.
+			series: { frequency: 'weekly', weekday: 'mon', time: '08:00', hold_hours: 73 },
 		}, // no count: the 12-month term's visits for the agreed frequency
 		[3740, 0],
 		{ onError: 'continueErrorOutput' },
@@ -713,8 +714,8 @@ function complexSales() {
 			httpMethod: 'POST',
 			limitWaitTime: true,
 			limitType: 'afterTimeInterval',
-			resumeAmount: 7,
-			resumeUnit: 'days',
+			resumeAmount: 72,
+			resumeUnit: 'hours',
 			options: {},
 		},
 		[4620, 0],
@@ -732,23 +733,29 @@ function complexSales() {
 	);
 	wf.section(
 		'Not signed',
-		'No signature in 7 days: the case goes to a person (the ops board and e-mail) to call the customer or release the visits.',
+		'Not signed in 72 hours: the held visits are released and a person calls the customer.',
 	);
 	L.setRaw(
 		wf,
 		'Agreement Not Signed',
-		"{ ...$('Write the Agreement').first().json, handoff_reason: 'The agreement was not signed within 7 days: call the customer, or release the visits booked for it' }",
-		[5060, 200],
+		"{ ...$('Write the Agreement').first().json, handoff_reason: 'The agreement was not signed within 72 hours: its held visits are released; call the customer if they still want the service' }",
+		[5280, 200],
 	);
-	L.recordCase(wf, 'Record the Unsigned Agreement', 'handedOver', '', [5280, 200], {
-		reason: 'Agreement not signed within 7 days',
-	});
+	// The crews held for it are free again; the human queue records the case as handed over.
+	L.agent(
+		wf,
+		'Release the Held Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'releaseSeries', reason: 'agreement_not_signed' },
+		[5060, 200],
+		{ onError: 'continueRegularOutput' },
+	);
 	L.callWorkflow(
 		wf,
 		'Hand Over: Agreement Not Signed',
 		'humanQueue',
 		'Booking Agents: Human Queue',
-		[5500, 200],
+		[5720, 200],
 	);
 	// Signed: onboarding is its own workflow, so this canvas fits one screen.
 	L.callWorkflow(wf, 'Onboard the Customer', 'onboarding', 'Booking Agents: Onboarding', [5280, 0]);
@@ -805,11 +812,7 @@ function complexSales() {
 		'Onboard the Customer',
 	);
 	wf.connect('Signed?', 'Agreement Not Signed', 1);
-	wf.chain(
-		'Agreement Not Signed',
-		'Record the Unsigned Agreement',
-		'Hand Over: Agreement Not Signed',
-	);
+	wf.chain('Agreement Not Signed', 'Release the Held Visits', 'Hand Over: Agreement Not Signed');
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
@@ -1013,7 +1016,8 @@ function recurringService() {
 			resource: 'series',
 			operation: 'bookSeries',
 			// From the case: the priced cadence, and the day, time and first date the request names; otherwise these.
-			series: { frequency: 'weekly', weekday: 'mon', time: '09:00' }, // no count: a year of visits
+			// Held an hour past the signing link's week: Agreement Signing confirms them; unsigned, the hold lapses and frees the crews.
+			series: { frequency: 'weekly', weekday: 'mon', time: '09:00', hold_hours: 169 }, // no count: a year of visits
 		},
 		[1760, 100],
 		{ onError: 'continueErrorOutput' },

@@ -275,7 +275,8 @@ const linkPage = (wf, name, html, status, position) =>
 	);
 
 const ANSWER = "$('Take the Answer').item.json";
-const SIGN_REQUEST = "$('Open or Sign the Agreement').item.json";
+// The POST as it came in (Business Settings hands the caller's item back with the settings on it).
+const SIGN_REQUEST = "$('Business Settings').item.json";
 /** The signing page posted its form (a browser), rather than a program its JSON. */
 const FROM_THE_PAGE = `String(${SIGN_REQUEST}.headers?.['content-type'] ?? '').includes('application/x-www-form-urlencoded')`;
 
@@ -286,7 +287,7 @@ function agreementSigning() {
 	});
 	wf.section(
 		'Agreement signing',
-		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
+		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. The visits held for the agreement (Commercial Sales, Recurring Service) are confirmed on signature. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
 	);
 	wf.add(
 		'Open or Sign the Agreement',
@@ -332,7 +333,17 @@ function agreementSigning() {
 	contract('Record the Signature', { operation: 'recordSignature' }, [440, 100], {
 		onError: 'continueErrorOutput',
 	});
-	L.ifTrue(wf, 'A Flow Waits for It?', '!!$json.signature?.resume_url', [660, 0]);
+	L.settingsNode(wf, [220, 100]);
+	L.ifTrue(wf, 'Any Visits Held?', '!!$json.signature?.series_id', [660, 0]);
+	L.agent(
+		wf,
+		'Confirm the Held Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'confirmSeries' },
+		[880, -100],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.ifTrue(wf, 'A Flow Waits for It?', '!!$json.signature?.resume_url', [1100, 0]);
 	wf.add(
 		'Tell the Waiting Flow',
 		'n8n-nodes-base.httpRequest',
@@ -369,7 +380,7 @@ function agreementSigning() {
 	L.setRaw(
 		wf,
 		'Back to the Signing Page',
-		`{ ...${SIGN_REQUEST}, signing_problem: $('Record the Signature').isExecuted ? ($('Record the Signature').item.json.error?.message ?? null) : 'Type your full name to sign.' }`,
+		`{ query: ${SIGN_REQUEST}.query, signing_problem: $('Record the Signature').isExecuted ? ($('Record the Signature').item.json.error?.message ?? null) : 'Type your full name to sign.' }`,
 		[1320, 150],
 	);
 	contract('Show the Agreement Again', { operation: 'showAgreement' }, [1540, 150]);
@@ -382,10 +393,13 @@ function agreementSigning() {
 	);
 	wf.connect('Open or Sign the Agreement', 'Show the Agreement', 0);
 	wf.chain('Show the Agreement', 'Answer: The Agreement Page');
-	wf.connect('Open or Sign the Agreement', 'Is There a Name?', 1);
+	wf.connect('Open or Sign the Agreement', 'Business Settings', 1);
 	wf.chain(
+		'Business Settings',
 		'Is There a Name?',
 		'Record the Signature',
+		'Any Visits Held?',
+		'Confirm the Held Visits',
 		'A Flow Waits for It?',
 		'Tell the Waiting Flow',
 		'Signed From the Page?',
@@ -393,6 +407,7 @@ function agreementSigning() {
 		'Show the Agreement Again',
 		'Answer: The Page After Signing',
 	);
+	wf.connect('Any Visits Held?', 'A Flow Waits for It?', 1);
 	wf.connect('A Flow Waits for It?', 'Signed From the Page?', 1);
 	wf.connect('Signed From the Page?', 'Answer: Signed', 1);
 	wf.connect('Is There a Name?', 'From the Page?', 1);

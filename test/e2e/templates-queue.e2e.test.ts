@@ -157,9 +157,10 @@ it('books a year of weekly visits into the PostgreSQL store', async () => {
 	});
 	expect(response.status).toBe(200);
 	expect(response.body).toMatchObject({ status: 'series_booked' });
+	// Held until the agreement is signed.
 	expect(
 		await store.listBookings(
-			{ seriesId: response.body.booking.series_id, statuses: ['confirmed'] },
+			{ seriesId: response.body.booking.series_id, statuses: ['held'] },
 			Date.now(),
 		),
 	).toHaveLength(52);

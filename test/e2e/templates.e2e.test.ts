@@ -22,6 +22,7 @@ let store: SqliteBookingStore;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAST_TRIGGER = { rule: { interval: [{ field: 'seconds', secondsInterval: 4 }] } };
+const SIGNATURE_WAIT_SECONDS = 30;
 
 beforeAll(async () => {
 	env = await startBookingEnv({
@@ -33,6 +34,13 @@ beforeAll(async () => {
 				);
 				trigger.parameters = FAST_TRIGGER;
 			}
+			// The signature's wait, 72 hours as shipped, runs out in seconds here (held visits released).
+			if (file === 'booking-commercial-sales.json')
+				Object.assign(
+					workflow.nodes.find((n: { name: string }) => n.name === 'Wait for the Signature')
+						.parameters,
+					{ resumeAmount: SIGNATURE_WAIT_SECONDS, resumeUnit: 'seconds' },
+				);
 		},
 	});
 	for (const p of ['booking', 'emergency', 'commercial-inquiry', 'recurring'])
@@ -471,6 +479,68 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 		expect(runs['Wait for the Signature']).toHaveLength(1);
 	});
 
+	it('holds the visits until the agreement is signed; unsigned when the wait runs out, releases them for another customer and tells ops', async () => {
+		const first = await env.post('commercial-inquiry', {
+			message:
+				'Weekly cleaning for our 9,000 sq ft office, ongoing contract. I am the owner and can sign.',
+			customer: { ...customer, name: 'Una Held', email: 'una@held.example' },
+		});
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor('una@held.example');
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)![1];
+		expect((await answerLink(replyUrl, { choice: 'accept' })).status).toBe(200);
+		const agreementMail = await env.smtp.waitFor(
+			'una@held.example',
+			30_000,
+			(m: { subject?: string }) => /agreement/i.test(m.subject ?? ''),
+		);
+		const contractId = /agreement-(ct_[\w-]+)\.pdf/.exec(
+			agreementMail.attachments.find(
+				(a: { contentType: string }) => a.contentType === 'application/pdf',
+			).filename,
+		)![1];
+		const series = (
+			(await store.getContract(contractId))!.terms as { booking: { series_id: string } }
+		).booking.series_id;
+		const held = await store.listBookings(
+			{ seriesId: series, statuses: ['held', 'confirmed', 'cancelled'] },
+			Date.now(),
+		);
+		expect(held.length).toBeGreaterThan(45); // a year of weeks, less any without room
+		expect(new Set(held.map((b) => b.status))).toEqual(new Set(['held']));
+		// Held, the crew's time is taken: another customer cannot book it.
+		const crews = [
+			{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false },
+			{ id: 'crew-b', name: 'Crew B', skills: ['cleaning', 'restoration'], on_call: false },
+		];
+		const sameTime = {
+			operation: 'book' as const,
+			job: { service_type: 'standard_cleaning', duration_minutes: 60 },
+			start: new Date(held[0].start_ms).toISOString(),
+			crew_id: held[0].crew_id,
+		};
+		const calendar = { crews, timeZone: 'America/New_York' };
+		expect((await schedule(sameTime, { store, calendar })).status).toBe('taken');
+
+		// Nobody signs: when the wait runs out, the visits are released and ops are told.
+		const ops = await env.smtp.waitFor(
+			'ops@brightclean.example',
+			SIGNATURE_WAIT_SECONDS * 1000 + 60_000,
+			(m: { subject?: string }) => /Una Held/.test(m.subject ?? ''),
+		);
+		expect(ops.text).toMatch(/not signed within 72 hours: its held visits are released/);
+		const after = await store.listBookings(
+			{ seriesId: series, statuses: ['held', 'confirmed', 'cancelled'] },
+			Date.now(),
+		);
+		expect(new Set(after.map((b) => `${b.status}:${b.cancel_reason}`))).toEqual(
+			new Set(['cancelled:agreement_not_signed']),
+		);
+		const booked = await schedule(sameTime, { store, calendar });
+		expect(booked).toMatchObject({ status: 'confirmed', crew_id: held[0].crew_id });
+		await schedule({ operation: 'cancel', booking_id: booked.booking_id }, { store, calendar });
+	});
+
 	it('counters a discount beyond policy, waits again, and hands an approval request to a person', async () => {
 		const first = await env.post('commercial-inquiry', {
 			message: 'Weekly cleaning for our 8,000 sq ft warehouse office, I am the owner and can sign.',
@@ -566,11 +636,16 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		expect(body.contract).toMatchObject({ status: 'awaiting_signature' });
 		expect(body.contract.signing_url).toMatch(/\/webhook\/sign-agreement\?token=/);
 		expect(body.messages.first_reminder.send_at).toBe('2027-01-04T09:00:00-05:00');
+		// Held until the agreement is signed (the signing link's week), then confirmed.
 		const visits = await store.listBookings(
-			{ seriesId: body.booking.series_id, statuses: ['confirmed'] },
+			{ seriesId: body.booking.series_id, statuses: ['held'] },
 			Date.now(),
 		);
 		expect(visits).toHaveLength(52);
+		// An hour past the signing link, so a signature in its last minute still finds them.
+		expect(
+			Date.parse(body.booking.hold_expires_at) - Date.parse(body.contract.signing_expires_at),
+		).toBeGreaterThan(59 * 60_000);
 		const contract = await store.getContract(body.contract.contract_id);
 		expect(contract).toMatchObject({
 			auto_renew: true,
@@ -582,6 +657,9 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		// The agreement is accepted by signing it: the welcome carries the link.
 		expect(welcome.text).toContain(
 			`Please sign your service agreement here: ${body.contract.signing_url}`,
+		);
+		expect(welcome.text).toContain(
+			'Your visits are held for you until then and confirmed when you sign.',
 		);
 		expect(welcome.attachments.map((a: { filename?: string }) => a.filename).sort()).toEqual([
 			`agreement-${body.contract.contract_id}.pdf`,
@@ -609,6 +687,13 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		expect((await store.getContract(body.contract.contract_id))!.signature).toMatchObject({
 			name: 'Lee Park',
 		});
+		// Signed: the held visits are confirmed.
+		expect(
+			await store.listBookings(
+				{ seriesId: body.booking.series_id, statuses: ['confirmed'] },
+				Date.now(),
+			),
+		).toHaveLength(52);
 		const forged = await fetch(body.contract.signing_url.replace(/.{4}$/, 'AAAA'), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -677,7 +762,7 @@ describe('recurring service, monthly, with a visit moved and one that finds no r
 			.content.toString();
 		expect(ics).toMatch(/RRULE:FREQ=MONTHLY;BYDAY=\+1WE;COUNT=12/);
 		const visits = await store.listBookings(
-			{ seriesId: booking.series_id, statuses: ['confirmed'] },
+			{ seriesId: booking.series_id, statuses: ['held'] },
 			Date.now(),
 		);
 		expect(visitsShown(ics)).toEqual(
@@ -716,7 +801,7 @@ describe('recurring service, several visits a week', () => {
 		]);
 		expect(
 			await store.listBookings(
-				{ seriesId: body.booking.series_id, statuses: ['confirmed'] },
+				{ seriesId: body.booking.series_id, statuses: ['held'] },
 				Date.now(),
 			),
 		).toHaveLength(104);
@@ -1032,7 +1117,8 @@ describe('a day of varied requests: every one gets an answer the caller can act 
 				});
 			if (response.body.status === 'series_booked')
 				expect(
-					(await store.listBookings({ seriesId: id, statuses: ['confirmed'] }, Date.now())).length,
+					// Held until the agreement is signed.
+					(await store.listBookings({ seriesId: id, statuses: ['held'] }, Date.now())).length,
 				).toBe(response.body.booking.occurrences.length);
 		},
 	);

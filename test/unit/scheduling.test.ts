@@ -697,3 +697,121 @@ describe('preferences read by a model (checked by code, rules as fallback)', () 
 		).rejects.toMatchObject({ field: 'preference' });
 	});
 });
+
+describe.each(backends)('a series held until its agreement is signed, on $name', (backend) => {
+	let store: BookingStore;
+	let done: () => Promise<void>;
+	beforeEach(async () => {
+		({ store, done } = await backend.open());
+	});
+	afterEach(async () => await done());
+	const run = async (request: ScheduleRequest, now = NOW) => {
+		const result = await schedule(request, { store, now });
+		expect(bookingResultSchema.parse(result)).toEqual(result);
+		return result;
+	};
+	const fourMondays = (hold_hours: number | null = 72): ScheduleRequest => ({
+		operation: 'bookSeries',
+		job,
+		crew_id: 'crew-a',
+		series: {
+			frequency: 'weekly',
+			weekday: 'mon',
+			time: '09:00',
+			count: 4,
+			start_date: '2026-11-30',
+			hold_hours,
+		},
+	});
+	const statuses = async (seriesId: string) =>
+		(
+			await store.listBookings(
+				{ seriesId, statuses: ['held', 'confirmed', 'cancelled'] },
+				Date.parse(NOW),
+			)
+		).map((b) => `${b.status}${b.cancel_reason ? `:${b.cancel_reason}` : ''}`);
+
+	it('holds the visits (the crew is taken meanwhile), then confirms them on signature, once', async () => {
+		const held = await run(fourMondays());
+		expect(held).toMatchObject({
+			status: 'series_booked',
+			hold_expires_at: '2026-11-28T10:00:00-05:00',
+		});
+		expect(held.occurrences).toHaveLength(4);
+		expect(await statuses(held.series_id!)).toEqual(['held', 'held', 'held', 'held']);
+		// Another customer cannot take crew A at those times while they are held.
+		const other = await run({
+			...fourMondays(null),
+			series: { ...fourMondays().series, clash_window_minutes: 0 },
+		});
+		expect(other.occurrences).toHaveLength(0);
+		expect(other.conflicts).toHaveLength(4);
+
+		const confirmed = await run({
+			operation: 'confirmSeries',
+			series_id: held.series_id,
+			idempotency_key: 'sign-1',
+		});
+		expect(confirmed).toMatchObject({ status: 'confirmed', conflicts: [] });
+		expect(confirmed.bookings.map((b) => b.status)).toEqual(Array(4).fill('confirmed'));
+		expect(await statuses(held.series_id!)).toEqual(Array(4).fill('confirmed'));
+		// Signed twice (a retried node): the same answer, nothing changes.
+		const again = await run({
+			operation: 'confirmSeries',
+			series_id: held.series_id,
+			idempotency_key: 'sign-1',
+		});
+		expect(again.replayed).toBe(true);
+		// Confirmed visits are not released by a late "not signed".
+		const late = await run({ operation: 'releaseSeries', series_id: held.series_id });
+		expect(late.status).toBe('not_found');
+		expect(await statuses(held.series_id!)).toEqual(Array(4).fill('confirmed'));
+	});
+
+	it('releases the held visits when the agreement is not signed: the crew is free for another customer', async () => {
+		const held = await run(fourMondays());
+		const released = await run({
+			operation: 'releaseSeries',
+			series_id: held.series_id,
+			reason: 'agreement_not_signed',
+		});
+		expect(released).toMatchObject({ status: 'cancelled' });
+		expect(released.bookings).toHaveLength(4);
+		expect(await statuses(held.series_id!)).toEqual(
+			Array(4).fill('cancelled:agreement_not_signed'),
+		);
+		expect((await store.getSeries(held.series_id!))?.status).toBe('cancelled');
+		const next = await run(fourMondays(null));
+		expect(next.occurrences.map((o) => o.start)).toEqual(held.occurrences.map((o) => o.start));
+		expect(next.occurrences.every((o) => o.crew_id === 'crew-a')).toBe(true);
+	});
+
+	it('a hold that runs out frees the crew by itself; signing after that confirms nothing and says why', async () => {
+		const held = await run(fourMondays(24));
+		const later = '2026-11-26T11:00:00-05:00'; // 25 hours on
+		const lapsed = await run({ operation: 'confirmSeries', series_id: held.series_id }, later);
+		expect(lapsed.status).toBe('expired');
+		expect(lapsed.conflicts).toHaveLength(4);
+		expect(lapsed.conflicts[0]).toEqual({
+			wanted_start: '2026-11-30T09:00:00-05:00',
+			reason: 'the hold lapsed before the agreement was signed',
+		});
+		expect(await statuses(held.series_id!)).toEqual(Array(4).fill('cancelled:hold_expired'));
+		const next = await run(fourMondays(null), later);
+		expect(next.occurrences).toHaveLength(4);
+	});
+
+	it('names the field when the series or the hold is wrong', async () => {
+		await expect(run({ operation: 'confirmSeries' })).rejects.toMatchObject({ field: 'series_id' });
+		await expect(
+			run({ operation: 'releaseSeries', series_id: "x'; DROP TABLE bookings" }),
+		).rejects.toMatchObject({
+			field: 'series_id',
+		});
+		await expect(run(fourMondays(0))).rejects.toMatchObject({ field: 'series.hold_hours' });
+		await expect(run(fourMondays(24 * 91))).rejects.toMatchObject({ field: 'series.hold_hours' });
+		expect((await run({ operation: 'confirmSeries', series_id: 'sr_unknown' })).status).toBe(
+			'not_found',
+		);
+	});
+});

@@ -253,7 +253,6 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'booking-commercial-sales.json: Offer Out, Awaiting Reply (answered)',
 		'booking-commercial-sales.json: Record the Decision (decided)',
 		'booking-commercial-sales.json: Record the Expired Quote (expired)',
-		'booking-commercial-sales.json: Record the Unsigned Agreement (handedOver)',
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',
 		'booking-simple.json: Record the Case (answered from Write the Confirmation)',

@@ -23,6 +23,8 @@ const OPERATIONS: Record<string, Execute> = {
 	list: booking.list.execute,
 	reschedule: booking.reschedule.execute,
 	bookSeries: series.bookSeries.execute,
+	confirmSeries: series.confirmSeries.execute,
+	releaseSeries: series.releaseSeries.execute,
 	findSlots: slot.findSlots.execute,
 };
 

@@ -59,6 +59,15 @@ export const description = updateDisplayOptions(
 					],
 				},
 				{
+					displayName: 'Hold Until Signed (Hours)',
+					name: 'hold_hours',
+					type: 'number',
+					default: 72,
+					typeOptions: { minValue: 1, maxValue: 2160 },
+					description:
+						'Hold the visits instead of confirming them, for this long: until the agreement is signed (Confirm Held Visits) or not (Release Held Visits). A hold that runs out frees the crews by itself. Match it to the signing link.',
+				},
+				{
 					displayName: 'RRULE',
 					name: 'rrule',
 					type: 'string',
