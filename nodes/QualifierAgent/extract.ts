@@ -492,6 +492,50 @@ function formFieldsAsSentences(text: string): string {
 }
 
 /** Reads every fact the Qualifier scores, by rules. `text` is the normalised message. */
+const MERIDIEM = String.raw`(a\.?m\.?|p\.?m\.?|de la manana|de la tarde|de la noche)`;
+/** "2pm", "9:30 a.m.", "3 de la tarde": an hour with its half of the day. */
+const CLOCK_WITH_MERIDIEM = new RegExp(
+	String.raw`(?<![\d$.,:])\b(\d{1,2})(?::([0-5]\d))?\s?${MERIDIEM}(?![a-z])`,
+);
+/** "14:00", "9:30": a time with minutes. */
+const CLOCK_WITH_MINUTES = /(?<![\d$.,:])\b([01]?\d|2[0-3]):([0-5]\d)\b(?![.,]?\d)/;
+/** "at 10", "a las 9": an hour said alone, read within business hours. */
+const CLOCK_AFTER_AT =
+	/\b(?:at|around|a las?)\s+(\d{1,2})\b(?=\s*(?:$|[,.;!?)](?!\d)|(?:on|every|each|in|please|and|for|o'?clock|en punto|los|cada)\b))/;
+const NOON = /\b(?:at |around |a las? )?(?:noon|midday|mediodia)\b/;
+
+const hhmm = (hour: number, minute: number) =>
+	`${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+
+/**
+ * The local time a recurring visit is asked for ("every Friday at 2pm": 14:00), as HH:MM,
+ * or null. An hour said alone ("at 10") is read within business hours: 7 to 11 in the
+ * morning, 12 at noon, 1 to 6 in the afternoon. Amounts ("at 10% off", "$300") are not times.
+ */
+export function visitTimeIn(normalized: string): string | null {
+	const withMeridiem = CLOCK_WITH_MERIDIEM.exec(normalized);
+	if (withMeridiem) {
+		const hour = Number(withMeridiem[1]);
+		const minute = Number(withMeridiem[2] ?? 0);
+		if (hour < 1 || hour > 12) return null;
+		const afternoon = /^p|tarde|noche/.test(withMeridiem[3]);
+		return hhmm((hour % 12) + (afternoon ? 12 : 0), minute);
+	}
+	const withMinutes = CLOCK_WITH_MINUTES.exec(normalized);
+	if (withMinutes) {
+		const hour = Number(withMinutes[1]);
+		return hhmm(hour >= 1 && hour <= 6 ? hour + 12 : hour, Number(withMinutes[2]));
+	}
+	if (NOON.test(normalized)) return '12:00';
+	const alone = CLOCK_AFTER_AT.exec(normalized);
+	if (alone) {
+		const hour = Number(alone[1]);
+		if (hour >= 7 && hour <= 12) return hhmm(hour, 0);
+		if (hour >= 1 && hour <= 6) return hhmm(hour + 12, 0);
+	}
+	return null;
+}
+
 export function extractLeadFacts(message: string, normalized: string): LeadFacts {
 	const text = formFieldsAsSentences(normalized);
 	const damage = readDamageFacts(message, normalized);
@@ -532,7 +576,13 @@ export function extractLeadFacts(message: string, normalized: string): LeadFacts
 		urgency_intensity: urgency.intensity,
 		frequency,
 		visits_per_week: frequency === 'weekly' ? (visitDays.visits ?? 1) : null,
-		visit_weekdays: frequency === 'weekly' ? visitDays.days : null,
+		// A weekly service's days; every other week or monthly, the one day its visits fall on ("Fridays").
+		visit_weekdays:
+			frequency === 'weekly'
+				? visitDays.days
+				: frequency && visitDays.days?.length === 1
+					? visitDays.days
+					: null,
 		bedrooms: rooms.bedrooms,
 		bathrooms: rooms.bathrooms,
 		square_feet: squareFeet,

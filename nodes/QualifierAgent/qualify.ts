@@ -26,7 +26,7 @@ import {
 	type LeadReading,
 	type MessageReading,
 } from '../shared/reading';
-import { extractLeadFacts, type LeadFacts } from './extract';
+import { extractLeadFacts, visitTimeIn, type LeadFacts } from './extract';
 import { scoreLead } from './score';
 
 /** A house number, a street name and a street type. */
@@ -60,7 +60,14 @@ export const qualificationSchema = z.object({
 		.array(z.enum(WEEKDAYS))
 		.nullable()
 		.describe(
-			'Weekly service only: the days of the visits when the message names them, Monday first ("Mondays and Thursdays" is ["mon", "thu"]); null otherwise.',
+			'Weekly service: the days of the visits when the message names them, Monday first ("Mondays and Thursdays" is ["mon", "thu"]); every other week or monthly: the one day named ("Fridays" is ["fri"]); null otherwise.',
+		),
+	visit_time: z
+		.string()
+		.regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+		.nullable()
+		.describe(
+			'A recurring service: the local time of the visits when the message says it ("every Friday at 2pm" is "14:00"); null otherwise.',
 		),
 	bedrooms: z.number().min(0).nullable(),
 	bathrooms: z.number().min(0).nullable(),
@@ -223,13 +230,18 @@ export function decideQualification(
 			facts.frequency === 'weekly'
 				? (facts.visits_per_week ?? facts.visit_weekdays?.length ?? 1)
 				: null,
-		// Named days are kept only when they agree with the count.
+		// Named days are kept only when they agree with the count (every other week or monthly: one day).
 		visit_weekdays:
-			facts.frequency === 'weekly' &&
 			facts.visit_weekdays?.length &&
-			facts.visit_weekdays.length === (facts.visits_per_week ?? facts.visit_weekdays.length)
+			((facts.frequency === 'weekly' &&
+				facts.visit_weekdays.length === (facts.visits_per_week ?? facts.visit_weekdays.length)) ||
+				((facts.frequency === 'biweekly' || facts.frequency === 'monthly') &&
+					facts.visit_weekdays.length === 1))
 				? WEEKDAYS.filter((d) => facts.visit_weekdays!.includes(d))
 				: null,
+		// The time of a recurring visit, as the message says it (read by code in every mode).
+		visit_time:
+			facts.frequency && facts.frequency !== 'one_time' ? visitTimeIn(normalize(text)) : null,
 		bedrooms: facts.bedrooms,
 		bathrooms: facts.bathrooms,
 		square_feet: facts.square_feet,

@@ -52,6 +52,9 @@ export function idempotencyKeyFromCase(item: CaseItem): string | null {
  * names, and the node's Series settings for anything the case does not say.
  * A weekday named in the request wins over days read from the message.
  */
+const oneDay = (days: unknown): string | null =>
+	Array.isArray(days) && days.length === 1 && typeof days[0] === 'string' ? days[0] : null;
+
 export function seriesFromCase(item: CaseItem, configured: SeriesSpec): SeriesSpec {
 	const recurring = objectAt(currentOffer(item)?.recurring);
 	const weekday = textAt(item, 'weekday');
@@ -70,8 +73,16 @@ export function seriesFromCase(item: CaseItem, configured: SeriesSpec): SeriesSp
 					at(item, 'qualification', 'visit_weekdays'),
 					configured.weekdays,
 				) as SeriesSpec['weekdays']),
-		weekday: (weekday ?? configured.weekday ?? null) as SeriesSpec['weekday'],
-		time: textAt(item, 'time') ?? configured.time ?? null,
+		// The request's day, else the one day the message names ("every Friday at 2pm"), else the node's.
+		weekday: (weekday ??
+			oneDay(at(item, 'qualification', 'visit_weekdays')) ??
+			configured.weekday ??
+			null) as SeriesSpec['weekday'],
+		time:
+			textAt(item, 'time') ??
+			textAt(item, 'qualification', 'visit_time') ??
+			configured.time ??
+			null,
 		start_date: textAt(item, 'start_date') ?? configured.start_date ?? null,
 	};
 }

@@ -774,6 +774,41 @@ describe('recurring service, monthly, with a visit moved and one that finds no r
 	});
 });
 
+describe('recurring service, the day and time written in the message', () => {
+	it.each([
+		['Weekly cleaning of our 3 bed 2 bath house, every Friday at 2pm please', 'weekly', 52],
+		['Cleaning of our 2 bed 1 bath flat every other week, Fridays at 10', 'biweekly', 26],
+	])('"%s" books %s visits on Fridays at that time', async (message, frequency, visits) => {
+		const response = await env.post('recurring', {
+			message,
+			customer: {
+				name: 'Fran Day',
+				email: `fran.${frequency}@example.com`,
+				address: '5 Cedar Ct',
+			},
+			start_date: '2027-05-01',
+		});
+		expect(response.status).toBe(200);
+		const booking = response.body.booking;
+		expect(response.body.quote.recurring.frequency).toBe(frequency);
+		expect(booking.occurrences).toHaveLength(visits);
+		const time = message.includes('2pm') ? '14:00' : '10:00';
+		for (const visit of booking.occurrences as Array<{ start: string }>) {
+			const local = new Date(visit.start).toLocaleString('en-US', {
+				timeZone: 'America/New_York',
+				weekday: 'short',
+				hour: '2-digit',
+				minute: '2-digit',
+				hour12: false,
+			});
+			expect(local).toBe(`Fri ${time}`);
+		}
+		expect(booking.rrule).toMatch(
+			frequency === 'weekly' ? /FREQ=WEEKLY;.*BYDAY=FR/ : /FREQ=WEEKLY;INTERVAL=2;.*BYDAY=FR/,
+		);
+	});
+});
+
 describe('recurring service, several visits a week', () => {
 	it('prices and books every visit of a service twice a week, and the agreement and invite say so', async () => {
 		const response = await env.post('recurring', {

@@ -123,6 +123,30 @@ describe('Qualifier: visits a week and their days', () => {
 		]);
 		expect(qualificationSchema.parse(result)).toEqual(result);
 	});
+
+	// The day and time a recurring service's visits are asked for, read from the words alone.
+	it.each([
+		['Weekly cleaning, every Friday at 2pm please', 'weekly', ['fri'], '14:00'],
+		['every other week, Fridays at 10', 'biweekly', ['fri'], '10:00'],
+		['monthly deep clean, Tuesdays at 9:30 a.m.', 'monthly', ['tue'], '09:30'],
+		['weekly office clean, Mondays 8am', 'weekly', ['mon'], '08:00'],
+		['weekly, every Thursday at noon', 'weekly', ['thu'], '12:00'],
+		['limpieza semanal a las 3 de la tarde', 'weekly', null, '15:00'],
+		['weekly clean at 14:00 on Wednesdays', 'weekly', ['wed'], '14:00'],
+		// Amounts and counts are not times; a one-off visit has no recurring time.
+		['weekly clean, can you do it at 10% off?', 'weekly', null, null],
+		['weekly service at 2 locations', 'weekly', null, null],
+		['one-time move-out clean at 2pm', 'one_time', null, null],
+		['every other week, budget $300 at most', 'biweekly', null, null],
+	])('%s -> %p on %p at %p', (message, frequency, days, time) => {
+		const result = q(`3 bed 2 bath house. ${message}`);
+		expect([result.frequency, result.visit_weekdays, result.visit_time]).toEqual([
+			frequency,
+			days,
+			time,
+		]);
+		expect(qualificationSchema.parse(result)).toEqual(result);
+	});
 });
 
 describe('Qualifier: budget, discounts, people', () => {
