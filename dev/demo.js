@@ -3,8 +3,9 @@
  * npm run demo: fires the business's scenarios at the n8n that `npm start`
  * runs and prints a timeline of each: who, what, price, slot, messages sent,
  * time taken. Everything goes through the published templates' webhooks and,
- * for the commercial contract, through the reply and signing links the
- * customer receives by e-mail (read back from the mail catcher).
+ * for the commercial contracts, through the pages behind the links the customer
+ * and ops receive by e-mail (read back from the mail catcher), submitted as a
+ * browser submits them.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -279,7 +280,7 @@ async function main() {
 		}
 		const agreementMail = next;
 		t.at(
-			`offer accepted; visits booked; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`,
+			`offer accepted; visits held; agreement e-mailed (${agreementMail.attachments.map((a) => a.filename).join(', ')})`,
 		);
 		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(agreementMail.text)[1];
 		// What the agreement's page posts when the customer types their name and presses Sign.
@@ -291,7 +292,9 @@ async function main() {
 			},
 			body: new URLSearchParams({ name: customer.name, agree: 'yes' }),
 		});
-		t.at(`customer signs on the agreement's page as "${customer.name}" (${answer.status})`);
+		t.at(
+			`customer signs on the agreement's page as "${customer.name}" (${answer.status}); the visits are confirmed`,
+		);
 		const onboarding = await delivered(
 			since,
 			{ emails: [customer.email], texts: ['+12127365005'] },
@@ -377,6 +380,97 @@ async function main() {
 			],
 		]);
 	}
+	// 5. A discount only a person may give: ops approve it on the decision page, the flow goes on.
+	await (async () => {
+		const t = new Timeline(
+			'5. Commercial contract with a 15% discount that ops approve (commercial sales template, decision link)',
+		);
+		const since = await mark();
+		const customer = {
+			name: 'Jo Banks',
+			email: `jo.${stamp}@warehouse.example`,
+			phone: '+1 212 736 5006',
+			address: '9 Dock Rd',
+		};
+		const form = async (url, fields) =>
+			await fetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(fields),
+			});
+		t.at('POST /webhook/commercial-inquiry');
+		const r = await post('commercial-inquiry', {
+			message: 'Weekly cleaning for our 8,000 sq ft warehouse office. I am the owner and can sign.',
+			customer,
+			request_id: `demo-${stamp}-5`,
+		});
+		t.at(`answered ${r.status}: ${r.body.status}`);
+		const quoteMail = (
+			await delivered(
+				since,
+				{ emails: [customer.email] },
+				{ wantEmails: 1, match: (e) => /quote/i.test(e.subject) },
+			)
+		).emails[0];
+		if (!quoteMail) throw new Error('the quote e-mail did not arrive');
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)[1];
+		const ask = 'Looks good, can you do 15% off?';
+		let answer = await form(replyUrl, { choice: 'question', message: ask });
+		t.at(`customer asks on the quote's page: "${ask}" (${answer.status})`);
+		const opsMail = (
+			await delivered(
+				since,
+				{ emails: ['ops@brightclean.example'] },
+				{ wantEmails: 1, match: (e) => e.subject.includes(customer.name), timeoutMs: 30_000 },
+			)
+		).emails[0];
+		if (!opsMail) throw new Error('the decision e-mail to ops did not arrive');
+		const decideUrl = /Decide here: (\S+)/.exec(opsMail.text)[1];
+		t.at(`ops e-mailed: "${opsMail.subject}" with a link to decide (also on the ops board)`);
+		answer = await form(decideUrl, {
+			choice: 'approve',
+			name: 'Morgan (ops)',
+			message: 'Two-year client next door',
+		});
+		t.at(`ops approve 15% on the decision page as "Morgan (ops)" (${answer.status})`);
+		const next = (
+			await delivered(
+				since,
+				{ emails: [customer.email] },
+				{
+					wantEmails: 1,
+					match: (e) =>
+						/agreement/i.test(e.subject) || /call you shortly to set it up/.test(e.text),
+					timeoutMs: 30_000,
+				},
+			)
+		).emails[0];
+		if (!next || !/agreement/i.test(next.subject)) {
+			t.at('approved, but no room in the calendar for the weekly visits: a person schedules them');
+			t.print([['who', `${customer.name} <${customer.email}>`]]);
+			return;
+		}
+		t.at('visits held at the approved price; agreement e-mailed');
+		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(next.text)[1];
+		answer = await form(signingUrl, { name: customer.name, agree: 'yes' });
+		t.at(`customer signs on the agreement's page (${answer.status}); the visits are confirmed`);
+		const onboarding = await delivered(
+			since,
+			{ emails: [customer.email, 'ops@brightclean.example'] },
+			{ wantEmails: 5, timeoutMs: 30_000 },
+		);
+		t.print([
+			['who', `${customer.name} <${customer.email}>, ${customer.address}`],
+			[
+				'price',
+				r.body.quote &&
+					`quoted ${money(r.body.quote.total_cents)} per visit; approved 15% off (${money(Math.round(r.body.quote.total_cents * 0.85))} per visit)`,
+			],
+			['decided', 'by Morgan (ops) on the decision page; kept on the case and the ops board'],
+			['messages', describeMessages(onboarding)],
+		]);
+	})();
+
 	console.log(
 		`\nEvery message is in the mail catcher: ${state.catcherUrl}\nEvery execution is in the editor: ${state.baseUrl}/home/executions`,
 	);
