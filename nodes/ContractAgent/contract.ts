@@ -154,6 +154,29 @@ function readToken(token: unknown): { contractId: string; expiresMs: number; mac
 	return { contractId, expiresMs, mac };
 }
 
+/** The agreement's text back from its stored HTML (documentFor writes one <h1> or <p> per paragraph). */
+export function documentText(html: string): string {
+	const body = /<body[^>]*>([\s\S]*)<\/body>/i.exec(html)?.[1] ?? '';
+	const unescape = (t: string) =>
+		t
+			.replace(/<br>/g, '\n')
+			.replace(/&lt;/g, '<')
+			.replace(/&gt;/g, '>')
+			.replace(/&quot;/g, '"')
+			.replace(/&#39;/g, "'")
+			.replace(/&amp;/g, '&');
+	return [...body.matchAll(/<(h1|p)>([\s\S]*?)<\/\1>/g)].map((m) => unescape(m[2])).join('\n\n');
+}
+
+/** The PDF of a stored agreement, as the e-mail carried it (same text, title and date). */
+export async function contractPdf(contract: ContractRecord): Promise<Uint8Array> {
+	return await renderPdf(
+		documentText(contract.document_html),
+		`Service agreement ${contract.id}`,
+		new Date(contract.created_at_ms),
+	);
+}
+
 /** Plain text to a simple PDF: Helvetica, wrapped lines, as many pages as needed. */
 export async function renderPdf(text: string, title: string, created: Date): Promise<Uint8Array> {
 	const pdf = await PDFDocument.create();

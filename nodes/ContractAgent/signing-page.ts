@@ -15,6 +15,8 @@ export interface SigningPageView {
 	expires_at_ms: number | null;
 	/** What to fix before signing (the name was missing), shown above the form. */
 	problem?: string | null;
+	/** The link's token: the page links its own PDF with it. */
+	token?: string | null;
 }
 
 const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
@@ -62,6 +64,10 @@ export function signingPageHtml(view: SigningPageView): string {
 	const when = (ms: number | null | undefined) =>
 		ms ? DateTime.fromMillis(ms, { zone }).toFormat("LLLL d, yyyy 'at' h:mm a ZZZZ") : '';
 	const reach = business.contact ? `<p>To reach us: ${h(business.contact)}.</p>` : '';
+	// A relative link: the same address with the PDF asked for.
+	const pdfLink = view.token
+		? `<p><a href="?token=${encodeURIComponent(view.token)}&amp;format=pdf" download>Download the PDF</a></p>`
+		: '';
 	switch (view.state) {
 		case 'invalid':
 			return shell(
@@ -86,14 +92,14 @@ export function signingPageHtml(view: SigningPageView): string {
 			return shell(
 				business.name,
 				'Your agreement is signed',
-				`<p class="notice">Signed by <b>${h(signature.name)}</b> on ${h(when(signature.signed_at_ms))}. Thank you.</p><p class="muted">Agreement ${h(contract!.id)} · document fingerprint (SHA-256) <code>${h(signature.document_sha256)}</code></p><div class="doc">${documentBody(contract!.document_html)}</div>`,
+				`<p class="notice">Signed by <b>${h(signature.name)}</b> on ${h(when(signature.signed_at_ms))}. Thank you.</p><p class="muted">Agreement ${h(contract!.id)} · document fingerprint (SHA-256) <code>${h(signature.document_sha256)}</code></p>${pdfLink}<div class="doc">${documentBody(contract!.document_html)}</div>`,
 			);
 		}
 		case 'open':
 			return shell(
 				business.name,
 				'Your service agreement',
-				`<p>Please read the agreement below. The PDF copy is attached to the e-mail we sent you. To accept it, type your full name and press Sign.</p><div class="doc">${documentBody(contract!.document_html)}</div>
+				`<p>Please read the agreement below (the same as the PDF attached to our e-mail). To accept it, type your full name and press Sign.</p>${pdfLink}<div class="doc">${documentBody(contract!.document_html)}</div>
 <form method="post"><p><label for="name">Your full name</label></p>${view.problem ? `<p class="problem" role="alert">${h(view.problem)}</p>` : ''}<input type="text" id="name" name="name" maxlength="200" autocomplete="name" required><p><label><input type="checkbox" name="agree" value="yes" required> I have read the agreement and accept it.</label></p><p><button type="submit">Sign</button></p></form>
 <p class="muted">This link can be used until ${h(when(view.expires_at_ms))}. Signing records your name, the time, your address and browser, and the document's fingerprint (SHA-256) <code>${h(contract!.document_sha256)}</code>.</p>`,
 			);

@@ -287,7 +287,7 @@ function agreementSigning() {
 	});
 	wf.section(
 		'Agreement signing',
-		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. The visits held for the agreement (Commercial Sales, Recurring Service) are confirmed on signature. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
+		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement (and its PDF to download) with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. The visits held for the agreement (Commercial Sales, Recurring Service) are confirmed on signature. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
 	);
 	wf.add(
 		'Open or Sign the Agreement',
@@ -315,6 +315,32 @@ function agreementSigning() {
 		'$json.signing_page.html',
 		'$json.signing_page.status',
 		[440, -200],
+	);
+	// The page's "Download the PDF" (?format=pdf): the agreement as the e-mail carried it.
+	L.ifTrue(wf, 'PDF Asked For?', '$json.signing_page.pdf === true', [440, -300]);
+	wf.add(
+		'Send the PDF',
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'binary',
+			responseDataSource: 'set',
+			inputFieldName: 'agreement',
+			options: {
+				responseCode: 200,
+				responseHeaders: {
+					entries: [
+						{ name: 'Content-Type', value: 'application/pdf' },
+						{
+							name: 'Content-Disposition',
+							value: '=attachment; filename="agreement-{{ $json.signing_page.contract_id }}.pdf"',
+						},
+						{ name: 'Cache-Control', value: 'no-store' },
+					],
+				},
+			},
+		},
+		[660, -300],
 	);
 	L.ifTrue(
 		wf,
@@ -392,7 +418,8 @@ function agreementSigning() {
 		[1760, 150],
 	);
 	wf.connect('Open or Sign the Agreement', 'Show the Agreement', 0);
-	wf.chain('Show the Agreement', 'Answer: The Agreement Page');
+	wf.chain('Show the Agreement', 'PDF Asked For?', 'Send the PDF');
+	wf.connect('PDF Asked For?', 'Answer: The Agreement Page', 1);
 	wf.connect('Open or Sign the Agreement', 'Business Settings', 1);
 	wf.chain(
 		'Business Settings',

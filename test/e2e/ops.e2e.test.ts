@@ -588,6 +588,18 @@ describe("the customer's links, opened as they arrived", () => {
 			expect(opened.status).toBe(200);
 			expect(opened.text).toMatch(/SERVICE AGREEMENT|Service agreement/i);
 			expect(opened.text).toContain(customer.name);
+			// The PDF to download from the page: the agreement as the e-mail carried it.
+			const [download] = await Promise.all([
+				signing.waitForEvent('download'),
+				signing.getByRole('link', { name: 'Download the PDF' }).click(),
+			]);
+			const pdfFile = await download.path();
+			expect(fs.readFileSync(pdfFile!).subarray(0, 5).toString()).toBe('%PDF-');
+			expect(download.suggestedFilename()).toMatch(/^agreement-ct_[\w-]+\.pdf$/);
+			const attached = agreementMail.attachments.find(
+				(a: { filename?: string }) => a.filename === download.suggestedFilename(),
+			);
+			expect(fs.readFileSync(pdfFile!).length).toBe(attached.content.length);
 			await signing.getByLabel('Your full name').fill('Rae Holt');
 			await signing.getByLabel('I have read the agreement and accept it.').check();
 			await signing.screenshot({

@@ -4,6 +4,8 @@
  * and PostgreSQL; the pages each state shows, and what a bad submission is told.
  */
 import {
+	contractPdf,
+	documentText,
 	generateContract,
 	recordSignature,
 	signingState,
@@ -414,6 +416,21 @@ describe('the signing page', () => {
 		const signedHtml = signingPageHtml(signed);
 		expect(signedHtml).toMatch(/Signed by <b>Dana Lee<\/b> on December 5, 2026 at 10:00 AM EST/);
 		expect(signedHtml).not.toContain('<form');
+	});
+
+	it('gives the stored agreement back as the PDF the e-mail carried, and links it from the page', async () => {
+		const { contract, pdf } = await agreement();
+		const stored = (await store.getContract(contract.contract_id))!;
+		// The text comes back from the stored HTML exactly (so the PDF says what was signed).
+		expect(documentText(stored.document_html)).toBe(contract.text);
+		const again = await contractPdf(stored);
+		expect(Buffer.from(again).subarray(0, 5).toString()).toBe('%PDF-');
+		expect(again.length).toBe(pdf.length);
+		const open = await signingState(contract.signing_token, { store, signingSecret: SECRET, now });
+		expect(signingPageHtml({ ...open, token: contract.signing_token })).toContain(
+			`<a href="?token=${encodeURIComponent(contract.signing_token)}&amp;format=pdf" download>Download the PDF</a>`,
+		);
+		expect(signingPageHtml({ ...open, token: null })).not.toContain('Download the PDF');
 	});
 
 	it('says why a link cannot be signed: expired, no longer open, not valid', async () => {
