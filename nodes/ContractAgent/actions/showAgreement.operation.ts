@@ -7,6 +7,7 @@ import {
 
 import { contractPdf, signingState } from '../contract';
 import { signingPageHtml, signingPageStatus } from '../signing-page';
+import { caseOf } from '../../shared/n8n/inputs';
 import type { Additions } from '../../shared/n8n/items';
 import { optionalText } from '../../shared/n8n/parameters';
 import type { OperationContext } from './common';
@@ -21,12 +22,24 @@ const properties: INodeProperties[] = [
 		description: 'The token from the signing link, as the webhook received it',
 	},
 	{
-		displayName: 'Give the PDF',
-		name: 'pdf',
-		type: 'boolean',
-		default: '={{ $json.query?.format === "pdf" }}',
-		description:
-			'Whether to give the agreement as a PDF file (binary field "agreement") instead of the page, as its "Download the PDF" link asks',
+		displayName: 'Answer With',
+		name: 'answerWith',
+		type: 'options',
+		default: 'link',
+		options: [
+			{
+				name: 'As the Link Asks',
+				value: 'link',
+				description:
+					'The page; the PDF when the address asks for it (?format=pdf, the page’s "Download the PDF")',
+			},
+			{ name: 'The Page', value: 'page' },
+			{
+				name: 'The PDF',
+				value: 'pdf',
+				description: 'The agreement as a PDF file (binary field "agreement")',
+			},
+		],
 	},
 	{
 		displayName: 'Problem to Show',
@@ -55,7 +68,12 @@ export async function execute(
 		signingSecret: op.secret(i),
 	});
 	const readable = view.state === 'open' || view.state === 'signed';
-	if (readable && this.getNodeParameter('pdf', i, false)) {
+	const answerWith = this.getNodeParameter('answerWith', i, 'link') as string;
+	const wantsPdf =
+		answerWith === 'pdf' ||
+		(answerWith === 'link' &&
+			(caseOf(this, i).query as { format?: unknown } | undefined)?.format === 'pdf');
+	if (readable && wantsPdf) {
 		const file = await this.helpers.prepareBinaryData(
 			Buffer.from(await contractPdf(view.contract!)),
 			`agreement-${view.contract!.id}.pdf`,
