@@ -9,7 +9,8 @@ import {
 import { settingsNodeProperty, settingsSourceProperty } from '../shared/n8n/settings';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
 import { bookingAgentsSigningSecretTest } from '../shared/n8n/signing';
-import { LINK_OPERATIONS, router } from './actions/router';
+import { LINK_OPERATIONS } from './actions/links';
+import { router } from './actions/router';
 
 const periodProperties = (operations: string[]) => [
 	{

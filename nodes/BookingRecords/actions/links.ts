@@ -1,0 +1,148 @@
+/** Booking Records' link operations: make a link, show its page, take its answer (one per item). */
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { runPerItem } from '../../shared/n8n/items';
+import { caseIdOf } from '../../shared/records/cases';
+import {
+	claimLink,
+	createLink,
+	findLink,
+	readLinkAnswer,
+	type LinkKind,
+} from '../../shared/records/links';
+import type { BookingStore } from '../../shared/store';
+import {
+	decisionPage,
+	linkPageHtml,
+	linkPageStatus,
+	quoteReplyPage,
+	type LinkPageView,
+} from '../pages';
+import { caseFromNode } from './case';
+
+/** The operations that sign or check links (they need the Booking Agents Signing Secret credential). */
+export const LINK_OPERATIONS = ['createLink', 'openLink', 'answerLink'];
+
+export async function runLinkOperation(
+	ctx: IExecuteFunctions,
+	operation: string,
+	store: BookingStore,
+): Promise<INodeExecutionData[][]> {
+	const credential = await ctx.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret');
+	const secret = String(credential.secret ?? '');
+	return await runPerItem(ctx, async (i) => {
+		if (operation === 'createLink')
+			return [{ json: { link: await makeLink(ctx, i, store, secret) } }];
+		const nowMs = Date.now();
+		const token = ctx.getNodeParameter('token', i, '');
+		const found = await findLink(store, token, secret, nowMs);
+		if (operation === 'openLink' || found.state !== 'open')
+			return [
+				{
+					json: {
+						link_page: pageOf({ state: found.state, link: found.link }),
+						link_answer: null,
+					},
+				},
+			];
+		const form = formOf(ctx.getNodeParameter('form', i, {}));
+		const read = readLinkAnswer(found.link!.page, form, nowMs);
+		if (!read.answer)
+			return [
+				{
+					json: {
+						link_page: pageOf({ state: 'open', link: found.link, problems: read.problems, form }),
+						link_answer: null,
+					},
+				},
+			];
+		if (!(await claimLink(store, found.link!, read.answer))) {
+			const again = await findLink(store, token, secret, nowMs);
+			return [
+				{
+					json: {
+						link_page: pageOf({ state: again.state, link: again.link }),
+						link_answer: null,
+					},
+				},
+			];
+		}
+		const link = found.link!;
+		const answered = { ...link, used_at_ms: nowMs, answer: read.answer };
+		return [
+			{
+				json: {
+					link_page: {
+						...pageOf({ state: 'answered', link: answered }),
+						closed_html: linkPageHtml({ state: 'closed', link: answered }),
+					},
+					link_answer: {
+						...read.answer,
+						link_id: link.id,
+						kind: link.kind,
+						case_id: link.case_id,
+						resume_url: link.resume_url,
+					},
+				},
+			},
+		];
+	});
+}
+
+const PAGE_BUILDERS: Record<
+	LinkKind,
+	(item: Record<string, unknown>) => ReturnType<typeof quoteReplyPage>
+> = {
+	quote_reply: quoteReplyPage,
+	ops_decision: decisionPage,
+};
+
+async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
+	const kind = ctx.getNodeParameter('linkKind', i, 'quote_reply') as LinkKind;
+	const build = PAGE_BUILDERS[kind];
+	if (!build)
+		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
+			itemIndex: i,
+			description: 'Set "Link For" to The Customer’s Reply to the Quote or An Ops Decision.',
+		});
+	const item = caseFromNode(ctx, i);
+	const resume = String(ctx.getNodeParameter('resumeUrl', i, '') ?? '').trim();
+	const made = await createLink(
+		store,
+		{
+			caseId: caseIdOf(item),
+			kind,
+			page: build(item),
+			resumeUrl: resume || null,
+			baseUrl: String(ctx.getNodeParameter('linksUrl', i, '') ?? '').trim(),
+			validHours: Number(ctx.getNodeParameter('validHours', i, 336)),
+		},
+		secret,
+		Date.now(),
+	);
+	return { ...made, kind, expires_at: new Date(made.expires_at_ms).toISOString() };
+}
+
+/** The submitted fields as an object (a JSON parameter may arrive as text). */
+function formOf(value: unknown): Record<string, unknown> {
+	if (typeof value === 'string') {
+		try {
+			return formOf(JSON.parse(value));
+		} catch {
+			return {};
+		}
+	}
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: {};
+}
+
+function pageOf(view: LinkPageView) {
+	return {
+		state: view.state,
+		status: linkPageStatus(view),
+		kind: view.link?.kind ?? null,
+		case_id: view.link?.case_id ?? null,
+		html: linkPageHtml(view),
+	};
+}
