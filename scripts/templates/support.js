@@ -831,7 +831,7 @@ function customerLinks() {
 	});
 	wf.section(
 		'Links people open',
-		'Every link in a quote or a decision e-mail opens **/webhook/link?t=...** in a browser: the page shows the offer or the question with its buttons and posts back here. The token is signed (the *Agreement Signing Secret* credential) and expires; a link answers once. A link that was changed, has expired or was used already gets a page that says so, and nothing is done.\n\nThe answer goes to the execution that made the link (it waits on a Wait node), which goes on: book, counter, decide.',
+		'Every link in a quote or a decision e-mail opens **/webhook/link?t=...** in a browser: the page shows the offer or the question with its buttons and posts back here. The token is signed (the *Agreement Signing Secret* credential) and expires; a link answers once. A link that was changed, has expired or was used already gets a page that says so, and nothing is done.\n\nThe answer goes to the execution that made the link (it waits on a Wait node), which goes on: book, counter, decide. If that execution has ended (its wait ran out), the person is told and ops get the answer by the Error Escalation e-mail.',
 	);
 	wf.add(
 		'Open or Answer a Link',
@@ -884,10 +884,25 @@ function customerLinks() {
 		'$json.link_page.status',
 		[660, 200],
 	);
+	// The person has their page; an answer no flow could take fails this execution, so the error workflow tells ops.
+	L.ifTrue(wf, 'Answer Not Taken?', "!!$('Resume the Waiting Flow').item.json.error", [1100, 0]);
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: Answer Not Taken',
+		`'An answer given on a link could not reach its flow (it had ended or did not answer), so nothing was done with it: act on it by hand. Link ' + ${ANSWER}.link_answer.link_id + ' (' + ${ANSWER}.link_answer.kind + ') for case ' + ${ANSWER}.link_answer.case_id + ': ' + ${ANSWER}.link_answer.choice_label + (${ANSWER}.link_answer.message ? ': ' + ${ANSWER}.link_answer.message : '') + (${ANSWER}.link_answer.name ? ' (by ' + ${ANSWER}.link_answer.name + ')' : '') + '. Error: ' + ($('Resume the Waiting Flow').item.json.error?.message ?? 'unknown')`,
+		[1320, 0],
+	);
 	wf.connect('Open or Answer a Link', 'Show the Page', 0);
 	wf.connect('Open or Answer a Link', 'Take the Answer', 1);
 	wf.chain('Show the Page', 'Answer: The Page');
-	wf.chain('Take the Answer', 'Answer Taken?', 'Resume the Waiting Flow', 'Answer: Thank You');
+	wf.chain(
+		'Take the Answer',
+		'Answer Taken?',
+		'Resume the Waiting Flow',
+		'Answer: Thank You',
+		'Answer Not Taken?',
+		'Tell Ops: Answer Not Taken',
+	);
 	wf.connect('Answer Taken?', 'Answer: The Page Again', 1);
 	return wf;
 }

@@ -666,3 +666,45 @@ describe("the customer's links, opened as they arrived", () => {
 		expect(await repost.text()).toMatch(/already used/);
 	});
 });
+
+describe('an answer whose flow has ended', () => {
+	it('tells the person on the page and e-mails ops the answer (error workflow), nothing is resumed', async () => {
+		const customer = {
+			name: 'Vic Late',
+			email: 'vic@late.example',
+			phone: '+12125550153',
+			address: '8 Slow Ln, New York, NY 10001',
+		};
+		const first = await env.post('commercial-inquiry', {
+			request_id: 'ops-e2e-late',
+			message: 'Weekly cleaning for our 6,500 sq ft warehouse office, I am the owner and can sign.',
+			customer,
+		});
+		expect(first.body.status).toBe('quote_sent');
+		const quoteMail = await env.smtp.waitFor(customer.email);
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(quoteMail.text))![1];
+		const linkId = /t=(lk_[\w-]+)\./.exec(replyUrl)![1];
+		const [row] = await store.read('SELECT resume_url FROM case_links WHERE id = $1', [linkId]);
+		const executionId = /webhook-waiting\/(\d+)/.exec(String(row.resume_url))![1];
+		// The flow ends before the customer answers (as when its 14-day wait runs out).
+		await eventually(
+			async () => (await env.n8n.execution(executionId)).status,
+			(status) => status === 'waiting',
+		);
+		await env.n8n.rest('POST', `/executions/${executionId}/stop`);
+
+		const answered = await answerQuote(
+			replyUrl,
+			'Ask a question or for a change',
+			'Is Saturday possible?',
+		);
+		expect(answered.status).toBe(410);
+		expect(answered.text).toMatch(/This has moved on/);
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { text?: string }) =>
+			(m.text ?? '').includes(linkId),
+		);
+		expect(ops.text).toMatch(/could not reach its flow/);
+		expect(ops.text).toContain('Ask a question or for a change: Is Saturday possible?');
+		expect((await env.n8n.execution(executionId)).status).not.toBe('success');
+	});
+});
