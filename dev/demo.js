@@ -68,6 +68,16 @@ async function main() {
 			return { status: response.status, body: text };
 		}
 	};
+	/** What a link's page posts when a person submits it (as a browser does). */
+	const form = async (url, fields) =>
+		await fetch(url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				'user-agent': 'Demo Browser',
+			},
+			body: new URLSearchParams(fields),
+		});
 	const messages = async () => await (await fetch(`${state.catcherUrl}/messages`)).json();
 	try {
 		await messages();
@@ -244,11 +254,7 @@ async function main() {
 		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(quoteMail.text)[1];
 		const reply = 'Looks good. Can you do 10% off?';
 		// What the quote's page posts when the customer asks a question there.
-		let answer = await fetch(replyUrl, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ choice: 'question', message: reply }),
-		});
+		let answer = await form(replyUrl, { choice: 'question', message: reply });
 		t.at(`customer answers on the quote's page: "${reply}" (${answer.status})`);
 		const next = (
 			await delivered(
@@ -284,14 +290,7 @@ async function main() {
 		);
 		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(agreementMail.text)[1];
 		// What the agreement's page posts when the customer types their name and presses Sign.
-		answer = await fetch(signingUrl, {
-			method: 'POST',
-			headers: {
-				'content-type': 'application/x-www-form-urlencoded',
-				'user-agent': 'Demo Browser',
-			},
-			body: new URLSearchParams({ name: customer.name, agree: 'yes' }),
-		});
+		answer = await form(signingUrl, { name: customer.name, agree: 'yes' });
 		t.at(
 			`customer signs on the agreement's page as "${customer.name}" (${answer.status}); the visits are confirmed`,
 		);
@@ -392,12 +391,6 @@ async function main() {
 			phone: '+1 212 736 5006',
 			address: '9 Dock Rd',
 		};
-		const form = async (url, fields) =>
-			await fetch(url, {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams(fields),
-			});
 		t.at('POST /webhook/commercial-inquiry');
 		const r = await post('commercial-inquiry', {
 			message: 'Weekly cleaning for our 8,000 sq ft warehouse office. I am the owner and can sign.',

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { escapeHtml as h } from '../shared/html';
+import { escapeHtml as h, personPage } from '../shared/html';
 import { formatMoney } from '../shared/money';
 import type { LinkPage, LinkProblem, LinkRecord, LinkState } from '../shared/records/links';
 
@@ -146,20 +146,14 @@ export function decisionPage(item: Json): LinkPage {
 	};
 }
 
-const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
-main{max-width:640px;margin:0 auto;padding:24px 16px}
-.card{background:#fff;border-radius:10px;padding:20px 22px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
-h1{font-size:1.35rem;margin:0 0 12px}.biz{color:#5b6472;font-size:.9rem;margin-bottom:6px}
-table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
+/** What the link pages add to the shared page style: the facts table and the choices. */
+const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
 label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
-textarea,input[type=text]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
-textarea{min-height:96px}button{background:#1f6feb;color:#fff;border:0;border-radius:8px;padding:12px 20px;font:inherit;font-weight:600;cursor:pointer;width:100%}
-.problem{color:#b42318;margin:4px 0}.muted{color:#5b6472}.notice{border-left:4px solid #1f6feb;padding-left:12px}`;
+textarea{min-height:96px}.muted{font-size:1rem}`;
 
-function shell(business: string, title: string, body: string): string {
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head><body><main><div class="card"><div class="biz">${h(business)}</div><h1>${h(title)}</h1>${body}</div></main></body></html>`;
-}
+const shell = (business: string, title: string, body: string) =>
+	personPage({ business, title, body, widthPx: 640, style: STYLE });
 
 const contactLine = (page: LinkPage | null) =>
 	page?.contact ? `<p>To reach us, ${h(page.contact)}.</p>` : '';

@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { escapeHtml as h } from '../shared/html';
+import { escapeHtml as h, personPage } from '../shared/html';
 import type { ContractRecord } from '../shared/store';
 import type { SigningState } from './contract';
 
@@ -19,12 +19,9 @@ export interface SigningPageView {
 	token?: string | null;
 }
 
-const STYLE = `body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
-main{max-width:760px;margin:0 auto;padding:24px 16px}.card{background:#fff;border-radius:10px;padding:20px 22px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:16px}
-h1{font-size:1.35rem;margin:0 0 12px}.doc{font-family:Georgia,serif;line-height:1.5;border:1px solid #eceef2;border-radius:8px;padding:8px 18px;max-height:60vh;overflow:auto}
-.doc h1{font-size:1.2rem}input[type=text]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
-button{background:#1f6feb;color:#fff;border:0;border-radius:8px;padding:12px 20px;font:inherit;font-weight:600;cursor:pointer;width:100%}
-.problem{color:#b42318}.muted{color:#5b6472;font-size:.9rem}code{word-break:break-all}.notice{border-left:4px solid #1f6feb;padding-left:12px}`;
+/** What the agreement's page adds to the shared page style: the document in its own scrolling frame. */
+const STYLE = `.card{margin-bottom:16px}.doc{font-family:Georgia,serif;line-height:1.5;border:1px solid #eceef2;border-radius:8px;padding:8px 18px;max-height:60vh;overflow:auto}
+.doc h1{font-size:1.2rem}`;
 
 const businessOf = (contract: ContractRecord | null) => {
 	const business = (contract?.terms?.business ?? {}) as Record<string, unknown>;
@@ -45,9 +42,8 @@ function documentBody(html: string): string {
 	return match ? match[1] : '';
 }
 
-function shell(business: string, title: string, body: string): string {
-	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${h(title)}</title><style>${STYLE}</style></head><body><main><div class="card"><div class="muted">${h(business)}</div><h1>${h(title)}</h1>${body}</div></main></body></html>`;
-}
+const shell = (business: string, title: string, body: string) =>
+	personPage({ business, title, body, widthPx: 760, style: STYLE });
 
 /** The HTTP status each state answers with. */
 export function signingPageStatus(view: Pick<SigningPageView, 'state' | 'problem'>): number {

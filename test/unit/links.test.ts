@@ -31,7 +31,7 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
-import { createTestDatabase } from '../../dev/postgres';
+import { storeBackends } from '../support/stores';
 
 jest.setTimeout(60_000);
 
@@ -213,37 +213,7 @@ function linkHtml(state: 'invalid' | 'expired' | 'closed' | 'used') {
 	});
 }
 
-function backends(): Array<
-	[string, () => Promise<{ store: BookingStore; done: () => Promise<void> }>]
-> {
-	return [
-		[
-			'SQLite',
-			async () => {
-				const store = new SqliteBookingStore(':memory:');
-				await store.init();
-				return { store, done: async () => await store.close() };
-			},
-		],
-		[
-			'PostgreSQL',
-			async () => {
-				const db = await createTestDatabase('ba_links');
-				const store = new PostgresBookingStore(db.connection);
-				await store.init();
-				return {
-					store,
-					done: async () => {
-						await store.close();
-						await db.drop();
-					},
-				};
-			},
-		],
-	];
-}
-
-describe.each(backends())('links in the %s store', (_name, open) => {
+describe.each(storeBackends('links'))('links in the %s store', (_name, open) => {
 	let store: BookingStore;
 	let done: () => Promise<void>;
 	beforeAll(async () => {

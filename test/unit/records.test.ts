@@ -25,7 +25,7 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
-import { createTestDatabase } from '../../dev/postgres';
+import { storeBackends } from '../support/stores';
 import {
 	CALENDAR,
 	EXPECTED_MONTH,
@@ -190,44 +190,7 @@ describe('a case record, step by step (pure)', () => {
 	});
 });
 
-function backends(): Array<
-	[string, () => Promise<{ store: BookingStore; done: () => Promise<void> }>]
-> {
-	return [
-		[
-			'SQLite',
-			async () => {
-				const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-records-'));
-				const store = new SqliteBookingStore(path.join(dir, 'store.sqlite'));
-				await store.init();
-				return {
-					store,
-					done: async () => {
-						await store.close();
-						fs.rmSync(dir, { recursive: true, force: true });
-					},
-				};
-			},
-		],
-		[
-			'PostgreSQL',
-			async () => {
-				const db = await createTestDatabase('ba_records');
-				const store = new PostgresBookingStore(db.connection);
-				await store.init();
-				return {
-					store,
-					done: async () => {
-						await store.close();
-						await db.drop();
-					},
-				};
-			},
-		],
-	];
-}
-
-describe.each(backends())('the seeded month in %s', (_name, open) => {
+describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) => {
 	let store: BookingStore;
 	let done: () => Promise<void>;
 	let ids: string[][];

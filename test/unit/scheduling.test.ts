@@ -15,49 +15,14 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
-import { createTestDatabase } from '../../dev/postgres';
+import { storeBackends } from '../support/stores';
 
 jest.setTimeout(60_000);
 
 const NOW = '2026-11-25T10:00:00-05:00'; // a Wednesday, New York
 const job = { service_type: 'standard_cleaning', bedrooms: 3, bathrooms: 2 }; // 180 minutes
 
-type Backend = {
-	name: string;
-	open: () => Promise<{ store: BookingStore; done: () => Promise<void> }>;
-};
-const backends: Backend[] = [
-	{
-		name: 'SQLite',
-		open: async () => {
-			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-sched-'));
-			const store = new SqliteBookingStore(path.join(dir, 'store.sqlite'));
-			await store.init();
-			return {
-				store,
-				done: async () => {
-					await store.close();
-					fs.rmSync(dir, { recursive: true, force: true });
-				},
-			};
-		},
-	},
-	{
-		name: 'PostgreSQL',
-		open: async () => {
-			const db = await createTestDatabase();
-			const store = new PostgresBookingStore(db.connection);
-			await store.init();
-			return {
-				store,
-				done: async () => {
-					await store.close();
-					await db.drop();
-				},
-			};
-		},
-	},
-];
+const backends = storeBackends('sched').map(([name, open]) => ({ name, open }));
 
 describe.each(backends)('Scheduling on $name', (backend) => {
 	let store: BookingStore;
