@@ -3,9 +3,9 @@
  * npm run demo: fires the business's scenarios at the n8n that `npm start`
  * runs and prints a timeline of each: who, what, price, slot, messages sent,
  * time taken. Everything goes through the published templates' webhooks and,
- * for the commercial contracts, through the pages behind the links the customer
- * and ops receive by e-mail (read back from the mail catcher), submitted as a
- * browser submits them.
+ * for the commercial contracts and a booking that lacks its details, through the
+ * pages behind the links the customer and ops receive by e-mail (read back from
+ * the mail catcher), submitted as a browser submits them.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -461,6 +461,63 @@ async function main() {
 			],
 			['decided', 'by Morgan (ops) on the decision page; kept on the case and the ops board'],
 			['messages', describeMessages(onboarding)],
+		]);
+	})();
+
+	// 6. A booking that lacks its address and size: the customer is asked, answers on the form, and it is booked.
+	await (async () => {
+		const t = new Timeline(
+			'6. A booking with no address and no size: asked by e-mail and text, answered on the form (simple booking, Ask for Details)',
+		);
+		const since = await mark();
+		const customer = {
+			name: 'Ana Ruiz',
+			email: `ana.${stamp}@example.com`,
+			phone: '+1 212 736 5007',
+		};
+		const message = 'Deep clean of our house next week please';
+		t.at('POST /webhook/booking');
+		const r = await post('booking', { message, customer, request_id: `demo-${stamp}-6` });
+		t.at(`answered ${r.status}: ${r.body.status} (${(r.body.asked_for ?? []).join(', ')})`);
+		const asked = (
+			await delivered(
+				since,
+				{ emails: [customer.email] },
+				{ wantEmails: 1, match: (e) => /A few details/.test(e.subject) },
+			)
+		).emails[0];
+		if (!asked) throw new Error('the e-mail asking for the details did not arrive');
+		t.at(`customer e-mailed and texted: "${asked.subject}"`);
+		const detailsUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(asked.text)[1];
+		const address = '22 Elm St, Apt 3, Springfield';
+		const answer = await form(detailsUrl, {
+			choice: 'send',
+			address,
+			bedrooms: '3',
+			bathrooms: '2',
+			preference: 'Thursday morning',
+			message: 'Gate code 4421',
+		});
+		t.at(
+			`customer fills in the form: ${address}, 3 bed / 2 bath, Thursday morning (${answer.status})`,
+		);
+		const confirmed = (
+			await delivered(
+				since,
+				{ emails: [customer.email, 'ops@brightclean.example'] },
+				{
+					wantEmails: 1,
+					match: (e) => /is booked|\[Human queue\]/.test(e.subject),
+					timeoutMs: 30_000,
+				},
+			)
+		).emails[0];
+		t.at(confirmed ? `"${confirmed.subject}"` : 'no confirmation yet (see the executions)');
+		t.print([
+			['who', `${customer.name} <${customer.email}>, ${customer.phone}`],
+			['asked', `"${message}"`],
+			['answered', `${address}; 3 bed / 2 bath; Thursday morning; "Gate code 4421"`],
+			['booked', confirmed ? confirmed.subject : 'not yet'],
 		]);
 	})();
 

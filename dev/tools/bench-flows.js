@@ -68,6 +68,7 @@ const FLOWS = [
 				name: `Bench ${i}`,
 				email: `bench${i}@example.com`,
 				phone: `+1 212 555 ${String(1000 + (i % 9000))}`,
+				address: `${i} Bench St`,
 			},
 		}),
 	},

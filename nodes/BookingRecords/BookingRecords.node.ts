@@ -152,6 +152,12 @@ export class BookingRecords implements INodeType {
 						description:
 							'A discount or a reply that needs a person: Approve or Decline, with a name and a note',
 					},
+					{
+						name: 'Details the Customer Is Asked For',
+						value: 'ask_back',
+						description:
+							'A short form with what the job lacks before it can be priced and booked (the Qualifier’s ask_before_booking: address, rooms, area) and a preferred time',
+					},
 				],
 				description: 'What the page shows and asks; it is built from the case on the item',
 			},
@@ -185,6 +191,15 @@ export class BookingRecords implements INodeType {
 					'After this the page says the link has expired; make it match the Wait node’s limit',
 			},
 			{
+				displayName: 'Reuse an Open Link',
+				name: 'reuseOpen',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { operation: ['createLink'] } },
+				description:
+					'Whether to give back the case’s unanswered link of this kind, if it has one, instead of making another (the output says reused: true): a retried request then does not ask the person twice',
+			},
+			{
 				displayName: 'Token',
 				name: 'token',
 				type: 'string',
@@ -209,6 +224,12 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { operation: ['recordCase'] } },
 				options: [
 					{
+						name: 'Asked the Customer',
+						value: 'asked',
+						description:
+							'The customer was sent a question the job needs answered (an ask-back link): the case waits for them',
+					},
+					{
 						name: 'Closed',
 						value: 'closed',
 						description: 'Nothing more to do',
@@ -223,7 +244,7 @@ export class BookingRecords implements INodeType {
 						name: 'Decided by a Person',
 						value: 'decided',
 						description:
-							'Ops answered the decision the case waited for (approve, decline); what they decided is read from "decision" on the item',
+							'Someone answered what the case waited for (ops approved or declined, the customer sent the details asked for); what was decided is read from "decision" on the item',
 					},
 					{
 						name: 'Expired',

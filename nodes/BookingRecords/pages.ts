@@ -9,7 +9,13 @@ import { DateTime } from 'luxon';
 
 import { escapeHtml as h, personPage } from '../shared/html';
 import { formatMoney } from '../shared/money';
-import type { LinkPage, LinkProblem, LinkRecord, LinkState } from '../shared/records/links';
+import type {
+	LinkField,
+	LinkPage,
+	LinkProblem,
+	LinkRecord,
+	LinkState,
+} from '../shared/records/links';
 
 type Json = Record<string, unknown>;
 const obj = (value: unknown): Json =>
@@ -146,11 +152,94 @@ export function decisionPage(item: Json): LinkPage {
 	};
 }
 
+/** The questions an ask-back can put, by the fact each answers (the Qualifier's `ask_before_booking`). */
+export const ASK_BACK_FIELDS: Record<string, LinkField> = {
+	address: {
+		name: 'address',
+		label: 'Address of the visit',
+		kind: 'text',
+		required: true,
+		hint: 'Street and number, apartment, city',
+	},
+	bedrooms: {
+		name: 'bedrooms',
+		label: 'Bedrooms',
+		kind: 'number',
+		required: true,
+		min: 0,
+		max: 20,
+		hint: '0 for a studio',
+	},
+	bathrooms: {
+		name: 'bathrooms',
+		label: 'Bathrooms',
+		kind: 'number',
+		required: true,
+		min: 0,
+		max: 20,
+		step: 0.5,
+		hint: '1.5 for one with a shower and a half bath',
+	},
+	square_feet: {
+		name: 'square_feet',
+		label: 'Area (square feet)',
+		kind: 'number',
+		required: true,
+		min: 100,
+		max: 2_000_000,
+		hint: 'About is fine; square metres times 10.8',
+	},
+	preference: {
+		name: 'preference',
+		label: 'When would suit you?',
+		kind: 'text',
+		required: false,
+		hint: 'A day and time, for example "Tuesday morning"; empty: the first free time',
+	},
+};
+
+/** What the customer is asked before a job can be priced and booked: the facts the case lacks, then a preferred time if none was given. */
+export function askBackPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const customer = obj(item.customer);
+	const qualification = obj(item.qualification);
+	const asked = Array.isArray(qualification.ask_before_booking)
+		? qualification.ask_before_booking.filter((f): f is string => typeof f === 'string')
+		: [];
+	const fields = asked.flatMap((fact) => (ASK_BACK_FIELDS[fact] ? [ASK_BACK_FIELDS[fact]] : []));
+	if (!str(item.preference)) fields.push(ASK_BACK_FIELDS.preference);
+	const what = service(qualification.service_type);
+	const message = str(item.message);
+	const facts: LinkPage['facts'] = [{ label: 'Service', value: what }];
+	if (message)
+		facts.push({
+			label: 'Your request',
+			value: message.length > 200 ? `${message.slice(0, 197)}...` : message,
+		});
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: `A few details to book your ${what}`,
+		paragraphs: [
+			`Hi ${str(customer.name) ?? 'there'}, thank you for your request. To price and book it we need a few details; it takes a minute.`,
+		],
+		facts,
+		fields,
+		choices: [{ value: 'send', label: 'Send the details' }],
+		message_label: 'Anything else we should know? (gate code, pets, parking; optional)',
+		ask_name: false,
+		thanks:
+			'Thank you: we have your details. We are booking your visit now and will confirm it by e-mail or text shortly.',
+		contact: contactOf(business),
+		time_zone: str(business.time_zone) ?? 'America/New_York',
+	};
+}
+
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
 label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
-textarea{min-height:96px}.muted{font-size:1rem}`;
+textarea{min-height:96px}.muted{font-size:1rem}.hint{color:#5b6472;font-size:.9rem;margin:2px 0 6px}
+select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit;background:#fff}`;
 
 const shell = (business: string, title: string, body: string) =>
 	personPage({ business, title, body, widthPx: 640, style: STYLE });
@@ -245,14 +334,21 @@ function openBody(
 			.filter((p) => p.field === field)
 			.map((p) => `<p class="problem" role="alert">${h(p.fix)}</p>`)
 			.join('');
-	const choices = page.choices
-		.map(
-			(c) =>
-				`<label class="choice"><input type="radio" name="choice" value="${h(c.value)}"${said('choice') === c.value ? ' checked' : ''} required> ${h(c.label)}</label>`,
-		)
+	// One choice is the Send button itself; more are radio buttons above it.
+	const single = page.choices.length === 1 ? page.choices[0] : null;
+	const choices = single
+		? `<input type="hidden" name="choice" value="${h(single.value)}">`
+		: `<fieldset><legend>Your answer</legend>${problem('choice')}${page.choices
+				.map(
+					(c) =>
+						`<label class="choice"><input type="radio" name="choice" value="${h(c.value)}"${said('choice') === c.value ? ' checked' : ''} required> ${h(c.label)}</label>`,
+				)
+				.join('')}</fieldset>`;
+	const fields = (page.fields ?? [])
+		.map((f) => fieldHtml(f, said(f.name), problem(f.name)))
 		.join('');
 	return `${page.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}${factsTable(page)}
-<form method="post"><fieldset><legend>Your answer</legend>${problem('choice')}${choices}</fieldset>${
+<form method="post">${fields}${choices}${
 		page.message_label
 			? `<p><label for="message">${h(page.message_label)}</label></p>${problem('message')}<textarea id="message" name="message" maxlength="2000">${h(said('message'))}</textarea>`
 			: ''
@@ -260,5 +356,28 @@ function openBody(
 		page.ask_name
 			? `<p><label for="name">Your name</label></p>${problem('name')}<input type="text" id="name" name="name" maxlength="120" value="${h(said('name'))}" required>`
 			: ''
-	}<p><button type="submit">Send</button></p></form><p class="muted">This link works once${until ? `, until ${h(until)}` : ''}.</p>`;
+	}<p><button type="submit">${h(single?.label ?? 'Send')}</button></p></form><p class="muted">This link works once${until ? `, until ${h(until)}` : ''}.</p>`;
+}
+
+/** One field of a page: its label, hint, the problem with what was typed, and the input. */
+function fieldHtml(field: LinkField, typed: string, problem: string): string {
+	const id = `f_${field.name}`;
+	const required = field.required ? ' required' : '';
+	const label = `<p><label for="${id}">${h(field.label)}${field.required ? '' : ' (optional)'}</label></p>${
+		field.hint ? `<p class="hint">${h(field.hint)}</p>` : ''
+	}${problem}`;
+	if (field.kind === 'select')
+		return `${label}<select id="${id}" name="${h(field.name)}"${required}><option value="">Choose...</option>${(
+			field.options ?? []
+		)
+			.map(
+				(o) =>
+					`<option value="${h(o.value)}"${typed === o.value ? ' selected' : ''}>${h(o.label)}</option>`,
+			)
+			.join('')}</select>`;
+	// Numbers are typed as text ("1,800" is fine); inputmode brings up the phone's number pad.
+	let input = '';
+	if (field.kind === 'number') input = ` inputmode="${field.step === 0.5 ? 'decimal' : 'numeric'}"`;
+	else if (field.name === 'address') input = ' autocomplete="street-address"';
+	return `${label}<input type="text" id="${id}" name="${h(field.name)}" maxlength="300" value="${h(typed)}"${input}${required}>`;
 }

@@ -43,8 +43,12 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 				? textAt(item, 'contract', 'signing_url')
 				: null,
 			review_url: textAt(item, 'review_url') ?? textAt(item, 'business', 'review_url'),
-			link_expires: textAt(item, 'contract', 'signing_expires_at'),
+			details_url: textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'url') : null,
+			link_expires:
+				textAt(item, 'contract', 'signing_expires_at') ??
+				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),
 		} as NonNullable<ComposeInput['links']>,
+		asked_for: (firstOf(at(item, 'qualification', 'ask_before_booking')) ?? []) as string[],
 		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,
 		renewal_date: textAt(item, 'renewal', 'start_date') ?? textAt(item, 'contract', 'renews_on'),
 		business: {

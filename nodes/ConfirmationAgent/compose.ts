@@ -17,6 +17,8 @@ export const MESSAGE_KINDS = [
 	'contract_signing',
 	'renewal_notice',
 	'cancellation',
+	'details_request',
+	'details_reminder',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -55,6 +57,8 @@ export const MESSAGE_PLACEHOLDERS = [
 	'safety',
 	'safety_first',
 	'reason_text',
+	'details_url',
+	'details_list',
 ] as const;
 
 /**
@@ -102,7 +106,39 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		text: 'Hi {name},\n\nYour {service} on {when} has been cancelled{reason_text}. Booking reference: {booking_ref}\n\nTo book again, reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: your {service} on {when} is cancelled. Reply{call_us} to rebook.',
 	},
+	details_request: {
+		subject: 'A few details to book your {service}',
+		text: 'Hi {name},\n\nThank you for your request. To price and book your {service} we need {details_list}. Please fill them in here (it takes a minute): {details_url}\nThe link works until {link_expires}.\n\n{business}',
+		sms: '{business}: to book your {service} we need {details_list}. Fill them in here: {details_url}',
+	},
+	details_reminder: {
+		subject: 'Reminder: a few details to book your {service}',
+		text: 'Hi {name},\n\nWe still need {details_list} to book your {service}. It takes a minute: {details_url}\nThe link works until {link_expires}; after that we close your request.\n\n{business}',
+		sms: '{business}: we still need {details_list} to book your {service}: {details_url}',
+	},
 };
+
+/** How each fact an ask-back asks for reads in a sentence ("we need the address of the visit"). */
+const ASKED_FOR_WORDS: Record<string, string> = {
+	address: 'the address of the visit',
+	bedrooms: 'the number of bedrooms',
+	square_feet: 'the area in square feet',
+};
+
+/** "the address of the visit, the number of bedrooms and bathrooms": the facts asked for, as a phrase. */
+export function askedForPhrase(asked: readonly string[] | null | undefined): string {
+	const facts = asked ?? [];
+	const words = facts.flatMap((fact) => {
+		if (fact === 'bathrooms') return facts.includes('bedrooms') ? [] : ['the number of bathrooms'];
+		if (fact === 'bedrooms' && facts.includes('bathrooms'))
+			return ['the number of bedrooms and bathrooms'];
+		return ASKED_FOR_WORDS[fact] ? [ASKED_FOR_WORDS[fact]] : [];
+	});
+	if (!words.length) return 'a few details';
+	return words.length === 1
+		? words[0]
+		: `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
 
 /** Kinds that are marketing, or open a conversation: their SMS carries the opt-out line even when the policy is "marketing only". */
 const MARKETING_KINDS = new Set<MessageKind>(['quote', 'review_request', 'renewal_notice']);
@@ -143,8 +179,12 @@ export interface ComposeInput {
 		reply_url?: string | null;
 		signing_url?: string | null;
 		review_url?: string | null;
+		/** An ask-back's form (Booking Records, Make a Link, Details the Customer Is Asked For). */
+		details_url?: string | null;
 		link_expires?: string | null;
 	} | null;
+	/** What an ask-back asks for (the Qualifier's ask_before_booking). */
+	asked_for?: string[] | null;
 	safety_instructions?: string[] | null;
 	crew_contact?: { name?: string | null; phone?: string | null } | null;
 	renewal_date?: string | null;
@@ -364,6 +404,8 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		safety: (input.safety_instructions ?? []).map((s) => `- ${s}`).join('\n'),
 		safety_first: input.safety_instructions?.[0] ?? '',
 		reason_text: input.reason ? ` (${input.reason})` : '',
+		details_url: input.links?.details_url ?? '',
+		details_list: askedForPhrase(input.asked_for),
 	};
 	const template = { ...DEFAULT_TEMPLATES[kind], ...(options.templates?.[kind] ?? {}) };
 	const skipped: string[] = [];

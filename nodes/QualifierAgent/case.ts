@@ -1,5 +1,6 @@
 /** What the Qualifier reads from the case (Input Source "From the Case"). */
 import { textAt, type CaseItem } from '../shared/case';
+import { readKnownDetails } from './qualify';
 
 /** The customer's text (null when the case has none), the channel, and how to reach the customer. */
 export function qualifyInputFromCase(item: CaseItem) {
@@ -11,5 +12,6 @@ export function qualifyInputFromCase(item: CaseItem) {
 			phone: textAt(item, 'customer', 'phone'),
 			address: textAt(item, 'customer', 'address'),
 		},
+		details: readKnownDetails(item.details),
 	};
 }

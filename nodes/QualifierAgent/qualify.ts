@@ -7,6 +7,7 @@ import {
 	type AgentOptionsBase,
 	type EmergencyDecision,
 } from '../shared/modes';
+import { InputError } from '../shared/errors';
 import { normalize } from '../shared/text';
 import { anyWord } from '../shared/words';
 import { priorityFor } from '../shared/urgency';
@@ -77,6 +78,11 @@ export const qualificationSchema = z.object({
 	wants_human: z.boolean(),
 	discount_request_pct: z.number().min(0).max(100).nullable(),
 	missing_info: z.array(z.string()),
+	ask_before_booking: z
+		.array(z.enum(['address', 'bedrooms', 'bathrooms', 'square_feet']))
+		.describe(
+			'What must be known before the job is priced and booked without a person (an address, the size the price rests on); empty when nothing blocks.',
+		),
 	reasons: z.array(z.string()),
 	source: z.enum(SOURCES),
 	llm_usage: llmUsageSchema,
@@ -93,6 +99,65 @@ export interface QualifyInput {
 		phone?: string | null;
 		address?: string | null;
 	} | null;
+	/** Facts the customer gave in a form (an ask-back's answers): they beat what is read from the message. */
+	details?: KnownDetails | null;
+}
+
+export interface KnownDetails {
+	property_type?: (typeof PROPERTY_TYPES)[number] | null;
+	bedrooms?: number | null;
+	bathrooms?: number | null;
+	square_feet?: number | null;
+}
+
+const DETAIL_BOUNDS = { bedrooms: 50, bathrooms: 50, square_feet: 2_000_000 } as const;
+
+/** The details object of a case, checked: each wrong value names its field and the fix. */
+export function readKnownDetails(value: unknown): KnownDetails | null {
+	if (value === null || value === undefined) return null;
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw new InputError(
+			'details',
+			'"details" is an object such as { "bedrooms": 3, "bathrooms": 2 } (the facts the customer gave in a form).',
+		);
+	const given = value as Record<string, unknown>;
+	const details: KnownDetails = {};
+	for (const key of Object.keys(DETAIL_BOUNDS) as Array<keyof typeof DETAIL_BOUNDS>) {
+		const raw = given[key];
+		if (raw === null || raw === undefined || raw === '') continue;
+		const number = typeof raw === 'string' ? Number(raw.replace(/,/g, '')) : raw;
+		if (
+			typeof number !== 'number' ||
+			!Number.isFinite(number) ||
+			number < 0 ||
+			number > DETAIL_BOUNDS[key]
+		)
+			throw new InputError(
+				`details.${key}`,
+				`"details.${key}" is a number from 0 to ${DETAIL_BOUNDS[key].toLocaleString('en-US')}; got ${JSON.stringify(raw)}.`,
+			);
+		details[key] = number;
+	}
+	const property = given.property_type;
+	if (property !== null && property !== undefined && property !== '') {
+		if (!(PROPERTY_TYPES as readonly unknown[]).includes(property))
+			throw new InputError(
+				'details.property_type',
+				`"details.property_type" is one of ${PROPERTY_TYPES.join(', ')}; got ${JSON.stringify(property)}.`,
+			);
+		details.property_type = property as KnownDetails['property_type'];
+	}
+	return details;
+}
+
+/** The facts with what the customer told us in a form put over what the message said. */
+function withDetails(facts: LeadFacts, details: KnownDetails | null | undefined): LeadFacts {
+	if (!details) return facts;
+	const merged = { ...facts };
+	for (const key of ['property_type', 'bedrooms', 'bathrooms', 'square_feet'] as const)
+		if (details[key] !== null && details[key] !== undefined)
+			(merged as Record<string, unknown>)[key] = details[key];
+	return merged;
 }
 
 export interface QualifyOptions extends AgentOptionsBase {
@@ -201,10 +266,11 @@ const EMAIL_IN_TEXT = /(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{1,63}/;
 const PHONE_IN_TEXT = /(?:\+?\d[\s().-]?){10}/;
 
 export function decideQualification(
-	facts: LeadFacts,
+	readFacts: LeadFacts,
 	input: QualifyInput,
 	options: QualifyOptions = {},
 ) {
+	const facts = withDetails(readFacts, input.details);
 	const threshold = options.qualifiedThreshold ?? QUALIFY_DEFAULTS.qualifiedThreshold;
 	const customer = input.customer ?? {};
 	const text = input.message ?? '';
@@ -214,7 +280,7 @@ export function decideQualification(
 		hasAddress: Boolean(customer.address) || ADDRESS.test(text),
 		hasName: Boolean(customer.name),
 	};
-	const { lead_score, reasons, missing_info } = scoreLead(facts, contact);
+	const { lead_score, reasons, missing_info, ask_before_booking } = scoreLead(facts, contact);
 	return {
 		lead_score,
 		is_qualified: lead_score >= threshold,
@@ -250,6 +316,7 @@ export function decideQualification(
 		wants_human: facts.wants_human,
 		discount_request_pct: facts.discount_request_pct,
 		missing_info,
+		ask_before_booking,
 		reasons: [...reasons, `qualified when score >= ${threshold}`],
 	};
 }

@@ -11,6 +11,7 @@ export interface ScoreResult {
 	lead_score: number;
 	reasons: string[];
 	missing_info: string[];
+	ask_before_booking: Array<'address' | 'bedrooms' | 'bathrooms' | 'square_feet'>;
 }
 
 const SERVICE_LABEL: Record<string, string> = {
@@ -82,7 +83,12 @@ export function scoreLead(facts: LeadFacts, contact: ContactFacts): ScoreResult 
 		add(-5, `asks for ${facts.discount_request_pct}% off`);
 
 	const lead_score = Math.max(0, Math.min(100, Math.round(score)));
-	return { lead_score, reasons, missing_info: missingInfo(facts, contact) };
+	return {
+		lead_score,
+		reasons,
+		missing_info: missingInfo(facts, contact),
+		ask_before_booking: askBeforeBooking(facts, contact),
+	};
 }
 
 function describeSize(facts: LeadFacts): string {
@@ -90,6 +96,46 @@ function describeSize(facts: LeadFacts): string {
 	const beds =
 		facts.bedrooms === 0 ? 'studio' : `${facts.bedrooms} bedroom${facts.bedrooms === 1 ? '' : 's'}`;
 	return facts.bathrooms !== null ? `${beds}, ${facts.bathrooms} bath` : beds;
+}
+
+/** Services priced by bedrooms and bathrooms when no area is given (the rate card's residential basis). */
+const ROOM_PRICED = new Set([
+	'standard_cleaning',
+	'deep_cleaning',
+	'move_in_out',
+	'post_construction',
+]);
+
+/**
+ * What must be known before a job is priced and booked without a person: where (no visit is
+ * booked without an address) and the size its price rests on (the rooms of a home, the area of
+ * a business). Emergencies, unknown services and customers who asked for a person go to people.
+ */
+function askBeforeBooking(
+	facts: LeadFacts,
+	contact: ContactFacts,
+): ScoreResult['ask_before_booking'] {
+	if (facts.is_emergency || facts.service_type === 'other' || facts.wants_human) return [];
+	const ask: ScoreResult['ask_before_booking'] = [];
+	if (!contact.hasAddress) ask.push('address');
+	const commercial =
+		facts.property_type === 'commercial' || facts.service_type === 'commercial_cleaning';
+	if (commercial) {
+		if (
+			facts.square_feet === null &&
+			!RESTORATION.has(facts.service_type) &&
+			!['carpet_cleaning', 'window_cleaning'].includes(facts.service_type)
+		)
+			ask.push('square_feet');
+	} else if (
+		ROOM_PRICED.has(facts.service_type) &&
+		facts.square_feet === null &&
+		facts.bedrooms === null
+	) {
+		ask.push('bedrooms');
+		if (facts.bathrooms === null) ask.push('bathrooms');
+	}
+	return ask;
 }
 
 /** What to ask next, most useful first; keys name the field that is missing. */

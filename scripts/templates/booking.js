@@ -71,6 +71,7 @@ function simpleBooking() {
 			'channel',
 			'preference',
 			'promoCode',
+			'details',
 			'requestId',
 		],
 		440,
@@ -78,6 +79,46 @@ function simpleBooking() {
 	);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
+	wf.section(
+		'Ask for what is missing',
+		'No visit is booked without an address, nor priced on a guessed size. When the Qualifier lists something in *ask_before_booking* (address, bedrooms and bathrooms, area), **Ask for Details** sends the customer a short form by e-mail and text and waits for it (this execution does not); the caller hears `needs_details` and what is asked. The answers come back here as a new request and the job is booked. Asked once already and still missing: a person takes it.',
+	);
+	L.switchOn(
+		wf,
+		'Anything Missing?',
+		['ask the customer', 'asked already: a person', 'nothing: price it'],
+		'!$json.qualification.ask_before_booking?.length ? 2 : $json.details_asked ? 1 : 0',
+		[1540, -100],
+	);
+	// The answers come back to this workflow (by its id, so a copy of it gets its own answers).
+	L.setRaw(
+		wf,
+		'Answers Come Back Here',
+		'{ ...$json, book_with_workflow: $workflow.id }',
+		[1760, -300],
+	);
+	L.callWorkflow(
+		wf,
+		'Ask for the Details',
+		'askForDetails',
+		'Booking Agents: Ask for Details',
+		[1760, -200],
+		{ wait: false },
+	);
+	L.respond(
+		wf,
+		'Answer: Details Needed',
+		200,
+		"((c, ask) => ((words) => ({ status: 'needs_details', asked_for: ask, message: 'Thank you. To book, we need ' + (words.length > 1 ? words.slice(0, -1).join(', ') + ' and ' + words.at(-1) : words[0]) + ': we have sent you a short form' + (c.customer.email ? ' at ' + c.customer.email : ' by text') + '.', customer: c.customer }))(ask.filter((f) => f !== 'bathrooms' || !ask.includes('bedrooms')).map((f) => f === 'bedrooms' && ask.includes('bathrooms') ? 'the number of bedrooms and bathrooms' : ({ address: 'the address of the visit', bedrooms: 'the number of bedrooms', bathrooms: 'the number of bathrooms', square_feet: 'the area in square feet' })[f])))($('Anything Missing?').item.json, $('Anything Missing?').item.json.qualification.ask_before_booking)",
+		[1980, -200],
+	);
+	L.setRaw(
+		wf,
+		'Still Missing After Asking',
+		"{ ...$json, handoff_reason: 'The customer was asked for ' + $json.qualification.ask_before_booking.join(', ') + ' and it is still missing: book it by hand.', decision: { kind: 'missing_info', requested_at: $now.toISO() } }",
+		[1760, -60],
+	);
+	wf.inSection('Check, qualify, price');
 	// A job the rate card cannot price (an unknown service, an office without its area) goes to a person, who quotes it.
 	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [1540, 100], { onError: 'continueErrorOutput' });
 	wf.section(
@@ -143,7 +184,13 @@ function simpleBooking() {
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
-	wf.connect('Asks for a Person?', 'Price the Job', 1);
+	wf.connect('Asks for a Person?', 'Anything Missing?', 1);
+	wf.connect('Anything Missing?', 'Answers Come Back Here', 0);
+	wf.connect('Answers Come Back Here', 'Ask for the Details');
+	wf.connect('Ask for the Details', 'Answer: Details Needed');
+	wf.connect('Anything Missing?', 'Still Missing After Asking', 1);
+	wf.connect('Still Missing After Asking', 'Hand to the Human Queue');
+	wf.connect('Anything Missing?', 'Price the Job', 2);
 	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
 	wf.connect('Price the Job', 'Hand to the Human Queue', 1);
 	wf.connect('Booked?', 'Hand to the Human Queue', 1);
@@ -1082,4 +1129,149 @@ function recurringService() {
 	return wf;
 }
 
-module.exports = { simpleBooking, emergency, notAFit, onboarding, complexSales, recurringService };
+/** The case as Ask for Details received it (with the link and the decision asked). */
+const ASKED = "$('Asked the Customer').item.json";
+
+/**
+ * Ask-back: the customer gets a short form for what the job lacks, one reminder after a day,
+ * and the case expires after three days. The answers book the job through Simple Booking.
+ */
+function askForDetails() {
+	const wf = new L.Workflow('askForDetails', 'Booking Agents: Ask for Details', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Ask for details',
+		'**Simple Booking** calls this when a job lacks an address, rooms or area, and gets the answers back. The customer gets a signed link to a short form (72 hours; a retry reuses it), served by **Customer Links**.',
+	);
+	L.subWorkflowTrigger(wf, 'When a Booking Lacks Details', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.makeLink(wf, 'Make the Details Link', 'ask_back', 72, [440, 0]);
+	const link = wf.nodes.find((n) => n.name === 'Make the Details Link');
+	link.parameters.reuseOpen = true;
+	L.ifTrue(wf, 'Asked Already?', '$json.link.reused === true', [660, 0]);
+	wf.add('Nothing More to Do', 'n8n-nodes-base.noOp', 1, {}, [880, -120]);
+	L.setRaw(
+		wf,
+		'Asked the Customer',
+		"{ ...$json, decision: { kind: 'missing_info', requested_at: $now.toISO(), link: $json.link.url } }",
+		[880, 60],
+	);
+	L.recordCase(wf, 'Record: Waiting for the Customer', 'asked', '', [1100, 60]);
+	wf.section(
+		'Send the form',
+		'The request (e-mail and text, Booking Messages *details_request*) names what is needed and carries the link.',
+	);
+	L.agent(
+		wf,
+		'Write the Request',
+		'confirmationAgent',
+		{ messageKind: 'details_request', options: { calendar: false } },
+		[1320, 60],
+	);
+	deliver(wf, 'Write the Request', 'Details Request', 1540, 60, null, { caseFlow: true });
+	wf.section(
+		'Wait for the form',
+		'Answered: the answers join the request (address, rooms or area, a preferred time, a note) and **Simple Booking** books it and confirms.',
+	);
+	const waitFor = (name, hours, position) =>
+		wf.add(
+			name,
+			'n8n-nodes-base.wait',
+			1.1,
+			{
+				resume: 'webhook',
+				httpMethod: 'POST',
+				limitWaitTime: true,
+				limitType: 'afterTimeInterval',
+				resumeAmount: hours,
+				resumeUnit: 'hours',
+				options: {},
+			},
+			position,
+			{ webhookId: L.stableId('askForDetails', name) },
+		);
+	waitFor('Wait for the Details', 24, [3800, 60]);
+	L.ifTrue(wf, 'Details Sent?', "$json.body?.choice === 'send'", [4020, 60]);
+	wf.section('Remind once', 'No answer in 24 hours: one reminder, with the same link.');
+	L.setRaw(wf, 'The Case Again', ASKED, [4240, 260]);
+	L.agent(
+		wf,
+		'Write the Reminder',
+		'confirmationAgent',
+		{ messageKind: 'details_reminder', options: { calendar: false } },
+		[4460, 260],
+	);
+	deliver(wf, 'Write the Reminder', 'Details Reminder', 4680, 260, null, { caseFlow: true });
+	wf.section(
+		'Or expire',
+		'None in the 48 hours after the reminder (the link has expired too): the case is recorded as expired.',
+	);
+	waitFor('Wait After the Reminder', 48, [6900, 260]);
+	L.ifTrue(wf, 'Details Sent After the Reminder?', "$json.body?.choice === 'send'", [7120, 260]);
+	L.recordCase(wf, 'Record the Expired Request', 'expired', 'Asked the Customer', [7340, 400], {
+		reason: 'No answer to the details asked for within 72 hours',
+	});
+	wf.section(
+		'Book with the answers',
+		'The answers go on the case (decision *missing_info*), then back to **Simple Booking** as the same request (one case, one booking).',
+	);
+	L.setRaw(
+		wf,
+		'The Answers',
+		`((c, a) => ({ ...c, decision: { kind: 'missing_info', outcome: 'answered', decided_by: c.customer?.name ?? 'the customer', decided_at: $now.toISO(), answers: a.answers ?? {}, note: a.message ?? null } }))(${ASKED}, $json.body)`,
+		[7340, 60],
+	);
+	L.recordCase(wf, 'Record the Answers', 'decided', 'The Answers', [7560, 60]);
+	L.setRaw(
+		wf,
+		'Booking Request With the Details',
+		"((c) => { const a = c.decision.answers; const r = c.request ?? {}; return { body: { ...r, customer: { ...(r.customer ?? {}), address: a.address ?? r.customer?.address ?? null }, details: { ...(r.details ?? {}), ...(a.bedrooms != null ? { bedrooms: a.bedrooms } : {}), ...(a.bathrooms != null ? { bathrooms: a.bathrooms } : {}), ...(a.square_feet != null ? { square_feet: a.square_feet } : {}) }, preference: a.preference ?? r.preference ?? null, message: c.decision.note ? r.message + '\\n\\n' + c.decision.note : r.message, details_asked: true }, headers: { 'idempotency-key': c.idempotency_key } }; })($('The Answers').item.json)",
+		[7780, 60],
+	);
+	// The workflow that asked (Simple Booking) books with the answers: it said which one it is.
+	wf.add(
+		'Book It',
+		'n8n-nodes-base.executeWorkflow',
+		1.2,
+		{
+			workflowId: {
+				__rl: true,
+				value: "={{ $('When a Booking Lacks Details').item.json.book_with_workflow }}",
+				mode: 'id',
+			},
+			options: { waitForSubWorkflow: true },
+		},
+		[8000, 60],
+	);
+	wf.chain(
+		'When a Booking Lacks Details',
+		'Business Settings',
+		'Make the Details Link',
+		'Asked Already?',
+		'Nothing More to Do',
+	);
+	wf.connect('Asked Already?', 'Asked the Customer', 1);
+	wf.chain('Asked the Customer', 'Record: Waiting for the Customer', 'Write the Request');
+	wf.connect('Text Step Done: Details Request', 'Wait for the Details');
+	wf.chain('Wait for the Details', 'Details Sent?', 'The Answers');
+	wf.connect('Details Sent?', 'The Case Again', 1);
+	wf.chain('The Case Again', 'Write the Reminder');
+	wf.connect('Text Step Done: Details Reminder', 'Wait After the Reminder');
+	wf.chain('Wait After the Reminder', 'Details Sent After the Reminder?', 'The Answers');
+	wf.connect('Details Sent After the Reminder?', 'Record the Expired Request', 1);
+	wf.chain('The Answers', 'Record the Answers', 'Booking Request With the Details', 'Book It');
+	return wf;
+}
+
+module.exports = {
+	askForDetails,
+	simpleBooking,
+	emergency,
+	notAFit,
+	onboarding,
+	complexSales,
+	recurringService,
+};

@@ -19,6 +19,8 @@ const TEMPLATES = {
 	'support-business-settings.json': support.businessSettings,
 	'support-error-escalation.json': support.errorEscalation,
 	'support-human-queue.json': support.humanQueue,
+	// Ask for Details calls back the workflow that asked (by the id it is given), so it comes first.
+	'support-ask-for-details.json': booking.askForDetails,
 	'booking-simple.json': booking.simpleBooking,
 	'booking-emergency.json': booking.emergency,
 	'support-not-a-fit.json': booking.notAFit,

@@ -61,6 +61,7 @@ const WORKFLOW_IDS = {
 	opsBoard: 'bkOpsBoard000000',
 	weeklyNumbers: 'bkWeeklyNumbers0',
 	customerLinks: 'bkCustomerLinks0',
+	askForDetails: 'bkAskForDetails0',
 };
 
 class Workflow {
@@ -448,6 +449,8 @@ const checks = {
 	weekday:
 		"b.weekday == null || ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].includes(b.weekday) ? null : { field: 'weekday', fix: 'Use mon, tue, wed, thu, fri, sat or sun.' }",
 	time: "b.time == null || (typeof b.time === 'string' && /^([01]\\d|2[0-3]):[0-5]\\d$/.test(b.time)) ? null : { field: 'time', fix: 'Use 24-hour HH:MM, for example 09:00.' }",
+	details:
+		"b.details == null || (typeof b.details === 'object' && !Array.isArray(b.details) && ['bedrooms', 'bathrooms', 'square_feet'].every((k) => b.details[k] == null || (typeof b.details[k] === 'number' && b.details[k] >= 0 && b.details[k] <= (k === 'square_feet' ? 2000000 : 50))) && (b.details.property_type == null || ['residential', 'commercial'].includes(b.details.property_type))) ? null : { field: 'details', fix: 'Send the facts the customer gave as { \"bedrooms\": 3, \"bathrooms\": 2, \"square_feet\": 1800, \"property_type\": \"residential\" } (numbers; each optional).' }",
 	startDate:
 		"b.start_date == null || (typeof b.start_date === 'string' && /^\\d{4}-\\d{2}-\\d{2}$/.test(b.start_date)) ? null : { field: 'start_date', fix: 'Use YYYY-MM-DD, for example 2027-01-04.' }",
 };
@@ -504,7 +507,7 @@ const caseFrom = (checkNames) =>
 	);
 
 /** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
-const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
+const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, details: b.details ?? null, details_asked: b.details_asked === true, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
 
 const SETTINGS_WORKFLOW_NAME = 'Booking Agents: Business Settings';
 

@@ -24,6 +24,12 @@ let browser: Browser;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', 'test-results');
 const MONTH_END = '2026-11-29';
+/**
+ * Ask for Details' first wait, shortened (the customer who answers does so well within it).
+ * n8n looks for waits that have run out once a minute, so each ends up to 60 s late.
+ */
+const ASK_WAIT_S = 40;
+const N8N_WAIT_POLL_MS = 60_000;
 const FAST_TRIGGER = { rule: { interval: [{ field: 'seconds', secondsInterval: 5 }] } };
 /** The seed's two crews, and an on-call crew with no fixed days so an emergency is dispatched whatever day the test runs. */
 const CREW_ROWS = [
@@ -80,6 +86,16 @@ beforeAll(async () => {
 			holidays: [{ date: '2026-11-26', name: 'Thanksgiving' }],
 		},
 		customize(file, workflow) {
+			if (file === 'support-ask-for-details.json') {
+				// The shipped waits are a day, then two: here seconds, so the reminder and the expiry happen in the test.
+				for (const node of workflow.nodes)
+					if (node.type === 'n8n-nodes-base.wait')
+						Object.assign(node.parameters, {
+							resumeUnit: 'seconds',
+							resumeAmount: node.name === 'Wait for the Details' ? ASK_WAIT_S : 5,
+						});
+				return;
+			}
 			if (file !== 'ops-weekly-numbers.json') return;
 			// Fires every few seconds here, for the seeded month (the shipped one: Mondays at 07:00, last week).
 			for (const node of workflow.nodes) {
@@ -110,9 +126,13 @@ afterAll(async () => {
 	await env?.stop();
 });
 
-/** What `read` gives once `done` holds (polled for up to 30 s): n8n writes after it answers. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-	for (const deadline = Date.now() + 30_000; ;) {
+/** What `read` gives once `done` holds (polled for up to 30 s, or `timeoutMs`): n8n writes after it answers. */
+async function eventually<T>(
+	read: () => Promise<T>,
+	done: (value: T) => boolean,
+	timeoutMs = 30_000,
+): Promise<T> {
+	for (const deadline = Date.now() + timeoutMs; ;) {
 		const value = await read();
 		if (done(value) || Date.now() > deadline) return value;
 		await new Promise((resolve) => setTimeout(resolve, 250));
@@ -706,5 +726,180 @@ describe('an answer whose flow has ended', () => {
 		expect(ops.text).toMatch(/could not reach its flow/);
 		expect(ops.text).toContain('Ask a question or for a change: Is Saturday possible?');
 		expect((await env.n8n.execution(executionId)).status).not.toBe('success');
+	});
+});
+
+describe('asking the customer for what the job lacks', () => {
+	const detailsMail = (subject: RegExp) => (m: { subject?: string }) =>
+		subject.test(m.subject ?? '');
+	const textsTo = (phone: string) =>
+		env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
+
+	it('a booking with no address and no size asks for them; the form, filled in Chromium, books it', async () => {
+		const customer = { name: 'Ana Ruiz', email: 'ana@example.com', phone: '+12125550161' };
+		const request = {
+			request_id: 'ops-e2e-askback',
+			channel: 'web',
+			message: 'Deep clean of our house next week please',
+			customer,
+		};
+		const caseId = caseIdOf({ idempotency_key: request.request_id });
+		const first = await env.post('booking', request);
+		expect(first.status).toBe(200);
+		expect(first.body).toMatchObject({
+			status: 'needs_details',
+			asked_for: ['address', 'bedrooms', 'bathrooms'],
+		});
+		expect(first.body.message).toMatch(/we have sent you a short form at ana@example.com/);
+		const mail = await env.smtp.waitFor(customer.email, 30_000, detailsMail(/^A few details/));
+		expect(mail.text).toMatch(
+			/we need the address of the visit and the number of bedrooms and bathrooms/,
+		);
+		const url = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(mail.text))![1];
+		// The text carries the same link.
+		const texts = await eventually(
+			async () => textsTo(customer.phone),
+			(list) => list.length > 0,
+		);
+		expect(texts[0].form.Body).toContain(url);
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'waiting_customer',
+			),
+		).toMatchObject({ status: 'waiting_customer' });
+		// The website retries the same request while the customer has the form: the same link, no second message.
+		const retry = await env.post('booking', request);
+		expect(retry.body.status).toBe('needs_details');
+		expect(
+			(await store.listBookings({}, Date.now())).filter(
+				(b) => (b.customer as { name?: string } | null)?.name === customer.name,
+			),
+		).toHaveLength(0);
+
+		const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+		try {
+			const opened = await openLink(page, url);
+			expect(opened.status).toBe(200);
+			expect(opened.text).toMatch(/A few details to book your deep cleaning/);
+			expect(opened.text).toMatch(/Deep clean of our house next week please/);
+			// A word where a number goes: the page comes back naming the field, with what was typed kept.
+			await page.getByLabel('Address of the visit').fill('22 Elm St, Apt 3, New York, NY 10001');
+			await page.getByLabel('Bedrooms').fill('three');
+			await page.getByLabel('Bathrooms').fill('2');
+			const [wrong] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send the details' }).click(),
+			]);
+			expect(wrong?.status()).toBe(400);
+			expect(await page.locator('body').innerText()).toMatch(
+				/"Bedrooms" is a whole number; got "three"/,
+			);
+			expect(await page.getByLabel('Address of the visit').inputValue()).toBe(
+				'22 Elm St, Apt 3, New York, NY 10001',
+			);
+			await page.getByLabel('Bedrooms').fill('3');
+			await page.getByLabel('When would suit you? (optional)').fill('Thursday morning');
+			await page.getByLabel(/Anything else we should know/).fill('Gate code 4421, a friendly dog');
+			await page.screenshot({ path: path.join(SHOTS, 'ask-back-form.png'), fullPage: true });
+			const [sent] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send the details' }).click(),
+			]);
+			expect(sent?.status()).toBe(200);
+			expect(await page.locator('body').innerText()).toMatch(/we have your details/);
+			await page.screenshot({ path: path.join(SHOTS, 'ask-back-thanks.png'), fullPage: true });
+
+			// The flow went on: booked at the address given, priced on the rooms given, confirmed by e-mail.
+			const confirmation = await env.smtp.waitFor(customer.email, 60_000, detailsMail(/is booked/));
+			expect(confirmation.text).toMatch(/at 22 Elm St, Apt 3, New York, NY 10001/);
+			expect(confirmation.text).toMatch(/Thursday/);
+			const [booking] = (await store.listBookings({}, Date.now())).filter(
+				(b) => (b.customer as { name?: string } | null)?.name === customer.name,
+			);
+			expect(booking.customer).toMatchObject({ address: '22 Elm St, Apt 3, New York, NY 10001' });
+			const record = await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'booked',
+			);
+			expect(record).toMatchObject({
+				status: 'booked',
+				customer: { address: expect.stringMatching(/22 Elm St/) },
+			});
+			const events = await caseEvents(store, caseId);
+			expect(events.map((e) => e.kind)).toEqual(
+				expect.arrayContaining(['received', 'asked', 'decided', 'booked']),
+			);
+			expect(events.find((e) => e.kind === 'decided')?.data).toMatchObject({
+				kind: 'missing_info',
+				answers: { bedrooms: 3, bathrooms: 2, preference: 'Thursday morning' },
+				note: 'Gate code 4421, a friendly dog',
+			});
+			// One request, one form: the retry reused the link.
+			expect(env.smtp.to(customer.email).filter(detailsMail(/A few details/))).toHaveLength(1);
+			// The link was used: opened again, it says so.
+			const again = await openLink(page, url);
+			expect(again.status).toBe(410);
+			expect(again.text).toMatch(/already used/);
+		} finally {
+			await page.close();
+		}
+	});
+
+	it('no answer: one reminder with the same link, then the request expires and a late answer is not lost', async () => {
+		const customer = { name: 'Ben Quiet', email: 'ben@example.com', phone: '+12125550162' };
+		const request = {
+			request_id: 'ops-e2e-askback-silent',
+			message: 'Standard cleaning please, whenever suits',
+			customer,
+		};
+		const caseId = caseIdOf({ idempotency_key: request.request_id });
+		const first = await env.post('booking', request);
+		expect(first.body.status).toBe('needs_details');
+		const asked = await env.smtp.waitFor(customer.email, 30_000, detailsMail(/^A few details/));
+		const url = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(asked.text))![1];
+		const reminder = await env.smtp.waitFor(
+			customer.email,
+			ASK_WAIT_S * 1000 + N8N_WAIT_POLL_MS + 20_000,
+			detailsMail(/^Reminder: a few details/),
+		);
+		expect(reminder.text).toContain(url);
+		expect(reminder.text).toMatch(/we close your request/);
+		expect(
+			await eventually(
+				async () => textsTo(customer.phone).length,
+				(n) => n === 2,
+			),
+		).toBe(2);
+		const expired = await eventually(
+			() => getCase(store, caseId),
+			(c) => c?.status === 'expired',
+			N8N_WAIT_POLL_MS + 30_000,
+		);
+		expect(expired?.status).toBe('expired');
+		const events = await caseEvents(store, caseId);
+		expect(events.find((e) => e.kind === 'expired')?.data).toMatchObject({
+			reason: 'No answer to the details asked for within 72 hours',
+		});
+		// The customer answers after all: the page says the request moved on; ops get the answer.
+		const page = await browser.newPage();
+		try {
+			await openLink(page, url);
+			await page.getByLabel('Address of the visit').fill('5 Late Rd, New York, NY 10001');
+			await page.getByLabel('Bedrooms').fill('1');
+			await page.getByLabel('Bathrooms').fill('1');
+			const [late] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send the details' }).click(),
+			]);
+			expect(late?.status()).toBe(410);
+			expect(await page.locator('body').innerText()).toMatch(/This has moved on/);
+		} finally {
+			await page.close();
+		}
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { text?: string }) =>
+			(m.text ?? '').includes(caseId),
+		);
+		expect(ops.text).toMatch(/could not reach its flow/);
 	});
 });

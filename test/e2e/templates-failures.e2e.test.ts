@@ -113,7 +113,7 @@ it('books with the rules when the LLM is down (AI with rules fallback)', async (
 	const callsBefore = llm.calls;
 	const response = await env.post('booking', {
 		message: 'Deep clean of a 2 bedroom, 1 bath apartment please',
-		customer: { name: 'Ari Stone', email: 'ari@example.com' },
+		customer: { name: 'Ari Stone', email: 'ari@example.com', address: '7 Stone Rd' },
 	});
 	expect(response.status).toBe(200);
 	expect(response.body.status).toBe('booked');
@@ -191,7 +191,12 @@ it('keeps the booking and tells the human queue when the text cannot be delivere
 	env.twilio.failNext(3);
 	const response = await env.post('booking', {
 		message: 'Standard clean for a studio apartment',
-		customer: { name: 'Nia Hart', email: 'nia@example.com', phone: '+1 212 736 5050' },
+		customer: {
+			name: 'Nia Hart',
+			email: 'nia@example.com',
+			phone: '+1 212 736 5050',
+			address: '8 Hart St',
+		},
 		preference: 'Friday',
 	});
 	expect(response.status).toBe(200);

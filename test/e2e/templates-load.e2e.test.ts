@@ -46,7 +46,12 @@ it('answers 30 concurrent emergencies and 30 concurrent bookings without a doubl
 	const bookings = Array.from({ length: 30 }, (_, i) =>
 		env.post('booking', {
 			message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`,
-			customer: { name: `Booking ${i}`, email: `b${i}@example.com`, phone: phone(100 + i) },
+			customer: {
+				name: `Booking ${i}`,
+				email: `b${i}@example.com`,
+				phone: phone(100 + i),
+				address: `${i} Load St`,
+			},
 			request_id: `bk-${i}`,
 		}),
 	);

@@ -187,7 +187,12 @@ it('answers 30 concurrent emergencies and 30 concurrent bookings run by two work
 	const bookings = Array.from({ length: 30 }, (_, i) =>
 		env.post('booking', {
 			message: `Standard clean, ${1 + (i % 4)} bedroom ${1 + (i % 2)} bath`,
-			customer: { name: `Booking ${i}`, email: `q${i}@example.com`, phone: phone(100 + i) },
+			customer: {
+				name: `Booking ${i}`,
+				email: `q${i}@example.com`,
+				phone: phone(100 + i),
+				address: `${i} Queue St`,
+			},
 			request_id: `q-bk-${i}`,
 		}),
 	);
@@ -248,7 +253,7 @@ it('keeps answering with one worker stopped: the other takes the work', async ()
 		Array.from({ length: 5 }, (_, i) =>
 			env.post('booking', {
 				message: 'Standard clean, 2 bedroom 1 bath',
-				customer: { name: `After ${i}`, email: `after${i}@example.com` },
+				customer: { name: `After ${i}`, email: `after${i}@example.com`, address: `${i} After St` },
 				request_id: `q-after-${i}`,
 			}),
 		),

@@ -5,6 +5,7 @@ import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 
 import {
+	askedForPhrase,
 	compose,
 	DEFAULT_TEMPLATES,
 	MESSAGE_KINDS,
@@ -535,8 +536,10 @@ describe('every message kind', () => {
 				reply_url: 'https://example.com/q/1',
 				signing_url: 'https://example.com/s/1',
 				review_url: 'https://example.com/r/1',
+				details_url: 'https://example.com/d/1',
 				link_expires: '2026-12-05T00:00:00Z',
 			},
+			asked_for: ['address'],
 			safety_instructions: ['Shut off the main water valve.'],
 			crew_contact: { name: 'Crew B', phone: '+12127365002' },
 			renewal_date: '2027-01-01',
@@ -554,6 +557,32 @@ describe('every message kind', () => {
 		if (kind === 'emergency_dispatch')
 			expect(r.crew_notice).toMatchObject({ to: '+12127365002', opt_out_line: false });
 		expect(Object.keys(DEFAULT_TEMPLATES[kind])).toEqual(['subject', 'text', 'sms']);
+	});
+
+	it('the details request names what is asked in words, with the link and until when it works', () => {
+		const r = c({
+			kind: 'details_request',
+			booking: null,
+			links: {
+				details_url: 'https://n8n.example/webhook/link?t=lk_1',
+				link_expires: '2026-12-08T15:00:00Z',
+			},
+			asked_for: ['address', 'bedrooms', 'bathrooms'],
+			service: 'deep_cleaning',
+		});
+		expect(r.email!.subject).toBe('A few details to book your deep cleaning');
+		expect(r.email!.text).toContain(
+			'we need the address of the visit and the number of bedrooms and bathrooms. Please fill them in here (it takes a minute): https://n8n.example/webhook/link?t=lk_1',
+		);
+		expect(r.email!.text).toContain('The link works until December 8, 2026.');
+		expect(r.sms!.text).toContain('https://n8n.example/webhook/link?t=lk_1');
+		expect(r.calendar).toBeNull();
+		expect(askedForPhrase(['square_feet'])).toBe('the area in square feet');
+		expect(askedForPhrase(['bathrooms'])).toBe('the number of bathrooms');
+		expect(askedForPhrase(['address', 'square_feet'])).toBe(
+			'the address of the visit and the area in square feet',
+		);
+		expect(askedForPhrase([])).toBe('a few details');
 	});
 
 	it('names a missing booking time and an unknown kind', () => {

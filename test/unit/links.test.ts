@@ -13,6 +13,7 @@ import {
 import { signingPageHtml, signingPageStatus } from '../../nodes/ContractAgent/signing-page';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import {
+	askBackPage,
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
@@ -143,6 +144,7 @@ describe('link pages (pure)', () => {
 		).toEqual({
 			choice: 'approve',
 			choice_label: 'Approve',
+			answers: {},
 			reply: 'ok',
 			message: 'ok',
 			name: 'Mo',
@@ -206,12 +208,117 @@ function linkHtml(state: 'invalid' | 'expired' | 'closed' | 'used') {
 										reply: 'Yes',
 										message: null,
 										name: null,
+										answers: {},
 										answered_at_ms: NOW + HOUR / 2,
 									}
 								: null,
 					},
 	});
 }
+
+describe('the ask-back page (pure)', () => {
+	const asking = {
+		...item,
+		message: 'Deep clean of our house next week please',
+		qualification: {
+			service_type: 'deep_cleaning',
+			ask_before_booking: ['address', 'bedrooms', 'bathrooms'],
+		},
+	};
+	const page = askBackPage(asking);
+	const link = {
+		id: 'lk_ask',
+		case_id: 'cs_ask',
+		kind: 'ask_back' as const,
+		page,
+		resume_url: RESUME,
+		created_at_ms: NOW,
+		expires_at_ms: NOW + 72 * HOUR,
+		used_at_ms: null,
+		answer: null,
+	};
+
+	it('asks for what the Qualifier lists, then a preferred time when none was given', () => {
+		expect(page.title).toBe('A few details to book your deep cleaning');
+		expect(page.fields!.map((f) => [f.name, f.required])).toEqual([
+			['address', true],
+			['bedrooms', true],
+			['bathrooms', true],
+			['preference', false],
+		]);
+		expect(page.choices).toEqual([{ value: 'send', label: 'Send the details' }]);
+		// A preference already given is not asked again; an unknown fact is not a field.
+		const given = askBackPage({
+			...asking,
+			preference: 'Tuesday',
+			qualification: {
+				service_type: 'commercial_cleaning',
+				ask_before_booking: ['square_feet', 'x'],
+			},
+		});
+		expect(given.fields!.map((f) => f.name)).toEqual(['square_feet']);
+	});
+
+	it('shows the fields, one Send button named by its choice, and keeps what was typed with the problem', () => {
+		const html = linkPageHtml({ state: 'open', link });
+		expect(html).toContain('<input type="hidden" name="choice" value="send">');
+		expect(html).toContain('<button type="submit">Send the details</button>');
+		expect(html).not.toContain('type="radio"');
+		expect(html).toMatch(/<label for="f_bedrooms">Bedrooms<\/label>/);
+		expect(html).toMatch(/When would suit you\? \(optional\)/);
+		expect(html).toContain('inputmode="decimal"');
+		const form = { choice: 'send', address: '1 <b>Elm</b> St', bedrooms: 'three', bathrooms: '2' };
+		const read = readLinkAnswer(page, form, NOW);
+		expect(read.problems).toEqual([
+			{ field: 'bedrooms', fix: '"Bedrooms" is a whole number; got "three".' },
+		]);
+		const again = linkPageHtml({ state: 'open', link, problems: read.problems, form });
+		expect(linkPageStatus({ state: 'open', problems: read.problems })).toBe(400);
+		expect(again).toContain('value="1 &lt;b&gt;Elm&lt;/b&gt; St"');
+		expect(again).toContain('&quot;Bedrooms&quot; is a whole number');
+	});
+
+	it('reads numbers as people type them and refuses what is out of range or missing', () => {
+		const read = (form: Record<string, unknown>) =>
+			readLinkAnswer(page, { choice: 'send', ...form }, NOW);
+		expect(
+			read({ address: ' 22  Elm St ', bedrooms: '3 bedrooms', bathrooms: '1.5', preference: '' })
+				.answer,
+		).toMatchObject({
+			choice: 'send',
+			answers: { address: '22 Elm St', bedrooms: 3, bathrooms: 1.5 },
+			reply: '',
+		});
+		const sqft = askBackPage({
+			...asking,
+			qualification: { service_type: 'commercial_cleaning', ask_before_booking: ['square_feet'] },
+		});
+		expect(
+			readLinkAnswer(sqft, { choice: 'send', square_feet: '1,800 sq ft' }, NOW).answer?.answers,
+		).toEqual({ square_feet: 1800 });
+		expect(readLinkAnswer(sqft, { choice: 'send', square_feet: '12' }, NOW).problems).toEqual([
+			{ field: 'square_feet', fix: '"Area (square feet)" is between 100 and 2,000,000; got 12.' },
+		]);
+		const problems = read({
+			address: '',
+			bedrooms: '2.5',
+			bathrooms: '1.25',
+			preference: 'x'.repeat(301),
+		}).problems;
+		expect(problems.map((p) => p.field)).toEqual([
+			'address',
+			'bedrooms',
+			'bathrooms',
+			'preference',
+		]);
+		expect(problems[0].fix).toBe('Fill in "Address of the visit".');
+		expect(problems[2].fix).toMatch(/halves are fine/);
+		// Hostile shapes: arrays take their first value, objects are not text.
+		expect(
+			read({ address: ['9 Oak Rd', 'x'], bedrooms: [2], bathrooms: { $gt: 1 } }).problems,
+		).toEqual([expect.objectContaining({ field: 'bathrooms' })]);
+	});
+});
 
 describe.each(storeBackends('links'))('links in the %s store', (_name, open) => {
 	let store: BookingStore;
@@ -291,6 +398,59 @@ describe.each(storeBackends('links'))('links in the %s store', (_name, open) => 
 		expect(used.state).toBe('used');
 		expect(used.link?.answer).toEqual(answer);
 		expect(used.link?.used_at_ms).toBe(NOW + 1);
+	});
+
+	it("gives back the case's open link of a kind when asked to reuse it, and a new one once it is answered", async () => {
+		const ask = async (nowMs: number) =>
+			await createLink(
+				store,
+				{
+					caseId: 'cs_reuse',
+					kind: 'ask_back',
+					page: askBackPage({ ...item, qualification: { ask_before_booking: ['address'] } }),
+					resumeUrl: RESUME,
+					baseUrl: BASE,
+					validHours: 72,
+					reuseOpen: true,
+				},
+				SECRET,
+				nowMs,
+			);
+		const first = await ask(NOW);
+		expect(first.reused).toBe(false);
+		const [again, atOnce] = await Promise.all([ask(NOW + 1000), ask(NOW + 1000)]);
+		expect(again).toEqual({ ...first, reused: true });
+		expect(atOnce).toEqual({ ...first, reused: true });
+		const { link } = await findLink(store, tokenOf(first.url), SECRET, NOW + 2000);
+		const answer = readLinkAnswer(link!.page, { choice: 'send', address: '1 Elm St' }, NOW + 2000);
+		expect(await claimLink(store, link!, answer.answer!)).toBe(true);
+		const next = await ask(NOW + 3000);
+		expect(next.reused).toBe(false);
+		expect(next.url).not.toBe(first.url);
+		// Expired links are not given back either.
+		expect((await ask(NOW + 80 * HOUR)).url).not.toBe(next.url);
+	});
+
+	it('refuses a page whose field would shadow the choice, the message, the name or the token', async () => {
+		for (const name of ['choice', 'message', 'name', 't', 'Bad Name', ''])
+			await expect(
+				createLink(
+					store,
+					{
+						caseId: 'cs_fields',
+						kind: 'ask_back',
+						page: {
+							...askBackPage(item),
+							fields: [{ name, label: 'x', kind: 'text', required: false }],
+						},
+						resumeUrl: null,
+						baseUrl: BASE,
+						validHours: 1,
+					},
+					SECRET,
+					NOW,
+				),
+			).rejects.toMatchObject({ field: 'page.fields' });
 	});
 
 	it('refuses to make a link without a secret, a case, a time or an address, naming the field', async () => {

@@ -1,6 +1,11 @@
 import path from 'node:path';
 
-import { qualify, qualifyRules, qualificationSchema } from '../../nodes/QualifierAgent/qualify';
+import {
+	qualify,
+	qualifyRules,
+	qualificationSchema,
+	readKnownDetails,
+} from '../../nodes/QualifierAgent/qualify';
 import { triage } from '../../nodes/TriageAgent/triage';
 import { evaluate, readLabeledSet } from '../../dev/tools/evaluate';
 
@@ -249,6 +254,60 @@ describe('Qualifier: score, reasons and what to ask next', () => {
 		expect(qualificationSchema.parse(result)).toEqual(result);
 		expect(result.source).toBe('rules');
 		expect(result.llm_usage).toEqual({ calls: 0, prompt_tokens: 0, completion_tokens: 0 });
+	});
+});
+
+describe('Qualifier: what must be asked before booking', () => {
+	const withAddress = { customer: { email: 'a@example.com', address: '1 Elm St' } };
+	it.each([
+		['Deep clean of our house next week please', {}, ['address', 'bedrooms', 'bathrooms']],
+		['Deep clean of our house next week please', withAddress, ['bedrooms', 'bathrooms']],
+		['2 bed clean please', {}, ['address']],
+		['Clean of our 1,200 sq ft condo', withAddress, []],
+		['Studio apartment move out clean', withAddress, []],
+		['Nightly cleaning of our office', withAddress, ['square_feet']],
+		['Office of 5,000 sq ft, one-time clean', withAddress, []],
+		['carpet cleaning 4 rooms', {}, ['address']],
+		['Window cleaning for a 2 story home', withAddress, []],
+		['Deep clean of my place at 12 Oak Street, 3 bed 2 bath', {}, []],
+		// A person takes these: nothing is asked.
+		['Pipe burst, water everywhere', {}, []],
+		['just comparing prices', {}, []],
+		['Deep clean please, I would rather speak to a person', {}, []],
+	] as const)('%s %j asks for %j', (message, extra, asked) => {
+		expect(q(message, extra).ask_before_booking).toEqual(asked);
+	});
+
+	it('facts the customer gave in a form beat the message, and nothing is asked again', () => {
+		const result = q('Deep clean of our house next week please, about 2 bedrooms I think', {
+			...withAddress,
+			details: { bedrooms: 3, bathrooms: 2.5 },
+		});
+		expect(result).toMatchObject({ bedrooms: 3, bathrooms: 2.5, ask_before_booking: [] });
+		expect(
+			q('Cleaning of our premises', {
+				...withAddress,
+				details: { property_type: 'commercial', square_feet: 4000 },
+			}),
+		).toMatchObject({ property_type: 'commercial', square_feet: 4000, ask_before_booking: [] });
+	});
+
+	it("reads a case's details, naming a wrong one and the fix", () => {
+		expect(readKnownDetails(undefined)).toBeNull();
+		expect(readKnownDetails({ bedrooms: '3', square_feet: '1,800', bathrooms: '' })).toEqual({
+			bedrooms: 3,
+			square_feet: 1800,
+		});
+		expect(() => readKnownDetails([1])).toThrow(expect.objectContaining({ field: 'details' }));
+		expect(() => readKnownDetails({ bedrooms: 'three' })).toThrow(
+			expect.objectContaining({ field: 'details.bedrooms' }),
+		);
+		expect(() => readKnownDetails({ square_feet: -5 })).toThrow(
+			expect.objectContaining({ field: 'details.square_feet' }),
+		);
+		expect(() => readKnownDetails({ property_type: 'castle' })).toThrow(
+			expect.objectContaining({ field: 'details.property_type' }),
+		);
 	});
 });
 

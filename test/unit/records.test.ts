@@ -66,6 +66,47 @@ describe('a case record, step by step (pure)', () => {
 		},
 	};
 
+	it('an ask-back waits for the customer; their answers are a decision on the case; the booking follows', () => {
+		const lacking = {
+			...item,
+			customer: { ...item.customer, address: null },
+			quote: undefined,
+			qualification: { ...item.qualification, ask_before_booking: ['address'] },
+			link: { kind: 'ask_back', url: 'https://n8n.example/webhook/link?t=lk_1' },
+			decision: { kind: 'missing_info' },
+		};
+		const asked = applyCaseStep(null, lacking, 'asked', BY, at('2026-11-02T10:00:20'));
+		expect(asked.record).toMatchObject({ status: 'waiting_customer', decision: null });
+		expect(asked.record.first_answer_at_ms).toBe(at('2026-11-02T10:00:20'));
+		expect(asked.events.find((e) => e.kind === 'asked')?.data).toEqual({
+			kind: 'missing_info',
+			fields: ['address'],
+			link: 'https://n8n.example/webhook/link?t=lk_1',
+		});
+		const answers = { address: '1 Main St', bedrooms: 3 };
+		const answered = applyCaseStep(
+			asked.record,
+			{
+				...lacking,
+				decision: { kind: 'missing_info', outcome: 'answered', decided_by: 'Ana', answers },
+			},
+			'decided',
+			{ ...BY, executionId: 'e2' },
+			at('2026-11-03T09:00'),
+		);
+		expect(answered.record.status).toBe('open');
+		expect(answered.events.find((e) => e.kind === 'decided')?.data).toMatchObject({
+			kind: 'missing_info',
+			outcome: 'answered',
+			answers,
+		});
+		// Asking again after the case closed does not reopen it.
+		const closed = applyCaseStep(answered.record, item, 'expired', BY, at('2026-11-05T10:00'));
+		expect(
+			applyCaseStep(closed.record, lacking, 'asked', BY, at('2026-11-05T11:00')).record.status,
+		).toBe('expired');
+	});
+
 	it('keeps the first answer, moves to waiting for the customer, then to booked, and never back', () => {
 		const first = applyCaseStep(null, item, 'answered', BY, at('2026-11-02T10:00:40'));
 		expect(first.record).toMatchObject({

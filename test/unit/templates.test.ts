@@ -189,16 +189,26 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 		}
 	});
 
-	it('calls sub-workflows that ship with it', () => {
+	it('calls sub-workflows that ship with it (or, by expression, the workflow that called it)', () => {
 		const shipped = new Set(templates.map(([, t]) => t.id).filter(Boolean));
-		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow'))
-			expect(shipped).toContain(node.parameters.workflowId.value);
+		for (const node of wf.nodes.filter((n) => n.type === 'n8n-nodes-base.executeWorkflow')) {
+			const target = String(node.parameters.workflowId.value);
+			if (target.startsWith('={{')) {
+				// Ask for Details books with the workflow that asked: the id its trigger item carries.
+				expect(target).toMatch(
+					/\$\('When a Booking Lacks Details'\)\.item\.json\.book_with_workflow/,
+				);
+				continue;
+			}
+			expect(shipped).toContain(target);
+		}
 	});
 });
 
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
 		'Booking Agents: Agreement Signing',
+		'Booking Agents: Ask for Details',
 		'Booking Agents: Business Settings',
 		'Booking Agents: Commercial Sales',
 		'Booking Agents: Contract Renewals',
@@ -256,6 +266,9 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',
 		'booking-simple.json: Record the Case (answered from Write the Confirmation)',
+		'support-ask-for-details.json: Record the Answers (decided from The Answers)',
+		'support-ask-for-details.json: Record the Expired Request (expired from Asked the Customer)',
+		'support-ask-for-details.json: Record: Waiting for the Customer (asked)',
 		'support-human-queue.json: Record the Case (handedOver from When a Case Is Handed Over)',
 		'support-not-a-fit.json: Record the Lost Lead (lost)',
 		'support-onboarding.json: Record the Win (won from When the Agreement Is Signed)',

@@ -12,6 +12,7 @@ import {
 } from '../../shared/records/links';
 import type { BookingStore } from '../../shared/store';
 import {
+	askBackPage,
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
@@ -95,6 +96,7 @@ const PAGE_BUILDERS: Record<
 > = {
 	quote_reply: quoteReplyPage,
 	ops_decision: decisionPage,
+	ask_back: askBackPage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -103,7 +105,8 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 	if (!build)
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
-			description: 'Set "Link For" to The Customer’s Reply to the Quote or An Ops Decision.',
+			description:
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision or Details the Customer Is Asked For.',
 		});
 	const item = caseFromNode(ctx, i);
 	const resume = String(ctx.getNodeParameter('resumeUrl', i, '') ?? '').trim();
@@ -116,6 +119,7 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 			resumeUrl: resume || null,
 			baseUrl: String(ctx.getNodeParameter('linksUrl', i, '') ?? '').trim(),
 			validHours: Number(ctx.getNodeParameter('validHours', i, 336)),
+			reuseOpen: ctx.getNodeParameter('reuseOpen', i, false) as boolean,
 		},
 		secret,
 		Date.now(),

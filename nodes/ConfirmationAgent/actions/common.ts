@@ -289,6 +289,7 @@ export function readComposeInput(
 			safety_instructions: kind === 'emergency_dispatch' ? list(input.safety_instructions) : null,
 			crew_contact: kind === 'emergency_dispatch' && phone ? { phone } : null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
+			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,
 			sequence,
 		};

@@ -27,6 +27,17 @@ const KINDS = [
 	{ name: 'Cancellation', value: 'cancellation' },
 	{ name: 'Contract Signing Request', value: 'contract_signing' },
 	{
+		name: 'Details Request',
+		value: 'details_request',
+		description:
+			'Asks the customer for what the job lacks (address, rooms, area) with the link to a short form',
+	},
+	{
+		name: 'Details Reminder',
+		value: 'details_reminder',
+		description: 'The one reminder when the details have not come',
+	},
+	{
 		name: 'Emergency Dispatch',
 		value: 'emergency_dispatch',
 		description: 'Immediate SMS to the customer and a notice to the crew',

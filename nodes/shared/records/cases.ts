@@ -40,6 +40,7 @@ export type DecisionKind = (typeof DECISION_KINDS)[number];
 /** The step a template records: what just happened to the case. */
 export const CASE_STEPS = [
 	'answered',
+	'asked',
 	'handedOver',
 	'decided',
 	'won',
@@ -386,6 +387,22 @@ export function applyCaseStep(
 			)
 				setStatus('waiting_customer');
 			break;
+		case 'asked': {
+			// The customer was asked for what the job lacks (an ask-back): the case waits for them.
+			if (record.first_answer_at_ms === null) record.first_answer_at_ms = nowMs;
+			const asked = at(item, 'qualification', 'ask_before_booking');
+			event(
+				'asked',
+				{
+					kind: textAt(item, 'decision', 'kind') ?? 'missing_info',
+					fields: Array.isArray(asked) ? asked : [],
+					link: textAt(item, 'link', 'url') ?? textAt(item, 'decision', 'link'),
+				},
+				`asked:${run}`,
+			);
+			if (!TERMINAL.includes(record.status)) setStatus('waiting_customer');
+			break;
+		}
 		case 'handedOver':
 			if (failure) {
 				// A message that did not go out: ops are told; the case itself has not changed.
@@ -422,6 +439,7 @@ export function applyCaseStep(
 						? { amount_cents: decision.amount_cents }
 						: {}),
 					...(textAt(decision, 'note') ? { note: textAt(decision, 'note') } : {}),
+					...(objectAt(decision.answers) ? { answers: decision.answers } : {}),
 				},
 				`decided:${run}`,
 			);

@@ -11,7 +11,7 @@ import { InputError } from '../errors';
 import { MIN_SECRET_LENGTH } from '../signing';
 import type { BookingStore } from '../store';
 
-export const LINK_KINDS = ['quote_reply', 'ops_decision'] as const;
+export const LINK_KINDS = ['quote_reply', 'ops_decision', 'ask_back'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export interface LinkChoice {
@@ -23,13 +23,32 @@ export interface LinkChoice {
 	needs_message?: boolean;
 }
 
+/** A field the person fills in (an ask-back's address, bedrooms, area). */
+export interface LinkField {
+	/** The answer's key (`answers.<name>`); never choice, message or name. */
+	name: string;
+	label: string;
+	kind: 'text' | 'number' | 'select';
+	required: boolean;
+	hint?: string | null;
+	/** A number's bounds (inclusive) and whether halves are allowed (1.5 bathrooms). */
+	min?: number;
+	max?: number;
+	step?: 1 | 0.5;
+	/** A select's options. */
+	options?: Array<{ value: string; label: string }>;
+}
+
 /** What a link's page shows and asks; written when the link is made, so opening it reads nothing else. */
 export interface LinkPage {
 	business: string;
 	title: string;
 	paragraphs: string[];
 	facts: Array<{ label: string; value: string }>;
+	/** One choice is a plain Send button named by its label; more are radio buttons. */
 	choices: LinkChoice[];
+	/** Fields above the choices (an ask-back's questions); none on most pages. */
+	fields?: LinkField[];
 	/** A text box under the choices (null: none). */
 	message_label: string | null;
 	/** The person types their name (ops decisions say who decided). */
@@ -49,6 +68,8 @@ export interface LinkAnswer {
 	reply: string;
 	message: string | null;
 	name: string | null;
+	/** The fields' answers, by field name (numbers as numbers); empty when the page has no fields. */
+	answers: Record<string, string | number>;
 	answered_at_ms: number;
 }
 
@@ -75,6 +96,8 @@ export interface LinkProblem {
 export const MAX_LINK_HOURS = 24 * 90;
 const MESSAGE_MAX = 2000;
 const NAME_MAX = 120;
+const FIELD_TEXT_MAX = 300;
+const RESERVED_FIELDS = new Set(['choice', 'message', 'name', 't']);
 
 function mac(secret: string, link: Pick<LinkRecord, 'id' | 'kind' | 'case_id' | 'expires_at_ms'>) {
 	return createHmac('sha256', secret)
@@ -107,6 +130,11 @@ export interface NewLink {
 	/** Where the links workflow answers (its webhook address); the token is added as ?t=. */
 	baseUrl: string;
 	validHours: number;
+	/**
+	 * Give back the case's open link of this kind, if it has one, instead of making another
+	 * (a retried request must not ask the customer twice). Its page and resume address stay.
+	 */
+	reuseOpen?: boolean;
 }
 
 /** Writes the link and returns its address. */
@@ -115,7 +143,7 @@ export async function createLink(
 	input: NewLink,
 	secret: string,
 	nowMs: number,
-): Promise<{ id: string; url: string; expires_at_ms: number }> {
+): Promise<{ id: string; url: string; expires_at_ms: number; reused: boolean }> {
 	requireSecret(secret);
 	if (!(LINK_KINDS as readonly string[]).includes(input.kind))
 		throw new InputError('kind', `A link is one of: ${LINK_KINDS.join(', ')}.`);
@@ -139,6 +167,12 @@ export async function createLink(
 		);
 	if (!input.page?.choices?.length)
 		throw new InputError('page', 'A link page offers at least one choice.');
+	for (const field of input.page.fields ?? [])
+		if (!/^[a-z][a-z0-9_]{0,39}$/.test(field?.name ?? '') || RESERVED_FIELDS.has(field.name))
+			throw new InputError(
+				'page.fields',
+				`A field is named in lower case letters, digits and _ (not choice, message, name or t); got ${JSON.stringify(field?.name)}.`,
+			);
 	const link: LinkRecord = {
 		id: `lk_${randomBytes(12).toString('base64url')}`,
 		case_id: input.caseId,
@@ -150,7 +184,20 @@ export async function createLink(
 		used_at_ms: null,
 		answer: null,
 	};
-	await store.lockedWrite(`link:${link.id}`, async (sql) => {
+	const addressOf = (row: LinkRecord) => {
+		const base = input.baseUrl.trim();
+		return `${base}${base.includes('?') ? '&' : '?'}t=${linkToken(row, secret)}`;
+	};
+	// One lock per case and kind when reusing, so two requests at once make one link.
+	const lockKey = input.reuseOpen ? `links:${link.case_id}:${link.kind}` : `link:${link.id}`;
+	const reused = await store.lockedWrite(lockKey, async (sql) => {
+		if (input.reuseOpen) {
+			const open = await sql.query(
+				'SELECT * FROM case_links WHERE case_id = $1 AND kind = $2 AND used_at_ms IS NULL AND expires_at_ms > $3 ORDER BY created_at_ms DESC LIMIT 1',
+				[link.case_id, link.kind, nowMs],
+			);
+			if (open.length) return linkFromRow(open[0]);
+		}
 		await sql.query(
 			'INSERT INTO case_links (id, case_id, kind, page, resume_url, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)',
 			[
@@ -163,13 +210,14 @@ export async function createLink(
 				link.expires_at_ms,
 			],
 		);
+		return null;
 	});
-	const token = linkToken(link, secret);
-	const base = input.baseUrl.trim();
+	const made = reused ?? link;
 	return {
-		id: link.id,
-		url: `${base}${base.includes('?') ? '&' : '?'}t=${token}`,
-		expires_at_ms: link.expires_at_ms,
+		id: made.id,
+		url: addressOf(made),
+		expires_at_ms: made.expires_at_ms,
+		reused: reused !== null,
 	};
 }
 
@@ -250,6 +298,12 @@ export function readLinkAnswer(
 			field: 'message',
 			fix: `Write your question or the change you would like in the "${page.message_label ?? 'Message'}" box.`,
 		});
+	const answers: Record<string, string | number> = {};
+	for (const field of page.fields ?? []) {
+		const read = readField(field, textOf(fields[field.name]));
+		if ('fix' in read) problems.push({ field: field.name, fix: read.fix });
+		else if (read.value !== null) answers[field.name] = read.value;
+	}
 	const name = textOf(fields.name);
 	if (page.ask_name && name.length < 2)
 		problems.push({ field: 'name', fix: 'Type your name: the answer says who gave it.' });
@@ -263,10 +317,51 @@ export function readLinkAnswer(
 			reply: [choice.says ?? '', message].filter(Boolean).join(' '),
 			message: message || null,
 			name: name || null,
+			answers,
 			answered_at_ms: nowMs,
 		},
 		problems: [],
 	};
+}
+
+/** One field's answer as typed: its value (null when left empty and optional), or what to fix. */
+function readField(
+	field: LinkField,
+	typed: string,
+): { value: string | number | null } | { fix: string } {
+	const label = field.label.replace(/[?:]$/, '');
+	if (!typed) return field.required ? { fix: `Fill in "${label}".` } : { value: null };
+	if (field.kind === 'select') {
+		const option = (field.options ?? []).find((o) => o.value === typed);
+		return option
+			? { value: option.value }
+			: {
+					fix: `Choose one for "${label}": ${(field.options ?? []).map((o) => o.label).join(', ')}.`,
+				};
+	}
+	if (field.kind === 'number') {
+		// People type "1,800" or "2.5"; a unit after the number ("1800 sq ft") is fine too.
+		const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\b/.exec(typed.replace(/\s+/g, ' '));
+		const value = match
+			? Number(`${match[1].replace(/,/g, '')}${match[2] ? `.${match[2]}` : ''}`)
+			: NaN;
+		const step = field.step ?? 1;
+		if (!Number.isFinite(value) || Math.round(value / step) * step !== value)
+			return {
+				fix: `"${label}" is a ${step === 1 ? 'whole number' : 'number (halves are fine, like 1.5)'}; got "${typed.slice(0, 40)}".`,
+			};
+		if (
+			(field.min !== undefined && value < field.min) ||
+			(field.max !== undefined && value > field.max)
+		)
+			return {
+				fix: `"${label}" is between ${field.min ?? 0} and ${(field.max ?? Infinity).toLocaleString('en-US')}; got ${typed.slice(0, 40)}.`,
+			};
+		return { value };
+	}
+	if (typed.length > FIELD_TEXT_MAX)
+		return { fix: `Please keep "${label}" under ${FIELD_TEXT_MAX} characters.` };
+	return { value: typed.replace(/\s+/g, ' ') };
 }
 
 /** Takes the answer if the link is still unused; false when another answer came first. */
