@@ -158,6 +158,12 @@ export class BookingRecords implements INodeType {
 						description:
 							'A short form with what the job lacks before it can be priced and booked (the Qualifier’s ask_before_booking: address, rooms, area) and a preferred time',
 					},
+					{
+						name: 'A Time for a Job With No Room',
+						value: 'no_room',
+						description:
+							'For ops: the next free times (the Scheduling Agent’s slots on the item), another time to type, or a call; with a name and a note',
+					},
 				],
 				description: 'What the page shows and asks; it is built from the case on the item',
 			},

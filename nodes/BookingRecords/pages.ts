@@ -234,11 +234,99 @@ export function askBackPage(item: Json): LinkPage {
 	};
 }
 
+/** The value of an offered slot's choice: its start and crew, read back by `slotOfChoice`. */
+const SLOT_CHOICE = /^slot:([^|]+)\|(.*)$/;
+
+/** The start and crew an ops choice names: an offered slot, or the time typed (any crew). Null: no time chosen. */
+export function slotOfChoice(
+	choice: unknown,
+	typedStart: unknown,
+): { start: string; crew_id: string | null } | null {
+	const offered = typeof choice === 'string' ? SLOT_CHOICE.exec(choice) : null;
+	if (offered) return { start: offered[1], crew_id: offered[2] || null };
+	if (choice === 'typed' && typeof typedStart === 'string' && typedStart)
+		return { start: typedStart, crew_id: null };
+	return null;
+}
+
+/**
+ * A job no crew had room for: ops pick one of the next free times (found without the
+ * customer's preference), type another, or take it to the phone. The store still refuses a clash.
+ */
+export function noRoomPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const customer = obj(item.customer);
+	const zone = str(business.time_zone) ?? 'America/New_York';
+	const noRoom = obj(item.no_room);
+	const offered = (
+		Array.isArray(obj(item.booking).slots) ? (obj(item.booking).slots as unknown[]) : []
+	)
+		.map(obj)
+		.filter((slot) => str(slot.start));
+	const when = (iso: string) =>
+		DateTime.fromISO(iso, { setZone: true }).setZone(zone).toFormat("cccc, LLLL d 'at' h:mm a");
+	const facts: LinkPage['facts'] = [
+		{
+			label: 'Customer',
+			value:
+				[str(customer.name), str(customer.email), str(customer.phone)]
+					.filter(Boolean)
+					.join(' · ') || 'unknown',
+		},
+		{ label: 'Service', value: service(obj(item.qualification).service_type) },
+	];
+	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
+	const minutes = num(obj(item.booking).duration_minutes);
+	if (minutes !== null)
+		facts.push({
+			label: 'Takes',
+			value: `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`,
+		});
+	if (str(noRoom.preference))
+		facts.push({ label: 'They asked for', value: String(noRoom.preference) });
+	if (str(noRoom.reason)) facts.push({ label: 'Why no booking', value: String(noRoom.reason) });
+	const name = str(customer.name) ?? 'a customer';
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: `Find a time: ${name}`,
+		paragraphs: [
+			offered.length
+				? 'No crew was free when they asked. Pick one of the next free times, or type another: the visit is booked and the customer gets the confirmation. A time a crew already has is refused.'
+				: 'No crew was free when they asked, and none is free in the booking horizon. Type a time (a crew whose calendar is free then is booked), or take it to the phone.',
+		],
+		facts,
+		fields: [
+			{
+				name: 'start',
+				label: 'Another time',
+				kind: 'datetime',
+				required: false,
+				hint: `In ${zone.replace(/_/g, ' ')} time; any crew free then is booked`,
+			},
+		],
+		choices: [
+			...offered.map((slot) => ({
+				value: `slot:${String(slot.start)}|${str(slot.crew_id) ?? ''}`,
+				label: `${when(String(slot.start))}${str(slot.crew_name) ? ` (${String(slot.crew_name)})` : ''}`,
+			})),
+			{ value: 'typed', label: 'Another time (type it below)', needs_fields: ['start'] },
+			{ value: 'call', label: 'No time works: we will call the customer' },
+		],
+		message_label: 'Note (kept on the case)',
+		ask_name: true,
+		thanks:
+			'Decision taken: the flow books the time and confirms it to the customer (or, for a call, leaves the case with you). It is on the case record and the ops board.',
+		contact: null,
+		time_zone: zone,
+	};
+}
+
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
 label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
 textarea{min-height:96px}.muted{font-size:1rem}.hint{color:#5b6472;font-size:.9rem;margin:2px 0 6px}
+input[type=datetime-local]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
 select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit;background:#fff}`;
 
 const shell = (business: string, title: string, body: string) =>
@@ -334,7 +422,7 @@ function openBody(
 			.filter((p) => p.field === field)
 			.map((p) => `<p class="problem" role="alert">${h(p.fix)}</p>`)
 			.join('');
-	// One choice is the Send button itself; more are radio buttons above it.
+	// One choice is the Send button itself; more are radio buttons, with the fields under them (another time: the time).
 	const single = page.choices.length === 1 ? page.choices[0] : null;
 	const choices = single
 		? `<input type="hidden" name="choice" value="${h(single.value)}">`
@@ -348,7 +436,7 @@ function openBody(
 		.map((f) => fieldHtml(f, said(f.name), problem(f.name)))
 		.join('');
 	return `${page.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}${factsTable(page)}
-<form method="post">${fields}${choices}${
+<form method="post">${choices}${fields}${
 		page.message_label
 			? `<p><label for="message">${h(page.message_label)}</label></p>${problem('message')}<textarea id="message" name="message" maxlength="2000">${h(said('message'))}</textarea>`
 			: ''
@@ -375,6 +463,8 @@ function fieldHtml(field: LinkField, typed: string, problem: string): string {
 					`<option value="${h(o.value)}"${typed === o.value ? ' selected' : ''}>${h(o.label)}</option>`,
 			)
 			.join('')}</select>`;
+	if (field.kind === 'datetime')
+		return `${label}<input type="datetime-local" id="${id}" name="${h(field.name)}" value="${h(typed)}"${required}>`;
 	// Numbers are typed as text ("1,800" is fine); inputmode brings up the phone's number pad.
 	let input = '';
 	if (field.kind === 'number') input = ` inputmode="${field.step === 0.5 ? 'decimal' : 'numeric'}"`;

@@ -41,6 +41,14 @@ export function priorityFromCase(item: CaseItem) {
 	};
 }
 
+/** A time a person chose for the job (ops, on a no-room decision): the case's `decision.slot`, or null. */
+export function decidedSlotFromCase(
+	item: CaseItem,
+): { start: string; crew_id: string | null } | null {
+	const start = textAt(item, 'decision', 'slot', 'start');
+	return start ? { start, crew_id: textAt(item, 'decision', 'slot', 'crew_id') } : null;
+}
+
 /** The request's own key (a form's request id, an Idempotency-Key header), or null. */
 export function idempotencyKeyFromCase(item: CaseItem): string | null {
 	return textAt(item, 'idempotency_key') ?? textAt(item, 'headers', 'idempotency-key');

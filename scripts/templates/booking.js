@@ -105,13 +105,14 @@ function simpleBooking() {
 		[1760, -200],
 		{ wait: false },
 	);
-	L.respond(
+	// A Set node builds the answer, so that callers of this workflow (fallbacks) get it too.
+	L.setRaw(
 		wf,
-		'Answer: Details Needed',
-		200,
+		'Details Needed',
 		"((c, ask) => ((words) => ({ status: 'needs_details', asked_for: ask, message: 'Thank you. To book, we need ' + (words.length > 1 ? words.slice(0, -1).join(', ') + ' and ' + words.at(-1) : words[0]) + ': we have sent you a short form' + (c.customer.email ? ' at ' + c.customer.email : ' by text') + '.', customer: c.customer }))(ask.filter((f) => f !== 'bathrooms' || !ask.includes('bedrooms')).map((f) => f === 'bedrooms' && ask.includes('bathrooms') ? 'the number of bedrooms and bathrooms' : ({ address: 'the address of the visit', bedrooms: 'the number of bedrooms', bathrooms: 'the number of bathrooms', square_feet: 'the area in square feet' })[f])))($('Anything Missing?').item.json, $('Anything Missing?').item.json.qualification.ask_before_booking)",
 		[1980, -200],
 	);
+	L.respondItem(wf, 'Answer: Details Needed', 200, [2200, -200]);
 	L.setRaw(
 		wf,
 		'Still Missing After Asking',
@@ -131,7 +132,7 @@ function simpleBooking() {
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	wf.section(
 		'A person takes over',
-		'The case goes to the **Human Queue** (recorded, e-mailed to ops); the customer hears that a person will follow up.',
+		'The case goes to the **Human Queue** (recorded, e-mailed to ops); no crew had room: **Find a Time** asks ops for a time on a page and books it. The customer hears that a person will follow up.',
 	);
 	L.callWorkflow(
 		wf,
@@ -140,10 +141,14 @@ function simpleBooking() {
 		'Booking Agents: Human Queue',
 		[2200, -140],
 	);
+	// No room: ops choose a time on a decision page (Find a Time, not waited for) and the flow books it.
+	L.callWorkflow(wf, 'Find a Time', 'findATime', 'Booking Agents: Find a Time', [2200, 0], {
+		wait: false,
+	});
 	L.setRaw(
 		wf,
 		'Handoff Result',
-		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }",
+		"{ status: 'handed_to_person', reason: $json.reason ?? ('No crew is free for the time asked: ' + ($json.booking?.reason ?? 'the calendar is full') + ' We will find a time.'), message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }",
 		[2420, -140],
 	);
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
@@ -187,13 +192,14 @@ function simpleBooking() {
 	wf.connect('Asks for a Person?', 'Anything Missing?', 1);
 	wf.connect('Anything Missing?', 'Answers Come Back Here', 0);
 	wf.connect('Answers Come Back Here', 'Ask for the Details');
-	wf.connect('Ask for the Details', 'Answer: Details Needed');
+	wf.chain('Ask for the Details', 'Details Needed', 'Answer: Details Needed');
 	wf.connect('Anything Missing?', 'Still Missing After Asking', 1);
 	wf.connect('Still Missing After Asking', 'Hand to the Human Queue');
 	wf.connect('Anything Missing?', 'Price the Job', 2);
 	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
 	wf.connect('Price the Job', 'Hand to the Human Queue', 1);
-	wf.connect('Booked?', 'Hand to the Human Queue', 1);
+	wf.connect('Booked?', 'Find a Time', 1);
+	wf.connect('Find a Time', 'Handoff Result');
 	wf.connect('Hand to the Human Queue', 'Handoff Result');
 	return wf;
 }
@@ -1266,7 +1272,132 @@ function askForDetails() {
 	return wf;
 }
 
+/** The case as Find a Time asked ops about it (the offered slots, the link). */
+const ASKED_OPS = "$('Ops Asked').item.json";
+
+/**
+ * No room: ops pick one of the next free times or type one on a decision page; the time is
+ * booked (the store still refuses a clash) and the customer gets the confirmation.
+ */
+function findATime() {
+	const wf = new L.Workflow('findATime', 'Booking Agents: Find a Time', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Find a time',
+		"**Simple Booking** calls this when no crew had room. The next free times (without the customer's preference) go to ops on a decision page (**Make the Time Link**, 24 hours), linked from the **Human Queue** e-mail and the ops board.",
+	);
+	L.subWorkflowTrigger(wf, 'When No Crew Had Room', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(
+		wf,
+		'What Was Asked',
+		'{ ...$json, no_room: { reason: $json.booking?.reason ?? null, preference: $json.preference ?? null }, preference: null }',
+		[440, 0],
+	);
+	L.agent(
+		wf,
+		'Next Free Times',
+		'schedulingAgent',
+		{ resource: 'slot', operation: 'findSlots', count: 3 },
+		[660, 0],
+	);
+	L.makeLink(wf, 'Make the Time Link', 'no_room', 24, [880, 0]);
+	L.setRaw(
+		wf,
+		'Ops Asked',
+		"{ ...$json, handoff_reason: 'No crew had room for the time asked (' + ($json.no_room.preference ?? 'any time') + '): choose a time on the page and the flow books it.', decision: { kind: 'no_room', requested_at: $now.toISO(), link: $json.link.url } }",
+		[1100, 0],
+	);
+	L.callWorkflow(wf, 'Ask Ops for a Time', 'humanQueue', 'Booking Agents: Human Queue', [1320, 0]);
+	wf.add(
+		'Wait for the Time',
+		'n8n-nodes-base.wait',
+		1.1,
+		{
+			resume: 'webhook',
+			httpMethod: 'POST',
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: 24,
+			resumeUnit: 'hours',
+			options: {},
+		},
+		[1540, 0],
+		{ webhookId: L.stableId('findATime', 'time') },
+	);
+	wf.section(
+		'Book the time ops chose',
+		'A time: booked exactly (a crew already busy then is refused) and confirmed. *We will call*, or no answer in 24 hours: the case stays with ops. The decision goes on the case.',
+	);
+	L.setRaw(
+		wf,
+		'The Decision',
+		`((c, f) => { const slot = f.slot ?? null; return { ...c, decision: { ...c.decision, outcome: slot ? 'slot' : typeof f.choice === 'string' ? 'call_customer' : 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, slot } }; })(${ASKED_OPS}, $json.body ?? {})`,
+		[1760, 0],
+	);
+	L.recordCase(wf, 'Record the Decision', 'decided', 'The Decision', [1980, 0]);
+	L.ifTrue(
+		wf,
+		'A Time Chosen?',
+		"$('The Decision').item.json.decision.outcome === 'slot'",
+		[2200, 0],
+	);
+	L.setRaw(wf, 'The Case With the Time', "$('The Decision').item.json", [2420, -80]);
+	L.agent(wf, 'Book the Chosen Time', 'schedulingAgent', { operation: 'book' }, [2640, -80], {
+		onError: 'continueErrorOutput',
+	});
+	L.ifTrue(wf, 'Booked at That Time?', "$json.booking.status === 'confirmed'", [2860, -80]);
+	L.setRaw(
+		wf,
+		'That Time Was Taken',
+		"{ ...$('The Decision').item.json, handoff_reason: 'The time chosen (' + $('The Decision').item.json.decision.slot.start + ') could not be booked: ' + ($json.booking?.reason ?? $json.error?.message ?? 'unknown') + ' Book it by hand.' }",
+		[3080, 120],
+	);
+	L.callWorkflow(wf, 'Back to Ops', 'humanQueue', 'Booking Agents: Human Queue', [3300, 120], {
+		wait: false,
+	});
+	wf.section(
+		'Confirm',
+		'The confirmation as Simple Booking sends it: e-mail with the invite, then text.',
+	);
+	L.agent(
+		wf,
+		'Write the Confirmation',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation' },
+		[3080, -80],
+	);
+	deliver(wf, 'Write the Confirmation', 'Confirmation', 3300, -80, null, { caseFlow: true });
+	L.recordCase(wf, 'Record the Booking', 'answered', 'Write the Confirmation', [5500, -80]);
+	wf.chain(
+		'When No Crew Had Room',
+		'Business Settings',
+		'What Was Asked',
+		'Next Free Times',
+		'Make the Time Link',
+		'Ops Asked',
+		'Ask Ops for a Time',
+		'Wait for the Time',
+		'The Decision',
+		'Record the Decision',
+		'A Time Chosen?',
+		'The Case With the Time',
+		'Book the Chosen Time',
+		'Booked at That Time?',
+		'Write the Confirmation',
+	);
+	wf.connect('Book the Chosen Time', 'That Time Was Taken', 1);
+	wf.connect('Booked at That Time?', 'That Time Was Taken', 1);
+	wf.connect('That Time Was Taken', 'Back to Ops');
+	wf.connect('Text Step Done: Confirmation', 'Record the Booking');
+	return wf;
+}
+
 module.exports = {
+	findATime,
 	askForDetails,
 	simpleBooking,
 	emergency,

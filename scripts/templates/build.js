@@ -21,6 +21,7 @@ const TEMPLATES = {
 	'support-human-queue.json': support.humanQueue,
 	// Ask for Details calls back the workflow that asked (by the id it is given), so it comes first.
 	'support-ask-for-details.json': booking.askForDetails,
+	'support-find-a-time.json': booking.findATime,
 	'booking-simple.json': booking.simpleBooking,
 	'booking-emergency.json': booking.emergency,
 	'support-not-a-fit.json': booking.notAFit,

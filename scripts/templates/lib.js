@@ -62,6 +62,7 @@ const WORKFLOW_IDS = {
 	weeklyNumbers: 'bkWeeklyNumbers0',
 	customerLinks: 'bkCustomerLinks0',
 	askForDetails: 'bkAskForDetails0',
+	findATime: 'bkFindATime00000',
 };
 
 class Workflow {

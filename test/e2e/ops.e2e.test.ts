@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
@@ -901,5 +902,127 @@ describe('asking the customer for what the job lacks', () => {
 			(m.text ?? '').includes(caseId),
 		);
 		expect(ops.text).toMatch(/could not reach its flow/);
+	});
+});
+
+describe('no room: ops find a time and the flow books it', () => {
+	const noRoom = async (requestId: string, customer: Record<string, string>) => {
+		// Closed on Sundays: no crew has room for what the customer asked.
+		const first = await env.post('booking', {
+			request_id: requestId,
+			message: 'Standard cleaning of our 2 bedroom 1 bath apartment',
+			preference: 'Sunday',
+			customer,
+		});
+		expect(first.body).toMatchObject({ status: 'handed_to_person' });
+		expect(first.body.reason).toMatch(/No crew is free for the time asked/);
+		const ops = await env.smtp.waitFor(
+			'ops@brightclean.example',
+			60_000,
+			(m: { subject?: string }) => (m.subject ?? '').includes(customer.name),
+		);
+		expect(ops.text).toMatch(/No crew had room for the time asked \(Sunday\)/);
+		return /Decide here: (\S+)/.exec(String(ops.text))![1];
+	};
+	const bookingsOf = async (name: string) =>
+		(await store.listBookings({}, Date.now())).filter(
+			(b) => (b.customer as { name?: string } | null)?.name === name,
+		);
+
+	it('ops type another time on the page in Chromium: it is booked at that time and confirmed to the customer', async () => {
+		const customer = {
+			name: 'Noor Khan',
+			email: 'noor@example.com',
+			phone: '+12125550163',
+			address: '3 Full St, New York, NY 10001',
+		};
+		const decideUrl = await noRoom('ops-e2e-noroom', customer);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-noroom' });
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'waiting_ops',
+			),
+		).toMatchObject({ decision: { kind: 'no_room', link: decideUrl } });
+		// A Tuesday afternoon a week or more away, in the business's zone.
+		const zone = 'America/New_York';
+		let day = DateTime.now().setZone(zone).plus({ days: 7 });
+		while (day.weekday !== 2) day = day.plus({ days: 1 });
+		const chosen = day.set({ hour: 14, minute: 30, second: 0, millisecond: 0 });
+		const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+		try {
+			const opened = await openLink(page, decideUrl);
+			expect(opened.status).toBe(200);
+			expect(opened.text).toMatch(/Find a time: Noor Khan/);
+			expect(opened.text).toMatch(/They asked for\s+Sunday/);
+			// The next free times are offered, then another time and a call.
+			const offered = await page.locator('input[name="choice"][value^="slot:"]').count();
+			expect(offered).toBeGreaterThan(0);
+			await page.getByLabel('Another time (type it below)').check();
+			await page.getByLabel('Your name').fill('Morgan (ops)');
+			// Chosen without the time: the page comes back naming it.
+			const [missing] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send' }).click(),
+			]);
+			expect(missing?.status()).toBe(400);
+			expect(await page.locator('body').innerText()).toMatch(/Fill in "Another time"/);
+			await page
+				.getByLabel(/^Another time \(optional\)/)
+				.fill(chosen.toFormat("yyyy-LL-dd'T'HH:mm"));
+			await page.getByLabel('Note (kept on the case)').fill('Customer OK with a weekday');
+			await page.screenshot({ path: path.join(SHOTS, 'ops-find-a-time.png'), fullPage: true });
+			const [sent] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send' }).click(),
+			]);
+			expect(sent?.status()).toBe(200);
+			expect(await page.locator('body').innerText()).toMatch(/Decision taken/);
+		} finally {
+			await page.close();
+		}
+		const confirmation = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/is booked/.test(m.subject ?? ''),
+		);
+		expect(confirmation.text).toContain(chosen.toFormat("cccc, LLLL d 'at' h:mm a"));
+		const [booking] = await bookingsOf(customer.name);
+		expect(DateTime.fromMillis(booking.start_ms, { zone }).toISO()).toBe(chosen.toISO());
+		const record = await eventually(
+			() => getCase(store, caseId),
+			(c) => c?.status === 'booked',
+		);
+		expect(record?.status).toBe('booked');
+		expect((await caseEvents(store, caseId)).find((e) => e.kind === 'decided')?.data).toMatchObject(
+			{
+				kind: 'no_room',
+				outcome: 'slot',
+				decided_by: 'Morgan (ops)',
+				note: 'Customer OK with a weekday',
+			},
+		);
+	});
+
+	it('ops pick one of the offered times (a form post): booked with that crew at that time', async () => {
+		const customer = {
+			name: 'Omar Full',
+			email: 'omar@example.com',
+			phone: '+12125550164',
+			address: '4 Full St, New York, NY 10001',
+		};
+		const decideUrl = await noRoom('ops-e2e-noroom-2', customer);
+		const html = await (await fetch(decideUrl)).text();
+		const value = /name="choice" value="(slot:[^"]+)"/.exec(html)![1];
+		const [, start, crewId] = /^slot:([^|]+)\|(.*)$/.exec(value)!;
+		const answered = await fetch(decideUrl, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ choice: value, name: 'Morgan (ops)' }),
+		});
+		expect(answered.status).toBe(200);
+		await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/is booked/.test(m.subject ?? ''),
+		);
+		const [booking] = await bookingsOf(customer.name);
+		expect(booking).toMatchObject({ crew_id: crewId, start_ms: Date.parse(start) });
 	});
 });

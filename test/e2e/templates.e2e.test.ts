@@ -293,7 +293,7 @@ describe('requests the agents cannot finish alone: a person takes them, and noth
 			(m.subject ?? '').includes(name),
 		);
 
-	it('a job the rate card cannot price goes to a person (simple booking, recurring, and the commercial flow through its fallback)', async () => {
+	it('a job the rate card cannot price goes to a person (simple booking, recurring); the commercial flow falls back to the simple booking, which asks for the area it lacks', async () => {
 		const vague = await env.post('booking', {
 			message: 'just comparing prices',
 			customer: { name: 'Vic Vague', email: 'vic@example.com' },
@@ -322,8 +322,15 @@ describe('requests the agents cannot finish alone: a person takes them, and noth
 			customer: { name: 'Rita Grill', email: 'rita@example.com', address: '2 Food Ct' },
 		});
 		expect(kitchen.status).toBe(200);
-		expect(kitchen.body).toMatchObject({ status: 'handed_to_person', fallback: true });
-		await opsMail('Rita Grill');
+		// Priced by area, and none was given: the simple booking it falls back to asks the customer for it.
+		expect(kitchen.body).toMatchObject({
+			status: 'needs_details',
+			asked_for: ['square_feet'],
+			fallback: true,
+		});
+		await env.smtp.waitFor('rita@example.com', 30_000, (m: { subject?: string }) =>
+			/A few details/.test(m.subject ?? ''),
+		);
 		for (const who of ['Vic Vague', 'Olga Office', 'Rita Grill'])
 			expect(
 				(await store.listBookings({}, Date.now())).filter(

@@ -17,7 +17,9 @@ import {
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
+	noRoomPage,
 	quoteReplyPage,
+	slotOfChoice,
 } from '../../nodes/BookingRecords/pages';
 import {
 	claimLink,
@@ -317,6 +319,94 @@ describe('the ask-back page (pure)', () => {
 		expect(
 			read({ address: ['9 Oak Rd', 'x'], bedrooms: [2], bathrooms: { $gt: 1 } }).problems,
 		).toEqual([expect.objectContaining({ field: 'bathrooms' })]);
+	});
+});
+
+describe('the no-room page (pure)', () => {
+	const noRoom = {
+		...item,
+		qualification: { service_type: 'standard_cleaning' },
+		customer: { ...item.customer, address: '3 Full St' },
+		no_room: {
+			preference: 'Sunday',
+			reason: 'No free slot matches the request within the booking horizon.',
+		},
+		booking: {
+			status: 'slots',
+			duration_minutes: 150,
+			slots: [
+				{ start: '2026-12-07T08:00:00-05:00', crew_id: 'crew-a', crew_name: 'Crew A' },
+				{ start: '2026-12-07T13:00:00-05:00', crew_id: 'crew-b', crew_name: 'Crew B' },
+			],
+		},
+	};
+	const page = noRoomPage(noRoom);
+
+	it('offers the next free times in the business zone, another time to type, or a call, and asks who decides', () => {
+		expect(page.title).toBe('Find a time: Jo <Banks>');
+		expect(page.choices.map((c) => [c.value, c.label])).toEqual([
+			['slot:2026-12-07T08:00:00-05:00|crew-a', 'Monday, December 7 at 8:00 AM (Crew A)'],
+			['slot:2026-12-07T13:00:00-05:00|crew-b', 'Monday, December 7 at 1:00 PM (Crew B)'],
+			['typed', 'Another time (type it below)'],
+			['call', 'No time works: we will call the customer'],
+		]);
+		expect(page.facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'Takes', value: '2 h 30 min' },
+				{ label: 'They asked for', value: 'Sunday' },
+				{ label: 'Address', value: '3 Full St' },
+			]),
+		);
+		expect(page.ask_name).toBe(true);
+		const html = linkPageHtml({
+			state: 'open',
+			link: {
+				id: 'lk_nr',
+				case_id: 'cs_nr',
+				kind: 'no_room',
+				page,
+				resume_url: RESUME,
+				created_at_ms: NOW,
+				expires_at_ms: NOW + 24 * HOUR,
+				used_at_ms: null,
+				answer: null,
+			},
+		});
+		// The time to type comes under the choices, as a date and time picker.
+		expect(html.indexOf('type="datetime-local"')).toBeGreaterThan(html.indexOf('value="call"'));
+		expect(noRoomPage({ ...noRoom, booking: { slots: [] } }).choices.map((c) => c.value)).toEqual([
+			'typed',
+			'call',
+		]);
+	});
+
+	it('reads the time typed in the business zone; it is needed only for "another time", and must be to come', () => {
+		const answer = (form: Record<string, unknown>) =>
+			readLinkAnswer(page, { name: 'Morgan', ...form }, NOW);
+		expect(answer({ choice: 'typed', start: '2026-12-15T14:30' }).answer?.answers).toEqual({
+			start: '2026-12-15T14:30:00-05:00',
+		});
+		expect(answer({ choice: 'typed', start: '' }).problems).toEqual([
+			{ field: 'start', fix: 'Fill in "Another time".' },
+		]);
+		expect(answer({ choice: 'typed', start: 'next tuesday' }).problems[0].fix).toMatch(
+			/is a date and time, like 2026-12-08 14:30/,
+		);
+		expect(answer({ choice: 'typed', start: '2026-12-01T09:00' }).problems[0].fix).toMatch(
+			/is in the past \(December 1 at 9:00 AM\)/,
+		);
+		expect(answer({ choice: 'typed', start: '2026-02-30T09:00' }).problems[0].field).toBe('start');
+		expect(answer({ choice: 'call' }).problems).toEqual([]);
+		expect(slotOfChoice('slot:2026-12-07T08:00:00-05:00|crew-a', '')).toEqual({
+			start: '2026-12-07T08:00:00-05:00',
+			crew_id: 'crew-a',
+		});
+		expect(slotOfChoice('typed', '2026-12-15T14:30:00-05:00')).toEqual({
+			start: '2026-12-15T14:30:00-05:00',
+			crew_id: null,
+		});
+		expect(slotOfChoice('call', '2026-12-15T14:30:00-05:00')).toBeNull();
+		expect(slotOfChoice('typed', '')).toBeNull();
 	});
 });
 

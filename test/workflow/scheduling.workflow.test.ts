@@ -108,6 +108,75 @@ describe('Scheduling Agent inside n8n-core', () => {
 	});
 });
 
+describe('a time a person chose (decision.slot), from the case', () => {
+	const sqlitePath = path.join(dir, 'decided.sqlite');
+	const booking = (start: string) => ({
+		name: 'scheduling',
+		nodes: [
+			{
+				name: 'Case',
+				type: 'n8n-nodes-base.noOp',
+				parameters: {},
+				id: 'd0',
+				typeVersion: 1,
+				position: [0, 0],
+			},
+			{
+				name: 'Book the Chosen Time',
+				type: 'n8n-nodes-booking-agents.schedulingAgent',
+				parameters: { operation: 'book', sqlitePath },
+				id: 'd1',
+				typeVersion: 2,
+				position: [200, 0],
+			},
+		],
+		connections: { Case: { main: [[{ node: 'Book the Chosen Time', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		start,
+	});
+	const caseWith = (start: string) => ({
+		idempotency_key: 'req-decided-1',
+		qualification: { service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1 },
+		customer: { name: 'Noor' },
+		// Sunday: outside the hours, which a person may choose; the store still refuses a clash.
+		preference: 'Sunday',
+		decision: { kind: 'no_room', outcome: 'slot', slot: { start, crew_id: null } },
+	});
+
+	it('is booked exactly, outside the hours if need be; another time for the same request is another booking; a clash is refused', async () => {
+		const run = async (start: string) => {
+			const result = await runWorkflow(booking(start), { input: caseWith(start) });
+			expect(result.status).toBe('success');
+			return result.output('Book the Chosen Time')[0].json.booking as Record<string, unknown>;
+		};
+		const first = await run('2030-06-02T10:00:00-04:00');
+		expect(first).toMatchObject({ status: 'confirmed', start: '2030-06-02T10:00:00-04:00' });
+		// The same decision again (a retry): the same booking, not a second one.
+		expect(await run('2030-06-02T10:00:00-04:00')).toMatchObject({
+			booking_id: first.booking_id,
+			replayed: true,
+		});
+		const second = await run('2030-06-02T15:00:00-04:00');
+		expect(second).toMatchObject({ status: 'confirmed', start: '2030-06-02T15:00:00-04:00' });
+		expect(second.booking_id).not.toBe(first.booking_id);
+		// Another request for that crew at that time: the store refuses it.
+		const clash = await runWorkflow(booking(''), {
+			input: {
+				...caseWith(''),
+				idempotency_key: 'req-decided-2',
+				decision: {
+					kind: 'no_room',
+					outcome: 'slot',
+					slot: { start: '2030-06-02T10:00:00-04:00', crew_id: first.crew_id },
+				},
+			},
+		});
+		const refused = clash.output('Book the Chosen Time')[0].json.booking as Record<string, unknown>;
+		expect(refused).toMatchObject({ status: 'taken', booking_id: null });
+		expect(refused.reason).toMatch(/That time was just taken/);
+	});
+});
+
 describe('Scheduling Agent parameters', () => {
 	it('names the Crews parameter when its JSON is broken', async () => {
 		const run = await runWorkflow(

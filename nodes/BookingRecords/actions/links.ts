@@ -16,7 +16,9 @@ import {
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
+	noRoomPage,
 	quoteReplyPage,
+	slotOfChoice,
 	type LinkPageView,
 } from '../pages';
 import { caseFromNode } from './case';
@@ -79,6 +81,10 @@ export async function runLinkOperation(
 					},
 					link_answer: {
 						...read.answer,
+						// A time for a job with no room: the offered slot or the typed time, ready to book.
+						...(link.kind === 'no_room'
+							? { slot: slotOfChoice(read.answer.choice, read.answer.answers.start) }
+							: {}),
 						link_id: link.id,
 						kind: link.kind,
 						case_id: link.case_id,
@@ -97,6 +103,7 @@ const PAGE_BUILDERS: Record<
 	quote_reply: quoteReplyPage,
 	ops_decision: decisionPage,
 	ask_back: askBackPage,
+	no_room: noRoomPage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -106,7 +113,7 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
 			description:
-				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision or Details the Customer Is Asked For.',
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For or A Time for a Job With No Room.',
 		});
 	const item = caseFromNode(ctx, i);
 	const resume = String(ctx.getNodeParameter('resumeUrl', i, '') ?? '').trim();

@@ -10,6 +10,7 @@ import { SchedulingInputError, type CalendarConfig, type JobFacts } from '../cal
 import type { ScheduleRequest } from '../schedule';
 import {
 	bookingInputsFromCase,
+	decidedSlotFromCase,
 	idempotencyKeyFromCase,
 	jobFromCase,
 	priorityFromCase,
@@ -227,8 +228,12 @@ export function readIdempotencyKey(ctx: IExecuteFunctions, i: number, source: In
 	let key: string | null;
 	if (source === 'define') key = optionalText(ctx, 'idempotencyKey', i);
 	else {
-		key = idempotencyKeyFromCase(caseOf(ctx, i));
+		const item = caseOf(ctx, i);
+		key = idempotencyKeyFromCase(item);
 		key ??= `${ctx.getExecutionId()}:${runIndex(ctx, i)}:${i}`;
+		// A time a person chose is its own request: another choice for the same case is another booking.
+		const decided = decidedSlotFromCase(item);
+		if (decided) key = `${key}:slot:${decided.start}`;
 	}
 	return key ? `${ctx.getNode().id}:${key}` : null;
 }

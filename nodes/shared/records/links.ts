@@ -7,11 +7,13 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+import { DateTime } from 'luxon';
+
 import { InputError } from '../errors';
 import { MIN_SECRET_LENGTH } from '../signing';
 import type { BookingStore } from '../store';
 
-export const LINK_KINDS = ['quote_reply', 'ops_decision', 'ask_back'] as const;
+export const LINK_KINDS = ['quote_reply', 'ops_decision', 'ask_back', 'no_room'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export interface LinkChoice {
@@ -21,6 +23,8 @@ export interface LinkChoice {
 	says?: string | null;
 	/** The message box must be filled for this choice (a question). */
 	needs_message?: boolean;
+	/** Fields that must be filled for this choice (another time: the time). */
+	needs_fields?: string[];
 }
 
 /** A field the person fills in (an ask-back's address, bedrooms, area). */
@@ -28,7 +32,8 @@ export interface LinkField {
 	/** The answer's key (`answers.<name>`); never choice, message or name. */
 	name: string;
 	label: string;
-	kind: 'text' | 'number' | 'select';
+	/** A datetime is a local date and time in the page's time zone (a browser's datetime-local), read as a future instant. */
+	kind: 'text' | 'number' | 'select' | 'datetime';
 	required: boolean;
 	hint?: string | null;
 	/** A number's bounds (inclusive) and whether halves are allowed (1.5 bathrooms). */
@@ -300,7 +305,8 @@ export function readLinkAnswer(
 		});
 	const answers: Record<string, string | number> = {};
 	for (const field of page.fields ?? []) {
-		const read = readField(field, textOf(fields[field.name]));
+		const needed = field.required || Boolean(choice?.needs_fields?.includes(field.name));
+		const read = readField({ ...field, required: needed }, textOf(fields[field.name]), page, nowMs);
 		if ('fix' in read) problems.push({ field: field.name, fix: read.fix });
 		else if (read.value !== null) answers[field.name] = read.value;
 	}
@@ -328,6 +334,8 @@ export function readLinkAnswer(
 function readField(
 	field: LinkField,
 	typed: string,
+	page: LinkPage,
+	nowMs: number,
 ): { value: string | number | null } | { fix: string } {
 	const label = field.label.replace(/[?:]$/, '');
 	if (!typed) return field.required ? { fix: `Fill in "${label}".` } : { value: null };
@@ -338,6 +346,18 @@ function readField(
 			: {
 					fix: `Choose one for "${label}": ${(field.options ?? []).map((o) => o.label).join(', ')}.`,
 				};
+	}
+	if (field.kind === 'datetime') {
+		const when = DateTime.fromISO(typed.replace(' ', 'T'), { zone: page.time_zone });
+		if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(typed) || !when.isValid)
+			return {
+				fix: `"${label}" is a date and time, like 2026-12-08 14:30; got "${typed.slice(0, 40)}".`,
+			};
+		if (when.toMillis() <= nowMs)
+			return {
+				fix: `"${label}" is in the past (${when.toFormat("LLLL d 'at' h:mm a")}): choose a time to come.`,
+			};
+		return { value: when.toISO({ suppressMilliseconds: true })! };
 	}
 	if (field.kind === 'number') {
 		// People type "1,800" or "2.5"; a unit after the number ("1800 sq ft") is fine too.

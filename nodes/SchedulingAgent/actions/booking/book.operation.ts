@@ -23,7 +23,9 @@ import {
 	startProperty,
 	type OperationContext,
 } from '../common';
+import { caseOf } from '../../../shared/n8n/inputs';
 import { optionalText } from '../../../shared/n8n/parameters';
+import { decidedSlotFromCase } from '../../case';
 
 export const bookingInputProperties: INodeProperties[] = [
 	...jobProperties,
@@ -47,14 +49,16 @@ export async function bookOrHold(
 	op: OperationContext,
 	held: boolean,
 ): Promise<Additions[]> {
+	// From the case, a time a person chose (decision.slot) is booked exactly, unless the node names one.
+	const decided = op.source === 'case' ? decidedSlotFromCase(caseOf(ctx, i)) : null;
 	const result = await schedule(
 		{
 			operation: held ? 'hold' : 'book',
 			job: readJob(ctx, i, op.source),
 			...readPriority(ctx, i, op.source),
 			preference: readPreference(ctx, i, op.source),
-			start: optionalText(ctx, 'start', i),
-			crew_id: optionalText(ctx, 'crewId', i),
+			start: optionalText(ctx, 'start', i) ?? decided?.start ?? null,
+			crew_id: optionalText(ctx, 'crewId', i) ?? decided?.crew_id ?? null,
 			hold_minutes: held ? (ctx.getNodeParameter('holdMinutes', i) as number) : null,
 			customer: readCustomer(ctx, i, op.source),
 			idempotency_key: readIdempotencyKey(ctx, i, op.source),
