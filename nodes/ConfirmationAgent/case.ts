@@ -56,7 +56,9 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			email: textAt(item, 'business', 'email'),
 			phone: textAt(item, 'business', 'phone'),
 			reply_to: textAt(item, 'business', 'reply_to'),
-			crew_phone: textAt(item, 'business', 'crew_phone'),
+			// The booked crew's own phone first (its row in the crews' settings), else the business's crew line.
+			crew_phone:
+				textAt(item, 'booking', 'crew_contact', 'phone') ?? textAt(item, 'business', 'crew_phone'),
 		},
 	};
 }

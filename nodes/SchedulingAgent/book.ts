@@ -159,6 +159,7 @@ export async function book(ctx: ScheduleContext, request: ScheduleRequest): Prom
 			booking_id: b.booking_id,
 			crew_id: b.crew_id,
 			crew_name: b.crew_name,
+			crew_contact: ctx.crewContact(b.crew_id),
 			start: b.start,
 			end: b.end,
 			hold_expires_at: b.hold_expires_at,

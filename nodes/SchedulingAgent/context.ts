@@ -61,6 +61,13 @@ export class ScheduleContext {
 		return this.cal.crews.find((c) => c.id === id)?.name ?? id;
 	}
 
+	/** The crew's phone and e-mail from its settings, for its dispatch; null when it has neither. */
+	crewContact(id: string | null | undefined): BookingResult['crew_contact'] {
+		const crew = id ? this.cal.crews.find((c) => c.id === id) : undefined;
+		if (!crew || !(crew.phone || crew.email)) return null;
+		return { phone: crew.phone || null, email: crew.email || null };
+	}
+
 	base(request: ScheduleRequest, status: BookingResult['status']): BookingResult {
 		return {
 			operation: request.operation,
@@ -69,6 +76,7 @@ export class ScheduleContext {
 			booking_id: null,
 			crew_id: null,
 			crew_name: null,
+			crew_contact: null,
 			start: null,
 			end: null,
 			hold_expires_at: null,
@@ -265,6 +273,7 @@ export class ScheduleContext {
 			booking_id: b?.booking_id ?? request.booking_id ?? null,
 			crew_id: b?.crew_id ?? null,
 			crew_name: b?.crew_name ?? null,
+			crew_contact: this.crewContact(b?.crew_id),
 			start: b?.start ?? null,
 			end: b?.end ?? null,
 			hold_expires_at: b?.hold_expires_at ?? null,

@@ -102,6 +102,12 @@ export const bookingResultSchema = z.object({
 	booking_id: z.string().nullable(),
 	crew_id: z.string().nullable(),
 	crew_name: z.string().nullable(),
+	crew_contact: z
+		.object({ phone: z.string().nullable(), email: z.string().nullable() })
+		.nullable()
+		.describe(
+			"How to reach the booked crew (its phone and e-mail in the crews' settings); null when none is set.",
+		),
 	start: z.string().nullable(),
 	end: z.string().nullable(),
 	hold_expires_at: z.string().nullable(),

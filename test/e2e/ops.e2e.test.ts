@@ -226,6 +226,17 @@ describe('the flows record their cases', () => {
 		const seconds = (record!.dispatched_at_ms! - record!.received_at_ms) / 1000;
 		expect(seconds).toBeGreaterThanOrEqual(0);
 		expect(seconds).toBeLessThan(120);
+		// The dispatch goes to the booked crew's own phone (its row in Booking Crews), else the business's crew line.
+		const crewPhone = answer.body.booking.crew_id === 'on-call' ? '+12125550177' : '+12125550199';
+		expect(answer.body.booking.crew_contact?.phone ?? '+12125550199').toBe(crewPhone);
+		const crewTexts = await eventually(
+			async () =>
+				env.twilio.messages.filter(
+					(m: { form: Record<string, string> }) => m.form.To === crewPhone,
+				),
+			(list) => list.length > 0,
+		);
+		expect(crewTexts[0].form.Body).toMatch(/^EMERGENCY .* at 12 Pine St/);
 	});
 });
 

@@ -210,6 +210,16 @@ describe('Confirmation from the case', () => {
 			crew_phone: '+12125550199',
 		});
 		expect(input.links.review_url).toBe('https://r');
+		// The booked crew's own phone wins over the business's crew line.
+		expect(
+			composeInputFromCase(
+				{
+					business: { name: 'Acme Clean', crew_phone: '+12125550199' },
+					booking: { crew_contact: { phone: '+12125550177', email: null } },
+				},
+				'emergency_dispatch',
+			).business.crew_phone,
+		).toBe('+12125550177');
 	});
 	it('a visit listed by Scheduling reads as a case: its customer, its service', () => {
 		const booking = {

@@ -51,6 +51,36 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		expect(soonest.slots[0].start).toBe('2026-11-25T12:00:00-05:00'); // now + 2 h lead time
 	});
 
+	it("a booking says how to reach its crew (the crew's own phone and e-mail), or null when none is set", async () => {
+		const crews = [
+			{
+				id: 'crew-a',
+				name: 'Crew A',
+				skills: ['cleaning'],
+				on_call: false,
+				phone: '+12125550177',
+				email: '',
+			},
+			{ id: 'crew-b', name: 'Crew B', skills: ['cleaning'], on_call: false },
+		];
+		const booked = await run(
+			{ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-a' },
+			NOW,
+			{ crews },
+		);
+		expect(booked.crew_contact).toEqual({ phone: '+12125550177', email: null });
+		const other = await run(
+			{ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-b' },
+			NOW,
+			{ crews },
+		);
+		expect(other.crew_contact).toBeNull();
+		expect(
+			(await run({ operation: 'get', booking_id: booked.booking_id! }, NOW, { crews }))
+				.crew_contact,
+		).toEqual({ phone: '+12125550177', email: null });
+	});
+
 	it('books, never twice the same crew time, and replays an idempotency key 20 times as one booking', async () => {
 		const first = await run({
 			operation: 'book',
