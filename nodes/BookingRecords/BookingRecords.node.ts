@@ -141,10 +141,10 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { operation: ['createLink'] } },
 				options: [
 					{
-						name: 'The Customer’s Reply to the Quote',
-						value: 'quote_reply',
+						name: 'A Time for a Job With No Room',
+						value: 'no_room',
 						description:
-							'The quote (or counter-offer) with Accept and Ask a question or for a change',
+							'For ops: the next free times (the Scheduling Agent’s slots on the item), another time to type, or a call; with a name and a note',
 					},
 					{
 						name: 'An Ops Decision',
@@ -159,10 +159,16 @@ export class BookingRecords implements INodeType {
 							'A short form with what the job lacks before it can be priced and booked (the Qualifier’s ask_before_booking: address, rooms, area) and a preferred time',
 					},
 					{
-						name: 'A Time for a Job With No Room',
-						value: 'no_room',
+						name: 'The Customer’s Reply to the Quote',
+						value: 'quote_reply',
 						description:
-							'For ops: the next free times (the Scheduling Agent’s slots on the item), another time to type, or a call; with a name and a note',
+							'The quote (or counter-offer) with Accept and Ask a question or for a change',
+					},
+					{
+						name: 'The Outcome of a Call Back',
+						value: 'wants_human',
+						description:
+							'For ops, after calling a customer who asked for a person: booked (a free time or another), called back with nothing to book, or not a fit',
 					},
 				],
 				description: 'What the page shows and asks; it is built from the case on the item',

@@ -249,15 +249,12 @@ export function slotOfChoice(
 	return null;
 }
 
-/**
- * A job no crew had room for: ops pick one of the next free times (found without the
- * customer's preference), type another, or take it to the phone. The store still refuses a clash.
- */
-export function noRoomPage(item: Json): LinkPage {
+/** What ops see of a job they must place: who, what, where, how long, what was asked, and the next free times as choices. */
+function jobToPlace(item: Json) {
 	const business = obj(item.business);
 	const customer = obj(item.customer);
 	const zone = str(business.time_zone) ?? 'America/New_York';
-	const noRoom = obj(item.no_room);
+	const asked = obj(item.no_room);
 	const offered = (
 		Array.isArray(obj(item.booking).slots) ? (obj(item.booking).slots as unknown[]) : []
 	)
@@ -282,33 +279,51 @@ export function noRoomPage(item: Json): LinkPage {
 			label: 'Takes',
 			value: `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`,
 		});
-	if (str(noRoom.preference))
-		facts.push({ label: 'They asked for', value: String(noRoom.preference) });
-	if (str(noRoom.reason)) facts.push({ label: 'Why no booking', value: String(noRoom.reason) });
-	const name = str(customer.name) ?? 'a customer';
+	if (str(asked.preference))
+		facts.push({ label: 'They asked for', value: String(asked.preference) });
+	const timeField: LinkField = {
+		name: 'start',
+		label: 'Another time',
+		kind: 'datetime',
+		required: false,
+		hint: `In ${zone.replace(/_/g, ' ')} time; any crew free then is booked`,
+	};
 	return {
-		business: str(business.name) ?? 'Our business',
-		title: `Find a time: ${name}`,
+		business,
+		customer,
+		zone,
+		asked,
+		offered,
+		facts,
+		timeField,
+		slotChoices: (prefix: string) =>
+			offered.map((slot) => ({
+				value: `slot:${String(slot.start)}|${str(slot.crew_id) ?? ''}`,
+				label: `${prefix}${when(String(slot.start))}${str(slot.crew_name) ? ` (${String(slot.crew_name)})` : ''}`,
+			})),
+	};
+}
+
+/**
+ * A job no crew had room for: ops pick one of the next free times (found without the
+ * customer's preference), type another, or take it to the phone. The store still refuses a clash.
+ */
+export function noRoomPage(item: Json): LinkPage {
+	const job = jobToPlace(item);
+	if (str(job.asked.reason))
+		job.facts.push({ label: 'Why no booking', value: String(job.asked.reason) });
+	return {
+		business: str(job.business.name) ?? 'Our business',
+		title: `Find a time: ${str(job.customer.name) ?? 'a customer'}`,
 		paragraphs: [
-			offered.length
+			job.offered.length
 				? 'No crew was free when they asked. Pick one of the next free times, or type another: the visit is booked and the customer gets the confirmation. A time a crew already has is refused.'
 				: 'No crew was free when they asked, and none is free in the booking horizon. Type a time (a crew whose calendar is free then is booked), or take it to the phone.',
 		],
-		facts,
-		fields: [
-			{
-				name: 'start',
-				label: 'Another time',
-				kind: 'datetime',
-				required: false,
-				hint: `In ${zone.replace(/_/g, ' ')} time; any crew free then is booked`,
-			},
-		],
+		facts: job.facts,
+		fields: [job.timeField],
 		choices: [
-			...offered.map((slot) => ({
-				value: `slot:${String(slot.start)}|${str(slot.crew_id) ?? ''}`,
-				label: `${when(String(slot.start))}${str(slot.crew_name) ? ` (${String(slot.crew_name)})` : ''}`,
-			})),
+			...job.slotChoices(''),
 			{ value: 'typed', label: 'Another time (type it below)', needs_fields: ['start'] },
 			{ value: 'call', label: 'No time works: we will call the customer' },
 		],
@@ -317,7 +332,42 @@ export function noRoomPage(item: Json): LinkPage {
 		thanks:
 			'Decision taken: the flow books the time and confirms it to the customer (or, for a call, leaves the case with you). It is on the case record and the ops board.',
 		contact: null,
-		time_zone: zone,
+		time_zone: job.zone,
+	};
+}
+
+/**
+ * A customer who asked for a person: ops call them, then record what came of it here; a time
+ * is booked and confirmed like any booking, "not a fit" sends the polite reply, a call closes the case.
+ */
+export function wantsHumanPage(item: Json): LinkPage {
+	const job = jobToPlace(item);
+	const message = str(item.message);
+	if (message)
+		job.facts.push({
+			label: 'Their words',
+			value: message.length > 300 ? `${message.slice(0, 297)}...` : message,
+		});
+	return {
+		business: str(job.business.name) ?? 'Our business',
+		title: `Call back: ${str(job.customer.name) ?? 'a customer'} asked for a person`,
+		paragraphs: [
+			'They asked to speak to a person. Call them, then record what came of it: a time to book (the customer gets the confirmation), a call with nothing to book, or not a fit (they get a polite reply).',
+		],
+		facts: job.facts,
+		fields: [job.timeField],
+		choices: [
+			...job.slotChoices('Booked for '),
+			{ value: 'typed', label: 'Booked at another time (type it below)', needs_fields: ['start'] },
+			{ value: 'called', label: 'Called back: nothing to book (close the case)' },
+			{ value: 'not_a_fit', label: 'Not a fit: send the polite reply' },
+		],
+		message_label: 'What was said (kept on the case)',
+		ask_name: true,
+		thanks:
+			'Outcome recorded: the flow books and confirms, sends the reply, or closes the case. It is on the case record.',
+		contact: null,
+		time_zone: job.zone,
 	};
 }
 

@@ -132,7 +132,7 @@ function simpleBooking() {
 	L.ifTrue(wf, 'Booked?', "$json.booking.status === 'confirmed'", [1980, 100]);
 	wf.section(
 		'A person takes over',
-		'The case goes to the **Human Queue** (recorded, e-mailed to ops); no crew had room: **Find a Time** asks ops for a time on a page and books it. The customer hears that a person will follow up.',
+		'The case goes to the **Human Queue** (recorded, e-mailed to ops); no crew had room, or the customer asked for a person: **Find a Time** asks ops on a page (a time, a call back, not a fit) and does the rest. The customer hears that a person will follow up.',
 	);
 	L.callWorkflow(
 		wf,
@@ -148,7 +148,7 @@ function simpleBooking() {
 	L.setRaw(
 		wf,
 		'Handoff Result',
-		"{ status: 'handed_to_person', reason: $json.reason ?? ('No crew is free for the time asked: ' + ($json.booking?.reason ?? 'the calendar is full') + ' We will find a time.'), message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }",
+		"{ status: 'handed_to_person', reason: $json.reason ?? ($json.qualification?.wants_human ? 'The customer asked to speak to a person.' : 'No crew is free for the time asked: ' + ($json.booking?.reason ?? 'the calendar is full') + ' We will find a time.'), message: 'Thank you. A member of our team will contact you shortly.', customer: $('Check the Request').first().json.customer }",
 		[2420, -140],
 	);
 	L.respondItem(wf, 'Answer: A Person Will Follow Up', 200, [2640, -140]);
@@ -188,7 +188,7 @@ function simpleBooking() {
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
-	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
+	wf.connect('Asks for a Person?', 'Find a Time', 0);
 	wf.connect('Asks for a Person?', 'Anything Missing?', 1);
 	wf.connect('Anything Missing?', 'Answers Come Back Here', 0);
 	wf.connect('Answers Come Back Here', 'Ask for the Details');
@@ -1276,8 +1276,9 @@ function askForDetails() {
 const ASKED_OPS = "$('Ops Asked').item.json";
 
 /**
- * No room: ops pick one of the next free times or type one on a decision page; the time is
- * booked (the store still refuses a clash) and the customer gets the confirmation.
+ * No room, or a customer who asked for a person: ops pick one of the next free times or type
+ * one on a decision page (or record a call back, or not a fit); a time is booked (the store
+ * still refuses a clash) and the customer gets the confirmation.
  */
 function findATime() {
 	const wf = new L.Workflow('findATime', 'Booking Agents: Find a Time', {
@@ -1287,14 +1288,14 @@ function findATime() {
 	});
 	wf.section(
 		'Find a time',
-		"**Simple Booking** calls this when no crew had room. The next free times (without the customer's preference) go to ops on a decision page (**Make the Time Link**, 24 hours), linked from the **Human Queue** e-mail and the ops board.",
+		"**Simple Booking** calls this when no crew had room, or the customer asked for a person. The next free times (without the customer's preference) go to ops on a page (24 hours), linked from the **Human Queue** e-mail and the ops board.",
 	);
 	L.subWorkflowTrigger(wf, 'When No Crew Had Room', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
 	L.setRaw(
 		wf,
 		'What Was Asked',
-		'{ ...$json, no_room: { reason: $json.booking?.reason ?? null, preference: $json.preference ?? null }, preference: null }',
+		'{ ...$json, no_room: { reason: $json.qualification?.wants_human ? null : ($json.booking?.reason ?? null), preference: $json.preference ?? null }, preference: null }',
 		[440, 0],
 	);
 	L.agent(
@@ -1304,12 +1305,14 @@ function findATime() {
 		{ resource: 'slot', operation: 'findSlots', count: 3 },
 		[660, 0],
 	);
-	L.makeLink(wf, 'Make the Time Link', 'no_room', 24, [880, 0]);
+	L.ifTrue(wf, 'Asked for a Person?', '$json.qualification?.wants_human === true', [880, 0]);
+	L.makeLink(wf, 'Make the Call-Back Link', 'wants_human', 24, [1100, -100]);
+	L.makeLink(wf, 'Make the Time Link', 'no_room', 24, [1100, 100]);
 	L.setRaw(
 		wf,
 		'Ops Asked',
-		"{ ...$json, handoff_reason: 'No crew had room for the time asked (' + ($json.no_room.preference ?? 'any time') + '): choose a time on the page and the flow books it.', decision: { kind: 'no_room', requested_at: $now.toISO(), link: $json.link.url } }",
-		[1100, 0],
+		"((kind) => ({ ...$json, handoff_reason: kind === 'wants_human' ? 'The customer asked to speak to a person: call them, then record the outcome on the page (a time is booked and confirmed).' : 'No crew had room for the time asked (' + ($json.no_room.preference ?? 'any time') + '): choose a time on the page and the flow books it.', decision: { kind, requested_at: $now.toISO(), link: $json.link.url } }))($json.link.kind)",
+		[1320, 0],
 	);
 	L.callWorkflow(wf, 'Ask Ops for a Time', 'humanQueue', 'Booking Agents: Human Queue', [1320, 0]);
 	wf.add(
@@ -1330,22 +1333,35 @@ function findATime() {
 	);
 	wf.section(
 		'Book the time ops chose',
-		'A time: booked exactly (a crew already busy then is refused) and confirmed. *We will call*, or no answer in 24 hours: the case stays with ops. The decision goes on the case.',
+		'A time: priced, booked exactly (a crew already busy then is refused) and confirmed. Not a fit: the polite reply (**Not a Fit**). Called back: the case is closed. *We will call*, or no answer in 24 hours: the case stays with ops.',
 	);
 	L.setRaw(
 		wf,
 		'The Decision',
-		`((c, f) => { const slot = f.slot ?? null; return { ...c, decision: { ...c.decision, outcome: slot ? 'slot' : typeof f.choice === 'string' ? 'call_customer' : 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, slot } }; })(${ASKED_OPS}, $json.body ?? {})`,
+		`((c, f) => { const slot = f.slot ?? null; return { ...c, decision: { ...c.decision, outcome: slot ? 'slot' : ({ called: 'called_back', not_a_fit: 'not_a_fit', call: 'call_customer' })[f.choice] ?? 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, slot } }; })(${ASKED_OPS}, $json.body ?? {})`,
 		[1760, 0],
 	);
 	L.recordCase(wf, 'Record the Decision', 'decided', 'The Decision', [1980, 0]);
-	L.ifTrue(
+	L.switchOn(
 		wf,
-		'A Time Chosen?',
-		"$('The Decision').item.json.decision.outcome === 'slot'",
+		'What Came of It?',
+		['book the time', 'not a fit', 'called back', 'still with ops'],
+		"({ slot: 0, not_a_fit: 1, called_back: 2 })[$('The Decision').item.json.decision.outcome] ?? 3",
 		[2200, 0],
 	);
 	L.setRaw(wf, 'The Case With the Time', "$('The Decision').item.json", [2420, -80]);
+	// A customer who asked for a person was not priced yet; a price that cannot be worked out leaves the confirmation without one.
+	L.agent(wf, 'Price the Job', 'pricingAgent', {}, [2530, -80], {
+		onError: 'continueRegularOutput',
+	});
+	L.setRaw(wf, 'The Case to Close', "$('The Decision').item.json", [2420, 260]);
+	L.callWorkflow(wf, 'Send the Polite Reply', 'notAFit', 'Booking Agents: Not a Fit', [2420, 120], {
+		wait: false,
+	});
+	L.recordCase(wf, 'Record the Call Back', 'closed', 'The Case to Close', [2640, 260], {
+		reason:
+			"={{ 'Called back by ' + ($('The Decision').item.json.decision.decided_by ?? 'ops') + ': nothing to book' }}",
+	});
 	L.agent(wf, 'Book the Chosen Time', 'schedulingAgent', { operation: 'book' }, [2640, -80], {
 		onError: 'continueErrorOutput',
 	});
@@ -1377,21 +1393,28 @@ function findATime() {
 		'Business Settings',
 		'What Was Asked',
 		'Next Free Times',
-		'Make the Time Link',
+		'Asked for a Person?',
+		'Make the Call-Back Link',
 		'Ops Asked',
 		'Ask Ops for a Time',
 		'Wait for the Time',
 		'The Decision',
 		'Record the Decision',
-		'A Time Chosen?',
+		'What Came of It?',
 		'The Case With the Time',
+		'Price the Job',
 		'Book the Chosen Time',
 		'Booked at That Time?',
 		'Write the Confirmation',
 	);
+	wf.connect('What Came of It?', 'Send the Polite Reply', 1);
+	wf.connect('What Came of It?', 'The Case to Close', 2);
+	wf.connect('The Case to Close', 'Record the Call Back');
 	wf.connect('Book the Chosen Time', 'That Time Was Taken', 1);
 	wf.connect('Booked at That Time?', 'That Time Was Taken', 1);
 	wf.connect('That Time Was Taken', 'Back to Ops');
+	wf.connect('Asked for a Person?', 'Make the Time Link', 1);
+	wf.connect('Make the Time Link', 'Ops Asked');
 	wf.connect('Text Step Done: Confirmation', 'Record the Booking');
 	return wf;
 }

@@ -19,12 +19,12 @@ const TEMPLATES = {
 	'support-business-settings.json': support.businessSettings,
 	'support-error-escalation.json': support.errorEscalation,
 	'support-human-queue.json': support.humanQueue,
+	'support-not-a-fit.json': booking.notAFit,
 	// Ask for Details calls back the workflow that asked (by the id it is given), so it comes first.
 	'support-ask-for-details.json': booking.askForDetails,
 	'support-find-a-time.json': booking.findATime,
 	'booking-simple.json': booking.simpleBooking,
 	'booking-emergency.json': booking.emergency,
-	'support-not-a-fit.json': booking.notAFit,
 	'support-onboarding.json': booking.onboarding,
 	'booking-commercial-sales.json': booking.complexSales,
 	'booking-recurring-service.json': booking.recurringService,

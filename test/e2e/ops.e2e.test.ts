@@ -1037,3 +1037,120 @@ describe('no room: ops find a time and the flow books it', () => {
 		expect(booking).toMatchObject({ crew_id: crewId, start_ms: Date.parse(start) });
 	});
 });
+
+describe('a customer who asked for a person: ops record what came of the call', () => {
+	const askForPerson = async (requestId: string, customer: Record<string, string>) => {
+		const first = await env.post('booking', {
+			request_id: requestId,
+			message:
+				'Can someone call me about a deep clean of our 3 bed 2 bath house? I would rather talk to a person.',
+			customer,
+		});
+		expect(first.body).toMatchObject({
+			status: 'handed_to_person',
+			reason: 'The customer asked to speak to a person.',
+		});
+		const ops = await env.smtp.waitFor(
+			'ops@brightclean.example',
+			60_000,
+			(m: { subject?: string }) => (m.subject ?? '').includes(customer.name),
+		);
+		return /Decide here: (\S+)/.exec(String(ops.text))![1];
+	};
+	const post = async (url: string, fields: Record<string, string>) =>
+		await fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(fields),
+		});
+
+	it('booked during the call: ops pick a free time on the page in Chromium; it is priced, booked and confirmed', async () => {
+		const customer = {
+			name: 'Pia Call',
+			email: 'pia@example.com',
+			phone: '+12125550165',
+			address: '6 Talk St, New York, NY 10001',
+		};
+		const url = await askForPerson('ops-e2e-person', customer);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-person' });
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'waiting_ops',
+			),
+		).toMatchObject({ decision: { kind: 'wants_human', link: url } });
+		const page = await browser.newPage();
+		let picked = '';
+		try {
+			const opened = await openLink(page, url);
+			expect(opened.status).toBe(200);
+			expect(opened.text).toMatch(/Call back: Pia Call asked for a person/);
+			expect(opened.text).toMatch(/Their words\s+Can someone call me/);
+			const first = page
+				.locator('label.choice')
+				.filter({ hasText: /^\s*Booked for / })
+				.first();
+			picked = (await first.innerText()).trim();
+			await first.locator('input').check();
+			await page.getByLabel('Your name').fill('Morgan (ops)');
+			await page.getByLabel('What was said (kept on the case)').fill('Wants mornings');
+			const [sent] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send' }).click(),
+			]);
+			expect(sent?.status()).toBe(200);
+			expect(await page.locator('body').innerText()).toMatch(/Outcome recorded/);
+		} finally {
+			await page.close();
+		}
+		const confirmation = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/is booked/.test(m.subject ?? ''),
+		);
+		// The time ops picked ("Booked for Monday, December 7 at 8:00 AM (Crew A)"), priced like any booking.
+		expect(confirmation.text).toContain(/Booked for (.+ at \d+:\d+ [AP]M)/.exec(picked)![1]);
+		expect(confirmation.text).toMatch(/Price: \$\d/);
+		expect(
+			await eventually(
+				() => getCase(store, caseId),
+				(c) => c?.status === 'booked',
+			),
+		).toMatchObject({ status: 'booked' });
+	});
+
+	it('not a fit: the customer gets the polite reply and the case is lost; called back: the case is closed', async () => {
+		const lost = { name: 'Quin Nofit', email: 'quin@example.com', address: '7 Talk St' };
+		const lostUrl = await askForPerson('ops-e2e-person-2', lost);
+		expect((await post(lostUrl, { choice: 'not_a_fit', name: 'Morgan (ops)' })).status).toBe(200);
+		const reply = await env.smtp.waitFor(lost.email, 60_000);
+		expect(reply.text).toMatch(/we are not the right fit for this job/);
+		expect(
+			await eventually(
+				() => getCase(store, caseIdOf({ idempotency_key: 'ops-e2e-person-2' })),
+				(c) => c?.status === 'lost',
+			),
+		).toMatchObject({ status: 'lost' });
+
+		const called = { name: 'Ray Called', email: 'ray@example.com', address: '8 Talk St' };
+		const calledUrl = await askForPerson('ops-e2e-person-3', called);
+		expect(
+			(
+				await post(calledUrl, {
+					choice: 'called',
+					name: 'Morgan (ops)',
+					message: 'Will call us in spring',
+				})
+			).status,
+		).toBe(200);
+		const closedCase = caseIdOf({ idempotency_key: 'ops-e2e-person-3' });
+		expect(
+			await eventually(
+				() => getCase(store, closedCase),
+				(c) => c?.status === 'closed',
+			),
+		).toMatchObject({ status: 'closed' });
+		expect((await caseEvents(store, closedCase)).find((e) => e.kind === 'closed')?.data).toEqual({
+			reason: 'Called back by Morgan (ops): nothing to book',
+		});
+		expect(env.smtp.to(called.email)).toHaveLength(0);
+	});
+});

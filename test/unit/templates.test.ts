@@ -271,6 +271,7 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'support-ask-for-details.json: Record the Expired Request (expired from Asked the Customer)',
 		'support-ask-for-details.json: Record: Waiting for the Customer (asked)',
 		'support-find-a-time.json: Record the Booking (answered from Write the Confirmation)',
+		'support-find-a-time.json: Record the Call Back (closed from The Case to Close)',
 		'support-find-a-time.json: Record the Decision (decided from The Decision)',
 		'support-human-queue.json: Record the Case (handedOver from When a Case Is Handed Over)',
 		'support-not-a-fit.json: Record the Lost Lead (lost)',

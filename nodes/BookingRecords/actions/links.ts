@@ -19,6 +19,7 @@ import {
 	noRoomPage,
 	quoteReplyPage,
 	slotOfChoice,
+	wantsHumanPage,
 	type LinkPageView,
 } from '../pages';
 import { caseFromNode } from './case';
@@ -82,7 +83,7 @@ export async function runLinkOperation(
 					link_answer: {
 						...read.answer,
 						// A time for a job with no room: the offered slot or the typed time, ready to book.
-						...(link.kind === 'no_room'
+						...(link.kind === 'no_room' || link.kind === 'wants_human'
 							? { slot: slotOfChoice(read.answer.choice, read.answer.answers.start) }
 							: {}),
 						link_id: link.id,
@@ -104,6 +105,7 @@ const PAGE_BUILDERS: Record<
 	ops_decision: decisionPage,
 	ask_back: askBackPage,
 	no_room: noRoomPage,
+	wants_human: wantsHumanPage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -113,7 +115,7 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
 			description:
-				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For or A Time for a Job With No Room.',
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room or The Outcome of a Call Back.',
 		});
 	const item = caseFromNode(ctx, i);
 	const resume = String(ctx.getNodeParameter('resumeUrl', i, '') ?? '').trim();

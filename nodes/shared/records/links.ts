@@ -13,7 +13,13 @@ import { InputError } from '../errors';
 import { MIN_SECRET_LENGTH } from '../signing';
 import type { BookingStore } from '../store';
 
-export const LINK_KINDS = ['quote_reply', 'ops_decision', 'ask_back', 'no_room'] as const;
+export const LINK_KINDS = [
+	'quote_reply',
+	'ops_decision',
+	'ask_back',
+	'no_room',
+	'wants_human',
+] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 export interface LinkChoice {
