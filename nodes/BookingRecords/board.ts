@@ -344,7 +344,8 @@ export function boardHtml(board: Board): string {
 	const replies = board.awaiting_reply
 		.map(
 			(c) =>
-				`<li data-case="${h(c.case_id)}"><b>${h(c.customer.name ?? 'Customer')}</b> ${h(money(c.quote_cents, c.currency))}<br><span class="muted">${h((c.service_type ?? '').replace(/_/g, ' '))} · sent ${h(ago(c.first_answer_at_ms ?? c.updated_at_ms, nowMs))} ago${validity(c.quote_valid_until, zone, nowMs)}</span></li>`,
+				// A case with no quote waits for the details it was asked for (Ask for Details).
+				`<li data-case="${h(c.case_id)}"><b>${h(c.customer.name ?? 'Customer')}</b> ${c.quote_cents === null ? 'details asked for' : h(money(c.quote_cents, c.currency))}<br><span class="muted">${h((c.service_type ?? '').replace(/_/g, ' '))} · sent ${h(ago(c.first_answer_at_ms ?? c.updated_at_ms, nowMs))} ago${validity(c.quote_valid_until, zone, nowMs)}</span></li>`,
 		)
 		.join('');
 	const signatures = board.awaiting_signature
@@ -375,7 +376,7 @@ export function boardHtml(board: Board): string {
 ${section('dispatch', 'Today and this week, by crew', visitsToday + board.crews.reduce((n, c) => n + c.later_this_week.length, 0), crews, 'No visits today or later this week.')}
 ${section('waiting', 'Waiting on a person', board.waiting_on_ops.length, `<ul>${waiting}</ul>`, 'Nobody is waiting on a decision.')}
 ${section('emergencies', 'Emergencies, last 7 days', board.emergencies.length, `<ul>${emergencies}</ul>`, 'No emergencies in the last 7 days.')}
-${section('quotes', 'Quotes awaiting a reply', board.awaiting_reply.length, `<ul>${replies}</ul>`, 'No quote is waiting for a reply.')}
+${section('quotes', 'Waiting for the customer', board.awaiting_reply.length, `<ul>${replies}</ul>`, 'Nothing is waiting for a customer’s reply.')}
 ${section('signatures', 'Agreements awaiting a signature', board.awaiting_signature.length, `<ul>${signatures}</ul>`, 'No agreement is waiting for a signature.')}
 ${section('failed', 'Messages not delivered, last 7 days', board.failed_deliveries.length, `<ul>${failed}</ul>`, 'Every message went out.')}
 ${board.numbers ? `<section data-section="numbers" class="wide"><h2>This week so far</h2>${numbersBlock(board.numbers)}</section>` : ''}

@@ -375,6 +375,13 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 		expect(html).toContain('&lt;b&gt;bd-1&lt;/b&gt;');
 		expect(html).not.toContain('<b>bd-1</b>');
 		expect(html).toContain('href="http://n8n.test/webhook/board?export=cases"');
+		// A booking waiting for the details it was asked for is listed with the quotes, as such.
+		const asking = boardHtml({
+			...board,
+			awaiting_reply: [{ ...board.awaiting_reply[0], quote_cents: null, currency: null }],
+		});
+		expect(asking).toMatch(/Waiting for the customer <span class="count">1<\/span>/);
+		expect(asking).toMatch(/<\/b> details asked for<br>/);
 	});
 
 	it('exports the cases and the visits as CSV', async () => {
