@@ -147,6 +147,12 @@ export class BookingRecords implements INodeType {
 							'For ops: the next free times (the Scheduling Agent’s slots on the item), another time to type, or a call; with a name and a note',
 					},
 					{
+						name: 'An Emergency to Acknowledge',
+						value: 'dispatch_ack',
+						description:
+							'For the person whose turn it is on the on-call ladder (the case’s dispatch_rung; names and phones in the Booking Business table): the emergency, the crew booked, one button',
+					},
+					{
 						name: 'An Ops Decision',
 						value: 'ops_decision',
 						description:

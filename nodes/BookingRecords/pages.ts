@@ -371,6 +371,55 @@ export function wantsHumanPage(item: Json): LinkPage {
 	};
 }
 
+/**
+ * An emergency after hours, for the person on the on-call ladder whose turn it is: what
+ * happened, where, which crew is booked for when; one button to acknowledge.
+ */
+export function dispatchAckPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const customer = obj(item.customer);
+	const booking = obj(item.booking);
+	const triage = obj(item.triage);
+	const to = obj(obj(item.dispatch).to);
+	const zone = str(business.time_zone) ?? 'America/New_York';
+	const facts: LinkPage['facts'] = [
+		{
+			label: 'Emergency',
+			value: service(triage.emergency_type ?? obj(item.qualification).service_type),
+		},
+		{
+			label: 'Customer',
+			value: [str(customer.name), str(customer.phone)].filter(Boolean).join(' · ') || 'unknown',
+		},
+	];
+	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
+	if (str(booking.start))
+		facts.push({
+			label: 'Crew booked',
+			value: `${str(booking.crew_name) ?? 'a crew'}, arriving by ${DateTime.fromISO(String(booking.start), { setZone: true }).setZone(zone).toFormat("h:mm a 'on' cccc, LLLL d")}`,
+		});
+	const message = str(item.message);
+	if (message)
+		facts.push({
+			label: 'Their words',
+			value: message.length > 300 ? `${message.slice(0, 297)}...` : message,
+		});
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: `Emergency: acknowledge${str(to.name) ? `, ${String(to.name)}` : ''}`,
+		paragraphs: [
+			'An emergency came in while we are closed. Acknowledge that you have it (call the customer and the crew as needed); until someone does, the next person on the on-call list is asked.',
+		],
+		facts,
+		choices: [{ value: 'ack', label: 'I have it: acknowledge' }],
+		message_label: null,
+		ask_name: true,
+		thanks: 'Acknowledged: it is on the case record. Nobody else on the on-call list is asked.',
+		contact: null,
+		time_zone: zone,
+	};
+}
+
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { BookingRecord, WriteTx } from '../shared/store';
-import { parseInstant, SchedulingInputError, type CrewConfig } from './calendar';
+import { openAt, parseInstant, SchedulingInputError, type CrewConfig } from './calendar';
 import type { Slot } from './slots';
 import type { BookingOut, BookingResult, ScheduleRequest } from './request';
 import type { ScheduleContext } from './context';
@@ -160,6 +160,8 @@ export async function book(ctx: ScheduleContext, request: ScheduleRequest): Prom
 			crew_id: b.crew_id,
 			crew_name: b.crew_name,
 			crew_contact: ctx.crewContact(b.crew_id),
+			// Who must acknowledge an emergency depends on it (the on-call ladder after hours).
+			after_hours: priority ? !openAt(ctx.cal, ctx.now) : null,
 			start: b.start,
 			end: b.end,
 			hold_expires_at: b.hold_expires_at,

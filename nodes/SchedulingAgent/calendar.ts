@@ -95,6 +95,13 @@ export function windowsOn(calendar: ResolvedCalendar, day: DateTime): Array<[num
 	return windows.map(([a, b]) => [at(a), at(b)]);
 }
 
+/** Whether the business is open at this instant: a working day (not a holiday) inside one of its windows. */
+export function openAt(calendar: ResolvedCalendar, ms: number): boolean {
+	const day = DateTime.fromMillis(ms, { zone: calendar.timeZone });
+	if (calendar.holidaySet.has(day.toISODate()!)) return false;
+	return windowsOn(calendar, day).some(([start, end]) => ms >= start && ms < end);
+}
+
 function minutesOf(field: string, text: string): number {
 	const m = /^(\d{1,2}):(\d{2})$/.exec(String(text).trim());
 	if (!m || Number(m[1]) > 24 || Number(m[2]) > 59 || (Number(m[1]) === 24 && Number(m[2]) !== 0)) {

@@ -80,6 +80,7 @@ export class ScheduleContext {
 			start: null,
 			end: null,
 			hold_expires_at: null,
+			after_hours: null,
 			duration_minutes: null,
 			duration_basis: null,
 			priority: request.priority ?? null,

@@ -111,6 +111,12 @@ export const bookingResultSchema = z.object({
 	start: z.string().nullable(),
 	end: z.string().nullable(),
 	hold_expires_at: z.string().nullable(),
+	after_hours: z
+		.boolean()
+		.nullable()
+		.describe(
+			'An emergency (priority) booking: whether it was made while the business is closed (outside its hours, or a holiday); null for other bookings.',
+		),
 	duration_minutes: z.number().nullable(),
 	duration_basis: z.string().nullable(),
 	priority: z.number().nullable(),

@@ -294,7 +294,7 @@ function emergency() {
 	escalateOnFailure(wf, 'Write the Dispatch', 'Dispatch Message', 2200, 560);
 	wf.section(
 		'Text the customer and the crew',
-		'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer.',
+		'The customer gets the safety steps, the crew the dispatch; each text retries 3 times. A customer we cannot text (a number no text can reach, STOP, Twilio down) or a crew text that fails goes to the dispatcher at once, without waiting; the crew is texted either way, then the caller gets the answer. After hours, with an on-call ladder set, **On-Call Dispatcher** asks a person to acknowledge.',
 	);
 	// A number no text can reach (or one that replied STOP) gets no text: a dispatcher calls instead, and the crew is texted all the same.
 	L.ifTrue(wf, 'Can We Text the Customer?', '!!$json.confirmation.sms?.to', [2420, -200]);
@@ -406,6 +406,28 @@ function emergency() {
 		'Text the Crew',
 		'Record the Dispatch',
 		'Answer With the Dispatch',
+	);
+	// After hours, with an on-call ladder set: a person must acknowledge (without delaying the answer).
+	L.ifTrue(
+		wf,
+		'A Person Must Acknowledge?',
+		"$('Write the Dispatch').first().json.booking.after_hours === true && !!String($('Business Settings').first().json.on_call_ladder ?? '').trim()",
+		[3960, -200],
+	);
+	L.setRaw(wf, 'The Dispatched Case', "$('Write the Dispatch').first().json", [4180, -200]);
+	L.callWorkflow(
+		wf,
+		'Ask the Person on Call',
+		'onCallDispatcher',
+		'Booking Agents: On-Call Dispatcher',
+		[4400, -200],
+		{ wait: false },
+	);
+	wf.chain(
+		'Answer With the Dispatch',
+		'A Person Must Acknowledge?',
+		'The Dispatched Case',
+		'Ask the Person on Call',
 	);
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
 	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
@@ -1419,7 +1441,107 @@ function findATime() {
 	return wf;
 }
 
+/** The case as the on-call ladder's current turn left it (the link, whose turn). */
+const TURN = "$('Make the Acknowledge Link').last().json";
+
+/**
+ * After hours, an emergency must be acknowledged by a person: each on the on-call ladder in
+ * turn gets a text with a link and the business's minutes to acknowledge; no acknowledgement,
+ * the next is asked; nobody, ops are e-mailed. Every turn and the acknowledgement go on the case.
+ */
+function onCallDispatcher() {
+	const wf = new L.Workflow('onCallDispatcher', 'Booking Agents: On-Call Dispatcher', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'On-call dispatcher',
+		'**Emergency Dispatch** calls this (without waiting) for an emergency dispatched while the business is closed, when the Booking Business table has an `on_call_ladder`. The first person gets a text with a link (**Make the Acknowledge Link**, the emergency on a page with one button) and `dispatch_ack_minutes` to press it.',
+	);
+	L.subWorkflowTrigger(wf, 'When an Emergency Needs a Person', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(wf, 'First on the Ladder', '{ ...$json, dispatch_rung: 0 }', [440, 0]);
+	L.makeLink(wf, 'Make the Acknowledge Link', 'dispatch_ack', 2, [660, 0]);
+	L.recordCase(wf, 'Record the Turn', 'asked', '', [880, 0]);
+	L.sendSms(
+		wf,
+		'Text the Person on Call',
+		{
+			from: '$json.business.sms_from',
+			to: `${TURN}.dispatch.to.phone`,
+			message: `${TURN}.business.name + ' EMERGENCY at ' + (${TURN}.customer.address ?? 'an address to confirm') + ', ' + (${TURN}.booking.crew_name ?? 'a crew') + ' booked. Acknowledge within ' + ${TURN}.dispatch.ack_minutes + ' min: ' + ${TURN}.link.url`,
+		},
+		[1100, 0],
+	);
+	wf.add(
+		'Wait for the Acknowledgement',
+		'n8n-nodes-base.wait',
+		1.1,
+		{
+			resume: 'webhook',
+			httpMethod: 'POST',
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: `={{ ${TURN}.dispatch.ack_minutes }}`,
+			resumeUnit: 'minutes',
+			options: {},
+		},
+		[1320, 0],
+		{ webhookId: L.stableId('onCallDispatcher', 'ack') },
+	);
+	wf.section(
+		'Acknowledged, or the next person',
+		'Acknowledged: the decision (who, when) goes on the case. Not in time, or their text failed: the next person on the ladder is asked. Nobody left: the **Human Queue** e-mails ops.',
+	);
+	L.ifTrue(wf, 'Acknowledged?', "$json.body?.choice === 'ack'", [1540, 0]);
+	L.setRaw(
+		wf,
+		'The Acknowledgement',
+		`{ ...${TURN}, decision: { kind: 'dispatch_ack', outcome: 'acknowledged', decided_by: $json.body.name ?? ${TURN}.dispatch.to.name, decided_at: $now.toISO() } }`,
+		[1760, -100],
+	);
+	L.recordCase(wf, 'Record the Acknowledgement', 'decided', 'The Acknowledgement', [1980, -100]);
+	L.setRaw(
+		wf,
+		'The Next Person',
+		`{ ...${TURN}, dispatch_rung: ${TURN}.dispatch.rung + 1 }`,
+		[1760, 100],
+	);
+	L.ifTrue(wf, 'Anyone Left?', '$json.dispatch_rung < $json.dispatch.rungs', [1980, 100]);
+	L.setRaw(
+		wf,
+		'Nobody Acknowledged',
+		`{ ...$json, handoff_reason: 'Nobody on the on-call ladder acknowledged the emergency (' + $json.dispatch.rungs + ' asked, ' + $json.dispatch.ack_minutes + ' minutes each): call the customer and the crew.', decision: { kind: 'dispatch_ack', requested_at: $now.toISO() } }`,
+		[2200, 200],
+	);
+	L.callWorkflow(wf, 'Tell Ops', 'humanQueue', 'Booking Agents: Human Queue', [2420, 200], {
+		wait: false,
+	});
+	wf.chain(
+		'When an Emergency Needs a Person',
+		'Business Settings',
+		'First on the Ladder',
+		'Make the Acknowledge Link',
+		'Record the Turn',
+		'Text the Person on Call',
+		'Wait for the Acknowledgement',
+		'Acknowledged?',
+		'The Acknowledgement',
+		'Record the Acknowledgement',
+	);
+	wf.connect('Text the Person on Call', 'The Next Person', 1);
+	wf.connect('Acknowledged?', 'The Next Person', 1);
+	wf.connect('The Next Person', 'Anyone Left?');
+	// The loop: the next person gets their own link and text.
+	wf.connect('Anyone Left?', 'Make the Acknowledge Link', 0);
+	wf.connect('Anyone Left?', 'Nobody Acknowledged', 1);
+	wf.connect('Nobody Acknowledged', 'Tell Ops');
+	return wf;
+}
+
 module.exports = {
+	onCallDispatcher,
 	findATime,
 	askForDetails,
 	simpleBooking,

@@ -24,6 +24,7 @@ const TEMPLATES = {
 	'support-ask-for-details.json': booking.askForDetails,
 	'support-find-a-time.json': booking.findATime,
 	'booking-simple.json': booking.simpleBooking,
+	'support-on-call-dispatcher.json': booking.onCallDispatcher,
 	'booking-emergency.json': booking.emergency,
 	'support-onboarding.json': booking.onboarding,
 	'booking-commercial-sales.json': booking.complexSales,

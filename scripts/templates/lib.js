@@ -63,6 +63,7 @@ const WORKFLOW_IDS = {
 	customerLinks: 'bkCustomerLinks0',
 	askForDetails: 'bkAskForDetails0',
 	findATime: 'bkFindATime00000',
+	onCallDispatcher: 'bkOnCallDispatch',
 };
 
 class Workflow {

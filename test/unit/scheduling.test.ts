@@ -261,7 +261,18 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 			crew_id: 'on-call',
 			start: '2026-11-25T23:30:00-05:00',
 			deadline: '2026-11-26T01:10:00-05:00',
+			// Booked while the business is closed: a person on the on-call ladder acknowledges it.
+			after_hours: true,
 		});
+		const daytime = await run(
+			{ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 },
+			'2026-11-30T10:00:00-05:00',
+		);
+		expect(daytime.after_hours).toBe(false);
+		// A normal booking is neither.
+		expect(
+			(await run({ operation: 'book', job, preference: 'Monday morning' })).after_hours,
+		).toBeNull();
 		const second = await run(
 			{ operation: 'book', job: emergency, priority: 10, respond_within_minutes: 120 },
 			night,

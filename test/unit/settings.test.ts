@@ -26,6 +26,7 @@ import {
 	readPolicySettings,
 	readRateCard,
 	readMessageSettings,
+	readOnCallLadder,
 	type SettingsRows,
 } from '../../nodes/shared/settings';
 import {
@@ -241,6 +242,32 @@ describe('a change in a row', () => {
 	});
 });
 
+describe('the on-call ladder', () => {
+	it('reads names and phones in order, as people type them, and says what is wrong with a part', () => {
+		expect(
+			readOnCallLadder('Morgan Lee +1 212 555 0181; Sam: (212) 555-0182\nAl, 212.555.0183'),
+		).toEqual([
+			{ name: 'Morgan Lee', phone: '+12125550181' },
+			{ name: 'Sam', phone: '+12125550182' },
+			{ name: 'Al', phone: '+12125550183' },
+		]);
+		expect(readOnCallLadder('Morgan +1 212 555 0181; Sam')).toEqual({
+			problem: '"Sam" is not a name followed by a phone number.',
+		});
+		expect(readOnCallLadder('+12125550181')).toMatchObject({ problem: expect.any(String) });
+		expect(readOnCallLadder('Sam 555-0182')).toMatchObject({ problem: expect.any(String) });
+		const rows = tables((r) => {
+			r.business.find((row) => row.setting === 'on_call_ladder')!.value =
+				'Morgan; Sam +1 212 555 0182';
+		});
+		expect(refusal(readBusinessSettings, rows).message).toMatch(
+			/Booking Business", row \d+, column "value": on_call_ladder: "Morgan" is not a name followed by a phone number/,
+		);
+		// Empty (as shipped): nobody is asked.
+		expect(readBusinessSettings(tables()).on_call_ladder).toEqual([]);
+	});
+});
+
 describe('a bad row is refused with its table, row id and column', () => {
 	const cases: Array<
 		[
@@ -290,7 +317,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown setting',
 			(r) => r.business.push({ setting: 'buisness_name', value: 'x' }),
 			readBusinessSettings,
-			/Booking Business", row 24, column "setting": there is no setting "buisness_name"/,
+			/Booking Business", row 26, column "setting": there is no setting "buisness_name"/,
 		],
 		[
 			'a setting given twice',
@@ -314,7 +341,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown time zone',
 			(r) => (setting(r, 'time_zone').value = 'Mars/Olympus'),
 			readBusinessSettings,
-			/row 9, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
+			/row 11, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
 		],
 		[
 			'a bad e-mail address',

@@ -218,6 +218,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Find a Time',
 		'Booking Agents: Human Queue',
 		'Booking Agents: Not a Fit',
+		'Booking Agents: On-Call Dispatcher',
 		'Booking Agents: Onboarding',
 		'Booking Agents: Ops Board',
 		'Booking Agents: Recurring Service',
@@ -275,6 +276,8 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'support-find-a-time.json: Record the Decision (decided from The Decision)',
 		'support-human-queue.json: Record the Case (handedOver from When a Case Is Handed Over)',
 		'support-not-a-fit.json: Record the Lost Lead (lost)',
+		'support-on-call-dispatcher.json: Record the Acknowledgement (decided from The Acknowledgement)',
+		'support-on-call-dispatcher.json: Record the Turn (asked)',
 		'support-onboarding.json: Record the Win (won from When the Agreement Is Signed)',
 	]);
 	// A customer message that fails marks the case (the board's failed deliveries).

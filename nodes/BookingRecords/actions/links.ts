@@ -13,6 +13,7 @@ import {
 import type { BookingStore } from '../../shared/store';
 import {
 	askBackPage,
+	dispatchAckPage,
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
@@ -22,6 +23,8 @@ import {
 	wantsHumanPage,
 	type LinkPageView,
 } from '../pages';
+import { settingsRowsOf } from '../../shared/n8n/settings';
+import { readBusinessSettings } from '../../shared/settings';
 import { caseFromNode } from './case';
 
 /** The operations that sign or check links (they need the Booking Agents Signing Secret credential). */
@@ -35,8 +38,7 @@ export async function runLinkOperation(
 	const credential = await ctx.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret');
 	const secret = String(credential.secret ?? '');
 	return await runPerItem(ctx, async (i) => {
-		if (operation === 'createLink')
-			return [{ json: { link: await makeLink(ctx, i, store, secret) } }];
+		if (operation === 'createLink') return [{ json: await makeLink(ctx, i, store, secret) }];
 		const nowMs = Date.now();
 		const token = ctx.getNodeParameter('token', i, '');
 		const found = await findLink(store, token, secret, nowMs);
@@ -106,6 +108,7 @@ const PAGE_BUILDERS: Record<
 	ask_back: askBackPage,
 	no_room: noRoomPage,
 	wants_human: wantsHumanPage,
+	dispatch_ack: dispatchAckPage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -115,9 +118,12 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
 			description:
-				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room or The Outcome of a Call Back.',
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room, The Outcome of a Call Back or An Emergency to Acknowledge.',
 		});
-	const item = caseFromNode(ctx, i);
+	let item = caseFromNode(ctx, i);
+	// An emergency to acknowledge: the person whose turn it is on the on-call ladder (Booking Business).
+	const dispatch = kind === 'dispatch_ack' ? onCallTurn(ctx, i, item) : null;
+	if (dispatch) item = { ...item, dispatch };
 	const resume = String(ctx.getNodeParameter('resumeUrl', i, '') ?? '').trim();
 	const made = await createLink(
 		store,
@@ -133,7 +139,32 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		secret,
 		Date.now(),
 	);
-	return { ...made, kind, expires_at: new Date(made.expires_at_ms).toISOString() };
+	const link = { ...made, kind, expires_at: new Date(made.expires_at_ms).toISOString() };
+	return dispatch ? { link, dispatch } : { link };
+}
+
+/** Whose turn it is (the case's `dispatch_rung`, from 0) on the on-call ladder, and how long they have. */
+function onCallTurn(ctx: IExecuteFunctions, i: number, item: Record<string, unknown>) {
+	const business = readBusinessSettings(settingsRowsOf(ctx, i));
+	const ladder = business.on_call_ladder;
+	const rung = Number(item.dispatch_rung ?? 0);
+	if (!ladder.length)
+		throw new NodeOperationError(ctx.getNode(), 'Nobody is on the on-call ladder', {
+			itemIndex: i,
+			description:
+				'Fill in on_call_ladder in the Booking Business table (names and phones in order, separated by ;), or do not ask for an acknowledgement.',
+		});
+	if (!Number.isInteger(rung) || rung < 0 || rung >= ladder.length)
+		throw new NodeOperationError(ctx.getNode(), `There is no rung ${rung} on the on-call ladder`, {
+			itemIndex: i,
+			description: `dispatch_rung on the item counts from 0 and the ladder has ${ladder.length} people.`,
+		});
+	return {
+		rung,
+		rungs: ladder.length,
+		to: ladder[rung],
+		ack_minutes: business.dispatch_ack_minutes ?? 10,
+	};
 }
 
 /** The submitted fields as an object (a JSON parameter may arrive as text). */

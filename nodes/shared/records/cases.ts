@@ -397,8 +397,13 @@ export function applyCaseStep(
 					kind: textAt(item, 'decision', 'kind') ?? 'missing_info',
 					fields: Array.isArray(asked) ? asked : [],
 					link: textAt(item, 'link', 'url') ?? textAt(item, 'decision', 'link'),
+					// An on-call turn: who was asked.
+					...(textAt(item, 'dispatch', 'to', 'name')
+						? { to: textAt(item, 'dispatch', 'to', 'name'), kind: 'dispatch_ack' }
+						: {}),
 				},
-				`asked:${run}`,
+				// Each link is its own ask (an on-call ladder asks several people in one execution).
+				`asked:${run}:${textAt(item, 'link', 'id') ?? ''}`,
 			);
 			if (!TERMINAL.includes(record.status)) setStatus('waiting_customer');
 			break;

@@ -19,6 +19,7 @@ export const LINK_KINDS = [
 	'ask_back',
 	'no_room',
 	'wants_human',
+	'dispatch_ack',
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 

@@ -5,6 +5,7 @@
  * Every value is checked as it is read; a bad one is a SettingsError naming the
  * table, the row (n8n's row id, shown in the Data Tables grid) and the column.
  */
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DateTime, IANAZone } from 'luxon';
 
 import { InputError } from '../errors';
@@ -70,6 +71,9 @@ export interface BusinessSettings {
 	owner_email: string | null;
 	sms_from: string | null;
 	crew_phone: string | null;
+	/** Who acknowledges an emergency after hours, in order; empty: nobody is asked. */
+	on_call_ladder: OnCallPerson[];
+	dispatch_ack_minutes: number | null;
 	time_zone: string;
 	public_url: string;
 	review_url: string | null;
@@ -85,6 +89,28 @@ export interface BusinessSettings {
 	concession_steps_pct: number[] | null;
 	quiet_hours_start: string | null;
 	quiet_hours_end: string | null;
+}
+
+export interface OnCallPerson {
+	name: string;
+	/** E.164 */
+	phone: string;
+}
+
+/** "Morgan +1 212 555 0181; Sam +1 212 555 0182": each person's name and phone, in order. */
+export function readOnCallLadder(raw: string): OnCallPerson[] | { problem: string } {
+	const people: OnCallPerson[] = [];
+	for (const part of raw
+		.split(/[;\n]+/)
+		.map((p) => p.trim())
+		.filter(Boolean)) {
+		const match = /^(.*?)[\s,:]*(\+?[\d(][\d\s().-]{6,})$/.exec(part);
+		const phone = match ? parsePhoneNumberFromString(match[2], 'US') : undefined;
+		if (!match || !match[1].trim() || !phone?.isValid())
+			return { problem: `"${part.slice(0, 60)}" is not a name followed by a phone number.` };
+		people.push({ name: match[1].trim(), phone: phone.number });
+	}
+	return people;
 }
 
 export interface CrewSettings {
@@ -281,6 +307,15 @@ function businessValue(row: SettingsRow, name: BusinessSettingName, raw: string)
 		}
 		case 'time':
 			return readTime('business', row, 'value', raw);
+		case 'ladder': {
+			const ladder = readOnCallLadder(raw);
+			if ('problem' in ladder)
+				throw bad(
+					ladder.problem,
+					'Type each person as a name and a phone number, in order, separated by ; for example Morgan +1 212 555 0181; Sam +1 212 555 0182.',
+				);
+			return ladder;
+		}
 		default:
 			return raw;
 	}
@@ -326,6 +361,7 @@ export function readBusinessSettings(settings: SettingsRows): BusinessSettings {
 						? `Fill in the value of ${name} (${spec.notes.toLowerCase()}).`
 						: `Add a row with setting ${name} (${spec.notes.toLowerCase()}).`,
 				);
+		out.on_call_ladder ??= [];
 		return out as unknown as BusinessSettings;
 	});
 }

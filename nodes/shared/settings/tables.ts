@@ -134,7 +134,19 @@ export const BUSINESS_SETTINGS = {
 		notes: 'The weekly numbers are e-mailed here (empty: to the ops inbox)',
 	},
 	sms_from: { kind: 'text', notes: 'The Twilio number texts come from (E.164)' },
-	crew_phone: { kind: 'text', notes: 'The on-call crew phone that gets emergency dispatches' },
+	crew_phone: {
+		kind: 'text',
+		notes: 'Emergency dispatches go here when the booked crew has no phone of its own',
+	},
+	on_call_ladder: {
+		kind: 'ladder',
+		notes:
+			'After hours, who must acknowledge an emergency, in order: name and phone, separated by ; (for example Morgan +1 212 555 0181; Sam +1 212 555 0182). Empty: nobody is asked',
+	},
+	dispatch_ack_minutes: {
+		kind: 'number',
+		notes: 'Minutes each person on the on-call ladder has to acknowledge before the next is asked',
+	},
 	time_zone: {
 		kind: 'time_zone',
 		required: true,
@@ -311,6 +323,8 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	owner_email: 'owner@brightclean.example',
 	sms_from: '+12125550100',
 	crew_phone: '+12125550199',
+	on_call_ladder: '',
+	dispatch_ack_minutes: '10',
 	time_zone: 'America/New_York',
 	public_url: 'http://localhost:5678/',
 	review_url: 'https://brightclean.example/review',
