@@ -37,6 +37,18 @@ function contactOf(business: Json): string | null {
 
 const service = (type: unknown) => (str(type) ?? 'service').replace(/_/g, ' ');
 
+/** Who the customer is, on one line: name, e-mail (unless left out) and phone. */
+function customerFact(customer: Json, { email = true } = {}): { label: string; value: string } {
+	const parts = [str(customer.name), email ? str(customer.email) : null, str(customer.phone)];
+	return { label: 'Customer', value: parts.filter(Boolean).join(' · ') || 'unknown' };
+}
+
+/** The customer's own words as a fact, cut to `max` characters. */
+function wordsFact(label: string, message: string | null, max: number) {
+	if (!message) return [];
+	return [{ label, value: message.length > max ? `${message.slice(0, max - 3)}...` : message }];
+}
+
 function dayIn(iso: unknown, zone: string): string | null {
 	const text = str(iso);
 	if (!text) return null;
@@ -107,13 +119,7 @@ export function decisionPage(item: Json): LinkPage {
 	const pending = obj(negotiation.pending_approval);
 	const asks = num(pending.discount_pct);
 	const facts: LinkPage['facts'] = [
-		{
-			label: 'Customer',
-			value:
-				[str(customer.name), str(customer.email), str(customer.phone)]
-					.filter(Boolean)
-					.join(' · ') || 'unknown',
-		},
+		customerFact(customer),
 		{ label: 'Service', value: service(quote.service_type) },
 	];
 	if (num(quote.total_cents) !== null)
@@ -209,13 +215,10 @@ export function askBackPage(item: Json): LinkPage {
 	const fields = asked.flatMap((fact) => (ASK_BACK_FIELDS[fact] ? [ASK_BACK_FIELDS[fact]] : []));
 	if (!str(item.preference)) fields.push(ASK_BACK_FIELDS.preference);
 	const what = service(qualification.service_type);
-	const message = str(item.message);
-	const facts: LinkPage['facts'] = [{ label: 'Service', value: what }];
-	if (message)
-		facts.push({
-			label: 'Your request',
-			value: message.length > 200 ? `${message.slice(0, 197)}...` : message,
-		});
+	const facts: LinkPage['facts'] = [
+		{ label: 'Service', value: what },
+		...wordsFact('Your request', str(item.message), 200),
+	];
 	return {
 		business: str(business.name) ?? 'Our business',
 		title: `A few details to book your ${what}`,
@@ -263,13 +266,7 @@ function jobToPlace(item: Json) {
 	const when = (iso: string) =>
 		DateTime.fromISO(iso, { setZone: true }).setZone(zone).toFormat("cccc, LLLL d 'at' h:mm a");
 	const facts: LinkPage['facts'] = [
-		{
-			label: 'Customer',
-			value:
-				[str(customer.name), str(customer.email), str(customer.phone)]
-					.filter(Boolean)
-					.join(' · ') || 'unknown',
-		},
+		customerFact(customer),
 		{ label: 'Service', value: service(obj(item.qualification).service_type) },
 	];
 	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
@@ -342,12 +339,7 @@ export function noRoomPage(item: Json): LinkPage {
  */
 export function wantsHumanPage(item: Json): LinkPage {
 	const job = jobToPlace(item);
-	const message = str(item.message);
-	if (message)
-		job.facts.push({
-			label: 'Their words',
-			value: message.length > 300 ? `${message.slice(0, 297)}...` : message,
-		});
+	job.facts.push(...wordsFact('Their words', str(item.message), 300));
 	return {
 		business: str(job.business.name) ?? 'Our business',
 		title: `Call back: ${str(job.customer.name) ?? 'a customer'} asked for a person`,
@@ -387,10 +379,7 @@ export function dispatchAckPage(item: Json): LinkPage {
 			label: 'Emergency',
 			value: service(triage.emergency_type ?? obj(item.qualification).service_type),
 		},
-		{
-			label: 'Customer',
-			value: [str(customer.name), str(customer.phone)].filter(Boolean).join(' · ') || 'unknown',
-		},
+		customerFact(customer, { email: false }),
 	];
 	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
 	if (str(booking.start))
@@ -398,12 +387,7 @@ export function dispatchAckPage(item: Json): LinkPage {
 			label: 'Crew booked',
 			value: `${str(booking.crew_name) ?? 'a crew'}, arriving by ${DateTime.fromISO(String(booking.start), { setZone: true }).setZone(zone).toFormat("h:mm a 'on' cccc, LLLL d")}`,
 		});
-	const message = str(item.message);
-	if (message)
-		facts.push({
-			label: 'Their words',
-			value: message.length > 300 ? `${message.slice(0, 297)}...` : message,
-		});
+	facts.push(...wordsFact('Their words', str(item.message), 300));
 	return {
 		business: str(business.name) ?? 'Our business',
 		title: `Emergency: acknowledge${str(to.name) ? `, ${String(to.name)}` : ''}`,

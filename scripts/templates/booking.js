@@ -562,22 +562,7 @@ function complexSales() {
 		},
 		[2420, 200],
 	);
-	wf.add(
-		'Wait for the Reply',
-		'n8n-nodes-base.wait',
-		1.1,
-		{
-			resume: 'webhook',
-			httpMethod: 'POST',
-			limitWaitTime: true,
-			limitType: 'afterTimeInterval',
-			resumeAmount: 14,
-			resumeUnit: 'days',
-			options: {},
-		},
-		[2640, 200],
-		{ webhookId: L.stableId('complexSales', 'reply') },
-	);
+	L.waitForAnswer(wf, 'Wait for the Reply', 14, 'days', 'reply', [2640, 200]);
 	L.setRaw(
 		wf,
 		'Read the Reply',
@@ -647,22 +632,7 @@ function complexSales() {
 		},
 		[3960, 400],
 	);
-	wf.add(
-		'Wait for the Decision',
-		'n8n-nodes-base.wait',
-		1.1,
-		{
-			resume: 'webhook',
-			httpMethod: 'POST',
-			limitWaitTime: true,
-			limitType: 'afterTimeInterval',
-			resumeAmount: 48,
-			resumeUnit: 'hours',
-			options: {},
-		},
-		[4180, 400],
-		{ webhookId: L.stableId('complexSales', 'decision') },
-	);
+	L.waitForAnswer(wf, 'Wait for the Decision', 48, 'hours', 'decision', [4180, 400]);
 	wf.section(
 		'The decision',
 		'Approved: the visits are booked at the price the Negotiation Agent priced for approval. Declined, or no answer in 48 hours: the customer hears that the offer stands (the reply link again). The decision, who took it and when go on the case record.',
@@ -780,24 +750,7 @@ function complexSales() {
 		},
 		[4400, 0],
 	);
-	wf.add(
-		'Wait for the Signature',
-		'n8n-nodes-base.wait',
-		1.1,
-		{
-			resume: 'webhook',
-			httpMethod: 'POST',
-			limitWaitTime: true,
-			limitType: 'afterTimeInterval',
-			resumeAmount: 72,
-			resumeUnit: 'hours',
-			options: {},
-		},
-		[4620, 0],
-		{
-			webhookId: L.stableId('complexSales', 'signature'),
-		},
-	);
+	L.waitForAnswer(wf, 'Wait for the Signature', 72, 'hours', 'signature', [4620, 0]);
 	// The Agreement Signing workflow checked the token and recorded the signature; it posts it here.
 	L.ifTrue(wf, 'Signed?', "$json.body?.signature?.status === 'active'", [4840, 0]);
 	L.setRaw(
@@ -1204,24 +1157,7 @@ function askForDetails() {
 		'Wait for the form',
 		'Answered: the answers join the request (address, rooms or area, a preferred time, a note) and **Simple Booking** books it and confirms.',
 	);
-	const waitFor = (name, hours, position) =>
-		wf.add(
-			name,
-			'n8n-nodes-base.wait',
-			1.1,
-			{
-				resume: 'webhook',
-				httpMethod: 'POST',
-				limitWaitTime: true,
-				limitType: 'afterTimeInterval',
-				resumeAmount: hours,
-				resumeUnit: 'hours',
-				options: {},
-			},
-			position,
-			{ webhookId: L.stableId('askForDetails', name) },
-		);
-	waitFor('Wait for the Details', 24, [3800, 60]);
+	L.waitForAnswer(wf, 'Wait for the Details', 24, 'hours', 'Wait for the Details', [3800, 60]);
 	L.ifTrue(wf, 'Details Sent?', "$json.body?.choice === 'send'", [4020, 60]);
 	wf.section('Remind once', 'No answer in 24 hours: one reminder, with the same link.');
 	L.setRaw(wf, 'The Case Again', ASKED, [4240, 260]);
@@ -1237,7 +1173,14 @@ function askForDetails() {
 		'Or expire',
 		'None in the 48 hours after the reminder (the link has expired too): the case is recorded as expired.',
 	);
-	waitFor('Wait After the Reminder', 48, [6900, 260]);
+	L.waitForAnswer(
+		wf,
+		'Wait After the Reminder',
+		48,
+		'hours',
+		'Wait After the Reminder',
+		[6900, 260],
+	);
 	L.ifTrue(wf, 'Details Sent After the Reminder?', "$json.body?.choice === 'send'", [7120, 260]);
 	L.recordCase(wf, 'Record the Expired Request', 'expired', 'Asked the Customer', [7340, 400], {
 		reason: 'No answer to the details asked for within 72 hours',
@@ -1337,22 +1280,7 @@ function findATime() {
 		[1320, 0],
 	);
 	L.callWorkflow(wf, 'Ask Ops for a Time', 'humanQueue', 'Booking Agents: Human Queue', [1320, 0]);
-	wf.add(
-		'Wait for the Time',
-		'n8n-nodes-base.wait',
-		1.1,
-		{
-			resume: 'webhook',
-			httpMethod: 'POST',
-			limitWaitTime: true,
-			limitType: 'afterTimeInterval',
-			resumeAmount: 24,
-			resumeUnit: 'hours',
-			options: {},
-		},
-		[1540, 0],
-		{ webhookId: L.stableId('findATime', 'time') },
-	);
+	L.waitForAnswer(wf, 'Wait for the Time', 24, 'hours', 'time', [1540, 0]);
 	wf.section(
 		'Book the time ops chose',
 		'A time: priced, booked exactly (a crew already busy then is refused) and confirmed. Not a fit: the polite reply (**Not a Fit**). Called back: the case is closed. *We will call*, or no answer in 24 hours: the case stays with ops.',
@@ -1474,21 +1402,13 @@ function onCallDispatcher() {
 		},
 		[1100, 0],
 	);
-	wf.add(
+	L.waitForAnswer(
+		wf,
 		'Wait for the Acknowledgement',
-		'n8n-nodes-base.wait',
-		1.1,
-		{
-			resume: 'webhook',
-			httpMethod: 'POST',
-			limitWaitTime: true,
-			limitType: 'afterTimeInterval',
-			resumeAmount: `={{ ${TURN}.dispatch.ack_minutes }}`,
-			resumeUnit: 'minutes',
-			options: {},
-		},
+		`={{ ${TURN}.dispatch.ack_minutes }}`,
+		'minutes',
+		'ack',
 		[1320, 0],
-		{ webhookId: L.stableId('onCallDispatcher', 'ack') },
 	);
 	wf.section(
 		'Acknowledged, or the next person',

@@ -346,6 +346,28 @@ const sendSms = (
 		},
 	);
 
+/**
+ * A Wait node resumed by a POST to this execution's resume URL (the Customer Links workflow
+ * posts a link's answer there), given up after `amount` `unit`. `webhookKey` names it stably.
+ */
+const waitForAnswer = (wf, name, amount, unit, webhookKey, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.wait',
+		1.1,
+		{
+			resume: 'webhook',
+			httpMethod: 'POST',
+			limitWaitTime: true,
+			limitType: 'afterTimeInterval',
+			resumeAmount: amount,
+			resumeUnit: unit,
+			options: {},
+		},
+		position,
+		{ webhookId: stableId(wf.key, webhookKey) },
+	);
+
 const stopAndEscalate = (wf, name, messageExpression, position) =>
 	wf.add(
 		name,
@@ -553,6 +575,7 @@ module.exports = {
 	sendEmail,
 	sendSms,
 	stopAndEscalate,
+	waitForAnswer,
 	recordData,
 	agent,
 	recordCase,

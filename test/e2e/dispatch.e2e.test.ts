@@ -13,6 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { startBookingEnv } from '../../dev/booking-env';
 import { caseEvents, caseIdOf, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(240_000);
 
@@ -80,18 +81,6 @@ afterAll(async () => {
 	await store?.close();
 	await env?.stop();
 });
-
-async function eventually<T>(
-	read: () => Promise<T>,
-	done: (value: T) => boolean,
-	timeoutMs = 30_000,
-): Promise<T> {
-	for (const deadline = Date.now() + timeoutMs; ;) {
-		const value = await read();
-		if (done(value) || Date.now() > deadline) return value;
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-}
 
 const textsTo = (phone: string) =>
 	env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);

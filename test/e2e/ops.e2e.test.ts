@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBookingEnv } from '../../dev/booking-env';
 import { caseEvents, caseIdOf, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
+import { eventually } from '../support/eventually';
 import { CALENDAR, EXPECTED_MONTH, MONTH_START, seedMonth } from '../fixtures/seeded-month';
 
 jest.setTimeout(240_000);
@@ -127,18 +128,20 @@ afterAll(async () => {
 	await env?.stop();
 });
 
-/** What `read` gives once `done` holds (polled for up to 30 s, or `timeoutMs`): n8n writes after it answers. */
-async function eventually<T>(
-	read: () => Promise<T>,
-	done: (value: T) => boolean,
-	timeoutMs = 30_000,
-): Promise<T> {
-	for (const deadline = Date.now() + timeoutMs; ;) {
-		const value = await read();
-		if (done(value) || Date.now() > deadline) return value;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
+/** A page's form as a browser posts it (the tests that post without Chromium). */
+async function postForm(url: string, fields: Record<string, string>) {
+	return await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams(fields),
+	});
 }
+
+/** The visits booked for a customer, by name. */
+const bookingsOf = async (name: string) =>
+	(await store.listBookings({}, Date.now())).filter(
+		(b) => (b.customer as { name?: string } | null)?.name === name,
+	);
 
 /** A link's page as a person sees it: opened in Chromium exactly as the message carried it. */
 async function openLink(page: Page, url: string) {
@@ -783,11 +786,7 @@ describe('asking the customer for what the job lacks', () => {
 		// The website retries the same request while the customer has the form: the same link, no second message.
 		const retry = await env.post('booking', request);
 		expect(retry.body.status).toBe('needs_details');
-		expect(
-			(await store.listBookings({}, Date.now())).filter(
-				(b) => (b.customer as { name?: string } | null)?.name === customer.name,
-			),
-		).toHaveLength(0);
+		expect(await bookingsOf(customer.name)).toHaveLength(0);
 
 		const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
 		try {
@@ -826,9 +825,7 @@ describe('asking the customer for what the job lacks', () => {
 			const confirmation = await env.smtp.waitFor(customer.email, 60_000, detailsMail(/is booked/));
 			expect(confirmation.text).toMatch(/at 22 Elm St, Apt 3, New York, NY 10001/);
 			expect(confirmation.text).toMatch(/Thursday/);
-			const [booking] = (await store.listBookings({}, Date.now())).filter(
-				(b) => (b.customer as { name?: string } | null)?.name === customer.name,
-			);
+			const [booking] = await bookingsOf(customer.name);
 			expect(booking.customer).toMatchObject({ address: '22 Elm St, Apt 3, New York, NY 10001' });
 			const record = await eventually(
 				() => getCase(store, caseId),
@@ -935,10 +932,6 @@ describe('no room: ops find a time and the flow books it', () => {
 		expect(ops.text).toMatch(/No crew had room for the time asked \(Sunday\)/);
 		return /Decide here: (\S+)/.exec(String(ops.text))![1];
 	};
-	const bookingsOf = async (name: string) =>
-		(await store.listBookings({}, Date.now())).filter(
-			(b) => (b.customer as { name?: string } | null)?.name === name,
-		);
 
 	it('ops type another time on the page in Chromium: it is booked at that time and confirmed to the customer', async () => {
 		const customer = {
@@ -1024,11 +1017,7 @@ describe('no room: ops find a time and the flow books it', () => {
 		const html = await (await fetch(decideUrl)).text();
 		const value = /name="choice" value="(slot:[^"]+)"/.exec(html)![1];
 		const [, start, crewId] = /^slot:([^|]+)\|(.*)$/.exec(value)!;
-		const answered = await fetch(decideUrl, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ choice: value, name: 'Morgan (ops)' }),
-		});
+		const answered = await postForm(decideUrl, { choice: value, name: 'Morgan (ops)' });
 		expect(answered.status).toBe(200);
 		await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
 			/is booked/.test(m.subject ?? ''),
@@ -1057,12 +1046,6 @@ describe('a customer who asked for a person: ops record what came of the call', 
 		);
 		return /Decide here: (\S+)/.exec(String(ops.text))![1];
 	};
-	const post = async (url: string, fields: Record<string, string>) =>
-		await fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams(fields),
-		});
 
 	it('booked during the call: ops pick a free time on the page in Chromium; it is priced, booked and confirmed', async () => {
 		const customer = {
@@ -1120,7 +1103,9 @@ describe('a customer who asked for a person: ops record what came of the call', 
 	it('not a fit: the customer gets the polite reply and the case is lost; called back: the case is closed', async () => {
 		const lost = { name: 'Quin Nofit', email: 'quin@example.com', address: '7 Talk St' };
 		const lostUrl = await askForPerson('ops-e2e-person-2', lost);
-		expect((await post(lostUrl, { choice: 'not_a_fit', name: 'Morgan (ops)' })).status).toBe(200);
+		expect((await postForm(lostUrl, { choice: 'not_a_fit', name: 'Morgan (ops)' })).status).toBe(
+			200,
+		);
 		const reply = await env.smtp.waitFor(lost.email, 60_000);
 		expect(reply.text).toMatch(/we are not the right fit for this job/);
 		expect(
@@ -1134,7 +1119,7 @@ describe('a customer who asked for a person: ops record what came of the call', 
 		const calledUrl = await askForPerson('ops-e2e-person-3', called);
 		expect(
 			(
-				await post(calledUrl, {
+				await postForm(calledUrl, {
 					choice: 'called',
 					name: 'Morgan (ops)',
 					message: 'Will call us in spring',
