@@ -141,6 +141,12 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { operation: ['createLink'] } },
 				options: [
 					{
+						name: 'A Crew’s Visit',
+						value: 'crew_visit',
+						description:
+							'For the crew booked on a visit (a Scheduling Agent visit on the item): when, where, who, and a button per step: On my way, Started, Done, Could not do it',
+					},
+					{
 						name: 'A Time for a Job With No Room',
 						value: 'no_room',
 						description:

@@ -404,13 +404,63 @@ export function dispatchAckPage(item: Json): LinkPage {
 	};
 }
 
+/**
+ * A visit, for the crew booked on it: when, where, who, what; one button per step as it
+ * happens. "On my way" texts the customer; "Done" completes the visit (the review request
+ * may follow); "Could not do it" hands it to ops with the crew's note.
+ */
+export function crewVisitPage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const booking = obj(item.booking);
+	const customer = Object.keys(obj(item.customer)).length
+		? obj(item.customer)
+		: obj(booking.customer);
+	const zone = str(booking.time_zone) ?? str(business.time_zone) ?? 'America/New_York';
+	const at = (iso: unknown, format: string) =>
+		DateTime.fromISO(String(iso), { setZone: true }).setZone(zone).toFormat(format);
+	const facts: LinkPage['facts'] = [];
+	if (str(booking.start))
+		facts.push({
+			label: 'When',
+			value: `${at(booking.start, 'cccc, LLLL d, h:mm a')}${str(booking.end) ? `-${at(booking.end, 'h:mm a')}` : ''}`,
+		});
+	facts.push({ label: 'Service', value: service(booking.service) });
+	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
+	facts.push(customerFact(customer, { email: false }));
+	facts.push(...wordsFact('Their note', str(customer.notes) ?? str(customer.note), 300));
+	if (str(booking.crew_name)) facts.push({ label: 'Crew', value: String(booking.crew_name) });
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: `Visit: ${service(booking.service)}${str(customer.name) ? ` for ${String(customer.name)}` : ''}`,
+		paragraphs: [
+			'Tap each step as it happens. On my way texts the customer; Done marks the visit finished (the customer is then asked for a review). If the visit could not be done, say why in the note: ops take it from there.',
+		],
+		facts,
+		choices: [
+			{ value: 'on_my_way', label: 'On my way', says: 'On my way.', keeps_open: true },
+			{ value: 'started', label: 'Started', says: 'Started.', keeps_open: true },
+			{ value: 'done', label: 'Done', says: 'Done.' },
+			{ value: 'not_done', label: 'Could not do it', needs_message: true },
+		],
+		buttons: true,
+		message_label: 'Note (what was done; why not, if it could not be done)',
+		ask_name: false,
+		thanks:
+			'Thank you: it is recorded on the visit. If it could not be done, ops take it from here.',
+		contact: contactOf(business),
+		time_zone: zone,
+		booking_id: str(booking.booking_id),
+	};
+}
+
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
 label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
 textarea{min-height:96px}.muted{font-size:1rem}.hint{color:#5b6472;font-size:.9rem;margin:2px 0 6px}
 input[type=datetime-local]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
-select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit;background:#fff}`;
+select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit;background:#fff}
+.steps button{display:block;width:100%;margin:10px 0}button.secondary{background:#fff;color:#b42318;border:1px solid #b42318}`;
 
 const shell = (business: string, title: string, body: string) =>
 	personPage({ business, title, body, widthPx: 640, style: STYLE });
@@ -505,20 +555,38 @@ function openBody(
 			.filter((p) => p.field === field)
 			.map((p) => `<p class="problem" role="alert">${h(p.fix)}</p>`)
 			.join('');
-	// One choice is the Send button itself; more are radio buttons, with the fields under them (another time: the time).
+	// One choice is the Send button itself; more are radio buttons, with the fields under them (another time: the
+	// time), or, on a page of steps (a crew's), a button each under the note.
 	const single = page.choices.length === 1 ? page.choices[0] : null;
-	const choices = single
-		? `<input type="hidden" name="choice" value="${h(single.value)}">`
-		: `<fieldset><legend>Your answer</legend>${problem('choice')}${page.choices
+	const zone = page.time_zone;
+	const doneSteps = (page.done_steps ?? [])
+		.map(
+			(step) =>
+				`<p class="notice">${h(step.label)}: ${h(DateTime.fromMillis(step.at_ms, { zone }).toFormat('h:mm a'))} ✓</p>`,
+		)
+		.join('');
+	const buttons = page.buttons
+		? `${problem('choice')}<p class="steps">${page.choices
 				.map(
 					(c) =>
-						`<label class="choice"><input type="radio" name="choice" value="${h(c.value)}"${said('choice') === c.value ? ' checked' : ''} required> ${h(c.label)}</label>`,
+						`<button type="submit" name="choice" value="${h(c.value)}"${c.value === 'not_done' || c.needs_message ? ' class="secondary"' : ''}>${h(c.label)}</button>`,
 				)
-				.join('')}</fieldset>`;
+				.join(' ')}</p>`
+		: null;
+	const choices = buttons
+		? ''
+		: single
+			? `<input type="hidden" name="choice" value="${h(single.value)}">`
+			: `<fieldset><legend>Your answer</legend>${problem('choice')}${page.choices
+					.map(
+						(c) =>
+							`<label class="choice"><input type="radio" name="choice" value="${h(c.value)}"${said('choice') === c.value ? ' checked' : ''} required> ${h(c.label)}</label>`,
+					)
+					.join('')}</fieldset>`;
 	const fields = (page.fields ?? [])
 		.map((f) => fieldHtml(f, said(f.name), problem(f.name)))
 		.join('');
-	return `${page.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}${factsTable(page)}
+	return `${doneSteps}${page.paragraphs.map((p) => `<p>${h(p)}</p>`).join('')}${factsTable(page)}
 <form method="post">${choices}${fields}${
 		page.message_label
 			? `<p><label for="message">${h(page.message_label)}</label></p>${problem('message')}<textarea id="message" name="message" maxlength="2000">${h(said('message'))}</textarea>`
@@ -527,7 +595,11 @@ function openBody(
 		page.ask_name
 			? `<p><label for="name">Your name</label></p>${problem('name')}<input type="text" id="name" name="name" maxlength="120" value="${h(said('name'))}" required>`
 			: ''
-	}<p><button type="submit">${h(single?.label ?? 'Send')}</button></p></form><p class="muted">This link works once${until ? `, until ${h(until)}` : ''}.</p>`;
+	}${buttons ?? `<p><button type="submit">${h(single?.label ?? 'Send')}</button></p>`}</form><p class="muted">${
+		page.choices.some((c) => c.keeps_open)
+			? 'This link works for each step once'
+			: 'This link works once'
+	}${until ? `, until ${h(until)}` : ''}.</p>`;
 }
 
 /** One field of a page: its label, hint, the problem with what was typed, and the input. */

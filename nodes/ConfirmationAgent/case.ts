@@ -44,6 +44,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 				: null,
 			review_url: textAt(item, 'review_url') ?? textAt(item, 'business', 'review_url'),
 			details_url: textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'url') : null,
+			crew_url: textAt(item, 'link', 'kind') === 'crew_visit' ? textAt(item, 'link', 'url') : null,
 			link_expires:
 				textAt(item, 'contract', 'signing_expires_at') ??
 				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),
@@ -60,6 +61,8 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			crew_phone:
 				textAt(item, 'booking', 'crew_contact', 'phone') ?? textAt(item, 'business', 'crew_phone'),
 		},
+		// The booked crew's e-mail (its row in the crews' settings): where a crew's visit page goes.
+		crew_email: textAt(item, 'booking', 'crew_contact', 'email'),
 	};
 }
 

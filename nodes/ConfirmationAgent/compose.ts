@@ -19,6 +19,8 @@ export const MESSAGE_KINDS = [
 	'cancellation',
 	'details_request',
 	'details_reminder',
+	'crew_visit',
+	'on_my_way',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -59,6 +61,8 @@ export const MESSAGE_PLACEHOLDERS = [
 	'reason_text',
 	'details_url',
 	'details_list',
+	'crew_url',
+	'customer_phone',
 ] as const;
 
 /**
@@ -116,7 +120,31 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		text: 'Hi {name},\n\nWe still need {details_list} to book your {service}. It takes a minute: {details_url}\nThe link works until {link_expires}; after that we close your request.\n\n{business}',
 		sms: '{business}: we still need {details_list} to book your {service}: {details_url}',
 	},
+	// To the crew booked on the visit, not the customer.
+	crew_visit: {
+		subject: 'Visit {date}, {time}: {service} for {name}',
+		text: 'Your visit: {service} for {name}, {when}{at_address}.\nCustomer: {name} {customer_phone}\n\nTap each step as it happens (on my way, started, done, or could not do it): {crew_url}\n\n{business}',
+		sms: '{business} visit {when}{at_address}: {service} for {name} {customer_phone}. Steps: {crew_url}',
+	},
+	on_my_way: {
+		subject: 'Your crew is on the way',
+		text: 'Hi {name},\n\n{crew} from {business} is on the way for your {service}{at_address} ({time}).\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: {crew} is on the way for your {service} ({time}).',
+	},
 };
+
+/** Kinds addressed to the crew booked on the visit (its e-mail and phone), not to the customer. */
+export const CREW_KINDS = new Set<MessageKind>(['crew_visit']);
+
+/** Who a message goes to: the customer, or for a crew's message the crew (its contact on the input). */
+export function recipientOf(input: Pick<ComposeInput, 'kind' | 'customer' | 'crew_contact'>): {
+	email: string | null;
+	phone: string | null;
+} {
+	if (CREW_KINDS.has(input.kind))
+		return { email: input.crew_contact?.email ?? null, phone: input.crew_contact?.phone ?? null };
+	return { email: input.customer?.email ?? null, phone: input.customer?.phone ?? null };
+}
 
 /** How each fact an ask-back asks for reads in a sentence ("we need the address of the visit"). */
 const ASKED_FOR_WORDS: Record<string, string> = {
@@ -181,12 +209,14 @@ export interface ComposeInput {
 		review_url?: string | null;
 		/** An ask-back's form (Booking Records, Make a Link, Details the Customer Is Asked For). */
 		details_url?: string | null;
+		/** A crew's visit page (Booking Records, Make a Link, A Crew's Visit). */
+		crew_url?: string | null;
 		link_expires?: string | null;
 	} | null;
 	/** What an ask-back asks for (the Qualifier's ask_before_booking). */
 	asked_for?: string[] | null;
 	safety_instructions?: string[] | null;
-	crew_contact?: { name?: string | null; phone?: string | null } | null;
+	crew_contact?: { name?: string | null; phone?: string | null; email?: string | null } | null;
 	renewal_date?: string | null;
 	reason?: string | null;
 	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
@@ -332,6 +362,8 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		'reminder',
 		'cancellation',
 		'emergency_dispatch',
+		'crew_visit',
+		'on_my_way',
 	].includes(kind);
 	let start: DateTime | null = null;
 	let end: DateTime | null = null;
@@ -406,42 +438,47 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		reason_text: input.reason ? ` (${input.reason})` : '',
 		details_url: input.links?.details_url ?? '',
 		details_list: askedForPhrase(input.asked_for),
+		crew_url: input.links?.crew_url ?? '',
+		customer_phone: input.customer?.phone?.trim() ?? '',
 	};
 	const template = { ...DEFAULT_TEMPLATES[kind], ...(options.templates?.[kind] ?? {}) };
 	const skipped: string[] = [];
 
+	const to = recipientOf(input);
+	const who = CREW_KINDS.has(kind) ? 'the crew' : 'the customer';
 	let email: Confirmation['email'] = null;
 	if (channels.email) {
-		if (input.customer?.email) {
+		if (to.email) {
 			const text = fill(template.text, values);
 			email = {
-				to: headerSafe(input.customer.email),
+				to: headerSafe(to.email),
 				from: headerSafe(`${input.business.name} <${input.business.email}>`),
 				reply_to: headerSafe(input.business.reply_to || input.business.email),
 				subject: headerSafe(fill(template.subject, values)),
 				text,
 				html: toHtml(text, input.business.name),
 			};
-		} else skipped.push('email: the customer has no e-mail address');
+		} else skipped.push(`email: ${who} has no e-mail address`);
 	}
 
 	const optOut = options.smsOptOutLine ?? 'always';
 	const policy = {
 		maxSegments: options.smsMaxSegments ?? 3,
-		optOutLine: optOut === 'always' || (optOut === 'marketing' && MARKETING_KINDS.has(kind)),
+		// A crew's text is work, not marketing: no opt-out line.
+		optOutLine:
+			!CREW_KINDS.has(kind) &&
+			(optOut === 'always' || (optOut === 'marketing' && MARKETING_KINDS.has(kind))),
 	};
 	const country = options.smsDefaultCountry ?? 'US';
 	let sms: Confirmation['sms'] = null;
 	if (channels.sms) {
-		const number = input.customer?.phone
-			? textableNumber(String(input.customer.phone), country)
-			: null;
-		if (!input.customer?.phone) skipped.push('sms: the customer has no phone number');
+		const number = to.phone ? textableNumber(String(to.phone), country) : null;
+		if (!to.phone) skipped.push(`sms: ${who} has no phone number`);
 		else if (!number)
 			skipped.push(
-				`sms: ${JSON.stringify(input.customer.phone)} is not a number a text can reach (not valid for ${country.toUpperCase()}; a number abroad needs its country code)`,
+				`sms: ${JSON.stringify(to.phone)} is not a number a text can reach (not valid for ${country.toUpperCase()}; a number abroad needs its country code)`,
 			);
-		else if (options.smsOptedOut) skipped.push('sms: the customer replied STOP (opted out)');
+		else if (options.smsOptedOut) skipped.push(`sms: ${who} replied STOP (opted out)`);
 		else {
 			const fitted = fitSms(fill(template.sms, values), policy);
 			sms = {
@@ -547,6 +584,7 @@ export function protectedValues(values: Record<string, string>): string[] {
 		'reply_url',
 		'signing_url',
 		'review_url',
+		'crew_url',
 	]
 		.map((k) => values[k])
 		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);

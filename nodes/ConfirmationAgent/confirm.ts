@@ -8,6 +8,7 @@ import { openStore, type BookingStore, type StoreConfig } from '../shared/store'
 import {
 	compose,
 	protectedValues,
+	recipientOf,
 	type ComposeInput,
 	type ComposeOptions,
 	type Confirmation,
@@ -122,10 +123,9 @@ export async function confirm(
 	options: ConfirmOptions = {},
 ): Promise<Confirmation> {
 	let optedOut = options.smsOptedOut ?? false;
+	const phone = input ? recipientOf(input).phone : null;
 	const number =
-		typeof input?.customer?.phone === 'string'
-			? textableNumber(input.customer.phone, options.smsDefaultCountry ?? 'US')
-			: null;
+		typeof phone === 'string' ? textableNumber(phone, options.smsDefaultCountry ?? 'US') : null;
 	if (!optedOut && number && options.channels?.sms !== false) {
 		const store = await storeOf(options.store);
 		optedOut = await store.isSmsOptedOut(number);

@@ -151,7 +151,8 @@ export const REVIEW_LATE_LIMIT_HOURS = 72;
  * whose time has come (while the visit has not started), else the review request
  * once its time has come. The plan is the one the confirmation gave the customer
  * (computed from the booking time). Nothing is due in quiet hours: it waits for
- * them to end, unless the visit starts first. Cancelled and held visits get nothing.
+ * them to end, unless the visit starts first. Cancelled and held visits get nothing; the review
+ * request waits for the crew to mark the visit done (status completed).
  */
 export function dueFollowUp(
 	visit: PlannedVisit,
@@ -185,6 +186,8 @@ export function dueFollowUp(
 		}
 		return due;
 	}
+	// A review request follows only a visit the crew marked done (Scheduling: Record Visit Progress).
+	if (visit.status !== 'completed') return null;
 	if (visit.series_id && visit.first_of_series === false) return null;
 	const review = DateTime.fromISO(plan.review_request.send_at, { setZone: true });
 	if (review > now || now.diff(review, 'hours').hours > REVIEW_LATE_LIMIT_HOURS) return null;

@@ -102,6 +102,7 @@ export class ScheduleContext {
 			fallback_reason: this.preferenceRead.fallback,
 			idempotency_key: request.idempotency_key ?? null,
 			replayed: false,
+			progress_recorded: null,
 			store: this.store.kind,
 		};
 	}
@@ -131,6 +132,8 @@ export class ScheduleContext {
 			customer: b.customer,
 			cancel_reason: b.cancel_reason,
 			created_at: this.iso(b.created_at_ms),
+			crew_contact: this.crewContact(b.crew_id),
+			progress: progressOf(b, (ms) => this.iso(ms)),
 		};
 	}
 
@@ -284,4 +287,18 @@ export class ScheduleContext {
 			replayed,
 		};
 	}
+}
+
+/** The crew's reports on a booking (kept in its details), as times; null before the first. */
+export function progressOf(b: BookingRecord, iso: (ms: number) => string): BookingOut['progress'] {
+	const kept = (b.details as { progress?: Record<string, unknown> } | null)?.progress;
+	if (!kept || typeof kept !== 'object') return null;
+	const at = (key: string) => (typeof kept[key] === 'number' ? iso(kept[key] as number) : null);
+	return {
+		on_my_way_at: at('on_my_way_ms'),
+		started_at: at('started_ms'),
+		done_at: at('done_ms'),
+		not_done_at: at('not_done_ms'),
+		note: typeof kept.note === 'string' ? kept.note : null,
+	};
 }

@@ -2,7 +2,7 @@
 
 import { parseInstant, SchedulingInputError } from './calendar';
 import { findSlots, indexBusy, type Slot } from './slots';
-import type { BookingResult, ScheduleRequest } from './request';
+import { VISIT_STEPS, type BookingResult, type ScheduleRequest, type VisitStep } from './request';
 import type { ScheduleContext } from './context';
 
 export async function confirmHold(
@@ -191,4 +191,69 @@ export async function get(ctx: ScheduleContext, request: ScheduleRequest): Promi
 		false,
 		null,
 	);
+}
+
+const STEP_KEYS: Record<VisitStep, string> = {
+	on_my_way: 'on_my_way_ms',
+	started: 'started_ms',
+	done: 'done_ms',
+	not_done: 'not_done_ms',
+};
+
+/**
+ * What the crew reports about a visit: on its way, started, done, or could not do it. Each
+ * step is kept once (its first time), in the booking's details; done completes the booking
+ * (so the review request may follow it); after done or not done, nothing more is recorded.
+ * A cancelled or held visit records nothing and says why.
+ */
+export async function recordProgress(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const step = request.step;
+	if (!step || !VISIT_STEPS.includes(step))
+		throw new SchedulingInputError(
+			'step',
+			`"step" is one of ${VISIT_STEPS.join(', ')}; got ${JSON.stringify(step ?? null)}.`,
+		);
+	const note = typeof request.note === 'string' ? request.note.trim().slice(0, 2000) || null : null;
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'progress',
+		ctx.now,
+		async (tx) => {
+			const b = await tx.getBooking(id);
+			if (!b) return { booking: null, reason: null, changed: false };
+			if (b.status === 'cancelled' || b.status === 'held')
+				return {
+					booking: ctx.bookingOut(b),
+					reason: `The visit is ${b.status === 'held' ? 'only held (not confirmed)' : 'cancelled'}: nothing was recorded.`,
+					changed: false,
+				};
+			const kept = { ...((b.details?.progress as Record<string, unknown> | undefined) ?? {}) };
+			const ended = typeof kept.done_ms === 'number' || typeof kept.not_done_ms === 'number';
+			if (ended || typeof kept[STEP_KEYS[step]] === 'number')
+				return {
+					booking: ctx.bookingOut(b),
+					reason: ended
+						? `The visit was already reported ${typeof kept.done_ms === 'number' ? 'done' : 'not done'}: nothing more was recorded.`
+						: `"${step}" was already recorded for this visit.`,
+					changed: false,
+				};
+			kept[STEP_KEYS[step]] = ctx.now;
+			if (note) kept.note = note;
+			const changes = {
+				details: { ...(b.details ?? {}), progress: kept },
+				...(step === 'done' ? { status: 'completed' as const } : {}),
+			};
+			await tx.updateBooking(id, changes, ctx.now);
+			return { booking: ctx.bookingOut({ ...b, ...changes }), reason: null, changed: true };
+		},
+	);
+	if (!result.booking) return ctx.withBooking(request, 'not_found', null, replayed, null);
+	return {
+		...ctx.withBooking(request, 'recorded', result.booking, replayed, result.reason),
+		progress_recorded: result.changed,
+	};
 }

@@ -18,6 +18,7 @@ export const OPERATIONS = [
 	'bookSeries',
 	'confirmSeries',
 	'releaseSeries',
+	'progress',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -47,7 +48,15 @@ export interface ScheduleRequest {
 	series?: SeriesSpec | null;
 	/** confirmSeries, releaseSeries: the series booked with the agreement. */
 	series_id?: string | null;
+	/** progress: what the crew reports (on its way, started, done, could not do it). */
+	step?: VisitStep | null;
+	/** progress: the crew's note (what was done, or why not). */
+	note?: string | null;
 }
+
+/** What a crew reports about a visit, in the order it happens; done and not_done end it. */
+export const VISIT_STEPS = ['on_my_way', 'started', 'done', 'not_done'] as const;
+export type VisitStep = (typeof VISIT_STEPS)[number];
 
 export interface ScheduleOptions extends AgentOptionsBase {
 	calendar?: Partial<CalendarConfig>;
@@ -79,6 +88,18 @@ const bookingOut = z.object({
 	created_at: z.string(),
 	/** List with a look-back, for a series visit: whether it is the series' first (review requests follow only that one). */
 	first_of_series: z.boolean().optional(),
+	/** How to reach the booked crew (its row in the crews' settings); null when none is set. */
+	crew_contact: z.object({ phone: z.string().nullable(), email: z.string().nullable() }).nullable(),
+	/** What the crew reported: when it set off, started, finished or could not do the visit (ISO), and its note. */
+	progress: z
+		.object({
+			on_my_way_at: z.string().nullable(),
+			started_at: z.string().nullable(),
+			done_at: z.string().nullable(),
+			not_done_at: z.string().nullable(),
+			note: z.string().nullable(),
+		})
+		.nullable(),
 });
 export type BookingOut = z.infer<typeof bookingOut>;
 
@@ -97,6 +118,7 @@ export const bookingResultSchema = z.object({
 		'series_booked',
 		'expired',
 		'not_found',
+		'recorded',
 	]),
 	time_zone: z.string(),
 	booking_id: z.string().nullable(),
@@ -147,6 +169,8 @@ export const bookingResultSchema = z.object({
 	fallback_reason: z.string().nullable(),
 	idempotency_key: z.string().nullable(),
 	replayed: z.boolean(),
+	/** progress: whether this report was recorded now (false: already recorded, or the visit is cancelled); null for other operations. */
+	progress_recorded: z.boolean().nullable(),
 	store: z.enum(['sqlite', 'postgres']),
 });
 export type BookingResult = z.infer<typeof bookingResultSchema>;

@@ -12,7 +12,7 @@ import { parseInstant, resolveCalendar, SchedulingInputError, type CrewConfig } 
 import { book, findFreeSlots } from './book';
 import { ScheduleContext } from './context';
 import { list } from './list';
-import { cancel, confirmHold, get, reschedule } from './manage';
+import { cancel, confirmHold, get, recordProgress, reschedule } from './manage';
 import {
 	OPERATIONS,
 	type BookingResult,
@@ -88,5 +88,7 @@ export async function schedule(
 			return await confirmSeries(ctx, request);
 		case 'releaseSeries':
 			return await releaseSeries(ctx, request);
+		case 'progress':
+			return await recordProgress(ctx, request);
 	}
 }

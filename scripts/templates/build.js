@@ -30,6 +30,9 @@ const TEMPLATES = {
 	'booking-commercial-sales.json': booking.complexSales,
 	'booking-recurring-service.json': booking.recurringService,
 	'support-agreement-signing.json': support.agreementSigning,
+	'support-crew-visits.json': support.crewVisits,
+	// Customer Links hands a crew's step to Crew Steps (by id), so it comes after it.
+	'support-crew-steps.json': support.crewSteps,
 	'support-customer-links.json': support.customerLinks,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,

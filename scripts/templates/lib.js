@@ -64,6 +64,8 @@ const WORKFLOW_IDS = {
 	askForDetails: 'bkAskForDetails0',
 	findATime: 'bkFindATime00000',
 	onCallDispatcher: 'bkOnCallDispatch',
+	crewVisits: 'bkCrewVisits0000',
+	crewSteps: 'bkCrewSteps00000',
 };
 
 class Workflow {
@@ -558,6 +560,7 @@ module.exports = {
 	stableId,
 	CREDENTIALS,
 	STORE_NODE_TYPES,
+	BUSINESS_FROM_SETTINGS,
 	WORKFLOW_IDS,
 	SETTINGS_NOTE,
 	SETTINGS_WORKFLOW_NAME,

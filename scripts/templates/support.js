@@ -854,7 +854,13 @@ function customerLinks() {
 	linkNode('Show the Page', 'openLink', [220, -100]);
 	linkPage(wf, 'Answer: The Page', '$json.link_page.html', '$json.link_page.status', [440, -100]);
 	linkNode('Take the Answer', 'answerLink', [220, 100]);
-	L.ifTrue(wf, 'Answer Taken?', '!!$json.link_answer?.resume_url', [440, 100]);
+	L.switchOn(
+		wf,
+		'Where Does the Answer Go?',
+		['its waiting flow', "a crew's step", 'nowhere: the page again'],
+		"$json.link_answer?.resume_url ? 0 : $json.link_answer?.kind === 'crew_visit' ? 1 : 2",
+		[440, 100],
+	);
 	wf.add(
 		'Resume the Waiting Flow',
 		'n8n-nodes-base.httpRequest',
@@ -892,18 +898,317 @@ function customerLinks() {
 		`'An answer given on a link could not reach its flow (it had ended or did not answer), so nothing was done with it: act on it by hand. Link ' + ${ANSWER}.link_answer.link_id + ' (' + ${ANSWER}.link_answer.kind + ') for case ' + ${ANSWER}.link_answer.case_id + ': ' + ${ANSWER}.link_answer.choice_label + (${ANSWER}.link_answer.message ? ': ' + ${ANSWER}.link_answer.message : '') + (${ANSWER}.link_answer.name ? ' (by ' + ${ANSWER}.link_answer.name + ')' : '') + '. Error: ' + ($('Resume the Waiting Flow').item.json.error?.message ?? 'unknown')`,
 		[1320, 0],
 	);
+	wf.section(
+		"A crew's step",
+		"A crew's visit page (On my way, Started, Done, Could not do it) waits for no flow: **Crew Steps** records each step on the booking and does what it calls for (texts the customer, tells ops). The crew sees its page again with the step done.",
+	);
+	wf.add(
+		'Hand the Step to Crew Steps',
+		'n8n-nodes-base.executeWorkflow',
+		1.2,
+		{
+			workflowId: {
+				__rl: true,
+				value: L.WORKFLOW_IDS.crewSteps,
+				mode: 'list',
+				cachedResultName: 'Booking Agents: Crew Steps',
+			},
+			options: { waitForSubWorkflow: true },
+		},
+		[660, 300],
+		{ onError: 'continueRegularOutput' },
+	);
+	linkPage(
+		wf,
+		"Answer: The Crew's Page",
+		`$('Take the Answer').first().json.link_page.html`,
+		`$('Take the Answer').first().json.link_page.status`,
+		[880, 300],
+	);
+	// The crew has its page; a step Crew Steps could not carry out fails this execution, so ops hear of it.
+	L.ifTrue(
+		wf,
+		'Step Not Carried Out?',
+		"!!$('Hand the Step to Crew Steps').first().json.error",
+		[1100, 300],
+	);
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: Step Not Carried Out',
+		`'A crew reported "' + $('Take the Answer').first().json.link_answer.choice_label + '" on visit ' + $('Take the Answer').first().json.link_answer.booking_id + ' but it could not be carried out: ' + ($('Hand the Step to Crew Steps').first().json.error?.message ?? 'unknown error') + '. Check the visit on the ops board.'`,
+		[1320, 300],
+	);
 	wf.connect('Open or Answer a Link', 'Show the Page', 0);
 	wf.connect('Open or Answer a Link', 'Take the Answer', 1);
 	wf.chain('Show the Page', 'Answer: The Page');
 	wf.chain(
 		'Take the Answer',
-		'Answer Taken?',
+		'Where Does the Answer Go?',
 		'Resume the Waiting Flow',
 		'Answer: Thank You',
 		'Answer Not Taken?',
 		'Tell Ops: Answer Not Taken',
 	);
-	wf.connect('Answer Taken?', 'Answer: The Page Again', 1);
+	wf.connect('Where Does the Answer Go?', 'Hand the Step to Crew Steps', 1);
+	wf.chain(
+		'Hand the Step to Crew Steps',
+		"Answer: The Crew's Page",
+		'Step Not Carried Out?',
+		'Tell Ops: Step Not Carried Out',
+	);
+	wf.connect('Where Does the Answer Go?', 'Answer: The Page Again', 2);
+	return wf;
+}
+
+/**
+ * The crews' side of each visit: the booked crew gets the visit's page (a signed link) the
+ * evening before or that morning; its steps come back here from Customer Links; a visit
+ * nobody marked done by the evening goes to ops.
+ */
+function crewVisits() {
+	const wf = new L.Workflow('crewVisits', 'Booking Agents: Crew Visits', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Each crew its visits',
+		`Every 15 minutes from 06:00 to 21:45 (the workflow's time zone): each confirmed visit starting within the next 14 hours, once, goes to **the crew booked on it** (its *email* and *phone* in the *Booking Crews* table) with a link to the visit's page: when, where, who, and a button per step (On my way, Started, Done, Could not do it). The link works until a day after the visit ends. A crew with neither e-mail nor phone gets nothing (the ops board still lists the visit). ${L.SETTINGS_NOTE}`,
+	);
+	wf.add(
+		'Every 15 Minutes, 06:00 to 22:00',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'cronExpression', expression: '*/15 6-21 * * *' }] } },
+		[0, 0],
+	);
+	L.settingsNode(wf, [220, 0]);
+	L.startCase(wf, 'The Business', [440, 0]);
+	L.agent(
+		wf,
+		'List Visits: Next 14 Hours',
+		'schedulingAgent',
+		{ operation: 'list', withinHours: 14, lookBackHours: 0 },
+		[660, 0],
+		{ notes: 'One item per visit', notesInFlow: true },
+	);
+	L.ifTrue(
+		wf,
+		'Confirmed, With a Crew to Tell?',
+		"$json.booking.status === 'confirmed' && !!($json.booking.crew_contact?.phone || $json.booking.crew_contact?.email)",
+		[880, 0],
+	);
+	wf.add(
+		'Tell Each Crew Once',
+		'n8n-nodes-base.removeDuplicates',
+		2,
+		{
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: "={{ 'crew:' + $json.booking.booking_id }}",
+			options: {},
+		},
+		[1100, 0],
+	);
+	// The visit is the link's case (one per booking): its page, its steps.
+	L.setRaw(
+		wf,
+		'The Visit',
+		"{ ...$json, idempotency_key: 'visit:' + $json.booking.booking_id }",
+		[1320, 0],
+	);
+	L.makeLink(
+		wf,
+		'Make the Visit Link',
+		'crew_visit',
+		'={{ Math.max(1, Math.ceil(($json.booking.end ? new Date($json.booking.end).getTime() - Date.now() : 0) / 3600000) + 24) }}',
+		[1540, 0],
+	);
+	L.agent(
+		wf,
+		"Write the Crew's Message",
+		'confirmationAgent',
+		{ messageKind: 'crew_visit', options: { calendar: false } },
+		[1760, 0],
+	);
+	wf.section(
+		'Send it to the crew',
+		'By e-mail and text, each retried 3 times; a failure goes to the human queue.',
+	);
+	deliver(wf, "Write the Crew's Message", 'Crew Visit', 1980, 0, null, { caseFlow: true });
+	wf.chain(
+		'Every 15 Minutes, 06:00 to 22:00',
+		'Business Settings',
+		'The Business',
+		'List Visits: Next 14 Hours',
+		'Confirmed, With a Crew to Tell?',
+		'Tell Each Crew Once',
+		'The Visit',
+		'Make the Visit Link',
+		"Write the Crew's Message",
+	);
+
+	wf.section(
+		'Not marked done by the evening',
+		'Every evening at 20:00: each confirmed visit of the last 16 hours that has ended and that its crew neither marked done nor reported as not done goes to the **Human Queue** once, so someone checks with the crew. No review request goes out for it until it is marked done.',
+	);
+	wf.add(
+		'Every Evening at 20:00',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 20 }] } },
+		[0, 900],
+	);
+	wf.add(
+		'Business Settings for the Evening',
+		'n8n-nodes-base.executeWorkflow',
+		1.2,
+		{
+			workflowId: {
+				__rl: true,
+				value: L.WORKFLOW_IDS.businessSettings,
+				mode: 'list',
+				cachedResultName: L.SETTINGS_WORKFLOW_NAME,
+			},
+			options: { waitForSubWorkflow: true },
+		},
+		[220, 900],
+	);
+	L.startCase(wf, "The Day's Business", [440, 900]);
+	L.agent(
+		wf,
+		'List Visits: Last 16 Hours',
+		'schedulingAgent',
+		{
+			operation: 'list',
+			withinHours: 1,
+			lookBackHours: 16,
+			settingsNode: 'Business Settings for the Evening',
+		},
+		[660, 900],
+		{ notes: 'One item per visit', notesInFlow: true },
+	);
+	L.ifTrue(
+		wf,
+		'Ended, Not Reported?',
+		"$json.booking.status === 'confirmed' && new Date($json.booking.end) <= new Date() && !$json.booking.progress?.done_at && !$json.booking.progress?.not_done_at",
+		[880, 900],
+	);
+	wf.add(
+		'Tell Ops Once per Visit',
+		'n8n-nodes-base.removeDuplicates',
+		2,
+		{
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: "={{ 'not-done:' + $json.booking.booking_id }}",
+			options: {},
+		},
+		[1100, 900],
+	);
+	L.setRaw(
+		wf,
+		'Not Marked Done',
+		"{ ...$json, idempotency_key: 'visit:' + $json.booking.booking_id, message: 'Visit ' + $json.booking.booking_id + ' was not marked done.', handoff_reason: 'The visit ' + $json.booking.booking_id + ' (' + ($json.booking.service ?? 'service').replace(/_/g, ' ') + ', ' + $json.booking.crew_name + ', ' + DateTime.fromISO($json.booking.start).setZone($json.booking.time_zone).toFormat('ccc LLL d, h:mm a') + ') has ended and its crew did not mark it done: check with the crew, then mark it on their link or rebook.' }",
+		[1320, 900],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Not Marked Done',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, 900],
+		{ wait: false },
+	);
+	wf.chain(
+		'Every Evening at 20:00',
+		'Business Settings for the Evening',
+		"The Day's Business",
+		'List Visits: Last 16 Hours',
+		'Ended, Not Reported?',
+		'Tell Ops Once per Visit',
+		'Not Marked Done',
+		'Tell Ops: Not Marked Done',
+	);
+	return wf;
+}
+
+/** A crew's step on its visit page, handed over by Customer Links: kept on the booking, and what it calls for done. */
+function crewSteps() {
+	const wf = new L.Workflow('crewSteps', 'Booking Agents: Crew Steps', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		"The crew's steps",
+		"**Customer Links** calls this when a crew taps a step on its visit page. **Record the Step** keeps it on the booking (each step once; Done completes the visit, so **Visit Reminders** may send the review request). On my way: the customer gets a text and an e-mail. Could not do it: the **Human Queue** e-mails ops with the crew's note.",
+	);
+	L.subWorkflowTrigger(wf, 'When a Crew Taps a Step', [0, 400]);
+	L.settingsNode(wf, [220, 400]);
+	L.setRaw(
+		wf,
+		"The Crew's Step",
+		`{ crew_answer: { choice: $json.link_answer.choice, label: $json.link_answer.choice_label, message: $json.link_answer.message ?? null, link_id: $json.link_answer.link_id }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'visit:' + $json.link_answer.booking_id + ':' + $json.link_answer.choice, business: ${L.BUSINESS_FROM_SETTINGS}}`,
+		[440, 400],
+	);
+	L.agent(wf, 'Record the Step', 'schedulingAgent', { operation: 'progress' }, [660, 400]);
+	// The visit as listed (its service and customer) under booking, the customer on the case.
+	L.setRaw(
+		wf,
+		'The Visit Now',
+		'{ ...$json, customer: $json.booking.bookings[0]?.customer ?? null, booking: { ...$json.booking, ...($json.booking.bookings[0] ?? {}) } }',
+		[880, 400],
+	);
+	L.switchOn(
+		wf,
+		'Which Step?',
+		['on my way', 'could not do it', 'nothing more to do'],
+		"!$json.booking.progress_recorded ? 2 : $json.crew_answer.choice === 'on_my_way' ? 0 : $json.crew_answer.choice === 'not_done' ? 1 : 2",
+		[1100, 400],
+	);
+	L.setRaw(
+		wf,
+		'Could Not Be Done',
+		"{ ...$json, message: $json.crew_answer.message, handoff_reason: 'The crew could not do the visit ' + $json.booking.booking_id + ' (' + $json.booking.crew_name + ', ' + DateTime.fromISO($json.booking.start).setZone($json.booking.time_zone).toFormat('ccc LLL d, h:mm a') + '): ' + ($json.crew_answer.message ?? 'no reason given') + '. Call the customer and rebook or cancel.' }",
+		[1320, 520],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Not Done',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, 520],
+		{
+			wait: false,
+		},
+	);
+	wf.add('Nothing More to Do', 'n8n-nodes-base.noOp', 1, {}, [1320, 700]);
+	wf.section(
+		'On my way: tell the customer',
+		'The customer gets a text and an e-mail that the crew is on the way; each retried 3 times, a failure goes to the human queue.',
+	);
+	L.agent(
+		wf,
+		'Write On My Way',
+		'confirmationAgent',
+		{ messageKind: 'on_my_way', options: { calendar: false } },
+		[1320, 300],
+	);
+	deliver(wf, 'Write On My Way', 'On My Way', 1540, 300, null, { caseFlow: true });
+	wf.chain(
+		'When a Crew Taps a Step',
+		'Business Settings',
+		"The Crew's Step",
+		'Record the Step',
+		'The Visit Now',
+		'Which Step?',
+		'Write On My Way',
+	);
+	wf.connect('Which Step?', 'Could Not Be Done', 1);
+	wf.connect('Which Step?', 'Nothing More to Do', 2);
+	wf.chain('Could Not Be Done', 'Tell Ops: Not Done');
+
 	return wf;
 }
 
@@ -972,6 +1277,8 @@ module.exports = {
 	humanQueue,
 	agreementSigning,
 	customerLinks,
+	crewVisits,
+	crewSteps,
 	reminders,
 	renewals,
 	deliver,

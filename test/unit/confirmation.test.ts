@@ -251,10 +251,11 @@ describe('reminders and the review request', () => {
 
 describe('follow-ups due now (the Visit Reminders workflow)', () => {
 	const zoneNY = 'America/New_York';
+	// Marked done by its crew (completed): the review request follows only such a visit (see below).
 	const visit = (over: Partial<PlannedVisit> = {}): PlannedVisit => ({
 		booking_id: 'bk_1',
 		series_id: null,
-		status: 'confirmed',
+		status: 'completed',
 		start: '2026-11-30T09:00:00-05:00',
 		end: '2026-11-30T12:00:00-05:00',
 		time_zone: zoneNY,
@@ -404,6 +405,16 @@ describe('follow-ups due now (the Visit Reminders workflow)', () => {
 		expect(unflagged.filter((m) => m.kind === 'review_request')).toHaveLength(1);
 	});
 
+	it('asks for a review only once the crew marked the visit done: a visit still confirmed after its end gets none', () => {
+		const notDone = visit({ status: 'confirmed' });
+		const sent = simulate([notDone], notDone.created_at!, '2026-12-06T00:00:00Z');
+		expect(sent.map((m) => m.kind)).toEqual(['reminder', 'reminder']);
+		expect(dueFollowUp(notDone, at('2026-12-01T12:10:00-05:00'))).toBeNull();
+		expect(dueFollowUp(visit(), at('2026-12-01T12:10:00-05:00'))).toMatchObject({
+			kind: 'review_request',
+		});
+	});
+
 	it('sends only the latest reminder when runs were missed, and no review request more than 72 h late', () => {
 		expect(dueFollowUp(visit(), at('2026-11-30T08:00:00-05:00'))).toMatchObject({
 			kind: 'reminder',
@@ -537,11 +548,12 @@ describe('every message kind', () => {
 				signing_url: 'https://example.com/s/1',
 				review_url: 'https://example.com/r/1',
 				details_url: 'https://example.com/d/1',
+				crew_url: 'https://example.com/c/1',
 				link_expires: '2026-12-05T00:00:00Z',
 			},
 			asked_for: ['address'],
 			safety_instructions: ['Shut off the main water valve.'],
-			crew_contact: { name: 'Crew B', phone: '+12127365002' },
+			crew_contact: { name: 'Crew B', phone: '+12127365002', email: 'crew-b@example.com' },
 			renewal_date: '2027-01-01',
 			quote: {
 				total_cents: 57600,
@@ -553,7 +565,13 @@ describe('every message kind', () => {
 		});
 		expect(r.email!.text).not.toMatch(/\{\w+\}/);
 		expect(r.sms!.text).not.toMatch(/\{\w+\}/);
-		expect(r.sms!.to).toBe('+12127365000');
+		// A crew's message goes to the crew, every other to the customer.
+		expect([r.sms!.to, r.email!.to]).toEqual(
+			kind === 'crew_visit'
+				? ['+12127365002', 'crew-b@example.com']
+				: ['+12127365000', r.email!.to],
+		);
+		if (kind === 'crew_visit') expect(r.sms!.opt_out_line).toBe(false);
 		if (kind === 'emergency_dispatch')
 			expect(r.crew_notice).toMatchObject({ to: '+12127365002', opt_out_line: false });
 		expect(Object.keys(DEFAULT_TEMPLATES[kind])).toEqual(['subject', 'text', 'sms']);

@@ -14,6 +14,7 @@ import { signingPageHtml, signingPageStatus } from '../../nodes/ContractAgent/si
 import { priceSync } from '../../nodes/PricingAgent/price';
 import {
 	askBackPage,
+	crewVisitPage,
 	decisionPage,
 	linkPageHtml,
 	linkPageStatus,
@@ -573,6 +574,132 @@ describe.each(storeBackends('links'))('links in the %s store', (_name, open) => 
 		).rejects.toMatchObject({ field: 'kind' });
 	});
 });
+
+const visitItem = {
+	business: item.business,
+	booking: {
+		booking_id: 'bk_crew1',
+		status: 'confirmed',
+		start: '2026-12-07T14:00:00Z',
+		end: '2026-12-07T17:00:00Z',
+		time_zone: 'America/New_York',
+		service: 'deep_cleaning',
+		crew_name: 'Crew A',
+		customer: {
+			name: 'Dana <Lee>',
+			email: 'dana@example.com',
+			phone: '+12125550123',
+			address: '12 Elm St, Apt 3',
+		},
+	},
+	customer: null,
+};
+
+describe("a crew's visit page", () => {
+	it('shows the visit in the business zone with a button per step, the customer as text', () => {
+		const page = crewVisitPage(visitItem);
+		expect(page).toMatchObject({
+			title: 'Visit: deep cleaning for Dana <Lee>',
+			booking_id: 'bk_crew1',
+			buttons: true,
+			ask_name: false,
+		});
+		expect(page.facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'When', value: 'Monday, December 7, 9:00 AM-12:00 PM' },
+				{ label: 'Address', value: '12 Elm St, Apt 3' },
+				{ label: 'Customer', value: 'Dana <Lee> · +12125550123' },
+			]),
+		);
+		expect(page.choices.map((c) => [c.value, Boolean(c.keeps_open)])).toEqual([
+			['on_my_way', true],
+			['started', true],
+			['done', false],
+			['not_done', false],
+		]);
+		const html = linkPageHtml({
+			state: 'open',
+			link: {
+				id: 'lk_c',
+				case_id: 'cs_c',
+				kind: 'crew_visit',
+				page,
+				resume_url: null,
+				created_at_ms: NOW,
+				expires_at_ms: NOW + 30 * HOUR,
+				used_at_ms: null,
+				answer: null,
+			},
+		});
+		expect(html).toContain('Dana &lt;Lee&gt;');
+		expect(html).not.toContain('<Lee>');
+		expect(html.match(/<button type="submit" name="choice"/g)).toHaveLength(4);
+		expect(html).not.toContain('type="radio"');
+		expect(html).toContain('This link works for each step once');
+		// "Could not do it" needs the note: without it the page names the message box.
+		expect(readLinkAnswer(page, { choice: 'not_done' }, NOW).problems).toEqual([
+			{ field: 'message', fix: expect.stringMatching(/Note/) },
+		]);
+	});
+});
+
+describe.each(storeBackends('crewlinks'))(
+	"a crew's steps on one link in the %s store",
+	(_name, open) => {
+		let store: BookingStore;
+		let done: () => Promise<void>;
+		beforeAll(async () => {
+			({ store, done } = await open());
+		});
+		afterAll(async () => await done?.());
+		const tokenOf = (url: string) => new URL(url).searchParams.get('t')!;
+
+		it('takes each step once and stays open until done; the page lists what is done and offers what comes next', async () => {
+			const made = await createLink(
+				store,
+				{
+					caseId: 'cs_visit1',
+					kind: 'crew_visit',
+					page: crewVisitPage(visitItem),
+					resumeUrl: null,
+					baseUrl: BASE,
+					validHours: 30,
+				},
+				SECRET,
+				NOW,
+			);
+			const token = tokenOf(made.url);
+			const step = async (choice: string, at: number, message?: string) => {
+				const { state, link } = await findLink(store, token, SECRET, at);
+				if (state !== 'open') return { state, taken: false };
+				const read = readLinkAnswer(link!.page, { choice, message }, at);
+				if (!read.answer) return { state, taken: false, problems: read.problems };
+				return { state, taken: await claimLink(store, link!, read.answer) };
+			};
+			// Two taps on "On my way" at once: one is taken.
+			const link0 = (await findLink(store, token, SECRET, NOW)).link!;
+			const tap = readLinkAnswer(link0.page, { choice: 'on_my_way' }, NOW + 1).answer!;
+			const taps = await Promise.all([1, 2, 3].map(() => claimLink(store, link0, tap)));
+			expect(taps.filter(Boolean)).toHaveLength(1);
+			const after = await findLink(store, token, SECRET, NOW + 2);
+			expect(after.state).toBe('open');
+			expect(after.link!.page.choices.map((c) => c.value)).toEqual(['started', 'done', 'not_done']);
+			expect(after.link!.page.done_steps).toEqual([{ label: 'On my way', at_ms: NOW + 1 }]);
+			expect(after.link!.answer?.choice).toBe('on_my_way');
+			// A stale page's "On my way" (tapped again later) is not taken again; the page says what is done.
+			expect((await step('on_my_way', NOW + 3)).taken).toBe(false);
+			expect(
+				linkPageHtml({ state: 'open', link: after.link }).match(/On my way: \d+:\d+ (AM|PM) ✓/),
+			).not.toBeNull();
+			// Done straight after on my way: "Started" is skipped, the link is used.
+			expect((await step('done', NOW + HOUR, 'All done')).taken).toBe(true);
+			const used = await findLink(store, token, SECRET, NOW + HOUR + 1);
+			expect(used.state).toBe('used');
+			expect(used.link!.answer).toMatchObject({ choice: 'done', message: 'All done' });
+			expect((await step('started', NOW + HOUR + 2)).state).toBe('used');
+		});
+	},
+);
 
 describe('the signing page', () => {
 	let store: SqliteBookingStore;

@@ -821,3 +821,120 @@ describe.each(backends)('a series held until its agreement is signed, on $name',
 		);
 	});
 });
+
+describe.each(backends)("a crew's reports on a visit, on $name", (backend) => {
+	let store: BookingStore;
+	let done: () => Promise<void>;
+	beforeEach(async () => {
+		({ store, done } = await backend.open());
+	});
+	afterEach(async () => await done());
+	const crews = [
+		{
+			id: 'crew-a',
+			name: 'Crew A',
+			skills: ['cleaning'],
+			on_call: false,
+			phone: '+12125550177',
+			email: 'crew-a@example.com',
+		},
+	];
+	const run = async (request: ScheduleRequest, now = NOW) => {
+		const result = await schedule(request, { store, now, calendar: { crews } });
+		expect(bookingResultSchema.parse(result)).toEqual(result);
+		return result;
+	};
+	const visit = async () =>
+		await run({ operation: 'book', job, start: '2026-11-26T09:00:00-05:00', crew_id: 'crew-a' });
+	const report = async (booking_id: string, step: string, now: string, note?: string) =>
+		await run(
+			{ operation: 'progress', booking_id, step: step as ScheduleRequest['step'], note },
+			now,
+		);
+
+	it('keeps each step once with its time; done completes the visit; the listed visit shows them and its crew', async () => {
+		const booked = await visit();
+		const onWay = await report(booked.booking_id!, 'on_my_way', '2026-11-26T08:40:00-05:00');
+		expect(onWay).toMatchObject({ status: 'recorded', progress_recorded: true });
+		expect(onWay.bookings[0].progress).toEqual({
+			on_my_way_at: '2026-11-26T08:40:00-05:00',
+			started_at: null,
+			done_at: null,
+			not_done_at: null,
+			note: null,
+		});
+		// Tapped twice: the first time stays.
+		const again = await report(booked.booking_id!, 'on_my_way', '2026-11-26T08:50:00-05:00');
+		expect(again.progress_recorded).toBe(false);
+		expect(again.reason).toMatch(/already recorded/);
+		expect(again.bookings[0].progress?.on_my_way_at).toBe('2026-11-26T08:40:00-05:00');
+		await report(booked.booking_id!, 'started', '2026-11-26T09:02:00-05:00');
+		const finished = await report(
+			booked.booking_id!,
+			'done',
+			'2026-11-26T11:55:00-05:00',
+			'  All rooms done; the key is back in the lockbox. ',
+		);
+		expect(finished.bookings[0]).toMatchObject({
+			status: 'completed',
+			progress: {
+				on_my_way_at: '2026-11-26T08:40:00-05:00',
+				started_at: '2026-11-26T09:02:00-05:00',
+				done_at: '2026-11-26T11:55:00-05:00',
+				not_done_at: null,
+				note: 'All rooms done; the key is back in the lockbox.',
+			},
+		});
+		// After done, nothing more: a late "could not do it" changes nothing.
+		const late = await report(booked.booking_id!, 'not_done', '2026-11-26T12:30:00-05:00', 'x');
+		expect(late).toMatchObject({ progress_recorded: false });
+		expect(late.reason).toMatch(/already reported done/);
+		expect(late.bookings[0].status).toBe('completed');
+		const listed = await run(
+			{ operation: 'list', within_hours: 1, look_back_hours: 24 },
+			'2026-11-26T18:00:00-05:00',
+		);
+		expect(listed.bookings).toHaveLength(1);
+		expect(listed.bookings[0]).toMatchObject({
+			status: 'completed',
+			crew_contact: { phone: '+12125550177', email: 'crew-a@example.com' },
+			progress: { done_at: '2026-11-26T11:55:00-05:00' },
+		});
+	});
+
+	it('"could not do it" keeps the note and leaves the visit confirmed for ops; a cancelled visit records nothing', async () => {
+		const booked = await visit();
+		const notDone = await report(
+			booked.booking_id!,
+			'not_done',
+			'2026-11-26T09:20:00-05:00',
+			'Nobody home, gate locked',
+		);
+		expect(notDone.bookings[0]).toMatchObject({
+			status: 'confirmed',
+			progress: { not_done_at: '2026-11-26T09:20:00-05:00', note: 'Nobody home, gate locked' },
+		});
+		const other = await run({
+			operation: 'book',
+			job,
+			start: '2026-11-27T09:00:00-05:00',
+			crew_id: 'crew-a',
+		});
+		await run({ operation: 'cancel', booking_id: other.booking_id!, reason: 'customer' });
+		const onCancelled = await report(other.booking_id!, 'done', '2026-11-27T12:00:00-05:00');
+		expect(onCancelled).toMatchObject({ progress_recorded: false });
+		expect(onCancelled.reason).toMatch(/cancelled: nothing was recorded/);
+		expect(onCancelled.bookings[0].status).toBe('cancelled');
+		expect((await report('bk_missing', 'done', NOW)).status).toBe('not_found');
+	});
+
+	it('names the field when the step or the booking is missing or wrong', async () => {
+		const booked = await visit();
+		await expect(report(booked.booking_id!, 'finished', NOW)).rejects.toMatchObject({
+			field: 'step',
+		});
+		await expect(run({ operation: 'progress', step: 'done' })).rejects.toMatchObject({
+			field: 'booking_id',
+		});
+	});
+});

@@ -212,6 +212,8 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Business Settings',
 		'Booking Agents: Commercial Sales',
 		'Booking Agents: Contract Renewals',
+		'Booking Agents: Crew Steps',
+		'Booking Agents: Crew Visits',
 		'Booking Agents: Customer Links',
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',

@@ -13,6 +13,7 @@ import {
 import type { BookingStore } from '../../shared/store';
 import {
 	askBackPage,
+	crewVisitPage,
 	dispatchAckPage,
 	decisionPage,
 	linkPageHtml,
@@ -74,12 +75,15 @@ export async function runLinkOperation(
 			];
 		}
 		const link = found.link!;
+		const step = link.page.choices.find((c) => c.value === read.answer.choice)?.keeps_open;
+		// A step on the way (a crew's "on my way"): the page again, with it done and the steps after it.
+		const after = step ? await findLink(store, token, secret, nowMs) : null;
 		const answered = { ...link, used_at_ms: nowMs, answer: read.answer };
 		return [
 			{
 				json: {
 					link_page: {
-						...pageOf({ state: 'answered', link: answered }),
+						...(after ? pageOf(after) : pageOf({ state: 'answered', link: answered })),
 						closed_html: linkPageHtml({ state: 'closed', link: answered }),
 					},
 					link_answer: {
@@ -91,6 +95,7 @@ export async function runLinkOperation(
 						link_id: link.id,
 						kind: link.kind,
 						case_id: link.case_id,
+						booking_id: link.page.booking_id ?? null,
 						resume_url: link.resume_url,
 					},
 				},
@@ -109,6 +114,7 @@ const PAGE_BUILDERS: Record<
 	no_room: noRoomPage,
 	wants_human: wantsHumanPage,
 	dispatch_ack: dispatchAckPage,
+	crew_visit: crewVisitPage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -118,7 +124,7 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
 			description:
-				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room, The Outcome of a Call Back or An Emergency to Acknowledge.',
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room, The Outcome of a Call Back, An Emergency to Acknowledge or A Crew’s Visit.',
 		});
 	let item = caseFromNode(ctx, i);
 	// An emergency to acknowledge: the person whose turn it is on the on-call ladder (Booking Business).

@@ -287,7 +287,12 @@ export function readComposeInput(
 			service: input.service,
 			links: input.links,
 			safety_instructions: kind === 'emergency_dispatch' ? list(input.safety_instructions) : null,
-			crew_contact: kind === 'emergency_dispatch' && phone ? { phone } : null,
+			crew_contact:
+				kind === 'crew_visit'
+					? { phone, email: input.crew_email, name: input.booking?.crew_name ?? null }
+					: kind === 'emergency_dispatch' && phone
+						? { phone }
+						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
 			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,

@@ -27,6 +27,12 @@ const KINDS = [
 	{ name: 'Cancellation', value: 'cancellation' },
 	{ name: 'Contract Signing Request', value: 'contract_signing' },
 	{
+		name: 'Crew Visit Page',
+		value: 'crew_visit',
+		description:
+			'To the crew booked on the visit (its e-mail and phone in the crews’ settings): the visit and the link to mark each step',
+	},
+	{
 		name: 'Details Request',
 		value: 'details_request',
 		description:
@@ -41,6 +47,11 @@ const KINDS = [
 		name: 'Emergency Dispatch',
 		value: 'emergency_dispatch',
 		description: 'Immediate SMS to the customer and a notice to the crew',
+	},
+	{
+		name: 'On My Way',
+		value: 'on_my_way',
+		description: 'Tells the customer the crew is on the way (sent when the crew taps On my way)',
 	},
 	{ name: 'Quote With Reply Link', value: 'quote' },
 	{ name: 'Reminder', value: 'reminder' },

@@ -22,6 +22,7 @@ const OPERATIONS: Record<string, Execute> = {
 	get: booking.get.execute,
 	list: booking.list.execute,
 	reschedule: booking.reschedule.execute,
+	progress: booking.progress.execute,
 	bookSeries: series.bookSeries.execute,
 	confirmSeries: series.confirmSeries.execute,
 	releaseSeries: series.releaseSeries.execute,

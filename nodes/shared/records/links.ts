@@ -20,6 +20,7 @@ export const LINK_KINDS = [
 	'no_room',
 	'wants_human',
 	'dispatch_ack',
+	'crew_visit',
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
@@ -32,6 +33,11 @@ export interface LinkChoice {
 	needs_message?: boolean;
 	/** Fields that must be filled for this choice (another time: the time). */
 	needs_fields?: string[];
+	/**
+	 * A step on the way (a crew's "on my way", "started"): the answer is taken and the link stays
+	 * open for the steps after it; this choice and those before it are no longer offered.
+	 */
+	keeps_open?: boolean;
 }
 
 /** A field the person fills in (an ask-back's address, bedrooms, area). */
@@ -71,6 +77,12 @@ export interface LinkPage {
 	contact: string | null;
 	/** The business's time zone: every time on the page is written in it. */
 	time_zone: string;
+	/** Each choice is its own button, under the message box (a crew's steps); otherwise radio buttons and Send. */
+	buttons?: boolean;
+	/** The visit the page is about (a crew's visit), so the answer can name it. */
+	booking_id?: string | null;
+	/** What was answered so far on a link that stays open (a crew's steps), oldest first. */
+	done_steps?: Array<{ label: string; at_ms: number }>;
 }
 
 export interface LinkAnswer {
@@ -391,13 +403,38 @@ function readField(
 	return { value: typed.replace(/\s+/g, ' ') };
 }
 
-/** Takes the answer if the link is still unused; false when another answer came first. */
+/**
+ * Takes the answer if the link is still unused; false when another answer came first. A choice that
+ * keeps the link open (a crew's step on the way) is taken once: the page then offers only what comes
+ * after it and lists it as done.
+ */
 export async function claimLink(
 	store: BookingStore,
 	link: LinkRecord,
 	answer: LinkAnswer,
 ): Promise<boolean> {
 	return await store.lockedWrite(`link:${link.id}`, async (sql) => {
+		const index = link.page.choices.findIndex((c) => c.value === answer.choice);
+		if (link.page.choices[index]?.keeps_open) {
+			const [row] = await sql.query('SELECT * FROM case_links WHERE id = $1', [link.id]);
+			const now = row ? linkFromRow(row) : null;
+			const at = now?.page.choices.findIndex((c) => c.value === answer.choice) ?? -1;
+			if (!now || now.used_at_ms !== null || at < 0) return false;
+			const page: LinkPage = {
+				...now.page,
+				choices: now.page.choices.slice(at + 1),
+				done_steps: [
+					...(now.page.done_steps ?? []),
+					{ label: answer.choice_label, at_ms: answer.answered_at_ms },
+				],
+			};
+			await sql.query('UPDATE case_links SET page = $1, answer = $2 WHERE id = $3', [
+				JSON.stringify(page),
+				JSON.stringify(answer),
+				link.id,
+			]);
+			return true;
+		}
 		const rows = await sql.query(
 			'UPDATE case_links SET used_at_ms = $1, answer = $2 WHERE id = $3 AND used_at_ms IS NULL RETURNING id',
 			[answer.answered_at_ms, JSON.stringify(answer), link.id],

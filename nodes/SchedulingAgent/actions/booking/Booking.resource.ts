@@ -6,9 +6,10 @@ import * as confirmHold from './confirmHold.operation';
 import * as get from './get.operation';
 import * as hold from './hold.operation';
 import * as list from './list.operation';
+import * as progress from './progress.operation';
 import * as reschedule from './reschedule.operation';
 
-export { book, cancel, confirmHold, get, hold, list, reschedule };
+export { book, cancel, confirmHold, get, hold, list, progress, reschedule };
 
 export const description: INodeProperties[] = [
 	{
@@ -53,6 +54,13 @@ export const description: INodeProperties[] = [
 					'Confirmed bookings starting within the next hours, and optionally those that started lately (for reminders and review requests)',
 			},
 			{
+				name: 'Record Visit Progress',
+				value: 'progress',
+				action: 'Record the crew progress on a visit',
+				description:
+					'On its way, started, done (completes the visit) or could not do it, as the crew reports it',
+			},
+			{
 				name: 'Reschedule',
 				value: 'reschedule',
 				action: 'Reschedule a booking',
@@ -67,4 +75,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...list.description,
 	...reschedule.description,
+	...progress.description,
 ];

@@ -1,8 +1,9 @@
-/** Confirm a hold, cancel, get: operations on one booking, named by its ID. */
+/** Confirm a hold, cancel, get, record the crew's progress: operations on one booking, named by its ID. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Additions } from '../../../shared/n8n/items';
 import { schedule, type Operation } from '../../schedule';
+import type { ScheduleRequest } from '../../request';
 import {
 	readBookingId,
 	readIdempotencyKey,
@@ -14,8 +15,8 @@ export async function onBooking(
 	ctx: IExecuteFunctions,
 	i: number,
 	op: OperationContext,
-	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get'>,
-	extra: { reason?: string | null } = {},
+	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get' | 'progress'>,
+	extra: Pick<ScheduleRequest, 'reason' | 'step' | 'note'> = {},
 ): Promise<Additions[]> {
 	const result = await schedule(
 		{
