@@ -973,7 +973,7 @@ function crewVisits() {
 	});
 	wf.section(
 		'Each crew its visits',
-		`Every 15 minutes from 06:00 to 21:45 (the workflow's time zone): each confirmed visit starting within the next 14 hours, once, goes to **the crew booked on it** (its *email* and *phone* in the *Booking Crews* table) with a link to the visit's page: when, where, who, and a button per step (On my way, Started, Done, Could not do it). The link works until a day after the visit ends. A crew with neither e-mail nor phone gets nothing (the ops board still lists the visit). ${L.SETTINGS_NOTE}`,
+		`Every 15 minutes from 06:00 to 21:45 (the workflow's time zone): each confirmed visit starting within the next 14 hours (or in the last 12, for one booked overnight), once, goes to **the crew booked on it** (its *email* and *phone* in the *Booking Crews* table) with a link to the visit's page: when, where, who, and a button per step (On my way, Started, Done, Could not do it). The link works until a day after the visit ends. A crew with neither e-mail nor phone gets nothing (the ops board still lists the visit). ${L.SETTINGS_NOTE}`,
 	);
 	wf.add(
 		'Every 15 Minutes, 06:00 to 22:00',
@@ -986,9 +986,9 @@ function crewVisits() {
 	L.startCase(wf, 'The Business', [440, 0]);
 	L.agent(
 		wf,
-		'List Visits: Next 14 Hours',
+		'List Visits: Next 14 Hours, Last 12',
 		'schedulingAgent',
-		{ operation: 'list', withinHours: 14, lookBackHours: 0 },
+		{ operation: 'list', withinHours: 14, lookBackHours: 12 },
 		[660, 0],
 		{ notes: 'One item per visit', notesInFlow: true },
 	);
@@ -1017,16 +1017,24 @@ function crewVisits() {
 		"{ ...$json, idempotency_key: 'visit:' + $json.booking.booking_id }",
 		[1320, 0],
 	);
-	L.makeLink(
-		wf,
+	// No flow waits for a crew's steps: Customer Links hands each to Crew Steps.
+	wf.add(
 		'Make the Visit Link',
-		'crew_visit',
-		'={{ Math.max(1, Math.ceil(($json.booking.end ? new Date($json.booking.end).getTime() - Date.now() : 0) / 3600000) + 24) }}',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'createLink',
+			linkKind: 'crew_visit',
+			resumeUrl: '',
+			validHours:
+				'={{ Math.max(1, Math.ceil(($json.booking.end ? new Date($json.booking.end).getTime() - Date.now() : 0) / 3600000) + 24) }}',
+		},
 		[1540, 0],
+		{ credentials: L.CREDENTIALS.signingSecret },
 	);
 	L.agent(
 		wf,
-		"Write the Crew's Message",
+		'Write to the Crew',
 		'confirmationAgent',
 		{ messageKind: 'crew_visit', options: { calendar: false } },
 		[1760, 0],
@@ -1035,17 +1043,17 @@ function crewVisits() {
 		'Send it to the crew',
 		'By e-mail and text, each retried 3 times; a failure goes to the human queue.',
 	);
-	deliver(wf, "Write the Crew's Message", 'Crew Visit', 1980, 0, null, { caseFlow: true });
+	deliver(wf, 'Write to the Crew', 'Crew Visit', 1980, 0, null, { caseFlow: true });
 	wf.chain(
 		'Every 15 Minutes, 06:00 to 22:00',
 		'Business Settings',
 		'The Business',
-		'List Visits: Next 14 Hours',
+		'List Visits: Next 14 Hours, Last 12',
 		'Confirmed, With a Crew to Tell?',
 		'Tell Each Crew Once',
 		'The Visit',
 		'Make the Visit Link',
-		"Write the Crew's Message",
+		'Write to the Crew',
 	);
 
 	wf.section(
@@ -1149,7 +1157,7 @@ function crewSteps() {
 	L.setRaw(
 		wf,
 		"The Crew's Step",
-		`{ crew_answer: { choice: $json.link_answer.choice, label: $json.link_answer.choice_label, message: $json.link_answer.message ?? null, link_id: $json.link_answer.link_id }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'visit:' + $json.link_answer.booking_id + ':' + $json.link_answer.choice, business: ${L.BUSINESS_FROM_SETTINGS}}`,
+		`{ crew_answer: { choice: $json.link_answer.choice, label: $json.link_answer.choice_label, message: $json.link_answer.message ?? null, link_id: $json.link_answer.link_id }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'visit:' + $json.link_answer.booking_id + ':' + $json.link_answer.choice, business: ${L.BUSINESS_FROM_SETTINGS} }`,
 		[440, 400],
 	);
 	L.agent(wf, 'Record the Step', 'schedulingAgent', { operation: 'progress' }, [660, 400]);
