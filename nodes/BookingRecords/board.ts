@@ -23,6 +23,8 @@ export interface BoardVisit {
 	address: string | null;
 	phone: string | null;
 	priority: number | null;
+	/** The crew's latest report, in words (on the way, started, could not be done); null before any or once done. */
+	progress: string | null;
 }
 
 export interface BoardCrew {
@@ -83,7 +85,18 @@ function visitOf(booking: BookingRecord, zone: string): BoardVisit {
 		address: text('address'),
 		phone: text('phone'),
 		priority: booking.priority,
+		progress: progressWords(booking),
 	};
+}
+
+/** The crew's latest report on a visit not yet done (done shows as the visit's status). */
+function progressWords(booking: BookingRecord): string | null {
+	const kept = (booking.details as { progress?: Record<string, unknown> } | null)?.progress ?? {};
+	if (booking.status === 'completed') return null;
+	if (typeof kept.not_done_ms === 'number') return 'could not be done';
+	if (typeof kept.started_ms === 'number') return 'started';
+	if (typeof kept.on_my_way_ms === 'number') return 'on the way';
+	return null;
 }
 
 /** What the board shows at `nowMs`, read from the store. */
@@ -278,7 +291,7 @@ function visitRow(visit: BoardVisit, zone: string, withDay: boolean): string {
 	const when = withDay
 		? `${time(visit.start, zone, 'ccc d')} ${time(visit.start, zone)}`
 		: time(visit.start, zone);
-	return `<li data-booking="${h(visit.booking_id)}" class="${visit.priority === 10 ? 'urgent' : ''}"><b>${h(when)}-${h(time(visit.end, zone))}</b> ${h(visit.customer ?? 'Customer')}<span class="muted"> · ${h((visit.service ?? '').replace(/_/g, ' '))}${visit.status === 'held' ? ' · held' : ''}${visit.status === 'completed' ? ' · done' : ''}</span>${visit.address ? `<br><span class="muted">${h(visit.address)}</span>` : ''}</li>`;
+	return `<li data-booking="${h(visit.booking_id)}" class="${visit.priority === 10 ? 'urgent' : ''}"><b>${h(when)}-${h(time(visit.end, zone))}</b> ${h(visit.customer ?? 'Customer')}<span class="muted"> · ${h((visit.service ?? '').replace(/_/g, ' '))}${visit.status === 'held' ? ' · held' : ''}${visit.status === 'completed' ? ' · done' : ''}${visit.progress ? ` · ${h(visit.progress)}` : ''}</span>${visit.address ? `<br><span class="muted">${h(visit.address)}</span>` : ''}</li>`;
 }
 
 function numbersBlock(numbers: WeeklyNumbers): string {

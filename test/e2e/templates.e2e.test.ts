@@ -916,12 +916,14 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 				created: now - 48 * hour,
 				who: customer('Tess Moro', 'tess@example.com', '+12127365031'),
 			},
-			// A weekly customer's first two visits, both over more than a day ago: one review request, after the first.
+			// A weekly customer's first two visits, both over more than a day ago and marked done by the crew: one review
+			// request, after the first.
 			{
 				id: `bk_first_${now}`,
 				start: now - 60 * hour,
 				created: now - 200 * hour,
 				series: `sr_weekly_${now}`,
+				status: 'completed' as const,
 				who: customer('Wren Abara', 'wren@example.com', '+12127365032'),
 			},
 			{
@@ -929,7 +931,15 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 				start: now - 30 * hour,
 				created: now - 200 * hour,
 				series: `sr_weekly_${now}`,
+				status: 'completed' as const,
 				who: customer('Wren Abara', 'wren@example.com', '+12127365032'),
+			},
+			// Over a day ago, but its crew never marked it done: no review request.
+			{
+				id: `bk_unmarked_${now}`,
+				start: now - 40 * hour,
+				created: now - 48 * hour,
+				who: customer('Nell Park', 'nell@example.com', '+12127365034'),
 			},
 			// Cancelled: nothing.
 			{
@@ -966,7 +976,7 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 					priority: 5,
 					customer: v.who,
 					details: null,
-					cancel_reason: v.status ? 'customer cancelled' : null,
+					cancel_reason: v.status === 'cancelled' ? 'customer cancelled' : null,
 					created_at_ms: v.created,
 					updated_at_ms: v.created,
 				});
@@ -1015,6 +1025,8 @@ describe('visit reminders and contract renewals (Schedule Trigger workflows)', (
 		]);
 		expect(mail('cato@example.com')).toEqual([]);
 		expect(texts('+12127365033')).toEqual([]);
+		expect(mail('nell@example.com')).toEqual([]);
+		expect(texts('+12127365034')).toEqual([]);
 		// Which follow-up each was (the texts of the two reminders read alike): the keys that passed Remove Duplicates.
 		type Run = {
 			data?: { main?: Array<Array<{ json: { confirmation: { follow_up: { key: string } } } }>> };

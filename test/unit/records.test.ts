@@ -336,7 +336,8 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 					service: 'deep_cleaning',
 					priority: 5,
 					customer: { name: `<b>${id}</b>`, address: '9 Elm St' },
-					details: null,
+					// The crew of the first visit is on its way (its page's first step).
+					details: id === 'bd-1' ? { progress: { on_my_way_ms: nowMs } } : null,
 					cancel_reason: null,
 					created_at_ms: nowMs,
 					updated_at_ms: nowMs,
@@ -355,6 +356,7 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 			['crew-a', ['bd-1', 'bd-3']],
 			['crew-b', ['bd-2']],
 		]);
+		expect(board.crews[0].today.map((v) => v.progress)).toEqual(['on the way', null]);
 		// Each week: the fire emergency with no room and the chat customer who asked for a person.
 		expect(board.waiting_on_ops.map((c) => c.decision?.kind).sort()).toEqual([
 			'no_room',
@@ -374,6 +376,7 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 		const html = boardHtml(board);
 		expect(html).toContain('&lt;b&gt;bd-1&lt;/b&gt;');
 		expect(html).not.toContain('<b>bd-1</b>');
+		expect(html).toMatch(/&lt;\/b&gt;<span class="muted"> · deep cleaning · on the way<\/span>/);
 		expect(html).toContain('href="http://n8n.test/webhook/board?export=cases"');
 		// A booking waiting for the details it was asked for is listed with the quotes, as such.
 		const asking = boardHtml({
