@@ -147,6 +147,12 @@ export class BookingRecords implements INodeType {
 							'For the crew booked on a visit (a Scheduling Agent visit on the item): when, where, who, and a button per step: On my way, Started, Done, Could not do it',
 					},
 					{
+						name: 'A Customer’s Own Visit',
+						value: 'visit_change',
+						description:
+							'For the customer, in the confirmation and reminders: move the visit to a time they choose, cancel it, or skip one visit of a series',
+					},
+					{
 						name: 'A Time for a Job With No Room',
 						value: 'no_room',
 						description:

@@ -453,6 +453,62 @@ export function crewVisitPage(item: Json): LinkPage {
 	};
 }
 
+/**
+ * A customer's own visit: move it to a time they choose, cancel it, or (one visit of a series)
+ * skip it. The Customer Changes workflow applies it under the business's notice.
+ */
+export function visitChangePage(item: Json): LinkPage {
+	const business = obj(item.business);
+	const booking = obj(item.booking);
+	const customer = Object.keys(obj(item.customer)).length
+		? obj(item.customer)
+		: obj(booking.customer);
+	const zone = str(booking.time_zone) ?? str(business.time_zone) ?? 'America/New_York';
+	const what = service(obj(item.qualification).service_type ?? booking.service);
+	const series = Boolean(str(booking.series_id));
+	const facts: LinkPage['facts'] = [{ label: 'Service', value: what }];
+	if (str(booking.start))
+		facts.push({
+			label: 'Booked for',
+			value: DateTime.fromISO(String(booking.start), { setZone: true })
+				.setZone(zone)
+				.toFormat("cccc, LLLL d 'at' h:mm a"),
+		});
+	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
+	if (str(booking.booking_id))
+		facts.push({ label: 'Reference', value: String(booking.booking_id) });
+	return {
+		business: str(business.name) ?? 'Our business',
+		title: series ? `Change this visit: ${what}` : `Change your booking: ${what}`,
+		paragraphs: [
+			`Hi ${str(customer.name) ?? 'there'}, move ${series ? 'this visit' : 'your visit'} to another time or ${series ? 'skip it (your other visits stay booked)' : 'cancel it'}. You get the confirmation by e-mail and text. Close to the visit we cannot change it online: then we call you.`,
+		],
+		facts,
+		fields: [
+			{
+				name: 'start',
+				label: 'The new time',
+				kind: 'datetime',
+				required: false,
+				hint: `In ${zone.replace(/_/g, ' ')} time. A time our crews already have is refused and you get the nearest free times.`,
+			},
+		],
+		choices: [
+			{ value: 'move', label: 'Move it to the time below', needs_fields: ['start'] },
+			series
+				? { value: 'skip', label: 'Skip this visit (the others stay booked)' }
+				: { value: 'cancel', label: 'Cancel the visit' },
+		],
+		message_label: 'Anything we should know? (optional)',
+		ask_name: false,
+		thanks:
+			'Thank you: we have your request. The confirmation follows by e-mail and text in a minute (or, close to the visit, we call you).',
+		contact: contactOf(business),
+		time_zone: zone,
+		booking_id: str(booking.booking_id),
+	};
+}
+
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}

@@ -45,6 +45,8 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			review_url: textAt(item, 'review_url') ?? textAt(item, 'business', 'review_url'),
 			details_url: textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'url') : null,
 			crew_url: textAt(item, 'link', 'kind') === 'crew_visit' ? textAt(item, 'link', 'url') : null,
+			manage_url:
+				textAt(item, 'link', 'kind') === 'visit_change' ? textAt(item, 'link', 'url') : null,
 			link_expires:
 				textAt(item, 'contract', 'signing_expires_at') ??
 				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),

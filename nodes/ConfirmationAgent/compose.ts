@@ -21,6 +21,7 @@ export const MESSAGE_KINDS = [
 	'details_reminder',
 	'crew_visit',
 	'on_my_way',
+	'change_taken',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -63,6 +64,10 @@ export const MESSAGE_PLACEHOLDERS = [
 	'details_list',
 	'crew_url',
 	'customer_phone',
+	'manage_url',
+	'change_line',
+	'change_sms',
+	'alternatives',
 ] as const;
 
 /**
@@ -72,8 +77,8 @@ export const MESSAGE_PLACEHOLDERS = [
 export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	booking_confirmation: {
 		subject: 'Your {service} is booked for {date}',
-		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}{signing_line}\n\nTo change or cancel, reply to this e-mail{call_us}.\n\n{business}',
-		sms: '{business}: your {service} is booked for {when}{at_address}. Ref {booking_ref}.',
+		text: 'Hi {name},\n\nYour {service} is confirmed for {when}{at_address}.\nCrew: {crew}.{price_line}\nBooking reference: {booking_ref}{signing_line}\n\n{change_line}\n\n{business}',
+		sms: '{business}: your {service} is booked for {when}{at_address}. Ref {booking_ref}.{change_sms}',
 	},
 	quote: {
 		subject: 'Your quote from {business}: {price}',
@@ -87,8 +92,8 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	reminder: {
 		subject: 'Reminder: {service} on {date}',
-		text: 'Hi {name},\n\nA reminder that your {service} is {when}{at_address}.\nBooking reference: {booking_ref}\n\nTo reschedule, reply to this e-mail{call_us}.\n\n{business}',
-		sms: '{business} reminder: your {service} is {when}{at_address}.',
+		text: 'Hi {name},\n\nA reminder that your {service} is {when}{at_address}.\nBooking reference: {booking_ref}\n\n{change_line}\n\n{business}',
+		sms: '{business} reminder: your {service} is {when}{at_address}.{change_sms}',
 	},
 	review_request: {
 		subject: 'How did we do, {name}?',
@@ -126,11 +131,22 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		text: 'Your visit: {service} for {name}, {when}{at_address}.\nCustomer: {name} {customer_phone}\n\nTap each step as it happens (on my way, started, done, or could not do it): {crew_url}\n\n{business}',
 		sms: '{business} visit {when}{at_address}: {service} for {name} {customer_phone}. Steps: {crew_url}',
 	},
+	change_taken: {
+		subject: 'That time is taken: your {service} stays on {date}',
+		text: 'Hi {name},\n\nThe time you chose is taken, so your {service} stays booked for {when}. The nearest free times: {alternatives}.\n\nChoose one, or another time, here: {manage_url}\n\n{business}',
+		sms: '{business}: that time is taken; your {service} stays {when}. Free: {alternatives}. Choose: {manage_url}',
+	},
 	on_my_way: {
 		subject: 'Your crew is on the way',
 		text: 'Hi {name},\n\n{crew} from {business} is on the way for your {service}{at_address} ({time}).\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: {crew} is on the way for your {service} ({time}).',
 	},
+};
+
+/** A cancellation's reason in the customer's words, from the booking's own reason when the node gives none. */
+const CANCEL_REASON_WORDS: Record<string, string> = {
+	'cancelled by customer': 'at your request',
+	'skipped by customer': 'skipped at your request; your other visits stay booked',
 };
 
 /** Kinds addressed to the crew booked on the visit (its e-mail and phone), not to the customer. */
@@ -188,6 +204,7 @@ export interface ComposeInput {
 				status?: string | null;
 				created_at?: string | null;
 				first_of_series?: boolean | null;
+				cancel_reason?: string | null;
 				start?: string | null;
 				end?: string | null;
 				time_zone?: string | null;
@@ -211,6 +228,8 @@ export interface ComposeInput {
 		details_url?: string | null;
 		/** A crew's visit page (Booking Records, Make a Link, A Crew's Visit). */
 		crew_url?: string | null;
+		/** The customer's own page to move, cancel or skip the visit (Make a Link, A Customer's Own Visit). */
+		manage_url?: string | null;
 		link_expires?: string | null;
 	} | null;
 	/** What an ask-back asks for (the Qualifier's ask_before_booking). */
@@ -435,11 +454,30 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 			: '',
 		safety: (input.safety_instructions ?? []).map((s) => `- ${s}`).join('\n'),
 		safety_first: input.safety_instructions?.[0] ?? '',
-		reason_text: input.reason ? ` (${input.reason})` : '',
+		reason_text: ((reason) => (reason ? ` (${reason})` : ''))(
+			input.reason ?? CANCEL_REASON_WORDS[input.booking?.cancel_reason ?? ''] ?? null,
+		),
 		details_url: input.links?.details_url ?? '',
 		details_list: askedForPhrase(input.asked_for),
 		crew_url: input.links?.crew_url ?? '',
 		customer_phone: input.customer?.phone?.trim() ?? '',
+		manage_url: input.links?.manage_url ?? '',
+		// The visit's own page when there is one (one visit of a series is skipped, a single one cancelled), else a reply.
+		change_line: input.links?.manage_url
+			? `To move or ${input.booking?.series_id ? 'skip this visit' : 'cancel it'}: ${input.links.manage_url}`
+			: `To change or cancel, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
+		change_sms: input.links?.manage_url ? ` Change: ${input.links.manage_url}` : '',
+		alternatives: (
+			(input.booking as { alternatives?: Array<{ start?: string }> } | null)?.alternatives ?? []
+		)
+			.filter((slot) => typeof slot?.start === 'string')
+			.slice(0, 3)
+			.map((slot) =>
+				DateTime.fromISO(slot.start!, { setZone: true })
+					.setZone(zone)
+					.toFormat("cccc, LLLL d 'at' h:mm a"),
+			)
+			.join('; '),
 	};
 	const template = { ...DEFAULT_TEMPLATES[kind], ...(options.templates?.[kind] ?? {}) };
 	const skipped: string[] = [];
@@ -509,10 +547,13 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	}
 
 	let calendar: Confirmation['calendar'] = null;
+	// One visit of a series (moved or skipped on its own) has no invite of its own: the series' invite has its uid.
+	const oneOfSeries = Boolean(input.booking?.series_id) && !input.booking?.rrule;
 	if (
 		channels.calendar &&
 		start &&
 		end &&
+		!oneOfSeries &&
 		(kind === 'booking_confirmation' || kind === 'cancellation' || kind === 'emergency_dispatch')
 	) {
 		const method = kind === 'cancellation' ? 'CANCEL' : 'REQUEST';
@@ -585,6 +626,7 @@ export function protectedValues(values: Record<string, string>): string[] {
 		'signing_url',
 		'review_url',
 		'crew_url',
+		'manage_url',
 	]
 		.map((k) => values[k])
 		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);

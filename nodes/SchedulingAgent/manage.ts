@@ -2,7 +2,13 @@
 
 import { parseInstant, SchedulingInputError } from './calendar';
 import { findSlots, indexBusy, type Slot } from './slots';
-import { VISIT_STEPS, type BookingResult, type ScheduleRequest, type VisitStep } from './request';
+import {
+	CUSTOMER_CHANGES,
+	VISIT_STEPS,
+	type BookingResult,
+	type ScheduleRequest,
+	type VisitStep,
+} from './request';
 import type { ScheduleContext } from './context';
 
 export async function confirmHold(
@@ -256,4 +262,64 @@ export async function recordProgress(
 		...ctx.withBooking(request, 'recorded', result.booking, replayed, result.reason),
 		progress_recorded: result.changed,
 	};
+}
+
+/**
+ * What a customer asked on their visit's link, under the business's policy: move it to the
+ * time they chose (the store still refuses a clash: `taken`, with the nearest free times),
+ * cancel it, or skip one visit of a series (the others stay). Within `notice_hours` of the
+ * visit nothing changes (`too_late`: ops call them); a visit already cancelled or done is
+ * `closed`.
+ */
+export async function customerChange(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const id = ctx.requireBooking(request);
+	const change = request.change;
+	if (!change || !CUSTOMER_CHANGES.includes(change))
+		throw new SchedulingInputError(
+			'change',
+			`"change" is one of ${CUSTOMER_CHANGES.join(', ')}; got ${JSON.stringify(change ?? null)}.`,
+		);
+	const notice = request.notice_hours ?? 24;
+	if (!(Number.isFinite(notice) && notice >= 0 && notice <= 24 * 30))
+		throw new SchedulingInputError(
+			'notice_hours',
+			'"notice_hours" is between 0 and 720 (cancel_notice_hours in the Booking Business table).',
+		);
+	const b = await ctx.store.getBooking(id);
+	if (!b) return ctx.withBooking(request, 'not_found', null, false, null);
+	const now = ctx.bookingOut(b);
+	if (b.status !== 'confirmed' && b.status !== 'held')
+		return ctx.withBooking(
+			request,
+			'closed',
+			now,
+			false,
+			`The visit is ${b.status === 'completed' ? 'done' : 'cancelled'} already: nothing was changed.`,
+		);
+	if (b.start_ms - ctx.now < notice * 3_600_000)
+		return ctx.withBooking(
+			request,
+			'too_late',
+			now,
+			false,
+			`The visit starts within ${notice} hours (${ctx.iso(b.start_ms)}): it is not changed online; call the customer.`,
+		);
+	if (change === 'skip' && !b.series_id)
+		throw new SchedulingInputError(
+			'change',
+			'"skip" is for one visit of a series; cancel a single visit instead.',
+		);
+	if (change === 'move') {
+		if (!request.start)
+			throw new SchedulingInputError(
+				'start',
+				'Moving a visit needs the new "start" the customer chose (ISO 8601).',
+			);
+		return await reschedule(ctx, { ...request, operation: 'reschedule' });
+	}
+	const reason = change === 'skip' ? 'skipped by customer' : 'cancelled by customer';
+	return await cancel(ctx, { ...request, operation: 'cancel', reason });
 }

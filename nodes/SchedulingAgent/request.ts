@@ -19,6 +19,7 @@ export const OPERATIONS = [
 	'confirmSeries',
 	'releaseSeries',
 	'progress',
+	'customerChange',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -52,7 +53,15 @@ export interface ScheduleRequest {
 	step?: VisitStep | null;
 	/** progress: the crew's note (what was done, or why not). */
 	note?: string | null;
+	/** customerChange: what the customer asked for on their link. */
+	change?: CustomerChange | null;
+	/** customerChange: hours before the visit from which the customer's link changes nothing (ops call them). */
+	notice_hours?: number | null;
 }
+
+/** What a customer may ask on their visit's link: move it, cancel it, or skip one visit of a series. */
+export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip'] as const;
+export type CustomerChange = (typeof CUSTOMER_CHANGES)[number];
 
 /** What a crew reports about a visit, in the order it happens; done and not_done end it. */
 export const VISIT_STEPS = ['on_my_way', 'started', 'done', 'not_done'] as const;
@@ -119,6 +128,8 @@ export const bookingResultSchema = z.object({
 		'expired',
 		'not_found',
 		'recorded',
+		'too_late',
+		'closed',
 	]),
 	time_zone: z.string(),
 	booking_id: z.string().nullable(),

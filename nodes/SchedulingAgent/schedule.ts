@@ -12,7 +12,7 @@ import { parseInstant, resolveCalendar, SchedulingInputError, type CrewConfig } 
 import { book, findFreeSlots } from './book';
 import { ScheduleContext } from './context';
 import { list } from './list';
-import { cancel, confirmHold, get, recordProgress, reschedule } from './manage';
+import { cancel, confirmHold, customerChange, get, recordProgress, reschedule } from './manage';
 import {
 	OPERATIONS,
 	type BookingResult,
@@ -90,5 +90,7 @@ export async function schedule(
 			return await releaseSeries(ctx, request);
 		case 'progress':
 			return await recordProgress(ctx, request);
+		case 'customerChange':
+			return await customerChange(ctx, request);
 	}
 }

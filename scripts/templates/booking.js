@@ -173,6 +173,8 @@ function simpleBooking() {
 		'Send it and answer',
 		'E-mail (with the invite), then text; each retried 3 times, a failure to the human queue. Then the caller gets the booking.',
 	);
+	// Made before the confirmation is written (it carries the link); placed here, beside the sending.
+	L.visitChangeLink(wf, 'Make the Change Link', [2090, 100]);
 	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
 	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
 	L.setRaw(
@@ -196,7 +198,13 @@ function simpleBooking() {
 	wf.connect('Anything Missing?', 'Still Missing After Asking', 1);
 	wf.connect('Still Missing After Asking', 'Hand to the Human Queue');
 	wf.connect('Anything Missing?', 'Price the Job', 2);
-	wf.chain('Price the Job', 'Book a Crew', 'Booked?', 'Write the Confirmation');
+	wf.chain(
+		'Price the Job',
+		'Book a Crew',
+		'Booked?',
+		'Make the Change Link',
+		'Write the Confirmation',
+	);
 	wf.connect('Price the Job', 'Hand to the Human Queue', 1);
 	wf.connect('Booked?', 'Find a Time', 1);
 	wf.connect('Find a Time', 'Handoff Result');
@@ -1329,6 +1337,7 @@ function findATime() {
 		'Confirm',
 		'The confirmation as Simple Booking sends it: e-mail with the invite, then text.',
 	);
+	L.visitChangeLink(wf, 'Make the Change Link', [2980, -80]);
 	L.agent(
 		wf,
 		'Write the Confirmation',
@@ -1355,6 +1364,7 @@ function findATime() {
 		'Price the Job',
 		'Book the Chosen Time',
 		'Booked at That Time?',
+		'Make the Change Link',
 		'Write the Confirmation',
 	);
 	wf.connect('What Came of It?', 'Send the Polite Reply', 1);

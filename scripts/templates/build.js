@@ -31,8 +31,9 @@ const TEMPLATES = {
 	'booking-recurring-service.json': booking.recurringService,
 	'support-agreement-signing.json': support.agreementSigning,
 	'support-crew-visits.json': support.crewVisits,
-	// Customer Links hands a crew's step to Crew Steps (by id), so it comes after it.
+	// Customer Links hands a crew's step to Crew Steps and a customer's change to Customer Changes (by id).
 	'support-crew-steps.json': support.crewSteps,
+	'support-customer-changes.json': support.customerChanges,
 	'support-customer-links.json': support.customerLinks,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,

@@ -66,6 +66,7 @@ const WORKFLOW_IDS = {
 	onCallDispatcher: 'bkOnCallDispatch',
 	crewVisits: 'bkCrewVisits0000',
 	crewSteps: 'bkCrewSteps00000',
+	customerChanges: 'bkCustomerChange',
 };
 
 class Workflow {
@@ -441,6 +442,28 @@ const makeLink = (wf, name, kind, validHours, position) =>
 		{ credentials: CREDENTIALS.signingSecret },
 	);
 
+/**
+ * Booking Records, Make a Link: the customer's own page for the visit on the item (move it,
+ * cancel it, skip one visit of a series), valid until the visit starts. No flow waits for it:
+ * Customer Links hands the answer to Customer Changes. A link that cannot be made leaves the
+ * message without it ("reply to this e-mail").
+ */
+const visitChangeLink = (wf, name, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'createLink',
+			linkKind: 'visit_change',
+			resumeUrl: '',
+			validHours:
+				"={{ Math.max(1, Math.floor(((Date.parse($json.booking?.start ?? '') || Date.now()) - Date.now()) / 3600000)) }}",
+		},
+		position,
+		{ credentials: CREDENTIALS.signingSecret, onError: 'continueRegularOutput' },
+	);
+
 // ---- the request check every webhook does first ----
 
 /** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
@@ -583,5 +606,6 @@ module.exports = {
 	agent,
 	recordCase,
 	makeLink,
+	visitChangeLink,
 	requestCheck,
 };

@@ -503,10 +503,24 @@ function reminders() {
 		[1100, 0],
 	);
 	wf.section(
+		'A reminder carries its change link',
+		"A reminder gets the visit's own page (move it, cancel it, or skip this visit of a series; until the visit starts), and is written again with it.",
+	);
+	L.ifTrue(wf, 'A Reminder?', "$json.confirmation.follow_up.kind === 'reminder'", [1320, 0]);
+	L.visitChangeLink(wf, 'Make the Change Link', [1540, -80]);
+	L.agent(
+		wf,
+		'Write the Reminder With Its Link',
+		'confirmationAgent',
+		{ messageKind: 'reminder', options: { calendar: false } },
+		[1760, -80],
+	);
+	L.setRaw(wf, 'The Follow-Up', '$json', [1980, 0]);
+	wf.section(
 		'Send it',
 		'By e-mail and text, each retried 3 times; STOP respected; a failure goes to the human queue.',
 	);
-	deliver(wf, 'Send Each Follow-Up Once', 'Follow-Up', 1320, 0, null, { caseFlow: true });
+	deliver(wf, 'The Follow-Up', 'Follow-Up', 2200, 0, null, { caseFlow: true });
 	wf.chain(
 		'Every 15 Minutes',
 		'Business Settings',
@@ -514,7 +528,12 @@ function reminders() {
 		'List Visits: Next 36 Hours and Last 5 Days',
 		'Write the Follow-Up Due Now',
 		'Send Each Follow-Up Once',
+		'A Reminder?',
+		'Make the Change Link',
+		'Write the Reminder With Its Link',
+		'The Follow-Up',
 	);
+	wf.connect('A Reminder?', 'The Follow-Up', 1);
 	return wf;
 }
 
@@ -857,8 +876,8 @@ function customerLinks() {
 	L.switchOn(
 		wf,
 		'Where Does the Answer Go?',
-		['its waiting flow', "a crew's step", 'nowhere: the page again'],
-		"$json.link_answer?.resume_url ? 0 : $json.link_answer?.kind === 'crew_visit' ? 1 : 2",
+		['its waiting flow', 'its own workflow', 'nowhere: the page again'],
+		"$json.link_answer?.resume_url ? 0 : ['crew_visit', 'visit_change'].includes($json.link_answer?.kind) ? 1 : 2",
 		[440, 100],
 	);
 	wf.add(
@@ -899,19 +918,19 @@ function customerLinks() {
 		[1320, 0],
 	);
 	wf.section(
-		"A crew's step",
-		"A crew's visit page (On my way, Started, Done, Could not do it) waits for no flow: **Crew Steps** records each step on the booking and does what it calls for (texts the customer, tells ops). The crew sees its page again with the step done.",
+		'Answers no flow waits for',
+		"A crew's step on its visit page goes to **Crew Steps**; a customer's change to their visit (move, cancel, skip) goes to **Customer Changes**. Each records it and sends what it calls for; the person sees their page again (the crew with the step done).",
 	);
+	// Which workflow takes the answer: by the link's kind (both ids are fixed by the templates).
 	wf.add(
-		'Hand the Step to Crew Steps',
+		'Hand the Answer to Its Workflow',
 		'n8n-nodes-base.executeWorkflow',
 		1.2,
 		{
 			workflowId: {
 				__rl: true,
-				value: L.WORKFLOW_IDS.crewSteps,
-				mode: 'list',
-				cachedResultName: 'Booking Agents: Crew Steps',
+				value: `={{ $json.link_answer.kind === 'crew_visit' ? '${L.WORKFLOW_IDS.crewSteps}' : '${L.WORKFLOW_IDS.customerChanges}' }}`,
+				mode: 'id',
 			},
 			options: { waitForSubWorkflow: true },
 		},
@@ -920,22 +939,22 @@ function customerLinks() {
 	);
 	linkPage(
 		wf,
-		"Answer: The Crew's Page",
+		'Answer: The Page, Answered',
 		`$('Take the Answer').first().json.link_page.html`,
 		`$('Take the Answer').first().json.link_page.status`,
 		[880, 300],
 	);
-	// The crew has its page; a step Crew Steps could not carry out fails this execution, so ops hear of it.
+	// The person has their page; an answer its workflow could not carry out fails this execution, so ops hear of it.
 	L.ifTrue(
 		wf,
-		'Step Not Carried Out?',
-		"!!$('Hand the Step to Crew Steps').first().json.error",
+		'Not Carried Out?',
+		"!!$('Hand the Answer to Its Workflow').first().json.error",
 		[1100, 300],
 	);
 	L.stopAndEscalate(
 		wf,
-		'Tell Ops: Step Not Carried Out',
-		`'A crew reported "' + $('Take the Answer').first().json.link_answer.choice_label + '" on visit ' + $('Take the Answer').first().json.link_answer.booking_id + ' but it could not be carried out: ' + ($('Hand the Step to Crew Steps').first().json.error?.message ?? 'unknown error') + '. Check the visit on the ops board.'`,
+		'Tell Ops: Not Carried Out',
+		`'An answer on a ' + $('Take the Answer').first().json.link_answer.kind.replace('_', ' ') + ' link ("' + $('Take the Answer').first().json.link_answer.choice_label + '", visit ' + $('Take the Answer').first().json.link_answer.booking_id + ') could not be carried out: ' + ($('Hand the Answer to Its Workflow').first().json.error?.message ?? 'unknown error') + '. Act on it by hand; the visit is on the ops board.'`,
 		[1320, 300],
 	);
 	wf.connect('Open or Answer a Link', 'Show the Page', 0);
@@ -949,12 +968,12 @@ function customerLinks() {
 		'Answer Not Taken?',
 		'Tell Ops: Answer Not Taken',
 	);
-	wf.connect('Where Does the Answer Go?', 'Hand the Step to Crew Steps', 1);
+	wf.connect('Where Does the Answer Go?', 'Hand the Answer to Its Workflow', 1);
 	wf.chain(
-		'Hand the Step to Crew Steps',
-		"Answer: The Crew's Page",
-		'Step Not Carried Out?',
-		'Tell Ops: Step Not Carried Out',
+		'Hand the Answer to Its Workflow',
+		'Answer: The Page, Answered',
+		'Not Carried Out?',
+		'Tell Ops: Not Carried Out',
 	);
 	wf.connect('Where Does the Answer Go?', 'Answer: The Page Again', 2);
 	return wf;
@@ -1220,6 +1239,115 @@ function crewSteps() {
 	return wf;
 }
 
+/** A customer's change to their visit, handed over by Customer Links: applied under the business's notice, and confirmed. */
+function customerChanges() {
+	const wf = new L.Workflow('customerChanges', 'Booking Agents: Customer Changes', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		"The customer's change",
+		"**Customer Links** calls this when a customer answers on their visit's page (the link in their confirmation and reminders). **Apply the Change** moves the visit to the time they chose (a crew's clash is refused), cancels it, or skips one visit of a series; within `cancel_notice_hours` (Booking Business, 24 to start) of the visit nothing is changed and ops are told to call.",
+	);
+	L.subWorkflowTrigger(wf, 'When a Customer Changes a Visit', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(
+		wf,
+		"The Customer's Change",
+		`{ customer_change: { change: $json.link_answer.choice, start: $json.link_answer.answers?.start ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
+		[440, 0],
+	);
+	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [660, 0]);
+	// The visit as it is now (its service, customer and series) under booking, the customer on the case.
+	L.setRaw(
+		wf,
+		'The Visit Now',
+		'{ ...$json, customer: $json.booking.bookings[0]?.customer ?? null, booking: { ...$json.booking, ...($json.booking.bookings[0] ?? {}) } }',
+		[880, 0],
+	);
+	L.switchOn(
+		wf,
+		'What Came of It?',
+		['moved', 'cancelled or skipped', 'that time is taken', 'too close: ops call', 'nothing to do'],
+		'({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3 })[$json.booking.status] ?? 4',
+		[1100, 0],
+	);
+	wf.section(
+		'Tell the customer',
+		'Moved: the confirmation of the new time (with a new change link; the calendar invite is updated, a visit of a series keeps the series invite). Cancelled or skipped: the cancellation. Taken: the nearest free times and a new link. Each by e-mail and text.',
+	);
+	L.visitChangeLink(wf, 'Make the New Change Link', [1320, -100]);
+	L.agent(
+		wf,
+		'Write the New Time',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation', sequence: 1 },
+		[1540, -100],
+	);
+	L.agent(
+		wf,
+		'Write the Cancellation',
+		'confirmationAgent',
+		{ messageKind: 'cancellation' },
+		[1540, 60],
+	);
+	L.visitChangeLink(wf, 'Make Another Change Link', [1320, 220]);
+	L.agent(
+		wf,
+		'Write That the Time Is Taken',
+		'confirmationAgent',
+		{ messageKind: 'change_taken', options: { calendar: false } },
+		[1540, 220],
+	);
+	L.setRaw(wf, 'The Message', '$json', [1760, 60]);
+	wf.section(
+		'Send it',
+		'By e-mail and text, each retried 3 times; a failure goes to the human queue.',
+	);
+	deliver(wf, 'The Message', 'Change', 1980, 60, null, { caseFlow: true });
+	wf.section(
+		'Too close to the visit',
+		'Within the notice, nothing is changed: the **Human Queue** e-mails ops to call the customer (their page said so).',
+	);
+	L.setRaw(
+		wf,
+		'Ops to Call',
+		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $json.booking.reason + ' Call them.' }",
+		[1320, 400],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Call the Customer',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, 400],
+		{
+			wait: false,
+		},
+	);
+	wf.add('Nothing to Do', 'n8n-nodes-base.noOp', 1, {}, [1320, 560]);
+	wf.chain(
+		'When a Customer Changes a Visit',
+		'Business Settings',
+		"The Customer's Change",
+		'Apply the Change',
+		'The Visit Now',
+		'What Came of It?',
+		'Make the New Change Link',
+		'Write the New Time',
+		'The Message',
+	);
+	wf.connect('What Came of It?', 'Write the Cancellation', 1);
+	wf.connect('Write the Cancellation', 'The Message');
+	wf.connect('What Came of It?', 'Make Another Change Link', 2);
+	wf.chain('Make Another Change Link', 'Write That the Time Is Taken', 'The Message');
+	wf.connect('What Came of It?', 'Ops to Call', 3);
+	wf.chain('Ops to Call', 'Tell Ops: Call the Customer');
+	wf.connect('What Came of It?', 'Nothing to Do', 4);
+	return wf;
+}
+
 /** Every Monday morning: last week's numbers to the owner, with the week's cases as CSV. */
 function weeklyNumbers() {
 	const wf = new L.Workflow('weeklyNumbers', 'Booking Agents: Weekly Numbers', {
@@ -1287,6 +1415,7 @@ module.exports = {
 	customerLinks,
 	crewVisits,
 	crewSteps,
+	customerChanges,
 	reminders,
 	renewals,
 	deliver,

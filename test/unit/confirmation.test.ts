@@ -804,3 +804,75 @@ describe('an agreement still to sign', () => {
 		expect(c().email?.text).not.toMatch(/sign your service agreement/);
 	});
 });
+
+describe("the customer's own change link in messages", () => {
+	const url = 'https://n8n.example/webhook/link?t=lk_abc.def';
+	it('a confirmation and a reminder carry the link (move or cancel; move or skip for a series visit), else "reply to this e-mail"', () => {
+		const single = c({ links: { manage_url: url } });
+		expect(single.email!.text).toContain(`To move or cancel it: ${url}`);
+		expect(single.sms!.text).toContain(`Change: ${url}`);
+		const reminder = c({
+			kind: 'reminder',
+			booking: { ...base.booking, series_id: 'sr_1' },
+			links: { manage_url: url },
+		});
+		expect(reminder.email!.text).toContain(`To move or skip this visit: ${url}`);
+		const without = c({});
+		expect(without.email!.text).toContain(
+			'To change or cancel, reply to this e-mail or call +1 212 736 5001.',
+		);
+		expect(without.sms!.text).not.toContain('Change:');
+	});
+
+	it('a moved or skipped visit of a series gets no invite of its own (the series invite keeps its uid); a single one does', () => {
+		const oneOfSeries = c({
+			booking: { ...base.booking, series_id: 'sr_1' },
+			sequence: 1,
+		});
+		expect(oneOfSeries.calendar).toBeNull();
+		const skipped = c({
+			kind: 'cancellation',
+			booking: { ...base.booking, series_id: 'sr_1', cancel_reason: 'skipped by customer' },
+		});
+		expect(skipped.calendar).toBeNull();
+		expect(skipped.email!.text).toContain(
+			'has been cancelled (skipped at your request; your other visits stay booked)',
+		);
+		const cancelled = c({
+			kind: 'cancellation',
+			booking: { ...base.booking, cancel_reason: 'cancelled by customer' },
+		});
+		expect(cancelled.calendar?.method).toBe('CANCEL');
+		expect(cancelled.email!.text).toContain('has been cancelled (at your request)');
+		// The whole series' invite (its rule) still goes out.
+		expect(
+			c({
+				booking: {
+					...base.booking,
+					series_id: 'sr_1',
+					rrule: 'RRULE:FREQ=WEEKLY;COUNT=4',
+					series_start: base.booking!.start,
+				} as ComposeInput['booking'],
+			}).calendar,
+		).not.toBeNull();
+	});
+
+	it('a time taken: the visit keeps its time, the nearest free times in the business zone, and a new link', () => {
+		const taken = c({
+			kind: 'change_taken',
+			booking: {
+				...base.booking,
+				alternatives: [{ start: '2026-12-01T15:00:00Z' }, { start: '2026-12-01T18:30:00Z' }],
+			} as ComposeInput['booking'],
+			links: { manage_url: url },
+		});
+		expect(taken.email!.subject).toBe(
+			'That time is taken: your standard cleaning stays on Monday, November 30',
+		);
+		expect(taken.email!.text).toContain(
+			'The nearest free times: Tuesday, December 1 at 10:00 AM; Tuesday, December 1 at 1:30 PM.',
+		);
+		expect(taken.email!.text).toContain(url);
+		expect(taken.calendar).toBeNull();
+	});
+});

@@ -21,6 +21,7 @@ import {
 	noRoomPage,
 	quoteReplyPage,
 	slotOfChoice,
+	visitChangePage,
 } from '../../nodes/BookingRecords/pages';
 import {
 	claimLink,
@@ -640,6 +641,29 @@ describe("a crew's visit page", () => {
 		expect(readLinkAnswer(page, { choice: 'not_done' }, NOW).problems).toEqual([
 			{ field: 'message', fix: expect.stringMatching(/Note/) },
 		]);
+	});
+});
+
+describe("a customer's own visit page", () => {
+	it('offers to move a visit to a typed time and to cancel it; a series visit is skipped instead; a move needs the time', () => {
+		const page = visitChangePage(visitItem);
+		expect(page.title).toBe('Change your booking: deep cleaning');
+		expect(page.facts).toEqual(
+			expect.arrayContaining([{ label: 'Booked for', value: 'Monday, December 7 at 9:00 AM' }]),
+		);
+		expect(page.choices.map((c) => c.value)).toEqual(['move', 'cancel']);
+		expect(readLinkAnswer(page, { choice: 'move' }, NOW).problems).toEqual([
+			{ field: 'start', fix: 'Fill in "The new time".' },
+		]);
+		expect(
+			readLinkAnswer(page, { choice: 'move', start: '2026-12-09T10:30' }, NOW).answer?.answers,
+		).toEqual({ start: '2026-12-09T10:30:00-05:00' });
+		const series = visitChangePage({
+			...visitItem,
+			booking: { ...visitItem.booking, series_id: 'sr_1' },
+		});
+		expect(series.choices.map((c) => c.value)).toEqual(['move', 'skip']);
+		expect(series.title).toBe('Change this visit: deep cleaning');
 	});
 });
 

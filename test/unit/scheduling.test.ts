@@ -938,3 +938,92 @@ describe.each(backends)("a crew's reports on a visit, on $name", (backend) => {
 		});
 	});
 });
+
+describe.each(backends)("a customer's change on their link, on $name", (backend) => {
+	let store: BookingStore;
+	let done: () => Promise<void>;
+	beforeEach(async () => {
+		({ store, done } = await backend.open());
+	});
+	afterEach(async () => await done());
+	const run = async (request: ScheduleRequest, now = NOW) => {
+		const result = await schedule(request, { store, now });
+		expect(bookingResultSchema.parse(result)).toEqual(result);
+		return result;
+	};
+	const visitAt = async (start: string, crew_id = 'crew-a') =>
+		await run({ operation: 'book', job, start, crew_id });
+	const change = async (
+		booking_id: string,
+		what: ScheduleRequest['change'],
+		extra: Partial<ScheduleRequest> = {},
+		now = NOW,
+	) =>
+		await run(
+			{ operation: 'customerChange', booking_id, change: what, notice_hours: 24, ...extra },
+			now,
+		);
+
+	it('moves a visit to the time the customer chose; a time a crew has is refused with the nearest free times', async () => {
+		const mine = await visitAt('2026-11-30T09:00:00-05:00');
+		const moved = await change(mine.booking_id!, 'move', { start: '2026-12-01T13:00:00-05:00' });
+		expect(moved).toMatchObject({ status: 'rescheduled', start: '2026-12-01T13:00:00-05:00' });
+		// Another customer's visit at 9:00 on Wednesday with every crew busy: that time is taken.
+		for (const crew of ['crew-a', 'crew-b', 'on-call'])
+			await visitAt('2026-12-02T09:00:00-05:00', crew);
+		const taken = await change(mine.booking_id!, 'move', { start: '2026-12-02T09:00:00-05:00' });
+		expect(taken.status).toBe('taken');
+		expect(taken.start).toBe('2026-12-01T13:00:00-05:00');
+		expect(taken.alternatives.length).toBeGreaterThan(0);
+		expect((await store.getBooking(mine.booking_id!))?.start_ms).toBe(
+			Date.parse('2026-12-01T13:00:00-05:00'),
+		);
+	});
+
+	it('cancels a single visit; skips one visit of a series, the others stay; within the notice nothing changes', async () => {
+		const single = await visitAt('2026-11-30T09:00:00-05:00');
+		const cancelled = await change(single.booking_id!, 'cancel');
+		expect(cancelled.status).toBe('cancelled');
+		expect((await store.getBooking(single.booking_id!))?.cancel_reason).toBe(
+			'cancelled by customer',
+		);
+		// Cancelled already: closed, nothing more.
+		expect((await change(single.booking_id!, 'cancel')).status).toBe('closed');
+
+		const series = await run({
+			operation: 'bookSeries',
+			job,
+			crew_id: 'crew-b',
+			series: {
+				frequency: 'weekly',
+				weekday: 'tue',
+				time: '10:00',
+				count: 3,
+				start_date: '2026-12-01',
+			},
+		});
+		const [first, second] = series.occurrences;
+		const skipped = await change(second.booking_id, 'skip');
+		expect(skipped.status).toBe('cancelled');
+		const visits = await store.listBookings(
+			{ seriesId: series.series_id!, statuses: ['confirmed', 'cancelled'] },
+			Date.parse(NOW),
+		);
+		expect(visits.map((v) => `${v.status}${v.cancel_reason ? `:${v.cancel_reason}` : ''}`)).toEqual(
+			['confirmed', 'cancelled:skipped by customer', 'confirmed'],
+		);
+		// Skip is for a series' visit; a single visit is cancelled instead.
+		const other = await visitAt('2026-12-03T09:00:00-05:00');
+		await expect(change(other.booking_id!, 'skip')).rejects.toMatchObject({ field: 'change' });
+		// 20 hours before the first visit: within the 24 hours' notice, nothing changes.
+		const late = await change(first.booking_id, 'skip', {}, '2026-11-30T14:00:00-05:00');
+		expect(late.status).toBe('too_late');
+		expect(late.reason).toMatch(/within 24 hours/);
+		expect((await store.getBooking(first.booking_id))?.status).toBe('confirmed');
+		// A move needs the new time; an unknown change is named.
+		await expect(change(other.booking_id!, 'move')).rejects.toMatchObject({ field: 'start' });
+		await expect(
+			change(other.booking_id!, 'pause' as ScheduleRequest['change']),
+		).rejects.toMatchObject({ field: 'change' });
+	});
+});

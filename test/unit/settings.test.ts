@@ -317,7 +317,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown setting',
 			(r) => r.business.push({ setting: 'buisness_name', value: 'x' }),
 			readBusinessSettings,
-			/Booking Business", row 26, column "setting": there is no setting "buisness_name"/,
+			/Booking Business", row 27, column "setting": there is no setting "buisness_name"/,
 		],
 		[
 			'a setting given twice',
@@ -341,7 +341,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown time zone',
 			(r) => (setting(r, 'time_zone').value = 'Mars/Olympus'),
 			readBusinessSettings,
-			/row 11, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
+			/row 12, column "value": time_zone: "Mars\/Olympus" is not a time zone/,
 		],
 		[
 			'a bad e-mail address',
@@ -483,7 +483,7 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'a message the agent does not send',
 			(r) => r.messages.push({ message: 'birthday_card', part: 'text', wording: 'Hi' }),
 			readMessages,
-			/Booking Messages", row 37, column "message": there is no message "birthday_card"/,
+			/Booking Messages", row 40, column "message": there is no message "birthday_card"/,
 		],
 		[
 			'a placeholder the agent does not fill (a typo would reach customers)',

@@ -21,6 +21,7 @@ import {
 	noRoomPage,
 	quoteReplyPage,
 	slotOfChoice,
+	visitChangePage,
 	wantsHumanPage,
 	type LinkPageView,
 } from '../pages';
@@ -115,6 +116,7 @@ const PAGE_BUILDERS: Record<
 	wants_human: wantsHumanPage,
 	dispatch_ack: dispatchAckPage,
 	crew_visit: crewVisitPage,
+	visit_change: visitChangePage,
 };
 
 async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, secret: string) {
@@ -124,7 +126,7 @@ async function makeLink(ctx: IExecuteFunctions, i: number, store: BookingStore, 
 		throw new NodeOperationError(ctx.getNode(), `"${kind}" is not a kind of link`, {
 			itemIndex: i,
 			description:
-				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room, The Outcome of a Call Back, An Emergency to Acknowledge or A Crew’s Visit.',
+				'Set "Link For" to The Customer’s Reply to the Quote, An Ops Decision, Details the Customer Is Asked For, A Time for a Job With No Room, The Outcome of a Call Back, An Emergency to Acknowledge, A Crew’s Visit or A Customer’s Own Visit.',
 		});
 	let item = caseFromNode(ctx, i);
 	// An emergency to acknowledge: the person whose turn it is on the on-call ladder (Booking Business).

@@ -25,6 +25,12 @@ import {
 const KINDS = [
 	{ name: 'Booking Confirmation', value: 'booking_confirmation' },
 	{ name: 'Cancellation', value: 'cancellation' },
+	{
+		name: 'Change Not Possible: Time Taken',
+		value: 'change_taken',
+		description:
+			'The time a customer chose on their link is taken: the visit keeps its time; the nearest free times and a new link',
+	},
 	{ name: 'Contract Signing Request', value: 'contract_signing' },
 	{
 		name: 'Crew Visit Page',

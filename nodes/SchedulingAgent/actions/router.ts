@@ -23,6 +23,7 @@ const OPERATIONS: Record<string, Execute> = {
 	list: booking.list.execute,
 	reschedule: booking.reschedule.execute,
 	progress: booking.progress.execute,
+	customerChange: booking.customerChange.execute,
 	bookSeries: series.bookSeries.execute,
 	confirmSeries: series.confirmSeries.execute,
 	releaseSeries: series.releaseSeries.execute,

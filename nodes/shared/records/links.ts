@@ -21,6 +21,7 @@ export const LINK_KINDS = [
 	'wants_human',
 	'dispatch_ack',
 	'crew_visit',
+	'visit_change',
 ] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 

@@ -74,6 +74,8 @@ export interface BusinessSettings {
 	/** Who acknowledges an emergency after hours, in order; empty: nobody is asked. */
 	on_call_ladder: OnCallPerson[];
 	dispatch_ack_minutes: number | null;
+	/** Hours before a visit from which the customer's own link no longer moves, cancels or skips it. */
+	cancel_notice_hours: number | null;
 	time_zone: string;
 	public_url: string;
 	review_url: string | null;

@@ -147,6 +147,11 @@ export const BUSINESS_SETTINGS = {
 		kind: 'number',
 		notes: 'Minutes each person on the on-call ladder has to acknowledge before the next is asked',
 	},
+	cancel_notice_hours: {
+		kind: 'number',
+		notes:
+			'Hours before a visit from which a customer can no longer move, cancel or skip it on their link (ops are told and call them)',
+	},
 	time_zone: {
 		kind: 'time_zone',
 		required: true,
@@ -325,6 +330,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	crew_phone: '+12125550199',
 	on_call_ladder: '',
 	dispatch_ack_minutes: '10',
+	cancel_notice_hours: '24',
 	time_zone: 'America/New_York',
 	public_url: 'http://localhost:5678/',
 	review_url: 'https://brightclean.example/review',

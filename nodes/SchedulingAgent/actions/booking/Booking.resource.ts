@@ -3,13 +3,14 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as book from './book.operation';
 import * as cancel from './cancel.operation';
 import * as confirmHold from './confirmHold.operation';
+import * as customerChange from './customerChange.operation';
 import * as get from './get.operation';
 import * as hold from './hold.operation';
 import * as list from './list.operation';
 import * as progress from './progress.operation';
 import * as reschedule from './reschedule.operation';
 
-export { book, cancel, confirmHold, get, hold, list, progress, reschedule };
+export { book, cancel, confirmHold, customerChange, get, hold, list, progress, reschedule };
 
 export const description: INodeProperties[] = [
 	{
@@ -20,6 +21,13 @@ export const description: INodeProperties[] = [
 		default: 'book',
 		displayOptions: { show: { resource: ['booking'] } },
 		options: [
+			{
+				name: 'Apply a Customer’s Change',
+				value: 'customerChange',
+				action: 'Apply a customer change to a visit',
+				description:
+					'What the customer asked on their link: move the visit, cancel it, or skip one visit of a series, under the notice the business requires',
+			},
 			{
 				name: 'Book',
 				value: 'book',
@@ -76,4 +84,5 @@ export const description: INodeProperties[] = [
 	...list.description,
 	...reschedule.description,
 	...progress.description,
+	...customerChange.description,
 ];

@@ -15,8 +15,11 @@ export async function onBooking(
 	ctx: IExecuteFunctions,
 	i: number,
 	op: OperationContext,
-	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get' | 'progress'>,
-	extra: Pick<ScheduleRequest, 'reason' | 'step' | 'note'> = {},
+	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get' | 'progress' | 'customerChange'>,
+	extra: Pick<
+		ScheduleRequest,
+		'reason' | 'step' | 'note' | 'change' | 'start' | 'notice_hours'
+	> = {},
 ): Promise<Additions[]> {
 	const result = await schedule(
 		{
