@@ -515,7 +515,7 @@ function reminders() {
 		{ messageKind: 'reminder', options: { calendar: false } },
 		[1760, -80],
 	);
-	L.setRaw(wf, 'The Follow-Up', '$json', [1980, 0]);
+	wf.add('The Follow-Up', 'n8n-nodes-base.noOp', 1, {}, [1980, 0]);
 	wf.section(
 		'Send it',
 		'By e-mail and text, each retried 3 times; STOP respected; a failure goes to the human queue.',
@@ -876,8 +876,8 @@ function customerLinks() {
 	L.switchOn(
 		wf,
 		'Where Does the Answer Go?',
-		['its waiting flow', 'its own workflow', 'nowhere: the page again'],
-		"$json.link_answer?.resume_url ? 0 : ['crew_visit', 'visit_change'].includes($json.link_answer?.kind) ? 1 : 2",
+		['its waiting flow', 'a crew step', 'a customer change', 'nowhere: the page again'],
+		"$json.link_answer?.resume_url ? 0 : $json.link_answer?.kind === 'crew_visit' ? 1 : $json.link_answer?.kind === 'visit_change' ? 2 : 3",
 		[440, 100],
 	);
 	wf.add(
@@ -921,21 +921,29 @@ function customerLinks() {
 		'Answers no flow waits for',
 		"A crew's step on its visit page goes to **Crew Steps**; a customer's change to their visit (move, cancel, skip) goes to **Customer Changes**. Each records it and sends what it calls for; the person sees their page again (the crew with the step done).",
 	);
-	// Which workflow takes the answer: by the link's kind (both ids are fixed by the templates).
-	wf.add(
-		'Hand the Answer to Its Workflow',
-		'n8n-nodes-base.executeWorkflow',
-		1.2,
-		{
-			workflowId: {
-				__rl: true,
-				value: `={{ $json.link_answer.kind === 'crew_visit' ? '${L.WORKFLOW_IDS.crewSteps}' : '${L.WORKFLOW_IDS.customerChanges}' }}`,
-				mode: 'id',
+	const handTo = (name, key, workflowName, position) =>
+		wf.add(
+			name,
+			'n8n-nodes-base.executeWorkflow',
+			1.2,
+			{
+				workflowId: {
+					__rl: true,
+					value: L.WORKFLOW_IDS[key],
+					mode: 'list',
+					cachedResultName: workflowName,
+				},
+				options: { waitForSubWorkflow: true },
 			},
-			options: { waitForSubWorkflow: true },
-		},
-		[660, 300],
-		{ onError: 'continueRegularOutput' },
+			position,
+			{ onError: 'continueRegularOutput' },
+		);
+	handTo('Hand the Step to Crew Steps', 'crewSteps', 'Booking Agents: Crew Steps', [660, 240]);
+	handTo(
+		'Hand the Change to Customer Changes',
+		'customerChanges',
+		'Booking Agents: Customer Changes',
+		[660, 400],
 	);
 	linkPage(
 		wf,
@@ -945,16 +953,12 @@ function customerLinks() {
 		[880, 300],
 	);
 	// The person has their page; an answer its workflow could not carry out fails this execution, so ops hear of it.
-	L.ifTrue(
-		wf,
-		'Not Carried Out?',
-		"!!$('Hand the Answer to Its Workflow').first().json.error",
-		[1100, 300],
-	);
+	// The page answers with what the workflow gave back: an error there means it was not carried out.
+	L.ifTrue(wf, 'Not Carried Out?', '!!$json.error', [1100, 300]);
 	L.stopAndEscalate(
 		wf,
 		'Tell Ops: Not Carried Out',
-		`'An answer on a ' + $('Take the Answer').first().json.link_answer.kind.replace('_', ' ') + ' link ("' + $('Take the Answer').first().json.link_answer.choice_label + '", visit ' + $('Take the Answer').first().json.link_answer.booking_id + ') could not be carried out: ' + ($('Hand the Answer to Its Workflow').first().json.error?.message ?? 'unknown error') + '. Act on it by hand; the visit is on the ops board.'`,
+		`'An answer on a ' + $('Take the Answer').first().json.link_answer.kind.replace('_', ' ') + ' link ("' + $('Take the Answer').first().json.link_answer.choice_label + '", visit ' + $('Take the Answer').first().json.link_answer.booking_id + ') could not be carried out: ' + ($json.error?.message ?? 'unknown error') + '. Act on it by hand; the visit is on the ops board.'`,
 		[1320, 300],
 	);
 	wf.connect('Open or Answer a Link', 'Show the Page', 0);
@@ -968,14 +972,16 @@ function customerLinks() {
 		'Answer Not Taken?',
 		'Tell Ops: Answer Not Taken',
 	);
-	wf.connect('Where Does the Answer Go?', 'Hand the Answer to Its Workflow', 1);
+	wf.connect('Where Does the Answer Go?', 'Hand the Step to Crew Steps', 1);
+	wf.connect('Where Does the Answer Go?', 'Hand the Change to Customer Changes', 2);
+	wf.connect('Hand the Change to Customer Changes', 'Answer: The Page, Answered');
 	wf.chain(
-		'Hand the Answer to Its Workflow',
+		'Hand the Step to Crew Steps',
 		'Answer: The Page, Answered',
 		'Not Carried Out?',
 		'Tell Ops: Not Carried Out',
 	);
-	wf.connect('Where Does the Answer Go?', 'Answer: The Page Again', 2);
+	wf.connect('Where Does the Answer Go?', 'Answer: The Page Again', 3);
 	return wf;
 }
 
@@ -1270,7 +1276,7 @@ function customerChanges() {
 		wf,
 		'What Came of It?',
 		['moved', 'cancelled or skipped', 'that time is taken', 'too close: ops call', 'nothing to do'],
-		'({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3 })[$json.booking.status] ?? 4',
+		"({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3 })[$('Apply the Change').item.json.booking.status] ?? 4",
 		[1100, 0],
 	);
 	wf.section(
@@ -1300,7 +1306,8 @@ function customerChanges() {
 		{ messageKind: 'change_taken', options: { calendar: false } },
 		[1540, 220],
 	);
-	L.setRaw(wf, 'The Message', '$json', [1760, 60]);
+	// The three messages meet here (a NoOp keeps the invite attached), so one delivery sends each.
+	wf.add('The Message', 'n8n-nodes-base.noOp', 1, {}, [1760, 60]);
 	wf.section(
 		'Send it',
 		'By e-mail and text, each retried 3 times; a failure goes to the human queue.',
@@ -1313,7 +1320,7 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		'Ops to Call',
-		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $json.booking.reason + ' Call them.' }",
+		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
 		[1320, 400],
 	);
 	L.callWorkflow(

@@ -1,13 +1,16 @@
 /**
- * The crew's side of a visit, in a real n8n: each booked crew gets its visit's page by text
- * (and e-mail); the crew opens it in Chromium exactly as delivered and taps On my way (the
- * customer is texted), Started, Done; the review request follows the visit marked done, and
- * not the one nobody marked, which goes to ops by the evening check. Could not do it needs a
- * note and hands the visit to ops. The schedules fire every few seconds here.
+ * The people of a visit, in a real n8n. The crew: each booked crew gets its visit's page by
+ * text (and e-mail); the crew opens it in Chromium exactly as delivered and taps On my way
+ * (the customer is texted), Started, Done; the review request follows the visit marked done,
+ * and not the one nobody marked, which goes to ops by the evening check. Could not do it
+ * needs a note and hands the visit to ops. The customer: the confirmation's own link moves
+ * the visit to a time they type, then cancels it; a series visit's reminder link skips that
+ * visit only. The schedules fire every few seconds here.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
@@ -49,12 +52,15 @@ beforeAll(async () => {
 	fs.mkdirSync(SHOTS, { recursive: true });
 	env = await startBookingEnv({
 		only: [
+			'booking-simple.json',
 			'support-crew-visits.json',
+			'support-crew-steps.json',
+			'support-customer-changes.json',
 			'support-customer-links.json',
 			'support-visit-reminders.json',
 		],
-		// No quiet hours, so the test's messages go out whenever it runs.
-		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
+		// No quiet hours, so the test's messages go out whenever it runs; changes online up to 2 hours before.
+		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00', cancel_notice_hours: '2' },
 		tableRows: {
 			crews: [crew('crew-a', 'Crew A', CREW_A), crew('crew-b', 'Crew B', CREW_B)],
 		},
@@ -301,4 +307,153 @@ it('"could not do it" with the crew\'s note goes to ops; the visit stays for the
 	expect(stored?.details).toMatchObject({ progress: { not_done_ms: expect.any(Number) } });
 	// The customer was told nothing by the crew's report (the visit's own reminder aside); ops call them.
 	expect(textsTo('+12125550163').filter((t: string) => !/ reminder: /.test(t))).toEqual([]);
+});
+
+/** A weekday at least `days` ahead, as the customer would name it ("December 10"). */
+function dayAhead(days: number) {
+	let day = DateTime.now().setZone('America/New_York').plus({ days });
+	while (day.weekday === 7) day = day.plus({ days: 1 }); // closed on Sundays
+	return day;
+}
+
+it("the customer moves the visit on the confirmation's own page, then cancels it on the new one; a used link stays used", async () => {
+	const email = 'ines.park@example.com';
+	const day = dayAhead(4);
+	const answer = await env.post('booking', {
+		request_id: `self-service-${Date.now()}`,
+		message: 'Standard cleaning please, 2 bedroom 1 bath apartment.',
+		preference: `${day.toFormat('LLLL d')} morning`,
+		customer: {
+			name: 'Ines Park',
+			email,
+			phone: '+12125550164',
+			address: '5 Garden Pl, New York, NY 10003',
+		},
+	});
+	expect(answer.status).toBe(200);
+	expect(answer.body.status).toBe('booked');
+	const bookingId = answer.body.booking.booking_id as string;
+	const confirmation = await env.smtp.waitFor(email, 30_000);
+	const first = linkIn(confirmation.text, 'To move or cancel it')!;
+	expect(first).toMatch(/\/webhook\/link\?t=lk_/);
+	expect(textsTo('+12125550164')[0]).toContain(`Change: ${first}`);
+
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		expect((await page.goto(first))?.status()).toBe(200);
+		expect(await page.locator('body').innerText()).toMatch(
+			/Change your booking: standard cleaning/,
+		);
+		// Move it to 2 pm the next day (the field is in the business's time zone).
+		const newTime = day.plus({ days: 1 }).set({ hour: 14, minute: 0, second: 0, millisecond: 0 });
+		await page.getByLabel(/The new time/).fill(newTime.toFormat("yyyy-LL-dd'T'HH:mm"));
+		await page.getByLabel('Move it to the time below').check();
+		await page.screenshot({ path: path.join(SHOTS, 'customer-change-page.png'), fullPage: true });
+		const [moved] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(moved?.status()).toBe(200);
+		expect(await page.locator('body').innerText()).toMatch(/we have your request/);
+		const stored = await eventually(
+			async () => await store.getBooking(bookingId),
+			(b) => b?.start_ms === newTime.toMillis(),
+		);
+		expect(stored?.start_ms).toBe(newTime.toMillis());
+		const movedMail = await env.smtp.waitFor(email, 30_000, (m: { text?: string }) =>
+			String(m.text).includes(newTime.toFormat("cccc, LLLL d 'at' h:mm a")),
+		);
+		expect(movedMail.subject).toMatch(/is booked for/);
+		// The invite is updated (same uid, a higher sequence).
+		expect(String(movedMail.attachments?.[0]?.content ?? '')).toMatch(/SEQUENCE:1/);
+		const second = linkIn(movedMail.text, 'To move or cancel it')!;
+		expect(second).not.toBe(first);
+		// The first link was used: its page says so and changes nothing.
+		expect((await page.goto(first))?.status()).toBe(410);
+		expect(await page.locator('body').innerText()).toMatch(/already used/);
+
+		await page.goto(second);
+		await page.getByLabel('Cancel the visit').check();
+		const [cancelled] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(cancelled?.status()).toBe(200);
+	} finally {
+		await page.close();
+	}
+	const cancelMail = await env.smtp.waitFor(email, 30_000, (m: { subject?: string }) =>
+		/^Cancelled: /.test(m.subject ?? ''),
+	);
+	expect(cancelMail.text).toContain('has been cancelled (at your request)');
+	expect((await store.getBooking(bookingId))?.status).toBe('cancelled');
+	expect((await store.getBooking(bookingId))?.cancel_reason).toBe('cancelled by customer');
+});
+
+it("a weekly customer skips one visit from its reminder's link; the other visits stay booked", async () => {
+	const now = Date.now();
+	const seriesId = `sr_skip_${now}`;
+	const who = {
+		name: 'Theo Marsh',
+		email: 'theo.marsh@example.com',
+		phone: '+12125550165',
+		address: '21 Bank St, New York, NY 10014',
+	};
+	// A weekly series whose next visit starts in 20 hours: its 24 h reminder is due now.
+	const starts = [0, 7, 14].map((d) => now + 20 * HOUR + d * 24 * HOUR);
+	await store.write(null, 'book', now, async (tx) => {
+		await tx.insertSeries({
+			id: seriesId,
+			rrule: 'FREQ=WEEKLY;COUNT=3',
+			time_zone: 'America/New_York',
+			status: 'active',
+			customer: who,
+			service: 'standard_cleaning',
+			details: null,
+			created_at_ms: now - 72 * HOUR,
+		});
+	});
+	await storeVisits(
+		starts.map((start, i) => ({
+			id: `bk_week${i}_${now}`,
+			crew_id: 'crew-b',
+			start_ms: start,
+			end_ms: start + 2 * HOUR,
+			series_id: seriesId,
+			customer: who,
+		})),
+	);
+	const reminder = await env.smtp.waitFor(who.email, 60_000, (m: { subject?: string }) =>
+		/^Reminder: /.test(m.subject ?? ''),
+	);
+	const url = linkIn(reminder.text, 'To move or skip this visit')!;
+	expect(url).toMatch(/\/webhook\/link\?t=lk_/);
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await page.goto(url);
+		expect(await page.locator('body').innerText()).toMatch(/Change this visit/);
+		await page.getByLabel('Skip this visit (the others stay booked)').check();
+		const [skipped] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(skipped?.status()).toBe(200);
+	} finally {
+		await page.close();
+	}
+	const notice = await env.smtp.waitFor(who.email, 30_000, (m: { subject?: string }) =>
+		/^Cancelled: /.test(m.subject ?? ''),
+	);
+	expect(notice.text).toContain('skipped at your request; your other visits stay booked');
+	// No calendar cancellation for the series (it would remove every visit from their calendar).
+	expect(notice.attachments ?? []).toEqual([]);
+	const visits = await store.listBookings(
+		{ seriesId, statuses: ['confirmed', 'cancelled'] },
+		Date.now(),
+	);
+	expect(visits.map((v) => `${v.status}${v.cancel_reason ? `:${v.cancel_reason}` : ''}`)).toEqual([
+		'cancelled:skipped by customer',
+		'confirmed',
+		'confirmed',
+	]);
 });
