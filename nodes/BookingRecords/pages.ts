@@ -404,18 +404,24 @@ export function dispatchAckPage(item: Json): LinkPage {
 	};
 }
 
-/**
- * A visit, for the crew booked on it: when, where, who, what; one button per step as it
- * happens. "On my way" texts the customer; "Done" completes the visit (the review request
- * may follow); "Could not do it" hands it to ops with the crew's note.
- */
-export function crewVisitPage(item: Json): LinkPage {
+/** A booked visit on the item (a Scheduling booking or listed visit): its customer (the case's, else the booking's) and its time zone. */
+function visitOf(item: Json) {
 	const business = obj(item.business);
 	const booking = obj(item.booking);
 	const customer = Object.keys(obj(item.customer)).length
 		? obj(item.customer)
 		: obj(booking.customer);
 	const zone = str(booking.time_zone) ?? str(business.time_zone) ?? 'America/New_York';
+	return { business, booking, customer, zone };
+}
+
+/**
+ * A visit, for the crew booked on it: when, where, who, what; one button per step as it
+ * happens. "On my way" texts the customer; "Done" completes the visit (the review request
+ * may follow); "Could not do it" hands it to ops with the crew's note.
+ */
+export function crewVisitPage(item: Json): LinkPage {
+	const { business, booking, customer, zone } = visitOf(item);
 	const at = (iso: unknown, format: string) =>
 		DateTime.fromISO(String(iso), { setZone: true }).setZone(zone).toFormat(format);
 	const facts: LinkPage['facts'] = [];
@@ -458,12 +464,7 @@ export function crewVisitPage(item: Json): LinkPage {
  * skip it. The Customer Changes workflow applies it under the business's notice.
  */
 export function visitChangePage(item: Json): LinkPage {
-	const business = obj(item.business);
-	const booking = obj(item.booking);
-	const customer = Object.keys(obj(item.customer)).length
-		? obj(item.customer)
-		: obj(booking.customer);
-	const zone = str(booking.time_zone) ?? str(business.time_zone) ?? 'America/New_York';
+	const { business, booking, customer, zone } = visitOf(item);
 	const what = service(obj(item.qualification).service_type ?? booking.service);
 	const series = Boolean(str(booking.series_id));
 	const facts: LinkPage['facts'] = [{ label: 'Service', value: what }];

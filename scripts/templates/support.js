@@ -921,23 +921,11 @@ function customerLinks() {
 		'Answers no flow waits for',
 		"A crew's step on its visit page goes to **Crew Steps**; a customer's change to their visit (move, cancel, skip) goes to **Customer Changes**. Each records it and sends what it calls for; the person sees their page again (the crew with the step done).",
 	);
-	const handTo = (name, key, workflowName, position) =>
-		wf.add(
-			name,
-			'n8n-nodes-base.executeWorkflow',
-			1.2,
-			{
-				workflowId: {
-					__rl: true,
-					value: L.WORKFLOW_IDS[key],
-					mode: 'list',
-					cachedResultName: workflowName,
-				},
-				options: { waitForSubWorkflow: true },
-			},
-			position,
-			{ onError: 'continueRegularOutput' },
-		);
+	// The page answers whatever the workflow gives back, so a failure there still shows the person their page.
+	const handTo = (name, key, workflowName, position) => {
+		L.callWorkflow(wf, name, key, workflowName, position);
+		wf.nodes.find((n) => n.name === name).onError = 'continueRegularOutput';
+	};
 	handTo('Hand the Step to Crew Steps', 'crewSteps', 'Booking Agents: Crew Steps', [660, 240]);
 	handTo(
 		'Hand the Change to Customer Changes',
@@ -1092,19 +1080,11 @@ function crewVisits() {
 		{ rule: { interval: [{ field: 'days', daysInterval: 1, triggerAtHour: 20 }] } },
 		[0, 900],
 	);
-	wf.add(
+	L.callWorkflow(
+		wf,
 		'Business Settings for the Evening',
-		'n8n-nodes-base.executeWorkflow',
-		1.2,
-		{
-			workflowId: {
-				__rl: true,
-				value: L.WORKFLOW_IDS.businessSettings,
-				mode: 'list',
-				cachedResultName: L.SETTINGS_WORKFLOW_NAME,
-			},
-			options: { waitForSubWorkflow: true },
-		},
+		'businessSettings',
+		L.SETTINGS_WORKFLOW_NAME,
 		[220, 900],
 	);
 	L.startCase(wf, "The Day's Business", [440, 900]);
@@ -1166,6 +1146,10 @@ function crewVisits() {
 	return wf;
 }
 
+/** After a Scheduling operation on one visit: the visit as listed (service, customer, series) under booking, its customer on the case. */
+const VISIT_NOW =
+	'{ ...$json, customer: $json.booking.bookings[0]?.customer ?? null, booking: { ...$json.booking, ...($json.booking.bookings[0] ?? {}) } }';
+
 /** A crew's step on its visit page, handed over by Customer Links: kept on the booking, and what it calls for done. */
 function crewSteps() {
 	const wf = new L.Workflow('crewSteps', 'Booking Agents: Crew Steps', {
@@ -1186,13 +1170,7 @@ function crewSteps() {
 		[440, 400],
 	);
 	L.agent(wf, 'Record the Step', 'schedulingAgent', { operation: 'progress' }, [660, 400]);
-	// The visit as listed (its service and customer) under booking, the customer on the case.
-	L.setRaw(
-		wf,
-		'The Visit Now',
-		'{ ...$json, customer: $json.booking.bookings[0]?.customer ?? null, booking: { ...$json.booking, ...($json.booking.bookings[0] ?? {}) } }',
-		[880, 400],
-	);
+	L.setRaw(wf, 'The Visit Now', VISIT_NOW, [880, 400]);
 	L.switchOn(
 		wf,
 		'Which Step?',
@@ -1265,13 +1243,7 @@ function customerChanges() {
 		[440, 0],
 	);
 	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [660, 0]);
-	// The visit as it is now (its service, customer and series) under booking, the customer on the case.
-	L.setRaw(
-		wf,
-		'The Visit Now',
-		'{ ...$json, customer: $json.booking.bookings[0]?.customer ?? null, booking: { ...$json.booking, ...($json.booking.bookings[0] ?? {}) } }',
-		[880, 0],
-	);
+	L.setRaw(wf, 'The Visit Now', VISIT_NOW, [880, 0]);
 	L.switchOn(
 		wf,
 		'What Came of It?',
