@@ -482,7 +482,7 @@ export function visitChangePage(item: Json): LinkPage {
 		business: str(business.name) ?? 'Our business',
 		title: series ? `Change this visit: ${what}` : `Change your booking: ${what}`,
 		paragraphs: [
-			`Hi ${str(customer.name) ?? 'there'}, move ${series ? 'this visit' : 'your visit'} to another time or ${series ? 'skip it (your other visits stay booked)' : 'cancel it'}. You get the confirmation by e-mail and text. Close to the visit we cannot change it online: then we call you.`,
+			`Hi ${str(customer.name) ?? 'there'}, move ${series ? 'this visit' : 'your visit'} to another time or ${series ? 'skip it (your other visits stay booked), or pause your visits for a while' : 'cancel it'}. You get the confirmation by e-mail and text. Close to the visit we cannot change it online: then we call you.`,
 		],
 		facts,
 		fields: [
@@ -493,12 +493,30 @@ export function visitChangePage(item: Json): LinkPage {
 				required: false,
 				hint: `In ${zone.replace(/_/g, ' ')} time. A time our crews already have is refused and you get the nearest free times.`,
 			},
+			...(series
+				? [
+						{
+							name: 'until',
+							label: 'Pause until',
+							kind: 'date' as const,
+							required: false,
+							hint: 'The last day with no visit; your visits start again after it',
+						},
+					]
+				: []),
 		],
 		choices: [
 			{ value: 'move', label: 'Move it to the time below', needs_fields: ['start'] },
-			series
-				? { value: 'skip', label: 'Skip this visit (the others stay booked)' }
-				: { value: 'cancel', label: 'Cancel the visit' },
+			...(series
+				? [
+						{ value: 'skip', label: 'Skip this visit (the others stay booked)' },
+						{
+							value: 'pause',
+							label: 'Pause my visits until the date below',
+							needs_fields: ['until'],
+						},
+					]
+				: [{ value: 'cancel', label: 'Cancel the visit' }]),
 		],
 		message_label: 'Anything we should know? (optional)',
 		ask_name: false,
@@ -515,7 +533,7 @@ const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{paddin
 td:first-child{color:#5b6472;width:40%}fieldset{border:0;padding:0;margin:14px 0}
 label.choice{display:block;padding:10px 12px;border:1px solid #d5d9e0;border-radius:8px;margin:8px 0;cursor:pointer}
 textarea{min-height:96px}.muted{font-size:1rem}.hint{color:#5b6472;font-size:.9rem;margin:2px 0 6px}
-input[type=datetime-local]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
+input[type=datetime-local],input[type=date]{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit}
 select{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5d9e0;border-radius:8px;font:inherit;background:#fff}
 .steps button{display:block;width:100%;margin:10px 0}button.secondary{background:#fff;color:#b42318;border:1px solid #b42318}`;
 
@@ -677,6 +695,8 @@ function fieldHtml(field: LinkField, typed: string, problem: string): string {
 			.join('')}</select>`;
 	if (field.kind === 'datetime')
 		return `${label}<input type="datetime-local" id="${id}" name="${h(field.name)}" value="${h(typed)}"${required}>`;
+	if (field.kind === 'date')
+		return `${label}<input type="date" id="${id}" name="${h(field.name)}" value="${h(typed)}"${required}>`;
 	// Numbers are typed as text ("1,800" is fine); inputmode brings up the phone's number pad.
 	let input = '';
 	if (field.kind === 'number') input = ` inputmode="${field.step === 0.5 ? 'decimal' : 'numeric'}"`;

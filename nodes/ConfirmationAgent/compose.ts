@@ -147,6 +147,8 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 const CANCEL_REASON_WORDS: Record<string, string> = {
 	'cancelled by customer': 'at your request',
 	'skipped by customer': 'skipped at your request; your other visits stay booked',
+	'paused by customer':
+		'paused at your request, with the visits up to the day you chose; the later ones stay booked',
 };
 
 /** Kinds addressed to the crew booked on the visit (its e-mail and phone), not to the customer. */

@@ -10,6 +10,8 @@ import {
 	type VisitStep,
 } from './request';
 import type { ScheduleContext } from './context';
+import type { BookingRecord } from '../shared/store';
+import { DateTime } from 'luxon';
 
 export async function confirmHold(
 	ctx: ScheduleContext,
@@ -307,11 +309,12 @@ export async function customerChange(
 			false,
 			`The visit starts within ${notice} hours (${ctx.iso(b.start_ms)}): it is not changed online; call the customer.`,
 		);
-	if (change === 'skip' && !b.series_id)
+	if ((change === 'skip' || change === 'pause') && !b.series_id)
 		throw new SchedulingInputError(
 			'change',
-			'"skip" is for one visit of a series; cancel a single visit instead.',
+			`"${change}" is for the visits of a series; cancel a single visit instead.`,
 		);
+	if (change === 'pause') return await pauseSeries(ctx, request, b);
 	if (change === 'move') {
 		if (!request.start)
 			throw new SchedulingInputError(
@@ -322,4 +325,53 @@ export async function customerChange(
 	}
 	const reason = change === 'skip' ? 'skipped by customer' : 'cancelled by customer';
 	return await cancel(ctx, { ...request, operation: 'cancel', reason });
+}
+
+/** A pause: the series' visits from this one through the last day asked for are cancelled in one write; the later ones stay. */
+async function pauseSeries(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+	visit: BookingRecord,
+): Promise<BookingResult> {
+	const until =
+		typeof request.until === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(request.until)
+			? DateTime.fromISO(request.until, { zone: ctx.cal.timeZone })
+			: null;
+	if (!until?.isValid)
+		throw new SchedulingInputError(
+			'until',
+			`A pause needs "until": the last day with no visit, as YYYY-MM-DD; got ${JSON.stringify(request.until ?? null)}.`,
+		);
+	const lastMs = until.endOf('day').toMillis();
+	if (lastMs < visit.start_ms || lastMs - visit.start_ms > 366 * 86_400_000)
+		throw new SchedulingInputError(
+			'until',
+			`"until" (${request.until}) is a day from this visit's (${ctx.iso(visit.start_ms)}) to a year after it.`,
+		);
+	const reason = 'paused by customer';
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'pause',
+		ctx.now,
+		async (tx) => {
+			const paused = (
+				await tx.listBookings({ seriesId: visit.series_id!, statuses: ['held', 'confirmed'] })
+			).filter((b) => b.start_ms >= visit.start_ms && b.start_ms <= lastMs);
+			for (const b of paused)
+				await tx.updateBooking(b.id, { status: 'cancelled', cancel_reason: reason }, ctx.now);
+			return paused.map((b) =>
+				ctx.bookingOut({ ...b, status: 'cancelled', cancel_reason: reason }),
+			);
+		},
+	);
+	return {
+		...ctx.withBooking(
+			request,
+			'cancelled',
+			result[0] ?? ctx.bookingOut(visit),
+			replayed,
+			`Paused: ${result.length} visit${result.length === 1 ? '' : 's'} through ${request.until}; the later ones stay booked.`,
+		),
+		bookings: result,
+	};
 }

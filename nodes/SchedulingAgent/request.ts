@@ -57,10 +57,12 @@ export interface ScheduleRequest {
 	change?: CustomerChange | null;
 	/** customerChange: hours before the visit from which the customer's link changes nothing (ops call them). */
 	notice_hours?: number | null;
+	/** customerChange, pause: the last day (YYYY-MM-DD, business zone) with no visit. */
+	until?: string | null;
 }
 
-/** What a customer may ask on their visit's link: move it, cancel it, or skip one visit of a series. */
-export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip'] as const;
+/** What a customer may ask on their visit's link: move it, cancel it, or skip one visit of a series, or pause the series for a while. */
+export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip', 'pause'] as const;
 export type CustomerChange = (typeof CUSTOMER_CHANGES)[number];
 
 /** What a crew reports about a visit, in the order it happens; done and not_done end it. */

@@ -1232,14 +1232,14 @@ function customerChanges() {
 	});
 	wf.section(
 		"The customer's change",
-		"**Customer Links** calls this when a customer answers on their visit's page (the link in their confirmation and reminders). **Apply the Change** moves the visit to the time they chose (a crew's clash is refused), cancels it, or skips one visit of a series; within `cancel_notice_hours` (Booking Business, 24 to start) of the visit nothing is changed and ops are told to call.",
+		"**Customer Links** calls this when a customer answers on their visit's page (the link in their confirmation and reminders). **Apply the Change** moves the visit to the time they chose (a crew's clash is refused), cancels it, skips one visit of a series, or pauses the series through a day; within `cancel_notice_hours` (Booking Business, 24 to start) of the visit nothing is changed and ops are told to call.",
 	);
 	L.subWorkflowTrigger(wf, 'When a Customer Changes a Visit', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
 	L.setRaw(
 		wf,
 		"The Customer's Change",
-		`{ customer_change: { change: $json.link_answer.choice, start: $json.link_answer.answers?.start ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
+		`{ customer_change: { change: $json.link_answer.choice, start: $json.link_answer.answers?.start ?? null, until: $json.link_answer.answers?.until ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
 		[440, 0],
 	);
 	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [660, 0]);
@@ -1292,7 +1292,7 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		'Ops to Call',
-		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
+		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip', pause: 'pause the series at' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
 		[1320, 400],
 	);
 	L.callWorkflow(

@@ -390,70 +390,89 @@ it("the customer moves the visit on the confirmation's own page, then cancels it
 	expect((await store.getBooking(bookingId))?.cancel_reason).toBe('cancelled by customer');
 });
 
-it("a weekly customer skips one visit from its reminder's link; the other visits stay booked", async () => {
-	const now = Date.now();
-	const seriesId = `sr_skip_${now}`;
-	const who = {
-		name: 'Theo Marsh',
-		email: 'theo.marsh@example.com',
-		phone: '+12125550165',
-		address: '21 Bank St, New York, NY 10014',
-	};
-	// A weekly series whose next visit starts in 20 hours: its 24 h reminder is due now.
-	const starts = [0, 7, 14].map((d) => now + 20 * HOUR + d * 24 * HOUR);
-	await store.write(null, 'book', now, async (tx) => {
-		await tx.insertSeries({
-			id: seriesId,
-			rrule: 'FREQ=WEEKLY;COUNT=3',
-			time_zone: 'America/New_York',
-			status: 'active',
-			customer: who,
-			service: 'standard_cleaning',
-			details: null,
-			created_at_ms: now - 72 * HOUR,
+/** What a weekly customer asks from their reminder's page, and what stays of their three visits. */
+const WEEKLY_CHANGES = [
+	{
+		change: 'skip',
+		who: { name: 'Theo Marsh', email: 'theo.marsh@example.com', phone: '+12125550165' },
+		choose: 'Skip this visit (the others stay booked)',
+		reason: 'skipped at your request; your other visits stay booked',
+		after: ['cancelled:skipped by customer', 'confirmed', 'confirmed'],
+	},
+	{
+		change: 'pause',
+		who: { name: 'Uma Reyes', email: 'uma.reyes@example.com', phone: '+12125550167' },
+		choose: 'Pause my visits until the date below',
+		reason: 'paused at your request',
+		after: ['cancelled:paused by customer', 'cancelled:paused by customer', 'confirmed'],
+	},
+];
+
+it.each(WEEKLY_CHANGES)(
+	"a weekly customer can $change from a reminder's link; the visits after stay booked",
+	async ({ change, who: person, choose, reason, after }) => {
+		const now = Date.now();
+		const seriesId = `sr_${change}_${now}`;
+		const who = { ...person, address: '21 Bank St, New York, NY 10014' };
+		// A weekly series whose next visit starts in 20 hours: its 24 h reminder is due now.
+		const starts = [0, 7, 14].map((d) => now + 20 * HOUR + d * 24 * HOUR);
+		await store.write(null, 'book', now, async (tx) => {
+			await tx.insertSeries({
+				id: seriesId,
+				rrule: 'FREQ=WEEKLY;COUNT=3',
+				time_zone: 'America/New_York',
+				status: 'active',
+				customer: who,
+				service: 'standard_cleaning',
+				details: null,
+				created_at_ms: now - 72 * HOUR,
+			});
 		});
-	});
-	await storeVisits(
-		starts.map((start, i) => ({
-			id: `bk_week${i}_${now}`,
-			crew_id: 'crew-b',
-			start_ms: start,
-			end_ms: start + 2 * HOUR,
-			series_id: seriesId,
-			customer: who,
-		})),
-	);
-	const reminder = await env.smtp.waitFor(who.email, 60_000, (m: { subject?: string }) =>
-		/^Reminder: /.test(m.subject ?? ''),
-	);
-	const url = linkIn(reminder.text, 'To move or skip this visit')!;
-	expect(url).toMatch(/\/webhook\/link\?t=lk_/);
-	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-	try {
-		await page.goto(url);
-		expect(await page.locator('body').innerText()).toMatch(/Change this visit/);
-		await page.getByLabel('Skip this visit (the others stay booked)').check();
-		const [skipped] = await Promise.all([
-			page.waitForNavigation(),
-			page.getByRole('button', { name: 'Send' }).click(),
-		]);
-		expect(skipped?.status()).toBe(200);
-	} finally {
-		await page.close();
-	}
-	const notice = await env.smtp.waitFor(who.email, 30_000, (m: { subject?: string }) =>
-		/^Cancelled: /.test(m.subject ?? ''),
-	);
-	expect(notice.text).toContain('skipped at your request; your other visits stay booked');
-	// No calendar cancellation for the series (it would remove every visit from their calendar).
-	expect(notice.attachments ?? []).toEqual([]);
-	const visits = await store.listBookings(
-		{ seriesId, statuses: ['confirmed', 'cancelled'] },
-		Date.now(),
-	);
-	expect(visits.map((v) => `${v.status}${v.cancel_reason ? `:${v.cancel_reason}` : ''}`)).toEqual([
-		'cancelled:skipped by customer',
-		'confirmed',
-		'confirmed',
-	]);
-});
+		await storeVisits(
+			starts.map((start, i) => ({
+				id: `bk_${change}${i}_${now}`,
+				crew_id: change === 'skip' ? 'crew-b' : 'crew-a',
+				start_ms: start,
+				end_ms: start + 2 * HOUR,
+				series_id: seriesId,
+				customer: who,
+			})),
+		);
+		const reminder = await env.smtp.waitFor(who.email, 60_000, (m: { subject?: string }) =>
+			/^Reminder: /.test(m.subject ?? ''),
+		);
+		const url = linkIn(reminder.text, 'To move or skip this visit')!;
+		expect(url).toMatch(/\/webhook\/link\?t=lk_/);
+		const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+		try {
+			await page.goto(url);
+			expect(await page.locator('body').innerText()).toMatch(/Change this visit/);
+			// A pause runs through the day of the second visit (in the business's zone).
+			if (change === 'pause')
+				await page
+					.getByLabel(/^Pause until/)
+					.fill(DateTime.fromMillis(starts[1], { zone: 'America/New_York' }).toISODate()!);
+			await page.getByLabel(choose).check();
+			const [answered] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send' }).click(),
+			]);
+			expect(answered?.status()).toBe(200);
+		} finally {
+			await page.close();
+		}
+		const notice = await env.smtp.waitFor(who.email, 30_000, (m: { subject?: string }) =>
+			/^Cancelled: /.test(m.subject ?? ''),
+		);
+		expect(notice.text).toContain(reason);
+		// No calendar cancellation for the series (it would remove every visit from their calendar).
+		expect(notice.attachments ?? []).toEqual([]);
+		const visits = await store.listBookings(
+			{ seriesId, statuses: ['confirmed', 'cancelled'] },
+			Date.now(),
+		);
+		expect(visits.map((v) => `${v.status}${v.cancel_reason ? `:${v.cancel_reason}` : ''}`)).toEqual(
+			after,
+		);
+	},
+);

@@ -662,7 +662,20 @@ describe("a customer's own visit page", () => {
 			...visitItem,
 			booking: { ...visitItem.booking, series_id: 'sr_1' },
 		});
-		expect(series.choices.map((c) => c.value)).toEqual(['move', 'skip']);
+		expect(series.choices.map((c) => c.value)).toEqual(['move', 'skip', 'pause']);
+		// A pause needs its last day, a day to come.
+		expect(readLinkAnswer(series, { choice: 'pause' }, NOW).problems).toEqual([
+			{ field: 'until', fix: 'Fill in "Pause until".' },
+		]);
+		expect(readLinkAnswer(series, { choice: 'pause', until: '2026-12-01' }, NOW).problems).toEqual([
+			{ field: 'until', fix: expect.stringMatching(/is in the past/) },
+		]);
+		expect(readLinkAnswer(series, { choice: 'pause', until: 'next month' }, NOW).problems).toEqual([
+			{ field: 'until', fix: expect.stringMatching(/is a date, like/) },
+		]);
+		expect(
+			readLinkAnswer(series, { choice: 'pause', until: '2027-01-10' }, NOW).answer?.answers,
+		).toEqual({ until: '2027-01-10' });
 		expect(series.title).toBe('Change this visit: deep cleaning');
 	});
 });

@@ -1020,10 +1020,53 @@ describe.each(backends)("a customer's change on their link, on $name", (backend)
 		expect(late.status).toBe('too_late');
 		expect(late.reason).toMatch(/within 24 hours/);
 		expect((await store.getBooking(first.booking_id))?.status).toBe('confirmed');
+		// A pause cancels the series' visits from this one through the day asked for; the later ones stay.
+		const weekly = await run({
+			operation: 'bookSeries',
+			job,
+			crew_id: 'crew-a',
+			series: {
+				frequency: 'weekly',
+				weekday: 'fri',
+				time: '09:00',
+				count: 4,
+				start_date: '2026-12-04',
+			},
+		});
+		const paused = await change(weekly.occurrences[0].booking_id, 'pause', {
+			until: '2026-12-11',
+		});
+		expect(paused.status).toBe('cancelled');
+		expect(paused.bookings.map((b) => b.start)).toEqual([
+			'2026-12-04T09:00:00-05:00',
+			'2026-12-11T09:00:00-05:00',
+		]);
+		expect(
+			(
+				await store.listBookings(
+					{ seriesId: weekly.series_id!, statuses: ['confirmed', 'cancelled'] },
+					Date.parse(NOW),
+				)
+			).map((v) => `${v.status}${v.cancel_reason ? `:${v.cancel_reason}` : ''}`),
+		).toEqual([
+			'cancelled:paused by customer',
+			'cancelled:paused by customer',
+			'confirmed',
+			'confirmed',
+		]);
+		for (const until of [null, '10 December', '2026-11-01', '2028-01-01'])
+			await expect(
+				change(weekly.occurrences[2].booking_id, 'pause', { until }),
+			).rejects.toMatchObject({ field: 'until' });
+		await expect(change(other.booking_id!, 'pause', { until: '2026-12-20' })).rejects.toMatchObject(
+			{
+				field: 'change',
+			},
+		);
 		// A move needs the new time; an unknown change is named.
 		await expect(change(other.booking_id!, 'move')).rejects.toMatchObject({ field: 'start' });
 		await expect(
-			change(other.booking_id!, 'pause' as ScheduleRequest['change']),
+			change(other.booking_id!, 'hold on' as ScheduleRequest['change']),
 		).rejects.toMatchObject({ field: 'change' });
 	});
 });

@@ -46,8 +46,8 @@ export interface LinkField {
 	/** The answer's key (`answers.<name>`); never choice, message or name. */
 	name: string;
 	label: string;
-	/** A datetime is a local date and time in the page's time zone (a browser's datetime-local), read as a future instant. */
-	kind: 'text' | 'number' | 'select' | 'datetime';
+	/** A datetime is a local date and time in the page's time zone (a browser's datetime-local), read as a future instant; a date is a day (YYYY-MM-DD) from today on. */
+	kind: 'text' | 'number' | 'select' | 'datetime' | 'date';
 	required: boolean;
 	hint?: string | null;
 	/** A number's bounds (inclusive) and whether halves are allowed (1.5 bathrooms). */
@@ -378,6 +378,16 @@ function readField(
 				fix: `"${label}" is in the past (${when.toFormat("LLLL d 'at' h:mm a")}): choose a time to come.`,
 			};
 		return { value: when.toISO({ suppressMilliseconds: true })! };
+	}
+	if (field.kind === 'date') {
+		const day = DateTime.fromISO(typed, { zone: page.time_zone });
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(typed) || !day.isValid)
+			return { fix: `"${label}" is a date, like 2027-01-15; got "${typed.slice(0, 40)}".` };
+		if (day.endOf('day').toMillis() <= nowMs)
+			return {
+				fix: `"${label}" is in the past (${day.toFormat('LLLL d')}): choose a day to come.`,
+			};
+		return { value: day.toISODate()! };
 	}
 	if (field.kind === 'number') {
 		// People type "1,800" or "2.5"; a unit after the number ("1800 sq ft") is fine too.

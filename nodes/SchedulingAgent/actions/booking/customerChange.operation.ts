@@ -13,6 +13,7 @@ const CHANGE_NAMES: Record<CustomerChange, string> = {
 	move: 'Move It',
 	cancel: 'Cancel It',
 	skip: 'Skip This Visit of a Series',
+	pause: 'Pause a Series Until a Date',
 };
 
 export const description = updateDisplayOptions(
@@ -38,6 +39,16 @@ export const description = updateDisplayOptions(
 			description: 'The time the customer chose (ISO 8601); a time a crew already has is refused',
 		},
 		{
+			displayName: 'Pause Until',
+			name: 'until',
+			type: 'string',
+			default: '',
+			placeholder: '2027-01-15',
+			displayOptions: { show: { inputSource: ['define'], change: ['pause'] } },
+			description:
+				"The last day with no visit (YYYY-MM-DD): the series' visits from this one through that day are cancelled, the later ones stay",
+		},
+		{
 			displayName: 'Notice (Hours)',
 			name: 'noticeHours',
 			type: 'number',
@@ -49,7 +60,7 @@ export const description = updateDisplayOptions(
 		},
 		{
 			displayName:
-				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel or skip; "start" for a move), as the Customer Changes workflow passes a customer’s answer',
+				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel, skip or pause; "start" for a move, "until" for a pause), as the Customer Changes workflow passes a customer’s answer',
 			name: 'changeNotice',
 			type: 'notice',
 			default: '',
@@ -61,9 +72,11 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	let change: string | null;
 	let start: string | null;
+	let until: string | null;
 	if (op.source === 'define') {
 		change = this.getNodeParameter('change', i, 'move') as string;
 		start = optionalText(this, 'start', i);
+		until = optionalText(this, 'until', i);
 	} else {
 		const item = caseOf(this, i);
 		change = textAt(item, 'customer_change', 'change');
@@ -76,6 +89,7 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 				item.customer_change,
 			);
 		start = textAt(item, 'customer_change', 'start');
+		until = textAt(item, 'customer_change', 'until');
 	}
 	const notice =
 		readSettingsSource(this, i) === 'tables'
@@ -84,6 +98,7 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 	return await onBooking(this, i, op, 'customerChange', {
 		change: change as CustomerChange,
 		start,
+		until,
 		notice_hours: notice,
 	});
 }
