@@ -446,7 +446,12 @@ export function crewVisitPage(item: Json): LinkPage {
 			{ value: 'on_my_way', label: 'On my way', says: 'On my way.', keeps_open: true },
 			{ value: 'started', label: 'Started', says: 'Started.', keeps_open: true },
 			{ value: 'done', label: 'Done', says: 'Done.' },
-			{ value: 'not_done', label: 'Could not do it', needs_message: true },
+			{
+				value: 'not_done',
+				label: 'Could not do it',
+				needs_message:
+					'Say in the note why the visit could not be done: ops read it before they call.',
+			},
 		],
 		buttons: true,
 		message_label: 'Note (what was done; why not, if it could not be done)',
@@ -644,7 +649,7 @@ function openBody(
 		? `${problem('choice')}<p class="steps">${page.choices
 				.map(
 					(c) =>
-						`<button type="submit" name="choice" value="${h(c.value)}"${c.value === 'not_done' || c.needs_message ? ' class="secondary"' : ''}>${h(c.label)}</button>`,
+						`<button type="submit" name="choice" value="${h(c.value)}"${c.needs_message ? ' class="secondary"' : ''}>${h(c.label)}</button>`,
 				)
 				.join(' ')}</p>`
 		: null;

@@ -219,7 +219,7 @@ it('the crew marks its visit on the way, started and done from the text; the cus
 		// Could not do it needs a note: the page says so and keeps the visit open.
 		const noNote = await tap(page, 'Could not do it');
 		expect(noNote.status).toBe(400);
-		expect(noNote.text).toMatch(/Write your question or the change|Note/);
+		expect(noNote.text).toMatch(/Say in the note why the visit could not be done/);
 		await page.getByLabel(/Note/).fill('All rooms done, key back in the lockbox.');
 		await page.screenshot({ path: path.join(SHOTS, 'crew-visit-started.png'), fullPage: true });
 		const finished = await tap(page, 'Done');

@@ -639,7 +639,10 @@ describe("a crew's visit page", () => {
 		expect(html).toContain('This link works for each step once');
 		// "Could not do it" needs the note: without it the page names the message box.
 		expect(readLinkAnswer(page, { choice: 'not_done' }, NOW).problems).toEqual([
-			{ field: 'message', fix: expect.stringMatching(/Note/) },
+			{
+				field: 'message',
+				fix: 'Say in the note why the visit could not be done: ops read it before they call.',
+			},
 		]);
 	});
 });

@@ -31,7 +31,7 @@ export interface LinkChoice {
 	/** What the answer says for this choice when the person writes nothing (a quote's "I accept"). */
 	says?: string | null;
 	/** The message box must be filled for this choice (a question). */
-	needs_message?: boolean;
+	needs_message?: boolean | string;
 	/** Fields that must be filled for this choice (another time: the time). */
 	needs_fields?: string[];
 	/**
@@ -321,7 +321,11 @@ export function readLinkAnswer(
 	else if (choice?.needs_message && !message)
 		problems.push({
 			field: 'message',
-			fix: `Write your question or the change you would like in the "${page.message_label ?? 'Message'}" box.`,
+			// A choice may say what the box is for (a crew: why the visit could not be done).
+			fix:
+				typeof choice.needs_message === 'string'
+					? choice.needs_message
+					: `Write your question or the change you would like in the "${page.message_label ?? 'Message'}" box.`,
 		});
 	const answers: Record<string, string | number> = {};
 	for (const field of page.fields ?? []) {
