@@ -109,6 +109,20 @@ export function quoteReplyPage(item: Json): LinkPage {
 	};
 }
 
+/** The price ops counter at: per visit, in dollars and cents, below the offer on the table. */
+function counterField(offerCents: number, currency: string): LinkField {
+	return {
+		name: 'counter_amount',
+		label: 'Counter at (per visit)',
+		kind: 'number',
+		required: false,
+		min: 1,
+		max: (offerCents - 1) / 100,
+		step: 0.01,
+		hint: `In ${currency}, less than our offer of ${formatMoney(offerCents, currency)}; the job is re-priced at the discount that gives it`,
+	};
+}
+
 /** What ops decide: the customer, the offer, what approving gives, and why a person is asked. */
 export function decisionPage(item: Json): LinkPage {
 	const business = obj(item.business);
@@ -118,6 +132,7 @@ export function decisionPage(item: Json): LinkPage {
 	const currency = str(quote.currency) ?? 'USD';
 	const pending = obj(negotiation.pending_approval);
 	const asks = num(pending.discount_pct);
+	const total = num(quote.total_cents);
 	const facts: LinkPage['facts'] = [
 		customerFact(customer),
 		{ label: 'Service', value: service(quote.service_type) },
@@ -143,12 +158,22 @@ export function decisionPage(item: Json): LinkPage {
 				? `Decide: ${str(customer.name) ?? 'a customer'} asks for ${asks}% off`
 				: `Decide: ${str(customer.name) ?? 'a customer'} needs a person`,
 		paragraphs: [
-			'Approve and the visits are booked at that price and the agreement goes out. Decline and the customer hears that our offer stands.',
+			'Approve and the visits are booked at that price and the agreement goes out. Decline and the customer hears that our offer stands. Counter and the customer gets a new offer at the price you type, with a link to accept it.',
 		],
 		facts,
+		fields: total !== null && total > 100 ? [counterField(total, currency)] : [],
 		choices: [
 			{ value: 'approve', label: asks !== null ? `Approve ${asks}% off` : 'Approve' },
 			{ value: 'decline', label: 'Decline: our offer stands' },
+			...(total !== null && total > 100
+				? [
+						{
+							value: 'counter',
+							label: 'Counter at another price (type it below)',
+							needs_fields: ['counter_amount'],
+						},
+					]
+				: []),
 		],
 		message_label: 'Note (kept on the case)',
 		ask_name: true,
@@ -313,9 +338,11 @@ export function noRoomPage(item: Json): LinkPage {
 		business: str(job.business.name) ?? 'Our business',
 		title: `Find a time: ${str(job.customer.name) ?? 'a customer'}`,
 		paragraphs: [
-			job.offered.length
-				? 'No crew was free when they asked. Pick one of the next free times, or type another: the visit is booked and the customer gets the confirmation. A time a crew already has is refused.'
-				: 'No crew was free when they asked, and none is free in the booking horizon. Type a time (a crew whose calendar is free then is booked), or take it to the phone.',
+			job.asked.series === true
+				? 'They accepted our offer, but no crew was free for their visits as asked. Pick the first visit: the visits are booked on that day and time at the agreed cadence from then (a later one that clashes moves within its day), and the agreement goes out to sign. Or take it to the phone.'
+				: job.offered.length
+					? 'No crew was free when they asked. Pick one of the next free times, or type another: the visit is booked and the customer gets the confirmation. A time a crew already has is refused.'
+					: 'No crew was free when they asked, and none is free in the booking horizon. Type a time (a crew whose calendar is free then is booked), or take it to the phone.',
 		],
 		facts: job.facts,
 		fields: [job.timeField],
@@ -382,7 +409,13 @@ export function dispatchAckPage(item: Json): LinkPage {
 		customerFact(customer, { email: false }),
 	];
 	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
-	if (str(booking.start))
+	const noCrew = str(booking.status) !== null && booking.status !== 'confirmed';
+	if (noCrew)
+		facts.push({
+			label: 'No crew',
+			value: `No crew was free within the response deadline: find one and call the customer${str(customer.phone) ? ` (${String(customer.phone)})` : ''}`,
+		});
+	else if (str(booking.start))
 		facts.push({
 			label: 'Crew booked',
 			value: `${str(booking.crew_name) ?? 'a crew'}, arriving by ${DateTime.fromISO(String(booking.start), { setZone: true }).setZone(zone).toFormat("h:mm a 'on' cccc, LLLL d")}`,
@@ -392,7 +425,9 @@ export function dispatchAckPage(item: Json): LinkPage {
 		business: str(business.name) ?? 'Our business',
 		title: `Emergency: acknowledge${str(to.name) ? `, ${String(to.name)}` : ''}`,
 		paragraphs: [
-			'An emergency came in while we are closed. Acknowledge that you have it (call the customer and the crew as needed); until someone does, the next person on the on-call list is asked.',
+			noCrew
+				? 'An emergency came in and no crew could take it in time. Acknowledge that you have it (find a crew, call the customer); until someone does, the next person on the on-call list is asked.'
+				: 'An emergency came in while we are closed. Acknowledge that you have it (call the customer and the crew as needed); until someone does, the next person on the on-call list is asked.',
 		],
 		facts,
 		choices: [{ value: 'ack', label: 'I have it: acknowledge' }],
@@ -704,7 +739,8 @@ function fieldHtml(field: LinkField, typed: string, problem: string): string {
 		return `${label}<input type="date" id="${id}" name="${h(field.name)}" value="${h(typed)}"${required}>`;
 	// Numbers are typed as text ("1,800" is fine); inputmode brings up the phone's number pad.
 	let input = '';
-	if (field.kind === 'number') input = ` inputmode="${field.step === 0.5 ? 'decimal' : 'numeric'}"`;
+	if (field.kind === 'number')
+		input = ` inputmode="${field.step === 1 || !field.step ? 'numeric' : 'decimal'}"`;
 	else if (field.name === 'address') input = ' autocomplete="street-address"';
 	return `${label}<input type="text" id="${id}" name="${h(field.name)}" maxlength="300" value="${h(typed)}"${input}${required}>`;
 }

@@ -3,6 +3,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -32,8 +33,11 @@ import {
 } from '../shared/n8n/inputs';
 import { runAgentPerItem } from '../shared/n8n/items';
 import { optionalText, optionalValue, requireText } from '../shared/n8n/parameters';
+import { textAt } from '../shared/case';
 import { negotiationInputFromCase } from './case';
+import { applyOpsDecision } from './decision';
 import {
+	DEFAULT_TEMPLATES,
 	negotiate,
 	type MessageTemplates,
 	type NegotiateInput,
@@ -41,17 +45,18 @@ import {
 } from './negotiate';
 import type { Quote } from '../PricingAgent/price';
 
-/** A quote arrives as an object, or as JSON text when typed or mapped as a string. */
-function parseQuote(value: unknown): Quote {
-	if (typeof value === 'string') {
-		try {
-			return JSON.parse(value) as Quote;
-		} catch {
-			return value as unknown as Quote; // the agent names the field and the fix
-		}
+/** JSON text (typed, or mapped as a string) as its value; text that is not JSON is left for the agent to refuse. */
+function parseJson(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return value; // the agent names the field and the fix
 	}
-	return value as Quote;
 }
+
+/** A quote arrives as an object, or as JSON text when typed or mapped as a string. */
+const parseQuote = (value: unknown) => parseJson(value) as Quote;
 
 /** The round arrives as a number or as text from an expression; anything else is left for the agent to refuse. */
 function readRound(value: unknown): number {
@@ -87,6 +92,19 @@ function readPolicy(policy: IDataObject): Partial<NegotiationPolicy> {
 	return out;
 }
 
+/** A property of the reply-answering operation only (hidden when applying a person's decision). */
+function whenAnsweringReplies(property: INodeProperties): INodeProperties {
+	return {
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, operation: ['negotiate'] },
+		},
+	};
+}
+
+const whenApplyingDecision = { show: { operation: ['applyDecision'] } };
+
 export class NegotiationAgent implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Negotiation Agent',
@@ -104,12 +122,34 @@ export class NegotiationAgent implements INodeType {
 		usableAsTool: true,
 		credentials: [openAiCredential],
 		properties: [
-			modeProperty,
-			...inputSourceProperties,
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'negotiate',
+				options: [
+					{
+						name: 'Answer a Customer Reply',
+						value: 'negotiate',
+						action: 'Answer a customer reply to a quote',
+						description:
+							'Read the reply and accept, counter, stand firm or ask a person, inside the discount policy',
+					},
+					{
+						name: 'Apply an Ops Decision',
+						value: 'applyDecision',
+						action: 'Apply an ops decision to a negotiation',
+						description:
+							'A person approved, declined or countered at an amount: the offer and the message to the customer that follow',
+					},
+				],
+			},
+			...[modeProperty, ...inputSourceProperties].map(whenAnsweringReplies),
 			{
 				displayName: 'Quote',
 				name: 'quote',
-				displayOptions: definedBelow,
+				displayOptions: { show: { ...definedBelow.show, operation: ['negotiate'] } },
 				type: 'json',
 				default: '={{ $json.negotiation?.quote ?? $json.quote }}',
 				required: true,
@@ -119,7 +159,7 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Customer Reply',
 				name: 'reply',
-				displayOptions: definedBelow,
+				displayOptions: { show: { ...definedBelow.show, operation: ['negotiate'] } },
 				type: 'string',
 				typeOptions: { rows: 3 },
 				default: '={{ $json.reply }}',
@@ -130,7 +170,7 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Round',
 				name: 'round',
-				displayOptions: definedBelow,
+				displayOptions: { show: { ...definedBelow.show, operation: ['negotiate'] } },
 				type: 'string',
 				default: '={{ $json.negotiation?.next_round ?? 1 }}',
 				description: 'Which reply this is: 1 for the first answer to a quote',
@@ -138,21 +178,51 @@ export class NegotiationAgent implements INodeType {
 			{
 				displayName: 'Customer Name',
 				name: 'customerName',
-				displayOptions: definedBelow,
+				displayOptions: { show: { ...definedBelow.show, operation: ['negotiate'] } },
 				type: 'string',
 				default: '={{ $json.customer?.name }}',
 				description: 'Used in the reply message',
 			},
-			{
+			whenAnsweringReplies({
 				...settingsSourceProperty(
 					'Discount limits (automatic, approval band, floor, rounds, steps)',
 				),
 				description:
 					"Where the discount limits come from. With the settings tables, the Booking Business table's discount rows win over the same fields below; the upsell options stay on this node.",
+			}),
+			whenAnsweringReplies(settingsNodeProperty),
+			{
+				displayName: 'Negotiation',
+				name: 'negotiation',
+				type: 'json',
+				displayOptions: whenApplyingDecision,
+				default: '={{ $json.negotiation }}',
+				required: true,
+				description:
+					'The Negotiation Agent result that asked a person to decide (its pending approval, the offer on the table)',
 			},
-			settingsNodeProperty,
+			{
+				displayName: 'Decision',
+				name: 'decision',
+				type: 'string',
+				displayOptions: whenApplyingDecision,
+				default: "={{ $json.ops_answer?.choice ?? '' }}",
+				description:
+					'Approve, decline or counter, as the decision page answered; empty when nobody answered in time (the offer stands)',
+				hint: 'The answer of a decision link arrives in the Wait node as {{ $json.body.choice }}',
+			},
+			{
+				displayName: 'Counter Amount Per Visit ($)',
+				name: 'counterAmount',
+				type: 'string',
+				displayOptions: whenApplyingDecision,
+				default: "={{ $json.ops_answer?.answers?.counter_amount ?? '' }}",
+				description:
+					'For a counter: the price per visit to offer, in dollars, below the offer on the table. The Pricing Agent re-prices the job at the discount that gives it.',
+			},
 			{
 				displayName: 'Discount Policy',
+				displayOptions: { show: { operation: ['negotiate'] } },
 				name: 'policy',
 				type: 'collection',
 				placeholder: 'Change the policy',
@@ -241,6 +311,16 @@ export class NegotiationAgent implements INodeType {
 							'Thank you{name}! We are happy to confirm {price}{cadence} for your {service}. {upsell}We will be in touch shortly to schedule it.',
 					},
 					{
+						displayName: 'After a Person Declines',
+						name: 'declined',
+						type: 'string',
+						typeOptions: { rows: 3 },
+						default:
+							'Thank you for waiting{name}. We looked at your request and cannot go further on the price: our offer stands at {price}{cadence}. Reply to accept it, or ask us anything.',
+						description:
+							'Sent when a person declined the discount asked, or nobody decided in time: the offer stands',
+					},
+					{
 						displayName: 'Counter',
 						name: 'counter',
 						type: 'string',
@@ -271,15 +351,32 @@ export class NegotiationAgent implements INodeType {
 				name: 'aiDraftsMessage',
 				type: 'boolean',
 				default: true,
-				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'] } },
+				displayOptions: { show: { mode: ['aiWithFallback', 'aiOnly'], operation: ['negotiate'] } },
 				description:
 					"Whether to use the model's wording when every amount in it is one the policy approved (otherwise the template is used)",
 			},
-			aiOptionsProperty,
+			whenAnsweringReplies(aiOptionsProperty),
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (this.getNodeParameter('operation', 0, 'negotiate') === 'applyDecision')
+			return await runAgentPerItem(this, 'negotiation', async (i) => {
+				const negotiation = this.getNodeParameter('negotiation', i, null);
+				const result = applyOpsDecision(
+					{
+						negotiation: typeof negotiation === 'string' ? parseJson(negotiation) : negotiation,
+						choice: optionalText(this, 'decision', i),
+						counterAmount: this.getNodeParameter('counterAmount', i, ''),
+						customerName: textAt(caseOf(this, i), 'customer', 'name'),
+					},
+					{
+						...DEFAULT_TEMPLATES,
+						...(this.getNodeParameter('templates', i, {}) as Partial<MessageTemplates>),
+					},
+				);
+				return result as unknown as IDataObject;
+			});
 		const mode = this.getNodeParameter('mode', 0) as AgentMode;
 		const source = readInputSource(this);
 		const inputFor = (i: number): NegotiateInput => {

@@ -13,6 +13,8 @@ export interface MessageTemplates {
 	counter: string;
 	reject: string;
 	escalate: string;
+	/** A person declined the discount asked, or nobody decided in time: the offer stands. */
+	declined: string;
 }
 
 /** Placeholders: {name} {price} {cadence} {per_month} {discount_pct} {service} {upsell} {quote_id} {valid_until}. */
@@ -25,6 +27,8 @@ export const DEFAULT_TEMPLATES: MessageTemplates = {
 		'Thank you for considering us{name}. Our offer of {price}{cadence} stands until {valid_until} if you change your mind.',
 	escalate:
 		'Thanks{name}. A member of our team will review your request and get back to you shortly.',
+	declined:
+		'Thank you for waiting{name}. We looked at your request and cannot go further on the price: our offer stands at {price}{cadence}. Reply to accept it, or ask us anything.',
 };
 
 /** Every amount the customer may be told: the offer, its monthly price and discount, the suggestions' prices. */

@@ -3,6 +3,8 @@
  * the job from the Qualifier, Triage and Pricing results, the customer, the
  * preference and any day or time the request states, the booking to act on.
  */
+import { DateTime } from 'luxon';
+
 import { at, currentOffer, firstOf, objectAt, textAt, type CaseItem } from '../shared/case';
 import type { JobFacts } from './calendar';
 import type { SeriesSpec } from './series';
@@ -65,6 +67,17 @@ const oneDay = (days: unknown): string | null =>
 
 export function seriesFromCase(item: CaseItem, configured: SeriesSpec): SeriesSpec {
 	const recurring = objectAt(currentOffer(item)?.recurring);
+	// A first visit a person chose (no room for the series as asked): its day, time and date, at the business's clock.
+	const decided = decidedSlotFromCase(item);
+	const first = decided ? DateTime.fromISO(decided.start, { setZone: true }) : null;
+	if (first?.isValid)
+		return {
+			...seriesFromCase({ ...item, decision: null }, configured),
+			weekdays: null,
+			weekday: first.setLocale('en').toFormat('ccc').toLowerCase() as SeriesSpec['weekday'],
+			time: first.toFormat('HH:mm'),
+			start_date: first.toISODate(),
+		};
 	const weekday = textAt(item, 'weekday');
 	return {
 		...configured,

@@ -371,7 +371,7 @@ function emergency() {
 	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Record the Dispatch');
 	wf.section(
 		'No crew in time',
-		'The dispatcher is alerted, the customer texted that a dispatcher will call within the deadline, with the first safety step.',
+		'The dispatcher is alerted (and, with an on-call ladder set, **On-Call Dispatcher** asks a person to acknowledge), the customer texted that a dispatcher will call within the deadline, with the first safety step.',
 	);
 	// No crew within the deadline: the customer is told a dispatcher will call, and the human queue gets the case.
 	L.callWorkflow(
@@ -415,14 +415,19 @@ function emergency() {
 		'Record the Dispatch',
 		'Answer With the Dispatch',
 	);
-	// After hours, with an on-call ladder set: a person must acknowledge (without delaying the answer).
+	// After hours, or with no crew in time, and an on-call ladder set: a person must acknowledge (without delaying the answer).
+	L.setRaw(
+		wf,
+		'The Dispatched Case',
+		"$('Write the Dispatch').isExecuted ? $('Write the Dispatch').first().json : $('Dispatch the Nearest Crew').first().json",
+		[3960, -200],
+	);
 	L.ifTrue(
 		wf,
 		'A Person Must Acknowledge?',
-		"$('Write the Dispatch').first().json.booking.after_hours === true && !!String($('Business Settings').first().json.on_call_ladder ?? '').trim()",
-		[3960, -200],
+		"($json.booking?.status !== 'confirmed' || $json.booking?.after_hours === true) && !!String($('Business Settings').first().json.on_call_ladder ?? '').trim()",
+		[4180, -200],
 	);
-	L.setRaw(wf, 'The Dispatched Case', "$('Write the Dispatch').first().json", [4180, -200]);
 	L.callWorkflow(
 		wf,
 		'Ask the Person on Call',
@@ -433,10 +438,11 @@ function emergency() {
 	);
 	wf.chain(
 		'Answer With the Dispatch',
-		'A Person Must Acknowledge?',
 		'The Dispatched Case',
+		'A Person Must Acknowledge?',
 		'Ask the Person on Call',
 	);
+	wf.connect('Answer: A Dispatcher Will Call', 'The Dispatched Case');
 	wf.connect('Is It an Emergency?', 'Standard Job Request', 1);
 	wf.chain('Standard Job Request', 'Book as a Standard Job', 'Answer: Booked as a Standard Job');
 	wf.connect('Crew Assigned?', 'Alert the Dispatcher', 1);
@@ -448,13 +454,6 @@ function emergency() {
 	wf.connect('Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call', 1);
 	return wf;
 }
-
-/** The case as the last negotiation round left it, and the subject of e-mails that answer the customer's reply. */
-const NEGOTIATED = "$('Negotiate').last().json";
-/** The case a person is deciding on (the negotiation that asked, with the link to decide). */
-const DEC = "$('Decision Asked').last().json";
-/** The form's approve option; the decision is read by it. */
-const REPLY_SUBJECT = `'Re: your quote from ' + ${NEGOTIATED}.business.name`;
 
 function complexSales() {
 	const wf = new L.Workflow('complexSales', 'Booking Agents: Commercial Sales', {
@@ -497,21 +496,17 @@ function complexSales() {
 	);
 	wf.section(
 		'A person, or not a fit',
-		'A person: the **Human Queue** takes the case. Not a fit: **Not a Fit** declines politely.',
+		'A person: **Find a Time** asks ops to call and record what came of it (a time booked, a call, not a fit). Not a fit: **Not a Fit** declines politely.',
 	);
-	// wants a person
-	L.callWorkflow(
-		wf,
-		'Hand to the Human Queue',
-		'humanQueue',
-		'Booking Agents: Human Queue',
-		[1540, -260],
-	);
+	// wants a person: ops call and record what came of it on a page (Find a Time, not waited for)
+	L.callWorkflow(wf, 'Find a Time', 'findATime', 'Booking Agents: Find a Time', [1540, -260], {
+		wait: false,
+	});
 	L.respond(
 		wf,
 		'Answer: A Person Will Call',
 		200,
-		"{ status: 'handed_to_person', reason: $json.reason, message: 'Thank you. A member of our sales team will contact you shortly.' }",
+		"{ status: 'handed_to_person', message: 'Thank you. A member of our sales team will contact you shortly.' }",
 		[1760, -260],
 	);
 	// not qualified: the polite reply and the record are their own workflow (this canvas fits one screen)
@@ -613,46 +608,15 @@ function complexSales() {
 	wf.connect('Make the Next Reply Link', 'Offer Out, Awaiting Reply');
 	wf.section(
 		'A person decides',
-		'A discount in the approval band (or a reply that needs a person) goes to the **Human Queue** with a link to decide (**Make the Decision Link**: signed, single-use, 48 hours): the ops e-mail and the **ops board** carry it. It opens a page (approve, or decline: the offer stands; a name and a note) and this execution goes on with the answer.',
-	);
-	// The link ops decide at: a signed page whose answer resumes this execution; the human queue keeps it on the case record.
-	L.makeLink(wf, 'Make the Decision Link', 'ops_decision', 48, [3740, 600]);
-	L.setRaw(
-		wf,
-		'Decision Asked',
-		"{ ...$json, decision: { kind: $json.negotiation.pending_approval ? 'discount_approval' : 'wants_human', requested_at: $now.toISO(), link: $json.link.url } }",
-		[3740, 400],
+		'A discount in the approval band (or a reply that needs a person): **Ask Ops to Decide** asks on a page (approve, decline, or counter at a price) and this execution waits for the answer. Approved: the visits are booked at that price. Otherwise the offer goes out again (the counter, or the offer that stands) with a new reply link.',
 	);
 	L.callWorkflow(
 		wf,
-		'Ask a Person to Decide',
-		'humanQueue',
-		'Booking Agents: Human Queue',
+		'Ask Ops to Decide',
+		'opsDecision',
+		'Booking Agents: Ask Ops to Decide',
 		[3740, 400],
 	);
-	L.sendEmail(
-		wf,
-		'E-mail: A Person Will Reply',
-		{
-			to: `${NEGOTIATED}.customer.email`,
-			subject: REPLY_SUBJECT,
-			text: `${NEGOTIATED}.negotiation.message + '\\n\\n' + ${NEGOTIATED}.business.name`,
-		},
-		[3960, 400],
-	);
-	L.waitForAnswer(wf, 'Wait for the Decision', 48, 'hours', 'decision', [4180, 400]);
-	wf.section(
-		'The decision',
-		'Approved: the visits are booked at the price the Negotiation Agent priced for approval. Declined, or no answer in 48 hours: the customer hears that the offer stands (the reply link again). The decision, who took it and when go on the case record.',
-	);
-	// Approved: the price the Negotiation Agent priced for approval; declined or no answer: the offer stands. Code priced both.
-	L.setRaw(
-		wf,
-		'Read the Decision',
-		`((c, f) => { const n = c.negotiation; const answered = typeof f.choice === 'string'; const approve = answered && f.choice === 'approve'; const offer = approve ? (n.pending_approval?.quote ?? n.quote) : n.quote; const money = (cents) => (cents / 100).toLocaleString('en-US', { style: 'currency', currency: offer.currency }); return { ...c, negotiation: { ...n, action: approve ? 'accept' : 'reject', quote: offer, offered_discount_pct: approve ? (n.pending_approval?.discount_pct ?? n.offered_discount_pct) : n.offered_discount_pct, pending_approval: null, escalate_to_human: false, approval_required: false, final: approve, message: approve ? n.message : 'Hi ' + (c.customer.name ?? 'there') + ',\\n\\nThank you for waiting while we looked at your request. We cannot go further on the price: our offer of ' + money(offer.total_cents) + ' per visit stands. Reply to accept it, or ask us anything.' }, decision: { kind: c.decision?.kind ?? 'discount_approval', outcome: approve ? 'approved' : answered ? 'declined' : 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, amount_cents: offer.total_cents } }; })(${DEC}, $json.body ?? {})`,
-		[4400, 400],
-	);
-	L.recordCase(wf, 'Record the Decision', 'decided', '', [4620, 400]);
 	L.ifTrue(wf, 'Approved?', "$json.decision.outcome === 'approved'", [4840, 400]);
 	wf.section(
 		'Fall back to Simple Booking',
@@ -706,7 +670,7 @@ function complexSales() {
 	// accepted: visits, agreement, signature, onboarding
 	wf.section(
 		'Book, sign, onboard',
-		'Accepted: the visits are held at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs and the visits are confirmed. Onboarding follows.',
+		'Accepted: the visits are held at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs and the visits are confirmed. Onboarding follows. Not signed in 72 hours: **Agreement Not Signed** releases the visits and tells ops.',
 	);
 	L.agent(
 		wf,
@@ -767,64 +731,40 @@ function complexSales() {
 		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.body.signature.status, signature: $json.body.signature.signature } }",
 		[5060, 0],
 	);
-	wf.section(
-		'Not signed',
-		'Not signed in 72 hours: the held visits are released and a person calls the customer.',
-	);
-	L.setRaw(
-		wf,
-		'Agreement Not Signed',
-		"{ ...$('Write the Agreement').first().json, handoff_reason: 'The agreement was not signed within 72 hours: its held visits are released; call the customer if they still want the service' }",
-		[5280, 200],
-	);
-	// The crews held for it are free again; the human queue records the case as handed over.
-	L.agent(
-		wf,
-		'Release the Held Visits',
-		'schedulingAgent',
-		{ resource: 'series', operation: 'releaseSeries', reason: 'agreement_not_signed' },
-		[5060, 200],
-		{ onError: 'continueRegularOutput' },
-	);
+	// Not signed in 72 hours: Agreement Not Signed releases the held visits and tells ops to call.
+	L.setRaw(wf, 'The Unsigned Case', "$('Write the Agreement').first().json", [5280, 200]);
 	L.callWorkflow(
 		wf,
-		'Hand Over: Agreement Not Signed',
-		'humanQueue',
-		'Booking Agents: Human Queue',
+		'Release and Tell Ops',
+		'agreementNotSigned',
+		'Booking Agents: Agreement Not Signed',
 		[5720, 200],
+		{ wait: false },
 	);
 	// Signed: onboarding is its own workflow, so this canvas fits one screen.
 	L.callWorkflow(wf, 'Onboard the Customer', 'onboarding', 'Booking Agents: Onboarding', [5280, 0]);
 	wf.section(
 		'No room for the visits',
-		'Accepted, but the calendar has no room for the series: a person schedules it and the customer is told; no agreement for visits that do not exist.',
+		'Accepted, but no crew has room for the visits as asked: **Find a Time for the Visits** asks ops for the first visit (this execution waits for it) and the visits are booked from it; no agreement for visits that do not exist.',
 	);
-	// Accepted, but the calendar has no room for the series: a person schedules it; no agreement for visits that do not exist.
 	L.ifTrue(wf, 'Any Visits Booked?', '$json.booking.occurrences.length > 0', [3850, 160]);
 	L.callWorkflow(
 		wf,
-		'Hand Over: No Room for the Visits',
-		'humanQueue',
-		'Booking Agents: Human Queue',
+		'Find a Time for the Visits',
+		'findSeriesTime',
+		'Booking Agents: Find a Time for the Visits',
 		[3960, 300],
 	);
-	L.sendEmail(
-		wf,
-		'E-mail: We Will Call to Schedule',
-		{
-			to: `${NEGOTIATED}.customer.email`,
-			subject: REPLY_SUBJECT,
-			text: `'Hi ' + (${NEGOTIATED}.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you, and a member of our team will call you shortly to set it up.\\n\\n' + ${NEGOTIATED}.business.name`,
-		},
-		[4180, 300],
-	);
-	wf.connect('Hand Over: No Room for the Visits', 'E-mail: We Will Call to Schedule');
+	// A call, or no answer in 48 hours: the case stays with ops (on the board).
+	L.ifTrue(wf, 'First Visit Chosen?', "$json.decision?.outcome === 'slot'", [4180, 300]);
+	wf.connect('Find a Time for the Visits', 'First Visit Chosen?');
+	wf.connect('First Visit Chosen?', 'Book the Recurring Visits', 0);
 	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
 	wf.chain(valid, 'Qualify the Lead', 'Route the Lead');
-	wf.connect('Route the Lead', 'Hand to the Human Queue', 0);
+	wf.connect('Route the Lead', 'Find a Time', 0);
 	wf.connect('Route the Lead', 'Decline Politely', 1);
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
-	wf.chain('Hand to the Human Queue', 'Answer: A Person Will Call');
+	wf.chain('Find a Time', 'Answer: A Person Will Call');
 	wf.chain(
 		'Price a Custom Quote',
 		'Make the Reply Link',
@@ -847,23 +787,13 @@ function complexSales() {
 		'Signed Case',
 		'Onboard the Customer',
 	);
-	wf.connect('Signed?', 'Agreement Not Signed', 1);
-	wf.chain('Agreement Not Signed', 'Release the Held Visits', 'Hand Over: Agreement Not Signed');
+	wf.connect('Signed?', 'The Unsigned Case', 1);
+	wf.connect('The Unsigned Case', 'Release and Tell Ops');
 	wf.connect('Did They Reply?', 'Reply Link Used Empty?', 1);
 	wf.connect('Reply Link Used Empty?', 'Wait for the Reply', 0);
 	wf.connect('Reply Link Used Empty?', 'Record the Expired Quote', 1);
-	wf.connect('What Did We Decide?', 'Make the Decision Link', 2);
-	wf.chain(
-		'Make the Decision Link',
-		'Decision Asked',
-		'Ask a Person to Decide',
-		'E-mail: A Person Will Reply',
-		'Wait for the Decision',
-		'Read the Decision',
-		'Record the Decision',
-		'Approved?',
-		'Book the Recurring Visits',
-	);
+	wf.connect('What Did We Decide?', 'Ask Ops to Decide', 2);
+	wf.chain('Ask Ops to Decide', 'Approved?', 'Book the Recurring Visits');
 	wf.connect('Approved?', 'Make the Next Reply Link', 1);
 	wf.section(
 		'Messages that could not be delivered',
@@ -875,7 +805,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'A Customer E-mail Failed',
-		`$prevNode.name === 'E-mail the Offer' ? { ...$('Offer Out, Awaiting Reply').last().json, ...${failed('Quote', 'The quote e-mail could not be delivered: ')} } : $prevNode.name === 'E-mail the Agreement' ? { ...$('Write the Signing Request').first().json, ...${failed('Agreement', 'The agreement e-mail could not be delivered (send it by hand; the visits are booked): ')} } : { ...$('Negotiate').last().json, ...${failed('Reply', 'The customer was not told that a person will reply or call (call them): ')} }`,
+		`$prevNode.name === 'E-mail the Offer' ? { ...$('Offer Out, Awaiting Reply').last().json, ...${failed('Quote', 'The quote e-mail could not be delivered: ')} } : { ...$('Write the Signing Request').first().json, ...${failed('Agreement', 'The agreement e-mail could not be delivered (send it by hand; the visits are booked): ')} }`,
 		[4180, 560],
 	);
 	L.callWorkflow(
@@ -886,15 +816,10 @@ function complexSales() {
 		[4400, 560],
 		{ wait: false },
 	);
-	for (const email of [
-		'E-mail the Offer',
-		'E-mail the Agreement',
-		'E-mail: A Person Will Reply',
-		'E-mail: We Will Call to Schedule',
-	])
+	for (const email of ['E-mail the Offer', 'E-mail the Agreement'])
 		wf.connect(email, 'A Customer E-mail Failed', 1);
 	wf.connect('A Customer E-mail Failed', 'Escalate: E-mail Not Delivered');
-	wf.connect('Any Visits Booked?', 'Hand Over: No Room for the Visits', 1);
+	wf.connect('Any Visits Booked?', 'Find a Time for the Visits', 1);
 	return wf;
 }
 
@@ -1052,7 +977,7 @@ function recurringService() {
 			resource: 'series',
 			operation: 'bookSeries',
 			// From the case: the priced cadence, and the day, time and first date the request names; otherwise these.
-			// Held an hour past the signing link's week: Agreement Signing confirms them; unsigned, the hold lapses and frees the crews.
+			// Held an hour past the signing link's week: Agreement Signing confirms them; unsigned, Agreement Not Signed releases them when the wait ends.
 			series: { frequency: 'weekly', weekday: 'mon', time: '09:00', hold_hours: 169 }, // no count: a year of visits
 		},
 		[1760, 100],
@@ -1071,6 +996,7 @@ function recurringService() {
 			operation: 'generate',
 			signingPage: 'signingWorkflow',
 			signingValidHours: 168,
+			resumeWhenSigned: true,
 			terms: { term_months: 12, auto_renew: true, notice_days: 30 },
 		},
 		[2200, 100],
@@ -1115,6 +1041,24 @@ function recurringService() {
 		'Write the Welcome',
 	);
 	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
+	wf.section(
+		'Until it is signed',
+		"After the answer, this execution waits for the signature (the signing link's week; **Agreement Signing** posts it here and confirms the visits). Not signed by then: **Agreement Not Signed** releases the held visits and tells ops to call.",
+	);
+	L.waitForAnswer(wf, 'Wait for the Signature', 168, 'hours', 'signature', [5080, 100]);
+	L.ifTrue(wf, 'Signed?', "$json.body?.signature?.status === 'active'", [5300, 100]);
+	L.setRaw(wf, 'The Unsigned Case', "$('Write the Welcome').first().json", [5520, 200]);
+	L.callWorkflow(
+		wf,
+		'Release and Tell Ops',
+		'agreementNotSigned',
+		'Booking Agents: Agreement Not Signed',
+		[5740, 200],
+		{ wait: false },
+	);
+	wf.chain('Answer With the Series', 'Wait for the Signature', 'Signed?');
+	wf.connect('Signed?', 'The Unsigned Case', 1);
+	wf.connect('The Unsigned Case', 'Release and Tell Ops');
 	return wf;
 }
 
@@ -1379,6 +1323,234 @@ function findATime() {
 	return wf;
 }
 
+/** The case as Ask Ops to Decide asked it (later nodes carry the wait's answer). */
+const DEC = "$('Decision Asked').last().json";
+
+/**
+ * A negotiation that needs a person: ops decide on a page (approve, decline, counter at a
+ * price); Commercial Sales waits for this workflow and goes on with the priced answer.
+ */
+function opsDecision() {
+	const wf = new L.Workflow('opsDecision', 'Booking Agents: Ask Ops to Decide', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Ask ops to decide',
+		'**Commercial Sales** calls this and waits for it when a reply needs a person (a discount in the approval band). The **Human Queue** gets a link to decide (**Make the Decision Link**: signed, single-use, 48 hours), in the ops e-mail and on the **ops board**; the customer hears that a person will reply. The page: approve; decline (the offer stands); or counter at a price typed; a name and a note.',
+	);
+	L.subWorkflowTrigger(wf, 'When a Person Must Decide', [0, 0]);
+	// The link ops decide at: a signed page whose answer resumes this execution; the human queue keeps it on the case record.
+	L.makeLink(wf, 'Make the Decision Link', 'ops_decision', 48, [220, 0]);
+	L.setRaw(
+		wf,
+		'Decision Asked',
+		"{ ...$json, decision: { kind: $json.negotiation.pending_approval ? 'discount_approval' : 'wants_human', requested_at: $now.toISO(), link: $json.link.url } }",
+		[440, 0],
+	);
+	L.callWorkflow(
+		wf,
+		'Ask a Person to Decide',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[660, 0],
+	);
+	L.sendEmail(
+		wf,
+		'E-mail: A Person Will Reply',
+		{
+			to: `${DEC}.customer.email`,
+			subject: `'Re: your quote from ' + ${DEC}.business.name`,
+			text: `${DEC}.negotiation.message + '\\n\\n' + ${DEC}.business.name`,
+		},
+		[880, 0],
+	);
+	L.waitForAnswer(wf, 'Wait for the Decision', 48, 'hours', 'decision', [1100, 0]);
+	untoldGoesToOps(
+		wf,
+		'E-mail: A Person Will Reply',
+		DEC,
+		'The customer was not told that a person will reply (call them); the decision is still asked: ',
+		'Wait for the Decision',
+	);
+	wf.section(
+		'The decision',
+		'**Apply the Decision** (Negotiation Agent) prices it: approved, the discount priced for approval; countered, the job re-priced at the price typed; declined or no answer in 48 hours, the offer stands. The decision, who took it and when go on the case record, and back to Commercial Sales.',
+	);
+	L.setRaw(wf, 'The Decision Taken', `{ ...${DEC}, ops_answer: $json.body ?? {} }`, [1320, 0]);
+	L.agent(wf, 'Apply the Decision', 'negotiationAgent', { operation: 'applyDecision' }, [1540, 0]);
+	L.setRaw(
+		wf,
+		'Read the Decision',
+		"(({ ops_answer: f, ...c }) => ({ ...c, decision: { kind: c.decision?.kind ?? 'discount_approval', outcome: ({ approve: 'approved', decline: 'declined', counter: 'countered' })[f.choice] ?? 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, amount_cents: c.negotiation.quote.total_cents } }))($json)",
+		[1760, 0],
+	);
+	L.recordCase(wf, 'Record the Decision', 'decided', 'Read the Decision', [1980, 0]);
+	L.setRaw(wf, 'The Case, Decided', "$('Read the Decision').item.json", [2200, 0]);
+	wf.chain(
+		'When a Person Must Decide',
+		'Make the Decision Link',
+		'Decision Asked',
+		'Ask a Person to Decide',
+		'E-mail: A Person Will Reply',
+		'Wait for the Decision',
+		'The Decision Taken',
+		'Apply the Decision',
+		'Read the Decision',
+		'Record the Decision',
+		'The Case, Decided',
+	);
+	return wf;
+}
+
+/**
+ * A customer e-mail that failed after its retries, in a flow that goes on waiting for ops:
+ * the **Human Queue** is told (to call the customer), then the flow waits all the same.
+ */
+function untoldGoesToOps(wf, emailNode, caseExpression, reason, waitNode) {
+	const label = `Not Told: ${emailNode.replace(/^E-mail: /, '')}`;
+	L.setRaw(
+		wf,
+		label,
+		`{ ...${caseExpression}, handoff_reason: '${reason}' + ($json.error?.message ?? 'unknown error'), delivery_failure: { channel: 'email', label: '${emailNode}', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }`,
+		[0, 0],
+	);
+	L.callWorkflow(wf, `Tell Ops: ${label}`, 'humanQueue', 'Booking Agents: Human Queue', [0, 0], {
+		wait: false,
+	});
+	wf.connect(emailNode, label, 1);
+	wf.chain(label, `Tell Ops: ${label}`, waitNode);
+}
+
+/** The case as Commercial Sales handed it over (later nodes carry the wait's answer). */
+const NO_ROOM_ASKED = "$('Ops Asked for the First Visit').last().json";
+
+/**
+ * An accepted offer whose visits found no room: ops choose the first visit on a page and the
+ * time goes back to Commercial Sales, which waits for this workflow and books the series then.
+ */
+function findSeriesTime() {
+	const wf = new L.Workflow('findSeriesTime', 'Booking Agents: Find a Time for the Visits', {
+		executionTimeout: 300,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Find a time for the visits',
+		'**Commercial Sales** calls this and waits for it when an accepted offer found no room for its visits. The next free times go to ops on a page (48 hours), linked from the **Human Queue** e-mail and the ops board. The first visit chosen goes back to Commercial Sales, which books the visits on that day and time and sends the agreement.',
+	);
+	L.subWorkflowTrigger(wf, 'When the Visits Had No Room', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(
+		wf,
+		'What Was Asked',
+		"((c, wanted) => ({ ...c, no_room: { series: true, reason: c.booking?.conflicts?.[0]?.reason ?? c.booking?.reason ?? null, preference: wanted ? DateTime.fromISO(wanted, { setZone: true }).toFormat(\"cccc's at' h:mm a\") + ' (' + ({ weekly: 'weekly', biweekly: 'every other week', monthly: 'monthly' })[(c.negotiation?.quote ?? c.quote)?.recurring?.frequency] + ')' : null }, preference: null }))($json, $json.booking?.conflicts?.[0]?.wanted_start)",
+		[440, 0],
+	);
+	L.agent(
+		wf,
+		'Next Free Times',
+		'schedulingAgent',
+		{ resource: 'slot', operation: 'findSlots', count: 3 },
+		[660, 0],
+	);
+	L.makeLink(wf, 'Make the Time Link', 'no_room', 48, [880, 0]);
+	L.setRaw(
+		wf,
+		'Ops Asked for the First Visit',
+		"{ ...$json, handoff_reason: 'The customer accepted our offer, but no crew had room for the visits as asked (' + ($json.no_room.preference ?? 'the agreed cadence') + '): choose the first visit on the page; the visits are booked from it and the agreement goes out.', decision: { kind: 'no_room', requested_at: $now.toISO(), link: $json.link.url } }",
+		[1100, 0],
+	);
+	L.callWorkflow(wf, 'Ask Ops', 'humanQueue', 'Booking Agents: Human Queue', [1320, 0]);
+	L.sendEmail(
+		wf,
+		'E-mail: We Will Set a Time',
+		{
+			to: `${NO_ROOM_ASKED}.customer.email`,
+			subject: `'Re: your quote from ' + ${NO_ROOM_ASKED}.business.name`,
+			text: `'Hi ' + (${NO_ROOM_ASKED}.customer.name ?? 'there') + ',\\n\\nThank you for accepting our offer. We want to give you a regular time that suits you: a member of our team will set it up and the agreement will follow shortly.\\n\\n' + ${NO_ROOM_ASKED}.business.name`,
+		},
+		[1430, 0],
+	);
+	L.waitForAnswer(wf, 'Wait for the Time', 48, 'hours', 'time', [1540, 0]);
+	wf.section(
+		'Back to Commercial Sales',
+		'The decision (the first visit, or a call, or no answer in 48 hours) goes on the case and back to Commercial Sales: a time is booked there; otherwise the case stays with ops.',
+	);
+	L.setRaw(
+		wf,
+		'The Decision',
+		`((c, f) => ({ ...c, decision: { ...c.decision, outcome: f.slot ? 'slot' : f.choice === 'call' ? 'call_customer' : 'no_answer', decided_by: f.name ?? null, decided_at: $now.toISO(), note: f.message || null, slot: f.slot ?? null } }))(${NO_ROOM_ASKED}, $json.body ?? {})`,
+		[1760, 0],
+	);
+	L.recordCase(wf, 'Record the Decision', 'decided', 'The Decision', [1980, 0]);
+	L.setRaw(wf, 'The Case, Decided', "$('The Decision').item.json", [2200, 0]);
+	wf.chain(
+		'When the Visits Had No Room',
+		'Business Settings',
+		'What Was Asked',
+		'Next Free Times',
+		'Make the Time Link',
+		'Ops Asked for the First Visit',
+		'Ask Ops',
+		'E-mail: We Will Set a Time',
+		'Wait for the Time',
+		'The Decision',
+		'Record the Decision',
+		'The Case, Decided',
+	);
+	untoldGoesToOps(
+		wf,
+		'E-mail: We Will Set a Time',
+		NO_ROOM_ASKED,
+		'The customer was not told that we will set a time with them (call them); the time is still asked: ',
+		'Wait for the Time',
+	);
+	return wf;
+}
+
+/**
+ * An agreement nobody signed in time (Commercial Sales, Recurring Service): the visits held
+ * for it are released, so no crew stays blocked, and ops are told to call the customer.
+ */
+function agreementNotSigned() {
+	const wf = new L.Workflow('agreementNotSigned', 'Booking Agents: Agreement Not Signed', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Agreement not signed',
+		'**Commercial Sales** and **Recurring Service** call this when the wait for a signature ends unsigned. The visits held for the agreement are released (other customers can book those times) and the **Human Queue** tells ops to call the customer; the case records why.',
+	);
+	L.subWorkflowTrigger(wf, 'When an Agreement Was Not Signed', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.agent(
+		wf,
+		'Release the Held Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'releaseSeries', reason: 'agreement_not_signed' },
+		[440, 0],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.setRaw(
+		wf,
+		'Why Ops Are Told',
+		"{ ...$json, handoff_reason: 'The agreement was not signed in time: ' + ($json.error ? 'its held visits could not be released (' + $json.error.message + '): cancel them by hand' : 'its ' + ($json.held_visits?.bookings?.length ?? 0) + ' held visits are released') + '. Call the customer if they still want the service.' }",
+		[660, 0],
+	);
+	L.callWorkflow(wf, 'Tell Ops', 'humanQueue', 'Booking Agents: Human Queue', [880, 0]);
+	wf.chain(
+		'When an Agreement Was Not Signed',
+		'Business Settings',
+		'Release the Held Visits',
+		'Why Ops Are Told',
+		'Tell Ops',
+	);
+	return wf;
+}
+
 /** The case as the on-call ladder's current turn left it (the link, whose turn). */
 const TURN = "$('Make the Acknowledge Link').last().json";
 
@@ -1395,7 +1567,7 @@ function onCallDispatcher() {
 	});
 	wf.section(
 		'On-call dispatcher',
-		'**Emergency Dispatch** calls this (without waiting) for an emergency dispatched while the business is closed, when the Booking Business table has an `on_call_ladder`. The first person gets a text with a link (**Make the Acknowledge Link**, the emergency on a page with one button) and `dispatch_ack_minutes` to press it.',
+		'**Emergency Dispatch** calls this (without waiting) for an emergency dispatched while the business is closed, or one no crew could take in time, when the Booking Business table has an `on_call_ladder`. The first person gets a text with a link (**Make the Acknowledge Link**, the emergency on a page with one button) and `dispatch_ack_minutes` to press it.',
 	);
 	L.subWorkflowTrigger(wf, 'When an Emergency Needs a Person', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -1408,7 +1580,7 @@ function onCallDispatcher() {
 		{
 			from: '$json.business.sms_from',
 			to: `${TURN}.dispatch.to.phone`,
-			message: `${TURN}.business.name + ' EMERGENCY at ' + (${TURN}.customer.address ?? 'an address to confirm') + ', ' + (${TURN}.booking.crew_name ?? 'a crew') + ' booked. Acknowledge within ' + ${TURN}.dispatch.ack_minutes + ' min: ' + ${TURN}.link.url`,
+			message: `${TURN}.business.name + ' EMERGENCY at ' + (${TURN}.customer.address ?? 'an address to confirm') + ', ' + (${TURN}.booking.status === 'confirmed' ? (${TURN}.booking.crew_name ?? 'a crew') + ' booked' : 'NO CREW free in time: find one and call ' + (${TURN}.customer.phone ?? 'the customer')) + '. Acknowledge within ' + ${TURN}.dispatch.ack_minutes + ' min: ' + ${TURN}.link.url`,
 		},
 		[1100, 0],
 	);
@@ -1472,6 +1644,9 @@ function onCallDispatcher() {
 
 module.exports = {
 	onCallDispatcher,
+	opsDecision,
+	findSeriesTime,
+	agreementNotSigned,
 	findATime,
 	askForDetails,
 	simpleBooking,

@@ -23,6 +23,9 @@ const TEMPLATES = {
 	// Ask for Details calls back the workflow that asked (by the id it is given), so it comes first.
 	'support-ask-for-details.json': booking.askForDetails,
 	'support-find-a-time.json': booking.findATime,
+	'support-find-a-time-for-the-visits.json': booking.findSeriesTime,
+	'support-agreement-not-signed.json': booking.agreementNotSigned,
+	'support-ask-ops-to-decide.json': booking.opsDecision,
 	'booking-simple.json': booking.simpleBooking,
 	'support-on-call-dispatcher.json': booking.onCallDispatcher,
 	'booking-emergency.json': booking.emergency,

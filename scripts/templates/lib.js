@@ -67,6 +67,9 @@ const WORKFLOW_IDS = {
 	crewVisits: 'bkCrewVisits0000',
 	crewSteps: 'bkCrewSteps00000',
 	customerChanges: 'bkCustomerChange',
+	findSeriesTime: 'bkFindSeriesTime',
+	opsDecision: 'bkOpsDecision000',
+	agreementNotSigned: 'bkAgreementUnsig',
 };
 
 class Workflow {

@@ -161,3 +161,67 @@ it('after hours: the first on the ladder does not acknowledge in time, the secon
 		),
 	).toHaveLength(0);
 });
+
+it('no crew in time: the ladder is asked to find one; nobody acknowledges, so ops are e-mailed, once', async () => {
+	// The one crew took the first emergency: this one finds nobody within its deadline.
+	const request = {
+		request_id: 'dispatch-e2e-2',
+		channel: 'sms',
+		message: 'Water is pouring through the kitchen ceiling from the flat upstairs',
+		customer: {
+			name: 'Omar Late',
+			phone: '+12125550167',
+			address: '11 Late Ave, New York, NY 10001',
+		},
+	};
+	const answer = await env.post('emergency', request);
+	expect(answer.status).toBe(200);
+	expect(answer.body.status).toBe('dispatcher_will_call');
+	const noCrew = (phone: string) =>
+		textsTo(phone).filter((m: { form: Record<string, string> }) => /NO CREW/.test(m.form.Body));
+	const [first] = await eventually(
+		async () => noCrew(FIRST),
+		(list) => list.length > 0,
+	);
+	expect(first.form.Body).toMatch(
+		/EMERGENCY at 11 Late Ave, New York, NY 10001, NO CREW free in time: find one and call \+12125550167\. Acknowledge within 10 min: http\S+\/webhook\/link\?t=lk_/,
+	);
+	// The page says what is asked: no crew, find one.
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await page.goto(/(http\S+\/webhook\/link\?t=\S+)/.exec(first.form.Body)![1]);
+		expect(await page.locator('body').innerText()).toMatch(
+			/No crew was free within the response deadline: find one and call the customer \(\+12125550167\)/,
+		);
+	} finally {
+		await page.close();
+	}
+	// Nobody presses it: the second is asked, then ops get the case by e-mail.
+	await eventually(
+		async () => noCrew(SECOND),
+		(list) => list.length > 0,
+		ACK_S * 1000 + N8N_WAIT_POLL_MS + 20_000,
+	);
+	const nobody = await env.smtp.waitFor(
+		'ops@brightclean.example',
+		ACK_S * 1000 + N8N_WAIT_POLL_MS + 30_000,
+		(m: { subject?: string }) => /Nobody on the on-call ladder acknowledged/.test(m.subject ?? ''),
+	);
+	expect(nobody.subject).toMatch(/^\[Human queue\] Omar Late: /);
+	expect(nobody.text).toMatch(/2 asked, 10 minutes each\): call the customer and the crew/);
+	const caseId = caseIdOf({ idempotency_key: request.request_id });
+	const events = await caseEvents(store, caseId);
+	expect(events.filter((e) => e.kind === 'asked').map((e) => e.data?.to)).toEqual([
+		'First Dispatcher',
+		'Second Dispatcher',
+	]);
+	expect(events.some((e) => e.kind === 'decided')).toBe(false);
+	// Once: nobody is asked a third time, and one e-mail.
+	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	expect(noCrew(FIRST)).toHaveLength(1);
+	expect(
+		env.smtp.messages.filter((m: { subject?: string }) =>
+			/Nobody on the on-call ladder/.test(m.subject ?? ''),
+		),
+	).toHaveLength(1);
+}, 300_000);

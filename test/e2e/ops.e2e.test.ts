@@ -406,8 +406,14 @@ async function askForDiscount(
 }
 
 /** Ops on the decision page: the choice, their name, Send; then what the page tells them. */
-async function submitDecision(page: Page, choice: string, screenshot?: string): Promise<void> {
+async function submitDecision(
+	page: Page,
+	choice: string,
+	screenshot?: string,
+	fill: Record<string, string> = {},
+): Promise<void> {
 	await page.getByLabel(choice).check();
+	for (const [label, value] of Object.entries(fill)) await page.getByLabel(label).fill(value);
 	await page.getByLabel('Your name').fill('Morgan (ops)');
 	if (screenshot) await page.screenshot({ path: path.join(SHOTS, screenshot), fullPage: true });
 	await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send' }).click()]);
@@ -534,13 +540,13 @@ describe('a decision taken from the board', () => {
 			await page.close();
 		}
 		const stands = await env.smtp.waitFor(customer.email, 60_000, (m: { text?: string }) =>
-			/offer of .* per visit stands/.test(m.text ?? ''),
+			/our offer stands at .* per visit/.test(m.text ?? ''),
 		);
 		const price = (first.body.quote.total_cents / 100).toLocaleString('en-US', {
 			style: 'currency',
 			currency: 'USD',
 		});
-		expect(stands.text).toContain(`our offer of ${price} per visit stands`);
+		expect(stands.text).toContain(`our offer stands at ${price} per visit`);
 		// A new reply link: the execution waits for the customer again; the case waits for them too.
 		const nextUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(stands.text))![1];
 		expect(nextUrl).not.toBe(replyUrl);
@@ -552,6 +558,82 @@ describe('a decision taken from the board', () => {
 		expect(record).toMatchObject({ status: 'waiting_customer', decision: null });
 		const decided = (await caseEvents(store, caseId)).find((e) => e.kind === 'decided');
 		expect(decided?.data).toMatchObject({ outcome: 'declined', decided_by: 'Morgan (ops)' });
+	});
+	it('counters at a price ops type: the customer gets that price with a new link, accepts it on its page, and the agreement carries it', async () => {
+		const customer = {
+			name: 'Ari Lund',
+			email: 'ari@printshop.example',
+			phone: '+12125550152',
+			address: '12 Press Ln, New York, NY 10001',
+		};
+		const { first, decideUrl, replyUrl } = await askForDiscount(
+			'ops-e2e-counter',
+			customer,
+			'Weekly cleaning for our 7,000 sq ft print shop office, I am the owner and can sign.',
+			'We would sign today at 15% off.',
+		);
+		const quoted: number = first.body.quote.total_cents;
+		// 12% off, in whole dollars and cents as a person types it: between the automatic 10% and the 15% asked.
+		const counterCents = Math.round(quoted * 0.88);
+		const typed = (counterCents / 100).toFixed(2);
+		const money = (cents: number) =>
+			(cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+		const page = await browser.newPage();
+		try {
+			await page.goto(decideUrl);
+			// Counter without an amount: the page asks for it and nothing is decided.
+			await page.getByLabel('Counter at another price').check();
+			await page.getByLabel('Your name').fill('Morgan (ops)');
+			await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: 'Send' }).click(),
+			]);
+			expect(await page.locator('body').innerText()).toMatch(/Fill in "Counter at \(per visit\)"/);
+			await submitDecision(page, 'Counter at another price', 'ops-decision-counter.png', {
+				'Counter at (per visit)': typed,
+			});
+		} finally {
+			await page.close();
+		}
+		const counter = await env.smtp.waitFor(customer.email, 60_000, (m: { text?: string }) =>
+			/best we can offer/.test(m.text ?? ''),
+		);
+		expect(counter.text).toContain(`The best we can offer is ${money(counterCents)} per visit`);
+		const nextUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(counter.text))![1];
+		expect(nextUrl).not.toBe(replyUrl);
+		const caseId = caseIdOf({ idempotency_key: 'ops-e2e-counter' });
+		const decided = (await caseEvents(store, caseId)).find((e) => e.kind === 'decided');
+		expect(decided?.data).toMatchObject({
+			kind: 'discount_approval',
+			outcome: 'countered',
+			decided_by: 'Morgan (ops)',
+			amount_cents: counterCents,
+		});
+		// The customer opens the new link as it arrived: the page shows the countered price; they accept.
+		const check = await browser.newPage();
+		try {
+			expect((await openLink(check, nextUrl)).text).toContain(money(counterCents));
+		} finally {
+			await check.close();
+		}
+		const accepted = await answerQuote(nextUrl, 'Accept the quote', null);
+		expect(accepted.text).toMatch(/we have your answer/);
+		await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/sign/i.test(m.subject ?? ''),
+		);
+		const [agreement] = (
+			await store.read("SELECT record FROM contracts WHERE status = 'awaiting_signature'")
+		)
+			.map(
+				(row) =>
+					JSON.parse(String(row.record)) as {
+						customer: { email?: string };
+						document_html: string;
+					},
+			)
+			.filter((c) => c.customer.email === customer.email);
+		expect(agreement.document_html).toContain(`${money(counterCents)} per visit`);
+		expect(agreement.document_html).not.toContain(`${money(quoted)} per visit`);
 	});
 });
 

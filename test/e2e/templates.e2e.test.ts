@@ -544,7 +544,9 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 			SIGNATURE_WAIT_SECONDS * 1000 + 60_000,
 			(m: { subject?: string }) => /Una Held/.test(m.subject ?? ''),
 		);
-		expect(ops.text).toMatch(/not signed within 72 hours: its held visits are released/);
+		expect(ops.text).toMatch(
+			/not signed in time: its \d+ held visits are released\. Call the customer/,
+		);
 		const after = await store.listBookings(
 			{ seriesId: series, statuses: ['held', 'confirmed', 'cancelled'] },
 			Date.now(),

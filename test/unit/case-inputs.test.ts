@@ -110,6 +110,28 @@ describe('Scheduling from the case', () => {
 		);
 		expect(seriesFromCase({}, configured)).toMatchObject(configured);
 	});
+	it('a first visit a person chose (no room for the series as asked) sets its day, time and first date, at the business clock, over the request', () => {
+		const item = {
+			weekday: 'sun',
+			time: '07:00',
+			qualification: { visit_weekdays: ['sun'], frequency: 'weekly' },
+			decision: {
+				kind: 'no_room',
+				slot: { start: '2026-12-07T08:30:00-05:00', crew_id: 'crew-a' },
+			},
+		};
+		expect(seriesFromCase(item, configured)).toMatchObject({
+			frequency: 'weekly',
+			weekday: 'mon',
+			weekdays: null,
+			time: '08:30',
+			start_date: '2026-12-07',
+		});
+		// A decision without a time (a discount approved) changes nothing.
+		expect(
+			seriesFromCase({ ...item, decision: { kind: 'discount_approval', slot: null } }, configured),
+		).toMatchObject({ weekday: 'sun', time: '07:00' });
+	});
 	it("the request's day, time and first date win; a named day clears the days read from the message", () => {
 		const item = {
 			weekday: 'fri',

@@ -127,13 +127,41 @@ describe('link pages (pure)', () => {
 		expect(page.choices.map((c) => c.label)).toEqual([
 			'Approve 15% off',
 			'Decline: our offer stands',
+			'Counter at another price (type it below)',
 		]);
+	});
+
+	it('a counter needs a price per visit in dollars and cents, below the offer', () => {
+		const page = decisionPage({ ...item, negotiation: { quote } });
+		expect(page.fields).toEqual([
+			expect.objectContaining({ name: 'counter_amount', kind: 'number', step: 0.01, max: 575.99 }),
+		]);
+		const answer = (counter_amount: string) =>
+			readLinkAnswer(page, { choice: 'counter', name: 'Mo', counter_amount }, NOW);
+		expect(answer('').problems).toEqual([
+			{ field: 'counter_amount', fix: 'Fill in "Counter at (per visit)".' },
+		]);
+		expect(answer('500.125').problems[0].fix).toMatch(
+			/is an amount \(cents are fine, like 1,250.50\)/,
+		);
+		expect(answer('576').problems[0].fix).toMatch(/between 1 and 575.99/);
+		expect(answer('1,250').problems[0].fix).toMatch(/between 1 and 575.99/);
+		expect(answer('$499').problems[0].fix).toMatch(/is an amount/);
+		expect(answer('499.5').answer?.answers).toEqual({ counter_amount: 499.5 });
+		expect(answer('500.12').answer?.answers).toEqual({ counter_amount: 500.12 });
+		// Approving or declining needs no amount.
+		expect(readLinkAnswer(page, { choice: 'decline', name: 'Mo' }, NOW).answer?.answers).toEqual(
+			{},
+		);
 	});
 
 	it('reads a submitted page, and names each field to fix', () => {
 		const page = decisionPage(item);
 		expect(readLinkAnswer(page, {}, NOW).problems).toEqual([
-			{ field: 'choice', fix: 'Choose one: Approve, Decline: our offer stands.' },
+			{
+				field: 'choice',
+				fix: 'Choose one: Approve, Decline: our offer stands, Counter at another price (type it below).',
+			},
 			{ field: 'name', fix: 'Type your name: the answer says who gave it.' },
 		]);
 		expect(readLinkAnswer(page, { choice: 'maybe', name: 'Mo' }, NOW).problems[0].field).toBe(

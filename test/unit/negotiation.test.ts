@@ -5,6 +5,7 @@ import {
 	negotiationSchema,
 	DEFAULT_TEMPLATES,
 } from '../../nodes/NegotiationAgent/negotiate';
+import { applyOpsDecision } from '../../nodes/NegotiationAgent/decision';
 import { NegotiationAgent } from '../../nodes/NegotiationAgent/NegotiationAgent.node';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { moneyAmountsIn } from '../../nodes/shared/money';
@@ -340,5 +341,137 @@ describe('Negotiation in AI mode (the fake plays a persuaded model)', () => {
 		});
 		expect(result).toMatchObject({ source: 'rules', action: 'accept', message_source: 'template' });
 		expect(result.fallback_reason).toMatch(/500/);
+	});
+});
+
+describe('Negotiation: a person decides (approve, decline, counter at an amount)', () => {
+	const asked = () => n(commercial, 'we would need 14% off to sign');
+
+	it('approve gives the discount priced for approval, with the accept message', async () => {
+		const result = applyOpsDecision(
+			{ negotiation: await asked(), choice: 'approve', customerName: 'Sam' },
+			DEFAULT_TEMPLATES,
+		);
+		expect(result).toMatchObject({
+			action: 'accept',
+			final: true,
+			offered_discount_pct: 14,
+			pending_approval: null,
+			escalate_to_human: false,
+			approval_required: false,
+		});
+		expect(result.quote.total_cents).toBe(49536);
+		expect(negotiationSchema.parse(result)).toBeTruthy();
+		expect(moneyAmountsIn(result.message)).toContain(49536);
+	});
+
+	it('decline, or nobody answering, keeps the offer with the "offer stands" message', async () => {
+		for (const choice of ['decline', null, '']) {
+			const result = applyOpsDecision(
+				{ negotiation: await asked(), choice, customerName: 'Sam' },
+				DEFAULT_TEMPLATES,
+			);
+			expect(result).toMatchObject({
+				action: 'reject',
+				final: true,
+				offered_discount_pct: 0,
+				price_changed: false,
+			});
+			expect(result.quote.total_cents).toBe(commercial.total_cents);
+			expect(result.message).toContain('cannot go further on the price');
+			expect(result.message).toContain('Sam');
+			expect(result.reason).toMatch(choice ? /declined/ : /nobody decided/);
+		}
+	});
+
+	it('counter re-prices the job at the discount that gives the typed price, to the cent', async () => {
+		const result = applyOpsDecision(
+			{
+				negotiation: await asked(),
+				choice: 'counter',
+				counterAmount: '$500.12',
+				customerName: 'Sam',
+			},
+			DEFAULT_TEMPLATES,
+		);
+		expect(result).toMatchObject({
+			action: 'counter',
+			final: false,
+			price_changed: true,
+			round: 1,
+			next_round: 2,
+		});
+		expect(result.quote.total_cents).toBe(50_012);
+		expect(result.price.total_cents).toBe(50_012);
+		expect(result.quote.recurring?.per_month_cents).toBeGreaterThan(50_012);
+		expect(result.offered_discount_pct).toBeGreaterThan(10);
+		expect(result.message).toContain('$500.12 per visit');
+		for (const amount of moneyAmountsIn(result.message))
+			expect(result.approved_amounts_cents).toContain(amount);
+	});
+
+	it('refuses a counter without an amount or not below the offer, an unknown choice and a foreign negotiation, naming the field', async () => {
+		const negotiation = await asked();
+		for (const counterAmount of [null, '', 0, -100, '12.505', 'five hundred', '1.2.3', Infinity])
+			expect(() =>
+				applyOpsDecision({ negotiation, choice: 'counter', counterAmount }, DEFAULT_TEMPLATES),
+			).toThrow(
+				expect.objectContaining({
+					field: 'counterAmount',
+					message: expect.stringMatching(/price per visit/),
+				}),
+			);
+		expect(() =>
+			applyOpsDecision(
+				{ negotiation, choice: 'counter', counterAmount: commercial.total_cents / 100 },
+				DEFAULT_TEMPLATES,
+			),
+		).toThrow(
+			expect.objectContaining({
+				field: 'counterAmount',
+				message: expect.stringMatching(/less than the offer on the table .*decline/),
+			}),
+		);
+		expect(() => applyOpsDecision({ negotiation, choice: 'maybe' }, DEFAULT_TEMPLATES)).toThrow(
+			expect.objectContaining({
+				field: 'decision',
+				message: expect.stringMatching(/approve, decline or counter/),
+			}),
+		);
+		expect(() =>
+			applyOpsDecision(
+				{ negotiation: { quote: commercial }, choice: 'approve' },
+				DEFAULT_TEMPLATES,
+			),
+		).toThrow(expect.objectContaining({ field: 'negotiation' }));
+	});
+});
+
+describe('Negotiation Agent node: Apply an Ops Decision', () => {
+	it('reads the amount as ops typed it: a number, or text with a dollar sign or a thousands comma', async () => {
+		const negotiation = await n(commercial, 'we would need 14% off to sign');
+		for (const counterAmount of [500, '500', '500.00', '$500', '$ 500'])
+			expect(
+				applyOpsDecision({ negotiation, choice: 'counter', counterAmount }, DEFAULT_TEMPLATES).quote
+					.total_cents,
+			).toBe(50_000);
+		// Read as $1,234.56 (above this offer, so refused, naming the amount read).
+		expect(() =>
+			applyOpsDecision(
+				{ negotiation, choice: 'counter', counterAmount: '1,234.56' },
+				DEFAULT_TEMPLATES,
+			),
+		).toThrow(/got \$1,234\.56/);
+	});
+
+	it('hides the reply-answering parameters when applying a decision, and the other way round', () => {
+		const properties = new NegotiationAgent().description.properties;
+		const shownFor = (name: string) =>
+			properties.filter((p) => p.name === name).map((p) => p.displayOptions?.show?.operation);
+		expect(shownFor('reply')).toEqual([['negotiate']]);
+		expect(shownFor('policy')).toEqual([['negotiate']]);
+		expect(shownFor('mode')).toEqual([['negotiate']]);
+		expect(shownFor('counterAmount')).toEqual([['applyDecision']]);
+		expect(shownFor('templates')).toEqual([undefined]);
 	});
 });

@@ -207,7 +207,9 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
+		'Booking Agents: Agreement Not Signed',
 		'Booking Agents: Agreement Signing',
+		'Booking Agents: Ask Ops to Decide',
 		'Booking Agents: Ask for Details',
 		'Booking Agents: Business Settings',
 		'Booking Agents: Commercial Sales',
@@ -219,6 +221,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',
 		'Booking Agents: Find a Time',
+		'Booking Agents: Find a Time for the Visits',
 		'Booking Agents: Human Queue',
 		'Booking Agents: Not a Fit',
 		'Booking Agents: On-Call Dispatcher',
@@ -266,7 +269,6 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 	);
 	expect(steps.sort()).toEqual([
 		'booking-commercial-sales.json: Offer Out, Awaiting Reply (answered)',
-		'booking-commercial-sales.json: Record the Decision (decided)',
 		'booking-commercial-sales.json: Record the Expired Quote (expired)',
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',
@@ -274,6 +276,8 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'support-ask-for-details.json: Record the Answers (decided from The Answers)',
 		'support-ask-for-details.json: Record the Expired Request (expired from Asked the Customer)',
 		'support-ask-for-details.json: Record: Waiting for the Customer (asked)',
+		'support-ask-ops-to-decide.json: Record the Decision (decided from Read the Decision)',
+		'support-find-a-time-for-the-visits.json: Record the Decision (decided from The Decision)',
 		'support-find-a-time.json: Record the Booking (answered from Write the Confirmation)',
 		'support-find-a-time.json: Record the Call Back (closed from The Case to Close)',
 		'support-find-a-time.json: Record the Decision (decided from The Decision)',

@@ -50,10 +50,10 @@ export interface LinkField {
 	kind: 'text' | 'number' | 'select' | 'datetime' | 'date';
 	required: boolean;
 	hint?: string | null;
-	/** A number's bounds (inclusive) and whether halves are allowed (1.5 bathrooms). */
+	/** A number's bounds (inclusive) and its step: whole, halves (1.5 bathrooms) or cents (an amount of money). */
 	min?: number;
 	max?: number;
-	step?: 1 | 0.5;
+	step?: 1 | 0.5 | 0.01;
 	/** A select's options. */
 	options?: Array<{ value: string; label: string }>;
 }
@@ -400,9 +400,15 @@ function readField(
 			? Number(`${match[1].replace(/,/g, '')}${match[2] ? `.${match[2]}` : ''}`)
 			: NaN;
 		const step = field.step ?? 1;
-		if (!Number.isFinite(value) || Math.round(value / step) * step !== value)
+		// In whole steps (compared in hundredths: 0.1 + 0.2 is not 0.3 in floating point).
+		const stepped = Math.round(value * 100) % Math.round(step * 100) === 0;
+		if (
+			!Number.isFinite(value) ||
+			!stepped ||
+			Math.abs(value * 100 - Math.round(value * 100)) > 1e-6
+		)
 			return {
-				fix: `"${label}" is a ${step === 1 ? 'whole number' : 'number (halves are fine, like 1.5)'}; got "${typed.slice(0, 40)}".`,
+				fix: `"${label}" is ${({ 1: 'a whole number', 0.5: 'a number (halves are fine, like 1.5)', 0.01: 'an amount (cents are fine, like 1,250.50)' } as const)[step]}; got "${typed.slice(0, 40)}".`,
 			};
 		if (
 			(field.min !== undefined && value < field.min) ||

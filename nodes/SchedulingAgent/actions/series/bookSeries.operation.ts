@@ -1,7 +1,7 @@
 import type { Additions } from '../../../shared/n8n/items';
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { seriesFromCase } from '../../case';
+import { decidedSlotFromCase, seriesFromCase } from '../../case';
 import { schedule } from '../../schedule';
 import type { SeriesSpec } from '../../series';
 import {
@@ -140,7 +140,10 @@ export async function execute(
 		{
 			operation: 'bookSeries',
 			job: readJob(this, i, op.source),
-			crew_id: optionalText(this, 'crewId', i),
+			// The crew of a first visit a person chose, unless the node names one.
+			crew_id:
+				optionalText(this, 'crewId', i) ??
+				(op.source === 'case' ? (decidedSlotFromCase(caseOf(this, i))?.crew_id ?? null) : null),
 			series: op.source === 'case' ? seriesFromCase(caseOf(this, i), configured) : configured,
 			customer: readCustomer(this, i, op.source),
 			idempotency_key: readIdempotencyKey(this, i, op.source),
