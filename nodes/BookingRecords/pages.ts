@@ -504,9 +504,19 @@ export function crewVisitPage(item: Json): LinkPage {
  * skip it. The Customer Changes workflow applies it under the business's notice.
  */
 export function visitChangePage(item: Json): LinkPage {
-	const { business, booking, customer, zone } = visitOf(item);
+	const visit = visitOf(item);
+	const { business, customer, zone } = visit;
+	// A whole series just booked (a welcome): the page is its first visit's.
+	const first = Array.isArray(visit.booking.occurrences) ? obj(visit.booking.occurrences[0]) : {};
+	const booking = str(visit.booking.booking_id)
+		? visit.booking
+		: { ...visit.booking, booking_id: first.booking_id, start: first.start ?? visit.booking.start };
 	const what = service(obj(item.qualification).service_type ?? booking.service);
 	const series = Boolean(str(booking.series_id));
+	const offered = (Array.isArray(booking.alternatives) ? booking.alternatives : [])
+		.map(obj)
+		.filter((slot) => str(slot.start))
+		.slice(0, 3);
 	const facts: LinkPage['facts'] = [{ label: 'Service', value: what }];
 	if (str(booking.start))
 		facts.push({
@@ -546,7 +556,15 @@ export function visitChangePage(item: Json): LinkPage {
 				: []),
 		],
 		choices: [
+			// Free times offered (the one asked was taken, or the customer asked for them): one tap each.
+			...offered.map((slot) => ({
+				value: `slot:${String(slot.start)}|${str(slot.crew_id) ?? ''}`,
+				label: `Move it to ${DateTime.fromISO(String(slot.start), { setZone: true }).setZone(zone).toFormat("cccc, LLLL d 'at' h:mm a")}`,
+			})),
 			{ value: 'move', label: 'Move it to the time below', needs_fields: ['start'] },
+			...(offered.length
+				? []
+				: [{ value: 'offer', label: 'Show me the next free times (sent by e-mail and text)' }]),
 			...(series
 				? [
 						{ value: 'skip', label: 'Skip this visit (the others stay booked)' },

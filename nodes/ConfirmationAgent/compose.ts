@@ -22,6 +22,7 @@ export const MESSAGE_KINDS = [
 	'crew_visit',
 	'on_my_way',
 	'change_taken',
+	'change_options',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -135,6 +136,11 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		subject: 'That time is taken: your {service} stays on {date}',
 		text: 'Hi {name},\n\nThe time you chose is taken, so your {service} stays booked for {when}. The nearest free times: {alternatives}.\n\nChoose one, or another time, here: {manage_url}\n\n{business}',
 		sms: '{business}: that time is taken; your {service} stays {when}. Free: {alternatives}. Choose: {manage_url}',
+	},
+	change_options: {
+		subject: 'Free times for your {service}',
+		text: 'Hi {name},\n\nYour {service} is booked for {when}. The next free times: {alternatives}.\n\nChoose one, or another time, here: {manage_url}\n\n{business}',
+		sms: '{business}: your {service} is {when}. Free: {alternatives}. Choose: {manage_url}',
 	},
 	on_my_way: {
 		subject: 'Your crew is on the way',
@@ -466,7 +472,7 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		manage_url: input.links?.manage_url ?? '',
 		// The visit's own page when there is one (one visit of a series is skipped, a single one cancelled), else a reply.
 		change_line: input.links?.manage_url
-			? `To move or ${input.booking?.series_id ? 'skip this visit' : 'cancel it'}: ${input.links.manage_url}`
+			? `To ${input.booking?.rrule ? 'move or skip your first visit, or pause your visits' : input.booking?.series_id ? 'move or skip this visit' : 'move or cancel it'}: ${input.links.manage_url}`
 			: `To change or cancel, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
 		change_sms: input.links?.manage_url ? ` Change: ${input.links.manage_url}` : '',
 		alternatives: (

@@ -113,7 +113,10 @@ export async function reschedule(
 				'start',
 				`"start" ${request.start} is in the past. Choose a future time.`,
 			);
-		candidates = [{ start_ms: start, end_ms: start + durationMs, crew_id: existing.crew_id }];
+		// A free time offered to the customer names its crew; a typed time tries the visit's own crew first.
+		candidates = [
+			{ start_ms: start, end_ms: start + durationMs, crew_id: request.crew_id ?? existing.crew_id },
+		];
 	} else {
 		if (!request.preference)
 			throw new SchedulingInputError(
@@ -315,6 +318,7 @@ export async function customerChange(
 			`"${change}" is for the visits of a series; cancel a single visit instead.`,
 		);
 	if (change === 'pause') return await pauseSeries(ctx, request, b);
+	if (change === 'offer') return await offerTimes(ctx, request, b);
 	if (change === 'move') {
 		if (!request.start)
 			throw new SchedulingInputError(
@@ -325,6 +329,33 @@ export async function customerChange(
 	}
 	const reason = change === 'skip' ? 'skipped by customer' : 'cancelled by customer';
 	return await cancel(ctx, { ...request, operation: 'cancel', reason });
+}
+
+/** The customer asked which times are free: the next three for the visit's job (its crews), nothing changed. */
+async function offerTimes(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+	visit: BookingRecord,
+): Promise<BookingResult> {
+	const durationMs = visit.end_ms - visit.start_ms;
+	const crews = ctx.cal.crews.filter(
+		(c) =>
+			c.id === visit.crew_id ||
+			ctx
+				.suitableCrews({ ...request, job: { service_type: visit.service } })
+				.some((s) => s.id === c.id),
+	);
+	const free = await ctx.search({ ...request, preference: null }, crews, durationMs / 60_000, 3);
+	return {
+		...ctx.withBooking(
+			request,
+			'offered',
+			ctx.bookingOut(visit),
+			false,
+			`${free.slots.length} free time${free.slots.length === 1 ? '' : 's'} offered; the visit keeps its time.`,
+		),
+		alternatives: free.slots.map((s) => ctx.slotOut(s)),
+	};
 }
 
 /** A pause: the series' visits from this one through the last day asked for are cancelled in one write; the later ones stay. */

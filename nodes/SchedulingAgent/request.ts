@@ -62,7 +62,7 @@ export interface ScheduleRequest {
 }
 
 /** What a customer may ask on their visit's link: move it, cancel it, or skip one visit of a series, or pause the series for a while. */
-export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip', 'pause'] as const;
+export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip', 'pause', 'offer'] as const;
 export type CustomerChange = (typeof CUSTOMER_CHANGES)[number];
 
 /** What a crew reports about a visit, in the order it happens; done and not_done end it. */
@@ -132,6 +132,7 @@ export const bookingResultSchema = z.object({
 		'recorded',
 		'too_late',
 		'closed',
+		'offered',
 	]),
 	time_zone: z.string(),
 	booking_id: z.string().nullable(),

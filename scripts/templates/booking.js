@@ -889,6 +889,8 @@ function onboarding() {
 		{ messageKind: 'booking_confirmation' },
 		[220, 0],
 	);
+	// The customer's own page for the first visit (move, skip, or pause the visits).
+	L.visitChangeLink(wf, 'Make the Change Link', [330, 0]);
 	wf.section('Send it', 'E-mail with the series invite, then a text (STOP respected).');
 	deliver(wf, 'Write the Onboarding', 'Onboarding', 440, 0, null, { caseFlow: true });
 	L.recordCase(wf, 'Record the Win', 'won', 'When the Agreement Is Signed', [440, 0]);
@@ -896,6 +898,7 @@ function onboarding() {
 		'When the Agreement Is Signed',
 		'Business Settings',
 		'Record the Win',
+		'Make the Change Link',
 		'Write the Onboarding',
 	);
 	return wf;
@@ -1010,6 +1013,8 @@ function recurringService() {
 		[2420, 100],
 		{ onError: 'continueErrorOutput' },
 	);
+	// The customer's own page for the first visit (move, skip, or pause the visits).
+	L.visitChangeLink(wf, 'Make the Change Link', [2310, 100]);
 	// The visits stand: the customer hears that a person will call, ops get the case.
 	escalateOnFailure(wf, 'Write the Agreement', 'Agreement', 2200, 560);
 	escalateOnFailure(wf, 'Write the Welcome', 'Welcome', 2640, 560);
@@ -1038,6 +1043,7 @@ function recurringService() {
 		'Book a Year of Visits',
 		'Any Visits Booked?',
 		'Write the Agreement',
+		'Make the Change Link',
 		'Write the Welcome',
 	);
 	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
@@ -1341,6 +1347,7 @@ function opsDecision() {
 		'**Commercial Sales** calls this and waits for it when a reply needs a person (a discount in the approval band). The **Human Queue** gets a link to decide (**Make the Decision Link**: signed, single-use, 48 hours), in the ops e-mail and on the **ops board**; the customer hears that a person will reply. The page: approve; decline (the offer stands); or counter at a price typed; a name and a note.',
 	);
 	L.subWorkflowTrigger(wf, 'When a Person Must Decide', [0, 0]);
+	L.settingsNode(wf, [110, 0]);
 	// The link ops decide at: a signed page whose answer resumes this execution; the human queue keeps it on the case record.
 	L.makeLink(wf, 'Make the Decision Link', 'ops_decision', 48, [220, 0]);
 	L.setRaw(
@@ -1390,6 +1397,7 @@ function opsDecision() {
 	L.setRaw(wf, 'The Case, Decided', "$('Read the Decision').item.json", [2200, 0]);
 	wf.chain(
 		'When a Person Must Decide',
+		'Business Settings',
 		'Make the Decision Link',
 		'Decision Asked',
 		'Ask a Person to Decide',

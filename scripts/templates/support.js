@@ -1239,7 +1239,7 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		"The Customer's Change",
-		`{ customer_change: { change: $json.link_answer.choice, start: $json.link_answer.answers?.start ?? null, until: $json.link_answer.answers?.until ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
+		`{ customer_change: { change: $json.link_answer.slot ? 'move' : $json.link_answer.choice, start: $json.link_answer.slot?.start ?? $json.link_answer.answers?.start ?? null, crew_id: $json.link_answer.slot?.crew_id ?? null, until: $json.link_answer.answers?.until ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
 		[440, 0],
 	);
 	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [660, 0]);
@@ -1247,13 +1247,20 @@ function customerChanges() {
 	L.switchOn(
 		wf,
 		'What Came of It?',
-		['moved', 'cancelled or skipped', 'that time is taken', 'too close: ops call', 'nothing to do'],
-		"({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3 })[$('Apply the Change').item.json.booking.status] ?? 4",
+		[
+			'moved',
+			'cancelled or skipped',
+			'that time is taken',
+			'too close: ops call',
+			'nothing to do',
+			'free times asked for',
+		],
+		"({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3, offered: 5 })[$('Apply the Change').item.json.booking.status] ?? 4",
 		[1100, 0],
 	);
 	wf.section(
 		'Tell the customer',
-		'Moved: the confirmation of the new time (with a new change link; the calendar invite is updated, a visit of a series keeps the series invite). Cancelled or skipped: the cancellation. Taken: the nearest free times and a new link. Each by e-mail and text.',
+		'Moved: the confirmation of the new time (with a new change link; the calendar invite is updated, a visit of a series keeps the series invite). Cancelled or skipped: the cancellation. Taken, or the free times asked for: the next free times and a new link whose page offers them. Each by e-mail and text.',
 	);
 	L.visitChangeLink(wf, 'Make the New Change Link', [1320, -100]);
 	L.agent(
@@ -1278,7 +1285,15 @@ function customerChanges() {
 		{ messageKind: 'change_taken', options: { calendar: false } },
 		[1540, 220],
 	);
-	// The three messages meet here (a NoOp keeps the invite attached), so one delivery sends each.
+	L.visitChangeLink(wf, 'Make a Link With the Free Times', [1320, 300]);
+	L.agent(
+		wf,
+		'Write the Free Times',
+		'confirmationAgent',
+		{ messageKind: 'change_options', options: { calendar: false } },
+		[1540, 300],
+	);
+	// The messages meet here (a NoOp keeps the invite attached), so one delivery sends each.
 	wf.add('The Message', 'n8n-nodes-base.noOp', 1, {}, [1760, 60]);
 	wf.section(
 		'Send it',
@@ -1292,7 +1307,7 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		'Ops to Call',
-		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip', pause: 'pause the series at' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
+		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip', pause: 'pause the series at', offer: 'hear the free times for' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
 		[1320, 400],
 	);
 	L.callWorkflow(
@@ -1324,6 +1339,8 @@ function customerChanges() {
 	wf.connect('What Came of It?', 'Ops to Call', 3);
 	wf.chain('Ops to Call', 'Tell Ops: Call the Customer');
 	wf.connect('What Came of It?', 'Nothing to Do', 4);
+	wf.connect('What Came of It?', 'Make a Link With the Free Times', 5);
+	wf.chain('Make a Link With the Free Times', 'Write the Free Times', 'The Message');
 	return wf;
 }
 

@@ -390,6 +390,72 @@ it("the customer moves the visit on the confirmation's own page, then cancels it
 	expect((await store.getBooking(bookingId))?.cancel_reason).toBe('cancelled by customer');
 });
 
+it('the customer asks for the free times on their page, gets them by e-mail and text, and moves the visit to one with a tap', async () => {
+	const email = 'jon.free@example.com';
+	const day = dayAhead(5);
+	const answer = await env.post('booking', {
+		request_id: `free-times-${Date.now()}`,
+		message: 'Standard cleaning please, 1 bedroom 1 bath apartment.',
+		preference: `${day.toFormat('LLLL d')} morning`,
+		customer: {
+			name: 'Jon Free',
+			email,
+			phone: '+12125550168',
+			address: '7 Open Rd, New York, NY 10003',
+		},
+	});
+	expect(answer.body.status).toBe('booked');
+	const bookingId = answer.body.booking.booking_id as string;
+	const confirmation = await env.smtp.waitFor(email, 30_000);
+	const first = linkIn(confirmation.text, 'To move or cancel it')!;
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await page.goto(first);
+		await page.getByLabel('Show me the next free times').check();
+		const [asked] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(asked?.status()).toBe(200);
+		// Nothing moves; the free times come by e-mail and text, with a link whose page offers them.
+		const offer = await env.smtp.waitFor(email, 30_000, (m: { subject?: string }) =>
+			/^Free times for your standard cleaning/.test(m.subject ?? ''),
+		);
+		expect(offer.text).toMatch(/The next free times: [A-Z][a-z]+day, /);
+		expect(textsTo('+12125550168').some((t: string) => /Free: .*Choose: http/.test(t))).toBe(true);
+		const offerUrl = linkIn(offer.text, 'Choose one, or another time, here:')!;
+		expect((await store.getBooking(bookingId))?.status).toBe('confirmed');
+		await page.goto(offerUrl);
+		const choice = page
+			.locator('label.choice')
+			.filter({ hasText: /^\s*Move it to [A-Z][a-z]+day, / })
+			.first();
+		const picked = /Move it to (.+)$/.exec((await choice.innerText()).trim())![1];
+		await choice.locator('input').check();
+		await page.screenshot({ path: path.join(SHOTS, 'customer-free-times.png'), fullPage: true });
+		const [moved] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(moved?.status()).toBe(200);
+		const movedMail = await env.smtp.waitFor(
+			email,
+			30_000,
+			(m: { subject?: string; text?: string }) =>
+				/is booked for/.test(m.subject ?? '') && String(m.text).includes(picked),
+		);
+		expect(movedMail.text).toContain('To move or cancel it: http');
+		const stored = await store.getBooking(bookingId);
+		expect(
+			DateTime.fromMillis(stored!.start_ms, { zone: 'America/New_York' }).toFormat(
+				"cccc, LLLL d 'at' h:mm a",
+			),
+		).toBe(picked);
+	} finally {
+		await page.close();
+	}
+});
+
 /** What a weekly customer asks from their reminder's page, and what stays of their three visits. */
 const WEEKLY_CHANGES = [
 	{

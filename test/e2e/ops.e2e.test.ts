@@ -405,6 +405,26 @@ async function askForDiscount(
 	return { first, decideUrl, replyUrl };
 }
 
+/** Dollars as the agreements and e-mails write them. */
+const money = (cents: number) =>
+	(cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+
+/** The agreement a customer was sent and has not signed, as stored. */
+async function agreementAwaitingSignature(email: string) {
+	const [agreement] = (
+		await store.read("SELECT record FROM contracts WHERE status = 'awaiting_signature'")
+	)
+		.map(
+			(row) =>
+				JSON.parse(String(row.record)) as {
+					customer: { email?: string };
+					document_html: string;
+				},
+		)
+		.filter((c) => c.customer.email === email);
+	return agreement;
+}
+
 /** Ops on the decision page: the choice, their name, Send; then what the page tells them. */
 async function submitDecision(
 	page: Page,
@@ -490,19 +510,7 @@ describe('a decision taken from the board', () => {
 			const quoted = first.body.quote.total_cents;
 			expect(decided?.data?.amount_cents).toBe(Math.round(quoted * 0.85));
 			// The agreement the customer got carries the approved price, not the quoted one.
-			const [agreementRow] = (
-				await store.read("SELECT record FROM contracts WHERE status = 'awaiting_signature'")
-			)
-				.map(
-					(row) =>
-						JSON.parse(String(row.record)) as {
-							customer: { email?: string };
-							document_html: string;
-						},
-				)
-				.filter((c) => c.customer.email === customer.email);
-			const money = (cents: number) =>
-				(cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+			const agreementRow = await agreementAwaitingSignature(customer.email);
 			expect(agreementRow.document_html).toContain(`${money(Math.round(quoted * 0.85))} per visit`);
 			expect(agreementRow.document_html).not.toContain(`${money(quoted)} per visit`);
 
@@ -542,10 +550,7 @@ describe('a decision taken from the board', () => {
 		const stands = await env.smtp.waitFor(customer.email, 60_000, (m: { text?: string }) =>
 			/our offer stands at .* per visit/.test(m.text ?? ''),
 		);
-		const price = (first.body.quote.total_cents / 100).toLocaleString('en-US', {
-			style: 'currency',
-			currency: 'USD',
-		});
+		const price = money(first.body.quote.total_cents);
 		expect(stands.text).toContain(`our offer stands at ${price} per visit`);
 		// A new reply link: the execution waits for the customer again; the case waits for them too.
 		const nextUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(stands.text))![1];
@@ -576,8 +581,6 @@ describe('a decision taken from the board', () => {
 		// 12% off, in whole dollars and cents as a person types it: between the automatic 10% and the 15% asked.
 		const counterCents = Math.round(quoted * 0.88);
 		const typed = (counterCents / 100).toFixed(2);
-		const money = (cents: number) =>
-			(cents / 100).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
 		const page = await browser.newPage();
 		try {
 			await page.goto(decideUrl);
@@ -621,17 +624,7 @@ describe('a decision taken from the board', () => {
 		await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
 			/sign/i.test(m.subject ?? ''),
 		);
-		const [agreement] = (
-			await store.read("SELECT record FROM contracts WHERE status = 'awaiting_signature'")
-		)
-			.map(
-				(row) =>
-					JSON.parse(String(row.record)) as {
-						customer: { email?: string };
-						document_html: string;
-					},
-			)
-			.filter((c) => c.customer.email === customer.email);
+		const agreement = await agreementAwaitingSignature(customer.email);
 		expect(agreement.document_html).toContain(`${money(counterCents)} per visit`);
 		expect(agreement.document_html).not.toContain(`${money(quoted)} per visit`);
 	});
@@ -659,10 +652,7 @@ describe("the customer's links, opened as they arrived", () => {
 		try {
 			const quotePage = await openLink(page, replyUrl);
 			expect(quotePage.status).toBe(200);
-			const price = (first.body.quote.total_cents / 100).toLocaleString('en-US', {
-				style: 'currency',
-				currency: 'USD',
-			});
+			const price = money(first.body.quote.total_cents);
 			expect(quotePage.text).toContain(price);
 			expect(quotePage.text).toMatch(/Valid until/);
 			// Send with nothing chosen: the browser holds the form (required); posted anyway, the page names the field.

@@ -453,8 +453,11 @@ describe('commercial sales (POST /webhook/commercial-inquiry)', () => {
 			/is booked/.test(m.subject ?? ''),
 		);
 		expect(welcome.subject).toMatch(/Your commercial cleaning is booked for/);
-		// Signed already: no link to sign again.
+		// Signed already: no link to sign again; the first visit's own page instead.
 		expect(welcome.text).not.toMatch(/Please sign your service agreement/);
+		expect(welcome.text).toMatch(
+			/To move or skip your first visit, or pause your visits: http\S+\/webhook\/link\?t=lk_/,
+		);
 		const ics = welcome.attachments
 			.find((a: { filename?: string }) => a.filename === 'invite.ics')
 			.content.toString();
@@ -679,6 +682,15 @@ describe('recurring service (POST /webhook/recurring)', () => {
 		expect(welcome.text).toContain(
 			'Your visits are held for you until then and confirmed when you sign.',
 		);
+		// The first visit's own page: move or skip it, or pause the visits.
+		const manage = /To move or skip your first visit, or pause your visits: (\S+)/.exec(
+			welcome.text,
+		)![1];
+		const page = await (await fetch(manage)).text();
+		expect(page).toMatch(/Change this visit/);
+		expect(page).toMatch(/Skip this visit \(the others stay booked\)/);
+		expect(page).toMatch(/Pause my visits until the date below/);
+		expect(page).toContain(body.booking.occurrences[0].booking_id);
 		expect(welcome.attachments.map((a: { filename?: string }) => a.filename).sort()).toEqual([
 			`agreement-${body.contract.contract_id}.pdf`,
 			'invite.ics',

@@ -817,6 +817,18 @@ describe("the customer's own change link in messages", () => {
 			links: { manage_url: url },
 		});
 		expect(reminder.email!.text).toContain(`To move or skip this visit: ${url}`);
+		// A whole series just booked (the welcome): its first visit's page, where the visits can be paused too.
+		const welcome = c({
+			booking: {
+				...base.booking,
+				series_id: 'sr_1',
+				rrule: 'RRULE:FREQ=WEEKLY;COUNT=52',
+			} as ComposeInput['booking'],
+			links: { manage_url: url },
+		});
+		expect(welcome.email!.text).toContain(
+			`To move or skip your first visit, or pause your visits: ${url}`,
+		);
 		const without = c({});
 		expect(without.email!.text).toContain(
 			'To change or cancel, reply to this e-mail or call +1 212 736 5001.',
@@ -874,5 +886,22 @@ describe("the customer's own change link in messages", () => {
 		);
 		expect(taken.email!.text).toContain(url);
 		expect(taken.calendar).toBeNull();
+	});
+
+	it('the free times asked for: the visit as booked, the next free times, and the link that offers them', () => {
+		const options = c({
+			kind: 'change_options',
+			booking: {
+				...base.booking,
+				alternatives: [{ start: '2026-12-01T15:00:00Z' }],
+			} as ComposeInput['booking'],
+			links: { manage_url: url },
+		});
+		expect(options.email!.subject).toBe('Free times for your standard cleaning');
+		expect(options.email!.text).toContain(
+			'is booked for Monday, November 30 at 9:00 AM EST. The next free times: Tuesday, December 1 at 10:00 AM.',
+		);
+		expect(options.email!.text).toContain(`Choose one, or another time, here: ${url}`);
+		expect(options.sms!.text).toContain(`Choose: ${url}`);
 	});
 });

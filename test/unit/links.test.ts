@@ -682,7 +682,7 @@ describe("a customer's own visit page", () => {
 		expect(page.facts).toEqual(
 			expect.arrayContaining([{ label: 'Booked for', value: 'Monday, December 7 at 9:00 AM' }]),
 		);
-		expect(page.choices.map((c) => c.value)).toEqual(['move', 'cancel']);
+		expect(page.choices.map((c) => c.value)).toEqual(['move', 'offer', 'cancel']);
 		expect(readLinkAnswer(page, { choice: 'move' }, NOW).problems).toEqual([
 			{ field: 'start', fix: 'Fill in "The new time".' },
 		]);
@@ -693,7 +693,7 @@ describe("a customer's own visit page", () => {
 			...visitItem,
 			booking: { ...visitItem.booking, series_id: 'sr_1' },
 		});
-		expect(series.choices.map((c) => c.value)).toEqual(['move', 'skip', 'pause']);
+		expect(series.choices.map((c) => c.value)).toEqual(['move', 'offer', 'skip', 'pause']);
 		// A pause needs its last day, a day to come.
 		expect(readLinkAnswer(series, { choice: 'pause' }, NOW).problems).toEqual([
 			{ field: 'until', fix: 'Fill in "Pause until".' },
@@ -708,6 +708,62 @@ describe("a customer's own visit page", () => {
 			readLinkAnswer(series, { choice: 'pause', until: '2027-01-10' }, NOW).answer?.answers,
 		).toEqual({ until: '2027-01-10' });
 		expect(series.title).toBe('Change this visit: deep cleaning');
+	});
+
+	it("a whole series just booked (a welcome's link) is its first visit's page: move, skip or pause", () => {
+		const { booking_id: _none, ...series } = visitItem.booking;
+		const page = visitChangePage({
+			...visitItem,
+			booking: {
+				...series,
+				series_id: 'sr_9',
+				rrule: 'RRULE:FREQ=WEEKLY;COUNT=52',
+				start: '2026-12-07T14:00:00Z',
+				occurrences: [
+					{ booking_id: 'bk_first', start: '2026-12-07T14:00:00Z' },
+					{ booking_id: 'bk_second', start: '2026-12-14T14:00:00Z' },
+				],
+			},
+		});
+		expect(page.booking_id).toBe('bk_first');
+		expect(page.facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'Booked for', value: 'Monday, December 7 at 9:00 AM' },
+				{ label: 'Reference', value: 'bk_first' },
+			]),
+		);
+		expect(page.choices.map((c) => c.value)).toEqual(['move', 'offer', 'skip', 'pause']);
+	});
+
+	it('offers the free times on the case (a time taken, or the free times asked for) as one tap each, read back with their crew', () => {
+		const page = visitChangePage({
+			...visitItem,
+			booking: {
+				...visitItem.booking,
+				alternatives: [
+					{ start: '2026-12-08T13:00:00-05:00', crew_id: 'crew-b' },
+					{ start: '2026-12-09T08:00:00-05:00', crew_id: null },
+					{ start: null },
+				],
+			},
+		});
+		expect(page.choices.map((c) => c.label)).toEqual([
+			'Move it to Tuesday, December 8 at 1:00 PM',
+			'Move it to Wednesday, December 9 at 8:00 AM',
+			'Move it to the time below',
+			'Cancel the visit',
+		]);
+		const picked = readLinkAnswer(page, { choice: page.choices[0].value }, NOW).answer!;
+		expect(slotOfChoice(picked.choice, null)).toEqual({
+			start: '2026-12-08T13:00:00-05:00',
+			crew_id: 'crew-b',
+		});
+		expect(slotOfChoice(page.choices[1].value, null)).toEqual({
+			start: '2026-12-09T08:00:00-05:00',
+			crew_id: null,
+		});
+		// A typed time is not a slot: it stays in the answers.
+		expect(slotOfChoice('move', '2026-12-09T10:30:00-05:00')).toBeNull();
 	});
 });
 

@@ -980,6 +980,40 @@ describe.each(backends)("a customer's change on their link, on $name", (backend)
 		);
 	});
 
+	it('offers the next free times without changing anything; a free time picked moves the visit to it, with its crew', async () => {
+		const mine = await visitAt('2026-11-30T09:00:00-05:00');
+		const offered = await change(mine.booking_id!, 'offer');
+		expect(offered.status).toBe('offered');
+		expect(offered.start).toBe('2026-11-30T09:00:00-05:00');
+		expect(offered.alternatives).toHaveLength(3);
+		expect(offered.alternatives.map((s) => s.start)).not.toContain('2026-11-30T09:00:00-05:00');
+		expect((await store.getBooking(mine.booking_id!))?.start_ms).toBe(
+			Date.parse('2026-11-30T09:00:00-05:00'),
+		);
+		const pick =
+			offered.alternatives.find((s) => s.crew_id !== 'crew-a') ?? offered.alternatives[0];
+		const moved = await change(mine.booking_id!, 'move', {
+			start: pick.start,
+			crew_id: pick.crew_id,
+		});
+		expect(moved).toMatchObject({
+			status: 'rescheduled',
+			start: pick.start,
+			crew_id: pick.crew_id,
+		});
+		// Within the notice, nothing is offered: ops call.
+		expect(
+			(
+				await change(
+					mine.booking_id!,
+					'offer',
+					{},
+					new Date(Date.parse(pick.start) - 3_600_000).toISOString(),
+				)
+			).status,
+		).toBe('too_late');
+	});
+
 	it('cancels a single visit; skips one visit of a series, the others stay; within the notice nothing changes', async () => {
 		const single = await visitAt('2026-11-30T09:00:00-05:00');
 		const cancelled = await change(single.booking_id!, 'cancel');

@@ -205,6 +205,16 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 	});
 });
 
+it("every node an expression reads with $('...') is a node of the same workflow", () => {
+	// A node named in another workflow reads nothing at run time (an e-mail's sender, a case): the step fails.
+	const dangling = templates.flatMap(([file, wf]) => {
+		const names = new Set(wf.nodes.map((n) => n.name));
+		const named = [...JSON.stringify(wf.nodes).matchAll(/\$\('([^']+)'\)/g)].map((m) => m[1]);
+		return [...new Set(named)].filter((name) => !names.has(name)).map((name) => `${file}: ${name}`);
+	});
+	expect(dangling).toEqual([]);
+});
+
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
 		'Booking Agents: Agreement Not Signed',

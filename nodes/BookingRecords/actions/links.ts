@@ -93,6 +93,10 @@ export async function runLinkOperation(
 						...(link.kind === 'no_room' || link.kind === 'wants_human'
 							? { slot: slotOfChoice(read.answer.choice, read.answer.answers.start) }
 							: {}),
+						// A customer's free time picked from those offered (a typed time stays in answers.start).
+						...(link.kind === 'visit_change'
+							? { slot: slotOfChoice(read.answer.choice, null) }
+							: {}),
 						link_id: link.id,
 						kind: link.kind,
 						case_id: link.case_id,

@@ -26,6 +26,12 @@ const KINDS = [
 	{ name: 'Booking Confirmation', value: 'booking_confirmation' },
 	{ name: 'Cancellation', value: 'cancellation' },
 	{
+		name: 'Change: Free Times',
+		value: 'change_options',
+		description:
+			'A customer asked on their link for the free times: the next ones and a new link to choose one',
+	},
+	{
 		name: 'Change Not Possible: Time Taken',
 		value: 'change_taken',
 		description:

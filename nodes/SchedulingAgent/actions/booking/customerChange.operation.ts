@@ -14,6 +14,7 @@ const CHANGE_NAMES: Record<CustomerChange, string> = {
 	cancel: 'Cancel It',
 	skip: 'Skip This Visit of a Series',
 	pause: 'Pause a Series Until a Date',
+	offer: 'Offer the Next Free Times',
 };
 
 export const description = updateDisplayOptions(
@@ -60,7 +61,7 @@ export const description = updateDisplayOptions(
 		},
 		{
 			displayName:
-				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel, skip or pause; "start" for a move, "until" for a pause), as the Customer Changes workflow passes a customer’s answer',
+				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel, skip, pause or offer; "start" and optionally "crew_id" for a move, "until" for a pause), as the Customer Changes workflow passes a customer’s answer',
 			name: 'changeNotice',
 			type: 'notice',
 			default: '',
@@ -73,6 +74,8 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 	let change: string | null;
 	let start: string | null;
 	let until: string | null;
+	// A free time the customer picked from those offered names its crew.
+	let crewId: string | null = null;
 	if (op.source === 'define') {
 		change = this.getNodeParameter('change', i, 'move') as string;
 		start = optionalText(this, 'start', i);
@@ -90,6 +93,7 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 			);
 		start = textAt(item, 'customer_change', 'start');
 		until = textAt(item, 'customer_change', 'until');
+		crewId = textAt(item, 'customer_change', 'crew_id');
 	}
 	const notice =
 		readSettingsSource(this, i) === 'tables'
@@ -100,5 +104,6 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 		start,
 		until,
 		notice_hours: notice,
+		...(crewId ? { crew_id: crewId } : {}),
 	});
 }

@@ -18,7 +18,7 @@ export async function onBooking(
 	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get' | 'progress' | 'customerChange'>,
 	extra: Pick<
 		ScheduleRequest,
-		'reason' | 'step' | 'note' | 'change' | 'start' | 'until' | 'notice_hours'
+		'reason' | 'step' | 'note' | 'change' | 'start' | 'until' | 'notice_hours' | 'crew_id'
 	> = {},
 ): Promise<Additions[]> {
 	const result = await schedule(
