@@ -357,11 +357,23 @@ function toHtml(text: string, business: string): string {
 	return `<!doctype html>\n<html><body style="font-family: Arial, sans-serif; font-size: 15px; color: #1f2937;">\n<h2 style="color: #0369a1;">${escapeHtml(business)}</h2>\n${paragraphs}\n</body></html>`;
 }
 
+/**
+ * Control characters and bidirectional overrides: a customer's name or note carrying them
+ * could reorder what the crew or the customer reads (a link shown backwards) or break a line.
+ */
+const INVISIBLE =
+	/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 function fill(template: string, values: Record<string, string>): string {
-	return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
-		key in values ? values[key] : whole,
-	);
+	return template
+		.replace(/\{(\w+)\}/g, (whole, key: string) =>
+			Object.hasOwn(values, key) ? values[key] : whole,
+		)
+		.replace(INVISIBLE, '');
 }
+
+/** One mailbox: no list (a comma or semicolon), no display name or group, no line break. */
+const SINGLE_MAILBOX = /^[^\s@,;:<>"()[\]\\]+@[^\s@,;:<>"()[\]\\]+\.[^\s@,;:<>"()[\]\\]+$/;
 
 /**
  * Composes one message kind for every channel n8n delivers with its own nodes
@@ -494,10 +506,14 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	const who = CREW_KINDS.has(kind) ? 'the crew' : 'the customer';
 	let email: Confirmation['email'] = null;
 	if (channels.email) {
-		if (to.email) {
+		if (to.email && !SINGLE_MAILBOX.test(String(to.email).trim()))
+			skipped.push(
+				`email: ${JSON.stringify(String(to.email).slice(0, 80))} is not one e-mail address (a list, a name or a line break in it is not sent)`,
+			);
+		else if (to.email) {
 			const text = fill(template.text, values);
 			email = {
-				to: headerSafe(to.email),
+				to: String(to.email).trim(),
 				from: headerSafe(`${input.business.name} <${input.business.email}>`),
 				reply_to: headerSafe(input.business.reply_to || input.business.email),
 				subject: headerSafe(fill(template.subject, values)),

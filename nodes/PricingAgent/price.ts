@@ -271,7 +271,8 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 		);
 	}
 	for (const code of addOns) {
-		if (!card.add_ons[code]) {
+		// Own keys only: "constructor" or "__proto__" is not an add-on the card sells.
+		if (!Object.hasOwn(card.add_ons, code)) {
 			throw new PricingInputError(
 				'add_ons',
 				`Unknown add-on "${code}". Known add-ons: ${Object.keys(card.add_ons).join(', ')}; add it to the rate card to sell it.`,

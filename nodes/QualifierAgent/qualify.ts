@@ -337,9 +337,7 @@ export async function qualifyAndShareReading(
 	input: QualifyInput,
 	options: QualifyOptions = {},
 ): Promise<{ qualification: Qualification; reading: MessageReading | null }> {
-	if (typeof input?.message !== 'string') {
-		throw new TypeError('qualify: "message" must be a string with the customer\'s text.');
-	}
+	checkMessage(input);
 	const normalized = normalize(input.message);
 	const mode = options.mode ?? 'rules';
 	const modelDecides = options.emergencyDecision === 'model';
@@ -379,7 +377,16 @@ export async function qualifyAndShareReading(
 }
 
 /** Synchronous rules-only path (benchmarks, hot loops). Same result as qualify() in rules mode. */
+function checkMessage(input: QualifyInput): void {
+	if (typeof input?.message !== 'string')
+		throw new InputError(
+			'message',
+			`"message" must be a string with the customer's text; got ${input?.message === undefined ? 'nothing' : input.message === null ? 'null' : typeof input.message}. Map the field that holds it, e.g. {{ $json.body.message }}.`,
+		);
+}
+
 export function qualifyRules(input: QualifyInput, options: QualifyOptions = {}): Qualification {
+	checkMessage(input);
 	const facts = extractLeadFacts(input.message, normalize(input.message));
 	return {
 		...decideQualification(facts, input, options),

@@ -40,8 +40,10 @@ export function formatMoney(cents: number, currency = 'USD'): string {
  */
 export function moneyAmountsIn(text: string): number[] {
 	const amounts: number[] = [];
+	// A number read before "dollars" starts where a run of digits starts (the lookbehind): tried
+	// from inside the run, a long one (100,000 digits) took seconds, each start scanning the rest.
 	const pattern =
-		/(?:\$|usd\s?|us\$)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|bucks)\b/gi;
+		/(?:\$|usd\s?|us\$)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?|(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s?(?:dollars|usd|bucks)\b/gi;
 	for (const m of text.matchAll(pattern)) {
 		const whole = (m[1] ?? m[3]).replace(/,/g, '');
 		const fraction = (m[2] ?? m[4] ?? '0').padEnd(2, '0');

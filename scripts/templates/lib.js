@@ -469,6 +469,9 @@ const visitChangeLink = (wf, name, position) =>
 
 // ---- the request check every webhook does first ----
 
+/** One mailbox, as the Confirmation Agent sends to: no list, display name, group or line break (each would add recipients). */
+const MAILBOX = String.raw`/^[^\s@,;:<>"()[\]\\]+@[^\s@,;:<>"()[\]\\]+\.[^\s@,;:<>"()[\]\\]+$/`;
+
 /** Expressions (JavaScript inside {{ }}) that name a problem with a field, or null. */
 const checks = {
 	message:
@@ -476,10 +479,8 @@ const checks = {
 	customer:
 		'b.customer && typeof b.customer === \'object\' && !Array.isArray(b.customer) ? null : { field: \'customer\', fix: \'Send the customer as an object: { "name", "email", "phone", "address" }.\' }',
 	name: "typeof b.customer?.name === 'string' && b.customer.name.trim() ? null : { field: 'customer.name', fix: 'Send the customer\\'s name.' }",
-	emailRequired:
-		"typeof b.customer?.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com.' }",
-	emailOptional:
-		"b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && /^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$/.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send a valid e-mail address, for example dana@example.com, or leave it out.' }",
+	emailRequired: `typeof b.customer?.email === 'string' && ${MAILBOX}.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send one valid e-mail address, for example dana@example.com (no list, name or line break).' }`,
+	emailOptional: `b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && ${MAILBOX}.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send one valid e-mail address, for example dana@example.com (no list, name or line break), or leave it out.' }`,
 	phoneRequired:
 		"typeof b.customer?.phone === 'string' && b.customer.phone.replace(/\\D/g, '').length >= 7 ? null : { field: 'customer.phone', fix: 'Send a phone number we can text, for example +1 212 555 0100.' }",
 	phoneOptional:

@@ -173,6 +173,22 @@ describe('simple booking (POST /webhook/booking)', () => {
 			'preference',
 		]);
 		expect(response.body.problems[1].fix).toMatch(/valid e-mail address/);
+		// A list, a name or a line break would add recipients: refused as one field to fix.
+		for (const email of [
+			'pat@example.com, boss@example.com',
+			'pat@example.com\r\nBcc: x@example.com',
+			'Pat <pat@example.com>',
+		])
+			expect(
+				(
+					await env.post('booking', {
+						message: 'Standard cleaning, 2 bed 1 bath',
+						customer: { name: 'Pat', email, phone: '+12125550100' },
+					})
+				).body.problems,
+			).toEqual([
+				{ field: 'customer.email', fix: expect.stringMatching(/no list, name or line break/) },
+			]);
 		const noBody = await env.post('booking', 'plain text, not JSON' as unknown as object, {
 			headers: { 'content-type': 'text/plain' },
 		});

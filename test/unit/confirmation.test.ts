@@ -124,10 +124,12 @@ describe('e-mail', () => {
 		);
 		expect(r.email!.subject).not.toMatch(/[\r\n]/);
 		expect(r.email!.subject).toBe('Booked, Dana Bcc: victim@example.com X-Evil: 1');
-		const to = c({
+		// An address with a line break is not sent to at all (test/unit/hostile.test.ts).
+		const sent = c({
 			customer: { ...base.customer, email: 'dana@example.com\r\nBcc: x@example.com' },
-		}).email!.to;
-		expect(to).not.toMatch(/[\r\n]/);
+		});
+		expect(sent.email).toBeNull();
+		expect(sent.skipped).toEqual([expect.stringMatching(/is not one e-mail address/)]);
 	});
 });
 

@@ -1,0 +1,136 @@
+/**
+ * Input an attacker (or a careless integration) sends: each case here failed before its fix,
+ * with a parser that took seconds, a NaN price, extra e-mail recipients, a reordered text or a
+ * TypeError instead of an error naming the field. Long text itself is read (e-mail intake can
+ * bring 100 KB: test/unit/situation.test.ts); the parsers read it once.
+ */
+import { performance } from 'node:perf_hooks';
+
+import { compose, type ComposeInput } from '../../nodes/ConfirmationAgent/compose';
+import { readIntent } from '../../nodes/NegotiationAgent/intent';
+import { priceSync } from '../../nodes/PricingAgent/price';
+import { qualify, qualifyRules } from '../../nodes/QualifierAgent/qualify';
+import { moneyAmountsIn } from '../../nodes/shared/money';
+
+/** The fastest of a few runs, in milliseconds (the first runs warm the engine up). */
+function fastest(run: () => unknown, times = 5): number {
+	let best = Infinity;
+	for (let i = 0; i < times; i++) {
+		const start = performance.now();
+		run();
+		best = Math.min(best, performance.now() - start);
+	}
+	return best;
+}
+
+/**
+ * How much longer ten times the input takes: about 10 for a parser that reads its input once,
+ * about 100 when each position rescans the rest (the 100,000-digit reply that took 17 s).
+ */
+const growth = (run: (size: number) => unknown, size: number) =>
+	fastest(() => run(size * 10)) /
+	Math.max(
+		fastest(() => run(size)),
+		0.05,
+	);
+
+describe('parsers read a long input once', () => {
+	it('money amounts: a run of 100,000 digits is no amount, and is read at once', () => {
+		expect(moneyAmountsIn('1'.repeat(100_000))).toEqual([]);
+		expect(growth((n) => moneyAmountsIn('1'.repeat(n)), 2_000)).toBeLessThan(40);
+		// What it reads is unchanged.
+		expect(
+			moneyAmountsIn('$2,246.40 or 150 dollars, USD 99, 1,500 bucks and 2.50 dollars'),
+		).toEqual([224640, 15000, 9900, 150000, 250]);
+	});
+
+	it("a reply's intent: digits, a percentage after them", () => {
+		expect(growth((n) => readIntent('1'.repeat(n)), 2_000)).toBeLessThan(40);
+		expect(growth((n) => readIntent(`${'1'.repeat(n)}%`), 2_000)).toBeLessThan(40);
+	});
+});
+
+describe('a message that is not text is refused, naming the field', () => {
+	it.each([42, null, undefined, { text: 'hi' }])('%p', async (message) => {
+		expect(() => qualifyRules({ message } as never)).toThrow(
+			expect.objectContaining({
+				field: 'message',
+				message: expect.stringMatching(/must be a string/),
+			}),
+		);
+		await expect(qualify({ message } as never)).rejects.toMatchObject({ field: 'message' });
+	});
+});
+
+describe('add-on codes are the rate card’s own', () => {
+	it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+		'"%s" is an unknown add-on, not a NaN price',
+		(code) => {
+			expect(() =>
+				priceSync({
+					service_type: 'standard_cleaning',
+					bedrooms: 2,
+					bathrooms: 1,
+					add_ons: [code],
+				}),
+			).toThrow(
+				expect.objectContaining({
+					field: 'add_ons',
+					message: expect.stringMatching(/Unknown add-on/),
+				}),
+			);
+		},
+	);
+});
+
+describe('messages', () => {
+	const base: ComposeInput = {
+		kind: 'booking_confirmation',
+		customer: { name: 'Dana Lee', email: 'dana@example.com', phone: '+12127365000' },
+		business: { name: 'Bright Clean', email: 'ops@brightclean.example' },
+		booking: {
+			booking_id: 'bk_1',
+			start: '2026-11-30T09:00:00-05:00',
+			end: '2026-11-30T12:00:00-05:00',
+			time_zone: 'America/New_York',
+			crew_name: 'Crew A',
+		},
+		service: 'standard_cleaning',
+	};
+	const c = (input: Partial<ComposeInput>) =>
+		compose({ ...base, ...input }, { now: '2026-11-25T12:00:00Z' });
+
+	it.each([
+		'dana@example.com, boss@example.com',
+		'dana@example.com; boss@example.com',
+		'dana@example.com\r\nBcc: boss@example.com',
+		'Dana <dana@example.com>',
+		'undisclosed: dana@example.com;',
+	])('an e-mail address that would add recipients is not sent to: %p', (email) => {
+		const sent = c({ customer: { ...base.customer, email } });
+		expect(sent.email).toBeNull();
+		expect(sent.skipped).toEqual([expect.stringMatching(/is not one e-mail address/)]);
+		// The text still goes.
+		expect(sent.sms?.to).toBe('+12127365000');
+	});
+
+	it('control characters and right-to-left overrides in a name or note reach no text or e-mail', () => {
+		const sent = c({
+			customer: { ...base.customer, name: 'Dana\u202e moc.live\u202c \u0007Lee\u200f' },
+		});
+		for (const text of [sent.sms!.text, sent.email!.text, sent.email!.subject])
+			expect(text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u202a-\u202e\u200e\u200f]/);
+		expect(sent.email!.text).toContain('Dana moc.live Lee');
+	});
+
+	it('a placeholder named like an object property stays as written', () => {
+		const sent = compose(
+			{ ...base },
+			{
+				now: '2026-11-25T12:00:00Z',
+				templates: { booking_confirmation: { subject: 'Hi {constructor} {__proto__} {name}' } },
+			},
+		);
+		expect(sent.email!.subject).toBe('Hi {constructor} {__proto__} Dana Lee');
+	});
+});
