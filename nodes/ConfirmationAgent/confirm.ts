@@ -1,3 +1,4 @@
+import { addsNothing } from '../shared/drafts';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod/v4';
 
@@ -64,9 +65,11 @@ async function personalise(
 		const allowedAmounts = new Set(
 			moneyAmountsIn(`${base.email?.text ?? ''} ${base.sms?.text ?? ''}`),
 		);
+		// The draft keeps every protected value and adds no amount, link, number or giveaway.
 		const check = (draft: string, original: string) =>
 			keep.filter((v) => original.includes(v)).every((v) => draft.includes(v)) &&
-			moneyAmountsIn(draft).every((a) => allowedAmounts.has(a));
+			moneyAmountsIn(draft).every((a) => allowedAmounts.has(a)) &&
+			addsNothing(draft, original);
 		const emailOk = !base.email || check(data.email_text, base.email.text);
 		const smsOk = !base.sms || data.sms_text === null || check(data.sms_text, base.sms.text);
 		if (!emailOk || !smsOk) {
@@ -79,7 +82,7 @@ async function personalise(
 				source: 'rules',
 				llm_usage: usage,
 				fallback_reason:
-					'the draft changed a protected value (date, time, address, amount, link or reference); the template was used',
+					'the draft changed a protected value (date, time, address, amount, link or reference) or added a link, number, percentage or giveaway; the template was used',
 			};
 		}
 		const templates = {

@@ -4,6 +4,7 @@
  * policy approved.
  */
 import type { Quote } from '../PricingAgent/price';
+import { contactsIn, givesAway, percentsIn } from '../shared/drafts';
 import { formatMoney, moneyAmountsIn } from '../shared/money';
 import { cadenceText } from '../shared/wording';
 import type { Action, Decision, Upsell } from './policy';
@@ -46,23 +47,39 @@ export function approvedAmounts(decision: Decision): number[] {
 	];
 }
 
-/** The reply and who wrote it: the model's draft only when it names approved amounts alone. */
+/** Every percentage the customer may be told: the discount offered and the suggestions' savings. */
+function approvedPercents(decision: Decision): number[] {
+	return [decision.offer.discountPct, ...decision.upsells.map((u) => u.saving_pct)].filter(
+		(x): x is number => typeof x === 'number' && x > 0,
+	);
+}
+
+/**
+ * Whether the model's draft may go out as written: only amounts and percentages the policy
+ * approved, nothing given away, no link, address or phone number (a persuaded model promised
+ * "60% off and three free cleanings"; a personalised one added a payment link).
+ */
+export function draftIsSafe(draft: string, decision: Decision): boolean {
+	const text = draft.trim();
+	if (!text || text.length > 1000) return false;
+	const amounts = approvedAmounts(decision);
+	const percents = approvedPercents(decision);
+	return (
+		moneyAmountsIn(text).every((a) => amounts.includes(a)) &&
+		percentsIn(text).every((p) => percents.includes(p)) &&
+		!givesAway(text) &&
+		contactsIn(text).length === 0
+	);
+}
+
+/** The reply and who wrote it: the model's draft only when it is safe as written (`draftIsSafe`). */
 export function writeReply(
 	decision: Decision,
 	customerName: string | null,
 	templates: MessageTemplates,
 	draft: string | null,
 ): { message: string; source: 'template' | 'ai' } {
-	if (draft) {
-		const approved = approvedAmounts(decision);
-		const amounts = moneyAmountsIn(draft);
-		if (
-			amounts.every((a) => approved.includes(a)) &&
-			draft.trim().length > 0 &&
-			draft.length <= 1000
-		)
-			return { message: draft.trim(), source: 'ai' };
-	}
+	if (draft && draftIsSafe(draft, decision)) return { message: draft.trim(), source: 'ai' };
 	return {
 		message: composeMessage(
 			decision.action,

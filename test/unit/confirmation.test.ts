@@ -750,6 +750,34 @@ describe('AI personalisation keeps the facts or is not used', () => {
 			'a dropped address',
 			{ email_text: `See you ${when}. Price: $164.90. Ref bk_1`, sms_text: null },
 		],
+		[
+			'an added payment link',
+			{
+				email_text: `See you ${when} at 12 Oak St, Springfield. Price: $164.90, pay now at https://pay.example.net/x. Ref bk_1`,
+				sms_text: null,
+			},
+		],
+		[
+			'an added phone number',
+			{
+				email_text: `See you ${when} at 12 Oak St, Springfield. Price: $164.90. Questions? Text 646-555-0199. Ref bk_1`,
+				sms_text: null,
+			},
+		],
+		[
+			'a giveaway',
+			{
+				email_text: `See you ${when} at 12 Oak St, Springfield. Price: $164.90, and your next clean is free! Ref bk_1`,
+				sms_text: null,
+			},
+		],
+		[
+			'an added percentage',
+			{
+				email_text: `See you ${when} at 12 Oak St, Springfield. Price: $164.90 (20% off next time). Ref bk_1`,
+				sms_text: null,
+			},
+		],
 	])('keeps the template when the draft has %s', async (_label, draft) => {
 		fake.reset([{ json: draft }]);
 		const r = await confirm(base, { store, now: NOW, mode: 'aiWithFallback', ai: ai() });

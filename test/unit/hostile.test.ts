@@ -8,9 +8,12 @@ import { performance } from 'node:perf_hooks';
 
 import { compose, type ComposeInput } from '../../nodes/ConfirmationAgent/compose';
 import { readIntent } from '../../nodes/NegotiationAgent/intent';
+import { DEFAULT_TEMPLATES } from '../../nodes/NegotiationAgent/negotiate';
+import { decide, DEFAULT_POLICY } from '../../nodes/NegotiationAgent/policy';
+import { draftIsSafe, writeReply } from '../../nodes/NegotiationAgent/reply';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { qualify, qualifyRules } from '../../nodes/QualifierAgent/qualify';
-import { moneyAmountsIn } from '../../nodes/shared/money';
+import { formatMoney, moneyAmountsIn } from '../../nodes/shared/money';
 
 /** The fastest of a few runs, in milliseconds (the first runs warm the engine up). */
 function fastest(run: () => unknown, times = 5): number {
@@ -81,6 +84,49 @@ describe('add-on codes are the rate card’s own', () => {
 			);
 		},
 	);
+});
+
+describe("a model's draft says nothing the policy did not approve", () => {
+	const quote = priceSync(
+		{
+			service_type: 'commercial_cleaning',
+			property_type: 'commercial',
+			square_feet: 7200,
+			frequency: 'weekly',
+		},
+		{ now: '2026-11-25T12:00:00Z' },
+	);
+	// The customer asked for 10%: within the automatic limit, accepted at 10% off.
+	const decision = decide(
+		quote,
+		{ type: 'counter_percent', amount_cents: null, percent: 10, frequency: null },
+		1,
+		DEFAULT_POLICY,
+		quote.pricing_inputs.priced_at,
+	);
+	const price = formatMoney(decision.offer.quote.total_cents, 'USD');
+
+	it('its own words with the approved price and discount go out', () => {
+		expect(decision.action).toBe('accept');
+		expect(
+			draftIsSafe(`Happy to help, Sam: ${price} per visit, 10% off. Feel free to ask.`, decision),
+		).toBe(true);
+	});
+
+	it.each([
+		['a bigger discount', `Done: 60% off, ${price} per visit.`],
+		['a giveaway', `Deal at ${price} per visit, and three free cleanings!`],
+		['on the house', `Deal at ${price}; the first visit is on the house.`],
+		['a payment link', `Deal at ${price}: pay at https://pay.example.net/abc`],
+		['a bare domain', `Deal at ${price}: see www.example.net`],
+		['an e-mail address', `Deal at ${price}: write to sales@elsewhere.example`],
+		['a phone number', `Deal at ${price}: call +1 (646) 555-0199`],
+		['another price', 'Deal at $1.00 per visit.'],
+	])('%s is replaced by the template', (_what, draft) => {
+		expect(draftIsSafe(draft, decision)).toBe(false);
+		const reply = writeReply(decision, 'Sam', DEFAULT_TEMPLATES, draft);
+		expect(reply.source).toBe('template');
+	});
 });
 
 describe('messages', () => {
