@@ -416,6 +416,11 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 				'booking.start',
 				`"booking.start" is not a date-time: ${JSON.stringify(input.booking.start)}.`,
 			);
+		if (!end.isValid || end < start)
+			throw new ConfirmationInputError(
+				'booking.end',
+				`"booking.end" is not a date-time after the start: ${JSON.stringify(input.booking.end)}. Map the Scheduling Agent's output, e.g. {{ $json.booking }}.`,
+			);
 	} else if (needsTime) {
 		throw new ConfirmationInputError(
 			'booking.start',

@@ -2,11 +2,10 @@
 import { randomUUID } from 'node:crypto';
 
 import type { BookingRecord, WriteTx } from '../shared/store';
-import { openAt, parseInstant, SchedulingInputError, type CrewConfig } from './calendar';
+import { chosenStart, openAt, SchedulingInputError, type CrewConfig } from './calendar';
 import type { Slot } from './slots';
 import type { BookingOut, BookingResult, ScheduleRequest } from './request';
 import type { ScheduleContext } from './context';
-
 /**
  * How many times a booking tries: the slots found before its write transaction,
  * then, when bookings made just before took them all (many workers booking the
@@ -91,15 +90,7 @@ export async function book(ctx: ScheduleContext, request: ScheduleRequest): Prom
 	const holdMinutes = request.hold_minutes ?? 30;
 	if (held && !(holdMinutes > 0 && holdMinutes <= 7 * 24 * 60))
 		throw new SchedulingInputError('hold_minutes', '"hold_minutes" must be between 1 and 10080.');
-	let explicit: number | null = null;
-	if (request.start) {
-		explicit = parseInstant('start', request.start, ctx.cal.timeZone).toMillis();
-		if (explicit < ctx.now)
-			throw new SchedulingInputError(
-				'start',
-				`"start" ${request.start} is in the past. Choose a future time.`,
-			);
-	}
+	const explicit = request.start ? chosenStart(request.start, ctx.cal.timeZone, ctx.now) : null;
 	const search = explicit === null ? await ctx.search(request, crews, duration.minutes, 5) : null;
 	const candidates: Slot[] =
 		explicit !== null

@@ -123,6 +123,25 @@ export function checkTimeZone(zone: unknown, field = 'timeZone'): string {
 	return zone;
 }
 
+/** How far ahead a start chosen by a person may be: outside the hours or the horizon, not years away (9999 was booked). */
+export const MAX_AHEAD_DAYS = 3653;
+
+/** A start a person chose, checked: in the future and within `MAX_AHEAD_DAYS`. */
+export function chosenStart(value: unknown, timeZone: string, nowMs: number): number {
+	const start = parseInstant('start', value, timeZone).toMillis();
+	if (start < nowMs)
+		throw new SchedulingInputError(
+			'start',
+			`"start" ${String(value)} is in the past. Choose a future time.`,
+		);
+	if (start > nowMs + MAX_AHEAD_DAYS * 86_400_000)
+		throw new SchedulingInputError(
+			'start',
+			`"start" ${String(value)} is more than ${MAX_AHEAD_DAYS} days ahead. Choose a time within ten years.`,
+		);
+	return start;
+}
+
 /** Parses an instant: ISO with an offset, or a local date-time / date read in the business time zone. */
 export function parseInstant(field: string, value: unknown, zone: string | Zone): DateTime {
 	if (value instanceof Date) return DateTime.fromJSDate(value, { zone });
@@ -174,6 +193,11 @@ export function resolveCalendar(config: Partial<CalendarConfig> = {}): ResolvedC
 			}),
 		);
 	});
+	if (!Array.isArray(c.holidays))
+		throw new SchedulingInputError(
+			'holidays',
+			`"holidays" must be a list of dates like ["2026-12-25"]; got ${JSON.stringify(c.holidays).slice(0, 80)}.`,
+		);
 	const holidaySet = new Set(
 		c.holidays.map((h, i) => {
 			if (!/^\d{4}-\d{2}-\d{2}$/.test(String(h)) || !DateTime.fromISO(String(h)).isValid)

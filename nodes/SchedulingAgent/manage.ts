@@ -1,6 +1,6 @@
 /** Confirm a hold, cancel, reschedule, get: operations on one booking. */
 
-import { parseInstant, SchedulingInputError } from './calendar';
+import { chosenStart, SchedulingInputError } from './calendar';
 import { findSlots, indexBusy, type Slot } from './slots';
 import {
 	CUSTOMER_CHANGES,
@@ -107,12 +107,7 @@ export async function reschedule(
 			);
 	let candidates: Slot[];
 	if (request.start) {
-		const start = parseInstant('start', request.start, ctx.cal.timeZone).toMillis();
-		if (start < ctx.now)
-			throw new SchedulingInputError(
-				'start',
-				`"start" ${request.start} is in the past. Choose a future time.`,
-			);
+		const start = chosenStart(request.start, ctx.cal.timeZone, ctx.now);
 		// A free time offered to the customer names its crew; a typed time tries the visit's own crew first.
 		candidates = [
 			{ start_ms: start, end_ms: start + durationMs, crew_id: request.crew_id ?? existing.crew_id },

@@ -13,6 +13,8 @@ import { decide, DEFAULT_POLICY } from '../../nodes/NegotiationAgent/policy';
 import { draftIsSafe, writeReply } from '../../nodes/NegotiationAgent/reply';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { qualify, qualifyRules } from '../../nodes/QualifierAgent/qualify';
+import { schedule } from '../../nodes/SchedulingAgent/schedule';
+import { SqliteBookingStore } from '../../nodes/shared/store';
 import { formatMoney, moneyAmountsIn } from '../../nodes/shared/money';
 
 /** The fastest of a few runs, in milliseconds (the first runs warm the engine up). */
@@ -178,5 +180,80 @@ describe('messages', () => {
 			},
 		);
 		expect(sent.email!.subject).toBe('Hi {constructor} {__proto__} Dana Lee');
+	});
+});
+
+describe('bad input names its field instead of a TypeError', () => {
+	const job = { service_type: 'standard_cleaning', duration_minutes: 60 };
+	const now = '2026-11-25T12:00:00-05:00';
+
+	it('holidays that are not a list', async () => {
+		const store = new SqliteBookingStore(':memory:');
+		await store.init();
+		try {
+			await expect(
+				schedule(
+					{ operation: 'findSlots', job },
+					{ store, now, calendar: { holidays: 'xmas' as never } },
+				),
+			).rejects.toMatchObject({
+				field: 'holidays',
+				message: expect.stringMatching(/a list of dates/),
+			});
+		} finally {
+			await store.close();
+		}
+	});
+
+	it('a start a person chose is within ten years (year 9999 was booked, as was a mistyped 2062), for a booking and a move', async () => {
+		const store = new SqliteBookingStore(':memory:');
+		await store.init();
+		try {
+			for (const start of ['9999-01-04T10:00:00-05:00', '2062-01-04T10:00:00-05:00'])
+				await expect(
+					schedule({ operation: 'book', job, start }, { store, now }),
+				).rejects.toMatchObject({
+					field: 'start',
+					message: expect.stringMatching(/more than 3653 days ahead/),
+				});
+			const booked = await schedule(
+				{ operation: 'book', job, start: '2027-06-01T10:00:00-04:00' },
+				{ store, now },
+			);
+			expect(booked.status).toBe('confirmed');
+			await expect(
+				schedule(
+					{
+						operation: 'reschedule',
+						booking_id: booked.booking_id!,
+						start: '9999-01-04T10:00:00-05:00',
+					},
+					{ store, now },
+				),
+			).rejects.toMatchObject({ field: 'start' });
+		} finally {
+			await store.close();
+		}
+	});
+
+	it("a booking's end that is not a date-time after its start", () => {
+		for (const end of ['later', '2026-11-29T09:00:00-05:00'])
+			expect(() =>
+				compose(
+					{
+						kind: 'booking_confirmation',
+						customer: { name: 'Dana', email: 'dana@example.com' },
+						business: { name: 'Bright Clean', email: 'ops@brightclean.example' },
+						booking: {
+							booking_id: 'bk_1',
+							start: '2026-11-30T09:00:00-05:00',
+							end,
+							time_zone: 'America/New_York',
+						},
+						service: 'standard_cleaning',
+					},
+					{ now: '2026-11-25T12:00:00Z' },
+				),
+			).toThrow(expect.objectContaining({ field: 'booking.end' }));
 	});
 });
