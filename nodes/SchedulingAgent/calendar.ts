@@ -123,7 +123,7 @@ export function checkTimeZone(zone: unknown, field = 'timeZone'): string {
 	return zone;
 }
 
-/** How far ahead a start chosen by a person may be: outside the hours or the horizon, not years away (9999 was booked). */
+/** How far ahead a start chosen by a person may be: outside the hours or the horizon, not a decade away (9999 was booked). */
 export const MAX_AHEAD_DAYS = 3653;
 
 /** A start a person chose, checked: in the future and within `MAX_AHEAD_DAYS`. */
