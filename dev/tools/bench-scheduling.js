@@ -107,6 +107,32 @@ async function main(log = console.log) {
 		`find slots (pure)                      median ${median(times).toFixed(2)} ms, p95 ${p95(times).toFixed(2)} ms (target median < 5 ms -> ${median(times) < 5 ? 'met' : 'NOT met'}); empty calendar baseline median ${median(baseline).toFixed(2)} ms (x${(median(times) / median(baseline)).toFixed(1)})`,
 	);
 
+	// Bookings a second into a store (SQLite below, then PostgreSQL): defined here so both can call it.
+	const bookRate = async (store, label) => {
+		const n = 300;
+		const t = process.hrtime.bigint();
+		for (let i = 0; i < n; i++) {
+			const start = DateTime.fromISO('2027-06-01T08:00:00', { zone: calendar.timeZone }).plus({
+				days: Math.floor(i / 20),
+				hours: ((i % 20) % 5) * 2,
+			});
+			await api.schedule(
+				{
+					operation: 'book',
+					job: { service_type: 'standard_cleaning', duration_minutes: 60 },
+					start: start.toISO(),
+					crew_id: `crew-${i % 20}`,
+					idempotency_key: `${label}-${i}`,
+				},
+				{ store, now: NOW, calendar: { crews: calendarCrews, horizonDays: 400 } },
+			);
+		}
+		const elapsed = ms(t);
+		log(
+			`bookings per second (${label})${' '.repeat(Math.max(1, 19 - label.length))} ${Math.round((n / elapsed) * 1000).toLocaleString('en-US')}/s (${n} idempotent bookings, one after another)`,
+		);
+	};
+
 	// The SQLite files live in a folder of their own, removed however the run ends.
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-bench-'));
 	try {
@@ -154,30 +180,6 @@ async function main(log = console.log) {
 			`find slots through the SQLite store    median ${median(viaStore).toFixed(2)} ms, p95 ${p95(viaStore).toFixed(2)} ms (reads busy times from the store each search, widening 7 -> 31 -> 90 days until 5 slots fit)`,
 		);
 
-		const bookRate = async (store, label) => {
-			const n = 300;
-			const t = process.hrtime.bigint();
-			for (let i = 0; i < n; i++) {
-				const start = DateTime.fromISO('2027-06-01T08:00:00', { zone: calendar.timeZone }).plus({
-					days: Math.floor(i / 20),
-					hours: ((i % 20) % 5) * 2,
-				});
-				await api.schedule(
-					{
-						operation: 'book',
-						job: { service_type: 'standard_cleaning', duration_minutes: 60 },
-						start: start.toISO(),
-						crew_id: `crew-${i % 20}`,
-						idempotency_key: `${label}-${i}`,
-					},
-					{ store, now: NOW, calendar: { crews: calendarCrews, horizonDays: 400 } },
-				);
-			}
-			const elapsed = ms(t);
-			log(
-				`bookings per second (${label})${' '.repeat(Math.max(1, 19 - label.length))} ${Math.round((n / elapsed) * 1000).toLocaleString('en-US')}/s (${n} idempotent bookings, one after another)`,
-			);
-		};
 		await bookRate(sqlite, 'SQLite');
 
 		const seriesTimes = [];

@@ -1,7 +1,7 @@
-import { addsNothing } from '../shared/drafts';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod/v4';
 
+import { addsNothing } from '../shared/drafts';
 import { callStructured, emptyUsage } from '../shared/llm/client';
 import { quoteCustomerText, type AgentOptionsBase } from '../shared/modes';
 import { moneyAmountsIn } from '../shared/money';

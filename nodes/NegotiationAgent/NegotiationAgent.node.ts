@@ -362,10 +362,9 @@ export class NegotiationAgent implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		if (this.getNodeParameter('operation', 0, 'negotiate') === 'applyDecision')
 			return await runAgentPerItem(this, 'negotiation', async (i) => {
-				const negotiation = this.getNodeParameter('negotiation', i, null);
 				const result = applyOpsDecision(
 					{
-						negotiation: typeof negotiation === 'string' ? parseJson(negotiation) : negotiation,
+						negotiation: parseJson(this.getNodeParameter('negotiation', i, null)),
 						choice: optionalText(this, 'decision', i),
 						counterAmount: this.getNodeParameter('counterAmount', i, ''),
 						customerName: textAt(caseOf(this, i), 'customer', 'name'),

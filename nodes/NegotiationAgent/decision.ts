@@ -3,11 +3,15 @@
  * band, a reply the rules would not answer): approve, decline, or counter at an amount
  * they type. The new offer is re-priced by the pricing engine, like every other offer.
  */
-import { priceSync } from '../PricingAgent/price';
 import { formatMoney } from '../shared/money';
-import { NegotiationInputError, negotiationSchema, type Negotiation } from './negotiate';
-import type { Decision } from './policy';
-import { approvedAmounts, writeReply, type MessageTemplates } from './reply';
+import {
+	decisionFields,
+	NegotiationInputError,
+	negotiationSchema,
+	type Negotiation,
+} from './negotiate';
+import { reprice, round4, type Decision } from './policy';
+import { writeReply, type MessageTemplates } from './reply';
 
 export const OPS_CHOICES = ['approve', 'decline', 'counter'] as const;
 export type OpsChoice = (typeof OPS_CHOICES)[number];
@@ -32,9 +36,6 @@ function centsOf(amount: unknown): number | null {
 		.replace(/,(?=\d{3}\b)/g, '');
 	return /^\d+(\.\d{1,2})?$/.test(typed) ? Math.round(Number(typed) * 100) : NaN;
 }
-
-/** Discounts are kept to 1/10,000 of a percent so a typed price is met to the cent. */
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 function checkNegotiation(value: unknown): Negotiation {
 	const checked = negotiationSchema.safeParse(value);
@@ -94,19 +95,14 @@ export function applyOpsDecision(
 				'counterAmount',
 				`A counter offers less than the offer on the table (${formatMoney(offer.total_cents, offer.currency)} per visit); got ${formatMoney(cents, offer.currency)}. To keep the offer, decline.`,
 			);
-		const inputs = offer.pricing_inputs;
-		const reprice = (pct: number) =>
-			priceSync(inputs.facts, {
-				rateCard: inputs.rate_card,
-				negotiatedDiscountPct: pct,
-				now: inputs.priced_at,
-			});
-		const base = reprice(0);
+		// The undiscounted job, and the discount that gives the typed price.
+		const now = offer.pricing_inputs.priced_at;
+		const base = reprice(offer, { negotiatedDiscountPct: 0 }, now);
 		const pct = round4(Math.max(0, (1 - cents / base.total_cents) * 100));
 		decision = {
 			action: 'counter',
 			reason: `a person countered at ${formatMoney(cents, offer.currency)} per visit (${pct}% off)`,
-			offer: { quote: reprice(pct), discountPct: pct },
+			offer: { quote: reprice(offer, { negotiatedDiscountPct: pct }, now), discountPct: pct },
 			requested: current.requested_discount_pct,
 			pendingApproval: null,
 			final: false,
@@ -131,26 +127,10 @@ export function applyOpsDecision(
 		{ ...templates, reject: templates.declined },
 		null,
 	);
-	const quote = decision.offer.quote;
 	return {
 		...current,
-		action: decision.action,
-		reason: decision.reason,
-		offered_discount_pct: decision.offer.discountPct,
-		price: {
-			total_cents: quote.total_cents,
-			per_month_cents: quote.recurring?.per_month_cents ?? null,
-			currency: quote.currency,
-		},
-		price_changed: quote.total_cents !== offer.total_cents,
-		quote,
-		pending_approval: null,
-		final: decision.final,
-		escalate_to_human: false,
-		approval_required: false,
-		upsells: [],
+		...decisionFields(decision, offer),
 		message: reply.message,
 		message_source: 'template',
-		approved_amounts_cents: approvedAmounts(decision),
 	};
 }

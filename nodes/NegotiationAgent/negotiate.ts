@@ -10,7 +10,15 @@ import { InputError } from '../shared/errors';
 import { llmUsageSchema } from '../shared/llm/client';
 import { SOURCES, type AgentOptionsBase } from '../shared/modes';
 import { intentSchema } from './intent';
-import { ACTIONS, decide, DEFAULT_POLICY, upsellSchema, type NegotiationPolicy } from './policy';
+import {
+	ACTIONS,
+	decide,
+	DEFAULT_POLICY,
+	headlinePrice,
+	upsellSchema,
+	type Decision,
+	type NegotiationPolicy,
+} from './policy';
 import { readReply } from './read';
 import { approvedAmounts, DEFAULT_TEMPLATES, writeReply, type MessageTemplates } from './reply';
 
@@ -93,8 +101,41 @@ function checkQuote(value: unknown): Quote {
 	return checked.data;
 }
 
-/** The comparable price of a quote: per month for recurring work (what customers talk about), else the total. */
-const headlinePrice = (q: Quote) => q.recurring?.per_month_cents ?? q.total_cents;
+/**
+ * What a decision makes of the negotiation: the action, the offer and its price (changed or
+ * not from `before`), what waits for approval, and every amount the customer may be told.
+ * One shape for a reply the policy answered and for a person's decision.
+ */
+export function decisionFields(decision: Decision, before: Quote) {
+	const { offer, pendingApproval } = decision;
+	const quote = offer.quote;
+	return {
+		action: decision.action,
+		reason: decision.reason,
+		offered_discount_pct: offer.discountPct,
+		price: {
+			total_cents: quote.total_cents,
+			per_month_cents: quote.recurring?.per_month_cents ?? null,
+			currency: quote.currency,
+		},
+		price_changed:
+			quote.total_cents !== before.total_cents || headlinePrice(quote) !== headlinePrice(before),
+		quote,
+		pending_approval: pendingApproval
+			? {
+					discount_pct: pendingApproval.discountPct,
+					total_cents: pendingApproval.quote.total_cents,
+					per_month_cents: pendingApproval.quote.recurring?.per_month_cents ?? null,
+					quote: pendingApproval.quote,
+				}
+			: null,
+		final: decision.final,
+		escalate_to_human: decision.action === 'escalate',
+		approval_required: pendingApproval !== null,
+		upsells: decision.upsells,
+		approved_amounts_cents: approvedAmounts(decision),
+	};
+}
 
 export async function negotiate(
 	input: NegotiateInput,
@@ -134,39 +175,14 @@ export async function negotiate(
 		templates,
 		options.aiDraftsMessage !== false && reading.source !== 'rules' ? reading.draft : null,
 	);
-	const { offer, pendingApproval } = decision;
-	const quote = offer.quote;
 	return {
 		round,
 		next_round: round + 1,
 		intent: reading.intent,
-		action: decision.action,
-		reason: decision.reason,
 		requested_discount_pct: decision.requested,
-		offered_discount_pct: offer.discountPct,
-		price: {
-			total_cents: quote.total_cents,
-			per_month_cents: quote.recurring?.per_month_cents ?? null,
-			currency: quote.currency,
-		},
-		price_changed:
-			quote.total_cents !== current.total_cents || headlinePrice(quote) !== headlinePrice(current),
-		quote,
-		pending_approval: pendingApproval
-			? {
-					discount_pct: pendingApproval.discountPct,
-					total_cents: pendingApproval.quote.total_cents,
-					per_month_cents: pendingApproval.quote.recurring?.per_month_cents ?? null,
-					quote: pendingApproval.quote,
-				}
-			: null,
-		final: decision.final,
-		escalate_to_human: decision.action === 'escalate',
-		approval_required: pendingApproval !== null,
-		upsells: decision.upsells,
+		...decisionFields(decision, current),
 		message: reply.message,
 		message_source: reply.source,
-		approved_amounts_cents: approvedAmounts(decision),
 		source: reading.source,
 		llm_usage: reading.usage,
 		fallback_reason: reading.fallback_reason,

@@ -57,7 +57,7 @@ export type Upsell = z.infer<typeof upsellSchema>;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 /** Discounts are kept to 1/10,000 of a percent so a named price is met to the cent. */
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+export const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export interface Offer {
 	quote: Quote;
@@ -65,7 +65,7 @@ export interface Offer {
 }
 
 /** Re-prices through the pricing engine: no price is ever computed by text arithmetic. */
-function reprice(
+export function reprice(
 	base: Quote,
 	changes: {
 		negotiatedDiscountPct?: number;
@@ -86,7 +86,7 @@ function reprice(
 }
 
 /** The comparable price of a quote: per month for recurring work (what customers talk about), else the total. */
-const headlinePrice = (q: Quote) => q.recurring?.per_month_cents ?? q.total_cents;
+export const headlinePrice = (q: Quote) => q.recurring?.per_month_cents ?? q.total_cents;
 
 /** What the policy decided for this reply. */
 export interface Decision {

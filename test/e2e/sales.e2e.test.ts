@@ -253,6 +253,27 @@ it('a recurring agreement nobody signs: its held visits are released, ops are to
 	const held = await bookingsOf(customer.name);
 	expect(held.length).toBeGreaterThanOrEqual(50);
 	expect(held.every((b) => b.status === 'held')).toBe(true);
+	// The welcome links the first visit's own page: opened as delivered, in Chromium.
+	const welcome = await env.smtp.waitFor(customer.email, 30_000);
+	const manage = /To move or skip your first visit, or pause your visits: (\S+)/.exec(
+		String(welcome.text),
+	)![1];
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		expect((await page.goto(manage))?.status()).toBe(200);
+		const text = await page.locator('body').innerText();
+		expect(text).toMatch(/Change this visit/);
+		expect(text).toContain(held[0].id);
+		for (const choice of [
+			'Move it to the time below',
+			'Show me the next free times',
+			'Skip this visit (the others stay booked)',
+			'Pause my visits until the date below',
+		])
+			expect(await page.getByLabel(choice).count()).toBe(1);
+	} finally {
+		await page.close();
+	}
 
 	// The wait runs out unsigned: ops are told, the visits are released.
 	const ops = await env.smtp.waitFor(
