@@ -72,8 +72,11 @@ export default [
 		},
 	},
 	{
-		// A signing key is not an API: "Booking Agents Signing Secret API" would mislead ops staff.
-		files: ['credentials/BookingAgentsSigningSecret.credentials.ts'],
+		// A signing key or a webhook's token is not an API: "... Secret API" would mislead ops staff.
+		files: [
+			'credentials/BookingAgentsSigningSecret.credentials.ts',
+			'credentials/BookingAgentsTwilioWebhook.credentials.ts',
+		],
 		rules: { 'n8n-nodes-base/cred-class-field-display-name-missing-api': 'off' },
 	},
 	{

@@ -13,7 +13,7 @@ const path = require('node:path');
 
 const { startN8n, REPO } = require('./n8n');
 const { startSmtpSink } = require('./fakes/smtp-sink');
-const { startTwilioFake } = require('./fakes/twilio-fake');
+const { startTwilioFake, textIn } = require('./fakes/twilio-fake');
 const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
@@ -21,6 +21,8 @@ const WEBHOOK_KEY_HEADER = 'X-Booking-Key';
 /** The ops board's Basic Auth user (the password is made per start and printed). */
 const OPS_BOARD_USER = 'ops';
 const TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000demo';
+/** The Twilio credential's Auth Token: it signs the incoming texts the tests post. */
+const TWILIO_AUTH_TOKEN = 'demo-auth-token';
 
 const POSTGRES_STORE_CREDENTIAL = CREDENTIALS.bookingStore.bookingStorePostgres.name;
 
@@ -204,8 +206,13 @@ async function startBookingEnv({
 				data: {
 					authType: 'authToken',
 					accountSid: TWILIO_ACCOUNT_SID,
-					authToken: 'demo-auth-token',
+					authToken: TWILIO_AUTH_TOKEN,
 				},
+			},
+			{
+				name: CREDENTIALS.twilioWebhook.bookingAgentsTwilioWebhook.name,
+				type: 'bookingAgentsTwilioWebhook',
+				data: { authToken: TWILIO_AUTH_TOKEN },
 			},
 			{
 				name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name,
@@ -284,6 +291,21 @@ async function startBookingEnv({
 			tables,
 			workflows,
 			workflowIds,
+			/**
+			 * A customer's text to the business's number, posted to Incoming Texts (/webhook/sms) as Twilio
+			 * posts it, signed with the Twilio credential's Auth Token (options: `signature`, `sign`).
+			 */
+			async textIn(from, body, options = {}) {
+				return await textIn({
+					url: `${n8n.baseUrl}/webhook/sms`,
+					authToken: TWILIO_AUTH_TOKEN,
+					accountSid: TWILIO_ACCOUNT_SID,
+					from,
+					to: allSettings.sms_from ?? '+12125550100',
+					body,
+					...options,
+				});
+			},
 			/** POST a JSON body to a template's webhook with the webhook key. */
 			async post(pathName, body, { headers = {} } = {}) {
 				return await n8n.webhook(pathName, body, {
@@ -311,4 +333,5 @@ module.exports = {
 	WEBHOOK_KEY_HEADER,
 	WORKFLOW_IDS,
 	TWILIO_ACCOUNT_SID,
+	TWILIO_AUTH_TOKEN,
 };

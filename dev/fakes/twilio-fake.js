@@ -6,6 +6,8 @@
  * with BOOKING_AGENTS_LOOPBACK_HOSTS=api.twilio.com:<port> (see `loopbackHosts`).
  * It answers POST /2010-04-01/Accounts/{sid}/Messages.json in Twilio's wire
  * format (form-encoded request, JSON answer) and keeps what it received.
+ * `textIn` plays Twilio's other half: an incoming SMS posted to a webhook as
+ * Twilio posts it (its form fields, signed with X-Twilio-Signature).
  */
 const fs = require('node:fs');
 const https = require('node:https');
@@ -69,6 +71,82 @@ function makeCertificates() {
 		ca: path.join(dir, 'ca.pem'),
 		key: fs.readFileSync(path.join(dir, 'server.key')),
 		cert: fs.readFileSync(path.join(dir, 'server.pem')),
+	};
+}
+
+/**
+ * X-Twilio-Signature as Twilio computes it: HMAC-SHA1 (Auth Token) of the URL followed by each
+ * POST field's name and value, names sorted; base64. Written here apart from the package's own
+ * check, so that a mistake in one is not repeated in the other.
+ */
+function signTwilio(authToken, url, fields) {
+	const crypto = require('node:crypto');
+	const data = Object.keys(fields)
+		.sort()
+		.reduce((acc, name) => acc + name + fields[name], url);
+	return crypto.createHmac('sha1', authToken).update(Buffer.from(data, 'utf-8')).digest('base64');
+}
+
+let inboundCounter = 0;
+
+/**
+ * Posts an incoming text to `url` as Twilio does ("A message comes in"): form-encoded, with the
+ * fields Twilio sends and its signature. `signature` overrides it (a forgery); `sign: false` sends none.
+ * Returns the status, content type and body n8n answered (TwiML for Twilio to send back).
+ */
+async function textIn({
+	url,
+	authToken,
+	accountSid,
+	from,
+	to,
+	body,
+	signature,
+	sign = true,
+	extra = {},
+}) {
+	const sid = `SM${Date.now().toString(16)}${String(++inboundCounter).padStart(8, '0')}`.padEnd(
+		34,
+		'0',
+	);
+	const fields = {
+		ToCountry: 'US',
+		ToState: 'NY',
+		SmsMessageSid: sid,
+		NumMedia: '0',
+		ToCity: 'NEW YORK',
+		FromZip: '10001',
+		SmsSid: sid,
+		FromState: 'NY',
+		SmsStatus: 'received',
+		FromCity: 'NEW YORK',
+		Body: body,
+		FromCountry: 'US',
+		To: to,
+		ToZip: '10001',
+		NumSegments: '1',
+		MessageSid: sid,
+		AccountSid: accountSid,
+		From: from,
+		ApiVersion: '2010-04-01',
+		...extra,
+	};
+	const headers = {
+		'content-type': 'application/x-www-form-urlencoded',
+		'user-agent': 'TwilioProxy/1.1',
+		'i-twilio-idempotency-token': sid,
+	};
+	if (sign) headers['x-twilio-signature'] = signature ?? signTwilio(authToken, url, fields);
+	const response = await fetch(url, {
+		method: 'POST',
+		headers,
+		body: new URLSearchParams(fields).toString(),
+	});
+	return {
+		status: response.status,
+		contentType: response.headers.get('content-type'),
+		body: await response.text(),
+		sid,
 	};
 }
 
@@ -154,4 +232,4 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 	};
 }
 
-module.exports = { startTwilioFake };
+module.exports = { startTwilioFake, textIn, signTwilio };

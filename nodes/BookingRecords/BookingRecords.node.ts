@@ -8,7 +8,10 @@ import {
 
 import { settingsNodeProperty, settingsSourceProperty } from '../shared/n8n/settings';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
-import { bookingAgentsSigningSecretTest } from '../shared/n8n/signing';
+import {
+	bookingAgentsSigningSecretTest,
+	bookingAgentsTwilioWebhookTest,
+} from '../shared/n8n/signing';
 import { LINK_OPERATIONS } from './actions/links';
 import { router } from './actions/router';
 
@@ -74,6 +77,15 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { operation: LINK_OPERATIONS } },
 				testedBy: 'bookingAgentsSigningSecretTest',
 			},
+			{
+				// The Auth Token checks that a text really came from Twilio.
+				name: 'bookingAgentsTwilioWebhook',
+				testedBy: 'bookingAgentsTwilioWebhookTest',
+				required: true,
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['sms'], checkSignature: [true] },
+				},
+			},
 		],
 		properties: [
 			{
@@ -116,6 +128,13 @@ export class BookingRecords implements INodeType {
 						action: 'Record a step of the case',
 						description:
 							'Keep what just happened to the case (answered, handed to a person, won, lost) with what the agents found',
+					},
+					{
+						name: 'Route an Incoming Message',
+						value: 'routeMessage',
+						action: 'Route an incoming message to its case',
+						description:
+							'A text (Twilio, signature checked), e-mail or chat line: STOP/START/HELP answered, a quote reply resumes its flow, a follow-up joins the sender’s open case, else a new case',
 					},
 					{
 						name: 'Take a Link’s Answer',
@@ -245,6 +264,109 @@ export class BookingRecords implements INodeType {
 				default: '={{ $json.body }}',
 				displayOptions: { show: { operation: ['answerLink'] } },
 				description: 'What the page posted (choice, message, name), as the webhook parsed it',
+			},
+			{
+				displayName: 'Channel',
+				name: 'incomingChannel',
+				type: 'options',
+				default: 'sms',
+				displayOptions: { show: { operation: ['routeMessage'] } },
+				options: [
+					{ name: 'Text Message (Twilio Webhook)', value: 'sms' },
+					{ name: 'E-Mail', value: 'email' },
+					{ name: 'Chat', value: 'chat' },
+					{ name: 'Web Form', value: 'web_form' },
+				],
+				description:
+					'Where the message came from. A text is read from the Twilio webhook’s item (From, Body, MessageSid) and its signature checked.',
+			},
+			{
+				displayName: 'Check Twilio’s Signature',
+				name: 'checkSignature',
+				type: 'boolean',
+				default: true,
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['sms'] } },
+				description:
+					'Whether to refuse a request without a valid X-Twilio-Signature (signed with the account’s Auth Token, kept in the Booking Agents Twilio Webhook credential). Turn off only behind something that already checked it.',
+			},
+			{
+				displayName: 'Address Twilio Calls',
+				name: 'requestUrl',
+				type: 'string',
+				default: '={{ $json.webhookUrl }}',
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['sms'], checkSignature: [true] },
+				},
+				hint: 'Twilio signs the exact address set on its phone number. Behind a proxy, set n8n’s WEBHOOK_URL so this matches.',
+				description: 'The webhook’s public address as Twilio calls it (its query string is added)',
+			},
+			{
+				displayName: 'Message',
+				name: 'messageText',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '={{ $json.text ?? $json.message }}',
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['email', 'chat', 'web_form'] },
+				},
+				description: 'What the customer wrote (the first 5,000 characters are read)',
+			},
+			{
+				displayName: 'Sender’s E-Mail',
+				name: 'fromEmail',
+				type: 'string',
+				default: '',
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['email', 'chat', 'web_form'] },
+				},
+				placeholder: 'dana@example.com',
+				description: 'One address; the sender’s open case is found by it',
+			},
+			{
+				displayName: 'Sender’s Phone',
+				name: 'fromPhone',
+				type: 'string',
+				default: '',
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['email', 'chat', 'web_form'] },
+				},
+				placeholder: '+1 212 555 0100',
+				description: 'With its country code; the sender’s open case is found by it too',
+			},
+			{
+				displayName: 'Sender’s Name',
+				name: 'senderName',
+				type: 'string',
+				default: '',
+				displayOptions: {
+					show: { operation: ['routeMessage'], incomingChannel: ['email', 'chat', 'web_form'] },
+				},
+			},
+			{
+				displayName: 'Message-ID',
+				name: 'messageId',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['email'] } },
+				description:
+					'The e-mail’s own Message-ID header: a reply to our answer finds the case by it',
+			},
+			{
+				displayName: 'In Reply To',
+				name: 'references',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['email'] } },
+				description:
+					'The e-mail’s In-Reply-To and References headers: the Message-IDs of the conversation it answers',
+			},
+			{
+				displayName: 'Chat Session',
+				name: 'chatSession',
+				type: 'string',
+				default: '={{ $json.sessionId }}',
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['chat'] } },
+				description: 'The chat’s session ID: every line of one conversation joins one case',
 			},
 			{
 				displayName: 'What Happened',
@@ -398,7 +520,13 @@ export class BookingRecords implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { bookingStorePostgresTest, bookingAgentsSigningSecretTest } };
+	methods = {
+		credentialTest: {
+			bookingStorePostgresTest,
+			bookingAgentsSigningSecretTest,
+			bookingAgentsTwilioWebhookTest,
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

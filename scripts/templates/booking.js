@@ -73,6 +73,7 @@ function simpleBooking() {
 			'promoCode',
 			'details',
 			'requestId',
+			'caseRef',
 		],
 		440,
 		0,
@@ -219,12 +220,15 @@ function emergency() {
 	const wf = new L.Workflow('emergency', 'Booking Agents: Emergency Dispatch', {
 		executionTimeout: 60,
 		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
 	});
 	wf.section(
 		'Emergency dispatch',
 		'Burst pipes, fire, sewage: answered in seconds. POST to `/webhook/emergency` with the header **X-Booking-Key**:\n```\n{ "message": "Pipe burst, water everywhere",\n  "customer": { "name", "phone", "address", "email" } }\n```\nTriage decides; emergency rates apply; the earliest on-call or restoration crew within the response deadline is booked; the customer gets safety steps by text and the crew a dispatch notice; then the caller gets the answer. Nothing optional (e-mail, AI) sits in this path.',
 	);
 	L.webhook(wf, 'Receive Emergency', 'emergency', [0, 0]);
+	// Incoming Texts calls it for an emergency written by text (the body as the webhook takes it).
+	L.subWorkflowTrigger(wf, 'When Called by Another Workflow', [0, 200]);
 	L.settingsNode(wf, [220, 0]);
 	wf.section(
 		'Check and triage',
@@ -241,6 +245,7 @@ function emergency() {
 			'emailOptional',
 			'channel',
 			'requestId',
+			'caseRef',
 		],
 		440,
 		0,
@@ -401,6 +406,7 @@ function emergency() {
 		[2640, 120],
 	);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
+	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(
 		valid,
 		'Triage the Emergency',

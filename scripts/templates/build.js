@@ -13,6 +13,7 @@ const path = require('node:path');
 
 const support = require('./support');
 const booking = require('./booking');
+const intake = require('./intake');
 
 /** File name -> builder, in import order (a workflow comes after those it calls). */
 const TEMPLATES = {
@@ -38,6 +39,7 @@ const TEMPLATES = {
 	'support-crew-steps.json': support.crewSteps,
 	'support-customer-changes.json': support.customerChanges,
 	'support-customer-links.json': support.customerLinks,
+	'intake-texts.json': intake.incomingTexts,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
 	'ops-board.json': support.opsBoard,

@@ -21,6 +21,12 @@ const CREDENTIALS = {
 	boardLogin: { httpBasicAuth: { id: 'REPLACE-ops-board-login', name: 'Ops Board Login' } },
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
+	twilioWebhook: {
+		bookingAgentsTwilioWebhook: {
+			id: 'REPLACE-twilio-webhook',
+			name: 'Twilio Webhook (Auth Token)',
+		},
+	},
 	signingSecret: {
 		bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' },
 	},
@@ -70,6 +76,8 @@ const WORKFLOW_IDS = {
 	findSeriesTime: 'bkFindSeriesTime',
 	opsDecision: 'bkOpsDecision000',
 	agreementNotSigned: 'bkAgreementUnsig',
+	incomingTexts: 'bkIncomingTexts0',
+	emergency: 'bkEmergencyDisp0',
 };
 
 class Workflow {
@@ -478,7 +486,11 @@ const checks = {
 		"typeof b.message === 'string' && b.message.trim().length > 0 && b.message.length <= 5000 ? null : { field: 'message', fix: 'Send the customer\\'s words as text (1 to 5,000 characters).' }",
 	customer:
 		'b.customer && typeof b.customer === \'object\' && !Array.isArray(b.customer) ? null : { field: \'customer\', fix: \'Send the customer as an object: { "name", "email", "phone", "address" }.\' }',
-	name: "typeof b.customer?.name === 'string' && b.customer.name.trim() ? null : { field: 'customer.name', fix: 'Send the customer\\'s name.' }",
+	// A text, e-mail or chat may come without a name (a phone or address is the sender): greeted as "there".
+	name: "(typeof b.customer?.name === 'string' && b.customer.name.trim()) || (['sms', 'email', 'chat'].includes(b.channel) && b.customer?.name == null) ? null : { field: 'customer.name', fix: 'Send the customer\\'s name.' }",
+	// The case a follow-up joins (Incoming Texts and the other intake templates set it).
+	caseRef:
+		"b.case == null || (typeof b.case === 'object' && !Array.isArray(b.case) && (b.case.case_id == null || (typeof b.case.case_id === 'string' && /^cs_[A-Za-z0-9_-]{4,64}$/.test(b.case.case_id)))) ? null : { field: 'case.case_id', fix: 'Send case.case_id as the case id (cs_...) or leave case out.' }",
 	emailRequired: `typeof b.customer?.email === 'string' && ${MAILBOX}.test(b.customer.email) ? null : { field: 'customer.email', fix: 'Send one valid e-mail address, for example dana@example.com (no list, name or line break).' }`,
 	emailOptional: `b.customer?.email == null || b.customer.email === '' || (typeof b.customer.email === 'string' && ${MAILBOX}.test(b.customer.email)) ? null : { field: 'customer.email', fix: 'Send one valid e-mail address, for example dana@example.com (no list, name or line break), or leave it out.' }`,
 	phoneRequired:
@@ -560,7 +572,7 @@ const caseFrom = (checkNames) =>
 	);
 
 /** The case every agent adds to (the item contract, docs/architecture.md), from the checked body `b` and the settings on `$json`. */
-const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, details: b.details ?? null, details_asked: b.details_asked === true, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
+const CASE = `({ message: b.message.trim(), channel: b.channel ?? 'web', customer: { name: b.customer.name?.trim() ?? null, email: b.customer.email || null, phone: b.customer.phone || null, address: b.customer.address || null }, preference: b.preference ?? null, frequency: b.frequency ?? null, weekday: b.weekday ?? null, time: b.time ?? null, start_date: b.start_date ?? null, details: b.details ?? null, details_asked: b.details_asked === true, case: b.case ? { case_id: b.case.case_id ?? undefined, thread: b.case.thread && typeof b.case.thread === 'object' ? b.case.thread : {} } : undefined, idempotency_key: b.request_id ?? $json.headers?.['idempotency-key'] ?? $execution.id, request: b, received_at: $now.toISO(), business: ${BUSINESS_FROM_SETTINGS} })`;
 
 const SETTINGS_WORKFLOW_NAME = 'Booking Agents: Business Settings';
 

@@ -13,7 +13,11 @@ const NODES = path.resolve(__dirname, '..', '..', 'nodes');
 const ALLOWED: Record<string, string[]> = {
 	NegotiationAgent: ['PricingAgent'],
 	// The weekly numbers count the hours crews could work on the Scheduling calendar's own rules.
-	BookingRecords: ['SchedulingAgent'],
+	BookingRecords: [
+		'SchedulingAgent',
+		// An incoming text that reads as an emergency is never taken as a reply to a waiting page.
+		'TriageAgent',
+	],
 };
 
 function sourceFiles(dir: string): string[] {

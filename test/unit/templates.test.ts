@@ -147,6 +147,25 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 				});
 				continue;
 			}
+			if (path.basename(file) === 'intake-texts.json') {
+				// Twilio cannot send our key: its request signature (checked first, with the Twilio credential) is the authentication.
+				expect(hook.parameters.authentication).toBeUndefined();
+				expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Business Settings']);
+				expect(outputs(wf, 'Business Settings')[0].map((c) => c.node)).toEqual(['Route the Text']);
+				const route = wf.nodes.find((n) => n.name === 'Route the Text')!;
+				expect(route.parameters).toMatchObject({
+					operation: 'routeMessage',
+					incomingChannel: 'sms',
+				});
+				expect(route.parameters.checkSignature).not.toBe(false);
+				expect(route.credentials?.bookingAgentsTwilioWebhook?.name).toBe(
+					'Twilio Webhook (Auth Token)',
+				);
+				expect(outputs(wf, 'Where Does It Go?')[0].map((c) => c.node)).toEqual([
+					'Answer 403: Not From Twilio',
+				]);
+				continue;
+			}
 			if (path.basename(file) === 'ops-board.json') {
 				// A page people open in a browser: n8n's Basic Auth asks for the login; it changes nothing.
 				expect(hook.parameters).toMatchObject({ httpMethod: 'GET', authentication: 'basicAuth' });
@@ -233,6 +252,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Find a Time',
 		'Booking Agents: Find a Time for the Visits',
 		'Booking Agents: Human Queue',
+		'Booking Agents: Incoming Texts',
 		'Booking Agents: Not a Fit',
 		'Booking Agents: On-Call Dispatcher',
 		'Booking Agents: Onboarding',

@@ -28,9 +28,10 @@ import {
 import { settingsRowsOf } from '../../shared/n8n/settings';
 import { readBusinessSettings } from '../../shared/settings';
 import { caseFromNode } from './case';
+import { runIncoming } from './incoming';
 
 /** The operations that sign or check links (they need the Booking Agents Signing Secret credential). */
-export const LINK_OPERATIONS = ['createLink', 'openLink', 'answerLink'];
+export const LINK_OPERATIONS = ['createLink', 'openLink', 'answerLink', 'routeMessage'];
 
 export async function runLinkOperation(
 	ctx: IExecuteFunctions,
@@ -39,6 +40,7 @@ export async function runLinkOperation(
 ): Promise<INodeExecutionData[][]> {
 	const credential = await ctx.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret');
 	const secret = String(credential.secret ?? '');
+	if (operation === 'routeMessage') return await runIncoming(ctx, store, secret);
 	return await runPerItem(ctx, async (i) => {
 		if (operation === 'createLink') return [{ json: await makeLink(ctx, i, store, secret) }];
 		const nowMs = Date.now();

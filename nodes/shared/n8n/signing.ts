@@ -19,3 +19,17 @@ export async function bookingAgentsSigningSecretTest(
 				message: `The secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (a long random text)`,
 			};
 }
+
+/** A Twilio Auth Token is 32 hexadecimal characters: anything else cannot check Twilio's signatures. */
+export async function bookingAgentsTwilioWebhookTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const token = String(credential.data?.authToken ?? '').trim();
+	return /^[0-9a-f]{32}$/i.test(token)
+		? { status: 'OK', message: 'This looks like a Twilio Auth Token' }
+		: {
+				status: 'Error',
+				message: `A Twilio Auth Token is 32 letters a-f and digits; this has ${token.length} characters. Copy the primary Auth Token from the Twilio Console (Account info).`,
+			};
+}

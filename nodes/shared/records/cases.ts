@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 
 import { at, currentOffer, objectAt, textAt, type CaseItem } from '../case';
 import { InputError } from '../errors';
+import { phoneKey, threadKeysOf } from '../intake/keys';
 import type { BookingStore, SqlRunner, SqlValue } from '../store/types';
 
 export const CASE_STATUSES = [
@@ -236,7 +237,8 @@ export function caseFactsOf(item: CaseItem, caseId: string, nowMs: number): Case
 	const email = textAt(customer, 'email');
 	const phone = textAt(customer, 'phone');
 	if (email) thread.email = email.toLowerCase();
-	if (phone) thread.phone = phone;
+	// E.164 when it is a number (a text's From is); as typed otherwise, kept for people to read.
+	if (phone) thread.phone = phoneKey(phone) ?? phone;
 	for (const key of ['message_id', 'chat_session'] as const) {
 		const value = textAt(item, 'case', 'thread', key);
 		if (value) thread[key] = value;
@@ -596,6 +598,11 @@ export async function saveCase(
 		`INSERT INTO cases (${COLUMNS.join(', ')}) VALUES (${marks}) ON CONFLICT (id) DO UPDATE SET ${updates}`,
 		rowOf(record),
 	);
+	for (const key of threadKeysOf(record.thread))
+		await sql.query(
+			'INSERT INTO case_threads (thread_key, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+			[key, record.case_id],
+		);
 	for (const event of events)
 		await sql.query(
 			'INSERT INTO case_events (case_id, key, kind, at_ms, by_whom, data) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (case_id, key) DO NOTHING',

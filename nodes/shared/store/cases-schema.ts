@@ -38,3 +38,24 @@ CREATE TABLE case_links (
   created_at_ms BIGINT NOT NULL, expires_at_ms BIGINT NOT NULL, used_at_ms BIGINT, answer TEXT);
 CREATE INDEX case_links_case ON case_links (case_id);
 `;
+
+/**
+ * case_threads: the keys that route a follow-up to its case (DESIGN's `thread`): the customer's
+ * phone in E.164 (`phone:+1...`), e-mail in lower case (`email:...`), an e-mail's Message-ID
+ * (`message_id:...`) and a chat session (`chat_session:...`). A key may lead to several cases
+ * over time; the newest open one takes the follow-up (records/threads.ts).
+ */
+export const THREADS_SQL = `
+CREATE TABLE case_threads (
+  thread_key TEXT NOT NULL, case_id TEXT NOT NULL REFERENCES cases(id), PRIMARY KEY (thread_key, case_id));
+CREATE INDEX case_threads_case ON case_threads (case_id);
+`;
+
+/** The keys of the cases recorded before case_threads, from their thread (JSON text), per backend. */
+export const threadsBackfill = (field: (name: string) => string) =>
+	['email', 'phone', 'message_id', 'chat_session']
+		.map(
+			(name) =>
+				`INSERT INTO case_threads (thread_key, case_id) SELECT '${name}:' || ${name === 'email' ? `lower(${field(name)})` : field(name)}, id FROM cases WHERE ${field(name)} IS NOT NULL${name === 'phone' ? ` AND ${field(name)} LIKE '+%'` : ''} ON CONFLICT DO NOTHING;`,
+		)
+		.join('\n');

@@ -1,0 +1,180 @@
+/**
+ * Booking Records' "Route an Incoming Message": a text (Twilio's webhook, its signature checked),
+ * an e-mail or a chat line is read, matched to the sender's open case and routed (see
+ * shared/intake/route.ts). The output's `incoming.route` says where the template sends it.
+ */
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { runPerItem } from '../../shared/n8n/items';
+import { settingsRowsOf } from '../../shared/n8n/settings';
+import {
+	INTAKE_CHANNELS,
+	readIncoming,
+	routeIncoming,
+	type IncomingMessage,
+	type IntakeChannel,
+} from '../../shared/intake/route';
+import { isTwilioSignatureValid, twimlReply, type TwilioParams } from '../../shared/intake/twilio';
+import { readBusinessSettings } from '../../shared/settings';
+import type { BookingStore } from '../../shared/store';
+import { triageRules } from '../../TriageAgent/triage';
+
+const text = (ctx: IExecuteFunctions, name: string, i: number): string | null => {
+	const value = ctx.getNodeParameter(name, i, '') as unknown;
+	if (Array.isArray(value)) return value.map(String).join(' ');
+	return typeof value === 'string' && value.trim() ? value : null;
+};
+
+/** Twilio's form fields as the webhook parsed them (names and values as strings). */
+function twilioParams(body: unknown): TwilioParams {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+	const out: TwilioParams = {};
+	for (const [name, value] of Object.entries(body as Record<string, unknown>))
+		out[name] = Array.isArray(value) ? value.map(String) : value === null ? null : String(value);
+	return out;
+}
+
+/** The URL Twilio called, query string included: what it signed. */
+function calledUrl(item: INodeExecutionData, given: string | null): string {
+	const base = (given ?? String(item.json.webhookUrl ?? '')).trim();
+	const query = item.json.query as Record<string, unknown> | undefined;
+	if (base.includes('?') || !query || !Object.keys(query).length) return base;
+	const search = new URLSearchParams();
+	for (const [name, value] of Object.entries(query))
+		for (const each of Array.isArray(value) ? value : [value]) search.append(name, String(each));
+	return `${base}?${search.toString()}`;
+}
+
+export async function runIncoming(
+	ctx: IExecuteFunctions,
+	store: BookingStore,
+	secret: string,
+): Promise<INodeExecutionData[][]> {
+	return await runPerItem(ctx, async (i, item) => {
+		const channel = ctx.getNodeParameter('incomingChannel', i, 'sms') as IntakeChannel;
+		if (!(INTAKE_CHANNELS as readonly string[]).includes(channel))
+			throw new NodeOperationError(ctx.getNode(), `"${channel}" is not a channel`, {
+				itemIndex: i,
+				description: 'Set "Channel" to Text Message (Twilio), E-Mail, Chat or Web Form.',
+			});
+		const business = readBusinessSettings(settingsRowsOf(ctx, i));
+		const nowMs = Date.now();
+		let message: IncomingMessage;
+		let twilio: IDataObject | null = null;
+		if (channel === 'sms') {
+			const body = twilioParams(item.json.body);
+			if (ctx.getNodeParameter('checkSignature', i, true) as boolean) {
+				const credential = await ctx.getCredentials<{ authToken?: string }>(
+					'bookingAgentsTwilioWebhook',
+				);
+				const token = String(credential.authToken ?? '');
+				if (!token)
+					throw new NodeOperationError(
+						ctx.getNode(),
+						'The Twilio Webhook credential has no Auth Token',
+						{
+							itemIndex: i,
+							description:
+								'Twilio signs its requests with the account’s primary Auth Token: put it in the Booking Agents Twilio Webhook credential.',
+						},
+					);
+				const headers = (item.json.headers ?? {}) as Record<string, unknown>;
+				const url = calledUrl(item, text(ctx, 'requestUrl', i));
+				if (!isTwilioSignatureValid(token, headers['x-twilio-signature'], url, body))
+					return [
+						{
+							json: {
+								incoming: {
+									route: 'refused',
+									reason: headers['x-twilio-signature']
+										? 'The X-Twilio-Signature does not match this request: it was not sent by Twilio with this account’s Auth Token, or the address Twilio calls differs from this webhook’s (set WEBHOOK_URL behind a proxy).'
+										: 'No X-Twilio-Signature header: only Twilio may post here.',
+									reply: null,
+								},
+							},
+						},
+					];
+			}
+			message = {
+				channel,
+				text: String(body.Body ?? ''),
+				phone: typeof body.From === 'string' ? body.From : null,
+			};
+			twilio = {
+				message_sid: typeof body.MessageSid === 'string' ? body.MessageSid : null,
+				to: typeof body.To === 'string' ? body.To : null,
+			};
+		} else {
+			message = {
+				channel,
+				text: text(ctx, 'messageText', i) ?? '',
+				phone: text(ctx, 'fromPhone', i),
+				email: text(ctx, 'fromEmail', i),
+				name: text(ctx, 'senderName', i),
+				message_id: text(ctx, 'messageId', i),
+				references: text(ctx, 'references', i),
+				chat_session: text(ctx, 'chatSession', i),
+			};
+		}
+		const read = readIncoming(message);
+		const routed = await routeIncoming(store, read, {
+			secret,
+			linksUrl: `${business.public_url}webhook/link`,
+			business: {
+				name: business.business_name,
+				phone: business.business_phone,
+				email: business.business_email,
+			},
+			nowMs,
+			readsAsEmergency: (words) => triageRules(words).is_emergency,
+			recordOptOut: (phone, optedOut, keyword) =>
+				store.setSmsOptOut(phone, optedOut, keyword, nowMs),
+		});
+		const { known, case: openCase, ...route } = routed;
+		// A later answer by text is not sent to a number that opted out (a keyword's own reply is).
+		const optedOut =
+			channel === 'sms' && read.phone ? await store.isSmsOptedOut(read.phone) : false;
+		return [
+			{
+				json: {
+					incoming: {
+						...route,
+						channel,
+						text: read.text,
+						from: { phone: read.phone, email: read.email, name: read.name },
+						thread: read.thread,
+						...(twilio ? { twilio } : {}),
+						sms_opted_out: optedOut,
+						// A text is answered in TwiML, the body the webhook sends back to Twilio.
+						...(channel === 'sms' ? { twiml: twimlReply(route.reply) } : {}),
+					},
+					// The request a new or joined case starts with, in the shape the booking webhooks take.
+					...(route.route === 'inquiry'
+						? {
+								request: {
+									message: read.text,
+									channel,
+									customer: {
+										name: known.name,
+										email: known.email,
+										phone: known.phone,
+										address: known.address,
+									},
+									case: { case_id: route.case_id, thread: read.thread },
+									request_id: twilio?.message_sid ?? read.thread.message_id ?? null,
+								},
+								known_case: openCase
+									? { case_id: openCase.case_id, status: openCase.status }
+									: null,
+							}
+						: {}),
+				} as IDataObject,
+			},
+		];
+	});
+}

@@ -1,0 +1,295 @@
+/**
+ * Customers who write by text, in a real n8n with the templates as shipped: each text is posted to
+ * Incoming Texts as Twilio posts it (form fields, X-Twilio-Signature) by the Twilio fake, and every
+ * link a text carries is opened in Chromium as delivered. A forged or unsigned post is refused with
+ * nothing written; STOP, START and HELP are answered and STOP holds for a later confirmation; a new
+ * text starts a case and the next one joins it; a reply to an open quote resumes the execution that
+ * waits for it; an emergency is dispatched (or, with no address, the customer is called).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import { startBookingEnv } from '../../dev/booking-env';
+import { caseEvents, getCase } from '../../nodes/shared/records/cases';
+import { SqliteBookingStore } from '../../nodes/shared/store';
+import { eventually } from '../support/eventually';
+
+jest.setTimeout(240_000);
+
+type Env = Awaited<ReturnType<typeof startBookingEnv>>;
+let env: Env;
+let store: SqliteBookingStore;
+let browser: Browser;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(__dirname, '..', '..', 'test-results');
+const OPS = 'ops@brightclean.example';
+const BUSINESS_NUMBER = '+12125550100';
+const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+beforeAll(async () => {
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+	fs.mkdirSync(SHOTS, { recursive: true });
+	env = await startBookingEnv({
+		only: ['intake-texts.json', 'booking-commercial-sales.json', 'support-customer-links.json'],
+		// Texts go out whenever the test runs; every day is open, so a visit can always be booked.
+		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
+		tableRows: { hours: EVERY_DAY.map((day) => ({ day, opens: '06:00', closes: '22:00' })) },
+	});
+	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+	await store.init();
+	await env.n8n.waitForWebhook('commercial-inquiry', { probeBody: {} });
+	// Incoming Texts answers 403 to the probe (it is not signed): registered is what counts.
+	for (const deadline = Date.now() + 60_000; ;) {
+		const probe = await env.textIn('+12125550000', 'probe', { sign: false });
+		if (probe.status === 403 || Date.now() > deadline) break;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu'],
+	});
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await store?.close();
+	await env?.stop();
+});
+
+/** The texts the Twilio fake was asked to send to a number. */
+const textsTo = (phone: string) =>
+	env.twilio.messages.filter((m) => m.form.To === phone).map((m) => m.form.Body);
+
+const casesOf = async (phone: string) =>
+	await store.read(
+		'SELECT c.id, c.status, c.channel FROM case_threads t JOIN cases c ON c.id = t.case_id WHERE t.thread_key = $1 ORDER BY c.received_at_ms',
+		[`phone:${phone}`],
+	);
+
+/** The TwiML message Twilio would text back, or null for an empty answer. */
+const twimlText = (body: string) => {
+	expect(body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response>/);
+	const match = /<Message>([\s\S]*)<\/Message>/.exec(body);
+	return match
+		? match[1]
+				.replace(/&amp;/g, '&')
+				.replace(/&lt;/g, '<')
+				.replace(/&gt;/g, '>')
+				.replace(/&quot;/g, '"')
+		: null;
+};
+
+it('refuses a forged or unsigned text with 403 and writes nothing', async () => {
+	const phone = '+12125550301';
+	const before = env.twilio.messages.length;
+	const forged = await env.textIn(phone, 'STOP', { signature: 'bm90IFR3aWxpbydzIHNpZ25hdHVyZQ==' });
+	expect(forged.status).toBe(403);
+	expect(forged.body).toMatch(/X-Twilio-Signature does not match/);
+	const unsigned = await env.textIn(phone, 'Burst pipe in the kitchen!', { sign: false });
+	expect(unsigned.status).toBe(403);
+	expect(unsigned.body).toMatch(/only Twilio may post here/);
+	// Signed for another address (a copy of a real request replayed elsewhere): refused too.
+	const elsewhere = await env.textIn(phone, 'hello', {
+		signature: require('../../dev/fakes/twilio-fake').signTwilio(
+			'demo-auth-token',
+			'https://attacker.example/sms',
+			{ Body: 'hello', From: phone },
+		),
+	});
+	expect(elsewhere.status).toBe(403);
+	expect(await store.isSmsOptedOut(phone)).toBe(false);
+	expect(await casesOf(phone)).toEqual([]);
+	expect(env.twilio.messages.length).toBe(before);
+});
+
+it('answers STOP, HELP and START as carriers require; after STOP a confirmation sends no text', async () => {
+	const phone = '+12125550302';
+	const stop = await env.textIn(phone, 'Stop');
+	expect(stop.status).toBe(200);
+	expect(stop.contentType).toMatch(/text\/xml/);
+	expect(twimlText(stop.body)).toBe(
+		'Bright Clean Co.: you are unsubscribed and will get no more texts from us. Reply START to subscribe again.',
+	);
+	expect(await store.isSmsOptedOut(phone)).toBe(true);
+	const help = await env.textIn(phone, 'HELP');
+	expect(twimlText(help.body)).toMatch(
+		/^Bright Clean Co\.: .*For help call \+1 212 555 0100 or e-mail bookings@brightclean\.example\. Msg & data rates may apply\. Reply STOP to opt out\.$/,
+	);
+
+	// Booked on the website meanwhile: the confirmation goes by e-mail only.
+	const booked = await env.post('booking', {
+		request_id: 'intake-e2e-stopped',
+		message: 'Standard clean of a 2 bedroom 1 bathroom apartment, Thursday morning please',
+		customer: {
+			name: 'Ari Stopped',
+			email: 'ari@example.com',
+			phone,
+			address: '3 Quiet Rd, New York, NY',
+		},
+	});
+	expect(booked.body).toMatchObject({ status: 'booked' });
+	await env.smtp.waitFor('ari@example.com', 60_000);
+	expect(booked.body.messages.sms).toBeNull();
+	expect(textsTo(phone)).toEqual([]);
+
+	const start = await env.textIn(phone, 'START');
+	expect(twimlText(start.body)).toMatch(/subscribed to texts again/);
+	expect(await store.isSmsOptedOut(phone)).toBe(false);
+});
+
+it('a first text starts a case: the details form comes by text, the next text gets its link back, and the form opened in Chromium books it', async () => {
+	const phone = '+12125550303';
+	const first = await env.textIn(
+		phone,
+		'Hi, can you do a standard clean of a 2 bed 1 bath apartment on Friday?',
+	);
+	expect(first.status).toBe(200);
+	// Twilio hears at once; the booking flow texts the customer itself.
+	expect(twimlText(first.body)).toBeNull();
+	const [asked] = await eventually(
+		async () => textsTo(phone),
+		(texts) => texts.length > 0,
+		60_000,
+	);
+	const formUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(asked)![1];
+	const [made] = await eventually(
+		() => casesOf(phone),
+		(rows) => rows.length > 0,
+	);
+	expect(made).toMatchObject({ channel: 'sms' });
+
+	// The customer answers by text instead: the same case, and the form's link again.
+	const second = await env.textIn(phone, 'The address is 12 Oak Lane, New York, NY 10001');
+	const reply = twimlText(second.body)!;
+	expect(reply).toMatch(/^Bright Clean Co\.: thank you\. To book it we need a few details/);
+	const again = /(http\S+\/webhook\/link\?t=\S+)/.exec(reply)![1];
+	expect(again).toBe(formUrl);
+	expect(await casesOf(phone)).toHaveLength(1);
+
+	const page = await browser.newPage();
+	try {
+		const opened = await page.goto(again);
+		expect(opened?.status()).toBe(200);
+		await page
+			.getByLabel(/address/i)
+			.first()
+			.fill('12 Oak Lane, New York, NY 10001');
+		await page.screenshot({ path: path.join(SHOTS, 'intake-text-details.png'), fullPage: true });
+		const [sent] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: /Send/ }).click(),
+		]);
+		expect(sent?.status()).toBe(200);
+	} finally {
+		await page.close();
+	}
+	// Booked: the confirmation comes by text, on the one case.
+	const texts = await eventually(
+		async () => textsTo(phone),
+		(all) => all.some((t) => /confirmed|booked/i.test(t)),
+		60_000,
+	);
+	expect(texts.some((t) => /confirmed|booked/i.test(t))).toBe(true);
+	const rows = await eventually(
+		() => casesOf(phone),
+		(all) => all.some((c) => c.status === 'booked'),
+	);
+	expect(rows).toHaveLength(1);
+	expect(rows[0]).toMatchObject({ status: 'booked', channel: 'sms' });
+});
+
+it('a text answering an open quote resumes the execution that waits for it', async () => {
+	const customer = {
+		name: 'Quinn Office',
+		email: 'quinn@officeco.example',
+		phone: '+12125550304',
+		address: '40 Desk St, New York, NY 10001',
+	};
+	const inquiry = await env.post('commercial-inquiry', {
+		request_id: 'intake-e2e-quote',
+		message:
+			'Weekly cleaning of our 3,000 sq ft office, Tuesdays at 9am. I am the office manager and sign off on vendors.',
+		customer,
+	});
+	expect(inquiry.body.status).toBe('quote_sent');
+	await env.smtp.waitFor(customer.email, 60_000);
+	// The customer answers by text, from their number written as they would.
+	const answer = await env.textIn(customer.phone, 'Yes, we accept the quote. Please go ahead.');
+	expect(twimlText(answer.body)).toBe(
+		'Bright Clean Co.: thank you, we have your reply and will answer shortly.',
+	);
+	// The waiting execution goes on: the visits are booked and the agreement goes out to sign.
+	const agreement = await env.smtp.waitFor(customer.email, 90_000, (m: { subject?: string }) =>
+		/sign/i.test(m.subject ?? ''),
+	);
+	expect(agreement.subject).toMatch(/sign/i);
+	const held = (await store.listBookings({}, Date.now())).filter(
+		(b) => (b.customer as { name?: string } | null)?.name === customer.name,
+	);
+	expect(held.length).toBeGreaterThan(40);
+	expect(held.every((b) => b.status === 'held')).toBe(true);
+	// One case: the quote's, which the text found by the customer's number.
+	expect(await casesOf(customer.phone)).toHaveLength(1);
+});
+
+it('an emergency by text: with an address on record it is dispatched; without one the on-call team calls', async () => {
+	// A returning customer: their address is on an earlier case.
+	const known = '+12125550305';
+	const earlier = await env.post('booking', {
+		request_id: 'intake-e2e-known',
+		message: 'Standard clean of a 1 bedroom 1 bathroom apartment next week',
+		customer: {
+			name: 'Bo Known',
+			email: 'bo@example.com',
+			phone: known,
+			address: '8 Elm St, New York, NY 10001',
+		},
+	});
+	expect(earlier.body.status).toBe('booked');
+	await env.textIn(
+		known,
+		'Water is pouring through my ceiling from the apartment upstairs, please help!!',
+	);
+	const dispatched = await eventually(
+		async () => textsTo(known),
+		(texts) => texts.some((t) => /emergency crew on the way/.test(t)),
+		60_000,
+	);
+	expect(dispatched.find((t) => /emergency crew on the way/.test(t))).toMatch(
+		/^Bright Clean Co\.: emergency crew on the way, arriving by /,
+	);
+	const emergencyCase = await eventually(
+		async () =>
+			(
+				await store.read('SELECT * FROM cases WHERE is_emergency = 1 AND thread LIKE $1', [
+					`%${known}%`,
+				])
+			)[0],
+		(c) => !!c,
+	);
+	expect(emergencyCase).toMatchObject({ channel: 'sms' });
+
+	// Nobody on the ladder here: ops get the case by e-mail, the customer hears we are calling.
+	const stranger = '+12125550306';
+	const sent = await env.textIn(
+		stranger,
+		'sewage is backing up out of our basement floor drain right now',
+	);
+	expect(twimlText(sent.body)).toBeNull();
+	const ops = await env.smtp.waitFor(OPS, 60_000, (m: { text?: string }) =>
+		(m.text ?? '').includes(`EMERGENCY by text with no address: call ${stranger} now`),
+	);
+	expect(ops.subject).toMatch(/Human queue/);
+	const [calling] = await eventually(
+		async () => textsTo(stranger),
+		(texts) => texts.length > 0,
+	);
+	expect(calling).toMatch(/we have your emergency and are calling you now/);
+	expect(
+		(await getCase(store, String((await casesOf(stranger))[0]?.id ?? ''))) ?? null,
+	).not.toBeUndefined();
+});
