@@ -135,13 +135,15 @@ async function replaceOld(n8n, id) {
  *   settings?: Record<string, string>, tableRows?: Record<string, Array<Record<string, unknown>>>, resetSettings?: boolean,
  *   customize?: (file: string, workflow: any) => void,
  *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean,
- *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string } }} [options]
+ *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string },
+ *   imap?: { host: string, port: number, user: string, password: string } }} [options]
  *   settings: overrides of the Booking Business table's seed values; tableRows: rows that replace a
  *   settings table's seed rows ({ crews: [...] }); resetSettings: recreate the settings tables (false
  *   keeps an existing user folder's tables, as `npm start` does); customize: change a template before import;
  *   credentials: more credentials to create; only: import just these files;
  *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
- *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database.
+ *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database;
+ *   imap: the business inbox Incoming E-mail reads (dev/imap-server.js); without it that workflow is imported unpublished.
  */
 async function startBookingEnv({
 	port,
@@ -157,6 +159,7 @@ async function startBookingEnv({
 	only,
 	queue,
 	postgresStore,
+	imap,
 } = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
@@ -219,6 +222,23 @@ async function startBookingEnv({
 				type: 'bookingAgentsSigningSecret',
 				data: { secret: signingSecret },
 			},
+			// The business's inbox (a Dovecot started by the caller, dev/imap-server.js): Incoming E-mail reads it.
+			...(imap
+				? [
+						{
+							name: CREDENTIALS.imap.imap.name,
+							type: 'imap',
+							data: {
+								user: imap.user,
+								password: imap.password,
+								host: imap.host,
+								port: imap.port,
+								secure: false,
+								allowUnauthorizedCerts: true,
+							},
+						},
+					]
+				: []),
 			...(postgresStore
 				? [
 						{
@@ -265,6 +285,13 @@ async function startBookingEnv({
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
 			if (old) await replaceOld(n8n, old.id);
 			const id = await n8n.importWorkflow(configured, { publish: false });
+			// Without an inbox to read, Incoming E-mail is imported but not published (its trigger would fail to connect).
+			const needsInbox = configured.nodes.some((n) => n.credentials?.imap);
+			if (needsInbox && !imap) {
+				workflowIds[template.id] = id;
+				workflows[file] = { id, name: configured.name, workflow: configured, published: false };
+				continue;
+			}
 			try {
 				const created = await n8n.rest('GET', `/workflows/${id}`);
 				await n8n.rest('POST', `/workflows/${id}/activate`, { versionId: created.versionId });

@@ -157,11 +157,7 @@ async function main() {
 		t.print([
 			['who', `${customer.name} <${customer.email}>, ${customer.phone}`],
 			['asked', `"${message}"`],
-			[
-				'what',
-				r.body.qualification &&
-					`${r.body.qualification.service_type.replace(/_/g, ' ')}, ${r.body.qualification.bedrooms} bed / ${r.body.qualification.bathrooms} bath (lead score ${r.body.qualification.lead_score})`,
-			],
+			['answer', r.body.message],
 			['price', r.body.quote && money(r.body.quote.total_cents, r.body.quote.currency)],
 			[
 				'slot',
@@ -201,8 +197,8 @@ async function main() {
 			['asked', `"${message}"`],
 			[
 				'what',
-				r.body.triage &&
-					`EMERGENCY ${r.body.triage.emergency_type} (severity ${r.body.triage.severity}, respond within ${r.body.triage.respond_within_minutes} min)`,
+				r.body.emergency &&
+					`EMERGENCY ${r.body.emergency.type} (respond within ${r.body.emergency.respond_within_minutes} min)`,
 			],
 			[
 				'price',
@@ -375,7 +371,7 @@ async function main() {
 			],
 			[
 				'messages',
-				`${describeMessages(got)}\nfirst reminder due ${r.body.messages?.first_reminder?.send_at ?? '?'} (sent by Visit Reminders)`,
+				`${describeMessages(got)}\nfirst reminder due ${r.body.first_reminder_at ?? '?'} (sent by Visit Reminders)`,
 			],
 		]);
 	}

@@ -21,6 +21,7 @@ const path = require('node:path');
 const runtime = require('./n8n/runtime');
 const { OWNER } = require('./n8n');
 const { startBookingEnv, WEBHOOK_KEY_HEADER } = require('./booking-env');
+const { startImapServer } = require('./imap-server');
 const { createTestDatabase } = require('./postgres');
 
 async function portIsFree(port) {
@@ -111,9 +112,18 @@ async function main() {
 		console.log(
 			`Queue mode: ${workers} worker(s) on Redis; n8n's database and the booking store on PostgreSQL (${storeDb.name}).`,
 		);
+	// The business's inbox for Incoming E-mail: a Dovecot on loopback when this machine has it.
+	const INBOX = { user: 'bookings@brightclean.example', password: 'inbox-demo-pass' };
+	let inbox = null;
+	try {
+		inbox = await startImapServer({ users: [INBOX] });
+	} catch (error) {
+		console.log(`No inbox for Incoming E-mail (${error.message}): it is imported, not published.`);
+	}
 	let env;
 	try {
 		env = await startBookingEnv({
+			...(inbox ? { imap: { ...INBOX, host: inbox.host, port: inbox.port } } : {}),
 			...(workers ? { queue: { workers }, postgresStore: storeDb.connection } : {}),
 			port,
 			userFolder,
@@ -128,6 +138,7 @@ async function main() {
 		});
 	} catch (error) {
 		await storeDb?.drop().catch(() => null);
+		await inbox?.stop().catch(() => null);
 		throw error;
 	}
 	// Published is not yet listening: n8n registers production webhooks a few seconds later.
@@ -150,6 +161,7 @@ async function main() {
 		console.log('\nStopping n8n...');
 		catcher.close();
 		await env.stop();
+		await inbox?.stop();
 		await storeDb?.drop();
 		process.exit(0);
 	};
@@ -185,6 +197,9 @@ ${Object.values(env.workflows)
 		.map((t) => t.name)
 		.join(', ')})
   Ops board:     ${baseUrl}/webhook/ops-board  (user ${env.board.user}, password ${env.board.password})
+  Booking form:  ${baseUrl}/form/request  (the website's form: open it in a browser)
+  Texts in:      POST ${baseUrl}/webhook/sms  (Twilio's webhook, signed with the Auth Token demo-auth-token)
+  E-mail in:     ${inbox ? `IMAP 127.0.0.1:${inbox.port}, ${INBOX.user} (Dovecot; Incoming E-mail reads it)` : 'not set up (no Dovecot here)'}
   Weekly numbers: Mondays 07:00 to owner_email (Booking Agents: Weekly Numbers; Execute workflow to send now)
 
   Run the scenarios:  npm run demo

@@ -96,6 +96,13 @@ export class BookingRecords implements INodeType {
 				default: 'recordCase',
 				options: [
 					{
+						name: 'Answer the Customer',
+						value: 'answerCustomer',
+						action: 'Answer the customer with the outcome',
+						description:
+							'What a web form, text or webhook caller reads: the outcome, price, time and next step, and nothing internal (no lead score, pricing inputs or crews)',
+					},
+					{
 						name: 'Export CSV',
 						value: 'export',
 						action: 'Export cases or bookings as CSV',
@@ -361,6 +368,62 @@ export class BookingRecords implements INodeType {
 					'The e-mail’s In-Reply-To and References headers: the Message-IDs of the conversation it answers',
 			},
 			{
+				displayName: 'Honeypot Field',
+				name: 'honeypot',
+				type: 'string',
+				default: '={{ $json.website }}',
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+				description:
+					'A form field people never see (hidden by the form’s CSS): anything in it means a bot, and the submission is refused',
+			},
+			{
+				displayName: 'Page Served At',
+				name: 'formStartedAt',
+				type: 'string',
+				default: '={{ $json.started }}',
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+				description:
+					'The form’s hidden field set to the time the page was served (epoch milliseconds, {{ $now.toMillis() }} as its value)',
+			},
+			{
+				displayName: 'Minimum Seconds to Fill In',
+				name: 'minimumSeconds',
+				type: 'number',
+				default: 3,
+				typeOptions: { minValue: 0, maxValue: 120 },
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+				description: 'A form sent sooner after the page was served is a bot’s',
+			},
+			{
+				displayName: 'Most Requests per Sender',
+				name: 'rateLimitMax',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+				description:
+					'How many submissions one e-mail, phone or client address may make in the period below; more are refused with a polite page',
+			},
+			{
+				displayName: 'Per (Minutes)',
+				name: 'rateLimitMinutes',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1, maxValue: 10080 },
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+			},
+			{
+				displayName: 'Client Address',
+				name: 'clientAddress',
+				type: 'string',
+				default:
+					"={{ String($json.headers?.['x-forwarded-for'] ?? $json.headers?.['x-real-ip'] ?? '').split(',')[0].trim() }}",
+				displayOptions: { show: { operation: ['routeMessage'], incomingChannel: ['web_form'] } },
+				hint: 'Behind a proxy that sets X-Forwarded-For (turn on the Form Trigger’s Include Headers option)',
+				description:
+					'The sender’s IP address, also rate-limited; empty: only the e-mail and phone are',
+			},
+			{
 				displayName: 'Chat Session',
 				name: 'chatSession',
 				type: 'string',
@@ -424,11 +487,60 @@ export class BookingRecords implements INodeType {
 					'The step to record. The rest (qualification, quote, booking, emergency) is read from the case on the item.',
 			},
 			{
+				displayName: 'Outcome',
+				name: 'outcome',
+				type: 'options',
+				default: 'booked',
+				displayOptions: { show: { operation: ['answerCustomer'] } },
+				options: [
+					{ name: 'Agreement Sent (Visits Held)', value: 'series_booked' },
+					{ name: 'Booked', value: 'booked' },
+					{ name: 'Details Needed', value: 'needs_details' },
+					{ name: 'Dispatcher Will Call', value: 'dispatcher_will_call' },
+					{ name: 'Emergency Crew Dispatched', value: 'dispatched' },
+					{ name: 'Not a Fit', value: 'not_qualified' },
+					{ name: 'Person Will Follow Up', value: 'handed_to_person' },
+					{ name: 'Quote Sent', value: 'quote_sent' },
+					{ name: 'Something Failed: Team Will Call', value: 'escalated' },
+				],
+				description: 'What happened, as the answer’s status',
+			},
+			{
+				displayName: 'Output',
+				name: 'answerOutput',
+				type: 'options',
+				default: 'answer',
+				displayOptions: { show: { operation: ['answerCustomer'] } },
+				options: [
+					{
+						name: 'Only the Answer',
+						value: 'answer',
+						description:
+							'For the last node of a workflow: what a caller gets back is what the customer may read',
+					},
+					{
+						name: 'The Case, With the Answer Under "Answer"',
+						value: 'caseAndAnswer',
+						description:
+							'The flow goes on with the case after answering; a Respond to Webhook node answers with the answer field',
+					},
+				],
+			},
+			{
+				displayName: 'Message',
+				name: 'answerMessage',
+				type: 'string',
+				default: '',
+				displayOptions: { show: { operation: ['answerCustomer'] } },
+				description:
+					'The words the customer reads; empty: the outcome’s own (with the time, price and where the confirmation goes)',
+			},
+			{
 				displayName: 'Case From Node',
 				name: 'caseNode',
 				type: 'string',
 				default: '',
-				displayOptions: { show: { operation: ['recordCase', 'createLink'] } },
+				displayOptions: { show: { operation: ['recordCase', 'createLink', 'answerCustomer'] } },
 				placeholder: 'Write the Confirmation',
 				description:
 					'The node whose output is the case (after a Send Email or Twilio node the item is their answer, not the case). Empty: the incoming item.',

@@ -178,16 +178,20 @@ function simpleBooking() {
 	L.visitChangeLink(wf, 'Make the Change Link', [2090, 100]);
 	deliver(wf, 'Write the Confirmation', 'Confirmation', 2420, 100, null, { caseFlow: true });
 	// The result is built by a Set node so that callers of this workflow (fallbacks) get it back too.
-	L.setRaw(
+	// The answer is the last node's output, so that callers of this workflow (fallbacks) get it too.
+	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
+	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Confirmation', [4420, 100]);
+	wf.chain('Text Step Done: Confirmation', 'Record the Case', 'Answer With the Booking');
+	L.answerCustomer(
 		wf,
 		'The Booking',
-		"((c) => ({ status: 'booked', booking: c.booking, quote: c.quote, qualification: c.qualification, customer: c.customer, messages: { email: c.confirmation.email?.to ? { to: c.confirmation.email.to, subject: c.confirmation.email.subject } : null, sms: c.confirmation.sms, follow_ups: c.confirmation.plan } }))($('Write the Confirmation').first().json)",
-		[4640, 100],
+		'booked',
+		'Write the Confirmation',
+		'Answer With the Booking',
+		{
+			only: true,
+		},
 	);
-	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
-	wf.connect('The Booking', 'Answer With the Booking');
-	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Confirmation', [4420, 100]);
-	wf.chain('Text Step Done: Confirmation', 'Record the Case', 'The Booking');
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
@@ -333,13 +337,7 @@ function emergency() {
 	);
 	// The response time the numbers report: from the request to the crew dispatched.
 	L.recordCase(wf, 'Record the Dispatch', 'answered', 'Write the Dispatch', [3520, -200]);
-	L.respond(
-		wf,
-		'Answer With the Dispatch',
-		200,
-		"((c) => ({ status: 'dispatched', triage: c.triage, quote: c.quote, booking: c.booking, messages: { customer_sms: c.confirmation.sms, crew_sms: c.confirmation.crew_notice, skipped: c.confirmation.skipped } }))($('Write the Dispatch').first().json)",
-		[3740, -200],
-	);
+	L.respond(wf, 'Answer With the Dispatch', 200, '$json.answer', [3740, -200]);
 	// Not texted (no usable number, or Twilio failed after its retries): the dispatcher is told at once (without waiting) and the crew's text goes on.
 	L.setRaw(
 		wf,
@@ -398,13 +396,7 @@ function emergency() {
 		},
 		[2420, 40],
 	);
-	L.respond(
-		wf,
-		'Answer: A Dispatcher Will Call',
-		200,
-		"{ status: 'dispatcher_will_call', triage: $('Dispatch the Nearest Crew').first().json.triage, booking: $('Dispatch the Nearest Crew').first().json.booking, quote: $('Dispatch the Nearest Crew').first().json.quote }",
-		[2640, 120],
-	);
+	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, '$json.answer', [2640, 120]);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(
@@ -425,7 +417,8 @@ function emergency() {
 	L.setRaw(
 		wf,
 		'The Dispatched Case',
-		"$('Write the Dispatch').isExecuted ? $('Write the Dispatch').first().json : $('Dispatch the Nearest Crew').first().json",
+		// The answer goes on with it: a workflow that called this one (Incoming Texts, the web form) gets it.
+		"{ ...($('Write the Dispatch').isExecuted ? $('Write the Dispatch').first().json : $('Dispatch the Nearest Crew').first().json), answer: $('The Dispatch Answer').isExecuted ? $('The Dispatch Answer').first().json.answer : $('The Dispatcher Answer').isExecuted ? $('The Dispatcher Answer').first().json.answer : null }",
 		[3960, -200],
 	);
 	L.ifTrue(
@@ -458,6 +451,20 @@ function emergency() {
 		'Answer: A Dispatcher Will Call',
 	);
 	wf.connect('Text: A Dispatcher Will Call', 'Answer: A Dispatcher Will Call', 1);
+	L.answerCustomer(
+		wf,
+		'The Dispatch Answer',
+		'dispatched',
+		'Write the Dispatch',
+		'Answer With the Dispatch',
+	);
+	L.answerCustomer(
+		wf,
+		'The Dispatcher Answer',
+		'dispatcher_will_call',
+		'Dispatch the Nearest Crew',
+		'Answer: A Dispatcher Will Call',
+	);
 	return wf;
 }
 
@@ -501,8 +508,8 @@ function complexSales() {
 		[1320, 0],
 	);
 	wf.section(
-		'A person, or not a fit',
-		'A person: **Find a Time** asks ops to call and record what came of it (a time booked, a call, not a fit). Not a fit: **Not a Fit** declines politely.',
+		'A person',
+		'**Find a Time** asks ops to call and record what came of it (a time booked, a call, not a fit).',
 	);
 	// wants a person: ops call and record what came of it on a page (Find a Time, not waited for)
 	L.callWorkflow(wf, 'Find a Time', 'findATime', 'Booking Agents: Find a Time', [1540, -260], {
@@ -515,22 +522,17 @@ function complexSales() {
 		"{ status: 'handed_to_person', message: 'Thank you. A member of our sales team will contact you shortly.' }",
 		[1760, -260],
 	);
+	wf.section(
+		'Quote, or a polite no',
+		'Not a fit: **Not a Fit** declines politely by e-mail; the caller gets `not_qualified`. Qualified: a custom quote from the Booking Rate Card table, written as an e-mail with a reply link; the caller gets `quote_sent`. The answers say what the customer may read (no lead score or pricing inputs).',
+	);
 	// not qualified: the polite reply and the record are their own workflow (this canvas fits one screen)
 	L.callWorkflow(wf, 'Decline Politely', 'notAFit', 'Booking Agents: Not a Fit', [1540, -60], {
 		wait: false,
 	});
-	L.respond(
-		wf,
-		'Answer: Not a Fit',
-		200,
-		"{ status: 'not_qualified', lead_score: $('Route the Lead').first().json.qualification.lead_score, reasons: $('Route the Lead').first().json.qualification.reasons }",
-		[1760, -60],
-	);
+	L.respond(wf, 'Answer: Not a Fit', 200, '$json.answer', [1760, -60]);
 	wf.connect('Decline Politely', 'Answer: Not a Fit');
-	wf.section(
-		'Quote',
-		'A custom quote from the Booking Rate Card table, written as an e-mail with a reply link; the caller gets `quote_sent`.',
-	);
+	L.answerCustomer(wf, 'The Polite Answer', 'not_qualified', 'Route the Lead', 'Answer: Not a Fit');
 	// qualified: quote and reply link
 	L.agent(wf, 'Price a Custom Quote', 'pricingAgent', {}, [1540, 200], {
 		onError: 'continueErrorOutput',
@@ -547,13 +549,7 @@ function complexSales() {
 		[1760, 200],
 		{ onError: 'continueErrorOutput' },
 	);
-	L.respond(
-		wf,
-		'Answer: Quote Sent',
-		200,
-		"{ status: 'quote_sent', quote: $json.quote, qualification: $json.qualification, message: 'Thank you. Your quote is on its way to ' + $json.customer.email + '.' }",
-		[1980, 200],
-	);
+	L.respond(wf, 'Answer: Quote Sent', 200, '$json.answer', [1980, 200]);
 	wf.section(
 		'Offer and reply',
 		'The offer goes out with a reply link (**Make the Reply Link**: signed, single-use, 14 days) that opens the quote in a browser with *Accept* and *Ask a question or for a change*; the **Customer Links** workflow takes the answer and resumes this execution. No reply in 14 days: recorded as expired.',
@@ -826,6 +822,7 @@ function complexSales() {
 		wf.connect(email, 'A Customer E-mail Failed', 1);
 	wf.connect('A Customer E-mail Failed', 'Escalate: E-mail Not Delivered');
 	wf.connect('Any Visits Booked?', 'Find a Time for the Visits', 1);
+	L.answerCustomer(wf, 'The Quote Answer', 'quote_sent', 'Write the Quote', 'Answer: Quote Sent');
 	return wf;
 }
 
@@ -1025,13 +1022,7 @@ function recurringService() {
 	escalateOnFailure(wf, 'Write the Agreement', 'Agreement', 2200, 560);
 	escalateOnFailure(wf, 'Write the Welcome', 'Welcome', 2640, 560);
 	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null, { caseFlow: true });
-	L.respond(
-		wf,
-		'Answer With the Series',
-		200,
-		"((c) => ({ status: 'series_booked', booking: c.booking, quote: c.quote, contract: (({ document_html, ...contract }) => contract)(c.contract), messages: { email: c.confirmation.email ? { to: c.confirmation.email.to, subject: c.confirmation.email.subject } : null, sms: c.confirmation.sms, first_reminder: c.confirmation.plan?.reminders?.[0] ?? null } }))($('Write the Welcome').first().json)",
-		[4860, 100],
-	);
+	L.respond(wf, 'Answer With the Series', 200, '$json.answer', [4860, 100]);
 	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Welcome', [4640, 100]);
 	wf.chain('Text Step Done: Welcome', 'Record the Case', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
@@ -1071,6 +1062,17 @@ function recurringService() {
 	wf.chain('Answer With the Series', 'Wait for the Signature', 'Signed?');
 	wf.connect('Signed?', 'The Unsigned Case', 1);
 	wf.connect('The Unsigned Case', 'Release and Tell Ops');
+	// Answered, then waiting for the signature: both in the section that waits (the row above is full).
+	L.answerCustomer(
+		wf,
+		'The Series Answer',
+		'series_booked',
+		'Write the Welcome',
+		'Answer With the Series',
+		{
+			section: 'Until it is signed',
+		},
+	);
 	return wf;
 }
 

@@ -40,6 +40,8 @@ const TEMPLATES = {
 	'support-customer-changes.json': support.customerChanges,
 	'support-customer-links.json': support.customerLinks,
 	'intake-texts.json': intake.incomingTexts,
+	'intake-web-form.json': intake.webForm,
+	'intake-email.json': intake.incomingEmail,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
 	'ops-board.json': support.opsBoard,

@@ -248,7 +248,7 @@ function incomingTexts() {
 	L.stopAndEscalate(
 		wf,
 		'Tell Ops: Text Not Sent',
-		`'A text to ' + ${ROUTED}.incoming.from.phone + ' could not be sent (' + ($json.error?.message ?? 'unknown error') + '): call the customer. They wrote: ' + ${ROUTED}.incoming.text`,
+		`'A text to ' + ${ROUTED}.incoming.from.phone + ' could not be sent (' + ((typeof $json.error === 'string' ? $json.error : $json.error?.message) ?? 'unknown error') + '): call the customer. They wrote: ' + ${ROUTED}.incoming.text`,
 		[2860, 300],
 	);
 	wf.connect('Receive a Text', 'Business Settings');
@@ -280,4 +280,424 @@ function incomingTexts() {
 	return wf;
 }
 
-module.exports = { incomingTexts };
+const FORM = "$('Booking Request Form').first().json";
+const FORMED = "$('Route the Request').first().json";
+
+/** The titles of the page the customer sees after sending the form, by the answer's status. */
+const OUTCOME_TITLES =
+	"({ booked: 'You are booked', series_booked: 'Your visits are held', dispatched: 'Help is on the way', dispatcher_will_call: 'We are calling you', quote_sent: 'Your quote is on its way', needs_details: 'Almost there' })[$json.status] ?? 'Thank you'";
+
+/** A Form Ending page: the last page the person sees. */
+const formPage = (wf, name, title, message, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.form',
+		2.3,
+		{
+			operation: 'completion',
+			respondWith: 'text',
+			completionTitle: `={{ ${title} }}`,
+			completionMessage: `={{ ${message} }}`,
+			options: {},
+		},
+		position,
+		{ webhookId: L.stableId(wf.key, name, 'form') },
+	);
+
+/**
+ * The website's booking form, on n8n's Form Trigger: public, no key. A honeypot field, a minimum
+ * time to fill it in and a limit per sender keep bots out (no third-party service); the request
+ * joins the sender's open case or starts one, is triaged (an emergency is dispatched) or booked
+ * by Simple Booking, and the last page tells the customer the outcome.
+ */
+function webForm() {
+	const wf = new L.Workflow('webForm', 'Booking Agents: Web Form', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Web form',
+		"The booking form for your website: **/form/request** (link to it, or embed it in an iframe). It is public: no key. Bots are kept out without a third-party service: a field people never see (*Leave this field empty*, hidden by the form's CSS), the time the page was served (a hidden field: a form sent within 3 seconds is refused) and at most 5 requests an hour per e-mail, phone or client address (kept in the booking store). The page after it says what happened: booked (when), the quote on its way, a person will call, or for an emergency that help is on the way.",
+	);
+	wf.add(
+		'Booking Request Form',
+		'n8n-nodes-base.formTrigger',
+		2.4,
+		{
+			formTitle: 'Book a cleaning',
+			formDescription:
+				'Tell us what you need. We answer at once: a booked time, a quote, or a call. For an emergency (water, fire, sewage) we send help right away.',
+			formFields: {
+				values: [
+					{ fieldLabel: 'Your name', fieldName: 'name', requiredField: true },
+					{
+						fieldLabel: 'Phone',
+						fieldName: 'phone',
+						requiredField: true,
+						placeholder: '+1 212 555 0100',
+					},
+					{
+						fieldLabel: 'E-mail',
+						fieldName: 'email',
+						fieldType: 'email',
+						placeholder: 'you@example.com',
+					},
+					{ fieldLabel: 'Address of the visit', fieldName: 'address', requiredField: true },
+					{
+						fieldLabel: 'What do you need?',
+						fieldName: 'message',
+						fieldType: 'textarea',
+						requiredField: true,
+						placeholder: 'A deep clean of a 3 bedroom, 2 bath house',
+					},
+					{
+						fieldLabel: 'When suits you?',
+						fieldName: 'preference',
+						placeholder: 'Tuesday morning',
+					},
+					// The honeypot: hidden by the CSS below; a person never fills it.
+					{ fieldLabel: 'Leave this field empty', fieldName: 'website' },
+					{ fieldType: 'hiddenField', fieldName: 'started', fieldValue: '={{ $now.toMillis() }}' },
+				],
+			},
+			responseMode: 'lastNode',
+			options: {
+				path: 'request',
+				appendAttribution: false,
+				buttonLabel: 'Send',
+				useWorkflowTimezone: true,
+				showHeaders: true,
+				customCss:
+					'.form-group:has(#field-6) { position: absolute !important; left: -10000px !important; width: 1px; height: 1px; overflow: hidden; }',
+			},
+		},
+		[0, 0],
+		{ webhookId: L.stableId(wf.key, 'Booking Request Form', 'form') },
+	);
+	L.settingsNode(wf, [220, 0]);
+	wf.add(
+		'Route the Request',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'routeMessage',
+			incomingChannel: 'web_form',
+			messageText: '={{ $json.message }}',
+			fromEmail: '={{ $json.email }}',
+			fromPhone: '={{ $json.phone }}',
+			senderName: '={{ $json.name }}',
+		},
+		[440, 0],
+		{ credentials: L.CREDENTIALS.signingSecret, onError: 'continueErrorOutput' },
+	);
+	L.switchOn(
+		wf,
+		'Where Does It Go?',
+		['refused: the page says why', 'a person holds the case', 'a request: start or join a case'],
+		'({ refused: 0, ops: 1 })[$json.incoming.route] ?? 2',
+		[660, 0],
+	);
+	formPage(
+		wf,
+		'Page: Please Check',
+		"'Please check your request'",
+		"($json.error?.description ?? $json.error?.message ?? 'Something in the form could not be read.') + ' Go back to correct it and send it again.'",
+		[660, 200],
+	);
+	formPage(
+		wf,
+		'Page: Not Sent',
+		"'Your request was not sent'",
+		'$json.incoming.reason',
+		[880, -200],
+	);
+	wf.section(
+		'A person holds the case',
+		'The sender has a case a person is handling: the **Human Queue** gets this request with it, and the page says so.',
+	);
+	L.setRaw(
+		wf,
+		'The Request for Ops',
+		`{ case: { case_id: ${FORMED}.incoming.case_id }, channel: 'web', message: ${FORMED}.incoming.text, customer: { name: ${FORM}.name, email: ${FORM}.email || null, phone: ${FORM}.phone, address: ${FORM}.address }, handoff_reason: 'The customer sent the web form again while a person holds their case: ' + ${FORMED}.incoming.text.slice(0, 300) }`,
+		[880, 0],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1100, 0],
+		{
+			wait: false,
+		},
+	);
+	formPage(
+		wf,
+		'Page: A Person Has It',
+		"'Thank you'",
+		"'A member of our team is already on your request and has this message too. We will be in touch shortly.'",
+		[1320, 0],
+	);
+	wf.section(
+		'Triage, then dispatch or book',
+		"Triage reads the request: an emergency goes to **Emergency Dispatch**, anything else to **Simple Booking** (which asks for what is missing, or hands the job to a person). The last page shows their answer: what the customer may read, with the case's reference.",
+		{ newRow: true },
+	);
+	L.setRaw(
+		wf,
+		'The Request',
+		`{ body: { ...${FORMED}.request, customer: { ...${FORMED}.request.customer, name: ${FORM}.name, email: ${FORM}.email || ${FORMED}.request.customer.email || null, address: ${FORM}.address }, preference: ${FORM}.preference || null }, message: ${FORMED}.incoming.text, channel: 'web' }`,
+		[880, 400],
+	);
+	L.agent(wf, 'Triage the Request', 'triageAgent', { mode: 'rules' }, [1100, 400]);
+	L.ifTrue(wf, 'An Emergency?', '$json.triage.is_emergency === true', [1320, 400]);
+	L.callWorkflow(
+		wf,
+		'Dispatch the Emergency',
+		'emergency',
+		'Booking Agents: Emergency Dispatch',
+		[1540, 300],
+	);
+	L.callWorkflow(wf, 'Book It', 'simpleBooking', 'Booking Agents: Simple Booking', [1540, 500]);
+	L.setRaw(wf, 'The Answer', '$json.answer ?? $json', [1760, 400]);
+	formPage(
+		wf,
+		'Page: The Outcome',
+		OUTCOME_TITLES,
+		"[$json.message ?? 'Thank you. We have your request and will be in touch shortly.', $json.next_step, $json.reference ? 'Your reference: ' + $json.reference : null].filter(Boolean).join('\\n\\n')",
+		[1980, 400],
+	);
+	wf.connect('Booking Request Form', 'Business Settings');
+	wf.chain('Business Settings', 'Route the Request', 'Where Does It Go?');
+	wf.connect('Route the Request', 'Page: Please Check', 1);
+	wf.connect('Where Does It Go?', 'Page: Not Sent', 0);
+	wf.connect('Where Does It Go?', 'The Request for Ops', 1);
+	wf.chain('The Request for Ops', 'Hand to the Human Queue', 'Page: A Person Has It');
+	wf.connect('Where Does It Go?', 'The Request', 2);
+	wf.chain('The Request', 'Triage the Request', 'An Emergency?');
+	wf.connect('An Emergency?', 'Dispatch the Emergency', 0);
+	wf.connect('An Emergency?', 'Book It', 1);
+	wf.connect('Dispatch the Emergency', 'The Answer');
+	wf.connect('Book It', 'The Answer');
+	wf.connect('The Answer', 'Page: The Outcome');
+	return wf;
+}
+
+const MAILED = "$('Route the E-mail').first().json";
+const MAIL = "$('New E-mail').first().json";
+/** The reply's subject: the customer's, as a reply. */
+const RE_SUBJECT = `(String(${MAIL}.subject ?? '').toLowerCase().startsWith('re:') ? ${MAIL}.subject : 'Re: ' + (${MAIL}.subject || 'your request'))`;
+
+/**
+ * E-mails to the business's inbox, read over IMAP by n8n's Email Trigger: a new e-mail starts a
+ * case (or joins the sender's open one), a reply finds its case by the thread it answers and by
+ * the sender, and the answer goes back as a reply.
+ */
+function incomingEmail() {
+	const wf = new L.Workflow('incomingEmail', 'Booking Agents: Incoming E-mail', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Incoming e-mail',
+		"n8n's **Email Trigger (IMAP)** watches the business's inbox (the **Business Inbox (IMAP)** credential) and marks each e-mail read once taken. Automatic mail (out-of-office replies, bounces, lists) and mail from the business's own address are left alone, so two robots never answer each other.\n\nOne case per conversation: the e-mail's References and In-Reply-To, then the sender's address, find their open case; only the e-mail's own words are read (the quoted history under them is cut).",
+	);
+	wf.add(
+		'New E-mail',
+		'n8n-nodes-base.emailReadImap',
+		2.1,
+		{
+			mailbox: 'INBOX',
+			postProcessAction: 'read',
+			format: 'resolved',
+			downloadAttachments: false,
+			options: {},
+		},
+		[0, 0],
+		{ credentials: L.CREDENTIALS.imap },
+	);
+	L.settingsNode(wf, [220, 0]);
+	L.ifTrue(
+		wf,
+		'Written by a Person?',
+		"((h) => !/^auto-(replied|generated)/i.test(String(h['auto-submitted'] ?? '')) && !/^(bulk|junk|list|auto_reply)$/i.test(String(h.precedence ?? '')) && !h['list-id'] && String($json.from?.value?.[0]?.address ?? '').toLowerCase() !== String($json.business_email ?? '').toLowerCase())(Object.fromEntries(Object.entries($json.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v ?? '').replace(/^[^:]*:\\s*/, '').trim()])))",
+		[440, 0],
+	);
+	wf.add(
+		'Route the E-mail',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'routeMessage',
+			incomingChannel: 'email',
+			messageText: "={{ $json.text ?? '' }}",
+			fromEmail: '={{ $json.from?.value?.[0]?.address }}',
+			senderName: "={{ $json.from?.value?.[0]?.name || '' }}",
+			messageId: "={{ $json.messageId ?? '' }}",
+			references: "={{ [].concat($json.references ?? [], $json.inReplyTo ?? []).join(' ') }}",
+		},
+		[660, 0],
+		{ credentials: L.CREDENTIALS.signingSecret, onError: 'continueErrorOutput' },
+	);
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: E-mail Not Read',
+		`'An e-mail to the inbox could not be read (' + ($json.error?.description ?? $json.error?.message ?? 'unknown error') + '): answer it by hand. From ' + (${MAIL}.from?.text ?? '?') + ', subject: ' + (${MAIL}.subject ?? '')`,
+		[880, 200],
+	);
+	L.switchOn(
+		wf,
+		'Where Does It Go?',
+		['a quote reply: resume', 'a page or a person: reply', 'a request: start or join a case'],
+		'({ answer: 0, page: 1, ops: 1 })[$json.incoming.route] ?? 2',
+		[880, 0],
+	);
+	wf.section(
+		'Replies to what a case waits for',
+		"A reply to a quote goes to the execution waiting for it, as on the quote's page (that execution answers by e-mail). A case waiting on a page gets its link in a reply; a case a person holds goes to the **Human Queue**, and the customer hears so.",
+	);
+	wf.add(
+		'Resume the Waiting Flow',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: '={{ $json.incoming.link_answer.resume_url }}',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: '={{ JSON.stringify($json.incoming.link_answer) }}',
+			options: { timeout: 10000 },
+		},
+		[1100, -200],
+		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
+	);
+	L.ifTrue(wf, 'Reply Not Taken?', '!!$json.error', [1320, -200]);
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: Reply Not Taken',
+		`'An e-mail answering a quote could not reach its flow (it had ended): answer the customer by hand. Case ' + ${MAILED}.incoming.case_id + ', from ' + ${MAILED}.incoming.from.email + ': ' + ${MAILED}.incoming.text`,
+		[1540, -200],
+	);
+	L.ifTrue(wf, 'A Person Holds It?', "$json.incoming.route === 'ops'", [1100, 0]);
+	L.setRaw(
+		wf,
+		'The Message for Ops',
+		`{ case: { case_id: ${MAILED}.incoming.case_id }, channel: 'email', message: ${MAILED}.incoming.text, customer: { name: ${MAILED}.incoming.from.name, email: ${MAILED}.incoming.from.email }, handoff_reason: 'The customer e-mailed while a person holds their case: ' + ${MAILED}.incoming.text.slice(0, 300) }`,
+		[1320, -60],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, -60],
+		{
+			wait: false,
+		},
+	);
+	L.sendEmail(
+		wf,
+		'Reply With the Link',
+		{
+			to: `${MAILED}.incoming.from.email`,
+			subject: RE_SUBJECT,
+			text: `'Hi' + (${MAILED}.incoming.from.name ? ' ' + ${MAILED}.incoming.from.name : '') + ',\\n\\n' + ${MAILED}.incoming.reply.slice(${MAILED}.incoming.reply.indexOf(': ') + 2) + '\\n\\n' + $('Business Settings').first().json.business_name`,
+		},
+		[1760, 0],
+	);
+	wf.section(
+		'A request: start or join a case',
+		'Triage reads it: an emergency with a phone and address on record is dispatched by **Emergency Dispatch**; without them the **Human Queue** is told to call or write now, and the customer is answered. Anything else is booked by **Simple Booking** (which asks by e-mail for what is missing); an answer no flow e-mailed is sent as a reply.',
+		{ newRow: true },
+	);
+	L.setRaw(
+		wf,
+		'The Request',
+		`{ body: ${MAILED}.request, message: ${MAILED}.incoming.text, channel: 'email', customer: ${MAILED}.request.customer, headers: { 'idempotency-key': ${MAILED}.request.request_id } }`,
+		[1100, 400],
+	);
+	L.agent(wf, 'Triage the E-mail', 'triageAgent', { mode: 'rules' }, [1320, 400]);
+	L.ifTrue(wf, 'An Emergency?', '$json.triage.is_emergency === true', [1540, 400]);
+	L.ifTrue(
+		wf,
+		'Phone and Address Known?',
+		'!!$json.customer?.phone && !!$json.customer?.address',
+		[1760, 300],
+	);
+	L.callWorkflow(
+		wf,
+		'Dispatch the Emergency',
+		'emergency',
+		'Booking Agents: Emergency Dispatch',
+		[1980, 200],
+	);
+	L.setRaw(
+		wf,
+		'Call or Write Now',
+		`{ ...$json, handoff_reason: 'EMERGENCY by e-mail with no ' + ($json.customer?.phone ? 'address' : 'phone number') + ' on record: reply to ' + ${MAILED}.incoming.from.email + ' now and call if you can. ' + ($json.triage.emergency_type ?? ''), answer: { status: 'handed_to_person', message: 'We have your emergency. Please call us now at ' + ($('Business Settings').first().json.business_phone || 'our number') + ', or reply with your address and a phone number and we will call you. If it is safe, stop the water or power at its source.' } }`,
+		[1980, 400],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand the Emergency to Ops',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2200, 400],
+		{
+			wait: false,
+		},
+	);
+	L.setRaw(wf, 'Emergency Answer', "$('Call or Write Now').first().json.answer", [2420, 400]);
+	L.callWorkflow(wf, 'Book It', 'simpleBooking', 'Booking Agents: Simple Booking', [1760, 560]);
+	L.setRaw(wf, 'The Answer', '$json.answer ?? $json', [2640, 400]);
+	L.ifTrue(
+		wf,
+		'Answer by E-mail?',
+		"['handed_to_person', 'escalated'].includes($json.status) || !!$json.problems",
+		[2860, 400],
+	);
+	L.sendEmail(
+		wf,
+		'Reply With the Answer',
+		{
+			to: `${MAILED}.incoming.from.email`,
+			subject: RE_SUBJECT,
+			text: `'Hi' + (${MAILED}.incoming.from.name ? ' ' + ${MAILED}.incoming.from.name : '') + ',\\n\\n' + ($json.message ?? 'Thank you. A member of our team will contact you shortly.') + '\\n\\n' + $('Business Settings').first().json.business_name`,
+		},
+		[3080, 400],
+	);
+	wf.inSection('A request: start or join a case');
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: Reply Not Sent',
+		`'A reply to ' + ${MAILED}.incoming.from.email + ' could not be sent (' + ((typeof $json.error === 'string' ? $json.error : $json.error?.message) ?? 'unknown error') + '): answer them by hand. They wrote: ' + ${MAILED}.incoming.text`,
+		[3300, 500],
+	);
+	wf.chain('New E-mail', 'Business Settings', 'Written by a Person?');
+	wf.connect('Written by a Person?', 'Route the E-mail', 0);
+	wf.connect('Route the E-mail', 'Tell Ops: E-mail Not Read', 1);
+	wf.connect('Route the E-mail', 'Where Does It Go?');
+	wf.connect('Where Does It Go?', 'Resume the Waiting Flow', 0);
+	wf.chain('Resume the Waiting Flow', 'Reply Not Taken?');
+	wf.connect('Reply Not Taken?', 'Tell Ops: Reply Not Taken', 0);
+	wf.connect('Where Does It Go?', 'A Person Holds It?', 1);
+	wf.connect('A Person Holds It?', 'The Message for Ops', 0);
+	wf.chain('The Message for Ops', 'Hand to the Human Queue', 'Reply With the Link');
+	wf.connect('A Person Holds It?', 'Reply With the Link', 1);
+	wf.connect('Reply With the Link', 'Tell Ops: Reply Not Sent', 1);
+	wf.connect('Where Does It Go?', 'The Request', 2);
+	wf.chain('The Request', 'Triage the E-mail', 'An Emergency?');
+	wf.connect('An Emergency?', 'Phone and Address Known?', 0);
+	wf.connect('An Emergency?', 'Book It', 1);
+	wf.connect('Phone and Address Known?', 'Dispatch the Emergency', 0);
+	wf.connect('Phone and Address Known?', 'Call or Write Now', 1);
+	wf.chain('Call or Write Now', 'Hand the Emergency to Ops', 'Emergency Answer', 'The Answer');
+	wf.connect('Dispatch the Emergency', 'The Answer');
+	wf.connect('Book It', 'The Answer');
+	wf.chain('The Answer', 'Answer by E-mail?');
+	wf.connect('Answer by E-mail?', 'Reply With the Answer', 0);
+	wf.connect('Reply With the Answer', 'Tell Ops: Reply Not Sent', 1);
+	return wf;
+}
+
+module.exports = { incomingTexts, webForm, incomingEmail };

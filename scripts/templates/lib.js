@@ -21,6 +21,7 @@ const CREDENTIALS = {
 	boardLogin: { httpBasicAuth: { id: 'REPLACE-ops-board-login', name: 'Ops Board Login' } },
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
+	imap: { imap: { id: 'REPLACE-business-inbox', name: 'Business Inbox (IMAP)' } },
 	twilioWebhook: {
 		bookingAgentsTwilioWebhook: {
 			id: 'REPLACE-twilio-webhook',
@@ -78,6 +79,8 @@ const WORKFLOW_IDS = {
 	agreementNotSigned: 'bkAgreementUnsig',
 	incomingTexts: 'bkIncomingTexts0',
 	emergency: 'bkEmergencyDisp0',
+	webForm: 'bkWebForm0000000',
+	incomingEmail: 'bkIncomingMail00',
 };
 
 class Workflow {
@@ -143,6 +146,14 @@ class Workflow {
 
 	chain(...names) {
 		for (let i = 1; i < names.length; i++) this.connect(names[i - 1], names[i]);
+	}
+
+	/** Puts `name` (added already) in front of `target`: whatever led to `target` leads to it, and it to `target`. */
+	insertBefore(target, name) {
+		for (const outputs of Object.values(this.connections))
+			for (const output of outputs.main)
+				for (const link of output) if (link.node === target) link.node = name;
+		this.connect(name, target);
 	}
 
 	/** The workflow as n8n imports it, laid out; `postgresStore`: the PostgreSQL set's copy. */
@@ -440,6 +451,56 @@ const recordCase = (wf, name, step, caseNode, position, { reason } = {}) =>
 	);
 
 /**
+ * Booking Records, Answer the Customer: the public answer (outcome, price, time, next step; nothing
+ * internal) for the case read from `caseNode`'s output. Put in front of `respondNode`, which then
+ * answers with it; the item goes on with the answer under `answer` (`only`: the answer alone, for
+ * the last node of a workflow others call).
+ */
+function answerCustomer(
+	wf,
+	name,
+	outcome,
+	caseNode,
+	respondNode,
+	{ only = false, message, section } = {},
+) {
+	const respond = wf.nodes.find((n) => n.name === respondNode);
+	const current = wf.current;
+	wf.current = wf.sections.find((s) => s.nodes.includes(respondNode));
+	if (section) {
+		// Both go to another section of the canvas (one that has room).
+		wf.current.nodes = wf.current.nodes.filter((n) => n !== respondNode);
+		wf.current = wf.sections.find((s) => s.title === section);
+		wf.current.nodes.push(respondNode);
+	}
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'answerCustomer',
+			outcome,
+			caseNode,
+			answerOutput: only ? 'answer' : 'caseAndAnswer',
+			...(message ? { answerMessage: message } : {}),
+		},
+		[respond.position[0] - 110, respond.position[1]],
+	);
+	wf.current = current;
+	if (only) {
+		respond.parameters = { respondWith: 'firstIncomingItem', options: respond.parameters.options };
+	} else {
+		respond.parameters = {
+			respondWith: 'json',
+			responseBody: '={{ $json.answer }}',
+			options: respond.parameters.options,
+		};
+	}
+	wf.insertBefore(respondNode, name);
+	return name;
+}
+
+/**
  * Booking Records, Make a Link: a signed, single-use page (`kind`: quote_reply or
  * ops_decision) whose answer the Customer Links workflow posts back to this execution.
  */
@@ -622,6 +683,7 @@ module.exports = {
 	agent,
 	recordCase,
 	makeLink,
+	answerCustomer,
 	visitChangeLink,
 	requestCheck,
 };

@@ -4,7 +4,11 @@
  * link a text carries is opened in Chromium as delivered. A forged or unsigned post is refused with
  * nothing written; STOP, START and HELP are answered and STOP holds for a later confirmation; a new
  * text starts a case and the next one joins it; a reply to an open quote resumes the execution that
- * waits for it; an emergency is dispatched (or, with no address, the customer is called).
+ * waits for it; an emergency is dispatched (or, with no address, the customer is called). The web
+ * form is filled in Chromium: its outcome page, its spam defences, and a text from the same
+ * customer joining the case the form started. E-mails are delivered to a real IMAP server
+ * (Dovecot, over LMTP) that n8n's Email Trigger reads: a new one starts a case, a reply to our
+ * confirmation joins it and is answered in its thread, an out-of-office reply is left alone.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +16,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
+import { startImapServer } from '../../dev/imap-server';
 import { caseEvents, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { eventually } from '../support/eventually';
@@ -22,6 +27,8 @@ type Env = Awaited<ReturnType<typeof startBookingEnv>>;
 let env: Env;
 let store: SqliteBookingStore;
 let browser: Browser;
+let inbox: Awaited<ReturnType<typeof startImapServer>>;
+const INBOX = { user: 'bookings@brightclean.example', password: 'inbox-test-pass' };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(__dirname, '..', '..', 'test-results');
@@ -33,8 +40,16 @@ beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM))
 		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
 	fs.mkdirSync(SHOTS, { recursive: true });
+	inbox = await startImapServer({ users: [INBOX] });
 	env = await startBookingEnv({
-		only: ['intake-texts.json', 'booking-commercial-sales.json', 'support-customer-links.json'],
+		imap: { ...INBOX, host: inbox.host, port: inbox.port },
+		only: [
+			'intake-email.json',
+			'intake-texts.json',
+			'intake-web-form.json',
+			'booking-commercial-sales.json',
+			'support-customer-links.json',
+		],
 		// Texts go out whenever the test runs; every day is open, so a visit can always be booked.
 		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
 		tableRows: { hours: EVERY_DAY.map((day) => ({ day, opens: '06:00', closes: '22:00' })) },
@@ -58,6 +73,7 @@ afterAll(async () => {
 	await browser?.close();
 	await store?.close();
 	await env?.stop();
+	await inbox?.stop();
 });
 
 /** The texts the Twilio fake was asked to send to a number. */
@@ -133,7 +149,6 @@ it('answers STOP, HELP and START as carriers require; after STOP a confirmation 
 	});
 	expect(booked.body).toMatchObject({ status: 'booked' });
 	await env.smtp.waitFor('ari@example.com', 60_000);
-	expect(booked.body.messages.sms).toBeNull();
 	expect(textsTo(phone)).toEqual([]);
 
 	const start = await env.textIn(phone, 'START');
@@ -292,4 +307,258 @@ it('an emergency by text: with an address on record it is dispatched; without on
 	expect(
 		(await getCase(store, String((await casesOf(stranger))[0]?.id ?? ''))) ?? null,
 	).not.toBeUndefined();
+});
+
+const FORM_URL = () => `${env.n8n.baseUrl}/form/request`;
+
+/** The web form filled in Chromium as a person would: the fields, a pause, Send; the last page's text. */
+async function fillForm(
+	fields: Record<string, string>,
+	{
+		pauseMs = 3500,
+		screenshot,
+		beforeSend,
+	}: {
+		pauseMs?: number;
+		screenshot?: string;
+		beforeSend?: (page: import('playwright-core').Page) => Promise<void>;
+	} = {},
+): Promise<string> {
+	const page = await browser.newPage();
+	try {
+		const opened = await page.goto(FORM_URL());
+		expect(opened?.status()).toBe(200);
+		for (const [label, value] of Object.entries(fields))
+			await page.getByLabel(label, { exact: true }).fill(value);
+		// The honeypot is on the page but out of a person's sight.
+		const trap = await page.locator('#field-6').boundingBox();
+		expect(trap === null || trap.x + trap.width < 0).toBe(true);
+		await beforeSend?.(page);
+		await page.waitForTimeout(pauseMs);
+		if (screenshot) await page.screenshot({ path: path.join(SHOTS, screenshot), fullPage: true });
+		await page.getByRole('button', { name: 'Send' }).click();
+		await page
+			.getByText(
+				/You are booked|Your quote is on its way|Help is on the way|We are calling you|Almost there|Thank you|was not sent|Please check/,
+			)
+			.first()
+			.waitFor({ timeout: 60_000 });
+		await page.waitForLoadState('networkidle');
+		return await page.locator('body').innerText();
+	} finally {
+		await page.close();
+	}
+}
+
+describe('the web form', () => {
+	it('books from the form in Chromium and shows the outcome; a text from the same number then joins that case', async () => {
+		const phone = '+12125550311';
+		const text = await fillForm(
+			{
+				'Your name': 'Fern Former',
+				Phone: '(212) 555-0311',
+				'E-mail': 'fern@example.com',
+				'Address of the visit': '21 Form St, New York, NY 10001',
+				'What do you need?': 'Standard clean of a 2 bedroom 1 bathroom apartment',
+				'When suits you?': 'Thursday morning',
+			},
+			{ screenshot: 'intake-web-form.png' },
+		);
+		expect(text).toMatch(/You are booked/);
+		expect(text).toMatch(
+			/Your visit is booked for Thursday, .* The confirmation is on its way to fern@example\.com\./,
+		);
+		expect(text).toMatch(/Your reference: cs_/);
+		expect(text).not.toMatch(/lead_score|score/);
+		await env.smtp.waitFor('fern@example.com', 60_000);
+		const [made] = await eventually(
+			() => casesOf(phone),
+			(rows) => rows.some((c) => c.status === 'booked'),
+		);
+		expect(made).toMatchObject({ channel: 'web_form', status: 'booked' });
+
+		// The same customer texts: the text joins the form's case (a second visit, on the same case).
+		const joined = await env.textIn(
+			phone,
+			'Please book another standard clean of the same 2 bedroom 1 bathroom apartment next week',
+		);
+		expect(joined.status).toBe(200);
+		const cases = await eventually(
+			() => casesOf(phone),
+			(rows) => rows.length === 1,
+		);
+		expect(cases).toHaveLength(1);
+		const record = await eventually(
+			() => getCase(store, String(made.id)),
+			(c) => (c?.booking_ids.length ?? 0) >= 2,
+			60_000,
+		);
+		expect(record?.booking_ids).toHaveLength(2);
+	});
+
+	it('refuses a bot: a filled honeypot, a form sent at once, and a sixth request within the hour; nothing is written', async () => {
+		const trapped = await fillForm(
+			{
+				'Your name': 'Bot Filler',
+				Phone: '+1 212 555 0312',
+				'E-mail': 'bot@spam.example',
+				'Address of the visit': '1 Spam Rd',
+				'What do you need?': 'Cheap pills',
+			},
+			{
+				beforeSend: async (page) =>
+					await page.locator('#field-6').fill('http://spam.example', { force: true }),
+			},
+		);
+		expect(trapped).toMatch(/Your request was not sent/);
+		const fast = await fillForm(
+			{
+				'Your name': 'Quick Bot',
+				Phone: '+1 212 555 0313',
+				'E-mail': 'quick@spam.example',
+				'Address of the visit': '2 Spam Rd',
+				'What do you need?': 'Standard clean of a 1 bedroom apartment',
+			},
+			{ pauseMs: 0 },
+		);
+		expect(fast).toMatch(/Your request was not sent/);
+		expect(fast).toMatch(/sent very fast/);
+		for (const phone of ['+12125550312', '+12125550313']) expect(await casesOf(phone)).toEqual([]);
+
+		// A sixth request from one address within the hour: refused politely (five are taken).
+		const seen: string[] = [];
+		for (let n = 1; n <= 6; n++)
+			seen.push(
+				await fillForm(
+					{
+						'Your name': 'Rae Repeat',
+						Phone: `+1 212 555 03${20 + n}`,
+						'E-mail': 'rae@example.com',
+						'Address of the visit': '3 Again Ave, New York, NY 10001',
+						'What do you need?': 'I would like a person to call me about a cleaning',
+					},
+					{ pauseMs: 3100 },
+				),
+			);
+		expect(seen.slice(0, 5).every((page) => !/not sent/.test(page))).toBe(true);
+		expect(seen[5]).toMatch(/Your request was not sent/);
+		expect(seen[5]).toMatch(/several requests from you in the last hour/);
+		expect(await casesOf('+12125550326')).toEqual([]);
+	});
+});
+
+describe('e-mail to the business inbox (IMAP)', () => {
+	const casesByEmail = async (email: string) =>
+		await store.read(
+			'SELECT c.id, c.status, c.channel FROM case_threads t JOIN cases c ON c.id = t.case_id WHERE t.thread_key = $1',
+			[`email:${email}`],
+		);
+
+	it('a new e-mail starts a case, its details form books it, and a reply to the confirmation joins the case and gets the visit page in the thread', async () => {
+		const mia = 'mia@example.com';
+		const first = await inbox.deliver({
+			from: 'Mia Mailer <mia@example.com>',
+			to: INBOX.user,
+			subject: 'Cleaning',
+			text: 'Hello, could you do a standard clean of my 2 bedroom 1 bathroom apartment on Wednesday morning?\n\nThanks,\nMia',
+		});
+		// Ask for Details writes first (no address yet): open its form as delivered and fill it in.
+		const asked = await env.smtp.waitFor(mia, 90_000, (m: { subject?: string }) =>
+			/A few details/.test(m.subject ?? ''),
+		);
+		const formUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(asked.text))![1];
+		const page = await browser.newPage();
+		try {
+			expect((await page.goto(formUrl))?.status()).toBe(200);
+			await page
+				.getByLabel(/address/i)
+				.first()
+				.fill('5 Mail St, New York, NY 10001');
+			const [sent] = await Promise.all([
+				page.waitForNavigation(),
+				page.getByRole('button', { name: /Send/ }).click(),
+			]);
+			expect(sent?.status()).toBe(200);
+		} finally {
+			await page.close();
+		}
+		const confirmation = await env.smtp.waitFor(mia, 60_000, (m: { subject?: string }) =>
+			/is booked for/.test(m.subject ?? ''),
+		);
+		const [made] = await eventually(
+			() => casesByEmail(mia),
+			(rows) => rows.some((c) => c.status === 'booked'),
+			30_000,
+		);
+		expect(made).toMatchObject({ channel: 'email', status: 'booked' });
+		// The e-mail's own Message-ID is one of the case's thread keys.
+		const keys = await store.read('SELECT thread_key FROM case_threads WHERE case_id = $1', [
+			String(made.id),
+		]);
+		expect(keys.map((k) => k.thread_key)).toContain(`message_id:${first.replace(/^<|>$/g, '')}`);
+		// The message was taken and marked read on the server.
+		expect(inbox.maildir(INBOX.user, 'cur').some((name) => /:2,.*S/.test(name))).toBe(true);
+
+		// Mia answers the confirmation from her mail client: In-Reply-To and the quoted history.
+		await inbox.deliver({
+			from: 'Mia Mailer <mia@example.com>',
+			to: INBOX.user,
+			subject: `Re: ${confirmation.subject}`,
+			inReplyTo: confirmation.messageId,
+			references: [confirmation.messageId],
+			text: `Could we move it to Friday instead?\n\nOn Mon, Bright Clean Co. <bookings@brightclean.example> wrote:\n> ${String(confirmation.text).split('\n').join('\n> ')}`,
+		});
+		const answer = await env.smtp
+			.waitFor(
+				mia,
+				60_000,
+				(m: { subject?: string }) => (m.subject ?? '') === `Re: ${confirmation.subject}`,
+			)
+			.catch(async (error: Error) => {
+				// What Incoming E-mail did with the reply, for the failure message.
+				const runs = await env.n8n.executions(env.workflows['intake-email.json'].id, { limit: 5 });
+				const seen = runs.map((e: any) => ({
+					status: e.status,
+					last: e.data?.resultData?.lastNodeExecuted,
+					error: e.data?.resultData?.error?.message,
+					routed:
+						e.data?.resultData?.runData?.['Route the E-mail']?.[0]?.data?.main?.[0]?.[0]?.json
+							?.incoming,
+				}));
+				throw new Error(
+					`${error.message}\nmails to Mia: ${env.smtp
+						.to(mia)
+						.map((m: { subject?: string }) => m.subject)
+						.join(' | ')}\nIncoming E-mail runs: ${JSON.stringify(seen).slice(0, 4000)}`,
+				);
+			});
+		expect(answer.text).toMatch(/To move, skip or cancel your visit, open: http/);
+		const visitUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(answer.text))![1];
+		const visitPage = await browser.newPage();
+		try {
+			expect((await visitPage.goto(visitUrl))?.status()).toBe(200);
+			expect(await visitPage.locator('body').innerText()).toMatch(/move/i);
+		} finally {
+			await visitPage.close();
+		}
+		expect(await casesByEmail(mia)).toHaveLength(1);
+
+		// An out-of-office reply is left alone: no answer, no case.
+		const before = env.smtp.to(mia).length;
+		await inbox.deliver({
+			from: 'Mia Mailer <mia@example.com>',
+			to: INBOX.user,
+			subject: 'Automatic reply: Re: your visit',
+			text: 'I am out of the office until Monday.',
+			headers: { 'Auto-Submitted': 'auto-replied' },
+		});
+		await eventually(
+			async () => inbox.maildir(INBOX.user, 'new').length,
+			(unread) => unread === 0,
+			30_000,
+		);
+		await new Promise((resolve) => setTimeout(resolve, 3000));
+		expect(env.smtp.to(mia).length).toBe(before);
+		expect(await casesByEmail(mia)).toHaveLength(1);
+	});
 });

@@ -205,7 +205,9 @@ describe('the flows record their cases', () => {
 		expect(record).toMatchObject({
 			channel: 'web_form',
 			status: 'booked',
-			qualified: answer.body.qualification.is_qualified,
+			// How the lead was read is on the case (the answer does not say).
+			qualified: expect.any(Boolean),
+			lead_score: expect.any(Number),
 			quote_cents: answer.body.quote.total_cents,
 			booked_cents: answer.body.quote.total_cents,
 			booking_ids: [answer.body.booking.booking_id],
@@ -213,6 +215,9 @@ describe('the flows record their cases', () => {
 		});
 		expect(record!.first_answer_at_ms! - record!.received_at_ms).toBeGreaterThanOrEqual(0);
 		expect(record!.first_answer_at_ms! - record!.received_at_ms).toBeLessThan(60_000);
+		// The caller reads the case's reference, and nothing of the lead's score.
+		expect(answer.body.reference).toBe(record!.case_id);
+		expect(JSON.stringify(answer.body)).not.toMatch(/lead_score|pricing_inputs|crew_id/);
 	});
 
 	it('an emergency: dispatched, its response time measured from the request', async () => {
@@ -230,8 +235,8 @@ describe('the flows record their cases', () => {
 		expect(seconds).toBeGreaterThanOrEqual(0);
 		expect(seconds).toBeLessThan(120);
 		// The dispatch goes to the booked crew's own phone (its row in Booking Crews), else the business's crew line.
-		const crewPhone = answer.body.booking.crew_id === 'on-call' ? '+12125550177' : '+12125550199';
-		expect(answer.body.booking.crew_contact?.phone ?? '+12125550199').toBe(crewPhone);
+		const crew = (await store.getBooking(answer.body.booking.booking_id))!.crew_id;
+		const crewPhone = crew === 'on-call' ? '+12125550177' : '+12125550199';
 		const crewTexts = await eventually(
 			async () =>
 				env.twilio.messages.filter(

@@ -6,12 +6,14 @@ import { createLink, findLink } from '../../nodes/shared/records/links';
 import { recordCaseStep } from '../../nodes/shared/records/cases';
 import {
 	readIncoming,
+	withoutQuotedReply,
 	routeIncoming,
 	smsKeyword,
 	cleanText,
 	type RouteOptions,
 } from '../../nodes/shared/intake/route';
 import { emailKey, messageIdsIn, phoneKey, threadKeysOf } from '../../nodes/shared/intake/keys';
+import { checkFormDefences, takeRateLimit } from '../../nodes/shared/intake/form';
 import {
 	isTwilioSignatureValid,
 	twilioSignature,
@@ -135,6 +137,65 @@ describe('the keys a follow-up is matched by', () => {
 		expect(() => readIncoming({ channel: 'sms', text: 'hi', phone: '12' })).toThrow(
 			expect.objectContaining({ field: 'phone' }),
 		);
+	});
+});
+
+describe("an e-mail's own words", () => {
+	it('cuts the quoted history of a reply, in the forms mail clients write it', () => {
+		expect(
+			withoutQuotedReply(
+				'Yes, Tuesday works.\n\nOn Mon, Mar 1, 2027 at 9:00 AM Bright Clean <b@x.test> wrote:\n> Your quote...\n> more',
+			),
+		).toBe('Yes, Tuesday works.');
+		expect(
+			withoutQuotedReply('Sounds good\n-----Original Message-----\nFrom: Bright Clean\nquote'),
+		).toBe('Sounds good');
+		expect(
+			withoutQuotedReply(
+				'Sí, el martes.\n\nEl lun, 1 mar 2027 a las 9:00, Bright Clean escribió:\n> cita',
+			),
+		).toBe('Sí, el martes.');
+		expect(withoutQuotedReply('Please book it\n> earlier line\n>')).toBe('Please book it');
+		// A message that is only quotes keeps its text; plain text is untouched.
+		expect(withoutQuotedReply('> only a quote')).toBe('> only a quote');
+		expect(withoutQuotedReply('A burst pipe in the kitchen')).toBe('A burst pipe in the kitchen');
+		expect(
+			readIncoming({ channel: 'email', text: 'ok\nOn Tue someone wrote:\n> x', email: 'a@b.com' })
+				.text,
+		).toBe('ok');
+	});
+
+	it('reads a long e-mail in time that grows with its length', () => {
+		const time = (n: number) => {
+			const text = 'On '.repeat(n) + '> x\n'.repeat(n);
+			const started = process.hrtime.bigint();
+			withoutQuotedReply(text);
+			return Number(process.hrtime.bigint() - started);
+		};
+		time(1000);
+		expect(time(20_000) / time(2_000)).toBeLessThan(40);
+	});
+});
+
+describe("a web form's defences", () => {
+	const at = Date.parse('2027-03-01T15:00:00Z');
+	const check = (honeypot: unknown, startedAt: unknown) =>
+		checkFormDefences({ honeypot, startedAt, nowMs: at, minSeconds: 3 });
+
+	it('lets a person through and refuses a filled honeypot, a page never served, or a form sent at once', () => {
+		expect(check('', String(at - 20_000))).toBeNull();
+		expect(check(undefined, at - 20_000)).toBeNull();
+		expect(check('http://spam.example', at - 20_000)).toMatchObject({ field: 'website' });
+		expect(check('', '')).toMatchObject({ field: 'started' });
+		expect(check('', 'yesterday')).toMatchObject({ field: 'started' });
+		expect(check('', at - 1000)).toMatchObject({
+			field: 'started',
+			fix: expect.stringMatching(/very fast \(1 s\)/),
+		});
+		expect(check('', at + 3_600_000)).toMatchObject({ field: 'started' });
+		expect(check('', at - 25 * 3_600_000)).toMatchObject({
+			fix: expect.stringMatching(/reload the form/),
+		});
 	});
 });
 
@@ -408,6 +469,39 @@ describe.each(storeBackends('intake'))('incoming messages in the %s store', (_na
 		);
 		expect(routed).toMatchObject({ route: 'inquiry', case_id: null, joined: false });
 		expect(routed.known.name).toBe('Dana Reyes');
+	});
+
+	it('limits submissions per sender across e-mail, phone and client address, forgetting old ones', async () => {
+		const limit = { max: 2, windowMinutes: 60 };
+		const take = (keys: string[], at = NOW) => takeRateLimit(store, keys, at, limit);
+		expect(await take(['email:a@x.test', 'client:10.0.0.1'])).toEqual({ allowed: true });
+		expect(await take(['email:a@x.test'])).toEqual({ allowed: true });
+		// The third from that e-mail is refused, and not counted.
+		expect(await take(['email:a@x.test', 'phone:+12125550199'])).toMatchObject({
+			allowed: false,
+			key: 'email:a@x.test',
+			retry_after_s: 3600,
+		});
+		// Another e-mail from the same client address: one more is allowed there, then that address is full.
+		expect(await take(['email:b@x.test', 'client:10.0.0.1'])).toEqual({ allowed: true });
+		expect(await take(['email:c@x.test', 'client:10.0.0.1'])).toMatchObject({
+			allowed: false,
+			key: 'client:10.0.0.1',
+		});
+		// An hour on, the window has moved.
+		expect(await take(['email:a@x.test'], NOW + 61 * 60_000)).toEqual({ allowed: true });
+		expect(await take([''])).toEqual({ allowed: true });
+	});
+
+	it('takes a web form as a new request, never as an answer to what the case waits for', async () => {
+		await quoteCase('cs_intake_form', '+12125550120', 'form@example.com');
+		await createLink(store, quoteLink('cs_intake_form'), SECRET, NOW - 1000);
+		const routed = await route({
+			channel: 'web_form',
+			text: 'yes please',
+			email: 'form@example.com',
+		});
+		expect(routed).toMatchObject({ route: 'inquiry', case_id: 'cs_intake_form', joined: true });
 	});
 
 	it("follows an e-mail's References before the sender's address", async () => {

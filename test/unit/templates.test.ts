@@ -234,6 +234,35 @@ it("every node an expression reads with $('...') is a node of the same workflow"
 	expect(dangling).toEqual([]);
 });
 
+it('the web form is public, keeps bots out and ends on a page for every outcome', () => {
+	const [, wf] = templates.find(([file]) => path.basename(file) === 'intake-web-form.json')!;
+	const form = wf.nodes.find((n) => n.type === 'n8n-nodes-base.formTrigger')!;
+	expect(form.parameters.authentication ?? 'none').toBe('none');
+	const fields = form.parameters.formFields.values as Array<Record<string, string>>;
+	// The honeypot is the field the CSS hides (by its place in the form), and the page's time is a hidden field.
+	const trap = fields.findIndex((f) => f.fieldName === 'website');
+	expect(form.parameters.options.customCss).toContain(`#field-${trap})`);
+	expect(fields.find((f) => f.fieldName === 'started')).toMatchObject({
+		fieldType: 'hiddenField',
+		fieldValue: '={{ $now.toMillis() }}',
+	});
+	const route = wf.nodes.find((n) => n.name === 'Route the Request')!;
+	expect(route.parameters).toMatchObject({
+		operation: 'routeMessage',
+		incomingChannel: 'web_form',
+	});
+	// Every branch ends on a Form Ending page, and no Respond to Webhook (n8n forms do not take one).
+	const ends = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.form');
+	expect(ends.every((n) => n.parameters.operation === 'completion')).toBe(true);
+	expect(ends.map((n) => n.name).sort()).toEqual([
+		'Page: A Person Has It',
+		'Page: Not Sent',
+		'Page: Please Check',
+		'Page: The Outcome',
+	]);
+	expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.respondToWebhook')).toBe(false);
+});
+
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
 		'Booking Agents: Agreement Not Signed',
@@ -252,6 +281,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Find a Time',
 		'Booking Agents: Find a Time for the Visits',
 		'Booking Agents: Human Queue',
+		'Booking Agents: Incoming E-mail',
 		'Booking Agents: Incoming Texts',
 		'Booking Agents: Not a Fit',
 		'Booking Agents: On-Call Dispatcher',
@@ -260,6 +290,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Recurring Service',
 		'Booking Agents: Simple Booking',
 		'Booking Agents: Visit Reminders',
+		'Booking Agents: Web Form',
 		'Booking Agents: Weekly Numbers',
 	]);
 });

@@ -19,6 +19,7 @@ import {
 	type IncomingMessage,
 	type IntakeChannel,
 } from '../../shared/intake/route';
+import { checkFormDefences, takeRateLimit } from '../../shared/intake/form';
 import { isTwilioSignatureValid, twimlReply, type TwilioParams } from '../../shared/intake/twilio';
 import { readBusinessSettings } from '../../shared/settings';
 import type { BookingStore } from '../../shared/store';
@@ -48,6 +49,43 @@ function calledUrl(item: INodeExecutionData, given: string | null): string {
 	for (const [name, value] of Object.entries(query))
 		for (const each of Array.isArray(value) ? value : [value]) search.append(name, String(each));
 	return `${base}?${search.toString()}`;
+}
+
+/** A web form's spam defences and rate limit (shared/intake/form.ts), as the node's parameters set them. */
+async function formRefusal(
+	ctx: IExecuteFunctions,
+	i: number,
+	store: BookingStore,
+	read: ReturnType<typeof readIncoming>,
+	nowMs: number,
+): Promise<{ field: string; fix: string } | null> {
+	const refused = checkFormDefences({
+		honeypot: ctx.getNodeParameter('honeypot', i, ''),
+		startedAt: ctx.getNodeParameter('formStartedAt', i, ''),
+		nowMs,
+		minSeconds: Number(ctx.getNodeParameter('minimumSeconds', i, 3)),
+	});
+	if (refused) return refused;
+	const client = text(ctx, 'clientAddress', i);
+	const limit = await takeRateLimit(
+		store,
+		[
+			read.email ? `email:${read.email}` : '',
+			read.phone ? `phone:${read.phone}` : '',
+			client ? `client:${client.trim().slice(0, 64)}` : '',
+		],
+		nowMs,
+		{
+			max: Number(ctx.getNodeParameter('rateLimitMax', i, 5)),
+			windowMinutes: Number(ctx.getNodeParameter('rateLimitMinutes', i, 60)),
+		},
+	);
+	if (!limit.allowed)
+		return {
+			field: limit.key.split(':')[0],
+			fix: `We already have several requests from you in the last hour. We will answer them; to add something, please call or e-mail us (or try again in ${Math.ceil(limit.retry_after_s / 60)} minutes).`,
+		};
+	return null;
 }
 
 export async function runIncoming(
@@ -122,6 +160,22 @@ export async function runIncoming(
 			};
 		}
 		const read = readIncoming(message);
+		if (channel === 'web_form') {
+			const refusal = await formRefusal(ctx, i, store, read, nowMs);
+			if (refusal)
+				return [
+					{
+						json: {
+							incoming: {
+								route: 'refused',
+								reason: refusal.fix,
+								field: refusal.field,
+								reply: refusal.fix,
+							},
+						},
+					},
+				];
+		}
 		const routed = await routeIncoming(store, read, {
 			secret,
 			linksUrl: `${business.public_url}webhook/link`,
@@ -158,7 +212,8 @@ export async function runIncoming(
 						? {
 								request: {
 									message: read.text,
-									channel,
+									// The booking webhooks' own spelling of the channel.
+									channel: channel === 'web_form' ? 'web' : channel,
 									customer: {
 										name: known.name,
 										email: known.email,

@@ -18,9 +18,11 @@ import { EXPORTS, exportCsv, reportMessage, type ExportKind } from '../exports';
 import { periodOf, weeklyNumbers, type PeriodChoice } from '../report';
 import { caseFromNode } from './case';
 import { LINK_OPERATIONS, runLinkOperation } from './links';
+import { runAnswer } from './answer';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
+	if (operation === 'answerCustomer') return await runAnswer(this);
 	const store = await openStore(await readStoreConfig(this));
 	const ctx = this;
 	if (operation === 'recordCase') {

@@ -81,11 +81,31 @@ export function cleanText(raw: unknown, max = MAX_MESSAGE_CHARS): string {
 		.slice(0, max);
 }
 
+/** Where an e-mail's quoted history starts ("On ... wrote:", an Outlook header, Spanish clients' "El ... escribió:"). */
+const QUOTE_START =
+	/^(?:On\b.{0,300}\bwrote:\s*$|-{2,}\s*Original Message\s*-{2,}|_{5,}\s*$|From: .{1,300}$|El\b.{0,300}\bescribi[oó]:\s*$)/im;
+
+/** An e-mail's own words: the quoted history under them and trailing "> " lines are cut. */
+export function withoutQuotedReply(text: string): string {
+	const head = text.slice(0, MAX_MESSAGE_CHARS * 4);
+	const start = QUOTE_START.exec(head);
+	const own = start ? head.slice(0, start.index) : head;
+	const lines = own.split('\n');
+	while (lines.length && /^\s*(>.*)?$/.test(lines[lines.length - 1])) lines.pop();
+	const kept = lines.join('\n').trim();
+	// A message that is all quote (a forward with no words) keeps its text.
+	return kept || head.trim();
+}
+
 /** Checks and normalises an incoming message; names the field to fix. */
 export function readIncoming(input: IncomingMessage, country = 'US'): ReadMessage {
 	if (!(INTAKE_CHANNELS as readonly string[]).includes(input.channel))
 		throw new InputError('channel', `The channel is one of: ${INTAKE_CHANNELS.join(', ')}.`);
-	const text = cleanText(input.text);
+	const text = cleanText(
+		input.channel === 'email' && typeof input.text === 'string'
+			? withoutQuotedReply(input.text)
+			: input.text,
+	);
 	const phone = input.phone ? phoneKey(String(input.phone), country) : null;
 	if (input.phone && !phone)
 		throw new InputError(
@@ -274,10 +294,14 @@ export async function routeIncoming(
 	const open = cases.open;
 	if (!open)
 		return { route: 'inquiry', case_id: null, joined: false, reply: null, known, case: null };
-	const [waiting] = await store.read(
-		`SELECT * FROM case_links WHERE case_id = $1 AND used_at_ms IS NULL AND expires_at_ms > $2 AND kind IN (${CUSTOMER_LINKS.map((_, i) => `$${i + 3}`).join(', ')}) ORDER BY created_at_ms DESC LIMIT 1`,
-		[open.case_id, nowMs, ...CUSTOMER_LINKS],
-	);
+	// A web form is a new request: it answers nothing a case waits for (a quote is answered on its page).
+	const [waiting] =
+		message.channel === 'web_form'
+			? []
+			: await store.read(
+					`SELECT * FROM case_links WHERE case_id = $1 AND used_at_ms IS NULL AND expires_at_ms > $2 AND kind IN (${CUSTOMER_LINKS.map((_, i) => `$${i + 3}`).join(', ')}) ORDER BY created_at_ms DESC LIMIT 1`,
+					[open.case_id, nowMs, ...CUSTOMER_LINKS],
+				);
 	if (waiting) {
 		const link = {
 			id: String(waiting.id),

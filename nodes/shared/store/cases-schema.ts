@@ -59,3 +59,9 @@ export const threadsBackfill = (field: (name: string) => string) =>
 				`INSERT INTO case_threads (thread_key, case_id) SELECT '${name}:' || ${name === 'email' ? `lower(${field(name)})` : field(name)}, id FROM cases WHERE ${field(name)} IS NOT NULL${name === 'phone' ? ` AND ${field(name)} LIKE '+%'` : ''} ON CONFLICT DO NOTHING;`,
 		)
 		.join('\n');
+
+/** intake_attempts: when each sender (e-mail, phone, client address) last wrote through a public form: the rate limit's memory. */
+export const ATTEMPTS_SQL = `
+CREATE TABLE intake_attempts (key TEXT NOT NULL, at_ms BIGINT NOT NULL);
+CREATE INDEX intake_attempts_key ON intake_attempts (key, at_ms);
+`;

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
-import { CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
+import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -75,6 +75,11 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 7,
 		description: 'the keys that route a follow-up (a text, an e-mail reply) to its case',
 		sql: THREADS_SQL + threadsBackfill((name) => `(thread::jsonb ->> '${name}')`),
+	},
+	{
+		version: 8,
+		description: 'public form submissions per sender, for the rate limit',
+		sql: ATTEMPTS_SQL,
 	},
 ];
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
+import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
 import {
 	bookingFromRow,
 	StoreError,
@@ -116,6 +116,11 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		version: 7,
 		description: 'the keys that route a follow-up (a text, an e-mail reply) to its case',
 		sql: THREADS_SQL + threadsBackfill((name) => `json_extract(thread, '$.${name}')`),
+	},
+	{
+		version: 8,
+		description: 'public form submissions per sender, for the rate limit',
+		sql: ATTEMPTS_SQL,
 	},
 ];
 
