@@ -224,6 +224,45 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 	});
 });
 
+/** The JavaScript of an expression's {{ }} parts compiles (a raw line break in a string, say, does not: n8n answers "invalid syntax"). */
+function compiles(code: string): boolean {
+	try {
+		// Compiled, never run: the names it reads ($json, $('...')) need not exist.
+		new Function(`return (${code});`);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+it('every expression in the templates is JavaScript that compiles', () => {
+	expect(compiles("'a' + '\\n' + $json.b")).toBe(true);
+	expect(compiles("'a,\n' + $json.b")).toBe(false);
+	const broken = templates.flatMap(([file, wf]) =>
+		wf.nodes.flatMap((node) =>
+			Object.entries(flatStrings(node.parameters ?? {}))
+				.filter(([, value]) => value.startsWith('='))
+				.filter(([, value]) =>
+					[...value.matchAll(/\{\{([\s\S]*?)\}\}/g)].some((m) => !compiles(m[1])),
+				)
+				.map(([key]) => `${file}: ${node.name}.${key}`),
+		),
+	);
+	expect(broken).toEqual([]);
+});
+
+/** Every string in a node's parameters, by its path. */
+function flatStrings(value: unknown, at = ''): Record<string, string> {
+	if (typeof value === 'string') return { [at]: value };
+	if (!value || typeof value !== 'object') return {};
+	return Object.assign(
+		{},
+		...Object.entries(value as Record<string, unknown>).map(([key, inner]) =>
+			flatStrings(inner, at ? `${at}.${key}` : key),
+		),
+	);
+}
+
 it("every node an expression reads with $('...') is a node of the same workflow", () => {
 	// A node named in another workflow reads nothing at run time (an e-mail's sender, a case): the step fails.
 	const dangling = templates.flatMap(([file, wf]) => {
