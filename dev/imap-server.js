@@ -17,6 +17,9 @@ const { spawn, execFileSync } = require('node:child_process');
 
 const DOVECOT = '/usr/sbin/dovecot';
 const MAIL_UID = 65534;
+/** Folders are named by the test run, so its teardown finds (and stops) what a killed test left. */
+const RUN_ID = process.env.BOOKING_AGENTS_TEST_RUN ?? `solo-${process.pid}`;
+const PREFIX = 'ba-imap-';
 
 async function freePort() {
 	return await new Promise((resolve, reject) => {
@@ -63,7 +66,7 @@ async function startImapServer({ users }) {
 		throw new Error(
 			'Dovecot runs its mail processes as nobody: start the tests as root (as CI does).',
 		);
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-imap-'));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${RUN_ID}-`));
 	fs.chmodSync(dir, 0o755);
 	const [imapPort, lmtpPort] = [await freePort(), await freePort()];
 	const home = path.join(dir, 'home');
@@ -174,4 +177,27 @@ service lmtp {
 	};
 }
 
-module.exports = { startImapServer };
+/**
+ * Stops every Dovecot a run started and removes its folder (the suite's teardown, after a test
+ * that was killed before its own stop ran). Returns how many were stopped.
+ */
+function removeImapServers(run) {
+	let stopped = 0;
+	for (const name of fs.readdirSync(os.tmpdir())) {
+		if (!name.startsWith(run ? `${PREFIX}${run}-` : PREFIX)) continue;
+		const dir = path.join(os.tmpdir(), name);
+		const pidFile = path.join(dir, 'run', 'master.pid');
+		const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : NaN;
+		if (Number.isInteger(pid) && pid > 0)
+			try {
+				process.kill(pid, 'SIGTERM');
+				stopped++;
+			} catch {
+				// Already gone.
+			}
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+	return stopped;
+}
+
+module.exports = { startImapServer, removeImapServers };

@@ -1,6 +1,7 @@
 'use strict';
-// After the whole suite, even a failed one: no n8n process and no staged package may outlive it.
+// After the whole suite, even a failed one: no n8n process, IMAP server or staged package may outlive it.
 const { killStrays, removeStagedPackages } = require('../../dev/n8n');
+const { removeImapServers } = require('../../dev/imap-server');
 
 module.exports = async () => {
 	const run = process.env.BOOKING_AGENTS_TEST_RUN;
@@ -10,4 +11,7 @@ module.exports = async () => {
 			`global teardown: killed ${killed} n8n process group(s) a test left running\n`,
 		);
 	removeStagedPackages(run);
+	const imap = removeImapServers(run);
+	if (imap)
+		process.stderr.write(`global teardown: stopped ${imap} IMAP server(s) a test left running\n`);
 };
