@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 
 import { escapeHtml } from '../shared/html';
 import { formatMoney } from '../shared/money';
+import { withoutInvisible } from '../shared/text';
 import { buildInvite } from './ics';
 import { seriesInvite, type SeriesBooking } from './series-invite';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
@@ -357,19 +358,12 @@ function toHtml(text: string, business: string): string {
 	return `<!doctype html>\n<html><body style="font-family: Arial, sans-serif; font-size: 15px; color: #1f2937;">\n<h2 style="color: #0369a1;">${escapeHtml(business)}</h2>\n${paragraphs}\n</body></html>`;
 }
 
-/**
- * Control characters and bidirectional overrides: a customer's name or note carrying them
- * could reorder what the crew or the customer reads (a link shown backwards) or break a line.
- */
-const INVISIBLE =
-	/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
 function fill(template: string, values: Record<string, string>): string {
-	return template
-		.replace(/\{(\w+)\}/g, (whole, key: string) =>
+	return withoutInvisible(
+		template.replace(/\{(\w+)\}/g, (whole, key: string) =>
 			Object.hasOwn(values, key) ? values[key] : whole,
-		)
-		.replace(INVISIBLE, '');
+		),
+	);
 }
 
 /** One mailbox: no list (a comma or semicolon), no display name or group, no line break. */

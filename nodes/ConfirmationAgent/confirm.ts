@@ -15,6 +15,7 @@ import {
 	type Confirmation,
 } from './compose';
 import { dueFollowUp, type DueFollowUp } from './plan';
+import { keywordReply } from '../shared/intake/keywords';
 import { ConfirmationInputError, readSmsKeyword, textableNumber, toE164 } from './sms';
 
 export interface ConfirmOptions extends ComposeOptions, AgentOptionsBase {
@@ -219,7 +220,7 @@ export async function recordSmsReply(
 			action,
 			keyword,
 			opted_out: true,
-			reply: `${business}: you are unsubscribed and will get no more texts. Reply START to subscribe again.`,
+			reply: keywordReply('opt_out', { name: business }),
 		};
 	}
 	if (action === 'opt_in') {
@@ -229,7 +230,7 @@ export async function recordSmsReply(
 			action,
 			keyword,
 			opted_out: false,
-			reply: `${business}: you are subscribed to texts again. Reply STOP to opt out.`,
+			reply: keywordReply('opt_in', { name: business }),
 		};
 	}
 	return { phone, action, keyword, opted_out: await store.isSmsOptedOut(phone), reply: null };

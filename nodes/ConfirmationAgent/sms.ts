@@ -1,5 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
+import { smsKeyword } from '../shared/intake/keywords';
+
 import { InputError } from '../shared/errors';
 
 /** Bad input to the Confirmation agent: names the field and the fix. */
@@ -72,33 +74,17 @@ export function textableNumber(phone: string, defaultCountry: string): string | 
 	return parsed?.isValid() ? parsed.number : null;
 }
 
-/** Replies that opt out (CTIA and carrier keywords) and back in. */
-export const OPT_OUT_KEYWORDS = [
-	'STOP',
-	'STOPALL',
-	'QUIT',
-	'END',
-	'REVOKE',
-	'OPT OUT',
-	'OPTOUT',
-	'CANCEL',
-	'UNSUBSCRIBE',
-];
-export const OPT_IN_KEYWORDS = ['START', 'UNSTOP', 'YES'];
+export { OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '../shared/intake/keywords';
 
-/** What an SMS reply asks for: a keyword is the whole message, as carriers read it. */
+/** What an SMS reply asks for: opting out or back in (HELP and anything else: none). */
 export function readSmsKeyword(text: string): {
 	action: 'opt_out' | 'opt_in' | 'none';
 	keyword: string | null;
 } {
-	const word = String(text ?? '')
-		.trim()
-		.toUpperCase()
-		.replace(/[.!\s]+$/g, '')
-		.replace(/\s+/g, ' ');
-	if (OPT_OUT_KEYWORDS.includes(word)) return { action: 'opt_out', keyword: word };
-	if (OPT_IN_KEYWORDS.includes(word)) return { action: 'opt_in', keyword: word };
-	return { action: 'none', keyword: null };
+	const read = smsKeyword(text);
+	return read && read.action !== 'help'
+		? { action: read.action, keyword: read.keyword }
+		: { action: 'none', keyword: null };
 }
 
 export interface SmsPolicy {

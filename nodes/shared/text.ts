@@ -98,3 +98,14 @@ export function affirmedMatch(text: string, pattern: RegExp): RegExpExecArray | 
 	}
 	return null;
 }
+
+/**
+ * Control characters and bidirectional overrides: text carrying them could reorder what a person
+ * reads (a link shown backwards) or break a line. Tabs and line breaks stay.
+ */
+const INVISIBLE =
+	/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function withoutInvisible(text: string): string {
+	return text.replace(INVISIBLE, '');
+}

@@ -99,21 +99,7 @@ function incomingTexts() {
 		'Replies to what a case waits for',
 		"A reply to a quote goes to the execution waiting for it (as if answered on the quote's page): the customer's words are read by the Negotiation Agent there. If that execution has ended, ops are told. A case waiting on a page (details asked, a visit to move) gets the page's link back by text.",
 	);
-	wf.add(
-		'Resume the Waiting Flow',
-		'n8n-nodes-base.httpRequest',
-		4.2,
-		{
-			method: 'POST',
-			url: '={{ $json.incoming.link_answer.resume_url }}',
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json.incoming.link_answer) }}',
-			options: { timeout: 10000 },
-		},
-		[880, 100],
-		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
-	);
+	L.resumeWaitingFlow(wf, 'Resume the Waiting Flow', '$json.incoming.link_answer', [880, 100]);
 	twiml('Answer: Reply Taken', `${ROUTED}.incoming.twiml`, [1100, 100]);
 	L.ifTrue(
 		wf,
@@ -556,21 +542,7 @@ function incomingEmail() {
 		'Replies to what a case waits for',
 		"A reply to a quote goes to the execution waiting for it, as on the quote's page (that execution answers by e-mail). A case waiting on a page gets its link in a reply; a case a person holds goes to the **Human Queue**, and the customer hears so.",
 	);
-	wf.add(
-		'Resume the Waiting Flow',
-		'n8n-nodes-base.httpRequest',
-		4.2,
-		{
-			method: 'POST',
-			url: '={{ $json.incoming.link_answer.resume_url }}',
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json.incoming.link_answer) }}',
-			options: { timeout: 10000 },
-		},
-		[1100, -200],
-		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
-	);
+	L.resumeWaitingFlow(wf, 'Resume the Waiting Flow', '$json.incoming.link_answer', [1100, -200]);
 	L.ifTrue(wf, 'Reply Not Taken?', '!!$json.error', [1320, -200]);
 	L.stopAndEscalate(
 		wf,

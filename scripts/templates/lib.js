@@ -372,6 +372,27 @@ const sendSms = (
 	);
 
 /**
+ * Posts a link's answer (`answer`: an expression for the object, with its `resume_url`) to the
+ * execution waiting for it, 5 tries; the item goes on with `error` when it could not be taken.
+ */
+const resumeWaitingFlow = (wf, name, answer, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: `={{ ${answer}.resume_url }}`,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${answer}) }}`,
+			options: { timeout: 10000 },
+		},
+		position,
+		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
+	);
+
+/**
  * A Wait node resumed by a POST to this execution's resume URL (the Customer Links workflow
  * posts a link's answer there), given up after `amount` `unit`. `webhookKey` names it stably.
  */
@@ -679,6 +700,7 @@ module.exports = {
 	sendSms,
 	stopAndEscalate,
 	waitForAnswer,
+	resumeWaitingFlow,
 	recordData,
 	agent,
 	recordCase,

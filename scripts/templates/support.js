@@ -880,21 +880,7 @@ function customerLinks() {
 		"$json.link_answer?.resume_url ? 0 : $json.link_answer?.kind === 'crew_visit' ? 1 : $json.link_answer?.kind === 'visit_change' ? 2 : 3",
 		[440, 100],
 	);
-	wf.add(
-		'Resume the Waiting Flow',
-		'n8n-nodes-base.httpRequest',
-		4.2,
-		{
-			method: 'POST',
-			url: '={{ $json.link_answer.resume_url }}',
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody: '={{ JSON.stringify($json.link_answer) }}',
-			options: { timeout: 10000 },
-		},
-		[660, 0],
-		{ onError: 'continueRegularOutput', retryOnFail: true, maxTries: 5, waitBetweenTries: 2000 },
-	);
+	L.resumeWaitingFlow(wf, 'Resume the Waiting Flow', '$json.link_answer', [660, 0]);
 	linkPage(
 		wf,
 		'Answer: Thank You',

@@ -304,9 +304,16 @@ it('an emergency by text: with an address on record it is dispatched; without on
 		(texts) => texts.length > 0,
 	);
 	expect(calling).toMatch(/we have your emergency and are calling you now/);
-	expect(
-		(await getCase(store, String((await casesOf(stranger))[0]?.id ?? ''))) ?? null,
-	).not.toBeUndefined();
+	// The case is recorded: an emergency by text, waiting on ops.
+	const [handed] = await eventually(
+		() => casesOf(stranger),
+		(rows) => rows.length > 0,
+	);
+	expect(await getCase(store, String(handed.id))).toMatchObject({
+		channel: 'sms',
+		is_emergency: true,
+		status: 'waiting_ops',
+	});
 });
 
 const FORM_URL = () => `${env.n8n.baseUrl}/form/request`;

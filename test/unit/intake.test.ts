@@ -8,14 +8,16 @@ import {
 	readIncoming,
 	withoutQuotedReply,
 	routeIncoming,
-	smsKeyword,
 	cleanText,
 	type RouteOptions,
 } from '../../nodes/shared/intake/route';
 import { emailKey, messageIdsIn, phoneKey, threadKeysOf } from '../../nodes/shared/intake/keys';
+import { smsKeyword } from '../../nodes/shared/intake/keywords';
 import { checkFormDefences, takeRateLimit } from '../../nodes/shared/intake/form';
 import {
 	isTwilioSignatureValid,
+	signedUrl,
+	twilioParams,
 	twilioSignature,
 	twimlReply,
 } from '../../nodes/shared/intake/twilio';
@@ -89,6 +91,27 @@ describe("Twilio's request signature", () => {
 			status: 'Error',
 			message: expect.stringMatching(/32 letters a-f and digits; this has 6 characters/),
 		});
+	});
+
+	it('signs the address Twilio called with its query string, and the form fields as text', () => {
+		expect(signedUrl(' https://n8n.example/webhook/sms ', { a: '1', b: ['2', '3'] })).toBe(
+			'https://n8n.example/webhook/sms?a=1&b=2&b=3',
+		);
+		expect(signedUrl('https://n8n.example/webhook/sms?x=1', { a: '1' })).toBe(
+			'https://n8n.example/webhook/sms?x=1',
+		);
+		expect(signedUrl('https://n8n.example/webhook/sms', {})).toBe(
+			'https://n8n.example/webhook/sms',
+		);
+		expect(signedUrl('https://n8n.example/webhook/sms', undefined)).toBe(
+			'https://n8n.example/webhook/sms',
+		);
+		expect(twilioParams({ NumMedia: 0, MediaUrl: ['a', 'b'], Gone: null })).toEqual({
+			NumMedia: '0',
+			MediaUrl: ['a', 'b'],
+			Gone: null,
+		});
+		expect(twilioParams('Body=hi')).toEqual({});
 	});
 
 	it('answers in TwiML, escaping the text', () => {
@@ -294,33 +317,7 @@ describe.each(storeBackends('intake'))('incoming messages in the %s store', (_na
 
 	it("answers the open quote with the text, once, and the link's page then says so", async () => {
 		await quoteCase('cs_intake_quote', '+12125550113');
-		const link = await createLink(
-			store,
-			{
-				caseId: 'cs_intake_quote',
-				kind: 'quote_reply',
-				page: {
-					business: 'Sparkle',
-					title: 'Your quote',
-					paragraphs: [],
-					facts: [],
-					choices: [
-						{ value: 'accept', label: 'Accept the quote', says: 'Yes, I accept the quote.' },
-						{ value: 'question', label: 'Ask a question or for a change', needs_message: true },
-					],
-					message_label: 'Your message',
-					ask_name: false,
-					thanks: 'Thank you',
-					contact: null,
-					time_zone: 'America/New_York',
-				},
-				resumeUrl: 'https://n8n.example/webhook-waiting/42',
-				baseUrl: 'https://n8n.example/webhook/link',
-				validHours: 336,
-			},
-			SECRET,
-			NOW - 1000,
-		);
+		const link = await createLink(store, quoteLink('cs_intake_quote'), SECRET, NOW - 1000);
 		// The sender's number written another way is the same sender.
 		const routed = await route({
 			channel: 'sms',
@@ -355,22 +352,15 @@ describe.each(storeBackends('intake'))('incoming messages in the %s store', (_na
 		await createLink(
 			store,
 			{
-				caseId: 'cs_intake_ask',
+				...quoteLink('cs_intake_ask'),
 				kind: 'ask_back',
 				page: {
-					business: 'Sparkle',
+					...quoteLink('cs_intake_ask').page,
 					title: 'A few details',
-					paragraphs: [],
-					facts: [],
 					choices: [{ value: 'send', label: 'Send the details' }],
 					message_label: null,
-					ask_name: false,
-					thanks: 'Thank you',
-					contact: null,
-					time_zone: 'America/New_York',
 				},
 				resumeUrl: 'https://n8n.example/webhook-waiting/43',
-				baseUrl: 'https://n8n.example/webhook/link',
 				validHours: 48,
 			},
 			SECRET,

@@ -8,8 +8,20 @@ import {
 
 import { toNodeError } from '../../shared/n8n/errors';
 import { ANSWER_OUTCOMES, publicAnswer, type AnswerOutcome } from '../../shared/records/answer';
+import { textAt } from '../../shared/case';
 import { caseIdOf } from '../../shared/records/cases';
 import { caseFromNode } from './case';
+
+/** The case's reference: the recorded case's id, or none (never a made-up id for a case with no key). */
+function referenceOf(item: Record<string, unknown>): string | null {
+	if (!textAt(item, 'case', 'case_id') && !textAt(item, 'idempotency_key')) return null;
+	try {
+		return caseIdOf(item);
+	} catch {
+		// A malformed case id: the answer goes out without a reference (the record step names the field).
+		return null;
+	}
+}
 
 /**
  * One answer per item, and only the answer: what a Respond to Webhook node (or a workflow that
@@ -28,12 +40,7 @@ export async function runAnswer(ctx: IExecuteFunctions): Promise<INodeExecutionD
 				});
 			const item = caseFromNode(ctx, i);
 			const words = String(ctx.getNodeParameter('answerMessage', i, '') ?? '').trim();
-			let caseId: string | null = null;
-			try {
-				caseId = caseIdOf(item);
-			} catch {
-				caseId = null;
-			}
+			const caseId = referenceOf(item);
 			const answer = publicAnswer(item, outcome, caseId, words || null) as IDataObject;
 			const withCase = ctx.getNodeParameter('answerOutput', i, 'answer') === 'caseAndAnswer';
 			out.push({

@@ -20,7 +20,12 @@ import {
 	type IntakeChannel,
 } from '../../shared/intake/route';
 import { checkFormDefences, takeRateLimit } from '../../shared/intake/form';
-import { isTwilioSignatureValid, twimlReply, type TwilioParams } from '../../shared/intake/twilio';
+import {
+	isTwilioSignatureValid,
+	signedUrl,
+	twilioParams,
+	twimlReply,
+} from '../../shared/intake/twilio';
 import { readBusinessSettings } from '../../shared/settings';
 import type { BookingStore } from '../../shared/store';
 import { triageRules } from '../../TriageAgent/triage';
@@ -30,26 +35,6 @@ const text = (ctx: IExecuteFunctions, name: string, i: number): string | null =>
 	if (Array.isArray(value)) return value.map(String).join(' ');
 	return typeof value === 'string' && value.trim() ? value : null;
 };
-
-/** Twilio's form fields as the webhook parsed them (names and values as strings). */
-function twilioParams(body: unknown): TwilioParams {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
-	const out: TwilioParams = {};
-	for (const [name, value] of Object.entries(body as Record<string, unknown>))
-		out[name] = Array.isArray(value) ? value.map(String) : value === null ? null : String(value);
-	return out;
-}
-
-/** The URL Twilio called, query string included: what it signed. */
-function calledUrl(item: INodeExecutionData, given: string | null): string {
-	const base = (given ?? String(item.json.webhookUrl ?? '')).trim();
-	const query = item.json.query as Record<string, unknown> | undefined;
-	if (base.includes('?') || !query || !Object.keys(query).length) return base;
-	const search = new URLSearchParams();
-	for (const [name, value] of Object.entries(query))
-		for (const each of Array.isArray(value) ? value : [value]) search.append(name, String(each));
-	return `${base}?${search.toString()}`;
-}
 
 /** A web form's spam defences and rate limit (shared/intake/form.ts), as the node's parameters set them. */
 async function formRefusal(
@@ -122,7 +107,10 @@ export async function runIncoming(
 						},
 					);
 				const headers = (item.json.headers ?? {}) as Record<string, unknown>;
-				const url = calledUrl(item, text(ctx, 'requestUrl', i));
+				const url = signedUrl(
+					text(ctx, 'requestUrl', i) ?? String(item.json.webhookUrl ?? ''),
+					item.json.query,
+				);
 				if (!isTwilioSignatureValid(token, headers['x-twilio-signature'], url, body))
 					return [
 						{

@@ -9,11 +9,13 @@
  *
  * No n8n import: the node reads the request, this decides, the template routes.
  */
-import { linkToken, claimLink, type LinkAnswer, type LinkKind } from '../records/links';
+import { claimLink, linkFromRow, linkUrl, type LinkAnswer, type LinkKind } from '../records/links';
 import { caseFromRow, type CaseRecord } from '../records/cases';
 import type { BookingStore } from '../store';
 import { InputError } from '../errors';
+import { withoutInvisible } from '../text';
 import { emailKey, messageIdKey, messageIdsIn, phoneKey } from './keys';
+import { keywordReply, smsKeyword } from './keywords';
 
 export const INTAKE_CHANNELS = ['sms', 'email', 'chat', 'web_form'] as const;
 export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
@@ -67,15 +69,10 @@ export interface ReadMessage {
 	answers_keys: string[];
 }
 
-/** Control and direction-override characters never reach a case (a crew text, an ops e-mail). */
-const UNSAFE =
-	/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
 export function cleanText(raw: unknown, max = MAX_MESSAGE_CHARS): string {
 	if (typeof raw !== 'string') return '';
-	return raw
-		.slice(0, max * 2)
-		.replace(UNSAFE, '')
+	// Control and direction-override characters never reach a case (a crew text, an ops e-mail).
+	return withoutInvisible(raw.slice(0, max * 2))
 		.replace(/\r\n?/g, '\n')
 		.trim()
 		.slice(0, max);
@@ -205,49 +202,6 @@ export interface RouteOptions {
 	recordOptOut?: (phone: string, optedOut: boolean, keyword: string) => Promise<void>;
 }
 
-const STOP_WORDS = [
-	'STOP',
-	'STOPALL',
-	'QUIT',
-	'END',
-	'REVOKE',
-	'OPT OUT',
-	'OPTOUT',
-	'CANCEL',
-	'UNSUBSCRIBE',
-];
-const START_WORDS = ['START', 'UNSTOP', 'YES'];
-const HELP_WORDS = ['HELP', 'INFO'];
-
-/** A text that is only a keyword (as carriers read it: the whole message, any case, trailing punctuation). */
-export function smsKeyword(
-	text: string,
-): { action: 'opt_out' | 'opt_in' | 'help'; keyword: string } | null {
-	const word = text
-		.trim()
-		.toUpperCase()
-		.replace(/[.!\s]+$/g, '')
-		.replace(/\s+/g, ' ');
-	if (STOP_WORDS.includes(word)) return { action: 'opt_out', keyword: word };
-	if (START_WORDS.includes(word)) return { action: 'opt_in', keyword: word };
-	if (HELP_WORDS.includes(word)) return { action: 'help', keyword: word };
-	return null;
-}
-
-function keywordReply(action: 'opt_out' | 'opt_in' | 'help', business: RouteOptions['business']) {
-	if (action === 'opt_out')
-		return `${business.name}: you are unsubscribed and will get no more texts from us. Reply START to subscribe again.`;
-	if (action === 'opt_in')
-		return `${business.name}: you are subscribed to texts again. Reply STOP to opt out.`;
-	const reach = [
-		business.phone ? `call ${business.phone}` : null,
-		business.email ? `e-mail ${business.email}` : null,
-	]
-		.filter(Boolean)
-		.join(' or ');
-	return `${business.name}: texts about your cleaning requests and visits.${reach ? ` For help ${reach}.` : ''} Msg & data rates may apply. Reply STOP to opt out.`;
-}
-
 /** A message about moving, skipping or cancelling a visit (English and Spanish), not a new request. */
 const ABOUT_THE_VISIT =
 	/\b(move|moving|reschedul\w*|change|cancel\w*|skip|pause|postpone|another (day|time)|different (day|time)|can'?t make|cannot make|cambiar|cancelar|mover|reprogramar|posponer|otro d[ií]a|otra hora)\b/i;
@@ -303,16 +257,10 @@ export async function routeIncoming(
 					[open.case_id, nowMs, ...CUSTOMER_LINKS],
 				);
 	if (waiting) {
-		const link = {
-			id: String(waiting.id),
-			kind: waiting.kind as LinkKind,
-			case_id: String(waiting.case_id),
-			expires_at_ms: Number(waiting.expires_at_ms),
-		};
-		if (link.kind === 'quote_reply' && waiting.resume_url) {
-			const page = typeof waiting.page === 'string' ? JSON.parse(waiting.page) : waiting.page;
-			const choice =
-				page.choices.find((c: { value: string }) => c.value === 'question') ?? page.choices[0];
+		const link = linkFromRow(waiting);
+		if (link.kind === 'quote_reply' && link.resume_url) {
+			// A reply in words, as the page's "Ask a question or for a change" takes it.
+			const choice = link.page.choices.find((c) => c.value === 'question') ?? link.page.choices[0];
 			const answer: LinkAnswer = {
 				choice: choice.value,
 				choice_label: choice.label,
@@ -322,18 +270,7 @@ export async function routeIncoming(
 				answers: {},
 				answered_at_ms: nowMs,
 			};
-			const full = {
-				id: link.id,
-				case_id: link.case_id,
-				kind: link.kind,
-				page,
-				resume_url: String(waiting.resume_url),
-				created_at_ms: Number(waiting.created_at_ms),
-				expires_at_ms: link.expires_at_ms,
-				used_at_ms: null,
-				answer: null,
-			};
-			if (await claimLink(store, full, answer))
+			if (await claimLink(store, link, answer))
 				return {
 					route: 'answer',
 					case_id: open.case_id,
@@ -343,7 +280,7 @@ export async function routeIncoming(
 						kind: link.kind,
 						case_id: link.case_id,
 						booking_id: null,
-						resume_url: full.resume_url,
+						resume_url: link.resume_url,
 					},
 					reply: `${business.name}: thank you, we have your reply and will answer shortly.`,
 					known,
@@ -353,8 +290,7 @@ export async function routeIncoming(
 			PAGE_REPLY[link.kind] &&
 			(link.kind !== 'visit_change' || ABOUT_THE_VISIT.test(message.text))
 		) {
-			const base = options.linksUrl.trim();
-			const url = `${base}${base.includes('?') ? '&' : '?'}t=${linkToken(link, options.secret)}`;
+			const url = linkUrl(options.linksUrl, link, options.secret);
 			return {
 				route: 'page',
 				case_id: open.case_id,

@@ -7,6 +7,29 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type TwilioParams = Record<string, string | string[] | undefined | null>;
 
+/** Twilio's form fields as a webhook parsed them (names and values as strings). */
+export function twilioParams(body: unknown): TwilioParams {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return {};
+	const out: TwilioParams = {};
+	for (const [name, value] of Object.entries(body as Record<string, unknown>))
+		out[name] = Array.isArray(value) ? value.map(String) : value === null ? null : String(value);
+	return out;
+}
+
+/** The URL Twilio called and signed: the webhook's address with the query string it received. */
+export function signedUrl(base: string, query: unknown): string {
+	const url = base.trim();
+	const fields =
+		query && typeof query === 'object' && !Array.isArray(query)
+			? Object.entries(query as Record<string, unknown>)
+			: [];
+	if (url.includes('?') || !fields.length) return url;
+	const search = new URLSearchParams();
+	for (const [name, value] of fields)
+		for (const each of Array.isArray(value) ? value : [value]) search.append(name, String(each));
+	return `${url}?${search.toString()}`;
+}
+
 /** The signature Twilio sends for a form-encoded POST of `params` to `url`. */
 export function twilioSignature(authToken: string, url: string, params: TwilioParams): string {
 	let data = url;

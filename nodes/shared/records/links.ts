@@ -138,6 +138,16 @@ export function linkToken(
 	return `${link.id}.${mac(secret, link)}`;
 }
 
+/** A link's address: the links workflow's address with the token added as ?t=. */
+export function linkUrl(
+	baseUrl: string,
+	link: Pick<LinkRecord, 'id' | 'kind' | 'case_id' | 'expires_at_ms'>,
+	secret: string,
+): string {
+	const base = baseUrl.trim();
+	return `${base}${base.includes('?') ? '&' : '?'}t=${linkToken(link, secret)}`;
+}
+
 function requireSecret(secret: string) {
 	if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH)
 		throw new InputError(
@@ -209,10 +219,6 @@ export async function createLink(
 		used_at_ms: null,
 		answer: null,
 	};
-	const addressOf = (row: LinkRecord) => {
-		const base = input.baseUrl.trim();
-		return `${base}${base.includes('?') ? '&' : '?'}t=${linkToken(row, secret)}`;
-	};
 	// One lock per case and kind when reusing, so two requests at once make one link.
 	const lockKey = input.reuseOpen ? `links:${link.case_id}:${link.kind}` : `link:${link.id}`;
 	const reused = await store.lockedWrite(lockKey, async (sql) => {
@@ -240,7 +246,7 @@ export async function createLink(
 	const made = reused ?? link;
 	return {
 		id: made.id,
-		url: addressOf(made),
+		url: linkUrl(input.baseUrl, made, secret),
 		expires_at_ms: made.expires_at_ms,
 		reused: reused !== null,
 	};
@@ -253,7 +259,7 @@ const parse = <T>(value: unknown): T | null =>
 			? (JSON.parse(value) as T)
 			: (value as T);
 
-function linkFromRow(row: Record<string, unknown>): LinkRecord {
+export function linkFromRow(row: Record<string, unknown>): LinkRecord {
 	return {
 		id: String(row.id),
 		case_id: String(row.case_id),
