@@ -76,7 +76,7 @@ function incomingTexts() {
 		{
 			respondWith: 'text',
 			responseBody:
-				"={{ 'The text could not be read: ' + ($json.error?.description ?? $json.error?.message ?? 'unknown error') }}",
+				"={{ 'The text could not be read: ' + ($json.error?.message ?? 'unknown error') }}",
 			options: { responseCode: 400 },
 		},
 		[660, 200],
@@ -383,11 +383,12 @@ function webForm() {
 		'({ refused: 0, ops: 1 })[$json.incoming.route] ?? 2',
 		[660, 0],
 	);
+	// The person reads the error's message (it names the field and the fix), not its note for workflow builders.
 	formPage(
 		wf,
 		'Page: Please Check',
 		"'Please check your request'",
-		"($json.error?.description ?? $json.error?.message ?? 'Something in the form could not be read.') + ' Go back to correct it and send it again.'",
+		"($json.error?.message ?? 'Something in the form could not be read.') + ' Go back to correct it and send it again.'",
 		[660, 200],
 	);
 	formPage(
@@ -528,7 +529,7 @@ function incomingEmail() {
 	L.stopAndEscalate(
 		wf,
 		'Tell Ops: E-mail Not Read',
-		`'An e-mail to the inbox could not be read (' + ($json.error?.description ?? $json.error?.message ?? 'unknown error') + '): answer it by hand. From ' + (${MAIL}.from?.text ?? '?') + ', subject: ' + (${MAIL}.subject ?? '')`,
+		`'An e-mail to the inbox could not be read (' + ($json.error?.message ?? 'unknown error') + ($json.error?.description ? ' ' + $json.error.description : '') + '): answer it by hand. From ' + (${MAIL}.from?.text ?? '?') + ', subject: ' + (${MAIL}.subject ?? '')`,
 		[880, 200],
 	);
 	L.switchOn(

@@ -403,6 +403,22 @@ describe('the web form', () => {
 		expect(record?.booking_ids).toHaveLength(2);
 	});
 
+	it('a phone number the agents cannot read gets a page naming it, and nothing is written', async () => {
+		const page = await fillForm({
+			'Your name': 'Typo Tess',
+			Phone: '12',
+			'E-mail': 'tess@example.com',
+			'Address of the visit': '4 Typo Ln, New York, NY 10001',
+			'What do you need?': 'Standard clean of a 1 bedroom apartment',
+		});
+		expect(page).toMatch(/Please check your request/);
+		expect(page).toMatch(/"12" is not a phone number: give it with its country code/);
+		expect(page).toMatch(/Go back to correct it and send it again\./);
+		expect(
+			await store.read("SELECT case_id FROM case_threads WHERE thread_key = 'email:tess@example.com'"),
+		).toEqual([]);
+	});
+
 	it('refuses a bot: a filled honeypot, a form sent at once, and a sixth request within the hour; nothing is written', async () => {
 		const trapped = await fillForm(
 			{
@@ -567,5 +583,38 @@ describe('e-mail to the business inbox (IMAP)', () => {
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect(env.smtp.to(mia).length).toBe(before);
 		expect(await casesByEmail(mia)).toHaveLength(1);
+	});
+
+	it('an emergency by e-mail from someone with no phone on record: ops are told to write or call, the customer gets a reply in the thread', async () => {
+		const leo = 'leo@example.com';
+		await inbox.deliver({
+			from: 'Leo Leak <leo@example.com>',
+			to: INBOX.user,
+			subject: 'Help!!',
+			text: 'Water is pouring through my ceiling from the apartment upstairs right now.',
+		});
+		const reply = await env.smtp.waitFor(
+			leo,
+			60_000,
+			(m: { subject?: string }) => m.subject === 'Re: Help!!',
+		);
+		expect(reply.text).toMatch(
+			/^Hi Leo Leak,\n\nWe have your emergency\. Please call us now at \+1 212 555 0100, or reply with your address and a phone number and we will call you\./,
+		);
+		const ops = await env.smtp.waitFor(OPS, 60_000, (m: { text?: string }) =>
+			(m.text ?? '').includes(
+				`EMERGENCY by e-mail with no phone number on record: reply to ${leo} now`,
+			),
+		);
+		expect(ops.subject).toMatch(/Human queue/);
+		const [handed] = await eventually(
+			() => casesByEmail(leo),
+			(rows) => rows.length > 0,
+		);
+		expect(await getCase(store, String(handed.id))).toMatchObject({
+			channel: 'email',
+			is_emergency: true,
+			status: 'waiting_ops',
+		});
 	});
 });
