@@ -415,7 +415,9 @@ describe('the web form', () => {
 		expect(page).toMatch(/"12" is not a phone number: give it with its country code/);
 		expect(page).toMatch(/Go back to correct it and send it again\./);
 		expect(
-			await store.read("SELECT case_id FROM case_threads WHERE thread_key = 'email:tess@example.com'"),
+			await store.read(
+				"SELECT case_id FROM case_threads WHERE thread_key = 'email:tess@example.com'",
+			),
 		).toEqual([]);
 	});
 
