@@ -136,14 +136,16 @@ async function replaceOld(n8n, id) {
  *   customize?: (file: string, workflow: any) => void,
  *   credentials?: Array<{ name: string, type: string, data: Record<string, unknown> }>, only?: string[], parseMail?: boolean,
  *   queue?: boolean | { workers?: number, concurrency?: number }, postgresStore?: { host: string, port: number, database: string, user: string, password?: string },
- *   imap?: { host: string, port: number, user: string, password: string } }} [options]
+ *   imap?: { host: string, port: number, user: string, password: string },
+ *   openAi?: { baseUrl?: string, apiKey: string } }} [options]
  *   settings: overrides of the Booking Business table's seed values; tableRows: rows that replace a
  *   settings table's seed rows ({ crews: [...] }); resetSettings: recreate the settings tables (false
  *   keeps an existing user folder's tables, as `npm start` does); customize: change a template before import;
  *   credentials: more credentials to create; only: import just these files;
  *   queue: n8n in queue mode (main, workers, Redis, an n8n database on PostgreSQL);
  *   postgresStore: import the PostgreSQL set (workflows-templates/postgres/), its Booking Store (PostgreSQL) credential on this database;
- *   imap: the business inbox Incoming E-mail reads (dev/imap-server.js); without it that workflow is imported unpublished.
+ *   imap: the business inbox Incoming E-mail reads (dev/imap-server.js); without it that workflow is imported unpublished;
+ *   openAi: the Chat's model (the OpenAI (Chat Model) credential); without it the Chat is imported unpublished.
  */
 async function startBookingEnv({
 	port,
@@ -160,6 +162,7 @@ async function startBookingEnv({
 	queue,
 	postgresStore,
 	imap,
+	openAi,
 } = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
@@ -239,6 +242,16 @@ async function startBookingEnv({
 						},
 					]
 				: []),
+			// The chat's model: an OpenAI-compatible server (the tests' fake on loopback, or OpenAI itself).
+			...(openAi
+				? [
+						{
+							name: CREDENTIALS.openAiChat.openAiApi.name,
+							type: 'openAiApi',
+							data: { apiKey: openAi.apiKey, url: openAi.baseUrl ?? 'https://api.openai.com/v1' },
+						},
+					]
+				: []),
 			...(postgresStore
 				? [
 						{
@@ -285,9 +298,11 @@ async function startBookingEnv({
 			// A reused user folder keeps the workflow (and its executions): it is updated to the current template.
 			if (old) await replaceOld(n8n, old.id);
 			const id = await n8n.importWorkflow(configured, { publish: false });
-			// Without an inbox to read, Incoming E-mail is imported but not published (its trigger would fail to connect).
+			// Without an inbox to read, Incoming E-mail is imported but not published (its trigger would
+			// fail to connect); without a model, neither is the Chat.
 			const needsInbox = configured.nodes.some((n) => n.credentials?.imap);
-			if (needsInbox && !imap) {
+			const needsModel = configured.nodes.some((n) => n.credentials?.openAiApi);
+			if ((needsInbox && !imap) || (needsModel && !openAi)) {
 				workflowIds[template.id] = id;
 				workflows[file] = { id, name: configured.name, workflow: configured, published: false };
 				continue;

@@ -13,6 +13,11 @@
  *   { status: 500 }                  a server error
  *   { delayMs: 5000, json: {...} }   a slow answer (past a client's timeout)
  *   { hangUp: true }                 the connection is closed without an answer
+ *   { toolCalls: [{ name, arguments }] }  the model calls tools (message.tool_calls,
+ *                                    finish_reason "tool_calls"), as OpenAI answers a request
+ *                                    that offered `tools`; arguments is an object, or
+ *                                    a function of the request (to use a tool's result)
+ *   { content: (body) => 'text' }    content written from the request (a tool's result, say)
  * Steps are consumed in order; when the script is empty, `fallback(request)`
  * answers (by default a 500 saying the script ran out).
  */
@@ -153,11 +158,14 @@ class OpenAiFake {
 		const prompt = body.messages
 			.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
 			.join('\n');
+		if (step.toolCalls) return this.answerWithToolCalls(res, body, step.toolCalls, prompt);
 		const content = step.refusal
 			? null
-			: step.content !== undefined
-				? step.content
-				: JSON.stringify(step.json ?? {});
+			: typeof step.content === 'function'
+				? String(step.content(body))
+				: step.content !== undefined
+					? step.content
+					: JSON.stringify(step.json ?? {});
 		const promptTokens = estimateTokens(prompt);
 		const completionTokens = estimateTokens(content ?? step.refusal ?? '');
 		this.promptTokens += promptTokens;
@@ -173,6 +181,55 @@ class OpenAiFake {
 					message: { role: 'assistant', content, refusal: step.refusal ?? null },
 					logprobs: null,
 					finish_reason: 'stop',
+				},
+			],
+			usage: {
+				prompt_tokens: promptTokens,
+				completion_tokens: completionTokens,
+				total_tokens: promptTokens + completionTokens,
+			},
+			system_fingerprint: 'fp_fake',
+		});
+	}
+
+	/** The assistant calls tools: only tools the request offered, with arguments as a JSON string. */
+	answerWithToolCalls(res, body, toolCalls, prompt) {
+		const offered = new Set(
+			(Array.isArray(body.tools) ? body.tools : []).map((tool) => tool?.function?.name),
+		);
+		const unknown = toolCalls.filter((call) => !offered.has(call.name)).map((call) => call.name);
+		if (unknown.length)
+			return this.error(
+				res,
+				400,
+				`The script calls ${unknown.join(', ')}, which the request did not offer (it offered ${[...offered].join(', ') || 'no tools'}).`,
+				'invalid_request_error',
+			);
+		const calls = toolCalls.map((call, index) => ({
+			id: `call_fake${this.calls}_${index}`,
+			type: 'function',
+			function: {
+				name: call.name,
+				arguments: JSON.stringify(
+					(typeof call.arguments === 'function' ? call.arguments(body) : call.arguments) ?? {},
+				),
+			},
+		}));
+		const promptTokens = estimateTokens(prompt);
+		const completionTokens = estimateTokens(JSON.stringify(calls));
+		this.promptTokens += promptTokens;
+		this.completionTokens += completionTokens;
+		return this.send(res, 200, {
+			id: `chatcmpl-fake${this.calls}`,
+			object: 'chat.completion',
+			created: Math.floor(Date.now() / 1000),
+			model: body.model,
+			choices: [
+				{
+					index: 0,
+					message: { role: 'assistant', content: null, tool_calls: calls, refusal: null },
+					logprobs: null,
+					finish_reason: 'tool_calls',
 				},
 			],
 			usage: {

@@ -15,6 +15,8 @@ const { spawnSync } = require('node:child_process');
 
 const N8N_VERSION = '2.40.7';
 const NODE_VERSION = '24.21.0';
+/** The chat widget the Chat Trigger's page loads (the newest on npm when this was pinned). */
+const CHAT_WIDGET_VERSION = '1.37.0';
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 
 function cacheDir() {
@@ -121,12 +123,39 @@ function ensure({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
 	return p;
 }
 
-module.exports = { N8N_VERSION, NODE_VERSION, cacheDir, paths, isReady, ensure };
+/**
+ * n8n's chat widget (the npm package @n8n/chat), which the Chat Trigger's hosted page loads from
+ * cdn.jsdelivr.net. This machine has no internet, so the tests that open that page in Chromium
+ * serve the CDN's files from this copy (fetched once from the npm registry). Returns its dist folder.
+ */
+function ensureChatWidget({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+	const dir = path.join(path.dirname(cacheDir()), `n8n-chat-${CHAT_WIDGET_VERSION}`);
+	const dist = path.join(dir, 'package', 'dist');
+	if (fs.existsSync(path.join(dist, 'chat.bundle.es.js'))) return dist;
+	fs.mkdirSync(dir, { recursive: true });
+	log(`Fetching n8n's chat widget (@n8n/chat ${CHAT_WIDGET_VERSION}) into ${dir}...`);
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	run(npm, ['pack', '--loglevel=error', `@n8n/chat@${CHAT_WIDGET_VERSION}`], { cwd: dir });
+	run('tar', ['xzf', `n8n-chat-${CHAT_WIDGET_VERSION}.tgz`], { cwd: dir });
+	return dist;
+}
+
+module.exports = {
+	N8N_VERSION,
+	NODE_VERSION,
+	CHAT_WIDGET_VERSION,
+	cacheDir,
+	paths,
+	isReady,
+	ensure,
+	ensureChatWidget,
+};
 
 if (require.main === module) {
 	const command = process.argv[2] ?? 'ensure';
 	if (command === 'ensure') {
 		const p = ensure();
+		ensureChatWidget();
 		console.log(`n8n ${N8N_VERSION} ready in ${p.dir}`);
 	} else if (command === 'path') {
 		console.log(paths().dir);

@@ -130,6 +130,13 @@ export class BookingRecords implements INodeType {
 							"Today's and this week's visits by crew, who waits on a decision, quotes and agreements waiting, failed messages, emergencies (HTML)",
 					},
 					{
+						name: 'Read an AI Agent’s Work',
+						value: 'caseFromAgent',
+						action: 'Read the work of an agent and its tools',
+						description:
+							'After an AI Agent whose tools are these nodes: the case with the reading, quote, booking and confirmation the tools returned (never the model’s own words)',
+					},
+					{
 						name: 'Record the Case',
 						value: 'recordCase',
 						action: 'Record a step of the case',
@@ -540,7 +547,9 @@ export class BookingRecords implements INodeType {
 				name: 'caseNode',
 				type: 'string',
 				default: '',
-				displayOptions: { show: { operation: ['recordCase', 'createLink', 'answerCustomer'] } },
+				displayOptions: {
+					show: { operation: ['recordCase', 'createLink', 'answerCustomer', 'caseFromAgent'] },
+				},
 				placeholder: 'Write the Confirmation',
 				description:
 					'The node whose output is the case (after a Send Email or Twilio node the item is their answer, not the case). Empty: the incoming item.',

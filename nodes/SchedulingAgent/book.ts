@@ -81,6 +81,26 @@ export async function findFreeSlots(
 	};
 }
 
+/** The slot Find Slots would offer at exactly `startMs` (its crew), or null: closed, too soon, off the slot step, or taken. */
+async function offeredSlotAt(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+	crews: CrewConfig[],
+	durationMinutes: number,
+	startMs: number,
+): Promise<Slot | null> {
+	const priority = (request.priority ?? 0) >= 10;
+	if (!priority && startMs < ctx.now + ctx.cal.leadTimeMinutes * 60_000) return null;
+	const { slots } = await ctx.search(
+		{ ...request, preference: null },
+		crews,
+		durationMinutes,
+		1,
+		startMs,
+	);
+	return slots[0]?.start_ms === startMs ? slots[0] : null;
+}
+
 export async function book(ctx: ScheduleContext, request: ScheduleRequest): Promise<BookingResult> {
 	const crews = ctx.suitableCrews(request);
 	const duration = ctx.duration(request);
@@ -92,10 +112,21 @@ export async function book(ctx: ScheduleContext, request: ScheduleRequest): Prom
 		throw new SchedulingInputError('hold_minutes', '"hold_minutes" must be between 1 and 10080.');
 	const explicit = request.start ? chosenStart(request.start, ctx.cal.timeZone, ctx.now) : null;
 	const search = explicit === null ? await ctx.search(request, crews, duration.minutes, 5) : null;
-	const candidates: Slot[] =
+	let candidates: Slot[] =
 		explicit !== null
 			? [{ start_ms: explicit, end_ms: explicit + durationMs, crew_id: crews[0].id }]
 			: search!.slots;
+	if (explicit !== null && request.offered_times_only) {
+		const offered = await offeredSlotAt(ctx, request, crews, duration.minutes, explicit);
+		if (!offered)
+			return {
+				...ctx.base(request, 'taken'),
+				duration_minutes: duration.minutes,
+				duration_basis: duration.basis,
+				reason: `${ctx.iso(explicit)} is not a time the calendar offers (outside working hours, a holiday, too soon, or taken): book one of the times Find Slots returns.`,
+			};
+		candidates = [offered];
+	}
 	const priority = search?.priority ?? (request.priority ?? 0) >= 10;
 	const deadlineIso = search?.deadlineMs ? ctx.iso(search.deadlineMs) : null;
 

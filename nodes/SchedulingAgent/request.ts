@@ -32,6 +32,11 @@ export interface ScheduleRequest {
 	preference?: string | null;
 	/** An exact start (ISO 8601); otherwise the earliest slot that fits the preference. */
 	start?: string | null;
+	/**
+	 * The exact start must be a time Find Slots would offer (working hours, no holiday, past the
+	 * lead time, free): for a start someone other than ops chose, such as an AI Agent.
+	 */
+	offered_times_only?: boolean | null;
 	crew_id?: string | null;
 	required_skills?: string[] | null;
 	count?: number | null;

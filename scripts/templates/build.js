@@ -42,6 +42,7 @@ const TEMPLATES = {
 	'intake-texts.json': intake.incomingTexts,
 	'intake-web-form.json': intake.webForm,
 	'intake-email.json': intake.incomingEmail,
+	'intake-chat.json': intake.chat,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
 	'ops-board.json': support.opsBoard,

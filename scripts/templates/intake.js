@@ -1,6 +1,7 @@
 'use strict';
 /** The intake templates: customers writing by text (Twilio), and the routing every channel shares. */
 const L = require('./lib');
+const { deliver } = require('./support');
 
 const ROUTED = "$('Route the Text').first().json";
 
@@ -673,4 +674,369 @@ function incomingEmail() {
 	return wf;
 }
 
-module.exports = { incomingTexts, webForm, incomingEmail };
+const CHATTED = "$('Route the Chat').first().json";
+const CHAT = "$('When a Customer Chats').first().json";
+
+/** A reply in the chat: the Chat Trigger answers with the last node's `output`. */
+const chatReply = (wf, name, expression, position) =>
+	L.setRaw(wf, name, `{ output: ${expression} }`, position);
+
+/** `$fromAI` for a tool's parameter: the model fills it from the conversation (one description per key in a node). */
+const fromAi = (key, description, type = 'string') =>
+	`$fromAI(${JSON.stringify(key)}, ${JSON.stringify(description)}, ${JSON.stringify(type)})`;
+
+const SERVICE_TYPE = fromAi(
+	'service_type',
+	'The service, as Read_the_Inquiry returned it (qualification.service_type): standard_cleaning, deep_cleaning, move_in_out, post_construction, commercial_cleaning, carpet_cleaning or window_cleaning',
+);
+const JOB_FACTS = `{ bedrooms: ${fromAi('bedrooms', 'Bedrooms, a number; empty when the customer has not said')}, bathrooms: ${fromAi('bathrooms', 'Bathrooms, a number (a half bath is 0.5); empty when not said')}, square_feet: ${fromAi('square_feet', 'Square feet, a number; empty when not said')}, is_emergency: false }`;
+const START = fromAi(
+	'start',
+	'The start of the time the customer chose, copied exactly from Find_Open_Times (ISO 8601, e.g. 2026-12-08T09:00:00.000-05:00)',
+);
+
+const SYSTEM_MESSAGE = [
+	'You are the booking assistant of {{ $("Business Settings").first().json.business_name }}, a cleaning and restoration business. You talk with one customer in a chat.',
+	'Your tools do the work and decide every price and time; you only talk:',
+	"1. Read_the_Inquiry with the customer's words first: it reads the service, the home and what is missing.",
+	'2. Price_the_Job with what it read: say the total and what it includes exactly as the tool returned them. Never state, change or discount a price yourself.',
+	'3. Find_Open_Times when the customer wants to book: offer only the times it returned, in its words.',
+	'4. Before booking, ask for what is missing of: full name, phone, e-mail, the address of the work. Then Book_a_Time with the exact start the customer chose.',
+	'5. Confirm_the_Booking with the booking_id Book_a_Time returned, and give the customer its message.',
+	'If a tool answers with an error or no time fits, say so and offer another day or a call from our team. Never promise anything a tool did not return. If the customer wants a person, or asks about anything else, say a person from our team will follow up.',
+	'Be brief and friendly.',
+].join('\n');
+
+/**
+ * The chat on the business's website: n8n's Chat Trigger and AI Agent, whose tools are our nodes
+ * (the Qualifier, Pricing, Scheduling's Find Slots and Book, the Confirmation). The model fills the
+ * tools' parameters from the conversation ($fromAI) and talks; code decides every price and slot.
+ * Each turn is recorded on the conversation's case (one case per chat session, the same case the
+ * customer's texts, e-mails and forms reach). An emergency never goes to the model.
+ */
+function chat() {
+	const wf = new L.Workflow('chat', 'Booking Agents: Chat', {
+		executionTimeout: 180,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Chat',
+		"The chat for your website: publish this workflow and open the **Chat Trigger**'s URL (*/webhook/…/chat*), link to it, or embed it with n8n's `@n8n/chat` widget. It is public: no login. Each line goes to the conversation's case (the chat session finds it). A case a person holds, or one waiting on a page, is answered at once without the model; an emergency goes to ops and the customer is told to call. Anything else goes to the **Sales Chat**.\n\nThe model needs the **OpenAI (Chat Model)** credential (any OpenAI-compatible server: set its Base URL).",
+	);
+	wf.add(
+		'When a Customer Chats',
+		'@n8n/n8n-nodes-langchain.chatTrigger',
+		1.4,
+		{
+			public: true,
+			mode: 'hostedChat',
+			initialMessages: 'Hi! I can price a cleaning and book it for you. What do you need cleaned?',
+			options: {
+				title: 'Book a cleaning',
+				subtitle: 'Prices and open times at once, any hour.',
+				inputPlaceholder: 'e.g. Deep clean of a 3-bedroom house next week',
+				responseMode: 'lastNode',
+			},
+		},
+		[0, 0],
+		{ webhookId: L.stableId(wf.key, 'When a Customer Chats', 'webhook') },
+	);
+	L.settingsNode(wf, [220, 0]);
+	wf.add(
+		'Route the Chat',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'routeMessage',
+			incomingChannel: 'chat',
+			messageText: `={{ ${CHAT}.chatInput }}`,
+			chatSession: `={{ ${CHAT}.sessionId }}`,
+		},
+		[440, 0],
+		{ credentials: L.CREDENTIALS.signingSecret, onError: 'continueErrorOutput' },
+	);
+	chatReply(
+		wf,
+		'Reply: Not Read',
+		"'Sorry, I could not read that: ' + ($json.error?.message ?? 'please write it again.')",
+		[660, 200],
+	);
+	L.switchOn(
+		wf,
+		'Where Does It Go?',
+		['a page: its link', 'a quote reply: resume', 'a person holds it', 'a request: triage'],
+		'({ page: 0, keyword: 0, refused: 0, answer: 1, ops: 2 })[$json.incoming.route] ?? 3',
+		[660, 0],
+	);
+	chatReply(wf, 'Reply With the Link', '$json.incoming.reply', [880, -200]);
+	L.resumeWaitingFlow(wf, 'Resume the Waiting Flow', '$json.incoming.link_answer', [880, -50]);
+	chatReply(wf, 'Reply: Answer Taken', `${CHATTED}.incoming.reply`, [1100, -50]);
+	L.setRaw(
+		wf,
+		'The Message for Ops',
+		`{ case: { case_id: ${CHATTED}.incoming.case_id }, channel: 'chat', message: ${CHATTED}.incoming.text, customer: ${CHATTED}.incoming.from, handoff_reason: 'The customer wrote in the chat while a person holds their case: ' + ${CHATTED}.incoming.text.slice(0, 300) }`,
+		[880, 100],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand to the Human Queue',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1100, 100],
+		{
+			wait: false,
+		},
+	);
+	chatReply(wf, 'Reply: A Person Has It', `${CHATTED}.incoming.reply`, [1320, 100]);
+	wf.section(
+		'An emergency: ops, not the model',
+		'Triage reads each new request first. An emergency (water, fire, sewage...) goes to ops through the **Human Queue** at once, with the chat line; the customer is told to call now and gets the safety steps.',
+	);
+	L.setRaw(
+		wf,
+		'The Request',
+		`{ ...${CHATTED}.request, business: { name: $('Business Settings').first().json.business_name, time_zone: $('Business Settings').first().json.time_zone } }`,
+		[880, 300],
+	);
+	L.agent(wf, 'Triage the Chat', 'triageAgent', { mode: 'rules' }, [1100, 300]);
+	L.ifTrue(wf, 'An Emergency?', '$json.triage.is_emergency === true', [1320, 300]);
+	L.setRaw(
+		wf,
+		'The Emergency for Ops',
+		`{ ...$json, handoff_reason: 'EMERGENCY in the chat: call the customer now (ask their number in the chat if they gave none). ' + ($json.triage.emergency_type ?? '') + ': ' + ${CHATTED}.incoming.text.slice(0, 300) }`,
+		[1540, 200],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand the Emergency to Ops',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1760, 200],
+		{ wait: false },
+	);
+	chatReply(
+		wf,
+		'Reply: Call Us Now',
+		`'This sounds like an emergency. Please call us now' + ($('Business Settings').first().json.business_phone ? ' at ' + $('Business Settings').first().json.business_phone : '') + ': our team has your message and sends help right away.' + (($('Triage the Chat').first().json.triage.safety_instructions ?? []).length ? ' Until we are there: ' + $('Triage the Chat').first().json.triage.safety_instructions.join(' ') : '')`,
+		[1980, 200],
+	);
+	wf.section(
+		'The sales chat',
+		"The AI Agent talks; its tools (below) decide: the **Qualifier** reads the request, **Pricing** prices it, the **Scheduling Agent** finds open times and books the one the customer picks, the **Confirmation Agent** writes the confirmation from the stored booking. The model fills the tools' fields from the conversation (`$fromAI`); it cannot set a price or a time. The conversation's memory is kept per chat session. After each turn the case is recorded with what the tools returned (the quote, the booked visit), never with the model's words.",
+		{ newRow: true },
+	);
+	L.setRaw(
+		wf,
+		'The Conversation',
+		`{ chatInput: ${CHAT}.chatInput, sessionId: ${CHAT}.sessionId, message: ${CHATTED}.incoming.text, channel: 'chat', customer: ${CHATTED}.request.customer, case: ${CHATTED}.request.case, received_at: $now.toISO(), business: ${L.BUSINESS_FROM_SETTINGS.replaceAll('$json.', "$('Business Settings').first().json.")} }`,
+		[1540, 400],
+	);
+	wf.add(
+		'Sales Chat',
+		'@n8n/n8n-nodes-langchain.agent',
+		3.1,
+		{
+			promptType: 'define',
+			text: '={{ $json.chatInput }}',
+			options: {
+				systemMessage: `=${SYSTEM_MESSAGE}`,
+				maxIterations: 12,
+				returnIntermediateSteps: true,
+			},
+		},
+		[1760, 400],
+	);
+	wf.add(
+		"The Chat's Case",
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ operation: 'caseFromAgent', caseNode: 'The Conversation' },
+		[1980, 400],
+		{ onError: 'continueErrorOutput' },
+	);
+	L.recordCase(wf, 'Record the Chat', 'answered', '', [2200, 400]);
+	L.ifTrue(
+		wf,
+		'Booked in This Turn?',
+		"($json.case?.events ?? []).some((e) => e.kind === 'booked')",
+		[2420, 400],
+	);
+	chatReply(wf, 'Reply', "$('Sales Chat').first().json.output", [3300, 400]);
+	wf.section(
+		"The Sales Chat's model, memory and tools",
+		'The model: any OpenAI-compatible chat model. The memory: the last 20 messages of each chat session (kept by this n8n process: in queue mode, use *Redis Chat Memory* or *Postgres Chat Memory* instead so every worker has it). Each tool is one of our nodes with its fields filled by the model; open a tool to see its description and fields.',
+	);
+	wf.add(
+		'OpenAI Chat Model',
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		1.2,
+		{ model: { __rl: true, mode: 'list', value: 'gpt-4o-mini' }, options: { temperature: 0.2 } },
+		[1540, 700],
+		{ credentials: L.CREDENTIALS.openAiChat },
+	);
+	wf.add(
+		'Conversation Memory',
+		'@n8n/n8n-nodes-langchain.memoryBufferWindow',
+		1.3,
+		{ sessionIdType: 'customKey', sessionKey: `={{ ${CHAT}.sessionId }}`, contextWindowLength: 20 },
+		[1700, 700],
+	);
+	const tool = (name, type, description, parameters, position) =>
+		L.agent(
+			wf,
+			name,
+			`${type}Tool`,
+			{ descriptionType: 'manual', toolDescription: description, ...parameters },
+			position,
+		);
+	tool(
+		'Read the Inquiry',
+		'qualifierAgent',
+		"Reads the customer's request: the service, the home (bedrooms, bathrooms, square feet), how often, whether it is an emergency, and what to ask before booking. Call it first, with the customer's own words.",
+		{
+			mode: 'rules',
+			inputSource: 'define',
+			message: `={{ ${fromAi('message', "The customer's request in their own words, everything they said about the job")} }}`,
+			channel: 'chat',
+			customerEmail: '',
+			customerPhone: '',
+			customerAddress: '',
+		},
+		[1860, 700],
+	);
+	tool(
+		'Price the Job',
+		'pricingAgent',
+		'Prices the job from the rate card: total, what it includes, how long the quote is valid. The only source of a price.',
+		{
+			inputSource: 'define',
+			serviceType: `={{ ${SERVICE_TYPE} }}`,
+			propertyType: `={{ ${fromAi('property_type', 'residential or commercial')} }}`,
+			bedrooms: `={{ ${fromAi('bedrooms', 'Bedrooms, a number; empty when the customer has not said')} }}`,
+			bathrooms: `={{ ${fromAi('bathrooms', 'Bathrooms, a number (a half bath is 0.5); empty when not said')} }}`,
+			squareFeet: `={{ ${fromAi('square_feet', 'Square feet, a number; empty when not said')} }}`,
+			frequency: `={{ ${fromAi('frequency', 'one_time, weekly, biweekly or monthly')} }}`,
+			visitsPerWeek: '',
+			addOns: '',
+			isEmergency: 'false',
+			emergencyType: '',
+			estimatedHours: '',
+			afterHours: 'false',
+			holiday: 'false',
+			promoCode: '',
+			firstTime: 'false',
+		},
+		[2020, 700],
+	);
+	const jobParameters = {
+		inputSource: 'define',
+		serviceType: `={{ ${SERVICE_TYPE} }}`,
+		jobFacts: `={{ ${JOB_FACTS} }}`,
+		priority: '',
+		respondWithinMinutes: '',
+		crewId: '',
+		mode: 'rules',
+	};
+	tool(
+		'Find Open Times',
+		'schedulingAgent',
+		'Finds the open times a crew can do the job, from the calendar. Offer the customer only these times.',
+		{
+			resource: 'slot',
+			operation: 'findSlots',
+			...jobParameters,
+			preference: `={{ ${fromAi('preference', "When the customer wants the visit, in their words ('Tuesday morning', 'next week after 3pm'); empty for the earliest times")} }}`,
+			count: 3,
+		},
+		[2180, 700],
+	);
+	tool(
+		'Book a Time',
+		'schedulingAgent',
+		'Books the time the customer chose (one Find Open Times returned) for the customer. Returns the booking and its booking_id, or why the time could not be booked.',
+		{
+			resource: 'booking',
+			operation: 'book',
+			...jobParameters,
+			preference: '',
+			start: `={{ ${START} }}`,
+			// The model picks among the times the calendar offers, never another.
+			offeredTimesOnly: true,
+			customer: `={{ { name: ${fromAi('customer_name', "The customer's full name")}, phone: ${fromAi('customer_phone', "The customer's phone number, with the country code when given")}, email: ${fromAi('customer_email', "The customer's e-mail address")}, address: ${fromAi('address', 'The address of the work')} } }}`,
+			idempotencyKey: `={{ 'chat:' + $json.sessionId + ':' + ${START} }}`,
+		},
+		[2340, 700],
+	);
+	tool(
+		'Confirm the Booking',
+		'confirmationAgent',
+		'Writes the booking confirmation (the time, the address, the reference) from the stored booking. Call it after Book a Time and give the customer its message.',
+		{
+			operation: 'compose',
+			messageKind: 'booking_confirmation',
+			inputSource: 'define',
+			booking: `={{ { booking_id: ${fromAi('booking_id', 'The booking_id Book_a_Time returned')} } }}`,
+			quote: '={{ {} }}',
+			links: '={{ {} }}',
+			customerName: '',
+			customerEmail: '',
+			customerPhone: '',
+			customerAddress: '',
+			service: '',
+		},
+		[2500, 700],
+	);
+	wf.section(
+		'A visit booked: confirm it by e-mail and text',
+		"As every booking flow does: the customer's link to move, skip or cancel the visit, then the confirmation (with the calendar invite) by e-mail and text, written from the booking the tools made. A message that cannot go out goes to the human queue; the chat's answer is not held up.",
+		{ newRow: true },
+	);
+	L.setRaw(wf, 'The Booked Case', `$("The Chat's Case").first().json`, [2640, 200]);
+	L.visitChangeLink(wf, 'Make the Change Link', [2860, 200]);
+	L.agent(
+		wf,
+		'Write the Confirmation',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation' },
+		[3080, 200],
+		{ onError: 'continueRegularOutput' },
+	);
+	deliver(wf, 'Write the Confirmation', 'Confirmation', 3300, 200, 'Reply', { caseFlow: true });
+	wf.connectAi('OpenAI Chat Model', 'Sales Chat', 'ai_languageModel');
+	wf.connectAi('Conversation Memory', 'Sales Chat', 'ai_memory');
+	for (const name of [
+		'Read the Inquiry',
+		'Price the Job',
+		'Find Open Times',
+		'Book a Time',
+		'Confirm the Booking',
+	])
+		wf.connectAi(name, 'Sales Chat', 'ai_tool');
+	wf.connect('When a Customer Chats', 'Business Settings');
+	wf.chain('Business Settings', 'Route the Chat', 'Where Does It Go?');
+	wf.connect('Route the Chat', 'Reply: Not Read', 1);
+	wf.connect('Where Does It Go?', 'Reply With the Link', 0);
+	wf.connect('Where Does It Go?', 'Resume the Waiting Flow', 1);
+	wf.connect('Resume the Waiting Flow', 'Reply: Answer Taken');
+	wf.connect('Where Does It Go?', 'The Message for Ops', 2);
+	wf.chain('The Message for Ops', 'Hand to the Human Queue', 'Reply: A Person Has It');
+	wf.connect('Where Does It Go?', 'The Request', 3);
+	wf.chain('The Request', 'Triage the Chat', 'An Emergency?');
+	wf.connect('An Emergency?', 'The Emergency for Ops', 0);
+	wf.chain('The Emergency for Ops', 'Hand the Emergency to Ops', 'Reply: Call Us Now');
+	wf.connect('An Emergency?', 'The Conversation', 1);
+	wf.chain(
+		'The Conversation',
+		'Sales Chat',
+		"The Chat's Case",
+		'Record the Chat',
+		'Booked in This Turn?',
+	);
+	wf.connect("The Chat's Case", 'Reply', 1);
+	wf.connect('Booked in This Turn?', 'The Booked Case', 0);
+	wf.chain('The Booked Case', 'Make the Change Link', 'Write the Confirmation');
+	wf.connect('Booked in This Turn?', 'Reply', 1);
+	return wf;
+}
+
+module.exports = { incomingTexts, webForm, incomingEmail, chat };

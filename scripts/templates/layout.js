@@ -74,7 +74,8 @@ function layoutSection(names, connections) {
 	g.setDefaultEdgeLabel(() => ({}));
 	const inSection = new Set(names);
 	for (const name of names) g.setNode(name, { width: NODE, height: NODE + LABEL });
-	for (const [from, { main }] of Object.entries(connections)) {
+	// An AI Agent's model, memory and tools (ai_* connections) are laid in their own section.
+	for (const [from, { main = [] }] of Object.entries(connections)) {
 		if (!inSection.has(from)) continue;
 		main.forEach((targets, output) => {
 			for (const { node } of targets)
@@ -82,6 +83,13 @@ function layoutSection(names, connections) {
 					g.setEdge(from, node, { weight: output === 0 ? 2 : 1 }, `${from}:${output}:${node}`);
 		});
 	}
+	// Nodes without wires between them (an agent's tools): one row, as n8n draws sub-nodes.
+	if (g.edgeCount() === 0)
+		return {
+			positions: Object.fromEntries(names.map((name, i) => [name, [i * (NODE + RANK_GAP), 0]])),
+			width: names.length * (NODE + RANK_GAP) - RANK_GAP,
+			height: NODE + LABEL,
+		};
 	dagre.layout(g);
 	const positions = {};
 	let width = 0;

@@ -22,6 +22,7 @@ const CREDENTIALS = {
 	smtp: { smtp: { id: 'REPLACE-business-mail', name: 'Business Mail (SMTP)' } },
 	twilio: { twilioApi: { id: 'REPLACE-twilio', name: 'Twilio' } },
 	imap: { imap: { id: 'REPLACE-business-inbox', name: 'Business Inbox (IMAP)' } },
+	openAiChat: { openAiApi: { id: 'REPLACE-openai-chat', name: 'OpenAI (Chat Model)' } },
 	twilioWebhook: {
 		bookingAgentsTwilioWebhook: {
 			id: 'REPLACE-twilio-webhook',
@@ -38,9 +39,10 @@ const CREDENTIALS = {
 
 /** The agents that keep bookings, agreements and opt-outs in the booking store (they have its Store parameter). */
 const STORE_NODE_TYPES = new Set(
-	['schedulingAgent', 'contractAgent', 'confirmationAgent', 'bookingRecords'].map(
-		(t) => `n8n-nodes-booking-agents.${t}`,
-	),
+	['schedulingAgent', 'contractAgent', 'confirmationAgent', 'bookingRecords']
+		// n8n makes each of them a tool for its AI Agent too (the type's name ends in Tool).
+		.flatMap((t) => [t, `${t}Tool`])
+		.map((t) => `n8n-nodes-booking-agents.${t}`),
 );
 
 const POSTGRES_NOTE =
@@ -81,6 +83,7 @@ const WORKFLOW_IDS = {
 	emergency: 'bkEmergencyDisp0',
 	webForm: 'bkWebForm0000000',
 	incomingEmail: 'bkIncomingMail00',
+	chat: 'bkChat0000000000',
 };
 
 class Workflow {
@@ -139,9 +142,17 @@ class Workflow {
 	connect(from, to, output = 0) {
 		if (!this.nodes.some((n) => n.name === from)) throw new Error(`${this.name}: no node ${from}`);
 		if (!this.nodes.some((n) => n.name === to)) throw new Error(`${this.name}: no node ${to}`);
-		const outputs = (this.connections[from] ??= { main: [] }).main;
+		const outputs = ((this.connections[from] ??= {}).main ??= []);
 		while (outputs.length <= output) outputs.push([]);
 		outputs[output].push({ node: to, type: 'main', index: 0 });
+	}
+
+	/** An AI Agent's sub-node: from (a model, memory or tool) into the agent's `type` input (ai_tool...). */
+	connectAi(from, to, type) {
+		if (!this.nodes.some((n) => n.name === from)) throw new Error(`${this.name}: no node ${from}`);
+		if (!this.nodes.some((n) => n.name === to)) throw new Error(`${this.name}: no node ${to}`);
+		const outputs = ((this.connections[from] ??= {})[type] ??= [[]]);
+		outputs[0].push({ node: to, type, index: 0 });
 	}
 
 	chain(...names) {
@@ -151,7 +162,7 @@ class Workflow {
 	/** Puts `name` (added already) in front of `target`: whatever led to `target` leads to it, and it to `target`. */
 	insertBefore(target, name) {
 		for (const outputs of Object.values(this.connections))
-			for (const output of outputs.main)
+			for (const output of outputs.main ?? [])
 				for (const link of output) if (link.node === target) link.node = name;
 		this.connect(name, target);
 	}

@@ -6,6 +6,7 @@ import { createLink, findLink } from '../../nodes/shared/records/links';
 import { recordCaseStep } from '../../nodes/shared/records/cases';
 import {
 	readIncoming,
+	lookupKeys,
 	withoutQuotedReply,
 	routeIncoming,
 	cleanText,
@@ -159,6 +160,19 @@ describe('the keys a follow-up is matched by', () => {
 		);
 		expect(() => readIncoming({ channel: 'sms', text: 'hi', phone: '12' })).toThrow(
 			expect.objectContaining({ field: 'phone' }),
+		);
+	});
+
+	it('reads a chat line by its session: no phone or e-mail needed, none without a session', () => {
+		const line = readIncoming({ channel: 'chat', text: 'hi', chat_session: 'a1b2c3' });
+		expect(line.thread).toEqual({ chat_session: 'a1b2c3' });
+		expect(lookupKeys(line)).toEqual(['chat_session:a1b2c3']);
+		expect(() => readIncoming({ channel: 'chat', text: 'hi', chat_session: ' ' })).toThrow(
+			expect.objectContaining({ field: 'from', message: expect.stringContaining('sessionId') }),
+		);
+		// Only a chat has a session for a sender.
+		expect(() => readIncoming({ channel: 'sms', text: 'hi', chat_session: 'a1b2c3' })).toThrow(
+			expect.objectContaining({ field: 'from' }),
 		);
 	});
 });

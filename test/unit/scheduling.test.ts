@@ -51,6 +51,39 @@ describe.each(backends)('Scheduling on $name', (backend) => {
 		expect(soonest.slots[0].start).toBe('2026-11-25T12:00:00-05:00'); // now + 2 h lead time
 	});
 
+	it('an exact start someone other than ops chose (offered_times_only) is booked only if Find Slots would offer it', async () => {
+		const offered = (start: string) =>
+			run({ operation: 'book', job, start, offered_times_only: true, idempotency_key: start });
+		// 3 a.m., a Sunday (closed), within the lead time, off the 30-minute step: refused, nothing written.
+		for (const start of [
+			'2026-11-30T03:00:00-05:00',
+			'2026-11-29T10:00:00-05:00',
+			'2026-11-25T10:30:00-05:00',
+			'2026-11-30T09:10:00-05:00',
+		]) {
+			const refused = await offered(start);
+			expect(refused).toMatchObject({ status: 'taken', booking_id: null });
+			expect(refused.reason).toContain('not a time the calendar offers');
+		}
+		expect(await store.listBookings({}, Date.parse(NOW))).toEqual([]);
+		const booked = await offered('2026-11-30T09:00:00-05:00');
+		expect(booked).toMatchObject({ status: 'confirmed', start: '2026-11-30T09:00:00-05:00' });
+		// Both crews busy then: the same start is taken.
+		await run({ operation: 'book', job, start: '2026-11-30T09:00:00-05:00', crew_id: 'crew-b' });
+		const taken = await run({
+			operation: 'book',
+			job,
+			start: '2026-11-30T09:00:00-05:00',
+			offered_times_only: true,
+			idempotency_key: 'third',
+		});
+		expect(taken.status).toBe('taken');
+		// Ops may still book outside the hours (the flag off, as before).
+		expect((await run({ operation: 'book', job, start: '2026-11-30T03:00:00-05:00' })).status).toBe(
+			'confirmed',
+		);
+	});
+
 	it("a booking says how to reach its crew (the crew's own phone and e-mail), or null when none is set", async () => {
 		const crews = [
 			{

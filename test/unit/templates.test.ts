@@ -109,7 +109,8 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 		expect(new Set(names).size).toBe(names.length);
 		for (const [from, conn] of Object.entries(wf.connections)) {
 			expect(names).toContain(from);
-			for (const output of conn.main) for (const c of output) expect(names).toContain(c.node);
+			for (const outputs of Object.values(conn))
+				for (const output of outputs) for (const c of output) expect(names).toContain(c.node);
 		}
 		expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote')).toBe(true);
 	});
@@ -309,6 +310,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Ask Ops to Decide',
 		'Booking Agents: Ask for Details',
 		'Booking Agents: Business Settings',
+		'Booking Agents: Chat',
 		'Booking Agents: Commercial Sales',
 		'Booking Agents: Contract Renewals',
 		'Booking Agents: Crew Steps',
@@ -373,6 +375,7 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'booking-emergency.json: Record the Dispatch (answered from Write the Dispatch)',
 		'booking-recurring-service.json: Record the Case (answered from Write the Welcome)',
 		'booking-simple.json: Record the Case (answered from Write the Confirmation)',
+		'intake-chat.json: Record the Chat (answered)',
 		'support-ask-for-details.json: Record the Answers (decided from The Answers)',
 		'support-ask-for-details.json: Record the Expired Request (expired from Asked the Customer)',
 		'support-ask-for-details.json: Record: Waiting for the Customer (asked)',

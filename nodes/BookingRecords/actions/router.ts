@@ -16,7 +16,7 @@ import { checkTimeZone, type CalendarConfig } from '../../SchedulingAgent/calend
 import { boardHtml, readBoard } from '../board';
 import { EXPORTS, exportCsv, reportMessage, type ExportKind } from '../exports';
 import { periodOf, weeklyNumbers, type PeriodChoice } from '../report';
-import { caseFromNode } from './case';
+import { caseFromAgent, caseFromNode } from './case';
 import { LINK_OPERATIONS, runLinkOperation } from './links';
 import { runAnswer } from './answer';
 
@@ -55,6 +55,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			return [{ json: { case: caseOnItem(record, events) as IDataObject } }];
 		});
 	}
+	if (operation === 'caseFromAgent')
+		return await runPerItem(this, async (i) => [
+			{ json: (await caseFromAgent(ctx, i, store)) as IDataObject },
+		]);
 	if (LINK_OPERATIONS.includes(operation)) return await runLinkOperation(this, operation, store);
 	return await runPerItem(this, async (i) => {
 		const settings = readSettings(ctx, i);
@@ -64,7 +68,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, {
 			itemIndex: i,
 			description:
-				'Choose Record the Case, Ops Board Page, Weekly Numbers, Export CSV, or one of the link operations.',
+				'Choose Record the Case, Read an AI Agent’s Work, Ops Board Page, Weekly Numbers, Export CSV, or one of the link operations.',
 		});
 	});
 }

@@ -86,7 +86,8 @@ export const messageInputProperties: INodeProperties[] = [
 		type: 'json',
 		default: '={{ $json.booking ?? {} }}',
 		displayOptions: definedBelow,
-		description: "The Scheduling Agent's result: start, end, time zone, crew, booking or series ID",
+		description:
+			"The Scheduling Agent's result: start, end, time zone, crew, booking or series ID. Only { booking_id } (as an AI Agent passes it): the booking is read from the booking store.",
 	},
 	{
 		displayName: 'Quote',

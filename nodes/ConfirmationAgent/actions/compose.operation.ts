@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import {
+	NodeOperationError,
 	updateDisplayOptions,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -7,7 +9,7 @@ import {
 
 import { settingsNodeProperty, settingsSourceProperty } from '../../shared/n8n/settings';
 import { confirm, confirmDueFollowUp } from '../confirm';
-import type { MessageKind } from '../compose';
+import type { ComposeInput, MessageKind } from '../compose';
 import { aiOptionsProperty, modeProperty } from '../../shared/n8n/ai';
 import type { Additions } from '../../shared/n8n/items';
 import { definedBelow, resumeUrl } from '../../shared/n8n/inputs';
@@ -167,6 +169,8 @@ export async function execute(
 ): Promise<Additions[]> {
 	const kind = this.getNodeParameter('messageKind', i) as Kind;
 	const input = readComposeInput(this, i, op.source, kind);
+	if (op.source === 'define' && input.booking?.booking_id && !input.booking.start)
+		await readStoredBooking(this, i, op, input.booking.booking_id, input);
 	if (op.source === 'case' && kind === 'quote' && !input.links?.reply_url)
 		input.links = {
 			...input.links,
@@ -180,4 +184,41 @@ export async function execute(
 	if (result === null) return [];
 	const json = result as unknown as IDataObject;
 	return [{ json: { confirmation: json }, binary: await inviteFile(this, i, json) }];
+}
+
+/**
+ * A booking named only by its id (an AI Agent passes the id the booking tool returned): the
+ * store's record is the booking, so what the message says comes from code, not from the model.
+ * The customer's details and the service the node lacks come from the booking.
+ */
+async function readStoredBooking(
+	ctx: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+	bookingId: string,
+	input: Omit<ComposeInput, 'kind'>,
+): Promise<void> {
+	const record = await op.store.getBooking(bookingId);
+	if (!record)
+		throw new NodeOperationError(ctx.getNode(), `No booking "${bookingId.slice(0, 80)}"`, {
+			itemIndex: i,
+			description:
+				'The booking store has no booking with this id: pass the booking_id the Scheduling Agent returned, or the whole booking ({{ $json.booking }}).',
+		});
+	const iso = (ms: number) => DateTime.fromMillis(ms, { zone: record.time_zone }).toISO();
+	const stored = record.customer ?? {};
+	for (const key of ['name', 'email', 'phone', 'address'] as const)
+		if (!input.customer[key] && typeof stored[key] === 'string')
+			input.customer[key] = stored[key] as string;
+	input.service ||= record.service;
+	input.booking = {
+		booking_id: record.id,
+		series_id: record.series_id,
+		status: record.status,
+		start: iso(record.start_ms),
+		end: iso(record.end_ms),
+		time_zone: record.time_zone,
+		cancel_reason: record.cancel_reason,
+		created_at: iso(record.created_at_ms),
+	};
 }

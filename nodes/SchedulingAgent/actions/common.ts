@@ -131,6 +131,15 @@ export const startProperty: INodeProperties = {
 		'An exact start (ISO 8601) instead of a preference, for example a slot the customer picked from Find Slots',
 };
 
+export const offeredTimesOnlyProperty: INodeProperties = {
+	displayName: 'Only a Time Find Slots Offers',
+	name: 'offeredTimesOnly',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether the Start must be a time Find Slots would offer (working hours, no holiday, after the lead time, free). Turn on when someone other than ops picks the Start, such as an AI Agent using this node as a tool.',
+};
+
 export const crewIdProperty: INodeProperties = {
 	displayName: 'Crew ID',
 	name: 'crewId',

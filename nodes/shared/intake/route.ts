@@ -115,13 +115,16 @@ export function readIncoming(input: IncomingMessage, country = 'US'): ReadMessag
 			'email',
 			`"${String(input.email).slice(0, 80)}" is not one e-mail address: give a single address like name@example.com.`,
 		);
-	if (!phone && !email)
+	const chat = typeof input.chat_session === 'string' ? cleanText(input.chat_session, 200) : '';
+	// A chat line's sender is its session: the chat knows no phone or e-mail until the customer gives one.
+	if (!phone && !email && !(input.channel === 'chat' && chat))
 		throw new InputError(
 			'from',
-			'A message needs its sender: a phone number or an e-mail address.',
+			input.channel === 'chat'
+				? "A chat line needs its chat session ID (the Chat Trigger's sessionId)."
+				: 'A message needs its sender: a phone number or an e-mail address.',
 		);
 	const messageId = messageIdKey(input.message_id ?? null);
-	const chat = typeof input.chat_session === 'string' ? cleanText(input.chat_session, 200) : '';
 	const thread: ReadMessage['thread'] = {};
 	if (phone) thread.phone = phone;
 	if (email) thread.email = email;

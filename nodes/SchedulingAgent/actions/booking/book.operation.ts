@@ -20,6 +20,7 @@ import {
 	readPreference,
 	readPriority,
 	readScheduleOptions,
+	offeredTimesOnlyProperty,
 	startProperty,
 	type OperationContext,
 } from '../common';
@@ -32,6 +33,7 @@ export const bookingInputProperties: INodeProperties[] = [
 	...priorityProperties,
 	...preferenceProperties,
 	startProperty,
+	offeredTimesOnlyProperty,
 	crewIdProperty,
 	customerProperty,
 	idempotencyKeyProperty,
@@ -58,6 +60,7 @@ export async function bookOrHold(
 			...readPriority(ctx, i, op.source),
 			preference: readPreference(ctx, i, op.source),
 			start: optionalText(ctx, 'start', i) ?? decided?.start ?? null,
+			offered_times_only: ctx.getNodeParameter('offeredTimesOnly', i, false) as boolean,
 			crew_id: optionalText(ctx, 'crewId', i) ?? decided?.crew_id ?? null,
 			hold_minutes: held ? (ctx.getNodeParameter('holdMinutes', i) as number) : null,
 			customer: readCustomer(ctx, i, op.source),
