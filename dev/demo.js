@@ -6,8 +6,9 @@
  * for the commercial contracts and a booking that lacks its details, through the
  * pages behind the links the customer and ops receive by e-mail (read back from
  * the mail catcher), submitted as a browser submits them; the website's form as a
- * browser sends it, and a text as Twilio posts it.
+ * browser sends it, a text as Twilio posts it, and a chat as n8n's chat widget posts it.
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -607,6 +608,109 @@ async function main() {
 			['texted', `"${text}"`],
 			['reply', reply],
 			['forged', `${forged.status}`],
+			['messages', describeMessages(got)],
+		]);
+	})();
+
+	// 9. The website chat: the AI Agent talks, our nodes (its tools) price and book.
+	await (async () => {
+		const t = new Timeline('9. A customer chats on the website (chat template)');
+		if (!state.scriptedModel) {
+			t.at(`the chat talks to your model: open ${state.chatUrl} and write to it`);
+			t.print([['chat', state.chatUrl]]);
+			return;
+		}
+		const since = await mark();
+		const sessionId = crypto.randomUUID();
+		/** The stand-in model's next answers: what a model following the chat's instructions says. */
+		const script = async (steps) => {
+			const response = await fetch(`${state.catcherUrl}/model-script`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(steps),
+			});
+			if (!response.ok) throw new Error(`scripting the model: ${await response.text()}`);
+		};
+		/** A line typed in the chat, posted as n8n's chat widget posts it; the chat's answer. */
+		const say = async (line) => {
+			t.at(`customer: "${line}"`);
+			const response = await fetch(state.chatUrl, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ action: 'sendMessage', sessionId, chatInput: line }),
+			});
+			const { output } = await response.json();
+			t.at(`chat:     "${output}"`);
+			return output;
+		};
+		const job = { service_type: 'deep_cleaning', bedrooms: '2', bathrooms: '1', square_feet: '' };
+		await script([
+			{
+				toolCalls: [
+					{
+						name: 'Read_the_Inquiry',
+						arguments: { message: 'Deep clean of my 2 bedroom, 1 bathroom apartment' },
+					},
+				],
+			},
+			{
+				toolCalls: [
+					{
+						name: 'Price_the_Job',
+						arguments: { ...job, property_type: 'residential', frequency: 'one_time' },
+					},
+				],
+			},
+			{
+				content:
+					'A deep clean of your apartment is {{quote.total_cents|dollars}} in total. Shall I find you a time?',
+			},
+		]);
+		await say('Hi, I need a deep clean of my 2 bedroom, 1 bathroom apartment.');
+		await script([
+			{ toolCalls: [{ name: 'Find_Open_Times', arguments: { ...job, preference: '' } }] },
+			{
+				content:
+					'The earliest times: {{booking.slots.0.start}}, {{booking.slots.1.start}} or {{booking.slots.2.start}}. Which suits you?',
+			},
+		]);
+		const times = await say('When can you come?');
+		const first = /\d{4}-\d\d-\d\dT[\d:.]+[-+]\d\d:\d\d/.exec(times)?.[0];
+		await script([
+			{
+				toolCalls: [
+					{
+						name: 'Book_a_Time',
+						arguments: {
+							...job,
+							start: first,
+							customer_name: 'Sam Lee',
+							customer_phone: '+1 212 736 5010',
+							customer_email: 'sam.lee@example.com',
+							address: '5 Park Ave, New York, NY 10016',
+						},
+					},
+				],
+			},
+			{
+				toolCalls: [
+					{ name: 'Confirm_the_Booking', arguments: { booking_id: '{{booking.booking_id}}' } },
+				],
+			},
+			{ content: "You're booked! {{confirmation.sms.text}}" },
+		]);
+		await say(
+			'The first one. Sam Lee, +1 212 736 5010, sam.lee@example.com, 5 Park Ave, New York, NY 10016',
+		);
+		const got = await delivered(
+			since,
+			{ emails: ['sam.lee@example.com'], texts: ['+12127365010'] },
+			{ wantEmails: 1, wantTexts: 1, timeoutMs: 30_000 },
+		);
+		t.print([
+			['who', 'Sam Lee <sam.lee@example.com>, +1 212 736 5010'],
+			['model', 'a scripted stand-in (start with OPENAI_API_KEY for a real one)'],
+			['booked', first],
 			['messages', describeMessages(got)],
 		]);
 	})();

@@ -22,6 +22,7 @@ const runtime = require('./n8n/runtime');
 const { OWNER } = require('./n8n');
 const { startBookingEnv, WEBHOOK_KEY_HEADER } = require('./booking-env');
 const { startImapServer } = require('./imap-server');
+const { startOpenAiFake } = require('./fakes/openai-fake');
 const { createTestDatabase } = require('./postgres');
 
 async function portIsFree(port) {
@@ -33,7 +34,7 @@ async function portIsFree(port) {
 }
 
 /** What the workflows sent, for `npm run demo` and for people: JSON at /messages, a plain list at /. */
-function startCatcherApi(env, port) {
+function startCatcherApi(env, port, model) {
 	const list = () => ({
 		emails: env.smtp.messages.map((m, index) => ({
 			index,
@@ -55,7 +56,26 @@ function startCatcherApi(env, port) {
 			body: m.form.Body,
 		})),
 	});
-	const server = http.createServer((req, res) => {
+	const server = http.createServer(async (req, res) => {
+		// The demo scripts the stand-in model's next answers (JSON steps, see dev/fakes/openai-fake.js).
+		if (req.method === 'POST' && req.url === '/model-script') {
+			if (!model) {
+				res.writeHead(409, { 'content-type': 'text/plain' });
+				return res.end('The chat talks to a real model here (OPENAI_API_KEY): nothing to script.');
+			}
+			const chunks = [];
+			for await (const chunk of req) chunks.push(chunk);
+			try {
+				const steps = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+				if (!Array.isArray(steps)) throw new Error('send a JSON array of steps');
+				model.reset(steps, model.fallback);
+			} catch (error) {
+				res.writeHead(400, { 'content-type': 'text/plain' });
+				return res.end(`Not a script: ${error.message}`);
+			}
+			res.writeHead(204);
+			return res.end();
+		}
 		if (req.url?.startsWith('/messages')) {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			return res.end(JSON.stringify(list()));
@@ -120,9 +140,28 @@ async function main() {
 	} catch (error) {
 		console.log(`No inbox for Incoming E-mail (${error.message}): it is imported, not published.`);
 	}
+	// The Chat's model: OpenAI (or any compatible server) with OPENAI_API_KEY; without one, the
+	// OpenAI-compatible stand-in the tests use, which says so unless the demo scripts it.
+	let model = null;
+	const openAi = process.env.OPENAI_API_KEY
+		? {
+				apiKey: process.env.OPENAI_API_KEY,
+				baseUrl: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
+			}
+		: null;
+	if (!openAi) {
+		model = await startOpenAiFake();
+		model.acceptAnyKey = true;
+		const noModel = () => ({
+			content:
+				'This n8n runs without a language model (no OPENAI_API_KEY was set when it started), so the chat cannot talk yet. Restart with OPENAI_API_KEY=... npm start, or run npm run demo to watch a scripted conversation.',
+		});
+		model.reset([], noModel);
+	}
 	let env;
 	try {
 		env = await startBookingEnv({
+			openAi: openAi ?? { apiKey: 'sk-no-model', baseUrl: model.baseUrl },
 			...(inbox ? { imap: { ...INBOX, host: inbox.host, port: inbox.port } } : {}),
 			...(workers ? { queue: { workers }, postgresStore: storeDb.connection } : {}),
 			port,
@@ -139,17 +178,24 @@ async function main() {
 	} catch (error) {
 		await storeDb?.drop().catch(() => null);
 		await inbox?.stop().catch(() => null);
+		await model?.stop().catch(() => null);
 		throw error;
 	}
 	// Published is not yet listening: n8n registers production webhooks a few seconds later.
 	for (const hook of ['booking', 'emergency', 'commercial-inquiry', 'recurring'])
 		await env.n8n.waitForWebhook(hook, { probeBody: {} });
-	const catcher = await startCatcherApi(env, catcherPort);
+	const catcher = await startCatcherApi(env, catcherPort, model);
+	const chatTrigger = env.workflows['intake-chat.json'].workflow.nodes.find(
+		(n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger',
+	);
+	const chatUrl = `${baseUrl}/webhook/${chatTrigger.webhookId}/chat`;
 	const state = {
 		baseUrl,
 		webhookHeader: WEBHOOK_KEY_HEADER,
 		webhookKey: env.webhookKey,
 		catcherUrl: `http://localhost:${catcherPort}`,
+		chatUrl,
+		scriptedModel: !!model,
 		workflows: Object.fromEntries(Object.values(env.workflows).map((w) => [w.name, w.id])),
 	};
 	fs.writeFileSync(path.join(userFolder, 'demo.json'), JSON.stringify(state, null, 2));
@@ -162,6 +208,7 @@ async function main() {
 		catcher.close();
 		await env.stop();
 		await inbox?.stop();
+		await model?.stop();
 		await storeDb?.drop();
 		process.exit(0);
 	};
@@ -198,6 +245,7 @@ ${Object.values(env.workflows)
 		.join(', ')})
   Ops board:     ${baseUrl}/webhook/ops-board  (user ${env.board.user}, password ${env.board.password})
   Booking form:  ${baseUrl}/form/request  (the website's form: open it in a browser)
+  Chat:          ${chatUrl}  (the website's chat; model: ${model ? 'none set, start with OPENAI_API_KEY=... (npm run demo scripts one)' : openAi.baseUrl})
   Texts in:      POST ${baseUrl}/webhook/sms  (Twilio's webhook, signed with the Auth Token demo-auth-token)
   E-mail in:     ${inbox ? `IMAP 127.0.0.1:${inbox.port}, ${INBOX.user} (Dovecot; Incoming E-mail reads it)` : 'not set up (no Dovecot here)'}
   Weekly numbers: Mondays 07:00 to owner_email (Booking Agents: Weekly Numbers; Execute workflow to send now)

@@ -18,10 +18,42 @@
  *                                    that offered `tools`; arguments is an object, or
  *                                    a function of the request (to use a tool's result)
  *   { content: (body) => 'text' }    content written from the request (a tool's result, say)
+ * In a step sent as JSON (no functions), "{{path}}" in content or in an argument's string is the
+ * value at that path of what the last tool returned ("{{quote.total_cents|dollars}}" as money).
  * Steps are consumed in order; when the script is empty, `fallback(request)`
  * answers (by default a 500 saying the script ran out).
  */
 const http = require('node:http');
+
+/** What the last tool returned in the request: the first item of its JSON, or null. */
+function lastToolOutput(body) {
+	const tool = [...(body.messages ?? [])].reverse().find((m) => m.role === 'tool');
+	if (!tool || typeof tool.content !== 'string') return null;
+	try {
+		const parsed = JSON.parse(tool.content);
+		return Array.isArray(parsed) ? (parsed[0] ?? null) : parsed;
+	} catch {
+		return null;
+	}
+}
+
+/** "{{path}}" and "{{path|dollars}}" in a string, from the last tool's output. */
+function fillFromLastTool(value, body) {
+	if (typeof value === 'string')
+		return value.replace(/\{\{\s*([\w.]+)(?:\|(dollars))?\s*\}\}/g, (_, path, filter) => {
+			const found = path
+				.split('.')
+				.reduce((at, key) => (at == null ? undefined : at[key]), lastToolOutput(body));
+			if (found === undefined || found === null) return '';
+			return filter === 'dollars' ? `$${(Number(found) / 100).toFixed(2)}` : String(found);
+		});
+	if (Array.isArray(value)) return value.map((v) => fillFromLastTool(v, body));
+	if (value && typeof value === 'object')
+		return Object.fromEntries(
+			Object.entries(value).map(([k, v]) => [k, fillFromLastTool(v, body)]),
+		);
+	return value;
+}
 
 function estimateTokens(text) {
 	return Math.max(1, Math.ceil(String(text).length / 4));
@@ -164,7 +196,7 @@ class OpenAiFake {
 			: typeof step.content === 'function'
 				? String(step.content(body))
 				: step.content !== undefined
-					? step.content
+					? fillFromLastTool(step.content, body)
 					: JSON.stringify(step.json ?? {});
 		const promptTokens = estimateTokens(prompt);
 		const completionTokens = estimateTokens(content ?? step.refusal ?? '');
@@ -211,7 +243,9 @@ class OpenAiFake {
 			function: {
 				name: call.name,
 				arguments: JSON.stringify(
-					(typeof call.arguments === 'function' ? call.arguments(body) : call.arguments) ?? {},
+					(typeof call.arguments === 'function'
+						? call.arguments(body)
+						: fillFromLastTool(call.arguments, body)) ?? {},
 				),
 			},
 		}));
@@ -259,4 +293,4 @@ async function startOpenAiFake() {
 	return await new OpenAiFake().start();
 }
 
-module.exports = { startOpenAiFake, OpenAiFake };
+module.exports = { startOpenAiFake, OpenAiFake, lastToolOutput };

@@ -721,7 +721,7 @@ function chat() {
 	});
 	wf.section(
 		'Chat',
-		"The chat for your website: publish this workflow and open the **Chat Trigger**'s URL (*/webhook/…/chat*), link to it, or embed it with n8n's `@n8n/chat` widget. It is public: no login. Each line goes to the conversation's case (the chat session finds it). A case a person holds, or one waiting on a page, is answered at once without the model; an emergency goes to ops and the customer is told to call. Anything else goes to the **Sales Chat**.\n\nThe model needs the **OpenAI (Chat Model)** credential (any OpenAI-compatible server: set its Base URL).",
+		"The chat for your website: publish this workflow and open the **Chat Trigger**'s URL (*/webhook/…/chat*), link to it, or embed it with n8n's `@n8n/chat` widget. It is public: no login. Each line goes to the conversation's case (the chat session finds it); anything the next sections do not answer at once goes to the **Sales Chat**.\n\nThe model needs the **OpenAI (Chat Model)** credential (any OpenAI-compatible server: set its Base URL).",
 	);
 	wf.add(
 		'When a Customer Chats',
@@ -767,6 +767,10 @@ function chat() {
 		['a page: its link', 'a quote reply: resume', 'a person holds it', 'a request: triage'],
 		'({ page: 0, keyword: 0, refused: 0, answer: 1, ops: 2 })[$json.incoming.route] ?? 3',
 		[660, 0],
+	);
+	wf.section(
+		'Answered at once, without the model',
+		"A case waiting on a page (details to give, a visit to move) gets the page's link; a reply to a quote goes to the flow waiting for it; a case a person holds: the message goes to them (**Human Queue**) and the customer is told.",
 	);
 	chatReply(wf, 'Reply With the Link', '$json.incoming.reply', [880, -200]);
 	L.resumeWaitingFlow(wf, 'Resume the Waiting Flow', '$json.incoming.link_answer', [880, -50]);
@@ -822,7 +826,7 @@ function chat() {
 	);
 	wf.section(
 		'The sales chat',
-		"The AI Agent talks; its tools (below) decide: the **Qualifier** reads the request, **Pricing** prices it, the **Scheduling Agent** finds open times and books the one the customer picks, the **Confirmation Agent** writes the confirmation from the stored booking. The model fills the tools' fields from the conversation (`$fromAI`); it cannot set a price or a time. The conversation's memory is kept per chat session. After each turn the case is recorded with what the tools returned (the quote, the booked visit), never with the model's words.",
+		"The AI Agent talks; its tools (below) decide: the **Qualifier** reads the request, **Pricing** prices it, the **Scheduling Agent** finds open times and books the one the customer picks, the **Confirmation Agent** writes the confirmation from the stored booking. The model fills the tools' fields from the conversation (`$fromAI`); it cannot set a price or a time. The conversation's memory is kept per chat session. After each turn the case is recorded with what the tools returned (the quote, the booked visit), never with the model's words; a customer who asks for a person (as the Qualifier reads them) goes to the **Human Queue**, and their next lines are answered that a person has them.",
 		{ newRow: true },
 	);
 	L.setRaw(
@@ -855,6 +859,26 @@ function chat() {
 		{ onError: 'continueErrorOutput' },
 	);
 	L.recordCase(wf, 'Record the Chat', 'answered', '', [2200, 400]);
+	L.ifTrue(
+		wf,
+		'Asks for a Person?',
+		`$("The Chat's Case").first().json.qualification?.wants_human === true`,
+		[2420, 550],
+	);
+	L.setRaw(
+		wf,
+		'The Chat for Ops',
+		`{ ...$("The Chat's Case").first().json, handoff_reason: 'The customer asked in the chat for a person: ' + ${CHATTED}.incoming.text.slice(0, 300) }`,
+		[2640, 550],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand the Chat to Ops',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2860, 550],
+		{ wait: false },
+	);
 	L.ifTrue(
 		wf,
 		'Booked in This Turn?',
@@ -1030,8 +1054,11 @@ function chat() {
 		'Sales Chat',
 		"The Chat's Case",
 		'Record the Chat',
-		'Booked in This Turn?',
+		'Asks for a Person?',
 	);
+	wf.connect('Asks for a Person?', 'The Chat for Ops', 0);
+	wf.chain('The Chat for Ops', 'Hand the Chat to Ops', 'Reply');
+	wf.connect('Asks for a Person?', 'Booked in This Turn?', 1);
 	wf.connect("The Chat's Case", 'Reply', 1);
 	wf.connect('Booked in This Turn?', 'The Booked Case', 0);
 	wf.chain('The Booked Case', 'Make the Change Link', 'Write the Confirmation');

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
-import { startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
+import { lastToolOutput, startOpenAiFake, type OpenAiFake } from '../../dev/fakes/openai-fake';
 import { ensureChatWidget } from '../../dev/n8n/runtime';
 import { caseEvents, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
@@ -116,13 +116,6 @@ async function say(page: Page, text: string): Promise<string> {
 
 type Message = { role: string; content: string | null; tool_calls?: unknown[] };
 const messagesOf = (body: { messages: Message[] }) => body.messages;
-/** What the last tool returned (the items our node output, as the agent gave them back). */
-const lastToolOutput = (body: { messages: Message[] }) => {
-	const tool = [...messagesOf(body)].reverse().find((m) => m.role === 'tool');
-	if (!tool?.content) throw new Error('No tool message in the request');
-	const parsed = JSON.parse(tool.content);
-	return Array.isArray(parsed) ? parsed[0] : parsed;
-};
 const lastUserLine = (body: { messages: Message[] }) =>
 	String([...messagesOf(body)].reverse().find((m) => m.role === 'user')?.content ?? '');
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
@@ -386,6 +379,33 @@ it('an emergency in the chat goes to ops at once, never to the model', async () 
 		/EMERGENCY in the chat/.test(m.text ?? ''),
 	);
 	expect(alert.text).toContain('water is pouring through the kitchen ceiling');
+	await page.close();
+});
+
+it('a customer who asks for a person goes to ops; their next line reaches the person, not the model', async () => {
+	const page = await openChat();
+	fake.reset([
+		{
+			toolCalls: [
+				{ name: 'Read_the_Inquiry', arguments: (b: any) => ({ message: lastUserLine(b) }) },
+			],
+		},
+		{ content: 'Of course: a person from our team will follow up with you.' },
+	]);
+	const line = 'I have questions about a move-out clean, can I talk to a real person please?';
+	expect(await say(page, line)).toBe('Of course: a person from our team will follow up with you.');
+	const alert = await env.smtp.waitFor(OPS, 60_000, (m: { text?: string }) =>
+		/asked in the chat for a person/.test(m.text ?? ''),
+	);
+	expect(alert.text).toContain(line);
+	fake.reset([], () => ({ status: 500, message: 'A person holds the case: not the model.' }));
+	expect(await say(page, 'Is anyone there? My number is +1 212 555 0190.')).toBe(
+		'Bright Clean Co.: thank you, a member of our team is on your request and has your message.',
+	);
+	expect(fake.calls).toBe(0);
+	await env.smtp.waitFor(OPS, 60_000, (m: { text?: string }) =>
+		/wrote in the chat while a person holds their case: Is anyone there\?/.test(m.text ?? ''),
+	);
 	await page.close();
 });
 
