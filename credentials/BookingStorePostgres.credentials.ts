@@ -40,6 +40,15 @@ export class BookingStorePostgres implements ICredentialType {
 			description: 'Whether to connect with TLS (managed databases usually need it)',
 		},
 		{
+			displayName: 'Ignore SSL Issues (Insecure)',
+			name: 'ignoreSslIssues',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { ssl: [true] } },
+			description:
+				"Whether to connect even if the server's certificate cannot be verified (self-signed, or a certificate authority this machine does not trust). Anyone on the network path could then read the bookings: prefer adding the authority to NODE_EXTRA_CA_CERTS.",
+		},
+		{
 			displayName: 'Max Connections',
 			name: 'maxConnections',
 			type: 'number',

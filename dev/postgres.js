@@ -13,6 +13,12 @@ function serverUrl() {
 }
 
 /** @returns {Promise<{ connection: import('../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
+/** The test run's tag (the random part of BOOKING_AGENTS_TEST_RUN), or "solo" outside a run. */
+function runTag() {
+	const run = process.env.BOOKING_AGENTS_TEST_RUN;
+	return run ? run.split('-').pop() : 'solo';
+}
+
 async function createTestDatabase(prefix = 'booking_agents_test') {
 	const url = serverUrl();
 	const admin = new Client({
@@ -30,7 +36,8 @@ async function createTestDatabase(prefix = 'booking_agents_test') {
 			`No PostgreSQL server answered at ${url.host} (${error.message}). Start one, or point BOOKING_AGENTS_TEST_PG at one, e.g. postgres://postgres@127.0.0.1:5432/postgres.`,
 		);
 	}
-	const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
+	// A test run's databases carry its tag: its teardown finds what it left, and no other run's.
+	const name = `${prefix}_${runTag()}_${process.pid}_${Date.now().toString(36)}`.toLowerCase();
 	await admin.query(`CREATE DATABASE ${name}`);
 	await admin.end();
 	const connection = {
@@ -52,4 +59,4 @@ async function createTestDatabase(prefix = 'booking_agents_test') {
 	};
 }
 
-module.exports = { createTestDatabase, serverUrl };
+module.exports = { createTestDatabase, serverUrl, runTag };

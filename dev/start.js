@@ -214,6 +214,13 @@ async function main() {
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
+	process.on('SIGHUP', stop);
+	// `npm start` runs this under npm and a shell, which pass a kill on to no one: when the
+	// process that started this one goes away (npm or its shell was killed), stop everything too.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) stop();
+	}, 1000).unref();
 
 	// Echo what the workflows send, as it is sent.
 	let seenMail = 0;

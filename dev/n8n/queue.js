@@ -8,7 +8,7 @@
 const path = require('node:path');
 
 const runtime = require('./runtime');
-const { createTestDatabase } = require('../postgres');
+const { createTestDatabase, runTag } = require('../postgres');
 
 /** The Redis that queue mode uses: BOOKING_AGENTS_TEST_REDIS, default redis://127.0.0.1:6379. */
 function redisUrl() {
@@ -66,7 +66,7 @@ async function queueSettings() {
 	const database = await createTestDatabase('booking_agents_n8n');
 	// Bull's queue and n8n's Redis cache (published webhooks, workflows) get a prefix of their own:
 	// another n8n on the same Redis would otherwise see this one's webhooks.
-	const prefix = `booking-agents-${process.pid}-${Date.now().toString(36)}`;
+	const prefix = `booking-agents-${runTag()}-${process.pid}-${Date.now().toString(36)}`;
 	const url = redisUrl();
 	const { connection } = database;
 	return {

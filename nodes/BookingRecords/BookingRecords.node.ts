@@ -103,6 +103,13 @@ export class BookingRecords implements INodeType {
 							'What a web form, text or webhook caller reads: the outcome, price, time and next step, and nothing internal (no lead score, pricing inputs or crews)',
 					},
 					{
+						name: 'Back Up the Store',
+						value: 'backup',
+						action: 'Back up the booking store',
+						description:
+							'A consistent copy of the SQLite booking store, taken while bookings go on, as a file to keep (PostgreSQL: use pg_dump)',
+					},
+					{
 						name: 'Export CSV',
 						value: 'export',
 						action: 'Export cases or bookings as CSV',
@@ -634,8 +641,8 @@ export class BookingRecords implements INodeType {
 				name: 'binaryProperty',
 				type: 'string',
 				default: 'data',
-				displayOptions: { show: { operation: ['export'] } },
-				description: 'The binary field that holds the CSV file',
+				displayOptions: { show: { operation: ['export', 'backup'] } },
+				description: 'The binary field that holds the file (the CSV, or the backup)',
 			},
 			...storeProperties,
 		],

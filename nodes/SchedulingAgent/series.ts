@@ -113,6 +113,12 @@ export function seriesStarts(
 				`"series.rrule" is not a valid RFC 5545 rule (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`,
 			);
 		}
+		// Visits are days apart: a rule by the hour, minute or second is not a series of visits.
+		if (options.freq !== undefined && options.freq > RRule.DAILY)
+			throw new SchedulingInputError(
+				'series.rrule',
+				`"series.rrule" repeats ${RRule.FREQUENCIES[options.freq].toLowerCase()}: a series repeats daily at most (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY).`,
+			);
 		if (!options.count && !options.until) options.count = 52;
 		if (options.byhour === undefined) options.byhour = [Number(tm[1])];
 		if (options.byminute === undefined) options.byminute = [Number(tm[2])];

@@ -280,6 +280,15 @@ const SIGN_REQUEST = "$('Business Settings').item.json";
 /** The signing page posted its form (a browser), rather than a program its JSON. */
 const FROM_THE_PAGE = `String(${SIGN_REQUEST}.headers?.['content-type'] ?? '').includes('application/x-www-form-urlencoded')`;
 
+/**
+ * Whether a signing error is the signer's to fix (the link or the name): its words are shown.
+ * Anything else (the store unreachable, a setting missing) is the business's: the signer reads
+ * that nothing was signed, never the error itself (it could name a database host or user).
+ */
+const SIGNER_CAN_FIX = (error) => `/Fix "(token|name)"/.test(${error}?.description ?? '')`;
+const NOT_SIGNED_NOW =
+	"'Nothing was signed: we could not take your signature just now. Please try again in a few minutes, or reply to the e-mail with your link.'";
+
 function agreementSigning() {
 	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', {
 		executionTimeout: 60,
@@ -397,19 +406,31 @@ function agreementSigning() {
 	L.ifTrue(wf, 'Refused on the Page?', FROM_THE_PAGE, [660, 200]);
 	L.respond(
 		wf,
-		'Answer 400: Link Not Valid',
-		400,
-		"{ error: 'signing_refused', message: $json.error?.message ?? 'This signing link is not valid.', fix: 'Use the newest link we sent you, or ask us for a new one.' }",
+		'Answer: Not Signed',
+		`={{ ${SIGNER_CAN_FIX('$json.error')} ? 400 : 503 }}`,
+		`${SIGNER_CAN_FIX('$json.error')} ? { error: 'signing_refused', message: $json.error.message, fix: 'Use the newest link we sent you, or ask us for a new one.' } : { error: 'not_signed', message: ${NOT_SIGNED_NOW} }`,
 		[880, 300],
 	);
 	// A browser gets the page again: signed (who and when), the form with what to fix, or why it cannot be signed.
 	L.setRaw(
 		wf,
 		'Back to the Signing Page',
-		`{ query: ${SIGN_REQUEST}.query, signing_problem: $('Record the Signature').isExecuted ? ($('Record the Signature').item.json.error?.message ?? null) : 'Type your full name to sign.' }`,
+		`{ query: ${SIGN_REQUEST}.query, signing_problem: !$('Record the Signature').isExecuted ? 'Type your full name to sign.' : !$('Record the Signature').item.json.error ? null : ${SIGNER_CAN_FIX("$('Record the Signature').item.json.error")} ? $('Record the Signature').item.json.error.message : ${NOT_SIGNED_NOW} }`,
 		[1320, 150],
 	);
 	contract('Show the Agreement Again', { operation: 'showAgreement' }, [1540, 150]);
+	L.ifTrue(
+		wf,
+		'Not Signed for Our Reasons?',
+		`$('Record the Signature').isExecuted && !!$('Record the Signature').item.json.error && !${SIGNER_CAN_FIX("$('Record the Signature').item.json.error")}`,
+		[1980, 150],
+	);
+	L.stopAndEscalate(
+		wf,
+		'Tell Ops: Signature Not Taken',
+		`'A customer tried to sign an agreement and nothing was signed (they were asked to try again): ' + $('Record the Signature').item.json.error.message`,
+		[2200, 150],
+	);
 	linkPage(
 		wf,
 		'Answer: The Page After Signing',
@@ -442,7 +463,11 @@ function agreementSigning() {
 	wf.connect('From the Page?', 'Answer 400: Name and Token Needed', 1);
 	wf.connect('Record the Signature', 'Refused on the Page?', 1);
 	wf.connect('Refused on the Page?', 'Back to the Signing Page', 0);
-	wf.connect('Refused on the Page?', 'Answer 400: Link Not Valid', 1);
+	wf.connect('Refused on the Page?', 'Answer: Not Signed', 1);
+	// After the answer: a failure that was ours (the store, a setting) goes to ops with its words.
+	wf.connect('Answer: Not Signed', 'Not Signed for Our Reasons?');
+	wf.connect('Answer: The Page After Signing', 'Not Signed for Our Reasons?');
+	wf.connect('Not Signed for Our Reasons?', 'Tell Ops: Signature Not Taken', 0);
 	return wf;
 }
 

@@ -4,12 +4,19 @@
 const { schedule, SqliteBookingStore } = require('../../index.js');
 
 (async () => {
-	const { file, requests, now, calendar } = JSON.parse(process.argv[2]);
+	const { file, requests, now, calendar, oneByOne } = JSON.parse(process.argv[2]);
 	const store = new SqliteBookingStore(file);
 	await store.init();
-	const results = await Promise.all(
-		requests.map((request) => schedule(request, { store, now, calendar })),
-	);
+	// oneByOne: each booking its own transaction after the last, over a while (another process backs up meanwhile).
+	const results = [];
+	if (oneByOne)
+		for (const request of requests) results.push(await schedule(request, { store, now, calendar }));
+	else
+		results.push(
+			...(await Promise.all(
+				requests.map((request) => schedule(request, { store, now, calendar })),
+			)),
+		);
 	await store.close();
 	process.stdout.write(
 		JSON.stringify(

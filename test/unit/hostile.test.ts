@@ -14,7 +14,12 @@ import { draftIsSafe, writeReply } from '../../nodes/NegotiationAgent/reply';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { qualify, qualifyRules } from '../../nodes/QualifierAgent/qualify';
 import { schedule } from '../../nodes/SchedulingAgent/schedule';
-import { SqliteBookingStore } from '../../nodes/shared/store';
+import { seriesStarts } from '../../nodes/SchedulingAgent/series';
+import { SqliteBookingStore, type BookingRecord } from '../../nodes/shared/store';
+import { withoutNul, storedIdempotencyKey } from '../../nodes/shared/store/clean';
+import { poolSsl } from '../../nodes/shared/store/postgres';
+import { storeBackends } from '../support/stores';
+import { DateTime } from 'luxon';
 import { formatMoney, moneyAmountsIn } from '../../nodes/shared/money';
 
 /** The fastest of a few runs, in milliseconds (the first runs warm the engine up). */
@@ -255,5 +260,113 @@ describe('bad input names its field instead of a TypeError', () => {
 					{ now: '2026-11-25T12:00:00Z' },
 				),
 			).toThrow(expect.objectContaining({ field: 'booking.end' }));
+	});
+});
+
+describe.each(storeBackends('hostile'))('the %s store keeps what it is given', (_name, open) => {
+	const visit = (id: string, crew: string, name: string): BookingRecord => ({
+		id,
+		crew_id: crew,
+		start_ms: Date.parse('2030-06-03T13:00:00Z'),
+		end_ms: Date.parse('2030-06-03T15:00:00Z'),
+		busy_until_ms: Date.parse('2030-06-03T15:30:00Z'),
+		time_zone: 'America/New_York',
+		status: 'confirmed',
+		hold_expires_ms: null,
+		series_id: null,
+		service: 'standard_cleaning',
+		priority: null,
+		customer: { name, note: `gate\u0000code` },
+		details: null,
+		cancel_reason: null,
+		created_at_ms: 0,
+		updated_at_ms: 0,
+	});
+
+	it('a NUL character in a name and a 3 KB idempotency key (PostgreSQL refused both with a raw error)', async () => {
+		const { store, done } = await open();
+		try {
+			await store.syncCrews([
+				{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false },
+			]);
+			const longKey = `form:${'x'.repeat(3000)}`;
+			const write = () =>
+				store.write(longKey, 'book', 0, async (tx) => {
+					expect(await tx.insertBooking(visit('bk_nul_1', 'crew-a', 'Ana\u0000 Ruiz'))).toBe('ok');
+					return { name: 'Ana\u0000 Ruiz' };
+				});
+			expect(await write()).toEqual({ result: { name: 'Ana\u0000 Ruiz' }, replayed: false });
+			// The same key again: the first result, once.
+			expect((await write()).replayed).toBe(true);
+			const stored = await store.getBooking('bk_nul_1');
+			expect(stored?.customer).toEqual({
+				name: store.kind === 'postgres' ? 'Ana Ruiz' : 'Ana\u0000 Ruiz',
+				note: store.kind === 'postgres' ? 'gatecode' : 'gate\u0000code',
+			});
+			const rows = await store.read('SELECT key FROM idempotency', []);
+			expect(rows.map((r) => String(r.key))).toEqual([storedIdempotencyKey(longKey)]);
+		} finally {
+			await done();
+		}
+	});
+
+	it('40,000 crews in one search (SQLite allows 32,766 parameters a statement)', async () => {
+		const { store, done } = await open();
+		try {
+			const crews = Array.from({ length: 40_000 }, (_, i) => `crew-${i}`);
+			await store.syncCrews([
+				{ id: 'crew-39999', name: 'The last crew', skills: ['cleaning'], on_call: false },
+			]);
+			await store.write(null, 'book', 0, async (tx) =>
+				tx.insertBooking(visit('bk_many', 'crew-39999', 'Bo')),
+			);
+			const window: [number, number] = [
+				Date.parse('2030-06-03T00:00:00Z'),
+				Date.parse('2030-06-04T00:00:00Z'),
+			];
+			expect(await store.busyIntervals([window], crews, 0)).toEqual([
+				expect.objectContaining({ crew_id: 'crew-39999' }),
+			]);
+			expect((await store.listBookings({ crewIds: crews }, 0)).map((b) => b.id)).toEqual([
+				'bk_many',
+			]);
+		} finally {
+			await done();
+		}
+	});
+});
+
+describe('what the store is given is cleaned once, the same way', () => {
+	it('NUL characters, also written as JSON escapes, and long or unprintable keys', () => {
+		expect(withoutNul({ a: ['x\u0000y', { b: 'z' }], n: 1 })).toEqual({
+			a: ['xy', { b: 'z' }],
+			n: 1,
+		});
+		expect(withoutNul(JSON.stringify({ name: 'Ana\u0000' }))).toBe('{"name":"Ana"}');
+		// An escaped backslash before "u0000" is text, kept.
+		expect(withoutNul('{"path":"C:\\\\u0000"}')).toBe('{"path":"C:\\\\u0000"}');
+		expect(storedIdempotencyKey('form-123')).toBe('form-123');
+		expect(storedIdempotencyKey('a\nb')).toMatch(/^sha256:[0-9a-f]{64}$/);
+		expect(storedIdempotencyKey('k'.repeat(201))).toMatch(/^sha256:[0-9a-f]{64}$/);
+	});
+
+	it("PostgreSQL over SSL verifies the server's certificate unless told not to", () => {
+		const base = { host: 'db', port: 5432, database: 'booking', user: 'ops' };
+		expect(poolSsl({ ...base, ssl: false })).toBeUndefined();
+		expect(poolSsl({ ...base, ssl: true })).toEqual({ rejectUnauthorized: true });
+		expect(poolSsl({ ...base, ssl: true, ignoreSslIssues: true })).toEqual({
+			rejectUnauthorized: false,
+		});
+	});
+
+	it('a series rule by the hour, minute or second is refused, naming series.rrule', () => {
+		const now = DateTime.fromISO('2026-12-06T09:00', { zone: 'America/New_York' });
+		for (const rrule of ['FREQ=MINUTELY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=HOURLY;COUNT=5'])
+			expect(() => seriesStarts({ rrule }, 'America/New_York', now)).toThrow(
+				expect.objectContaining({
+					field: 'series.rrule',
+					message: expect.stringMatching(/daily at most/),
+				}),
+			);
 	});
 });

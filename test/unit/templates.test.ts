@@ -434,3 +434,40 @@ it('every agent is version 2 and reads its inputs from the case: no agent parame
 		}
 	}
 });
+
+it('a signature the store could not take tells the signer nothing was signed, never the database error (ops get it)', () => {
+	const [, signing] = templates.find(([file]) => file.endsWith('support-agreement-signing.json'))!;
+	const answer = signing.nodes.find((n) => n.name === 'Answer: Not Signed')!;
+	/** The node's expression evaluated on an item, as n8n evaluates it. */
+	const evaluate = (value: string, $json: unknown) =>
+		new Function('$json', `return (${/^=\{\{([\s\S]*)\}\}$/.exec(value)![1]});`)($json);
+	const storeDown = {
+		error: {
+			message:
+				'Could not connect to PostgreSQL at db.internal:5432 (database "booking", user "ops_admin"): connect ECONNREFUSED.',
+			description:
+				'Fix "bookingStorePostgres" (the parameter or the field mapped into it) and run again.',
+		},
+	};
+	const expired = {
+		error: {
+			message: 'The signing link has expired. Send a new one (generate the agreement again).',
+			description: 'Fix "token" (the parameter or the field mapped into it) and run again.',
+		},
+	};
+	const body = (item: unknown) =>
+		JSON.stringify(evaluate(answer.parameters.responseBody as string, item));
+	const status = (item: unknown) =>
+		evaluate((answer.parameters.options as { responseCode: string }).responseCode, item);
+	expect(status(storeDown)).toBe(503);
+	expect(body(storeDown)).not.toMatch(/db\.internal|ops_admin|booking"|PostgreSQL/);
+	expect(body(storeDown)).toContain('Nothing was signed');
+	expect(status(expired)).toBe(400);
+	expect(body(expired)).toContain('The signing link has expired.');
+	// The page shows the same words; ops are told after the answer.
+	const page = signing.nodes.find((n) => n.name === 'Back to the Signing Page')!;
+	expect(page.parameters.jsonOutput).toContain('Nothing was signed');
+	expect(outputs(signing, 'Not Signed for Our Reasons?')[0].map((c) => c.node)).toEqual([
+		'Tell Ops: Signature Not Taken',
+	]);
+});

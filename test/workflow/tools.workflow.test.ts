@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { closeAllStores } from '../../nodes/shared/store';
+import { closeAllStores, SqliteBookingStore } from '../../nodes/shared/store';
 import { runWorkflow } from '../harness/in-process';
 
 jest.setTimeout(60_000);
@@ -139,5 +139,31 @@ describe("Booking Records, Read an AI Agent's Work", () => {
 		const error = run.nodeError('Tool') as unknown as { message: string; description: string };
 		expect(error.message).toBe('The item is not an AI Agent’s output with its steps');
 		expect(error.description).toContain('"Return Intermediate Steps"');
+	});
+});
+
+describe('Booking Records, Back Up the Store', () => {
+	it('gives a SQLite copy of the store as a file: a store of its own, with the bookings', async () => {
+		await book('2030-06-05T09:00:00-04:00');
+		const run = await runWorkflow(single('bookingRecords', { operation: 'backup', sqlitePath }), {
+			input: {},
+		});
+		expect(run.status).toBe('success');
+		const [item] = run.output('Tool');
+		expect(item.json.backup).toMatchObject({
+			store: 'sqlite',
+			file_name: expect.stringMatching(/^booking-agents-\d{4}-\d\d-\d\dT[\d-]+Z\.sqlite$/),
+			schema_version: expect.any(Number),
+		});
+		expect(item.binary?.data).toMatchObject({ mimeType: 'application/vnd.sqlite3' });
+		const copy = path.join(dir, 'restored.sqlite');
+		fs.writeFileSync(copy, Buffer.from(item.binary!.data.data, 'base64'));
+		const restored = new SqliteBookingStore(copy);
+		await restored.init();
+		const starts = (await restored.listBookings({}, 0)).map((b) =>
+			new Date(b.start_ms).toISOString(),
+		);
+		await restored.close();
+		expect(starts).toContain('2030-06-05T13:00:00.000Z');
 	});
 });

@@ -1,4 +1,8 @@
 /** Booking Records' operations on the n8n side: the store opened once, each item's result paired with it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import {
 	NodeOperationError,
 	type IDataObject,
@@ -11,7 +15,7 @@ import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
 import { readStoreConfig } from '../../shared/n8n/store';
 import { CASE_STEPS, caseOnItem, recordCaseStep, type CaseStep } from '../../shared/records/cases';
 import { readBusinessSettings, readCalendarSettings } from '../../shared/settings';
-import { openStore, type BookingStore } from '../../shared/store';
+import { openStore, SqliteBookingStore, type BookingStore } from '../../shared/store';
 import { checkTimeZone, type CalendarConfig } from '../../SchedulingAgent/calendar';
 import { boardHtml, readBoard } from '../board';
 import { EXPORTS, exportCsv, reportMessage, type ExportKind } from '../exports';
@@ -59,6 +63,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return await runPerItem(this, async (i) => [
 			{ json: (await caseFromAgent(ctx, i, store)) as IDataObject },
 		]);
+	if (operation === 'backup')
+		return await runPerItem(this, async (i) => [await backUp(ctx, i, store)]);
 	if (LINK_OPERATIONS.includes(operation)) return await runLinkOperation(this, operation, store);
 	return await runPerItem(this, async (i) => {
 		const settings = readSettings(ctx, i);
@@ -167,6 +173,53 @@ async function report(
 	return {
 		report: { ...numbers, ...reportMessage(numbers, settings.business) },
 	} as unknown as IDataObject;
+}
+
+/**
+ * Back Up the Store: a consistent copy of the SQLite store, taken while n8n goes on booking, as
+ * a file on the item (write it to disk or upload it). A PostgreSQL store is backed up by
+ * PostgreSQL's own tools.
+ */
+async function backUp(
+	ctx: IExecuteFunctions,
+	i: number,
+	store: BookingStore,
+): Promise<{
+	json: IDataObject;
+	binary: Record<string, Awaited<ReturnType<IExecuteFunctions['helpers']['prepareBinaryData']>>>;
+}> {
+	if (!(store instanceof SqliteBookingStore))
+		throw new NodeOperationError(ctx.getNode(), 'A PostgreSQL store is backed up by PostgreSQL', {
+			itemIndex: i,
+			description:
+				'Run pg_dump -Fc on the store’s database where PostgreSQL runs (your database service’s backups do the same), and pg_restore to restore it; see the package’s docs (ops: backups).',
+		});
+	const takenAt = new Date();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-backup-'));
+	try {
+		const file = path.join(dir, 'backup.sqlite');
+		await store.backUpTo(file);
+		const data = fs.readFileSync(file);
+		const [version] = await store.read('SELECT MAX(version) AS version FROM schema_migrations');
+		const fileName = `booking-agents-${takenAt.toISOString().replace(/[:.]/g, '-')}.sqlite`;
+		const field = (ctx.getNodeParameter('binaryProperty', i, 'data') as string) || 'data';
+		return {
+			json: {
+				backup: {
+					store: 'sqlite',
+					file_name: fileName,
+					bytes: data.length,
+					schema_version: Number(version?.version ?? 0),
+					taken_at: takenAt.toISOString(),
+				},
+			},
+			binary: {
+				[field]: await ctx.helpers.prepareBinaryData(data, fileName, 'application/vnd.sqlite3'),
+			},
+		};
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 async function exportFile(

@@ -50,6 +50,7 @@ function connectionOf(credentials: IDataObject): PostgresConnection {
 		user: String(credentials.user ?? 'postgres'),
 		password: credentials.password ? String(credentials.password) : undefined,
 		ssl: Boolean(credentials.ssl),
+		ignoreSslIssues: credentials.ignoreSslIssues === true,
 		// Credentials saved before the setting existed have none: the pool's default.
 		maxConnections:
 			credentials.maxConnections === undefined || credentials.maxConnections === ''

@@ -1,9 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
+import { storedIdempotencyKey, withoutNul } from './clean';
 import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
 import {
 	bookingFromRow,
+	refuseNewerSchema,
 	StoreError,
 	type BookingChanges,
 	type BookingFilter,
@@ -97,8 +99,32 @@ export interface PostgresConnection {
 	user: string;
 	password?: string;
 	ssl?: boolean;
+	/** With SSL: connect although the server's certificate is not verified (off: it is verified). */
+	ignoreSslIssues?: boolean;
 	/** Connections in the pool (per n8n process). */
 	maxConnections?: number;
+}
+
+/** TLS for the pool: the server's certificate verified unless the credential says to ignore it. */
+export function poolSsl(connection: PostgresConnection): PoolConfig['ssl'] {
+	if (!connection.ssl) return undefined;
+	return { rejectUnauthorized: connection.ignoreSslIssues !== true };
+}
+
+const NUL_CLEANED = Symbol('nulCleaned');
+
+/** The client's queries with NUL characters taken out of their parameters (PostgreSQL refuses them). */
+function withoutNulParams(client: PoolClient): PoolClient {
+	const marked = client as PoolClient & { [NUL_CLEANED]?: true };
+	if (marked[NUL_CLEANED]) return client;
+	const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+	(client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+		text: unknown,
+		params?: unknown,
+		...rest: unknown[]
+	) => query(text, Array.isArray(params) ? params.map(withoutNul) : params, ...rest);
+	marked[NUL_CLEANED] = true;
+	return client;
 }
 
 /** PostgreSQL through pg: for queue mode, where workers on several hosts book at once. */
@@ -124,7 +150,7 @@ export class PostgresBookingStore implements BookingStore {
 			database: connection.database,
 			user: connection.user,
 			password: connection.password || undefined,
-			ssl: connection.ssl ? { rejectUnauthorized: false } : undefined,
+			ssl: poolSsl(connection),
 			max,
 			connectionTimeoutMillis: 10_000,
 		};
@@ -134,7 +160,7 @@ export class PostgresBookingStore implements BookingStore {
 
 	private async client(): Promise<PoolClient> {
 		try {
-			return await this.pool.connect();
+			return withoutNulParams(await this.pool.connect());
 		} catch (error) {
 			const { host, port, database, user } = this.connection;
 			throw new StoreError(
@@ -183,6 +209,13 @@ export class PostgresBookingStore implements BookingStore {
 				(await c.query('SELECT version FROM schema_migrations')).rows.map((r: Row) =>
 					Number(r.version),
 				),
+			);
+			const { host, port, database } = this.connection;
+			refuseNewerSchema(
+				applied,
+				MIGRATIONS,
+				`The PostgreSQL store ${database} at ${host}:${port}`,
+				'bookingStorePostgres',
 			);
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
@@ -244,17 +277,18 @@ export class PostgresBookingStore implements BookingStore {
 		nowMs: number,
 		fn: (tx: WriteTx) => Promise<T>,
 	): Promise<{ result: T; replayed: boolean }> {
+		const key = idempotencyKey === null ? null : storedIdempotencyKey(idempotencyKey);
 		return await this.transaction(async (c) => {
-			if (idempotencyKey) {
+			if (key) {
 				// The same key from many workers at once: the first holds the lock, the rest then read its result.
-				await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [idempotencyKey]);
+				await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
 				const stored = await c.query('SELECT operation, result FROM idempotency WHERE key = $1', [
-					idempotencyKey,
+					key,
 				]);
 				if (stored.rows.length) {
 					if (stored.rows[0].operation !== operation) {
 						throw new StoreError(
-							`Idempotency key "${idempotencyKey}" was already used for "${stored.rows[0].operation}", not "${operation}". Use a key per operation.`,
+							`Idempotency key "${idempotencyKey!.slice(0, 80)}" was already used for "${stored.rows[0].operation}", not "${operation}". Use a key per operation.`,
 							'idempotencyKey',
 						);
 					}
@@ -348,10 +382,10 @@ export class PostgresBookingStore implements BookingStore {
 				},
 			};
 			const result = await fn(tx);
-			if (idempotencyKey) {
+			if (key) {
 				await c.query(
 					'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES ($1, $2, $3, $4)',
-					[idempotencyKey, operation, JSON.stringify(result), nowMs],
+					[key, operation, JSON.stringify(result), nowMs],
 				);
 			}
 			return { result, replayed: false };
@@ -456,7 +490,7 @@ export class PostgresBookingStore implements BookingStore {
 
 	async read(sql: string, params: SqlValue[] = []): Promise<Row[]> {
 		try {
-			return (await this.pool.query(sql, params)).rows as Row[];
+			return (await this.pool.query(sql, params.map(withoutNul))).rows as Row[];
 		} catch (error) {
 			if ((error as { code?: string }).code) throw error;
 			throw new StoreError(

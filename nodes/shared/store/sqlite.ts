@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
 import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
+import { storedIdempotencyKey } from './clean';
 import {
 	bookingFromRow,
+	refuseNewerSchema,
 	StoreError,
 	type BookingChanges,
 	type BookingFilter,
@@ -237,6 +239,7 @@ export class SqliteBookingStore implements BookingStore {
 					Number(r.version),
 				),
 			);
+			refuseNewerSchema(applied, MIGRATIONS, `The SQLite store at ${this.file}`, 'sqlitePath');
 			for (const migration of MIGRATIONS) {
 				if (applied.has(migration.version)) continue;
 				db.exec(migration.sql);
@@ -295,8 +298,9 @@ export class SqliteBookingStore implements BookingStore {
 			params.push(filter.toMs);
 		}
 		if (filter.crewIds?.length) {
-			where.push(`crew_id IN (${filter.crewIds.map(() => '?').join(',')})`);
-			params.push(...filter.crewIds);
+			// One JSON parameter for any number of crews (SQLite allows 32,766 parameters a statement).
+			where.push('crew_id IN (SELECT value FROM json_each(?))');
+			params.push(JSON.stringify(filter.crewIds));
 		}
 		if (filter.seriesId) {
 			where.push('series_id = ?');
@@ -317,15 +321,16 @@ export class SqliteBookingStore implements BookingStore {
 		nowMs: number,
 		fn: (tx: WriteTx) => Promise<T>,
 	): Promise<{ result: T; replayed: boolean }> {
+		const key = idempotencyKey === null ? null : storedIdempotencyKey(idempotencyKey);
 		return await this.transaction(async (db) => {
-			if (idempotencyKey) {
+			if (key) {
 				const stored = prepared(db, 'SELECT operation, result FROM idempotency WHERE key = ?').get(
-					idempotencyKey,
+					key,
 				) as Row | undefined;
 				if (stored) {
 					if (stored.operation !== operation) {
 						throw new StoreError(
-							`Idempotency key "${idempotencyKey}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`,
+							`Idempotency key "${idempotencyKey!.slice(0, 80)}" was already used for "${stored.operation}", not "${operation}". Use a key per operation.`,
 							'idempotencyKey',
 						);
 					}
@@ -411,11 +416,11 @@ export class SqliteBookingStore implements BookingStore {
 				},
 			};
 			const result = await fn(tx);
-			if (idempotencyKey) {
+			if (key) {
 				prepared(
 					db,
 					'INSERT INTO idempotency (key, operation, result, created_at_ms) VALUES (?, ?, ?, ?)',
-				).run(idempotencyKey, operation, JSON.stringify(result), nowMs);
+				).run(key, operation, JSON.stringify(result), nowMs);
 			}
 			return { result, replayed: false };
 		});
@@ -525,6 +530,21 @@ export class SqliteBookingStore implements BookingStore {
 		return await this.serial(async () => await sqliteRunner(this.open()).query(sql, params));
 	}
 
+	/**
+	 * A consistent copy of the store in `file` (which must not exist), taken while it is in use:
+	 * `VACUUM INTO` reads one snapshot of the database while other processes go on writing. The
+	 * copy is a store of its own: open it as the store to restore it (see docs/ops.md).
+	 */
+	async backUpTo(file: string): Promise<void> {
+		if (this.file === ':memory:')
+			throw new StoreError('An in-memory store has no file to back up.', 'sqlitePath');
+		if (fs.existsSync(file))
+			throw new StoreError(`The backup file ${file} exists already: give a new name.`, 'file');
+		await this.serial(() => {
+			prepared(this.open(), 'VACUUM INTO ?').run(file);
+		});
+	}
+
 	async close(): Promise<void> {
 		await this.serial(() => {
 			if (this.db) statements.delete(this.db);
@@ -551,9 +571,9 @@ function busyRows(
 		db,
 		`WITH w(from_ms, to_ms) AS MATERIALIZED (SELECT value ->> 0, value ->> 1 FROM json_each(?))
 		 SELECT b.crew_id, b.start_ms, b.busy_until_ms FROM w CROSS JOIN bookings b
-		 ON b.start_ms >= ${earliestStart('w.from_ms')} AND b.start_ms < w.to_ms AND b.busy_until_ms > w.from_ms AND b.crew_id IN (${crewIds.map(() => '?').join(',')})
+		 ON b.start_ms >= ${earliestStart('w.from_ms')} AND b.start_ms < w.to_ms AND b.busy_until_ms > w.from_ms AND b.crew_id IN (SELECT value FROM json_each(?))
 		 WHERE b.status IN ('held','confirmed') AND (b.status <> 'held' OR b.hold_expires_ms IS NULL OR b.hold_expires_ms > ?)`,
-	).all(JSON.stringify(windows), ...crewIds, nowMs) as Array<{
+	).all(JSON.stringify(windows), JSON.stringify(crewIds), nowMs) as Array<{
 		crew_id: string;
 		start_ms: number;
 		busy_until_ms: number;

@@ -174,6 +174,25 @@ export interface BookingStore {
 
 export type SqlValue = string | number | null;
 
+/**
+ * A store written by a newer version of this package (a schema version this one does not know)
+ * is not opened: its tables may mean what this version cannot read, and writing could corrupt them.
+ */
+export function refuseNewerSchema(
+	applied: Set<number>,
+	migrations: Array<{ version: number }>,
+	what: string,
+	field: string,
+): void {
+	const known = Math.max(...migrations.map((m) => m.version));
+	const newest = Math.max(0, ...applied);
+	if (newest > known)
+		throw new StoreError(
+			`${what} has schema version ${newest}, written by a newer n8n-nodes-booking-agents; this version knows up to ${known}. Update the package on every n8n process (main and workers), or restore a backup taken with this version.`,
+			field,
+		);
+}
+
 /** Portable SQL (what SQLite and PostgreSQL both run), parameters numbered $1, $2... */
 export interface SqlRunner {
 	query(sql: string, params?: SqlValue[]): Promise<Array<Record<string, unknown>>>;
