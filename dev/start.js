@@ -210,6 +210,7 @@ async function main() {
 		await inbox?.stop();
 		await model?.stop();
 		await storeDb?.drop();
+		console.log('Stopped.');
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);

@@ -247,6 +247,9 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 	const childEnv = { ...instanceEnv(folder, listenPort), ...queueMode?.env, ...env };
 	// The Node.js 24 that runs n8n comes first on PATH (task runners are spawned by name).
 	childEnv.PATH = `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`;
+	// n8n's own temp files (data table uploads...) stay in its user folder, removed with it.
+	childEnv.TMPDIR = path.join(folder, 'tmp');
+	fs.mkdirSync(childEnv.TMPDIR, { recursive: true });
 	// The test runner's own NODE_OPTIONS are not n8n's; a test may still give n8n some (a preload).
 	delete childEnv.NODE_OPTIONS;
 	if (env.NODE_OPTIONS) childEnv.NODE_OPTIONS = env.NODE_OPTIONS;

@@ -138,13 +138,13 @@ class Workflow {
 		return name;
 	}
 
-	/** from's output `output` (0 = main/true, 1 = false/error...) into to's input 0. */
-	connect(from, to, output = 0) {
+	/** from's output `output` (0 = main/true, 1 = false/error...) into to's input `input` (a Merge has two). */
+	connect(from, to, output = 0, input = 0) {
 		if (!this.nodes.some((n) => n.name === from)) throw new Error(`${this.name}: no node ${from}`);
 		if (!this.nodes.some((n) => n.name === to)) throw new Error(`${this.name}: no node ${to}`);
 		const outputs = ((this.connections[from] ??= {}).main ??= []);
 		while (outputs.length <= output) outputs.push([]);
-		outputs[output].push({ node: to, type: 'main', index: 0 });
+		outputs[output].push({ node: to, type: 'main', index: input });
 	}
 
 	/** An AI Agent's sub-node: from (a model, memory or tool) into the agent's `type` input (ai_tool...). */

@@ -68,17 +68,34 @@ function businessSettings() {
 	L.setRaw(
 		wf,
 		'Put the Settings on the Item',
-		`((business) => ({ ...$('When Called by a Booking Workflow').first().json, ...Object.fromEntries(business.filter(r => r.setting).map(r => [String(r.setting).trim(), r.value == null ? '' : String(r.value).trim()])), settings: { ${readers
+		`((business) => ({ ...Object.fromEntries(business.filter(r => r.setting).map(r => [String(r.setting).trim(), r.value == null ? '' : String(r.value).trim()])), settings: { ${readers
 			.map(({ key, name }) => `${key}: ${key === 'business' ? 'business' : rows(name)}`)
 			.join(', ')} } }))(${rows(readers[0].name)})`,
 		[220 + readers.length * 220, 0],
 	);
 	wf.nodes.find((n) => n.name === 'Put the Settings on the Item').executeOnce = true;
+	// The caller's item joins the settings outside any expression: n8n's expressions cannot read an
+	// item nested a thousand levels deep (a hostile request), the Merge node copies it as it is.
+	wf.add(
+		'The Item With Its Settings',
+		'n8n-nodes-base.merge',
+		3.2,
+		{
+			mode: 'combine',
+			combineBy: 'combineByPosition',
+			options: {
+				clashHandling: { values: { resolveClash: 'preferLast', mergeMode: 'shallowMerge' } },
+			},
+		},
+		[220 + (readers.length + 1) * 220, 0],
+	);
 	wf.chain(
 		'When Called by a Booking Workflow',
 		...readers.map((r) => r.name),
 		'Put the Settings on the Item',
 	);
+	wf.connect('When Called by a Booking Workflow', 'The Item With Its Settings');
+	wf.connect('Put the Settings on the Item', 'The Item With Its Settings', 0, 1);
 
 	// ---- set-up: run once by hand ----
 	const seeds = settingsSeedRows();

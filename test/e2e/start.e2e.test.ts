@@ -69,7 +69,8 @@ it('killing the shell that ran `npm start` stops n8n and the mail catcher it sta
 	process.kill(shell.pid!, 'SIGTERM');
 	let stopped = false;
 	for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-		if (!(await answers(n8nUrl)) && !(await answers(catcherUrl))) {
+		// Everything it started is stopped (the inbox and the fakes too) when it says so.
+		if (output.includes('Stopped.') && !(await answers(n8nUrl)) && !(await answers(catcherUrl))) {
 			stopped = true;
 			break;
 		}
