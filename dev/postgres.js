@@ -12,16 +12,16 @@ function serverUrl() {
 	);
 }
 
-/** @returns {Promise<{ connection: import('../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
 /** The test run's tag (the random part of BOOKING_AGENTS_TEST_RUN), or "solo" outside a run. */
 function runTag() {
 	const run = process.env.BOOKING_AGENTS_TEST_RUN;
 	return run ? run.split('-').pop() : 'solo';
 }
 
-async function createTestDatabase(prefix = 'booking_agents_test') {
+/** A client of the server's own database (where databases are created and dropped); not connected yet. */
+function adminClient() {
 	const url = serverUrl();
-	const admin = new Client({
+	return new Client({
 		host: url.hostname,
 		port: Number(url.port || 5432),
 		user: decodeURIComponent(url.username || 'postgres'),
@@ -29,6 +29,12 @@ async function createTestDatabase(prefix = 'booking_agents_test') {
 		database: url.pathname.slice(1) || 'postgres',
 		connectionTimeoutMillis: 5000,
 	});
+}
+
+/** @returns {Promise<{ connection: import('../nodes/shared/store').PostgresConnection, name: string, drop: () => Promise<void> }>} */
+async function createTestDatabase(prefix = 'booking_agents_test') {
+	const url = serverUrl();
+	const admin = adminClient();
 	try {
 		await admin.connect();
 	} catch (error) {
@@ -51,7 +57,7 @@ async function createTestDatabase(prefix = 'booking_agents_test') {
 		connection,
 		name,
 		async drop() {
-			const c = new Client({ ...connection, database: url.pathname.slice(1) || 'postgres' });
+			const c = adminClient();
 			await c.connect();
 			await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 			await c.end();
@@ -59,4 +65,4 @@ async function createTestDatabase(prefix = 'booking_agents_test') {
 	};
 }
 
-module.exports = { createTestDatabase, serverUrl, runTag };
+module.exports = { createTestDatabase, serverUrl, runTag, adminClient };

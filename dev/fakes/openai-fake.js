@@ -198,8 +198,20 @@ class OpenAiFake {
 				: step.content !== undefined
 					? fillFromLastTool(step.content, body)
 					: JSON.stringify(step.json ?? {});
+		return this.complete(
+			res,
+			body,
+			prompt,
+			{ role: 'assistant', content, refusal: step.refusal ?? null },
+			'stop',
+			content ?? step.refusal ?? '',
+		);
+	}
+
+	/** A chat.completion answer with one choice, its tokens counted. */
+	complete(res, body, prompt, message, finishReason, completionText) {
 		const promptTokens = estimateTokens(prompt);
-		const completionTokens = estimateTokens(content ?? step.refusal ?? '');
+		const completionTokens = estimateTokens(completionText);
 		this.promptTokens += promptTokens;
 		this.completionTokens += completionTokens;
 		return this.send(res, 200, {
@@ -207,14 +219,7 @@ class OpenAiFake {
 			object: 'chat.completion',
 			created: Math.floor(Date.now() / 1000),
 			model: body.model,
-			choices: [
-				{
-					index: 0,
-					message: { role: 'assistant', content, refusal: step.refusal ?? null },
-					logprobs: null,
-					finish_reason: 'stop',
-				},
-			],
+			choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
 			usage: {
 				prompt_tokens: promptTokens,
 				completion_tokens: completionTokens,
@@ -249,30 +254,14 @@ class OpenAiFake {
 				),
 			},
 		}));
-		const promptTokens = estimateTokens(prompt);
-		const completionTokens = estimateTokens(JSON.stringify(calls));
-		this.promptTokens += promptTokens;
-		this.completionTokens += completionTokens;
-		return this.send(res, 200, {
-			id: `chatcmpl-fake${this.calls}`,
-			object: 'chat.completion',
-			created: Math.floor(Date.now() / 1000),
-			model: body.model,
-			choices: [
-				{
-					index: 0,
-					message: { role: 'assistant', content: null, tool_calls: calls, refusal: null },
-					logprobs: null,
-					finish_reason: 'tool_calls',
-				},
-			],
-			usage: {
-				prompt_tokens: promptTokens,
-				completion_tokens: completionTokens,
-				total_tokens: promptTokens + completionTokens,
-			},
-			system_fingerprint: 'fp_fake',
-		});
+		return this.complete(
+			res,
+			body,
+			prompt,
+			{ role: 'assistant', content: null, tool_calls: calls, refusal: null },
+			'tool_calls',
+			JSON.stringify(calls),
+		);
 	}
 
 	send(res, status, body, headers = {}) {

@@ -10,9 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { Client } = require('pg');
-
-const { serverUrl, runTag } = require('../../dev/postgres');
+const { adminClient, runTag } = require('../../dev/postgres');
 
 /** The run's own temp folder (made readable to Dovecot's mail processes, which run as nobody). */
 function makeRunTemp(run) {
@@ -24,18 +22,6 @@ function makeRunTemp(run) {
 
 /** Caches the tools keep for themselves (Node.js's compiled modules): removed with the folder, not a leak. */
 const CACHES = ['node-compile-cache'];
-
-function adminClient() {
-	const url = serverUrl();
-	return new Client({
-		host: url.hostname,
-		port: Number(url.port || 5432),
-		user: decodeURIComponent(url.username || 'postgres'),
-		password: url.password ? decodeURIComponent(url.password) : undefined,
-		database: url.pathname.slice(1) || 'postgres',
-		connectionTimeoutMillis: 3000,
-	});
-}
 
 /** The run's test databases still there, dropped; [] when no PostgreSQL answers (a unit-only run elsewhere). */
 async function dropRunDatabases(tag) {

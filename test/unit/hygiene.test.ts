@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Client } from 'pg';
+import type { Client } from 'pg';
 
-import { serverUrl } from '../../dev/postgres';
+import { adminClient } from '../../dev/postgres';
 import { redisClient } from '../../dev/n8n/queue';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,13 +22,7 @@ const { makeRunTemp, sweep } = require('../harness/hygiene') as {
 jest.setTimeout(60_000);
 
 async function admin(run: (client: Client) => Promise<unknown>) {
-	const url = serverUrl();
-	const client = new Client({
-		host: url.hostname,
-		port: Number(url.port || 5432),
-		user: decodeURIComponent(url.username || 'postgres'),
-		database: url.pathname.slice(1) || 'postgres',
-	});
+	const client = adminClient();
 	await client.connect();
 	try {
 		return await run(client);

@@ -12,7 +12,9 @@ const JSON_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
  * from JSON text already written (`\u0000` escapes), which PostgreSQL's jsonb refuses too.
  */
 export function withoutNul(value: unknown): unknown {
-	if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(JSON_NUL, '$1');
+	if (typeof value === 'string')
+		// Most strings carry neither: one scan for a NUL or a backslash before any replacing.
+		return /[\u0000\\]/.test(value) ? value.replace(/\u0000/g, '').replace(JSON_NUL, '$1') : value;
 	if (Array.isArray(value)) return value.map(withoutNul);
 	if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
 		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v)]));
