@@ -73,6 +73,39 @@ async function startSmtpSink({ port: listenPort = 0, parse = true } = {}) {
 				});
 			}
 		},
+		/** The server goes away (connections refused, as when it is down), until `up`. */
+		async down() {
+			await new Promise((resolve) => server.server.close(() => resolve()));
+		},
+		/** Back on the same port. */
+		async up() {
+			await new Promise((resolve, reject) => {
+				server.server.once('error', reject);
+				server.listen(port, '127.0.0.1', () => {
+					server.server.off('error', reject);
+					resolve();
+				});
+			});
+		},
+		/**
+		 * Messages delivered more than once: the same recipient, subject and text (a sender that
+		 * sent one message twice). Each as { to, subject, count }.
+		 * @returns {Array<{ to: string, subject: string, count: number }>}
+		 */
+		duplicates() {
+			const seen = new Map();
+			for (const m of messages)
+				for (const r of m.envelope.rcptTo) {
+					const key = JSON.stringify([r.address, m.subject ?? '', m.text ?? '']);
+					seen.set(key, (seen.get(key) ?? 0) + 1);
+				}
+			return [...seen]
+				.filter(([, count]) => count > 1)
+				.map(([key, count]) => {
+					const [to, subject] = JSON.parse(key);
+					return { to, subject, count };
+				});
+		},
 		async stop() {
 			await new Promise((resolve) => server.close(resolve));
 		},

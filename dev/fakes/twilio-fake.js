@@ -156,6 +156,8 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 	const messages = [];
 	let counter = 0;
 	let failures = failNext;
+	/** Numbers whose texts answer 503 until cleared (a carrier outage for them). */
+	const failingTo = new Set();
 	const server = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
@@ -178,8 +180,8 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 			if (!auth.startsWith(`${match[1]}:`))
 				return send(401, { code: 20003, message: 'Authenticate', status: 401 });
 			const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-			if (failures > 0) {
-				failures--;
+			if (failures > 0 || failingTo.has(form.To)) {
+				if (!failingTo.has(form.To)) failures--;
 				return send(503, { code: 20503, message: 'Service unavailable', status: 503 });
 			}
 			if (!form.To || !form.From || !form.Body)
@@ -224,6 +226,25 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 		/** The next n requests answer 503 (a Twilio outage). */
 		failNext(n) {
 			failures = n;
+		},
+		/** Every text to `phone` (E.164) answers 503 while `failing` is true. */
+		failFor(phone, failing = true) {
+			if (failing) failingTo.add(phone);
+			else failingTo.delete(phone);
+		},
+		/** Texts accepted more than once: the same number and body. Each as { to, body, count }. */
+		duplicates() {
+			const seen = new Map();
+			for (const m of messages) {
+				const key = JSON.stringify([m.form.To, m.form.Body]);
+				seen.set(key, (seen.get(key) ?? 0) + 1);
+			}
+			return [...seen]
+				.filter(([, count]) => count > 1)
+				.map(([key, count]) => {
+					const [to, body] = JSON.parse(key);
+					return { to, body, count };
+				});
 		},
 		async stop() {
 			await new Promise((resolve) => server.close(resolve));

@@ -13,6 +13,7 @@ import {
 	bookingAgentsTwilioWebhookTest,
 } from '../shared/n8n/signing';
 import { LINK_OPERATIONS } from './actions/links';
+import { outboxProperties } from './actions/outbox';
 import { router } from './actions/router';
 
 const periodProperties = (operations: string[]) => [
@@ -137,11 +138,25 @@ export class BookingRecords implements INodeType {
 							"Today's and this week's visits by crew, who waits on a decision, quotes and agreements waiting, failed messages, emergencies (HTML)",
 					},
 					{
+						name: 'Put Messages in the Outbox',
+						value: 'queueMessages',
+						action: 'Put the messages in the outbox',
+						description:
+							'Keeps the e-mail and text a Confirmation Agent wrote (confirmation.email, confirmation.sms, with their attachments) until they are sent; a failed send is tried again on a schedule',
+					},
+					{
 						name: 'Read an AI Agent’s Work',
 						value: 'caseFromAgent',
 						action: 'Read the work of an agent and its tools',
 						description:
 							'After an AI Agent whose tools are these nodes: the case with the reading, quote, booking and confirmation the tools returned (never the model’s own words)',
+					},
+					{
+						name: 'Record a Send',
+						value: 'recordSend',
+						action: 'Record whether a message was sent',
+						description:
+							'After the Send Email or Twilio node: sent, or not sent (its next try is scheduled; when the tries are used up the case is handed to ops)',
 					},
 					{
 						name: 'Record the Case',
@@ -163,6 +178,13 @@ export class BookingRecords implements INodeType {
 						action: 'Take the answer to a link',
 						description:
 							'Checks the submitted page (POST), keeps the answer once, and gives the address of the execution to resume',
+					},
+					{
+						name: 'Take Messages to Send',
+						value: 'takeMessages',
+						action: 'Take the messages to send now',
+						description:
+							'The messages the item put in the outbox, or every message whose next try is due: one item each, held so no other run sends it',
 					},
 					{
 						name: 'Weekly Numbers',
@@ -571,13 +593,16 @@ export class BookingRecords implements INodeType {
 				description: 'Shown on the board and kept with the step (optional)',
 			},
 			{
-				...settingsSourceProperty('Business name, time zone, crews and opening hours'),
-				displayOptions: { show: { operation: ['board', 'report', 'export'] } },
+				...settingsSourceProperty('Business name, time zone, crews, opening hours and quiet hours'),
+				displayOptions: { show: { operation: ['board', 'report', 'export', 'queueMessages'] } },
 			},
 			{
 				...settingsNodeProperty,
 				displayOptions: {
-					show: { operation: ['board', 'report', 'export'], settingsFrom: ['tables'] },
+					show: {
+						operation: ['board', 'report', 'export', 'queueMessages'],
+						settingsFrom: ['tables'],
+					},
 				},
 			},
 			{
@@ -594,9 +619,12 @@ export class BookingRecords implements INodeType {
 				default: 'America/New_York',
 				placeholder: 'America/New_York',
 				displayOptions: {
-					show: { operation: ['board', 'report', 'export'], settingsFrom: ['node'] },
+					show: {
+						operation: ['board', 'report', 'export', 'queueMessages'],
+						settingsFrom: ['node'],
+					},
 				},
-				description: 'IANA name: days, weeks and times are read in it',
+				description: 'IANA name: days, weeks and times (quiet hours) are read in it',
 			},
 			{
 				displayName: 'Emergency Response Goal (Minutes)',
@@ -644,6 +672,7 @@ export class BookingRecords implements INodeType {
 				displayOptions: { show: { operation: ['export', 'backup'] } },
 				description: 'The binary field that holds the file (the CSV, or the backup)',
 			},
+			...outboxProperties,
 			...storeProperties,
 		],
 	};

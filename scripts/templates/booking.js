@@ -181,7 +181,7 @@ function simpleBooking() {
 	// The answer is the last node's output, so that callers of this workflow (fallbacks) get it too.
 	L.respondItem(wf, 'Answer With the Booking', 200, [4860, 100]);
 	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Confirmation', [4420, 100]);
-	wf.chain('Text Step Done: Confirmation', 'Record the Case', 'Answer With the Booking');
+	wf.chain('Send the Confirmation', 'Record the Case', 'Answer With the Booking');
 	L.answerCustomer(
 		wf,
 		'The Booking',
@@ -1024,7 +1024,7 @@ function recurringService() {
 	deliver(wf, 'Write the Welcome', 'Welcome', 2640, 100, null, { caseFlow: true });
 	L.respond(wf, 'Answer With the Series', 200, '$json.answer', [4860, 100]);
 	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Welcome', [4640, 100]);
-	wf.chain('Text Step Done: Welcome', 'Record the Case', 'Answer With the Series');
+	wf.chain('Send the Welcome', 'Record the Case', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
 	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
@@ -1192,11 +1192,11 @@ function askForDetails() {
 	);
 	wf.connect('Asked Already?', 'Asked the Customer', 1);
 	wf.chain('Asked the Customer', 'Record: Waiting for the Customer', 'Write the Request');
-	wf.connect('Text Step Done: Details Request', 'Wait for the Details');
+	wf.connect('Send the Details Request', 'Wait for the Details');
 	wf.chain('Wait for the Details', 'Details Sent?', 'The Answers');
 	wf.connect('Details Sent?', 'The Case Again', 1);
 	wf.chain('The Case Again', 'Write the Reminder');
-	wf.connect('Text Step Done: Details Reminder', 'Wait After the Reminder');
+	wf.connect('Send the Details Reminder', 'Wait After the Reminder');
 	wf.chain('Wait After the Reminder', 'Details Sent After the Reminder?', 'The Answers');
 	wf.connect('Details Sent After the Reminder?', 'Record the Expired Request', 1);
 	wf.chain('The Answers', 'Record the Answers', 'Booking Request With the Details', 'Book It');
@@ -1333,7 +1333,7 @@ function findATime() {
 	wf.connect('That Time Was Taken', 'Back to Ops');
 	wf.connect('Asked for a Person?', 'Make the Time Link', 1);
 	wf.connect('Make the Time Link', 'Ops Asked');
-	wf.connect('Text Step Done: Confirmation', 'Record the Booking');
+	wf.connect('Send the Confirmation', 'Record the Booking');
 	return wf;
 }
 

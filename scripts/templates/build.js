@@ -20,6 +20,7 @@ const TEMPLATES = {
 	'support-business-settings.json': support.businessSettings,
 	'support-error-escalation.json': support.errorEscalation,
 	'support-human-queue.json': support.humanQueue,
+	'support-outbox.json': support.outbox,
 	'support-not-a-fit.json': booking.notAFit,
 	// Ask for Details calls back the workflow that asked (by the id it is given), so it comes first.
 	'support-ask-for-details.json': booking.askForDetails,

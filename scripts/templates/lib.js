@@ -84,6 +84,7 @@ const WORKFLOW_IDS = {
 	webForm: 'bkWebForm0000000',
 	incomingEmail: 'bkIncomingMail00',
 	chat: 'bkChat0000000000',
+	outbox: 'bkOutbox00000000',
 };
 
 class Workflow {
@@ -707,6 +708,7 @@ module.exports = {
 	webhook,
 	subWorkflowTrigger,
 	callWorkflow,
+	DELIVERY,
 	sendEmail,
 	sendSms,
 	stopAndEscalate,

@@ -673,90 +673,148 @@ function renewals() {
 }
 
 /**
- * E-mail then text the customer from a Confirmation Agent's output (`from`).
- * Each is skipped when there is nothing to send; each retries, and a failure
- * hands the case to the human queue (without waiting) and carries on. The
- * last node's name is returned so the caller can continue from it.
+ * E-mail and text the customer from a Confirmation Agent's output (`from`): both are put in the
+ * outbox (Booking Records, in the store), then the Outbox workflow is called without waiting, so
+ * it sends them at once and, when a send fails, tries again on its schedule and finally hands the
+ * case to ops. The flow goes on with its item (and the messages' ids under `outbox`); the last
+ * node's name is returned so the caller can continue from it. `email`/`sms`: which of the two go.
  * `caseFlow`: the item is a case that carries the business's details (lib.js requestCheck).
  */
 function deliver(wf, from, label, x, y, next, { email = true, sms = true, caseFlow = false } = {}) {
-	const ref = `$('${from}').item.json`;
-	// The e-mail step gets the case itself (an IF passes it through); the text step comes after the e-mail's own output, so it looks the case up.
-	let last = null;
-	const step = (kind, hasExpr, sendNode, failName) => {
-		const hasName = `Has ${kind === 'email' ? 'E-mail' : 'Phone'} for ${label}?`;
-		L.ifTrue(wf, hasName, hasExpr, [x, y]);
-		if (last) wf.connect(last.node, hasName, last.output);
-		else wf.connect(from, hasName);
-		const sent = sendNode([x + 220, y - 80]);
-		wf.connect(hasName, sent);
-		L.setRaw(
-			wf,
-			failName,
-			`{ ...${ref}, handoff_reason: 'The ${label.toLowerCase()} ${kind === 'email' ? 'e-mail' : 'text message'} could not be delivered: ' + ($json.error?.message ?? JSON.stringify($json.error ?? 'unknown error')), delivery_failure: { channel: '${kind}', label: '${label}', error: String($json.error?.message ?? 'unknown error').slice(0, 300) } }`,
-			[x + 440, y + 80],
-		);
-		wf.connect(sent, failName, 1);
-		const escalate = L.callWorkflow(
-			wf,
-			`Escalate: ${failName}`,
-			'humanQueue',
-			'Booking Agents: Human Queue',
-			[x + 660, y + 80],
-			{ wait: false },
-		);
-		wf.connect(failName, escalate);
-		// Three ways on: sent, skipped, escalated. A NoOp joins them so the next step runs once.
-		const join = wf.add(
-			`${kind === 'email' ? 'E-mail' : 'Text'} Step Done: ${label}`,
-			'n8n-nodes-base.noOp',
+	const queued = `Put the ${label} in the Outbox`;
+	const sender = caseFlow
+		? { name: '$json.business.name', address: '$json.business.email' }
+		: {
+				name: "$('Business Settings').first().json.business_name",
+				address: "$('Business Settings').first().json.business_email",
+			};
+	wf.add(
+		queued,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'queueMessages',
+			messageLabel: label,
+			channels: [...(email ? ['email'] : []), ...(sms ? ['sms'] : [])],
+			emailFrom: email ? `={{ ${sender.name} }} <{{ ${sender.address} }}>` : '',
+			smsFrom: sms ? "={{ $('Business Settings').first().json.sms_from }}" : '',
+			settingsFrom: 'tables',
+		},
+		[x, y],
+	);
+	wf.connect(from, queued);
+	const send = `Send the ${label}`;
+	L.callWorkflow(wf, send, 'outbox', OUTBOX_NAME, [x + 220, y], { wait: false });
+	wf.connect(queued, send);
+	if (next) wf.connect(send, next);
+	return send;
+}
+
+const OUTBOX_NAME = 'Booking Agents: Outbox';
+
+/**
+ * The outbox's sender: a flow that put messages in the outbox calls it (without waiting) to send
+ * them at once; every minute it sends those whose next try is due. Each message is taken (held so
+ * no other run sends it), sent by e-mail or text, and recorded: sent, or its next try scheduled;
+ * when the tries are used up, the case goes to the Human Queue.
+ */
+function outbox() {
+	const wf = new L.Workflow('outbox', OUTBOX_NAME, {
+		executionTimeout: 600,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+		// It runs every minute: its successful runs are not kept (the store keeps each message's fate).
+		saveDataSuccessExecution: 'none',
+	});
+	wf.section(
+		'Outbox',
+		`Every e-mail and text to a customer is **kept in the outbox** (the booking store) before it is sent. The flow that wrote it calls this workflow to **send it at once**; when that fails (the mail server is down, Twilio answers an error), it is **tried again** every minute's run as it falls due: after **1 minute, 5 minutes, 30 minutes and 2 hours** (*Record: Not Sent* > *Try Again After*). A text is never tried again in the business's quiet hours (unless it was written in them, like an emergency answer at night). When the tries are used up, the case goes to the **Human Queue** with the reason, and the ops board lists the message.\n\nEach message is taken by one run at a time, so it is sent once; see the README's limits for a sender stopped mid-send.`,
+	);
+	L.subWorkflowTrigger(wf, 'When a Flow Wrote Messages', [0, 0]);
+	wf.add(
+		'Every Minute',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'minutes', minutesInterval: 1 }] } },
+		[0, 200],
+	);
+	wf.add(
+		'Take Messages to Send',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'takeMessages',
+			// A flow's item lists what it wrote; the schedule's item does not.
+			whichMessages: "={{ $json.outbox !== undefined ? 'item' : 'due' }}",
+			batchSize: 100,
+		},
+		[220, 100],
+	);
+	L.ifTrue(wf, 'E-mail or Text?', "$json.channel === 'email'", [440, 100]);
+	wf.add(
+		'Send the E-mail',
+		'n8n-nodes-base.emailSend',
+		2.1,
+		{
+			fromEmail: '={{ $json.from }}',
+			toEmail: '={{ $json.to }}',
+			subject: '={{ $json.subject }}',
+			emailFormat: 'both',
+			text: '={{ $json.text }}',
+			html: '={{ $json.html || $json.text }}',
+			options: { appendAttribution: false, attachments: '={{ $json.attachments }}' },
+		},
+		[660, 0],
+		{ credentials: L.CREDENTIALS.smtp, ...L.DELIVERY },
+	);
+	wf.add(
+		'Send the Text',
+		'n8n-nodes-base.twilio',
+		1,
+		{ from: '={{ $json.from }}', to: '={{ $json.to }}', message: '={{ $json.text }}', options: {} },
+		[660, 200],
+		{ credentials: L.CREDENTIALS.twilio, ...L.DELIVERY },
+	);
+	const outboxRecord = (name, outcome, position) =>
+		wf.add(
+			name,
+			'n8n-nodes-booking-agents.bookingRecords',
 			1,
-			{},
-			[x + 880, y],
+			{
+				operation: 'recordSend',
+				sendOutcome: outcome,
+				outboxId: "={{ $('Take Messages to Send').item.json.outbox_id }}",
+				...(outcome === 'failed'
+					? {
+							sendError:
+								"={{ $json.error?.message ?? JSON.stringify($json.error ?? 'unknown error') }}",
+							retrySchedule: '1m, 5m, 30m, 2h',
+						}
+					: {}),
+			},
+			position,
 		);
-		wf.connect(sent, join, 0);
-		wf.connect(hasName, join, 1);
-		wf.connect(escalate, join);
-		last = { node: join, output: 0 };
-		x += 1100;
-	};
-	if (email)
-		step(
-			'email',
-			'!!$json.confirmation.email?.to',
-			(pos) =>
-				L.sendEmail(
-					wf,
-					`E-mail the ${label}`,
-					{
-						...(caseFlow
-							? { from: { name: '$json.business.name', address: '$json.business.email' } }
-							: {}),
-						to: '$json.confirmation.email.to',
-						subject: '$json.confirmation.email.subject',
-						text: '$json.confirmation.email.text',
-						html: '$json.confirmation.email.html',
-						attachments: '={{ Object.keys($binary ?? {}).join(",") }}',
-					},
-					pos,
-				),
-			'E-mail Failed: ' + label,
-		);
-	if (sms)
-		step(
-			'sms',
-			`!!${ref}.confirmation.sms?.to`,
-			(pos) =>
-				L.sendSms(
-					wf,
-					`Text the ${label}`,
-					{ to: `${ref}.confirmation.sms.to`, message: `${ref}.confirmation.sms.text` },
-					pos,
-				),
-			'Text Failed: ' + label,
-		);
-	if (next && last) wf.connect(last.node, next, last.output);
-	return last?.node;
+	outboxRecord('Record: Sent', 'sent', [880, 0]);
+	outboxRecord('Record: Not Sent', 'failed', [880, 200]);
+	L.ifTrue(wf, 'Tries Used Up?', '$json.gave_up === true', [1100, 200]);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Not Delivered',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1320, 200],
+	);
+	// One handoff per message (the Human Queue reads one case at a time).
+	wf.nodes.find((n) => n.name === 'Tell Ops: Not Delivered').parameters.mode = 'each';
+	wf.connect('When a Flow Wrote Messages', 'Take Messages to Send');
+	wf.connect('Every Minute', 'Take Messages to Send');
+	wf.chain('Take Messages to Send', 'E-mail or Text?', 'Send the E-mail', 'Record: Sent');
+	wf.connect('E-mail or Text?', 'Send the Text', 1);
+	wf.connect('Send the Text', 'Record: Sent');
+	wf.connect('Send the E-mail', 'Record: Not Sent', 1);
+	wf.connect('Send the Text', 'Record: Not Sent', 1);
+	wf.chain('Record: Not Sent', 'Tries Used Up?', 'Tell Ops: Not Delivered');
+	return wf;
 }
 
 /** Booking Records on the ops board and the weekly numbers: settings from the tables (crews, hours, time zone). */
@@ -1435,6 +1493,7 @@ module.exports = {
 	businessSettings,
 	errorEscalation,
 	humanQueue,
+	outbox,
 	agreementSigning,
 	customerLinks,
 	crewVisits,

@@ -6,8 +6,8 @@
  *   so it fails, and its error branch must run the simple booking instead;
  * - the store: the emergency's Scheduling node points at a PostgreSQL port
  *   where nothing listens, so the error workflow must escalate to ops;
- * - Twilio: the fake answers 503 to every try, so the text fails after its
- *   retries and the human queue must hear of it while the booking stands;
+ * - Twilio: the fake answers 503 to the text's three quick tries, so the booking
+ *   stands and the text waits in the outbox for its next try;
  * - the calendar: the recurring flow's Scheduling node has a blackout over the
  *   next two years, so no visit fits and a person must arrange it.
  */
@@ -17,6 +17,7 @@ import { SqliteBookingStore } from '../../nodes/shared/store';
 import { startBookingEnv } from '../../dev/booking-env';
 import { freePort } from '../../dev/n8n';
 import { startOpenAiFake } from '../../dev/fakes/openai-fake';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(300_000);
 
@@ -201,7 +202,7 @@ it('escalates to ops through the error workflow when the store is unreachable, a
 	expect(failed.data.resultData.error).toBeDefined();
 });
 
-it('keeps the booking and tells the human queue when the text cannot be delivered', async () => {
+it('keeps the booking when the text cannot be sent, and keeps the text in the outbox to try again', async () => {
 	env.twilio.failNext(3);
 	const response = await env.post('booking', {
 		message: 'Standard clean for a studio apartment',
@@ -219,12 +220,22 @@ it('keeps the booking and tells the human queue when the text cannot be delivere
 		status: 'confirmed',
 	});
 	await env.smtp.waitFor('nia@example.com');
-	const ops = await env.smtp.waitFor('ops@brightclean.example', 30_000, (m) =>
-		/Nia Hart/.test(m.subject ?? ''),
+	// Its three quick tries answered 503: the text waits for its next try (the outbox e2e follows it to the end).
+	const text = await eventually(
+		async () =>
+			await store.read(
+				"SELECT status, attempts, last_error, next_attempt_at_ms FROM outbox WHERE case_id = $1 AND channel = 'sms'",
+				[response.body.reference],
+			),
+		(rows) => rows.length === 1 && rows[0].status === 'queued' && Number(rows[0].attempts) === 1,
 	);
-	expect(ops.subject).toMatch(
-		/\[Human queue\] Nia Hart: The confirmation text message could not be delivered/,
-	);
+	expect(text).toEqual([
+		expect.objectContaining({
+			status: 'queued',
+			last_error: expect.stringMatching(/unavailable/i),
+		}),
+	]);
+	expect(Number(text[0].next_attempt_at_ms)).toBeGreaterThan(Date.now() + 30_000);
 	expect(
 		env.twilio.messages.filter(
 			(m: { form: Record<string, string> }) => m.form.To === '+12127365050',

@@ -328,6 +328,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: On-Call Dispatcher',
 		'Booking Agents: Onboarding',
 		'Booking Agents: Ops Board',
+		'Booking Agents: Outbox',
 		'Booking Agents: Recurring Service',
 		'Booking Agents: Simple Booking',
 		'Booking Agents: Visit Reminders',
@@ -390,18 +391,31 @@ it('every flow records its case at the steps the numbers count, and a failed rec
 		'support-on-call-dispatcher.json: Record the Turn (asked)',
 		'support-onboarding.json: Record the Win (won from When the Agreement Is Signed)',
 	]);
-	// A customer message that fails marks the case (the board's failed deliveries).
-	const failures = templates.flatMap(([, wf]) =>
-		wf.nodes.filter(
-			(n) => /^(E-mail|Text) Failed: /.test(n.name) && n.type === 'n8n-nodes-base.set',
-		),
+	// Every customer message goes through the outbox: kept in the store, then sent by the Outbox
+	// workflow, whose failed sends are tried again and, tries used up, mark the case for ops.
+	const queues = templates.flatMap(([, wf]) =>
+		wf.nodes.filter((n) => n.parameters.operation === 'queueMessages').map((n) => [wf, n] as const),
 	);
-	expect(failures.length).toBeGreaterThan(5);
-	for (const node of failures)
+	expect(queues.length).toBeGreaterThan(10);
+	for (const [wf, node] of queues) {
+		const [send] = outputs(wf, node.name)[0].map((c) => c.node);
+		const call = wf.nodes.find((n) => n.name === send)!;
 		expect({
 			node: node.name,
-			marks: String(node.parameters.jsonOutput).includes('delivery_failure:'),
-		}).toEqual({ node: node.name, marks: true });
+			calls: call.parameters.workflowId?.value,
+			wait: call.parameters.options?.waitForSubWorkflow,
+		}).toEqual({
+			node: node.name,
+			calls: 'bkOutbox00000000',
+			wait: false,
+		});
+	}
+	const [, outbox] = templates.find(([, wf]) => wf.name === 'Booking Agents: Outbox')!;
+	for (const sender of ['Send the E-mail', 'Send the Text'])
+		expect(outputs(outbox, sender)[1].map((c) => c.node)).toEqual(['Record: Not Sent']);
+	expect(outputs(outbox, 'Tries Used Up?')[0].map((c) => c.node)).toEqual([
+		'Tell Ops: Not Delivered',
+	]);
 });
 
 it('every agent is version 2 and reads its inputs from the case: no agent parameter is an expression', () => {

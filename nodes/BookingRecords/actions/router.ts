@@ -23,6 +23,7 @@ import { periodOf, weeklyNumbers, type PeriodChoice } from '../report';
 import { caseFromAgent, caseFromNode } from './case';
 import { LINK_OPERATIONS, runLinkOperation } from './links';
 import { runAnswer } from './answer';
+import { OUTBOX_OPERATIONS, runOutboxOperation } from './outbox';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -66,6 +67,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (operation === 'backup')
 		return await runPerItem(this, async (i) => [await backUp(ctx, i, store)]);
 	if (LINK_OPERATIONS.includes(operation)) return await runLinkOperation(this, operation, store);
+	if (OUTBOX_OPERATIONS.includes(operation))
+		return await runOutboxOperation(this, operation, store);
 	return await runPerItem(this, async (i) => {
 		const settings = readSettings(ctx, i);
 		if (operation === 'board') return [{ json: await board(ctx, i, store, settings) }];
@@ -74,7 +77,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, {
 			itemIndex: i,
 			description:
-				'Choose Record the Case, Read an AI Agent’s Work, Ops Board Page, Weekly Numbers, Export CSV, or one of the link operations.',
+				'Choose Record the Case, Read an AI Agent’s Work, Ops Board Page, Weekly Numbers, Export CSV, one of the outbox operations or one of the link operations.',
 		});
 	});
 }

@@ -133,6 +133,11 @@ export function caseChannel(value: unknown): CaseChannel {
  * The case's id: the one it already carries, else one derived from the request's
  * idempotency key (a retried request records the same case), else a new one.
  */
+/** The case's id when the item already decides it (carried, or made from its idempotency key), else null. */
+export function knownCaseIdOf(item: CaseItem): string | null {
+	return textAt(item, 'case', 'case_id') || textAt(item, 'idempotency_key') ? caseIdOf(item) : null;
+}
+
 export function caseIdOf(item: CaseItem): string {
 	const carried = textAt(item, 'case', 'case_id');
 	if (carried) {
@@ -190,7 +195,7 @@ function bookedCentsOf(item: CaseItem): number | null {
 	return perVisit * Math.max(1, bookingIdsOf(item).length);
 }
 
-/** The delivery the item says failed (the templates' "E-mail Failed" steps set it). */
+/** The delivery the item says failed (the Outbox's Record a Send sets it when the tries are used up; a few ops-facing sends set it themselves). */
 export function deliveryFailureOf(
 	item: CaseItem,
 ): { channel: string; label: string; error: string } | null {

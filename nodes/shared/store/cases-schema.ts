@@ -65,3 +65,22 @@ export const ATTEMPTS_SQL = `
 CREATE TABLE intake_attempts (key TEXT NOT NULL, at_ms BIGINT NOT NULL);
 CREATE INDEX intake_attempts_key ON intake_attempts (key, at_ms);
 `;
+
+/**
+ * outbox: every e-mail and text to a customer, kept until it is sent (records/outbox.ts). `key`
+ * makes a message written twice (a retried step) one row; `content` is the message itself (JSON:
+ * from, subject, text, html, attachments as base64), so a retry needs nothing else. `status`:
+ * queued (waiting for its next try at `next_attempt_at_ms`), sending (a sender holds it until
+ * `lease_until_ms`), sent, failed (tries used up; ops were told). `case_item` is the item the
+ * message was written from, for the handoff when it fails.
+ */
+export const OUTBOX_SQL = `
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY, key TEXT NOT NULL UNIQUE, case_id TEXT, label TEXT NOT NULL, channel TEXT NOT NULL,
+  recipient TEXT NOT NULL, content TEXT NOT NULL, quiet_hours TEXT, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at_ms BIGINT, lease_until_ms BIGINT, last_error TEXT,
+  case_item TEXT, created_at_ms BIGINT NOT NULL, sent_at_ms BIGINT, updated_at_ms BIGINT NOT NULL,
+  CHECK (channel IN ('email','sms')), CHECK (status IN ('queued','sending','sent','failed')));
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at_ms);
+CREATE INDEX outbox_case ON outbox (case_id);
+`;

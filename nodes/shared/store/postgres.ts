@@ -2,7 +2,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 import { storedIdempotencyKey, withoutNul } from './clean';
-import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
+import {
+	ATTEMPTS_SQL,
+	CASES_SQL,
+	LINKS_SQL,
+	OUTBOX_SQL,
+	THREADS_SQL,
+	threadsBackfill,
+} from './cases-schema';
 import {
 	bookingFromRow,
 	refuseNewerSchema,
@@ -82,6 +89,12 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 8,
 		description: 'public form submissions per sender, for the rate limit',
 		sql: ATTEMPTS_SQL,
+	},
+	{
+		version: 9,
+		description:
+			'the outbox: every message to a customer kept until it is sent, retried on a schedule',
+		sql: OUTBOX_SQL,
 	},
 ];
 

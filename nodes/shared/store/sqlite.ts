@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue, StatementSync } from 'node:sqlite';
 
-import { ATTEMPTS_SQL, CASES_SQL, LINKS_SQL, THREADS_SQL, threadsBackfill } from './cases-schema';
+import {
+	ATTEMPTS_SQL,
+	CASES_SQL,
+	LINKS_SQL,
+	OUTBOX_SQL,
+	THREADS_SQL,
+	threadsBackfill,
+} from './cases-schema';
 import { storedIdempotencyKey } from './clean';
 import {
 	bookingFromRow,
@@ -123,6 +130,12 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		version: 8,
 		description: 'public form submissions per sender, for the rate limit',
 		sql: ATTEMPTS_SQL,
+	},
+	{
+		version: 9,
+		description:
+			'the outbox: every message to a customer kept until it is sent, retried on a schedule',
+		sql: OUTBOX_SQL,
 	},
 ];
 
