@@ -165,6 +165,8 @@ class N8nInstance extends N8nClient {
 		this.stopped = false;
 		/** Queue mode: the worker processes, as { child, logFile, port }. */
 		this.workers = [];
+		/** Queue mode: starts one more worker (set by startN8n). */
+		this.addWorker = null;
 		/** Queue mode: removes the n8n database and the Redis keys after the processes are gone. */
 		this.cleanup = null;
 	}
@@ -288,24 +290,33 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 		if (queue) {
 			// Workers start once the main process has migrated the database they share.
 			const options = queue === true ? {} : queue;
-			for (let i = 1; i <= (options.workers ?? 2); i++) {
+			const launchWorker = async () => {
+				const index = instance.workers.length + 1;
 				const healthPort = await freePort();
-				const launch = workerLaunch(i, options, healthPort);
+				const launch = workerLaunch(index, options, healthPort);
 				const workerLog = path.join(folder, launch.logName);
 				const worker = await spawnN8n(launch.args, workerLog, launch.env);
-				instance.workers.push({ child: worker, logFile: workerLog, port: healthPort });
-			}
-			await Promise.all(
-				instance.workers.map((w, i) =>
-					waitUntilReady(
-						w.child,
-						`http://127.0.0.1:${w.port}/healthz/readiness`,
-						() => lastLines(w.logFile),
-						readyTimeoutMs,
-						`n8n worker ${i + 1}`,
-					),
-				),
-			);
+				const entry = { child: worker, logFile: workerLog, port: healthPort };
+				instance.workers.push(entry);
+				return entry;
+			};
+			const ready = (w) =>
+				waitUntilReady(
+					w.child,
+					`http://127.0.0.1:${w.port}/healthz/readiness`,
+					() => lastLines(w.logFile),
+					readyTimeoutMs,
+					`n8n worker ${instance.workers.indexOf(w) + 1}`,
+				);
+			/** Another worker like the first ones (a worker that replaces one that died), once ready. */
+			instance.addWorker = async () => {
+				const w = await launchWorker();
+				await ready(w);
+				return w;
+			};
+			const started = [];
+			for (let i = 1; i <= (options.workers ?? 2); i++) started.push(await launchWorker());
+			await Promise.all(started.map(ready));
 		}
 	} catch (error) {
 		await instance.stop();

@@ -4,8 +4,8 @@
  *   node scripts/templates/build.js          write the files
  *   node scripts/templates/build.js --check  exit 1 if a committed file is out of date
  * The JSON files are what users import; this script is how we keep every
- * workflows consistent (names, credentials, retries, error workflow). The same
- * fifteen go to workflows-templates/postgres/ with the booking store on PostgreSQL
+ * workflow consistent (names, credentials, retries, error workflow). The same
+ * workflows go to workflows-templates/postgres/ with the booking store on PostgreSQL
  * (queue mode with workers on several hosts).
  */
 const fs = require('node:fs');

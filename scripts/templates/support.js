@@ -750,7 +750,16 @@ function outbox() {
 		},
 		[220, 100],
 	);
-	L.ifTrue(wf, 'E-mail or Text?', "$json.channel === 'email'", [440, 100]);
+	// One message at a time: n8n's Twilio node does not say which item each answer belongs to,
+	// so Record a Send reads the message from the loop, which holds just that one.
+	wf.add(
+		'One Message at a Time',
+		'n8n-nodes-base.splitInBatches',
+		3,
+		{ batchSize: 1, options: {} },
+		[440, 100],
+	);
+	L.ifTrue(wf, 'E-mail or Text?', "$json.channel === 'email'", [660, 100]);
 	wf.add(
 		'Send the E-mail',
 		'n8n-nodes-base.emailSend',
@@ -764,7 +773,7 @@ function outbox() {
 			html: '={{ $json.html || $json.text }}',
 			options: { appendAttribution: false, attachments: '={{ $json.attachments }}' },
 		},
-		[660, 0],
+		[880, 0],
 		{ credentials: L.CREDENTIALS.smtp, ...L.DELIVERY },
 	);
 	wf.add(
@@ -772,7 +781,7 @@ function outbox() {
 		'n8n-nodes-base.twilio',
 		1,
 		{ from: '={{ $json.from }}', to: '={{ $json.to }}', message: '={{ $json.text }}', options: {} },
-		[660, 200],
+		[880, 200],
 		{ credentials: L.CREDENTIALS.twilio, ...L.DELIVERY },
 	);
 	const outboxRecord = (name, outcome, position) =>
@@ -783,7 +792,7 @@ function outbox() {
 			{
 				operation: 'recordSend',
 				sendOutcome: outcome,
-				outboxId: "={{ $('Take Messages to Send').item.json.outbox_id }}",
+				outboxId: "={{ $('One Message at a Time').item.json.outbox_id }}",
 				...(outcome === 'failed'
 					? {
 							sendError:
@@ -794,26 +803,26 @@ function outbox() {
 			},
 			position,
 		);
-	outboxRecord('Record: Sent', 'sent', [880, 0]);
-	outboxRecord('Record: Not Sent', 'failed', [880, 200]);
-	L.ifTrue(wf, 'Tries Used Up?', '$json.gave_up === true', [1100, 200]);
-	L.callWorkflow(
-		wf,
-		'Tell Ops: Not Delivered',
-		'humanQueue',
-		'Booking Agents: Human Queue',
-		[1320, 200],
-	);
-	// One handoff per message (the Human Queue reads one case at a time).
-	wf.nodes.find((n) => n.name === 'Tell Ops: Not Delivered').parameters.mode = 'each';
+	outboxRecord('Record: Sent', 'sent', [1100, 0]);
+	outboxRecord('Record: Not Sent', 'failed', [1100, 200]);
+	L.ifTrue(wf, 'Tries Used Up?', '$json.gave_up === true', [1320, 200]);
+	L.callWorkflow(wf, 'Tell Ops: Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [
+		1540, 200,
+	]);
 	wf.connect('When a Flow Wrote Messages', 'Take Messages to Send');
 	wf.connect('Every Minute', 'Take Messages to Send');
-	wf.chain('Take Messages to Send', 'E-mail or Text?', 'Send the E-mail', 'Record: Sent');
+	wf.chain('Take Messages to Send', 'One Message at a Time');
+	wf.connect('One Message at a Time', 'E-mail or Text?', 1);
+	wf.chain('E-mail or Text?', 'Send the E-mail', 'Record: Sent');
 	wf.connect('E-mail or Text?', 'Send the Text', 1);
 	wf.connect('Send the Text', 'Record: Sent');
 	wf.connect('Send the E-mail', 'Record: Not Sent', 1);
 	wf.connect('Send the Text', 'Record: Not Sent', 1);
 	wf.chain('Record: Not Sent', 'Tries Used Up?', 'Tell Ops: Not Delivered');
+	// Back to the loop for the next message, whatever became of this one.
+	wf.connect('Record: Sent', 'One Message at a Time');
+	wf.connect('Tries Used Up?', 'One Message at a Time', 1);
+	wf.connect('Tell Ops: Not Delivered', 'One Message at a Time');
 	return wf;
 }
 

@@ -422,7 +422,15 @@ it('the customer asks for the free times on their page, gets them by e-mail and 
 			/^Free times for your standard cleaning/.test(m.subject ?? ''),
 		);
 		expect(offer.text).toMatch(/The next free times: [A-Z][a-z]+day, /);
-		expect(textsTo('+12125550168').some((t: string) => /Free: .*Choose: http/.test(t))).toBe(true);
+		// The text goes out after the e-mail (the Outbox sends one message at a time).
+		expect(
+			(
+				await eventually(
+					async () => textsTo('+12125550168'),
+					(list) => list.some((t: string) => /Free: .*Choose: http/.test(t)),
+				)
+			).some((t: string) => /Free: .*Choose: http/.test(t)),
+		).toBe(true);
 		const offerUrl = linkIn(offer.text, 'Choose one, or another time, here:')!;
 		expect((await store.getBooking(bookingId))?.status).toBe('confirmed');
 		await page.goto(offerUrl);

@@ -265,3 +265,73 @@ it('keeps answering with one worker stopped: the other takes the work', async ()
 		});
 	expect(startedByWorker()[1] - before).toBeGreaterThanOrEqual(5);
 });
+
+it('loses nothing when a worker is killed (SIGKILL) in the middle of bookings: each request asked again books once, with its case and one confirmation', async () => {
+	// Worker 1 was stopped above; a new worker joins worker 2, which is then killed mid-burst.
+	await env.n8n.addWorker();
+	const victim = env.n8n.workers[1];
+	const before = startedByWorker()[1];
+	const request = (i: number) => ({
+		message: 'Standard clean, 2 bedroom 1 bath',
+		customer: {
+			name: `Killed ${i}`,
+			email: `killed${i}@example.com`,
+			phone: `+1 212 736 ${String(8100 + i)}`,
+			address: `${i} Crash St`,
+		},
+		request_id: `q-kill-${i}`,
+	});
+	const post = async (i: number) =>
+		await env
+			.post('booking', request(i))
+			.catch((error: Error) => ({ status: 0, body: { error: error.message } }));
+	const burst = Array.from({ length: 16 }, (_, i) => post(i));
+	// Killed while it runs some of them (it has started one, and a moment passed).
+	for (const deadline = Date.now() + 30_000; startedByWorker()[1] === before;) {
+		if (Date.now() > deadline) throw new Error('worker 2 started none of the burst');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+	await new Promise((resolve) => setTimeout(resolve, 400));
+	victim.child.kill('SIGKILL');
+	const first = await Promise.all(burst);
+	const cut = first.map((a, i) => [i, a] as const).filter(([, a]) => a.body?.status !== 'booked');
+	// What n8n answered the requests whose worker died (measured, documented in docs/queue-mode.md).
+	console.log(
+		`SIGKILL during a burst of 16: ${16 - cut.length} booked, ${cut.length} cut off: ${JSON.stringify(
+			cut.map(([, a]) => [a.status, JSON.stringify(a.body).slice(0, 160)]),
+		)}`,
+	);
+	// The caller asks again with the same request_id (a form's or an integration's retry).
+	const again = await Promise.all(cut.map(([i]) => post(i)));
+	for (const a of again)
+		expect({ status: a.status, outcome: a.body.status }).toEqual({
+			status: 200,
+			outcome: 'booked',
+		});
+	const answers = first.map((a) => a);
+	cut.forEach(([i], k) => (answers[i] = again[k]));
+	// One booking per request, each with its case; no crew twice at once (the store refuses it).
+	const ids = answers.map((a) => a.body.booking.booking_id as string);
+	expect(new Set(ids).size).toBe(16);
+	const rows = await store.read(
+		"SELECT id, crew_id, start_ms, busy_until_ms, customer FROM bookings WHERE status = 'confirmed' AND customer::text LIKE '%Killed %'",
+	);
+	expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+	for (const a of answers) {
+		const [record] = await store.read('SELECT booking_ids, status FROM cases WHERE id = $1', [
+			a.body.reference,
+		]);
+		expect({ ref: a.body.reference, status: record?.status }).toEqual({
+			ref: a.body.reference,
+			status: 'booked',
+		});
+		expect(String(record.booking_ids)).toContain(a.body.booking.booking_id);
+	}
+	// Each customer confirmed once (the outbox keys a message by its case).
+	await Promise.all(
+		Array.from({ length: 16 }, (_, i) => env.smtp.waitFor(`killed${i}@example.com`, 60_000)),
+	);
+	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	for (let i = 0; i < 16; i++)
+		expect({ i, mails: env.smtp.to(`killed${i}@example.com`).length }).toEqual({ i, mails: 1 });
+});

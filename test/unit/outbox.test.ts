@@ -36,6 +36,7 @@ function draft(n: number, more: Partial<OutboxDraft> = {}): OutboxDraft {
 	};
 	return {
 		key: messageKey({
+			caseId: null,
 			executionId: 'exec-1',
 			node: 'Put the Confirmation in the Outbox',
 			itemIndex: n,
@@ -202,6 +203,25 @@ describe.each(storeBackends('outbox'))('outbox on %s', (_name, openStore) => {
 		expect(new Set(ids).size).toBe(ids.length);
 		expect(ids.length).toBe(60);
 		expect(new Set(ids)).toEqual(new Set(queued.map((m) => m.id)));
+	});
+
+	it('keys a message by its case when the case is known: the same request run again writes it once', () => {
+		const parts = {
+			caseId: 'cs_abcd1234',
+			executionId: 'exec-1',
+			node: 'Put the Confirmation in the Outbox',
+			itemIndex: 0,
+			channel: 'email' as const,
+			recipient: 'a@example.com',
+			content: { from: null, subject: 'Booked', text: 'Your visit' },
+		};
+		expect(messageKey({ ...parts, executionId: 'exec-2', itemIndex: 3 })).toBe(messageKey(parts));
+		expect(messageKey({ ...parts, content: { ...parts.content, text: 'Moved' } })).not.toBe(
+			messageKey(parts),
+		);
+		expect(messageKey({ ...parts, caseId: null })).not.toBe(
+			messageKey({ ...parts, caseId: null, executionId: 'exec-2' }),
+		);
 	});
 
 	it('names the field when a message id is unknown', async () => {

@@ -302,6 +302,7 @@ async function queue(
 		};
 		drafts.push({
 			key: messageKey({
+				caseId,
 				executionId,
 				node,
 				itemIndex: i,
@@ -326,7 +327,15 @@ async function queue(
 		};
 		const quiet = quietHoursOf(ctx, i);
 		drafts.push({
-			key: messageKey({ executionId, node, itemIndex: i, channel: 'sms', recipient: to, content }),
+			key: messageKey({
+				caseId,
+				executionId,
+				node,
+				itemIndex: i,
+				channel: 'sms',
+				recipient: to,
+				content,
+			}),
 			case_id: caseId,
 			label,
 			channel: 'sms',

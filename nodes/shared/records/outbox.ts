@@ -130,8 +130,14 @@ export function outsideQuietHours(atMs: number, quiet: QuietHours | null): numbe
 	return until.toMillis();
 }
 
-/** The key of a message written by one step of one execution: the same step run again writes it once. */
+/**
+ * The key that makes a message written twice one row. Within a case (its id known from the
+ * item), the same step writing the same words to the same person is one message: a retried
+ * node, or the same request run again after a worker died, sends it once. Without a case, the
+ * same step of the same execution.
+ */
 export function messageKey(parts: {
+	caseId: string | null;
 	executionId: string | null;
 	node: string;
 	itemIndex: number;
@@ -139,13 +145,15 @@ export function messageKey(parts: {
 	recipient: string;
 	content: OutboxContent;
 }): string {
+	const scope = parts.caseId
+		? ['case', parts.caseId]
+		: ['execution', parts.executionId ?? crypto.randomUUID(), parts.itemIndex];
 	const hash = crypto
 		.createHash('sha256')
 		.update(
 			JSON.stringify([
-				parts.executionId ?? crypto.randomUUID(),
+				...scope,
 				parts.node,
-				parts.itemIndex,
 				parts.channel,
 				parts.recipient,
 				parts.content.subject ?? '',

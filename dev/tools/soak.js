@@ -1,0 +1,266 @@
+'use strict';
+/**
+ * npm run soak: a long day in a real n8n, on loopback only. The four booking flows (emergency,
+ * simple booking, commercial sales to its quote, recurring service) are posted at a steady rate
+ * in a fixed mix for --minutes, with every template running (the Outbox sends every message,
+ * the reminders and crew pages run on their schedules). Every --window minutes it prints the
+ * requests answered, the errors, the median and p95 latency, n8n's memory (resident set) and
+ * the store's size (file, bookings, cases, outbox); at the end, the trend of each from the
+ * first window to the last (least squares, per hour). Not part of npm test.
+ *
+ * Options: --minutes N (default 30)   --window N (minutes per report, default 5)
+ *          --rate R (requests a second, default 1)   --concurrency N (at most in flight, default 8)
+ * Exit code 1 when a request failed or was answered with an error.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { startBookingEnv } = require('../booking-env');
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const MINUTES = arg('minutes', 30);
+const WINDOW_MINUTES = arg('window', 5);
+const RATE = arg('rate', 1);
+const CONCURRENCY = arg('concurrency', 8);
+
+/** The mix: what a cleaning and restoration business gets in a day, each answer's expected status. */
+const FLOWS = [
+	{
+		key: 'emergency',
+		share: 0.15,
+		path: 'emergency',
+		ok: ['dispatched', 'dispatcher_will_call'],
+		body: (i) => ({
+			message: 'Pipe burst in the kitchen, water everywhere!',
+			channel: 'sms',
+			customer: { name: `Soak ${i}`, phone: phone(i), address: `${i} Soak St` },
+		}),
+	},
+	{
+		key: 'simple booking',
+		share: 0.55,
+		path: 'booking',
+		ok: ['booked', 'handed_to_person'],
+		body: (i) => ({
+			message: ['Please clean our 3 bedroom, 2 bath house', 'Deep clean, 2 bed 1 bath apartment'][
+				i % 2
+			],
+			customer: {
+				name: `Soak ${i}`,
+				email: `soak${i}@example.com`,
+				phone: phone(i),
+				address: `${i} Soak St`,
+			},
+			preference: ['next Tuesday morning', 'Friday', 'any weekday afternoon'][i % 3],
+			request_id: `soak-${i}`,
+		}),
+	},
+	{
+		key: 'commercial sales',
+		share: 0.15,
+		path: 'commercial-inquiry',
+		ok: ['quote_sent', 'handed_to_person'],
+		body: (i) => ({
+			message:
+				'We need our 12,000 sq ft office cleaned every week. I am the facilities manager and decide.',
+			customer: { name: `Soak ${i}`, email: `soak${i}@acme.example`, address: `${i} Office Park` },
+		}),
+	},
+	{
+		key: 'recurring service',
+		share: 0.15,
+		path: 'recurring',
+		ok: ['series_booked', 'handed_to_person'],
+		body: (i) => ({
+			message: 'Weekly cleaning for our 3 bed 2 bath house please',
+			customer: {
+				name: `Soak ${i}`,
+				email: `soak${i}@example.com`,
+				phone: phone(i),
+				address: `${i} Soak Rd`,
+			},
+			weekday: ['mon', 'tue', 'wed', 'thu', 'fri'][i % 5],
+			time: `${String(8 + (Math.floor(i / 5) % 9)).padStart(2, '0')}:00`,
+		}),
+	},
+];
+
+function phone(i) {
+	return `+1 212 555 ${String(1000 + (i % 9000))}`;
+}
+
+/** The flow of request i: the same sequence every run (the mix's shares over each 20 requests). */
+function flowOf(i) {
+	const slot = (i % 20) / 20;
+	let acc = 0;
+	for (const flow of FLOWS) {
+		acc += flow.share;
+		if (slot < acc) return flow;
+	}
+	return FLOWS[FLOWS.length - 1];
+}
+
+/** Enough crews that the calendar does not fill in the run (a full calendar is not what is measured). */
+function crewRows(total) {
+	const rows = (count, onCall) =>
+		Array.from({ length: count }, (_, i) => ({
+			crew_id: `${onCall ? 'on-call' : 'crew'}-${i}`,
+			name: `${onCall ? 'On-call crew' : 'Crew'} ${i}`,
+			skills: 'cleaning, restoration',
+			on_call: onCall,
+			active: true,
+		}));
+	return [...rows(Math.ceil(total * 0.2) + 20, false), ...rows(Math.ceil(total * 0.2) + 20, true)];
+}
+
+const quantile = (sorted, q) =>
+	sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
+
+function rssMb(pid) {
+	try {
+		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+	} catch {
+		return null;
+	}
+}
+
+/** Slope per hour of y over x (minutes), least squares. */
+function slopePerHour(points) {
+	const n = points.length;
+	if (n < 2) return null;
+	const mx = points.reduce((s, [x]) => s + x, 0) / n;
+	const my = points.reduce((s, [, y]) => s + y, 0) / n;
+	const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+	const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+	return sxx ? (sxy / sxx) * 60 : null;
+}
+
+async function main() {
+	const total = Math.ceil(MINUTES * 60 * RATE);
+	console.log(
+		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min.`,
+	);
+	const env = await startBookingEnv({
+		parseMail: false,
+		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
+		tableRows: { crews: crewRows(total) },
+	});
+	const storeFile = path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite');
+	const { SqliteBookingStore } = require(
+		path.join(__dirname, '..', '..', 'dist', 'nodes', 'api.js'),
+	);
+	const store = new SqliteBookingStore(storeFile);
+	await store.init();
+	let failures = 0;
+	try {
+		for (const flow of FLOWS) await env.n8n.waitForWebhook(flow.path, { probeBody: {} });
+		const started = Date.now();
+		const windowMs = WINDOW_MINUTES * 60_000;
+		/** One entry per window: latencies, answered, errors, first error. */
+		const windows = [];
+		const windowOf = (ms) => {
+			const k = Math.floor((ms - started) / windowMs);
+			windows[k] ??= { latencies: [], answered: 0, errors: 0, firstError: null, byFlow: {} };
+			return windows[k];
+		};
+		const reports = [];
+		const report = async (k) => {
+			const w = windows[k] ?? { latencies: [], answered: 0, errors: 0, byFlow: {} };
+			const sorted = [...w.latencies].sort((a, b) => a - b);
+			const [counts] = await store.read(
+				`SELECT (SELECT COUNT(*) FROM bookings) AS bookings, (SELECT COUNT(*) FROM cases) AS cases,
+				 (SELECT COUNT(*) FROM outbox) AS messages, (SELECT COUNT(*) FROM outbox WHERE status <> 'sent') AS unsent`,
+			);
+			const bytes = ['', '-wal']
+				.map((suffix) => fs.statSync(storeFile + suffix, { throwIfNoEntry: false })?.size ?? 0)
+				.reduce((a, b) => a + b, 0);
+			const row = {
+				window: `${k * WINDOW_MINUTES}-${(k + 1) * WINDOW_MINUTES} min`,
+				answered: w.answered,
+				errors: w.errors,
+				median_ms: quantile(sorted, 0.5),
+				p95_ms: quantile(sorted, 0.95),
+				n8n_rss_mb: Math.round(rssMb(env.n8n.child.pid) ?? 0),
+				store_mb: Math.round((bytes / 1048576) * 10) / 10,
+				bookings: Number(counts.bookings),
+				cases: Number(counts.cases),
+				messages: Number(counts.messages),
+				unsent: Number(counts.unsent),
+			};
+			reports.push(row);
+			console.log(
+				`${row.window.padEnd(12)} answered ${String(row.answered).padStart(5)}  errors ${row.errors}  median ${row.median_ms} ms  p95 ${row.p95_ms} ms  n8n ${row.n8n_rss_mb} MB  store ${row.store_mb} MB (${row.bookings} bookings, ${row.cases} cases, ${row.messages} messages, ${row.unsent} not yet sent)`,
+			);
+			if (w.firstError) console.log(`  first error: ${w.firstError}`);
+		};
+
+		let inFlight = 0;
+		let nextReport = 0;
+		const pending = new Set();
+		for (let i = 0; i < total; i++) {
+			// A steady rate: request i leaves at i / RATE seconds (later if CONCURRENCY are in flight).
+			const due = started + (i / RATE) * 1000;
+			while (Date.now() < due || inFlight >= CONCURRENCY)
+				await new Promise((resolve) =>
+					setTimeout(resolve, Math.max(5, Math.min(50, due - Date.now()))),
+				);
+			while (Date.now() - started >= (nextReport + 1) * windowMs) await report(nextReport++);
+			const flow = flowOf(i);
+			const sentAt = Date.now();
+			inFlight++;
+			const request = env
+				.post(flow.path, flow.body(i))
+				.then((response) => {
+					const w = windowOf(sentAt);
+					w.latencies.push(Date.now() - sentAt);
+					const status = response.body?.status;
+					if (response.status === 200 && flow.ok.includes(status)) w.answered++;
+					else {
+						w.errors++;
+						failures++;
+						w.firstError ??= `${flow.key}: HTTP ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`;
+					}
+				})
+				.catch((error) => {
+					const w = windowOf(sentAt);
+					w.errors++;
+					failures++;
+					w.firstError ??= `${flow.key}: ${error.message}`;
+				})
+				.finally(() => {
+					inFlight--;
+					pending.delete(request);
+				});
+			pending.add(request);
+		}
+		await Promise.all(pending);
+		// The last window (and one more minute, for the Outbox's schedule to finish).
+		await new Promise((resolve) => setTimeout(resolve, 60_000));
+		while (nextReport < windows.length) await report(nextReport++);
+
+		const full = reports.filter((r) => r.answered + r.errors > 0);
+		const trend = (key) =>
+			slopePerHour(full.map((r, k) => [k * WINDOW_MINUTES + WINDOW_MINUTES / 2, r[key]]));
+		console.log('\nTrend per hour (least squares over the windows):');
+		for (const key of ['p95_ms', 'median_ms', 'n8n_rss_mb'])
+			console.log(`  ${key.padEnd(12)} ${trend(key)?.toFixed(1) ?? 'n/a'}`);
+		const answered = full.reduce((n, r) => n + r.answered, 0);
+		console.log(
+			`\n${answered} answered, ${failures} errors in ${((Date.now() - started) / 60_000).toFixed(1)} min; store ${full.at(-1)?.store_mb} MB, ${full.at(-1)?.unsent} message(s) not sent.`,
+		);
+		if (full.at(-1)?.unsent) failures++;
+	} finally {
+		await store.close();
+		await env.stop();
+	}
+	process.exit(failures ? 1 : 0);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
