@@ -806,9 +806,13 @@ function outbox() {
 	outboxRecord('Record: Sent', 'sent', [1100, 0]);
 	outboxRecord('Record: Not Sent', 'failed', [1100, 200]);
 	L.ifTrue(wf, 'Tries Used Up?', '$json.gave_up === true', [1320, 200]);
-	L.callWorkflow(wf, 'Tell Ops: Not Delivered', 'humanQueue', 'Booking Agents: Human Queue', [
-		1540, 200,
-	]);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Not Delivered',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, 200],
+	);
 	wf.connect('When a Flow Wrote Messages', 'Take Messages to Send');
 	wf.connect('Every Minute', 'Take Messages to Send');
 	wf.chain('Take Messages to Send', 'One Message at a Time');
