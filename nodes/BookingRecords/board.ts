@@ -61,6 +61,17 @@ export interface Board {
 		error: string;
 		link: string | null;
 	}>;
+	/** Messages whose send failed and that wait for their next try (the outbox). */
+	retrying_deliveries: Array<{
+		outbox_id: string;
+		case_id: string | null;
+		customer: string | null;
+		channel: string;
+		label: string;
+		attempts: number;
+		next_try_at: string | null;
+		error: string;
+	}>;
 	emergencies: Array<CaseRecord & { response_seconds: number | null; within_goal: boolean | null }>;
 	goal_seconds: number;
 	numbers: WeeklyNumbers | null;
@@ -158,7 +169,7 @@ export async function readBoard(
 	}
 
 	const weekAgo = nowMs - 7 * 86_400_000;
-	const [waiting, awaiting, contracts, failures, emergencies] = await Promise.all([
+	const [waiting, awaiting, contracts, failures, emergencies, retrying] = await Promise.all([
 		store.read(
 			`SELECT * FROM cases WHERE status = 'waiting_ops' ORDER BY updated_at_ms LIMIT ${LIST_LIMIT}`,
 		),
@@ -176,6 +187,10 @@ WHERE e.kind = 'delivery_failed' AND e.at_ms >= $1 ORDER BY e.at_ms DESC LIMIT $
 		store.read(
 			`SELECT * FROM cases WHERE is_emergency = 1 AND received_at_ms >= $1 ORDER BY received_at_ms DESC LIMIT ${LIST_LIMIT}`,
 			[weekAgo],
+		),
+		store.read(
+			`SELECT id, case_id, label, channel, attempts, next_attempt_at_ms, last_error, case_item FROM outbox
+WHERE status IN ('queued', 'sending') AND attempts > 0 AND last_error IS NOT NULL ORDER BY created_at_ms LIMIT ${LIST_LIMIT}`,
 		),
 	]);
 	const iso = (ms: unknown) => DateTime.fromMillis(Number(ms), { zone }).toISO()!;
@@ -216,6 +231,18 @@ WHERE e.kind = 'delivery_failed' AND e.at_ms >= $1 ORDER BY e.at_ms DESC LIMIT $
 				link: (row.execution_url as string | null) ?? null,
 			};
 		}),
+		retrying_deliveries: retrying.map((row) => ({
+			outbox_id: String(row.id),
+			case_id: (row.case_id as string | null) ?? null,
+			customer:
+				jsonColumn<{ customer?: { name?: string | null } }>(row.case_item, {}).customer?.name ??
+				null,
+			channel: String(row.channel),
+			label: String(row.label),
+			attempts: Number(row.attempts),
+			next_try_at: row.next_attempt_at_ms === null ? null : iso(row.next_attempt_at_ms),
+			error: String(row.last_error ?? ''),
+		})),
 		emergencies: emergencies.map((row) => {
 			const record = caseFromRow(row);
 			const response =
@@ -373,6 +400,12 @@ export function boardHtml(board: Board): string {
 				`<li data-case="${h(f.case_id)}"><b>${h(f.customer ?? 'Customer')}</b>: the ${h(f.label.toLowerCase())} ${f.channel === 'sms' ? 'text' : 'e-mail'} did not go out<br><span class="muted">${h(time(f.at, zone, 'ccc HH:mm'))} · ${h(f.error.slice(0, 160))}</span>${f.link ? ` <a href="${h(f.link)}">execution</a>` : ''}</li>`,
 		)
 		.join('');
+	const retrying = board.retrying_deliveries
+		.map(
+			(r) =>
+				`<li data-outbox="${h(r.outbox_id)}"><b>${h(r.customer ?? 'Customer')}</b>: the ${h(r.label.toLowerCase())} ${r.channel === 'sms' ? 'text' : 'e-mail'} is being tried again (${r.attempts} ${r.attempts === 1 ? 'try' : 'tries'} so far)<br><span class="muted">${r.next_try_at ? `next ${h(time(r.next_try_at, zone, 'ccc HH:mm'))} · ` : ''}${h(r.error.slice(0, 160))}</span></li>`,
+		)
+		.join('');
 	const emergencies = board.emergencies
 		.map(
 			(e) =>
@@ -391,6 +424,7 @@ ${section('waiting', 'Waiting on a person', board.waiting_on_ops.length, `<ul>${
 ${section('emergencies', 'Emergencies, last 7 days', board.emergencies.length, `<ul>${emergencies}</ul>`, 'No emergencies in the last 7 days.')}
 ${section('quotes', 'Waiting for the customer', board.awaiting_reply.length, `<ul>${replies}</ul>`, 'Nothing is waiting for a customer’s reply.')}
 ${section('signatures', 'Agreements awaiting a signature', board.awaiting_signature.length, `<ul>${signatures}</ul>`, 'No agreement is waiting for a signature.')}
+${section('retrying', 'Messages being tried again', board.retrying_deliveries.length, `<ul>${retrying}</ul>`, 'No message is waiting for another try.')}
 ${section('failed', 'Messages not delivered, last 7 days', board.failed_deliveries.length, `<ul>${failed}</ul>`, 'Every message went out.')}
 ${board.numbers ? `<section data-section="numbers" class="wide"><h2>This week so far</h2>${numbersBlock(board.numbers)}</section>` : ''}
 </main></body></html>`;

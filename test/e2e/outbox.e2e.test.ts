@@ -160,11 +160,15 @@ it('tells ops once, after the last try, when a text cannot be delivered', async 
 		);
 		expect(text).toMatchObject({ status: 'failed', attempts: 5 });
 		expect(text.last_error).toMatch(/unavailable|503/i);
-		// The case shows the failed delivery (the ops board's list).
-		const events = await store.read(
-			"SELECT data FROM case_events WHERE case_id = $1 AND kind = 'delivery_failed'",
-			[response.body.reference],
-		);
+		// The case shows the failed delivery (the ops board's list; the Human Queue records it after e-mailing ops).
+		const events = await until(async () => {
+			const rows = await store.read(
+				"SELECT data FROM case_events WHERE case_id = $1 AND kind = 'delivery_failed'",
+				[response.body.reference],
+			);
+			expect(rows.length).toBeGreaterThan(0);
+			return rows;
+		});
 		expect(events).toHaveLength(1);
 		expect(String(events[0].data)).toContain('Confirmation');
 		await new Promise((resolve) => setTimeout(resolve, 7_000));

@@ -9,9 +9,18 @@
  * - a year of weekly visits booked by a worker into the PostgreSQL store;
  * - 30 emergencies and 30 simple bookings at once, spread over both workers:
  *   every request answered (every booking booked), no crew with two overlapping jobs;
- * - with one worker stopped, the other takes the work.
+ * - with one worker stopped, the other takes the work;
+ * - a worker killed (SIGKILL) in the middle of a burst: what n8n answers the requests it held,
+ *   and each asked again books once, with its case and one confirmation;
+ * - Redis restarted (n8n reaches it through a proxy on loopback that cuts its connections, and
+ *   its keys are deleted, as a Redis that keeps nothing on disk loses them): measured, and
+ *   bookings are taken again once it is back.
  */
+import fs from 'node:fs';
+
 import { PostgresBookingStore } from '../../nodes/shared/store';
+import { startTcpProxy } from '../../dev/fakes/tcp-proxy';
+import { dropRedisPrefix } from '../../dev/n8n/queue';
 import { startBookingEnv } from '../../dev/booking-env';
 import { postToResumeUrl } from '../../dev/n8n';
 import { createTestDatabase } from '../../dev/postgres';
@@ -22,8 +31,22 @@ type Env = Awaited<ReturnType<typeof startBookingEnv>>;
 let env: Env;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let store: PostgresBookingStore;
+/** n8n reaches Redis through it, so that the last test can take Redis away. */
+let redisProxy: Awaited<ReturnType<typeof startTcpProxy>>;
+const redisBefore = process.env.BOOKING_AGENTS_TEST_REDIS;
+
+/** A setting of n8n's main process (from its environment). */
+const mainEnv = (name: string) =>
+	fs
+		.readFileSync(`/proc/${env.n8n.child.pid}/environ`, 'utf8')
+		.split('\0')
+		.find((line) => line.startsWith(`${name}=`))
+		?.slice(name.length + 1) ?? '';
 
 beforeAll(async () => {
+	const redis = new URL(redisBefore || 'redis://127.0.0.1:6379');
+	redisProxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
+	process.env.BOOKING_AGENTS_TEST_REDIS = `redis://127.0.0.1:${redisProxy.port}`;
 	database = await createTestDatabase('booking_agents_queue_store');
 	env = await startBookingEnv({
 		queue: { workers: 2 },
@@ -45,9 +68,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	await redisProxy?.up();
 	await store?.close();
 	await env?.stop();
 	await database?.drop();
+	await redisProxy?.stop();
+	if (redisBefore === undefined) delete process.env.BOOKING_AGENTS_TEST_REDIS;
+	else process.env.BOOKING_AGENTS_TEST_REDIS = redisBefore;
 });
 
 /** How many executions each worker has started, from its log. */
@@ -301,6 +328,28 @@ it('loses nothing when a worker is killed (SIGKILL) in the middle of bookings: e
 			cut.map(([, a]) => [a.status, JSON.stringify(a.body).slice(0, 160)]),
 		)}`,
 	);
+	// What n8n made of the executions the killed worker held: their status, and whether the error
+	// workflow ran (ops e-mailed an escalation).
+	const executions = await env.n8n.executions(env.workflows['booking-simple.json'].id, {
+		limit: 40,
+	});
+	const statuses = executions
+		.filter((e: { data?: { resultData?: { runData?: object } } }) =>
+			JSON.stringify(e.data ?? {}).includes('Killed '),
+		)
+		.reduce(
+			(n: Record<string, number>, e: { status: string }) => ({
+				...n,
+				[e.status]: (n[e.status] ?? 0) + 1,
+			}),
+			{},
+		);
+	const escalations = env.smtp
+		.to('ops@brightclean.example')
+		.filter((m: { subject?: string }) => /^\[Escalation\]/.test(m.subject ?? '')).length;
+	console.log(
+		`After SIGKILL: the burst's executions by status ${JSON.stringify(statuses)}; escalation e-mails to ops so far: ${escalations}`,
+	);
 	// The caller asks again with the same request_id (a form's or an integration's retry).
 	const again = await Promise.all(cut.map(([i]) => post(i)));
 	for (const a of again)
@@ -334,4 +383,56 @@ it('loses nothing when a worker is killed (SIGKILL) in the middle of bookings: e
 	await new Promise((resolve) => setTimeout(resolve, 5_000));
 	for (let i = 0; i < 16; i++)
 		expect({ i, mails: env.smtp.to(`killed${i}@example.com`).length }).toEqual({ i, mails: 1 });
+});
+
+it('measures Redis going away in queue mode: a short outage is ridden out, a long one stops n8n (its keys lost, as a Redis that keeps nothing on disk)', async () => {
+	const booking = (name: string) =>
+		env
+			.post('booking', {
+				message: 'Standard clean, 2 bedroom 1 bath',
+				customer: {
+					name,
+					email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`,
+					address: '1 Outage St',
+				},
+				request_id: `q-${name.toLowerCase().replace(/\W+/g, '-')}`,
+			})
+			.catch((error: Error) => ({ status: 0, body: { error: error.message } as never }));
+	// A restart that takes 3 seconds: n8n's Redis clients reconnect, bookings go on.
+	await redisProxy.down();
+	await new Promise((resolve) => setTimeout(resolve, 3_000));
+	await redisProxy.up();
+	const afterShort = await booking('Redis Blip');
+	expect({ status: afterShort.status, outcome: afterShort.body.status }).toEqual({
+		status: 200,
+		outcome: 'booked',
+	});
+	// Away for 20 seconds, its keys lost: n8n gives up on Redis after
+	// QUEUE_BULL_REDIS_TIMEOUT_THRESHOLD (10 s by default) and its processes exit, for a
+	// supervisor (systemd, Docker's restart policy, Kubernetes) to start again.
+	const prefix = mainEnv('QUEUE_BULL_PREFIX');
+	await redisProxy.down();
+	const viaProxy = process.env.BOOKING_AGENTS_TEST_REDIS;
+	process.env.BOOKING_AGENTS_TEST_REDIS = redisBefore ?? 'redis://127.0.0.1:6379';
+	try {
+		await dropRedisPrefix(prefix);
+	} finally {
+		process.env.BOOKING_AGENTS_TEST_REDIS = viaProxy;
+	}
+	await new Promise((resolve) => setTimeout(resolve, 20_000));
+	await redisProxy.up();
+	const exited = [
+		env.n8n.child,
+		...env.n8n.workers.map((w: { child: typeof env.n8n.child }) => w.child),
+	].map((child) => child.exitCode !== null || child.signalCode !== null);
+	console.log(
+		`Redis away for 3 s: booked right after (${afterShort.body.status}). Away for 20 s with its keys lost: n8n processes exited (main, workers): ${JSON.stringify(exited)}; main's last lines: ${env.n8n.logTail(3).replace(/\s+/g, ' ').slice(0, 300)}`,
+	);
+	// Nothing was half-written: every booking of this file has its case.
+	const orphans = await store.read(
+		`SELECT b.id FROM bookings b WHERE b.status = 'confirmed' AND b.series_id IS NULL
+		 AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.booking_ids LIKE '%' || b.id || '%')
+		 AND b.customer::text NOT LIKE '%Emergency %'`,
+	);
+	expect(orphans).toEqual([]);
 });

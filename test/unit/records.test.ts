@@ -25,6 +25,7 @@ import {
 	SqliteBookingStore,
 	type BookingStore,
 } from '../../nodes/shared/store';
+import { claimMessages, queueMessages, recordFailure } from '../../nodes/shared/records/outbox';
 import { storeBackends } from '../support/stores';
 import {
 	CALENDAR,
@@ -343,6 +344,25 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 					updated_at_ms: nowMs,
 				});
 		});
+		// A confirmation whose first send failed waits in the outbox for its next try.
+		const [retried] = await queueMessages(
+			store,
+			[
+				{
+					key: 'board:retried',
+					case_id: null,
+					label: 'Confirmation',
+					channel: 'email',
+					recipient: 'rita@example.com',
+					content: { from: 'Sparkle <hi@sparkle.example>', subject: 'Booked', text: 'Booked' },
+					quiet_hours: null,
+					case_item: { customer: { name: 'Rita <Retry>' } },
+				},
+			],
+			nowMs,
+		);
+		await claimMessages(store, { ids: [retried.id] }, nowMs);
+		await recordFailure(store, retried.id, 'connect ECONNREFUSED 127.0.0.1:25', nowMs, [60_000]);
 		const board = await readBoard(store, {
 			nowMs,
 			business: 'Sparkle',
@@ -373,7 +393,20 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 		// Emergencies in the last 7 days: week 4's three.
 		expect(board.emergencies.map((e) => e.response_seconds).sort()).toEqual([150, 70, null].sort());
 		expect(board.failed_deliveries).toHaveLength(1);
+		expect(board.retrying_deliveries).toEqual([
+			expect.objectContaining({
+				outbox_id: retried.id,
+				customer: 'Rita <Retry>',
+				channel: 'email',
+				attempts: 1,
+				error: 'connect ECONNREFUSED 127.0.0.1:25',
+			}),
+		]);
 		const html = boardHtml(board);
+		expect(html).toMatch(/Messages being tried again <span class="count">1<\/span>/);
+		expect(html).toContain(
+			'<b>Rita &lt;Retry&gt;</b>: the confirmation e-mail is being tried again (1 try so far)',
+		);
 		expect(html).toContain('&lt;b&gt;bd-1&lt;/b&gt;');
 		expect(html).not.toContain('<b>bd-1</b>');
 		expect(html).toMatch(/&lt;\/b&gt;<span class="muted"> · deep cleaning · on the way<\/span>/);

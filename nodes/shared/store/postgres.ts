@@ -144,6 +144,30 @@ function withoutNulParams(client: PoolClient): PoolClient {
 /** deadlock_detected and serialization_failure: the transaction may succeed when run again. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
 const MAX_TRANSACTION_ATTEMPTS = 5;
+/**
+ * The server went away under the connection (a restart: admin or crash shutdown, cannot connect
+ * now; or the socket cut). The transaction did not commit, or (cut during COMMIT) its outcome is
+ * unknown: it is run again on a new connection, where an idempotency key replays a write that
+ * had committed.
+ */
+const CONNECTION_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const CONNECTION_ERRORS =
+	/ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Connection terminated|Client has encountered a connection error|terminating connection/i;
+/** How long a write waits for the server to come back (a restart) before it fails. */
+const RECONNECT_WITHIN_MS = 10_000;
+
+/** The pool's clients that have their error listener. */
+const listened = new WeakSet<PoolClient>();
+
+function isConnectionLoss(error: unknown): boolean {
+	const e = error as { code?: string; message?: string } | null;
+	return (
+		!!e &&
+		(CONNECTION_SQLSTATES.has(e.code ?? '') ||
+			CONNECTION_ERRORS.test(e.code ?? '') ||
+			CONNECTION_ERRORS.test(e.message ?? ''))
+	);
+}
 
 export class PostgresBookingStore implements BookingStore {
 	readonly kind = 'postgres' as const;
@@ -171,16 +195,33 @@ export class PostgresBookingStore implements BookingStore {
 		this.pool.on('error', () => undefined); // an idle client dropped by the server is replaced on next use
 	}
 
+	/** A connection; while the server is restarting (refused, shutting down), tried again for a while. */
 	private async client(): Promise<PoolClient> {
-		try {
-			return withoutNulParams(await this.pool.connect());
-		} catch (error) {
-			const { host, port, database, user } = this.connection;
-			throw new StoreError(
-				`Could not connect to PostgreSQL at ${host}:${port} (database "${database}", user "${user}"): ${(error as Error).message}. Check the Booking Store PostgreSQL credential and that the server is running.`,
-				'bookingStorePostgres',
-			);
+		const giveUpAt = Date.now() + RECONNECT_WITHIN_MS;
+		for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+			try {
+				const client = await this.pool.connect();
+				// A connection the server ends while it is checked out emits 'error' on the client; with no
+				// listener that is an uncaught exception that would stop n8n. The query in flight fails
+				// instead, and the transaction runs again.
+				if (!listened.has(client)) {
+					listened.add(client);
+					client.on('error', () => undefined);
+				}
+				return withoutNulParams(client);
+			} catch (error) {
+				if (!isConnectionLoss(error) || Date.now() + wait > giveUpAt) throw this.unreachable(error);
+				await delay(wait);
+			}
 		}
+	}
+
+	private unreachable(error: unknown): StoreError {
+		const { host, port, database, user } = this.connection;
+		return new StoreError(
+			`Could not connect to PostgreSQL at ${host}:${port} (database "${database}", user "${user}"): ${(error as Error).message}. Check the Booking Store PostgreSQL credential and that the server is running.`,
+			'bookingStorePostgres',
+		);
 	}
 
 	/**
@@ -190,24 +231,33 @@ export class PostgresBookingStore implements BookingStore {
 	 * times, after a short random pause. fn keeps all its state inside the transaction.
 	 */
 	private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+		const reconnectUntil = Date.now() + RECONNECT_WITHIN_MS;
 		for (let attempt = 1; ; attempt++) {
 			const client = await this.client();
+			let broken: Error | undefined;
 			try {
 				await client.query('BEGIN');
 				const result = await fn(client);
 				await client.query('COMMIT');
 				return result;
 			} catch (error) {
-				await client.query('ROLLBACK').catch(() => undefined);
-				if (
-					!RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '') ||
-					attempt >= MAX_TRANSACTION_ATTEMPTS
-				)
-					throw error;
+				if (isConnectionLoss(error)) {
+					// The connection is gone (the server restarted): dropped from the pool, and the
+					// whole transaction runs again on a new one once the server is back.
+					broken = error as Error;
+					if (Date.now() >= reconnectUntil) throw this.unreachable(error);
+				} else {
+					await client.query('ROLLBACK').catch(() => undefined);
+					if (
+						!RETRYABLE_SQLSTATES.has((error as { code?: string }).code ?? '') ||
+						attempt >= MAX_TRANSACTION_ATTEMPTS
+					)
+						throw error;
+				}
 			} finally {
-				client.release();
+				client.release(broken);
 			}
-			await delay(Math.random() * 20 * attempt);
+			await delay(broken ? 200 : Math.random() * 20 * attempt);
 		}
 	}
 
@@ -406,31 +456,22 @@ export class PostgresBookingStore implements BookingStore {
 	}
 
 	async getBooking(id: string): Promise<BookingRecord | null> {
-		const result = await this.pool
-			.query('SELECT * FROM bookings WHERE id = $1', [id])
-			.catch((error) => {
-				throw new StoreError(
-					`PostgreSQL store: ${(error as Error).message}`,
-					'bookingStorePostgres',
-				);
-			});
-		return result.rows.length ? toBooking(result.rows[0]) : null;
+		const rows = await this.reading(
+			async (c) => (await c.query('SELECT * FROM bookings WHERE id = $1', [id])).rows,
+		);
+		return rows.length ? toBooking(rows[0]) : null;
 	}
 
 	async listBookings(filter: BookingFilter, nowMs: number): Promise<BookingRecord[]> {
-		const client = await this.client();
-		try {
-			return await this.select(client, filter, nowMs);
-		} finally {
-			client.release();
-		}
+		return await this.reading(async (c) => await this.select(c, filter, nowMs));
 	}
 
 	async getSeries(id: string): Promise<SeriesRecord | null> {
-		const result = await this.pool.query('SELECT * FROM series WHERE id = $1', [id]);
-		if (!result.rows.length) return null;
-		const row = result.rows[0];
-		return { ...row, created_at_ms: Number(row.created_at_ms) } as SeriesRecord;
+		const rows = await this.reading(
+			async (c) => (await c.query('SELECT * FROM series WHERE id = $1', [id])).rows,
+		);
+		if (!rows.length) return null;
+		return { ...rows[0], created_at_ms: Number(rows[0].created_at_ms) } as SeriesRecord;
 	}
 
 	async setSmsOptOut(
@@ -448,15 +489,11 @@ export class PostgresBookingStore implements BookingStore {
 	}
 
 	async isSmsOptedOut(phone: string): Promise<boolean> {
-		const client = await this.client();
-		try {
-			const result = await client.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [
-				phone,
-			]);
-			return Boolean(result.rows[0]?.opted_out);
-		} finally {
-			client.release();
-		}
+		const rows = await this.reading(
+			async (c) =>
+				(await c.query('SELECT opted_out FROM sms_opt_outs WHERE phone = $1', [phone])).rows,
+		);
+		return Boolean(rows[0]?.opted_out);
 	}
 
 	async saveContract(record: ContractRecord): Promise<void> {
@@ -469,16 +506,23 @@ export class PostgresBookingStore implements BookingStore {
 	}
 
 	async getContract(id: string): Promise<ContractRecord | null> {
-		const result = await this.pool.query('SELECT record FROM contracts WHERE id = $1', [id]);
-		return result.rows.length ? (result.rows[0].record as ContractRecord) : null;
+		const rows = await this.reading(
+			async (c) => (await c.query('SELECT record FROM contracts WHERE id = $1', [id])).rows,
+		);
+		return rows.length ? (rows[0].record as ContractRecord) : null;
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {
-		const result = await this.pool.query(
-			"SELECT record FROM contracts WHERE status = 'active' AND end_date <= $1 ORDER BY end_date",
-			[endDate],
+		const rows = await this.reading(
+			async (c) =>
+				(
+					await c.query(
+						"SELECT record FROM contracts WHERE status = 'active' AND end_date <= $1 ORDER BY end_date",
+						[endDate],
+					)
+				).rows,
 		);
-		return result.rows.map((r: Record<string, unknown>) => r.record as ContractRecord);
+		return rows.map((r: Record<string, unknown>) => r.record as ContractRecord);
 	}
 
 	async busyIntervals(
@@ -486,12 +530,26 @@ export class PostgresBookingStore implements BookingStore {
 		crewIds: string[],
 		nowMs: number,
 	): Promise<BusyInterval[]> {
+		return await this.reading(async (c) => await busyRows(c, windows, crewIds, nowMs));
+	}
+
+	/**
+	 * Runs a read on a connection of the pool. A connection the server ended (a restart closes the
+	 * idle ones too) is dropped and the read runs again on a new one, a few times.
+	 */
+	private async reading<T>(fn: (client: PoolClient) => Promise<T>, triesLeft = 3): Promise<T> {
 		const client = await this.client();
+		let broken: Error | undefined;
 		try {
-			return await busyRows(client, windows, crewIds, nowMs);
+			return await fn(client);
+		} catch (error) {
+			if (!isConnectionLoss(error)) throw error;
+			if (triesLeft <= 1) throw this.unreachable(error);
+			broken = error as Error;
 		} finally {
-			client.release();
+			client.release(broken);
 		}
+		return await this.reading(fn, triesLeft - 1);
 	}
 
 	async lockedWrite<T>(key: string, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
@@ -503,9 +561,11 @@ export class PostgresBookingStore implements BookingStore {
 
 	async read(sql: string, params: SqlValue[] = []): Promise<Row[]> {
 		try {
-			return (await this.pool.query(sql, params.map(withoutNul))).rows as Row[];
+			return await this.reading(
+				async (c) => (await c.query(sql, params.map(withoutNul))).rows as Row[],
+			);
 		} catch (error) {
-			if ((error as { code?: string }).code) throw error;
+			if (error instanceof StoreError || (error as { code?: string }).code) throw error;
 			throw new StoreError(
 				`Could not read from PostgreSQL at ${this.connection.host}:${this.connection.port}: ${(error as Error).message}. Check the Booking Store PostgreSQL credential and that the server is running.`,
 				'bookingStorePostgres',
