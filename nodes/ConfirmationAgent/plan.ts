@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
 
+import { inQuietWindow, minutesOfDay } from '../shared/quiet';
+
 export interface PlanOptions {
 	/** Hours before the start for each reminder (default 24 and 2). */
 	reminderHoursBefore: number[];
@@ -34,16 +36,6 @@ export interface PlannedReminder extends PlannedMessage<'reminder'> {
 /** How long before quiet hours a reminder is sent at the latest. */
 const REMINDER_MARGIN_MINUTES = 30;
 
-const minutesOf = (hhmm: string) => {
-	const [h, m] = hhmm.split(':').map(Number);
-	return h * 60 + m;
-};
-
-function inQuiet(t: DateTime, start: number, end: number): boolean {
-	const m = t.hour * 60 + t.minute;
-	return start > end ? m >= start || m < end : m >= start && m < end;
-}
-
 /**
  * When to send the reminders and the review request. A reminder that falls in
  * quiet hours, or in the half hour before them, moves earlier (to half an hour
@@ -62,8 +54,8 @@ export function followUpPlan(
 	skipped: string[];
 } {
 	const o = { ...DEFAULT_PLAN, ...options };
-	const quietStart = minutesOf(o.quietStart);
-	const quietEnd = minutesOf(o.quietEnd);
+	const quietStart = minutesOfDay(o.quietStart);
+	const quietEnd = minutesOfDay(o.quietEnd);
 	const start = DateTime.fromISO(startIso, { setZone: true }).setZone(timeZone);
 	const end = DateTime.fromISO(endIso, { setZone: true }).setZone(timeZone);
 	const iso = (t: DateTime) => t.toISO({ suppressMilliseconds: true })!;
@@ -75,7 +67,7 @@ export function followUpPlan(
 	for (const hours of [...o.reminderHoursBefore].sort((a, b) => b - a)) {
 		let at = start.minus({ hours });
 		let adjusted: string | null = null;
-		if (quietStart !== quietEnd && inQuiet(at, reminderCutoff, quietEnd)) {
+		if (quietStart !== quietEnd && inQuietWindow(at, reminderCutoff, quietEnd)) {
 			// The last evening time before quiet hours, that day or the day before.
 			let latest = at
 				.set({
@@ -98,7 +90,7 @@ export function followUpPlan(
 	}
 	let review = end.plus({ hours: o.reviewHoursAfter });
 	let reviewAdjusted: string | null = null;
-	if (inQuiet(review, quietStart, quietEnd)) {
+	if (inQuietWindow(review, quietStart, quietEnd)) {
 		let morning = review.set({
 			hour: Math.floor(quietEnd / 60),
 			minute: quietEnd % 60,
@@ -163,7 +155,8 @@ export function dueFollowUp(
 	const o = { ...DEFAULT_PLAN, ...options };
 	const zone = visit.time_zone;
 	// Quiet hours at the visit (equal start and end: none).
-	if (inQuiet(now.setZone(zone), minutesOf(o.quietStart), minutesOf(o.quietEnd))) return null;
+	if (inQuietWindow(now.setZone(zone), minutesOfDay(o.quietStart), minutesOfDay(o.quietEnd)))
+		return null;
 	const start = DateTime.fromISO(visit.start, { setZone: true });
 	const booked = visit.created_at
 		? DateTime.fromISO(visit.created_at, { setZone: true })

@@ -15,6 +15,7 @@ import crypto from 'node:crypto';
 import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
+import { inQuietWindow, minutesOfDay } from '../quiet';
 import type { BookingStore, SqlValue } from '../store';
 
 export type OutboxChannel = 'email' | 'sms';
@@ -103,25 +104,20 @@ export function parseRetrySchedule(text: unknown, field = 'retrySchedule'): numb
 	});
 }
 
-const minutesOf = (hhmm: string) => {
-	const [h, m] = hhmm.split(':').map(Number);
-	return h * 60 + m;
-};
-
 export function inQuietHours(atMs: number, quiet: QuietHours | null): boolean {
 	if (!quiet || quiet.start === quiet.end) return false;
-	const t = DateTime.fromMillis(atMs, { zone: quiet.time_zone });
-	const m = t.hour * 60 + t.minute;
-	const start = minutesOf(quiet.start);
-	const end = minutesOf(quiet.end);
-	return start > end ? m >= start || m < end : m >= start && m < end;
+	return inQuietWindow(
+		DateTime.fromMillis(atMs, { zone: quiet.time_zone }),
+		minutesOfDay(quiet.start),
+		minutesOfDay(quiet.end),
+	);
 }
 
 /** `atMs`, or the end of the quiet hours it falls in. */
 export function outsideQuietHours(atMs: number, quiet: QuietHours | null): number {
 	if (!quiet || !inQuietHours(atMs, quiet)) return atMs;
 	const at = DateTime.fromMillis(atMs, { zone: quiet.time_zone });
-	const end = minutesOf(quiet.end);
+	const end = minutesOfDay(quiet.end);
 	// Set the wall-clock time (adding minutes to midnight would be an hour off on a DST day).
 	const endOn = (day: DateTime) =>
 		day.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
