@@ -90,6 +90,12 @@ async function executionOfLink(url: string): Promise<string> {
 
 const smsTo = (phone: string) =>
 	env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
+/** The texts to `phone` once there are `count` (a text follows its e-mail: the Outbox sends one message at a time). */
+const textsOnceThere = async (phone: string, count = 1) =>
+	await eventually(
+		async () => smsTo(phone),
+		(list) => list.length >= count,
+	);
 
 describe('simple booking (POST /webhook/booking)', () => {
 	const request = {
@@ -142,7 +148,7 @@ describe('simple booking (POST /webhook/booking)', () => {
 			`UID:${body.booking.booking_id}@n8n-nodes-booking-agents`,
 		);
 
-		const [sms] = smsTo('+12127365000');
+		const [sms] = await textsOnceThere('+12127365000');
 		expect(sms.form).toMatchObject({ From: '+12125550100', To: '+12127365000' });
 		expect(sms.form.Body).toContain('Reply STOP to opt out.');
 	});
@@ -732,7 +738,7 @@ describe('recurring service (POST /webhook/recurring)', () => {
 				.find((a: { filename?: string }) => a.filename === 'invite.ics')
 				.content.toString(),
 		).toMatch(/RRULE:FREQ=WEEKLY;.*COUNT=52/);
-		expect(smsTo('+12127365004')).toHaveLength(1);
+		expect(await textsOnceThere('+12127365004')).toHaveLength(1);
 
 		// The signing link is served by the Agreement Signing workflow.
 		const sign = await fetch(body.contract.signing_url, {
@@ -832,7 +838,7 @@ describe('recurring service, monthly, with a visit moved and one that finds no r
 				.map((v) => [new Date(v.start_ms).toISOString(), new Date(v.end_ms).toISOString()])
 				.sort((a, b) => a[0].localeCompare(b[0])),
 		);
-		expect(smsTo('+12127365011')).toHaveLength(1);
+		expect(await textsOnceThere('+12127365011')).toHaveLength(1);
 	});
 });
 
