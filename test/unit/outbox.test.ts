@@ -14,6 +14,7 @@ import {
 	messageKey,
 	outsideQuietHours,
 	parseRetrySchedule,
+	quietHoursForRetries,
 	queueMessages,
 	recordFailure,
 	recordSent,
@@ -84,6 +85,10 @@ describe('quiet hours', () => {
 			at('2026-12-08T12:15'),
 		);
 		expect(outsideQuietHours(at('2026-12-08T23:00'), null)).toBe(at('2026-12-08T23:00'));
+	});
+	it('lets a text written in quiet hours (an emergency at night) be retried at once', () => {
+		expect(quietHoursForRetries(at('2026-12-08T02:00'), QUIET)).toBeNull();
+		expect(quietHoursForRetries(at('2026-12-08T14:00'), QUIET)).toEqual(QUIET);
 	});
 	it('keeps local time across a DST change', () => {
 		// 2027-03-14 is the spring-forward night in New York.

@@ -20,14 +20,15 @@ import { knownCaseIdOf } from '../../shared/records/cases';
 import {
 	claimMessages,
 	DEFAULT_RETRY_SCHEDULE,
-	inQuietHours,
 	MAX_ATTACHMENT_BYTES,
 	messageKey,
 	parseRetrySchedule,
 	queueMessages,
+	quietHoursForRetries,
 	recordFailure,
 	recordSent,
 	type OutboxAttachment,
+	type OutboxContent,
 	type OutboxDraft,
 	type OutboxMessage,
 	type QuietHours,
@@ -291,61 +292,45 @@ async function queue(
 			);
 		return value;
 	};
-	if (email?.to && channels.includes('email')) {
-		const to = text(email.to, 'confirmation.email.to');
-		const content = {
-			from: sender('emailFrom', 'e-mail'),
-			subject: text(email.subject, 'confirmation.email.subject'),
-			text: text(email.text, 'confirmation.email.text'),
-			html: typeof email.html === 'string' ? email.html : null,
-			attachments: await attachmentsOf(ctx, i, item),
-		};
-		drafts.push({
-			key: messageKey({
-				caseId,
-				executionId,
-				node,
-				itemIndex: i,
-				channel: 'email',
-				recipient: to,
-				content,
-			}),
-			case_id: caseId,
-			label,
-			channel: 'email',
-			recipient: to,
-			content,
-			quiet_hours: null,
-			case_item: caseItem,
-		});
-	}
-	if (sms?.to && channels.includes('sms')) {
-		const to = text(sms.to, 'confirmation.sms.to');
-		const content = {
-			from: sender('smsFrom', 'text message'),
-			text: text(sms.text, 'confirmation.sms.text'),
-		};
-		const quiet = quietHoursOf(ctx, i);
-		drafts.push({
-			key: messageKey({
-				caseId,
-				executionId,
-				node,
-				itemIndex: i,
-				channel: 'sms',
-				recipient: to,
-				content,
-			}),
-			case_id: caseId,
-			label,
-			channel: 'sms',
-			recipient: to,
-			content,
-			// A text the flow sends in quiet hours (an emergency answered at night) is meant to go now.
-			quiet_hours: inQuietHours(now, quiet) ? null : quiet,
-			case_item: caseItem,
-		});
-	}
+	const draft = (
+		channel: 'email' | 'sms',
+		to: string,
+		content: OutboxContent,
+		quiet: QuietHours | null,
+	): OutboxDraft => ({
+		key: messageKey({ caseId, executionId, node, itemIndex: i, channel, recipient: to, content }),
+		case_id: caseId,
+		label,
+		channel,
+		recipient: to,
+		content,
+		quiet_hours: quiet,
+		case_item: caseItem,
+	});
+	if (email?.to && channels.includes('email'))
+		drafts.push(
+			draft(
+				'email',
+				text(email.to, 'confirmation.email.to'),
+				{
+					from: sender('emailFrom', 'e-mail'),
+					subject: text(email.subject, 'confirmation.email.subject'),
+					text: text(email.text, 'confirmation.email.text'),
+					html: typeof email.html === 'string' ? email.html : null,
+					attachments: await attachmentsOf(ctx, i, item),
+				},
+				null,
+			),
+		);
+	if (sms?.to && channels.includes('sms'))
+		drafts.push(
+			draft(
+				'sms',
+				text(sms.to, 'confirmation.sms.to'),
+				{ from: sender('smsFrom', 'text message'), text: text(sms.text, 'confirmation.sms.text') },
+				quietHoursForRetries(now, quietHoursOf(ctx, i)),
+			),
+		);
 	const queued = await queueMessages(store, drafts, now);
 	return [
 		{

@@ -113,6 +113,14 @@ export function inQuietHours(atMs: number, quiet: QuietHours | null): boolean {
 	);
 }
 
+/**
+ * The quiet hours a text written at `nowMs` keeps for its retries: none when it was written in
+ * them (the flow meant it to go at night, such as an emergency answer).
+ */
+export function quietHoursForRetries(nowMs: number, quiet: QuietHours | null): QuietHours | null {
+	return inQuietHours(nowMs, quiet) ? null : quiet;
+}
+
 /** `atMs`, or the end of the quiet hours it falls in. */
 export function outsideQuietHours(atMs: number, quiet: QuietHours | null): number {
 	if (!quiet || !inQuietHours(atMs, quiet)) return atMs;
