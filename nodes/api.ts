@@ -124,7 +124,7 @@ export {
 export type { CalendarConfig, CrewConfig } from './SchedulingAgent/calendar';
 export { parsePreference } from './SchedulingAgent/preferences';
 export { findSlots, indexBusy, isFree } from './SchedulingAgent/slots';
-export { seriesStarts } from './SchedulingAgent/series';
+export { SEARCH_YEARS, seriesStarts } from './SchedulingAgent/series';
 export {
 	openStore,
 	closeAllStores,

@@ -15,6 +15,7 @@ import {
 import { LINK_OPERATIONS } from './actions/links';
 import { outboxProperties } from './actions/outbox';
 import { router } from './actions/router';
+import { strandedProperties } from './actions/stranded';
 
 const periodProperties = (operations: string[]) => [
 	{
@@ -115,6 +116,13 @@ export class BookingRecords implements INodeType {
 						value: 'export',
 						action: 'Export cases or bookings as CSV',
 						description: 'A CSV file of the cases received, or the visits, in a period',
+					},
+					{
+						name: 'Find Stranded Bookings',
+						value: 'strandedBookings',
+						action: 'Find bookings whose flow stopped before recording them',
+						description:
+							'Confirmed visits some minutes old whose case does not list them (the flow that booked them stopped: an n8n worker killed): one item per case, for the Human Queue',
 					},
 					{
 						name: 'Make a Link',
@@ -673,6 +681,7 @@ export class BookingRecords implements INodeType {
 				description: 'The binary field that holds the file (the CSV, or the backup)',
 			},
 			...outboxProperties,
+			...strandedProperties,
 			...storeProperties,
 		],
 	};

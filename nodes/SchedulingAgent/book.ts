@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { BookingRecord, WriteTx } from '../shared/store';
 import { chosenStart, openAt, SchedulingInputError, type CrewConfig } from './calendar';
 import type { Slot } from './slots';
-import type { BookingOut, BookingResult, ScheduleRequest } from './request';
+import { caseIdDetail, type BookingOut, type BookingResult, type ScheduleRequest } from './request';
 import type { ScheduleContext } from './context';
 /**
  * How many times a booking tries: the slots found before its write transaction,
@@ -46,7 +46,7 @@ async function bookFirstFree(
 				service: request.job?.service_type ?? null,
 				priority: request.priority ?? null,
 				customer: request.customer ?? null,
-				details: { duration_basis: o.basis },
+				details: { duration_basis: o.basis, ...caseIdDetail(request) },
 				cancel_reason: null,
 				created_at_ms: ctx.now,
 				updated_at_ms: ctx.now,

@@ -6,6 +6,10 @@ import type { BookingStore, StoreConfig } from '../shared/store';
 import type { CalendarConfig, JobFacts } from './calendar';
 import type { SeriesSpec } from './series';
 
+/** What a booking keeps of the case it was made for (nothing when the request names none). */
+export const caseIdDetail = (request: { case_id?: string | null }): { case_id?: string } =>
+	request.case_id ? { case_id: request.case_id } : {};
+
 export const OPERATIONS = [
 	'findSlots',
 	'book',
@@ -44,6 +48,8 @@ export interface ScheduleRequest {
 	reason?: string | null;
 	hold_minutes?: number | null;
 	idempotency_key?: string | null;
+	/** book, bookSeries: the case the visits are for, kept on each booking (details.case_id) so a visit whose flow stopped before recording its case is found. */
+	case_id?: string | null;
 	customer?: Record<string, unknown> | null;
 	/** list: bookings starting within the next N hours (default 24), or between from and to. */
 	within_hours?: number | null;

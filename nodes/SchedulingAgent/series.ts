@@ -25,6 +25,9 @@ export interface SeriesSpec {
 	hold_hours?: number | null;
 }
 
+/** How far ahead a series' visits are looked for: a rule with no visit in that time has none. */
+export const SEARCH_YEARS = 50;
+
 const RRULE_DAYS: RRuleWeekday[] = [
 	RRule.MO,
 	RRule.TU,
@@ -198,7 +201,12 @@ export function seriesStarts(
 	let dates: Date[];
 	try {
 		rule = new RRule(options);
-		dates = rule.all((_, i) => i < 520);
+		// Searched no further than SEARCH_YEARS: a rule that matches no day (the 30th of February)
+		// would otherwise be walked day by day to the year 9999 (seconds on n8n's main thread).
+		const searchUntil = new Date(dtstart);
+		searchUntil.setUTCFullYear(searchUntil.getUTCFullYear() + SEARCH_YEARS);
+		const until = options.until && options.until < searchUntil ? options.until : searchUntil;
+		dates = new RRule({ ...options, until }).all((_, i) => i < 520);
 	} catch (error) {
 		throw new SchedulingInputError(
 			spec.rrule ? 'series.rrule' : 'series',

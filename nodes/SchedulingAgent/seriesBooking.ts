@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { BookingRecord } from '../shared/store';
 import { zoneNamed } from '../shared/zone';
 import { SchedulingInputError, windowsOn } from './calendar';
-import { seriesStarts } from './series';
+import { SEARCH_YEARS, seriesStarts } from './series';
 import { indexBusy, isFree } from './slots';
-import type { BookingResult, ScheduleRequest } from './request';
+import { caseIdDetail, type BookingResult, type ScheduleRequest } from './request';
 import type { ScheduleContext } from './context';
 
 export async function bookSeries(
@@ -30,7 +30,10 @@ export async function bookSeries(
 		ctx.nowDt.plus({ minutes: ctx.cal.leadTimeMinutes }),
 	);
 	if (!starts.length)
-		throw new SchedulingInputError('series', 'The series has no visits; check its rule and count.');
+		throw new SchedulingInputError(
+			request.series?.rrule ? 'series.rrule' : 'series',
+			`The series has no visit in the next ${SEARCH_YEARS} years: check its rule (a day every month has, such as BYMONTHDAY=28) and its count.`,
+		);
 	const firstMs = starts[0].toMillis();
 	if (firstMs < ctx.now)
 		throw new SchedulingInputError('series.start_date', 'The series would start in the past.');
@@ -117,7 +120,7 @@ export async function bookSeries(
 						service: request.job?.service_type ?? null,
 						priority: request.priority ?? null,
 						customer: request.customer ?? null,
-						details: { wanted_start_ms: wanted },
+						details: { wanted_start_ms: wanted, ...caseIdDetail(request) },
 						cancel_reason: null,
 						created_at_ms: ctx.now,
 						updated_at_ms: ctx.now,

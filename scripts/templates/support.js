@@ -827,6 +827,35 @@ function outbox() {
 	wf.connect('Record: Sent', 'One Message at a Time');
 	wf.connect('Tries Used Up?', 'One Message at a Time', 1);
 	wf.connect('Tell Ops: Not Delivered', 'One Message at a Time');
+
+	wf.section(
+		'Bookings whose flow stopped',
+		'Every 5 minutes: a confirmed visit booked at least **15 minutes** ago whose case does not list it was booked by a flow that stopped before it recorded the case and confirmed it (an n8n worker killed mid-execution: n8n does not run it again, and no error workflow runs). Each such case goes to the **Human Queue** once, with its visits (a series as one), so someone checks the customer was told. Visits booked by a Scheduling node given its fields directly (no case) are not looked at.',
+	);
+	wf.add(
+		'Every 5 Minutes',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'minutes', minutesInterval: 5 }] } },
+		[0, 500],
+	);
+	wf.add(
+		'Find Stranded Bookings',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ operation: 'strandedBookings', olderThanMinutes: 15, lookBackHours: 24 },
+		[220, 500],
+		{ notes: 'One item per case', notesInFlow: true },
+	);
+	// Recorded on the case by the Human Queue (its visits then listed), so the next run does not hand it over again.
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Booked, Not Recorded',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[440, 500],
+	);
+	wf.chain('Every 5 Minutes', 'Find Stranded Bookings', 'Tell Ops: Booked, Not Recorded');
 	return wf;
 }
 

@@ -9,6 +9,8 @@
  * - Twilio answers 503 to one customer's number for good: the text is tried five times, then
  *   the case goes to the Human Queue once (ops e-mailed, the board's failed deliveries).
  * - A sender stopped mid-send (a message held with a lease that ran out): the schedule sends it.
+ * - A visit booked by a flow that stopped before it recorded its case: its check (every 3 seconds
+ *   here, as shipped for visits 15 minutes old) hands the case to the Human Queue once.
  * The SMTP server and the Twilio fake count duplicates: none.
  */
 import path from 'node:path';
@@ -20,7 +22,9 @@ import {
 	queueMessages,
 	type OutboxMessage,
 } from '../../nodes/shared/records/outbox';
+import { getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
+import { schedule } from '../../nodes/SchedulingAgent/schedule';
 
 jest.setTimeout(300_000);
 
@@ -205,4 +209,47 @@ it('sends a message a stopped sender was holding, once its hold runs out', async
 	await claimMessages(store, { ids: [message.id] }, now, 4_000);
 	await until(async () => expect(textsTo('+12127365063')).toHaveLength(1), 60_000);
 	expect(await getMessage(store, message.id)).toMatchObject({ status: 'sent', attempts: 2 });
+});
+
+it('hands a visit whose flow stopped before recording its case to the Human Queue, once', async () => {
+	// What a flow killed between Book and Record the Case leaves: a confirmed visit, 20 minutes
+	// old, carrying its case's id, and no case (booked here by the Scheduling Agent's own code).
+	const crews = (await store.read('SELECT id, name, skills, on_call FROM crews')).map((row) => ({
+		id: String(row.id),
+		name: String(row.name),
+		skills: JSON.parse(String(row.skills)) as string[],
+		on_call: Boolean(Number(row.on_call)),
+	}));
+	const booked = await schedule(
+		{
+			operation: 'book',
+			job: { service_type: 'standard_cleaning', duration_minutes: 90 },
+			case_id: 'cs_stoppedflow01',
+			customer: { name: 'Pia Strand', email: 'pia@example.com', phone: '+1 212 736 5064' },
+		},
+		{ store, now: new Date(Date.now() - 20 * 60_000), calendar: { crews } },
+	);
+	expect(booked.status).toBe('confirmed');
+	const visit = booked.booking_id!;
+	const fromOps = () =>
+		env.smtp
+			.to('ops@brightclean.example')
+			.filter((m: { subject?: string }) =>
+				(m.subject ?? '').startsWith(`[Human queue] Pia Strand: The visit ${visit} (`),
+			);
+	await until(async () => expect(fromOps()).toHaveLength(1), 60_000);
+	expect(fromOps()[0].text).toMatch(/stopped before it recorded the case and confirmed it/);
+	const record = await until(async () => {
+		const found = await getCase(store, 'cs_stoppedflow01');
+		expect(found?.status).toBe('waiting_ops');
+		return found!;
+	});
+	expect(record).toMatchObject({
+		booking_ids: [visit],
+		customer: { name: 'Pia Strand', email: 'pia@example.com' },
+		decision: { reason: expect.stringContaining(`The visit ${visit}`) },
+	});
+	// The check keeps running (every 3 seconds here): the case is not handed over again.
+	await new Promise((resolve) => setTimeout(resolve, 10_000));
+	expect(fromOps()).toHaveLength(1);
 });

@@ -14,7 +14,7 @@ import { draftIsSafe, writeReply } from '../../nodes/NegotiationAgent/reply';
 import { priceSync } from '../../nodes/PricingAgent/price';
 import { qualify, qualifyRules } from '../../nodes/QualifierAgent/qualify';
 import { schedule } from '../../nodes/SchedulingAgent/schedule';
-import { seriesStarts } from '../../nodes/SchedulingAgent/series';
+import { SEARCH_YEARS, seriesStarts } from '../../nodes/SchedulingAgent/series';
 import { SqliteBookingStore, type BookingRecord } from '../../nodes/shared/store';
 import { withoutNul, storedIdempotencyKey } from '../../nodes/shared/store/clean';
 import { poolSsl } from '../../nodes/shared/store/postgres';
@@ -357,6 +357,44 @@ describe('what the store is given is cleaned once, the same way', () => {
 		expect(poolSsl({ ...base, ssl: true, ignoreSslIssues: true })).toEqual({
 			rejectUnauthorized: false,
 		});
+	});
+
+	it('a series rule that matches no day finds none within the search horizon, and booking it names series.rrule', async () => {
+		const now = DateTime.fromISO('2026-12-06T09:00', { zone: 'America/New_York' });
+		// Walked day by day to the year 9999 before: 9 s for the daily rule, 3 s for the weekly one.
+		for (const rrule of [
+			'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
+			'FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3',
+			'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;UNTIL=99991231T000000Z',
+		])
+			expect(seriesStarts({ rrule }, 'America/New_York', now).starts).toEqual([]);
+		// A rare day still within the horizon is found: the 29th of February.
+		const leap = seriesStarts(
+			{ rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=2', time: '09:00' },
+			'America/New_York',
+			now,
+		).starts.map((start) => start.toISODate());
+		expect(leap).toEqual(['2028-02-29', '2032-02-29']);
+		const store = new SqliteBookingStore(':memory:');
+		try {
+			await store.init();
+			await expect(
+				schedule(
+					{
+						operation: 'bookSeries',
+						job: { service_type: 'standard_cleaning' },
+						series: { rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30' },
+					},
+					{ store, now: '2026-12-06T09:00:00-05:00' },
+				),
+			).rejects.toMatchObject({
+				field: 'series.rrule',
+				message: expect.stringContaining(`no visit in the next ${SEARCH_YEARS} years`),
+			});
+			expect(await store.listBookings({}, Date.parse('2026-12-06T14:00:00Z'))).toEqual([]);
+		} finally {
+			await store.close();
+		}
 	});
 
 	it('a series rule by the hour, minute or second is refused, naming series.rrule', () => {

@@ -24,6 +24,7 @@ import { caseFromAgent, caseFromNode } from './case';
 import { LINK_OPERATIONS, runLinkOperation } from './links';
 import { runAnswer } from './answer';
 import { OUTBOX_OPERATIONS, runOutboxOperation } from './outbox';
+import { findStranded } from './stranded';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -64,6 +65,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return await runPerItem(this, async (i) => [
 			{ json: (await caseFromAgent(ctx, i, store)) as IDataObject },
 		]);
+	if (operation === 'strandedBookings')
+		return await runPerItem(this, async (i) => await findStranded(ctx, i, store));
 	if (operation === 'backup')
 		return await runPerItem(this, async (i) => [await backUp(ctx, i, store)]);
 	if (LINK_OPERATIONS.includes(operation)) return await runLinkOperation(this, operation, store);

@@ -16,6 +16,7 @@ import {
 	priorityFromCase,
 } from '../case';
 import { aiOptionsProperty, modeProperty, readAiSettings } from '../../shared/n8n/ai';
+import { knownCaseIdOf } from '../../shared/records/cases';
 import {
 	caseOf,
 	definedBelow,
@@ -226,6 +227,20 @@ export function readBookingId(ctx: IExecuteFunctions, i: number, source: InputSo
 	if (!id)
 		throw missingFromCase(ctx, i, 'booking.booking_id', 'the booking to act on', item.booking);
 	return id;
+}
+
+/**
+ * The case a booking is for, kept on the booking: from the case, the id it carries or derives
+ * from the request's key (what Booking Records records it under); none when fields are given directly.
+ */
+export function readCaseId(ctx: IExecuteFunctions, i: number, source: InputSource): string | null {
+	if (source !== 'case') return null;
+	try {
+		return knownCaseIdOf(caseOf(ctx, i));
+	} catch {
+		// A case id Booking Records would refuse: that step names it; the booking just does not keep it.
+		return null;
+	}
 }
 
 /**

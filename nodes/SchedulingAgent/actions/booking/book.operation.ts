@@ -15,6 +15,7 @@ import {
 	preferenceProperties,
 	priorityProperties,
 	readCustomer,
+	readCaseId,
 	readIdempotencyKey,
 	readJob,
 	readPreference,
@@ -65,6 +66,7 @@ export async function bookOrHold(
 			hold_minutes: held ? (ctx.getNodeParameter('holdMinutes', i) as number) : null,
 			customer: readCustomer(ctx, i, op.source),
 			idempotency_key: readIdempotencyKey(ctx, i, op.source),
+			case_id: readCaseId(ctx, i, op.source),
 		},
 		await readScheduleOptions(ctx, i, op, true),
 	);

@@ -10,6 +10,7 @@ import {
 	idempotencyKeyProperty,
 	jobProperties,
 	readCustomer,
+	readCaseId,
 	readIdempotencyKey,
 	readJob,
 	readScheduleOptions,
@@ -147,6 +148,7 @@ export async function execute(
 			series: op.source === 'case' ? seriesFromCase(caseOf(this, i), configured) : configured,
 			customer: readCustomer(this, i, op.source),
 			idempotency_key: readIdempotencyKey(this, i, op.source),
+			case_id: readCaseId(this, i, op.source),
 		},
 		await readScheduleOptions(this, i, op, false),
 	);
