@@ -209,19 +209,24 @@ async function main(log = console.log) {
 		log(
 			`52-week series                         rule and DST-safe times median ${median(pureSeries).toFixed(2)} ms; booked in an empty store (one transaction) median ${median(seriesTimes).toFixed(2)} ms (target < 20 ms -> ${median(seriesTimes) < 20 ? 'met' : 'NOT met'})`,
 		);
-		// Rules that match no day (or hardly any) are searched no further than the series horizon.
-		const noVisit = [];
+		// A rule that names no day is refused before it is searched; a rare day is searched 50 years ahead.
+		const hostileRules = [];
 		for (const rrule of [
 			'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30',
-			'FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3',
-			'FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31',
+			'FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2',
+			'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=52',
 		]) {
 			const t = process.hrtime.bigint();
-			const { starts } = api.seriesStarts({ rrule }, calendar.timeZone, nowLocal);
-			noVisit.push([rrule, ms(t), starts.length]);
+			let visits = 'refused';
+			try {
+				visits = `${api.seriesStarts({ rrule }, calendar.timeZone, nowLocal).starts.length} visits`;
+			} catch {
+				// Refused: the figure is the time it took to say so.
+			}
+			hostileRules.push(`${rrule} ${ms(t).toFixed(1)} ms (${visits})`);
 		}
 		log(
-			`series rules that match no day          ${noVisit.map(([rule, time]) => `${rule.split(';')[0]} ${time.toFixed(0)} ms`).join(', ')} (x${(Math.max(...noVisit.map((n) => n[1])) / median(pureSeries)).toFixed(0)} a 52-week rule; searched ${api.SEARCH_YEARS} years, was to the year 9999: about 9 s daily)`,
+			`series rules with no day, or a rare one ${hostileRules.join('; ')}; a 52-week rule median ${median(pureSeries).toFixed(2)} ms (before: the first walked to the year 9999, about 9 s)`,
 		);
 		const busySqlite = new api.SqliteBookingStore(path.join(dir, 'busy.sqlite'));
 		await busySqlite.init();

@@ -8,8 +8,12 @@
  * the store's size (file, bookings, cases, outbox); at the end, the trend of each from the
  * first window to the last (least squares, per hour). Not part of npm test.
  *
+ * n8n's own Prometheus metrics (N8N_METRICS) give its JavaScript heap beside the resident set,
+ * so a rise can be told apart: live objects (a leak) or memory V8 keeps without needing it.
+ *
  * Options: --minutes N (default 30)   --window N (minutes per report, default 5)
  *          --rate R (requests a second, default 1)   --concurrency N (at most in flight, default 8)
+ *          --heap-mb N (n8n's heap limit, --max-old-space-size; default: Node's own)
  * Exit code 1 when a request failed or was answered with an error.
  */
 const fs = require('node:fs');
@@ -25,6 +29,7 @@ const MINUTES = arg('minutes', 30);
 const WINDOW_MINUTES = arg('window', 5);
 const RATE = arg('rate', 1);
 const CONCURRENCY = arg('concurrency', 8);
+const HEAP_MB = arg('heap-mb', null);
 
 /** The mix: what a cleaning and restoration business gets in a day, each answer's expected status. */
 const FLOWS = [
@@ -119,6 +124,22 @@ function crewRows(total) {
 const quantile = (sorted, q) =>
 	sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : null;
 
+/** n8n's JavaScript heap (used, total) and memory held outside it (buffers), in MB, from its /metrics. */
+async function heapMb(baseUrl) {
+	try {
+		const text = await (await fetch(new URL('metrics', baseUrl))).text();
+		const metric = (name) =>
+			Number(new RegExp(`^n8n_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
+		return {
+			used: Math.round(metric('nodejs_heap_size_used_bytes')),
+			total: Math.round(metric('nodejs_heap_size_total_bytes')),
+			external: Math.round(metric('nodejs_external_memory_bytes')),
+		};
+	} catch {
+		return { used: null, total: null, external: null };
+	}
+}
+
 function rssMb(pid) {
 	try {
 		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -148,6 +169,10 @@ async function main() {
 		parseMail: false,
 		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
 		tableRows: { crews: crewRows(total) },
+		env: {
+			N8N_METRICS: 'true',
+			...(HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } : {}),
+		},
 	});
 	const storeFile = path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite');
 	const { SqliteBookingStore } = require(
@@ -185,6 +210,11 @@ async function main() {
 				median_ms: quantile(sorted, 0.5),
 				p95_ms: quantile(sorted, 0.95),
 				n8n_rss_mb: Math.round(rssMb(env.n8n.child.pid) ?? 0),
+				...(await heapMb(env.n8n.baseUrl).then((heap) => ({
+					n8n_heap_used_mb: heap.used,
+					n8n_heap_total_mb: heap.total,
+					n8n_external_mb: heap.external,
+				}))),
 				store_mb: Math.round((bytes / 1048576) * 10) / 10,
 				bookings: Number(counts.bookings),
 				cases: Number(counts.cases),
@@ -193,7 +223,7 @@ async function main() {
 			};
 			reports.push(row);
 			console.log(
-				`${row.window.padEnd(12)} answered ${String(row.answered).padStart(5)}  errors ${row.errors}  median ${row.median_ms} ms  p95 ${row.p95_ms} ms  n8n ${row.n8n_rss_mb} MB  store ${row.store_mb} MB (${row.bookings} bookings, ${row.cases} cases, ${row.messages} messages, ${row.unsent} not yet sent)`,
+				`${row.window.padEnd(12)} answered ${String(row.answered).padStart(5)}  errors ${row.errors}  median ${row.median_ms} ms  p95 ${row.p95_ms} ms  n8n ${row.n8n_rss_mb} MB (heap ${row.n8n_heap_used_mb} of ${row.n8n_heap_total_mb} MB, external ${row.n8n_external_mb} MB)  store ${row.store_mb} MB (${row.bookings} bookings, ${row.cases} cases, ${row.messages} messages, ${row.unsent} not yet sent)`,
 			);
 			if (w.firstError) console.log(`  first error: ${w.firstError}`);
 		};
@@ -246,8 +276,14 @@ async function main() {
 		const trend = (key) =>
 			slopePerHour(full.map((r, k) => [k * WINDOW_MINUTES + WINDOW_MINUTES / 2, r[key]]));
 		console.log('\nTrend per hour (least squares over the windows):');
-		for (const key of ['p95_ms', 'median_ms', 'n8n_rss_mb'])
-			console.log(`  ${key.padEnd(12)} ${trend(key)?.toFixed(1) ?? 'n/a'}`);
+		for (const key of [
+			'p95_ms',
+			'median_ms',
+			'n8n_rss_mb',
+			'n8n_heap_used_mb',
+			'n8n_heap_total_mb',
+		])
+			console.log(`  ${key.padEnd(18)} ${trend(key)?.toFixed(1) ?? 'n/a'}`);
 		const answered = full.reduce((n, r) => n + r.answered, 0);
 		console.log(
 			`\n${answered} answered, ${failures} errors in ${((Date.now() - started) / 60_000).toFixed(1)} min; store ${full.at(-1)?.store_mb} MB, ${full.at(-1)?.unsent} message(s) not sent.`,

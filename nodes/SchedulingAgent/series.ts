@@ -1,5 +1,5 @@
 import { DateTime, type Zone } from 'luxon';
-import { RRule, Weekday as RRuleWeekday } from 'rrule';
+import { RRule, Weekday as RRuleWeekday, type Options } from 'rrule';
 
 import { WEEKDAYS, type Weekday } from '../shared/vocabulary';
 import { SchedulingInputError } from './calendar';
@@ -23,6 +23,78 @@ export interface SeriesSpec {
 	clash_window_minutes?: number | null;
 	/** Hold the visits (status held) for this many hours instead of confirming them: until an agreement is signed. */
 	hold_hours?: number | null;
+}
+
+const asList = <T>(value: T | T[] | null | undefined): T[] =>
+	value === null || value === undefined ? [] : Array.isArray(value) ? value : [value];
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A rule that names no day that exists is refused before it is searched: rrule walks such a
+ * rule day by day to the year 9999 (9 s for FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30 on n8n's main
+ * thread). Week numbers, days of the year and Easter are not used for visits; a day of the
+ * month must exist in a month the rule names; a daily or weekly rule's BYSETPOS must pick
+ * one of the times the period can have.
+ */
+function refuseRuleWithNoDay(options: Partial<Options>): void {
+	const refuse = (why: string) => {
+		throw new SchedulingInputError(
+			'series.rrule',
+			`"series.rrule" ${why}. Example: FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12.`,
+		);
+	};
+	const o = options as Record<string, unknown>;
+	for (const [part, name] of [
+		['byweekno', 'BYWEEKNO'],
+		['byyearday', 'BYYEARDAY'],
+		['byeaster', 'BYEASTER'],
+	] as const)
+		if (asList(o[part] as number | number[] | null).length)
+			refuse(`uses ${name}: a series of visits is written with BYDAY, BYMONTHDAY and BYMONTH`);
+	const months = asList(o.bymonth as number | number[] | null);
+	const monthDays = asList(o.bymonthday as number | number[] | null);
+	if (monthDays.length) {
+		const longest = Math.max(
+			...(months.length ? months : [1]).map((m) => DAYS_IN_MONTH[(m - 1 + 12) % 12] ?? 31),
+		);
+		if (!monthDays.some((d) => d !== 0 && Math.abs(d) <= longest))
+			refuse(
+				`names no day that exists (BYMONTHDAY=${monthDays.join(',')}${months.length ? ` in BYMONTH=${months.join(',')}` : ''})`,
+			);
+	}
+	const positions = asList(o.bysetpos as number | number[] | null);
+	const period =
+		options.freq === RRule.DAILY
+			? 'day'
+			: options.freq === RRule.WEEKLY
+				? 'week'
+				: options.freq === RRule.MONTHLY
+					? 'month'
+					: null;
+	if (positions.length && period) {
+		const times =
+			Math.max(1, asList(o.byhour as number | number[] | null).length) *
+			Math.max(1, asList(o.byminute as number | number[] | null).length);
+		const weekdays = asList(o.byweekday as Array<{ n?: number }> | null);
+		// The most days a period can hold: a month's named days, or five of each weekday (one of an nth).
+		const days =
+			period === 'day'
+				? 1
+				: period === 'week'
+					? Math.max(1, weekdays.length)
+					: monthDays.length
+						? monthDays.length
+						: weekdays.length
+							? Math.min(
+									31,
+									weekdays.reduce((n, w) => n + (w?.n ? 1 : 5), 0),
+								)
+							: 1;
+		if (!positions.some((p) => p !== 0 && Math.abs(p) <= days * times))
+			refuse(
+				`picks BYSETPOS=${positions.join(',')} of at most ${days * times} time${days * times === 1 ? '' : 's'} a ${period}: no visit would be chosen`,
+			);
+	}
 }
 
 /** How far ahead a series' visits are looked for: a rule with no visit in that time has none. */
@@ -122,6 +194,7 @@ export function seriesStarts(
 				'series.rrule',
 				`"series.rrule" repeats ${RRule.FREQUENCIES[options.freq].toLowerCase()}: a series repeats daily at most (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY).`,
 			);
+		refuseRuleWithNoDay(options);
 		if (!options.count && !options.until) options.count = 52;
 		if (options.byhour === undefined) options.byhour = [Number(tm[1])];
 		if (options.byminute === undefined) options.byminute = [Number(tm[2])];
@@ -201,8 +274,9 @@ export function seriesStarts(
 	let dates: Date[];
 	try {
 		rule = new RRule(options);
-		// Searched no further than SEARCH_YEARS: a rule that matches no day (the 30th of February)
-		// would otherwise be walked day by day to the year 9999 (seconds on n8n's main thread).
+		// Visits searched no further than SEARCH_YEARS ahead: a rare day (Monday the 29th of
+		// February) would otherwise be followed for centuries. rrule stops only at a visit, so a
+		// rule with no day at all is refused before (refuseRuleWithNoDay).
 		const searchUntil = new Date(dtstart);
 		searchUntil.setUTCFullYear(searchUntil.getUTCFullYear() + SEARCH_YEARS);
 		const until = options.until && options.until < searchUntil ? options.until : searchUntil;
