@@ -214,7 +214,7 @@ function humanQueue() {
 	});
 	wf.section(
 		'Human queue',
-		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*), **e-mailed to the ops inbox** with the whole case, and **kept on the case record** (the ops board lists it until the case moves on; a message that did not go out is listed under failed deliveries).\n\n${L.SETTINGS_NOTE}`,
+		`The booking templates hand a case here when a person must take over: the customer asked for one, a discount needs approval, no crew could be booked, or a message could not be delivered.\n\nEach handoff is **recorded** on its execution (Executions list, filter by *customer* or *reason*), **kept on the case record** first (the ops board lists it until the case moves on; a message that did not go out is listed under failed deliveries), then **e-mailed to the ops inbox** with the whole case (three quick tries; if the mail server is still down, the e-mail is kept in the **outbox** and the Outbox's schedule tries it again after 1 min, 5 min, 30 min and 2 h; if it never goes, the board lists it under failed deliveries).\n\n${L.SETTINGS_NOTE}`,
 	);
 	L.subWorkflowTrigger(wf, 'When a Case Is Handed Over', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -235,36 +235,59 @@ function humanQueue() {
 		`{ subject: '[Human queue] ' + ($json.customer?.name ?? 'A customer') + ': ' + (${HANDOFF_REASON}).slice(0, 120), text: ['Reason: ' + (${HANDOFF_REASON}), '', ${CASE_TEXT}, '', ($json.decision?.link ? 'Decide here: ' + $json.decision.link : null), 'Handoff record: ' + $('Business Settings').first().json.public_url + 'workflow/' + $workflow.id + '/executions/' + $execution.id].filter((line) => line !== null).join('\\n'), reason: ${HANDOFF_REASON} }`,
 		[660, 0],
 	);
+	// Kept on the case first (the ops board lists it until someone acts), whatever the mail server does.
+	L.recordCase(wf, 'Record the Case', 'handedOver', 'When a Case Is Handed Over', [880, 0], {
+		reason: "={{ $('Write the Handoff').first().json.reason }}",
+	});
 	L.sendEmail(
 		wf,
 		'E-mail Ops',
 		{
 			to: "$('Business Settings').first().json.ops_email",
-			subject: '$json.subject',
-			text: '$json.text',
+			subject: "$('Write the Handoff').item.json.subject",
+			text: "$('Write the Handoff').item.json.text",
 		},
-		[880, 0],
+		[1100, 0],
 	);
-	delete wf.nodes.find((n) => n.name === 'E-mail Ops').onError;
-	// On the ops board until someone acts: the decision the case waits for, or a message that did not go out.
-	L.recordCase(wf, 'Record the Case', 'handedOver', 'When a Case Is Handed Over', [1100, 0], {
-		reason: "={{ $('Write the Handoff').first().json.reason }}",
-	});
+	// Not sent after its three tries: kept in the outbox, whose schedule tries it again after 1 min,
+	// 5 min, 30 min and 2 h. (Not handed to the Outbox workflow itself: it calls this one.)
+	wf.add(
+		'Put the Handoff in the Outbox',
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{
+			operation: 'queueMessages',
+			messageLabel: 'Handoff',
+			messageFrom: 'fields',
+			fieldChannel: 'email',
+			messageTo: "={{ $('Business Settings').first().json.ops_email }}",
+			messageSubject: "={{ $('Write the Handoff').item.json.subject }}",
+			messageText: "={{ $('Write the Handoff').item.json.text }}",
+			// Handing an undeliverable handoff over would e-mail ops again the same way: the board lists it.
+			whenUndeliverable: 'record',
+			emailFrom:
+				"={{ $('Business Settings').first().json.business_name }} <{{ $('Business Settings').first().json.business_email }}>",
+			settingsFrom: 'tables',
+		},
+		[1320, 100],
+	);
 	L.setRaw(
 		wf,
 		'Handed Over',
 		"{ status: 'handed_to_person', reason: $('Write the Handoff').first().json.reason, handed_over_at: $now.toISO() }",
-		[1100, 0],
+		[1540, 0],
 	);
 	wf.chain(
 		'When a Case Is Handed Over',
 		'Business Settings',
 		'Record the Handoff',
 		'Write the Handoff',
-		'E-mail Ops',
 		'Record the Case',
+		'E-mail Ops',
 		'Handed Over',
 	);
+	wf.connect('E-mail Ops', 'Put the Handoff in the Outbox', 1);
+	wf.connect('Put the Handoff in the Outbox', 'Handed Over');
 	return wf;
 }
 
@@ -805,7 +828,13 @@ function outbox() {
 		);
 	outboxRecord('Record: Sent', 'sent', [1100, 0]);
 	outboxRecord('Record: Not Sent', 'failed', [1100, 200]);
-	L.ifTrue(wf, 'Tries Used Up?', '$json.gave_up === true', [1320, 200]);
+	// A message to ops that could not go is only recorded on its case (hand_over false).
+	L.ifTrue(
+		wf,
+		'Tries Used Up?',
+		'$json.gave_up === true && $json.hand_over !== false',
+		[1320, 200],
+	);
 	L.callWorkflow(
 		wf,
 		'Tell Ops: Not Delivered',

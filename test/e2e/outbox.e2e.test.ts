@@ -11,6 +11,8 @@
  * - A sender stopped mid-send (a message held with a lease that ran out): the schedule sends it.
  * - A visit booked by a flow that stopped before it recorded its case: its check (every 3 seconds
  *   here, as shipped for visits 15 minutes old) hands the case to the Human Queue once.
+ * - A case handed to ops while the mail server is down: on the case (the board) at once, the
+ *   e-mail to ops kept in the outbox and delivered once when the server is back.
  * The SMTP server and the Twilio fake count duplicates: none.
  */
 import path from 'node:path';
@@ -252,4 +254,45 @@ it('hands a visit whose flow stopped before recording its case to the Human Queu
 	// The check keeps running (every 3 seconds here): the case is not handed over again.
 	await new Promise((resolve) => setTimeout(resolve, 10_000));
 	expect(fromOps()).toHaveLength(1);
+});
+
+it('keeps a handoff on its case while the mail server is down, and e-mails ops once when it is back', async () => {
+	await env.smtp.down();
+	try {
+		const response = await env.post('booking', {
+			message: 'Can someone call me back about a deep clean? I would rather talk to a person.',
+			customer: { name: 'Tove Hale', phone: '+1 212 736 5065' },
+		});
+		expect(response.status).toBe(200);
+		expect(response.body.status).toBe('handed_to_person');
+		// On the case (the ops board's list) before any e-mail is tried, whatever the mail server does.
+		const caseId = await until(async () => {
+			const [row] = await store.read("SELECT id FROM cases WHERE customer LIKE '%Tove Hale%'");
+			const found = await getCase(store, String(row?.id));
+			expect(found).toMatchObject({
+				status: 'waiting_ops',
+				decision: { reason: expect.stringMatching(/asked to speak to a person/) },
+			});
+			return found!.case_id;
+		});
+		const waiting = await until(async () => {
+			const [handoff] = (await messagesOfCase(caseId)).filter((m) => m.label === 'Handoff');
+			expect(handoff).toMatchObject({ status: 'queued', recipient: 'ops@brightclean.example' });
+			expect(handoff.last_error).toMatch(/ECONNREFUSED|connect/i);
+			return handoff;
+		}, 60_000);
+		expect(waiting.content.subject).toMatch(/^\[Human queue\] Tove Hale: /);
+	} finally {
+		await env.smtp.up();
+	}
+	const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { subject?: string }) =>
+		/Tove Hale/.test(m.subject ?? ''),
+	);
+	expect(ops.text).toContain('Customer: Tove Hale <no e-mail> +1 212 736 5065');
+	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	expect(
+		env.smtp
+			.to('ops@brightclean.example')
+			.filter((m: { subject?: string }) => /Tove Hale/.test(m.subject ?? '')),
+	).toHaveLength(1);
 });

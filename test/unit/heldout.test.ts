@@ -1,7 +1,9 @@
 /**
  * The held-out set: 403 labeled messages written before any rule was tuned on them, split into
- * a half the rules may be tuned on and a sealed half that is only ever scored. The sealed
- * half's figures are what the README reports.
+ * a half the rules may be tuned on and a sealed half that is only ever scored, and 119 more
+ * written later for the tuning half only (held-t2-* to held-t4-*: damage told by what is seen,
+ * hose and drain failures, regional Spanish, jokes and deadlines, services). The sealed half's figures are
+ * what the README reports.
  *
  * The targets (emergency recall 100%, false emergencies at most 3%, every other field at least
  * 95%, Spanish within 3 points of English) are met on the tuning half and not yet on the
@@ -21,16 +23,19 @@ const score = async (file: string, lang?: 'en' | 'es') => {
 	return await evaluate(cases, { qualify, triage });
 };
 
-/** The sealed half's figures on 2026-12-05 (docs/benchmarks.md, "A held-out set"). */
+/**
+ * The sealed half's figures on 2026-12-06 (docs/benchmarks.md, "A held-out set"), after the rules
+ * were tuned on 119 more messages written for the tuning half (never on this half).
+ */
 const SEALED_FLOORS = {
-	emergencyRecall: 53 / 60,
-	falseEmergencyRate: 3 / 141,
+	emergencyRecall: 56 / 60,
+	falseEmergencyRate: 2 / 141,
 	accuracy: {
-		service_type: 0.846,
-		property_type: 0.9,
-		is_emergency: 0.95,
-		emergency_type: 0.95,
-		urgency: 0.905,
+		service_type: 0.875,
+		property_type: 0.925,
+		is_emergency: 0.97,
+		emergency_type: 0.97,
+		urgency: 0.925,
 		frequency: 0.98,
 		bedrooms: 0.995,
 		bathrooms: 1,
@@ -38,7 +43,7 @@ const SEALED_FLOORS = {
 		wants_human: 0.995,
 		discount_request_pct: 0.99,
 	} as Record<string, number>,
-	spanishRecall: 16 / 19,
+	spanishRecall: 17 / 19,
 };
 
 describe('the held-out set', () => {

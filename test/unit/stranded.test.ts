@@ -154,7 +154,9 @@ describe.each(storeBackends('stranded'))('%s', (_name, open) => {
 		] as const)
 			await expect(strandedBookings(store, check as never)).rejects.toMatchObject({
 				field,
-				message: expect.stringContaining(`set ${field} to a number`),
+				message: expect.stringMatching(
+					/: set "(Booked at Least \(Minutes\) Ago|Look Back \(Hours\))" to a number in that range\.$/,
+				),
 			});
 	});
 });

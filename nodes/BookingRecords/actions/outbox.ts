@@ -16,7 +16,7 @@ import { objectAt, textAt } from '../../shared/case';
 import { InputError } from '../../shared/errors';
 import { toNodeError } from '../../shared/n8n/errors';
 import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
-import { knownCaseIdOf } from '../../shared/records/cases';
+import { knownCaseIdOf, recordCaseStep } from '../../shared/records/cases';
 import {
 	claimMessages,
 	DEFAULT_RETRY_SCHEDULE,
@@ -34,6 +34,7 @@ import {
 	type QuietHours,
 } from '../../shared/records/outbox';
 import { readBusinessSettings } from '../../shared/settings';
+import { SINGLE_MAILBOX } from '../../shared/text';
 import type { BookingStore } from '../../shared/store';
 import { checkTimeZone } from '../../SchedulingAgent/calendar';
 
@@ -55,11 +56,86 @@ export const outboxProperties: INodeProperties[] = [
 			'In ops’ words: shown on the ops board and in the handoff if the message cannot be delivered',
 	},
 	{
+		displayName: 'Message From',
+		name: 'messageFrom',
+		type: 'options',
+		default: 'confirmation',
+		displayOptions: show(['queueMessages']),
+		options: [
+			{
+				name: 'A Confirmation Agent',
+				value: 'confirmation',
+				description:
+					'The e-mail and text it wrote on the item (confirmation.email, confirmation.sms)',
+			},
+			{
+				name: 'The Fields Below',
+				value: 'fields',
+				description: 'One e-mail or text written here (a message to ops or a crew)',
+			},
+		],
+	},
+	{
+		displayName: 'Send As',
+		name: 'fieldChannel',
+		type: 'options',
+		default: 'email',
+		displayOptions: show(['queueMessages'], { messageFrom: ['fields'] }),
+		options: [
+			{ name: 'E-Mail', value: 'email' },
+			{ name: 'Text Message', value: 'sms' },
+		],
+	},
+	{
+		displayName: 'To',
+		name: 'messageTo',
+		type: 'string',
+		default: '',
+		displayOptions: show(['queueMessages'], { messageFrom: ['fields'] }),
+		placeholder: 'ops@brightclean.example',
+		description: 'One e-mail address, or one phone number in E.164 (+12125550123) for a text',
+	},
+	{
+		displayName: 'Subject',
+		name: 'messageSubject',
+		type: 'string',
+		default: '',
+		displayOptions: show(['queueMessages'], { messageFrom: ['fields'], fieldChannel: ['email'] }),
+	},
+	{
+		displayName: 'Text',
+		name: 'messageText',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		displayOptions: show(['queueMessages'], { messageFrom: ['fields'] }),
+	},
+	{
+		displayName: 'When It Cannot Be Delivered',
+		name: 'whenUndeliverable',
+		type: 'options',
+		default: 'handOver',
+		displayOptions: show(['queueMessages']),
+		options: [
+			{
+				name: 'Hand the Case to Ops',
+				value: 'handOver',
+				description: 'Record a Send gives the case for the Human Queue (a message to a customer)',
+			},
+			{
+				name: 'Only Record It on the Case',
+				value: 'record',
+				description:
+					'The ops board lists it under failed deliveries; nobody is written to (a message to ops: handing it over would write to them again the same way)',
+			},
+		],
+	},
+	{
 		displayName: 'Messages',
 		name: 'channels',
 		type: 'multiOptions',
 		default: ['email', 'sms'],
-		displayOptions: show(['queueMessages']),
+		displayOptions: show(['queueMessages'], { messageFrom: ['confirmation'] }),
 		options: [
 			{ name: 'E-Mail', value: 'email' },
 			{ name: 'Text Message', value: 'sms' },
@@ -282,7 +358,10 @@ async function queue(
 			);
 		return value;
 	};
-	const channels = ctx.getNodeParameter('channels', i, ['email', 'sms']) as string[];
+	const fromConfirmation = ctx.getNodeParameter('messageFrom', i, 'confirmation') !== 'fields';
+	const channels = fromConfirmation
+		? (ctx.getNodeParameter('channels', i, ['email', 'sms']) as string[])
+		: [];
 	const sender = (parameter: string, what: string) => {
 		const value = String(ctx.getNodeParameter(parameter, i, '') ?? '').trim();
 		if (!value)
@@ -307,6 +386,49 @@ async function queue(
 		quiet_hours: quiet,
 		case_item: caseItem,
 	});
+	const onFailure: OutboxContent['on_failure'] =
+		ctx.getNodeParameter('whenUndeliverable', i, 'handOver') === 'record' ? 'record' : undefined;
+	if (!fromConfirmation) {
+		const channel = ctx.getNodeParameter('fieldChannel', i, 'email') === 'sms' ? 'sms' : 'email';
+		const to = String(ctx.getNodeParameter('messageTo', i, '') ?? '').trim();
+		const body = String(ctx.getNodeParameter('messageText', i, '') ?? '');
+		const field = (name: string, value: string, fix: string) => {
+			if (!value.trim()) throw new InputError(name, `The message has no ${fix}.`);
+			return value;
+		};
+		field('messageTo', to, 'recipient: set "To"');
+		if (channel === 'email' ? !SINGLE_MAILBOX.test(to) : !/^\+[1-9]\d{6,14}$/.test(to))
+			throw new InputError(
+				'messageTo',
+				channel === 'email'
+					? `${JSON.stringify(to.slice(0, 80))} is not one e-mail address: set "To" to a single address (name@example.com).`
+					: `${JSON.stringify(to.slice(0, 40))} is not a phone number in E.164: set "To" to +country code and number (+12125550123).`,
+			);
+		drafts.push(
+			draft(
+				channel,
+				to,
+				channel === 'email'
+					? {
+							from: sender('emailFrom', 'e-mail'),
+							subject: field(
+								'messageSubject',
+								String(ctx.getNodeParameter('messageSubject', i, '') ?? ''),
+								'subject: set "Subject"',
+							),
+							text: field('messageText', body, 'text: set "Text"'),
+							attachments: await attachmentsOf(ctx, i, item),
+							on_failure: onFailure,
+						}
+					: {
+							from: sender('smsFrom', 'text message'),
+							text: field('messageText', body, 'text: set "Text"'),
+							on_failure: onFailure,
+						},
+				channel === 'sms' ? quietHoursForRetries(now, quietHoursOf(ctx, i)) : null,
+			),
+		);
+	}
 	if (email?.to && channels.includes('email'))
 		drafts.push(
 			draft(
@@ -318,6 +440,7 @@ async function queue(
 					text: text(email.text, 'confirmation.email.text'),
 					html: typeof email.html === 'string' ? email.html : null,
 					attachments: await attachmentsOf(ctx, i, item),
+					on_failure: onFailure,
 				},
 				null,
 			),
@@ -327,7 +450,11 @@ async function queue(
 			draft(
 				'sms',
 				text(sms.to, 'confirmation.sms.to'),
-				{ from: sender('smsFrom', 'text message'), text: text(sms.text, 'confirmation.sms.text') },
+				{
+					from: sender('smsFrom', 'text message'),
+					text: text(sms.text, 'confirmation.sms.text'),
+					on_failure: onFailure,
+				},
 				quietHoursForRetries(now, quietHoursOf(ctx, i)),
 			),
 		);
@@ -443,18 +570,34 @@ async function record(
 	};
 	if (!gave_up) return [{ json: { outbox: summary, gave_up: false } }];
 	const error = message.last_error ?? 'unknown error';
+	const failure = { channel: message.channel, label: message.label, error: error.slice(0, 300) };
+	if (message.content.on_failure === 'record') {
+		// A message to ops: kept on its case for the board's failed deliveries, nobody written to.
+		if (message.case_id)
+			await recordCaseStep(
+				store,
+				{ case: { case_id: message.case_id }, delivery_failure: failure },
+				'handedOver',
+				{
+					workflow: ctx.getWorkflow().name ?? null,
+					executionId: ctx.getExecutionId() ?? null,
+					executionUrl: null,
+				},
+				now,
+			);
+		return [
+			{ json: { outbox: summary, gave_up: true, hand_over: false, delivery_failure: failure } },
+		];
+	}
 	return [
 		{
 			json: {
 				...(message.case_item ?? {}),
 				handoff_reason: `The ${message.label.toLowerCase()} ${channelWords(message.channel)} could not be delivered (${message.attempts} tries): ${error}`,
-				delivery_failure: {
-					channel: message.channel,
-					label: message.label,
-					error: error.slice(0, 300),
-				},
+				delivery_failure: failure,
 				outbox: summary,
 				gave_up: true,
+				hand_over: true,
 			} as IDataObject,
 		},
 	];

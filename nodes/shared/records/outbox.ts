@@ -37,6 +37,12 @@ export interface OutboxContent {
 	text: string;
 	html?: string | null;
 	attachments?: OutboxAttachment[];
+	/**
+	 * When the tries are used up: hand the case to ops (the Human Queue; a customer's message),
+	 * or only record it on the case (a message to ops themselves: handing it over would write to
+	 * them again through the channel that failed). Absent: hand over.
+	 */
+	on_failure?: 'hand_over' | 'record';
 }
 
 /** Local "HH:MM" to "HH:MM" in a time zone: a retried text waits for them to end. */

@@ -34,8 +34,20 @@ export async function strandedBookings(
 	store: BookingStore,
 	check: StrandedCheck,
 ): Promise<StrandedCase[]> {
-	const olderThan = boundedNumber(check.olderThanMinutes, 'olderThanMinutes', 0, 24 * 60);
-	const lookBack = boundedNumber(check.lookBackHours, 'lookBackHours', 1 / 60, 24 * 31);
+	const olderThan = boundedNumber(
+		check.olderThanMinutes,
+		'olderThanMinutes',
+		'Booked at Least (Minutes) Ago',
+		0,
+		24 * 60,
+	);
+	const lookBack = boundedNumber(
+		check.lookBackHours,
+		'lookBackHours',
+		'Look Back (Hours)',
+		1 / 60,
+		24 * 31,
+	);
 	const rows = await store.read(
 		`SELECT b.*, c.name AS crew_name FROM bookings b LEFT JOIN crews c ON c.id = b.crew_id
 		 WHERE b.status = 'confirmed' AND b.updated_at_ms >= $1 AND b.updated_at_ms <= $2
@@ -129,11 +141,17 @@ export function strandedCaseItem(stranded: StrandedCase, nowMs: number): Record<
 	};
 }
 
-function boundedNumber(value: unknown, field: string, min: number, max: number): number {
+function boundedNumber(
+	value: unknown,
+	field: string,
+	label: string,
+	min: number,
+	max: number,
+): number {
 	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
 		throw new InputError(
 			field,
-			`${JSON.stringify(value)} is not a number from ${min} to ${max}: set ${field} to a number in that range.`,
+			`${JSON.stringify(value)} is not a number from ${+min.toFixed(2)} to ${max}: set "${label}" to a number in that range.`,
 		);
 	return value;
 }
