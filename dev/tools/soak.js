@@ -182,6 +182,16 @@ async function main() {
 	await store.init();
 	let failures = 0;
 	let sampler;
+	// Stopped early (Ctrl-C, a kill): n8n, the fakes and their folders go with it.
+	for (const signal of ['SIGINT', 'SIGTERM'])
+		process.once(signal, () => {
+			console.log(`\n${signal}: stopping n8n and the fakes.`);
+			clearInterval(sampler);
+			Promise.resolve(store.close())
+				.catch(() => undefined)
+				.then(() => env.stop())
+				.finally(() => process.exit(130));
+		});
 	try {
 		for (const flow of FLOWS) await env.n8n.waitForWebhook(flow.path, { probeBody: {} });
 		const started = Date.now();
