@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 
 import { escapeHtml } from '../shared/html';
 import { formatMoney } from '../shared/money';
-import { SINGLE_MAILBOX, withoutInvisible } from '../shared/text';
+import { withoutInvisible } from '../shared/text';
 import { buildInvite } from './ics';
 import { seriesInvite, type SeriesBooking } from './series-invite';
 import { DEFAULT_PLAN, followUpPlan, type PlanOptions } from './plan';
@@ -365,6 +365,9 @@ function fill(template: string, values: Record<string, string>): string {
 		),
 	);
 }
+
+/** One mailbox: no list (a comma or semicolon), no display name or group, no line break. */
+const SINGLE_MAILBOX = /^[^\s@,;:<>"()[\]\\]+@[^\s@,;:<>"()[\]\\]+\.[^\s@,;:<>"()[\]\\]+$/;
 
 /**
  * Composes one message kind for every channel n8n delivers with its own nodes

@@ -55,7 +55,7 @@ function refuseRuleWithNoDay(options: Partial<Options>): void {
 	const monthDays = asList(o.bymonthday as number | number[] | null);
 	if (monthDays.length) {
 		const longest = Math.max(
-			...(months.length ? months : [1]).map((m) => DAYS_IN_MONTH[(m - 1 + 12) % 12] ?? 31),
+			...(months.length ? months : [1]).map((m) => DAYS_IN_MONTH[m - 1] ?? 31),
 		);
 		if (!monthDays.some((d) => d !== 0 && Math.abs(d) <= longest))
 			refuse(
@@ -63,38 +63,42 @@ function refuseRuleWithNoDay(options: Partial<Options>): void {
 			);
 	}
 	const positions = asList(o.bysetpos as number | number[] | null);
-	const period =
-		options.freq === RRule.DAILY
-			? 'day'
-			: options.freq === RRule.WEEKLY
-				? 'week'
-				: options.freq === RRule.MONTHLY
-					? 'month'
-					: null;
+	const period = SET_PERIODS[options.freq ?? -1];
 	if (positions.length && period) {
 		const times =
 			Math.max(1, asList(o.byhour as number | number[] | null).length) *
 			Math.max(1, asList(o.byminute as number | number[] | null).length);
-		const weekdays = asList(o.byweekday as Array<{ n?: number }> | null);
-		// The most days a period can hold: a month's named days, or five of each weekday (one of an nth).
-		const days =
-			period === 'day'
-				? 1
-				: period === 'week'
-					? Math.max(1, weekdays.length)
-					: monthDays.length
-						? monthDays.length
-						: weekdays.length
-							? Math.min(
-									31,
-									weekdays.reduce((n, w) => n + (w?.n ? 1 : 5), 0),
-								)
-							: 1;
-		if (!positions.some((p) => p !== 0 && Math.abs(p) <= days * times))
+		const most =
+			mostDaysIn(period, asList(o.byweekday as Array<{ n?: number }> | null), monthDays) * times;
+		if (!positions.some((p) => p !== 0 && Math.abs(p) <= most))
 			refuse(
-				`picks BYSETPOS=${positions.join(',')} of at most ${days * times} time${days * times === 1 ? '' : 's'} a ${period}: no visit would be chosen`,
+				`picks BYSETPOS=${positions.join(',')} of at most ${most} time${most === 1 ? '' : 's'} a ${period}: no visit would be chosen`,
 			);
 	}
+}
+
+/** The periods whose days BYSETPOS picks from (a year's are too many to matter). */
+const SET_PERIODS: Record<number, 'day' | 'week' | 'month'> = {
+	[RRule.DAILY]: 'day',
+	[RRule.WEEKLY]: 'week',
+	[RRule.MONTHLY]: 'month',
+};
+
+/** The most days a period can hold: a month's named days, or five of each weekday (one of an nth). */
+function mostDaysIn(
+	period: 'day' | 'week' | 'month',
+	weekdays: Array<{ n?: number }>,
+	monthDays: number[],
+): number {
+	if (period === 'day') return 1;
+	if (period === 'week') return Math.max(1, weekdays.length);
+	if (monthDays.length) return monthDays.length;
+	if (weekdays.length)
+		return Math.min(
+			31,
+			weekdays.reduce((n, w) => n + (w?.n ? 1 : 5), 0),
+		);
+	return 1;
 }
 
 /** How far ahead a series' visits are looked for: a rule with no visit in that time has none. */

@@ -5,9 +5,6 @@
  */
 import { anyWord, NUMBER_WORDS, phraseSource, SHORTHAND } from './words';
 
-/** One mailbox: no list (a comma or semicolon), no display name or group, no line break. */
-export const SINGLE_MAILBOX = /^[^\s@,;:<>"()[\]\\]+@[^\s@,;:<>"()[\]\\]+\.[^\s@,;:<>"()[\]\\]+$/;
-
 /** Shorthand and typos from the word lists, then the few that need more than a word boundary. */
 const SHORTHAND_RULES: Array<[RegExp, string]> = [
 	...SHORTHAND.map(([word, spellings]): [RegExp, string] => [

@@ -142,6 +142,27 @@ it('refuses a recipient that is not one mailbox or one E.164 number, naming "To"
 	expect(await store.read("SELECT id FROM outbox WHERE recipient LIKE '%boss%'")).toEqual([]);
 });
 
+it('keeps a text written from its fields, to the number in E.164', async () => {
+	const run = await runWorkflow(
+		handoff({
+			fieldChannel: 'sms',
+			messageTo: '+1 212 555 0147',
+			messageText: 'Crew B: the 3 pm visit moved to 4 pm.',
+			smsFrom: '+12125550100',
+		}),
+		{ input: {} },
+	);
+	expect(run.status).toBe('success');
+	const [listed] = run.output('Records')[0].json.outbox as Array<{ id: string }>;
+	const message = await getMessage(store, listed.id);
+	expect(message).toMatchObject({
+		channel: 'sms',
+		recipient: '+12125550147',
+		content: { from: '+12125550100', text: 'Crew B: the 3 pm visit moved to 4 pm.' },
+	});
+	expect(message!.content.subject).toBeUndefined();
+});
+
 it('Find Stranded Bookings gives one item per case whose visit its flow never recorded', async () => {
 	const crews = [{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false }];
 	const booked = await schedule(

@@ -14,6 +14,7 @@ import {
 
 import { objectAt, textAt } from '../../shared/case';
 import { InputError } from '../../shared/errors';
+import { emailKey, phoneKey } from '../../shared/intake/keys';
 import { toNodeError } from '../../shared/n8n/errors';
 import { readSettingsSource, settingsRowsOf } from '../../shared/n8n/settings';
 import { knownCaseIdOf, recordCaseStep } from '../../shared/records/cases';
@@ -34,7 +35,6 @@ import {
 	type QuietHours,
 } from '../../shared/records/outbox';
 import { readBusinessSettings } from '../../shared/settings';
-import { SINGLE_MAILBOX } from '../../shared/text';
 import type { BookingStore } from '../../shared/store';
 import { checkTimeZone } from '../../SchedulingAgent/calendar';
 
@@ -389,43 +389,21 @@ async function queue(
 	const onFailure: OutboxContent['on_failure'] =
 		ctx.getNodeParameter('whenUndeliverable', i, 'handOver') === 'record' ? 'record' : undefined;
 	if (!fromConfirmation) {
-		const channel = ctx.getNodeParameter('fieldChannel', i, 'email') === 'sms' ? 'sms' : 'email';
-		const to = String(ctx.getNodeParameter('messageTo', i, '') ?? '').trim();
-		const body = String(ctx.getNodeParameter('messageText', i, '') ?? '');
-		const field = (name: string, value: string, fix: string) => {
-			if (!value.trim()) throw new InputError(name, `The message has no ${fix}.`);
-			return value;
-		};
-		field('messageTo', to, 'recipient: set "To"');
-		if (channel === 'email' ? !SINGLE_MAILBOX.test(to) : !/^\+[1-9]\d{6,14}$/.test(to))
-			throw new InputError(
-				'messageTo',
-				channel === 'email'
-					? `${JSON.stringify(to.slice(0, 80))} is not one e-mail address: set "To" to a single address (name@example.com).`
-					: `${JSON.stringify(to.slice(0, 40))} is not a phone number in E.164: set "To" to +country code and number (+12125550123).`,
-			);
+		const message = messageFromFields(ctx, i);
 		drafts.push(
 			draft(
-				channel,
-				to,
-				channel === 'email'
+				message.channel,
+				message.to,
+				message.channel === 'email'
 					? {
 							from: sender('emailFrom', 'e-mail'),
-							subject: field(
-								'messageSubject',
-								String(ctx.getNodeParameter('messageSubject', i, '') ?? ''),
-								'subject: set "Subject"',
-							),
-							text: field('messageText', body, 'text: set "Text"'),
+							subject: message.subject,
+							text: message.text,
 							attachments: await attachmentsOf(ctx, i, item),
 							on_failure: onFailure,
 						}
-					: {
-							from: sender('smsFrom', 'text message'),
-							text: field('messageText', body, 'text: set "Text"'),
-							on_failure: onFailure,
-						},
-				channel === 'sms' ? quietHoursForRetries(now, quietHoursOf(ctx, i)) : null,
+					: { from: sender('smsFrom', 'text message'), text: message.text, on_failure: onFailure },
+				message.channel === 'sms' ? quietHoursForRetries(now, quietHoursOf(ctx, i)) : null,
 			),
 		);
 	}
@@ -468,6 +446,37 @@ async function queue(
 			...(item.binary ? { binary: item.binary } : {}),
 		},
 	];
+}
+
+/** The one message written in the node's fields (Message From: The Fields Below), checked. */
+function messageFromFields(
+	ctx: IExecuteFunctions,
+	i: number,
+): { channel: 'email' | 'sms'; to: string; subject: string; text: string } {
+	const channel = ctx.getNodeParameter('fieldChannel', i, 'email') === 'sms' ? 'sms' : 'email';
+	const given = (name: string, fix: string) => {
+		const value = String(ctx.getNodeParameter(name, i, '') ?? '');
+		if (!value.trim()) throw new InputError(name, `The message has no ${fix}.`);
+		return value;
+	};
+	const to = given('messageTo', 'recipient: set "To"').trim();
+	// Written in E.164 (with its +), as a text's number is kept; the same checks as the case's thread keys.
+	if (channel === 'sms' && !(to.startsWith('+') && phoneKey(to)))
+		throw new InputError(
+			'messageTo',
+			`${JSON.stringify(to.slice(0, 40))} is not a phone number in E.164: set "To" to +country code and number (+12125550123).`,
+		);
+	if (channel === 'email' && !emailKey(to))
+		throw new InputError(
+			'messageTo',
+			`${JSON.stringify(to.slice(0, 80))} is not one e-mail address: set "To" to a single address (name@example.com).`,
+		);
+	return {
+		channel,
+		to: channel === 'sms' ? phoneKey(to)! : to,
+		subject: channel === 'email' ? given('messageSubject', 'subject: set "Subject"') : '',
+		text: given('messageText', 'text: set "Text"'),
+	};
 }
 
 /** One item per message to send now, with its attachments as binary data. */

@@ -133,6 +133,9 @@ export function caseChannel(value: unknown): CaseChannel {
  * The case's id: the one it already carries, else one derived from the request's
  * idempotency key (a retried request records the same case), else a new one.
  */
+/** What a case id looks like: cs_ and 4 to 64 letters, digits, _ or -. */
+export const CASE_ID = /^cs_[A-Za-z0-9_-]{4,64}$/;
+
 /** The case's id when the item already decides it (carried, or made from its idempotency key), else null. */
 export function knownCaseIdOf(item: CaseItem): string | null {
 	return textAt(item, 'case', 'case_id') || textAt(item, 'idempotency_key') ? caseIdOf(item) : null;
@@ -141,7 +144,7 @@ export function knownCaseIdOf(item: CaseItem): string | null {
 export function caseIdOf(item: CaseItem): string {
 	const carried = textAt(item, 'case', 'case_id');
 	if (carried) {
-		if (!/^cs_[A-Za-z0-9_-]{4,64}$/.test(carried))
+		if (!CASE_ID.test(carried))
 			throw new InputError(
 				'case.case_id',
 				`"${carried.slice(0, 80)}" is not a case id: case ids look like cs_ followed by 4 to 64 letters, digits, _ or -. Leave case.case_id out and one is made.`,

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
 import { bookingFromRow, type BookingRecord, type BookingStore } from '../store';
-import { jsonColumn } from './cases';
+import { CASE_ID, jsonColumn } from './cases';
 
 export interface StrandedCase {
 	case_id: string;
@@ -26,8 +26,6 @@ export interface StrandedCheck {
 	/** Only bookings made or changed within this many hours are looked at. */
 	lookBackHours: number;
 }
-
-const CASE_ID = /^cs_[A-Za-z0-9_-]{4,64}$/;
 
 /** The cases whose confirmed bookings of the period no case lists, one entry per case. */
 export async function strandedBookings(
