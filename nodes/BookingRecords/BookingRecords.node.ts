@@ -16,6 +16,7 @@ import { LINK_OPERATIONS } from './actions/links';
 import { outboxProperties } from './actions/outbox';
 import { router } from './actions/router';
 import { strandedProperties } from './actions/stranded';
+import { customerProperties } from './actions/customers';
 
 const periodProperties = (operations: string[]) => [
 	{
@@ -112,6 +113,20 @@ export class BookingRecords implements INodeType {
 							'A consistent copy of the SQLite booking store, taken while bookings go on, as a file to keep (PostgreSQL: use pg_dump)',
 					},
 					{
+						name: 'Erase a Customer',
+						value: 'eraseCustomer',
+						action: 'Erase a customer s personal data',
+						description:
+							'On the customer’s request: their name, contact, notes and message text removed everywhere; the books (amounts, past visits, signed agreements) kept without them',
+					},
+					{
+						name: 'Export a Customer’s Data',
+						value: 'exportCustomer',
+						action: 'Export everything kept about a customer',
+						description:
+							'One JSON file with the customer record, their cases with events, quotes, visits, agreements and the messages sent to them',
+					},
+					{
 						name: 'Export CSV',
 						value: 'export',
 						action: 'Export cases or bookings as CSV',
@@ -123,6 +138,20 @@ export class BookingRecords implements INodeType {
 						action: 'Find bookings whose flow stopped before recording them',
 						description:
 							'Confirmed visits some minutes old whose case does not list them (the flow that booked them stopped: an n8n worker killed): one item per case, for the Human Queue',
+					},
+					{
+						name: 'Get a Customer',
+						value: 'getCustomer',
+						action: 'Get a customer with their history',
+						description:
+							'The customer record (contact, addresses, notes, opt-outs) and their cases, quotes, visits, agreements and messages',
+					},
+					{
+						name: 'Look Up the Customer',
+						value: 'lookUpCustomer',
+						action: 'Look up the customer of the case',
+						description:
+							'Before the agents: finds (or starts) the customer by e-mail or phone and adds their ID, whether they are returning, ops’ notes, opt-outs and preferred channel',
 					},
 					{
 						name: 'Make a Link',
@@ -193,6 +222,13 @@ export class BookingRecords implements INodeType {
 						action: 'Take the messages to send now',
 						description:
 							'The messages the item put in the outbox, or every message whose next try is due: one item each, held so no other run sends it',
+					},
+					{
+						name: 'Update a Customer',
+						value: 'updateCustomer',
+						action: 'Update a customer s notes and preferences',
+						description:
+							'Add a note (gate code, pets, keys) or an address, correct the name, stop or allow texts and e-mails, set the preferred channel',
 					},
 					{
 						name: 'Weekly Numbers',
@@ -682,6 +718,7 @@ export class BookingRecords implements INodeType {
 			},
 			...outboxProperties,
 			...strandedProperties,
+			...customerProperties,
 			...storeProperties,
 		],
 	};

@@ -7,7 +7,8 @@ import { DateTime } from 'luxon';
 
 import { escapeHtml } from '../shared/html';
 import { formatMoney } from '../shared/money';
-import { caseFromRow, jsonColumn, type CaseRecord } from '../shared/records/cases';
+import { caseFromRow, type CaseRecord } from '../shared/records/cases';
+import { jsonColumn } from '../shared/records/columns';
 import type { BookingRecord, BookingStore, ContractRecord } from '../shared/store/types';
 import type { CrewConfig } from '../SchedulingAgent/calendar';
 import type { WeeklyNumbers } from './report';

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 
-import { numberColumn } from '../shared/records/cases';
+import { numberColumn } from '../shared/records/columns';
 import type { BookingStore } from '../shared/store/types';
 import { InputError } from '../shared/errors';
 import {

@@ -22,6 +22,9 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			email: textAt(customer, 'email'),
 			phone: textAt(customer, 'phone'),
 			address: textAt(customer, 'address'),
+			// Kept on the customer record (Booking Records' Look Up the Customer puts them here).
+			preferred_channel: textAt(customer, 'preferred_channel'),
+			opt_outs: objectAt(customer?.opt_outs),
 		},
 		service:
 			textAt(item, 'qualification', 'service_type') ??

@@ -196,6 +196,30 @@ export function askedForPhrase(asked: readonly string[] | null | undefined): str
 /** Kinds that are marketing, or open a conversation: their SMS carries the opt-out line even when the policy is "marketing only". */
 const MARKETING_KINDS = new Set<MessageKind>(['quote', 'review_request', 'renewal_notice']);
 
+/**
+ * The channels the customer's own wishes leave out, with why: an e-mail opt-out (texts have
+ * STOP, checked per number); a preferred channel, when it can reach them, takes the message
+ * alone. An emergency goes every way it can, and a crew's message is not the customer's.
+ */
+function customerPreference(
+	input: Pick<ComposeInput, 'kind' | 'customer'>,
+	kind: MessageKind,
+	country: string,
+): { email: string | null; sms: string | null } {
+	const out = { email: null as string | null, sms: null as string | null };
+	if (CREW_KINDS.has(kind)) return out;
+	const customer = input.customer ?? {};
+	if (customer.opt_outs?.email === true) out.email = 'the customer asked for no e-mails';
+	if (customer.opt_outs?.sms === true) out.sms = 'the customer asked for no texts';
+	if (kind === 'emergency_dispatch') return out;
+	const canText = !out.sms && !!customer.phone && !!textableNumber(String(customer.phone), country);
+	const canMail =
+		!out.email && !!customer.email && SINGLE_MAILBOX.test(String(customer.email).trim());
+	if (customer.preferred_channel === 'sms' && canText) out.email ??= 'the customer prefers texts';
+	if (customer.preferred_channel === 'email' && canMail) out.sms ??= 'the customer prefers e-mail';
+	return out;
+}
+
 export interface ComposeInput {
 	kind: MessageKind;
 	customer: {
@@ -203,6 +227,10 @@ export interface ComposeInput {
 		email?: string | null;
 		phone?: string | null;
 		address?: string | null;
+		/** How the customer asked to hear from us: a message goes that way only when it can. */
+		preferred_channel?: string | null;
+		/** What the customer asked not to receive. */
+		opt_outs?: { sms?: unknown; email?: unknown } | null;
 	};
 	business: { name: string; email: string; reply_to?: string | null; phone?: string | null };
 	/** A Scheduling Agent result (or any object with these fields). */
@@ -388,6 +416,7 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		);
 	const kind = input.kind;
 	const channels = { email: true, sms: true, calendar: true, ...(options.channels ?? {}) };
+	const preference = customerPreference(input, kind, options.smsDefaultCountry ?? 'US');
 	const zone = input.booking?.time_zone ?? options.timeZone ?? 'America/New_York';
 	const now = options.now ? DateTime.fromJSDate(new Date(options.now)) : DateTime.now();
 	const needsTime = [
@@ -504,7 +533,8 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	const to = recipientOf(input);
 	const who = CREW_KINDS.has(kind) ? 'the crew' : 'the customer';
 	let email: Confirmation['email'] = null;
-	if (channels.email) {
+	if (channels.email && preference.email) skipped.push(`email: ${preference.email}`);
+	else if (channels.email) {
 		if (to.email && !SINGLE_MAILBOX.test(String(to.email).trim()))
 			skipped.push(
 				`email: ${JSON.stringify(String(to.email).slice(0, 80))} is not one e-mail address (a list, a name or a line break in it is not sent)`,
@@ -532,7 +562,8 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 	};
 	const country = options.smsDefaultCountry ?? 'US';
 	let sms: Confirmation['sms'] = null;
-	if (channels.sms) {
+	if (channels.sms && preference.sms) skipped.push(`sms: ${preference.sms}`);
+	else if (channels.sms) {
 		const number = to.phone ? textableNumber(String(to.phone), country) : null;
 		if (!to.phone) skipped.push(`sms: ${who} has no phone number`);
 		else if (!number)

@@ -62,6 +62,7 @@ function rateFieldsToCard(rates: IDataObject): RateCardOverride {
 	set('restoration', 'after_hours_multiplier', rates.afterHoursMultiplier);
 	for (const [field, key] of [
 		['currency', 'currency'],
+		['returningCustomerDiscountPct', 'returning_customer_discount_pct'],
 		['taxRatePct', 'tax_rate_pct'],
 		['validityDays', 'validity_days'],
 		['maxTotalDiscountPct', 'max_total_discount_pct'],
@@ -322,7 +323,8 @@ export class PricingAgent implements INodeType {
 						name: 'maxTotalDiscountPct',
 						type: 'number',
 						default: 25,
-						description: 'Cap on recurring, promo and negotiated discounts together',
+						description:
+							'Cap on recurring, returning-customer, promo and negotiated discounts together',
 					},
 					{
 						displayName: 'Monthly Discount (%)',
@@ -370,6 +372,14 @@ export class PricingAgent implements INodeType {
 						name: 'restorationHourly',
 						type: 'number',
 						default: 150,
+					},
+					{
+						displayName: 'Returning Customer Discount (%)',
+						name: 'returningCustomerDiscountPct',
+						type: 'number',
+						default: 0,
+						description:
+							'Off the price for a customer who booked with us before (Booking Records’ Look Up the Customer tells); 0 gives none',
 					},
 					{
 						displayName: 'Tax Rate (%)',

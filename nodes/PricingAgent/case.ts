@@ -9,6 +9,8 @@ import { at, firstOf, type CaseItem } from '../shared/case';
 export function pricingFactsFromCase(item: CaseItem, frequencyWhenUnstated: string | null = null) {
 	const q = (key: string) => at(item, 'qualification', key);
 	const t = (key: string) => at(item, 'triage', key);
+	const known = at(item, 'customer', 'returning');
+	const returning = typeof known === 'boolean' ? known : null;
 	return {
 		service_type: firstOf(q('service_type')),
 		property_type: firstOf(q('property_type')),
@@ -24,6 +26,8 @@ export function pricingFactsFromCase(item: CaseItem, frequencyWhenUnstated: stri
 		after_hours: firstOf(item.after_hours, false),
 		holiday: firstOf(item.holiday, false),
 		promo_code: firstOf(item.promo_code),
-		first_time: firstOf(item.first_time, false),
+		// Look Up the Customer knows: a customer who never booked is a first-time one.
+		first_time: firstOf(item.first_time, returning === null ? null : !returning, false),
+		returning_customer: firstOf(item.returning_customer, returning, false),
 	};
 }

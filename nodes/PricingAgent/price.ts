@@ -70,6 +70,8 @@ const pricingFactsSchema = z.object({
 	holiday: z.boolean(),
 	promo_code: z.string().nullable(),
 	first_time: z.boolean(),
+	/** Booked with us before: the rate card's returning-customer discount applies. */
+	returning_customer: z.boolean(),
 	windows: z.number().nullable(),
 	carpet_rooms: z.number().nullable(),
 });
@@ -300,6 +302,7 @@ export function readPricingFacts(raw: unknown, card: RateCard): PricingFacts {
 		holiday: readBoolean(r, 'holiday'),
 		promo_code: promo,
 		first_time: readBoolean(r, 'first_time'),
+		returning_customer: readBoolean(r, 'returning_customer'),
 		windows: readNumber(r, 'windows'),
 		carpet_rooms: readNumber(r, 'carpet_rooms'),
 	};
@@ -726,6 +729,16 @@ export function priceSync(rawFacts: unknown, options: PriceOptions = {}): Quote 
 				),
 			);
 	}
+	if (facts.returning_customer && card.returning_customer_discount_pct > 0)
+		discounts.push(
+			line(
+				'returning_customer',
+				'discount',
+				`Returning customer discount (${card.returning_customer_discount_pct}%)`,
+				1,
+				-percentOf(subtotal, card.returning_customer_discount_pct),
+			),
+		);
 	const promo = promoDiscount(facts, card, subtotal, now, notes);
 	if (promo) discounts.push(promo);
 	if (negotiated > 0)

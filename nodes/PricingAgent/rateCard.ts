@@ -44,6 +44,8 @@ export const rateCardSchema = z.object({
 	windows: z.object({ per_window_cents: cents, minimum_cents: cents }),
 	add_ons: z.record(z.string(), z.object({ label: z.string(), price_cents: cents })),
 	recurring_discount_pct: z.object({ weekly: pct, biweekly: pct, monthly: pct }),
+	/** Off the subtotal for a customer who booked with us before; 0: none. */
+	returning_customer_discount_pct: pct,
 	commercial: z.object({ per_sqft_cents: z.number().min(0), minimum_cents: cents }),
 	restoration: z.object({
 		call_out_cents: cents,
@@ -65,7 +67,7 @@ export const rateCardSchema = z.object({
 		hours_per_bedroom: z.number().min(0),
 	}),
 	promo_codes: z.record(z.string(), promoCodeSchema),
-	/** No combination of discounts (recurring, promo, negotiated) goes past this. */
+	/** No combination of discounts (recurring, returning customer, promo, negotiated) goes past this. */
 	max_total_discount_pct: pct,
 	tax_rate_pct: pct,
 	/** Days a quote stays valid. */
@@ -101,6 +103,7 @@ export const DEFAULT_RATE_CARD: RateCard = {
 		pets: { label: 'Pet hair treatment', price_cents: 2000 },
 	},
 	recurring_discount_pct: { weekly: 15, biweekly: 10, monthly: 5 },
+	returning_customer_discount_pct: 0,
 	commercial: { per_sqft_cents: 8, minimum_cents: 15000 },
 	restoration: {
 		call_out_cents: 50000,

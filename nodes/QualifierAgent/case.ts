@@ -1,5 +1,5 @@
 /** What the Qualifier reads from the case (Input Source "From the Case"). */
-import { textAt, type CaseItem } from '../shared/case';
+import { at, textAt, type CaseItem } from '../shared/case';
 import { readKnownDetails } from './qualify';
 
 /** The customer's text (null when the case has none), the channel, and how to reach the customer. */
@@ -11,6 +11,7 @@ export function qualifyInputFromCase(item: CaseItem) {
 			email: textAt(item, 'customer', 'email'),
 			phone: textAt(item, 'customer', 'phone'),
 			address: textAt(item, 'customer', 'address'),
+			returning: at(item, 'customer', 'returning') === true,
 		},
 		details: readKnownDetails(item.details),
 	};

@@ -76,6 +76,11 @@ export const qualificationSchema = z.object({
 	budget: budgetSchema.nullable().describe('In cents.'),
 	decision_maker: z.boolean().nullable(),
 	wants_human: z.boolean(),
+	returning_customer: z
+		.boolean()
+		.describe(
+			"The customer booked with us before (the item's customer.returning, from Look Up the Customer).",
+		),
 	discount_request_pct: z.number().min(0).max(100).nullable(),
 	missing_info: z.array(z.string()),
 	ask_before_booking: z
@@ -98,6 +103,8 @@ export interface QualifyInput {
 		email?: string | null;
 		phone?: string | null;
 		address?: string | null;
+		/** Booked with us before (Booking Records' Look Up the Customer says so). */
+		returning?: boolean | null;
 	} | null;
 	/** Facts the customer gave in a form (an ask-back's answers): they beat what is read from the message. */
 	details?: KnownDetails | null;
@@ -279,6 +286,7 @@ export function decideQualification(
 		hasPhone: Boolean(customer.phone) || PHONE_IN_TEXT.test(text) || input.channel === 'sms',
 		hasAddress: Boolean(customer.address) || ADDRESS.test(text),
 		hasName: Boolean(customer.name),
+		returning: customer.returning === true,
 	};
 	const { lead_score, reasons, missing_info, ask_before_booking } = scoreLead(facts, contact);
 	return {
@@ -314,6 +322,7 @@ export function decideQualification(
 		budget: facts.budget,
 		decision_maker: facts.decision_maker,
 		wants_human: facts.wants_human,
+		returning_customer: contact.returning,
 		discount_request_pct: facts.discount_request_pct,
 		missing_info,
 		ask_before_booking,

@@ -5,6 +5,8 @@ export interface ContactFacts {
 	hasPhone: boolean;
 	hasAddress: boolean;
 	hasName: boolean;
+	/** Booked with us before. */
+	returning?: boolean;
 }
 
 export interface ScoreResult {
@@ -70,6 +72,7 @@ export function scoreLead(facts: LeadFacts, contact: ContactFacts): ScoreResult 
 
 	if (contact.hasPhone || contact.hasEmail) add(10, 'can be contacted (phone or e-mail given)');
 	if (contact.hasAddress) add(5, 'service address given');
+	if (contact.returning) add(10, 'returning customer: booked with us before');
 
 	if (facts.budget) {
 		const top = facts.budget.max ?? facts.budget.min ?? 0;

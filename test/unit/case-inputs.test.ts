@@ -44,6 +44,7 @@ describe('reading the case', () => {
 			email: null,
 			phone: null,
 			address: null,
+			returning: false,
 		});
 	});
 });

@@ -25,6 +25,7 @@ import { LINK_OPERATIONS, runLinkOperation } from './links';
 import { runAnswer } from './answer';
 import { OUTBOX_OPERATIONS, runOutboxOperation } from './outbox';
 import { findStranded } from './stranded';
+import { CUSTOMER_OPERATIONS, runCustomerOperation } from './customers';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -69,6 +70,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		return await runPerItem(this, async (i) => await findStranded(ctx, i, store));
 	if (operation === 'backup')
 		return await runPerItem(this, async (i) => [await backUp(ctx, i, store)]);
+	if (CUSTOMER_OPERATIONS.includes(operation))
+		return await runCustomerOperation(this, operation, store);
 	if (LINK_OPERATIONS.includes(operation)) return await runLinkOperation(this, operation, store);
 	if (OUTBOX_OPERATIONS.includes(operation))
 		return await runOutboxOperation(this, operation, store);
@@ -80,7 +83,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported`, {
 			itemIndex: i,
 			description:
-				'Choose Record the Case, Read an AI Agent’s Work, Ops Board Page, Weekly Numbers, Export CSV, one of the outbox operations or one of the link operations.',
+				'Choose Record the Case, Read an AI Agent’s Work, Ops Board Page, Weekly Numbers, Export CSV, one of the customer, outbox or link operations.',
 		});
 	});
 }

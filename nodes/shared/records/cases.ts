@@ -14,6 +14,8 @@ import { at, currentOffer, objectAt, textAt, type CaseItem } from '../case';
 import { InputError } from '../errors';
 import { phoneKey, threadKeysOf } from '../intake/keys';
 import type { BookingStore, SqlRunner, SqlValue } from '../store/types';
+import { jsonColumn, numberColumn } from './columns';
+import { contactOf, linkCustomer } from './customers';
 
 export const CASE_STATUSES = [
 	'open',
@@ -546,12 +548,6 @@ function rowOf(record: CaseRecord): SqlValue[] {
 	];
 }
 
-/** JSON kept as text; PostgreSQL hands BIGINT back as text, SQLite as numbers. */
-export const jsonColumn = <T>(value: unknown, fallback: T): T =>
-	typeof value === 'string' && value ? (JSON.parse(value) as T) : fallback;
-export const numberColumn = (value: unknown): number | null =>
-	value === null || value === undefined ? null : Number(value);
-
 export function caseFromRow(row: Record<string, unknown>): CaseRecord {
 	const yesNo = (value: unknown) =>
 		value === null || value === undefined ? null : Number(value) === 1;
@@ -638,6 +634,9 @@ export async function recordCaseStep(
 	return await store.lockedWrite(id, async (sql) => {
 		const stored = await readCase(sql, id);
 		const result = applyCaseStep(stored, item, step, by, nowMs, reason);
+		// Every case belongs to the customer its e-mail or phone names (made on the first case).
+		const linked = await linkCustomer(sql, contactOf(item), nowMs, result.record.customer_id);
+		if (linked) result.record.customer_id = linked.customer.id;
 		await saveCase(sql, result.record, result.events);
 		return result;
 	});

@@ -9,7 +9,8 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
 import { bookingFromRow, type BookingRecord, type BookingStore } from '../store';
-import { CASE_ID, jsonColumn } from './cases';
+import { CASE_ID } from './cases';
+import { jsonColumn } from './columns';
 
 export interface StrandedCase {
 	case_id: string;

@@ -270,6 +270,11 @@ export const RATES = {
 		unit: 'percent',
 		label: 'Monthly service discount (%)',
 	},
+	returning_customer_discount_pct: {
+		path: ['returning_customer_discount_pct'],
+		unit: 'percent',
+		label: 'Returning customer discount (%)',
+	},
 	commercial_per_sqft: {
 		path: ['commercial', 'per_sqft_cents'],
 		unit: 'dollars_fraction',

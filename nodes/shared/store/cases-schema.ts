@@ -84,3 +84,20 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at_ms);
 CREATE INDEX outbox_case ON outbox (case_id);
 `;
+
+/**
+ * customers: one row per customer (records/customers.ts); lists and notes as JSON text.
+ * `merged_into` points a merged record at the one it lives in now; `erased_at_ms` marks one
+ * whose personal data was erased on request. customer_keys: the e-mail (`email:...`) and phone
+ * (`phone:+1...`) a customer is known by, each leading to one customer.
+ */
+export const CUSTOMERS_SQL = `
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY, name TEXT, emails TEXT NOT NULL, phones TEXT NOT NULL, addresses TEXT NOT NULL,
+  notes TEXT NOT NULL, opt_outs TEXT NOT NULL, preferred_channel TEXT, merged_into TEXT, erased_at_ms BIGINT,
+  created_at_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,
+  CHECK (preferred_channel IS NULL OR preferred_channel IN ('email','sms')));
+CREATE TABLE customer_keys (key TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFERENCES customers(id));
+CREATE INDEX customer_keys_customer ON customer_keys (customer_id);
+CREATE INDEX cases_customer ON cases (customer_id, received_at_ms);
+`;

@@ -7,6 +7,7 @@ import {
 	CASES_SQL,
 	LINKS_SQL,
 	OUTBOX_SQL,
+	CUSTOMERS_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -136,6 +137,11 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		description:
 			'the outbox: every message to a customer kept until it is sent, retried on a schedule',
 		sql: OUTBOX_SQL,
+	},
+	{
+		version: 10,
+		description: 'customers and the e-mails and phones they are known by',
+		sql: CUSTOMERS_SQL,
 	},
 ];
 
