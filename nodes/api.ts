@@ -210,6 +210,14 @@ export {
 	caseEvents,
 } from './shared/records/cases';
 export type { CaseRecord, CaseEvent, CaseStep, CaseDecision } from './shared/records/cases';
+export {
+	lookUpCustomer,
+	getCustomer,
+	updateCustomer,
+	exportCustomer,
+	eraseCustomer,
+} from './shared/records/customers';
+export type { CustomerRecord, ErasureReport } from './shared/records/customers';
 export { weeklyNumbers, periodOf, REPORT_SQL } from './BookingRecords/report';
 export type { WeeklyNumbers, Period } from './BookingRecords/report';
 export { readBoard, boardHtml } from './BookingRecords/board';

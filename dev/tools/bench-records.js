@@ -6,8 +6,11 @@
  *    26,000: 500 a week) recorded step by step as the templates record them, then the weekly
  *    numbers (one week, the whole year), the ops board and a month's CSV read back. The
  *    baseline, measured in the same run: booking a visit (the store's own main write).
- * 2. A real n8n: the Simple Booking template as shipped (it records the case) against the
- *    same template without its Record the Case node, interleaved: latency and throughput.
+ *    Customers: every case is linked to its customer as it is recorded (one customer in four
+ *    writes again, by phone only), and Look Up the Customer is timed on the full store.
+ * 2. A real n8n: the Simple Booking template as shipped (it looks up the customer and records
+ *    the case) against the same template without its Record the Case node, and without its
+ *    Look Up the Customer node, interleaved: latency and throughput.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -67,11 +70,15 @@ function caseItem(i) {
 		channel: CHANNELS[i % CHANNELS.length],
 		message: `Bench request ${i}`,
 		received_at: new Date(received).toISOString(),
-		customer: {
-			name: `Customer ${i}`,
-			email: `c${i}@example.com`,
-			phone: `+1212${String(i).padStart(7, '0')}`,
-		},
+		// One customer in four writes again later, by text (the phone only): the same customer.
+		customer:
+			i % 4 === 3
+				? { name: `Customer ${i - 3}`, phone: `+1212${String(i - 3).padStart(7, '0')}` }
+				: {
+						name: `Customer ${i}`,
+						email: `c${i}@example.com`,
+						phone: `+1212${String(i).padStart(7, '0')}`,
+					},
 		qualification: {
 			is_qualified: i % 7 !== 0,
 			lead_score: 40 + (i % 60),
@@ -167,11 +174,30 @@ async function storeBench(name, store) {
 		}),
 	);
 	const csv = await timed(() => api.exportCsv(store, 'cases', month), 3);
+	const lookUpMs = [];
+	let returning = 0;
+	for (let k = 0; k < 2000; k++) {
+		const i = (k * 13) % CASES;
+		const t = process.hrtime.bigint();
+		const found = await api.lookUpCustomer(
+			store,
+			{ customer: { email: `c${i - (i % 4 === 3 ? 3 : 0)}@example.com` } },
+			Date.now(),
+		);
+		lookUpMs.push(ms(t));
+		if (found.returning) returning++;
+	}
+	const [customers] = await store.read(
+		'SELECT COUNT(*) AS n FROM customers WHERE merged_into IS NULL',
+	);
 	console.log(
 		`\n${name}: ${CASES.toLocaleString('en-US')} cases over 52 weeks, ${bookMs.length.toLocaleString('en-US')} visits, seeded in ${seededS.toFixed(1)} s`,
 	);
 	console.log(
 		`  record a case step      median ${median(recordMs).toFixed(2)} ms  p95 ${p95(recordMs).toFixed(2)} ms   (baseline, book a visit: median ${median(bookMs).toFixed(2)} ms; ratio ${(median(recordMs) / median(bookMs)).toFixed(2)}x)`,
+	);
+	console.log(
+		`  look up a customer      median ${median(lookUpMs).toFixed(2)} ms  p95 ${p95(lookUpMs).toFixed(2)} ms   (${Number(customers.n).toLocaleString('en-US')} customers; ${returning} of 2,000 returning; ratio to booking a visit ${(median(lookUpMs) / median(bookMs)).toFixed(2)}x)`,
 	);
 	console.log(
 		`  weekly numbers, a week  ${weekly.ms.toFixed(1)} ms (${weekly.result.leads} leads)`,
@@ -203,11 +229,24 @@ async function n8nBench() {
 			main: [[{ node: 'The Booking', type: 'main', index: 0 }]],
 		};
 		await env.n8n.importWorkflow(bare);
+		const unknown = copyOf(
+			simple,
+			'Bench: Simple Booking without the customer look-up',
+			'bench-no-lookup',
+			crypto.randomUUID(),
+		);
+		unknown.nodes = unknown.nodes.filter((n) => n.name !== 'Look Up the Customer');
+		delete unknown.connections['Look Up the Customer'];
+		unknown.connections['Is the Request Valid?'].main[0] = [
+			{ node: 'Qualify the Lead', type: 'main', index: 0 },
+		];
+		await env.n8n.importWorkflow(unknown);
 		await compareInterleaved(
 			env,
 			[
 				{ key: 'as shipped (records the case)', path: 'booking' },
 				{ key: 'without the record (before)', path: 'bench-no-record' },
+				{ key: 'without the customer look-up', path: 'bench-no-lookup' },
 			],
 			{
 				body: (tag, i) => ({

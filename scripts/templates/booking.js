@@ -78,6 +78,7 @@ function simpleBooking() {
 		440,
 		0,
 	);
+	L.lookUpCustomer(wf, 'Look Up the Customer', [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	wf.section(
@@ -194,7 +195,7 @@ function simpleBooking() {
 	);
 	wf.chain('Receive Booking Request', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
-	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
+	wf.chain(valid, 'Look Up the Customer', 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Find a Time', 0);
 	wf.connect('Asks for a Person?', 'Anything Missing?', 1);
 	wf.connect('Anything Missing?', 'Answers Come Back Here', 0);
@@ -254,6 +255,7 @@ function emergency() {
 		440,
 		0,
 	);
+	L.lookUpCustomer(wf, 'Look Up the Customer', [880, 0]);
 	L.agent(
 		wf,
 		'Triage the Emergency',
@@ -401,6 +403,7 @@ function emergency() {
 	wf.connect('When Called by Another Workflow', 'Business Settings');
 	wf.chain(
 		valid,
+		'Look Up the Customer',
 		'Triage the Emergency',
 		'Is It an Emergency?',
 		'Price at Emergency Rates',
@@ -475,7 +478,7 @@ function complexSales() {
 	});
 	wf.section(
 		'Commercial sales',
-		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office, 3 times a week", "customer": { ... } }\n```\nA qualified lead gets a quote with a reply link; the execution **waits** for the reply, negotiates, books, **waits** for the signature, onboards.',
+		'Offices, shops, contracts over days. POST to `/webhook/commercial-inquiry` with the header **X-Booking-Key**:\n```\n{ "message": "Office, 3 times a week",\n  "customer": { ... } }\n```\nA qualified lead gets a quote with a reply link; the execution **waits** for the reply, negotiates, books, **waits** for the signature, onboards.',
 	);
 	L.webhook(wf, 'Receive Commercial Inquiry', 'commercial-inquiry', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
@@ -499,6 +502,7 @@ function complexSales() {
 		440,
 		0,
 	);
+	L.lookUpCustomer(wf, 'Look Up the Customer', [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0], { onError: 'continueErrorOutput' });
 	L.switchOn(
 		wf,
@@ -762,7 +766,7 @@ function complexSales() {
 	wf.connect('Find a Time for the Visits', 'First Visit Chosen?');
 	wf.connect('First Visit Chosen?', 'Book the Recurring Visits', 0);
 	wf.chain('Receive Commercial Inquiry', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Qualify the Lead', 'Route the Lead');
+	wf.chain(valid, 'Look Up the Customer', 'Qualify the Lead', 'Route the Lead');
 	wf.connect('Route the Lead', 'Find a Time', 0);
 	wf.connect('Route the Lead', 'Decline Politely', 1);
 	wf.connect('Route the Lead', 'Price a Custom Quote', 2);
@@ -942,6 +946,7 @@ function recurringService() {
 		440,
 		0,
 	);
+	L.lookUpCustomer(wf, 'Look Up the Customer', [880, 0]);
 	qualifier(wf, 'Qualify the Lead', [1100, 0]);
 	L.ifTrue(wf, 'Asks for a Person?', '$json.qualification.wants_human === true', [1320, 0]);
 	wf.section(
@@ -1026,7 +1031,7 @@ function recurringService() {
 	L.recordCase(wf, 'Record the Case', 'answered', 'Write the Welcome', [4640, 100]);
 	wf.chain('Send the Welcome', 'Record the Case', 'Answer With the Series');
 	wf.chain('Receive Recurring Request', 'Business Settings', 'Check the Request');
-	wf.chain(valid, 'Qualify the Lead', 'Asks for a Person?');
+	wf.chain(valid, 'Look Up the Customer', 'Qualify the Lead', 'Asks for a Person?');
 	wf.connect('Asks for a Person?', 'Hand to the Human Queue', 0);
 	wf.connect('Asks for a Person?', 'Price With Recurring Discount', 1);
 	// A service the rate card cannot price (an office without its area) goes to a person, who quotes it.

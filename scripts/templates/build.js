@@ -48,6 +48,7 @@ const TEMPLATES = {
 	'support-contract-renewals.json': support.renewals,
 	'ops-board.json': support.opsBoard,
 	'ops-weekly-numbers.json': support.weeklyNumbers,
+	'ops-customers.json': support.opsCustomers,
 };
 
 const DIR = path.resolve(__dirname, '..', '..', 'workflows-templates');

@@ -274,23 +274,6 @@ const FORMED = "$('Route the Request').first().json";
 const OUTCOME_TITLES =
 	"({ booked: 'You are booked', series_booked: 'Your visits are held', dispatched: 'Help is on the way', dispatcher_will_call: 'We are calling you', quote_sent: 'Your quote is on its way', needs_details: 'Almost there' })[$json.status] ?? 'Thank you'";
 
-/** A Form Ending page: the last page the person sees. */
-const formPage = (wf, name, title, message, position) =>
-	wf.add(
-		name,
-		'n8n-nodes-base.form',
-		2.3,
-		{
-			operation: 'completion',
-			respondWith: 'text',
-			completionTitle: `={{ ${title} }}`,
-			completionMessage: `={{ ${message} }}`,
-			options: {},
-		},
-		position,
-		{ webhookId: L.stableId(wf.key, name, 'form') },
-	);
-
 /**
  * The website's booking form, on n8n's Form Trigger: public, no key. A honeypot field, a minimum
  * time to fill it in and a limit per sender keep bots out (no third-party service); the request
@@ -385,14 +368,14 @@ function webForm() {
 		[660, 0],
 	);
 	// The person reads the error's message (it names the field and the fix), not its note for workflow builders.
-	formPage(
+	L.formPage(
 		wf,
 		'Page: Please Check',
 		"'Please check your request'",
 		"($json.error?.message ?? 'Something in the form could not be read.') + ' Go back to correct it and send it again.'",
 		[660, 200],
 	);
-	formPage(
+	L.formPage(
 		wf,
 		'Page: Not Sent',
 		"'Your request was not sent'",
@@ -419,7 +402,7 @@ function webForm() {
 			wait: false,
 		},
 	);
-	formPage(
+	L.formPage(
 		wf,
 		'Page: A Person Has It',
 		"'Thank you'",
@@ -448,7 +431,7 @@ function webForm() {
 	);
 	L.callWorkflow(wf, 'Book It', 'simpleBooking', 'Booking Agents: Simple Booking', [1540, 500]);
 	L.setRaw(wf, 'The Answer', '$json.answer ?? $json', [1760, 400]);
-	formPage(
+	L.formPage(
 		wf,
 		'Page: The Outcome',
 		OUTCOME_TITLES,

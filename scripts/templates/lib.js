@@ -483,6 +483,38 @@ const recordCase = (wf, name, step, caseNode, position, { reason } = {}) =>
 		{ onError: 'continueRegularOutput' },
 	);
 
+/** A Form Ending page: the last page the person sees. */
+const formPage = (wf, name, title, message, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.form',
+		2.3,
+		{
+			operation: 'completion',
+			respondWith: 'text',
+			completionTitle: `={{ ${title} }}`,
+			completionMessage: `={{ ${message} }}`,
+			options: {},
+		},
+		position,
+		{ webhookId: stableId(wf.key, name, 'form') },
+	);
+
+/**
+ * Booking Records, Look Up the Customer: the customer's id, whether they booked before, ops'
+ * notes, opt-outs and preferred channel, put on the case before the agents read it. A store that
+ * cannot be reached never stops the request: the item goes on as it came.
+ */
+const lookUpCustomer = (wf, name, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-booking-agents.bookingRecords',
+		1,
+		{ operation: 'lookUpCustomer' },
+		position,
+		{ onError: 'continueRegularOutput' },
+	);
+
 /**
  * Booking Records, Answer the Customer: the public answer (outcome, price, time, next step; nothing
  * internal) for the case read from `caseNode`'s output. Put in front of `respondNode`, which then
@@ -717,6 +749,8 @@ module.exports = {
 	recordData,
 	agent,
 	recordCase,
+	lookUpCustomer,
+	formPage,
 	makeLink,
 	answerCustomer,
 	visitChangeLink,

@@ -1558,8 +1558,213 @@ function weeklyNumbers() {
 	return wf;
 }
 
+/** A Booking Records customer operation for ops; a customer not found goes to the error output (its page says why). */
+const customerStep = (wf, name, parameters, position) =>
+	wf.add(name, 'n8n-nodes-booking-agents.bookingRecords', 1, parameters, position, {
+		onError: 'continueErrorOutput',
+	});
+
+/** The form's answers, wherever the flow has gone since. */
+const ASKED = "$('Customer Request Form').first().json";
+
+/** What ops read about a customer on one page: contact, notes, wishes, and their dealings with us. */
+const CUSTOMER_PAGE = `((c, h) => [
+  'E-mail: ' + (c.emails.join(', ') || 'none') + '. Phone: ' + (c.phones.join(', ') || 'none') + '.',
+  'Addresses: ' + (c.addresses.join('; ') || 'none') + '.',
+  'Notes: ' + (c.notes.map((n) => n.text + ' (' + (n.by ?? 'ops') + ', ' + n.at.slice(0, 10) + ')').join('; ') || 'none') + '.',
+  'Texts ' + (c.opt_outs.sms ? 'stopped' : 'allowed') + ', e-mails ' + (c.opt_outs.email ? 'stopped' : 'allowed') + (c.preferred_channel ? ', prefers ' + (c.preferred_channel === 'sms' ? 'texts' : 'e-mail') : '') + '.',
+  h.cases.length + ' case(s), ' + h.cases.filter((x) => x.booked_at).length + ' booked; ' + h.bookings.length + ' visit(s); ' + h.agreements.length + ' agreement(s); ' + h.messages.length + ' message(s).',
+  ...h.cases.slice(-5).map((x) => x.received_at.slice(0, 10) + ': ' + (x.service_type ?? 'a request').replace(/_/g, ' ') + ' (' + x.channel.replace('_', ' ') + '), ' + x.status.replace('_', ' ')),
+  c.erased_at ? 'Personal data erased on ' + c.erased_at.slice(0, 10) + ' at their request.' : null,
+  'Customer id: ' + c.customer_id,
+].filter(Boolean).join('\\n\\n'))($json.customer, $json.history)`;
+
+/**
+ * Customers, for ops: a form behind the ops login (/form/customer) to look a customer up by
+ * e-mail, phone or id and, on their request, add a note, stop texts, export everything kept
+ * about them as a file, or erase their personal data (typed ERASE to confirm). Each answer is a
+ * page; a customer who cannot be found, or an erase not confirmed, says so.
+ */
+function opsCustomers() {
+	const wf = new L.Workflow('opsCustomers', 'Booking Agents: Customers', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Customers',
+		"Open **/form/customer** in a browser (the *Ops Board Login* credential) to look a customer up by e-mail, phone or id: contact, addresses, ops' notes, opt-outs, and their cases, visits, agreements and messages. On the customer's request: add a note (gate code, pets, keys), stop texts, **export their data** (a JSON file with everything kept about them) or **erase it** (type ERASE: their name, contact, notes and messages are removed everywhere; the books stay without them; refused while a visit is still to come).",
+	);
+	wf.add(
+		'Customer Request Form',
+		'n8n-nodes-base.formTrigger',
+		2.4,
+		{
+			authentication: 'basicAuth',
+			formTitle: 'A customer',
+			formDescription:
+				'Look a customer up by e-mail, phone or id. On their request: add a note, stop texts, export or erase their data.',
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Customer',
+						fieldName: 'customer',
+						requiredField: true,
+						placeholder: 'dana@example.com, +1 212 555 0100 or cu_...',
+					},
+					{
+						fieldLabel: 'What to do',
+						fieldName: 'action',
+						fieldType: 'dropdown',
+						requiredField: true,
+						fieldOptions: {
+							values: [
+								{ option: 'Show their record' },
+								{ option: 'Add a note' },
+								{ option: 'Stop texts' },
+								{ option: 'Export their data' },
+								{ option: 'Erase their data' },
+							],
+						},
+					},
+					{
+						fieldLabel: 'Note',
+						fieldName: 'note',
+						fieldType: 'textarea',
+						placeholder: 'Gate code 4411; the dog stays in the yard',
+					},
+					{ fieldLabel: 'To erase, type ERASE', fieldName: 'confirm' },
+				],
+			},
+			responseMode: 'lastNode',
+			options: { path: 'customer', appendAttribution: false, buttonLabel: 'Go' },
+		},
+		[0, 0],
+		{
+			webhookId: L.stableId(wf.key, 'Customer Request Form', 'form'),
+			credentials: L.CREDENTIALS.boardLogin,
+		},
+	);
+	L.switchOn(
+		wf,
+		'What Was Asked?',
+		['show', 'add a note', 'stop texts', 'export', 'erase'],
+		"({ 'Add a note': 1, 'Stop texts': 2, 'Export their data': 3, 'Erase their data': 4 })[$json.action] ?? 0",
+		[220, 0],
+	);
+	wf.section(
+		'Look up, note, stop texts',
+		'A note or a stop is kept with who asked (this workflow) and when; a stop also reaches the number, so no text of any flow goes to it. Then the record is shown.',
+	);
+	customerStep(
+		wf,
+		'Add the Note',
+		{ operation: 'updateCustomer', customerId: '={{ $json.customer }}', note: '={{ $json.note }}' },
+		[440, -100],
+	);
+	customerStep(
+		wf,
+		'Stop Their Texts',
+		{ operation: 'updateCustomer', customerId: '={{ $json.customer }}', smsOptOut: 'optedOut' },
+		[440, 100],
+	);
+	customerStep(
+		wf,
+		'Get the Customer',
+		{
+			operation: 'getCustomer',
+			customerId:
+				"={{ typeof $json.customer === 'object' ? $json.customer.customer_id : $json.customer }}",
+		},
+		[660, 0],
+	);
+	L.formPage(
+		wf,
+		'Page: The Customer',
+		"$json.customer.name ?? $json.customer.emails[0] ?? $json.customer.phones[0] ?? 'A customer'",
+		CUSTOMER_PAGE,
+		[880, 0],
+	);
+	wf.section(
+		'Export or erase',
+		'The export is a file the browser downloads (send it to the customer). Erasing asks for ERASE typed in the form; the page lists what was removed and what stays, and why.',
+	);
+	customerStep(
+		wf,
+		'Export Their Data',
+		{ operation: 'exportCustomer', customerId: '={{ $json.customer }}' },
+		[440, 300],
+	);
+	wf.add(
+		'Page: Their Data',
+		'n8n-nodes-base.form',
+		2.3,
+		{
+			operation: 'completion',
+			respondWith: 'returnBinary',
+			completionTitle: 'Their data',
+			completionMessage:
+				"={{ 'Everything kept about ' + $json.customer_id + ', as of ' + $json.exported_at.slice(0, 10) + ': ' + $json.file }}",
+			inputDataFieldName: 'data',
+			options: {},
+		},
+		[660, 300],
+		{ webhookId: L.stableId(wf.key, 'Page: Their Data', 'form') },
+	);
+	L.ifTrue(wf, 'ERASE Typed?', "String($json.confirm ?? '').trim() === 'ERASE'", [440, 500]);
+	customerStep(
+		wf,
+		'Erase Their Data',
+		{ operation: 'eraseCustomer', customerId: '={{ $json.customer }}' },
+		[660, 460],
+	);
+	L.formPage(
+		wf,
+		'Page: Erased',
+		"'Erased'",
+		"'Removed: ' + (Object.entries($json.erasure.erased).map(([what, n]) => n + ' ' + what.replace(/_/g, ' ')).join(', ') || 'nothing left to remove') + '.\\n\\nKept:\\n' + $json.erasure.kept.map((k) => k.count + ' ' + k.what + ': ' + k.why).join('\\n') + '\\n\\nCustomer id: ' + $json.erasure.customer_id",
+		[880, 460],
+	);
+	L.formPage(
+		wf,
+		'Page: Type ERASE',
+		"'Nothing was erased'",
+		"'Erasing cannot be undone: type ERASE in the last field to confirm, then send the form again.'",
+		[660, 620],
+	);
+	L.formPage(
+		wf,
+		'Page: Please Check',
+		"'Please check'",
+		"$json.error?.message ?? 'The customer could not be read.'",
+		[880, 200],
+	);
+	wf.connect('Customer Request Form', 'What Was Asked?');
+	wf.connect('What Was Asked?', 'Get the Customer', 0);
+	wf.connect('What Was Asked?', 'Add the Note', 1);
+	wf.connect('What Was Asked?', 'Stop Their Texts', 2);
+	wf.connect('What Was Asked?', 'Export Their Data', 3);
+	wf.connect('What Was Asked?', 'ERASE Typed?', 4);
+	wf.connect('Add the Note', 'Get the Customer');
+	wf.connect('Stop Their Texts', 'Get the Customer');
+	wf.connect('Get the Customer', 'Page: The Customer');
+	wf.connect('Export Their Data', 'Page: Their Data');
+	wf.connect('ERASE Typed?', 'Erase Their Data', 0);
+	wf.connect('ERASE Typed?', 'Page: Type ERASE', 1);
+	wf.connect('Erase Their Data', 'Page: Erased');
+	for (const step of [
+		'Add the Note',
+		'Stop Their Texts',
+		'Get the Customer',
+		'Export Their Data',
+		'Erase Their Data',
+	])
+		wf.connect(step, 'Page: Please Check', 1);
+	return wf;
+}
+
 module.exports = {
 	opsBoard,
+	opsCustomers,
 	weeklyNumbers,
 	businessSettings,
 	errorEscalation,

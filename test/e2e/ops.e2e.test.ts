@@ -81,6 +81,7 @@ beforeAll(async () => {
 			'support-agreement-signing.json',
 			'ops-board.json',
 			'ops-weekly-numbers.json',
+			'ops-customers.json',
 		],
 		tableRows: {
 			crews: CREW_ROWS,
@@ -1214,5 +1215,188 @@ describe('a customer who asked for a person: ops record what came of the call', 
 			reason: 'Called back by Morgan (ops): nothing to book',
 		});
 		expect(env.smtp.to(called.email)).toHaveLength(0);
+	});
+});
+
+describe('customers', () => {
+	const DANA = {
+		name: 'Dana Return',
+		email: 'dana.return@example.com',
+		phone: '+12125550190',
+		address: '9 Elm St, New York, NY 10001',
+	};
+	const MESSAGE = 'Standard cleaning of our 2 bedroom 1 bath apartment next week please';
+	const customerFormUrl = () => `${env.n8n.baseUrl}/form/customer`;
+
+	/** Ops fill the Customers form in Chromium, as a person would; returns the page they see next. */
+	async function askAboutCustomer(fields: {
+		customer: string;
+		action: string;
+		note?: string;
+		confirm?: string;
+	}) {
+		const context = await browser.newContext({
+			httpCredentials: { username: env.board.user, password: env.board.password },
+			acceptDownloads: true,
+		});
+		const page = await context.newPage();
+		try {
+			expect((await page.goto(customerFormUrl()))?.status()).toBe(200);
+			await page.getByLabel('Customer').fill(fields.customer);
+			await page.getByLabel('What to do').selectOption(fields.action);
+			if (fields.note) await page.getByLabel('Note').fill(fields.note);
+			if (fields.confirm) await page.getByLabel('To erase, type ERASE').fill(fields.confirm);
+			const download = fields.action === 'Export their data' ? page.waitForEvent('download') : null;
+			await page.getByRole('button', { name: 'Go' }).click();
+			// The form gives way to the page the workflow's last node makes.
+			await page
+				.getByRole('button', { name: 'Go' })
+				.waitFor({ state: 'detached', timeout: 60_000 });
+			const file = download ? await download : null;
+			await page.waitForLoadState('networkidle');
+			const text = await page.locator('body').innerText();
+			return {
+				text,
+				file: file
+					? {
+							name: file.suggestedFilename(),
+							json: JSON.parse(fs.readFileSync((await file.path())!, 'utf8')),
+						}
+					: null,
+			};
+		} finally {
+			await context.close();
+		}
+	}
+
+	it('knows a returning customer across two cases: the same customer, scored and priced as returning', async () => {
+		// The business gives returning customers 5% (a row of the Booking Rate Card table).
+		await env.n8n.updateDataTableRows(
+			env.tables.rate_card.id,
+			{ rate: 'returning_customer_discount_pct' },
+			{ amount: 5 },
+		);
+		const first = await env.post('booking', {
+			request_id: 'ops-e2e-dana-1',
+			channel: 'web',
+			message: MESSAGE,
+			customer: DANA,
+		});
+		expect(first.status).toBe(200);
+		const firstCase = await eventually(
+			() => getCase(store, caseIdOf({ idempotency_key: 'ops-e2e-dana-1' })),
+			(c) => c?.status === 'booked',
+		);
+		expect(firstCase!.customer_id).toMatch(/^cu_/);
+		// A month on she texts from the same phone, written another way, with no e-mail.
+		const second = await env.post('booking', {
+			request_id: 'ops-e2e-dana-2',
+			channel: 'sms',
+			message: MESSAGE,
+			customer: { name: 'Dana', phone: '(212) 555-0190', address: DANA.address },
+		});
+		expect(second.status).toBe(200);
+		const secondCase = await eventually(
+			() => getCase(store, caseIdOf({ idempotency_key: 'ops-e2e-dana-2' })),
+			(c) => c?.status === 'booked',
+		);
+		expect(secondCase!.customer_id).toBe(firstCase!.customer_id);
+		expect(secondCase!.lead_score! - firstCase!.lead_score!).toBe(10);
+		// The same job, 5% off the second time (before tax; the card has none).
+		expect(secondCase!.quote_cents).toBe(Math.round(firstCase!.quote_cents! * 0.95));
+	});
+
+	it('ops look her up, note the gate code, export her data, and erase it: refused while a visit is to come, then what remains names no one', async () => {
+		const shown = await askAboutCustomer({ customer: '212-555-0190', action: 'Show their record' });
+		expect(shown.text).toContain('Dana Return');
+		expect(shown.text).toContain('dana.return@example.com');
+		expect(shown.text).toMatch(/2 case\(s\), 2 booked; 2 visit\(s\)/);
+
+		const noted = await askAboutCustomer({
+			customer: DANA.email,
+			action: 'Add a note',
+			note: 'Gate code 4411; the dog stays in the yard',
+		});
+		expect(noted.text).toContain(
+			'Gate code 4411; the dog stays in the yard (Booking Agents: Customers',
+		);
+
+		const exported = await askAboutCustomer({ customer: DANA.email, action: 'Export their data' });
+		expect(exported.file!.name).toMatch(/^customer-cu_[a-f0-9]{24}\.json$/);
+		expect(exported.file!.json).toMatchObject({
+			customer: { name: 'Dana Return', emails: [DANA.email], phones: [DANA.phone] },
+			cases: [
+				expect.objectContaining({ channel: 'web_form' }),
+				expect.objectContaining({ channel: 'sms' }),
+			],
+		});
+		expect(exported.file!.json.bookings).toHaveLength(2);
+		expect(exported.file!.json.messages.length).toBeGreaterThan(0);
+
+		expect(
+			(await askAboutCustomer({ customer: DANA.email, action: 'Erase their data' })).text,
+		).toContain('type ERASE');
+		const refused = await askAboutCustomer({
+			customer: DANA.email,
+			action: 'Erase their data',
+			confirm: 'ERASE',
+		});
+		expect(refused.text).toMatch(/2 visits still to come .*cancel them first/);
+
+		// Her visits are cancelled (as she asked); then the erasure goes through.
+		const visits = (
+			await Promise.all(
+				['ops-e2e-dana-1', 'ops-e2e-dana-2'].map(
+					async (key) => (await getCase(store, caseIdOf({ idempotency_key: key })))!.booking_ids,
+				),
+			)
+		).flat();
+		expect(visits).toHaveLength(2);
+		for (const id of visits)
+			await store.write(null, 'cancel', Date.now(), async (tx) => {
+				await tx.updateBooking(
+					id,
+					{ status: 'cancelled', cancel_reason: 'customer asked' },
+					Date.now(),
+				);
+			});
+		const erased = await askAboutCustomer({
+			customer: DANA.email,
+			action: 'Erase their data',
+			confirm: 'ERASE',
+		});
+		expect(erased.text).toMatch(/Removed: .*2 cases/);
+		expect(erased.text).toMatch(/Kept:\s*2 cases .*books/);
+		const customerId = exported.file!.json.customer.customer_id as string;
+		expect(erased.text).toContain(customerId);
+
+		// What remains: the cases' facts and amounts under the same customer id, nothing that names her.
+		const dump = JSON.stringify(
+			await Promise.all(
+				[
+					'cases',
+					'case_events',
+					'case_threads',
+					'customers',
+					'customer_keys',
+					'outbox',
+					'bookings',
+					'case_links',
+				].map(async (table) => await store.read(`SELECT * FROM ${table}`)),
+			),
+		);
+		for (const trace of ['Dana Return', DANA.email, '2125550190', '9 Elm St', 'Gate code'])
+			expect(dump).not.toContain(trace);
+		const kept = await getCase(store, caseIdOf({ idempotency_key: 'ops-e2e-dana-1' }));
+		expect(kept).toMatchObject({
+			customer_id: customerId,
+			status: 'booked',
+			service_type: 'standard_cleaning',
+		});
+		expect(kept!.quote_cents).toBeGreaterThan(0);
+		// Looked up again, she is no longer known by her e-mail.
+		expect(
+			(await askAboutCustomer({ customer: DANA.email, action: 'Show their record' })).text,
+		).toContain('No customer is known by dana.return@example.com');
 	});
 });

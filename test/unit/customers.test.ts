@@ -196,6 +196,12 @@ describe.each(storeBackends('customers'))('%s', (_name, open) => {
 		).rejects.toMatchObject({
 			field: 'preferredChannel',
 		});
+		// Ops may name the customer by an e-mail or phone they are known by, in any spelling.
+		expect((await getCustomer(store, ' DI@X.io')).customer.customer_id).toBe(id);
+		expect((await getCustomer(store, '(617) 555-0100')).customer.customer_id).toBe(id);
+		await expect(getCustomer(store, 'nobody@x.io')).rejects.toThrow(
+			/No customer is known by nobody@x.io/,
+		);
 		await expect(getCustomer(store, 'not-an-id')).rejects.toMatchObject({ field: 'customerId' });
 		await expect(getCustomer(store, 'cu_missing000')).rejects.toThrow(/No customer cu_missing000/);
 	});

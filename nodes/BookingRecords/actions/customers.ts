@@ -54,15 +54,15 @@ export const customerProperties: INodeProperties[] = [
 		displayOptions: showFor(['lookUpCustomer']),
 	},
 	{
-		displayName: 'Customer ID',
+		displayName: 'Customer',
 		name: 'customerId',
 		type: 'string',
 		default: '={{ $json.customer_id ?? $json.customer?.customer_id }}',
 		required: true,
-		placeholder: 'cu_3f79f427b592474095137645',
+		placeholder: 'cu_3f79f427b592474095137645 or dana@example.com or +1 212 555 0100',
 		displayOptions: showFor(BY_ID),
 		description:
-			'The customer’s ID (cu_...): on every case record and on the item after Look Up the Customer',
+			'The customer’s ID (cu_..., on every case record and on the item after Look Up the Customer), or an e-mail address or phone number they are known by',
 	},
 	{
 		displayName: 'Note to Add',

@@ -448,8 +448,29 @@ export async function lookUpCustomer(
 
 // ---- ops: read, change, export, erase ----
 
-async function mustRead(sql: SqlRunner, id: string): Promise<StoredCustomer> {
-	const stored = await readStored(sql, checkCustomerId(id));
+/** The customer ops mean: their id, or an e-mail or phone they are known by. */
+async function customerIdFor(sql: SqlRunner, ref: string): Promise<string> {
+	const text = String(ref ?? '').trim();
+	if (text.startsWith('cu_')) return checkCustomerId(text);
+	const email = emailKey(text);
+	const phone = email ? null : phoneKey(text);
+	if (!email && !phone)
+		throw new InputError(
+			'customerId',
+			`"${text.slice(0, 80)}" is not a customer id, an e-mail address or a phone number: give one of them (cu_..., name@example.com, +1 212 555 0100).`,
+		);
+	const [id] = await idsForKeys(sql, [email ? `email:${email}` : `phone:${phone}`]);
+	if (!id)
+		throw new InputError(
+			'customerId',
+			`No customer is known by ${email ?? phone}: check the spelling, or look the customer up by their id (cu_...) or their other contact.`,
+		);
+	return id;
+}
+
+async function mustRead(sql: SqlRunner, ref: string): Promise<StoredCustomer> {
+	const id = await customerIdFor(sql, ref);
+	const stored = await readStored(sql, id);
 	if (!stored)
 		throw new InputError(
 			'customerId',
@@ -588,8 +609,11 @@ export async function updateCustomer(
 	const note = clip(changes.note ?? null, LIMITS.note);
 	const record = await store.lockedWrite(`customer:${id}`, async (sql) => {
 		// Taken before it is read: a case linked at this moment does not write over the change.
-		await sql.query('UPDATE customers SET updated_at_ms = updated_at_ms WHERE id = $1', [id]);
-		const stored = await mustRead(sql, id);
+		const customerId = await customerIdFor(sql, id);
+		await sql.query('UPDATE customers SET updated_at_ms = updated_at_ms WHERE id = $1', [
+			customerId,
+		]);
+		const stored = await mustRead(sql, customerId);
 		if (stored.erased_at_ms !== null)
 			throw new InputError(
 				'customerId',
