@@ -339,6 +339,28 @@ it('the web form is public, keeps bots out and ends on a page for every outcome'
 	expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.respondToWebhook')).toBe(false);
 });
 
+it('looks the customer up in each booking template before an agent reads the case, never stopping the request', () => {
+	for (const file of [
+		'booking-simple.json',
+		'booking-emergency.json',
+		'booking-commercial-sales.json',
+		'booking-recurring-service.json',
+	]) {
+		const wf = templates.find(([name]) => name === file)![1];
+		const lookUp = wf.nodes.find((n) => n.name === 'Look Up the Customer')!;
+		expect(lookUp).toMatchObject({
+			type: 'n8n-nodes-booking-agents.bookingRecords',
+			parameters: { operation: 'lookUpCustomer' },
+			onError: 'continueRegularOutput',
+		});
+		expect(wf.connections['Is the Request Valid?'].main[0]).toEqual([
+			{ node: 'Look Up the Customer', type: 'main', index: 0 },
+		]);
+		const next = wf.connections['Look Up the Customer'].main[0][0].node;
+		expect(['Qualify the Lead', 'Triage the Emergency']).toContain(next);
+	}
+});
+
 it('ships the four templates and their supporting workflows', () => {
 	expect(templates.map(([, wf]) => wf.name).sort()).toEqual([
 		'Booking Agents: Agreement Not Signed',
@@ -353,6 +375,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Crew Visits',
 		'Booking Agents: Customer Changes',
 		'Booking Agents: Customer Links',
+		'Booking Agents: Customers',
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',
 		'Booking Agents: Find a Time',
