@@ -87,6 +87,15 @@ describe.each(storeBackends('customers'))('%s', (_name, open) => {
 			expect.objectContaining({ booking_id: booking.booking_id, status: 'confirmed' }),
 		]);
 
+		// The first request sent again (its case at hand): not an earlier case of hers.
+		expect(
+			await lookUpCustomer(
+				store,
+				{ customer: { email: 'ana.ruiz@example.com' } },
+				NOW_MS,
+				'cs_first0001',
+			),
+		).toMatchObject({ returning: false, previous_cases: 1, previous_bookings: 0 });
 		// Someone else, and a message with neither e-mail nor a real phone: not this customer.
 		expect(
 			await lookUpCustomer(store, { customer: { email: 'someone@else.com' } }, NOW_MS),

@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { objectAt } from '../../shared/case';
 import { caseOf } from '../../shared/n8n/inputs';
 import { runPerItem, type Additions } from '../../shared/n8n/items';
+import { knownCaseIdOf } from '../../shared/records/cases';
 import {
 	eraseCustomer,
 	exportCustomer,
@@ -136,7 +137,8 @@ export async function runCustomerOperation(
 		const nowMs = Date.now();
 		if (operation === 'lookUpCustomer') {
 			const item = caseOf(ctx, i);
-			const found = await lookUpCustomer(store, item, nowMs);
+			// The case this request is (from its request_id): a retried request is not its own earlier case.
+			const found = await lookUpCustomer(store, item, nowMs, knownCaseIdOf(item));
 			// No e-mail or phone to know the customer by: the item goes on as it came.
 			if (!found) return [{ json: {} }];
 			return [

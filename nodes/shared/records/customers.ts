@@ -422,10 +422,11 @@ export async function lookUpCustomer(
 	store: BookingStore,
 	item: CaseItem,
 	nowMs: number,
+	/** The case at hand (not counted as an earlier one: a retried request is not "returning"). */
+	caseId: string | null = textAt(item, 'case', 'case_id'),
 	country = 'US',
 ): Promise<Record<string, unknown> | null> {
 	const contact = contactOf(item, country);
-	const caseId = textAt(item, 'case', 'case_id');
 	const knownId = textAt(item, 'customer', 'customer_id') ?? textAt(item, 'case', 'customer_id');
 	const keys = customerKeysOf(contact);
 	// One lock per person: two messages from them at once wait for each other (PostgreSQL).
