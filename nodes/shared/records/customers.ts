@@ -303,7 +303,13 @@ export async function linkCustomer(
 	// Every writer takes the keys' rows before reading them, so that what it reads (which
 	// customer a key leads to, and that customer) is what the last writer committed.
 	await lockKeys(sql, keys);
-	const ids = new Set(await idsForKeys(sql, keys));
+	const held = await sql.query(
+		`SELECT key, customer_id FROM customer_keys WHERE key IN (${marksFrom(1, keys.length || 1)})`,
+		keys.length ? keys : [''],
+	);
+	const ids = new Set(held.map((row) => String(row.customer_id)));
+	// Keys no customer had yet: cases recorded under them before may join this customer.
+	const newKeys = keys.filter((key) => !held.some((row) => row.key === key));
 	if (usable) ids.add(usable.id);
 	let createdId: string | null = null;
 	if (!ids.size) {
@@ -326,14 +332,16 @@ export async function linkCustomer(
 	}
 	// Claim the keys no one has; one another writer is claiming at this moment (the same person's
 	// second message) waits here for it, and the two customers are merged below.
-	const mine = [...ids][0];
-	for (const key of keys)
-		await sql.query(
-			'INSERT INTO customer_keys (key, customer_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
-			[key, mine],
-		);
-	await lockKeys(sql, keys);
-	for (const id of await idsForKeys(sql, keys)) ids.add(id);
+	if (newKeys.length) {
+		const mine = [...ids][0];
+		for (const key of newKeys)
+			await sql.query(
+				'INSERT INTO customer_keys (key, customer_id) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+				[key, mine],
+			);
+		await lockKeys(sql, newKeys);
+		for (const id of await idsForKeys(sql, newKeys)) ids.add(id);
+	}
 	await sql.query(
 		`UPDATE customers SET updated_at_ms = updated_at_ms WHERE id IN (${marksFrom(1, ids.size)})`,
 		[...ids],
@@ -353,9 +361,9 @@ export async function linkCustomer(
 			a.id.localeCompare(b.id),
 	);
 	const [survivor, ...others] = records;
+	const before = JSON.stringify(survivor);
+	// The others' keys (each key leads to one of these records) now lead to the survivor.
 	if (others.length) await merge(sql, survivor, others, nowMs);
-	for (const key of keys)
-		await sql.query('UPDATE customer_keys SET customer_id = $1 WHERE key = $2', [survivor.id, key]);
 
 	survivor.name ??= contact.name;
 	if (contact.email) survivor.emails = union(survivor.emails, [contact.email]);
@@ -366,13 +374,17 @@ export async function linkCustomer(
 			[contact.address],
 			(x, y) => x.toLowerCase() === y.toLowerCase(),
 		).slice(0, LIMITS.addresses);
-	survivor.updated_at_ms = nowMs;
-	await save(sql, survivor);
-	// Cases recorded before the customer was (or under a key just added) join it.
-	if (keys.length)
+	// A customer the message tells nothing new about is not written again.
+	if (JSON.stringify(survivor) !== before) {
+		survivor.updated_at_ms = nowMs;
+		await save(sql, survivor);
+	}
+	// Cases recorded under a key before any customer had it (before customers were kept) join
+	// this one. Written so that both stores look the cases up by id, not by the missing customer.
+	if (newKeys.length)
 		await sql.query(
-			`UPDATE cases SET customer_id = $1 WHERE customer_id IS NULL AND id IN (SELECT case_id FROM case_threads WHERE thread_key IN (${marksFrom(2, keys.length)}))`,
-			[survivor.id, ...keys],
+			`UPDATE cases SET customer_id = $1 WHERE id IN (SELECT case_id FROM case_threads WHERE thread_key IN (${marksFrom(2, newKeys.length)})) AND COALESCE(customer_id, '') = ''`,
+			[survivor.id, ...newKeys],
 		);
 	return {
 		customer: survivor,
