@@ -468,7 +468,11 @@ export function crewVisitPage(item: Json): LinkPage {
 	facts.push({ label: 'Service', value: service(booking.service) });
 	if (str(customer.address)) facts.push({ label: 'Address', value: String(customer.address) });
 	facts.push(customerFact(customer, { email: false }));
-	facts.push(...wordsFact('Their note', str(customer.notes) ?? str(customer.note), 300));
+	// The customer's own note, or ops' notes on the customer record (gate code, pets, keys).
+	const notes = Array.isArray(customer.notes)
+		? customer.notes.map(str).filter(Boolean).join('; ') || null
+		: str(customer.notes);
+	facts.push(...wordsFact('Notes', notes ?? str(customer.note), 300));
 	if (str(booking.crew_name)) facts.push({ label: 'Crew', value: String(booking.crew_name) });
 	return {
 		business: str(business.name) ?? 'Our business',

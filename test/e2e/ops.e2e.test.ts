@@ -14,6 +14,7 @@ import { startBookingEnv } from '../../dev/booking-env';
 import { caseEvents, caseIdOf, getCase } from '../../nodes/shared/records/cases';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { eventually } from '../support/eventually';
+import { everyRowWithPersonalData } from '../support/stores';
 import { CALENDAR, EXPECTED_MONTH, MONTH_START, seedMonth } from '../fixtures/seeded-month';
 
 jest.setTimeout(240_000);
@@ -1371,20 +1372,7 @@ describe('customers', () => {
 		expect(erased.text).toContain(customerId);
 
 		// What remains: the cases' facts and amounts under the same customer id, nothing that names her.
-		const dump = JSON.stringify(
-			await Promise.all(
-				[
-					'cases',
-					'case_events',
-					'case_threads',
-					'customers',
-					'customer_keys',
-					'outbox',
-					'bookings',
-					'case_links',
-				].map(async (table) => await store.read(`SELECT * FROM ${table}`)),
-			),
-		);
+		const dump = await everyRowWithPersonalData(store);
 		// (another customer of this file has a gate code of their own: 4421)
 		for (const trace of ['Dana Return', DANA.email, '2125550190', '9 Elm St', 'Gate code 4411'])
 			expect(dump).not.toContain(trace);

@@ -13,6 +13,25 @@ import {
 	type BookingStore,
 } from '../../nodes/shared/store';
 
+/** Every row of the tables that can hold a person's data, as one text: what an erasure must leave no trace in. */
+export async function everyRowWithPersonalData(store: BookingStore): Promise<string> {
+	const tables = [
+		'cases',
+		'case_events',
+		'case_threads',
+		'case_links',
+		'customers',
+		'customer_keys',
+		'outbox',
+		'bookings',
+		'series',
+		'intake_attempts',
+	];
+	return JSON.stringify(
+		await Promise.all(tables.map(async (table) => await store.read(`SELECT * FROM ${table}`))),
+	);
+}
+
 export type OpenStore = () => Promise<{ store: BookingStore; done: () => Promise<void> }>;
 
 export function storeBackends(prefix: string): Array<[string, OpenStore]> {

@@ -19,7 +19,7 @@ import {
 import { queueMessages } from '../../nodes/shared/records/outbox';
 import { schedule } from '../../nodes/SchedulingAgent/schedule';
 import type { BookingStore } from '../../nodes/shared/store';
-import { storeBackends } from '../support/stores';
+import { everyRowWithPersonalData, storeBackends } from '../support/stores';
 
 const NOW = '2026-11-25T10:00:00-05:00';
 const NOW_MS = Date.parse(NOW);
@@ -304,20 +304,7 @@ describe.each(storeBackends('customers'))('%s', (_name, open) => {
 		);
 
 		// Nothing names her any more; the books still add up.
-		const dump = JSON.stringify(
-			await Promise.all(
-				[
-					'cases',
-					'case_events',
-					'case_threads',
-					'customers',
-					'customer_keys',
-					'outbox',
-					'bookings',
-					'case_links',
-				].map(async (table) => await store.read(`SELECT * FROM ${table}`)),
-			),
-		);
+		const dump = await everyRowWithPersonalData(store);
 		for (const trace of ['Eve', 'eve@stone.net', '2065550142', 'Pine', 'gate'])
 			expect(dump).not.toContain(trace);
 		const kept = await getCase(store, 'cs_evecase01');

@@ -625,6 +625,24 @@ const visitItem = {
 };
 
 describe("a crew's visit page", () => {
+	it("shows ops' notes on the customer record (gate code, pets) to the crew", () => {
+		const withNotes = {
+			...visitItem,
+			booking: {
+				...visitItem.booking,
+				customer: {
+					...visitItem.booking.customer,
+					notes: ['Gate code 4411', 'The dog stays in the yard', 42],
+				},
+			},
+		};
+		expect(crewVisitPage(withNotes).facts).toEqual(
+			expect.arrayContaining([
+				{ label: 'Notes', value: 'Gate code 4411; The dog stays in the yard' },
+			]),
+		);
+	});
+
 	it('shows the visit in the business zone with a button per step, the customer as text', () => {
 		const page = crewVisitPage(visitItem);
 		expect(page).toMatchObject({

@@ -112,20 +112,18 @@ const COLUMNS = [
 	'updated_at_ms',
 ] as const;
 
-interface StoredCustomer {
-	id: string;
-	name: string | null;
-	emails: string[];
-	phones: string[];
-	addresses: string[];
-	notes: CustomerNote[];
-	opt_outs: { sms: boolean; email: boolean };
-	preferred_channel: CustomerChannel | null;
-	merged_into: string | null;
-	erased_at_ms: number | null;
-	created_at_ms: number;
-	updated_at_ms: number;
-}
+/** The row: the record's data with its times in epoch milliseconds. */
+type StoredCustomer = Pick<
+	CustomerRecord,
+	| 'name'
+	| 'emails'
+	| 'phones'
+	| 'addresses'
+	| 'notes'
+	| 'opt_outs'
+	| 'preferred_channel'
+	| 'merged_into'
+> & { id: string; erased_at_ms: number | null; created_at_ms: number; updated_at_ms: number };
 
 function fromRow(row: Record<string, unknown>): StoredCustomer {
 	return {
