@@ -159,8 +159,11 @@ function rowOf(c: StoredCustomer): SqlValue[] {
 	];
 }
 
+/** A time kept as epoch milliseconds (a number, or BIGINT text on PostgreSQL), as ISO text. */
+const iso = (value: unknown) =>
+	value === null || value === undefined ? null : new Date(Number(value)).toISOString();
+
 export function customerOf(c: StoredCustomer): CustomerRecord {
-	const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 	return {
 		customer_id: c.id,
 		name: c.name,
@@ -499,9 +502,6 @@ export interface CustomerHistory {
 	invoices: Array<Record<string, unknown>>;
 	messages: Array<Record<string, unknown>>;
 }
-
-const iso = (value: unknown) =>
-	value === null || value === undefined ? null : new Date(Number(value)).toISOString();
 
 async function historyOf(sql: SqlRunner, customerId: string): Promise<CustomerHistory> {
 	const cases = await sql.query(
