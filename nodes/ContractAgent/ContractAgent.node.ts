@@ -75,7 +75,8 @@ export class ContractAgent implements INodeType {
 						name: 'Mark as Ending',
 						value: 'end',
 						action: 'Mark a contract as ending',
-						description: 'The contract will not renew',
+						description:
+							"The contract will not renew; it ends at the end of its term, or on the day asked for under its notice period (from the case: the agreement of the visit's series)",
 					},
 					{
 						name: 'Record Signature',

@@ -115,6 +115,14 @@ async function storeOf(store: ContractOptions['store']): Promise<BookingStore> {
 		: await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
 }
 
+/** The newest agreement written for a series, or null. */
+export async function contractForSeries(
+	seriesId: string,
+	store: ContractOptions['store'],
+): Promise<ContractRecord | null> {
+	return await (await storeOf(store)).contractForSeries(seriesId);
+}
+
 export { MIN_SECRET_LENGTH } from '../shared/signing';
 import { MIN_SECRET_LENGTH } from '../shared/signing';
 
@@ -544,7 +552,12 @@ export async function contractsDue(days: number, options: Omit<ContractOptions, 
 /** Renews for a new term (optionally at a new price), or marks the contract as ending. */
 export async function renewContract(
 	contractId: string,
-	change: { action: 'renew' | 'end'; price_change_pct?: number | null },
+	change: {
+		action: 'renew' | 'end';
+		price_change_pct?: number | null;
+		/** end: the last day asked for (YYYY-MM-DD); empty: the end of the term. */
+		last_day?: string | null;
+	},
 	options: Omit<ContractOptions, 'signingSecret'>,
 ): Promise<{
 	contract_id: string;
@@ -553,6 +566,11 @@ export async function renewContract(
 	start_date: string | null;
 	end_date: string | null;
 	price: Record<string, unknown> | null;
+	/** The series booked with the agreement (its visits follow the agreement). */
+	series_id: string | null;
+	/** end: the agreement's notice (days) and the last day asked for, when one was. */
+	notice_days: number | null;
+	asked_last_day: string | null;
 }> {
 	const store = await storeOf(options.store);
 	const contract = await store.getContract(contractId);
@@ -564,10 +582,12 @@ export async function renewContract(
 		);
 	const now = options.now ? new Date(options.now).getTime() : Date.now();
 	if (change.action === 'end') {
+		const endDate = lastDayUnderNotice(contract, change.last_day ?? null, now);
 		await store.saveContract({
 			...contract,
 			status: 'ending',
 			auto_renew: false,
+			end_date: endDate.last_day,
 			updated_at_ms: now,
 		});
 		return {
@@ -575,8 +595,11 @@ export async function renewContract(
 			status: 'ending',
 			renewed_contract_id: null,
 			start_date: null,
-			end_date: contract.end_date,
+			end_date: endDate.last_day,
 			price: null,
+			series_id: seriesOf(contract),
+			notice_days: endDate.notice_days,
+			asked_last_day: change.last_day ?? null,
 		};
 	}
 	const pct = change.price_change_pct ?? 0;
@@ -648,5 +671,31 @@ export async function renewContract(
 		start_date: renewed.start_date,
 		end_date: renewed.end_date,
 		price: quote as Record<string, unknown> | null,
+		series_id: seriesOf(contract),
+		notice_days: null,
+		asked_last_day: null,
 	};
+}
+
+/**
+ * The agreement's last day when it is ended: the day asked for (or the end of the term), but
+ * not before today plus its notice period, and not after the end of the term.
+ */
+export function lastDayUnderNotice(
+	contract: ContractRecord,
+	asked: string | null,
+	nowMs: number,
+): { last_day: string; notice_days: number } {
+	const t = contract.terms as unknown as Partial<ContractTerms> & { time_zone?: string };
+	const zone = t.time_zone ?? 'UTC';
+	const noticeDays = typeof t.notice_days === 'number' ? t.notice_days : DEFAULT_TERMS.notice_days;
+	if (asked !== null && !(/^\d{4}-\d{2}-\d{2}$/.test(asked) && DateTime.fromISO(asked).isValid))
+		throw new ContractInputError(
+			'lastDay',
+			`The last day asked for must be a date like 2027-03-31; got ${JSON.stringify(asked)}.`,
+		);
+	const earliest = DateTime.fromMillis(nowMs, { zone }).plus({ days: noticeDays }).toISODate()!;
+	const wanted = asked ?? contract.end_date;
+	const lastDay = [wanted < earliest ? earliest : wanted, contract.end_date].sort()[0];
+	return { last_day: lastDay, notice_days: noticeDays };
 }

@@ -103,6 +103,8 @@ export class ScheduleContext {
 			idempotency_key: request.idempotency_key ?? null,
 			replayed: false,
 			progress_recorded: null,
+			series_ends_on: null,
+			last_visit: null,
 			store: this.store.kind,
 		};
 	}

@@ -10,6 +10,7 @@ import {
 	type VisitStep,
 } from './request';
 import type { ScheduleContext } from './context';
+import { changeSeries, endSeries } from './seriesChanges';
 import type { BookingRecord } from '../shared/store';
 import { DateTime } from 'luxon';
 
@@ -267,8 +268,9 @@ export async function recordProgress(
 /**
  * What a customer asked on their visit's link, under the business's policy: move it to the
  * time they chose (the store still refuses a clash: `taken`, with the nearest free times),
- * cancel it, or skip one visit of a series (the others stay). Within `notice_hours` of the
- * visit nothing changes (`too_late`: ops call them); a visit already cancelled or done is
+ * cancel it, or skip one visit of a series (the others stay), pause the series, change its day
+ * or time from this visit on, or end it (on the agreement's last day, given in `until`). Within
+ * `notice_hours` of the visit nothing changes (`too_late`: ops call them); a visit already cancelled or done is
  * `closed`.
  */
 export async function customerChange(
@@ -291,6 +293,14 @@ export async function customerChange(
 	const b = await ctx.store.getBooking(id);
 	if (!b) return ctx.withBooking(request, 'not_found', null, false, null);
 	const now = ctx.bookingOut(b);
+	if ((change === 'change' || change === 'end') && !b.series_id)
+		throw new SchedulingInputError(
+			'change',
+			`"${change}" is for the visits of a series; move or cancel a single visit instead.`,
+		);
+	// Ending the series is under the agreement's notice (its last day, in "until"), not this visit's.
+	if (change === 'end')
+		return await endSeries(ctx, { ...request, operation: 'endSeries', series_id: b.series_id });
 	if (b.status !== 'confirmed' && b.status !== 'held')
 		return ctx.withBooking(
 			request,
@@ -313,6 +323,13 @@ export async function customerChange(
 			`"${change}" is for the visits of a series; cancel a single visit instead.`,
 		);
 	if (change === 'pause') return await pauseSeries(ctx, request, b);
+	if (change === 'change')
+		return await changeSeries(ctx, {
+			...request,
+			operation: 'changeSeries',
+			series_id: b.series_id,
+			from: DateTime.fromMillis(b.start_ms, { zone: ctx.cal.timeZone }).toISODate(),
+		});
 	if (change === 'offer') return await offerTimes(ctx, request, b);
 	if (change === 'move') {
 		if (!request.start)

@@ -24,6 +24,11 @@ export const OPERATIONS = [
 	'releaseSeries',
 	'progress',
 	'customerChange',
+	'extendSeries',
+	'changeSeries',
+	'pauseSeries',
+	'skipVisit',
+	'endSeries',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
@@ -55,6 +60,7 @@ export interface ScheduleRequest {
 	within_hours?: number | null;
 	/** list: also bookings that started up to N hours ago (for review requests after the visit; default 0). */
 	look_back_hours?: number | null;
+	/** list: from this time (ISO). extendSeries, pauseSeries, changeSeries: from this day (YYYY-MM-DD). */
 	from?: string | null;
 	to?: string | null;
 	series?: SeriesSpec | null;
@@ -68,12 +74,25 @@ export interface ScheduleRequest {
 	change?: CustomerChange | null;
 	/** customerChange: hours before the visit from which the customer's link changes nothing (ops call them). */
 	notice_hours?: number | null;
-	/** customerChange, pause: the last day (YYYY-MM-DD, business zone) with no visit. */
+	/**
+	 * customerChange pause, pauseSeries: the last day (YYYY-MM-DD, business zone) with no visit;
+	 * extendSeries: the new term's last day; endSeries, customerChange end: the last day with a visit.
+	 */
 	until?: string | null;
+	/** skipVisit: the day (YYYY-MM-DD) of the series' visit to skip. */
+	date?: string | null;
 }
 
-/** What a customer may ask on their visit's link: move it, cancel it, or skip one visit of a series, or pause the series for a while. */
-export const CUSTOMER_CHANGES = ['move', 'cancel', 'skip', 'pause', 'offer'] as const;
+/** What a customer may ask on their visit's link: move it, cancel it; for a series, skip one visit, pause it for a while, change its day or time from this visit on, or end it. */
+export const CUSTOMER_CHANGES = [
+	'move',
+	'cancel',
+	'skip',
+	'pause',
+	'offer',
+	'change',
+	'end',
+] as const;
 export type CustomerChange = (typeof CUSTOMER_CHANGES)[number];
 
 /** What a crew reports about a visit, in the order it happens; done and not_done end it. */
@@ -194,6 +213,10 @@ export const bookingResultSchema = z.object({
 	fallback_reason: z.string().nullable(),
 	idempotency_key: z.string().nullable(),
 	replayed: z.boolean(),
+	/** endSeries: the series' last day with a visit (YYYY-MM-DD); null for other operations. */
+	series_ends_on: z.string().nullable(),
+	/** endSeries: the last visit still to come before the end; null when none is left. */
+	last_visit: bookingOut.nullable(),
 	/** progress: whether this report was recorded now (false: already recorded, or the visit is cancelled); null for other operations. */
 	progress_recorded: z.boolean().nullable(),
 	store: z.enum(['sqlite', 'postgres']),

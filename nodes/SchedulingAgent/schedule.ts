@@ -20,6 +20,7 @@ import {
 	type ScheduleRequest,
 } from './request';
 import { bookSeries, confirmSeries, releaseSeries } from './seriesBooking';
+import { changeSeries, endSeries, extendSeries, pauseSeries, skipVisit } from './seriesChanges';
 
 export { OPERATIONS, bookingResultSchema } from './request';
 export type {
@@ -92,5 +93,15 @@ export async function schedule(
 			return await recordProgress(ctx, request);
 		case 'customerChange':
 			return await customerChange(ctx, request);
+		case 'extendSeries':
+			return await extendSeries(ctx, request);
+		case 'changeSeries':
+			return await changeSeries(ctx, request);
+		case 'pauseSeries':
+			return await pauseSeries(ctx, request);
+		case 'skipVisit':
+			return await skipVisit(ctx, request);
+		case 'endSeries':
+			return await endSeries(ctx, request);
 	}
 }

@@ -156,6 +156,8 @@ export function seriesStarts(
 	spec: SeriesSpec,
 	zone: string | Zone,
 	nowLocal: DateTime,
+	/** Visits through this day only, whatever the count (a series changed for the rest of its term). */
+	lastDay?: DateTime,
 ): { rule: string; starts: DateTime[] } {
 	const time = spec.time ?? '09:00';
 	const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
@@ -179,9 +181,7 @@ export function seriesStarts(
 			);
 		first = parsed;
 	}
-	const dtstart = new Date(
-		Date.UTC(first.year, first.month - 1, first.day, Number(tm[1]), Number(tm[2])),
-	);
+	const dtstart = floating(first.set({ hour: Number(tm[1]), minute: Number(tm[2]), second: 0 }));
 	let options: ConstructorParameters<typeof RRule>[0];
 	if (spec.rrule) {
 		try {
@@ -266,6 +266,10 @@ export function seriesStarts(
 						bysecond: [0],
 					};
 	}
+	if (lastDay) {
+		delete options.count;
+		options.until = floating(lastDay.endOf('day'));
+	}
 	const count = options.count ?? 0;
 	if (count > 520)
 		throw new SchedulingInputError(
@@ -291,7 +295,22 @@ export function seriesStarts(
 			`The series rule is not valid (${(error as Error).message}). Example: FREQ=WEEKLY;BYDAY=MO;COUNT=52.`,
 		);
 	}
-	const starts = dates.map((d) =>
+	return {
+		rule: rule.toString().replace(/^DTSTART[^\n]*\n/, ''),
+		starts: dates.map(localOf(zone)),
+	};
+}
+
+/** rrule's floating time for a local wall-clock time: a Date whose UTC fields read as the local time. */
+const floating = (local: DateTime): Date =>
+	new Date(
+		Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second),
+	);
+
+/** The local time in the business zone that a floating rrule date stands for. */
+const localOf =
+	(zone: string | Zone) =>
+	(d: Date): DateTime =>
 		DateTime.fromObject(
 			{
 				year: d.getUTCFullYear(),
@@ -301,7 +320,42 @@ export function seriesStarts(
 				minute: d.getUTCMinutes(),
 			},
 			{ zone },
-		),
-	);
-	return { rule: rule.toString().replace(/^DTSTART[^\n]*\n/, ''), starts };
+		);
+
+/** The longest stretch one call books: ten years, as the longest agreement term. */
+export const LONGEST_TERM_DAYS = 3_660;
+
+/**
+ * The visits a stored series rule places from one day through another (both local, whole
+ * days): the rule's own count or end date is left out, so a renewed term follows the same
+ * pattern. `firstVisit` is where the rule started counting (its DTSTART), which keeps an
+ * every-other-week series on its own weeks.
+ */
+export function termStarts(
+	storedRule: string,
+	firstVisit: DateTime,
+	fromDay: DateTime,
+	lastDay: DateTime,
+): DateTime[] {
+	const line = storedRule.split('\n').find((l) => /^RRULE:/i.test(l)) ?? storedRule;
+	let options: Partial<Options>;
+	try {
+		options = RRule.parseString(line.replace(/^RRULE:/i, ''));
+	} catch (error) {
+		throw new SchedulingInputError(
+			'series_id',
+			`The series' stored rule cannot be read (${(error as Error).message}): change the series' day and time to give it a new one.`,
+		);
+	}
+	delete options.count;
+	delete options.until;
+	const rule = new RRule({ ...options, dtstart: floating(firstVisit) });
+	return rule
+		.between(
+			floating(fromDay.startOf('day')),
+			floating(lastDay.endOf('day')),
+			true,
+			(_, i) => i < 520,
+		)
+		.map(localOf(firstVisit.zone));
 }

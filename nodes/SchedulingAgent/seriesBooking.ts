@@ -1,9 +1,11 @@
 /** Book every visit of a recurring series in one transaction, moving a visit within its day when its time is taken. */
 import { randomUUID } from 'node:crypto';
 
-import type { BookingRecord } from '../shared/store';
+import type { DateTime } from 'luxon';
+
+import type { BookingRecord, WriteTx } from '../shared/store';
 import { zoneNamed } from '../shared/zone';
-import { SchedulingInputError, windowsOn } from './calendar';
+import { SchedulingInputError, windowsOn, type CrewConfig } from './calendar';
 import { SEARCH_YEARS, seriesStarts } from './series';
 import { indexBusy, isFree } from './slots';
 import { caseIdDetail, type BookingResult, type ScheduleRequest } from './request';
@@ -16,7 +18,6 @@ export async function bookSeries(
 	const crews = ctx.suitableCrews(request);
 	const duration = ctx.duration(request);
 	const durationMs = duration.minutes * 60_000;
-	const bufferMs = ctx.cal.bufferMinutes * 60_000;
 	const spec = request.series ?? {};
 	const window = (spec.clash_window_minutes ?? 120) * 60_000;
 	if (!(window >= 0 && window <= 12 * 3_600_000))
@@ -55,17 +56,6 @@ export async function bookSeries(
 		ctx.now,
 		async (tx) => {
 			await tx.takeTurn();
-			// Only the times each visit may take matter: one window per visit, not the whole year of the calendar.
-			const visitWindows = starts.map(
-				(local) =>
-					[local.toMillis() - window, local.toMillis() + window + durationMs + bufferMs] as const,
-			);
-			const busy = indexBusy(
-				await tx.busyIntervals(
-					visitWindows,
-					crews.map((c) => c.id),
-				),
-			);
 			await tx.insertSeries({
 				id: seriesId,
 				rrule: rule,
@@ -73,78 +63,27 @@ export async function bookSeries(
 				status: 'active',
 				customer: request.customer ?? null,
 				service: request.job?.service_type ?? null,
-				details: { duration_minutes: duration.minutes },
+				details: {
+					duration_minutes: duration.minutes,
+					clash_window_minutes: window / 60_000,
+					first_visit: starts[0].toISO({ includeOffset: false, suppressMilliseconds: true }),
+					...caseIdDetail(request),
+				},
 				created_at_ms: ctx.now,
 			});
-			const occurrences: BookingResult['occurrences'] = [];
-			const conflicts: BookingResult['conflicts'] = [];
-			const skipped: BookingResult['skipped'] = [];
-			// Continuity: the crew free for the first visit keeps the series when it can.
-			const preferredOrder = [...crews].sort((a, b) => Number(a.on_call) - Number(b.on_call));
-			for (const local of starts) {
-				const date = local.toISODate()!;
-				if (ctx.cal.holidaySet.has(date)) {
-					skipped.push({ date, reason: 'holiday', wanted_start: ctx.iso(local.toMillis()) });
-					continue;
-				}
-				const wanted = local.toMillis();
-				const dayWindows = windowsOn(ctx.cal, local);
-				const inHours = (s: number) => dayWindows.some(([a, b]) => s >= a && s + durationMs <= b);
-				const inBlackout = (s: number) =>
-					ctx.cal.blackoutRanges.some(([a, b]) => a < s + durationMs && s < b);
-				// The wanted time, then the nearest times either side within the window, a slot step apart.
-				const tries = [wanted];
-				for (
-					let d = ctx.cal.slotStepMinutes * 60_000;
-					d <= window;
-					d += ctx.cal.slotStepMinutes * 60_000
-				)
-					tries.push(wanted - d, wanted + d);
-				let placed = false;
-				for (const s of tries) {
-					if (s < ctx.now || !inHours(s) || inBlackout(s)) continue;
-					const crew = preferredOrder.find((c) =>
-						isFree(busy.get(c.id), s, s + durationMs + bufferMs),
-					);
-					if (!crew) continue;
-					const record: BookingRecord = {
-						id: `bk_${randomUUID()}`,
-						crew_id: crew.id,
-						start_ms: s,
-						end_ms: s + durationMs,
-						busy_until_ms: s + durationMs + bufferMs,
-						time_zone: ctx.cal.timeZone,
-						status: holdExpiresMs === null ? 'confirmed' : 'held',
-						hold_expires_ms: holdExpiresMs,
-						series_id: seriesId,
-						service: request.job?.service_type ?? null,
-						priority: request.priority ?? null,
-						customer: request.customer ?? null,
-						details: { wanted_start_ms: wanted, ...caseIdDetail(request) },
-						cancel_reason: null,
-						created_at_ms: ctx.now,
-						updated_at_ms: ctx.now,
-					};
-					if ((await tx.insertBooking(record)) !== 'ok') continue;
-					const list = busy.get(crew.id) ?? [];
-					list.push([record.start_ms, record.busy_until_ms]);
-					list.sort((a, b) => a[0] - b[0]);
-					busy.set(crew.id, list);
-					occurrences.push({
-						...ctx.slotOut({ start_ms: s, end_ms: s + durationMs, crew_id: crew.id }),
-						booking_id: record.id,
-						moved_minutes: Math.round((s - wanted) / 60_000),
-					});
-					placed = true;
-					break;
-				}
-				if (!placed)
-					conflicts.push({
-						wanted_start: ctx.iso(wanted),
-						reason: `no suitable crew free within ${Math.round(window / 60_000)} minutes of the wanted time`,
-					});
-			}
-			return { series_id: seriesId, occurrences, conflicts, skipped };
+			const placed = await placeVisits(ctx, tx, starts, {
+				seriesId,
+				crews,
+				durationMs,
+				windowMs: window,
+				holdExpiresMs,
+				service: request.job?.service_type ?? null,
+				priority: request.priority ?? null,
+				customer: request.customer ?? null,
+				details: caseIdDetail(request),
+				preferredCrewId: null,
+			});
+			return { series_id: seriesId, ...placed };
 		},
 	);
 	return {
@@ -167,8 +106,123 @@ export async function bookSeries(
 	};
 }
 
+export interface Placement {
+	seriesId: string;
+	crews: CrewConfig[];
+	durationMs: number;
+	/** How far (ms, either way) a visit may move on its day when its time is taken. */
+	windowMs: number;
+	/** Held until then (an agreement still to sign), or null: confirmed. */
+	holdExpiresMs: number | null;
+	service: string | null;
+	priority: number | null;
+	customer: Record<string, unknown> | null;
+	/** Kept on each visit's details (the case it was booked for). */
+	details: Record<string, unknown>;
+	/** The crew that has had the series: it keeps it when free. */
+	preferredCrewId: string | null;
+}
+
+export interface Placed {
+	occurrences: BookingResult['occurrences'];
+	conflicts: BookingResult['conflicts'];
+	skipped: BookingResult['skipped'];
+}
+
+/**
+ * Books each wanted start of a series inside the caller's write (after its takeTurn): a
+ * holiday is skipped, a time that is taken moves to the nearest free time within the window
+ * on the same day, and a visit no crew can take then is reported, never double-booked.
+ */
+export async function placeVisits(
+	ctx: ScheduleContext,
+	tx: WriteTx,
+	starts: DateTime[],
+	p: Placement,
+): Promise<Placed> {
+	const bufferMs = ctx.cal.bufferMinutes * 60_000;
+	const { durationMs, windowMs: window } = p;
+	// Only the times each visit may take matter: one window per visit, not the whole year of the calendar.
+	const busy = indexBusy(
+		await tx.busyIntervals(
+			starts.map(
+				(local) =>
+					[local.toMillis() - window, local.toMillis() + window + durationMs + bufferMs] as const,
+			),
+			p.crews.map((c) => c.id),
+		),
+	);
+	const occurrences: Placed['occurrences'] = [];
+	const conflicts: Placed['conflicts'] = [];
+	const skipped: Placed['skipped'] = [];
+	// Continuity: the series' own crew, else the crew free for the first visit, keeps it when it can.
+	const preferredOrder = [...p.crews].sort(
+		(a, b) =>
+			Number(b.id === p.preferredCrewId) - Number(a.id === p.preferredCrewId) ||
+			Number(a.on_call) - Number(b.on_call),
+	);
+	const step = ctx.cal.slotStepMinutes * 60_000;
+	for (const local of starts) {
+		const date = local.toISODate()!;
+		if (ctx.cal.holidaySet.has(date)) {
+			skipped.push({ date, reason: 'holiday', wanted_start: ctx.iso(local.toMillis()) });
+			continue;
+		}
+		const wanted = local.toMillis();
+		const dayWindows = windowsOn(ctx.cal, local);
+		const inHours = (s: number) => dayWindows.some(([a, b]) => s >= a && s + durationMs <= b);
+		const inBlackout = (s: number) =>
+			ctx.cal.blackoutRanges.some(([a, b]) => a < s + durationMs && s < b);
+		// The wanted time, then the nearest times either side within the window, a slot step apart.
+		const tries = [wanted];
+		for (let d = step; d <= window; d += step) tries.push(wanted - d, wanted + d);
+		let placed = false;
+		for (const s of tries) {
+			if (s < ctx.now || !inHours(s) || inBlackout(s)) continue;
+			const crew = preferredOrder.find((c) => isFree(busy.get(c.id), s, s + durationMs + bufferMs));
+			if (!crew) continue;
+			const record: BookingRecord = {
+				id: `bk_${randomUUID()}`,
+				crew_id: crew.id,
+				start_ms: s,
+				end_ms: s + durationMs,
+				busy_until_ms: s + durationMs + bufferMs,
+				time_zone: ctx.cal.timeZone,
+				status: p.holdExpiresMs === null ? 'confirmed' : 'held',
+				hold_expires_ms: p.holdExpiresMs,
+				series_id: p.seriesId,
+				service: p.service,
+				priority: p.priority,
+				customer: p.customer,
+				details: { wanted_start_ms: wanted, ...p.details },
+				cancel_reason: null,
+				created_at_ms: ctx.now,
+				updated_at_ms: ctx.now,
+			};
+			if ((await tx.insertBooking(record)) !== 'ok') continue;
+			const list = busy.get(crew.id) ?? [];
+			list.push([record.start_ms, record.busy_until_ms]);
+			list.sort((a, b) => a[0] - b[0]);
+			busy.set(crew.id, list);
+			occurrences.push({
+				...ctx.slotOut({ start_ms: s, end_ms: s + durationMs, crew_id: crew.id }),
+				booking_id: record.id,
+				moved_minutes: Math.round((s - wanted) / 60_000),
+			});
+			placed = true;
+			break;
+		}
+		if (!placed)
+			conflicts.push({
+				wanted_start: ctx.iso(wanted),
+				reason: `no suitable crew free within ${Math.round(window / 60_000)} minutes of the wanted time`,
+			});
+	}
+	return { occurrences, conflicts, skipped };
+}
+
 /** The series named by the request (its id, or the booking it came with). */
-function requireSeries(request: ScheduleRequest): string {
+export function requireSeries(request: ScheduleRequest): string {
 	const id = request.series_id;
 	if (typeof id !== 'string' || !/^sr_[\w-]{4,64}$/.test(id))
 		throw new SchedulingInputError(
@@ -238,7 +292,7 @@ export async function releaseSeries(
 			}
 			// A series with nothing confirmed left has ended; one partly confirmed stays (a person decides).
 			if (!visits.some((v) => v.status === 'confirmed'))
-				await tx.updateSeriesStatus(seriesId, 'cancelled');
+				await tx.updateSeries(seriesId, { status: 'cancelled' });
 			return { released };
 		},
 	);
@@ -250,7 +304,7 @@ export async function releaseSeries(
 	});
 }
 
-function seriesOutcome(
+export function seriesOutcome(
 	ctx: ScheduleContext,
 	request: ScheduleRequest,
 	seriesId: string,

@@ -7,6 +7,7 @@ import {
 	generateContract,
 	recordSignature,
 	renewContract,
+	lastDayUnderNotice,
 	signingToken,
 	type GenerateInput,
 } from '../../nodes/ContractAgent/contract';
@@ -227,10 +228,50 @@ describe.each(['SQLite', 'PostgreSQL'])('Contract Agent on %s', (backend) => {
 			{ action: 'end' },
 			o('2027-11-21T12:00:00Z'),
 		);
-		expect(ended.status).toBe('ending');
+		expect(ended).toMatchObject({ status: 'ending', end_date: '2028-12-06', asked_last_day: null });
 		await expect(
 			renewContract(contract.contract_id, { action: 'renew' }, o()),
 		).rejects.toMatchObject({ field: 'contractId' });
+	});
+
+	it('ends an agreement on the day asked for, but not before its notice period and not after its term; found by its series', async () => {
+		const seriesInput = { ...input, booking: { ...input.booking, series_id: 'sr_notice-test' } };
+		const { contract } = await generateContract(seriesInput, o());
+		await recordSignature({ token: contract.signing_token, name: 'Dana' }, o());
+		expect((await store.contractForSeries('sr_notice-test'))?.id).toBe(contract.contract_id);
+		expect(await store.contractForSeries('sr_other')).toBeNull();
+		const stored = (await store.getContract(contract.contract_id))!;
+		const at = Date.parse('2027-03-01T15:00:00Z');
+		// Notice is 30 days: asked for tomorrow, it ends 30 days on; asked for later, on that day; past the term, at its end.
+		expect(lastDayUnderNotice(stored, '2027-03-02', at)).toEqual({
+			last_day: '2027-03-31',
+			notice_days: 30,
+		});
+		expect(lastDayUnderNotice(stored, '2027-06-15', at).last_day).toBe('2027-06-15');
+		expect(lastDayUnderNotice(stored, '2029-01-01', at).last_day).toBe('2027-12-06');
+		expect(lastDayUnderNotice(stored, null, at).last_day).toBe('2027-12-06');
+		expect(() => lastDayUnderNotice(stored, 'soon', at)).toThrow(
+			expect.objectContaining({ field: 'lastDay' }),
+		);
+		const ended = await renewContract(
+			contract.contract_id,
+			{ action: 'end', last_day: '2027-03-02' },
+			o('2027-03-01T15:00:00Z'),
+		);
+		expect(ended).toMatchObject({
+			status: 'ending',
+			end_date: '2027-03-31',
+			notice_days: 30,
+			asked_last_day: '2027-03-02',
+			series_id: 'sr_notice-test',
+		});
+		expect(await store.getContract(contract.contract_id)).toMatchObject({
+			status: 'ending',
+			end_date: '2027-03-31',
+			auto_renew: false,
+		});
+		// Ending no longer renews: it is not listed as due.
+		expect(await contractsDue(60, o('2027-03-10T12:00:00Z'))).toEqual([]);
 	});
 
 	it('names bad input', async () => {

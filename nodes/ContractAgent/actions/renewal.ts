@@ -2,10 +2,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { contractIdFromCase } from '../case';
-import { renewContract } from '../contract';
+import { contractForSeries, renewContract } from '../contract';
 import { caseOf, missingFromCase } from '../../shared/n8n/inputs';
 import type { Additions } from '../../shared/n8n/items';
-import { requireText } from '../../shared/n8n/parameters';
+import { optionalText, requireText } from '../../shared/n8n/parameters';
+import { textAt } from '../../shared/case';
 import type { OperationContext } from './common';
 
 export async function changeContract(
@@ -17,7 +18,11 @@ export async function changeContract(
 	let id: string;
 	if (op.source === 'case') {
 		const item = caseOf(ctx, i);
-		const fromCase = contractIdFromCase(item);
+		// A customer ending their series from a visit's page: the agreement written for that series.
+		const seriesId = textAt(item, 'booking', 'series_id');
+		const fromCase =
+			contractIdFromCase(item) ??
+			(seriesId ? ((await contractForSeries(seriesId, op.store))?.id ?? null) : null);
 		if (!fromCase)
 			throw missingFromCase(
 				ctx,
@@ -34,6 +39,7 @@ export async function changeContract(
 			action,
 			price_change_pct:
 				action === 'renew' ? (ctx.getNodeParameter('priceChangePct', i, 0) as number) : null,
+			last_day: action === 'end' ? optionalText(ctx, 'lastDay', i) : null,
 		},
 		{ store: op.store },
 	);

@@ -27,6 +27,11 @@ const OPERATIONS: Record<string, Execute> = {
 	bookSeries: series.bookSeries.execute,
 	confirmSeries: series.confirmSeries.execute,
 	releaseSeries: series.releaseSeries.execute,
+	extendSeries: series.extendSeries.execute,
+	changeSeries: series.changeSeries.execute,
+	pauseSeries: series.pauseSeries.execute,
+	skipVisit: series.skipVisit.execute,
+	endSeries: series.endSeries.execute,
 	findSlots: slot.findSlots.execute,
 };
 

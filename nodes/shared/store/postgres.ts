@@ -106,6 +106,9 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 
 type Row = Record<string, unknown>;
 
+const toSeries = (row: Row): SeriesRecord =>
+	({ ...row, created_at_ms: Number(row.created_at_ms) }) as unknown as SeriesRecord;
+
 const toBooking = (row: Row): BookingRecord =>
 	bookingFromRow(row, (v) => (v as Record<string, unknown> | null) ?? null);
 
@@ -446,8 +449,17 @@ export class PostgresBookingStore implements BookingStore {
 						],
 					);
 				},
-				updateSeriesStatus: async (id, status) => {
-					await c.query('UPDATE series SET status = $1 WHERE id = $2', [status, id]);
+				getSeries: async (id) => {
+					const rows = (await c.query('SELECT * FROM series WHERE id = $1 FOR UPDATE', [id])).rows;
+					return rows.length ? toSeries(rows[0]) : null;
+				},
+				updateSeries: async (id, changes) => {
+					if (changes.status !== undefined)
+						await c.query('UPDATE series SET status = $1 WHERE id = $2', [changes.status, id]);
+					if (changes.rrule !== undefined)
+						await c.query('UPDATE series SET rrule = $1 WHERE id = $2', [changes.rrule, id]);
+					if (changes.details !== undefined)
+						await c.query('UPDATE series SET details = $1 WHERE id = $2', [changes.details, id]);
 				},
 			};
 			const result = await fn(tx);
@@ -476,8 +488,7 @@ export class PostgresBookingStore implements BookingStore {
 		const rows = await this.reading(
 			async (c) => (await c.query('SELECT * FROM series WHERE id = $1', [id])).rows,
 		);
-		if (!rows.length) return null;
-		return { ...rows[0], created_at_ms: Number(rows[0].created_at_ms) } as SeriesRecord;
+		return rows.length ? toSeries(rows[0]) : null;
 	}
 
 	async setSmsOptOut(
@@ -514,6 +525,20 @@ export class PostgresBookingStore implements BookingStore {
 	async getContract(id: string): Promise<ContractRecord | null> {
 		const rows = await this.reading(
 			async (c) => (await c.query('SELECT record FROM contracts WHERE id = $1', [id])).rows,
+		);
+		return rows.length ? (rows[0].record as ContractRecord) : null;
+	}
+
+	async contractForSeries(seriesId: string): Promise<ContractRecord | null> {
+		// A rare question (a customer ends their series): a scan of the agreements, not an index.
+		const rows = await this.reading(
+			async (c) =>
+				(
+					await c.query(
+						"SELECT record FROM contracts WHERE record->'terms'->'booking'->>'series_id' = $1 ORDER BY updated_at_ms DESC LIMIT 1",
+						[seriesId],
+					)
+				).rows,
 		);
 		return rows.length ? (rows[0].record as ContractRecord) : null;
 	}

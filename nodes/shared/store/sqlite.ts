@@ -170,6 +170,17 @@ const json = (value: unknown) =>
 const parse = <T>(value: unknown): T | null =>
 	typeof value === 'string' ? (JSON.parse(value) as T) : null;
 
+const toSeries = (row: Row): SeriesRecord => ({
+	id: String(row.id),
+	rrule: String(row.rrule),
+	time_zone: String(row.time_zone),
+	status: row.status as SeriesRecord['status'],
+	customer: parse(row.customer),
+	service: (row.service as string | null) ?? null,
+	details: parse(row.details),
+	created_at_ms: Number(row.created_at_ms),
+});
+
 const toBooking = (row: Row): BookingRecord =>
 	bookingFromRow(row, (v) => parse<Record<string, unknown>>(v));
 
@@ -430,8 +441,20 @@ export class SqliteBookingStore implements BookingStore {
 						s.created_at_ms,
 					);
 				},
-				updateSeriesStatus: async (id, status) => {
-					prepared(db, 'UPDATE series SET status = ? WHERE id = ?').run(status, id);
+				getSeries: async (id) => {
+					const row = prepared(db, 'SELECT * FROM series WHERE id = ?').get(id) as Row | undefined;
+					return row ? toSeries(row) : null;
+				},
+				updateSeries: async (id, changes) => {
+					if (changes.status !== undefined)
+						prepared(db, 'UPDATE series SET status = ? WHERE id = ?').run(changes.status, id);
+					if (changes.rrule !== undefined)
+						prepared(db, 'UPDATE series SET rrule = ? WHERE id = ?').run(changes.rrule, id);
+					if (changes.details !== undefined)
+						prepared(db, 'UPDATE series SET details = ? WHERE id = ?').run(
+							json(changes.details),
+							id,
+						);
 				},
 			};
 			const result = await fn(tx);
@@ -461,17 +484,7 @@ export class SqliteBookingStore implements BookingStore {
 		return await this.serial(() => {
 			const row = prepared(this.open(), 'SELECT * FROM series WHERE id = ?').get(id) as
 				Row | undefined;
-			if (!row) return null;
-			return {
-				id: String(row.id),
-				rrule: String(row.rrule),
-				time_zone: String(row.time_zone),
-				status: row.status as SeriesRecord['status'],
-				customer: parse(row.customer),
-				service: (row.service as string | null) ?? null,
-				details: parse(row.details),
-				created_at_ms: Number(row.created_at_ms),
-			};
+			return row ? toSeries(row) : null;
 		});
 	}
 
@@ -517,6 +530,17 @@ export class SqliteBookingStore implements BookingStore {
 		return await this.serial(() => {
 			const row = prepared(this.open(), 'SELECT record FROM contracts WHERE id = ?').get(id) as
 				Row | undefined;
+			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
+		});
+	}
+
+	async contractForSeries(seriesId: string): Promise<ContractRecord | null> {
+		return await this.serial(() => {
+			// A rare question (a customer ends their series): a scan of the agreements, not an index.
+			const row = prepared(
+				this.open(),
+				"SELECT record FROM contracts WHERE json_extract(record, '$.terms.booking.series_id') = ? ORDER BY updated_at_ms DESC LIMIT 1",
+			).get(seriesId) as Row | undefined;
 			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
 		});
 	}

@@ -126,8 +126,13 @@ export interface WriteTx {
 	 */
 	takeTurn(): Promise<void>;
 	insertSeries(record: SeriesRecord): Promise<void>;
-	updateSeriesStatus(id: string, status: SeriesRecord['status']): Promise<void>;
+	/** The series as this transaction sees it (locked for the rest of it on PostgreSQL). */
+	getSeries(id: string): Promise<SeriesRecord | null>;
+	updateSeries(id: string, changes: SeriesChanges): Promise<void>;
 }
+
+/** What a change to a series may set: its status, its rule from a date on, its details. */
+export type SeriesChanges = Partial<Pick<SeriesRecord, 'status' | 'rrule' | 'details'>>;
 
 export interface BookingStore {
 	readonly kind: 'sqlite' | 'postgres';
@@ -158,6 +163,8 @@ export interface BookingStore {
 	isSmsOptedOut(phone: string): Promise<boolean>;
 	saveContract(record: ContractRecord): Promise<void>;
 	getContract(id: string): Promise<ContractRecord | null>;
+	/** The newest agreement written for a series (its terms' booking.series_id), whatever its status; null when none. */
+	contractForSeries(seriesId: string): Promise<ContractRecord | null>;
 	/** Active contracts whose term ends on or before `endDate` (YYYY-MM-DD). */
 	contractsEndingBy(endDate: string): Promise<ContractRecord[]>;
 	/** Just when each crew is busy (active bookings overlapping any of the windows): the slot search's only need. */

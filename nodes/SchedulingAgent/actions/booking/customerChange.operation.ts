@@ -15,6 +15,8 @@ const CHANGE_NAMES: Record<CustomerChange, string> = {
 	skip: 'Skip This Visit of a Series',
 	pause: 'Pause a Series Until a Date',
 	offer: 'Offer the Next Free Times',
+	change: "Change a Series' Day or Time From This Visit On",
+	end: 'End a Series',
 };
 
 export const description = updateDisplayOptions(
