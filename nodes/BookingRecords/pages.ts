@@ -9,6 +9,7 @@ import { DateTime } from 'luxon';
 
 import { escapeHtml as h, personPage } from '../shared/html';
 import { formatMoney } from '../shared/money';
+import { WEEKDAYS } from '../shared/vocabulary';
 import type {
 	LinkField,
 	LinkPage,
@@ -536,7 +537,7 @@ export function visitChangePage(item: Json): LinkPage {
 		business: str(business.name) ?? 'Our business',
 		title: series ? `Change this visit: ${what}` : `Change your booking: ${what}`,
 		paragraphs: [
-			`Hi ${str(customer.name) ?? 'there'}, move ${series ? 'this visit' : 'your visit'} to another time or ${series ? 'skip it (your other visits stay booked), or pause your visits for a while' : 'cancel it'}. You get the confirmation by e-mail and text. Close to the visit we cannot change it online: then we call you.`,
+			`Hi ${str(customer.name) ?? 'there'}, move ${series ? 'this visit' : 'your visit'} to another time or ${series ? 'skip it (your other visits stay booked), pause your visits for a while, move them to another day or time from this visit on, or end them' : 'cancel it'}. You get the confirmation by e-mail and text. Close to the visit we cannot change it online: then we call you.`,
 		],
 		facts,
 		fields: [
@@ -555,6 +556,28 @@ export function visitChangePage(item: Json): LinkPage {
 							kind: 'date' as const,
 							required: false,
 							hint: 'The last day with no visit; your visits start again after it',
+						},
+						{
+							name: 'weekday',
+							label: 'New day',
+							kind: 'select' as const,
+							required: false,
+							hint: 'To change the day of your visits from this one on',
+							options: WEEKDAYS.map((d, n) => ({
+								value: d,
+								label: DateTime.fromObject({ weekday: (n + 1) as 1 }).toFormat('cccc'),
+							})),
+						},
+						{
+							name: 'time',
+							label: 'New time',
+							kind: 'select' as const,
+							required: false,
+							hint: `In ${zone.replace(/_/g, ' ')} time`,
+							options: VISIT_TIMES.map((t) => ({
+								value: t,
+								label: DateTime.fromFormat(t, 'HH:mm').toFormat('h:mm a'),
+							})),
 						},
 					]
 				: []),
@@ -577,6 +600,15 @@ export function visitChangePage(item: Json): LinkPage {
 							label: 'Pause my visits until the date below',
 							needs_fields: ['until'],
 						},
+						{
+							value: 'change',
+							label: 'Move this visit and the ones after it to the new day and time below',
+							needs_fields: ['weekday', 'time'],
+						},
+						{
+							value: 'end',
+							label: 'End my regular visits (the notice in my agreement applies)',
+						},
 					]
 				: [{ value: 'cancel', label: 'Cancel the visit' }]),
 		],
@@ -587,8 +619,15 @@ export function visitChangePage(item: Json): LinkPage {
 		contact: contactOf(business),
 		time_zone: zone,
 		booking_id: str(booking.booking_id),
+		series_id: str(booking.series_id),
 	};
 }
+
+/** The start times a customer may pick for their series: every half hour of a working day. */
+const VISIT_TIMES = Array.from(
+	{ length: 23 },
+	(_, n) => `${String(7 + Math.floor(n / 2)).padStart(2, '0')}:${n % 2 ? '30' : '00'}`,
+);
 
 /** What the link pages add to the shared page style: the facts table and the choices. */
 const STYLE = `table{border-collapse:collapse;width:100%;margin:12px 0}td{padding:6px 4px;border-top:1px solid #eceef2;vertical-align:top}

@@ -57,6 +57,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 		asked_for: (firstOf(at(item, 'qualification', 'ask_before_booking')) ?? []) as string[],
 		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,
 		renewal_date: textAt(item, 'renewal', 'start_date') ?? textAt(item, 'contract', 'renews_on'),
+		series_visits: objectAt(item.series_visits) as ComposeInput['series_visits'],
 		business: {
 			name: textAt(item, 'business', 'name'),
 			email: textAt(item, 'business', 'email'),

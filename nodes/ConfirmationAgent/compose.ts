@@ -24,6 +24,8 @@ export const MESSAGE_KINDS = [
 	'on_my_way',
 	'change_taken',
 	'change_options',
+	'series_change',
+	'series_end',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -70,6 +72,9 @@ export const MESSAGE_PLACEHOLDERS = [
 	'change_line',
 	'change_sms',
 	'alternatives',
+	'visits_line',
+	'schedule',
+	'end_date',
 ] as const;
 
 /**
@@ -109,7 +114,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	renewal_notice: {
 		subject: 'Your service agreement renews on {renewal_date}',
-		text: 'Hi {name},\n\nYour agreement with {business} for {service} renews on {renewal_date}{price_line_inline}. To change or end it, reply to this e-mail before then.\n\n{business}',
+		text: 'Hi {name},\n\nYour agreement with {business} for {service} renews on {renewal_date}{price_line_inline}.{visits_line} To change or end it, reply to this e-mail before then.\n\n{business}',
 		sms: '{business}: your service agreement renews on {renewal_date}. Reply{call_us} to make changes.',
 	},
 	cancellation: {
@@ -142,6 +147,16 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		subject: 'Free times for your {service}',
 		text: 'Hi {name},\n\nYour {service} is booked for {when}. The next free times: {alternatives}.\n\nChoose one, or another time, here: {manage_url}\n\n{business}',
 		sms: '{business}: your {service} is {when}. Free: {alternatives}. Choose: {manage_url}',
+	},
+	series_change: {
+		subject: 'Your {service} visits are now {schedule}',
+		text: 'Hi {name},\n\nAs you asked, from {date} your {service} visits are {schedule}{at_address}.{visits_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: from {date} your {service} visits are {schedule}.',
+	},
+	series_end: {
+		subject: 'Your {service} visits end on {end_date}',
+		text: 'Hi {name},\n\nAs you asked, your {service} visits with {business} end on {end_date}, under the notice in your agreement.{visits_line}\n\nThank you for having us. To start again, reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your {service} visits end on {end_date}.{visits_line}',
 	},
 	on_my_way: {
 		subject: 'Your crew is on the way',
@@ -274,9 +289,101 @@ export interface ComposeInput {
 	safety_instructions?: string[] | null;
 	crew_contact?: { name?: string | null; phone?: string | null; email?: string | null } | null;
 	renewal_date?: string | null;
+	/**
+	 * What a change to a series booked or cancelled (the Scheduling Agent's Series operations, or a
+	 * customer's change of their series): the renewal notice and the series messages list it.
+	 */
+	series_visits?: SeriesVisits | null;
 	reason?: string | null;
 	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
 	sequence?: number | null;
+}
+
+export interface SeriesVisits {
+	occurrences?: Array<{ start?: string | null }> | null;
+	conflicts?: Array<{ wanted_start?: string | null }> | null;
+	skipped?: Array<{ date?: string | null; reason?: string | null }> | null;
+	rrule?: string | null;
+	series_ends_on?: string | null;
+	last_visit?: { start?: string | null } | null;
+}
+
+const WEEKDAY_NAMES: Record<string, string> = {
+	MO: 'Monday',
+	TU: 'Tuesday',
+	WE: 'Wednesday',
+	TH: 'Thursday',
+	FR: 'Friday',
+	SA: 'Saturday',
+	SU: 'Sunday',
+};
+
+/** "on Thursdays at 2:00 PM", "every other Tuesday at 9:00 AM", "monthly at 9:00 AM": a series' rule in words. */
+export function scheduleWords(rrule: string | null | undefined): string {
+	const parts = Object.fromEntries(
+		(rrule ?? '')
+			.replace(/^RRULE:/i, '')
+			.split(';')
+			.map((p) => p.split('=') as [string, string]),
+	) as Record<string, string | undefined>;
+	if (!parts.FREQ) return '';
+	const hour = Number(parts.BYHOUR?.split(',')[0] ?? NaN);
+	const minute = Number(parts.BYMINUTE?.split(',')[0] ?? 0);
+	const at = Number.isFinite(hour)
+		? ` at ${DateTime.fromObject({ hour, minute }).toFormat('h:mm a')}`
+		: '';
+	const days = (parts.BYDAY ?? '')
+		.split(',')
+		.map((d) => WEEKDAY_NAMES[d.replace(/^[+-]?\d+/, '')])
+		.filter(Boolean);
+	const list = (names: string[]) =>
+		names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+	if (parts.FREQ === 'WEEKLY' && days.length)
+		return Number(parts.INTERVAL ?? 1) === 2
+			? `every other ${list(days)}${at}`
+			: `on ${list(days.map((d) => `${d}s`))}${at}`;
+	if (parts.FREQ === 'MONTHLY') return `monthly${at}`;
+	return `${parts.FREQ.toLowerCase()}${at}`;
+}
+
+/** What a series change booked, could not book and left out, in a sentence or three (empty when nothing). */
+function visitsLine(kind: MessageKind, visits: SeriesVisits | null | undefined, zone: string) {
+	if (!visits) return '';
+	const when = (iso: string | null | undefined) =>
+		iso
+			? DateTime.fromISO(iso, { setZone: true }).setZone(zone).toFormat("cccc, LLLL d 'at' h:mm a")
+			: '';
+	if (kind === 'series_end') {
+		const last = visits.last_visit?.start;
+		return last ? ` Your last visit is ${when(last)}.` : ' No visit is left before then.';
+	}
+	const booked = (visits.occurrences ?? []).filter((o) => o?.start);
+	const conflicts = (visits.conflicts ?? []).filter((c) => c?.wanted_start);
+	const holidays = (visits.skipped ?? []).filter((s) => s?.reason === 'holiday' && s.date);
+	const parts: string[] = [];
+	if (booked.length)
+		parts.push(
+			kind === 'renewal_notice'
+				? `Your visits for the new term are booked: ${booked.length}, the first on ${when(booked[0].start)}.`
+				: `${booked.length} visit${booked.length === 1 ? ' is' : 's are'} booked, the first on ${when(booked[0].start)}.`,
+		);
+	if (conflicts.length)
+		parts.push(
+			`${conflicts.length === 1 ? 'One visit' : `${conflicts.length} visits`} could not be booked at the usual time (${conflicts
+				.slice(0, 3)
+				.map((c) => when(c.wanted_start))
+				.join(
+					'; ',
+				)}${conflicts.length > 3 ? '; ...' : ''}): we will call you to find another time.`,
+		);
+	if (holidays.length)
+		parts.push(
+			`No visit on the holiday${holidays.length === 1 ? '' : 's'} (${holidays
+				.slice(0, 5)
+				.map((h) => DateTime.fromISO(String(h.date)).toFormat('LLLL d'))
+				.join(', ')}).`,
+		);
+	return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
 export interface ComposeOptions {
@@ -497,8 +604,9 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		link_expires: input.links?.link_expires
 			? DateTime.fromISO(input.links.link_expires).setZone(zone).toFormat('LLLL d, yyyy')
 			: '',
+		// A day (YYYY-MM-DD) is read in the business's zone: read in the server's, it was a day early in the Americas.
 		renewal_date: input.renewal_date
-			? DateTime.fromISO(input.renewal_date).setZone(zone).toFormat('LLLL d, yyyy')
+			? DateTime.fromISO(input.renewal_date, { zone }).toFormat('LLLL d, yyyy')
 			: '',
 		safety: (input.safety_instructions ?? []).map((s) => `- ${s}`).join('\n'),
 		safety_first: input.safety_instructions?.[0] ?? '',
@@ -515,6 +623,13 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 			? `To ${input.booking?.rrule ? 'move or skip your first visit, or pause your visits' : input.booking?.series_id ? 'move or skip this visit' : 'move or cancel it'}: ${input.links.manage_url}`
 			: `To change or cancel, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
 		change_sms: input.links?.manage_url ? ` Change: ${input.links.manage_url}` : '',
+		visits_line: visitsLine(kind, input.series_visits ?? (input.booking as SeriesVisits), zone),
+		schedule: scheduleWords(input.series_visits?.rrule ?? input.booking?.rrule),
+		end_date: ((day) =>
+			day ? DateTime.fromISO(day, { zone }).toFormat('cccc, LLLL d, yyyy') : '')(
+			input.series_visits?.series_ends_on ??
+				(input.booking as SeriesVisits | null | undefined)?.series_ends_on,
+		),
 		alternatives: (
 			(input.booking as { alternatives?: Array<{ start?: string }> } | null)?.alternatives ?? []
 		)

@@ -555,7 +555,9 @@ export async function renewContract(
 	change: {
 		action: 'renew' | 'end';
 		price_change_pct?: number | null;
-		/** end: the last day asked for (YYYY-MM-DD); empty: the end of the term. */
+		/** end: at the end of the term (the default), as soon as the notice allows, or on last_day. */
+		ends?: 'termEnd' | 'soonest' | 'date';
+		/** end, on a day: the last day asked for (YYYY-MM-DD). */
 		last_day?: string | null;
 	},
 	options: Omit<ContractOptions, 'signingSecret'>,
@@ -582,7 +584,19 @@ export async function renewContract(
 		);
 	const now = options.now ? new Date(options.now).getTime() : Date.now();
 	if (change.action === 'end') {
-		const endDate = lastDayUnderNotice(contract, change.last_day ?? null, now);
+		const zone = (contract.terms as { time_zone?: string }).time_zone ?? 'UTC';
+		const asked =
+			change.ends === 'soonest'
+				? DateTime.fromMillis(now, { zone }).toISODate()!
+				: change.ends === 'date' || (!change.ends && change.last_day)
+					? (change.last_day ?? null)
+					: null;
+		if (change.ends === 'date' && !asked)
+			throw new ContractInputError(
+				'lastDay',
+				'"Last Day Asked For" is empty: give the day (YYYY-MM-DD), or choose another Ends.',
+			);
+		const endDate = lastDayUnderNotice(contract, asked, now);
 		await store.saveContract({
 			...contract,
 			status: 'ending',
@@ -599,7 +613,7 @@ export async function renewContract(
 			price: null,
 			series_id: seriesOf(contract),
 			notice_days: endDate.notice_days,
-			asked_last_day: change.last_day ?? null,
+			asked_last_day: asked,
 		};
 	}
 	const pct = change.price_change_pct ?? 0;

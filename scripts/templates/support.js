@@ -609,7 +609,7 @@ function renewals() {
 	});
 	wf.section(
 		'Contract renewals',
-		`Every morning at 8: active agreements whose term ends within 30 days. Those that auto-renew are **renewed** for a new term (same price; set *Price Change* on the Renew node for a yearly increase) and the customer gets a renewal notice. Those that do not are handed to the human queue once, so someone calls the customer.\n\n${L.SETTINGS_NOTE}`,
+		`Every morning at 8: active agreements whose term ends within 30 days. Those that auto-renew are **renewed** for a new term (same price; set *Price Change* on the Renew node for a yearly increase), the visits of the new term are **booked** on the series' own day and time (holidays skipped, a taken time moved within its day, what no crew can take listed in the notice) and the customer gets a renewal notice that says so. Those that do not are handed to the human queue once, so someone calls the customer.\n\n${L.SETTINGS_NOTE}`,
 	);
 	wf.add(
 		'Every Morning',
@@ -622,7 +622,7 @@ function renewals() {
 	L.startCase(wf, 'The Business', [440, 0]);
 	wf.section(
 		'Renew',
-		'Agreements ending within 30 days, one item each; those that renew automatically are renewed for a new term and a notice is written.',
+		"Agreements ending within 30 days, one item each; those that renew automatically are renewed for a new term, the series' visits for it are booked (a day that already has a visit is left as it is, so a second run books nothing twice) and a notice is written. A term whose visits cannot be booked (the store is down) goes to the human queue.",
 	);
 	L.agent(
 		wf,
@@ -640,15 +640,30 @@ function renewals() {
 		{ operation: 'renew', priceChangePct: 0 },
 		[1100, -100],
 	);
+	L.ifTrue(wf, 'Has Visits to Book?', '!!$json.renewal.series_id', [1320, -100]);
+	L.agent(
+		wf,
+		'Book the Next Term',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'extendSeries' },
+		[1540, -180],
+		{ onError: 'continueErrorOutput' },
+	);
 	L.agent(
 		wf,
 		'Write the Renewal Notice',
 		'confirmationAgent',
 		{ messageKind: 'renewal_notice', options: { calendar: false, sms: false } },
-		[1320, -100],
+		[1760, -100],
+	);
+	L.setRaw(
+		wf,
+		'Visits Not Booked Case',
+		"{ customer: $json.contract.customer, message: 'Agreement ' + $json.contract.contract_id + ' was renewed, but the visits of its new term could not be booked.', handoff_reason: 'Agreement ' + $json.contract.contract_id + ' renewed from ' + $json.renewal.start_date + ' to ' + $json.renewal.end_date + ', but booking the visits of series ' + $json.renewal.series_id + ' failed (' + ($json.error?.message ?? $json.error ?? 'unknown error') + '). Book them (Scheduling Agent, Series: Book the Next Term) and send the renewal notice.' }",
+		[1760, 60],
 	);
 	wf.section('Send the notice', 'By e-mail, retried 3 times; a failure goes to the human queue.');
-	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1540, -100, null, {
+	deliver(wf, 'Write the Renewal Notice', 'Renewal Notice', 1980, -100, null, {
 		sms: false,
 		caseFlow: true,
 	});
@@ -688,8 +703,13 @@ function renewals() {
 		'List Agreements Ending Within 30 Days',
 		'Renews Automatically?',
 		'Renew for a New Term',
+		'Has Visits to Book?',
+		'Book the Next Term',
 		'Write the Renewal Notice',
 	);
+	wf.connect('Has Visits to Book?', 'Write the Renewal Notice', 1);
+	wf.connect('Book the Next Term', 'Visits Not Booked Case', 1);
+	wf.connect('Visits Not Booked Case', 'Hand to the Human Queue');
 	wf.connect('Renews Automatically?', 'Hand Over Each Agreement Once', 1);
 	wf.chain('Hand Over Each Agreement Once', 'Ending Agreement Case', 'Hand to the Human Queue');
 	return wf;
@@ -1389,18 +1409,33 @@ function customerChanges() {
 	});
 	wf.section(
 		"The customer's change",
-		"**Customer Links** calls this when a customer answers on their visit's page (the link in their confirmation and reminders). **Apply the Change** moves the visit to the time they chose (a crew's clash is refused), cancels it, skips one visit of a series, or pauses the series through a day; within `cancel_notice_hours` (Booking Business, 24 to start) of the visit nothing is changed and ops are told to call.",
+		"**Customer Links** calls this when a customer answers on their visit's page (the link in their confirmation and reminders). **Apply the Change** moves the visit to the time they chose (a crew's clash is refused), cancels it, skips one visit of a series, pauses the series through a day, or moves the series to a new day or time from this visit on; within `cancel_notice_hours` (Booking Business, 24 to start) of the visit nothing is changed and ops are told to call. **Ending** the series first marks its agreement as ending on the first day its notice allows (Contract Agent), then cancels the visits after that day.",
 	);
 	L.subWorkflowTrigger(wf, 'When a Customer Changes a Visit', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
 	L.setRaw(
 		wf,
 		"The Customer's Change",
-		`{ customer_change: { change: $json.link_answer.slot ? 'move' : $json.link_answer.choice, start: $json.link_answer.slot?.start ?? $json.link_answer.answers?.start ?? null, crew_id: $json.link_answer.slot?.crew_id ?? null, until: $json.link_answer.answers?.until ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
+		`{ customer_change: { change: $json.link_answer.slot ? 'move' : $json.link_answer.choice, start: $json.link_answer.slot?.start ?? $json.link_answer.answers?.start ?? null, crew_id: $json.link_answer.slot?.crew_id ?? null, until: $json.link_answer.answers?.until ?? null, weekday: $json.link_answer.answers?.weekday ?? null, time: $json.link_answer.answers?.time ?? null, message: $json.link_answer.message ?? null }, booking: { booking_id: $json.link_answer.booking_id, series_id: $json.link_answer.series_id ?? null }, idempotency_key: 'change:' + $json.link_answer.link_id, business: ${L.BUSINESS_FROM_SETTINGS} }`,
 		[440, 0],
 	);
-	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [660, 0]);
-	L.setRaw(wf, 'The Visit Now', VISIT_NOW, [880, 0]);
+	L.ifTrue(wf, 'Ends the Series?', "$json.customer_change.change === 'end'", [660, 0]);
+	L.agent(
+		wf,
+		'Mark the Agreement as Ending',
+		'contractAgent',
+		{ operation: 'end', ends: 'soonest' },
+		[880, -120],
+		{ onError: 'continueErrorOutput' },
+	);
+	L.setRaw(
+		wf,
+		'Its Last Day',
+		'{ ...$json, customer_change: { ...$json.customer_change, until: $json.renewal.end_date } }',
+		[1100, -120],
+	);
+	L.agent(wf, 'Apply the Change', 'schedulingAgent', { operation: 'customerChange' }, [1320, 0]);
+	L.setRaw(wf, 'The Visit Now', VISIT_NOW, [1540, 0]);
 	L.switchOn(
 		wf,
 		'What Came of It?',
@@ -1411,9 +1446,11 @@ function customerChanges() {
 			'too close: ops call',
 			'nothing to do',
 			'free times asked for',
+			'series on a new day or time',
+			'series ending',
 		],
-		"({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3, offered: 5 })[$('Apply the Change').item.json.booking.status] ?? 4",
-		[1100, 0],
+		"(({ change: { rescheduled: 6 }, end: { cancelled: 7 } })[$json.customer_change.change] ?? {})[$('Apply the Change').item.json.booking.status] ?? ({ rescheduled: 0, cancelled: 1, taken: 2, too_late: 3, offered: 5 })[$('Apply the Change').item.json.booking.status] ?? 4",
+		[1760, 0],
 	);
 	wf.section(
 		'Tell the customer',
@@ -1451,12 +1488,40 @@ function customerChanges() {
 		[1540, 300],
 	);
 	// The messages meet here (a NoOp keeps the invite attached), so one delivery sends each.
-	wf.add('The Message', 'n8n-nodes-base.noOp', 1, {}, [1760, 60]);
+	// A change to the series: the message is about the series (its new pattern, or its end), not the one visit.
+	L.setRaw(
+		wf,
+		'The Series Now',
+		"{ ...$json, booking: $('Apply the Change').item.json.booking, series_visits: $('Apply the Change').item.json.booking }",
+		[1980, 460],
+	);
+	L.setRaw(
+		wf,
+		'The Series Ending',
+		"{ ...$json, booking: $('Apply the Change').item.json.booking, series_visits: $('Apply the Change').item.json.booking }",
+		[2200, 520],
+	);
+	L.visitChangeLink(wf, 'Make the Series Change Link', [2200, 400]);
+	L.agent(
+		wf,
+		'Write the New Day or Time',
+		'confirmationAgent',
+		{ messageKind: 'series_change', options: { calendar: false } },
+		[2420, 400],
+	);
+	L.agent(
+		wf,
+		'Write the Series Ending',
+		'confirmationAgent',
+		{ messageKind: 'series_end', options: { calendar: false } },
+		[2420, 520],
+	);
+	wf.add('The Message', 'n8n-nodes-base.noOp', 1, {}, [2640, 60]);
 	wf.section(
 		'Send it',
 		'By e-mail and text, each retried 3 times; a failure goes to the human queue.',
 	);
-	deliver(wf, 'The Message', 'Change', 1980, 60, null, { caseFlow: true });
+	deliver(wf, 'The Message', 'Change', 2860, 60, null, { caseFlow: true });
 	wf.section(
 		'Too close to the visit',
 		'Within the notice, nothing is changed: the **Human Queue** e-mails ops to call the customer (their page said so).',
@@ -1464,7 +1529,7 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		'Ops to Call',
-		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip', pause: 'pause the series at', offer: 'hear the free times for' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
+		"{ ...$json, message: $json.customer_change.message ?? ('The customer asked to ' + $json.customer_change.change + ' the visit.'), handoff_reason: 'The customer asked on their link to ' + ({ move: 'move', cancel: 'cancel', skip: 'skip', pause: 'pause the series at', offer: 'hear the free times for', change: 'move the series to ' + $json.customer_change.weekday + ' ' + $json.customer_change.time + ' from', end: 'end the series at' })[$json.customer_change.change] + ' visit ' + $json.booking.booking_id + ($json.customer_change.start ? ' (to ' + $json.customer_change.start + ')' : '') + ', ' + $('Apply the Change').item.json.booking.reason + ' Call them.' }",
 		[1320, 400],
 	);
 	L.callWorkflow(
@@ -1478,10 +1543,25 @@ function customerChanges() {
 		},
 	);
 	wf.add('Nothing to Do', 'n8n-nodes-base.noOp', 1, {}, [1320, 560]);
+	L.setRaw(
+		wf,
+		'Agreement Not Ended: Ops to Call',
+		"{ ...$json, message: $json.customer_change.message ?? 'The customer asked to end their regular visits.', handoff_reason: 'The customer asked on their link to end their regular visits (series ' + ($json.booking.series_id ?? 'unknown') + '), but their agreement could not be marked as ending (' + ($json.error?.message ?? $json.error ?? 'no agreement found') + '). Nothing was changed. Call them.' }",
+		[1100, -300],
+	);
 	wf.chain(
 		'When a Customer Changes a Visit',
 		'Business Settings',
 		"The Customer's Change",
+		'Ends the Series?',
+		'Mark the Agreement as Ending',
+		'Its Last Day',
+		'Apply the Change',
+	);
+	wf.connect('Ends the Series?', 'Apply the Change', 1);
+	wf.connect('Mark the Agreement as Ending', 'Agreement Not Ended: Ops to Call', 1);
+	wf.connect('Agreement Not Ended: Ops to Call', 'Tell Ops: Call the Customer');
+	wf.chain(
 		'Apply the Change',
 		'The Visit Now',
 		'What Came of It?',
@@ -1498,6 +1578,15 @@ function customerChanges() {
 	wf.connect('What Came of It?', 'Nothing to Do', 4);
 	wf.connect('What Came of It?', 'Make a Link With the Free Times', 5);
 	wf.chain('Make a Link With the Free Times', 'Write the Free Times', 'The Message');
+	wf.connect('What Came of It?', 'The Series Now', 6);
+	wf.chain(
+		'The Series Now',
+		'Make the Series Change Link',
+		'Write the New Day or Time',
+		'The Message',
+	);
+	wf.connect('What Came of It?', 'The Series Ending', 7);
+	wf.chain('The Series Ending', 'Write the Series Ending', 'The Message');
 	return wf;
 }
 

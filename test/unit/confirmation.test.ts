@@ -935,3 +935,81 @@ describe("the customer's own change link in messages", () => {
 		expect(options.sms!.text).toContain(`Choose: ${url}`);
 	});
 });
+
+describe("a series' life in the customer's words", () => {
+	it('the renewal notice says how many visits of the new term are booked, the first, the one that could not be, and the holidays left out', () => {
+		const notice = c({
+			kind: 'renewal_notice',
+			booking: null,
+			renewal_date: '2027-11-24',
+			series_visits: {
+				occurrences: [
+					{ start: '2027-11-30T09:00:00-05:00' },
+					{ start: '2027-12-07T10:30:00-05:00' },
+				],
+				conflicts: [{ wanted_start: '2028-11-28T09:00:00-05:00' }],
+				skipped: [{ date: '2028-07-04', reason: 'holiday' }],
+			},
+		});
+		expect(notice.email?.text).toContain(
+			'renews on November 24, 2027 at $164.90. Your visits for the new term are booked: 2, the first on Tuesday, November 30 at 9:00 AM. One visit could not be booked at the usual time (Tuesday, November 28 at 9:00 AM): we will call you to find another time. No visit on the holiday (July 4). To change or end it',
+		);
+		// No series (an agreement without visits): the notice reads as before.
+		const plain = c({ kind: 'renewal_notice', booking: null, renewal_date: '2027-11-24' });
+		expect(plain.email?.text).toContain('at $164.90. To change or end it');
+	});
+
+	it('a series on a new day or time, and a series ending, each say what matters', () => {
+		const changed = c({
+			kind: 'series_change',
+			booking: {
+				booking_id: 'bk_new',
+				series_id: 'sr_1',
+				start: '2027-01-21T14:00:00-05:00',
+				end: '2027-01-21T16:00:00-05:00',
+				time_zone: 'America/New_York',
+				rrule: 'RRULE:FREQ=WEEKLY;BYDAY=TH;BYHOUR=14;BYMINUTE=0;BYSECOND=0',
+				occurrences: [
+					{ start: '2027-01-21T14:00:00-05:00' },
+					{ start: '2027-01-28T14:00:00-05:00' },
+				],
+				conflicts: [],
+			} as never,
+		});
+		expect(changed.email?.subject).toBe(
+			'Your standard cleaning visits are now on Thursdays at 2:00 PM',
+		);
+		expect(changed.email?.text).toContain(
+			'As you asked, from Thursday, January 21 your standard cleaning visits are on Thursdays at 2:00 PM at 12 Oak St, Springfield. 2 visits are booked, the first on Thursday, January 21 at 2:00 PM.',
+		);
+		expect(changed.sms?.text).toContain(
+			'from Thursday, January 21 your standard cleaning visits are on Thursdays at 2:00 PM.',
+		);
+		expect(changed.calendar).toBeNull();
+		const ending = c({
+			kind: 'series_end',
+			booking: {
+				series_id: 'sr_1',
+				time_zone: 'America/New_York',
+				series_ends_on: '2027-03-31',
+				last_visit: { start: '2027-03-25T14:00:00-04:00' },
+			} as never,
+		});
+		expect(ending.email?.subject).toBe(
+			'Your standard cleaning visits end on Wednesday, March 31, 2027',
+		);
+		expect(ending.email?.text).toContain(
+			'end on Wednesday, March 31, 2027, under the notice in your agreement. Your last visit is Thursday, March 25 at 2:00 PM.',
+		);
+		const none = c({
+			kind: 'series_end',
+			booking: {
+				series_id: 'sr_1',
+				time_zone: 'America/New_York',
+				series_ends_on: '2026-12-26',
+				last_visit: null,
+			} as never,
+		});
+		expect(none.email?.text).toContain('No visit is left before then.');
+	});
+});

@@ -711,7 +711,27 @@ describe("a customer's own visit page", () => {
 			...visitItem,
 			booking: { ...visitItem.booking, series_id: 'sr_1' },
 		});
-		expect(series.choices.map((c) => c.value)).toEqual(['move', 'offer', 'skip', 'pause']);
+		expect(series.choices.map((c) => c.value)).toEqual([
+			'move',
+			'offer',
+			'skip',
+			'pause',
+			'change',
+			'end',
+		]);
+		expect(series.series_id).toBe('sr_1');
+		// A new day and time from this visit on: both picked from the page's lists.
+		expect(readLinkAnswer(series, { choice: 'change', weekday: 'thu' }, NOW).problems).toEqual([
+			{ field: 'time', fix: 'Fill in "New time".' },
+		]);
+		expect(
+			readLinkAnswer(series, { choice: 'change', weekday: 'thu', time: '14:00' }, NOW).answer
+				?.answers,
+		).toEqual({ weekday: 'thu', time: '14:00' });
+		expect(
+			readLinkAnswer(series, { choice: 'change', weekday: 'someday', time: '14:00' }, NOW).problems,
+		).toEqual([{ field: 'weekday', fix: expect.stringMatching(/New day/) }]);
+		expect(readLinkAnswer(series, { choice: 'end' }, NOW).answer?.choice).toBe('end');
 		// A pause needs its last day, a day to come.
 		expect(readLinkAnswer(series, { choice: 'pause' }, NOW).problems).toEqual([
 			{ field: 'until', fix: 'Fill in "Pause until".' },
@@ -750,7 +770,14 @@ describe("a customer's own visit page", () => {
 				{ label: 'Reference', value: 'bk_first' },
 			]),
 		);
-		expect(page.choices.map((c) => c.value)).toEqual(['move', 'offer', 'skip', 'pause']);
+		expect(page.choices.map((c) => c.value)).toEqual([
+			'move',
+			'offer',
+			'skip',
+			'pause',
+			'change',
+			'end',
+		]);
 	});
 
 	it('offers the free times on the case (a time taken, or the free times asked for) as one tap each, read back with their crew', () => {

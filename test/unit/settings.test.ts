@@ -483,7 +483,9 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'a message the agent does not send',
 			(r) => r.messages.push({ message: 'birthday_card', part: 'text', wording: 'Hi' }),
 			readMessages,
-			/Booking Messages", row 43, column "message": there is no message "birthday_card"/,
+			new RegExp(
+				`Booking Messages", row ${MESSAGE_KINDS.length * 3 + 1}, column "message": there is no message "birthday_card"`,
+			),
 		],
 		[
 			'a placeholder the agent does not fill (a typo would reach customers)',

@@ -103,6 +103,7 @@ export async function runLinkOperation(
 						kind: link.kind,
 						case_id: link.case_id,
 						booking_id: link.page.booking_id ?? null,
+						series_id: link.page.series_id ?? null,
 						resume_url: link.resume_url,
 					},
 				},

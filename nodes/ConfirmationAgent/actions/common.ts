@@ -295,6 +295,7 @@ export function readComposeInput(
 						? { phone }
 						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
+			series_visits: input.series_visits ?? null,
 			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,
 			sequence,

@@ -71,6 +71,17 @@ const KINDS = [
 	{ name: 'Reminder', value: 'reminder' },
 	{ name: 'Renewal Notice', value: 'renewal_notice' },
 	{ name: 'Review Request', value: 'review_request' },
+	{
+		name: 'Series Changed',
+		value: 'series_change',
+		description:
+			"The series' new day or time from a date on, with what was booked and what could not be",
+	},
+	{
+		name: 'Series Ending',
+		value: 'series_end',
+		description: "The last day of the series (under the agreement's notice) and the last visit",
+	},
 ];
 
 const properties: INodeProperties[] = [

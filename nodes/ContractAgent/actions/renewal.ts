@@ -39,9 +39,21 @@ export async function changeContract(
 			action,
 			price_change_pct:
 				action === 'renew' ? (ctx.getNodeParameter('priceChangePct', i, 0) as number) : null,
-			last_day: action === 'end' ? optionalText(ctx, 'lastDay', i) : null,
+			...(action === 'end' ? readEnds(ctx, i, op) : {}),
 		},
 		{ store: op.store },
 	);
 	return [{ json: { renewal: result as unknown as IDataObject } }];
+}
+
+/** When an ended agreement's last day falls: the customer's day on the case, else the node's choice. */
+function readEnds(
+	ctx: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+): { ends: 'termEnd' | 'soonest' | 'date'; last_day: string | null } {
+	const asked = op.source === 'case' ? textAt(caseOf(ctx, i), 'customer_change', 'last_day') : null;
+	if (asked) return { ends: 'date', last_day: asked };
+	const ends = ctx.getNodeParameter('ends', i, 'termEnd') as 'termEnd' | 'soonest' | 'date';
+	return { ends, last_day: ends === 'date' ? optionalText(ctx, 'lastDay', i) : null };
 }

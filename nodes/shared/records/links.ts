@@ -82,6 +82,8 @@ export interface LinkPage {
 	buttons?: boolean;
 	/** The visit the page is about (a crew's visit), so the answer can name it. */
 	booking_id?: string | null;
+	/** The series that visit belongs to (a customer's visit of a series), so an answer can name it. */
+	series_id?: string | null;
 	/** What was answered so far on a link that stays open (a crew's steps), oldest first. */
 	done_steps?: Array<{ label: string; at_ms: number }>;
 }

@@ -6,6 +6,7 @@ import { optionalText } from '../../../shared/n8n/parameters';
 import { readSettingsSource, settingsRowsOf } from '../../../shared/n8n/settings';
 import { readBusinessSettings } from '../../../shared/settings';
 import { CUSTOMER_CHANGES, type CustomerChange } from '../../request';
+import type { Weekday } from '../../../shared/vocabulary';
 import { bookingIdProperty, type OperationContext } from '../common';
 import { onBooking } from './manage';
 
@@ -52,6 +53,35 @@ export const description = updateDisplayOptions(
 				"The last day with no visit (YYYY-MM-DD): the series' visits from this one through that day are cancelled, the later ones stay",
 		},
 		{
+			displayName: 'New Day',
+			name: 'weekday',
+			type: 'string',
+			default: '',
+			placeholder: 'thu',
+			displayOptions: { show: { inputSource: ['define'], change: ['change'] } },
+			description:
+				'The day of the week (mon..sun) the visits move to, from this visit on (empty: keep the day)',
+		},
+		{
+			displayName: 'New Time',
+			name: 'time',
+			type: 'string',
+			default: '',
+			placeholder: '14:00',
+			displayOptions: { show: { inputSource: ['define'], change: ['change'] } },
+			description: 'The local start time, HH:MM (empty: keep the time)',
+		},
+		{
+			displayName: 'Last Day',
+			name: 'lastDay',
+			type: 'string',
+			default: '={{ $json.renewal?.end_date }}',
+			placeholder: '2027-03-31',
+			displayOptions: { show: { inputSource: ['define'], change: ['end'] } },
+			description:
+				"The series' last day with a visit (YYYY-MM-DD): the agreement's last day under its notice, from the Contract Agent's Mark as Ending",
+		},
+		{
 			displayName: 'Notice (Hours)',
 			name: 'noticeHours',
 			type: 'number',
@@ -63,7 +93,7 @@ export const description = updateDisplayOptions(
 		},
 		{
 			displayName:
-				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel, skip, pause or offer; "start" and optionally "crew_id" for a move, "until" for a pause), as the Customer Changes workflow passes a customer’s answer',
+				'From the case: the booking under "booking", and what the customer asked under "customer_change" ("change": move, cancel, skip, pause, offer, change or end; "start" and optionally "crew_id" for a move, "until" for a pause or (the last day) an end, "weekday" and "time" for a change), as the Customer Changes workflow passes a customer’s answer',
 			name: 'changeNotice',
 			type: 'notice',
 			default: '',
@@ -76,12 +106,16 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 	let change: string | null;
 	let start: string | null;
 	let until: string | null;
+	let weekday: string | null;
+	let time: string | null;
 	// A free time the customer picked from those offered names its crew.
 	let crewId: string | null = null;
 	if (op.source === 'define') {
 		change = this.getNodeParameter('change', i, 'move') as string;
 		start = optionalText(this, 'start', i);
-		until = optionalText(this, 'until', i);
+		until = optionalText(this, change === 'end' ? 'lastDay' : 'until', i);
+		weekday = optionalText(this, 'weekday', i);
+		time = optionalText(this, 'time', i);
 	} else {
 		const item = caseOf(this, i);
 		change = textAt(item, 'customer_change', 'change');
@@ -96,6 +130,8 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 		start = textAt(item, 'customer_change', 'start');
 		until = textAt(item, 'customer_change', 'until');
 		crewId = textAt(item, 'customer_change', 'crew_id');
+		weekday = textAt(item, 'customer_change', 'weekday');
+		time = textAt(item, 'customer_change', 'time');
 	}
 	const notice =
 		readSettingsSource(this, i) === 'tables'
@@ -105,6 +141,7 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 		change: change as CustomerChange,
 		start,
 		until,
+		...(change === 'change' ? { series: { weekday: weekday as Weekday | null, time } } : {}),
 		notice_hours: notice,
 		...(crewId ? { crew_id: crewId } : {}),
 	});

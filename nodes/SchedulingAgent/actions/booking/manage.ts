@@ -18,7 +18,15 @@ export async function onBooking(
 	operation: Extract<Operation, 'confirmHold' | 'cancel' | 'get' | 'progress' | 'customerChange'>,
 	extra: Pick<
 		ScheduleRequest,
-		'reason' | 'step' | 'note' | 'change' | 'start' | 'until' | 'notice_hours' | 'crew_id'
+		| 'reason'
+		| 'step'
+		| 'note'
+		| 'change'
+		| 'start'
+		| 'until'
+		| 'notice_hours'
+		| 'crew_id'
+		| 'series'
 	> = {},
 ): Promise<Additions[]> {
 	const result = await schedule(

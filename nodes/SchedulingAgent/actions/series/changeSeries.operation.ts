@@ -5,6 +5,16 @@ import { WEEKDAYS, type Weekday } from '../../../shared/vocabulary';
 import { idempotencyKeyProperty, type OperationContext } from '../common';
 import { onSeriesVisits, readDay, seriesIdProperty } from './manage';
 
+const DAY_NAMES: Record<Weekday, string> = {
+	mon: 'Monday',
+	tue: 'Tuesday',
+	wed: 'Wednesday',
+	thu: 'Thursday',
+	fri: 'Friday',
+	sat: 'Saturday',
+	sun: 'Sunday',
+};
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['series'], operation: ['changeSeries'] } },
 	[
@@ -47,16 +57,6 @@ export const description = updateDisplayOptions(
 		idempotencyKeyProperty,
 	],
 );
-
-const DAY_NAMES: Record<Weekday, string> = {
-	mon: 'Monday',
-	tue: 'Tuesday',
-	wed: 'Wednesday',
-	thu: 'Thursday',
-	fri: 'Friday',
-	sat: 'Saturday',
-	sun: 'Sunday',
-};
 
 /**
  * The series' day or time changes from a day on: its visits from then are cancelled and the
