@@ -150,8 +150,8 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	series_change: {
 		subject: 'Your {service} visits are now {schedule}',
-		text: 'Hi {name},\n\nAs you asked, from {date} your {service} visits are {schedule}{at_address}.{visits_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
-		sms: '{business}: from {date} your {service} visits are {schedule}.',
+		text: 'Hi {name},\n\nAs you asked, from {date} your {service} visits are {schedule}{at_address}.{visits_line}\n\n{change_line}\n\n{business}',
+		sms: '{business}: from {date} your {service} visits are {schedule}.{change_sms}',
 	},
 	series_end: {
 		subject: 'Your {service} visits end on {end_date}',

@@ -405,9 +405,18 @@ export async function changeSeries(
 					refused: `Series ${seriesId} has no visit to come from ${request.from}: nothing was changed.`,
 					found: true,
 				};
-			const lastDay = DateTime.fromMillis(Math.max(...moving.map((v) => v.start_ms)), {
+			// The new pattern covers the span the old one did: through the day before the old rule's
+			// next visit after the last one moved (a Tuesday series moved to Thursdays keeps its last week).
+			const lastMoved = DateTime.fromMillis(Math.max(...moving.map((v) => v.start_ms)), {
 				zone: zoneNamed(ctx.cal.timeZone),
 			}).startOf('day');
+			const nextOld = termStarts(
+				series.rrule,
+				firstVisitOf(ctx, series, visits),
+				lastMoved.plus({ days: 1 }),
+				lastMoved.plus({ days: 62 }),
+			)[0];
+			const lastDay = nextOld ? nextOld.startOf('day').minus({ days: 1 }) : lastMoved;
 			const kept = specOfRule(series.rrule);
 			const merged: SeriesSpec = {
 				...kept,

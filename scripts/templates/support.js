@@ -1492,13 +1492,13 @@ function customerChanges() {
 	L.setRaw(
 		wf,
 		'The Series Now',
-		"{ ...$json, booking: $('Apply the Change').item.json.booking, series_visits: $('Apply the Change').item.json.booking }",
+		"{ ...$json, booking: { ...$('Apply the Change').item.json.booking, service: $json.booking.service }, series_visits: $('Apply the Change').item.json.booking }",
 		[1980, 460],
 	);
 	L.setRaw(
 		wf,
 		'The Series Ending',
-		"{ ...$json, booking: $('Apply the Change').item.json.booking, series_visits: $('Apply the Change').item.json.booking }",
+		"{ ...$json, booking: { ...$('Apply the Change').item.json.booking, service: $json.booking.service }, series_visits: $('Apply the Change').item.json.booking }",
 		[2200, 520],
 	);
 	L.visitChangeLink(wf, 'Make the Series Change Link', [2200, 400]);

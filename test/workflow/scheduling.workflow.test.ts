@@ -350,3 +350,155 @@ describe('Scheduling Agent version 3: crews and hours in fields', () => {
 		expect(slots[0].crew_id).toBe('json-crew');
 	});
 });
+
+describe("Scheduling Agent's series over its life, inside n8n-core", () => {
+	const sqlitePath = path.join(dir, 'series-life.sqlite');
+
+	it('books a series, then the next term, a pause, a skipped visit, a new day and time, and the end, each node reading the series from the item', async () => {
+		const run = await runWorkflow(
+			workflow([
+				{
+					name: 'Book the Series',
+					parameters: {
+						resource: 'series',
+						operation: 'bookSeries',
+						sqlitePath,
+						series: {
+							frequency: 'weekly',
+							weekday: 'mon',
+							time: '09:00',
+							start_date: '2030-06-03',
+							count: 8,
+						},
+					},
+				},
+				{
+					name: 'Book the Next Term',
+					parameters: {
+						resource: 'series',
+						operation: 'extendSeries',
+						sqlitePath,
+						from: '2030-07-29',
+						until: '2030-08-31',
+					},
+				},
+				{
+					name: 'Pause',
+					parameters: {
+						resource: 'series',
+						operation: 'pauseSeries',
+						sqlitePath,
+						from: '2030-06-10',
+						until: '2030-06-17',
+						reason: 'away',
+					},
+				},
+				{
+					name: 'Skip a Visit',
+					parameters: {
+						resource: 'series',
+						operation: 'skipVisit',
+						sqlitePath,
+						date: '2030-06-24',
+					},
+				},
+				{
+					name: 'Change Day or Time',
+					parameters: {
+						resource: 'series',
+						operation: 'changeSeries',
+						sqlitePath,
+						from: '2030-07-01',
+						weekday: 'wed',
+						time: '13:30',
+					},
+				},
+				{
+					name: 'End',
+					parameters: {
+						resource: 'series',
+						operation: 'endSeries',
+						sqlitePath,
+						until: '2030-08-09',
+					},
+				},
+			]),
+			{
+				input: {
+					qualification: { service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1 },
+					customer: { name: 'Ana' },
+				},
+			},
+		);
+		expect(run.status).toBe('success');
+		const out = (node: string) => run.output(node)[0];
+		expect(
+			(out('Book the Series').json.booking as { occurrences: unknown[] }).occurrences,
+		).toHaveLength(8);
+		const next = out('Book the Next Term').json.series_visits as {
+			status: string;
+			occurrences: Array<{ start: string }>;
+		};
+		expect(next.status).toBe('series_booked');
+		expect(next.occurrences.map((o) => o.start.slice(0, 10))).toEqual([
+			'2030-07-29',
+			'2030-08-05',
+			'2030-08-12',
+			'2030-08-19',
+			'2030-08-26',
+		]);
+		const starts = (node: string) =>
+			((out(node).json.series_visits as { bookings: Array<{ start: string }> }).bookings ?? []).map(
+				(b) => b.start.slice(0, 10),
+			);
+		expect(starts('Pause')).toEqual(['2030-06-10', '2030-06-17']);
+		expect(starts('Skip a Visit')).toEqual(['2030-06-24']);
+		expect(starts('Change Day or Time')).toEqual([
+			'2030-07-01',
+			'2030-07-08',
+			'2030-07-15',
+			'2030-07-22',
+			'2030-07-29',
+			'2030-08-05',
+			'2030-08-12',
+			'2030-08-19',
+			'2030-08-26',
+		]);
+		const changed = out('Change Day or Time').json.series_visits as {
+			occurrences: Array<{ start: string }>;
+		};
+		expect(changed.occurrences[0].start).toBe('2030-07-03T13:30:00-04:00');
+		const ended = out('End').json.series_visits as {
+			series_ends_on: string;
+			last_visit: { start: string };
+		};
+		expect(ended).toMatchObject({
+			series_ends_on: '2030-08-09',
+			last_visit: { start: '2030-08-07T13:30:00-04:00' },
+		});
+		// Every output item names the input item it came from.
+		for (const node of ['Book the Next Term', 'Pause', 'Skip a Visit', 'Change Day or Time', 'End'])
+			expect(out(node).pairedItem).toEqual({ item: 0 });
+	});
+
+	it('a day that is not a date names the field and the fix', async () => {
+		const run = await runWorkflow(
+			workflow([
+				{
+					name: 'Pause',
+					parameters: {
+						resource: 'series',
+						operation: 'pauseSeries',
+						sqlitePath,
+						seriesId: 'sr_missing-1',
+						from: 'next week',
+						until: '2030-06-17',
+					},
+				},
+			]),
+			{ input: {} },
+		);
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toMatch(/"from" is the first day with no visit, as YYYY-MM-DD/);
+	});
+});
