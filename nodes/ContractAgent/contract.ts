@@ -546,6 +546,8 @@ export async function contractsDue(days: number, options: Omit<ContractOptions, 
 		auto_renew: c.auto_renew,
 		status: c.status,
 		renews_on: c.auto_renew ? DateTime.fromISO(c.end_date).plus({ days: 1 }).toISODate() : null,
+		// The series booked with the agreement: a renewal books its next term.
+		series_id: seriesOf(c),
 	}));
 }
 

@@ -118,7 +118,8 @@ export function bookingInputsFromCase(item: CaseItem) {
 		series_id:
 			textAt(item, 'booking', 'series_id') ??
 			textAt(item, 'signature', 'series_id') ??
-			textAt(item, 'contract', 'series_id'),
+			textAt(item, 'contract', 'series_id') ??
+			textAt(item, 'renewal', 'series_id'),
 		time_zone: textAt(item, 'business', 'time_zone'),
 	};
 }

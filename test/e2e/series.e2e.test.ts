@@ -91,7 +91,14 @@ async function lastRunOf(file: string): Promise<string> {
 				const run = (
 					runs as Array<{ error?: { message: string }; data?: { main?: unknown[][] } }>
 				)[0];
-				return [name, run.error?.message ?? (run.data?.main ?? []).map((out) => out?.length ?? 0)];
+				const outputs = (run.data?.main ?? []) as Array<Array<{
+					json?: { error?: unknown };
+				}> | null>;
+				const failed = outputs.flatMap((out) => out ?? []).find((item) => item.json?.error);
+				return [
+					name,
+					run.error?.message ?? failed?.json?.error ?? outputs.map((out) => out?.length ?? 0),
+				];
 			}),
 		),
 	});
