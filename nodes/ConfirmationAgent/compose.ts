@@ -171,6 +171,10 @@ const CANCEL_REASON_WORDS: Record<string, string> = {
 	'skipped by customer': 'skipped at your request; your other visits stay booked',
 	'paused by customer':
 		'paused at your request, with the visits up to the day you chose; the later ones stay booked',
+	// Ops' changes to a series (the Regular Visits form), on the customer's request.
+	'series paused':
+		'paused at your request, with any other visits in the pause; the later ones stay booked',
+	'visit skipped': 'skipped at your request; your other visits stay booked',
 };
 
 /** Kinds addressed to the crew booked on the visit (its e-mail and phone), not to the customer. */

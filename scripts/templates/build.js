@@ -49,6 +49,7 @@ const TEMPLATES = {
 	'ops-board.json': support.opsBoard,
 	'ops-weekly-numbers.json': support.weeklyNumbers,
 	'ops-customers.json': support.opsCustomers,
+	'ops-regular-visits.json': support.opsRegularVisits,
 };
 
 const DIR = path.resolve(__dirname, '..', '..', 'workflows-templates');

@@ -1851,9 +1851,271 @@ function opsCustomers() {
 	return wf;
 }
 
+/** The Regular Visits form's answers, wherever the flow has gone since. */
+const ASKED_VISITS = "$('Regular Visits Form').first().json";
+
+/** The business, from Business Settings, wherever the flow has gone since. */
+const BUSINESS_OF_SETTINGS = L.BUSINESS_FROM_SETTINGS.replace(
+	/\$json\./g,
+	"$('Business Settings').first().json.",
+);
+
+/** What changed, in a few lines for the ops page: the reason, then the visits booked and cancelled. */
+const VISITS_CHANGED_PAGE = `((v) => [
+  v.reason,
+  ...(v.occurrences.length ? ['Booked: ' + v.occurrences.slice(0, 8).map((o) => o.start.slice(0, 16).replace('T', ' ')).join(', ') + (v.occurrences.length > 8 ? ' and ' + (v.occurrences.length - 8) + ' more' : '')] : []),
+  ...(v.bookings.length ? ['Cancelled: ' + v.bookings.slice(0, 8).map((b) => b.start.slice(0, 16).replace('T', ' ')).join(', ') + (v.bookings.length > 8 ? ' and ' + (v.bookings.length - 8) + ' more' : '')] : []),
+  ...(v.conflicts.length ? ['Could not be booked (call the customer): ' + v.conflicts.map((c) => c.wanted_start.slice(0, 16).replace('T', ' ')).join(', ')] : []),
+  ...(v.series_ends_on ? ['Last day: ' + v.series_ends_on + (v.last_visit ? '; last visit ' + v.last_visit.start.slice(0, 16).replace('T', ' ') : '; no visit left before then')] : []),
+  'Series ' + v.series_id,
+].join('\\n\\n'))($json.series_visits)`;
+
+/**
+ * Regular visits, for ops: a form behind the ops login (/form/visits) to change a customer's
+ * series on their request: pause it between two days, skip one visit, move it to a new day or
+ * time from a day on, or end it under their agreement's notice. The series is the customer's
+ * (found by e-mail, phone or id); the customer is told by e-mail and text, and ops see what
+ * changed on the page.
+ */
+function opsRegularVisits() {
+	const wf = new L.Workflow('opsRegularVisits', 'Booking Agents: Regular Visits', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Regular visits',
+		'Open **/form/visits** in a browser (the *Ops Board Login* credential) when a customer with regular visits calls: name them (e-mail, phone or id) and what they ask. **Pause** cancels their visits from one day through another; **Skip** cancels the visit on one day; **Move** puts their visits on a new weekday and time from a day on (the weeks they had stay covered; later terms follow it); **End** ends their agreement on the day they ask, but not before its notice allows (30 days unless it says otherwise), and cancels the visits after it. The customer gets an e-mail and a text; the page shows what changed, and any visit that could not be booked.',
+	);
+	wf.add(
+		'Regular Visits Form',
+		'n8n-nodes-base.formTrigger',
+		2.4,
+		{
+			authentication: 'basicAuth',
+			formTitle: "A customer's regular visits",
+			formDescription:
+				"On the customer's request: pause, skip one visit, move to a new day or time, or end their regular visits.",
+			formFields: {
+				values: [
+					{
+						fieldLabel: 'Customer',
+						fieldName: 'customer',
+						requiredField: true,
+						placeholder: 'dana@example.com, +1 212 555 0100 or cu_...',
+					},
+					{
+						fieldLabel: 'What to do',
+						fieldName: 'action',
+						fieldType: 'dropdown',
+						requiredField: true,
+						fieldOptions: {
+							values: [
+								{ option: 'Pause their visits' },
+								{ option: 'Skip one visit' },
+								{ option: 'Move their visits to a new day or time' },
+								{ option: 'End their regular visits' },
+							],
+						},
+					},
+					{ fieldLabel: 'From (pause, move)', fieldName: 'from', fieldType: 'date' },
+					{ fieldLabel: 'Until (pause)', fieldName: 'until', fieldType: 'date' },
+					{ fieldLabel: 'Day of the visit to skip', fieldName: 'date', fieldType: 'date' },
+					{
+						fieldLabel: 'New day (move)',
+						fieldName: 'weekday',
+						fieldType: 'dropdown',
+						fieldOptions: {
+							values: [
+								{ option: 'Keep the day' },
+								{ option: 'Monday' },
+								{ option: 'Tuesday' },
+								{ option: 'Wednesday' },
+								{ option: 'Thursday' },
+								{ option: 'Friday' },
+								{ option: 'Saturday' },
+								{ option: 'Sunday' },
+							],
+						},
+					},
+					{ fieldLabel: 'New time (move)', fieldName: 'time', placeholder: '14:00' },
+					{
+						fieldLabel: 'Last day they asked for (end; empty: as soon as the notice allows)',
+						fieldName: 'last_day',
+						fieldType: 'date',
+					},
+					{ fieldLabel: 'Reason (optional)', fieldName: 'reason' },
+				],
+			},
+			responseMode: 'lastNode',
+			options: { path: 'visits', appendAttribution: false, buttonLabel: 'Go' },
+		},
+		[0, 0],
+		{
+			webhookId: L.stableId(wf.key, 'Regular Visits Form', 'form'),
+			credentials: L.CREDENTIALS.boardLogin,
+		},
+	);
+	L.settingsNode(wf, [220, 0]);
+	customerStep(
+		wf,
+		'Get the Customer',
+		{ operation: 'getCustomer', customerId: `={{ ${ASKED_VISITS}.customer }}` },
+		[440, 0],
+	);
+	// Their series: the one of their latest visit. The form's answers go where the agents read them.
+	L.setRaw(
+		wf,
+		'Their Regular Visits',
+		`((asked, c, visits) => ({ customer_record: c, customer: { name: c.name, email: c.emails[0] ?? null, phone: c.phones[0] ?? null, address: c.addresses[0] ?? null, preferred_channel: c.preferred_channel ?? null, opt_outs: c.opt_outs }, action: asked.action, booking: { series_id: visits.filter((b) => b.series_id).sort((a, b) => a.start.localeCompare(b.start)).pop()?.series_id ?? null }, series_change: { from: asked.from || null, until: asked.until || null, date: asked.date || null, weekday: ({ Monday: 'mon', Tuesday: 'tue', Wednesday: 'wed', Thursday: 'thu', Friday: 'fri', Saturday: 'sat', Sunday: 'sun' })[asked.weekday] ?? null, time: String(asked.time ?? '').trim() || null, last_day: asked.last_day || null, reason: String(asked.reason ?? '').trim() || null }, idempotency_key: 'visits:' + $execution.id, business: ${BUSINESS_OF_SETTINGS} }))(${ASKED_VISITS}, $json.customer, $json.history.bookings)`,
+		[660, 0],
+	);
+	L.ifTrue(wf, 'Has Regular Visits?', '!!$json.booking.series_id', [880, 0]);
+	L.switchOn(
+		wf,
+		'What Was Asked?',
+		['pause', 'skip', 'move', 'end'],
+		"({ 'Skip one visit': 1, 'Move their visits to a new day or time': 2, 'End their regular visits': 3 })[$json.action] ?? 0",
+		[1100, 0],
+	);
+	wf.section(
+		'Change the series',
+		"Scheduling changes the series (its visits from the case's `series_change`: the form's days, new day and time, reason). Ending first marks the agreement as ending on the day asked for, but not before its notice allows; the series ends on that day.",
+	);
+	const step = (name, parameters, position, type = 'schedulingAgent') =>
+		L.agent(wf, name, type, parameters, position, { onError: 'continueErrorOutput' });
+	step('Pause the Visits', { resource: 'series', operation: 'pauseSeries' }, [1320, -240]);
+	step('Skip the Visit', { resource: 'series', operation: 'skipVisit' }, [1320, -80]);
+	step('Move the Visits', { resource: 'series', operation: 'changeSeries' }, [1320, 80]);
+	step(
+		'Mark the Agreement as Ending',
+		{ operation: 'end', ends: 'soonest' },
+		[1320, 240],
+		'contractAgent',
+	);
+	step('End the Visits', { resource: 'series', operation: 'endSeries' }, [1540, 240]);
+	wf.section(
+		'Tell the customer',
+		'When something changed: by e-mail and text (a pause or a skip as the cancellation of the first visit it takes, a move with the new day and time and a new link, an end with the last day and the last visit); the page shows ops what changed.',
+	);
+	L.ifTrue(
+		wf,
+		'Anything Changed?',
+		'$json.series_visits.bookings.length > 0 || $json.series_visits.occurrences.length > 0 || !!$json.series_visits.series_ends_on',
+		[1760, 0],
+	);
+	L.switchOn(
+		wf,
+		'Which Message?',
+		['cancellation', 'new day or time', 'ending'],
+		"({ 'Move their visits to a new day or time': 1, 'End their regular visits': 2 })[$json.action] ?? 0",
+		[1980, -100],
+	);
+	L.setRaw(
+		wf,
+		'The Visits Cancelled',
+		'{ ...$json, booking: { ...$json.series_visits, service: $json.series_visits.bookings[0]?.service ?? null, cancel_reason: $json.series_visits.bookings[0]?.cancel_reason ?? null } }',
+		[2200, -240],
+	);
+	L.agent(
+		wf,
+		'Write the Cancellation',
+		'confirmationAgent',
+		{ messageKind: 'cancellation' },
+		[2420, -240],
+	);
+	L.setRaw(
+		wf,
+		'The Series Moved',
+		'{ ...$json, booking: { ...$json.series_visits, service: $json.series_visits.bookings[0]?.service ?? null } }',
+		[2200, -100],
+	);
+	L.visitChangeLink(wf, 'Make the Series Change Link', [2420, -100]);
+	L.agent(
+		wf,
+		'Write the New Day or Time',
+		'confirmationAgent',
+		{ messageKind: 'series_change', options: { calendar: false } },
+		[2640, -100],
+	);
+	L.setRaw(
+		wf,
+		'The Series Ending',
+		'{ ...$json, booking: { ...$json.series_visits, service: $json.series_visits.last_visit?.service ?? $json.series_visits.bookings[0]?.service ?? null } }',
+		[2200, 40],
+	);
+	L.agent(
+		wf,
+		'Write the Ending',
+		'confirmationAgent',
+		{ messageKind: 'series_end', options: { calendar: false } },
+		[2420, 40],
+	);
+	wf.add('The Message', 'n8n-nodes-base.noOp', 1, {}, [2860, -100]);
+	L.formPage(wf, 'Page: Done', "'Done'", VISITS_CHANGED_PAGE, [3520, 0]);
+	deliver(wf, 'The Message', 'Visits Change', 3080, -100, 'Page: Done', { caseFlow: true });
+	L.formPage(
+		wf,
+		'Page: No Regular Visits',
+		"'No regular visits found'",
+		"'No regular visits were found for ' + " +
+			ASKED_VISITS +
+			".customer + '. Look them up on the Customers form (/form/customer); a series booked before customers were kept can be changed in n8n with the Scheduling Agent\\'s Recurring Booking operations and its series id.'",
+		[1100, 200],
+	);
+	L.formPage(
+		wf,
+		'Page: Please Check',
+		"'Please check'",
+		"$json.error?.message ?? $json.error ?? 'The customer could not be read.'",
+		[1540, 440],
+	);
+	wf.chain(
+		'Regular Visits Form',
+		'Business Settings',
+		'Get the Customer',
+		'Their Regular Visits',
+		'Has Regular Visits?',
+		'What Was Asked?',
+		'Pause the Visits',
+		'Anything Changed?',
+		'Which Message?',
+		'The Visits Cancelled',
+		'Write the Cancellation',
+		'The Message',
+	);
+	wf.connect('Has Regular Visits?', 'Page: No Regular Visits', 1);
+	wf.connect('What Was Asked?', 'Skip the Visit', 1);
+	wf.connect('What Was Asked?', 'Move the Visits', 2);
+	wf.connect('What Was Asked?', 'Mark the Agreement as Ending', 3);
+	wf.connect('Mark the Agreement as Ending', 'End the Visits');
+	for (const changed of ['Skip the Visit', 'Move the Visits', 'End the Visits'])
+		wf.connect(changed, 'Anything Changed?');
+	wf.connect('Anything Changed?', 'Page: Done', 1);
+	wf.connect('Which Message?', 'The Series Moved', 1);
+	wf.chain(
+		'The Series Moved',
+		'Make the Series Change Link',
+		'Write the New Day or Time',
+		'The Message',
+	);
+	wf.connect('Which Message?', 'The Series Ending', 2);
+	wf.chain('The Series Ending', 'Write the Ending', 'The Message');
+	wf.connect('Get the Customer', 'Page: Please Check', 1);
+	for (const failed of [
+		'Pause the Visits',
+		'Skip the Visit',
+		'Move the Visits',
+		'Mark the Agreement as Ending',
+		'End the Visits',
+	])
+		wf.connect(failed, 'Page: Please Check', 1);
+	return wf;
+}
+
 module.exports = {
 	opsBoard,
 	opsCustomers,
+	opsRegularVisits,
 	weeklyNumbers,
 	businessSettings,
 	errorEscalation,

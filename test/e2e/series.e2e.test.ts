@@ -6,7 +6,9 @@
  * twice. The customer: the welcome's own link, opened in Chromium exactly as delivered, moves
  * the visits to another day and time from the first on; the e-mail that confirms it carries a
  * new link, on which they end their regular visits: the agreement ends as soon as its notice
- * allows and the visits after that day are cancelled.
+ * allows and the visits after that day are cancelled. Ops: the Regular Visits form, filled in
+ * Chromium behind the ops login, pauses a customer's visits, skips one, moves them to a new day
+ * and time, and ends them on the day asked; the customer hears each by e-mail.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,6 +46,7 @@ beforeAll(async () => {
 			'support-customer-links.json',
 			'support-customer-changes.json',
 			'support-agreement-signing.json',
+			'ops-regular-visits.json',
 		],
 		// No quiet hours, so texts go out whenever the test runs.
 		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
@@ -326,4 +329,126 @@ it('a weekly customer moves their visits to another day and time on their own pa
 		(list) => list.some((t) => /visits end on/.test(t)),
 	);
 	expect(texts.some((t) => /visits end on/.test(t))).toBe(true);
+});
+
+/** Ops fill the Regular Visits form in Chromium, as a person would; the page they see next. */
+async function askOps(fields: Record<string, string>): Promise<string> {
+	const context = await browser.newContext({
+		httpCredentials: { username: env.board.user, password: env.board.password },
+	});
+	const page = await context.newPage();
+	try {
+		expect((await page.goto(`${env.n8n.baseUrl}/form/visits`))?.status()).toBe(200);
+		for (const [label, value] of Object.entries(fields)) {
+			const field = page.getByLabel(label, { exact: true });
+			if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+			else await field.fill(value);
+		}
+		await page.getByRole('button', { name: 'Go' }).click();
+		await page.getByRole('button', { name: 'Go' }).waitFor({ state: 'detached', timeout: 60_000 });
+		await page.waitForLoadState('networkidle');
+		return await page.locator('body').innerText();
+	} finally {
+		await context.close();
+	}
+}
+
+it("ops pause, skip, move and end a customer's regular visits on the Regular Visits form; the customer hears each", async () => {
+	const email = 'ines.hart@example.com';
+	const start = local(Date.now()).plus({ days: 2 }).startOf('day');
+	const answer = await env.post('recurring', {
+		message: 'Weekly cleaning please, 2 bed 1 bath',
+		customer: {
+			name: 'Ines Hart',
+			email,
+			phone: '+12125550143',
+			address: '3 Bank St, New York, NY 10014',
+		},
+		weekday: start.toFormat('ccc').toLowerCase(),
+		time: '11:00',
+		start_date: start.toISODate(),
+	});
+	expect(answer.status).toBe(200);
+	const seriesId = answer.body.booking.series_id as string;
+	const signed = await fetch(answer.body.contract.signing_url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ name: 'Ines Hart' }),
+	});
+	expect(signed.status).toBe(200);
+	const week = (n: number) => start.plus({ weeks: n });
+	const day = (n: number) => week(n).toISODate()!;
+	const mailsAbout = (pattern: RegExp) =>
+		env.smtp.waitFor(email, 30_000, (m: { subject?: string }) => pattern.test(m.subject ?? ''));
+
+	// Away for two weeks: the visits of weeks 2 and 3.
+	const paused = await askOps({
+		Customer: email,
+		'What to do': 'Pause their visits',
+		'From (pause, move)': day(2),
+		'Until (pause)': day(3),
+	});
+	expect(paused).toContain('Paused: 2 visits from');
+	expect(paused).toContain(`Cancelled: ${day(2)} 11:00, ${day(3)} 11:00`);
+	const pauseMail = await mailsAbout(/^Cancelled: /);
+	expect(pauseMail.text).toContain('paused at your request');
+	// Week 5's visit skipped.
+	const skipped = await askOps({
+		Customer: '+1 212 555 0143',
+		'What to do': 'Skip one visit',
+		'Day of the visit to skip': day(5),
+		'Reason (optional)': 'family visiting',
+	});
+	expect(skipped).toContain(`Skipped: the visit on ${day(5)}`);
+	const visits = await seriesVisits(seriesId, ['cancelled']);
+	expect(visits.map((v) => [local(v.start_ms).toISODate(), v.cancel_reason])).toEqual([
+		[day(2), 'series paused'],
+		[day(3), 'series paused'],
+		[day(5), 'family visiting'],
+	]);
+	// From week 6, Wednesdays... a day after the usual one, at 15:30.
+	const newDay = week(6).plus({ days: 1 });
+	const moved = await askOps({
+		Customer: email,
+		'What to do': 'Move their visits to a new day or time',
+		'From (pause, move)': day(6),
+		'New day (move)': newDay.toFormat('cccc'),
+		'New time (move)': '15:30',
+	});
+	expect(moved).toContain(`Booked: ${newDay.toISODate()} 15:30`);
+	const moveMail = await mailsAbout(/visits are now on /);
+	expect(moveMail.subject).toBe(
+		`Your standard cleaning visits are now on ${newDay.toFormat('cccc')}s at 3:30 PM`,
+	);
+	const after = (await seriesVisits(seriesId, ['confirmed'])).filter(
+		(v) => local(v.start_ms).toISODate()! >= day(6),
+	);
+	expect(new Set(after.map((v) => local(v.start_ms).toFormat('cccc HH:mm')))).toEqual(
+		new Set([`${newDay.toFormat('cccc')} 15:30`]),
+	);
+	// The end, on a day 60 days away (the 30 days' notice allows it).
+	const lastDay = local(Date.now()).plus({ days: 60 }).toISODate()!;
+	const ended = await askOps({
+		Customer: email,
+		'What to do': 'End their regular visits',
+		'Last day they asked for (end; empty: as soon as the notice allows)': lastDay,
+	});
+	expect(ended).toContain(`Last day: ${lastDay}`);
+	expect(await store.getContract(answer.body.contract.contract_id)).toMatchObject({
+		status: 'ending',
+		end_date: lastDay,
+	});
+	const left = await seriesVisits(seriesId, ['confirmed']);
+	expect(left.every((v) => local(v.start_ms).toISODate()! <= lastDay)).toBe(true);
+	const endMail = await mailsAbout(/visits end on /);
+	expect(endMail.text).toContain(
+		`Your last visit is ${local(left[left.length - 1].start_ms).toFormat("cccc, LLLL d 'at' h:mm a")}.`,
+	);
+	// Someone with no regular visits: the page says so, nothing changes.
+	const none = await askOps({
+		Customer: 'nobody@example.com',
+		'What to do': 'Skip one visit',
+		'Day of the visit to skip': day(1),
+	});
+	expect(none).toMatch(/Please check|No regular visits/);
 });

@@ -389,6 +389,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Ops Board',
 		'Booking Agents: Outbox',
 		'Booking Agents: Recurring Service',
+		'Booking Agents: Regular Visits',
 		'Booking Agents: Simple Booking',
 		'Booking Agents: Visit Reminders',
 		'Booking Agents: Web Form',

@@ -46,13 +46,16 @@ export async function changeContract(
 	return [{ json: { renewal: result as unknown as IDataObject } }];
 }
 
-/** When an ended agreement's last day falls: the customer's day on the case, else the node's choice. */
+/** When an ended agreement's last day falls: the day asked on the case (ops' form, a customer's change), else the node's choice. */
 function readEnds(
 	ctx: IExecuteFunctions,
 	i: number,
 	op: OperationContext,
 ): { ends: 'termEnd' | 'soonest' | 'date'; last_day: string | null } {
-	const asked = op.source === 'case' ? textAt(caseOf(ctx, i), 'customer_change', 'last_day') : null;
+	const item = op.source === 'case' ? caseOf(ctx, i) : null;
+	const asked = item
+		? (textAt(item, 'series_change', 'last_day') ?? textAt(item, 'customer_change', 'last_day'))
+		: null;
 	if (asked) return { ends: 'date', last_day: asked };
 	const ends = ctx.getNodeParameter('ends', i, 'termEnd') as 'termEnd' | 'soonest' | 'date';
 	return { ends, last_day: ends === 'date' ? optionalText(ctx, 'lastDay', i) : null };

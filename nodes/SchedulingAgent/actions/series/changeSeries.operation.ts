@@ -1,9 +1,8 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { optionalText } from '../../../shared/n8n/parameters';
 import { WEEKDAYS, type Weekday } from '../../../shared/vocabulary';
 import { idempotencyKeyProperty, type OperationContext } from '../common';
-import { onSeriesVisits, readDay, seriesIdProperty } from './manage';
+import { onSeriesVisits, readAsked, readDay, seriesIdProperty } from './manage';
 
 const DAY_NAMES: Record<Weekday, string> = {
 	mon: 'Monday',
@@ -63,13 +62,13 @@ export const description = updateDisplayOptions(
  * new pattern is booked through the term's last visit, in one write; later terms follow it.
  */
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
-	const weekdays = optionalText(this, 'weekdays', i);
+	const weekdays = readAsked(this, 'weekdays', i, op);
 	return await onSeriesVisits(this, i, op, 'changeSeries', {
-		from: readDay(this, 'from', i),
+		from: readDay(this, 'from', i, op),
 		series: {
-			weekday: (optionalText(this, 'weekday', i) as Weekday | null) ?? null,
+			weekday: (readAsked(this, 'weekday', i, op) as Weekday | null) ?? null,
 			weekdays: weekdays ?? null,
-			time: optionalText(this, 'time', i),
+			time: readAsked(this, 'time', i, op),
 		},
 	});
 }

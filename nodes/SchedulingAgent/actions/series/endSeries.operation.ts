@@ -1,8 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { optionalText } from '../../../shared/n8n/parameters';
 import { idempotencyKeyProperty, type OperationContext } from '../common';
-import { onSeriesVisits, readDay, reasonProperty, seriesIdProperty } from './manage';
+import { onSeriesVisits, readAsked, readDay, reasonProperty, seriesIdProperty } from './manage';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['series'], operation: ['endSeries'] } },
@@ -22,10 +21,13 @@ export const description = updateDisplayOptions(
 	],
 );
 
-/** The series ends: its visits after the last day are cancelled and no later term is booked for it. */
+/**
+ * The series ends: its visits after the last day are cancelled and no later term is booked for
+ * it. The last day is the agreement's (its notice applied), never a day read from a request.
+ */
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	return await onSeriesVisits(this, i, op, 'endSeries', {
-		until: readDay(this, 'until', i),
-		reason: optionalText(this, 'reason', i),
+		until: readDay(this, 'until', i, null),
+		reason: readAsked(this, 'reason', i, op),
 	});
 }

@@ -33,9 +33,10 @@ export const description = updateDisplayOptions(
  * day and time (holidays skipped, a taken time moved within its day, what no crew can take
  * listed under conflicts). A day that already has a visit of the series is left as it is.
  */
+// The new term's days are the renewal's (the parameters' defaults), never a day read from a request.
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	return await onSeriesVisits(this, i, op, 'extendSeries', {
-		from: readDay(this, 'from', i),
-		until: readDay(this, 'until', i),
+		from: readDay(this, 'from', i, null),
+		until: readDay(this, 'until', i, op, 'last_day'),
 	});
 }

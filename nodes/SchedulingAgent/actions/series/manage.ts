@@ -6,6 +6,7 @@ import { schedule, type ScheduleRequest } from '../../schedule';
 import { caseOf, definedBelow, missingFromCase } from '../../../shared/n8n/inputs';
 import type { Additions } from '../../../shared/n8n/items';
 import { optionalText } from '../../../shared/n8n/parameters';
+import { textAt } from '../../../shared/case';
 import { readIdempotencyKey, readScheduleOptions, type OperationContext } from '../common';
 
 export const seriesIdProperty = {
@@ -54,9 +55,33 @@ export async function onSeriesVisits(
 	return [{ json: { series_visits: result as unknown as IDataObject } }];
 }
 
-/** A day parameter (YYYY-MM-DD); a date the expression gave as a full time is cut to its day. */
-export function readDay(ctx: IExecuteFunctions, name: string, i: number): string | null {
-	const value = optionalText(ctx, name, i);
+/**
+ * What a change to the series asks (a day, a reason, a new day or time): from the case, what
+ * ops' form or a flow put under `series_change` wins; otherwise the parameter (whose default may
+ * read the case, as Book the Next Term's reads the renewal).
+ */
+export function readAsked(
+	ctx: IExecuteFunctions,
+	name: string,
+	i: number,
+	/** null: the parameter only. */
+	op: OperationContext | null,
+	caseField = name,
+): string | null {
+	const fromCase =
+		op?.source === 'case' ? textAt(caseOf(ctx, i), 'series_change', caseField) : null;
+	return fromCase ?? optionalText(ctx, name, i);
+}
+
+/** A day (YYYY-MM-DD) asked for; a date given as a full time is cut to its day. */
+export function readDay(
+	ctx: IExecuteFunctions,
+	name: string,
+	i: number,
+	op: OperationContext | null,
+	caseField = name,
+): string | null {
+	const value = readAsked(ctx, name, i, op, caseField);
 	return value && /^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value;
 }
 

@@ -1,8 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { optionalText } from '../../../shared/n8n/parameters';
 import { idempotencyKeyProperty, type OperationContext } from '../common';
-import { onSeriesVisits, readDay, reasonProperty, seriesIdProperty } from './manage';
+import { onSeriesVisits, readAsked, readDay, reasonProperty, seriesIdProperty } from './manage';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['series'], operation: ['pauseSeries'] } },
@@ -32,8 +31,8 @@ export const description = updateDisplayOptions(
 /** The series' visits from one day through another are cancelled (a holiday away, a renovation); the others stay. */
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	return await onSeriesVisits(this, i, op, 'pauseSeries', {
-		from: readDay(this, 'from', i),
-		until: readDay(this, 'until', i),
-		reason: optionalText(this, 'reason', i),
+		from: readDay(this, 'from', i, op),
+		until: readDay(this, 'until', i, op),
+		reason: readAsked(this, 'reason', i, op),
 	});
 }

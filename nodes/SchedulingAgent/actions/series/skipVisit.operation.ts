@@ -1,8 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { optionalText } from '../../../shared/n8n/parameters';
 import { idempotencyKeyProperty, type OperationContext } from '../common';
-import { onSeriesVisits, readDay, reasonProperty, seriesIdProperty } from './manage';
+import { onSeriesVisits, readAsked, readDay, reasonProperty, seriesIdProperty } from './manage';
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['series'], operation: ['skipVisit'] } },
@@ -24,7 +23,7 @@ export const description = updateDisplayOptions(
 /** One visit of the series, on the day named, is cancelled; the others stay. */
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	return await onSeriesVisits(this, i, op, 'skipVisit', {
-		date: readDay(this, 'date', i),
-		reason: optionalText(this, 'reason', i),
+		date: readDay(this, 'date', i, op),
+		reason: readAsked(this, 'reason', i, op),
 	});
 }
