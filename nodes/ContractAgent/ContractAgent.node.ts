@@ -9,6 +9,9 @@ import {
 import { inputSourceProperties } from '../shared/n8n/inputs';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
 import * as end from './actions/end.operation';
+import * as getInvoice from './actions/getInvoice.operation';
+import * as invoiceVisit from './actions/invoiceVisit.operation';
+import * as voidInvoice from './actions/voidInvoice.operation';
 import * as generate from './actions/generate.operation';
 import * as listDue from './actions/listDue.operation';
 import * as recordSignature from './actions/recordSignature.operation';
@@ -25,9 +28,9 @@ export class ContractAgent implements INodeType {
 		group: ['transform'],
 		version: [1, 2],
 		defaultVersion: 2,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ $parameter["resource"] + ": " + $parameter["operation"] }}',
 		description:
-			'Writes the service agreement from the quote and booking (HTML, PDF, SHA-256), makes an expiring signing link for a Wait node, records signatures, and handles renewals',
+			'Writes the service agreement from the quote and booking (HTML, PDF, SHA-256), makes an expiring signing link for a Wait node, records signatures, handles renewals, and bills the visits done',
 		defaults: { name: 'Contract Agent' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -53,9 +56,51 @@ export class ContractAgent implements INodeType {
 		],
 		properties: [
 			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				default: 'agreement',
+				options: [
+					{ name: 'Agreement', value: 'agreement' },
+					{ name: 'Invoice', value: 'invoice' },
+				],
+			},
+			{
 				displayName: 'Operation',
 				name: 'operation',
 				type: 'options',
+				noDataExpression: true,
+				default: 'invoiceVisit',
+				displayOptions: { show: { resource: ['invoice'] } },
+				options: [
+					{
+						name: 'Bill a Visit',
+						value: 'invoiceVisit',
+						action: 'Bill a visit that is done',
+						description:
+							'An invoice at the quote the customer agreed, numbered without gaps, with its PDF; the same visit again gives the same invoice',
+					},
+					{
+						name: 'Get',
+						value: 'getInvoice',
+						action: 'Get an invoice',
+						description: 'An invoice by its ID or number, with its PDF',
+					},
+					{
+						name: 'Void',
+						value: 'voidInvoice',
+						action: 'Void an invoice',
+						description:
+							'An open invoice billed by mistake: it keeps its number and nothing is owed',
+					},
+				],
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				displayOptions: { show: { resource: ['agreement'] } },
 				noDataExpression: true,
 				default: 'generate',
 				options: [
@@ -107,7 +152,7 @@ export class ContractAgent implements INodeType {
 				displayOptions: {
 					show: {
 						'@version': [{ _cnd: { gte: 2 } }],
-						operation: ['generate', 'recordSignature', 'renew', 'end'],
+						operation: ['generate', 'recordSignature', 'renew', 'end', 'invoiceVisit'],
 					},
 				},
 			},
@@ -155,6 +200,9 @@ export class ContractAgent implements INodeType {
 			...listDue.description,
 			...renew.description,
 			...end.description,
+			...invoiceVisit.description,
+			...getInvoice.description,
+			...voidInvoice.description,
 			...storeProperties,
 		],
 	};

@@ -115,12 +115,13 @@ async function storeOf(store: ContractOptions['store']): Promise<BookingStore> {
 		: await openStore((store as StoreConfig | undefined) ?? { backend: 'sqlite' });
 }
 
-/** The newest agreement written for a series, or null. */
+/** The agreement of a series that is in force (active), else its newest; null when it has none. */
 export async function contractForSeries(
 	seriesId: string,
 	store: ContractOptions['store'],
 ): Promise<ContractRecord | null> {
-	return await (await storeOf(store)).contractForSeries(seriesId);
+	const all = await (await storeOf(store)).contractsForSeries(seriesId);
+	return all.find((c) => c.status === 'active') ?? all[0] ?? null;
 }
 
 export { MIN_SECRET_LENGTH } from '../shared/signing';

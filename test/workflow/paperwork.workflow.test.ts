@@ -246,3 +246,87 @@ describe('Contract and Confirmation Agents inside n8n-core', () => {
 		expect(error.description).toContain('"signingSecret"');
 	});
 });
+
+describe('Contract Agent: invoices inside n8n-core', () => {
+	it('bills a visit done from the case (the invoice and its PDF on the item), gives it again when run twice, and names a visit not done', async () => {
+		const { SqliteBookingStore } = await import('../../nodes/shared/store');
+		const { recordCaseStep } = await import('../../nodes/shared/records/cases');
+		const { schedule } = await import('../../nodes/SchedulingAgent/schedule');
+		const { price } = await import('../../nodes/PricingAgent/price');
+		const store = new SqliteBookingStore(sqlitePath);
+		await store.init();
+		const now = '2031-03-01T10:00:00-05:00';
+		const quote = await price(
+			{ service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1 },
+			{ now },
+		);
+		const book = (start: string) =>
+			schedule(
+				{
+					operation: 'book',
+					job: { service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1 },
+					crew_id: 'crew-a',
+					start,
+					case_id: 'cs_wfinvoice1',
+				},
+				{ store, now },
+			);
+		const done = await book('2031-03-04T09:00:00-05:00');
+		const later = await book('2031-03-11T09:00:00-05:00');
+		await recordCaseStep(
+			store,
+			{ case: { case_id: 'cs_wfinvoice1' }, customer: item.customer, quote, booking: done },
+			'answered',
+			{ workflow: 'test', executionId: '1', executionUrl: null },
+			Date.parse(now),
+		);
+		await schedule(
+			{ operation: 'progress', booking_id: done.booking_id, step: 'done' },
+			{ store, now: '2031-03-04T12:00:00-05:00' },
+		);
+		const bill = (bookingId: string, extra: Record<string, unknown> = {}) => {
+			const workflow = chain([
+				{
+					name: 'Bill',
+					type: 'n8n-nodes-booking-agents.contractAgent',
+					parameters: { resource: 'invoice', operation: 'invoiceVisit', sqlitePath, series: 'WF' },
+				},
+			]);
+			// Version 2 reads the visit from the case.
+			Object.assign(workflow.nodes[1], { typeVersion: 2, ...extra });
+			return runWorkflow(workflow, {
+				input: {
+					...item,
+					business: { name: 'Bright Clean Co.' },
+					booking: { booking_id: bookingId },
+				},
+			});
+		};
+		const run = await bill(done.booking_id!);
+		expect(run.status).toBe('success');
+		const [out] = run.output('Bill');
+		expect(out.json.invoice).toMatchObject({
+			invoice_number: 'WF-000001',
+			total_cents: quote.total_cents,
+			business: { name: 'Bright Clean Co.' },
+		});
+		expect(out.json.invoice_created).toBe(true);
+		expect(out.binary?.invoice).toMatchObject({
+			fileName: 'invoice-WF-000001.pdf',
+			mimeType: 'application/pdf',
+		});
+		expect(out.pairedItem).toEqual({ item: 0 });
+		const again = (await bill(done.booking_id!)).output('Bill')[0].json;
+		expect(again).toMatchObject({
+			invoice_created: false,
+			invoice: { invoice_number: 'WF-000001' },
+		});
+		// A visit still to come: the error names the visit and why; with Continue On Fail the item carries it.
+		const notDone = await bill(later.booking_id!, { onError: 'continueRegularOutput' });
+		expect(notDone.status).toBe('success');
+		expect((notDone.output('Bill')[0].json.error as { message: string }).message).toMatch(
+			/is confirmed, not done: it is billed once the crew marks it done/,
+		);
+		await store.close();
+	});
+});

@@ -7,6 +7,9 @@ import { readStoreConfig } from '../../shared/n8n/store';
 import { openStore } from '../../shared/store';
 import type { Execute, OperationContext } from './common';
 import * as end from './end.operation';
+import * as getInvoice from './getInvoice.operation';
+import * as invoiceVisit from './invoiceVisit.operation';
+import * as voidInvoice from './voidInvoice.operation';
 import * as generate from './generate.operation';
 import * as listDue from './listDue.operation';
 import * as recordSignature from './recordSignature.operation';
@@ -20,6 +23,9 @@ const OPERATIONS: Record<string, Execute> = {
 	listDue: listDue.execute,
 	renew: renew.execute,
 	end: end.execute,
+	invoiceVisit: invoiceVisit.execute,
+	getInvoice: getInvoice.execute,
+	voidInvoice: voidInvoice.execute,
 };
 
 /** The key that signs the links: from the credential (read once), or from the parameter per item. */

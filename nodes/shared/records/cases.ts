@@ -62,6 +62,56 @@ export interface CaseDecision {
 	link: string | null;
 }
 
+/** What an invoice needs of the agreed quote (the Pricing Agent's fields of the same names). */
+export interface QuoteTerms {
+	quote_id: string | null;
+	currency: string;
+	service_type: string | null;
+	line_items: Array<{ code?: string; kind?: string; label: string; quantity?: number; amount_cents: number }>;
+	subtotal_cents: number;
+	discount_cents: number;
+	tax_rate_pct: number;
+	tax_cents: number;
+	total_cents: number;
+	recurring: { frequency: string; per_visit_cents: number; per_month_cents: number } | null;
+}
+
+/** The offer's terms when it carries them all (a quote from the Pricing Agent, as negotiated). */
+export function quoteTermsOf(offer: Record<string, unknown> | null): QuoteTerms | null {
+	if (!offer || !Array.isArray(offer.line_items)) return null;
+	const cents = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : null);
+	const total = cents(offer.total_cents);
+	if (total === null || typeof offer.currency !== 'string') return null;
+	const recurring = objectAt(offer.recurring);
+	return {
+		quote_id: typeof offer.quote_id === 'string' ? offer.quote_id : null,
+		currency: offer.currency,
+		service_type: typeof offer.service_type === 'string' ? offer.service_type : null,
+		line_items: (offer.line_items as Array<Record<string, unknown>>)
+			.filter((l) => l && typeof l.label === 'string' && cents(l.amount_cents) !== null)
+			.map((l) => ({
+				code: typeof l.code === 'string' ? l.code : undefined,
+				kind: typeof l.kind === 'string' ? l.kind : undefined,
+				label: String(l.label),
+				quantity: typeof l.quantity === 'number' ? l.quantity : undefined,
+				amount_cents: l.amount_cents as number,
+			})),
+		subtotal_cents: cents(offer.subtotal_cents) ?? total,
+		discount_cents: cents(offer.discount_cents) ?? 0,
+		tax_rate_pct: typeof offer.tax_rate_pct === 'number' ? offer.tax_rate_pct : 0,
+		tax_cents: cents(offer.tax_cents) ?? 0,
+		total_cents: total,
+		recurring:
+			recurring && cents(recurring.per_visit_cents) !== null
+				? {
+						frequency: String(recurring.frequency),
+						per_visit_cents: recurring.per_visit_cents as number,
+						per_month_cents: cents(recurring.per_month_cents) ?? 0,
+					}
+				: null,
+	};
+}
+
 export interface CaseRecord {
 	case_id: string;
 	customer_id: string | null;
@@ -83,6 +133,8 @@ export interface CaseRecord {
 	quote_cents: number | null;
 	currency: string | null;
 	quote_valid_until: string | null;
+	/** The offer's charges as priced (lines, discount, tax, total, recurring price): what an invoice bills. */
+	quote_terms: QuoteTerms | null;
 	/** What the booked work is worth: the agreed price times the visits booked. */
 	booked_cents: number | null;
 	booking_ids: string[];
@@ -276,6 +328,7 @@ export function caseFactsOf(item: CaseItem, caseId: string, nowMs: number): Case
 		quote_cents: intOrNull(offer?.total_cents),
 		currency: textAt(offer, 'currency'),
 		quote_valid_until: textAt(offer, 'valid_until'),
+		quote_terms: quoteTermsOf(offer),
 		booked_cents: bookedCentsOf(item),
 		booking_ids: bookingIdsOf(item),
 		contract_id: textAt(item, 'contract', 'contract_id'),
@@ -335,6 +388,7 @@ export function applyCaseStep(
 		quote_cents: pick('quote_cents'),
 		currency: pick('currency'),
 		quote_valid_until: pick('quote_valid_until'),
+		quote_terms: pick('quote_terms'),
 		booked_cents: pick('booked_cents'),
 		booking_ids: [...new Set([...(stored?.booking_ids ?? []), ...facts.booking_ids])],
 		contract_id: pick('contract_id'),
@@ -498,6 +552,7 @@ const COLUMNS = [
 	'quote_cents',
 	'currency',
 	'quote_valid_until',
+	'quote_terms',
 	'booked_cents',
 	'booking_ids',
 	'contract_id',
@@ -532,6 +587,7 @@ function rowOf(record: CaseRecord): SqlValue[] {
 		record.quote_cents,
 		record.currency,
 		record.quote_valid_until,
+		record.quote_terms ? JSON.stringify(record.quote_terms) : null,
 		record.booked_cents,
 		JSON.stringify(record.booking_ids),
 		record.contract_id,
@@ -567,6 +623,7 @@ export function caseFromRow(row: Record<string, unknown>): CaseRecord {
 		quote_cents: numberColumn(row.quote_cents),
 		currency: (row.currency as string | null) ?? null,
 		quote_valid_until: (row.quote_valid_until as string | null) ?? null,
+		quote_terms: jsonColumn(row.quote_terms, null),
 		booked_cents: numberColumn(row.booked_cents),
 		booking_ids: jsonColumn(row.booking_ids, []),
 		contract_id: (row.contract_id as string | null) ?? null,

@@ -12,6 +12,7 @@
  *
  * The same portable SQL on SQLite and PostgreSQL; no n8n import.
  */
+import { invoicesOf } from './invoices';
 import { randomUUID } from 'node:crypto';
 
 import { objectAt, textAt, type CaseItem } from '../case';
@@ -498,7 +499,7 @@ export interface CustomerHistory {
 	quotes: Array<Record<string, unknown>>;
 	bookings: Array<Record<string, unknown>>;
 	agreements: Array<Record<string, unknown>>;
-	/** Invoices are kept by the billing operations; none are written before a visit is billed. */
+	/** The visits billed (the Contract Agent's Invoice operations): number, status, amounts. */
 	invoices: Array<Record<string, unknown>>;
 	messages: Array<Record<string, unknown>>;
 }
@@ -567,7 +568,17 @@ async function historyOf(sql: SqlRunner, customerId: string): Promise<CustomerHi
 			end_date: row.end_date,
 			updated_at: iso(row.updated_at_ms),
 		})),
-		invoices: [],
+		invoices: (await invoicesOf(sql, customerId)).map((invoice) => ({
+			invoice_id: invoice.invoice_id,
+			invoice_number: invoice.invoice_number,
+			status: invoice.status,
+			total_cents: invoice.total_cents,
+			paid_cents: invoice.paid_cents,
+			currency: invoice.currency,
+			due_date: invoice.due_date,
+			issued_at: invoice.issued_at,
+			booking_id: invoice.booking_id,
+		})),
 		messages: messages.map((row) => ({
 			message_id: row.id,
 			case_id: row.case_id,
@@ -916,6 +927,17 @@ export async function eraseCustomer(
 				what: 'signed agreements',
 				count: agreements,
 				why: 'a signed contract is a legal record the business must keep',
+			},
+			{
+				what: 'invoices (with the name and address billed)',
+				count: Number(
+					(
+						await sql.query('SELECT COUNT(*) AS n FROM invoices WHERE customer_id = $1', [
+							stored.id,
+						])
+					)[0]?.n ?? 0,
+				),
+				why: 'tax law keeps an invoice as it was issued, for years',
 			},
 			{
 				what: 'texts opt-out kept per phone number',

@@ -101,3 +101,25 @@ CREATE TABLE customer_keys (key TEXT PRIMARY KEY, customer_id TEXT NOT NULL REFE
 CREATE INDEX customer_keys_customer ON customer_keys (customer_id);
 CREATE INDEX cases_customer ON cases (customer_id, received_at_ms);
 `;
+
+/**
+ * invoices: one per visit billed (`booking_id` unique: billing a visit twice gives the same
+ * invoice), numbered per business (`series`, the number's prefix) without gaps: the next
+ * number is taken from `invoice_numbers` in the invoice's own transaction, and a voided
+ * invoice keeps its number. Amounts in cents; `record` keeps the lines, the customer and
+ * the business as billed, and the payment provider's ids beside ours.
+ */
+export const INVOICES_SQL = `
+ALTER TABLE cases ADD COLUMN quote_terms TEXT;
+CREATE TABLE invoice_numbers (series TEXT PRIMARY KEY, last_number BIGINT NOT NULL);
+CREATE TABLE invoices (
+  id TEXT PRIMARY KEY, series TEXT NOT NULL, number BIGINT NOT NULL, invoice_number TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL, customer_id TEXT, case_id TEXT, booking_id TEXT UNIQUE, contract_id TEXT,
+  currency TEXT NOT NULL, subtotal_cents BIGINT NOT NULL, discount_cents BIGINT NOT NULL, tax_cents BIGINT NOT NULL,
+  total_cents BIGINT NOT NULL, paid_cents BIGINT NOT NULL DEFAULT 0, due_date TEXT NOT NULL,
+  issued_at_ms BIGINT NOT NULL, paid_at_ms BIGINT, voided_at_ms BIGINT, record TEXT NOT NULL, updated_at_ms BIGINT NOT NULL,
+  UNIQUE (series, number),
+  CHECK (status IN ('draft','open','paid','void','uncollectible')));
+CREATE INDEX invoices_customer ON invoices (customer_id, issued_at_ms);
+CREATE INDEX invoices_status ON invoices (status, due_date);
+`;

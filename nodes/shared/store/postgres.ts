@@ -8,6 +8,7 @@ import {
 	LINKS_SQL,
 	OUTBOX_SQL,
 	CUSTOMERS_SQL,
+	INVOICES_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -101,6 +102,11 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 10,
 		description: 'customers and the e-mails and phones they are known by',
 		sql: CUSTOMERS_SQL,
+	},
+	{
+		version: 11,
+		description: "invoices, numbered without gaps per series, and each case's agreed quote terms",
+		sql: INVOICES_SQL,
 	},
 ];
 
@@ -529,18 +535,18 @@ export class PostgresBookingStore implements BookingStore {
 		return rows.length ? (rows[0].record as ContractRecord) : null;
 	}
 
-	async contractForSeries(seriesId: string): Promise<ContractRecord | null> {
-		// A rare question (a customer ends their series): a scan of the agreements, not an index.
+	async contractsForSeries(seriesId: string): Promise<ContractRecord[]> {
+		// A rare question (a customer ends their series, a visit is billed): a scan of the agreements, not an index.
 		const rows = await this.reading(
 			async (c) =>
 				(
 					await c.query(
-						"SELECT record FROM contracts WHERE record->'terms'->'booking'->>'series_id' = $1 ORDER BY updated_at_ms DESC LIMIT 1",
+						"SELECT record FROM contracts WHERE record->'terms'->'booking'->>'series_id' = $1 ORDER BY end_date DESC, updated_at_ms DESC",
 						[seriesId],
 					)
 				).rows,
 		);
-		return rows.length ? (rows[0].record as ContractRecord) : null;
+		return rows.map((r: Record<string, unknown>) => r.record as ContractRecord);
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {

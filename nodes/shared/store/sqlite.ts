@@ -8,6 +8,7 @@ import {
 	LINKS_SQL,
 	OUTBOX_SQL,
 	CUSTOMERS_SQL,
+	INVOICES_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -142,6 +143,11 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		version: 10,
 		description: 'customers and the e-mails and phones they are known by',
 		sql: CUSTOMERS_SQL,
+	},
+	{
+		version: 11,
+		description: "invoices, numbered without gaps per series, and each case's agreed quote terms",
+		sql: INVOICES_SQL,
 	},
 ];
 
@@ -534,15 +540,16 @@ export class SqliteBookingStore implements BookingStore {
 		});
 	}
 
-	async contractForSeries(seriesId: string): Promise<ContractRecord | null> {
-		return await this.serial(() => {
-			// A rare question (a customer ends their series): a scan of the agreements, not an index.
-			const row = prepared(
-				this.open(),
-				"SELECT record FROM contracts WHERE json_extract(record, '$.terms.booking.series_id') = ? ORDER BY updated_at_ms DESC LIMIT 1",
-			).get(seriesId) as Row | undefined;
-			return row ? (JSON.parse(String(row.record)) as ContractRecord) : null;
-		});
+	async contractsForSeries(seriesId: string): Promise<ContractRecord[]> {
+		return await this.serial(() =>
+			// A rare question (a customer ends their series, a visit is billed): a scan of the agreements, not an index.
+			(
+				prepared(
+					this.open(),
+					"SELECT record FROM contracts WHERE json_extract(record, '$.terms.booking.series_id') = ? ORDER BY end_date DESC, updated_at_ms DESC",
+				).all(seriesId) as Row[]
+			).map((r) => JSON.parse(String(r.record)) as ContractRecord),
+		);
 	}
 
 	async contractsEndingBy(endDate: string): Promise<ContractRecord[]> {

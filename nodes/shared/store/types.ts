@@ -163,8 +163,8 @@ export interface BookingStore {
 	isSmsOptedOut(phone: string): Promise<boolean>;
 	saveContract(record: ContractRecord): Promise<void>;
 	getContract(id: string): Promise<ContractRecord | null>;
-	/** The newest agreement written for a series (its terms' booking.series_id), whatever its status; null when none. */
-	contractForSeries(seriesId: string): Promise<ContractRecord | null>;
+	/** The agreements written for a series (its terms' booking.series_id; a renewal is another), newest term first. */
+	contractsForSeries(seriesId: string): Promise<ContractRecord[]>;
 	/** Active contracts whose term ends on or before `endDate` (YYYY-MM-DD). */
 	contractsEndingBy(endDate: string): Promise<ContractRecord[]>;
 	/** Just when each crew is busy (active bookings overlapping any of the windows): the slot search's only need. */
