@@ -67,7 +67,13 @@ export interface QuoteTerms {
 	quote_id: string | null;
 	currency: string;
 	service_type: string | null;
-	line_items: Array<{ code?: string; kind?: string; label: string; quantity?: number; amount_cents: number }>;
+	line_items: Array<{
+		code?: string;
+		kind?: string;
+		label: string;
+		quantity?: number;
+		amount_cents: number;
+	}>;
 	subtotal_cents: number;
 	discount_cents: number;
 	tax_rate_pct: number;
