@@ -165,6 +165,16 @@ export {
 	DEFAULT_TERMS,
 	ContractInputError,
 } from './ContractAgent/contract';
+export {
+	invoiceVisit,
+	getInvoice,
+	voidInvoice,
+	invoiceText,
+	invoicePdf,
+	InvoiceInputError,
+	INVOICE_STATUSES,
+} from './ContractAgent/invoice';
+export type { Invoice, InvoiceLine, InvoiceStatus } from './ContractAgent/invoice';
 export type {
 	GenerateInput,
 	ContractOptions,
