@@ -76,6 +76,7 @@ export default [
 		files: [
 			'credentials/BookingAgentsSigningSecret.credentials.ts',
 			'credentials/BookingAgentsTwilioWebhook.credentials.ts',
+			'credentials/BookingAgentsStripeWebhook.credentials.ts',
 		],
 		rules: { 'n8n-nodes-base/cred-class-field-display-name-missing-api': 'off' },
 	},

@@ -181,6 +181,7 @@ async function startBookingEnv({
 		await n8n.setupOwner();
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
 		const signingSecret = crypto.randomBytes(24).toString('hex');
+		const stripeWebhookSecret = `whsec_${crypto.randomBytes(24).toString('hex')}`;
 		const boardPassword = `board-${crypto.randomBytes(9).toString('hex')}`;
 		const definitions = [
 			{
@@ -224,6 +225,11 @@ async function startBookingEnv({
 				name: CREDENTIALS.signingSecret.bookingAgentsSigningSecret.name,
 				type: 'bookingAgentsSigningSecret',
 				data: { secret: signingSecret },
+			},
+			{
+				name: CREDENTIALS.stripeWebhook.bookingAgentsStripeWebhook.name,
+				type: 'bookingAgentsStripeWebhook',
+				data: { signingSecret: stripeWebhookSecret },
 			},
 			// The business's inbox (a Dovecot started by the caller, dev/imap-server.js): Incoming E-mail reads it.
 			...(imap
@@ -325,6 +331,8 @@ async function startBookingEnv({
 			webhookKey,
 			/** The agreement signing key in the Agreement Signing Secret credential. */
 			signingSecret,
+			/** The signing secret in the Stripe Webhook credential: what Stripe would sign its events with. */
+			stripeWebhookSecret,
 			/** The ops board's Basic Auth login (Ops Board Login credential). */
 			board: { user: OPS_BOARD_USER, password: boardPassword },
 			credentialIds,

@@ -8,6 +8,7 @@ import {
 
 import { inputSourceProperties } from '../shared/n8n/inputs';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
+import * as applyPaymentEvent from './actions/applyPaymentEvent.operation';
 import * as end from './actions/end.operation';
 import * as getInvoice from './actions/getInvoice.operation';
 import * as invoiceVisit from './actions/invoiceVisit.operation';
@@ -18,7 +19,10 @@ import * as recordSignature from './actions/recordSignature.operation';
 import * as renew from './actions/renew.operation';
 import * as showAgreement from './actions/showAgreement.operation';
 import { router } from './actions/router';
-import { bookingAgentsSigningSecretTest } from '../shared/n8n/signing';
+import {
+	bookingAgentsSigningSecretTest,
+	bookingAgentsStripeWebhookTest,
+} from '../shared/n8n/signing';
 
 export class ContractAgent implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,6 +45,12 @@ export class ContractAgent implements INodeType {
 				required: true,
 				displayOptions: { show: { store: ['postgres'] } },
 				testedBy: 'bookingStorePostgresTest',
+			},
+			{
+				name: 'bookingAgentsStripeWebhook',
+				required: true,
+				displayOptions: { show: { operation: ['applyPaymentEvent'] } },
+				testedBy: 'bookingAgentsStripeWebhookTest',
 			},
 			{
 				name: 'bookingAgentsSigningSecret',
@@ -74,6 +84,13 @@ export class ContractAgent implements INodeType {
 				default: 'invoiceVisit',
 				displayOptions: { show: { resource: ['invoice'] } },
 				options: [
+					{
+						name: 'Apply a Stripe Event',
+						value: 'applyPaymentEvent',
+						action: 'Apply a stripe payment event',
+						description:
+							'A Stripe webhook event, checked against its signature, applied to the invoice once: paid, part paid, refunded, or a failed attempt',
+					},
 					{
 						name: 'Bill a Visit',
 						value: 'invoiceVisit',
@@ -203,11 +220,18 @@ export class ContractAgent implements INodeType {
 			...invoiceVisit.description,
 			...getInvoice.description,
 			...voidInvoice.description,
+			...applyPaymentEvent.description,
 			...storeProperties,
 		],
 	};
 
-	methods = { credentialTest: { bookingStorePostgresTest, bookingAgentsSigningSecretTest } };
+	methods = {
+		credentialTest: {
+			bookingStorePostgresTest,
+			bookingAgentsSigningSecretTest,
+			bookingAgentsStripeWebhookTest,
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -46,6 +46,7 @@ const TEMPLATES = {
 	'intake-chat.json': intake.chat,
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
+	'support-payments.json': support.payments,
 	'ops-board.json': support.opsBoard,
 	'ops-weekly-numbers.json': support.weeklyNumbers,
 	'ops-customers.json': support.opsCustomers,

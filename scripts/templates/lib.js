@@ -32,6 +32,12 @@ const CREDENTIALS = {
 	signingSecret: {
 		bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' },
 	},
+	stripeWebhook: {
+		bookingAgentsStripeWebhook: {
+			id: 'REPLACE-stripe-webhook',
+			name: 'Stripe Webhook (Signing Secret)',
+		},
+	},
 	bookingStore: {
 		bookingStorePostgres: { id: 'REPLACE-booking-store', name: 'Booking Store (PostgreSQL)' },
 	},

@@ -2112,8 +2112,88 @@ function opsRegularVisits() {
 	return wf;
 }
 
+/**
+ * Payments: Stripe posts its events here (a Webhook endpoint for /webhook/stripe in the Stripe
+ * Dashboard). Each is checked against its Stripe-Signature and applied to our invoice once; a
+ * forged, altered or stale one is answered 400 and changes nothing; an event about no invoice of
+ * ours goes to the human queue.
+ */
+function payments() {
+	const wf = new L.Workflow('payments', 'Booking Agents: Payments', {
+		executionTimeout: 60,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Payments from Stripe',
+		'Add a webhook endpoint in Stripe (Developers > Webhooks) for **/webhook/stripe** with the events *checkout.session.completed*, *payment_intent.succeeded*, *payment_intent.payment_failed* and *charge.refunded*, and put its signing secret (whsec_...) in the **Stripe Webhook (Signing Secret)** credential. Each event is checked against its signature (five minutes at most old) and applied to the invoice its `metadata.invoice_id` names, **once**: Stripe retries a delivery until it is answered, and a retry changes nothing. A payment marks the invoice paid (or part paid), a refund takes back what was refunded, a failed attempt is kept. A forged, altered or stale event is answered 400 and changes nothing; an event about no invoice of ours goes to the **Human Queue**.',
+	);
+	wf.add(
+		'Stripe Event',
+		'n8n-nodes-base.webhook',
+		2,
+		{
+			httpMethod: 'POST',
+			path: 'stripe',
+			responseMode: 'responseNode',
+			options: { rawBody: true },
+		},
+		[0, 0],
+		{ webhookId: L.stableId(wf.key, 'Stripe Event', 'webhook') },
+	);
+	L.agent(
+		wf,
+		'Apply the Stripe Event',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'applyPaymentEvent' },
+		[220, 0],
+		{ credentials: L.CREDENTIALS.stripeWebhook },
+	);
+	L.ifTrue(wf, 'Signed by Stripe?', '$json.payment_event.verified === true', [440, 0]);
+	L.respond(
+		wf,
+		'Taken',
+		200,
+		'{ received: true, outcome: $json.payment_event.outcome, invoice: $json.payment_event.invoice_number }',
+		[660, -100],
+	);
+	L.respond(
+		wf,
+		'Not From Stripe',
+		400,
+		"{ error: { field: 'Stripe-Signature', message: 'The event was not applied: ' + $json.payment_event.reason + '.' } }",
+		[660, 100],
+	);
+	L.ifTrue(
+		wf,
+		'About No Invoice of Ours?',
+		"$json.payment_event.outcome === 'unmatched'",
+		[880, -100],
+	);
+	L.setRaw(
+		wf,
+		'Payment Case',
+		"{ customer: {}, message: 'Stripe event ' + $json.payment_event.event_id + ' (' + $json.payment_event.type + ')', handoff_reason: 'A Stripe payment event could not be applied: ' + $json.payment_event.detail + ' Look the payment up in Stripe and match it by hand.' }",
+		[1100, -160],
+	);
+	L.callWorkflow(wf, 'Tell Ops', 'humanQueue', 'Booking Agents: Human Queue', [1320, -160], {
+		wait: false,
+	});
+	wf.chain(
+		'Stripe Event',
+		'Apply the Stripe Event',
+		'Signed by Stripe?',
+		'Taken',
+		'About No Invoice of Ours?',
+		'Payment Case',
+		'Tell Ops',
+	);
+	wf.connect('Signed by Stripe?', 'Not From Stripe', 1);
+	return wf;
+}
+
 module.exports = {
 	opsBoard,
+	payments,
 	opsCustomers,
 	opsRegularVisits,
 	weeklyNumbers,

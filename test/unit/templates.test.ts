@@ -167,6 +167,22 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 				]);
 				continue;
 			}
+			if (path.basename(file) === 'support-payments.json') {
+				// Stripe cannot send our key: its Stripe-Signature (checked first, on the raw body) is the authentication.
+				expect(hook.parameters).toMatchObject({ httpMethod: 'POST', options: { rawBody: true } });
+				expect(hook.parameters.authentication).toBeUndefined();
+				expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Apply the Stripe Event']);
+				const apply = wf.nodes.find((n) => n.name === 'Apply the Stripe Event')!;
+				expect(apply.parameters).toMatchObject({
+					resource: 'invoice',
+					operation: 'applyPaymentEvent',
+				});
+				expect(apply.credentials?.bookingAgentsStripeWebhook?.name).toBe(
+					'Stripe Webhook (Signing Secret)',
+				);
+				expect(outputs(wf, 'Signed by Stripe?')[1].map((c) => c.node)).toEqual(['Not From Stripe']);
+				continue;
+			}
 			if (path.basename(file) === 'ops-board.json') {
 				// A page people open in a browser: n8n's Basic Auth asks for the login; it changes nothing.
 				expect(hook.parameters).toMatchObject({ httpMethod: 'GET', authentication: 'basicAuth' });
@@ -388,6 +404,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Onboarding',
 		'Booking Agents: Ops Board',
 		'Booking Agents: Outbox',
+		'Booking Agents: Payments',
 		'Booking Agents: Recurring Service',
 		'Booking Agents: Regular Visits',
 		'Booking Agents: Simple Booking',

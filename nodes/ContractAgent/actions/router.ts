@@ -6,6 +6,7 @@ import { runPerItem } from '../../shared/n8n/items';
 import { readStoreConfig } from '../../shared/n8n/store';
 import { openStore } from '../../shared/store';
 import type { Execute, OperationContext } from './common';
+import * as applyPaymentEvent from './applyPaymentEvent.operation';
 import * as end from './end.operation';
 import * as getInvoice from './getInvoice.operation';
 import * as invoiceVisit from './invoiceVisit.operation';
@@ -26,6 +27,7 @@ const OPERATIONS: Record<string, Execute> = {
 	invoiceVisit: invoiceVisit.execute,
 	getInvoice: getInvoice.execute,
 	voidInvoice: voidInvoice.execute,
+	applyPaymentEvent: applyPaymentEvent.execute,
 };
 
 /** The key that signs the links: from the credential (read once), or from the parameter per item. */

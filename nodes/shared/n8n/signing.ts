@@ -33,3 +33,20 @@ export async function bookingAgentsTwilioWebhookTest(
 				message: `A Twilio Auth Token is 32 letters a-f and digits; this has ${token.length} characters. Copy the primary Auth Token from the Twilio Console (Account info).`,
 			};
 }
+
+/** A Stripe webhook signing secret starts with whsec_: an API key (sk_...) cannot check Stripe's signatures. */
+export async function bookingAgentsStripeWebhookTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const secret = String(credential.data?.signingSecret ?? '').trim();
+	return /^whsec_[A-Za-z0-9]{16,}$/.test(secret)
+		? { status: 'OK', message: 'This looks like a Stripe webhook signing secret' }
+		: {
+				status: 'Error',
+				message:
+					secret.startsWith('sk_') || secret.startsWith('rk_')
+						? 'This is an API key; the webhook needs its signing secret (whsec_...): Stripe Dashboard > Developers > Webhooks > the endpoint > Signing secret.'
+						: 'A Stripe webhook signing secret starts with whsec_: copy it from Stripe Dashboard > Developers > Webhooks > the endpoint > Signing secret.',
+			};
+}

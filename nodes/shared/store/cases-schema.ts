@@ -123,3 +123,20 @@ CREATE TABLE invoices (
 CREATE INDEX invoices_customer ON invoices (customer_id, issued_at_ms);
 CREATE INDEX invoices_status ON invoices (status, due_date);
 `;
+
+/**
+ * payment_events: every payment provider event taken, once (its id is the key: a replay finds
+ * it and changes nothing), with what came of it. payments: the money that moved for an
+ * invoice (a payment, a refund, a failed attempt), the provider's id beside ours.
+ */
+export const PAYMENTS_SQL = `
+CREATE TABLE payment_events (
+  id TEXT PRIMARY KEY, provider TEXT NOT NULL, type TEXT NOT NULL, received_at_ms BIGINT NOT NULL,
+  outcome TEXT NOT NULL, invoice_id TEXT, detail TEXT);
+CREATE TABLE payments (
+  id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL REFERENCES invoices(id), kind TEXT NOT NULL,
+  amount_cents BIGINT NOT NULL, currency TEXT NOT NULL, provider TEXT NOT NULL, provider_id TEXT,
+  event_id TEXT, failure TEXT, created_at_ms BIGINT NOT NULL,
+  CHECK (kind IN ('payment','refund','failed')));
+CREATE INDEX payments_invoice ON payments (invoice_id, created_at_ms);
+`;

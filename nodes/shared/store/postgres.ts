@@ -9,6 +9,7 @@ import {
 	OUTBOX_SQL,
 	CUSTOMERS_SQL,
 	INVOICES_SQL,
+	PAYMENTS_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -107,6 +108,12 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		version: 11,
 		description: "invoices, numbered without gaps per series, and each case's agreed quote terms",
 		sql: INVOICES_SQL,
+	},
+	{
+		version: 12,
+		description:
+			'payment provider events, taken once, and the payments, refunds and failed attempts of each invoice',
+		sql: PAYMENTS_SQL,
 	},
 ];
 

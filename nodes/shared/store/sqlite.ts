@@ -9,6 +9,7 @@ import {
 	OUTBOX_SQL,
 	CUSTOMERS_SQL,
 	INVOICES_SQL,
+	PAYMENTS_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -148,6 +149,12 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		version: 11,
 		description: "invoices, numbered without gaps per series, and each case's agreed quote terms",
 		sql: INVOICES_SQL,
+	},
+	{
+		version: 12,
+		description:
+			'payment provider events, taken once, and the payments, refunds and failed attempts of each invoice',
+		sql: PAYMENTS_SQL,
 	},
 ];
 
