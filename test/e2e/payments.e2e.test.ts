@@ -86,9 +86,13 @@ it('a payment marks the invoice paid once; a replay, a forgery, an altered body 
 			now: new Date(now.getTime() - 5 * 86_400_000),
 			calendar: {
 				leadTimeMinutes: 0,
+				// Open every hour: the visit is two days ago, whatever the day the test runs.
 				businessHours: Object.fromEntries(
-					['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]),
-				),
+					(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((d) => [
+						d,
+						[['00:00', '23:59']] as Array<[string, string]>,
+					]),
+				) as Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', Array<[string, string]>>,
 			},
 		},
 	);
