@@ -14,6 +14,7 @@ const path = require('node:path');
 const { startN8n, REPO } = require('./n8n');
 const { startSmtpSink } = require('./fakes/smtp-sink');
 const { startTwilioFake, textIn } = require('./fakes/twilio-fake');
+const { startStripeFake } = require('./fakes/stripe-fake');
 const { ORDER, POSTGRES_SET } = require('../scripts/templates/build');
 const { WORKFLOW_IDS, CREDENTIALS } = require('../scripts/templates/lib');
 
@@ -166,6 +167,10 @@ async function startBookingEnv({
 } = {}) {
 	const smtp = await startSmtpSink({ port: smtpPort, parse: parseMail });
 	const twilio = await startTwilioFake();
+	const stripe = await startStripeFake();
+	// n8n trusts both fakes' test CAs (one file) and reaches both hosts on loopback.
+	const caFile = path.join(path.dirname(stripe.caFile), 'fakes-ca.pem');
+	fs.writeFileSync(caFile, fs.readFileSync(twilio.caFile) + fs.readFileSync(stripe.caFile));
 	let n8n;
 	try {
 		n8n = await startN8n({
@@ -174,6 +179,11 @@ async function startBookingEnv({
 			queue,
 			env: {
 				...twilio.n8nEnv,
+				BOOKING_AGENTS_LOOPBACK_HOSTS: [
+					twilio.n8nEnv.BOOKING_AGENTS_LOOPBACK_HOSTS,
+					stripe.loopbackHost,
+				].join(','),
+				NODE_EXTRA_CA_CERTS: caFile,
 				...env,
 				NODE_OPTIONS: [twilio.n8nEnv.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' '),
 			},
@@ -182,6 +192,8 @@ async function startBookingEnv({
 		const webhookKey = `demo-${crypto.randomBytes(12).toString('hex')}`;
 		const signingSecret = crypto.randomBytes(24).toString('hex');
 		const stripeWebhookSecret = `whsec_${crypto.randomBytes(24).toString('hex')}`;
+		// Stripe posts its events to the Payments workflow, signed with the endpoint's secret.
+		stripe.setWebhook(`${n8n.baseUrl}/webhook/stripe`, stripeWebhookSecret);
 		const boardPassword = `board-${crypto.randomBytes(9).toString('hex')}`;
 		const definitions = [
 			{
@@ -230,6 +242,11 @@ async function startBookingEnv({
 				name: CREDENTIALS.stripeWebhook.bookingAgentsStripeWebhook.name,
 				type: 'bookingAgentsStripeWebhook',
 				data: { signingSecret: stripeWebhookSecret },
+			},
+			{
+				name: CREDENTIALS.stripe.stripeApi.name,
+				type: 'stripeApi',
+				data: { secretKey: stripe.secretKey, signatureSecret: stripeWebhookSecret },
 			},
 			// The business's inbox (a Dovecot started by the caller, dev/imap-server.js): Incoming E-mail reads it.
 			...(imap
@@ -362,15 +379,19 @@ async function startBookingEnv({
 					headers: { [WEBHOOK_KEY_HEADER]: webhookKey, ...headers },
 				});
 			},
+			/** The Stripe fake: its API's requests, the events it posted to /webhook/stripe, faults. */
+			stripe,
 			async stop() {
 				await n8n.stop();
 				await twilio.stop();
+				await stripe.stop();
 				await smtp.stop();
 			},
 		};
 	} catch (error) {
 		await n8n?.stop();
 		await twilio.stop();
+		await stripe.stop();
 		await smtp.stop();
 		throw error;
 	}

@@ -171,7 +171,8 @@ async function main() {
 				N8N_EDITOR_BASE_URL: `${baseUrl}/`,
 				WEBHOOK_URL: `${baseUrl}/`,
 			},
-			settings: { public_url: `${baseUrl}/` },
+			// The demo's invoices carry a payment page (on the Stripe fake).
+			settings: { public_url: `${baseUrl}/`, payment_links: 'yes' },
 			// The settings tables are seeded once; ops' edits in them survive restarts.
 			resetSettings: false,
 		});
@@ -257,6 +258,7 @@ ${Object.values(env.workflows)
   Booking form:  ${baseUrl}/form/request  (the website's form: open it in a browser)
   Chat:          ${chatUrl}  (the website's chat; model: ${model ? 'none set, start with OPENAI_API_KEY=... (npm run demo scripts one)' : openAi.baseUrl})
   Texts in:      POST ${baseUrl}/webhook/sms  (Twilio's webhook, signed with the Auth Token demo-auth-token)
+  Payments:      Stripe fake (invoices carry its payment page; pay with 4242 4242 4242 4242); its events go to ${baseUrl}/webhook/stripe
   E-mail in:     ${inbox ? `IMAP 127.0.0.1:${inbox.port}, ${INBOX.user} (Dovecot; Incoming E-mail reads it)` : 'not set up (no Dovecot here)'}
   Weekly numbers: Mondays 07:00 to owner_email (Booking Agents: Weekly Numbers; Execute workflow to send now)
 

@@ -50,6 +50,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			crew_url: textAt(item, 'link', 'kind') === 'crew_visit' ? textAt(item, 'link', 'url') : null,
 			manage_url:
 				textAt(item, 'link', 'kind') === 'visit_change' ? textAt(item, 'link', 'url') : null,
+			pay_url: textAt(item, 'payment_link', 'url'),
 			link_expires:
 				textAt(item, 'contract', 'signing_expires_at') ??
 				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),
@@ -58,6 +59,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,
 		renewal_date: textAt(item, 'renewal', 'start_date') ?? textAt(item, 'contract', 'renews_on'),
 		series_visits: objectAt(item.series_visits) as ComposeInput['series_visits'],
+		invoice: objectAt(item.invoice) as ComposeInput['invoice'],
 		business: {
 			name: textAt(item, 'business', 'name'),
 			email: textAt(item, 'business', 'email'),

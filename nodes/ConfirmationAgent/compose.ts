@@ -26,6 +26,7 @@ export const MESSAGE_KINDS = [
 	'change_options',
 	'series_change',
 	'series_end',
+	'invoice',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -75,6 +76,11 @@ export const MESSAGE_PLACEHOLDERS = [
 	'visits_line',
 	'schedule',
 	'end_date',
+	'invoice_number',
+	'amount_due',
+	'due_date',
+	'pay_line',
+	'pay_sms',
 ] as const;
 
 /**
@@ -157,6 +163,11 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		subject: 'Your {service} visits end on {end_date}',
 		text: 'Hi {name},\n\nAs you asked, your {service} visits with {business} end on {end_date}, under the notice in your agreement.{visits_line}\n\nThank you for having us. To start again, reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: your {service} visits end on {end_date}.{visits_line}',
+	},
+	invoice: {
+		subject: 'Invoice {invoice_number} from {business}: {amount_due}',
+		text: 'Hi {name},\n\nThank you for having us. Your invoice {invoice_number} for the {service} on {date} is attached: {amount_due}, due {due_date}.{pay_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: invoice {invoice_number}, {amount_due}, due {due_date}.{pay_sms}',
 	},
 	on_my_way: {
 		subject: 'Your crew is on the way',
@@ -286,6 +297,8 @@ export interface ComposeInput {
 		crew_url?: string | null;
 		/** The customer's own page to move, cancel or skip the visit (Make a Link, A Customer's Own Visit). */
 		manage_url?: string | null;
+		/** Where the customer pays the invoice (a Stripe Checkout page). */
+		pay_url?: string | null;
 		link_expires?: string | null;
 	} | null;
 	/** What an ask-back asks for (the Qualifier's ask_before_booking). */
@@ -298,6 +311,14 @@ export interface ComposeInput {
 	 * customer's change of their series): the renewal notice and the series messages list it.
 	 */
 	series_visits?: SeriesVisits | null;
+	/** The invoice to send (the Contract Agent's Invoice operations). */
+	invoice?: {
+		invoice_number?: string | null;
+		currency?: string | null;
+		total_cents?: number | null;
+		paid_cents?: number | null;
+		due_date?: string | null;
+	} | null;
 	reason?: string | null;
 	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
 	sequence?: number | null;
@@ -627,6 +648,20 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 			? `To ${input.booking?.rrule ? 'move or skip your first visit, or pause your visits' : input.booking?.series_id ? 'move or skip this visit' : 'move or cancel it'}: ${input.links.manage_url}`
 			: `To change or cancel, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
 		change_sms: input.links?.manage_url ? ` Change: ${input.links.manage_url}` : '',
+		invoice_number: input.invoice?.invoice_number ?? '',
+		amount_due: input.invoice
+			? formatMoney(
+					Math.max(0, (input.invoice.total_cents ?? 0) - (input.invoice.paid_cents ?? 0)),
+					input.invoice.currency ?? 'USD',
+				)
+			: '',
+		due_date: input.invoice?.due_date
+			? DateTime.fromISO(input.invoice.due_date, { zone }).toFormat('LLLL d, yyyy')
+			: '',
+		pay_line: input.links?.pay_url
+			? `\n\nPay online: ${input.links.pay_url}`
+			: `\n\nTo pay, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
+		pay_sms: input.links?.pay_url ? ` Pay: ${input.links.pay_url}` : '',
 		visits_line: visitsLine(kind, input.series_visits ?? (input.booking as SeriesVisits), zone),
 		schedule: scheduleWords(input.series_visits?.rrule ?? input.booking?.rrule),
 		end_date: ((day) =>

@@ -32,6 +32,7 @@ const CREDENTIALS = {
 	signingSecret: {
 		bookingAgentsSigningSecret: { id: 'REPLACE-signing-secret', name: 'Agreement Signing Secret' },
 	},
+	stripe: { stripeApi: { id: 'REPLACE-stripe', name: 'Stripe' } },
 	stripeWebhook: {
 		bookingAgentsStripeWebhook: {
 			id: 'REPLACE-stripe-webhook',

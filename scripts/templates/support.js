@@ -1351,8 +1351,8 @@ function crewSteps() {
 	L.switchOn(
 		wf,
 		'Which Step?',
-		['on my way', 'could not do it', 'nothing more to do'],
-		"!$json.booking.progress_recorded ? 2 : $json.crew_answer.choice === 'on_my_way' ? 0 : $json.crew_answer.choice === 'not_done' ? 1 : 2",
+		['on my way', 'could not do it', 'nothing more to do', 'done: bill the visit'],
+		'!$json.booking.progress_recorded ? 2 : ({ on_my_way: 0, not_done: 1, done: 3 })[$json.crew_answer.choice] ?? 2',
 		[1100, 400],
 	);
 	L.setRaw(
@@ -1393,6 +1393,134 @@ function crewSteps() {
 		'Which Step?',
 		'Write On My Way',
 	);
+	wf.section(
+		'Done: bill the visit',
+		"The visit is billed at the quote the customer agreed (Contract Agent, *Invoice > Bill a Visit*: numbered without gaps, due in 15 days). With `payment_links` yes (Booking Business), Stripe makes a payment page for what is due (HTTP Request with the **Stripe** credential, retried 3 times; the invoice's id in its metadata, so **Payments** marks it paid when Stripe says so). The customer gets the invoice (its PDF attached) and the link by e-mail and text. A visit with no agreed quote on record (booked before invoices were kept) is not billed; one that cannot be billed (the store down) goes to the human queue.",
+	);
+	L.agent(
+		wf,
+		'Bill the Visit',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'invoiceVisit', binaryProperty: '' },
+		[1100, 860],
+		{ onError: 'continueErrorOutput' },
+	);
+	L.ifTrue(wf, 'Billed?', '!!$json.invoice', [1320, 860]);
+	L.ifTrue(
+		wf,
+		'Payment Links On?',
+		"/^(yes|y|true|on|1)$/i.test(String($('Business Settings').first().json.payment_links ?? '').trim())",
+		[1320, 860],
+	);
+	wf.add(
+		'Ask Stripe for a Payment Page',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/checkout/sessions',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'mode', value: 'payment' },
+					{ name: 'line_items[0][quantity]', value: '1' },
+					{
+						name: 'line_items[0][price_data][currency]',
+						value: '={{ $json.invoice.currency.toLowerCase() }}',
+					},
+					{
+						name: 'line_items[0][price_data][unit_amount]',
+						value: '={{ $json.invoice.total_cents - $json.invoice.paid_cents }}',
+					},
+					{
+						name: 'line_items[0][price_data][product_data][name]',
+						value: "={{ 'Invoice ' + $json.invoice.invoice_number + ', ' + $json.business.name }}",
+					},
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+					{
+						name: 'payment_intent_data[metadata][invoice_id]',
+						value: '={{ $json.invoice.invoice_id }}',
+					},
+					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
+					{ name: 'customer_email', value: "={{ $json.invoice.customer.email ?? '' }}" },
+					{
+						name: 'success_url',
+						value:
+							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
+					},
+				],
+			},
+			options: {},
+		},
+		[1540, 780],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueRegularOutput',
+		},
+	);
+	L.setRaw(
+		wf,
+		'With the Payment Page',
+		"{ ...$('Bill the Visit').item.json, payment_link: $json.url ? { url: $json.url, id: $json.id } : null }",
+		[1760, 780],
+	);
+	L.agent(
+		wf,
+		'The Invoice With Its PDF',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'getInvoice' },
+		[1980, 860],
+	);
+	L.agent(
+		wf,
+		'Write the Invoice',
+		'confirmationAgent',
+		{ messageKind: 'invoice', options: { calendar: false } },
+		[2200, 860],
+	);
+	deliver(wf, 'Write the Invoice', 'Invoice', 2420, 860, null, { caseFlow: true });
+	L.setRaw(
+		wf,
+		'Visit Not Billed',
+		"{ ...$('The Visit Now').item.json, message: 'Visit ' + $('The Visit Now').item.json.booking.booking_id + ' is done but was not billed.', handoff_reason: 'The crew marked visit ' + $('The Visit Now').item.json.booking.booking_id + ' done, but it could not be billed (' + ($json.error?.message ?? $json.error ?? 'unknown error') + '). Bill it by hand (Contract Agent, Invoice > Bill a Visit) or from the books.' }",
+		[1320, 1020],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Not Billed',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1540, 1020],
+		{
+			wait: false,
+		},
+	);
+	wf.connect('Which Step?', 'Bill the Visit', 3);
+	wf.chain(
+		'Bill the Visit',
+		'Billed?',
+		'Payment Links On?',
+		'Ask Stripe for a Payment Page',
+		'With the Payment Page',
+		'The Invoice With Its PDF',
+		'Write the Invoice',
+	);
+	wf.connect('Payment Links On?', 'The Invoice With Its PDF', 1);
+	wf.connect('Billed?', 'Nothing More to Do', 1);
+	wf.connect('Bill the Visit', 'Visit Not Billed', 1);
+	wf.connect('Visit Not Billed', 'Tell Ops: Not Billed');
 	wf.connect('Which Step?', 'Could Not Be Done', 1);
 	wf.connect('Which Step?', 'Nothing More to Do', 2);
 	wf.chain('Could Not Be Done', 'Tell Ops: Not Done');
@@ -2187,6 +2315,34 @@ function payments() {
 		'Payment Case',
 		'Tell Ops',
 	);
+	wf.section(
+		'After paying',
+		"Stripe's payment page sends the customer back to **/webhook/paid** (the invoice's payment link says so): a plain thank-you page. It changes nothing: the payment is taken from Stripe's signed event above, never from this visit.",
+	);
+	wf.add(
+		'Back From Paying',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'GET', path: 'paid', responseMode: 'responseNode', options: {} },
+		[0, 400],
+		{ webhookId: L.stableId(wf.key, 'Back From Paying', 'webhook') },
+	);
+	wf.add(
+		'Page: Thank You',
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{
+			respondWith: 'text',
+			responseBody:
+				"={{ '<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Thank you</title></head><body style=\"font-family: Arial, sans-serif; max-width: 640px; margin: 40px auto; padding: 0 16px\"><h1>Thank you</h1><p>Your payment' + (String($json.query.invoice ?? '').replace(/[^A-Za-z0-9-]/g, '') ? ' for invoice ' + String($json.query.invoice).replace(/[^A-Za-z0-9-]/g, '') : '') + ' is with Stripe: your invoice is marked paid as soon as Stripe confirms it. You can close this page.</p></body></html>' }}",
+			options: {
+				responseCode: 200,
+				responseHeaders: { entries: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }] },
+			},
+		},
+		[220, 400],
+	);
+	wf.connect('Back From Paying', 'Page: Thank You');
 	wf.connect('Signed by Stripe?', 'Not From Stripe', 1);
 	return wf;
 }

@@ -5,11 +5,17 @@
  * changes nothing; a forged, altered or stale event is answered 400 and changes nothing; an
  * event about no invoice of ours reaches ops.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
 import { price, recordCaseStep, schedule } from '../../nodes/api';
 import { getInvoice, invoiceVisit } from '../../nodes/shared/records/invoices';
+import { eventually } from '../support/eventually';
 import { stripeSignatureHeader } from '../../nodes/shared/records/payments';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 
@@ -19,14 +25,57 @@ type Env = Awaited<ReturnType<typeof startBookingEnv>>;
 let env: Env;
 let store: SqliteBookingStore;
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CREW_EMAIL = 'crew-a@brightclean.example';
+let browser: Browser;
+
 beforeAll(async () => {
-	env = await startBookingEnv({ only: ['support-payments.json'] });
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+	env = await startBookingEnv({
+		only: [
+			'support-payments.json',
+			'support-crew-visits.json',
+			'support-crew-steps.json',
+			'support-customer-links.json',
+		],
+		// Payment links on; no quiet hours, so messages go out whenever the test runs.
+		settings: { payment_links: 'yes', quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
+		tableRows: {
+			crews: [
+				{
+					crew_id: 'crew-a',
+					name: 'Crew A',
+					phone: '',
+					email: CREW_EMAIL,
+					skills: 'cleaning',
+					on_call: false,
+					working_days: '',
+					service_area: '',
+					time_off: '',
+					active: true,
+				},
+			],
+		},
+		customize(file, workflow) {
+			if (file === 'support-crew-visits.json')
+				for (const node of workflow.nodes)
+					if (node.type === 'n8n-nodes-base.scheduleTrigger')
+						node.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: 4 }] } };
+		},
+	});
 	await env.n8n.waitForWebhook('stripe', { probeBody: {} });
 	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
 	await store.init();
+	await store.syncCrews([{ id: 'crew-a', name: 'Crew A', skills: ['cleaning'], on_call: false }]);
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu'],
+	});
 });
 
 afterAll(async () => {
+	await browser?.close();
 	await store?.close();
 	await env?.stop();
 });
@@ -206,4 +255,232 @@ it('an event about no invoice of ours is answered and goes to ops; a body no one
 	expect(((await unsigned.json()) as { error: { message: string } }).error.message).toContain(
 		'no Stripe-Signature header',
 	);
+});
+
+async function tap(page: Page, button: string) {
+	const [answer] = await Promise.all([
+		page.waitForNavigation(),
+		page.getByRole('button', { name: button, exact: true }).click(),
+	]);
+	return answer?.status();
+}
+
+it("the crew taps Done: the customer gets the invoice (its PDF) with Stripe's payment page, pays there, and the invoice is paid", async () => {
+	const now = Date.now();
+	const customer = {
+		name: 'Rae Holt',
+		email: 'rae.holt@example.com',
+		address: '5 Hudson St, New York, NY 10013',
+	};
+	const quote = await price(
+		{ service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1 },
+		{ now: new Date(now - 3 * 86_400_000), rateCard: { tax_rate_pct: 8.875 } },
+	);
+	// A visit booked days ago for a customer who agreed the quote; the crew is there now.
+	const visitId = `bk_billed_${now}`;
+	await store.write(null, 'book', now, async (tx) => {
+		await tx.insertBooking({
+			id: visitId,
+			crew_id: 'crew-a',
+			start_ms: now - 60 * 60_000,
+			end_ms: now + 60_000,
+			busy_until_ms: now + 31 * 60_000,
+			time_zone: 'America/New_York',
+			status: 'confirmed',
+			hold_expires_ms: null,
+			series_id: null,
+			service: 'standard_cleaning',
+			priority: 5,
+			customer,
+			details: { case_id: 'cs_billedvisit' },
+			cancel_reason: null,
+			created_at_ms: now - 3 * 86_400_000,
+			updated_at_ms: now - 3 * 86_400_000,
+		});
+	});
+	await recordCaseStep(
+		store,
+		{
+			case: { case_id: 'cs_billedvisit' },
+			customer,
+			quote,
+			booking: { booking_id: visitId, status: 'confirmed' },
+		},
+		'answered',
+		{ workflow: 'test', executionId: '1', executionUrl: null },
+		now - 3 * 86_400_000,
+	);
+	// The crew's page, by e-mail: Started, then Done.
+	const crewMail = await env.smtp.waitFor(CREW_EMAIL, 60_000, (m: { text?: string }) =>
+		String(m.text).includes('Rae Holt'),
+	);
+	const crewUrl = /(http\S+\/webhook\/link\?t=[\w.-]+)/.exec(crewMail.text)![1];
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await page.goto(crewUrl);
+		expect(await tap(page, 'Started')).toBe(200);
+		expect(await tap(page, 'Done')).toBe(200);
+	} finally {
+		await page.close();
+	}
+	// The invoice: its number, what is due, the PDF attached, and Stripe's payment page.
+	const mail = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+		/^Invoice /.test(m.subject ?? ''),
+	);
+	const [stored] = await store.read(
+		'SELECT id, invoice_number, total_cents FROM invoices WHERE booking_id = $1',
+		[visitId],
+	);
+	const due = `$${(Number(stored.total_cents) / 100).toFixed(2)}`;
+	expect(mail.subject).toBe(`Invoice ${stored.invoice_number} from Bright Clean Co.: ${due}`);
+	expect(mail.text).toContain(`Your invoice ${stored.invoice_number} for the standard cleaning on`);
+	const pdf = mail.attachments.find(
+		(a: { filename?: string }) => a.filename === `invoice-${stored.invoice_number}.pdf`,
+	);
+	expect(pdf).toBeTruthy();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-invoice-mail-'));
+	try {
+		const file = path.join(dir, 'invoice.pdf');
+		fs.writeFileSync(file, pdf.content);
+		expect(execFileSync('qpdf', ['--check', file]).toString()).toContain(
+			'No syntax or stream encoding errors',
+		);
+		expect(execFileSync('pdftotext', [file, '-']).toString()).toContain(`Total: ${due}`);
+	} finally {
+		fs.rmSync(dir, { recursive: true, force: true });
+	}
+	// What n8n asked Stripe: a Checkout Session for what is due, our invoice in its metadata, once.
+	const asked = env.stripe.requests.filter(
+		(r: { path: string }) => r.path === '/v1/checkout/sessions',
+	);
+	expect(asked).toHaveLength(1);
+	expect(asked[0]).toMatchObject({
+		status: 200,
+		idempotencyKey: `invoice-${stored.id}`,
+		params: {
+			mode: 'payment',
+			metadata: { invoice_id: stored.id },
+			line_items: [
+				{ quantity: '1', price_data: { currency: 'usd', unit_amount: String(stored.total_cents) } },
+			],
+		},
+	});
+	const payUrl = /Pay online: (\S+)/.exec(mail.text)![1];
+	// She pays on Stripe's page, opened as the e-mail carried it; a declined card first.
+	const pay = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await pay.goto(payUrl);
+		expect(await pay.locator('h1').innerText()).toBe(
+			`Pay ${(Number(stored.total_cents) / 100).toFixed(2)} USD`,
+		);
+		await pay.getByLabel('Card number').fill('4000 0000 0000 0002');
+		await Promise.all([
+			pay.waitForNavigation(),
+			pay.getByRole('button', { name: /^Pay / }).click(),
+		]);
+		expect(await pay.locator('h1').innerText()).toBe('Your card was declined');
+		expect((await getInvoice(store, stored.id as string))?.status).toBe('open');
+		await pay.getByLabel('Card number').fill('4242 4242 4242 4242');
+		await Promise.all([
+			pay.waitForNavigation(),
+			pay.getByRole('button', { name: /^Pay / }).click(),
+		]);
+		// Back from Stripe: the business's thank-you page.
+		expect(pay.url()).toContain(`/webhook/paid?invoice=${stored.invoice_number}`);
+		expect(await pay.locator('body').innerText()).toContain(
+			`Your payment for invoice ${stored.invoice_number} is with Stripe`,
+		);
+	} finally {
+		await pay.close();
+	}
+	expect(
+		env.stripe.deliveries.map((d: { event: { type: string }; status: number }) => [
+			d.event.type,
+			d.status,
+		]),
+	).toEqual([
+		['payment_intent.payment_failed', 200],
+		['checkout.session.completed', 200],
+	]);
+	const paid = await eventually(
+		async () => await getInvoice(store, stored.id as string),
+		(invoice) => invoice?.status === 'paid',
+	);
+	expect(paid).toMatchObject({ status: 'paid', paid_cents: Number(stored.total_cents) });
+	const attempts = await store.read(
+		'SELECT kind, failure FROM payments WHERE invoice_id = $1 ORDER BY created_at_ms',
+		[String(stored.id)],
+	);
+	expect(attempts.map((a) => a.kind)).toEqual(['failed', 'payment']);
+	expect(String(attempts[0].failure)).toContain('card_declined');
+});
+
+it('a visit with no agreed quote on record (booked before invoices were kept): Done is recorded, nothing is billed, nobody is bothered', async () => {
+	const now = Date.now();
+	const visitId = `bk_unbilled_${now}`;
+	await store.write(null, 'book', now, async (tx) => {
+		await tx.insertBooking({
+			id: visitId,
+			crew_id: 'crew-a',
+			start_ms: now + 2 * 60 * 60_000,
+			end_ms: now + 3 * 60 * 60_000,
+			busy_until_ms: now + 3.5 * 60 * 60_000,
+			time_zone: 'America/New_York',
+			status: 'confirmed',
+			hold_expires_ms: null,
+			series_id: null,
+			service: 'standard_cleaning',
+			priority: 5,
+			customer: { name: 'Old Booking', email: 'old.booking@example.com' },
+			details: null,
+			cancel_reason: null,
+			created_at_ms: now - 30 * 86_400_000,
+			updated_at_ms: now - 30 * 86_400_000,
+		});
+	});
+	const crewMail = await env.smtp.waitFor(CREW_EMAIL, 60_000, (m: { text?: string }) =>
+		String(m.text).includes('Old Booking'),
+	);
+	const page = await browser.newPage();
+	try {
+		await page.goto(/(http\S+\/webhook\/link\?t=[\w.-]+)/.exec(crewMail.text)![1]);
+		expect(await tap(page, 'Done')).toBe(200);
+	} finally {
+		await page.close();
+	}
+	const steps = await env.n8n
+		.waitForExecutions(env.workflows['support-crew-steps.json'].id, 'success', {
+			count: 2,
+		})
+		.catch(async (error: Error) => {
+			const [last] = await env.n8n.executions(env.workflows['support-crew-steps.json'].id, {
+				limit: 1,
+			});
+			const runData = last?.data?.resultData?.runData ?? {};
+			throw new Error(
+				`${error.message}: ${JSON.stringify(
+					Object.fromEntries(
+						Object.entries(runData).map(([name, runs]) => [
+							name,
+							(runs as Array<{ error?: { message: string; description?: string } }>)[0].error ??
+								'ok',
+						]),
+					),
+				)}`,
+			);
+		});
+	expect(steps.length).toBeGreaterThanOrEqual(2);
+	expect((await store.getBooking(visitId))?.status).toBe('completed');
+	expect(await store.read('SELECT id FROM invoices WHERE booking_id = $1', [visitId])).toEqual([]);
+	await new Promise((resolve) => setTimeout(resolve, 2000));
+	expect(
+		env.smtp
+			.to('old.booking@example.com')
+			.filter((m: { subject?: string }) => /^Invoice/.test(m.subject ?? '')),
+	).toEqual([]);
+	expect(
+		env.smtp
+			.to('ops@brightclean.example')
+			.filter((m: { text?: string }) => String(m.text).includes(visitId)),
+	).toEqual([]);
 });

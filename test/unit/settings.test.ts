@@ -19,6 +19,7 @@ import { schedule } from '../../nodes/SchedulingAgent/schedule';
 import { SqliteBookingStore } from '../../nodes/shared/store';
 import { settingsSeedRows } from '../../nodes/api';
 import {
+	BUSINESS_SETTINGS,
 	SETTINGS_TABLES,
 	SettingsError,
 	readBusinessSettings,
@@ -317,7 +318,9 @@ describe('a bad row is refused with its table, row id and column', () => {
 			'an unknown setting',
 			(r) => r.business.push({ setting: 'buisness_name', value: 'x' }),
 			readBusinessSettings,
-			/Booking Business", row 27, column "setting": there is no setting "buisness_name"/,
+			new RegExp(
+				`Booking Business", row ${Object.keys(BUSINESS_SETTINGS).length + 1}, column "setting": there is no setting "buisness_name"`,
+			),
 		],
 		[
 			'a setting given twice',

@@ -167,6 +167,12 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 				]);
 				continue;
 			}
+			if (path.basename(file) === 'support-payments.json' && hook.parameters.path === 'paid') {
+				// The page Stripe sends a customer back to: it shows a thank-you and changes nothing.
+				expect(hook.parameters.httpMethod).toBe('GET');
+				expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Page: Thank You']);
+				continue;
+			}
 			if (path.basename(file) === 'support-payments.json') {
 				// Stripe cannot send our key: its Stripe-Signature (checked first, on the raw body) is the authentication.
 				expect(hook.parameters).toMatchObject({ httpMethod: 'POST', options: { rawBody: true } });
@@ -374,6 +380,31 @@ it('looks the customer up in each booking template before an agent reads the cas
 		]);
 		const next = wf.connections['Look Up the Customer'].main[0][0].node;
 		expect(['Qualify the Lead', 'Triage the Emergency']).toContain(next);
+	}
+});
+
+it('every node but a trigger has something leading to it (no node left unconnected)', () => {
+	for (const [file, wf] of templates) {
+		const fed = new Set(
+			Object.values(
+				wf.connections as Record<string, Record<string, Array<Array<{ node: string }>>>>,
+			)
+				.flatMap((byType) => Object.values(byType))
+				.flat(2)
+				.map((c) => c.node),
+		);
+		const orphans = wf.nodes
+			.filter(
+				(n) =>
+					!/trigger|webhook|emailReadImap|stickyNote/i.test(n.type) &&
+					!n.type.startsWith('@n8n/n8n-nodes-langchain.lm') &&
+					!n.type.startsWith('@n8n/n8n-nodes-langchain.memory') &&
+					!n.type.startsWith('@n8n/n8n-nodes-langchain.tool') &&
+					!n.type.endsWith('Tool') &&
+					!fed.has(n.name),
+			)
+			.map((n) => n.name);
+		expect({ file, orphans }).toEqual({ file, orphans: [] });
 	}
 });
 

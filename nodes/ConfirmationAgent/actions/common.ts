@@ -296,6 +296,7 @@ export function readComposeInput(
 						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
 			series_visits: input.series_visits ?? null,
+			invoice: kind === 'invoice' ? (input.invoice ?? null) : null,
 			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,
 			sequence,

@@ -67,6 +67,12 @@ const KINDS = [
 		value: 'on_my_way',
 		description: 'Tells the customer the crew is on the way (sent when the crew taps On my way)',
 	},
+	{
+		name: 'Invoice',
+		value: 'invoice',
+		description:
+			'The invoice of a visit done (its PDF attached from the item) and, when there is one, its payment link',
+	},
 	{ name: 'Quote With Reply Link', value: 'quote' },
 	{ name: 'Reminder', value: 'reminder' },
 	{ name: 'Renewal Notice', value: 'renewal_notice' },

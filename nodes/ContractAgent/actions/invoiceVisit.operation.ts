@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { invoiceVisit } from '../invoice';
+import { invoiceVisit, NoAgreedQuoteError } from '../invoice';
 import { textAt } from '../../shared/case';
 import { caseOf, missingFromCase, definedBelow } from '../../shared/n8n/inputs';
 import { optionalText } from '../../shared/n8n/parameters';
@@ -37,7 +37,8 @@ export const description = updateDisplayOptions({ show: { operation: ['invoiceVi
 
 /**
  * Bills a visit the crew marked done, at the quote the customer agreed (a series visit in a
- * renewed term, at the renewed price). Billing the same visit again gives its invoice back.
+ * renewed term, at the renewed price). Billing the same visit again gives its invoice back. A
+ * visit with no agreed quote on record gives no invoice (`invoice` null, `not_billed` says why).
  */
 export async function execute(this: IExecuteFunctions, i: number, op: OperationContext) {
 	let bookingId: string | null;
@@ -53,15 +54,22 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 			address: textAt(item, 'business', 'address'),
 		};
 	} else bookingId = optionalText(this, 'bookingId', i);
-	const { invoice, created } = await invoiceVisit(
-		op.store,
-		{
-			booking_id: bookingId ?? '',
-			series: optionalText(this, 'series', i),
-			due_days: this.getNodeParameter('dueDays', i, 15) as number,
-			business,
-		},
-		Date.now(),
-	);
-	return await invoiceOut(this, i, invoice, { invoice_created: created });
+	try {
+		const { invoice, created } = await invoiceVisit(
+			op.store,
+			{
+				booking_id: bookingId ?? '',
+				series: optionalText(this, 'series', i),
+				due_days: this.getNodeParameter('dueDays', i, 15) as number,
+				business,
+			},
+			Date.now(),
+		);
+		return await invoiceOut(this, i, invoice, { invoice_created: created });
+	} catch (error) {
+		// Nothing to bill from (a visit booked before invoices were kept, or by hand): not a failure.
+		if (error instanceof NoAgreedQuoteError)
+			return [{ json: { invoice: null, invoice_created: false, not_billed: error.message } }];
+		throw error;
+	}
 }

@@ -15,6 +15,9 @@ import type { BookingStore, ContractRecord, SqlRunner } from '../store';
 
 export class InvoiceInputError extends InputError {}
 
+/** A visit with nothing to bill from: no agreed quote on record (booked before invoices were kept, or by hand). */
+export class NoAgreedQuoteError extends InvoiceInputError {}
+
 export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
@@ -200,7 +203,7 @@ export async function invoiceVisit(
 			: [];
 		const terms = jsonColumn<QuoteTerms | null>(kase?.quote_terms, null);
 		if (!terms)
-			throw new InvoiceInputError(
+			throw new NoAgreedQuoteError(
 				'booking_id',
 				`Visit ${bookingId} has no agreed quote on record (its case ${caseId ?? 'is unknown'}${caseId ? ' kept none: booked before invoices were kept' : ''}): bill it by hand.`,
 			);

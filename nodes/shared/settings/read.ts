@@ -91,6 +91,8 @@ export interface BusinessSettings {
 	concession_steps_pct: number[] | null;
 	quiet_hours_start: string | null;
 	quiet_hours_end: string | null;
+	/** Whether the invoice e-mailed after a visit carries a Stripe payment link. */
+	payment_links: boolean | null;
 }
 
 export interface OnCallPerson {
@@ -309,6 +311,10 @@ function businessValue(row: SettingsRow, name: BusinessSettingName, raw: string)
 		}
 		case 'time':
 			return readTime('business', row, 'value', raw);
+		case 'yes_no':
+			if (/^(yes|y|true|on|1)$/i.test(raw)) return true;
+			if (/^(no|n|false|off|0)$/i.test(raw)) return false;
+			throw bad(`${JSON.stringify(raw)} is not yes or no.`, 'Type yes or no.');
 		case 'ladder': {
 			const ladder = readOnCallLadder(raw);
 			if ('problem' in ladder)

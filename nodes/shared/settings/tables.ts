@@ -182,6 +182,11 @@ export const BUSINESS_SETTINGS = {
 		kind: 'number_list',
 		notes: 'What to offer round by round, comma-separated, for example 5, 10',
 	},
+	payment_links: {
+		kind: 'yes_no',
+		notes:
+			'yes: the invoice e-mailed after a visit carries a Stripe payment link (set the Stripe credential); no: it asks to pay as usual',
+	},
 	quiet_hours_start: { kind: 'time', notes: 'No reminder texts from this time...' },
 	quiet_hours_end: { kind: 'time', notes: '...until this time (local)' },
 } as const satisfies Record<string, { kind: string; required?: boolean; notes: string }>;
@@ -351,6 +356,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	concession_steps_pct: '5, 10',
 	quiet_hours_start: '21:00',
 	quiet_hours_end: '08:00',
+	payment_links: 'no',
 };
 
 /** What the seed rows are made from: the agents' own defaults (the package's API passes them in). */

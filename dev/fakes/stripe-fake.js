@@ -1,0 +1,393 @@
+'use strict';
+/**
+ * A Stripe-compatible fake for tests and the demo. The API: HTTPS on loopback with a
+ * certificate for api.stripe.com (n8n reaches it through loopback-hosts.js, like the Twilio
+ * fake), in Stripe's wire format: form-encoded requests with bracketed keys
+ * (metadata[invoice_id]), Bearer secret keys, JSON objects and Stripe's error objects, and
+ * idempotency keys (the same key with the same parameters answers the first response again,
+ * Idempotent-Replayed: true; with other parameters, an idempotency_error). Checkout Sessions
+ * have a hosted page (plain HTTP on loopback) where a person pays with a test card: 4242...
+ * succeeds, 4000 0000 0000 0002 is declined. What Stripe then posts is posted too: the event,
+ * signed in Stripe-Signature with the endpoint's secret. Faults on demand: the next requests
+ * answer 429 (rate limited) or have their connection dropped.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const https = require('node:https');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+/** A test CA and a server certificate for `host`, made with openssl. */
+function makeCertificates(host) {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stripe-fake-'));
+	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+	run(
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=Booking Agents Stripe Test CA',
+		'-keyout',
+		'ca.key',
+		'-out',
+		'ca.pem',
+	);
+	run(
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-subj',
+		`/CN=${host}`,
+		'-keyout',
+		'server.key',
+		'-out',
+		'server.csr',
+	);
+	fs.writeFileSync(
+		path.join(dir, 'san.ext'),
+		`subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`,
+	);
+	run(
+		'x509',
+		'-req',
+		'-in',
+		'server.csr',
+		'-CA',
+		'ca.pem',
+		'-CAkey',
+		'ca.key',
+		'-CAcreateserial',
+		'-days',
+		'2',
+		'-extfile',
+		'san.ext',
+		'-out',
+		'server.pem',
+	);
+	return {
+		dir,
+		ca: path.join(dir, 'ca.pem'),
+		key: fs.readFileSync(path.join(dir, 'server.key')),
+		cert: fs.readFileSync(path.join(dir, 'server.pem')),
+	};
+}
+
+/** Stripe's form encoding read back: a[b][0][c]=1 becomes { a: { b: [{ c: '1' }] } }. */
+function parseForm(text) {
+	const out = {};
+	for (const [rawKey, value] of new URLSearchParams(text)) {
+		const keys = rawKey.split(/\[|\]\[|\]/).filter((k) => k !== '');
+		let node = out;
+		keys.forEach((key, i) => {
+			const last = i === keys.length - 1;
+			const nextIsIndex = !last && /^\d+$/.test(keys[i + 1]);
+			if (last) node[key] = value;
+			else node = node[key] ??= nextIsIndex ? [] : {};
+		});
+	}
+	return out;
+}
+
+/** Stripe's signature header for a payload, as Stripe computes it (written apart from the package's check). */
+function signStripe(payload, secret, timestamp = Math.floor(Date.now() / 1000)) {
+	const mac = crypto
+		.createHmac('sha256', secret)
+		.update(`${timestamp}.${payload}`, 'utf8')
+		.digest('hex');
+	return `t=${timestamp},v1=${mac}`;
+}
+
+const DECLINED_CARD = '4000000000000002';
+
+async function startStripeFake({
+	secretKey = `sk_test_${crypto.randomBytes(12).toString('hex')}`,
+} = {}) {
+	const certs = makeCertificates('api.stripe.com');
+	/** Every API request, as received: { method, path, params, idempotencyKey, status }. */
+	const requests = [];
+	/** Every event posted to the webhook: { event, status }. */
+	const deliveries = [];
+	const sessions = new Map();
+	const idempotent = new Map();
+	const faults = [];
+	let webhook = { url: null, secret: null };
+	let counter = 0;
+	const id = (prefix) =>
+		`${prefix}_test_${Date.now().toString(36)}${String(++counter).padStart(6, '0')}`;
+
+	const error = (status, type, message, extra = {}) => ({
+		status,
+		body: { error: { type, message, ...extra } },
+	});
+
+	function checkoutSession(params, pagePort) {
+		if (params.mode !== 'payment')
+			return error(400, 'invalid_request_error', 'Missing required param: mode.', {
+				param: 'mode',
+			});
+		const items = Array.isArray(params.line_items) ? params.line_items : [];
+		if (!items.length)
+			return error(400, 'invalid_request_error', 'You must specify `line_items`.', {
+				param: 'line_items',
+			});
+		let total = 0;
+		let currency = null;
+		for (const [i, item] of items.entries()) {
+			const price = item.price_data ?? {};
+			const amount = Number(price.unit_amount);
+			if (!Number.isInteger(amount) || amount < 50)
+				return error(
+					400,
+					'invalid_request_error',
+					'Invalid integer: unit_amount must be at least 50 cents.',
+					{
+						param: `line_items[${i}][price_data][unit_amount]`,
+					},
+				);
+			currency = String(price.currency ?? '').toLowerCase();
+			total += amount * Number(item.quantity ?? 1);
+		}
+		if (!params.success_url)
+			return error(400, 'invalid_request_error', 'Missing required param: success_url.', {
+				param: 'success_url',
+			});
+		const session = {
+			id: id('cs'),
+			object: 'checkout.session',
+			amount_subtotal: total,
+			amount_total: total,
+			currency,
+			customer_email: params.customer_email ?? null,
+			client_reference_id: params.client_reference_id ?? null,
+			livemode: false,
+			metadata: params.metadata ?? {},
+			mode: 'payment',
+			payment_intent: null,
+			payment_intent_data: params.payment_intent_data ?? {},
+			payment_status: 'unpaid',
+			status: 'open',
+			success_url: params.success_url,
+			cancel_url: params.cancel_url ?? null,
+			url: null,
+			created: Math.floor(Date.now() / 1000),
+			expires_at: Math.floor(Date.now() / 1000) + 24 * 3600,
+			line_items: items,
+		};
+		session.url = `http://127.0.0.1:${pagePort}/c/pay/${session.id}`;
+		sessions.set(session.id, session);
+		const { line_items: _items, payment_intent_data: _pid, ...visible } = session;
+		return { status: 200, body: visible };
+	}
+
+	async function deliver(type, object) {
+		const event = {
+			id: id('evt'),
+			object: 'event',
+			api_version: '2024-06-20',
+			created: Math.floor(Date.now() / 1000),
+			data: { object },
+			livemode: false,
+			pending_webhooks: 1,
+			request: { id: null, idempotency_key: null },
+			type,
+		};
+		if (!webhook.url) return { event, status: null };
+		const payload = JSON.stringify(event, null, 2);
+		const response = await fetch(webhook.url, {
+			method: 'POST',
+			headers: {
+				'content-type': 'application/json; charset=utf-8',
+				'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+				'stripe-signature': signStripe(payload, webhook.secret),
+			},
+			body: payload,
+		});
+		const delivered = { event, status: response.status, answer: await response.text() };
+		deliveries.push(delivered);
+		return delivered;
+	}
+
+	let pagePort = 0;
+	const api = https.createServer({ key: certs.key, cert: certs.cert }, (req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', () => {
+			const fault = faults.shift();
+			if (fault === 'drop') return req.socket.destroy();
+			const send = ({ status, body }, headers = {}) => {
+				res.writeHead(status, {
+					'content-type': 'application/json',
+					'request-id': id('req'),
+					...headers,
+				});
+				res.end(JSON.stringify(body));
+			};
+			if (fault === 429)
+				return send(
+					error(429, 'rate_limit_error', 'Too many requests hit the API too quickly.', {
+						code: 'rate_limit',
+					}),
+				);
+			const key = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+			const params = parseForm(Buffer.concat(chunks).toString('utf8'));
+			const urlPath = req.url.split('?')[0];
+			const idempotencyKey = req.headers['idempotency-key'] ?? null;
+			const record = (answer) => {
+				requests.push({
+					method: req.method,
+					path: urlPath,
+					params,
+					idempotencyKey,
+					status: answer.status,
+				});
+				return answer;
+			};
+			if (key !== secretKey)
+				return send(
+					record(
+						error(401, 'invalid_request_error', `Invalid API Key provided: ${key.slice(0, 8)}***`),
+					),
+				);
+			const fingerprint = JSON.stringify([req.method, urlPath, params]);
+			if (idempotencyKey && req.method === 'POST') {
+				const first = idempotent.get(idempotencyKey);
+				if (first && first.fingerprint !== fingerprint)
+					return send(
+						record(
+							error(
+								400,
+								'idempotency_error',
+								`Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idempotencyKey}' if you meant to execute a different request.`,
+							),
+						),
+					);
+				if (first) return send(record(first.answer), { 'idempotent-replayed': 'true' });
+			}
+			let answer;
+			const session = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(urlPath);
+			if (req.method === 'POST' && urlPath === '/v1/checkout/sessions')
+				answer = checkoutSession(params, pagePort);
+			else if (req.method === 'GET' && session && sessions.has(session[1])) {
+				const { line_items: _i, payment_intent_data: _p, ...visible } = sessions.get(session[1]);
+				answer = { status: 200, body: visible };
+			} else
+				answer = error(
+					404,
+					'invalid_request_error',
+					`Unrecognized request URL (${req.method}: ${urlPath}).`,
+				);
+			if (idempotencyKey && req.method === 'POST' && answer.status < 500)
+				idempotent.set(idempotencyKey, { fingerprint, answer });
+			send(record(answer));
+		});
+	});
+
+	/** The hosted checkout page a customer opens from the e-mail, and pays on. */
+	const pages = http.createServer((req, res) => {
+		const chunks = [];
+		req.on('data', (c) => chunks.push(c));
+		req.on('end', async () => {
+			const match = /^\/c\/pay\/([\w-]+)$/.exec(req.url.split('?')[0]);
+			const session = match ? sessions.get(match[1]) : null;
+			const page = (status, body) => {
+				res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+				res.end(
+					`<!doctype html><html><head><title>Checkout</title></head><body>${body}</body></html>`,
+				);
+			};
+			if (!session)
+				return page(404, '<h1>Something went wrong</h1><p>This page is not available.</p>');
+			const amount = `${(session.amount_total / 100).toFixed(2)} ${session.currency.toUpperCase()}`;
+			if (session.payment_status === 'paid')
+				return page(200, `<h1>Paid</h1><p>This checkout is complete: ${amount}.</p>`);
+			if (req.method === 'POST') {
+				const form = Object.fromEntries(
+					new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+				);
+				const card = String(form.card ?? '').replace(/\s/g, '');
+				const intent = id('pi');
+				if (card === DECLINED_CARD) {
+					await deliver('payment_intent.payment_failed', {
+						id: intent,
+						object: 'payment_intent',
+						amount: session.amount_total,
+						currency: session.currency,
+						status: 'requires_payment_method',
+						metadata: session.payment_intent_data.metadata ?? session.metadata,
+						last_payment_error: {
+							type: 'card_error',
+							code: 'card_declined',
+							decline_code: 'generic_decline',
+							message: 'Your card was declined.',
+						},
+					});
+					return page(
+						402,
+						`<h1>Your card was declined</h1><p>Try another card.</p>${payForm(amount)}`,
+					);
+				}
+				Object.assign(session, {
+					payment_status: 'paid',
+					status: 'complete',
+					payment_intent: intent,
+				});
+				const { line_items: _i, payment_intent_data: _p, ...completed } = session;
+				await deliver('checkout.session.completed', completed);
+				res.writeHead(303, { location: session.success_url });
+				return res.end();
+			}
+			page(
+				200,
+				`<h1>Pay ${amount}</h1><p>${(session.line_items[0]?.price_data?.product_data?.name ?? '').replace(/[<>&]/g, '')}</p>${payForm(amount)}`,
+			);
+		});
+	});
+	const payForm = (amount) =>
+		`<form method="post"><label for="card">Card number</label><input id="card" name="card" value="4242 4242 4242 4242"><button type="submit">Pay ${amount}</button></form>`;
+
+	await new Promise((resolve, reject) => {
+		api.once('error', reject);
+		api.listen(0, '127.0.0.1', resolve);
+	});
+	await new Promise((resolve, reject) => {
+		pages.once('error', reject);
+		pages.listen(0, '127.0.0.1', resolve);
+	});
+	pagePort = pages.address().port;
+	const port = api.address().port;
+	return {
+		secretKey,
+		port,
+		caFile: certs.ca,
+		requests,
+		deliveries,
+		sessions,
+		/** The loopback host entry n8n needs (with loopback-hosts.js) and the CA to trust. */
+		loopbackHost: `api.stripe.com:${port}`,
+		/** Where the events go, and the endpoint's signing secret (whsec_...). */
+		setWebhook(url, secret) {
+			webhook = { url, secret };
+		},
+		/** The next requests answer 429 (n of them), or have their connection dropped. */
+		rateLimitNext(n = 1) {
+			for (let i = 0; i < n; i++) faults.push(429);
+		},
+		dropNext(n = 1) {
+			for (let i = 0; i < n; i++) faults.push('drop');
+		},
+		async stop() {
+			await new Promise((resolve) => api.close(resolve));
+			await new Promise((resolve) => pages.close(resolve));
+			fs.rmSync(certs.dir, { recursive: true, force: true });
+		},
+	};
+}
+
+module.exports = { startStripeFake, signStripe, parseForm, DECLINED_CARD };
