@@ -220,7 +220,19 @@ async function startStripeFake({
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', () => {
 			const fault = faults.shift();
-			if (fault === 'drop') return req.socket.destroy();
+			// A fault is kept with the requests too, so a test sees every try.
+			const tried = (status) =>
+				requests.push({
+					method: req.method,
+					path: req.url.split('?')[0],
+					params: null,
+					idempotencyKey: req.headers['idempotency-key'] ?? null,
+					status,
+				});
+			if (fault === 'drop') {
+				tried('dropped');
+				return req.socket.destroy();
+			}
 			const send = ({ status, body }, headers = {}) => {
 				res.writeHead(status, {
 					'content-type': 'application/json',
@@ -229,12 +241,14 @@ async function startStripeFake({
 				});
 				res.end(JSON.stringify(body));
 			};
-			if (fault === 429)
+			if (fault === 429) {
+				tried(429);
 				return send(
 					error(429, 'rate_limit_error', 'Too many requests hit the API too quickly.', {
 						code: 'rate_limit',
 					}),
 				);
+			}
 			const key = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
 			const params = parseForm(Buffer.concat(chunks).toString('utf8'));
 			const urlPath = req.url.split('?')[0];

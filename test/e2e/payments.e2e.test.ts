@@ -310,6 +310,9 @@ it("the crew taps Done: the customer gets the invoice (its PDF) with Stripe's pa
 		{ workflow: 'test', executionId: '1', executionUrl: null },
 		now - 3 * 86_400_000,
 	);
+	// Stripe is busy when n8n first asks: a 429, then a dropped connection; n8n's retries go on.
+	env.stripe.rateLimitNext(1);
+	env.stripe.dropNext(1);
 	// The crew's page, by e-mail: Started, then Done.
 	const crewMail = await env.smtp.waitFor(CREW_EMAIL, 60_000, (m: { text?: string }) =>
 		String(m.text).includes('Rae Holt'),
@@ -353,8 +356,10 @@ it("the crew taps Done: the customer gets the invoice (its PDF) with Stripe's pa
 	const asked = env.stripe.requests.filter(
 		(r: { path: string }) => r.path === '/v1/checkout/sessions',
 	);
-	expect(asked).toHaveLength(1);
-	expect(asked[0]).toMatchObject({
+	expect(asked.map((r: { status: number | string }) => r.status)).toEqual([429, 'dropped', 200]);
+	// Every try carried the same idempotency key: Stripe makes one session whatever got through.
+	expect(new Set(asked.map((r: { idempotencyKey: string }) => r.idempotencyKey)).size).toBe(1);
+	expect(asked[2]).toMatchObject({
 		status: 200,
 		idempotencyKey: `invoice-${stored.id}`,
 		params: {
