@@ -127,7 +127,18 @@ async function startStripeFake({
 		body: { error: { type, message, ...extra } },
 	});
 
+	/** The first top-level parameter sent empty, as Stripe refuses it on a create. */
+	const emptyParam = (params) => Object.entries(params).find(([, v]) => v === '')?.[0] ?? null;
+
 	function checkoutSession(params, pagePort) {
+		const empty = emptyParam(params);
+		if (empty)
+			return error(
+				400,
+				'invalid_request_error',
+				`You passed an empty string for '${empty}'. We assume empty values are an attempt to unset a parameter; however '${empty}' cannot be unset. You should remove '${empty}' from your request or supply a non-empty value.`,
+				{ param: empty },
+			);
 		if (params.mode !== 'payment')
 			return error(400, 'invalid_request_error', 'Missing required param: mode.', {
 				param: 'mode',

@@ -1451,7 +1451,12 @@ function crewSteps() {
 						value: '={{ $json.invoice.invoice_id }}',
 					},
 					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
-					{ name: 'customer_email', value: "={{ $json.invoice.customer.email ?? '' }}" },
+					// Stripe refuses an empty customer_email: a customer with none is named in the metadata instead.
+					{
+						name: "={{ $json.invoice.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
+						value:
+							'={{ $json.invoice.customer.email || $json.invoice.customer.name || $json.invoice.invoice_number }}',
+					},
 					{
 						name: 'success_url',
 						value:

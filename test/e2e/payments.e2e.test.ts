@@ -364,6 +364,7 @@ it("the crew taps Done: the customer gets the invoice (its PDF) with Stripe's pa
 		idempotencyKey: `invoice-${stored.id}`,
 		params: {
 			mode: 'payment',
+			customer_email: customer.email,
 			metadata: { invoice_id: stored.id },
 			line_items: [
 				{ quantity: '1', price_data: { currency: 'usd', unit_amount: String(stored.total_cents) } },
@@ -488,4 +489,77 @@ it('a visit with no agreed quote on record (booked before invoices were kept): D
 			.to('ops@brightclean.example')
 			.filter((m: { text?: string }) => String(m.text).includes(visitId)),
 	).toEqual([]);
+});
+
+it('a customer with no e-mail: Stripe is asked without an empty address (it refuses one), and the payment page goes by text', async () => {
+	const now = Date.now();
+	const customer = {
+		name: 'Tom Reyes',
+		phone: '+12125550177',
+		address: '8 King St, New York, NY 10014',
+	};
+	const quote = await price(
+		{ service_type: 'standard_cleaning', bedrooms: 1, bathrooms: 1 },
+		{ now: new Date(now - 86_400_000) },
+	);
+	const visitId = `bk_textonly_${now}`;
+	await store.write(null, 'book', now, async (tx) => {
+		await tx.insertBooking({
+			id: visitId,
+			crew_id: 'crew-a',
+			start_ms: now + 5 * 60 * 60_000,
+			end_ms: now + 6 * 60 * 60_000,
+			busy_until_ms: now + 6.5 * 60 * 60_000,
+			time_zone: 'America/New_York',
+			status: 'confirmed',
+			hold_expires_ms: null,
+			series_id: null,
+			service: 'standard_cleaning',
+			priority: 5,
+			customer,
+			details: { case_id: 'cs_textonly01' },
+			cancel_reason: null,
+			created_at_ms: now - 86_400_000,
+			updated_at_ms: now - 86_400_000,
+		});
+	});
+	await recordCaseStep(
+		store,
+		{
+			case: { case_id: 'cs_textonly01' },
+			customer,
+			quote,
+			booking: { booking_id: visitId, status: 'confirmed' },
+		},
+		'answered',
+		{ workflow: 'test', executionId: '1', executionUrl: null },
+		now - 86_400_000,
+	);
+	const crewMail = await env.smtp.waitFor(CREW_EMAIL, 60_000, (m: { text?: string }) =>
+		String(m.text).includes('Tom Reyes'),
+	);
+	const page = await browser.newPage();
+	try {
+		await page.goto(/(http\S+\/webhook\/link\?t=[\w.-]+)/.exec(crewMail.text)![1]);
+		expect(await tap(page, 'Done')).toBe(200);
+	} finally {
+		await page.close();
+	}
+	const texts = await eventually(
+		async () =>
+			env.twilio.messages
+				.filter((m: { form: Record<string, string> }) => m.form.To === customer.phone)
+				.map((m: { form: Record<string, string> }) => m.form.Body as string),
+		(list) => list.some((t) => /Pay: http/.test(t)),
+	);
+	expect(texts.find((t) => /invoice/.test(t))).toMatch(
+		/invoice INV-\d{6}, \$[\d.]+, due .*\. Pay: http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_test_/,
+	);
+	const asked = env.stripe.requests.filter(
+		(r: { path: string; params: { metadata?: { customer_name?: string } } | null }) =>
+			r.path === '/v1/checkout/sessions' && r.params?.metadata?.customer_name === 'Tom Reyes',
+	);
+	expect(asked).toHaveLength(1);
+	expect(asked[0].status).toBe(200);
+	expect(asked[0].params.customer_email).toBeUndefined();
 });
