@@ -139,6 +139,22 @@ function placedOutcome(
 	};
 }
 
+/** Nothing was done to the series: it is unknown (`not_found`) or cannot change (`closed`), and why. */
+function refusedOutcome(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+	seriesId: string,
+	replayed: boolean,
+	result: { refused: string | null; found: boolean },
+): BookingResult {
+	return {
+		...ctx.base(request, result.found ? 'closed' : 'not_found'),
+		series_id: seriesId,
+		reason: result.refused,
+		replayed,
+	};
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -197,12 +213,7 @@ export async function extendSeries(
 		},
 	);
 	if (result.refused || !result.placed)
-		return {
-			...ctx.base(request, result.found ? 'closed' : 'not_found'),
-			series_id: seriesId,
-			reason: result.refused,
-			replayed,
-		};
+		return refusedOutcome(ctx, request, seriesId, replayed, result);
 	const p = result.placed;
 	return placedOutcome(ctx, request, 'series_booked', seriesId, replayed, {
 		...p,
@@ -471,12 +482,7 @@ export async function changeSeries(
 		},
 	);
 	if (result.refused || !result.placed)
-		return {
-			...ctx.base(request, result.found ? 'closed' : 'not_found'),
-			series_id: seriesId,
-			reason: result.refused,
-			replayed,
-		};
+		return refusedOutcome(ctx, request, seriesId, replayed, result);
 	const p = result.placed;
 	return placedOutcome(ctx, request, 'rescheduled', seriesId, replayed, {
 		...p,

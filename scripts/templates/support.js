@@ -1786,6 +1786,14 @@ const customerStep = (wf, name, parameters, position) =>
 		onError: 'continueErrorOutput',
 	});
 
+/** The ops forms' first field: the customer, by e-mail, phone or id. */
+const CUSTOMER_FIELD = {
+	fieldLabel: 'Customer',
+	fieldName: 'customer',
+	requiredField: true,
+	placeholder: 'dana@example.com, +1 212 555 0100 or cu_...',
+};
+
 /** The form's answers, wherever the flow has gone since. */
 const ASKED = "$('Customer Request Form').first().json";
 
@@ -1827,12 +1835,7 @@ function opsCustomers() {
 				'Look a customer up by e-mail, phone or id. On their request: add a note, stop texts, export or erase their data.',
 			formFields: {
 				values: [
-					{
-						fieldLabel: 'Customer',
-						fieldName: 'customer',
-						requiredField: true,
-						placeholder: 'dana@example.com, +1 212 555 0100 or cu_...',
-					},
+					CUSTOMER_FIELD,
 					{
 						fieldLabel: 'What to do',
 						fieldName: 'action',
@@ -2030,12 +2033,7 @@ function opsRegularVisits() {
 				"On the customer's request: pause, skip one visit, move to a new day or time, or end their regular visits.",
 			formFields: {
 				values: [
-					{
-						fieldLabel: 'Customer',
-						fieldName: 'customer',
-						requiredField: true,
-						placeholder: 'dana@example.com, +1 212 555 0100 or cu_...',
-					},
+					CUSTOMER_FIELD,
 					{
 						fieldLabel: 'What to do',
 						fieldName: 'action',
