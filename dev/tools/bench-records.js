@@ -206,7 +206,7 @@ async function storeBench(name, store) {
 		`  weekly numbers, a year  ${yearly.ms.toFixed(1)} ms (${yearly.result.leads} leads)`,
 	);
 	console.log(
-		`  the ops board           ${board.ms.toFixed(1)} ms (${board.result.awaiting_reply.length} quotes listed, ${board.result.crews.reduce((n, c) => n + c.today.length + c.later_this_week.length, 0)} visits)`,
+		`  the ops board           ${board.ms.toFixed(1)} ms (${board.result.awaiting_reply.length} quotes listed, ${board.result.crews.reduce((n, c) => n + c.today.length + c.coming_up.length, 0)} visits)`,
 	);
 	console.log(
 		`  a month's cases as CSV  ${csv.ms.toFixed(1)} ms (${csv.result.rows} rows, ${(csv.result.csv.length / 1024).toFixed(0)} KiB)`,

@@ -33,7 +33,8 @@ export interface BoardCrew {
 	crew_name: string;
 	phone: string | null;
 	today: BoardVisit[];
-	later_this_week: BoardVisit[];
+	/** After today, through the end of the week and never less than through tomorrow (late on a Sunday, the night's call-outs). */
+	coming_up: BoardVisit[];
 }
 
 export interface Board {
@@ -132,7 +133,7 @@ export async function readBoard(
 	const bookings = await store.listBookings(
 		{
 			fromMs: dayStart.toMillis(),
-			toMs: Math.max(weekEnd.toMillis(), dayEnd.toMillis()),
+			toMs: Math.max(weekEnd.toMillis(), dayEnd.plus({ days: 1 }).toMillis()),
 			statuses: ['held', 'confirmed', 'completed'],
 		},
 		nowMs,
@@ -144,7 +145,7 @@ export async function readBoard(
 			crew_name: crew.name,
 			phone: crew.phone ?? null,
 			today: [],
-			later_this_week: [],
+			coming_up: [],
 		});
 	for (const booking of bookings) {
 		if (
@@ -162,11 +163,11 @@ export async function readBoard(
 					crew_name: booking.crew_id,
 					phone: null,
 					today: [],
-					later_this_week: [],
+					coming_up: [],
 				}),
 			);
 		const visit = visitOf(booking, zone);
-		(booking.start_ms < dayEnd.toMillis() ? crew.today : crew.later_this_week).push(visit);
+		(booking.start_ms < dayEnd.toMillis() ? crew.today : crew.coming_up).push(visit);
 	}
 
 	const weekAgo = nowMs - 7 * 86_400_000;
@@ -356,6 +357,9 @@ ul{list-style:none;margin:0;padding:0}li{padding:6px 0;border-top:1px solid #eef
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(140px,1fr));gap:8px}.tile{background:#f3f5f8;border-radius:6px;padding:8px}.tile .value{font-size:20px;font-weight:700}.tile .label{font-size:12px;color:#667085}
 @media (max-width:480px){main{grid-template-columns:1fr;padding:8px}}`;
 
+/** Visits after today that start within this long are shown unfolded: tonight's call-outs are not hidden. */
+const SOON_MS = 12 * 3_600_000;
+
 /** The page: escaped throughout (customers' names and messages are theirs to write). */
 export function boardHtml(board: Board): string {
 	const zone = board.time_zone;
@@ -368,8 +372,8 @@ export function boardHtml(board: Board): string {
 						? `<ul>${crew.today.map((v) => visitRow(v, zone, false)).join('')}</ul>`
 						: '<p class="empty">No visits today.</p>'
 				}${
-					crew.later_this_week.length
-						? `<details><summary>${crew.later_this_week.length} more this week</summary><ul>${crew.later_this_week.map((v) => visitRow(v, zone, true)).join('')}</ul></details>`
+					crew.coming_up.length
+						? `<details${crew.coming_up.some((v) => Date.parse(v.start) - nowMs < SOON_MS) ? ' open' : ''}><summary>${crew.coming_up.length} coming up</summary><ul>${crew.coming_up.map((v) => visitRow(v, zone, true)).join('')}</ul></details>`
 						: ''
 				}</div>`,
 		)
@@ -420,7 +424,7 @@ export function boardHtml(board: Board): string {
 	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="120"><title>${h(board.business)}: ops board</title><style>${STYLE}</style></head><body>
 <header><h1>${h(board.business)}: ops board</h1><p>${h(DateTime.fromISO(board.generated_at, { zone }).toFormat('cccc, LLLL d, HH:mm'))} (${h(zone)}) · refreshes every 2 minutes${exports}</p></header>
 <main>
-${section('dispatch', 'Today and this week, by crew', visitsToday + board.crews.reduce((n, c) => n + c.later_this_week.length, 0), crews, 'No visits today or later this week.')}
+${section('dispatch', 'Today and coming up, by crew', visitsToday + board.crews.reduce((n, c) => n + c.coming_up.length, 0), crews, 'No visits today or coming up.')}
 ${section('waiting', 'Waiting on a person', board.waiting_on_ops.length, `<ul>${waiting}</ul>`, 'Nobody is waiting on a decision.')}
 ${section('emergencies', 'Emergencies, last 7 days', board.emergencies.length, `<ul>${emergencies}</ul>`, 'No emergencies in the last 7 days.')}
 ${section('quotes', 'Waiting for the customer', board.awaiting_reply.length, `<ul>${replies}</ul>`, 'Nothing is waiting for a customer’s reply.')}

@@ -420,6 +420,57 @@ describe.each(storeBackends('records'))('the seeded month in %s', (_name, open) 
 		expect(asking).toMatch(/<\/b> details asked for<br>/);
 	});
 
+	it("late on a Sunday the board shows the night's call-out, unfolded, and Monday's visits", async () => {
+		const nowMs = at('2026-12-06T23:40');
+		await store.write(null, 'board-sunday', nowMs, async (tx) => {
+			for (const [id, start, priority] of [
+				['sun-night', '2026-12-07T00:30', 10],
+				['mon-day', '2026-12-07T14:00', 5],
+				['tue-day', '2026-12-08T09:00', 5],
+			] as const)
+				await tx.insertBooking({
+					id,
+					crew_id: 'crew-a',
+					start_ms: at(start),
+					end_ms: at(start) + 3_600_000,
+					busy_until_ms: at(start) + 3_600_000,
+					time_zone: ZONE,
+					status: 'confirmed',
+					hold_expires_ms: null,
+					series_id: null,
+					service: 'water_damage',
+					priority,
+					customer: { name: id, address: '9 Elm St' },
+					details: null,
+					cancel_reason: null,
+					created_at_ms: nowMs,
+					updated_at_ms: nowMs,
+				});
+		});
+		const board = await readBoard(store, {
+			nowMs,
+			business: 'Sparkle',
+			timeZone: ZONE,
+			crews: CALENDAR.crews,
+			goalSeconds: 120,
+			numbers: null,
+			exportUrl: null,
+		});
+		const crewA = board.crews.find((c) => c.crew_id === 'crew-a')!;
+		// The week ends tonight; tomorrow is still on the board, the day after is not.
+		expect(crewA.coming_up.map((v) => v.booking_id)).toEqual(['sun-night', 'mon-day']);
+		const html = boardHtml(board);
+		expect(html).toMatch(
+			/<details open><summary>2 coming up<\/summary><ul><li data-booking="sun-night" class="urgent"><b>Mon 7 00:30-01:30<\/b>/,
+		);
+		// At noon the same night's visits are twelve hours off or more: folded.
+		const noon = boardHtml({
+			...board,
+			generated_at: DateTime.fromMillis(at('2026-12-06T12:00'), { zone: ZONE }).toISO()!,
+		});
+		expect(noon).toContain('<details><summary>2 coming up</summary>');
+	});
+
 	it('exports the cases and the visits as CSV', async () => {
 		const period = periodOf('custom', ZONE, Date.now(), { from: MONTH_START, to: '2026-11-08' });
 		const cases = await exportCsv(store, 'cases', period);
