@@ -7,8 +7,11 @@
  * idempotency keys (the same key with the same parameters answers the first response again,
  * Idempotent-Replayed: true; with other parameters, an idempotency_error). Checkout Sessions
  * have a hosted page (plain HTTP on loopback) where a person pays with a test card: 4242...
- * succeeds, 4000 0000 0000 0002 is declined. What Stripe then posts is posted too: the event,
- * signed in Stripe-Signature with the endpoint's secret. Faults on demand: the next requests
+ * succeeds, 4000 0000 0000 0002 is declined. Setup mode saves a card for a customer (POST
+ * /v1/customers): 4000 0000 0000 0341 saves but every later charge of it is declined; a
+ * PaymentIntent confirmed off session with a saved card succeeds or answers Stripe's 402
+ * card_error. What Stripe then posts is posted too: the event, signed in Stripe-Signature
+ * with the endpoint's secret (a charge's events after its answer, as Stripe does). Faults on demand: the next requests
  * answer 429 (rate limited) or have their connection dropped.
  */
 const crypto = require('node:crypto');
@@ -105,6 +108,8 @@ function signStripe(payload, secret, timestamp = Math.floor(Date.now() / 1000)) 
 }
 
 const DECLINED_CARD = '4000000000000002';
+/** Stripe's test card that saves (attaches) fine and declines every charge made to it later. */
+const DECLINES_LATER_CARD = '4000000000000341';
 
 async function startStripeFake({
 	secretKey = `sk_test_${crypto.randomBytes(12).toString('hex')}`,
@@ -115,6 +120,10 @@ async function startStripeFake({
 	/** Every event posted to the webhook: { event, status }. */
 	const deliveries = [];
 	const sessions = new Map();
+	const customers = new Map();
+	/** Saved cards: payment method id -> { customer, card }. */
+	const paymentMethods = new Map();
+	const intents = new Map();
 	const idempotent = new Map();
 	const faults = [];
 	let webhook = { url: null, secret: null };
@@ -139,6 +148,7 @@ async function startStripeFake({
 				`You passed an empty string for '${empty}'. We assume empty values are an attempt to unset a parameter; however '${empty}' cannot be unset. You should remove '${empty}' from your request or supply a non-empty value.`,
 				{ param: empty },
 			);
+		if (params.mode === 'setup') return setupSession(params, pagePort);
 		if (params.mode !== 'payment')
 			return error(400, 'invalid_request_error', 'Missing required param: mode.', {
 				param: 'mode',
@@ -195,6 +205,129 @@ async function startStripeFake({
 		sessions.set(session.id, session);
 		const { line_items: _items, payment_intent_data: _pid, ...visible } = session;
 		return { status: 200, body: visible };
+	}
+
+	/** A Checkout Session in setup mode: the customer saves a card for later charges (off session). */
+	function setupSession(params, pagePort) {
+		if (!params.customer || !customers.has(params.customer))
+			return error(
+				400,
+				'invalid_request_error',
+				params.customer
+					? `No such customer: '${params.customer}'`
+					: 'Missing required param: customer.',
+				{ param: 'customer', code: params.customer ? 'resource_missing' : 'parameter_missing' },
+			);
+		if (!params.currency)
+			return error(
+				400,
+				'invalid_request_error',
+				'You must provide `currency` when creating a setup mode Checkout Session with dynamic payment methods.',
+				{ param: 'currency' },
+			);
+		if (!params.success_url)
+			return error(400, 'invalid_request_error', 'Missing required param: success_url.', {
+				param: 'success_url',
+			});
+		const session = {
+			id: id('cs'),
+			object: 'checkout.session',
+			mode: 'setup',
+			currency: String(params.currency).toLowerCase(),
+			customer: params.customer,
+			livemode: false,
+			metadata: params.metadata ?? {},
+			setup_intent: null,
+			setup_intent_data: params.setup_intent_data ?? {},
+			status: 'open',
+			success_url: params.success_url,
+			cancel_url: params.cancel_url ?? null,
+			url: null,
+			created: Math.floor(Date.now() / 1000),
+			expires_at: Math.floor(Date.now() / 1000) + 24 * 3600,
+		};
+		session.url = `http://127.0.0.1:${pagePort}/c/pay/${session.id}`;
+		sessions.set(session.id, session);
+		const { setup_intent_data: _s, ...visible } = session;
+		return { status: 200, body: visible };
+	}
+
+	function createCustomer(params) {
+		const customer = {
+			id: id('cus'),
+			object: 'customer',
+			email: params.email ?? null,
+			name: params.name ?? null,
+			phone: params.phone ?? null,
+			metadata: params.metadata ?? {},
+			created: Math.floor(Date.now() / 1000),
+			livemode: false,
+		};
+		customers.set(customer.id, customer);
+		return { status: 200, body: customer };
+	}
+
+	/** A PaymentIntent confirmed at once, off session, with a saved card: succeeded, or a card error (402). */
+	function paymentIntent(params, after) {
+		const amount = Number(params.amount);
+		if (!Number.isInteger(amount) || amount < 50)
+			return error(400, 'invalid_request_error', 'Amount must be at least $0.50 usd', {
+				param: 'amount',
+				code: 'amount_too_small',
+			});
+		if (!params.currency)
+			return error(400, 'invalid_request_error', 'Missing required param: currency.', {
+				param: 'currency',
+			});
+		const method = paymentMethods.get(params.payment_method);
+		if (!method || method.customer !== params.customer)
+			return error(
+				400,
+				'invalid_request_error',
+				`No such PaymentMethod: '${params.payment_method}'`,
+				{ param: 'payment_method', code: 'resource_missing' },
+			);
+		const intent = {
+			id: id('pi'),
+			object: 'payment_intent',
+			amount,
+			amount_received: 0,
+			currency: String(params.currency).toLowerCase(),
+			customer: params.customer,
+			payment_method: params.payment_method,
+			description: params.description ?? null,
+			metadata: params.metadata ?? {},
+			livemode: false,
+			created: Math.floor(Date.now() / 1000),
+			status: 'requires_confirmation',
+		};
+		intents.set(intent.id, intent);
+		if (params.confirm !== 'true') return { status: 200, body: intent };
+		if (method.card === DECLINES_LATER_CARD || method.card === DECLINED_CARD) {
+			const lastError = {
+				type: 'card_error',
+				code: 'card_declined',
+				decline_code: 'insufficient_funds',
+				message: 'Your card has insufficient funds.',
+			};
+			Object.assign(intent, { status: 'requires_payment_method', last_payment_error: lastError });
+			after.push(() => deliver('payment_intent.payment_failed', intent));
+			return error(402, 'card_error', lastError.message, {
+				code: lastError.code,
+				decline_code: lastError.decline_code,
+				doc_url: 'https://stripe.com/docs/error-codes/card-declined',
+				charge: id('ch'),
+				payment_intent: intent,
+				payment_method: { id: params.payment_method, object: 'payment_method', type: 'card' },
+			});
+		}
+		Object.assign(intent, {
+			status: 'succeeded',
+			amount_received: amount,
+			latest_charge: id('ch'),
+		});
+		after.push(() => deliver('payment_intent.succeeded', intent));
+		return { status: 200, body: intent };
 	}
 
 	async function deliver(type, object) {
@@ -296,9 +429,15 @@ async function startStripeFake({
 				if (first) return send(record(first.answer), { 'idempotent-replayed': 'true' });
 			}
 			let answer;
+			// Events Stripe sends after it has answered (a charge's success or decline).
+			const after = [];
 			const session = /^\/v1\/checkout\/sessions\/([\w-]+)$/.exec(urlPath);
 			if (req.method === 'POST' && urlPath === '/v1/checkout/sessions')
 				answer = checkoutSession(params, pagePort);
+			else if (req.method === 'POST' && urlPath === '/v1/customers')
+				answer = createCustomer(params);
+			else if (req.method === 'POST' && urlPath === '/v1/payment_intents')
+				answer = paymentIntent(params, after);
 			else if (req.method === 'GET' && session && sessions.has(session[1])) {
 				const { line_items: _i, payment_intent_data: _p, ...visible } = sessions.get(session[1]);
 				answer = { status: 200, body: visible };
@@ -311,6 +450,7 @@ async function startStripeFake({
 			if (idempotencyKey && req.method === 'POST' && answer.status < 500)
 				idempotent.set(idempotencyKey, { fingerprint, answer });
 			send(record(answer));
+			for (const event of after) setImmediate(() => event().catch(() => {}));
 		});
 	});
 
@@ -329,6 +469,7 @@ async function startStripeFake({
 			};
 			if (!session)
 				return page(404, '<h1>Something went wrong</h1><p>This page is not available.</p>');
+			if (session.mode === 'setup') return await setupPage(req, res, session, chunks, page);
 			const amount = `${(session.amount_total / 100).toFixed(2)} ${session.currency.toUpperCase()}`;
 			if (session.payment_status === 'paid')
 				return page(200, `<h1>Paid</h1><p>This checkout is complete: ${amount}.</p>`);
@@ -374,6 +515,38 @@ async function startStripeFake({
 			);
 		});
 	});
+	/** Stripe's page to save a card: 4242... and 4000 0000 0000 0341 save (the latter declines later); 4000 0000 0000 0002 is refused. */
+	async function setupPage(req, res, session, chunks, page) {
+		if (session.status === 'complete')
+			return page(200, '<h1>Card saved</h1><p>Your card is saved. You can close this page.</p>');
+		const form = `<form method="post"><label for="card">Card number</label><input id="card" name="card" value="4242 4242 4242 4242"><button type="submit">Save card</button></form>`;
+		if (req.method !== 'POST')
+			return page(200, `<h1>Save a card</h1><p>For future payments to this business.</p>${form}`);
+		const card = String(
+			new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('card') ?? '',
+		).replace(/\s/g, '');
+		if (card === DECLINED_CARD)
+			return page(402, `<h1>Your card was declined</h1><p>Try another card.</p>${form}`);
+		const method = id('pm');
+		paymentMethods.set(method, { customer: session.customer, card });
+		const setupIntent = {
+			id: id('seti'),
+			object: 'setup_intent',
+			customer: session.customer,
+			payment_method: method,
+			status: 'succeeded',
+			usage: 'off_session',
+			metadata: session.setup_intent_data.metadata ?? {},
+			livemode: false,
+		};
+		Object.assign(session, { status: 'complete', setup_intent: setupIntent.id });
+		await deliver('setup_intent.succeeded', setupIntent);
+		const { setup_intent_data: _s, ...completed } = session;
+		await deliver('checkout.session.completed', completed);
+		res.writeHead(303, { location: session.success_url });
+		return res.end();
+	}
+
 	const payForm = (amount) =>
 		`<form method="post"><label for="card">Card number</label><input id="card" name="card" value="4242 4242 4242 4242"><button type="submit">Pay ${amount}</button></form>`;
 
@@ -394,6 +567,9 @@ async function startStripeFake({
 		requests,
 		deliveries,
 		sessions,
+		customers,
+		paymentMethods,
+		intents,
 		/** The loopback host entry n8n needs (with loopback-hosts.js) and the CA to trust. */
 		loopbackHost: `api.stripe.com:${port}`,
 		/** Where the events go, and the endpoint's signing secret (whsec_...). */
@@ -415,4 +591,4 @@ async function startStripeFake({
 	};
 }
 
-module.exports = { startStripeFake, signStripe, parseForm, DECLINED_CARD };
+module.exports = { startStripeFake, signStripe, parseForm, DECLINED_CARD, DECLINES_LATER_CARD };

@@ -51,6 +51,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			manage_url:
 				textAt(item, 'link', 'kind') === 'visit_change' ? textAt(item, 'link', 'url') : null,
 			pay_url: textAt(item, 'payment_link', 'url'),
+			card_url: textAt(item, 'links', 'card_url'),
 			link_expires:
 				textAt(item, 'contract', 'signing_expires_at') ??
 				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),
@@ -59,7 +60,12 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,
 		renewal_date: textAt(item, 'renewal', 'start_date') ?? textAt(item, 'contract', 'renews_on'),
 		series_visits: objectAt(item.series_visits) as ComposeInput['series_visits'],
-		invoice: objectAt(item.invoice) as ComposeInput['invoice'],
+		// A month's invoice says whether a saved card pays it (Bill the Month puts autopay beside it).
+		invoice: ((invoice) =>
+			invoice
+				? { ...invoice, autopay: invoice.autopay ?? (item.autopay === true ? true : null) }
+				: null)(objectAt(item.invoice)) as ComposeInput['invoice'],
+		charge: objectAt(item.charge_result) as ComposeInput['charge'],
 		business: {
 			name: textAt(item, 'business', 'name'),
 			email: textAt(item, 'business', 'email'),

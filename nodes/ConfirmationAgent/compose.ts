@@ -27,6 +27,7 @@ export const MESSAGE_KINDS = [
 	'series_change',
 	'series_end',
 	'invoice',
+	'payment_failed',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -81,6 +82,11 @@ export const MESSAGE_PLACEHOLDERS = [
 	'due_date',
 	'pay_line',
 	'pay_sms',
+	'billed_for',
+	'card_url',
+	'card_line',
+	'retry_line',
+	'failure_text',
 ] as const;
 
 /**
@@ -166,8 +172,13 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	invoice: {
 		subject: 'Invoice {invoice_number} from {business}: {amount_due}',
-		text: 'Hi {name},\n\nThank you for having us. Your invoice {invoice_number} for the {service} on {date} is attached: {amount_due}, due {due_date}.{pay_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		text: 'Hi {name},\n\nThank you for having us. Your invoice {invoice_number} for {billed_for} is attached: {amount_due}, due {due_date}.{pay_line}{card_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: invoice {invoice_number}, {amount_due}, due {due_date}.{pay_sms}',
+	},
+	payment_failed: {
+		subject: 'Your payment for invoice {invoice_number} did not go through',
+		text: 'Hi {name},\n\nWe could not take {amount_due} for invoice {invoice_number} from the card you saved{failure_text}.{retry_line}\n\nTo use another card: {card_url}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your card was declined for invoice {invoice_number} ({amount_due}).{retry_line} Another card: {card_url}',
 	},
 	on_my_way: {
 		subject: 'Your crew is on the way',
@@ -299,6 +310,8 @@ export interface ComposeInput {
 		manage_url?: string | null;
 		/** Where the customer pays the invoice (a Stripe Checkout page). */
 		pay_url?: string | null;
+		/** Where the customer saves a card for their agreement's monthly invoices (Contract Agent, card links). */
+		card_url?: string | null;
 		link_expires?: string | null;
 	} | null;
 	/** What an ask-back asks for (the Qualifier's ask_before_booking). */
@@ -314,12 +327,18 @@ export interface ComposeInput {
 	/** The invoice to send (the Contract Agent's Invoice operations). */
 	invoice?: {
 		invoice_number?: string | null;
+		/** A month's invoice of an agreement: what it bills. */
+		period?: { label?: string | null; visits?: number | null; service?: string | null } | null;
+		/** A saved card pays it (Bill the Month's `autopay`). */
+		autopay?: boolean | null;
 		currency?: string | null;
 		total_cents?: number | null;
 		paid_cents?: number | null;
 		due_date?: string | null;
 	} | null;
 	reason?: string | null;
+	/** A charge to a saved card that was declined (Contract Agent, Record a Charge): the next try, if any. */
+	charge?: { next_try_at?: string | null; failure?: string | null } | null;
 	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
 	sequence?: number | null;
 }
@@ -658,10 +677,33 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		due_date: input.invoice?.due_date
 			? DateTime.fromISO(input.invoice.due_date, { zone }).toFormat('LLLL d, yyyy')
 			: '',
-		pay_line: input.links?.pay_url
-			? `\n\nPay online: ${input.links.pay_url}`
-			: `\n\nTo pay, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
-		pay_sms: input.links?.pay_url ? ` Pay: ${input.links.pay_url}` : '',
+		pay_line: input.invoice?.autopay
+			? '\n\nIt is charged to the card you saved: nothing for you to do.'
+			: input.links?.pay_url
+				? `\n\nPay online: ${input.links.pay_url}`
+				: `\n\nTo pay, reply to this e-mail${input.business.phone?.trim() ? ` or call ${input.business.phone.trim()}` : ''}.`,
+		pay_sms: input.invoice?.autopay
+			? ' Charged to your saved card.'
+			: input.links?.pay_url
+				? ` Pay: ${input.links.pay_url}`
+				: '',
+		billed_for: input.invoice?.period
+			? `your ${input.invoice.period.visits ?? ''} ${input.invoice.period.service ?? 'service'} visit${input.invoice.period.visits === 1 ? '' : 's'} in ${input.invoice.period.label ?? 'the month'}`.replace(
+					/ {2,}/g,
+					' ',
+				)
+			: `the ${service} on ${start ? start.toFormat('cccc, LLLL d') : 'your visit'}`,
+		card_url: input.links?.card_url ?? '',
+		card_line:
+			input.links?.card_url && !input.invoice?.autopay
+				? `\n\nSave a card and each month's invoice is paid automatically: ${input.links.card_url}`
+				: '',
+		retry_line: input.charge
+			? input.charge.next_try_at
+				? ` We will try it again on ${DateTime.fromISO(input.charge.next_try_at).setZone(zone).toFormat('cccc, LLLL d')}.`
+				: ' We have stopped trying the card and will be in touch.'
+			: '',
+		failure_text: ((words) => (words ? ` (${words})` : ''))(declineWords(input.charge?.failure)),
 		visits_line: visitsLine(kind, input.series_visits ?? (input.booking as SeriesVisits), zone),
 		schedule: scheduleWords(input.series_visits?.rrule ?? input.booking?.rrule),
 		end_date: ((day) =>
@@ -838,4 +880,14 @@ export function protectedValues(values: Record<string, string>): string[] {
 	]
 		.map((k) => values[k])
 		.filter((v): v is string => typeof v === 'string' && v.trim().length > 0);
+}
+
+/** A decline in the customer's words (Stripe's decline codes); nothing for a reason they need not read. */
+function declineWords(failure: string | null | undefined): string | null {
+	const text = String(failure ?? '');
+	if (/insufficient_funds/.test(text)) return 'the bank said there were not enough funds';
+	if (/expired_card/.test(text)) return 'the card has expired';
+	if (/authentication_required/.test(text)) return 'your bank asks you to confirm the payment';
+	if (/card_declined/.test(text)) return 'the bank declined it';
+	return null;
 }

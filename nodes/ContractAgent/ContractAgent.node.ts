@@ -9,6 +9,10 @@ import {
 import { inputSourceProperties } from '../shared/n8n/inputs';
 import { bookingStorePostgresTest, storeProperties } from '../shared/n8n/store';
 import * as applyPaymentEvent from './actions/applyPaymentEvent.operation';
+import * as billMonth from './actions/billMonth.operation';
+import * as cardPage from './actions/cardPage.operation';
+import * as chargesDue from './actions/chargesDue.operation';
+import * as recordCharge from './actions/recordCharge.operation';
 import * as end from './actions/end.operation';
 import * as getInvoice from './actions/getInvoice.operation';
 import * as invoiceVisit from './actions/invoiceVisit.operation';
@@ -18,7 +22,7 @@ import * as listDue from './actions/listDue.operation';
 import * as recordSignature from './actions/recordSignature.operation';
 import * as renew from './actions/renew.operation';
 import * as showAgreement from './actions/showAgreement.operation';
-import { router } from './actions/router';
+import { router, SIGNING_OPERATIONS } from './actions/router';
 import {
 	bookingAgentsSigningSecretTest,
 	bookingAgentsStripeWebhookTest,
@@ -57,7 +61,7 @@ export class ContractAgent implements INodeType {
 				required: true,
 				displayOptions: {
 					show: {
-						operation: ['generate', 'recordSignature', 'showAgreement'],
+						operation: SIGNING_OPERATIONS,
 						signingSecretFrom: ['credential'],
 					},
 				},
@@ -92,6 +96,13 @@ export class ContractAgent implements INodeType {
 							'A Stripe webhook event, checked against its signature, applied to the invoice once: paid, part paid, refunded, or a failed attempt',
 					},
 					{
+						name: 'Bill a Month of Agreements',
+						value: 'billMonth',
+						action: 'Bill a month of visits for every agreement',
+						description:
+							'One invoice per agreement of a regular service for the visits done in the month, with its PDF; a saved card is then due for a charge, else a link to save one comes with it',
+					},
+					{
 						name: 'Bill a Visit',
 						value: 'invoiceVisit',
 						action: 'Bill a visit that is done',
@@ -103,6 +114,20 @@ export class ContractAgent implements INodeType {
 						value: 'getInvoice',
 						action: 'Get an invoice',
 						description: 'An invoice by its ID or number, with its PDF',
+					},
+					{
+						name: 'List Charges Due',
+						value: 'chargesDue',
+						action: 'List the saved cards to charge now',
+						description:
+							'Invoices whose saved card is to be charged now (a new month, a dunning retry), with the amount, the Stripe customer and card, and an idempotency key per attempt',
+					},
+					{
+						name: 'Record a Charge',
+						value: 'recordCharge',
+						action: 'Record the result of a charge',
+						description:
+							'Paid, declined (the next try on the dunning schedule: 1, 3, 7 days), given up after the last (ops decide), or not reached (tried again with the same key)',
 					},
 					{
 						name: 'Void',
@@ -121,6 +146,13 @@ export class ContractAgent implements INodeType {
 				noDataExpression: true,
 				default: 'generate',
 				options: [
+					{
+						name: 'Card Page',
+						value: 'cardPage',
+						action: 'Check a link to save a card',
+						description:
+							"What a card link opens: the agreement, its customer and currency (for Stripe's page to save a card), or why it is not valid",
+					},
 					{
 						name: 'Generate Agreement',
 						value: 'generate',
@@ -169,7 +201,16 @@ export class ContractAgent implements INodeType {
 				displayOptions: {
 					show: {
 						'@version': [{ _cnd: { gte: 2 } }],
-						operation: ['generate', 'recordSignature', 'renew', 'end', 'invoiceVisit'],
+						operation: [
+							'generate',
+							'recordSignature',
+							'renew',
+							'end',
+							'invoiceVisit',
+							'billMonth',
+							'recordCharge',
+							'cardPage',
+						],
 					},
 				},
 			},
@@ -178,7 +219,7 @@ export class ContractAgent implements INodeType {
 				name: 'signingSecretFrom',
 				type: 'options',
 				default: 'credential',
-				displayOptions: { show: { operation: ['generate', 'recordSignature', 'showAgreement'] } },
+				displayOptions: { show: { operation: SIGNING_OPERATIONS } },
 				options: [
 					{
 						name: 'Credential',
@@ -204,7 +245,7 @@ export class ContractAgent implements INodeType {
 				required: true,
 				displayOptions: {
 					show: {
-						operation: ['generate', 'recordSignature', 'showAgreement'],
+						operation: SIGNING_OPERATIONS,
 						signingSecretFrom: ['parameter'],
 					},
 				},
@@ -221,6 +262,10 @@ export class ContractAgent implements INodeType {
 			...getInvoice.description,
 			...voidInvoice.description,
 			...applyPaymentEvent.description,
+			...billMonth.description,
+			...chargesDue.description,
+			...recordCharge.description,
+			...cardPage.description,
 			...storeProperties,
 		],
 	};

@@ -10,7 +10,7 @@ export * from '../shared/records/invoices';
 /** The invoice as text: what its PDF shows, line by line. */
 export function invoiceText(invoice: Invoice): string {
 	const money = (cents: number) => formatMoney(cents, invoice.currency);
-	const zone = invoice.visit?.time_zone ?? 'UTC';
+	const zone = invoice.visit?.time_zone ?? invoice.period?.time_zone ?? 'UTC';
 	const day = (isoTime: string) => DateTime.fromISO(isoTime, { zone }).toFormat('LLLL d, yyyy');
 	return [
 		`Invoice ${invoice.invoice_number}${invoice.status === 'void' ? ' (VOID)' : ''}`,
@@ -21,7 +21,9 @@ export function invoiceText(invoice: Invoice): string {
 		`Issued: ${day(invoice.issued_at)}. Due: ${DateTime.fromISO(invoice.due_date).toFormat('LLLL d, yyyy')}.`,
 		invoice.visit
 			? `For: ${(invoice.visit.service ?? 'service').replace(/_/g, ' ')} on ${DateTime.fromISO(invoice.visit.start, { zone }).toFormat("LLLL d, yyyy 'at' h:mm a")}${invoice.booking_id ? ` (visit ${invoice.booking_id})` : ''}.`
-			: '',
+			: invoice.period
+				? `For: ${invoice.period.visits} ${invoice.period.service} visit${invoice.period.visits === 1 ? '' : 's'} in ${invoice.period.label}${invoice.contract_id ? ` (agreement ${invoice.contract_id})` : ''}.`
+				: '',
 		'',
 		...invoice.lines.map(
 			(l) =>

@@ -47,6 +47,7 @@ const TEMPLATES = {
 	'support-visit-reminders.json': support.reminders,
 	'support-contract-renewals.json': support.renewals,
 	'support-payments.json': support.payments,
+	'support-recurring-billing.json': support.recurringBilling,
 	'ops-board.json': support.opsBoard,
 	'ops-weekly-numbers.json': support.weeklyNumbers,
 	'ops-customers.json': support.opsCustomers,

@@ -689,7 +689,7 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
 const BUSINESS_FROM_SETTINGS =
-	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link' }";
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link', card_page_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/card', monthly_billing: /^(yes|y|true|on|1)$/i.test(String($json.monthly_billing ?? '').trim()) }";
 
 /** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>

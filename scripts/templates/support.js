@@ -1395,13 +1395,17 @@ function crewSteps() {
 	);
 	wf.section(
 		'Done: bill the visit',
-		"The visit is billed at the quote the customer agreed (Contract Agent, *Invoice > Bill a Visit*: numbered without gaps, due in 15 days). With `payment_links` yes (Booking Business), Stripe makes a payment page for what is due (HTTP Request with the **Stripe** credential, retried 3 times; the invoice's id in its metadata, so **Payments** marks it paid when Stripe says so). The customer gets the invoice (its PDF attached) and the link by e-mail and text. A visit with no agreed quote on record (booked before invoices were kept) is not billed; one that cannot be billed (the store down) goes to the human queue.",
+		"The visit is billed at the quote the customer agreed (Contract Agent, *Invoice > Bill a Visit*: numbered without gaps, due in 15 days); with `monthly_billing` yes (Booking Business), a visit of a signed agreement waits for its month's invoice (**Recurring Billing**) instead. With `payment_links` yes (Booking Business), Stripe makes a payment page for what is due (HTTP Request with the **Stripe** credential, retried 3 times; the invoice's id in its metadata, so **Payments** marks it paid when Stripe says so). The customer gets the invoice (its PDF attached) and the link by e-mail and text. A visit with no agreed quote on record (booked before invoices were kept) is not billed; one that cannot be billed (the store down) goes to the human queue.",
 	);
 	L.agent(
 		wf,
 		'Bill the Visit',
 		'contractAgent',
-		{ resource: 'invoice', operation: 'invoiceVisit', binaryProperty: '' },
+		{
+			resource: 'invoice',
+			operation: 'invoiceVisit',
+			binaryProperty: '',
+		},
 		[1100, 860],
 		{ onError: 'continueErrorOutput' },
 	);
@@ -2256,7 +2260,7 @@ function payments() {
 	});
 	wf.section(
 		'Payments from Stripe',
-		'Add a webhook endpoint in Stripe (Developers > Webhooks) for **/webhook/stripe** with the events *checkout.session.completed*, *payment_intent.succeeded*, *payment_intent.payment_failed* and *charge.refunded*, and put its signing secret (whsec_...) in the **Stripe Webhook (Signing Secret)** credential. Each event is checked against its signature (five minutes at most old) and applied to the invoice its `metadata.invoice_id` names, **once**: Stripe retries a delivery until it is answered, and a retry changes nothing. A payment marks the invoice paid (or part paid), a refund takes back what was refunded, a failed attempt is kept. A forged, altered or stale event is answered 400 and changes nothing; an event about no invoice of ours goes to the **Human Queue**.',
+		'Add a webhook endpoint in Stripe (Developers > Webhooks) for **/webhook/stripe** with the events *checkout.session.completed*, *payment_intent.succeeded*, *payment_intent.payment_failed*, *charge.refunded* and *setup_intent.succeeded*, and put its signing secret (whsec_...) in the **Stripe Webhook (Signing Secret)** credential. Each event is checked against its signature (five minutes at most old) and applied to the invoice its `metadata.invoice_id` names, **once**: Stripe retries a delivery until it is answered, and a retry changes nothing. A payment marks the invoice paid (or part paid), a refund takes back what was refunded, a failed attempt is kept. A forged, altered or stale event is answered 400 and changes nothing; an event about no invoice of ours goes to the **Human Queue**.',
 	);
 	wf.add(
 		'Stripe Event',
@@ -2337,7 +2341,7 @@ function payments() {
 		{
 			respondWith: 'text',
 			responseBody:
-				"={{ '<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Thank you</title></head><body style=\"font-family: Arial, sans-serif; max-width: 640px; margin: 40px auto; padding: 0 16px\"><h1>Thank you</h1><p>Your payment' + (String($json.query.invoice ?? '').replace(/[^A-Za-z0-9-]/g, '') ? ' for invoice ' + String($json.query.invoice).replace(/[^A-Za-z0-9-]/g, '') : '') + ' is with Stripe: your invoice is marked paid as soon as Stripe confirms it. You can close this page.</p></body></html>' }}",
+				"={{ '<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Thank you</title></head><body style=\"font-family: Arial, sans-serif; max-width: 640px; margin: 40px auto; padding: 0 16px\"><h1>Thank you</h1><p>' + ($json.query.card === 'saved' ? 'Your card is saved: your monthly invoices are charged to it, and anything now owed within the hour. You can close this page.' : 'Your payment' + (String($json.query.invoice ?? '').replace(/[^A-Za-z0-9-]/g, '') ? ' for invoice ' + String($json.query.invoice).replace(/[^A-Za-z0-9-]/g, '') : '') + ' is with Stripe: your invoice is marked paid as soon as Stripe confirms it. You can close this page.') + '</p></body></html>' }}",
 			options: {
 				responseCode: 200,
 				responseHeaders: { entries: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }] },
@@ -2347,12 +2351,393 @@ function payments() {
 	);
 	wf.connect('Back From Paying', 'Page: Thank You');
 	wf.connect('Signed by Stripe?', 'Not From Stripe', 1);
+	wf.section(
+		'Save a card',
+		"A monthly invoice, and a declined charge's message, carry a link to **/webhook/card?token=...** (signed with the Agreement Signing Secret, good for 30 days). It opens Stripe's page to save a card for the agreement (a Checkout Session in setup mode, for the Stripe customer kept from a card saved before, else a new one); Stripe's *setup_intent.succeeded* event (above) keeps the card for the regular service, and what is owed is charged to it within the hour (**Recurring Billing**). Add *setup_intent.succeeded* to the Stripe webhook's events.",
+	);
+	wf.add(
+		'Card Link',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'GET', path: 'card', responseMode: 'responseNode', options: {} },
+		[0, 700],
+		{ webhookId: L.stableId(wf.key, 'Card Link', 'webhook') },
+	);
+	L.settingsNode(wf, [220, 700]);
+	L.agent(wf, 'Check the Card Link', 'contractAgent', { operation: 'cardPage' }, [440, 700], {
+		credentials: L.CREDENTIALS.signingSecret,
+	});
+	L.setRaw(
+		wf,
+		'The Card Case',
+		`{ query: $('Card Link').first().json.query, business: ${L.BUSINESS_FROM_SETTINGS} }`,
+		[440, 860],
+	);
+	L.ifTrue(wf, 'Link Good?', "$json.card_link.state === 'open'", [660, 700]);
+	L.ifTrue(wf, 'Stripe Customer Kept?', '!!$json.card_link.provider_customer', [880, 620]);
+	wf.add(
+		'Create the Stripe Customer',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/customers',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Idempotency-Key', value: "={{ 'customer-' + $json.card_link.series_id }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					// Stripe refuses an empty e-mail: a customer with none is named only.
+					{
+						name: "={{ $json.card_link.customer.email ? 'email' : 'metadata[no_email]' }}",
+						value: "={{ $json.card_link.customer.email || 'yes' }}",
+					},
+					{ name: 'name', value: "={{ $json.card_link.customer.name || 'Customer' }}" },
+					{ name: 'metadata[series_id]', value: '={{ $json.card_link.series_id }}' },
+				],
+			},
+			options: {},
+		},
+		[1100, 700],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueErrorOutput',
+		},
+	);
+	L.setRaw(
+		wf,
+		'The New Stripe Customer',
+		"{ ...$('Check the Card Link').item.json, stripe_customer: $json.id }",
+		[1320, 700],
+	);
+	L.setRaw(
+		wf,
+		'The Kept Stripe Customer',
+		'{ ...$json, stripe_customer: $json.card_link.provider_customer }',
+		[1320, 540],
+	);
+	wf.add(
+		'Ask Stripe for a Card Page',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/checkout/sessions',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'mode', value: 'setup' },
+					{ name: 'customer', value: '={{ $json.stripe_customer }}' },
+					{ name: 'currency', value: '={{ $json.card_link.currency }}' },
+					{
+						name: 'setup_intent_data[metadata][series_id]',
+						value: '={{ $json.card_link.series_id }}',
+					},
+					{
+						name: 'setup_intent_data[metadata][contract_id]',
+						value: '={{ $json.card_link.contract_id }}',
+					},
+					{
+						name: 'success_url',
+						value:
+							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?card=saved' }}",
+					},
+				],
+			},
+			options: {},
+		},
+		[1540, 620],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueErrorOutput',
+		},
+	);
+	wf.add(
+		"Go to Stripe's Page",
+		'n8n-nodes-base.respondToWebhook',
+		1.1,
+		{ respondWith: 'redirect', redirectURL: '={{ $json.url }}', options: { responseCode: 303 } },
+		[1760, 620],
+	);
+	const cardPage = (name, status, title, textExpression, position) =>
+		wf.add(
+			name,
+			'n8n-nodes-base.respondToWebhook',
+			1.1,
+			{
+				respondWith: 'text',
+				responseBody: `={{ '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body style="font-family: Arial, sans-serif; max-width: 640px; margin: 40px auto; padding: 0 16px"><h1>${title}</h1><p>' + ${textExpression} + '</p></body></html>' }}`,
+				options: {
+					responseCode: status,
+					responseHeaders: {
+						entries: [{ name: 'Content-Type', value: 'text/html; charset=utf-8' }],
+					},
+				},
+			},
+			position,
+		);
+	cardPage(
+		'Page: Link Not Valid',
+		403,
+		'This link cannot be used',
+		"$json.card_link.reason.replace(/[<>&]/g, '')",
+		[880, 860],
+	);
+	cardPage(
+		'Page: Try Again Later',
+		503,
+		'Please try again in a few minutes',
+		"'We could not reach our payment provider just now. Your card was not saved; please open the link again in a few minutes.'",
+		[1760, 860],
+	);
+	wf.chain(
+		'Card Link',
+		'Business Settings',
+		'The Card Case',
+		'Check the Card Link',
+		'Link Good?',
+		'Stripe Customer Kept?',
+		'The Kept Stripe Customer',
+		'Ask Stripe for a Card Page',
+		"Go to Stripe's Page",
+	);
+	wf.connect('Link Good?', 'Page: Link Not Valid', 1);
+	wf.connect('Stripe Customer Kept?', 'Create the Stripe Customer', 1);
+	wf.chain('Create the Stripe Customer', 'The New Stripe Customer', 'Ask Stripe for a Card Page');
+	wf.connect('Create the Stripe Customer', 'Page: Try Again Later', 1);
+	wf.connect('Ask Stripe for a Card Page', 'Page: Try Again Later', 1);
+	return wf;
+}
+
+/**
+ * Recurring Billing: once a month, the agreements of regular services are billed for the visits
+ * done; every hour, the saved cards that are due are charged (Stripe PaymentIntents, confirmed
+ * off session), and a decline follows the dunning schedule, then goes to ops.
+ */
+function recurringBilling() {
+	const wf = new L.Workflow('recurringBilling', 'Booking Agents: Recurring Billing', {
+		executionTimeout: 1800,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+	});
+	wf.section(
+		'Bill the month',
+		`With \`monthly_billing\` yes (Booking Business), on the 1st of each month at 6: every signed agreement of a regular service gets **one invoice** for the visits its crews marked done last month, each at the price of the agreement in force that day, numbered without gaps (a second run bills nothing twice). The customer gets it by e-mail (its PDF attached) and text: with a saved card, it says the card pays it; without one, it carries a link to **save a card** (Stripe's page, through /webhook/card) so the months after are paid automatically.\n\n\${L.SETTINGS_NOTE}`,
+	);
+	wf.add(
+		'First of the Month',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{
+			rule: {
+				interval: [
+					{ field: 'months', monthsInterval: 1, triggerAtDayOfMonth: 1, triggerAtHour: 6 },
+				],
+			},
+		},
+		[0, 0],
+	);
+	L.settingsNode(wf, [220, 0]);
+	L.startCase(wf, 'The Business', [440, 0]);
+	L.ifTrue(wf, 'The Monthly Run?', "$('First of the Month').isExecuted", [660, 200]);
+	L.ifTrue(
+		wf,
+		'Billed by the Month?',
+		"/^(yes|y|true|on|1)$/i.test(String($('Business Settings').first().json.monthly_billing ?? '').trim())",
+		[880, 0],
+	);
+	L.agent(
+		wf,
+		'Bill Last Month',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'billMonth' },
+		[1100, 0],
+		{
+			credentials: L.CREDENTIALS.signingSecret,
+			notes: 'One item per invoice made',
+			notesInFlow: true,
+		},
+	);
+	L.agent(
+		wf,
+		'Write the Invoice',
+		'confirmationAgent',
+		{ messageKind: 'invoice', options: { calendar: false } },
+		[1320, 0],
+	);
+	deliver(wf, 'Write the Invoice', 'Monthly Invoice', 1540, 0, null, { caseFlow: true });
+	wf.chain(
+		'First of the Month',
+		'Business Settings',
+		'The Business',
+		'The Monthly Run?',
+		'Billed by the Month?',
+		'Bill Last Month',
+		'Write the Invoice',
+	);
+	wf.section(
+		'Charge the saved cards',
+		"Every hour: the invoices whose saved card is due (a month just billed, a retry whose day has come, an invoice left open when a card was saved). Each is charged with n8n's HTTP Request and the **Stripe** credential (a PaymentIntent confirmed off session; Idempotency-Key per attempt, so a retried request never charges twice), and Stripe's answer is recorded. **Declined**: tried again 1, 3 and 7 days after the first decline, the customer told each time with a link to use another card. After the last: the customer is told and the case goes to the **Human Queue**. No answer at all: the same attempt again an hour later, with the same key. The payment itself is also confirmed by Stripe's event (**Payments**), counted once.",
+	);
+	wf.add(
+		'Every Hour',
+		'n8n-nodes-base.scheduleTrigger',
+		1.2,
+		{ rule: { interval: [{ field: 'hours', hoursInterval: 1 }] } },
+		[0, 200],
+	);
+	L.agent(
+		wf,
+		'List Charges Due',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'chargesDue' },
+		[880, 400],
+		{ notes: 'One item per charge', notesInFlow: true },
+	);
+	wf.add(
+		'Charge the Saved Card',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/payment_intents',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [{ name: 'Idempotency-Key', value: '={{ $json.charge.idempotency_key }}' }],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'amount', value: '={{ $json.charge.amount_cents }}' },
+					{ name: 'currency', value: '={{ $json.charge.currency }}' },
+					{ name: 'customer', value: '={{ $json.charge.provider_customer }}' },
+					{ name: 'payment_method', value: '={{ $json.charge.payment_method }}' },
+					{ name: 'off_session', value: 'true' },
+					{ name: 'confirm', value: 'true' },
+					{ name: 'description', value: '={{ $json.charge.description }}' },
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+					{ name: 'metadata[attempt]', value: '={{ $json.charge.attempt }}' },
+				],
+			},
+			options: { response: { response: { fullResponse: true, neverError: true } } },
+		},
+		[1100, 400],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueRegularOutput',
+		},
+	);
+	L.agent(
+		wf,
+		'Record the Charge',
+		'contractAgent',
+		{
+			resource: 'invoice',
+			operation: 'recordCharge',
+		},
+		[1320, 400],
+		{ credentials: L.CREDENTIALS.signingSecret },
+	);
+	L.setRaw(
+		wf,
+		"With Stripe's Answer",
+		"{ ...$('List Charges Due').item.json, stripe_response: { status_code: $json.statusCode ?? null, body: $json.body ?? null } }",
+		[1540, 400],
+	);
+	wf.add(
+		'What Came of It?',
+		'n8n-nodes-base.switch',
+		3.2,
+		{
+			rules: {
+				values: ['declined', 'gave_up'].map((outcome) => ({
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						conditions: [
+							{
+								id: L.stableId(wf.key, 'What Came of It?', outcome),
+								leftValue: '={{ $json.charge_result.outcome }}',
+								rightValue: outcome,
+								operator: { type: 'string', operation: 'equals' },
+							},
+						],
+						combinator: 'and',
+					},
+					renameOutput: true,
+					outputKey: outcome === 'declined' ? 'Declined' : 'Gave Up',
+				})),
+			},
+			options: { fallbackOutput: 'extra', renameFallbackOutput: 'Paid or Later' },
+		},
+		[1760, 400],
+	);
+	L.agent(
+		wf,
+		'Write the Decline',
+		'confirmationAgent',
+		{ messageKind: 'payment_failed', options: { calendar: false } },
+		[2200, 320],
+	);
+	deliver(wf, 'Write the Decline', 'Declined Payment', 2420, 320, null, { caseFlow: true });
+	L.setRaw(
+		wf,
+		'Unpaid Invoice Case',
+		"{ ...$json, message: 'Invoice ' + $json.invoice.invoice_number + ': the saved card was declined on every try.', handoff_reason: $json.charge_result.detail + ' Invoice ' + $json.invoice.invoice_number + ' (' + ($json.invoice.total_cents - $json.invoice.paid_cents) / 100 + ' ' + $json.invoice.currency + ') stays open.' }",
+		[1980, 500],
+	);
+	L.callWorkflow(
+		wf,
+		'Hand the Unpaid Invoice to Ops',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[2200, 560],
+		{
+			wait: false,
+		},
+	);
+	wf.add('Nothing More to Do', 'n8n-nodes-base.noOp', 1, {}, [1980, 680]);
+	wf.connect('Every Hour', 'Business Settings');
+	wf.connect('The Monthly Run?', 'List Charges Due', 1);
+	wf.chain(
+		'List Charges Due',
+		'Charge the Saved Card',
+		"With Stripe's Answer",
+		'Record the Charge',
+		'What Came of It?',
+		'Write the Decline',
+	);
+	wf.connect('What Came of It?', 'Unpaid Invoice Case', 1);
+	wf.connect('Unpaid Invoice Case', 'Write the Decline');
+	wf.connect('Unpaid Invoice Case', 'Hand the Unpaid Invoice to Ops');
+	wf.connect('What Came of It?', 'Nothing More to Do', 2);
 	return wf;
 }
 
 module.exports = {
 	opsBoard,
 	payments,
+	recurringBilling,
 	opsCustomers,
 	opsRegularVisits,
 	weeklyNumbers,

@@ -173,6 +173,16 @@ describe.each([...templates, ...postgresSet])('%s', (file, wf) => {
 				expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Page: Thank You']);
 				continue;
 			}
+			if (path.basename(file) === 'support-payments.json' && hook.parameters.path === 'card') {
+				// A card link a customer opens: its signed token (checked first) is the authentication.
+				expect(hook.parameters.httpMethod).toBe('GET');
+				expect(outputs(wf, hook.name)[0].map((c) => c.node)).toEqual(['Business Settings']);
+				expect(outputs(wf, 'Business Settings')[0].map((c) => c.node)).toEqual(['The Card Case']);
+				expect(outputs(wf, 'The Card Case')[0].map((c) => c.node)).toEqual(['Check the Card Link']);
+				expect(outputs(wf, 'Check the Card Link')[0].map((c) => c.node)).toEqual(['Link Good?']);
+				expect(outputs(wf, 'Link Good?')[1].map((c) => c.node)).toEqual(['Page: Link Not Valid']);
+				continue;
+			}
 			if (path.basename(file) === 'support-payments.json') {
 				// Stripe cannot send our key: its Stripe-Signature (checked first, on the raw body) is the authentication.
 				expect(hook.parameters).toMatchObject({ httpMethod: 'POST', options: { rawBody: true } });
@@ -436,6 +446,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Ops Board',
 		'Booking Agents: Outbox',
 		'Booking Agents: Payments',
+		'Booking Agents: Recurring Billing',
 		'Booking Agents: Recurring Service',
 		'Booking Agents: Regular Visits',
 		'Booking Agents: Simple Booking',

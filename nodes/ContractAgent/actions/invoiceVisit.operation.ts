@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import { invoiceVisit, NoAgreedQuoteError } from '../invoice';
-import { textAt } from '../../shared/case';
+import { invoiceVisit, NotBilledError } from '../invoice';
+import { at, textAt } from '../../shared/case';
 import { caseOf, missingFromCase, definedBelow } from '../../shared/n8n/inputs';
 import { optionalText } from '../../shared/n8n/parameters';
 import type { OperationContext } from './common';
@@ -31,6 +31,15 @@ export const description = updateDisplayOptions({ show: { operation: ['invoiceVi
 		default: 15,
 		typeOptions: { minValue: 0, maxValue: 365 },
 		description: 'Days from the invoice to its due date',
+	},
+	{
+		displayName: 'Agreements Billed by the Month',
+		name: 'agreementsMonthly',
+		type: 'boolean',
+		default: false,
+		displayOptions: definedBelow,
+		description:
+			"Whether a visit of a signed agreement waits for its month's invoice (Bill a Month of Agreements) instead of being billed on its own (from the case: business.monthly_billing)",
 	},
 	pdfProperty,
 ]);
@@ -62,13 +71,17 @@ export async function execute(this: IExecuteFunctions, i: number, op: OperationC
 				series: optionalText(this, 'series', i),
 				due_days: this.getNodeParameter('dueDays', i, 15) as number,
 				business,
+				agreements_monthly:
+					op.source === 'case'
+						? at(caseOf(this, i), 'business', 'monthly_billing') === true
+						: (this.getNodeParameter('agreementsMonthly', i, false) as boolean),
 			},
 			Date.now(),
 		);
 		return await invoiceOut(this, i, invoice, { invoice_created: created });
 	} catch (error) {
-		// Nothing to bill from (a visit booked before invoices were kept, or by hand): not a failure.
-		if (error instanceof NoAgreedQuoteError)
+		// Nothing to bill from (booked before invoices were kept, or by hand), or billed with its month: not a failure.
+		if (error instanceof NotBilledError)
 			return [{ json: { invoice: null, invoice_created: false, not_billed: error.message } }];
 		throw error;
 	}

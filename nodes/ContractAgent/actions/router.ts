@@ -7,6 +7,10 @@ import { readStoreConfig } from '../../shared/n8n/store';
 import { openStore } from '../../shared/store';
 import type { Execute, OperationContext } from './common';
 import * as applyPaymentEvent from './applyPaymentEvent.operation';
+import * as billMonth from './billMonth.operation';
+import * as cardPage from './cardPage.operation';
+import * as chargesDue from './chargesDue.operation';
+import * as recordCharge from './recordCharge.operation';
 import * as end from './end.operation';
 import * as getInvoice from './getInvoice.operation';
 import * as invoiceVisit from './invoiceVisit.operation';
@@ -28,11 +32,25 @@ const OPERATIONS: Record<string, Execute> = {
 	getInvoice: getInvoice.execute,
 	voidInvoice: voidInvoice.execute,
 	applyPaymentEvent: applyPaymentEvent.execute,
+	billMonth: billMonth.execute,
+	chargesDue: chargesDue.execute,
+	recordCharge: recordCharge.execute,
+	cardPage: cardPage.execute,
 };
+
+/** The operations that make or check a signed link (signing, card links). */
+export const SIGNING_OPERATIONS = [
+	'generate',
+	'recordSignature',
+	'showAgreement',
+	'billMonth',
+	'recordCharge',
+	'cardPage',
+];
 
 /** The key that signs the links: from the credential (read once), or from the parameter per item. */
 async function readSecret(ctx: IExecuteFunctions, operation: string) {
-	if (!['generate', 'recordSignature', 'showAgreement'].includes(operation)) return () => '';
+	if (!SIGNING_OPERATIONS.includes(operation)) return () => '';
 	if (ctx.getNodeParameter('signingSecretFrom', 0, 'credential') === 'credential') {
 		const credential = await ctx.getCredentials<{ secret?: string }>('bookingAgentsSigningSecret');
 		const secret = String(credential.secret ?? '');

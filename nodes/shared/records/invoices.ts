@@ -15,8 +15,14 @@ import type { BookingStore, ContractRecord, SqlRunner } from '../store';
 
 export class InvoiceInputError extends InputError {}
 
+/** A visit that is not billed on its own, and rightly so: not a failure (the node says why, `not_billed`). */
+export class NotBilledError extends InvoiceInputError {}
+
 /** A visit with nothing to bill from: no agreed quote on record (booked before invoices were kept, or by hand). */
-export class NoAgreedQuoteError extends InvoiceInputError {}
+export class NoAgreedQuoteError extends NotBilledError {}
+
+/** A visit of an agreement billed by the month (Bill the Month): on that invoice, not one of its own. */
+export class BilledByTheMonthError extends NotBilledError {}
 
 export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -55,6 +61,20 @@ export interface Invoice {
 	customer: { name: string | null; email: string | null; address: string | null };
 	business: { name: string | null; email: string | null; address: string | null };
 	visit: { start: string; service: string | null; time_zone: string } | null;
+	/** A month's invoice of an agreement (Bill the Month): which month and which visits; null for one visit's invoice. */
+	period: {
+		month: string;
+		label: string;
+		visits: number;
+		booking_ids: string[];
+		service: string;
+		time_zone: string;
+	} | null;
+	/** The regular service (series) it bills, when it bills one. */
+	series_id: string | null;
+	/** The saved card's tries so far, and when it is tried next (null: no charge waits). */
+	charge_attempts: number;
+	next_charge_at: string | null;
 	/** A payment provider's ids for it (e.g. stripe_invoice_id), beside ours, never instead. */
 	provider: Record<string, string>;
 }
@@ -66,13 +86,15 @@ export interface InvoiceVisitInput {
 	/** Days from issue to due (default 15). */
 	due_days?: number | null;
 	business?: { name?: string | null; email?: string | null; address?: string | null } | null;
+	/** Visits of a signed agreement are billed by the month, not one by one (the business's `monthly_billing`). */
+	agreements_monthly?: boolean | null;
 }
 
-const SERIES = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
+const NUMBER_SERIES = /^[A-Z0-9][A-Z0-9-]{0,19}$/;
 
-function readSeries(value: string | null | undefined): string {
+export function readSeries(value: string | null | undefined): string {
 	const series = (value ?? 'INV').trim().toUpperCase();
-	if (!SERIES.test(series))
+	if (!NUMBER_SERIES.test(series))
 		throw new InvoiceInputError(
 			'series',
 			`"series" (the invoice numbers' prefix) is 1-20 letters, digits or dashes, like INV or BC-2027; got ${JSON.stringify(value)}.`,
@@ -83,7 +105,7 @@ function readSeries(value: string | null | undefined): string {
 const iso = (ms: number | null, zone = 'UTC') =>
 	ms === null ? null : DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
 
-function invoiceFromRow(row: Record<string, unknown>): Invoice {
+export function invoiceFromRow(row: Record<string, unknown>): Invoice {
 	const record = jsonColumn<Record<string, unknown>>(row.record, {});
 	return {
 		invoice_id: String(row.id),
@@ -118,12 +140,16 @@ function invoiceFromRow(row: Record<string, unknown>): Invoice {
 			address: null,
 		},
 		visit: (record.visit as Invoice['visit']) ?? null,
+		period: (record.period as Invoice['period']) ?? null,
+		series_id: (row.series_id as string | null) ?? null,
+		charge_attempts: Number(row.charge_attempts ?? 0),
+		next_charge_at: iso(numberColumn(row.next_charge_at_ms)),
 		provider: (record.provider as Record<string, string>) ?? {},
 	};
 }
 
 /** The next number of a series, taken inside the caller's transaction (the row is locked until it ends). */
-async function nextNumber(sql: SqlRunner, series: string): Promise<number> {
+export async function nextNumber(sql: SqlRunner, series: string): Promise<number> {
 	await sql.query(
 		'INSERT INTO invoice_numbers (series, last_number) VALUES ($1, 0) ON CONFLICT (series) DO NOTHING',
 		[series],
@@ -174,6 +200,11 @@ export async function invoiceVisit(
 	// The agreement of a series visit, read before the write (the store serves one call at a time).
 	const seriesOfVisit = (await store.getBooking(bookingId))?.series_id ?? null;
 	const agreements = seriesOfVisit ? await store.contractsForSeries(seriesOfVisit) : [];
+	if (input.agreements_monthly && agreements.some((c) => c.signature))
+		throw new BilledByTheMonthError(
+			'booking_id',
+			`Visit ${bookingId} is a visit of agreement ${agreements[0].id}, billed by the month (Recurring Billing): it goes on that month's invoice.`,
+		);
 	return await store.lockedWrite(`invoice:${bookingId}`, async (sql) => {
 		const [existing] = await sql.query('SELECT * FROM invoices WHERE booking_id = $1', [bookingId]);
 		if (existing) return { invoice: invoiceFromRow(existing), created: false };
@@ -267,7 +298,7 @@ export async function invoiceVisit(
 			provider: {},
 		};
 		await sql.query(
-			'INSERT INTO invoices (id, series, number, invoice_number, status, customer_id, case_id, booking_id, contract_id, currency, subtotal_cents, discount_cents, tax_cents, total_cents, paid_cents, due_date, issued_at_ms, paid_at_ms, voided_at_ms, record, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, NULL, NULL, $17, $16)',
+			'INSERT INTO invoices (id, series, number, invoice_number, status, customer_id, case_id, booking_id, contract_id, currency, subtotal_cents, discount_cents, tax_cents, total_cents, paid_cents, due_date, issued_at_ms, paid_at_ms, voided_at_ms, record, updated_at_ms, series_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16, NULL, NULL, $17, $16, $18)',
 			[
 				id,
 				series,
@@ -286,6 +317,7 @@ export async function invoiceVisit(
 				dueDate,
 				nowMs,
 				JSON.stringify(record),
+				seriesId,
 			],
 		);
 		const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [id]);

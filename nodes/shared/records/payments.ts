@@ -9,7 +9,8 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import { InputError } from '../errors';
 import { jsonColumn } from './columns';
-import type { BookingStore } from '../store';
+import { saveCard } from './monthly';
+import type { BookingStore, SqlRunner } from '../store';
 
 export class PaymentInputError extends InputError {}
 
@@ -67,7 +68,14 @@ export function stripeSignatureHeader(rawBody: string, secret: string, timestamp
 }
 
 export type EventOutcome =
-	'paid' | 'part_paid' | 'refunded' | 'payment_failed' | 'replayed' | 'ignored' | 'unmatched';
+	| 'paid'
+	| 'part_paid'
+	| 'refunded'
+	| 'payment_failed'
+	| 'card_saved'
+	| 'replayed'
+	| 'ignored'
+	| 'unmatched';
 
 export interface AppliedEvent {
 	event_id: string;
@@ -199,6 +207,7 @@ export async function applyStripeEvent(
 			);
 			return result;
 		};
+		if (type === 'setup_intent.succeeded') return await record(await cardSaved(sql, e, out, nowMs));
 		if (!money)
 			return await record(out('ignored', `A ${type} event is not about a payment to apply.`));
 		const [found] = money.invoiceId
@@ -227,6 +236,23 @@ export async function applyStripeEvent(
 		let status = String(invoice.status);
 		let outcome: EventOutcome;
 		let amount = money.amount;
+		// One payment seen twice (Checkout's completed session and its PaymentIntent's success, or the
+		// charge's own answer first): kept once, under the PaymentIntent's id.
+		const [already] =
+			money.kind !== 'refund' && money.providerId
+				? await sql.query('SELECT id FROM payments WHERE kind = $1 AND provider_id = $2', [
+						money.kind,
+						money.providerId,
+					])
+				: [];
+		if (already)
+			return await record(
+				out(
+					'replayed',
+					`Invoice ${String(invoice.invoice_number)}: ${money.providerId} is on record already: nothing changed.`,
+					invoice,
+				),
+			);
 		if (money.kind === 'failed') {
 			outcome = 'payment_failed';
 		} else if (money.kind === 'payment') {
@@ -292,4 +318,39 @@ export async function applyStripeEvent(
 			amount_cents: amount,
 		});
 	});
+}
+
+/** A card saved on Stripe's page (a Checkout in setup mode whose SetupIntent names our series): kept for the series. */
+async function cardSaved(
+	sql: SqlRunner,
+	event: Record<string, unknown>,
+	out: (outcome: EventOutcome, detail: string) => AppliedEvent,
+	nowMs: number,
+): Promise<AppliedEvent> {
+	const intent = obj(obj(event.data).object);
+	const metadata = obj(intent.metadata);
+	const seriesId = text(metadata.series_id);
+	const customer = text(intent.customer);
+	const method = text(intent.payment_method);
+	if (!seriesId || !customer || !method)
+		return out(
+			'unmatched',
+			'The saved card names no regular service of ours (metadata.series_id), or no customer or payment method: nothing kept.',
+		);
+	const [series] = await sql.query('SELECT id FROM series WHERE id = $1', [seriesId]);
+	if (!series) return out('unmatched', `No regular service ${seriesId} here: nothing kept.`);
+	const { invoices_due } = await saveCard(
+		sql,
+		{
+			series_id: seriesId,
+			contract_id: text(metadata.contract_id),
+			provider_customer: customer,
+			payment_method: method,
+		},
+		nowMs,
+	);
+	return out(
+		'card_saved',
+		`A card was saved for regular service ${seriesId}${invoices_due ? `; ${invoices_due} open invoice${invoices_due === 1 ? ' is' : 's are'} charged to it on the next run` : ''}.`,
+	);
 }

@@ -93,6 +93,8 @@ export interface BusinessSettings {
 	quiet_hours_end: string | null;
 	/** Whether the invoice e-mailed after a visit carries a Stripe payment link. */
 	payment_links: boolean | null;
+	/** Whether agreements of regular services are billed once a month (Recurring Billing) instead of visit by visit. */
+	monthly_billing: boolean | null;
 }
 
 export interface OnCallPerson {

@@ -187,6 +187,11 @@ export const BUSINESS_SETTINGS = {
 		notes:
 			'yes: the invoice e-mailed after a visit carries a Stripe payment link (set the Stripe credential); no: it asks to pay as usual',
 	},
+	monthly_billing: {
+		kind: 'yes_no',
+		notes:
+			"yes: a regular service's agreement is billed once a month for its visits done, charged to the card the customer saved (Recurring Billing); no: each visit is billed when the crew marks it done",
+	},
 	quiet_hours_start: { kind: 'time', notes: 'No reminder texts from this time...' },
 	quiet_hours_end: { kind: 'time', notes: '...until this time (local)' },
 } as const satisfies Record<string, { kind: string; required?: boolean; notes: string }>;
@@ -357,6 +362,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	quiet_hours_start: '21:00',
 	quiet_hours_end: '08:00',
 	payment_links: 'no',
+	monthly_billing: 'no',
 };
 
 /** What the seed rows are made from: the agents' own defaults (the package's API passes them in). */

@@ -140,3 +140,24 @@ CREATE TABLE payments (
   CHECK (kind IN ('payment','refund','failed')));
 CREATE INDEX payments_invoice ON payments (invoice_id, created_at_ms);
 `;
+
+/**
+ * Monthly billing of agreements and their cards. `autopay`: the card a customer saved for a
+ * regular service (its series, so renewals keep it; the payment provider's customer and
+ * payment method ids, never a card number).
+ * A month's invoice of an agreement has no visit (`booking_id` NULL) but its `period`
+ * (YYYY-MM), one per agreement and month. `next_charge_at_ms`: when the saved card is to be
+ * charged (next; NULL when nothing is due), `charge_attempts`: the tries so far, for dunning.
+ */
+export const AUTOPAY_SQL = `
+CREATE TABLE autopay (
+  series_id TEXT PRIMARY KEY, contract_id TEXT, customer_id TEXT, provider TEXT NOT NULL, provider_customer TEXT NOT NULL,
+  payment_method TEXT NOT NULL, status TEXT NOT NULL, saved_at_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,
+  CHECK (status IN ('active','removed')));
+ALTER TABLE invoices ADD COLUMN period TEXT;
+ALTER TABLE invoices ADD COLUMN series_id TEXT;
+ALTER TABLE invoices ADD COLUMN next_charge_at_ms BIGINT;
+ALTER TABLE invoices ADD COLUMN charge_attempts INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX invoices_contract_period ON invoices (contract_id, period);
+CREATE INDEX invoices_next_charge ON invoices (next_charge_at_ms);
+`;

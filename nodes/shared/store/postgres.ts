@@ -10,6 +10,7 @@ import {
 	CUSTOMERS_SQL,
 	INVOICES_SQL,
 	PAYMENTS_SQL,
+	AUTOPAY_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -114,6 +115,12 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		description:
 			'payment provider events, taken once, and the payments, refunds and failed attempts of each invoice',
 		sql: PAYMENTS_SQL,
+	},
+	{
+		version: 13,
+		description:
+			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts",
+		sql: AUTOPAY_SQL,
 	},
 ];
 

@@ -10,6 +10,7 @@ import {
 	CUSTOMERS_SQL,
 	INVOICES_SQL,
 	PAYMENTS_SQL,
+	AUTOPAY_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -155,6 +156,12 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 		description:
 			'payment provider events, taken once, and the payments, refunds and failed attempts of each invoice',
 		sql: PAYMENTS_SQL,
+	},
+	{
+		version: 13,
+		description:
+			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts",
+		sql: AUTOPAY_SQL,
 	},
 ];
 
