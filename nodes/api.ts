@@ -175,6 +175,18 @@ export {
 	INVOICE_STATUSES,
 } from './ContractAgent/invoice';
 export type { Invoice, InvoiceLine, InvoiceStatus } from './ContractAgent/invoice';
+export {
+	billMonth,
+	billingMonth,
+	chargesDue,
+	recordCharge,
+	cardLinkUrl,
+	readCardLink,
+	DUNNING_DAYS,
+	MonthlyBillingInputError,
+} from './shared/records/monthly';
+export type { BillMonthResult, DueCharge, RecordedCharge } from './shared/records/monthly';
+export { applyStripeEvent, verifyStripeSignature } from './shared/records/payments';
 export type {
 	GenerateInput,
 	ContractOptions,

@@ -7,6 +7,13 @@
  * time, as several n8n workers would. Also the PDFs alone. The baseline, measured in the same
  * run on the same store: booking a visit (the store's own main write). Prints invoices a second,
  * the ratio to bookings a second, and the per-invoice median and p95.
+ *
+ * Then a month's billing run for --customers (default 1,000) weekly agreements, each with its
+ * four visits of March done: Bill a Month of Agreements for all of them, then, for the third
+ * whose customers saved a card, List Charges Due and Record a Charge (Stripe's answers, a
+ * decline in five, as the workflow gets them). Printed: the run's seconds, invoices a second
+ * and its ratio to billing visits one by one (measured above in the same run), and the charges
+ * a second.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,6 +27,7 @@ const arg = (name, fallback) => {
 	return i > 0 ? process.argv[i + 1] : fallback;
 };
 const VISITS = Number(arg('visits', 2000));
+const CUSTOMERS = Number(arg('customers', 1000));
 
 const api = require('../../dist/nodes/api.js');
 const { SqliteBookingStore, PostgresBookingStore } = require('../../dist/nodes/shared/store');
@@ -44,6 +52,7 @@ const CALENDAR = {
 	horizonDays: 730,
 };
 const BY = { workflow: 'bench', executionId: '1', executionUrl: null };
+const SECRET = 'bench-signing-secret-of-enough-length';
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Visit n's start: twelve crews, eight two-hour visits a day each, day after day. */
@@ -143,6 +152,141 @@ async function checkGapless(store) {
 	return rows.length;
 }
 
+/** `count` weekly agreements signed in February, each with its four visits of March done. */
+async function prepareAgreements(store, count) {
+	const quote = await api.price(
+		{ service_type: 'standard_cleaning', bedrooms: 2, bathrooms: 1, frequency: 'weekly' },
+		{ now: '2027-02-01T12:00:00Z', rateCard: { tax_rate_pct: 8.875 } },
+	);
+	const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+	const series = [];
+	for (let n = 0; n < count; n++) {
+		const caseId = `cs_monthly${String(n).padStart(7, '0')}`;
+		const customer = { name: `Customer ${n}`, email: `monthly${n}@example.com` };
+		const weekday = days[n % 7];
+		const booked = await api.schedule(
+			{
+				operation: 'bookSeries',
+				job: { service_type: 'standard_cleaning', estimated_hours: 2 },
+				customer,
+				case_id: caseId,
+				series: {
+					frequency: 'weekly',
+					weekday,
+					time: `${String(Math.floor(n / 7) % 24).padStart(2, '0')}:00`,
+					start_date: `2027-03-0${1 + (n % 7)}`,
+					count: 4,
+				},
+			},
+			{ store, now: '2027-02-20T12:00:00Z', calendar: CALENDAR },
+		);
+		if (booked.occurrences?.length !== 4)
+			throw new Error(`series ${n}: ${JSON.stringify(booked).slice(0, 300)}`);
+		await api.recordCaseStep(
+			store,
+			{ case: { case_id: caseId }, customer, quote, booking: booked },
+			'answered',
+			BY,
+			Date.parse('2027-02-20T12:00:00Z'),
+		);
+		const { contract } = await api.generateContract(
+			{
+				customer,
+				business: { name: 'Bench Clean' },
+				quote,
+				booking: {
+					series_id: booked.series_id,
+					start: booked.occurrences[0].start,
+					time_zone: ZONE,
+				},
+			},
+			{ store, signingSecret: SECRET, now: '2027-02-20T12:00:00Z' },
+		);
+		await api.recordSignature(
+			{ token: contract.signing_token, name: customer.name },
+			{ store, signingSecret: SECRET, now: '2027-02-20T13:00:00Z' },
+		);
+		for (const visit of booked.occurrences)
+			await api.schedule(
+				{ operation: 'progress', booking_id: visit.booking_id, step: 'done' },
+				{ store, now: new Date(Date.parse(visit.start) + 2 * 3_600_000), calendar: CALENDAR },
+			);
+		series.push({ series_id: booked.series_id, contract_id: contract.contract_id });
+	}
+	return series;
+}
+
+/** The month's run: bill every agreement, then charge the saved cards (Stripe's answers as the workflow records them). */
+async function monthlyRun(label, store, count, perVisitInvoicesPerSecond) {
+	const series = await prepareAgreements(store, count);
+	// A third saved a card (Stripe's setup_intent.succeeded, as the Payments workflow applies it).
+	const withCard = series.filter((_, n) => n % 3 === 0);
+	for (const [n, s] of withCard.entries())
+		await api.applyStripeEvent(
+			store,
+			{
+				id: `evt_card_${n}`,
+				type: 'setup_intent.succeeded',
+				data: {
+					object: {
+						id: `seti_${n}`,
+						customer: `cus_${n}`,
+						payment_method: `pm_${n}`,
+						metadata: { series_id: s.series_id, contract_id: s.contract_id },
+					},
+				},
+			},
+			Date.parse('2027-03-31T12:00:00Z'),
+		);
+	const runAt = Date.parse('2027-04-01T10:00:00Z');
+	const t0 = now();
+	const run = await api.billMonth(store, { time_zone: ZONE, series: 'MONTH' }, runAt);
+	const billSeconds = (now() - t0) / 1000;
+	if (run.invoices.length !== count)
+		throw new Error(`${run.invoices.length} invoices for ${count} agreements`);
+	const perSecond = count / billSeconds;
+	console.log(
+		`${label}: a month's billing run for ${count} weekly agreements (4 visits each): ${billSeconds.toFixed(2)} s = ${perSecond.toFixed(0)} month invoices/s; over billing visits one by one (same run) ${(perSecond / perVisitInvoicesPerSecond).toFixed(2)}`,
+	);
+	const t1 = now();
+	const due = await api.chargesDue(store, runAt, 5000);
+	const listed = now() - t1;
+	const t2 = now();
+	for (const [n, d] of due.entries())
+		await api.recordCharge(
+			store,
+			{
+				invoice_id: d.invoice.invoice_id,
+				attempt: d.charge.attempt,
+				...(n % 5 === 4
+					? {
+							status_code: 402,
+							response: {
+								error: {
+									type: 'card_error',
+									code: 'card_declined',
+									payment_intent: { id: `pi_d${n}` },
+								},
+							},
+						}
+					: {
+							status_code: 200,
+							response: {
+								id: `pi_${n}`,
+								status: 'succeeded',
+								amount: d.charge.amount_cents,
+								amount_received: d.charge.amount_cents,
+							},
+						}),
+			},
+			runAt + 60_000,
+		);
+	const recordSeconds = (now() - t2) / 1000;
+	console.log(
+		`  charges: ${due.length} listed in ${listed.toFixed(0)} ms; ${due.length} answers recorded in ${recordSeconds.toFixed(2)} s = ${(due.length / recordSeconds).toFixed(0)}/s (a fifth declined, retried on the dunning schedule)`,
+	);
+}
+
 async function main() {
 	console.log(`npm run bench:billing: ${VISITS} visits done, billed (Node ${process.version})`);
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ba-bench-billing-'));
@@ -150,8 +294,10 @@ async function main() {
 		const sqlite = new SqliteBookingStore(path.join(dir, 'store.sqlite'));
 		await sqlite.init();
 		const s = await prepare(sqlite, VISITS);
-		report('SQLite, one at a time', await billAll(sqlite, s.ids, 1), s.bookTimes, 1);
+		const sqliteBill = await billAll(sqlite, s.ids, 1);
+		report('SQLite, one at a time', sqliteBill, s.bookTimes, 1);
 		console.log(`  numbers 1-${await checkGapless(sqlite)} without a gap`);
+		await monthlyRun('SQLite', sqlite, CUSTOMERS, sqliteBill.times.length / sqliteBill.seconds);
 		await sqlite.close();
 
 		const db = await createTestDatabase('bench_billing');
@@ -160,10 +306,12 @@ async function main() {
 			await pg.init();
 			const half = Math.floor(VISITS / 2);
 			const a = await prepare(pg, half);
-			report('PostgreSQL, one at a time', await billAll(pg, a.ids, 1), a.bookTimes, 1);
+			const pgBill = await billAll(pg, a.ids, 1);
+			report('PostgreSQL, one at a time', pgBill, a.bookTimes, 1);
 			const b = await prepare(pg, VISITS - half, half);
 			report('PostgreSQL, eight at a time', await billAll(pg, b.ids, 8), b.bookTimes, 8);
 			console.log(`  numbers 1-${await checkGapless(pg)} without a gap`);
+			await monthlyRun('PostgreSQL', pg, CUSTOMERS, pgBill.times.length / pgBill.seconds);
 			await pg.close();
 		} finally {
 			await db.drop();

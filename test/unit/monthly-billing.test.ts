@@ -13,8 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { compose } from '../../nodes/ConfirmationAgent/compose';
 import { generateContract, recordSignature } from '../../nodes/ContractAgent/contract';
-import { invoicePdf, invoiceVisit } from '../../nodes/ContractAgent/invoice';
+import { getInvoice, invoicePdf, invoiceVisit } from '../../nodes/ContractAgent/invoice';
+import { eraseCustomer } from '../../nodes/shared/records/customers';
 import { price } from '../../nodes/PricingAgent/price';
 import { recordCaseStep } from '../../nodes/shared/records/cases';
 import {
@@ -460,6 +462,34 @@ describe.each(storeBackends('monthly_billing'))('%s', (_name, open) => {
 		);
 	});
 
+	it('erasing the customer drops the saved card: no more charges, no provider id left; the invoices stay', async () => {
+		const { contract, series } = await weeklyAgreement();
+		const {
+			invoices: [{ invoice }],
+		} = await billMonth(store, { time_zone: ZONE, business }, BILLING_RUN);
+		await applyStripeEvent(
+			store,
+			cardSavedEvent(series.series_id!, contract.contract_id),
+			BILLING_RUN,
+		);
+		// Erasing needs the visits to come cancelled first.
+		for (const visit of await store.listBookings(
+			{ seriesId: series.series_id!, statuses: ['confirmed', 'held'] },
+			BILLING_RUN,
+		))
+			await schedule(
+				{ operation: 'cancel', booking_id: visit.id, reason: 'customer_request' },
+				{ store, now: new Date(BILLING_RUN) },
+			);
+		const report = await eraseCustomer(store, invoice.customer_id!, 'ops', BILLING_RUN + 1000);
+		expect(report.erased.saved_cards).toBe(1);
+		expect(
+			await store.read('SELECT status, provider_customer, payment_method FROM autopay'),
+		).toEqual([{ status: 'removed', provider_customer: 'erased', payment_method: 'erased' }]);
+		expect(await chargesDue(store, BILLING_RUN + 2000)).toEqual([]);
+		expect((await getInvoice(store, invoice.invoice_id))?.status).toBe('open');
+	});
+
 	it('bad input names the field', async () => {
 		expect(() => billingMonth(BILLING_RUN, ZONE, '2026-13')).toThrow(
 			expect.objectContaining({ field: 'month' }),
@@ -515,5 +545,90 @@ describe.each(storeBackends('monthly_billing'))('%s', (_name, open) => {
 			await applyStripeEvent(store, cardSavedEvent('sr_nope', 'ct_nope'), BILLING_RUN),
 		).toMatchObject({ outcome: 'unmatched' });
 		expect(await store.read('SELECT * FROM autopay')).toEqual([]);
+	});
+});
+
+describe('the messages of monthly billing', () => {
+	const base = {
+		customer: { name: 'Ana Ruiz', email: 'ana@example.com', phone: '+12125550123' },
+		business: {
+			name: 'Bright Clean Co.',
+			email: 'billing@brightclean.example',
+			phone: '+1 212 555 0100',
+		},
+		service: 'standard_cleaning',
+	};
+	const invoice = {
+		invoice_number: 'INV-000007',
+		currency: 'USD',
+		total_cents: 44880,
+		paid_cents: 0,
+		due_date: '2026-12-16',
+		period: { label: 'November 2026', visits: 4, service: 'standard cleaning' },
+	};
+	const options = { timeZone: ZONE, now: new Date(BILLING_RUN), channels: { calendar: false } };
+
+	it("a month's invoice says what it bills; without a card it offers the card page, with one it says the card pays", () => {
+		const card = 'https://ops.example/webhook/card?token=abc';
+		const offered = compose(
+			{ ...base, kind: 'invoice', invoice, links: { card_url: card } },
+			options,
+		);
+		expect(offered.email!.text).toContain(
+			'Your invoice INV-000007 for your 4 standard cleaning visits in November 2026 is attached: $448.80, due December 16, 2026.',
+		);
+		expect(offered.email!.text).toContain(
+			`Save a card and each month's invoice is paid automatically: ${card}`,
+		);
+		const autopay = compose(
+			{
+				...base,
+				kind: 'invoice',
+				invoice: { ...invoice, autopay: true },
+				links: { card_url: card },
+			},
+			options,
+		);
+		expect(autopay.email!.text).toContain(
+			'It is charged to the card you saved: nothing for you to do.',
+		);
+		expect(autopay.email!.text).not.toContain(card);
+		expect(autopay.sms!.text).toContain('Charged to your saved card.');
+	});
+
+	it('a declined charge says why in plain words, when it is tried again, or that it no longer is', () => {
+		const card = 'https://ops.example/webhook/card?token=def';
+		const declined = compose(
+			{
+				...base,
+				kind: 'payment_failed',
+				invoice,
+				links: { card_url: card },
+				charge: {
+					next_try_at: '2026-12-02T11:00:00.000Z',
+					failure: 'card_declined: insufficient_funds: Your card has insufficient funds.',
+				},
+			},
+			options,
+		);
+		expect(declined.email!.subject).toBe('Your payment for invoice INV-000007 did not go through');
+		expect(declined.email!.text).toContain(
+			'We could not take $448.80 for invoice INV-000007 from the card you saved (the bank said there were not enough funds). We will try it again on Wednesday, December 2.',
+		);
+		expect(declined.email!.text).toContain(`To use another card: ${card}`);
+		expect(declined.sms!.text).toContain(`Another card: ${card}`);
+		const last = compose(
+			{
+				...base,
+				kind: 'payment_failed',
+				invoice,
+				links: { card_url: card },
+				charge: { next_try_at: null, failure: 'expired_card' },
+			},
+			options,
+		);
+		expect(last.email!.text).toContain(
+			'from the card you saved (the card has expired). We have stopped trying the card and will be in touch.',
+		);
 	});
 });

@@ -73,6 +73,12 @@ const KINDS = [
 		description:
 			'The invoice of a visit done (its PDF attached from the item) and, when there is one, its payment link',
 	},
+	{
+		name: 'Payment Failed',
+		value: 'payment_failed',
+		description:
+			'A charge to the saved card was declined: when it is tried again (or that it no longer is), and a link to save another card',
+	},
 	{ name: 'Quote With Reply Link', value: 'quote' },
 	{ name: 'Reminder', value: 'reminder' },
 	{ name: 'Renewal Notice', value: 'renewal_notice' },

@@ -899,6 +899,16 @@ export async function eraseCustomer(
 				).length,
 			);
 		}
+		// A saved card: no more charges, and the payment provider's ids (which lead back to the person) are dropped.
+		count(
+			'saved_cards',
+			(
+				await run(
+					"UPDATE autopay SET status = 'removed', provider_customer = 'erased', payment_method = 'erased', updated_at_ms = $2 WHERE customer_id = $1 AND provider_customer <> 'erased' RETURNING series_id",
+					[stored.id, nowMs],
+				)
+			).length,
+		);
 		const phones = stored.phones.length;
 		await save(sql, {
 			...stored,
