@@ -9,7 +9,7 @@ import { RRule } from 'rrule';
 import type { BookingRecord, SeriesRecord, WriteTx } from '../shared/store';
 import { zoneNamed } from '../shared/zone';
 import { WEEKDAYS, type Weekday } from '../shared/vocabulary';
-import { SchedulingInputError } from './calendar';
+import { SchedulingInputError, windowsOn } from './calendar';
 import type { ScheduleContext } from './context';
 import type { BookingResult, ScheduleRequest } from './request';
 import { LONGEST_TERM_DAYS, seriesStarts, termStarts, type SeriesSpec } from './series';
@@ -153,6 +153,30 @@ function refusedOutcome(
 		reason: result.refused,
 		replayed,
 	};
+}
+
+/**
+ * Why a new day and time does not fit the business's hours (a 2-hour visit at 2 PM on a
+ * Saturday that ends at 2), or null when every visit of it does. Refused rather than moved: the
+ * customer asked for that time, and would get another without being asked.
+ */
+function outsideHours(ctx: ScheduleContext, starts: DateTime[], durationMs: number): string | null {
+	const clock = (ms: number) =>
+		DateTime.fromMillis(ms, { zone: ctx.cal.timeZone }).toFormat('h:mm a');
+	for (const start of starts) {
+		if (ctx.cal.holidaySet.has(start.toISODate()!)) continue;
+		const windows = windowsOn(ctx.cal, start.startOf('day'));
+		const ms = start.toMillis();
+		if (windows.some(([open, close]) => ms >= open && ms + durationMs <= close)) continue;
+		const day = `${start.toFormat('cccc')}s`;
+		const length = `${Math.round((durationMs / 3_600_000) * 10) / 10}-hour`;
+		if (!windows.length) return `We do not work on ${day}: choose another day.`;
+		const latest = windows
+			.filter(([open, close]) => close - open >= durationMs)
+			.map(([open, close]) => `${clock(open)} to ${clock(close - durationMs)}`);
+		return `On ${day} we work ${windows.map(([open, close]) => `${clock(open)}-${clock(close)}`).join(', ')}: a ${length} visit at ${start.toFormat('h:mm a')} does not fit.${latest.length ? ` Choose a start from ${latest.join(' or ')}.` : ''} Nothing was changed.`;
+	}
+	return null;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -445,6 +469,13 @@ export async function changeSeries(
 				ctx.nowDt.plus({ minutes: ctx.cal.leadTimeMinutes }),
 				lastDay,
 			);
+			const placement = placementFor(ctx, series, visits);
+			const misfit = outsideHours(
+				ctx,
+				starts.filter((s) => s.toMillis() >= ctx.now),
+				placement.durationMs,
+			);
+			if (misfit) return { refused: misfit, found: true };
 			const held = moving.find((v) => v.status === 'held');
 			for (const v of moving)
 				await tx.updateBooking(
@@ -456,7 +487,7 @@ export async function changeSeries(
 				ctx,
 				tx,
 				starts.filter((s) => s.toMillis() >= ctx.now),
-				{ ...placementFor(ctx, series, visits), holdExpiresMs: held?.hold_expires_ms ?? null },
+				{ ...placement, holdExpiresMs: held?.hold_expires_ms ?? null },
 			);
 			await tx.updateSeries(seriesId, {
 				rrule: rule,

@@ -251,6 +251,25 @@ describe.each(storeBackends('series_life'))('A series over its life on %s', (_na
 			'2027-02-25T14:00:00-05:00',
 			'2027-03-04T14:00:00-05:00',
 		]);
+		// A time the business does not work on that day is refused, naming the day's hours; nothing moves.
+		const lateSaturday = await run({
+			operation: 'changeSeries',
+			series_id: id,
+			from: '2027-02-20',
+			series: { weekday: 'sat', time: '14:00' },
+		});
+		expect(lateSaturday.status).toBe('closed');
+		expect(lateSaturday.reason).toMatch(
+			/^On Saturdays we work 9:00 AM-2:00 PM: a [\d.]+-hour visit at 2:00 PM does not fit\. Choose a start from 9:00 AM to [\d:]+ (AM|PM)\. Nothing was changed\.$/,
+		);
+		const sunday = await run({
+			operation: 'changeSeries',
+			series_id: id,
+			from: '2027-02-20',
+			series: { weekday: 'sun', time: '10:00' },
+		});
+		expect(sunday.reason).toBe('We do not work on Sundays: choose another day.');
+		expect(await active(id)).toHaveLength(11);
 		// Only the time: the days stay.
 		const later = await run({
 			operation: 'changeSeries',
