@@ -18,69 +18,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const https = require('node:https');
-const os = require('node:os');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-
-/** A test CA and a server certificate for `host`, made with openssl. */
-function makeCertificates(host) {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stripe-fake-'));
-	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-	run(
-		'req',
-		'-x509',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-days',
-		'2',
-		'-subj',
-		'/CN=Booking Agents Stripe Test CA',
-		'-keyout',
-		'ca.key',
-		'-out',
-		'ca.pem',
-	);
-	run(
-		'req',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-subj',
-		`/CN=${host}`,
-		'-keyout',
-		'server.key',
-		'-out',
-		'server.csr',
-	);
-	fs.writeFileSync(
-		path.join(dir, 'san.ext'),
-		`subjectAltName=DNS:${host}\nextendedKeyUsage=serverAuth\n`,
-	);
-	run(
-		'x509',
-		'-req',
-		'-in',
-		'server.csr',
-		'-CA',
-		'ca.pem',
-		'-CAkey',
-		'ca.key',
-		'-CAcreateserial',
-		'-days',
-		'2',
-		'-extfile',
-		'san.ext',
-		'-out',
-		'server.pem',
-	);
-	return {
-		dir,
-		ca: path.join(dir, 'ca.pem'),
-		key: fs.readFileSync(path.join(dir, 'server.key')),
-		cert: fs.readFileSync(path.join(dir, 'server.pem')),
-	};
-}
+const { makeCertificates } = require('./certificates');
 
 /** Stripe's form encoding read back: a[b][0][c]=1 becomes { a: { b: [{ c: '1' }] } }. */
 function parseForm(text) {

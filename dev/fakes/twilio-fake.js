@@ -11,68 +11,8 @@
  */
 const fs = require('node:fs');
 const https = require('node:https');
-const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-
-function makeCertificates() {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-fake-'));
-	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-	run(
-		'req',
-		'-x509',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-days',
-		'2',
-		'-subj',
-		'/CN=Booking Agents Test CA',
-		'-keyout',
-		'ca.key',
-		'-out',
-		'ca.pem',
-	);
-	run(
-		'req',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-subj',
-		'/CN=api.twilio.com',
-		'-keyout',
-		'server.key',
-		'-out',
-		'server.csr',
-	);
-	fs.writeFileSync(
-		path.join(dir, 'san.ext'),
-		'subjectAltName=DNS:api.twilio.com\nextendedKeyUsage=serverAuth\n',
-	);
-	run(
-		'x509',
-		'-req',
-		'-in',
-		'server.csr',
-		'-CA',
-		'ca.pem',
-		'-CAkey',
-		'ca.key',
-		'-CAcreateserial',
-		'-days',
-		'2',
-		'-extfile',
-		'san.ext',
-		'-out',
-		'server.pem',
-	);
-	return {
-		dir,
-		ca: path.join(dir, 'ca.pem'),
-		key: fs.readFileSync(path.join(dir, 'server.key')),
-		cert: fs.readFileSync(path.join(dir, 'server.pem')),
-	};
-}
+const { makeCertificates } = require('./certificates');
 
 /**
  * X-Twilio-Signature as Twilio computes it: HMAC-SHA1 (Auth Token) of the URL followed by each
@@ -151,7 +91,7 @@ async function textIn({
 }
 
 async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
-	const certs = makeCertificates();
+	const certs = makeCertificates('api.twilio.com');
 	/** @type {Array<{ accountSid: string, auth: string, form: Record<string, string> }>} */
 	const messages = [];
 	let counter = 0;
@@ -221,7 +161,7 @@ async function startTwilioFake({ port = 0, failNext = 0 } = {}) {
 		n8nEnv: {
 			BOOKING_AGENTS_LOOPBACK_HOSTS: `api.twilio.com:${listening}`,
 			NODE_EXTRA_CA_CERTS: certs.ca,
-			NODE_OPTIONS: `--require ${require('node:path').join(__dirname, 'loopback-hosts.js')}`,
+			NODE_OPTIONS: `--require ${path.join(__dirname, 'loopback-hosts.js')}`,
 		},
 		/** The next n requests answer 503 (a Twilio outage). */
 		failNext(n) {
