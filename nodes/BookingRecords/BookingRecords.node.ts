@@ -575,6 +575,7 @@ export class BookingRecords implements INodeType {
 				options: [
 					{ name: 'Agreement Sent (Visits Held)', value: 'series_booked' },
 					{ name: 'Booked', value: 'booked' },
+					{ name: 'Call-Out Fee Asked (Crew Ready)', value: 'awaiting_callout_fee' },
 					{ name: 'Details Needed', value: 'needs_details' },
 					{ name: 'Dispatcher Will Call', value: 'dispatcher_will_call' },
 					{ name: 'Emergency Crew Dispatched', value: 'dispatched' },

@@ -28,6 +28,7 @@ export const MESSAGE_KINDS = [
 	'series_end',
 	'invoice',
 	'payment_failed',
+	'callout_fee',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -87,6 +88,7 @@ export const MESSAGE_PLACEHOLDERS = [
 	'card_line',
 	'retry_line',
 	'failure_text',
+	'pay_url',
 ] as const;
 
 /**
@@ -175,6 +177,11 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		text: 'Hi {name},\n\nThank you for having us. Your invoice {invoice_number} for {billed_for} is attached: {amount_due}, due {due_date}.{pay_line}{card_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: invoice {invoice_number}, {amount_due}, due {due_date}.{pay_sms}',
 	},
+	callout_fee: {
+		subject: 'Emergency: pay the call-out fee and the crew is on the way',
+		text: 'Hi {name},\n\nWe have your emergency call. {crew} can be with you by {arrival}{at_address}. To send them, pay the {amount_due} call-out fee (it counts toward your bill): {pay_url}\n\nUntil we arrive:\n{safety}\n\nIf anyone is in danger, call 911.\n\n{business} {business_phone}',
+		sms: '{business}: a crew can be with you by {arrival}. To send them, pay the {amount_due} call-out fee: {pay_url} {safety_first} If anyone is in danger call 911.',
+	},
 	payment_failed: {
 		subject: 'Your payment for invoice {invoice_number} did not go through',
 		text: 'Hi {name},\n\nWe could not take {amount_due} for invoice {invoice_number} from the card you saved{failure_text}.{retry_line}\n\nTo use another card: {card_url}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
@@ -252,7 +259,7 @@ function customerPreference(
 	const customer = input.customer ?? {};
 	if (customer.opt_outs?.email === true) out.email = 'the customer asked for no e-mails';
 	if (customer.opt_outs?.sms === true) out.sms = 'the customer asked for no texts';
-	if (kind === 'emergency_dispatch') return out;
+	if (kind === 'emergency_dispatch' || kind === 'callout_fee') return out;
 	const canText = !out.sms && !!customer.phone && !!textableNumber(String(customer.phone), country);
 	const canMail =
 		!out.email && !!customer.email && SINGLE_MAILBOX.test(String(customer.email).trim());
@@ -575,6 +582,7 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		'reminder',
 		'cancellation',
 		'emergency_dispatch',
+		'callout_fee',
 		'crew_visit',
 		'on_my_way',
 	].includes(kind);
@@ -694,6 +702,7 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 				)
 			: `the ${service} on ${start ? start.toFormat('cccc, LLLL d') : 'your visit'}`,
 		card_url: input.links?.card_url ?? '',
+		pay_url: input.links?.pay_url ?? '',
 		card_line:
 			input.links?.card_url && !input.invoice?.autopay
 				? `\n\nSave a card and each month's invoice is paid automatically: ${input.links.card_url}`

@@ -13,6 +13,7 @@ import * as billMonth from './actions/billMonth.operation';
 import * as cardPage from './actions/cardPage.operation';
 import * as chargesDue from './actions/chargesDue.operation';
 import * as recordCharge from './actions/recordCharge.operation';
+import * as requestDeposit from './actions/requestDeposit.operation';
 import * as end from './actions/end.operation';
 import * as getInvoice from './actions/getInvoice.operation';
 import * as invoiceVisit from './actions/invoiceVisit.operation';
@@ -130,6 +131,13 @@ export class ContractAgent implements INodeType {
 							'Paid, declined (the next try on the dunning schedule: 1, 3, 7 days), given up after the last (ops decide), or not reached (tried again with the same key)',
 					},
 					{
+						name: 'Request a Deposit',
+						value: 'requestDeposit',
+						action: 'Request a deposit toward a visit',
+						description:
+							"A visit's deposit (an emergency's call-out fee) as its own invoice, once per visit; when Stripe says it is paid, Payments resumes the flow waiting for it; the visit's invoice counts it",
+					},
+					{
 						name: 'Void',
 						value: 'voidInvoice',
 						action: 'Void an invoice',
@@ -210,6 +218,7 @@ export class ContractAgent implements INodeType {
 							'billMonth',
 							'recordCharge',
 							'cardPage',
+							'requestDeposit',
 						],
 					},
 				},
@@ -266,6 +275,7 @@ export class ContractAgent implements INodeType {
 			...chargesDue.description,
 			...recordCharge.description,
 			...cardPage.description,
+			...requestDeposit.description,
 			...storeProperties,
 		],
 	};

@@ -401,6 +401,25 @@ function emergency() {
 	L.respond(wf, 'Answer: A Dispatcher Will Call', 200, '$json.answer', [2640, 120]);
 	wf.chain('Receive Emergency', 'Business Settings', 'Check the Request');
 	wf.connect('When Called by Another Workflow', 'Business Settings');
+	wf.section(
+		'Call-out fee first',
+		"With a `callout_fee` (Booking Business) the crew booked is kept for the customer and **Call-Out Fee** texts them Stripe's page for it: the crew is sent once it is paid (not paid within `callout_fee_minutes`: the crew is released and ops call). After business hours the crew is sent at once unless `callout_fee_after_hours` is yes.",
+	);
+	L.ifTrue(
+		wf,
+		'Call-Out Fee First?',
+		'$json.business.callout_fee_cents > 0 && ($json.booking.after_hours !== true || $json.business.callout_fee_after_hours === true)',
+		[2200, -420],
+	);
+	L.callWorkflow(
+		wf,
+		'Ask for the Call-Out Fee',
+		'calloutFee',
+		'Booking Agents: Call-Out Fee',
+		[2420, -560],
+		{ wait: false },
+	);
+	L.respond(wf, 'Answer: Pay the Call-Out Fee', 200, '$json.answer', [2640, -560]);
 	wf.chain(
 		valid,
 		'Look Up the Customer',
@@ -409,6 +428,12 @@ function emergency() {
 		'Price at Emergency Rates',
 		'Dispatch the Nearest Crew',
 		'Crew Assigned?',
+		'Call-Out Fee First?',
+		'Ask for the Call-Out Fee',
+		'Answer: Pay the Call-Out Fee',
+	);
+	wf.connect('Call-Out Fee First?', 'Write the Dispatch', 1);
+	wf.chain(
 		'Write the Dispatch',
 		'Can We Text the Customer?',
 		'Text the Customer',
@@ -468,6 +493,270 @@ function emergency() {
 		'Dispatch the Nearest Crew',
 		'Answer: A Dispatcher Will Call',
 	);
+	L.answerCustomer(
+		wf,
+		'The Call-Out Fee Answer',
+		'awaiting_callout_fee',
+		'Dispatch the Nearest Crew',
+		'Answer: Pay the Call-Out Fee',
+	);
+	return wf;
+}
+
+/**
+ * Call-Out Fee: called by Emergency Dispatch (without waiting) when the business asks the
+ * call-out fee first. The fee is a deposit toward the visit (its own invoice); Stripe's page for
+ * it goes to the customer by text and e-mail with the safety steps; the flow waits for Payments
+ * to say it is paid, then sends the crew (the dispatch texts, as Emergency Dispatch sends them);
+ * not paid in time, the crew is released and ops call the customer. Stripe unreachable: the
+ * crew is sent at once (the fee is billed with the visit): an emergency is never held up by it.
+ */
+function calloutFee() {
+	const wf = new L.Workflow('calloutFee', 'Booking Agents: Call-Out Fee', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Ask for the fee',
+		"The emergency's case, from **Emergency Dispatch**: the crew booked, the triage, the business. The fee (`callout_fee`, Booking Business) becomes a deposit toward the visit (Contract Agent, *Invoice > Request a Deposit*, with this execution's resume address); Stripe makes its payment page (HTTP Request with the **Stripe** credential, retried 3 times); the customer gets it by text and e-mail with the safety steps.",
+	);
+	L.subWorkflowTrigger(wf, 'When an Emergency Needs Its Fee', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(
+		wf,
+		'The Fee',
+		"{ ...$('When an Emergency Needs Its Fee').first().json, deposit: { amount_cents: $('When an Emergency Needs Its Fee').first().json.business.callout_fee_cents, label: 'Emergency call-out fee' }, resume_url: $execution.resumeUrl }",
+		[440, 0],
+	);
+	L.agent(
+		wf,
+		'Request the Call-Out Fee',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'requestDeposit' },
+		[660, 0],
+		{ onError: 'continueErrorOutput' },
+	);
+	wf.add(
+		'Ask Stripe for a Payment Page',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/checkout/sessions',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'mode', value: 'payment' },
+					{ name: 'line_items[0][quantity]', value: '1' },
+					{
+						name: 'line_items[0][price_data][currency]',
+						value: '={{ $json.invoice.currency.toLowerCase() }}',
+					},
+					{
+						name: 'line_items[0][price_data][unit_amount]',
+						value: '={{ $json.invoice.total_cents }}',
+					},
+					{
+						name: 'line_items[0][price_data][product_data][name]',
+						value: "={{ 'Emergency call-out fee, ' + $json.business.name }}",
+					},
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+					{
+						name: 'payment_intent_data[metadata][invoice_id]',
+						value: '={{ $json.invoice.invoice_id }}',
+					},
+					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
+					{
+						name: "={{ $json.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
+						value:
+							'={{ $json.customer.email || $json.customer.name || $json.invoice.invoice_number }}',
+					},
+					{
+						name: 'success_url',
+						value:
+							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
+					},
+				],
+			},
+			options: {},
+		},
+		[880, 0],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 1000,
+			onError: 'continueErrorOutput',
+		},
+	);
+	L.setRaw(
+		wf,
+		'With the Payment Page',
+		"{ ...$('Request the Call-Out Fee').item.json, payment_link: { url: $json.url, id: $json.id } }",
+		[1100, 0],
+	);
+	L.agent(
+		wf,
+		'Write the Fee Request',
+		'confirmationAgent',
+		{ messageKind: 'callout_fee', options: { calendar: false } },
+		[1320, 0],
+	);
+	const feeSent = deliver(wf, 'Write the Fee Request', 'Call-Out Fee', 1540, 0, null, {
+		caseFlow: true,
+	});
+	wf.section(
+		'Paid: send the crew',
+		"**Payments** resumes this execution when Stripe says the fee is paid: the dispatch is written and texted to the customer and the crew (as Emergency Dispatch does), and the case records the dispatch. Not paid within `callout_fee_minutes` (20 to start): the crew's visit is cancelled (the time is free again) and ops are told to call the customer.",
+	);
+	L.waitForAnswer(wf, 'Wait for the Fee', 20, 'minutes', 'fee', [1980, 0]);
+	wf.nodes.find((n) => n.name === 'Wait for the Fee').parameters.resumeAmount =
+		"={{ $('The Fee').first().json.business.callout_fee_minutes }}";
+	wf.connect(feeSent, 'Wait for the Fee');
+	L.ifTrue(wf, 'Paid?', '$json.body?.paid === true', [2200, 0]);
+	L.setRaw(wf, 'The Paid Case', "$('The Fee').first().json", [2420, -100]);
+	L.agent(
+		wf,
+		'Write the Dispatch',
+		'confirmationAgent',
+		{ messageKind: 'emergency_dispatch', options: { email: false, calendar: false } },
+		[2640, -100],
+	);
+	L.sendSms(
+		wf,
+		'Text the Customer',
+		{
+			from: '$json.business.sms_from',
+			to: '$json.confirmation.sms.to',
+			message: '$json.confirmation.sms.text',
+		},
+		[2860, -100],
+	);
+	L.sendSms(
+		wf,
+		'Text the Crew',
+		{
+			to: "$('Write the Dispatch').first().json.confirmation.crew_notice.to",
+			message: "$('Write the Dispatch').first().json.confirmation.crew_notice.text",
+		},
+		[3080, -100],
+	);
+	L.recordCase(wf, 'Record the Dispatch', 'answered', 'Write the Dispatch', [3300, -100]);
+	L.setRaw(wf, 'Not Paid in Time', "$('The Fee').first().json", [2420, 160]);
+	L.agent(
+		wf,
+		'Release the Crew',
+		'schedulingAgent',
+		{ operation: 'cancel', reason: 'call-out fee not paid' },
+		[2640, 160],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.setRaw(
+		wf,
+		'Ops to Call',
+		"{ ...$('Not Paid in Time').first().json, handoff_reason: 'Emergency: the customer did not pay the ' + ($('The Fee').first().json.business.callout_fee_cents / 100).toFixed(2) + ' call-out fee within ' + $('The Fee').first().json.business.callout_fee_minutes + ' minutes, so the crew was not sent and their time was released. Call the customer now.' }",
+		[2860, 160],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Fee Not Paid',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3080, 160],
+		{
+			wait: false,
+		},
+	);
+	wf.section(
+		'No payment page',
+		'The fee could not be asked (the store or Stripe unreachable): the crew is sent at once and ops are told; the fee is billed with the visit.',
+	);
+	L.setRaw(
+		wf,
+		'Sent Without the Fee',
+		"{ ...$('The Fee').first().json, handoff_reason: 'Emergency: the call-out fee could not be asked (' + ($json.error?.message ?? $json.error ?? 'unknown error') + '), so the crew was sent without it. Bill it with the visit.' }",
+		[1100, 320],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: No Fee Asked',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1320, 320],
+		{
+			wait: false,
+		},
+	);
+	wf.chain(
+		'When an Emergency Needs Its Fee',
+		'Business Settings',
+		'The Fee',
+		'Request the Call-Out Fee',
+		'Ask Stripe for a Payment Page',
+		'With the Payment Page',
+		'Write the Fee Request',
+	);
+	L.setRaw(
+		wf,
+		'Customer Not Texted',
+		"{ ...$('Write the Dispatch').first().json, handoff_reason: 'The customer paid the call-out fee but was not texted that the crew is on the way (' + ($json.error?.message ?? 'unknown error') + '). Call them: the crew is dispatched.' }",
+		[2860, -300],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Call the Customer',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3080, -300],
+		{
+			wait: false,
+		},
+	);
+	L.setRaw(
+		wf,
+		'Crew Not Texted',
+		"{ ...$('Write the Dispatch').first().json, handoff_reason: 'The call-out fee is paid, but the crew was not texted the dispatch (' + ($json.error?.message ?? 'unknown error') + '). Call the crew now.' }",
+		[3300, -300],
+	);
+	L.callWorkflow(
+		wf,
+		'Escalate: Call the Crew',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[3520, -300],
+		{
+			wait: false,
+		},
+	);
+	wf.connect('Text the Customer', 'Customer Not Texted', 1);
+	wf.chain('Customer Not Texted', 'Escalate: Call the Customer', 'Text the Crew');
+	wf.connect('Text the Crew', 'Crew Not Texted', 1);
+	wf.chain('Crew Not Texted', 'Escalate: Call the Crew', 'Record the Dispatch');
+	wf.chain(
+		'Wait for the Fee',
+		'Paid?',
+		'The Paid Case',
+		'Write the Dispatch',
+		'Text the Customer',
+		'Text the Crew',
+		'Record the Dispatch',
+	);
+	wf.connect('Paid?', 'Not Paid in Time', 1);
+	wf.chain('Not Paid in Time', 'Release the Crew', 'Ops to Call', 'Tell Ops: Fee Not Paid');
+	wf.connect('Request the Call-Out Fee', 'Sent Without the Fee', 1);
+	wf.connect('Ask Stripe for a Payment Page', 'Sent Without the Fee', 1);
+	wf.connect('Sent Without the Fee', 'Tell Ops: No Fee Asked');
+	wf.connect('Sent Without the Fee', 'The Paid Case');
 	return wf;
 }
 
@@ -1664,6 +1953,7 @@ function onCallDispatcher() {
 }
 
 module.exports = {
+	calloutFee,
 	onCallDispatcher,
 	opsDecision,
 	findSeriesTime,

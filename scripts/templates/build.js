@@ -30,6 +30,7 @@ const TEMPLATES = {
 	'support-ask-ops-to-decide.json': booking.opsDecision,
 	'booking-simple.json': booking.simpleBooking,
 	'support-on-call-dispatcher.json': booking.onCallDispatcher,
+	'support-callout-fee.json': booking.calloutFee,
 	'booking-emergency.json': booking.emergency,
 	'support-onboarding.json': booking.onboarding,
 	'booking-commercial-sales.json': booking.complexSales,

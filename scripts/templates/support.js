@@ -2323,6 +2323,38 @@ function payments() {
 		'Tell Ops',
 	);
 	wf.section(
+		'A call-out fee paid',
+		"An emergency's call-out fee paid in full: **Call-Out Fee** waits for it, so it is resumed (its execution's address was kept with the fee) and sends the crew. A fee paid after that wait ended (the crew was released) goes to the **Human Queue**: send a crew or refund it.",
+	);
+	L.ifTrue(wf, 'A Call-Out Fee Paid?', '!!$json.payment_event.deposit?.resume_url', [880, 200]);
+	L.resumeWaitingFlow(
+		wf,
+		'Send the Crew',
+		'({ resume_url: $json.payment_event.deposit.resume_url, paid: true, invoice_id: $json.payment_event.invoice_id, booking_id: $json.payment_event.deposit.booking_id })',
+		[1100, 200],
+	);
+	L.ifTrue(wf, 'Crew Flow Resumed?', '!$json.error', [1320, 200]);
+	L.setRaw(
+		wf,
+		'Fee Paid Too Late',
+		"{ customer: {}, message: 'Call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' paid', handoff_reason: 'The call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' for visit ' + $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id + ' was paid after the wait for it had ended (the crew was released). Send a crew now, or refund the fee in Stripe.' }",
+		[1540, 280],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Fee Paid Late',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1760, 280],
+		{
+			wait: false,
+		},
+	);
+	wf.connect('Taken', 'A Call-Out Fee Paid?');
+	wf.chain('A Call-Out Fee Paid?', 'Send the Crew', 'Crew Flow Resumed?');
+	wf.connect('Crew Flow Resumed?', 'Fee Paid Too Late', 1);
+	wf.connect('Fee Paid Too Late', 'Tell Ops: Fee Paid Late');
+	wf.section(
 		'After paying',
 		"Stripe's payment page sends the customer back to **/webhook/paid** (the invoice's payment link says so): a plain thank-you page. It changes nothing: the payment is taken from Stripe's signed event above, never from this visit.",
 	);

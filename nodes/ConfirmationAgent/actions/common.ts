@@ -287,7 +287,10 @@ export function readComposeInput(
 			quote: input.quote,
 			service: input.service,
 			links: input.links,
-			safety_instructions: kind === 'emergency_dispatch' ? list(input.safety_instructions) : null,
+			safety_instructions:
+				kind === 'emergency_dispatch' || kind === 'callout_fee'
+					? list(input.safety_instructions)
+					: null,
 			crew_contact:
 				kind === 'crew_visit'
 					? { phone, email: input.crew_email, name: input.booking?.crew_name ?? null }
@@ -296,7 +299,9 @@ export function readComposeInput(
 						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
 			series_visits: input.series_visits ?? null,
-			invoice: kind === 'invoice' || kind === 'payment_failed' ? (input.invoice ?? null) : null,
+			invoice: ['invoice', 'payment_failed', 'callout_fee'].includes(kind)
+				? (input.invoice ?? null)
+				: null,
 			charge: kind === 'payment_failed' ? (input.charge ?? null) : null,
 			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,

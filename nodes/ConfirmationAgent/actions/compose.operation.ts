@@ -68,6 +68,12 @@ const KINDS = [
 		description: 'Tells the customer the crew is on the way (sent when the crew taps On my way)',
 	},
 	{
+		name: 'Call-Out Fee',
+		value: 'callout_fee',
+		description:
+			"An emergency's crew is ready: pay the call-out fee (its payment page) and they are sent; with the safety steps",
+	},
+	{
 		name: 'Invoice',
 		value: 'invoice',
 		description:

@@ -13,6 +13,7 @@ export const ANSWER_OUTCOMES = [
 	'series_booked',
 	'dispatched',
 	'dispatcher_will_call',
+	'awaiting_callout_fee',
 	'quote_sent',
 	'needs_details',
 	'handed_to_person',
@@ -166,6 +167,7 @@ export function publicAnswer(
 		series_booked: `Thank you. Your visits are booked from ${start ?? 'the first date confirmed'}${visits ? ` (${visits} visits)` : ''}. The agreement to sign is on its way${email ? ` to ${email}` : ''}.`,
 		dispatched: `We have your emergency. A crew is on the way${start ? `, arriving by ${start}` : ''}.${safety[0] ? ` ${safety[0]}` : ''} If anyone is in danger, call 911.`,
 		dispatcher_will_call: `We have your emergency. Our dispatcher is calling you now${str(customer.phone) ? ` at ${customer.phone}` : ''}. If anyone is in danger, call 911.`,
+		awaiting_callout_fee: `We have your emergency. A crew can be with you${start ? ` by ${start}` : ''}: pay the call-out fee on the link we texted you${str(customer.phone) ? ` at ${customer.phone}` : ''} and they are on the way.${safety[0] ? ` ${safety[0]}` : ''} If anyone is in danger, call 911.`,
 		quote_sent: `Thank you. Your quote is on its way${email ? ` to ${email}` : ''}.`,
 		needs_details: 'Thank you. To book, we need a few more details: we have sent you a short form.',
 		handed_to_person: 'Thank you. A member of our team will contact you shortly.',
@@ -179,6 +181,8 @@ export function publicAnswer(
 		series_booked: 'Sign the agreement from the e-mail; your visits are held until then.',
 		dispatched: 'Keep your phone on: the crew calls when close.',
 		dispatcher_will_call: 'Keep your phone on.',
+		awaiting_callout_fee:
+			'Pay the call-out fee from the text; the crew is sent as soon as it is paid.',
 		quote_sent: 'Accept the quote or ask a question from its link.',
 		needs_details: 'Fill in the form we sent; then we book it.',
 		handed_to_person: null,
@@ -196,7 +200,9 @@ export function publicAnswer(
 			address: str(customer.address),
 		},
 		quote: ['not_qualified', 'handed_to_person', 'escalated'].includes(outcome) ? null : quote,
-		booking: ['booked', 'series_booked', 'dispatched'].includes(outcome) ? visit : null,
+		booking: ['booked', 'series_booked', 'dispatched', 'awaiting_callout_fee'].includes(outcome)
+			? visit
+			: null,
 		contract:
 			contract && outcome === 'series_booked'
 				? {

@@ -72,6 +72,8 @@ export interface Invoice {
 	} | null;
 	/** The regular service (series) it bills, when it bills one. */
 	series_id: string | null;
+	/** A deposit (a call-out fee paid before the crew is sent): the visit it is paid toward. */
+	deposit_for: string | null;
 	/** The saved card's tries so far, and when it is tried next (null: no charge waits). */
 	charge_attempts: number;
 	next_charge_at: string | null;
@@ -142,6 +144,7 @@ export function invoiceFromRow(row: Record<string, unknown>): Invoice {
 		visit: (record.visit as Invoice['visit']) ?? null,
 		period: (record.period as Invoice['period']) ?? null,
 		series_id: (row.series_id as string | null) ?? null,
+		deposit_for: (row.deposit_for as string | null) ?? null,
 		charge_attempts: Number(row.charge_attempts ?? 0),
 		next_charge_at: iso(numberColumn(row.next_charge_at_ms)),
 		provider: (record.provider as Record<string, string>) ?? {},
@@ -320,6 +323,40 @@ export async function invoiceVisit(
 				seriesId,
 			],
 		);
+		// A deposit paid toward this visit (its call-out fee) counts as paid on its invoice.
+		const deposits = await sql.query(
+			"SELECT id, paid_cents FROM invoices WHERE deposit_for = $1 AND status = 'paid'",
+			[bookingId],
+		);
+		const prepaid = Math.min(
+			total_cents,
+			deposits.reduce((sum, d) => sum + Number(d.paid_cents), 0),
+		);
+		if (prepaid > 0) {
+			for (const deposit of deposits)
+				await sql.query(
+					'INSERT INTO payments (id, invoice_id, kind, amount_cents, currency, provider, provider_id, event_id, failure, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8)',
+					[
+						`py_${randomUUID()}`,
+						id,
+						'payment',
+						Math.min(Number(deposit.paid_cents), prepaid),
+						terms.currency,
+						'deposit',
+						String(deposit.id),
+						nowMs,
+					],
+				);
+			await sql.query(
+				'UPDATE invoices SET paid_cents = $2, status = $3, paid_at_ms = $4 WHERE id = $1',
+				[
+					id,
+					prepaid,
+					prepaid >= total_cents ? 'paid' : 'open',
+					prepaid >= total_cents ? nowMs : null,
+				],
+			);
+		}
 		const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [id]);
 		return { invoice: invoiceFromRow(row), created: true };
 	});

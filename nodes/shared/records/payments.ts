@@ -89,6 +89,11 @@ export interface AppliedEvent {
 	currency: string | null;
 	/** Why: what was done, or why nothing was (for ops, and the workflow's answer). */
 	detail: string;
+	/**
+	 * A deposit this event paid in full (a call-out fee): the visit, and the waiting execution to
+	 * resume (the Payments workflow posts to it, so the crew is sent).
+	 */
+	deposit: { booking_id: string; resume_url: string | null } | null;
 }
 
 const obj = (v: unknown): Record<string, unknown> =>
@@ -186,6 +191,7 @@ export async function applyStripeEvent(
 			amount_cents: money?.amount ?? null,
 			currency: money?.currency ?? null,
 			detail,
+			deposit: null,
 		});
 		const [seen] = await sql.query('SELECT outcome, invoice_id FROM payment_events WHERE id = $1', [
 			eventId,
@@ -309,6 +315,15 @@ export async function applyStripeEvent(
 			refunded: 'refunded',
 			payment_failed: 'a payment failed',
 		}[outcome as 'paid' | 'part_paid' | 'refunded' | 'payment_failed'];
+		const deposit =
+			outcome === 'paid' && invoice.deposit_for
+				? {
+						booking_id: String(invoice.deposit_for),
+						resume_url:
+							(jsonColumn<{ deposit?: { resume_url?: string } }>(invoice.record, {}).deposit
+								?.resume_url as string | undefined) ?? null,
+					}
+				: null;
 		return await record({
 			...out(
 				outcome,
@@ -316,6 +331,7 @@ export async function applyStripeEvent(
 				after,
 			),
 			amount_cents: amount,
+			deposit,
 		});
 	});
 }

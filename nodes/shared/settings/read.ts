@@ -95,6 +95,12 @@ export interface BusinessSettings {
 	payment_links: boolean | null;
 	/** Whether agreements of regular services are billed once a month (Recurring Billing) instead of visit by visit. */
 	monthly_billing: boolean | null;
+	/** An emergency's call-out fee ($), paid on a link before the crew is sent; 0: none. */
+	callout_fee: number | null;
+	/** Whether the call-out fee is asked after hours too (no: after hours the crew is sent at once). */
+	callout_fee_after_hours: boolean | null;
+	/** Minutes the customer has to pay the call-out fee before ops are told to call. */
+	callout_fee_minutes: number | null;
 }
 
 export interface OnCallPerson {

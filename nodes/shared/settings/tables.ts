@@ -192,6 +192,21 @@ export const BUSINESS_SETTINGS = {
 		notes:
 			"yes: a regular service's agreement is billed once a month for its visits done, charged to the card the customer saved (Recurring Billing); no: each visit is billed when the crew marks it done",
 	},
+	callout_fee: {
+		kind: 'number',
+		notes:
+			"An emergency's call-out fee ($): the customer pays it on a Stripe page before the crew is sent, and it counts toward the bill; 0 = none",
+	},
+	callout_fee_after_hours: {
+		kind: 'yes_no',
+		notes:
+			'yes: the call-out fee is asked after business hours too; no: after hours the crew is sent at once',
+	},
+	callout_fee_minutes: {
+		kind: 'number',
+		notes:
+			'How long the customer has to pay the call-out fee; then the crew is released and ops call them',
+	},
 	quiet_hours_start: { kind: 'time', notes: 'No reminder texts from this time...' },
 	quiet_hours_end: { kind: 'time', notes: '...until this time (local)' },
 } as const satisfies Record<string, { kind: string; required?: boolean; notes: string }>;
@@ -363,6 +378,9 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	quiet_hours_end: '08:00',
 	payment_links: 'no',
 	monthly_billing: 'no',
+	callout_fee: '0',
+	callout_fee_after_hours: 'no',
+	callout_fee_minutes: '20',
 };
 
 /** What the seed rows are made from: the agents' own defaults (the package's API passes them in). */

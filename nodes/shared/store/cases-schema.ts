@@ -148,6 +148,9 @@ CREATE INDEX payments_invoice ON payments (invoice_id, created_at_ms);
  * A month's invoice of an agreement has no visit (`booking_id` NULL) but its `period`
  * (YYYY-MM), one per agreement and month. `next_charge_at_ms`: when the saved card is to be
  * charged (next; NULL when nothing is due), `charge_attempts`: the tries so far, for dunning.
+ * A deposit (an emergency's call-out fee, paid before the crew is sent) is an invoice of its
+ * own for the visit it is paid toward (`deposit_for`, one per visit); the visit's invoice
+ * counts it as paid.
  */
 export const AUTOPAY_SQL = `
 CREATE TABLE autopay (
@@ -158,6 +161,8 @@ ALTER TABLE invoices ADD COLUMN period TEXT;
 ALTER TABLE invoices ADD COLUMN series_id TEXT;
 ALTER TABLE invoices ADD COLUMN next_charge_at_ms BIGINT;
 ALTER TABLE invoices ADD COLUMN charge_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invoices ADD COLUMN deposit_for TEXT;
 CREATE UNIQUE INDEX invoices_contract_period ON invoices (contract_id, period);
+CREATE UNIQUE INDEX invoices_deposit_for ON invoices (deposit_for);
 CREATE INDEX invoices_next_charge ON invoices (next_charge_at_ms);
 `;

@@ -119,7 +119,7 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 	{
 		version: 13,
 		description:
-			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts",
+			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts; deposits paid toward a visit",
 		sql: AUTOPAY_SQL,
 	},
 ];

@@ -160,7 +160,7 @@ CREATE INDEX bookings_crew_busy ON bookings (crew_id, start_ms, busy_until_ms, s
 	{
 		version: 13,
 		description:
-			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts",
+			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts; deposits paid toward a visit",
 		sql: AUTOPAY_SQL,
 	},
 ];

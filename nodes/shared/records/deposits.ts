@@ -1,0 +1,156 @@
+/**
+ * Deposits: money paid toward a visit before it goes ahead (an emergency's call-out fee, asked
+ * before the crew is sent). A deposit is an invoice of its own (numbered in the same sequence,
+ * no tax: a prepayment), one per visit, paid through Stripe like any invoice; the flow that
+ * waits for it is resumed when Stripe's event says it is paid. The visit's own invoice, once
+ * the crew marks it done, counts what the deposit paid.
+ */
+import { randomUUID } from 'node:crypto';
+
+import { DateTime } from 'luxon';
+
+import { InputError } from '../errors';
+import { jsonColumn } from './columns';
+import { invoiceFromRow, nextNumber, readSeries, type Invoice } from './invoices';
+import type { BookingStore } from '../store';
+
+export class DepositInputError extends InputError {}
+
+export interface DepositInput {
+	/** The visit the deposit is paid toward (bk_...). */
+	booking_id: string;
+	amount_cents: number;
+	/** What the customer reads on the invoice and the payment page (default: "Call-out fee"). */
+	label?: string | null;
+	currency?: string | null;
+	/** The waiting execution to resume when it is paid (an n8n Wait node's resume URL). */
+	resume_url?: string | null;
+	series?: string | null;
+	business?: { name?: string | null; email?: string | null; address?: string | null } | null;
+}
+
+/** Stripe's smallest charge in most currencies, and a ceiling no deposit should reach. */
+const MIN_CENTS = 50;
+const MAX_CENTS = 10_000_000;
+
+/**
+ * The deposit for a visit: made once (a second call gives it back, `created` false, with the
+ * newest resume URL while it is unpaid: a flow run again waits for it in its place).
+ */
+export async function requestDeposit(
+	store: BookingStore,
+	input: DepositInput,
+	nowMs: number,
+): Promise<{ invoice: Invoice; created: boolean; resume_url: string | null }> {
+	const bookingId = input?.booking_id;
+	if (typeof bookingId !== 'string' || !/^bk_[\w-]{4,64}$/.test(bookingId))
+		throw new DepositInputError(
+			'booking_id',
+			`"booking_id" is the visit the deposit is for (bk_...); got ${JSON.stringify(bookingId ?? null)}.`,
+		);
+	const amount = input.amount_cents;
+	if (!Number.isInteger(amount) || amount < MIN_CENTS || amount > MAX_CENTS)
+		throw new DepositInputError(
+			'amount_cents',
+			`"amount_cents" is the deposit in cents, a whole number from ${MIN_CENTS} to ${MAX_CENTS} (the call-out fee in Booking Business, in dollars, becomes cents); got ${JSON.stringify(amount ?? null)}.`,
+		);
+	const label = (input.label ?? 'Call-out fee').trim();
+	if (!label || label.length > 120)
+		throw new DepositInputError('label', '"label" is 1-120 characters, e.g. Call-out fee.');
+	const currency = (input.currency ?? 'USD').trim().toUpperCase();
+	if (!/^[A-Z]{3}$/.test(currency))
+		throw new DepositInputError('currency', '"currency" is a three-letter code such as USD.');
+	const resumeUrl = input.resume_url ?? null;
+	if (resumeUrl !== null && !/^https?:\/\/\S+$/.test(resumeUrl))
+		throw new DepositInputError(
+			'resume_url',
+			'"resume_url" is the Wait node\'s resume address ({{ $execution.resumeUrl }}), or empty.',
+		);
+	const series = readSeries(input.series);
+	return await store.lockedWrite(`deposit:${bookingId}`, async (sql) => {
+		const [existing] = await sql.query('SELECT * FROM invoices WHERE deposit_for = $1', [
+			bookingId,
+		]);
+		if (existing) {
+			const record = jsonColumn<Record<string, unknown>>(existing.record, {});
+			if (resumeUrl && existing.status === 'open') {
+				await sql.query('UPDATE invoices SET record = $2, updated_at_ms = $3 WHERE id = $1', [
+					String(existing.id),
+					JSON.stringify({
+						...record,
+						deposit: { ...(record.deposit as object), resume_url: resumeUrl },
+					}),
+					nowMs,
+				]);
+				const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [
+					String(existing.id),
+				]);
+				return { invoice: invoiceFromRow(row), created: false, resume_url: resumeUrl };
+			}
+			const kept = (record.deposit as { resume_url?: string } | undefined)?.resume_url ?? null;
+			return { invoice: invoiceFromRow(existing), created: false, resume_url: kept };
+		}
+		const [visit] = await sql.query(
+			'SELECT id, status, start_ms, time_zone, service, customer, details FROM bookings WHERE id = $1',
+			[bookingId],
+		);
+		if (!visit) throw new DepositInputError('booking_id', `No visit with id ${bookingId}.`);
+		if (!['held', 'confirmed'].includes(String(visit.status)))
+			throw new DepositInputError(
+				'booking_id',
+				`Visit ${bookingId} is ${String(visit.status)}: a deposit is asked only for a visit still to come.`,
+			);
+		const details = jsonColumn<Record<string, unknown>>(visit.details, {});
+		const caseId = typeof details.case_id === 'string' ? details.case_id : null;
+		const [kase] = caseId
+			? await sql.query('SELECT customer_id, customer FROM cases WHERE id = $1', [caseId])
+			: [];
+		const customer = jsonColumn<Record<string, unknown>>(kase?.customer ?? visit.customer, {});
+		const zone = String(visit.time_zone);
+		const number = await nextNumber(sql, series);
+		const id = `in_${randomUUID()}`;
+		const record = {
+			lines: [{ label, kind: 'deposit', quantity: 1, amount_cents: amount }],
+			tax_rate_pct: 0,
+			customer: {
+				name: (customer.name as string | null) ?? null,
+				email: (customer.email as string | null) ?? null,
+				address: (customer.address as string | null) ?? null,
+			},
+			business: {
+				name: input.business?.name ?? null,
+				email: input.business?.email ?? null,
+				address: input.business?.address ?? null,
+			},
+			visit: {
+				start: DateTime.fromMillis(Number(visit.start_ms), { zone }).toISO({
+					suppressMilliseconds: true,
+				}),
+				service: (visit.service as string | null) ?? null,
+				time_zone: zone,
+			},
+			deposit: { booking_id: bookingId, resume_url: resumeUrl },
+			provider: {},
+		};
+		await sql.query(
+			'INSERT INTO invoices (id, series, number, invoice_number, status, customer_id, case_id, booking_id, contract_id, currency, subtotal_cents, discount_cents, tax_cents, total_cents, paid_cents, due_date, issued_at_ms, paid_at_ms, voided_at_ms, record, updated_at_ms, deposit_for) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, 0, 0, $9, 0, $10, $11, NULL, NULL, $12, $11, $13)',
+			[
+				id,
+				series,
+				number,
+				`${series}-${String(number).padStart(6, '0')}`,
+				'open',
+				(kase?.customer_id as string | null) ?? null,
+				caseId,
+				currency,
+				amount,
+				DateTime.fromMillis(nowMs, { zone }).toISODate()!,
+				nowMs,
+				JSON.stringify(record),
+				bookingId,
+			],
+		);
+		const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [id]);
+		return { invoice: invoiceFromRow(row), created: true, resume_url: resumeUrl };
+	});
+}

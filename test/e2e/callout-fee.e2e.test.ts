@@ -1,0 +1,224 @@
+/**
+ * The emergency's call-out fee in a real n8n: Emergency Dispatch, Call-Out Fee and Payments as
+ * shipped, Stripe's fake and Twilio's. With a fee set, the crew is booked but not sent: the
+ * customer gets Stripe's page by text (opened in Chromium as delivered) and pays there; Stripe's
+ * signed event resumes the waiting flow and the crew is texted the dispatch, after the payment.
+ * Not paid in time, the crew's time is released and ops call; a fee paid after that reaches ops.
+ * After hours the crew is sent at once, unless the business asks the fee after hours too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser } from 'playwright-core';
+
+import { startBookingEnv } from '../../dev/booking-env';
+import { schedule } from '../../nodes/api';
+import { getCase, caseIdOf } from '../../nodes/shared/records/cases';
+import { SqliteBookingStore } from '../../nodes/shared/store';
+import { eventually } from '../support/eventually';
+
+jest.setTimeout(600_000);
+
+type Env = Awaited<ReturnType<typeof startBookingEnv>>;
+let env: Env;
+let store: SqliteBookingStore;
+let browser: Browser;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CREW_LINE = '+12125550199';
+const ALL_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({
+	day,
+	opens: '00:00',
+	closes: '23:59',
+}));
+
+beforeAll(async () => {
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
+	env = await startBookingEnv({
+		only: ['booking-emergency.json', 'support-callout-fee.json', 'support-payments.json'],
+		// A $150 call-out fee; open all day, so "after hours" is the test's own choice below.
+		settings: {
+			callout_fee: '150',
+			callout_fee_minutes: '20',
+			quiet_hours_start: '00:00',
+			quiet_hours_end: '00:00',
+		},
+		tableRows: { hours: ALL_DAY },
+	});
+	await env.n8n.waitForWebhook('stripe', { probeBody: {} });
+	store = new SqliteBookingStore(path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite'));
+	await store.init();
+	browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu'],
+	});
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await store?.close();
+	await env?.stop();
+});
+
+const setting = async (name: string, value: string) =>
+	await env.n8n.updateDataTableRows(env.tables.business.id, { setting: name }, { value });
+
+let n = 0;
+function emergency(name: string, phone: string) {
+	n += 1;
+	return {
+		request_id: `fee-e2e-${n}-${Date.now()}`,
+		channel: 'sms',
+		message:
+			'Water is pouring through the kitchen ceiling from the flat upstairs, it will not stop',
+		customer: {
+			name,
+			phone,
+			email: `${name.split(' ')[0].toLowerCase()}@example.com`,
+			address: `${10 + n} Pine St, New York, NY 10001`,
+		},
+	};
+}
+
+const textsTo = (phone: string) =>
+	env.twilio.messages.filter((m: { form: Record<string, string> }) => m.form.To === phone);
+const crewTextsAbout = (address: string) =>
+	env.twilio.messages.filter(
+		(m: { form: Record<string, string> }) =>
+			m.form.To === CREW_LINE && m.form.Body.includes(address),
+	);
+
+async function payOnStripe(url: string) {
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		expect((await page.goto(url))?.status()).toBe(200);
+		expect(await page.locator('h1').innerText()).toBe('Pay 150.00 USD');
+		await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+		await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: /^Pay / }).click(),
+		]);
+		return await page.locator('body').innerText();
+	} finally {
+		await page.close();
+	}
+}
+
+it('the crew is booked but sent only once the call-out fee is paid on the page the customer was texted', async () => {
+	const body = emergency('Rosa Diaz', '+12125550161');
+	const answer = await env.post('emergency', body);
+	expect(answer.status).toBe(200);
+	expect(answer.body).toMatchObject({
+		status: 'awaiting_callout_fee',
+		booking: { status: 'confirmed' },
+	});
+	expect(answer.body.message).toContain('pay the call-out fee on the link we texted you');
+	// The customer's text: the crew is ready, the fee, Stripe's page, the first safety step.
+	const [text] = await eventually(
+		async () => textsTo(body.customer.phone),
+		(list) => list.length > 0,
+	);
+	expect(text.form.Body).toMatch(
+		/^Bright Clean Co\.: a crew can be with you by .+\. To send them, pay the \$150\.00 call-out fee: http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+ /,
+	);
+	const payUrl = /(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(text.form.Body)![1];
+	// Nothing goes to the crew before the fee is paid.
+	await new Promise((r) => setTimeout(r, 3000));
+	expect(crewTextsAbout(body.customer.address.split(',')[0])).toEqual([]);
+	const caseId = caseIdOf({ idempotency_key: body.request_id });
+	expect((await getCase(store, caseId))?.dispatched_at_ms ?? null).toBeNull();
+	// She pays on Stripe's page, opened from the text as delivered.
+	expect(await payOnStripe(payUrl)).toContain('Your payment for invoice');
+	// Stripe's event resumes the waiting flow: the crew gets the dispatch, the customer that it is on the way.
+	const crew = await eventually(
+		async () => crewTextsAbout(body.customer.address.split(',')[0]),
+		(list) => list.length > 0,
+		60_000,
+	);
+	expect(crew[0].form.Body).toMatch(/^EMERGENCY .* at 1\d Pine St/);
+	const onTheWay = await eventually(
+		async () => textsTo(body.customer.phone),
+		(list) => list.length > 1,
+	);
+	expect(onTheWay[1].form.Body).toContain('emergency crew on the way');
+	const [fee] = await store.read(
+		'SELECT status, total_cents, deposit_for FROM invoices WHERE deposit_for = $1',
+		[answer.body.booking.booking_id],
+	);
+	expect({ ...fee, total_cents: Number(fee.total_cents) }).toEqual({
+		status: 'paid',
+		total_cents: 15000,
+		deposit_for: answer.body.booking.booking_id,
+	});
+	const record = await eventually(
+		async () => await getCase(store, caseId),
+		(c) => !!c?.dispatched_at_ms,
+	);
+	expect(record!.dispatched_at_ms).toBeGreaterThan(record!.received_at_ms);
+});
+
+it('not paid in time: the crew is released and ops call; a fee paid after that reaches ops', async () => {
+	await setting('callout_fee_minutes', '0.1');
+	try {
+		const body = emergency('Sam Lee', '+12125550162');
+		const answer = await env.post('emergency', body);
+		expect(answer.body.status).toBe('awaiting_callout_fee');
+		const bookingId = answer.body.booking.booking_id as string;
+		const released = await eventually(
+			async () => await store.getBooking(bookingId),
+			(b) => b?.status === 'cancelled',
+			90_000,
+		);
+		expect(released).toMatchObject({ status: 'cancelled', cancel_reason: 'call-out fee not paid' });
+		const ops = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { text?: string }) =>
+			String(m.text).includes('did not pay the 150.00 call-out fee'),
+		);
+		expect(ops.text).toContain('Call the customer now');
+		expect(crewTextsAbout(body.customer.address.split(',')[0])).toEqual([]);
+		// He pays after all: the flow is gone, ops are told to send a crew or refund.
+		const payUrl = /(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(
+			textsTo(body.customer.phone)[0].form.Body,
+		)![1];
+		await payOnStripe(payUrl);
+		const late = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { text?: string }) =>
+			String(m.text).includes('was paid after the wait for it had ended'),
+		);
+		expect(late.text).toContain('Send a crew now, or refund the fee in Stripe');
+	} finally {
+		await setting('callout_fee_minutes', '20');
+	}
+});
+
+it('after hours the crew is sent at once, unless the business asks the fee after hours too', async () => {
+	// Closed all week: every hour is after hours.
+	for (const row of ALL_DAY)
+		await env.n8n.deleteDataTableRows(env.tables.hours.id, { day: row.day });
+	const first = emergency('Ana Ruiz', '+12125550163');
+	const dispatched = await env.post('emergency', first);
+	expect(dispatched.body.status).toBe('dispatched');
+	const crew = await eventually(
+		async () => crewTextsAbout(first.customer.address.split(',')[0]),
+		(list) => list.length > 0,
+	);
+	expect(crew[0].form.Body).toMatch(/^EMERGENCY/);
+	expect(
+		await store.read('SELECT id FROM invoices WHERE deposit_for = $1', [
+			dispatched.body.booking.booking_id,
+		]),
+	).toEqual([]);
+	// That crew is busy now; the visit is called off so the next emergency finds it free.
+	await schedule(
+		{ operation: 'cancel', booking_id: dispatched.body.booking.booking_id, reason: 'test' },
+		{ store },
+	);
+	await setting('callout_fee_after_hours', 'yes');
+	const second = emergency('Ben Okafor', '+12125550164');
+	const asked = await env.post('emergency', second);
+	expect(asked.body.status).toBe('awaiting_callout_fee');
+	await eventually(
+		async () => textsTo(second.customer.phone),
+		(list) => list.length > 0,
+	);
+	expect(textsTo(second.customer.phone)[0].form.Body).toContain('pay the $150.00 call-out fee');
+});
