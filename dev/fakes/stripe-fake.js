@@ -10,7 +10,7 @@
  * succeeds, 4000 0000 0000 0002 is declined. Setup mode saves a card for a customer (POST
  * /v1/customers): 4000 0000 0000 0341 saves but every later charge of it is declined; a
  * PaymentIntent confirmed off session with a saved card succeeds or answers Stripe's 402
- * card_error. What Stripe then posts is posted too: the event, signed in Stripe-Signature
+ * card_error; a refund (POST /v1/refunds) of a payment made here. What Stripe then posts is posted too: the event, signed in Stripe-Signature
  * with the endpoint's secret (a charge's events after its answer, as Stripe does). Faults on demand: the next requests
  * answer 429 (rate limited) or have their connection dropped.
  */
@@ -268,6 +268,65 @@ async function startStripeFake({
 		return { status: 200, body: intent };
 	}
 
+	/** A refund of a succeeded PaymentIntent (all that is left, or `amount`); Stripe then posts charge.refunded. */
+	function refund(params, after) {
+		const intent = intents.get(params.payment_intent);
+		if (!intent)
+			return error(
+				400,
+				'invalid_request_error',
+				`No such payment_intent: '${params.payment_intent ?? ''}'`,
+				{
+					param: 'payment_intent',
+					code: 'resource_missing',
+				},
+			);
+		if (intent.status !== 'succeeded')
+			return error(
+				400,
+				'invalid_request_error',
+				'This PaymentIntent does not have a successful charge to refund.',
+				{
+					code: 'charge_not_refundable',
+				},
+			);
+		const left = intent.amount_received - (intent.amount_refunded ?? 0);
+		const amount = params.amount === undefined ? left : Number(params.amount);
+		if (!Number.isInteger(amount) || amount <= 0 || amount > left)
+			return error(
+				400,
+				'invalid_request_error',
+				`Refund amount ($${(amount / 100).toFixed(2)}) is greater than unrefunded amount on charge ($${(left / 100).toFixed(2)})`,
+				{ param: 'amount', code: left <= 0 ? 'charge_already_refunded' : 'amount_too_large' },
+			);
+		intent.amount_refunded = (intent.amount_refunded ?? 0) + amount;
+		const made = {
+			id: id('re'),
+			object: 'refund',
+			amount,
+			currency: intent.currency,
+			payment_intent: intent.id,
+			charge: intent.latest_charge,
+			reason: params.reason ?? null,
+			metadata: params.metadata ?? {},
+			status: 'succeeded',
+			created: Math.floor(Date.now() / 1000),
+		};
+		after.push(() =>
+			deliver('charge.refunded', {
+				id: intent.latest_charge,
+				object: 'charge',
+				amount: intent.amount_received,
+				amount_refunded: intent.amount_refunded,
+				currency: intent.currency,
+				metadata: intent.metadata,
+				payment_intent: intent.id,
+				refunded: intent.amount_refunded >= intent.amount_received,
+			}),
+		);
+		return { status: 200, body: made };
+	}
+
 	async function deliver(type, object) {
 		const event = {
 			id: id('evt'),
@@ -376,6 +435,7 @@ async function startStripeFake({
 				answer = createCustomer(params);
 			else if (req.method === 'POST' && urlPath === '/v1/payment_intents')
 				answer = paymentIntent(params, after);
+			else if (req.method === 'POST' && urlPath === '/v1/refunds') answer = refund(params, after);
 			else if (req.method === 'GET' && session && sessions.has(session[1])) {
 				const { line_items: _i, payment_intent_data: _p, ...visible } = sessions.get(session[1]);
 				answer = { status: 200, body: visible };
@@ -441,6 +501,16 @@ async function startStripeFake({
 					payment_status: 'paid',
 					status: 'complete',
 					payment_intent: intent,
+				});
+				intents.set(intent, {
+					id: intent,
+					object: 'payment_intent',
+					amount: session.amount_total,
+					amount_received: session.amount_total,
+					currency: session.currency,
+					metadata: session.payment_intent_data.metadata ?? session.metadata,
+					status: 'succeeded',
+					latest_charge: id('ch'),
 				});
 				const { line_items: _i, payment_intent_data: _p, ...completed } = session;
 				await deliver('checkout.session.completed', completed);

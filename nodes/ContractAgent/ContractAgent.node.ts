@@ -13,6 +13,7 @@ import * as billMonth from './actions/billMonth.operation';
 import * as cardPage from './actions/cardPage.operation';
 import * as chargesDue from './actions/chargesDue.operation';
 import * as recordCharge from './actions/recordCharge.operation';
+import * as refundDeposit from './actions/refundDeposit.operation';
 import * as requestDeposit from './actions/requestDeposit.operation';
 import * as end from './actions/end.operation';
 import * as getInvoice from './actions/getInvoice.operation';
@@ -131,6 +132,13 @@ export class ContractAgent implements INodeType {
 							'Paid, declined (the next try on the dunning schedule: 1, 3, 7 days), given up after the last (ops decide), or not reached (tried again with the same key)',
 					},
 					{
+						name: 'Refund a Deposit',
+						value: 'refundDeposit',
+						action: 'Refund a deposit under the policy',
+						description:
+							"What the policy refunds of a cancelled visit's deposit (called off by the business, or paid after the crew was released: all; the customer's cancellation: all with the notice, nothing within it), with the Stripe PaymentIntent and idempotency key to refund it",
+					},
+					{
 						name: 'Request a Deposit',
 						value: 'requestDeposit',
 						action: 'Request a deposit toward a visit',
@@ -219,6 +227,7 @@ export class ContractAgent implements INodeType {
 							'recordCharge',
 							'cardPage',
 							'requestDeposit',
+							'refundDeposit',
 						],
 					},
 				},
@@ -276,6 +285,7 @@ export class ContractAgent implements INodeType {
 			...recordCharge.description,
 			...cardPage.description,
 			...requestDeposit.description,
+			...refundDeposit.description,
 			...storeProperties,
 		],
 	};

@@ -2324,7 +2324,7 @@ function payments() {
 	);
 	wf.section(
 		'A call-out fee paid',
-		"An emergency's call-out fee paid in full: **Call-Out Fee** waits for it, so it is resumed (its execution's address was kept with the fee) and sends the crew. A fee paid after that wait ended (the crew was released) goes to the **Human Queue**: send a crew or refund it.",
+		"An emergency's call-out fee paid in full: **Call-Out Fee** waits for it, so it is resumed (its execution's address was kept with the fee) and sends the crew. A fee paid after that wait ended (the crew was released) is refunded in full (Contract Agent, *Invoice > Refund a Deposit*; HTTP Request `POST /v1/refunds`, one idempotency key per deposit) and ops are told to call the customer; a fee whose visit is still on is not refunded and ops send a crew.",
 	);
 	L.ifTrue(wf, 'A Call-Out Fee Paid?', '!!$json.payment_event.deposit?.resume_url', [880, 200]);
 	L.resumeWaitingFlow(
@@ -2336,24 +2336,86 @@ function payments() {
 	L.ifTrue(wf, 'Crew Flow Resumed?', '!$json.error', [1320, 200]);
 	L.setRaw(
 		wf,
+		'The Late Fee',
+		"{ booking: { booking_id: $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id } }",
+		[1540, 360],
+	);
+	L.agent(
+		wf,
+		'What Is Refunded?',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'refundDeposit' },
+		[1760, 360],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.ifTrue(
+		wf,
+		'Anything to Refund?',
+		'$json.refund?.amount_cents > 0 && !!$json.refund?.payment_intent',
+		[1980, 360],
+	);
+	wf.add(
+		'Refund on Stripe',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/refunds',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [{ name: 'Idempotency-Key', value: '={{ $json.refund.idempotency_key }}' }],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'payment_intent', value: '={{ $json.refund.payment_intent }}' },
+					{ name: 'amount', value: '={{ $json.refund.amount_cents }}' },
+					{ name: 'reason', value: 'requested_by_customer' },
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+				],
+			},
+			options: {},
+		},
+		[2200, 280],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueRegularOutput',
+		},
+	);
+	L.setRaw(
+		wf,
 		'Fee Paid Too Late',
-		"{ customer: {}, message: 'Call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' paid', handoff_reason: 'The call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' for visit ' + $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id + ' was paid after the wait for it had ended (the crew was released). Send a crew now, or refund the fee in Stripe.' }",
-		[1540, 280],
+		"{ customer: {}, message: 'Call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' paid', handoff_reason: 'The call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' for visit ' + $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id + ' was paid after the wait for it had ended. ' + ($('Refund on Stripe').isExecuted && !$('Refund on Stripe').item.json.error ? 'It was refunded in full (' + $('What Is Refunded?').item.json.refund.why + '). Call the customer about their emergency now.' : ($('What Is Refunded?').item.json.refund?.why ?? $('What Is Refunded?').item.json.error?.message ?? '') + ' Send a crew now, or refund the fee in Stripe.') }",
+		[2420, 360],
 	);
 	L.callWorkflow(
 		wf,
 		'Tell Ops: Fee Paid Late',
 		'humanQueue',
 		'Booking Agents: Human Queue',
-		[1760, 280],
+		[2640, 360],
 		{
 			wait: false,
 		},
 	);
 	wf.connect('Taken', 'A Call-Out Fee Paid?');
 	wf.chain('A Call-Out Fee Paid?', 'Send the Crew', 'Crew Flow Resumed?');
-	wf.connect('Crew Flow Resumed?', 'Fee Paid Too Late', 1);
-	wf.connect('Fee Paid Too Late', 'Tell Ops: Fee Paid Late');
+	wf.connect('Crew Flow Resumed?', 'The Late Fee', 1);
+	wf.chain(
+		'The Late Fee',
+		'What Is Refunded?',
+		'Anything to Refund?',
+		'Refund on Stripe',
+		'Fee Paid Too Late',
+		'Tell Ops: Fee Paid Late',
+	);
+	wf.connect('Anything to Refund?', 'Fee Paid Too Late', 1);
 	wf.section(
 		'After paying',
 		"Stripe's payment page sends the customer back to **/webhook/paid** (the invoice's payment link says so): a plain thank-you page. It changes nothing: the payment is taken from Stripe's signed event above, never from this visit.",

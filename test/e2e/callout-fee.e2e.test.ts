@@ -3,7 +3,8 @@
  * shipped, Stripe's fake and Twilio's. With a fee set, the crew is booked but not sent: the
  * customer gets Stripe's page by text (opened in Chromium as delivered) and pays there; Stripe's
  * signed event resumes the waiting flow and the crew is texted the dispatch, after the payment.
- * Not paid in time, the crew's time is released and ops call; a fee paid after that reaches ops.
+ * Not paid in time, the crew's time is released and ops call; a fee paid after that is refunded
+ * in full (Stripe's refund, its event on the ledger) and ops call.
  * After hours the crew is sent at once, unless the business asks the fee after hours too.
  */
 import fs from 'node:fs';
@@ -158,7 +159,7 @@ it('the crew is booked but sent only once the call-out fee is paid on the page t
 	expect(record!.dispatched_at_ms).toBeGreaterThan(record!.received_at_ms);
 });
 
-it('not paid in time: the crew is released and ops call; a fee paid after that reaches ops', async () => {
+it('not paid in time: the crew is released and ops call; a fee paid after that is refunded in full and ops call', async () => {
 	await setting('callout_fee_minutes', '0.1');
 	try {
 		const body = emergency('Sam Lee', '+12125550162');
@@ -184,7 +185,36 @@ it('not paid in time: the crew is released and ops call; a fee paid after that r
 		const late = await env.smtp.waitFor('ops@brightclean.example', 60_000, (m: { text?: string }) =>
 			String(m.text).includes('was paid after the wait for it had ended'),
 		);
-		expect(late.text).toContain('Send a crew now, or refund the fee in Stripe');
+		expect(late.text).toContain(
+			'It was refunded in full (The fee was paid after the crew had been released for want of it: refunded in full.). Call the customer about their emergency now.',
+		);
+		// Stripe was asked once, with the deposit's key, for all of it; its event records the refund.
+		const refunds = env.stripe.requests.filter((r: { path: string }) => r.path === '/v1/refunds');
+		expect(refunds).toHaveLength(1);
+		const [fee] = await store.read('SELECT id, total_cents FROM invoices WHERE deposit_for = $1', [
+			bookingId,
+		]);
+		expect(refunds[0]).toMatchObject({
+			status: 200,
+			idempotencyKey: `refund-${fee.id}`,
+			params: {
+				amount: '15000',
+				reason: 'requested_by_customer',
+				metadata: { invoice_id: fee.id },
+			},
+		});
+		const refunded = await eventually(
+			async () =>
+				await store.read(
+					'SELECT kind, amount_cents FROM payments WHERE invoice_id = $1 ORDER BY created_at_ms',
+					[String(fee.id)],
+				),
+			(rows) => rows.some((r) => r.kind === 'refund'),
+		);
+		expect(refunded.map((r) => [r.kind, Number(r.amount_cents)])).toEqual([
+			['payment', 15000],
+			['refund', 15000],
+		]);
 	} finally {
 		await setting('callout_fee_minutes', '20');
 	}

@@ -8,7 +8,7 @@
 import { invoiceVisit } from '../../nodes/ContractAgent/invoice';
 import { price } from '../../nodes/PricingAgent/price';
 import { recordCaseStep } from '../../nodes/shared/records/cases';
-import { requestDeposit } from '../../nodes/shared/records/deposits';
+import { depositRefund, requestDeposit } from '../../nodes/shared/records/deposits';
 import { applyStripeEvent } from '../../nodes/shared/records/payments';
 import { schedule } from '../../nodes/SchedulingAgent/schedule';
 import type { BookingStore } from '../../nodes/shared/store';
@@ -185,6 +185,97 @@ describe.each(storeBackends('deposits'))('%s', (_name, open) => {
 				amount_cents: 15000,
 			},
 		]);
+	});
+
+	it('the refund policy: a visit still on keeps its deposit; called off by the business, all back; the customer, all back with the notice, nothing within it', async () => {
+		const pay = async (caseId: string, n: number) => {
+			const { booking } = await emergencyVisit(caseId);
+			const { invoice } = await requestDeposit(
+				store,
+				{ booking_id: booking.booking_id!, amount_cents: 15000 },
+				NOW_MS,
+			);
+			await applyStripeEvent(
+				store,
+				paidEvent(`evt_pol_${n}`, invoice.invoice_id, 15000, `pi_pol_${n}`),
+				NOW_MS,
+			);
+			return { booking, invoice };
+		};
+		const kept = await pay('cs_policy0001', 1);
+		expect(
+			await depositRefund(store, { booking_id: kept.booking.booking_id! }, NOW_MS),
+		).toMatchObject({
+			amount_cents: 0,
+			why: expect.stringContaining('is confirmed: its deposit counts toward it'),
+		});
+		// The business calls it off: all back, on the PaymentIntent that paid it, one key per deposit.
+		await schedule(
+			{ operation: 'cancel', booking_id: kept.booking.booking_id, reason: 'no crew after all' },
+			{ store, now: NOW },
+		);
+		expect(
+			await depositRefund(store, { booking_id: kept.booking.booking_id! }, NOW_MS),
+		).toMatchObject({
+			amount_cents: 15000,
+			payment_intent: 'pi_pol_1',
+			idempotency_key: `refund-${kept.invoice.invoice_id}`,
+			why: 'The visit was called off (no crew after all): refunded in full.',
+		});
+		// Refunded (Stripe's event): nothing more to refund.
+		await applyStripeEvent(
+			store,
+			{
+				id: 'evt_pol_refund',
+				type: 'charge.refunded',
+				data: {
+					object: {
+						id: 'ch_pol_1',
+						amount_refunded: 15000,
+						currency: 'usd',
+						metadata: { invoice_id: kept.invoice.invoice_id },
+					},
+				},
+			},
+			NOW_MS + 1000,
+		);
+		expect(
+			(await depositRefund(store, { booking_id: kept.booking.booking_id! }, NOW_MS + 2000))
+				.amount_cents,
+		).toBe(0);
+		// The customer cancels within the notice (the visit is an hour away): the fee is kept.
+		const late = await pay('cs_policy0002', 2);
+		await store.write(null, 'customer-cancel', NOW_MS, async (tx) => {
+			await tx.updateBooking(
+				late.booking.booking_id!,
+				{ status: 'cancelled', cancel_reason: 'cancelled by customer' },
+				NOW_MS,
+			);
+		});
+		expect(
+			await depositRefund(
+				store,
+				{ booking_id: late.booking.booking_id!, notice_hours: 24 },
+				NOW_MS,
+			),
+		).toMatchObject({
+			amount_cents: 0,
+			why: expect.stringContaining("within the 24 hours' notice: the deposit is kept"),
+		});
+		// With a shorter notice the same cancellation gets it all back.
+		expect(
+			await depositRefund(
+				store,
+				{ booking_id: late.booking.booking_id!, notice_hours: 0.5 },
+				NOW_MS,
+			),
+		).toMatchObject({ amount_cents: 15000, why: expect.stringContaining('with the notice') });
+		await expect(depositRefund(store, { booking_id: 'x' }, NOW_MS)).rejects.toMatchObject({
+			field: 'booking_id',
+		});
+		await expect(
+			depositRefund(store, { booking_id: late.booking.booking_id!, notice_hours: -1 }, NOW_MS),
+		).rejects.toMatchObject({ field: 'notice_hours' });
 	});
 
 	it('bad input names the field; a visit no longer to come takes no deposit', async () => {

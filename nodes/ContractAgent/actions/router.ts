@@ -11,6 +11,7 @@ import * as billMonth from './billMonth.operation';
 import * as cardPage from './cardPage.operation';
 import * as chargesDue from './chargesDue.operation';
 import * as recordCharge from './recordCharge.operation';
+import * as refundDeposit from './refundDeposit.operation';
 import * as requestDeposit from './requestDeposit.operation';
 import * as end from './end.operation';
 import * as getInvoice from './getInvoice.operation';
@@ -38,6 +39,7 @@ const OPERATIONS: Record<string, Execute> = {
 	recordCharge: recordCharge.execute,
 	cardPage: cardPage.execute,
 	requestDeposit: requestDeposit.execute,
+	refundDeposit: refundDeposit.execute,
 };
 
 /** The operations that make or check a signed link (signing, card links). */

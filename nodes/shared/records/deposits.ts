@@ -154,3 +154,85 @@ export async function requestDeposit(
 		return { invoice: invoiceFromRow(row), created: true, resume_url: resumeUrl };
 	});
 }
+
+/** A refund of a deposit to ask Stripe for (POST /v1/refunds), or why none is due. */
+export interface DepositRefund {
+	invoice: Invoice;
+	/** Cents to refund now: 0 when the policy keeps the deposit or it was refunded already. */
+	amount_cents: number;
+	/** The Stripe PaymentIntent that paid the deposit. */
+	payment_intent: string | null;
+	/** Stripe's Idempotency-Key: one refund per deposit, whatever retries. */
+	idempotency_key: string;
+	/** The policy's answer in words, for the message and ops. */
+	why: string;
+}
+
+/**
+ * Whether a paid deposit goes back to the customer, under the business's policy: a visit still
+ * to come keeps it (cancel the visit first); a visit called off by the business, or a fee paid
+ * after the crew was released for want of it, is refunded in full; a customer who cancels keeps
+ * it refunded in full when at least `notice_hours` before the visit, and loses it after (it
+ * paid for the crew's time). Asking twice asks nothing more (the key is the deposit's).
+ */
+export async function depositRefund(
+	store: BookingStore,
+	input: { booking_id: string; notice_hours?: number | null },
+	nowMs: number,
+): Promise<DepositRefund> {
+	const bookingId = input?.booking_id;
+	if (typeof bookingId !== 'string' || !/^bk_[\w-]{4,64}$/.test(bookingId))
+		throw new DepositInputError(
+			'booking_id',
+			`"booking_id" is the visit whose deposit may be refunded (bk_...); got ${JSON.stringify(bookingId ?? null)}.`,
+		);
+	const noticeHours = input.notice_hours ?? 24;
+	if (!(typeof noticeHours === 'number' && noticeHours >= 0 && noticeHours <= 24 * 30))
+		throw new DepositInputError('notice_hours', '"notice_hours" is 0 to 720 hours.');
+	const [row] = await store.read('SELECT * FROM invoices WHERE deposit_for = $1', [bookingId]);
+	if (!row) throw new DepositInputError('booking_id', `Visit ${bookingId} has no deposit.`);
+	const invoice = invoiceFromRow(row);
+	const [intent] = await store.read(
+		"SELECT provider_id FROM payments WHERE invoice_id = $1 AND kind = 'payment' AND provider = 'stripe' ORDER BY created_at_ms LIMIT 1",
+		[invoice.invoice_id],
+	);
+	const answer = (amount: number, why: string): DepositRefund => ({
+		invoice,
+		amount_cents: amount,
+		payment_intent: intent ? String(intent.provider_id) : null,
+		idempotency_key: `refund-${invoice.invoice_id}`,
+		why,
+	});
+	if (invoice.status !== 'paid' || invoice.paid_cents <= 0)
+		return answer(
+			0,
+			`Deposit ${invoice.invoice_number} holds nothing to refund (${invoice.status}, ${invoice.paid_cents} paid).`,
+		);
+	const visit = await store.getBooking(bookingId);
+	if (!visit || !['cancelled'].includes(visit.status))
+		return answer(
+			0,
+			`Visit ${bookingId} is ${visit?.status ?? 'unknown'}: its deposit counts toward it. Cancel the visit first to refund it.`,
+		);
+	const reason = visit.cancel_reason ?? '';
+	const byCustomer = /\bby customer\b/.test(reason);
+	const hoursBefore = (visit.start_ms - visit.updated_at_ms) / 3_600_000;
+	if (byCustomer && hoursBefore < noticeHours)
+		return answer(
+			0,
+			`The customer cancelled ${Math.max(0, Math.round(hoursBefore * 10) / 10)} hours before the visit, within the ${noticeHours} hours' notice: the deposit is kept.`,
+		);
+	if (!intent)
+		return answer(
+			0,
+			`Deposit ${invoice.invoice_number} was not paid through Stripe: refund it by hand.`,
+		);
+	return answer(
+		invoice.paid_cents,
+		reason === 'call-out fee not paid'
+			? 'The fee was paid after the crew had been released for want of it: refunded in full.'
+			: byCustomer
+				? `The customer cancelled with the notice (${noticeHours} hours or more before the visit): refunded in full.`
+				: `The visit was called off (${reason || 'cancelled'}): refunded in full.`,
+	);
+}
