@@ -576,6 +576,7 @@ export class BookingRecords implements INodeType {
 					{ name: 'Agreement Sent (Visits Held)', value: 'series_booked' },
 					{ name: 'Booked', value: 'booked' },
 					{ name: 'Call-Out Fee Asked (Crew Ready)', value: 'awaiting_callout_fee' },
+					{ name: 'Deposit Asked (Visit Held)', value: 'awaiting_deposit' },
 					{ name: 'Details Needed', value: 'needs_details' },
 					{ name: 'Dispatcher Will Call', value: 'dispatcher_will_call' },
 					{ name: 'Emergency Crew Dispatched', value: 'dispatched' },

@@ -54,7 +54,8 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 			card_url: textAt(item, 'links', 'card_url'),
 			link_expires:
 				textAt(item, 'contract', 'signing_expires_at') ??
-				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null),
+				(textAt(item, 'link', 'kind') === 'ask_back' ? textAt(item, 'link', 'expires_at') : null) ??
+				textAt(item, 'deposit', 'expires_at'),
 		} as NonNullable<ComposeInput['links']>,
 		asked_for: (firstOf(at(item, 'qualification', 'ask_before_booking')) ?? []) as string[],
 		safety_instructions: (firstOf(at(item, 'triage', 'safety_instructions')) ?? []) as unknown,

@@ -29,6 +29,7 @@ export const MESSAGE_KINDS = [
 	'invoice',
 	'payment_failed',
 	'callout_fee',
+	'deposit_request',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -182,6 +183,11 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		text: 'Hi {name},\n\nWe have your emergency call. {crew} can be with you by {arrival}{at_address}. To send them, pay the {amount_due} call-out fee (it counts toward your bill): {pay_url}\n\nUntil we arrive:\n{safety}\n\nIf anyone is in danger, call 911.\n\n{business} {business_phone}',
 		sms: '{business}: a crew can be with you by {arrival}. To send them, pay the {amount_due} call-out fee: {pay_url} {safety_first} If anyone is in danger call 911.',
 	},
+	deposit_request: {
+		subject: 'Pay the deposit to confirm your {service} on {date}',
+		text: 'Hi {name},\n\nYour {service} is held for you for {when}{at_address}. To confirm it, pay the {amount_due} deposit (it counts toward your bill): {pay_url}\nIf it is not paid by {link_expires}, the time is released.\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your {service} on {date} is held for you. Pay the {amount_due} deposit to confirm it: {pay_url}',
+	},
 	payment_failed: {
 		subject: 'Your payment for invoice {invoice_number} did not go through',
 		text: 'Hi {name},\n\nWe could not take {amount_due} for invoice {invoice_number} from the card you saved{failure_text}.{retry_line}\n\nTo use another card: {card_url}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
@@ -198,6 +204,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 const CANCEL_REASON_WORDS: Record<string, string> = {
 	'cancelled by customer': 'at your request',
 	'skipped by customer': 'skipped at your request; your other visits stay booked',
+	'deposit not paid': 'as the deposit was not paid in time',
 	'paused by customer':
 		'paused at your request, with the visits up to the day you chose; the later ones stay booked',
 	// Ops' changes to a series (the Regular Visits form), on the customer's request.

@@ -204,13 +204,46 @@ function simpleBooking() {
 	wf.connect('Anything Missing?', 'Still Missing After Asking', 1);
 	wf.connect('Still Missing After Asking', 'Hand to the Human Queue');
 	wf.connect('Anything Missing?', 'Price the Job', 2);
+	wf.section(
+		'Deposit first',
+		'A service in `deposit_services` is held until its deposit is paid (**Booking Deposit**).',
+	);
+	L.ifTrue(
+		wf,
+		'Deposit First?',
+		'$json.business.deposit_pct > 0 && ($json.business.deposit_services ?? []).includes($json.booking.service ?? $json.qualification?.service_type)',
+		[1980, -60],
+	);
+	L.callWorkflow(
+		wf,
+		'Ask for the Deposit',
+		'bookingDeposit',
+		'Booking Agents: Booking Deposit',
+		[2200, -300],
+		{
+			wait: false,
+		},
+	);
+	L.respondItem(wf, 'Answer: Pay the Deposit', 200, [2420, -300]);
+	L.answerCustomer(
+		wf,
+		'The Deposit Answer',
+		'awaiting_deposit',
+		'Book a Crew',
+		'Answer: Pay the Deposit',
+		{ only: true },
+	);
 	wf.chain(
 		'Price the Job',
 		'Book a Crew',
 		'Booked?',
-		'Make the Change Link',
-		'Write the Confirmation',
+		'Deposit First?',
+		'Ask for the Deposit',
+		'The Deposit Answer',
+		'Answer: Pay the Deposit',
 	);
+	wf.connect('Deposit First?', 'Make the Change Link', 1);
+	wf.chain('Make the Change Link', 'Write the Confirmation');
 	wf.connect('Price the Job', 'Hand to the Human Queue', 1);
 	wf.connect('Booked?', 'Find a Time', 1);
 	wf.connect('Find a Time', 'Handoff Result');
@@ -1952,7 +1985,205 @@ function onCallDispatcher() {
 	return wf;
 }
 
+/**
+ * Booking Deposit: called by Simple Booking (without waiting) for a service that takes a deposit.
+ * The visit is held for the customer; the deposit (its own invoice toward the visit) goes to
+ * them with Stripe's page; paid (Payments resumes this execution), the visit's confirmation
+ * follows, with its invite and change link; not paid within `deposit_hours`, the visit is
+ * cancelled and the customer told. Stripe unreachable: the visit is confirmed without it and
+ * ops are told (the deposit is billed with the visit).
+ */
+function bookingDeposit() {
+	const wf = new L.Workflow('bookingDeposit', 'Booking Agents: Booking Deposit', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Ask for the deposit',
+		"The booked case, from **Simple Booking**. The deposit (`deposit_pct` of the quote) becomes its own invoice toward the visit (Contract Agent, *Invoice > Request a Deposit*, with this execution's resume address); Stripe makes its payment page (HTTP Request with the **Stripe** credential, retried 3 times); the customer gets it by e-mail and text, with the day the time is released.",
+	);
+	L.subWorkflowTrigger(wf, 'When a Booking Needs Its Deposit', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(
+		wf,
+		'The Deposit',
+		"(({ case: c }) => ({ ...c, deposit: { amount_cents: Math.max(50, Math.round(((c.quote?.total_cents ?? c.offer?.total_cents ?? 0) * c.business.deposit_pct) / 100)), label: 'Deposit for your ' + String(c.booking.service ?? 'visit').replace(/_/g, ' '), expires_at: new Date(Date.now() + c.business.deposit_hours * 3600000).toISOString() }, resume_url: $execution.resumeUrl }))({ case: $('When a Booking Needs Its Deposit').first().json })",
+		[440, 0],
+	);
+	L.agent(
+		wf,
+		'Request the Deposit',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'requestDeposit' },
+		[660, 0],
+		{ onError: 'continueErrorOutput' },
+	);
+	wf.add(
+		'Ask Stripe for a Payment Page',
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/checkout/sessions',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'mode', value: 'payment' },
+					{ name: 'line_items[0][quantity]', value: '1' },
+					{
+						name: 'line_items[0][price_data][currency]',
+						value: '={{ $json.invoice.currency.toLowerCase() }}',
+					},
+					{
+						name: 'line_items[0][price_data][unit_amount]',
+						value: '={{ $json.invoice.total_cents }}',
+					},
+					{
+						name: 'line_items[0][price_data][product_data][name]',
+						value: "={{ $json.invoice.lines[0].label + ', ' + $json.business.name }}",
+					},
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+					{
+						name: 'payment_intent_data[metadata][invoice_id]',
+						value: '={{ $json.invoice.invoice_id }}',
+					},
+					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
+					{
+						name: "={{ $json.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
+						value:
+							'={{ $json.customer.email || $json.customer.name || $json.invoice.invoice_number }}',
+					},
+					{
+						name: 'success_url',
+						value:
+							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
+					},
+				],
+			},
+			options: {},
+		},
+		[880, 0],
+		{
+			credentials: L.CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 1000,
+			onError: 'continueErrorOutput',
+		},
+	);
+	L.setRaw(
+		wf,
+		'With the Payment Page',
+		"{ ...$('Request the Deposit').item.json, payment_link: { url: $json.url, id: $json.id } }",
+		[1100, 0],
+	);
+	L.agent(
+		wf,
+		'Write the Deposit Request',
+		'confirmationAgent',
+		{ messageKind: 'deposit_request', options: { calendar: false } },
+		[1320, 0],
+	);
+	const asked = deliver(wf, 'Write the Deposit Request', 'Deposit Request', 1540, 0, null, {
+		caseFlow: true,
+	});
+	wf.section(
+		'Paid: confirm',
+		"**Payments** resumes this execution when Stripe says the deposit is paid: the confirmation follows (e-mail with the invite and the visit's change link, and a text), and the case records it. Not paid within `deposit_hours` (24 to start): the visit is cancelled (`deposit not paid`) and the customer told.",
+	);
+	L.waitForAnswer(wf, 'Wait for the Deposit', 24, 'hours', 'deposit', [1980, 0]);
+	wf.nodes.find((n) => n.name === 'Wait for the Deposit').parameters.resumeAmount =
+		"={{ $('The Deposit').first().json.business.deposit_hours }}";
+	wf.connect(asked, 'Wait for the Deposit');
+	L.ifTrue(wf, 'Paid?', '$json.body?.paid === true', [2200, 0]);
+	L.setRaw(wf, 'The Paid Booking', "$('The Deposit').first().json", [2420, -100]);
+	L.visitChangeLink(wf, 'Make the Change Link', [2640, -100]);
+	L.agent(
+		wf,
+		'Write the Confirmation',
+		'confirmationAgent',
+		{ messageKind: 'booking_confirmation' },
+		[2860, -100],
+	);
+	const confirmed = deliver(wf, 'Write the Confirmation', 'Confirmation', 3080, -100, null, {
+		caseFlow: true,
+	});
+	L.recordCase(wf, 'Record the Booking', 'answered', 'Write the Confirmation', [3520, -100]);
+	wf.connect(confirmed, 'Record the Booking');
+	L.setRaw(wf, 'Not Paid in Time', "$('The Deposit').first().json", [2420, 160]);
+	L.agent(
+		wf,
+		'Release the Visit',
+		'schedulingAgent',
+		{ operation: 'cancel', reason: 'deposit not paid' },
+		[2640, 160],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.agent(
+		wf,
+		'Write the Release',
+		'confirmationAgent',
+		{ messageKind: 'cancellation', options: { calendar: false } },
+		[2860, 160],
+	);
+	deliver(wf, 'Write the Release', 'Release', 3080, 160, null, { caseFlow: true });
+	wf.section(
+		'No payment page',
+		'The deposit could not be asked (the store or Stripe unreachable): the visit is confirmed without it and ops are told; the deposit is billed with the visit.',
+	);
+	L.setRaw(
+		wf,
+		'Confirmed Without the Deposit',
+		"{ ...$('The Deposit').first().json, handoff_reason: 'The deposit for visit ' + $('The Deposit').first().json.booking.booking_id + ' could not be asked (' + ($json.error?.message ?? $json.error ?? 'unknown error') + '), so the visit was confirmed without it. Bill it with the visit.' }",
+		[1100, 320],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: No Deposit Asked',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1320, 320],
+		{
+			wait: false,
+		},
+	);
+	wf.chain(
+		'When a Booking Needs Its Deposit',
+		'Business Settings',
+		'The Deposit',
+		'Request the Deposit',
+		'Ask Stripe for a Payment Page',
+		'With the Payment Page',
+		'Write the Deposit Request',
+	);
+	wf.chain(
+		'Wait for the Deposit',
+		'Paid?',
+		'The Paid Booking',
+		'Make the Change Link',
+		'Write the Confirmation',
+	);
+	wf.connect('Paid?', 'Not Paid in Time', 1);
+	wf.chain('Not Paid in Time', 'Release the Visit', 'Write the Release');
+	wf.connect('Request the Deposit', 'Confirmed Without the Deposit', 1);
+	wf.connect('Ask Stripe for a Payment Page', 'Confirmed Without the Deposit', 1);
+	wf.connect('Confirmed Without the Deposit', 'Tell Ops: No Deposit Asked');
+	wf.connect('Confirmed Without the Deposit', 'The Paid Booking');
+	return wf;
+}
+
 module.exports = {
+	bookingDeposit,
 	calloutFee,
 	onCallDispatcher,
 	opsDecision,

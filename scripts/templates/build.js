@@ -28,9 +28,11 @@ const TEMPLATES = {
 	'support-find-a-time-for-the-visits.json': booking.findSeriesTime,
 	'support-agreement-not-signed.json': booking.agreementNotSigned,
 	'support-ask-ops-to-decide.json': booking.opsDecision,
+	// Simple Booking and Emergency Dispatch call these: they are published first.
+	'support-booking-deposit.json': booking.bookingDeposit,
+	'support-callout-fee.json': booking.calloutFee,
 	'booking-simple.json': booking.simpleBooking,
 	'support-on-call-dispatcher.json': booking.onCallDispatcher,
-	'support-callout-fee.json': booking.calloutFee,
 	'booking-emergency.json': booking.emergency,
 	'support-onboarding.json': booking.onboarding,
 	'booking-commercial-sales.json': booking.complexSales,

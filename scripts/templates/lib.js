@@ -93,6 +93,7 @@ const WORKFLOW_IDS = {
 	chat: 'bkChat0000000000',
 	outbox: 'bkOutbox00000000',
 	calloutFee: 'bkCalloutFee0000',
+	bookingDeposit: 'bkBookingDepos0',
 };
 
 class Workflow {
@@ -690,7 +691,7 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
 const BUSINESS_FROM_SETTINGS =
-	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link', card_page_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/card', monthly_billing: /^(yes|y|true|on|1)$/i.test(String($json.monthly_billing ?? '').trim()), callout_fee_cents: Math.round(Number(String($json.callout_fee ?? '0').replace(/[$,\\s]/g, '')) * 100) || 0, callout_fee_after_hours: /^(yes|y|true|on|1)$/i.test(String($json.callout_fee_after_hours ?? '').trim()), callout_fee_minutes: Number($json.callout_fee_minutes) || 20 }";
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link', card_page_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/card', monthly_billing: /^(yes|y|true|on|1)$/i.test(String($json.monthly_billing ?? '').trim()), callout_fee_cents: Math.round(Number(String($json.callout_fee ?? '0').replace(/[$,\\s]/g, '')) * 100) || 0, callout_fee_after_hours: /^(yes|y|true|on|1)$/i.test(String($json.callout_fee_after_hours ?? '').trim()), callout_fee_minutes: Number($json.callout_fee_minutes) || 20, deposit_services: String($json.deposit_services ?? '').split(/[,;\\s]+/).filter(Boolean), deposit_pct: Number(String($json.deposit_pct ?? '0').replace(/[%\\s]/g, '')) || 0, deposit_hours: Number($json.deposit_hours) || 24 }";
 
 /** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>

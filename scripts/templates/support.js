@@ -2391,7 +2391,7 @@ function payments() {
 	L.setRaw(
 		wf,
 		'Fee Paid Too Late',
-		"{ customer: {}, message: 'Call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' paid', handoff_reason: 'The call-out fee ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' for visit ' + $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id + ' was paid after the wait for it had ended. ' + ($('Refund on Stripe').isExecuted && !$('Refund on Stripe').item.json.error ? 'It was refunded in full (' + $('What Is Refunded?').item.json.refund.why + '). Call the customer about their emergency now.' : ($('What Is Refunded?').item.json.refund?.why ?? $('What Is Refunded?').item.json.error?.message ?? '') + ' Send a crew now, or refund the fee in Stripe.') }",
+		"{ customer: {}, message: 'Deposit ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' paid', handoff_reason: 'The deposit (call-out fee) ' + $('Apply the Stripe Event').item.json.payment_event.invoice_number + ' for visit ' + $('Apply the Stripe Event').item.json.payment_event.deposit.booking_id + ' was paid after the wait for it had ended. ' + ($('Refund on Stripe').isExecuted && !$('Refund on Stripe').item.json.error ? 'It was refunded in full (' + $('What Is Refunded?').item.json.refund.why + '). Call the customer now.' : ($('What Is Refunded?').item.json.refund?.why ?? $('What Is Refunded?').item.json.error?.message ?? '') + ' Send a crew now, or refund the fee in Stripe.') }",
 		[2420, 360],
 	);
 	L.callWorkflow(

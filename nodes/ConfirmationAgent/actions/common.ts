@@ -299,7 +299,7 @@ export function readComposeInput(
 						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
 			series_visits: input.series_visits ?? null,
-			invoice: ['invoice', 'payment_failed', 'callout_fee'].includes(kind)
+			invoice: ['invoice', 'payment_failed', 'callout_fee', 'deposit_request'].includes(kind)
 				? (input.invoice ?? null)
 				: null,
 			charge: kind === 'payment_failed' ? (input.charge ?? null) : null,

@@ -58,6 +58,12 @@ const KINDS = [
 		description: 'The one reminder when the details have not come',
 	},
 	{
+		name: 'Deposit Request',
+		value: 'deposit_request',
+		description:
+			'A visit held until its deposit is paid: the deposit, its payment page, the day the time is released',
+	},
+	{
 		name: 'Emergency Dispatch',
 		value: 'emergency_dispatch',
 		description: 'Immediate SMS to the customer and a notice to the crew',

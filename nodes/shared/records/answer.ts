@@ -14,6 +14,7 @@ export const ANSWER_OUTCOMES = [
 	'dispatched',
 	'dispatcher_will_call',
 	'awaiting_callout_fee',
+	'awaiting_deposit',
 	'quote_sent',
 	'needs_details',
 	'handed_to_person',
@@ -168,6 +169,7 @@ export function publicAnswer(
 		dispatched: `We have your emergency. A crew is on the way${start ? `, arriving by ${start}` : ''}.${safety[0] ? ` ${safety[0]}` : ''} If anyone is in danger, call 911.`,
 		dispatcher_will_call: `We have your emergency. Our dispatcher is calling you now${str(customer.phone) ? ` at ${customer.phone}` : ''}. If anyone is in danger, call 911.`,
 		awaiting_callout_fee: `We have your emergency. A crew can be with you${start ? ` by ${start}` : ''}: pay the call-out fee on the link we texted you${str(customer.phone) ? ` at ${customer.phone}` : ''} and they are on the way.${safety[0] ? ` ${safety[0]}` : ''} If anyone is in danger, call 911.`,
+		awaiting_deposit: `Thank you. Your visit is held for you for ${start ?? 'the time we sent'}${price ? ` (${price})` : ''}: pay the deposit on the link we sent you${email ? ` to ${email}` : ''} to confirm it.`,
 		quote_sent: `Thank you. Your quote is on its way${email ? ` to ${email}` : ''}.`,
 		needs_details: 'Thank you. To book, we need a few more details: we have sent you a short form.',
 		handed_to_person: 'Thank you. A member of our team will contact you shortly.',
@@ -183,6 +185,7 @@ export function publicAnswer(
 		dispatcher_will_call: 'Keep your phone on.',
 		awaiting_callout_fee:
 			'Pay the call-out fee from the text; the crew is sent as soon as it is paid.',
+		awaiting_deposit: 'Pay the deposit from the e-mail or text; the confirmation follows.',
 		quote_sent: 'Accept the quote or ask a question from its link.',
 		needs_details: 'Fill in the form we sent; then we book it.',
 		handed_to_person: null,
@@ -200,7 +203,13 @@ export function publicAnswer(
 			address: str(customer.address),
 		},
 		quote: ['not_qualified', 'handed_to_person', 'escalated'].includes(outcome) ? null : quote,
-		booking: ['booked', 'series_booked', 'dispatched', 'awaiting_callout_fee'].includes(outcome)
+		booking: [
+			'booked',
+			'series_booked',
+			'dispatched',
+			'awaiting_callout_fee',
+			'awaiting_deposit',
+		].includes(outcome)
 			? visit
 			: null,
 		contract:

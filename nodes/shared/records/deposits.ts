@@ -229,8 +229,8 @@ export async function depositRefund(
 		);
 	return answer(
 		invoice.paid_cents,
-		reason === 'call-out fee not paid'
-			? 'The fee was paid after the crew had been released for want of it: refunded in full.'
+		reason === 'call-out fee not paid' || reason === 'deposit not paid'
+			? 'It was paid after the visit had been released for want of it: refunded in full.'
 			: byCustomer
 				? `The customer cancelled with the notice (${noticeHours} hours or more before the visit): refunded in full.`
 				: `The visit was called off (${reason || 'cancelled'}): refunded in full.`,

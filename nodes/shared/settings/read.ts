@@ -101,6 +101,12 @@ export interface BusinessSettings {
 	callout_fee_after_hours: boolean | null;
 	/** Minutes the customer has to pay the call-out fee before ops are told to call. */
 	callout_fee_minutes: number | null;
+	/** The services whose visits are confirmed only once a deposit is paid (service types, comma-separated). */
+	deposit_services: string | null;
+	/** The deposit, in percent of the quote. */
+	deposit_pct: number | null;
+	/** Hours the customer has to pay the deposit before the visit's time is released. */
+	deposit_hours: number | null;
 }
 
 export interface OnCallPerson {

@@ -207,6 +207,19 @@ export const BUSINESS_SETTINGS = {
 		notes:
 			'How long the customer has to pay the call-out fee; then the crew is released and ops call them',
 	},
+	deposit_services: {
+		kind: 'text',
+		notes:
+			'Services booked only once a deposit is paid (Simple Booking), comma-separated service types, for example post_construction, move_out; empty = none',
+	},
+	deposit_pct: {
+		kind: 'number',
+		notes: 'The deposit those services take, in percent of the quote',
+	},
+	deposit_hours: {
+		kind: 'number',
+		notes: "How long the customer has to pay the deposit; then the visit's time is released",
+	},
 	quiet_hours_start: { kind: 'time', notes: 'No reminder texts from this time...' },
 	quiet_hours_end: { kind: 'time', notes: '...until this time (local)' },
 } as const satisfies Record<string, { kind: string; required?: boolean; notes: string }>;
@@ -381,6 +394,9 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	callout_fee: '0',
 	callout_fee_after_hours: 'no',
 	callout_fee_minutes: '20',
+	deposit_services: '',
+	deposit_pct: '25',
+	deposit_hours: '24',
 };
 
 /** What the seed rows are made from: the agents' own defaults (the package's API passes them in). */

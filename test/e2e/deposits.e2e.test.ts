@@ -1,11 +1,12 @@
 /**
- * The emergency's call-out fee in a real n8n: Emergency Dispatch, Call-Out Fee and Payments as
+ * Deposits in a real n8n: the emergency's call-out fee and a service's deposit: Emergency Dispatch, Call-Out Fee and Payments as
  * shipped, Stripe's fake and Twilio's. With a fee set, the crew is booked but not sent: the
  * customer gets Stripe's page by text (opened in Chromium as delivered) and pays there; Stripe's
  * signed event resumes the waiting flow and the crew is texted the dispatch, after the payment.
  * Not paid in time, the crew's time is released and ops call; a fee paid after that is refunded
  * in full (Stripe's refund, its event on the ledger) and ops call.
- * After hours the crew is sent at once, unless the business asks the fee after hours too.
+ * After hours the crew is sent at once, unless the business asks the fee after hours too. A
+ * service that takes a deposit (Simple Booking) is held until it is paid, then confirmed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,11 +38,21 @@ beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM))
 		throw new Error(`No Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH.`);
 	env = await startBookingEnv({
-		only: ['booking-emergency.json', 'support-callout-fee.json', 'support-payments.json'],
+		only: [
+			'booking-emergency.json',
+			'support-callout-fee.json',
+			'support-payments.json',
+			'booking-simple.json',
+			'support-booking-deposit.json',
+		],
 		// A $150 call-out fee; open all day, so "after hours" is the test's own choice below.
 		settings: {
 			callout_fee: '150',
 			callout_fee_minutes: '20',
+			// Post-construction cleans are booked once a quarter of the quote is paid.
+			deposit_services: 'post_construction',
+			deposit_pct: '25',
+			deposit_hours: '24',
 			quiet_hours_start: '00:00',
 			quiet_hours_end: '00:00',
 		},
@@ -186,7 +197,7 @@ it('not paid in time: the crew is released and ops call; a fee paid after that i
 			String(m.text).includes('was paid after the wait for it had ended'),
 		);
 		expect(late.text).toContain(
-			'It was refunded in full (The fee was paid after the crew had been released for want of it: refunded in full.). Call the customer about their emergency now.',
+			'It was refunded in full (It was paid after the visit had been released for want of it: refunded in full.). Call the customer now.',
 		);
 		// Stripe was asked once, with the deposit's key, for all of it; its event records the refund.
 		const refunds = env.stripe.requests.filter((r: { path: string }) => r.path === '/v1/refunds');
@@ -251,4 +262,71 @@ it('after hours the crew is sent at once, unless the business asks the fee after
 		(list) => list.length > 0,
 	);
 	expect(textsTo(second.customer.phone)[0].form.Body).toContain('pay the $150.00 call-out fee');
+});
+
+it('a post-construction clean is held until its deposit is paid on the page e-mailed, then confirmed with its invite', async () => {
+	const customer = {
+		name: 'Lena Park',
+		email: 'lena.park@example.com',
+		phone: '+12125550165',
+		address: '77 Hudson St, New York, NY 10013',
+	};
+	const answer = await env.post('booking', {
+		request_id: `deposit-e2e-${Date.now()}`,
+		channel: 'web',
+		message:
+			'Post-construction clean please: the renovation of our 2 bedroom 1 bath apartment is done, drywall dust everywhere. Next week works.',
+		customer,
+	});
+	expect(answer.status).toBe(200);
+	expect(answer.body).toMatchObject({
+		status: 'awaiting_deposit',
+		booking: { status: 'confirmed' },
+	});
+	const total = answer.body.quote.total_cents as number;
+	const deposit = Math.round(total * 0.25);
+	const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+	const asked = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+		/^Pay the deposit to confirm your post construction/.test(m.subject ?? ''),
+	);
+	expect(asked.text).toContain(
+		`To confirm it, pay the ${money(deposit)} deposit (it counts toward your bill):`,
+	);
+	const payUrl = /(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(asked.text)![1];
+	// No confirmation before it is paid.
+	expect(
+		env.smtp
+			.to(customer.email)
+			.filter((m: { subject?: string }) => /is booked/.test(m.subject ?? '')),
+	).toEqual([]);
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		await page.goto(payUrl);
+		expect(await page.locator('h1').innerText()).toBe(`Pay ${(deposit / 100).toFixed(2)} USD`);
+		await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+		await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: /^Pay / }).click(),
+		]);
+	} finally {
+		await page.close();
+	}
+	// Paid: the confirmation, with the calendar invite and the visit's own link.
+	const confirmed = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+		/^Your post construction is booked for /.test(m.subject ?? ''),
+	);
+	expect(
+		confirmed.attachments.some((a: { contentType?: string }) =>
+			/text\/calendar/.test(a.contentType ?? ''),
+		),
+	).toBe(true);
+	expect(confirmed.text).toMatch(/\/webhook\/link\?t=/);
+	const [fee] = await store.read(
+		'SELECT status, total_cents FROM invoices WHERE deposit_for = $1',
+		[answer.body.booking.booking_id],
+	);
+	expect({ status: fee.status, total_cents: Number(fee.total_cents) }).toEqual({
+		status: 'paid',
+		total_cents: deposit,
+	});
 });
