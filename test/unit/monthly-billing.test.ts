@@ -14,7 +14,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { compose } from '../../nodes/ConfirmationAgent/compose';
-import { generateContract, recordSignature } from '../../nodes/ContractAgent/contract';
+import {
+	generateContract,
+	recordSignature,
+	renewContract,
+} from '../../nodes/ContractAgent/contract';
 import { getInvoice, invoicePdf, invoiceVisit } from '../../nodes/ContractAgent/invoice';
 import { eraseCustomer } from '../../nodes/shared/records/customers';
 import { price } from '../../nodes/PricingAgent/price';
@@ -419,6 +423,29 @@ describe.each(storeBackends('monthly_billing'))('%s', (_name, open) => {
 			attempt: 1,
 			payment_method: 'pm_test_card_2',
 		});
+	});
+
+	it('after a renewal the month is billed under the renewed agreement, at its price', async () => {
+		const { contract, series, perVisit } = await weeklyAgreement();
+		// The first term's end moved to November 15 (as if signed a year before): renewed from the 16th, 10% up.
+		const stored = (await store.getContract(contract.contract_id))!;
+		await store.saveContract({ ...stored, end_date: '2026-11-15' });
+		await renewContract(
+			contract.contract_id,
+			{ action: 'renew', price_change_pct: 10 },
+			{ store, now: '2026-11-01T12:00:00Z' },
+		);
+		const run = await billMonth(store, { time_zone: ZONE, business }, BILLING_RUN);
+		expect(run.invoices).toHaveLength(1);
+		const [{ invoice }] = run.invoices;
+		// The invoice belongs to the renewed agreement; Nov 2 and 9 at the old price, 16 and 23 at the new.
+		expect(invoice.contract_id).not.toBe(contract.contract_id);
+		expect(invoice.series_id).toBe(series.series_id);
+		const renewed = Math.round(perVisit * 1.1);
+		expect(invoice.total_cents).toBe(2 * perVisit + 2 * renewed);
+		expect(invoice.lines.filter((l) => l.kind === 'service').map((l) => l.quantity)).toEqual([
+			2, 2,
+		]);
 	});
 
 	it('a card link cannot be made up, changed or stretched; it opens the agreement it names', async () => {

@@ -146,7 +146,8 @@ export async function billMonth(
 	};
 	for (const row of rows) {
 		const contract = jsonColumn<ContractRecord | null>(row.record, null);
-		if (!contract || contract.start_date > period.to_day || !contract.signature) continue;
+		// Signed (the query leaves out those waiting for a signature), or a renewal of one: a renewed term has no signature of its own.
+		if (!contract || contract.start_date > period.to_day) continue;
 		const seriesId = seriesOf(contract);
 		if (!seriesId) continue;
 		bySeries.set(seriesId, [...(bySeries.get(seriesId) ?? []), contract]);
