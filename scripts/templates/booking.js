@@ -570,67 +570,15 @@ function calloutFee() {
 		[660, 0],
 		{ onError: 'continueErrorOutput' },
 	);
-	wf.add(
+	L.stripePaymentPage(
+		wf,
 		'Ask Stripe for a Payment Page',
-		'n8n-nodes-base.httpRequest',
-		4.2,
 		{
-			method: 'POST',
-			url: 'https://api.stripe.com/v1/checkout/sessions',
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'stripeApi',
-			sendHeaders: true,
-			headerParameters: {
-				parameters: [
-					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
-				],
-			},
-			sendBody: true,
-			contentType: 'form-urlencoded',
-			bodyParameters: {
-				parameters: [
-					{ name: 'mode', value: 'payment' },
-					{ name: 'line_items[0][quantity]', value: '1' },
-					{
-						name: 'line_items[0][price_data][currency]',
-						value: '={{ $json.invoice.currency.toLowerCase() }}',
-					},
-					{
-						name: 'line_items[0][price_data][unit_amount]',
-						value: '={{ $json.invoice.total_cents }}',
-					},
-					{
-						name: 'line_items[0][price_data][product_data][name]',
-						value: "={{ 'Emergency call-out fee, ' + $json.business.name }}",
-					},
-					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
-					{
-						name: 'payment_intent_data[metadata][invoice_id]',
-						value: '={{ $json.invoice.invoice_id }}',
-					},
-					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
-					{
-						name: "={{ $json.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
-						value:
-							'={{ $json.customer.email || $json.customer.name || $json.invoice.invoice_number }}',
-					},
-					{
-						name: 'success_url',
-						value:
-							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
-					},
-				],
-			},
-			options: {},
-		},
-		[880, 0],
-		{
-			credentials: L.CREDENTIALS.stripe,
-			retryOnFail: true,
-			maxTries: 3,
+			productName: "'Emergency call-out fee, ' + $json.business.name",
 			waitBetweenTries: 1000,
 			onError: 'continueErrorOutput',
 		},
+		[880, 0],
 	);
 	L.setRaw(
 		wf,
@@ -2019,67 +1967,15 @@ function bookingDeposit() {
 		[660, 0],
 		{ onError: 'continueErrorOutput' },
 	);
-	wf.add(
+	L.stripePaymentPage(
+		wf,
 		'Ask Stripe for a Payment Page',
-		'n8n-nodes-base.httpRequest',
-		4.2,
 		{
-			method: 'POST',
-			url: 'https://api.stripe.com/v1/checkout/sessions',
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'stripeApi',
-			sendHeaders: true,
-			headerParameters: {
-				parameters: [
-					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
-				],
-			},
-			sendBody: true,
-			contentType: 'form-urlencoded',
-			bodyParameters: {
-				parameters: [
-					{ name: 'mode', value: 'payment' },
-					{ name: 'line_items[0][quantity]', value: '1' },
-					{
-						name: 'line_items[0][price_data][currency]',
-						value: '={{ $json.invoice.currency.toLowerCase() }}',
-					},
-					{
-						name: 'line_items[0][price_data][unit_amount]',
-						value: '={{ $json.invoice.total_cents }}',
-					},
-					{
-						name: 'line_items[0][price_data][product_data][name]',
-						value: "={{ $json.invoice.lines[0].label + ', ' + $json.business.name }}",
-					},
-					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
-					{
-						name: 'payment_intent_data[metadata][invoice_id]',
-						value: '={{ $json.invoice.invoice_id }}',
-					},
-					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
-					{
-						name: "={{ $json.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
-						value:
-							'={{ $json.customer.email || $json.customer.name || $json.invoice.invoice_number }}',
-					},
-					{
-						name: 'success_url',
-						value:
-							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
-					},
-				],
-			},
-			options: {},
-		},
-		[880, 0],
-		{
-			credentials: L.CREDENTIALS.stripe,
-			retryOnFail: true,
-			maxTries: 3,
+			productName: "$json.invoice.lines[0].label + ', ' + $json.business.name",
 			waitBetweenTries: 1000,
 			onError: 'continueErrorOutput',
 		},
+		[880, 0],
 	);
 	L.setRaw(
 		wf,

@@ -393,6 +393,75 @@ const sendSms = (
 	);
 
 /**
+ * n8n's HTTP Request (with n8n's Stripe credential) asking Stripe for a Checkout page where the
+ * customer pays what is still due on `$json.invoice`: the invoice's id in the metadata (so
+ * Payments matches Stripe's event to it), one Idempotency-Key per invoice, back to
+ * /webhook/paid. `productName`: the line the page shows (an expression). Retried 3 times,
+ * `waitBetweenTries` apart; `onError` routes a Stripe that cannot be reached.
+ */
+const stripePaymentPage = (wf, name, { productName, waitBetweenTries, onError }, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/checkout/sessions',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [
+					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
+				],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'mode', value: 'payment' },
+					{ name: 'line_items[0][quantity]', value: '1' },
+					{
+						name: 'line_items[0][price_data][currency]',
+						value: '={{ $json.invoice.currency.toLowerCase() }}',
+					},
+					{
+						name: 'line_items[0][price_data][unit_amount]',
+						value: '={{ $json.invoice.total_cents - $json.invoice.paid_cents }}',
+					},
+					{ name: 'line_items[0][price_data][product_data][name]', value: `={{ ${productName} }}` },
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+					{
+						name: 'payment_intent_data[metadata][invoice_id]',
+						value: '={{ $json.invoice.invoice_id }}',
+					},
+					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
+					// Stripe refuses an empty customer_email: a customer with none is named in the metadata instead.
+					{
+						name: "={{ $json.invoice.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
+						value:
+							'={{ $json.invoice.customer.email || $json.invoice.customer.name || $json.invoice.invoice_number }}',
+					},
+					{
+						name: 'success_url',
+						value:
+							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
+					},
+				],
+			},
+			options: {},
+		},
+		position,
+		{
+			credentials: CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries,
+			onError,
+		},
+	);
+
+/**
  * Posts a link's answer (`answer`: an expression for the object, with its `resume_url`) to the
  * execution waiting for it, 5 tries; the item goes on with `error` when it could not be taken.
  */
@@ -755,6 +824,7 @@ module.exports = {
 	stopAndEscalate,
 	waitForAnswer,
 	resumeWaitingFlow,
+	stripePaymentPage,
 	recordData,
 	agent,
 	recordCase,

@@ -1416,68 +1416,15 @@ function crewSteps() {
 		"/^(yes|y|true|on|1)$/i.test(String($('Business Settings').first().json.payment_links ?? '').trim())",
 		[1320, 860],
 	);
-	wf.add(
+	L.stripePaymentPage(
+		wf,
 		'Ask Stripe for a Payment Page',
-		'n8n-nodes-base.httpRequest',
-		4.2,
 		{
-			method: 'POST',
-			url: 'https://api.stripe.com/v1/checkout/sessions',
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'stripeApi',
-			sendHeaders: true,
-			headerParameters: {
-				parameters: [
-					{ name: 'Idempotency-Key', value: "={{ 'invoice-' + $json.invoice.invoice_id }}" },
-				],
-			},
-			sendBody: true,
-			contentType: 'form-urlencoded',
-			bodyParameters: {
-				parameters: [
-					{ name: 'mode', value: 'payment' },
-					{ name: 'line_items[0][quantity]', value: '1' },
-					{
-						name: 'line_items[0][price_data][currency]',
-						value: '={{ $json.invoice.currency.toLowerCase() }}',
-					},
-					{
-						name: 'line_items[0][price_data][unit_amount]',
-						value: '={{ $json.invoice.total_cents - $json.invoice.paid_cents }}',
-					},
-					{
-						name: 'line_items[0][price_data][product_data][name]',
-						value: "={{ 'Invoice ' + $json.invoice.invoice_number + ', ' + $json.business.name }}",
-					},
-					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
-					{
-						name: 'payment_intent_data[metadata][invoice_id]',
-						value: '={{ $json.invoice.invoice_id }}',
-					},
-					{ name: 'client_reference_id', value: '={{ $json.invoice.invoice_number }}' },
-					// Stripe refuses an empty customer_email: a customer with none is named in the metadata instead.
-					{
-						name: "={{ $json.invoice.customer.email ? 'customer_email' : 'metadata[customer_name]' }}",
-						value:
-							'={{ $json.invoice.customer.email || $json.invoice.customer.name || $json.invoice.invoice_number }}',
-					},
-					{
-						name: 'success_url',
-						value:
-							"={{ String($('Business Settings').first().json.public_url).replace(/\\/?$/, '/') + 'webhook/paid?invoice=' + $json.invoice.invoice_number }}",
-					},
-				],
-			},
-			options: {},
-		},
-		[1540, 780],
-		{
-			credentials: L.CREDENTIALS.stripe,
-			retryOnFail: true,
-			maxTries: 3,
+			productName: "'Invoice ' + $json.invoice.invoice_number + ', ' + $json.business.name",
 			waitBetweenTries: 2000,
 			onError: 'continueRegularOutput',
 		},
+		[1540, 780],
 	);
 	L.setRaw(
 		wf,

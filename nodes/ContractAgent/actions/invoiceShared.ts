@@ -1,6 +1,11 @@
 /** What the invoice operations share: the PDF attached under a binary property, and the invoice named by id or number. */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { textAt } from '../../shared/case';
+import { caseOf, definedBelow, missingFromCase } from '../../shared/n8n/inputs';
+import { optionalText } from '../../shared/n8n/parameters';
+import type { OperationContext } from './common';
+
 import { invoicePdf, type Invoice } from '../invoice';
 import type { Additions } from '../../shared/n8n/items';
 
@@ -40,4 +45,30 @@ export async function invoiceOut(
 			}
 		: null;
 	return [{ json: { invoice: invoice as unknown as IDataObject, ...extra }, binary }];
+}
+
+/** The visit a deposit operation is about, as a parameter shown when the inputs are defined below. */
+export const depositVisitProperty = (description: string): INodeProperties => ({
+	displayName: 'Visit (Booking ID)',
+	name: 'bookingId',
+	type: 'string',
+	default: '',
+	displayOptions: definedBelow,
+	description: `${description} (from the case: booking.booking_id)`,
+});
+
+/** That visit's id: the case's booking.booking_id, or the parameter; missing, an error naming it. */
+export function depositVisitOf(
+	ctx: IExecuteFunctions,
+	i: number,
+	op: OperationContext,
+	what: string,
+): string {
+	const item = caseOf(ctx, i);
+	const bookingId =
+		op.source === 'case'
+			? textAt(item, 'booking', 'booking_id')
+			: optionalText(ctx, 'bookingId', i);
+	if (!bookingId) throw missingFromCase(ctx, i, 'booking.booking_id', what, item.booking);
+	return bookingId;
 }

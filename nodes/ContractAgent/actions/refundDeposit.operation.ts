@@ -1,11 +1,11 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { at, textAt } from '../../shared/case';
-import { caseOf, definedBelow, missingFromCase } from '../../shared/n8n/inputs';
+import { at } from '../../shared/case';
+import { caseOf, definedBelow } from '../../shared/n8n/inputs';
 import type { Additions } from '../../shared/n8n/items';
-import { optionalText } from '../../shared/n8n/parameters';
 import { depositRefund } from '../../shared/records/deposits';
 import type { OperationContext } from './common';
+import { depositVisitOf, depositVisitProperty } from './invoiceShared';
 
 export const description = updateDisplayOptions({ show: { operation: ['refundDeposit'] } }, [
 	{
@@ -15,14 +15,7 @@ export const description = updateDisplayOptions({ show: { operation: ['refundDep
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Visit (Booking ID)',
-		name: 'bookingId',
-		type: 'string',
-		default: '',
-		displayOptions: definedBelow,
-		description: 'The visit whose deposit may be refunded (from the case: booking.booking_id)',
-	},
+	depositVisitProperty('The visit whose deposit may be refunded'),
 	{
 		displayName: 'Notice (Hours)',
 		name: 'noticeHours',
@@ -47,17 +40,7 @@ export async function execute(
 ): Promise<Additions[]> {
 	const item = caseOf(this, i);
 	const fromCase = op.source === 'case';
-	const bookingId = fromCase
-		? textAt(item, 'booking', 'booking_id')
-		: optionalText(this, 'bookingId', i);
-	if (!bookingId)
-		throw missingFromCase(
-			this,
-			i,
-			'booking.booking_id',
-			'the visit whose deposit may be refunded',
-			item.booking,
-		);
+	const bookingId = depositVisitOf(this, i, op, 'the visit whose deposit may be refunded');
 	const notice = fromCase
 		? at(item, 'business', 'cancel_notice_hours')
 		: this.getNodeParameter('noticeHours', i, 24);

@@ -1,22 +1,15 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
 import { at, textAt } from '../../shared/case';
-import { caseOf, definedBelow, missingFromCase } from '../../shared/n8n/inputs';
+import { caseOf, definedBelow } from '../../shared/n8n/inputs';
 import type { Additions } from '../../shared/n8n/items';
 import { optionalText } from '../../shared/n8n/parameters';
 import { requestDeposit } from '../../shared/records/deposits';
 import type { OperationContext } from './common';
-import { invoiceOut, pdfProperty } from './invoiceShared';
+import { depositVisitOf, depositVisitProperty, invoiceOut, pdfProperty } from './invoiceShared';
 
 export const description = updateDisplayOptions({ show: { operation: ['requestDeposit'] } }, [
-	{
-		displayName: 'Visit (Booking ID)',
-		name: 'bookingId',
-		type: 'string',
-		default: '',
-		displayOptions: definedBelow,
-		description: 'The visit the deposit is paid toward (from the case: booking.booking_id)',
-	},
+	depositVisitProperty('The visit the deposit is paid toward'),
 	{
 		displayName: 'Amount (Cents)',
 		name: 'amountCents',
@@ -65,17 +58,7 @@ export async function execute(
 ): Promise<Additions[]> {
 	const item = caseOf(this, i);
 	const fromCase = op.source === 'case';
-	const bookingId = fromCase
-		? textAt(item, 'booking', 'booking_id')
-		: optionalText(this, 'bookingId', i);
-	if (!bookingId)
-		throw missingFromCase(
-			this,
-			i,
-			'booking.booking_id',
-			'the visit the deposit is for',
-			item.booking,
-		);
+	const bookingId = depositVisitOf(this, i, op, 'the visit the deposit is for');
 	const { invoice, created, resume_url } = await requestDeposit(
 		op.store,
 		{
