@@ -67,6 +67,7 @@ export function composeInputFromCase(item: CaseItem, kind: Kind) {
 				? { ...invoice, autopay: invoice.autopay ?? (item.autopay === true ? true : null) }
 				: null)(objectAt(item.invoice)) as ComposeInput['invoice'],
 		charge: objectAt(item.charge_result) as ComposeInput['charge'],
+		refund: objectAt(item.refund) as ComposeInput['refund'],
 		business: {
 			name: textAt(item, 'business', 'name'),
 			email: textAt(item, 'business', 'email'),

@@ -30,6 +30,7 @@ export const MESSAGE_KINDS = [
 	'payment_failed',
 	'callout_fee',
 	'deposit_request',
+	'deposit_back',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
@@ -78,6 +79,11 @@ export const MESSAGE_PLACEHOLDERS = [
 	'alternatives',
 	'visits_line',
 	'schedule',
+	'held',
+	'held_on',
+	'amount_back',
+	'back_line',
+	'back_short',
 	'end_date',
 	'invoice_number',
 	'amount_due',
@@ -184,9 +190,14 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 		sms: '{business}: a crew can be with you by {arrival}. To send them, pay the {amount_due} call-out fee: {pay_url} {safety_first} If anyone is in danger call 911.',
 	},
 	deposit_request: {
-		subject: 'Pay the deposit to confirm your {service} on {date}',
-		text: 'Hi {name},\n\nYour {service} is held for you for {when}{at_address}. To confirm it, pay the {amount_due} deposit (it counts toward your bill): {pay_url}\nIf it is not paid by {link_expires}, the time is released.\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
-		sms: '{business}: your {service} on {date} is held for you. Pay the {amount_due} deposit to confirm it: {pay_url}',
+		subject: 'Pay the deposit to confirm your {service} {held_on}',
+		text: 'Hi {name},\n\nYour {service} {held}{at_address}. To confirm it, pay the {amount_due} deposit (it counts toward your bill): {pay_url}\nIf it is not paid by {link_expires}, the time is released.\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your {service} {held_on} is held for you. Pay the {amount_due} deposit to confirm it: {pay_url}',
+	},
+	deposit_back: {
+		subject: 'Your {amount_back} deposit is {back_short}',
+		text: 'Hi {name},\n\nYour {service} is cancelled, and under our policy the {amount_back} deposit you paid comes back to you: {back_line}\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		sms: '{business}: your {amount_back} deposit is {back_short}.',
 	},
 	payment_failed: {
 		subject: 'Your payment for invoice {invoice_number} did not go through',
@@ -351,6 +362,11 @@ export interface ComposeInput {
 		due_date?: string | null;
 	} | null;
 	reason?: string | null;
+	/** A deposit given back (Contract Agent, Refund a Deposit): to the card, or as credit. */
+	refund?: {
+		amount_cents?: number | null;
+		credit?: { amount_cents?: number | null } | null;
+	} | null;
 	/** A charge to a saved card that was declined (Contract Agent, Record a Charge): the next try, if any. */
 	charge?: { next_try_at?: string | null; failure?: string | null } | null;
 	/** Changes of one booking: 0 for the first invite, higher for updates and the cancellation. */
@@ -722,6 +738,20 @@ export function compose(input: ComposeInput, options: ComposeOptions = {}): Conf
 		failure_text: ((words) => (words ? ` (${words})` : ''))(declineWords(input.charge?.failure)),
 		visits_line: visitsLine(kind, input.series_visits ?? (input.booking as SeriesVisits), zone),
 		schedule: scheduleWords(input.series_visits?.rrule ?? input.booking?.rrule),
+		amount_back: ((cents) => (cents ? formatMoney(cents, input.invoice?.currency ?? 'USD') : ''))(
+			input.refund?.amount_cents || input.refund?.credit?.amount_cents || 0,
+		),
+		back_line: input.refund?.amount_cents
+			? 'we have refunded it to your card; it shows on your statement within 5 to 10 days.'
+			: 'it is a credit on your account, taken off your next invoice.',
+		back_short: input.refund?.amount_cents
+			? 'refunded to your card'
+			: 'credited to your next invoice',
+		// A deposit for one visit, or for an agreement's visits (a series: its rule and first visit).
+		held: input.booking?.rrule
+			? `visits ${scheduleWords(input.booking.rrule)} are held for you, the first on ${start?.toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") ?? ''}`
+			: `is held for you for ${start?.toFormat("cccc, LLLL d 'at' h:mm a ZZZZ") ?? ''}`,
+		held_on: `${input.booking?.rrule ? 'visits from' : 'on'} ${start?.toFormat('cccc, LLLL d') ?? ''}`,
 		end_date: ((day) =>
 			day ? DateTime.fromISO(day, { zone }).toFormat('cccc, LLLL d, yyyy') : '')(
 			input.series_visits?.series_ends_on ??

@@ -14,6 +14,7 @@ import * as cardPage from './actions/cardPage.operation';
 import * as chargesDue from './actions/chargesDue.operation';
 import * as recordCharge from './actions/recordCharge.operation';
 import * as refundDeposit from './actions/refundDeposit.operation';
+import * as giveCredit from './actions/giveCredit.operation';
 import * as requestDeposit from './actions/requestDeposit.operation';
 import * as end from './actions/end.operation';
 import * as getInvoice from './actions/getInvoice.operation';
@@ -118,6 +119,13 @@ export class ContractAgent implements INodeType {
 						description: 'An invoice by its ID or number, with its PDF',
 					},
 					{
+						name: 'Give a Credit',
+						value: 'giveCredit',
+						action: 'Give a customer a credit',
+						description:
+							"Money the customer's next invoices use before anything is charged (goodwill, a billing mistake), once per key",
+					},
+					{
 						name: 'List Charges Due',
 						value: 'chargesDue',
 						action: 'List the saved cards to charge now',
@@ -136,7 +144,7 @@ export class ContractAgent implements INodeType {
 						value: 'refundDeposit',
 						action: 'Refund a deposit under the policy',
 						description:
-							"What the policy refunds of a cancelled visit's deposit (called off by the business, or paid after the crew was released: all; the customer's cancellation: all with the notice, nothing within it), with the Stripe PaymentIntent and idempotency key to refund it",
+							"What the policy gives back of a cancelled visit's deposit (called off by the business, or paid after the crew was released: all; the customer's cancellation: all with the notice, nothing within it), to the card (the Stripe PaymentIntent and idempotency key to refund it) or as credit toward the next invoice",
 					},
 					{
 						name: 'Request a Deposit',
@@ -228,6 +236,7 @@ export class ContractAgent implements INodeType {
 							'cardPage',
 							'requestDeposit',
 							'refundDeposit',
+							'giveCredit',
 						],
 					},
 				},
@@ -286,6 +295,7 @@ export class ContractAgent implements INodeType {
 			...cardPage.description,
 			...requestDeposit.description,
 			...refundDeposit.description,
+			...giveCredit.description,
 			...storeProperties,
 		],
 	};

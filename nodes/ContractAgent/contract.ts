@@ -426,6 +426,8 @@ export async function recordSignature(
 	resume_url: string | null;
 	/** The series booked with the agreement (its visits held until now), on the first signature. */
 	series_id: string | null;
+	/** The service agreed (the quote's service type): whether a deposit comes before the visits are confirmed. */
+	service: string | null;
 }> {
 	requireSecret(options.signingSecret);
 	const { contractId, expiresMs, mac } = readToken(input?.token);
@@ -448,6 +450,7 @@ export async function recordSignature(
 			already_signed: true,
 			resume_url: null,
 			series_id: null,
+			service: serviceOf(contract),
 		};
 	if (now > expiresMs)
 		throw new ContractInputError(
@@ -474,8 +477,14 @@ export async function recordSignature(
 		already_signed: false,
 		resume_url: contract.resume_url ?? null,
 		series_id: seriesOf(contract),
+		service: serviceOf(contract),
 	};
 }
+
+const serviceOf = (contract: ContractRecord): string | null => {
+	const quote = contract.terms?.quote as { service_type?: unknown } | null | undefined;
+	return typeof quote?.service_type === 'string' ? quote.service_type : null;
+};
 
 const seriesOf = (contract: ContractRecord): string | null => {
 	const booking = contract.terms?.booking as { series_id?: unknown } | null | undefined;

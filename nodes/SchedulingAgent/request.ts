@@ -22,6 +22,7 @@ export const OPERATIONS = [
 	'bookSeries',
 	'confirmSeries',
 	'releaseSeries',
+	'holdSeries',
 	'progress',
 	'customerChange',
 	'extendSeries',
@@ -64,7 +65,7 @@ export interface ScheduleRequest {
 	from?: string | null;
 	to?: string | null;
 	series?: SeriesSpec | null;
-	/** confirmSeries, releaseSeries: the series booked with the agreement. */
+	/** confirmSeries, releaseSeries, holdSeries: the series booked with the agreement. */
 	series_id?: string | null;
 	/** progress: what the crew reports (on its way, started, done, could not do it). */
 	step?: VisitStep | null;

@@ -19,7 +19,7 @@ import {
 	type ScheduleOptions,
 	type ScheduleRequest,
 } from './request';
-import { bookSeries, confirmSeries, releaseSeries } from './seriesBooking';
+import { bookSeries, confirmSeries, holdSeries, releaseSeries } from './seriesBooking';
 import { changeSeries, endSeries, extendSeries, pauseSeries, skipVisit } from './seriesChanges';
 
 export { OPERATIONS, bookingResultSchema } from './request';
@@ -89,6 +89,8 @@ export async function schedule(
 			return await confirmSeries(ctx, request);
 		case 'releaseSeries':
 			return await releaseSeries(ctx, request);
+		case 'holdSeries':
+			return await holdSeries(ctx, request);
 		case 'progress':
 			return await recordProgress(ctx, request);
 		case 'customerChange':

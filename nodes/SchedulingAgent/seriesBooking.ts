@@ -272,6 +272,50 @@ export async function confirmSeries(
 	});
 }
 
+/**
+ * The held visits of a series stay held longer (the agreement is signed and a deposit comes
+ * before they are confirmed): each hold runs until `hold_minutes` from now, never shorter than
+ * it was. A visit whose hold lapsed already is listed under conflicts, as confirmSeries does.
+ */
+export async function holdSeries(
+	ctx: ScheduleContext,
+	request: ScheduleRequest,
+): Promise<BookingResult> {
+	const seriesId = requireSeries(request);
+	const minutes = request.hold_minutes ?? 24 * 60;
+	if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= 30 * 24 * 60))
+		throw new SchedulingInputError(
+			'hold_minutes',
+			'"hold_minutes" is how long the visits stay held from now: a whole number of minutes from 1 to 43200 (30 days).',
+		);
+	const until = ctx.now + minutes * 60_000;
+	const { result, replayed } = await ctx.store.write(
+		request.idempotency_key ?? null,
+		'holdSeries',
+		ctx.now,
+		async (tx) => {
+			const visits = await tx.listBookings({ seriesId, statuses: ['held', 'cancelled'] });
+			const held: BookingRecord[] = [];
+			const lapsed: BookingRecord[] = [];
+			for (const visit of visits) {
+				if (visit.status === 'held' && (visit.hold_expires_ms ?? Infinity) > ctx.now) {
+					const expires = Math.max(visit.hold_expires_ms ?? until, until);
+					await tx.updateBooking(visit.id, { hold_expires_ms: expires }, ctx.now);
+					held.push({ ...visit, hold_expires_ms: expires });
+				} else if (visit.cancel_reason === 'hold_expired' || visit.status === 'held')
+					lapsed.push(visit);
+			}
+			return { held, lapsed };
+		},
+	);
+	return seriesOutcome(ctx, request, seriesId, replayed, {
+		status: result.held.length ? 'held' : result.lapsed.length ? 'expired' : 'not_found',
+		bookings: result.held,
+		lapsed: result.lapsed,
+		reason: `${result.held.length} visits held until ${ctx.iso(until)}; ${result.lapsed.length} held too long (the hold lapsed) and need placing again`,
+	});
+}
+
 /** The held visits of a series are let go (the agreement was not signed, or was declined): the crews are free again. */
 export async function releaseSeries(
 	ctx: ScheduleContext,

@@ -211,7 +211,10 @@ function simpleBooking() {
 	L.ifTrue(
 		wf,
 		'Deposit First?',
-		'$json.business.deposit_pct > 0 && ($json.business.deposit_services ?? []).includes($json.booking.service ?? $json.qualification?.service_type)',
+		L.depositFirst(
+			'$json.business',
+			'($json.booking.service ?? $json.qualification?.service_type)',
+		),
 		[1980, -60],
 	);
 	L.callWorkflow(
@@ -946,7 +949,7 @@ function complexSales() {
 	// accepted: visits, agreement, signature, onboarding
 	wf.section(
 		'Book, sign, onboard',
-		'Accepted: the visits are held at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs and the visits are confirmed. Onboarding follows. Not signed in 72 hours: **Agreement Not Signed** releases the visits and tells ops.',
+		'Accepted: the visits are held at the agreed price; the agreement (PDF, SHA-256) goes out with a signing link (72 h) to **Agreement Signing**, where the customer signs and the visits are confirmed. **Onboarding** follows (a service in `deposit_services`: once its deposit is paid). Not signed in 72 hours: **Agreement Not Signed** releases the visits and tells ops.',
 	);
 	L.agent(
 		wf,
@@ -1004,7 +1007,7 @@ function complexSales() {
 	L.setRaw(
 		wf,
 		'Signed Case',
-		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.body.signature.status, signature: $json.body.signature.signature } }",
+		"{ ...$('Write the Agreement').first().json, contract: { ...$('Write the Agreement').first().json.contract, status: $json.body.signature.status, signature: $json.body.signature.signature }, deposit_first: $json.body.deposit_first === true }",
 		[5060, 0],
 	);
 	// Not signed in 72 hours: Agreement Not Signed releases the held visits and tells ops to call.
@@ -1159,6 +1162,24 @@ function onboarding() {
 	);
 	L.subWorkflowTrigger(wf, 'When the Agreement Is Signed', [0, 0]);
 	L.settingsNode(wf, [220, 0]);
+	wf.section(
+		'Deposit first',
+		'A service in `deposit_services` (Agreement Signing left its visits held): **Booking Deposit** asks the deposit and this waits; paid, the visits are confirmed and the welcome follows; not paid in time, the visits are released and ops call (no welcome).',
+	);
+	L.ifTrue(
+		wf,
+		'Deposit First?',
+		"$('When the Agreement Is Signed').first().json.deposit_first === true",
+		[110, 200],
+	);
+	L.callWorkflow(
+		wf,
+		'Ask for the Deposit',
+		'bookingDeposit',
+		'Booking Agents: Booking Deposit',
+		[220, 200],
+	);
+	L.ifTrue(wf, 'Deposit Settled?', "$json.deposit_outcome !== 'not_paid'", [330, 200]);
 	L.agent(
 		wf,
 		'Write the Onboarding',
@@ -1174,10 +1195,14 @@ function onboarding() {
 	wf.chain(
 		'When the Agreement Is Signed',
 		'Business Settings',
+		'Deposit First?',
+		'Ask for the Deposit',
+		'Deposit Settled?',
 		'Record the Win',
 		'Make the Change Link',
 		'Write the Onboarding',
 	);
+	wf.connect('Deposit First?', 'Record the Win', 1);
 	return wf;
 }
 
@@ -1321,7 +1346,7 @@ function recurringService() {
 	wf.connect('Any Visits Booked?', 'Hand to the Human Queue', 1);
 	wf.section(
 		'Until it is signed',
-		"After the answer, this execution waits for the signature (the signing link's week; **Agreement Signing** posts it here and confirms the visits). Not signed by then: **Agreement Not Signed** releases the held visits and tells ops to call.",
+		"After the answer, this execution waits for the signature (the signing link's week; **Agreement Signing** posts it here and confirms the visits; a service in `deposit_services` is confirmed when **Booking Deposit** has its deposit paid). Not signed by then: **Agreement Not Signed** releases the held visits and tells ops to call.",
 	);
 	L.waitForAnswer(wf, 'Wait for the Signature', 168, 'hours', 'signature', [5080, 100]);
 	L.ifTrue(wf, 'Signed?', "$json.body?.signature?.status === 'active'", [5300, 100]);
@@ -1335,6 +1360,17 @@ function recurringService() {
 		{ wait: false },
 	);
 	wf.chain('Answer With the Series', 'Wait for the Signature', 'Signed?');
+	// A service paid a deposit first (Agreement Signing said so): Booking Deposit asks it and confirms the visits when paid.
+	L.ifTrue(wf, 'Deposit First?', '$json.body?.deposit_first === true', [5520, 0]);
+	L.setRaw(wf, 'The Signed Case', "$('Write the Welcome').first().json", [5740, 0]);
+	L.callWorkflow(
+		wf,
+		'Ask for the Deposit',
+		'bookingDeposit',
+		'Booking Agents: Booking Deposit',
+		[5960, 0],
+	);
+	wf.chain('Signed?', 'Deposit First?', 'The Signed Case', 'Ask for the Deposit');
 	wf.connect('Signed?', 'The Unsigned Case', 1);
 	wf.connect('The Unsigned Case', 'Release and Tell Ops');
 	// Answered, then waiting for the signature: both in the section that waits (the row above is full).
@@ -1956,8 +1992,19 @@ function bookingDeposit() {
 	L.setRaw(
 		wf,
 		'The Deposit',
-		"(({ case: c }) => ({ ...c, deposit: { amount_cents: Math.max(50, Math.round(((c.quote?.total_cents ?? c.offer?.total_cents ?? 0) * c.business.deposit_pct) / 100)), label: 'Deposit for your ' + String(c.booking.service ?? 'visit').replace(/_/g, ' '), expires_at: new Date(Date.now() + c.business.deposit_hours * 3600000).toISOString() }, resume_url: $execution.resumeUrl }))({ case: $('When a Booking Needs Its Deposit').first().json })",
+		// An agreement's visits (a series): deposit_pct of a month of visits; a single visit: of its quote.
+		"(({ case: c }) => ({ ...c, deposit: { amount_cents: Math.max(50, Math.round(((c.booking?.series_id ? (c.quote?.recurring?.per_month_cents ?? c.quote?.total_cents) : (c.quote?.total_cents ?? c.offer?.total_cents)) ?? 0) * c.business.deposit_pct / 100)), label: 'Deposit for your ' + String(c.booking.service ?? c.quote?.service_type ?? 'visit').replace(/_/g, ' ') + (c.booking?.series_id ? ' agreement' : ''), expires_at: new Date(Date.now() + c.business.deposit_hours * 3600000).toISOString() }, resume_url: $execution.resumeUrl }))({ case: $('When a Booking Needs Its Deposit').first().json })",
 		[440, 0],
+	);
+	L.ifTrue(wf, 'An Agreement?', '!!$json.booking?.series_id', [550, -160]);
+	// An agreement's visits stay held until an hour past the deposit's deadline.
+	L.agent(
+		wf,
+		'Hold the Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'holdSeries' },
+		[550, 160],
+		{ onError: 'continueRegularOutput' },
 	);
 	L.agent(
 		wf,
@@ -2003,6 +2050,43 @@ function bookingDeposit() {
 	wf.connect(asked, 'Wait for the Deposit');
 	L.ifTrue(wf, 'Paid?', '$json.body?.paid === true', [2200, 0]);
 	L.setRaw(wf, 'The Paid Booking', "$('The Deposit').first().json", [2420, -100]);
+	wf.section(
+		'An agreement',
+		'Called by **Commercial Sales** or **Recurring Service** once the agreement is signed, for a service in `deposit_services`: the deposit is `deposit_pct` of a month of visits, toward the first visit, and the held visits stay held until an hour past its deadline. Paid: the visits are confirmed and the flow that called this goes on (onboarding). Not paid in time: the held visits are released and ops are told to call.',
+	);
+	L.ifTrue(wf, 'Paid for an Agreement?', '!!$json.booking?.series_id', [2530, -260]);
+	L.agent(
+		wf,
+		'Confirm the Held Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'confirmSeries' },
+		[2750, -260],
+	);
+	// What goes back to the flow that waits for this one.
+	L.setRaw(
+		wf,
+		'Back to the Agreement',
+		"{ ...$json, deposit_outcome: $('Paid?').isExecuted ? 'paid' : 'not_asked' }",
+		[2970, -260],
+	);
+	L.ifTrue(wf, 'Not Paid for an Agreement?', '!!$json.booking?.series_id', [2530, 300]);
+	L.agent(
+		wf,
+		'Release the Held Visits',
+		'schedulingAgent',
+		{ resource: 'series', operation: 'releaseSeries', reason: 'deposit not paid' },
+		[2750, 300],
+		{ onError: 'continueRegularOutput' },
+	);
+	L.setRaw(
+		wf,
+		'Why Ops Call',
+		"{ ...$('The Deposit').first().json, deposit_outcome: 'not_paid', handoff_reason: 'The agreement was signed but its deposit (' + $('Request the Deposit').first().json.invoice.invoice_number + ') was not paid within ' + $('The Deposit').first().json.business.deposit_hours + ' hours: ' + ($json.error ? 'its held visits could not be released (' + $json.error.message + '): cancel them by hand' : 'its ' + ($json.held_visits?.bookings?.length ?? 0) + ' held visits are released') + '. Call the customer if they still want the service.' }",
+		[2970, 300],
+	);
+	L.callWorkflow(wf, 'Tell Ops to Call', 'humanQueue', 'Booking Agents: Human Queue', [3190, 300], {
+		wait: false,
+	});
 	L.visitChangeLink(wf, 'Make the Change Link', [2640, -100]);
 	L.agent(
 		wf,
@@ -2053,28 +2137,34 @@ function bookingDeposit() {
 			wait: false,
 		},
 	);
+	wf.chain('When a Booking Needs Its Deposit', 'Business Settings', 'The Deposit', 'An Agreement?');
+	wf.connect('An Agreement?', 'Hold the Visits', 0);
+	wf.connect('An Agreement?', 'Request the Deposit', 1);
 	wf.chain(
-		'When a Booking Needs Its Deposit',
-		'Business Settings',
-		'The Deposit',
+		'Hold the Visits',
 		'Request the Deposit',
 		'Ask Stripe for a Payment Page',
 		'With the Payment Page',
 		'Write the Deposit Request',
 	);
-	wf.chain(
-		'Wait for the Deposit',
-		'Paid?',
-		'The Paid Booking',
-		'Make the Change Link',
-		'Write the Confirmation',
-	);
+	wf.chain('Wait for the Deposit', 'Paid?', 'The Paid Booking', 'Paid for an Agreement?');
+	wf.chain('Paid for an Agreement?', 'Confirm the Held Visits', 'Back to the Agreement');
+	wf.connect('Paid for an Agreement?', 'Make the Change Link', 1);
+	wf.chain('Make the Change Link', 'Write the Confirmation');
 	wf.connect('Paid?', 'Not Paid in Time', 1);
-	wf.chain('Not Paid in Time', 'Release the Visit', 'Write the Release');
+	wf.chain('Not Paid in Time', 'Not Paid for an Agreement?');
+	wf.chain(
+		'Not Paid for an Agreement?',
+		'Release the Held Visits',
+		'Why Ops Call',
+		'Tell Ops to Call',
+	);
+	wf.connect('Not Paid for an Agreement?', 'Release the Visit', 1);
+	wf.chain('Release the Visit', 'Write the Release');
 	wf.connect('Request the Deposit', 'Confirmed Without the Deposit', 1);
 	wf.connect('Ask Stripe for a Payment Page', 'Confirmed Without the Deposit', 1);
-	wf.connect('Confirmed Without the Deposit', 'Tell Ops: No Deposit Asked');
-	wf.connect('Confirmed Without the Deposit', 'The Paid Booking');
+	// One after the other: what the last node gives goes back to a flow that waits for this one.
+	wf.chain('Confirmed Without the Deposit', 'Tell Ops: No Deposit Asked', 'The Paid Booking');
 	return wf;
 }
 

@@ -41,6 +41,8 @@ const TEMPLATES = {
 	'support-crew-visits.json': support.crewVisits,
 	// Customer Links hands a crew's step to Crew Steps and a customer's change to Customer Changes (by id).
 	'support-crew-steps.json': support.crewSteps,
+	// Customer Changes calls Deposit Back: published first.
+	'support-deposit-back.json': support.depositBack,
 	'support-customer-changes.json': support.customerChanges,
 	'support-customer-links.json': support.customerLinks,
 	'intake-texts.json': intake.incomingTexts,

@@ -94,6 +94,7 @@ const WORKFLOW_IDS = {
 	outbox: 'bkOutbox00000000',
 	calloutFee: 'bkCalloutFee0000',
 	bookingDeposit: 'bkBookingDepos0',
+	depositBack: 'bkDepositBack000',
 };
 
 class Workflow {
@@ -389,6 +390,48 @@ const sendSms = (
 		{
 			credentials: CREDENTIALS.twilio,
 			...DELIVERY,
+		},
+	);
+
+/**
+ * Stripe refunds a deposit's payment (POST /v1/refunds), as the Contract Agent's *Refund a
+ * Deposit* put it under `refund` (its PaymentIntent, amount and one idempotency key per
+ * deposit, so a retry never refunds twice). Retried 3 times; a Stripe that cannot be reached
+ * leaves `error` on the item for the next node to tell ops.
+ */
+const stripeRefund = (wf, name, position) =>
+	wf.add(
+		name,
+		'n8n-nodes-base.httpRequest',
+		4.2,
+		{
+			method: 'POST',
+			url: 'https://api.stripe.com/v1/refunds',
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: 'stripeApi',
+			sendHeaders: true,
+			headerParameters: {
+				parameters: [{ name: 'Idempotency-Key', value: '={{ $json.refund.idempotency_key }}' }],
+			},
+			sendBody: true,
+			contentType: 'form-urlencoded',
+			bodyParameters: {
+				parameters: [
+					{ name: 'payment_intent', value: '={{ $json.refund.payment_intent }}' },
+					{ name: 'amount', value: '={{ $json.refund.amount_cents }}' },
+					{ name: 'reason', value: 'requested_by_customer' },
+					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
+				],
+			},
+			options: {},
+		},
+		position,
+		{
+			credentials: CREDENTIALS.stripe,
+			retryOnFail: true,
+			maxTries: 3,
+			waitBetweenTries: 2000,
+			onError: 'continueRegularOutput',
 		},
 	);
 
@@ -760,7 +803,7 @@ function requestCheck(wf, checkNames, x, y) {
 
 /** The business's public details for the case, from Business Settings on `$json` (the agents read them there). */
 const BUSINESS_FROM_SETTINGS =
-	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link', card_page_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/card', monthly_billing: /^(yes|y|true|on|1)$/i.test(String($json.monthly_billing ?? '').trim()), callout_fee_cents: Math.round(Number(String($json.callout_fee ?? '0').replace(/[$,\\s]/g, '')) * 100) || 0, callout_fee_after_hours: /^(yes|y|true|on|1)$/i.test(String($json.callout_fee_after_hours ?? '').trim()), callout_fee_minutes: Number($json.callout_fee_minutes) || 20, deposit_services: String($json.deposit_services ?? '').split(/[,;\\s]+/).filter(Boolean), deposit_pct: Number(String($json.deposit_pct ?? '0').replace(/[%\\s]/g, '')) || 0, deposit_hours: Number($json.deposit_hours) || 24 }";
+	"{ name: $json.business_name, email: $json.business_email, phone: $json.business_phone || null, address: $json.business_address || null, sms_from: $json.sms_from || null, crew_phone: $json.crew_phone || null, time_zone: $json.time_zone, review_url: $json.review_url || null, agreement_signing_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/sign-agreement', links_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/link', card_page_url: String($json.public_url ?? '').replace(/\\/?$/, '/') + 'webhook/card', monthly_billing: /^(yes|y|true|on|1)$/i.test(String($json.monthly_billing ?? '').trim()), callout_fee_cents: Math.round(Number(String($json.callout_fee ?? '0').replace(/[$,\\s]/g, '')) * 100) || 0, callout_fee_after_hours: /^(yes|y|true|on|1)$/i.test(String($json.callout_fee_after_hours ?? '').trim()), callout_fee_minutes: Number($json.callout_fee_minutes) || 20, deposit_services: String($json.deposit_services ?? '').split(/[,;\\s]+/).filter(Boolean), deposit_pct: Number(String($json.deposit_pct ?? '0').replace(/[%\\s]/g, '')) || 0, deposit_hours: Number($json.deposit_hours) || 24, refund_as_credit: /^(yes|y|true|on|1)$/i.test(String($json.refund_as_credit ?? '').trim()), cancel_notice_hours: String($json.cancel_notice_hours ?? '').trim() !== '' && Number.isFinite(Number($json.cancel_notice_hours)) ? Number($json.cancel_notice_hours) : 24 }";
 
 /** A scheduled workflow's case: the business (from Business Settings), for the agents after it; they read the settings tables' rows on Business Settings itself. */
 const startCase = (wf, name, position) =>
@@ -798,8 +841,13 @@ function packageApi() {
 const SETTINGS_NOTE =
 	"**Business Settings** reads the business's settings from n8n's Data Tables (Overview > Data tables): *Booking Business* (name, addresses, ops inbox, Twilio number, time zone, discount limits, quiet hours), *Booking Rate Card*, *Booking Crews*, *Booking Promo Codes*, *Booking Hours*, *Booking Holidays*. Edit a row there and the next execution uses it; nothing here needs editing. The agreement signing key is a credential (*Agreement Signing Secret*).";
 
+/** Whether a service is paid a deposit before its visits are confirmed (deposit_services, deposit_pct in Booking Business). */
+const depositFirst = (business, service) =>
+	`(${business}.deposit_pct > 0 && (${business}.deposit_services ?? []).includes(${service}))`;
+
 module.exports = {
 	Workflow,
+	depositFirst,
 	stableId,
 	CREDENTIALS,
 	STORE_NODE_TYPES,
@@ -825,6 +873,7 @@ module.exports = {
 	waitForAnswer,
 	resumeWaitingFlow,
 	stripePaymentPage,
+	stripeRefund,
 	recordData,
 	agent,
 	recordCase,

@@ -329,6 +329,9 @@ const SIGNER_CAN_FIX = (error) => `/Fix "(token|name)"/.test(${error}?.descripti
 const NOT_SIGNED_NOW =
 	"'Nothing was signed: we could not take your signature just now. Please try again in a few minutes, or reply to the e-mail with your link.'";
 
+/** The signed agreement's service is paid a deposit first, and a flow waits for the signature to ask it. */
+const DEPOSIT_FIRST = `(!!$('Record the Signature').item.json.signature?.series_id && !!$('Record the Signature').item.json.signature?.resume_url && ${L.depositFirst("$('Business Settings').item.json.business", "$('Record the Signature').item.json.signature.service")})`;
+
 function agreementSigning() {
 	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', {
 		executionTimeout: 60,
@@ -336,7 +339,7 @@ function agreementSigning() {
 	});
 	wf.section(
 		'Agreement signing',
-		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement (and its PDF to download) with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. The visits held for the agreement (Commercial Sales, Recurring Service) are confirmed on signature. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
+		'Every signing link in an agreement e-mail opens here: `/webhook/sign-agreement?token=...`. In a browser it shows the agreement (and its PDF to download) with the name to type and **Sign**; the page posts back to the same address and shows the signed agreement. A program may POST `{ "name": "Dana Lee" }` and gets JSON.\n\nThe token is checked against the document\'s SHA-256 and its expiry; the signature is stored with name, time, IP and browser. A link that was changed, has expired, or whose agreement is signed or no longer open gets a page that says so. The visits held for the agreement (Commercial Sales, Recurring Service) are confirmed on signature, unless the service is paid a deposit first (`deposit_services`): then the flow that waits for the signature asks the deposit (**Booking Deposit**) and the visits are confirmed when it is paid. When the agreement was written by a flow that waits for it (Commercial Sales), the signature is posted to that flow, which goes on.\n\nNo header key here: the signed token is the authentication.',
 	);
 	wf.add(
 		'Open or Sign the Agreement',
@@ -410,6 +413,8 @@ function agreementSigning() {
 	});
 	L.settingsNode(wf, [220, 100]);
 	L.ifTrue(wf, 'Any Visits Held?', '!!$json.signature?.series_id', [660, 0]);
+	// A service paid a deposit first: the flow that waits for the signature asks it (Booking Deposit) and confirms the visits when it is paid.
+	L.ifTrue(wf, 'Deposit First?', DEPOSIT_FIRST, [880, 100]);
 	L.agent(
 		wf,
 		'Confirm the Held Visits',
@@ -428,8 +433,7 @@ function agreementSigning() {
 			url: '={{ $json.signature.resume_url }}',
 			sendBody: true,
 			specifyBody: 'json',
-			jsonBody:
-				'={{ JSON.stringify({ signature: { ...$json.signature, resume_url: undefined } }) }}',
+			jsonBody: `={{ JSON.stringify({ signature: { ...$json.signature, resume_url: undefined }, deposit_first: ${DEPOSIT_FIRST} }) }}`,
 			options: { timeout: 10000 },
 		},
 		[880, -100],
@@ -487,7 +491,7 @@ function agreementSigning() {
 		'Is There a Name?',
 		'Record the Signature',
 		'Any Visits Held?',
-		'Confirm the Held Visits',
+		'Deposit First?',
 		'A Flow Waits for It?',
 		'Tell the Waiting Flow',
 		'Signed From the Page?',
@@ -496,6 +500,8 @@ function agreementSigning() {
 		'Answer: The Page After Signing',
 	);
 	wf.connect('Any Visits Held?', 'A Flow Waits for It?', 1);
+	wf.connect('Deposit First?', 'Confirm the Held Visits', 1);
+	wf.connect('Confirm the Held Visits', 'A Flow Waits for It?');
 	wf.connect('A Flow Waits for It?', 'Signed From the Page?', 1);
 	wf.connect('Signed From the Page?', 'Answer: Signed', 1);
 	wf.connect('Is There a Name?', 'From the Page?', 1);
@@ -1484,6 +1490,90 @@ function crewSteps() {
 	return wf;
 }
 
+/**
+ * A cancelled visit's deposit, given back under the business's policy: to the card (Stripe's
+ * refund) or as credit toward the next invoice; the customer is told. Called after a
+ * cancellation without waiting.
+ */
+function depositBack() {
+	const wf = new L.Workflow('depositBack', 'Booking Agents: Deposit Back', {
+		executionTimeout: 120,
+		errorWorkflow: L.WORKFLOW_IDS.errorEscalation,
+		callerPolicy: 'workflowsFromSameOwner',
+	});
+	wf.section(
+		'Deposit back',
+		"**Customer Changes** calls this (without waiting) when a customer cancels a visit, skips one or ends their regular visits. A deposit paid toward it (or toward the agreement it belongs to) goes back under the policy (Contract Agent, *Invoice > Refund a Deposit*): the business called it off, or the customer cancelled at least `cancel_notice_hours` before: all of it; within the notice: kept; an agreement whose other visits go on: it counts toward its first bill. It goes back to the card (Stripe's refund, one idempotency key per deposit; Stripe's *charge.refunded* event records it through **Payments**) or, with `refund_as_credit` yes, as credit the customer's next invoice uses first. The customer is told by e-mail and text. Stripe refusing the refund, or the store failing, goes to ops.",
+	);
+	L.subWorkflowTrigger(wf, 'When a Visit Is Cancelled', [0, 0]);
+	L.settingsNode(wf, [220, 0]);
+	L.setRaw(wf, 'The Cancelled Visit', "$('When a Visit Is Cancelled').first().json", [440, 0]);
+	L.agent(
+		wf,
+		'What Goes Back?',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'refundDeposit' },
+		[660, 0],
+		{ onError: 'continueErrorOutput' },
+	);
+	L.switchOn(
+		wf,
+		'How It Goes Back',
+		['to the card', 'as credit', 'nothing'],
+		'({ card: 0, credit: 1 })[$json.refund.given_as] ?? 2',
+		[880, 0],
+	);
+	L.stripeRefund(wf, 'Refund on Stripe', [1100, -120]);
+	L.ifTrue(wf, 'Refunded?', '!$json.error', [1320, -120]);
+	L.setRaw(wf, 'The Refund', "$('What Goes Back?').item.json", [1540, -120]);
+	L.agent(
+		wf,
+		'Write the Deposit Back',
+		'confirmationAgent',
+		{ messageKind: 'deposit_back', options: { calendar: false } },
+		[1760, 0],
+	);
+	deliver(wf, 'Write the Deposit Back', 'Deposit Back', 1980, 0, null, { caseFlow: true });
+	wf.add('Nothing Goes Back', 'n8n-nodes-base.noOp', 1, {}, [1100, 120]);
+	wf.section(
+		'Ops refund it by hand',
+		"Stripe refused or could not be reached after 3 tries, or the deposit could not be read: the **Human Queue** tells ops what is owed and why (refund it in Stripe's dashboard, or give a credit on the Customers form).",
+	);
+	L.setRaw(
+		wf,
+		'Why Ops Refund It',
+		"{ ...$('The Cancelled Visit').first().json, handoff_reason: $('What Goes Back?').item.json.error ? 'A cancelled visit\\'s deposit could not be worked out (' + ($('What Goes Back?').item.json.error.message ?? 'unknown error') + '): see what was paid for visit ' + $('The Cancelled Visit').first().json.booking?.booking_id + ' and refund it by hand if the policy gives it back.' : 'Deposit ' + $('What Goes Back?').item.json.invoice.invoice_number + ' is owed back (' + $('What Goes Back?').item.json.refund.why + ') but Stripe did not refund it (' + ($json.error?.message ?? 'unknown error') + '). Refund it in Stripe, or give the customer a credit on the Customers form.' }",
+		[1540, 240],
+	);
+	L.callWorkflow(
+		wf,
+		'Tell Ops: Refund by Hand',
+		'humanQueue',
+		'Booking Agents: Human Queue',
+		[1760, 240],
+		{
+			wait: false,
+		},
+	);
+	wf.chain(
+		'When a Visit Is Cancelled',
+		'Business Settings',
+		'The Cancelled Visit',
+		'What Goes Back?',
+		'How It Goes Back',
+		'Refund on Stripe',
+		'Refunded?',
+		'The Refund',
+		'Write the Deposit Back',
+	);
+	wf.connect('How It Goes Back', 'Write the Deposit Back', 1);
+	wf.connect('How It Goes Back', 'Nothing Goes Back', 2);
+	wf.connect('Refunded?', 'Why Ops Refund It', 1);
+	wf.connect('What Goes Back?', 'Why Ops Refund It', 1);
+	wf.connect('Why Ops Refund It', 'Tell Ops: Refund by Hand');
+	return wf;
+}
+
 /** A customer's change to their visit, handed over by Customer Links: applied under the business's notice, and confirmed. */
 function customerChanges() {
 	const wf = new L.Workflow('customerChanges', 'Booking Agents: Customer Changes', {
@@ -1654,6 +1744,19 @@ function customerChanges() {
 		'The Message',
 	);
 	wf.connect('What Came of It?', 'Write the Cancellation', 1);
+	// A deposit paid toward the visit goes back under the policy (its own workflow, not waited for).
+	L.callWorkflow(
+		wf,
+		'Give the Deposit Back',
+		'depositBack',
+		'Booking Agents: Deposit Back',
+		[1980, 200],
+		{
+			wait: false,
+		},
+	);
+	wf.connect('What Came of It?', 'Give the Deposit Back', 1);
+	wf.connect('What Came of It?', 'Give the Deposit Back', 7);
 	wf.connect('Write the Cancellation', 'The Message');
 	wf.connect('What Came of It?', 'Make Another Change Link', 2);
 	wf.chain('Make Another Change Link', 'Write That the Time Is Taken', 'The Message');
@@ -1756,6 +1859,7 @@ const CUSTOMER_PAGE = `((c, h) => [
   'Texts ' + (c.opt_outs.sms ? 'stopped' : 'allowed') + ', e-mails ' + (c.opt_outs.email ? 'stopped' : 'allowed') + (c.preferred_channel ? ', prefers ' + (c.preferred_channel === 'sms' ? 'texts' : 'e-mail') : '') + '.',
   h.cases.length + ' case(s), ' + h.cases.filter((x) => x.booked_at).length + ' booked; ' + h.bookings.length + ' visit(s); ' + h.agreements.length + ' agreement(s); ' + h.messages.length + ' message(s).',
   ...h.cases.slice(-5).map((x) => x.received_at.slice(0, 10) + ': ' + (x.service_type ?? 'a request').replace(/_/g, ' ') + ' (' + x.channel.replace('_', ' ') + '), ' + x.status.replace('_', ' ')),
+  ((left) => left.length ? 'Credit to use: ' + left.map((x) => (x.remaining_cents / 100).toFixed(2) + ' ' + x.currency + ' (' + x.reason + ')').join('; ') + '.' : null)((h.credits ?? []).filter((x) => x.remaining_cents > 0)),
   c.erased_at ? 'Personal data erased on ' + c.erased_at.slice(0, 10) + ' at their request.' : null,
   'Customer id: ' + c.customer_id,
 ].filter(Boolean).join('\\n\\n'))($json.customer, $json.history)`;
@@ -1773,7 +1877,7 @@ function opsCustomers() {
 	});
 	wf.section(
 		'Customers',
-		"Open **/form/customer** in a browser (the *Ops Board Login* credential) to look a customer up by e-mail, phone or id: contact, addresses, ops' notes, opt-outs, and their cases, visits, agreements and messages. On the customer's request: add a note (gate code, pets, keys), stop texts, **export their data** (a JSON file with everything kept about them) or **erase it** (type ERASE: their name, contact, notes and messages are removed everywhere; the books stay without them; refused while a visit is still to come).",
+		"Open **/form/customer** in a browser (the *Ops Board Login* credential) to look a customer up by e-mail, phone or id: contact, addresses, ops' notes, opt-outs, and their cases, visits, agreements and messages. On the customer's request: add a note (gate code, pets, keys), stop texts, **give a credit** their next invoices use first, **export their data** (a JSON file with everything kept about them) or **erase it** (type ERASE: their name, contact, notes and messages are removed everywhere; the books stay without them; refused while a visit is still to come).",
 	);
 	wf.add(
 		'Customer Request Form',
@@ -1783,7 +1887,7 @@ function opsCustomers() {
 			authentication: 'basicAuth',
 			formTitle: 'A customer',
 			formDescription:
-				'Look a customer up by e-mail, phone or id. On their request: add a note, stop texts, export or erase their data.',
+				'Look a customer up by e-mail, phone or id. On their request: add a note, stop texts, give a credit, export or erase their data.',
 			formFields: {
 				values: [
 					CUSTOMER_FIELD,
@@ -1799,6 +1903,7 @@ function opsCustomers() {
 								{ option: 'Stop texts' },
 								{ option: 'Export their data' },
 								{ option: 'Erase their data' },
+								{ option: 'Give a credit' },
 							],
 						},
 					},
@@ -1809,6 +1914,12 @@ function opsCustomers() {
 						placeholder: 'Gate code 4411; the dog stays in the yard',
 					},
 					{ fieldLabel: 'To erase, type ERASE', fieldName: 'confirm' },
+					{ fieldLabel: 'Credit (dollars)', fieldName: 'credit_amount', placeholder: '25.00' },
+					{
+						fieldLabel: 'Reason for the credit',
+						fieldName: 'credit_reason',
+						placeholder: 'Crew arrived two hours late',
+					},
 				],
 			},
 			responseMode: 'lastNode',
@@ -1823,8 +1934,8 @@ function opsCustomers() {
 	L.switchOn(
 		wf,
 		'What Was Asked?',
-		['show', 'add a note', 'stop texts', 'export', 'erase'],
-		"({ 'Add a note': 1, 'Stop texts': 2, 'Export their data': 3, 'Erase their data': 4 })[$json.action] ?? 0",
+		['show', 'add a note', 'stop texts', 'export', 'erase', 'give a credit'],
+		"({ 'Add a note': 1, 'Stop texts': 2, 'Export their data': 3, 'Erase their data': 4, 'Give a credit': 5 })[$json.action] ?? 0",
 		[220, 0],
 	);
 	wf.section(
@@ -1927,12 +2038,43 @@ function opsCustomers() {
 	wf.connect('ERASE Typed?', 'Erase Their Data', 0);
 	wf.connect('ERASE Typed?', 'Page: Type ERASE', 1);
 	wf.connect('Erase Their Data', 'Page: Erased');
+	wf.section(
+		'Give a credit',
+		"Goodwill or a billing mistake: the amount (dollars) and why. Their next invoices use it before anything is charged (Contract Agent, *Invoice > Give a Credit*; this form's execution is its key, so sending it once gives it once); the record then shows what credit is left.",
+	);
+	customerStep(
+		wf,
+		'Who Gets the Credit',
+		{ operation: 'getCustomer', customerId: '={{ $json.customer }}' },
+		[440, 760],
+	);
+	L.setRaw(
+		wf,
+		'The Credit',
+		`{ customer_id: $json.customer.customer_id, customer: $json.customer.customer_id, credit: { amount_cents: Math.round(Number(String(${ASKED}.credit_amount ?? '').replace(/[$,\\s]/g, '')) * 100), reason: String(${ASKED}.credit_reason ?? '').trim(), key: 'credit-form:' + $execution.id } }`,
+		[660, 760],
+	);
+	L.agent(
+		wf,
+		'Give the Credit',
+		'contractAgent',
+		{ resource: 'invoice', operation: 'giveCredit' },
+		[880, 760],
+		{
+			onError: 'continueErrorOutput',
+		},
+	);
+	wf.connect('What Was Asked?', 'Who Gets the Credit', 5);
+	wf.chain('Who Gets the Credit', 'The Credit', 'Give the Credit');
+	wf.connect('Give the Credit', 'Get the Customer');
 	for (const step of [
 		'Add the Note',
 		'Stop Their Texts',
 		'Get the Customer',
 		'Export Their Data',
 		'Erase Their Data',
+		'Who Gets the Credit',
+		'Give the Credit',
 	])
 		wf.connect(step, 'Page: Please Check', 1);
 	return wf;
@@ -2301,40 +2443,7 @@ function payments() {
 		'$json.refund?.amount_cents > 0 && !!$json.refund?.payment_intent',
 		[1980, 360],
 	);
-	wf.add(
-		'Refund on Stripe',
-		'n8n-nodes-base.httpRequest',
-		4.2,
-		{
-			method: 'POST',
-			url: 'https://api.stripe.com/v1/refunds',
-			authentication: 'predefinedCredentialType',
-			nodeCredentialType: 'stripeApi',
-			sendHeaders: true,
-			headerParameters: {
-				parameters: [{ name: 'Idempotency-Key', value: '={{ $json.refund.idempotency_key }}' }],
-			},
-			sendBody: true,
-			contentType: 'form-urlencoded',
-			bodyParameters: {
-				parameters: [
-					{ name: 'payment_intent', value: '={{ $json.refund.payment_intent }}' },
-					{ name: 'amount', value: '={{ $json.refund.amount_cents }}' },
-					{ name: 'reason', value: 'requested_by_customer' },
-					{ name: 'metadata[invoice_id]', value: '={{ $json.invoice.invoice_id }}' },
-				],
-			},
-			options: {},
-		},
-		[2200, 280],
-		{
-			credentials: L.CREDENTIALS.stripe,
-			retryOnFail: true,
-			maxTries: 3,
-			waitBetweenTries: 2000,
-			onError: 'continueRegularOutput',
-		},
-	);
+	L.stripeRefund(wf, 'Refund on Stripe', [2200, 280]);
 	L.setRaw(
 		wf,
 		'Fee Paid Too Late',
@@ -2791,6 +2900,7 @@ module.exports = {
 	crewVisits,
 	crewSteps,
 	customerChanges,
+	depositBack,
 	reminders,
 	renewals,
 	deliver,

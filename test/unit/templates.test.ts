@@ -435,6 +435,7 @@ it('ships the four templates and their supporting workflows', () => {
 		'Booking Agents: Customer Changes',
 		'Booking Agents: Customer Links',
 		'Booking Agents: Customers',
+		'Booking Agents: Deposit Back',
 		'Booking Agents: Emergency Dispatch',
 		'Booking Agents: Error Escalation',
 		'Booking Agents: Find a Time',

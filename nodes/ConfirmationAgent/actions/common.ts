@@ -299,9 +299,16 @@ export function readComposeInput(
 						: null,
 			renewal_date: kind === 'renewal_notice' ? input.renewal_date : null,
 			series_visits: input.series_visits ?? null,
-			invoice: ['invoice', 'payment_failed', 'callout_fee', 'deposit_request'].includes(kind)
+			invoice: [
+				'invoice',
+				'payment_failed',
+				'callout_fee',
+				'deposit_request',
+				'deposit_back',
+			].includes(kind)
 				? (input.invoice ?? null)
 				: null,
+			refund: kind === 'deposit_back' ? (input.refund ?? null) : null,
 			charge: kind === 'payment_failed' ? (input.charge ?? null) : null,
 			asked_for: Array.isArray(input.asked_for) ? input.asked_for.map(String) : null,
 			reason,

@@ -58,6 +58,12 @@ const KINDS = [
 		description: 'The one reminder when the details have not come',
 	},
 	{
+		name: 'Deposit Back',
+		value: 'deposit_back',
+		description:
+			"A cancelled visit's deposit given back under the policy: refunded to the card, or a credit on the next invoice",
+	},
+	{
 		name: 'Deposit Request',
 		value: 'deposit_request',
 		description:

@@ -57,7 +57,7 @@ export const depositVisitProperty = (description: string): INodeProperties => ({
 	description: `${description} (from the case: booking.booking_id)`,
 });
 
-/** That visit's id: the case's booking.booking_id, or the parameter; missing, an error naming it. */
+/** That visit's id: the case's booking.booking_id (a series: its first visit), or the parameter; missing, an error naming it. */
 export function depositVisitOf(
 	ctx: IExecuteFunctions,
 	i: number,
@@ -65,9 +65,12 @@ export function depositVisitOf(
 	what: string,
 ): string {
 	const item = caseOf(ctx, i);
+	// A series (an agreement's visits): its first visit.
+	const first = (item.booking as { occurrences?: Array<{ booking_id?: unknown }> } | undefined)
+		?.occurrences?.[0]?.booking_id;
 	const bookingId =
 		op.source === 'case'
-			? textAt(item, 'booking', 'booking_id')
+			? (textAt(item, 'booking', 'booking_id') ?? (typeof first === 'string' ? first : null))
 			: optionalText(ctx, 'bookingId', i);
 	if (!bookingId) throw missingFromCase(ctx, i, 'booking.booking_id', what, item.booking);
 	return bookingId;

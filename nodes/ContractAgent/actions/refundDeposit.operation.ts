@@ -10,7 +10,7 @@ import { depositVisitOf, depositVisitProperty } from './invoiceShared';
 export const description = updateDisplayOptions({ show: { operation: ['refundDeposit'] } }, [
 	{
 		displayName:
-			"Says what the business's policy refunds of a visit's deposit, and the Stripe PaymentIntent and idempotency key to refund it with (an HTTP Request to POST /v1/refunds); Stripe's charge.refunded event then records the refund (Payments).",
+			"Says what the business's policy gives back of a visit's deposit: to the card, with the Stripe PaymentIntent and idempotency key to refund it with (an HTTP Request to POST /v1/refunds; Stripe's charge.refunded event then records it, through Payments), or as a credit the customer's next invoice uses first.",
 		name: 'refundDepositNotice',
 		type: 'notice',
 		default: '',
@@ -24,6 +24,28 @@ export const description = updateDisplayOptions({ show: { operation: ['refundDep
 		displayOptions: definedBelow,
 		description:
 			'A customer who cancels at least this long before the visit gets the deposit back; later, it is kept (from the case: business.cancel_notice_hours)',
+	},
+	{
+		displayName: 'Give Back As',
+		name: 'giveBackAs',
+		type: 'options',
+		default: 'card',
+		displayOptions: definedBelow,
+		options: [
+			{
+				name: 'Refund to the Card',
+				value: 'card',
+				description: 'Stripe refunds the payment (an HTTP Request to POST /v1/refunds)',
+			},
+			{
+				name: 'Credit Toward the Next Invoice',
+				value: 'credit',
+				description:
+					"The customer's next invoice uses it first (a deposit paid for a visit released for want of it still goes back to the card)",
+			},
+		],
+		description:
+			'How what the policy gives back reaches the customer (from the case: business.refund_as_credit, yes for credit)',
 	},
 ]);
 
@@ -44,9 +66,18 @@ export async function execute(
 	const notice = fromCase
 		? at(item, 'business', 'cancel_notice_hours')
 		: this.getNodeParameter('noticeHours', i, 24);
+	const giveBackAs = fromCase
+		? at(item, 'business', 'refund_as_credit') === true
+			? 'credit'
+			: 'card'
+		: this.getNodeParameter('giveBackAs', i, 'card');
 	const { invoice, ...refund } = await depositRefund(
 		op.store,
-		{ booking_id: bookingId, notice_hours: typeof notice === 'number' ? notice : null },
+		{
+			booking_id: bookingId,
+			notice_hours: typeof notice === 'number' ? notice : null,
+			as_credit: giveBackAs === 'credit',
+		},
 		Date.now(),
 	);
 	return [

@@ -18,6 +18,7 @@ import * as getInvoice from './getInvoice.operation';
 import * as invoiceVisit from './invoiceVisit.operation';
 import * as voidInvoice from './voidInvoice.operation';
 import * as generate from './generate.operation';
+import * as giveCredit from './giveCredit.operation';
 import * as listDue from './listDue.operation';
 import * as recordSignature from './recordSignature.operation';
 import * as renew from './renew.operation';
@@ -40,6 +41,7 @@ const OPERATIONS: Record<string, Execute> = {
 	cardPage: cardPage.execute,
 	requestDeposit: requestDeposit.execute,
 	refundDeposit: refundDeposit.execute,
+	giveCredit: giveCredit.execute,
 };
 
 /** The operations that make or check a signed link (signing, card links). */

@@ -27,6 +27,7 @@ const OPERATIONS: Record<string, Execute> = {
 	bookSeries: series.bookSeries.execute,
 	confirmSeries: series.confirmSeries.execute,
 	releaseSeries: series.releaseSeries.execute,
+	holdSeries: series.holdSeries.execute,
 	extendSeries: series.extendSeries.execute,
 	changeSeries: series.changeSeries.execute,
 	pauseSeries: series.pauseSeries.execute,

@@ -12,6 +12,7 @@
  *
  * The same portable SQL on SQLite and PostgreSQL; no n8n import.
  */
+import { creditsOf } from './credits';
 import { invoicesOf } from './invoices';
 import { randomUUID } from 'node:crypto';
 
@@ -501,6 +502,8 @@ export interface CustomerHistory {
 	agreements: Array<Record<string, unknown>>;
 	/** The visits billed (the Contract Agent's Invoice operations): number, status, amounts. */
 	invoices: Array<Record<string, unknown>>;
+	/** Credits their next invoices use first (given by ops, or a deposit given back as credit). */
+	credits: Array<Record<string, unknown>>;
 	messages: Array<Record<string, unknown>>;
 }
 
@@ -579,6 +582,7 @@ async function historyOf(sql: SqlRunner, customerId: string): Promise<CustomerHi
 			issued_at: invoice.issued_at,
 			booking_id: invoice.booking_id,
 		})),
+		credits: (await creditsOf(sql, customerId)).map((credit) => ({ ...credit })),
 		messages: messages.map((row) => ({
 			message_id: row.id,
 			case_id: row.case_id,
@@ -719,6 +723,7 @@ export async function exportCustomer(
 			bookings: history.bookings,
 			agreements: history.agreements,
 			invoices: history.invoices,
+			credits: history.credits,
 			messages: messages.map((row) => {
 				const content = jsonColumn<Record<string, unknown>>(row.content, {});
 				return {

@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
 import { jsonColumn } from './columns';
+import { creditFromRow, insertCredit, type Credit } from './credits';
 import { invoiceFromRow, nextNumber, readSeries, type Invoice } from './invoices';
 import type { BookingStore } from '../store';
 
@@ -155,15 +156,20 @@ export async function requestDeposit(
 	});
 }
 
-/** A refund of a deposit to ask Stripe for (POST /v1/refunds), or why none is due. */
+/** A refund of a deposit to ask Stripe for (POST /v1/refunds), the credit given instead, or why neither is due. */
 export interface DepositRefund {
-	invoice: Invoice;
-	/** Cents to refund now: 0 when the policy keeps the deposit or it was refunded already. */
+	/** The deposit (null: the visit has none). */
+	invoice: Invoice | null;
+	/** Cents to refund to the card now: 0 when the policy keeps the deposit, it was refunded already, or it became a credit. */
 	amount_cents: number;
+	/** The credit the deposit became (the business gives deposits back as credit), or null. */
+	credit: Credit | null;
+	/** How it goes back now: `card` (refund amount_cents), `credit` (just given), or null (nothing now). */
+	given_as: 'card' | 'credit' | null;
 	/** The Stripe PaymentIntent that paid the deposit. */
 	payment_intent: string | null;
 	/** Stripe's Idempotency-Key: one refund per deposit, whatever retries. */
-	idempotency_key: string;
+	idempotency_key: string | null;
 	/** The policy's answer in words, for the message and ops. */
 	why: string;
 }
@@ -177,7 +183,12 @@ export interface DepositRefund {
  */
 export async function depositRefund(
 	store: BookingStore,
-	input: { booking_id: string; notice_hours?: number | null },
+	input: {
+		booking_id: string;
+		notice_hours?: number | null;
+		/** Give what the policy returns as credit toward the next invoice instead of to the card. */
+		as_credit?: boolean | null;
+	},
 	nowMs: number,
 ): Promise<DepositRefund> {
 	const bookingId = input?.booking_id;
@@ -189,16 +200,42 @@ export async function depositRefund(
 	const noticeHours = input.notice_hours ?? 24;
 	if (!(typeof noticeHours === 'number' && noticeHours >= 0 && noticeHours <= 24 * 30))
 		throw new DepositInputError('notice_hours', '"notice_hours" is 0 to 720 hours.');
-	const [row] = await store.read('SELECT * FROM invoices WHERE deposit_for = $1', [bookingId]);
-	if (!row) throw new DepositInputError('booking_id', `Visit ${bookingId} has no deposit.`);
+	let [row] = await store.read('SELECT * FROM invoices WHERE deposit_for = $1', [bookingId]);
+	if (!row) {
+		// A visit of an agreement: its deposit was asked with the agreement's first visit.
+		const seriesId = (await store.getBooking(bookingId))?.series_id;
+		if (seriesId)
+			[row] = await store.read(
+				'SELECT i.* FROM invoices i JOIN bookings b ON b.id = i.deposit_for WHERE b.series_id = $1 ORDER BY i.issued_at_ms LIMIT 1',
+				[seriesId],
+			);
+	}
+	if (!row)
+		return {
+			invoice: null,
+			amount_cents: 0,
+			credit: null,
+			given_as: null,
+			payment_intent: null,
+			idempotency_key: null,
+			why: `Visit ${bookingId} has no deposit.`,
+		};
 	const invoice = invoiceFromRow(row);
+	const depositVisit = invoice.deposit_for ?? bookingId;
 	const [intent] = await store.read(
 		"SELECT provider_id FROM payments WHERE invoice_id = $1 AND kind = 'payment' AND provider = 'stripe' ORDER BY created_at_ms LIMIT 1",
 		[invoice.invoice_id],
 	);
-	const answer = (amount: number, why: string): DepositRefund => ({
+	const answer = (
+		amount: number,
+		why: string,
+		credit: Credit | null = null,
+		givenNow = false,
+	): DepositRefund => ({
 		invoice,
 		amount_cents: amount,
+		credit,
+		given_as: amount > 0 ? 'card' : givenNow ? 'credit' : null,
 		payment_intent: intent ? String(intent.provider_id) : null,
 		idempotency_key: `refund-${invoice.invoice_id}`,
 		why,
@@ -208,12 +245,42 @@ export async function depositRefund(
 			0,
 			`Deposit ${invoice.invoice_number} holds nothing to refund (${invoice.status}, ${invoice.paid_cents} paid).`,
 		);
-	const visit = await store.getBooking(bookingId);
+	const [given] = await store.read('SELECT * FROM credits WHERE source = $1', [
+		`deposit:${invoice.invoice_id}`,
+	]);
+	if (given)
+		return answer(
+			0,
+			`Deposit ${invoice.invoice_number} was given back as credit already.`,
+			creditFromRow(given),
+		);
+	const [used] = await store.read(
+		"SELECT i.invoice_number FROM payments p JOIN invoices i ON i.id = p.invoice_id WHERE p.provider = 'deposit' AND p.provider_id = $1",
+		[invoice.invoice_id],
+	);
+	if (used)
+		return answer(
+			0,
+			`Deposit ${invoice.invoice_number} paid part of invoice ${String(used.invoice_number)} already.`,
+		);
+	const visit = await store.getBooking(depositVisit);
 	if (!visit || !['cancelled'].includes(visit.status))
 		return answer(
 			0,
-			`Visit ${bookingId} is ${visit?.status ?? 'unknown'}: its deposit counts toward it. Cancel the visit first to refund it.`,
+			`Visit ${depositVisit} is ${visit?.status ?? 'unknown'}: its deposit counts toward it. Cancel the visit first to refund it.`,
 		);
+	if (visit.series_id) {
+		// An agreement's deposit is toward its visits, not the one it was asked with.
+		const [goingOn] = await store.read(
+			"SELECT COUNT(*) AS n FROM bookings WHERE series_id = $1 AND status IN ('held', 'confirmed', 'completed')",
+			[visit.series_id],
+		);
+		if (Number(goingOn?.n ?? 0) > 0)
+			return answer(
+				0,
+				`The agreement's other visits go on: deposit ${invoice.invoice_number} counts toward its first bill.`,
+			);
+	}
 	const reason = visit.cancel_reason ?? '';
 	const byCustomer = /\bby customer\b/.test(reason);
 	const hoursBefore = (visit.start_ms - visit.updated_at_ms) / 3_600_000;
@@ -227,12 +294,38 @@ export async function depositRefund(
 			0,
 			`Deposit ${invoice.invoice_number} was not paid through Stripe: refund it by hand.`,
 		);
+	const releasedUnpaid = reason === 'call-out fee not paid' || reason === 'deposit not paid';
+	const why = releasedUnpaid
+		? 'It was paid after the visit had been released for want of it: refunded in full.'
+		: byCustomer
+			? `The customer cancelled with the notice (${noticeHours} hours or more before the visit): refunded in full.`
+			: `The visit was called off (${reason || 'cancelled'}): refunded in full.`;
+	// A deposit paid for a visit that was released for want of it bought nothing: it goes back to the card.
+	if (!input.as_credit || releasedUnpaid) return answer(invoice.paid_cents, why);
+	// The business gives deposits back as credit toward the customer's next invoice.
+	const customerId = invoice.customer_id;
+	if (!customerId)
+		return answer(
+			invoice.paid_cents,
+			`${why} The customer is not on record, so it goes back to the card rather than as credit.`,
+		);
+	const { credit, created } = await store.lockedWrite(`credit:${customerId}`, (sql) =>
+		insertCredit(
+			sql,
+			{
+				customer_id: customerId,
+				amount_cents: invoice.paid_cents,
+				currency: invoice.currency,
+				reason: `Deposit ${invoice.invoice_number} for a cancelled visit`,
+				source: `deposit:${invoice.invoice_id}`,
+			},
+			nowMs,
+		),
+	);
 	return answer(
-		invoice.paid_cents,
-		reason === 'call-out fee not paid' || reason === 'deposit not paid'
-			? 'It was paid after the visit had been released for want of it: refunded in full.'
-			: byCustomer
-				? `The customer cancelled with the notice (${noticeHours} hours or more before the visit): refunded in full.`
-				: `The visit was called off (${reason || 'cancelled'}): refunded in full.`,
+		0,
+		why.replace(/refunded in full\.$/, 'given back in full as credit toward the next invoice.'),
+		credit,
+		created,
 	);
 }

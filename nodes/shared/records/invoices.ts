@@ -10,6 +10,7 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
 import type { QuoteTerms } from './cases';
+import { applyPrepaid } from './credits';
 import { jsonColumn, numberColumn } from './columns';
 import type { BookingStore, ContractRecord, SqlRunner } from '../store';
 
@@ -323,40 +324,19 @@ export async function invoiceVisit(
 				seriesId,
 			],
 		);
-		// A deposit paid toward this visit (its call-out fee) counts as paid on its invoice.
-		const deposits = await sql.query(
-			"SELECT id, paid_cents FROM invoices WHERE deposit_for = $1 AND status = 'paid'",
-			[bookingId],
+		// A deposit paid toward this visit (or its agreement), then the customer's credits, pay it first.
+		await applyPrepaid(
+			sql,
+			{
+				id,
+				customer_id: (kase?.customer_id as string | null) ?? null,
+				currency: terms.currency,
+				total_cents,
+				booking_ids: [bookingId],
+				series_id: seriesId,
+			},
+			nowMs,
 		);
-		const prepaid = Math.min(
-			total_cents,
-			deposits.reduce((sum, d) => sum + Number(d.paid_cents), 0),
-		);
-		if (prepaid > 0) {
-			for (const deposit of deposits)
-				await sql.query(
-					'INSERT INTO payments (id, invoice_id, kind, amount_cents, currency, provider, provider_id, event_id, failure, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8)',
-					[
-						`py_${randomUUID()}`,
-						id,
-						'payment',
-						Math.min(Number(deposit.paid_cents), prepaid),
-						terms.currency,
-						'deposit',
-						String(deposit.id),
-						nowMs,
-					],
-				);
-			await sql.query(
-				'UPDATE invoices SET paid_cents = $2, status = $3, paid_at_ms = $4 WHERE id = $1',
-				[
-					id,
-					prepaid,
-					prepaid >= total_cents ? 'paid' : 'open',
-					prepaid >= total_cents ? nowMs : null,
-				],
-			);
-		}
 		const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [id]);
 		return { invoice: invoiceFromRow(row), created: true };
 	});

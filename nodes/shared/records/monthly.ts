@@ -13,6 +13,7 @@ import { DateTime } from 'luxon';
 
 import { InputError } from '../errors';
 import { MIN_SECRET_LENGTH } from '../signing';
+import { applyPrepaid } from './credits';
 import { jsonColumn } from './columns';
 import { invoiceFromRow, nextNumber, readSeries, type Invoice, type InvoiceLine } from './invoices';
 import type { BookingStore, ContractRecord, SqlRunner } from '../store';
@@ -294,6 +295,19 @@ async function billSeriesMonth(
 				seriesId,
 				card ? nowMs : null,
 			],
+		);
+		// The agreement's deposit (on its first bill) and the customer's credits pay it first.
+		await applyPrepaid(
+			sql,
+			{
+				id,
+				customer_id: (kase?.customer_id as string | null) ?? null,
+				currency: currencyOf(contract),
+				total_cents: total,
+				booking_ids: visits.map((v) => String(v.id)),
+				series_id: seriesId,
+			},
+			nowMs,
 		);
 		const [row] = await sql.query('SELECT * FROM invoices WHERE id = $1', [id]);
 		return { invoice: invoiceFromRow(row), created: true, customer, autopay: !!card };

@@ -107,6 +107,8 @@ export interface BusinessSettings {
 	deposit_pct: number | null;
 	/** Hours the customer has to pay the deposit before the visit's time is released. */
 	deposit_hours: number | null;
+	/** Whether a cancelled visit's deposit that the policy gives back becomes credit (no: refunded to the card). */
+	refund_as_credit: boolean | null;
 }
 
 export interface OnCallPerson {

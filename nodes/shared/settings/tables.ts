@@ -220,6 +220,11 @@ export const BUSINESS_SETTINGS = {
 		kind: 'number',
 		notes: "How long the customer has to pay the deposit; then the visit's time is released",
 	},
+	refund_as_credit: {
+		kind: 'yes_no',
+		notes:
+			"yes: a cancelled visit's deposit that the policy gives back becomes credit toward the customer's next invoice; no: it is refunded to the card",
+	},
 	quiet_hours_start: { kind: 'time', notes: 'No reminder texts from this time...' },
 	quiet_hours_end: { kind: 'time', notes: '...until this time (local)' },
 } as const satisfies Record<string, { kind: string; required?: boolean; notes: string }>;
@@ -397,6 +402,7 @@ export const DEMO_BUSINESS: Partial<Record<BusinessSettingName, string>> = {
 	deposit_services: '',
 	deposit_pct: '25',
 	deposit_hours: '24',
+	refund_as_credit: 'no',
 };
 
 /** What the seed rows are made from: the agents' own defaults (the package's API passes them in). */

@@ -166,3 +166,18 @@ CREATE UNIQUE INDEX invoices_contract_period ON invoices (contract_id, period);
 CREATE UNIQUE INDEX invoices_deposit_for ON invoices (deposit_for);
 CREATE INDEX invoices_next_charge ON invoices (next_charge_at_ms);
 `;
+
+/**
+ * Credits: money a customer has with us that their next invoices use before any card (given by
+ * ops, or a cancelled visit's deposit given back as credit). `remaining_cents` is what is left;
+ * `source` makes each credit once (a deposit's, or the key ops gave). Each use is a payment on
+ * the invoice that used it (provider `credit`, the credit's id beside it).
+ */
+export const CREDITS_SQL = `
+CREATE TABLE credits (
+  id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, currency TEXT NOT NULL, amount_cents BIGINT NOT NULL,
+  remaining_cents BIGINT NOT NULL, reason TEXT NOT NULL, source TEXT NOT NULL UNIQUE,
+  created_at_ms BIGINT NOT NULL, updated_at_ms BIGINT NOT NULL,
+  CHECK (amount_cents > 0 AND remaining_cents >= 0 AND remaining_cents <= amount_cents));
+CREATE INDEX credits_customer ON credits (customer_id, currency, created_at_ms);
+`;

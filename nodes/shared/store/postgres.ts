@@ -11,6 +11,7 @@ import {
 	INVOICES_SQL,
 	PAYMENTS_SQL,
 	AUTOPAY_SQL,
+	CREDITS_SQL,
 	THREADS_SQL,
 	threadsBackfill,
 } from './cases-schema';
@@ -121,6 +122,11 @@ CREATE INDEX contracts_end ON contracts (status, end_date);`,
 		description:
 			"agreements billed by the month: the card a customer saved, each month's invoice and its charge attempts; deposits paid toward a visit",
 		sql: AUTOPAY_SQL,
+	},
+	{
+		version: 14,
+		description: "credits a customer's next invoices use before any card",
+		sql: CREDITS_SQL,
 	},
 ];
 

@@ -5,6 +5,7 @@ import * as changeSeries from './changeSeries.operation';
 import * as confirmSeries from './confirmSeries.operation';
 import * as endSeries from './endSeries.operation';
 import * as extendSeries from './extendSeries.operation';
+import * as holdSeries from './holdSeries.operation';
 import * as pauseSeries from './pauseSeries.operation';
 import * as releaseSeries from './releaseSeries.operation';
 import * as skipVisit from './skipVisit.operation';
@@ -15,6 +16,7 @@ export {
 	confirmSeries,
 	endSeries,
 	extendSeries,
+	holdSeries,
 	pauseSeries,
 	releaseSeries,
 	skipVisit,
@@ -64,6 +66,13 @@ export const description: INodeProperties[] = [
 					"The visits after the last day (the agreement's, under its notice) are cancelled; no new term is booked",
 			},
 			{
+				name: 'Hold Longer',
+				value: 'holdSeries',
+				action: 'Keep the held visits of a series held longer',
+				description:
+					'The agreement is signed and a deposit comes first: its held visits stay held (for the hours given) until it is paid',
+			},
+			{
 				name: 'Pause',
 				value: 'pauseSeries',
 				action: 'Pause a series between two dates',
@@ -87,6 +96,7 @@ export const description: INodeProperties[] = [
 	...bookSeries.description,
 	...confirmSeries.description,
 	...releaseSeries.description,
+	...holdSeries.description,
 	...extendSeries.description,
 	...changeSeries.description,
 	...pauseSeries.description,

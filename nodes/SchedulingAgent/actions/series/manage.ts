@@ -1,4 +1,4 @@
-/** Confirm or release the held visits of a series: operations on the series an agreement was written for. */
+/** Confirm, release or keep holding the held visits of a series: operations on the series an agreement was written for. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { bookingInputsFromCase } from '../../case';
@@ -99,8 +99,8 @@ export async function onSeries(
 	ctx: IExecuteFunctions,
 	i: number,
 	op: OperationContext,
-	operation: 'confirmSeries' | 'releaseSeries',
-	extra: { reason?: string | null } = {},
+	operation: 'confirmSeries' | 'releaseSeries' | 'holdSeries',
+	extra: { reason?: string | null; hold_minutes?: number | null } = {},
 ): Promise<Additions[]> {
 	const result = await schedule(
 		{
