@@ -187,6 +187,10 @@ export {
 } from './shared/records/monthly';
 export type { BillMonthResult, DueCharge, RecordedCharge } from './shared/records/monthly';
 export { applyStripeEvent, verifyStripeSignature } from './shared/records/payments';
+export { giveCredit, creditBalance, CreditInputError } from './shared/records/credits';
+export type { Credit, CreditInput } from './shared/records/credits';
+export { requestDeposit, depositRefund, DepositInputError } from './shared/records/deposits';
+export type { DepositRefund } from './shared/records/deposits';
 export type {
 	GenerateInput,
 	ContractOptions,

@@ -9,7 +9,8 @@
  * the ratio to bookings a second, and the per-invoice median and p95.
  *
  * Then a month's billing run for --customers (default 1,000) weekly agreements, each with its
- * four visits of March done: Bill a Month of Agreements for all of them, then, for the third
+ * four visits of March done (a tenth with a credit their invoice uses first): Bill a Month of
+ * Agreements for all of them, then, for the third
  * whose customers saved a card, List Charges Due and Record a Charge (Stripe's answers, a
  * decline in five, as the workflow gets them). Printed: the run's seconds, invoices a second
  * and its ratio to billing visits one by one (measured above in the same run), and the charges
@@ -238,12 +239,34 @@ async function monthlyRun(label, store, count, perVisitInvoicesPerSecond) {
 			},
 			Date.parse('2027-03-31T12:00:00Z'),
 		);
+	// A tenth have a $20 credit (goodwill from ops), which their month's invoice uses first.
+	const withCredit = [];
+	for (const [n] of series.entries())
+		if (n % 10 === 5) {
+			const [kase] = await store.read('SELECT customer_id FROM cases WHERE id = $1', [
+				`cs_monthly${String(n).padStart(7, '0')}`,
+			]);
+			await api.giveCredit(
+				store,
+				{
+					customer_id: kase.customer_id,
+					amount_cents: 2000,
+					reason: 'Goodwill',
+					source: `bench-${n}`,
+				},
+				Date.parse('2027-03-31T12:00:00Z'),
+			);
+			withCredit.push(kase.customer_id);
+		}
 	const runAt = Date.parse('2027-04-01T10:00:00Z');
 	const t0 = now();
 	const run = await api.billMonth(store, { time_zone: ZONE, series: 'MONTH' }, runAt);
 	const billSeconds = (now() - t0) / 1000;
 	if (run.invoices.length !== count)
 		throw new Error(`${run.invoices.length} invoices for ${count} agreements`);
+	const credited = run.invoices.filter((i) => i.invoice.paid_cents === 2000).length;
+	if (credited !== withCredit.length)
+		throw new Error(`${credited} invoices used a credit, ${withCredit.length} customers had one`);
 	const perSecond = count / billSeconds;
 	console.log(
 		`${label}: a month's billing run for ${count} weekly agreements (4 visits each): ${billSeconds.toFixed(2)} s = ${perSecond.toFixed(0)} month invoices/s; over billing visits one by one (same run) ${(perSecond / perVisitInvoicesPerSecond).toFixed(2)}`,

@@ -191,7 +191,7 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, MessageTemplate> = {
 	},
 	deposit_request: {
 		subject: 'Pay the deposit to confirm your {service} {held_on}',
-		text: 'Hi {name},\n\nYour {service} {held}{at_address}. To confirm it, pay the {amount_due} deposit (it counts toward your bill): {pay_url}\nIf it is not paid by {link_expires}, the time is released.\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
+		text: 'Hi {name},\n\nYour {service} {held}{at_address}. To confirm, pay the {amount_due} deposit (it counts toward your bill): {pay_url}\nIf it is not paid by {link_expires}, the time is released.\n\nQuestions? Reply to this e-mail{call_us}.\n\n{business}',
 		sms: '{business}: your {service} {held_on} is held for you. Pay the {amount_due} deposit to confirm it: {pay_url}',
 	},
 	deposit_back: {

@@ -9,6 +9,12 @@ const HANDOFF_REASON =
 const CASE_TEXT =
 	"['Customer: ' + ($json.customer?.name ?? '?') + ' <' + ($json.customer?.email ?? 'no e-mail') + '> ' + ($json.customer?.phone ?? 'no phone'), 'Address: ' + ($json.customer?.address ?? '?'), 'Message: ' + ($json.message ?? ''), $json.qualification ? 'Lead: ' + $json.qualification.service_type + ', score ' + $json.qualification.lead_score + ', urgency ' + $json.qualification.urgency : null, $json.triage ? 'Triage: ' + ($json.triage.is_emergency ? 'EMERGENCY ' + $json.triage.emergency_type + ', respond within ' + $json.triage.respond_within_minutes + ' min' : 'not an emergency') : null, $json.quote ? 'Quote: ' + ($json.quote.total_cents / 100).toFixed(2) + ' ' + $json.quote.currency : null, $json.negotiation ? 'Negotiation: ' + $json.negotiation.action + ' (' + $json.negotiation.reason + ')' : null, $json.booking ? 'Booking: ' + $json.booking.status + ' ' + ($json.booking.start ?? '') + ' ' + ($json.booking.crew_name ?? '') : null].filter(Boolean).join('\\n')";
 
+/** The business, from Business Settings, wherever the flow has gone since. */
+const BUSINESS_OF_SETTINGS = L.BUSINESS_FROM_SETTINGS.replace(
+	/\$json\./g,
+	"$('Business Settings').first().json.",
+);
+
 /** The column each settings table's rows are known by: the setup adds only seed rows whose key is missing. */
 const SETTINGS_KEY_COLUMNS = {
 	business: ['setting'],
@@ -330,7 +336,7 @@ const NOT_SIGNED_NOW =
 	"'Nothing was signed: we could not take your signature just now. Please try again in a few minutes, or reply to the e-mail with your link.'";
 
 /** The signed agreement's service is paid a deposit first, and a flow waits for the signature to ask it. */
-const DEPOSIT_FIRST = `(!!$('Record the Signature').item.json.signature?.series_id && !!$('Record the Signature').item.json.signature?.resume_url && ${L.depositFirst("$('Business Settings').item.json.business", "$('Record the Signature').item.json.signature.service")})`;
+const DEPOSIT_FIRST = `(!!$('Record the Signature').item.json.signature?.series_id && !!$('Record the Signature').item.json.signature?.resume_url && ${L.depositFirst(`(${BUSINESS_OF_SETTINGS})`, "$('Record the Signature').item.json.signature.service")})`;
 
 function agreementSigning() {
 	const wf = new L.Workflow('agreementSigning', 'Booking Agents: Agreement Signing', {
@@ -2082,12 +2088,6 @@ function opsCustomers() {
 
 /** The Regular Visits form's answers, wherever the flow has gone since. */
 const ASKED_VISITS = "$('Regular Visits Form').first().json";
-
-/** The business, from Business Settings, wherever the flow has gone since. */
-const BUSINESS_OF_SETTINGS = L.BUSINESS_FROM_SETTINGS.replace(
-	/\$json\./g,
-	"$('Business Settings').first().json.",
-);
 
 /** What changed, in a few lines for the ops page: the reason, then the visits booked and cancelled. */
 const VISITS_CHANGED_PAGE = `((v) => [

@@ -6,11 +6,16 @@
  * Not paid in time, the crew's time is released and ops call; a fee paid after that is refunded
  * in full (Stripe's refund, its event on the ledger) and ops call.
  * After hours the crew is sent at once, unless the business asks the fee after hours too. A
- * service that takes a deposit (Simple Booking) is held until it is paid, then confirmed.
+ * service that takes a deposit (Simple Booking) is held until it is paid, then confirmed; the
+ * customer cancels on their page (Chromium) and the deposit comes back under the policy: to the
+ * card (Stripe's refund and its event on the ledger) or, with refund_as_credit, as credit; ops
+ * give a credit on the Customers form. A commercial agreement for such a service is signed in
+ * Chromium and its visits stay held until its deposit is paid, then the welcome goes out.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { DateTime } from 'luxon';
 import { chromium, type Browser } from 'playwright-core';
 
 import { startBookingEnv } from '../../dev/booking-env';
@@ -44,13 +49,17 @@ beforeAll(async () => {
 			'support-payments.json',
 			'booking-simple.json',
 			'support-booking-deposit.json',
+			'booking-commercial-sales.json',
+			'support-agreement-signing.json',
+			'support-customer-links.json',
+			'ops-customers.json',
 		],
 		// A $150 call-out fee; open all day, so "after hours" is the test's own choice below.
 		settings: {
 			callout_fee: '150',
 			callout_fee_minutes: '20',
-			// Post-construction cleans are booked once a quarter of the quote is paid.
-			deposit_services: 'post_construction',
+			// Post-construction cleans and office contracts are booked once a quarter of the quote (a month) is paid.
+			deposit_services: 'post_construction, commercial_cleaning',
 			deposit_pct: '25',
 			deposit_hours: '24',
 			quiet_hours_start: '00:00',
@@ -264,45 +273,49 @@ it('after hours the crew is sent at once, unless the business asks the fee after
 	expect(textsTo(second.customer.phone)[0].form.Body).toContain('pay the $150.00 call-out fee');
 });
 
-it('a post-construction clean is held until its deposit is paid on the page e-mailed, then confirmed with its invite', async () => {
-	const customer = {
-		name: 'Lena Park',
-		email: 'lena.park@example.com',
-		phone: '+12125550165',
-		address: '77 Hudson St, New York, NY 10013',
-	};
-	const answer = await env.post('booking', {
-		request_id: `deposit-e2e-${Date.now()}`,
-		channel: 'web',
-		message:
-			'Post-construction clean please: the renovation of our 2 bedroom 1 bath apartment is done, drywall dust everywhere. Next week works.',
-		customer,
-	});
-	expect(answer.status).toBe(200);
-	expect(answer.body).toMatchObject({
-		status: 'awaiting_deposit',
-		booking: { status: 'confirmed' },
-	});
-	const total = answer.body.quote.total_cents as number;
-	const deposit = Math.round(total * 0.25);
-	const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
-	const asked = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
-		/^Pay the deposit to confirm your post construction/.test(m.subject ?? ''),
+/** What the last runs of a workflow did, for a failure's message: status, last node, error, nodes run. */
+async function whatRan(file: string, show?: string) {
+	const runs = await env.n8n.executions(env.workflows[file].id, { limit: 5 });
+	return JSON.stringify(
+		runs.map(
+			(r: {
+				status: string;
+				data?: {
+					resultData?: {
+						lastNodeExecuted?: string;
+						error?: { message?: string };
+						runData?: Record<string, Array<{ error?: { message?: string } }>>;
+					};
+				};
+			}) => ({
+				status: r.status,
+				last: r.data?.resultData?.lastNodeExecuted,
+				error: r.data?.resultData?.error?.message,
+				nodes: Object.entries(r.data?.resultData?.runData ?? {}).map(
+					([name, runs]) => name + (runs[0]?.error ? ` (${runs[0].error.message})` : ''),
+				),
+				// One node's output, when asked for.
+				shown: show
+					? (
+							r.data?.resultData?.runData?.[show] as unknown as
+								Array<{ data?: { main?: unknown[][] } }> | undefined
+						)?.[0]?.data?.main?.flat()
+					: undefined,
+			}),
+		),
 	);
-	expect(asked.text).toContain(
-		`To confirm it, pay the ${money(deposit)} deposit (it counts toward your bill):`,
-	);
-	const payUrl = /(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(asked.text)![1];
-	// No confirmation before it is paid.
-	expect(
-		env.smtp
-			.to(customer.email)
-			.filter((m: { subject?: string }) => /is booked/.test(m.subject ?? '')),
-	).toEqual([]);
+}
+
+const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const mailsTo = (to: string, subject: RegExp) =>
+	env.smtp.to(to).filter((m: { subject?: string }) => subject.test(m.subject ?? ''));
+
+/** Stripe's page opened as the message carried it, paid with a card that goes through. */
+async function payDepositPage(url: string, cents: number) {
 	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
 	try {
-		await page.goto(payUrl);
-		expect(await page.locator('h1').innerText()).toBe(`Pay ${(deposit / 100).toFixed(2)} USD`);
+		expect((await page.goto(url))?.status()).toBe(200);
+		expect(await page.locator('h1').innerText()).toBe(`Pay ${(cents / 100).toFixed(2)} USD`);
 		await page.getByLabel('Card number').fill('4242 4242 4242 4242');
 		await Promise.all([
 			page.waitForNavigation(),
@@ -311,22 +324,325 @@ it('a post-construction clean is held until its deposit is paid on the page e-ma
 	} finally {
 		await page.close();
 	}
-	// Paid: the confirmation, with the calendar invite and the visit's own link.
+}
+
+/**
+ * A post-construction clean booked through Simple Booking: held until its deposit (a quarter of
+ * the quote) is paid on the page e-mailed, then confirmed. Gives the visit, the deposit, the
+ * confirmation and its change link.
+ */
+async function postConstructionPaid(customer: {
+	name: string;
+	email: string;
+	phone: string;
+	address: string;
+}) {
+	const answer = await env.post('booking', {
+		request_id: `deposit-e2e-${customer.phone}-${Date.now()}`,
+		channel: 'web',
+		message:
+			'Post-construction clean please: the renovation of our 2 bedroom 1 bath apartment is done, drywall dust everywhere.',
+		// Five days ahead: well before the notice the customer's own link needs to cancel.
+		preference: `${DateTime.now().setZone('America/New_York').plus({ days: 5 }).toFormat('LLLL d')} morning`,
+		customer,
+	});
+	expect(answer.status).toBe(200);
+	expect(answer.body).toMatchObject({
+		status: 'awaiting_deposit',
+		booking: { status: 'confirmed' },
+	});
+	const deposit = Math.round((answer.body.quote.total_cents as number) * 0.25);
+	const asked = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+		/^Pay the deposit to confirm your post construction on /.test(m.subject ?? ''),
+	);
+	expect(asked.text).toContain(
+		`To confirm, pay the ${money(deposit)} deposit (it counts toward your bill):`,
+	);
+	// No confirmation before it is paid.
+	expect(mailsTo(customer.email, /is booked/)).toEqual([]);
+	await payDepositPage(/(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(asked.text)![1], deposit);
 	const confirmed = await env.smtp.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
 		/^Your post construction is booked for /.test(m.subject ?? ''),
 	);
+	const bookingId = answer.body.booking.booking_id as string;
+	const [invoice] = await store.read(
+		'SELECT id, invoice_number, status, total_cents FROM invoices WHERE deposit_for = $1',
+		[bookingId],
+	);
+	return { bookingId, deposit, confirmed, invoice };
+}
+
+/** The customer cancels on their visit's page, opened from the confirmation as delivered. */
+async function cancelOnTheirPage(confirmationText: string) {
+	const line = confirmationText.split(/\n/).find((l) => l.includes('To move or cancel it'))!;
+	const url = /(http\S+\/webhook\/link\?t=[\w.-]+)/.exec(line)![1];
+	const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+	try {
+		expect((await page.goto(url))?.status()).toBe(200);
+		await page.getByLabel('Cancel the visit').check();
+		const [sent] = await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(sent?.status()).toBe(200);
+		expect(await page.locator('body').innerText()).toMatch(/we have your request/);
+	} finally {
+		await page.close();
+	}
+}
+
+it('a post-construction clean is held until its deposit is paid on the page e-mailed, then confirmed with its invite; cancelled with notice, the deposit is refunded to the card and the customer told', async () => {
+	const customer = {
+		name: 'Lena Park',
+		email: 'lena.park@example.com',
+		phone: '+12125550165',
+		address: '77 Hudson St, New York, NY 10013',
+	};
+	const { bookingId, deposit, confirmed, invoice } = await postConstructionPaid(customer);
+	// Paid: the confirmation, with the calendar invite and the visit's own link.
 	expect(
 		confirmed.attachments.some((a: { contentType?: string }) =>
 			/text\/calendar/.test(a.contentType ?? ''),
 		),
 	).toBe(true);
 	expect(confirmed.text).toMatch(/\/webhook\/link\?t=/);
-	const [fee] = await store.read(
-		'SELECT status, total_cents FROM invoices WHERE deposit_for = $1',
-		[answer.body.booking.booking_id],
-	);
-	expect({ status: fee.status, total_cents: Number(fee.total_cents) }).toEqual({
+	expect({ status: invoice.status, total_cents: Number(invoice.total_cents) }).toEqual({
 		status: 'paid',
 		total_cents: deposit,
 	});
+
+	// Days before the visit she cancels on her page: under the policy it all comes back.
+	await cancelOnTheirPage(confirmed.text);
+	await env.smtp
+		.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/^Cancelled: /.test(m.subject ?? ''),
+		)
+		.catch(async (error: Error) => {
+			throw new Error(
+				`${error.message}; Customer Links: ${await whatRan('support-customer-links.json')}; Customer Changes: ${await whatRan('support-customer-changes.json')}`,
+			);
+		});
+	const back = await env.smtp
+		.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/deposit is refunded to your card$/.test(m.subject ?? ''),
+		)
+		.catch(async (error: Error) => {
+			throw new Error(
+				`${error.message}; Customer Changes: ${await whatRan('support-customer-changes.json')}; Deposit Back: ${await whatRan('support-deposit-back.json')}`,
+			);
+		});
+	expect(back.subject).toBe(`Your ${money(deposit)} deposit is refunded to your card`);
+	expect(back.text).toContain(
+		`the ${money(deposit)} deposit you paid comes back to you: we have refunded it to your card`,
+	);
+	const [text] = await eventually(
+		async () =>
+			textsTo(customer.phone).filter((m: { form: Record<string, string> }) =>
+				m.form.Body.includes('refunded to your card'),
+			),
+		(list) => list.length > 0,
+	);
+	expect(text.form.Body).toMatch(
+		new RegExp(`^Bright Clean Co\\.: your \\${money(deposit)} deposit is refunded to your card\\.`),
+	);
+	// Stripe was asked once, for all of it, with the deposit's key; its event put it on the ledger.
+	const refunds = env.stripe.requests.filter(
+		(r: { path: string; idempotencyKey?: string }) =>
+			r.path === '/v1/refunds' && r.idempotencyKey === `refund-${invoice.id}`,
+	);
+	expect(refunds).toHaveLength(1);
+	expect(refunds[0]).toMatchObject({ status: 200, params: { amount: String(deposit) } });
+	const ledger = await eventually(
+		async () =>
+			await store.read(
+				'SELECT kind, amount_cents FROM payments WHERE invoice_id = $1 ORDER BY created_at_ms',
+				[String(invoice.id)],
+			),
+		(rows) => rows.some((r) => r.kind === 'refund'),
+	);
+	expect(ledger.map((r) => [r.kind, Number(r.amount_cents)])).toEqual([
+		['payment', deposit],
+		['refund', deposit],
+	]);
+	expect((await store.getBooking(bookingId))?.cancel_reason).toBe('cancelled by customer');
+});
+
+it('with refund_as_credit the deposit of a cancelled visit becomes credit, once; ops give a credit on the Customers form; her next invoice uses both', async () => {
+	const customer = {
+		name: 'Omar Haddad',
+		email: 'omar.haddad@example.com',
+		phone: '+12125550166',
+		address: '15 Vestry St, New York, NY 10013',
+	};
+	await setting('refund_as_credit', 'yes');
+	try {
+		const { bookingId, deposit, confirmed, invoice } = await postConstructionPaid(customer);
+		await cancelOnTheirPage(confirmed.text);
+		const back = await env.smtp
+			.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+				/deposit is credited to your next invoice$/.test(m.subject ?? ''),
+			)
+			.catch(async (error: Error) => {
+				throw new Error(
+					`${error.message}; Deposit Back: ${await whatRan('support-deposit-back.json', 'What Goes Back?')}`,
+				);
+			});
+		expect(back.text).toContain('it is a credit on your account, taken off your next invoice.');
+		// No money moved on Stripe for it: the credit is on the books.
+		expect(
+			env.stripe.requests.filter(
+				(r: { path: string; idempotencyKey?: string }) =>
+					r.path === '/v1/refunds' && r.idempotencyKey === `refund-${invoice.id}`,
+			),
+		).toEqual([]);
+		const [kase] = await store.read(
+			"SELECT customer_id FROM cases WHERE booking_ids LIKE '%' || $1 || '%'",
+			[bookingId],
+		);
+		const credits = async () =>
+			await store.read(
+				'SELECT amount_cents, remaining_cents, source, reason FROM credits WHERE customer_id = $1 ORDER BY created_at_ms',
+				[String(kase.customer_id)],
+			);
+		expect((await credits()).map((c) => [Number(c.amount_cents), c.source])).toEqual([
+			[deposit, `deposit:${invoice.id}`],
+		]);
+
+		// Ops give $40 for a late crew, on the Customers form in Chromium.
+		const context = await browser.newContext({
+			httpCredentials: { username: env.board.user, password: env.board.password },
+		});
+		const page = await context.newPage();
+		try {
+			expect((await page.goto(`${env.n8n.baseUrl}/form/customer`))?.status()).toBe(200);
+			await page.getByLabel('Customer').fill(customer.email);
+			await page.getByLabel('What to do').selectOption('Give a credit');
+			await page.getByLabel('Credit (dollars)').fill('40');
+			await page.getByLabel('Reason for the credit').fill('Crew arrived two hours late');
+			await page.getByRole('button', { name: 'Go' }).click();
+			await page
+				.getByRole('button', { name: 'Go' })
+				.waitFor({ state: 'detached', timeout: 60_000 });
+			await page.waitForLoadState('networkidle');
+			const shown = await page.locator('body').innerText();
+			expect(shown).toContain(
+				`Credit to use: ${(deposit / 100).toFixed(2)} USD (Deposit ${invoice.invoice_number} for a cancelled visit); 40.00 USD (Crew arrived two hours late).`,
+			);
+			// A credit with no amount: the page says what to fix, nothing is given.
+			await page.goto(`${env.n8n.baseUrl}/form/customer`);
+			await page.getByLabel('Customer').fill(customer.email);
+			await page.getByLabel('What to do').selectOption('Give a credit');
+			await page.getByLabel('Reason for the credit').fill('No amount typed');
+			await page.getByRole('button', { name: 'Go' }).click();
+			await page
+				.getByRole('button', { name: 'Go' })
+				.waitFor({ state: 'detached', timeout: 60_000 });
+			await page.waitForLoadState('networkidle');
+			expect(await page.locator('body').innerText()).toMatch(/amount_cents.*the credit in cents/);
+		} finally {
+			await context.close();
+		}
+		expect((await credits()).map((c) => Number(c.amount_cents))).toEqual([deposit, 4000]);
+	} finally {
+		await setting('refund_as_credit', 'no');
+	}
+});
+
+it('a commercial agreement in deposit_services: signed in Chromium, its visits stay held until the deposit is paid on the page e-mailed, then confirmed and the welcome sent', async () => {
+	const customer = {
+		name: 'Priya Nair',
+		email: 'priya@nairlaw.example',
+		phone: '+12125550167',
+		address: '300 Park Ave S, New York, NY 10010',
+	};
+	const first = await env.post('commercial-inquiry', {
+		request_id: `deposit-e2e-commercial-${Date.now()}`,
+		message: 'Weekly cleaning of our 3,000 sq ft law office. I am the office manager and can sign.',
+		customer,
+	});
+	expect(first.body.status).toBe('quote_sent');
+	const quoteMail = await env.smtp.waitFor(customer.email, 60_000);
+	const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
+	try {
+		// The quote's page: accept.
+		const replyUrl = /(http\S+\/webhook\/link\?t=\S+)/.exec(String(quoteMail.text))![1];
+		expect((await page.goto(replyUrl))?.status()).toBe(200);
+		await page
+			.locator('label.choice')
+			.filter({ hasText: 'Accept the quote' })
+			.locator('input')
+			.check();
+		await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Send' }).click(),
+		]);
+		expect(await page.locator('body').innerText()).toMatch(/we have your answer/);
+		// The agreement: read, name typed, ticked, signed.
+		const agreementMail = await env.smtp.waitFor(
+			customer.email,
+			60_000,
+			(m: { subject?: string }) => /sign/i.test(m.subject ?? ''),
+		);
+		const signingUrl = /(http\S+\/webhook\/sign-agreement\?token=\S+)/.exec(
+			String(agreementMail.text),
+		)![1];
+		expect((await page.goto(signingUrl))?.status()).toBe(200);
+		await page.getByLabel('Your full name').fill('Priya Nair');
+		await page.getByLabel('I have read the agreement and accept it.').check();
+		await Promise.all([
+			page.waitForNavigation(),
+			page.getByRole('button', { name: 'Sign' }).click(),
+		]);
+		expect(await page.locator('body').innerText()).toMatch(/Your agreement is signed/);
+	} finally {
+		await page.close();
+	}
+	// Signed, but a deposit comes first: the visits stay held, the deposit's page goes out.
+	const asked = await env.smtp
+		.waitFor(customer.email, 60_000, (m: { subject?: string }) =>
+			/^Pay the deposit to confirm your commercial cleaning visits from /.test(m.subject ?? ''),
+		)
+		.catch(async (error: Error) => {
+			throw new Error(
+				`${error.message}; got ${JSON.stringify(env.smtp.to(customer.email).map((m: { subject?: string }) => m.subject))}; Signing: ${await whatRan('support-agreement-signing.json')}; Commercial Sales: ${await whatRan('booking-commercial-sales.json')}; Onboarding: ${await whatRan('support-onboarding.json')}; Booking Deposit: ${await whatRan('support-booking-deposit.json')}`,
+			);
+		});
+	expect(asked.text).toMatch(
+		/Your commercial cleaning visits on [A-Z][a-z]+days at \d+:\d\d [AP]M are held for you, the first on .+\. To confirm, pay the \$[\d,.]+ deposit/,
+	);
+	const visits = (await store.listBookings({ statuses: ['held', 'confirmed'] }, Date.now())).filter(
+		(b) => (b.customer as { email?: string } | null)?.email === customer.email,
+	);
+	expect(visits.length).toBeGreaterThan(40);
+	expect(new Set(visits.map((v) => v.status))).toEqual(new Set(['held']));
+	// Held at least until an hour past the deposit's deadline (a day), whatever the signing link left.
+	for (const v of visits) expect(v.hold_expires_ms!).toBeGreaterThan(Date.now() + 24 * 3_600_000);
+	const firstVisit = visits.sort((a, b) => a.start_ms - b.start_ms)[0];
+	const [deposit] = await store.read(
+		'SELECT id, total_cents, status FROM invoices WHERE deposit_for = $1',
+		[firstVisit.id],
+	);
+	expect(deposit.status).toBe('open');
+	expect(asked.text).toContain(`pay the ${money(Number(deposit.total_cents))} deposit`);
+	// No welcome before it is paid.
+	expect(mailsTo(customer.email, /is booked/)).toEqual([]);
+	await payDepositPage(
+		/(http:\/\/127\.0\.0\.1:\d+\/c\/pay\/cs_\w+)/.exec(asked.text)![1],
+		Number(deposit.total_cents),
+	);
+	// Paid: the visits confirmed, then the welcome with the calendar series.
+	const welcome = await env.smtp.waitFor(customer.email, 90_000, (m: { subject?: string }) =>
+		/is booked/.test(m.subject ?? ''),
+	);
+	expect(
+		welcome.attachments.some((a: { contentType?: string }) =>
+			/text\/calendar/.test(a.contentType ?? ''),
+		),
+	).toBe(true);
+	const after = await store.listBookings(
+		{ seriesId: firstVisit.series_id!, statuses: ['held', 'confirmed'] },
+		Date.now(),
+	);
+	expect(new Set(after.map((v) => v.status))).toEqual(new Set(['confirmed']));
+	expect(after).toHaveLength(visits.length);
 });

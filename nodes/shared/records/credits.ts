@@ -165,19 +165,23 @@ async function unusedDeposits(
 	bookingIds: string[],
 	seriesId: string | null,
 ): Promise<Array<{ id: string; paid_cents: number }>> {
-	const rows = seriesId
-		? await sql.query(
-				"SELECT i.id, i.paid_cents FROM invoices i JOIN bookings b ON b.id = i.deposit_for WHERE b.series_id = $1 AND i.status = 'paid' ORDER BY i.issued_at_ms",
-				[seriesId],
-			)
-		: [];
-	for (const bookingId of bookingIds)
+	// An agreement's bill: any visit of its series (the deposit came with its first); else the visits billed.
+	const rows: Array<Record<string, unknown>> = [];
+	if (seriesId)
 		rows.push(
 			...(await sql.query(
-				"SELECT id, paid_cents FROM invoices WHERE deposit_for = $1 AND status = 'paid'",
-				[bookingId],
+				"SELECT i.id, i.paid_cents FROM invoices i JOIN bookings b ON b.id = i.deposit_for WHERE b.series_id = $1 AND i.status = 'paid' ORDER BY i.issued_at_ms",
+				[seriesId],
 			)),
 		);
+	else
+		for (const bookingId of bookingIds)
+			rows.push(
+				...(await sql.query(
+					"SELECT id, paid_cents FROM invoices WHERE deposit_for = $1 AND status = 'paid'",
+					[bookingId],
+				)),
+			);
 	const unused: Array<{ id: string; paid_cents: number }> = [];
 	for (const row of rows) {
 		const id = String(row.id);

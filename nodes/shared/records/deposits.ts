@@ -30,6 +30,13 @@ export interface DepositInput {
 	business?: { name?: string | null; email?: string | null; address?: string | null } | null;
 }
 
+/** The customer a deposit belongs to: its case's, else the one the visit was booked for (Look Up the Customer's id). */
+function customerIdOf(fromCase: unknown, visitCustomer: unknown): string | null {
+	if (typeof fromCase === 'string' && fromCase) return fromCase;
+	const id = jsonColumn<{ customer_id?: unknown }>(visitCustomer, {}).customer_id;
+	return typeof id === 'string' && /^cu_/.test(id) ? id : null;
+}
+
 /** Stripe's smallest charge in most currencies, and a ceiling no deposit should reach. */
 const MIN_CENTS = 50;
 const MAX_CENTS = 10_000_000;
@@ -141,7 +148,7 @@ export async function requestDeposit(
 				number,
 				`${series}-${String(number).padStart(6, '0')}`,
 				'open',
-				(kase?.customer_id as string | null) ?? null,
+				customerIdOf(kase?.customer_id, visit.customer),
 				caseId,
 				currency,
 				amount,
@@ -303,7 +310,12 @@ export async function depositRefund(
 	// A deposit paid for a visit that was released for want of it bought nothing: it goes back to the card.
 	if (!input.as_credit || releasedUnpaid) return answer(invoice.paid_cents, why);
 	// The business gives deposits back as credit toward the customer's next invoice.
-	const customerId = invoice.customer_id;
+	// A deposit asked before its case was recorded has no customer of its own: the visit's.
+	const [caseNow] = invoice.case_id
+		? await store.read('SELECT customer_id FROM cases WHERE id = $1', [invoice.case_id])
+		: [];
+	const customerId =
+		invoice.customer_id ?? customerIdOf(caseNow?.customer_id, visit.customer ?? null);
 	if (!customerId)
 		return answer(
 			invoice.paid_cents,
