@@ -14,12 +14,16 @@
  * Options: --minutes N (default 30)   --window N (minutes per report, default 5)
  *          --rate R (requests a second, default 1)   --concurrency N (at most in flight, default 8)
  *          --heap-mb N (n8n's heap limit, --max-old-space-size; default: Node's own)
+ *          --sample-heap (V8's sampling heap profiler over the inspector, from the end of the first
+ *          window to the end: the objects still alive, by the package and function that allocated
+ *          them; the profile is written to test-results/ for Chrome DevTools' Memory tab)
  * Exit code 1 when a request failed or was answered with an error.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { startBookingEnv } = require('../booking-env');
+const { freePort, startSampling } = require('./heap-sampler');
 
 const arg = (name, fallback) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +34,7 @@ const WINDOW_MINUTES = arg('window', 5);
 const RATE = arg('rate', 1);
 const CONCURRENCY = arg('concurrency', 8);
 const HEAP_MB = arg('heap-mb', null);
+const SAMPLE_HEAP = process.argv.includes('--sample-heap');
 
 /** The mix: what a cleaning and restoration business gets in a day, each answer's expected status. */
 const FLOWS = [
@@ -165,15 +170,21 @@ async function main() {
 	console.log(
 		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min.`,
 	);
+	const inspectPort = SAMPLE_HEAP ? await freePort() : null;
+	const nodeOptions = [
+		...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []),
+		...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+	];
 	const env = await startBookingEnv({
 		parseMail: false,
 		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
 		tableRows: { crews: crewRows(total) },
 		env: {
 			N8N_METRICS: 'true',
-			...(HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } : {}),
+			...(nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),
 		},
 	});
+	let heapSampling = null;
 	const storeFile = path.join(env.n8n.userFolder, '.n8n', 'booking-agents.sqlite');
 	const { SqliteBookingStore } = require(
 		path.join(__dirname, '..', '..', 'dist', 'nodes', 'api.js'),
@@ -262,7 +273,14 @@ async function main() {
 				await new Promise((resolve) =>
 					setTimeout(resolve, Math.max(5, Math.min(50, due - Date.now()))),
 				);
-			while (Date.now() - started >= (nextReport + 1) * windowMs) await report(nextReport++);
+			while (Date.now() - started >= (nextReport + 1) * windowMs) {
+				await report(nextReport++);
+				// After the first window (warmed up): what is allocated from here on and still alive at the end.
+				if (inspectPort && !heapSampling) {
+					heapSampling = await startSampling(inspectPort);
+					console.log('  heap sampling started');
+				}
+			}
 			const flow = flowOf(i);
 			const sentAt = Date.now();
 			inFlight++;
@@ -313,6 +331,23 @@ async function main() {
 			`\n${answered} answered, ${failures} errors in ${((Date.now() - started) / 60_000).toFixed(1)} min; store ${full.at(-1)?.store_mb} MB, ${full.at(-1)?.unsent} message(s) not sent.`,
 		);
 		if (full.at(-1)?.unsent) failures++;
+		if (heapSampling) {
+			const dir = path.join(__dirname, '..', '..', 'test-results');
+			fs.mkdirSync(dir, { recursive: true });
+			const file = path.join(
+				dir,
+				`soak-heap-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`,
+			);
+			const alive = await heapSampling.stop(file);
+			console.log(
+				`\nStill alive at the end of what was allocated after the first window (sampled): ${alive.total_mb.toFixed(1)} MB; the profile: ${file}`,
+			);
+			console.log('By the package whose code allocated it:');
+			for (const p of alive.packages) console.log(`  ${p.mb.toFixed(1).padStart(7)} MB  ${p.name}`);
+			console.log('By allocating function:');
+			for (const f of alive.functions)
+				console.log(`  ${f.mb.toFixed(1).padStart(7)} MB  ${f.name}`);
+		}
 	} finally {
 		clearInterval(sampler);
 		await store.close();

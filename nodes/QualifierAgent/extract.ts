@@ -73,8 +73,6 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	[
 		'move_in_out',
 		[
-			// "Move in" or "move out", but not "move in Friday" (a date, not a move-out clean).
-			/\bmov(?:e|ing)[- ]?(?:in|out)\b(?![- ]?(?:on |next |this |in |by |at )?(?:mon|tues|wednes|thurs|fri|satur|sun)?(?:day|sat|sun|fri)\b)/,
 			...phrasePatterns('service_move_in_out'),
 			new RegExp(
 				`\\b${anyWord('tenancy_words')}\\b[^.]{0,60}\\bturnover\\b|\\bturnover\\b[^.]{0,60}\\b(?:tenants?|lease)\\b`,
@@ -84,6 +82,15 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	['carpet_cleaning', phrasePatterns('service_carpet')],
 	['window_cleaning', phrasePatterns('service_windows')],
 	['mold_remediation', phrasePatterns('service_mold')],
+	// A move as the occasion ("before the new tenant moves in"): carpets, windows or mould asked for above win; a deep clean for a move is the move's clean.
+	[
+		'move_in_out',
+		[
+			// "Move in" or "move out", but not "move in Friday" (a date, not a move-out clean).
+			/\bmov(?:e|ing)[- ]?(?:in|out)\b(?![- ]?(?:on |next |this |in |by |at )?(?:mon|tues|wednes|thurs|fri|satur|sun)?(?:day|sat|sun|fri)\b)/,
+			...phrasePatterns('service_move_in_out_context'),
+		],
+	],
 	['deep_cleaning', phrasePatterns('service_deep')],
 ];
 

@@ -172,6 +172,8 @@ const ACUTE_TIME = wordPattern('damage_happening_now');
 const PEOPLE_AT_RISK = wordPattern('people_vulnerable');
 const MUST_OPEN = wordPattern('business_must_open');
 const CLOSED = wordPattern('closed_by_authority');
+const CLOSED_ALL = wordPattern('closed_by_authority', 'g');
+const CLOSED_NOW = /clos|shut|clausur|cerr|condemn|red[- ]?tag/;
 
 const HAZARD_RULES: Array<[Hazard, RegExp]> = [
 	['electrical', wordPattern('hazard_electrical')],
@@ -360,10 +362,13 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 				(situation.closed_by_authority ? 2 : 0);
 
 	let active = damageType !== null && situation.score >= 2;
-	// Mould is an emergency when it spreads fast, or harms someone now.
+	// Mould is an emergency when it spreads fast, harms someone now, or has closed the place.
 	if (damageType === 'mold' && active && !escaping) {
 		const health = HAZARD_RULES.find(([h]) => h === 'health')![1];
-		active = health.test(text) && acute !== null;
+		active =
+			(health.test(text) && acute !== null) ||
+			// Closed, not merely inspected or ordered to fix it (that is a planned job).
+			[...text.matchAll(CLOSED_ALL)].some((m) => CLOSED_NOW.test(m[0]));
 	}
 	const uncertain = active && !escaping;
 	if (active && !escaping) {

@@ -106,7 +106,7 @@ export const en = {
 			'within (the )?(hour|next (few )?hours?|# hours?)',
 			'rush job',
 			'in a rush',
-			'-(not an|no|not a|not really an|isnt an) emergency -(water|extraction|services?|response|plans?|line|number|calls?|contacts?|exit|kit)',
+			'-(not an|no|not a|not really an|isnt an) emergency -(water|extraction|services?|response|plans?|line|number|calls?|contacts?|exit|kit|vendors?|lists?|providers?|preparedness)',
 		],
 		/** Tomorrow, within two days: high urgency ("this week" or a named day is normal). */
 		urgency_soon: [
@@ -158,6 +158,7 @@ export const en = {
 			'(emergency|disaster|contingency) plan',
 			'just (want|wanted|need) to know',
 			'comparing (~ )?(vendors|companies|providers|options|contractors)',
+			'(vendor|supplier|contractor) lists?',
 		],
 		/** Said outright, these win over any urgent-sounding word. */
 		not_urgent: [
@@ -254,6 +255,7 @@ export const en = {
 			'suites?',
 			'tenant spaces?',
 			'storefront',
+			'ground[- ]floor (shops?|stores?|retail|businesses|tenants? spaces?)',
 			'franchise',
 			'our staff',
 			'employees',
@@ -275,6 +277,7 @@ export const en = {
 			'kitchen staff',
 			'commercial kitchen',
 			'property management',
+			'buildings (we|i) (manage|own|run|look after)',
 			'hoa common areas',
 			'common areas',
 			'(law|accounting|architecture|design|consulting|insurance|marketing|real estate) (firm|office|agency)',
@@ -367,6 +370,9 @@ export const en = {
 			'residents?',
 			'residential',
 			'single[- ]family',
+			'(neighbou?r|neighbou?rs) (above|upstairs|below|downstairs)',
+			'(the )?(apartment|flat|condo) (above|upstairs|below|downstairs)',
+			'unit (above|upstairs|below|downstairs) (me|us|mine|ours)',
 		],
 		/** Rooms and parts of a home, and family: residential when nothing says business. */
 		home_parts: [
@@ -428,6 +434,9 @@ export const en = {
 			'condo(minium)? association',
 			"(hoa|homeowners'? association)",
 			'common areas of',
+			'(breakfast|lunch|dinner|brunch) (service|rush)',
+			'(kitchen|range|exhaust) hoods?',
+			'(reopen|open) (for|the) (business|customers|doors|dinner|lunch|breakfast)',
 		],
 
 		// ---- the service (Qualifier) ----
@@ -517,6 +526,7 @@ export const en = {
 		/** Restoration work after damage, not a clean. */
 		restoration_words: [
 			'restor*',
+			'(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (clean ?up|cleaning|removal)',
 			'remediat*',
 			'repair*',
 			'dry(ing)? out',
@@ -556,8 +566,10 @@ export const en = {
 		renovation_works: ['renovat~', 'remodel*', 'contractors?', 'builders?'],
 		renovation_works_after_mess: ['renovat~', 'remodel*', 'contractors?', 'construction'],
 		renovation_mess: ['dust', 'debris', 'sawdust'],
+		/** The clean asked for is the move's own: it wins over any other service named. */
 		service_move_in_out: [
 			'move-?(in|out)[- ]clean*',
+			'(move|moving)[- ]?(in|out) (deep )?clean*',
 			'end of (lease|tenancy|rental)',
 			'vacating',
 			'vacate',
@@ -565,6 +577,12 @@ export const en = {
 			'handing (back|over) the keys',
 			'get (my|our|the) (security )?deposit back',
 			'deposit back',
+			'between tenants',
+			'for the landlord',
+			'(apartment|unit|rental|airbnb) turnovers?',
+		],
+		/** A move as the occasion: a move-in/out clean unless a deep clean, carpets or mould are asked for. */
+		service_move_in_out_context: [
 			'tenant (leaves|moves out|moved out|left)',
 			'before (we|i|the (new )?tenants?) (move|moves|hand)',
 			'(new|former|previous) tenants?',
@@ -572,11 +590,8 @@ export const en = {
 			'before (we|i) unpack',
 			'closing on (the|our|my) (house|home|condo)',
 			'moving (into|in to) (a|our|my|the) new',
-			'between tenants',
 			'tenant (just )?(left|moved out)',
 			'(before|until) the next (one|tenant|renter) moves? in',
-			'for the landlord',
-			'(apartment|unit|rental|airbnb) turnovers?',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
 		tenancy_words: ['tenants?', 'lease', 'rental'],
@@ -1086,6 +1101,9 @@ export const en = {
 			'fake blood',
 			'murder mystery',
 			'(looks?|looked|looking|is|like) like (a|an) (crime scene|murder scene|war zone|bomb (went off|hit)|disaster (area|zone))',
+			// A smoke cleaning booked for later names a service, not smoke escaping now.
+			'(schedul(e|ing)|book(ing)?) (the |a |an |our |my )?(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (damage )?(clean ?up|cleaning|removal)',
+			'(fridge|refrigerator|freezer|microwave|break ?room|desk|closet|locker|oven|dishes|car|backpack|lunch ?box|sink) (is|was|looks) (honestly |literally |basically |like |just )?(a |an )?(crime scene|murder scene|war zone|biohazard|bio hazard)',
 		],
 		/** Sewage named, happening or not. */
 		sewage_named: [
@@ -1210,6 +1228,8 @@ export const en = {
 		/** Mould named (a planned job unless it spreads or harms). */
 		mold_named: [
 			'mou?ld(y)?',
+			'mushrooms? (growing|sprouting)',
+			'fung(us|i) (growing|on (the|my|our))',
 			'mildew',
 			'musty (smell|odou?r)',
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
@@ -1219,6 +1239,7 @@ export const en = {
 			'mou?ld (is )?(everywhere|spreading|all over|growing fast|taking over|covering)',
 			'(spreading|growing|fast) mou?ld',
 			'(growth|spots|patches|fuzz) (is |are )?(spreading|growing|everywhere|all over|covering)',
+			'mushrooms? (are |is )?(growing|sprouting)',
 		],
 		/** Water damage named. */
 		water_named: [
@@ -1245,6 +1266,8 @@ export const en = {
 			'(big|lots of|a lot of|so much|much) water',
 			'(water ?bed|aquarium|fish tank|wash(er|ing machine)|dishwasher|fridge|ice maker|hose|supply line|toilet tank|(water )?tank|cooler) (line |hose )?(burst|broke|split|let go|gave way|overflowed|leaked|is leaking|failed|fail|popped)',
 			'water (come|comes|came|coming|go|goes|going) (from|out of|through|into|to|under) (the|my|our)',
+			'water (come|comes|came|coming) (down )?(from|out of|through) (~ )?(ceiling|roof|walls?|light fixtures?)',
+			'(supply line|toilet|faucet|tap|hose|sink|tub|bathtub|shower) (had been|has been|was|kept|had|has) (running|leaking|overflowing|on)',
 			'(floor|floors|carpet|everything) (is |are )?all wet',
 			'(closed|close|shut|turned off|turn off|shut off) (the )?(water )?main',
 			'(dripping|pouring|raining|coming|leaking) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
@@ -1404,10 +1427,10 @@ export const en = {
 			'getting (bigger|worse|larger|wider)',
 			'(starting|beginning|started|begun) to (buckle|warp|swell|sag|give way|cave)',
 			'still (coming|going|pouring|running|dripping|leaking|flooding|spreading|rising|burning|smoking|coming (in|down|through|up))',
-			"(won'?t|will not|doesn'?t|does not|can'?t|cannot) stop",
+			"(won'?t|will not|doesn'?t|does not|can'?t|cannot|not|no) stop(ping)?",
 			'keeps? (coming|leaking|rising|dripping|pouring|spreading|getting worse)',
 			'(is |are )?(spreading|getting worse|rising)',
-			'(coming|dripping|pouring|running|leaking|raining) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?|walls?|roof)',
+			'(coming|comes?|dripping|pouring|running|leaking|raining) (down )?(through|from|out of) (the |our |my )?(~ )?(ceiling|light fixtures?|lights?|walls?|roof)',
 			'through (the|our|my) (bedroom |kitchen |bathroom |living room )?ceiling',
 			'(ceiling|drywall) (is )?(on the floor|fell|came down|collapsed|caved)',
 			'(came|coming|bubbling|pouring|gushing) up (from|through|out of)',
@@ -1416,6 +1439,8 @@ export const en = {
 			'(water|it) (is )?(in|on) (the|our|my) (floor|carpet|living room|bedroom|basement|kitchen|hallway|hall)',
 			'(let|gave) go',
 			'(started|starting) (to )?(leak|leaking|drip|dripping|flood|flooding)',
+			"(water'?s|water is|water has (gone|come)|it'?s) (gone |come )?(through|into) (the )?(floor|ceiling|walls?|subfloor)",
+			'(had been|has been|was|were) (running|leaking|overflowing|dripping) (the whole time|all (day|night|week|weekend)|for (hours|days|a week|the weekend))',
 			'(active|ongoing) (leak|leaking|flooding|water|fire|damage)[?:]? (yes|si)',
 			'(water|it|the leak|the water|the flood(ing)?) (is|came|has come|keeps coming) back',
 			'(flooded|flooding|leaking|leaked|overflowed|overflowing|backed up|backing up) again',
