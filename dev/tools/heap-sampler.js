@@ -63,14 +63,15 @@ async function connect(port) {
 /** The package a script belongs to: this package, an npm package, Node's own, or V8's. */
 function packageOf(url) {
 	if (!url) return '(V8 / native)';
-	if (
-		url.includes('n8n-nodes-booking-agents') &&
-		!url.includes('node_modules/n8n-nodes-booking-agents/node_modules')
-	)
-		return 'n8n-nodes-booking-agents (this package)';
+	// The innermost package in the path (n8n itself is installed under a folder named after this package).
 	const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(url);
-	if (match) return match[1];
+	if (match)
+		return match[1] === 'n8n-nodes-booking-agents'
+			? 'n8n-nodes-booking-agents (this package)'
+			: match[1];
 	if (url.startsWith('node:')) return '(Node.js)';
+	if (url.includes('/n8n-nodes-booking-agents/dist/'))
+		return 'n8n-nodes-booking-agents (this package)';
 	return url.split('/').slice(-2).join('/');
 }
 
