@@ -467,7 +467,7 @@ it('a post-construction clean is held until its deposit is paid on the page e-ma
 	expect((await store.getBooking(bookingId))?.cancel_reason).toBe('cancelled by customer');
 });
 
-it('with refund_as_credit the deposit of a cancelled visit becomes credit, once; ops give a credit on the Customers form; her next invoice uses both', async () => {
+it('with refund_as_credit the deposit of a cancelled visit becomes credit, once; ops give a credit on the Customers form, whose page lists both (their use by the next invoice: credits.test.ts)', async () => {
 	const customer = {
 		name: 'Omar Haddad',
 		email: 'omar.haddad@example.com',
