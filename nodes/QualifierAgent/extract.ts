@@ -147,9 +147,15 @@ function detectService(
 	if (OTHER_SERVICES.test(text) && !restorationAsked(text)) return 'other';
 	// Restoration of past damage keeps the damage's own service; a plain clean after old damage is a clean.
 	const restoration = restorationAsked(text);
-	const cleaningAsked = CLEANING_WORDS.test(text) || STANDARD_HINTS.test(text);
+	// "We never had it cleaned" asks for no clean.
+	const cleaningAsked = affirmedMatch(text, CLEANING_WORDS) !== null || STANDARD_HINTS.test(text);
 	// "Do you handle floods?", "what if a pipe burst?": asking about restoration work.
-	if (askedAbout && askedAbout !== 'biohazard' && !damage && !cleaningAsked)
+	if (
+		askedAbout &&
+		askedAbout !== 'biohazard' &&
+		!damage &&
+		(!cleaningAsked || CLEANUP_AFTER_DAMAGE.test(text))
+	)
 		return SERVICE_OF_DAMAGE[askedAbout];
 	if (damage === 'water_damage' || damage === 'sewage' || damage === 'storm') {
 		if (restoration || (!cleaningAsked && /\bdamage\b/.test(text))) return 'water_damage';
@@ -171,8 +177,14 @@ function detectService(
 	return 'other';
 }
 
+/** What is said to be done already ("dried out and repaired last spring") is not what is asked. */
+const DONE_ALREADY = new RegExp(
+	`${wordPattern('damage_over').source}|${wordPattern('damage_in_the_past').source}`,
+	'g',
+);
+
 function restorationAsked(text: string): boolean {
-	return RESTORATION.test(text);
+	return RESTORATION.test(text) && RESTORATION.test(text.replace(DONE_ALREADY, ' '));
 }
 
 /** A whole-place clean: "house cleaning", "clean of the apartment", a maid. */
@@ -193,6 +205,8 @@ function isAddOnOfGeneralClean(
 
 const HOMES_DESPITE_BUSINESS_WORDS = wordPattern('homes_despite_business_words');
 const OWN_BUSINESS = wordPattern('own_business_places');
+const COMMON_AREAS = wordPattern('building_common_areas');
+const CLEANUP_AFTER_DAMAGE = wordPattern('cleanup_after_damage');
 
 function detectPropertyType(text: string): PropertyType | null {
 	const commercial = COMMERCIAL.test(text);
@@ -200,6 +214,8 @@ function detectPropertyType(text: string): PropertyType | null {
 	if (commercial && !residential) return 'commercial';
 	if (residential && !commercial) return 'residential';
 	if (commercial && residential) {
+		// A building's lobbies and stairwells are premises, even in a building of homes.
+		if (COMMON_AREAS.test(text)) return 'commercial';
 		// "home office", "my studio apartment" and "office in my house" are homes.
 		if (HOMES_DESPITE_BUSINESS_WORDS.test(text)) return 'residential';
 		if (OWN_BUSINESS.test(text)) return 'commercial';
@@ -347,8 +363,16 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 	return { bedrooms: plausible(bedrooms), bathrooms: plausible(bathrooms) };
 }
 
+/** Below this, a stated area is a patch ("about 2 square feet of mould"), not the place. */
+const SMALLEST_PLACE_SQFT = 100;
+
 /** Square feet as stated, or square metres converted (x 10.764, rounded). */
 function detectArea(text: string): number | null {
+	const area = statedArea(text);
+	return area !== null && area >= SMALLEST_PLACE_SQFT ? area : null;
+}
+
+function statedArea(text: string): number | null {
 	const feet = cachedRegex(`\\b(${N})\\s*(?:\\+\\s*)?${anyWord('square_feet_units')}(?!\\w)`).exec(
 		text,
 	);
@@ -438,7 +462,7 @@ function detectDiscount(text: string): number | null {
 	const patterns = [
 		cachedRegex(`\\b(${N})\\s*${percent}\\s*${anyWord('discount_after_percent')}`),
 		cachedRegex(
-			`\\b${anyWord('discount_before_percent')}\\s*(?:of|de)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*${percent}`,
+			`\\b${anyWord('discount_before_percent')}\\s*(?:of|de|del)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*${percent}`,
 		),
 		cachedRegex(`\\b(${N})\\s*${percent}\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
 	];

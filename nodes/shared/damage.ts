@@ -100,7 +100,10 @@ const TURN = wordPattern('clause_turns').source;
 const CLAUSE = new RegExp(`(?:${TURN})?(?:(?!${TURN})[^.!?;|])+`, 'g');
 
 /** Talk about damage that is not happening: from the cue to the end of its sentence. */
-const HYPOTHETICAL = new RegExp(`${wordPattern('damage_hypothetical').source}[^.!?;|]*`, 'g');
+const HYPOTHETICAL = new RegExp(
+	`(?:${wordPattern('damage_hypothetical').source}|${wordPattern('damage_conditional').source})[^.!?;|]*`,
+	'g',
+);
 /** A joke marker ("lol") makes its whole sentence a figure of speech. */
 const JOKE = wordPattern('damage_joke');
 const PRESENT = new RegExp(
@@ -175,11 +178,12 @@ const CLOSED = wordPattern('closed_by_authority');
 const CLOSED_ALL = wordPattern('closed_by_authority', 'g');
 const CLOSED_NOW = /clos|shut|clausur|cerr|condemn|red[- ]?tag/;
 
+const SYMPTOMS = wordPattern('health_symptoms');
 const HAZARD_RULES: Array<[Hazard, RegExp]> = [
 	['electrical', wordPattern('hazard_electrical')],
 	['gas', wordPattern('hazard_gas')],
 	['structural', wordPattern('hazard_structural')],
-	['health', wordPattern('hazard_health')],
+	['health', new RegExp(`${SYMPTOMS.source}|${wordPattern('hazard_health').source}`)],
 	['fire_active', wordPattern('hazard_fire_active')],
 	['people_at_risk', wordPattern('hazard_people_at_risk')],
 ];
@@ -362,13 +366,16 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 				(situation.closed_by_authority ? 2 : 0);
 
 	let active = damageType !== null && situation.score >= 2;
-	// Mould is an emergency when it spreads fast, harms someone now, or has closed the place.
-	if (damageType === 'mold' && active && !escaping) {
+	// Mould is an emergency when it spreads fast, harms someone now (someone fragile who is
+	// unwell from it, or anyone who needs help today), or has closed the place.
+	if (damageType === 'mold' && !escaping && !over && !contained) {
 		const health = HAZARD_RULES.find(([h]) => h === 'health')![1];
 		active =
-			(health.test(text) && acute !== null) ||
-			// Closed, not merely inspected or ordered to fix it (that is a planned job).
-			[...text.matchAll(CLOSED_ALL)].some((m) => CLOSED_NOW.test(m[0]));
+			(active &&
+				((health.test(text) && acute !== null) ||
+					// Closed, not merely inspected or ordered to fix it (that is a planned job).
+					[...text.matchAll(CLOSED_ALL)].some((m) => CLOSED_NOW.test(m[0])))) ||
+			(situation.people_at_risk && affirmedMatch(text, SYMPTOMS) !== null);
 	}
 	const uncertain = active && !escaping;
 	if (active && !escaping) {

@@ -18,6 +18,12 @@ const SHORTHAND_RULES: Array<[RegExp, string]> = [
 	[/\bw\//g, 'with '],
 ];
 
+/** A voicemail's fillers ("um,") and asides between commas (", like,"): read as a space. */
+const SPOKEN_FILLERS = new RegExp(
+	`(?:, ?)?\\b${anyWord('spoken_fillers')}\\b(?: ?,)?|, ?${anyWord('spoken_asides')} ?,`,
+	'g',
+);
+
 /**
  * Lower-cases, folds accents (Spanish "baños" -> "banos"), unifies quotes,
  * dashes and spacing, and expands shorthand. Digits and units are kept.
@@ -33,6 +39,7 @@ export function normalize(text: string): string {
 		.replace(/\u00b2/g, '2')
 		.replace(/\s+/g, ' ');
 	for (const [pattern, replacement] of SHORTHAND_RULES) t = t.replace(pattern, replacement);
+	t = t.replace(SPOKEN_FILLERS, ' ').replace(/ {2,}/g, ' ');
 	return t.trim();
 }
 

@@ -23,6 +23,8 @@ const NOT_URGENT = wordPattern('not_urgent');
 const PAST = wordPattern('past_events');
 /** "A manager to call me today": the time is when they want a call, not the job. */
 const CONTACT = wordPattern('contact_requests');
+/** "If our basement floods this weekend can you come the same day?": a time inside a what-if. */
+const CONDITIONAL = wordPattern('damage_conditional');
 
 /** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
 function aboutThePast(text: string, index: number): boolean {
@@ -44,17 +46,33 @@ function aboutACall(text: string, index: number): boolean {
 	return CONTACT.test(clause);
 }
 
+/** The time word is part of a what-if about damage, not when the job is wanted. */
+function aboutAWhatIf(text: string, index: number): boolean {
+	const sentence =
+		text
+			.slice(Math.max(0, index - 80), index)
+			.split(/[.!?;]/)
+			.pop() ?? '';
+	return CONDITIONAL.test(sentence);
+}
+
 export function readUrgency(normalized: string): UrgencyReading {
 	const calm = NOT_URGENT.exec(normalized);
 	if (calm) return { urgency: 'low', intensity: 0, cue: calm[0] };
 	for (const p of HIGH_NOW) {
 		const m = p.exec(normalized);
-		if (m && !aboutThePast(normalized, m.index) && !aboutACall(normalized, m.index))
+		if (
+			m &&
+			!aboutThePast(normalized, m.index) &&
+			!aboutACall(normalized, m.index) &&
+			!aboutAWhatIf(normalized, m.index)
+		)
 			return { urgency: 'high', intensity: 2, cue: m[0] };
 	}
 	for (const p of HIGH_SOON) {
 		const m = p.exec(normalized);
-		if (m) return { urgency: 'high', intensity: 1, cue: m[0] };
+		if (m && !aboutAWhatIf(normalized, m.index))
+			return { urgency: 'high', intensity: 1, cue: m[0] };
 	}
 	for (const p of LOW) {
 		const m = p.exec(normalized);

@@ -25,19 +25,19 @@ const score = async (file: string, lang?: 'en' | 'es') => {
 
 /**
  * The sealed half's figures on 2026-12-07 (docs/benchmarks.md, "A held-out set"), after the rules
- * were tuned on 197 more messages written for the tuning half (never on this half). Service type
- * rose to 88.1%; emergency type fell from 97.0% to 96.5% (one emergency typed otherwise; which
- * one is not looked up, so the half stays sealed).
+ * were tuned on 90 more messages written for the tuning half (batches t7 and t8, never on this
+ * half): recall 57 of 60 (Spanish 18 of 19), service type 88.6%, property type 93.0%, emergency
+ * type 97.0%, urgency 93.5%.
  */
 const SEALED_FLOORS = {
-	emergencyRecall: 56 / 60,
+	emergencyRecall: 57 / 60,
 	falseEmergencyRate: 2 / 141,
 	accuracy: {
-		service_type: 0.88,
-		property_type: 0.925,
-		is_emergency: 0.97,
-		emergency_type: 0.965,
-		urgency: 0.925,
+		service_type: 0.886,
+		property_type: 0.93,
+		is_emergency: 0.975,
+		emergency_type: 0.97,
+		urgency: 0.935,
 		frequency: 0.98,
 		bedrooms: 0.995,
 		bathrooms: 1,
@@ -45,7 +45,7 @@ const SEALED_FLOORS = {
 		wants_human: 0.995,
 		discount_request_pct: 0.99,
 	} as Record<string, number>,
-	spanishRecall: 17 / 19,
+	spanishRecall: 18 / 19,
 };
 
 describe('the held-out set', () => {

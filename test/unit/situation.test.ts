@@ -127,6 +127,62 @@ describe('Spanish, kind by kind', () => {
 	});
 });
 
+describe('phrasings from batches t7 and t8 (each failed before its rule)', () => {
+	it.each([
+		// A voicemail's fillers and asides between commas are read as nothing.
+		"yeah hi, the unit above me, their toilet, there's water, like, coming down my wall right now",
+		'uh, um, the water heater, it breaking this morning, water still come out',
+		// Mould with a child who is unwell from it, in either language.
+		'hay moho negro en las paredes del cuarto de los niños y mi hija tiene tos desde hace días',
+		'black mold on the walls of the kids room and my daughter keeps coughing',
+		// Wet materials left from yesterday's appliance failure still need drying.
+		'washing machine hose failure yesterday; drywall remains wet to about 12 inches',
+		'the kitchen ceiling has a wet spot that is getting bigger and dripping onto the counter',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it.each([
+		'not an emergency but the dishwasher leaked under the floor a while back, floor is soft now',
+		'hurricane prep question: if our basement floods this weekend can you come the same day?',
+		'mold in the nursery closet, baby is due in March, could someone look next week?',
+	])('not an emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(false);
+	});
+
+	it('reads the service, place, size and discount', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask(
+				'we had a small flood back in March, all dried out and repaired. Now a weekly clean please, 3 bed 2 bath',
+			).service_type,
+		).toBe('standard_cleaning');
+		expect(
+			ask('What would it cost to clean up after a small kitchen fire? Just planning our budget.'),
+		).toMatchObject({ service_type: 'fire_damage', urgency: 'low' });
+		expect(
+			ask('monthly common-area cleaning for our two apartment buildings (lobbies, stairwells)'),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+		expect(
+			ask('Administramos un edificio de 20 departamentos, entró agua por el techo').property_type,
+		).toBe('residential');
+		expect(ask('found mold behind the vanity, about 2 square feet, dry').square_feet).toBeNull();
+		expect(ask('¿Hacen descuento del 10% si firmamos por un año?').discount_request_pct).toBe(10);
+		expect(ask('la pared del baño tiene manchas negras que crecen cada semana')).toMatchObject({
+			service_type: 'mold_remediation',
+			frequency: null,
+		});
+		expect(
+			ask('Hola, el departamento se desocupa el 30, necesito limpieza de salida').service_type,
+		).toBe('move_in_out');
+		expect(
+			ask(
+				'is it normal for a house to smell like smoke months after a fire? we never had it cleaned',
+			).service_type,
+		).toBe('fire_damage');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
@@ -136,6 +192,9 @@ describe('urgency as the design states it', () => {
 		['Not an emergency: clean the condo next Tuesday', 'normal'],
 		['la obra termina en dos meses', 'low'],
 		['lo más pronto posible, 3 recámaras', 'high'],
+		['¿Cuánto cobran por limpiar ventanas? Es para el mes que viene', 'low'],
+		['solo estoy comparando precios para una casa de 3 recámaras', 'low'],
+		['break-in overnight, glass all over the sales floor. We open at 10.', 'high'],
 	])('"%s" -> %s', (message, urgency) => {
 		expect(qualifyRules({ message }).urgency).toBe(urgency);
 	});

@@ -103,6 +103,7 @@ export const en = {
 			'tonight',
 			'this (morning|afternoon|evening)',
 			'same[- ]day',
+			'(we|they) (re)?open (at|in) #',
 			'within (the )?(hour|next (few )?hours?|# hours?)',
 			'rush job',
 			'in a rush',
@@ -157,10 +158,17 @@ export const en = {
 			'for (the )?future',
 			'(emergency|disaster|contingency) plan',
 			'just (want|wanted|need) to know',
+			'(planning|plan) (our|my|the) budget',
+			'(hurricane|storm|winter|flood|fire) prep(aration)?',
+			'next school year',
 			'comparing (~ )?(vendors|companies|providers|options|contractors)',
 			'(vendor|supplier|contractor) lists?',
 		],
 		/** Said outright, these win over any urgent-sounding word. */
+		/** Spoken fillers in a voicemail's transcript, read as nothing ("water, like, coming down"). */
+		spoken_fillers: ['um', 'umm', 'uh', 'uhh', 'uhm', 'erm', 'hmm'],
+		/** Asides said between commas in speech: ", like, coming down the wall". */
+		spoken_asides: ['like', 'you know', 'i mean'],
 		not_urgent: [
 			'not (urgent|in a (rush|hurry)|a rush|time[- ]sensitive)',
 			'nothing urgent',
@@ -278,8 +286,10 @@ export const en = {
 			'commercial kitchen',
 			'property management',
 			'buildings (we|i) (manage|own|run|look after)',
-			'hoa common areas',
-			'common areas',
+			'hoa common[- ]areas?',
+			'common[- ]areas?',
+			'lobbies',
+			'stairwells',
 			'(law|accounting|architecture|design|consulting|insurance|marketing|real estate) (firm|office|agency)',
 			'firm',
 			'agency',
@@ -310,6 +320,7 @@ export const en = {
 			'call cent(er|re)',
 			'classrooms?',
 			'(breakfast|lunch|dinner|brunch) (service|rush)',
+			'(reopen|open) for (breakfast|lunch|dinner|brunch|business|customers)',
 			'dish (station|pit)',
 			'grease trap',
 			'health (department|dept)',
@@ -357,6 +368,8 @@ export const en = {
 			'vacation rental',
 			'rental property',
 			"my mom'?s",
+			"(grandma|grandpa|grandmother|grandfather|nana)'?s",
+			'#[- ]unit (complex|building|property)',
 			"my parents'?",
 			'residence',
 			'family room',
@@ -412,6 +425,8 @@ export const en = {
 			'baby',
 		],
 		/** A home used for work, or a studio flat: still a home. */
+		/** The shared spaces of a building, cleaned as a business's premises even when the building is homes. */
+		building_common_areas: ['common[- ]areas?', 'lobbies', 'stairwells'],
 		homes_despite_business_words: [
 			'home office',
 			'office (in|at) (my|our) (home|house)',
@@ -524,6 +539,11 @@ export const en = {
 			'job (openings?|applications?)',
 		],
 		/** Restoration work after damage, not a clean. */
+		/** A clean-up that is restoration work: asked about, it is the damage's service. */
+		cleanup_after_damage: [
+			'clean ?up after (a|the|our|my) (~ )?(~ )?(fire|flood|leak)',
+			'(fire|smoke|water|flood) damage clean ?up',
+		],
 		restoration_words: [
 			'restor*',
 			'(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (clean ?up|cleaning|removal)',
@@ -542,6 +562,8 @@ export const en = {
 			'assess*',
 			'mud(dy)?',
 			'subfloor',
+			// Water left in a floor makes it give underfoot: it needs drying and repair.
+			'(floor|floors) (is |are |feels? |got |getting )?(soft|spongy|squishy)',
 		],
 		/** A business asking a cleaning company for one of these is asking for a clean. */
 		commercial_request_words: [
@@ -1234,6 +1256,11 @@ export const en = {
 			'musty (smell|odou?r)',
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
 		],
+		/** A conditional about damage that has not happened ("if our basement floods this weekend"). */
+		damage_conditional: [
+			'if (our|my|the|a|an|your) (~ )?(~ )?(floods?|bursts?|leaks?|backs? up|catch(es)? (on )?fire|breaks?|overflows?)',
+			'(hurricane|storm|winter|flood|fire) prep(aration)?',
+		],
 		/** Mould spreading fast. */
 		mold_active: [
 			'mou?ld (is )?(everywhere|spreading|all over|growing fast|taking over|covering)',
@@ -1262,9 +1289,11 @@ export const en = {
 			'taking on water',
 			'(froze|frozen) and (split|burst|cracked|broke)',
 			'water (all )?across (the|our) (whole |entire )?(floor|room|basement|gym|kitchen)',
-			'water (in|on) (the|our|my) (floor|carpet|living room|bedroom|basement|kitchen|hallway|hall|house|home)',
+			'water (in|on) ((the|our|my) )?(floor|carpet|living room|bedroom|basement|kitchen|hallway|hall|house|home)',
 			'(big|lots of|a lot of|so much|much) water',
-			'(water ?bed|aquarium|fish tank|wash(er|ing machine)|dishwasher|fridge|ice maker|hose|supply line|toilet tank|(water )?tank|cooler) (line |hose )?(burst|broke|split|let go|gave way|overflowed|leaked|is leaking|failed|fail|popped)',
+			'(water ?bed|aquarium|fish tank|wash(er|ing machine)|dishwasher|fridge|ice maker|hose|supply line|toilet tank|(water )?tank|cooler) (line |hose )?(burst|broke|split|let go|gave way|overflowed|leaked|is leaking|failed|failure|fail|popped)',
+			'(drywall|walls?|floors?|subfloor|carpets?|ceiling|insulation|cabinets?|baseboards?) (remains?|is still|are still|still|stays?|staying) (wet|damp|soaked|saturated|soaking)',
+			'water (is |keeps )?(still )?(come|comes|came) (out|in|through|down|up)',
 			'water (come|comes|came|coming|go|goes|going) (from|out of|through|into|to|under) (the|my|our)',
 			'water (come|comes|came|coming) (down )?(from|out of|through) (~ )?(ceiling|roof|walls?|light fixtures?)',
 			'(supply line|toilet|faucet|tap|hose|sink|tub|bathtub|shower) (had been|has been|was|kept|had|has) (running|leaking|overflowing|on)',
@@ -1276,7 +1305,9 @@ export const en = {
 			'water[- ]damaged',
 			'flood(ed|ing|s)?',
 			'burst(ed)? (~ )?(pipe|pipes|hose|line|main|heater|tank|boiler)',
-			'(pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (has |have |just |had )?(burst|bursted|broke|broken|split|cracked|exploded|blew)',
+			'(pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (has |have |just |had )?(burst|bursted|broke|broken|split|cracked|exploded|blew|popped)',
+			"(wet|damp|water) (spot|stain|patch|bubble) (that'?s |is |keeps )?(getting bigger|growing|spreading)",
+			'dripping (onto|on|into) (the|my|our) (~ )?(counter|floor|bed|table|carpet|stove|desk)',
 			'leak(ing|s|ed|y)?',
 			'water (is |was |keeps |are )?(still |now |just |also )?(everywhere|pouring|gushing|spraying|shooting|spurting|squirting|streaming|bubbling|coming|dripping|running|pooling|leaking|seeping|rising|flowing|soaking|flooding|filling|covering|all over|on the floor|in the basement|under)',
 			"(can'?t|cannot|can not|how (do i|to)) (find|turn off|shut off|reach) (the )?(main |water )?(shut ?off|valve|water)",
@@ -1303,7 +1334,9 @@ export const en = {
 			'(an? |# |one |two |three )(inch|inches|foot|feet) (deep|of water)',
 			'water (is |keeps )?getting (in|into|through)',
 			'(leaked|overflowed|spilled|poured) (all over|everywhere|into|onto|through)',
-			'(water ?bed|aquarium|fish tank|wash(er|ing machine)|dishwasher|hose|supply line|toilet tank|(water )?tank) (line |hose )?(burst|broke|split|let go|gave way|overflowed|failed|fail|popped)',
+			'(water ?bed|aquarium|fish tank|wash(er|ing machine)|dishwasher|hose|supply line|toilet tank|(water )?tank) (line |hose )?(burst|broke|split|let go|gave way|overflowed|failed|failure|fail|popped)',
+			'(drywall|walls?|floors?|subfloor|carpets?|ceiling|insulation|cabinets?|baseboards?) (remains?|is still|are still|still|stays?|staying) (wet|damp|soaked|saturated|soaking)',
+			'water (is |keeps )?(still )?(come|comes) (out|in|through|down|up)',
 			'water (come|comes|coming) (from|out of|through) (the|my|our)',
 			'(floor|floors|carpet|everything) (is |are )?all wet',
 			'(dripping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
@@ -1312,7 +1345,9 @@ export const en = {
 			'taking on water',
 			'soaking (everything|the (floor|carpet|ceiling|walls))',
 			'burst(ed)? (~ )?(pipe|pipes|hose|line|main|heater|tank|boiler)',
-			'(pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (has |have |just |had )?(burst|bursted|broke|broken|split|cracked|exploded|blew)',
+			'(pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (has |have |just |had )?(burst|bursted|broke|broken|split|cracked|exploded|blew|popped)',
+			"(wet|damp|water) (spot|stain|patch|bubble) (that'?s |is |keeps )?(getting bigger|growing|spreading)",
+			'dripping (onto|on|into) (the|my|our) (~ )?(counter|floor|bed|table|carpet|stove|desk)',
 			'flood(ed|ing)',
 			'water (is |was |keeps |are )?(still |now |just |also )?(everywhere|pouring|gushing|spraying|shooting|spurting|squirting|streaming|bubbling|coming (in|through|down|out|up|from)|dripping|running|pooling|leaking|seeping|rising|flowing|flooding|filling|all over|on the floor|in the basement)',
 			"(can'?t|cannot|can not) (find|turn off|shut off|reach) (the )?(main |water )?(shut ?off|valve|water)",
@@ -1330,6 +1365,7 @@ export const en = {
 		/** Damage that is old or past: counts only in a sentence that names the damage ("fixed 3 weeks ago"). */
 		damage_in_the_past: [
 			'(last|a|one|two|few|couple of|several|#) (year|years|month|months)( ago)?',
+			'a (while|long time) (back|ago)',
 			'(last week|(a|one|two|three|few|couple of|several|#) weeks? ago)',
 			'(fixed|repaired|patched) (it|them|the (pipe|leak|roof))',
 			'(years|months) ago',
@@ -1349,6 +1385,8 @@ export const en = {
 		clause_turns: ['but', 'now', 'however', 'although', 'though'],
 		/** The damage is over: dried, cleaned up, back to normal (counts wherever it is said). */
 		damage_over: [
+			// First: at the same place, the longer "dried out and repaired" wins over "dried out".
+			'(all )?(dried|dried out|cleaned|cleaned up|fixed) and (repaired|fixed|patched|painted|dried( out)?)',
 			'-(need|needs|get|have|want|need it|get it|have it|want it|it|them|to be) (all |completely |fully |mostly )?dried (out|up)',
 			'(water |it |everything )?(has )?drained (out|away|off)',
 			"(is|are|it'?s|everything'?s|everything is) (all |now )?dry( now| again)?",
@@ -1560,28 +1598,25 @@ export const en = {
 			'walls? (is |are )?(bulging|collapsing)',
 		],
 		/** People whose health is at risk. */
-		hazard_health: [
+		/** Someone is unwell from it now: with mould and someone at risk, an emergency. */
+		health_symptoms: [
 			"can't breathe",
 			'cant breathe',
 			'trouble breathing',
 			'hard to breathe',
 			'breathing problems?',
 			'asthma',
-			'coughing',
+			'cough(s|ed|ing)?',
+			'wheez*',
 			'headaches?',
 			'dizzy',
 			'nausea',
 			'got sick',
 			'getting sick',
 			'allerg~',
-			'immuno*',
-			'infant',
-			'newborn',
-			'baby',
-			'elderly',
-			'pregnant',
-			'chemo',
 		],
+		/** Beside the symptoms: who is fragile. */
+		hazard_health: ['immuno*', 'infant', 'newborn', 'baby', 'elderly', 'pregnant', 'chemo'],
 		/** Fire still burning. */
 		hazard_fire_active: ['(is|still|currently) (on fire|burning)', 'flames', 'fire is spreading'],
 		/** People hurt or trapped. */
