@@ -127,7 +127,7 @@ describe('Spanish, kind by kind', () => {
 	});
 });
 
-describe('phrasings from batches t7 and t8 (each failed before its rule)', () => {
+describe('phrasings from batches t7 to t10 (each failed before its rule)', () => {
 	it.each([
 		// A voicemail's fillers and asides between commas are read as nothing.
 		"yeah hi, the unit above me, their toilet, there's water, like, coming down my wall right now",
@@ -138,6 +138,9 @@ describe('phrasings from batches t7 and t8 (each failed before its rule)', () =>
 		// Wet materials left from yesterday's appliance failure still need drying.
 		'washing machine hose failure yesterday; drywall remains wet to about 12 inches',
 		'the kitchen ceiling has a wet spot that is getting bigger and dripping onto the counter',
+		'el boiler reventó en el cuarto de lavado y el agua está saliendo por debajo de la puerta',
+		'se tapó el baño y el agua sucia salió hasta la recámara, huele horrible, sigue saliendo',
+		'mi mamá es diabética y vive sola, tiene moho en las paredes del cuarto y está enferma de los pulmones',
 	])('emergency: "%s"', (message) => {
 		expect(emergency(message)).toBe(true);
 	});
@@ -152,6 +155,26 @@ describe('phrasings from batches t7 and t8 (each failed before its rule)', () =>
 
 	it('reads the service, place, size and discount', () => {
 		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			triageRules('A fire sprinkler head was knocked off in our warehouse; the floor is soaked.'),
+		).toMatchObject({ is_emergency: true, emergency_type: 'water_damage' });
+		expect(
+			triageRules('se nos metió el agua de la calle con el aguacero, la casa está inundada')
+				.emergency_type,
+		).toBe('storm');
+		expect(ask('limpieza de ventanas del edificio una vez al año').frequency).toBeNull();
+		expect(ask('el sótano del edificio se inundó y los inquilinos se quejan').property_type).toBe(
+			'residential',
+		);
+		expect(ask('hi do u do upholstery? couch and 2 chairs. no rush').service_type).toBe(
+			'carpet_cleaning',
+		);
+		expect(ask('price on a deep clean plus windows for the house').service_type).toBe(
+			'deep_cleaning',
+		);
+		expect(
+			ask('do you do emergency flood cleanup? not for now, just saving your number'),
+		).toMatchObject({ service_type: 'water_damage', urgency: 'low' });
 		expect(
 			ask(
 				'we had a small flood back in March, all dried out and repaired. Now a weekly clean please, 3 bed 2 bath',

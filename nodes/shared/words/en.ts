@@ -107,7 +107,7 @@ export const en = {
 			'within (the )?(hour|next (few )?hours?|# hours?)',
 			'rush job',
 			'in a rush',
-			'-(not an|no|not a|not really an|isnt an) emergency -(water|extraction|services?|response|plans?|line|number|calls?|contacts?|exit|kit|vendors?|lists?|providers?|preparedness)',
+			'-(not an|no|not a|not really an|isnt an) emergency -(water|extraction|services?|response|plans?|line|number|calls?|contacts?|exit|kit|vendors?|lists?|providers?|preparedness|flood|fire|clean ?up|cleaning|restoration)',
 		],
 		/** Tomorrow, within two days: high urgency ("this week" or a named day is normal). */
 		urgency_soon: [
@@ -157,6 +157,8 @@ export const en = {
 			'getting quotes',
 			'for (the )?future',
 			'(emergency|disaster|contingency) plan',
+			'(saving|save|keep|keeping|have) (your|the) (number|contact|info)',
+			'not (for|right) now',
 			'just (want|wanted|need) to know',
 			'(planning|plan) (our|my|the) budget',
 			'(hurricane|storm|winter|flood|fire) prep(aration)?',
@@ -210,7 +212,7 @@ export const en = {
 			'medical (office|center|centre|practice)',
 			'practice',
 			'restaurant',
-			'-(agua|color) cafe',
+			'-(agua|color|de) cafe',
 			'coffee shop',
 			'bakery',
 			'bar',
@@ -369,7 +371,7 @@ export const en = {
 			'rental property',
 			"my mom'?s",
 			"(grandma|grandpa|grandmother|grandfather|nana)'?s",
-			'#[- ]unit (complex|building|property)',
+			'(#|two|three|four|five|six|seven|eight|nine|ten|twelve)[- ]unit (complex|building|property)',
 			"my parents'?",
 			'residence',
 			'family room',
@@ -543,6 +545,7 @@ export const en = {
 		cleanup_after_damage: [
 			'clean ?up after (a|the|our|my) (~ )?(~ )?(fire|flood|leak)',
 			'(fire|smoke|water|flood) damage clean ?up',
+			'(flood|fire|smoke|sewage) clean ?up',
 		],
 		restoration_words: [
 			'restor*',
@@ -622,6 +625,7 @@ export const en = {
 			'(steam|shampoo|deep)[- ]?clean* (the |my |our |all )?(~ )?(carpets?|rugs?|upholstery)',
 			'carpets?',
 			'area rugs?',
+			'upholstery',
 			'(on|all over|onto) (the|our|my) (~ )?(~ )?(rug|carpet)s?',
 		],
 		service_windows: [
@@ -642,6 +646,7 @@ export const en = {
 		service_mold: [
 			'mou?ld(y)?',
 			'mildew (problem|remediation|removal|everywhere|on the walls)',
+			'(smells?|smelling) (like|of) (mildew|mou?ld)',
 			// Mould described by what is seen or smelt (counts only when the damage reading is mould).
 			'musty (smell|odou?r)',
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
@@ -672,6 +677,7 @@ export const en = {
 			'biweekly',
 			'monthly',
 			'standard',
+			'deep',
 		],
 		general_clean_places: ['house', 'home', 'apartment', 'condo', 'place', 'office'],
 		/** Windows or carpets as one item of a general clean: "plus the windows", "windows too". */
@@ -1166,7 +1172,8 @@ export const en = {
 		/** Fire or smoke named. */
 		fire_named: [
 			'smoked up',
-			'(house|kitchen|apartment|garage|grease|electrical|dryer|small|big|chimney|basement|office|room|attic|building|unit|restaurant)? ?fire',
+			// A fire sprinkler or suppression system names water, not a fire.
+			'(house|kitchen|apartment|garage|grease|electrical|dryer|small|big|chimney|basement|office|room|attic|building|unit|restaurant)? ?fire -(sprinklers?|suppression)',
 			'smoke (damage|smell|odor|odour|stains?|residue|everywhere|filled)',
 			'smoke[- ]damaged',
 			'soot',
