@@ -169,6 +169,8 @@ class N8nInstance extends N8nClient {
 		this.addWorker = null;
 		/** Queue mode: removes the n8n database and the Redis keys after the processes are gone. */
 		this.cleanup = null;
+		/** Regular mode: stops the main process (SIGTERM, as a supervisor does) and starts it again (set by startN8n). */
+		this.restart = null;
 	}
 
 	/** Queue mode: each worker's log, for telling which worker ran what. */
@@ -278,7 +280,27 @@ async function startN8n({ env = {}, userFolder, port, readyTimeoutMs = 120_000, 
 	});
 	instance.cleanup = queueMode?.cleanup ?? null;
 	liveInstances.add(instance);
-	child.once('exit', () => liveInstances.delete(instance));
+	const forget = () => {
+		if (instance.child.exitCode !== null || instance.child.signalCode !== null)
+			liveInstances.delete(instance);
+	};
+	child.once('exit', forget);
+	if (!queue)
+		instance.restart = async () => {
+			// The same folder, port and settings: what a restarted service finds (its database, its waits).
+			await stopProcess(instance.child);
+			const again = await spawnN8n(['start'], logFile, {});
+			instance.child = again;
+			liveInstances.add(instance);
+			again.once('exit', forget);
+			await waitUntilReady(
+				again,
+				`${instance.baseUrl}/healthz/readiness`,
+				() => lastLines(logFile),
+				readyTimeoutMs,
+				'n8n (restarted)',
+			);
+		};
 	try {
 		await waitUntilReady(
 			child,

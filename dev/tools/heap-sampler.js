@@ -42,8 +42,10 @@ async function connect(port) {
 	});
 	let next = 0;
 	const waiting = new Map();
+	const listeners = new Set();
 	socket.addEventListener('message', (event) => {
 		const message = JSON.parse(String(event.data));
+		for (const listener of listeners) listener(message);
 		const pending = message.id !== undefined ? waiting.get(message.id) : null;
 		if (!pending) return;
 		waiting.delete(message.id);
@@ -57,7 +59,13 @@ async function connect(port) {
 			waiting.set(id, { resolve, reject });
 			socket.send(JSON.stringify({ id, method, params }));
 		});
-	return { send, close: () => socket.close() };
+	return {
+		send,
+		/** Calls `listener` with every message (the protocol's events included). */
+		on: (listener) => listeners.add(listener),
+		off: (listener) => listeners.delete(listener),
+		close: () => socket.close(),
+	};
 }
 
 /** The package a script belongs to: this package, an npm package, Node's own, or V8's. */
@@ -132,4 +140,4 @@ async function startSampling(port, { intervalBytes = 16384 } = {}) {
 	};
 }
 
-module.exports = { freePort, startSampling, summarize, packageOf };
+module.exports = { freePort, connect, startSampling, summarize, packageOf };

@@ -17,13 +17,19 @@
  *          --sample-heap (V8's sampling heap profiler over the inspector, from the end of the first
  *          window to the end: the objects still alive, by the package and function that allocated
  *          them; the profile is written to test-results/ for Chrome DevTools' Memory tab)
+ *          --flows emergency,booking (only these flows, in their shares of the mix: emergency,
+ *          booking, commercial, recurring; the last two leave an execution waiting for a reply)
+ *          --snapshots (two heap snapshots over the inspector, at the end of the first window and at
+ *          the end: the objects allocated in between and still alive, grouped by the older object
+ *          they hang from, with its path from the roots; the snapshots are removed afterwards)
  * Exit code 1 when a request failed or was answered with an error.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { startBookingEnv } = require('../booking-env');
-const { freePort, startSampling } = require('./heap-sampler');
+const { connect, freePort, startSampling } = require('./heap-sampler');
+const { growthSince, highestId, takeSnapshot } = require('./heap-snapshot');
 
 const arg = (name, fallback) => {
 	const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +41,11 @@ const RATE = arg('rate', 1);
 const CONCURRENCY = arg('concurrency', 8);
 const HEAP_MB = arg('heap-mb', null);
 const SAMPLE_HEAP = process.argv.includes('--sample-heap');
+const SNAPSHOTS = process.argv.includes('--snapshots');
+const FLOW_KEYS = (() => {
+	const i = process.argv.indexOf('--flows');
+	return i > 0 ? process.argv[i + 1].split(',').map((k) => k.trim()) : null;
+})();
 
 /** The mix: what a cleaning and restoration business gets in a day, each answer's expected status. */
 const FLOWS = [
@@ -102,15 +113,35 @@ function phone(i) {
 	return `+1 212 555 ${String(1000 + (i % 9000))}`;
 }
 
+/** The flows posted: all, or those --flows names (by the first word of their key). */
+const MIX = FLOW_KEYS ? FLOWS.filter((f) => FLOW_KEYS.includes(f.key.split(' ')[0])) : FLOWS;
+if (!MIX.length) throw new Error(`--flows: name some of ${FLOWS.map((f) => f.key.split(' ')[0])}`);
+const MIX_SHARES = MIX.reduce((sum, f) => sum + f.share, 0);
+
 /** The flow of request i: the same sequence every run (the mix's shares over each 20 requests). */
 function flowOf(i) {
-	const slot = (i % 20) / 20;
+	const slot = ((i % 20) / 20) * MIX_SHARES;
 	let acc = 0;
-	for (const flow of FLOWS) {
+	for (const flow of MIX) {
 		acc += flow.share;
 		if (slot < acc) return flow;
 	}
-	return FLOWS[FLOWS.length - 1];
+	return MIX[MIX.length - 1];
+}
+
+/** Executions n8n holds as waiting (for a reply, a signature, a payment), from its own database. */
+function waitingExecutions(userFolder) {
+	const { DatabaseSync } = require('node:sqlite');
+	const db = new DatabaseSync(path.join(userFolder, '.n8n', 'database.sqlite'), { readOnly: true });
+	try {
+		return Number(
+			db.prepare(`SELECT COUNT(*) AS n FROM execution_entity WHERE status = 'waiting'`).get().n,
+		);
+	} catch {
+		return null;
+	} finally {
+		db.close();
+	}
 }
 
 /** Enough crews that the calendar does not fill in the run (a full calendar is not what is measured). */
@@ -168,9 +199,14 @@ function slopePerHour(points) {
 async function main() {
 	const total = Math.ceil(MINUTES * 60 * RATE);
 	console.log(
-		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min.`,
+		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min; flows: ${MIX.map((f) => f.key).join(', ')}.`,
 	);
-	const inspectPort = SAMPLE_HEAP ? await freePort() : null;
+	const inspectPort = SAMPLE_HEAP || SNAPSHOTS ? await freePort() : null;
+	const resultsDir = path.join(__dirname, '..', '..', 'test-results');
+	let firstSnapshotId = null;
+	// One inspector session for both snapshots: V8 forgets its object ids when the last session closes.
+	let snapshotInspector = null;
+	let waitingAtFirstSnapshot = null;
 	const nodeOptions = [
 		...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []),
 		...(inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
@@ -250,6 +286,7 @@ async function main() {
 					n8n_heap_total_mb: heap.total,
 					n8n_external_mb: heap.external,
 				}))),
+				n8n_waiting: waitingExecutions(env.n8n.userFolder),
 				store_mb: Math.round((bytes / 1048576) * 10) / 10,
 				bookings: Number(counts.bookings),
 				cases: Number(counts.cases),
@@ -258,7 +295,7 @@ async function main() {
 			};
 			reports.push(row);
 			console.log(
-				`${row.window.padEnd(12)} answered ${String(row.answered).padStart(5)}  errors ${row.errors}  median ${row.median_ms} ms  p95 ${row.p95_ms} ms  n8n ${row.n8n_rss_mb} MB (heap: live ${row.n8n_heap_live_mb}, reserved ${row.n8n_heap_total_mb} MB; external ${row.n8n_external_mb} MB)  store ${row.store_mb} MB (${row.bookings} bookings, ${row.cases} cases, ${row.messages} messages, ${row.unsent} not yet sent)`,
+				`${row.window.padEnd(12)} answered ${String(row.answered).padStart(5)}  errors ${row.errors}  median ${row.median_ms} ms  p95 ${row.p95_ms} ms  n8n ${row.n8n_rss_mb} MB (heap: live ${row.n8n_heap_live_mb}, reserved ${row.n8n_heap_total_mb} MB; external ${row.n8n_external_mb} MB; ${row.n8n_waiting} executions waiting)  store ${row.store_mb} MB (${row.bookings} bookings, ${row.cases} cases, ${row.messages} messages, ${row.unsent} not yet sent)`,
 			);
 			if (w.firstError) console.log(`  first error: ${w.firstError}`);
 		};
@@ -276,9 +313,15 @@ async function main() {
 			while (Date.now() - started >= (nextReport + 1) * windowMs) {
 				await report(nextReport++);
 				// After the first window (warmed up): what is allocated from here on and still alive at the end.
-				if (inspectPort && !heapSampling) {
+				if (SAMPLE_HEAP && !heapSampling) {
 					heapSampling = await startSampling(inspectPort);
 					console.log('  heap sampling started');
+				}
+				if (SNAPSHOTS && firstSnapshotId === null) {
+					waitingAtFirstSnapshot = waitingExecutions(env.n8n.userFolder);
+					snapshotInspector = await connect(inspectPort);
+					firstSnapshotId = await snapshotHighestId(snapshotInspector, resultsDir);
+					console.log(`  first heap snapshot taken (objects up to id ${firstSnapshotId})`);
 				}
 			}
 			const flow = flowOf(i);
@@ -324,6 +367,7 @@ async function main() {
 			'n8n_rss_mb',
 			'n8n_heap_live_mb',
 			'n8n_heap_total_mb',
+			'n8n_waiting',
 		])
 			console.log(`  ${key.padEnd(18)} ${trend(key)?.toFixed(1) ?? 'n/a'}`);
 		const answered = full.reduce((n, r) => n + r.answered, 0);
@@ -331,11 +375,15 @@ async function main() {
 			`\n${answered} answered, ${failures} errors in ${((Date.now() - started) / 60_000).toFixed(1)} min; store ${full.at(-1)?.store_mb} MB, ${full.at(-1)?.unsent} message(s) not sent.`,
 		);
 		if (full.at(-1)?.unsent) failures++;
+		if (firstSnapshotId !== null)
+			await reportGrowth(snapshotInspector, resultsDir, firstSnapshotId, {
+				waitingBefore: waitingAtFirstSnapshot,
+				waitingAfter: waitingExecutions(env.n8n.userFolder),
+			});
 		if (heapSampling) {
-			const dir = path.join(__dirname, '..', '..', 'test-results');
-			fs.mkdirSync(dir, { recursive: true });
+			fs.mkdirSync(resultsDir, { recursive: true });
 			const file = path.join(
-				dir,
+				resultsDir,
 				`soak-heap-${new Date().toISOString().replace(/[:.]/g, '-')}.heapprofile`,
 			);
 			const alive = await heapSampling.stop(file);
@@ -350,10 +398,56 @@ async function main() {
 		}
 	} finally {
 		clearInterval(sampler);
+		snapshotInspector?.close();
 		await store.close();
 		await env.stop();
 	}
 	process.exit(failures ? 1 : 0);
+}
+
+/** A heap snapshot of n8n now; only its highest object id is kept (the file is removed). */
+async function snapshotHighestId(inspector, dir) {
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `soak-first-${process.pid}.heapsnapshot`);
+	try {
+		await takeSnapshot(inspector, file);
+		return highestId(file);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/** The second snapshot: what was allocated since the first and is still alive, by where it hangs. */
+async function reportGrowth(inspector, dir, sinceId, { waitingBefore, waitingAfter }) {
+	const file = path.join(dir, `soak-last-${process.pid}.heapsnapshot`);
+	try {
+		await inspector.send('HeapProfiler.collectGarbage');
+		await takeSnapshot(inspector, file);
+	} finally {
+		inspector.close();
+	}
+	try {
+		const growth = growthSince(file, sinceId);
+		console.log(
+			`\nAllocated after the first window and still alive (heap snapshots): ${growth.new_mb.toFixed(1)} MB in ${growth.new_objects} objects. Where it hangs:`,
+		);
+		for (const group of growth.groups) {
+			console.log(
+				`  ${group.mb.toFixed(1).padStart(7)} MB  ${String(group.objects).padStart(8)} objects under ${group.anchor}  (${group.edges.join(', ')})`,
+			);
+			console.log(`      path: ${group.path.join(' ')}`);
+		}
+		// n8n keeps an execution that ends waiting in its ActiveExecutions until it resumes.
+		const held = growth.groups
+			.filter((g) => g.path.join(' ').includes('ActiveExecutions .activeExecutions'))
+			.reduce((mb, g) => mb + g.mb, 0);
+		const more = waitingAfter - waitingBefore;
+		console.log(
+			`\nExecutions waiting: ${waitingBefore} at the first snapshot, ${waitingAfter} at the second. Under n8n's ActiveExecutions: ${held.toFixed(1)} MB (${((held / growth.new_mb) * 100 || 0).toFixed(0)}% of what stayed alive)${more > 0 ? `, ${((held * 1024) / more).toFixed(0)} KB per execution that began waiting` : ''}; the rest: ${(growth.new_mb - held).toFixed(1)} MB.`,
+		);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
 }
 
 main().catch((error) => {
