@@ -166,6 +166,10 @@ describe('phrasings from batches t7 to t10 (each failed before its rule)', () =>
 		expect(ask('el sótano del edificio se inundó y los inquilinos se quejan').property_type).toBe(
 			'residential',
 		);
+		expect(
+			ask('Our lease ends on the 31st; the landlord wants the suite cleaned before the walkthrough')
+				.service_type,
+		).toBe('move_in_out');
 		expect(ask('hi do u do upholstery? couch and 2 chairs. no rush').service_type).toBe(
 			'carpet_cleaning',
 		);
@@ -218,6 +222,10 @@ describe('urgency as the design states it', () => {
 		['¿Cuánto cobran por limpiar ventanas? Es para el mes que viene', 'low'],
 		['solo estoy comparando precios para una casa de 3 recámaras', 'low'],
 		['break-in overnight, glass all over the sales floor. We open at 10.', 'high'],
+		['can someone come by end of day? 3 bed house', 'high'],
+		['No timeline really, just starting to collect quotes for a monthly cleaning', 'low'],
+		['window cleaning for spring, probably April', 'low'],
+		['limpieza cada mes a partir del año que viene', 'low'],
 	])('"%s" -> %s', (message, urgency) => {
 		expect(qualifyRules({ message }).urgency).toBe(urgency);
 	});
