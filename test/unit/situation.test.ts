@@ -141,6 +141,11 @@ describe('phrasings from batches t7 to t10 (each failed before its rule)', () =>
 		'el boiler reventó en el cuarto de lavado y el agua está saliendo por debajo de la puerta',
 		'se tapó el baño y el agua sucia salió hasta la recámara, huele horrible, sigue saliendo',
 		'mi mamá es diabética y vive sola, tiene moho en las paredes del cuarto y está enferma de los pulmones',
+		// Terse texts and typos (batch t12).
+		'help. water. basement. 2 inches and rising',
+		'BURTS PIPE IN CELING WATER EVRYWHERE PLS HURRY',
+		'my kitchen celing is leeking bad and the drywall is saging',
+		'ay q hago se me inundo la ksa x la lluvia y sigue entrando agua',
 	])('emergency: "%s"', (message) => {
 		expect(emergency(message)).toBe(true);
 	});
@@ -170,6 +175,13 @@ describe('phrasings from batches t7 to t10 (each failed before its rule)', () =>
 			ask('Our lease ends on the 31st; the landlord wants the suite cleaned before the walkthrough')
 				.service_type,
 		).toBe('move_in_out');
+		expect(
+			triageRules('basment is flodding from the drain and it smells like seweage').emergency_type,
+		).toBe('sewage');
+		expect(
+			ask('the storm didnt get inside thank god, but can u clean the windows after the mud splash')
+				.service_type,
+		).toBe('window_cleaning');
 		expect(ask('hi do u do upholstery? couch and 2 chairs. no rush').service_type).toBe(
 			'carpet_cleaning',
 		);

@@ -15,7 +15,11 @@ export const es = {
 		ocho: 8,
 	},
 	visitCounts: { una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7 },
-	shorthand: [],
+	shorthand: [
+		['casa', ['ksa', 'kasa']],
+		['que', ['q', 'ke']],
+		['por favor', ['xfa', 'porfa', 'xfavor']],
+	],
 	lists: {
 		negation: ['sin', 'ni'],
 		urgency_now: [
