@@ -19,6 +19,9 @@
  *          them; the profile is written to test-results/ for Chrome DevTools' Memory tab)
  *          --flows emergency,booking (only these flows, in their shares of the mix: emergency,
  *          booking, commercial, recurring; the last two leave an execution waiting for a reply)
+ *          --waits-minutes N (every wait for a person (a reply, a signature, a deposit, a time) ends
+ *          after N minutes instead of hours or days, so the waiting executions reach a steady number
+ *          within the run and the heap can be read at steady state)
  *          --snapshots (two heap snapshots over the inspector, at the end of the first window and at
  *          the end: the objects allocated in between and still alive, grouped by the older object
  *          they hang from, with its path from the roots; the snapshots are removed afterwards)
@@ -40,6 +43,7 @@ const WINDOW_MINUTES = arg('window', 5);
 const RATE = arg('rate', 1);
 const CONCURRENCY = arg('concurrency', 8);
 const HEAP_MB = arg('heap-mb', null);
+const WAITS_MINUTES = arg('waits-minutes', null);
 const SAMPLE_HEAP = process.argv.includes('--sample-heap');
 const SNAPSHOTS = process.argv.includes('--snapshots');
 const FLOW_KEYS = (() => {
@@ -129,6 +133,17 @@ function flowOf(i) {
 	return MIX[MIX.length - 1];
 }
 
+/** Every Wait step with a time limit ends after WAITS_MINUTES (the templates' limits are hours to days). */
+function shortenWaits(file, workflow) {
+	for (const node of workflow.nodes)
+		if (node.type === 'n8n-nodes-base.wait' && node.parameters?.limitWaitTime)
+			Object.assign(node.parameters, {
+				limitType: 'afterTimeInterval',
+				resumeAmount: WAITS_MINUTES,
+				resumeUnit: 'minutes',
+			});
+}
+
 /** Executions n8n holds as waiting (for a reply, a signature, a payment), from its own database. */
 function waitingExecutions(userFolder) {
 	const { DatabaseSync } = require('node:sqlite');
@@ -199,7 +214,7 @@ function slopePerHour(points) {
 async function main() {
 	const total = Math.ceil(MINUTES * 60 * RATE);
 	console.log(
-		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min; flows: ${MIX.map((f) => f.key).join(', ')}.`,
+		`Soak: ${MINUTES} min at ${RATE} request(s)/s (${total} requests), at most ${CONCURRENCY} in flight; a report every ${WINDOW_MINUTES} min; flows: ${MIX.map((f) => f.key).join(', ')}${WAITS_MINUTES ? `; waits end after ${WAITS_MINUTES} min` : ''}.`,
 	);
 	const inspectPort = SAMPLE_HEAP || SNAPSHOTS ? await freePort() : null;
 	const resultsDir = path.join(__dirname, '..', '..', 'test-results');
@@ -215,6 +230,7 @@ async function main() {
 		parseMail: false,
 		settings: { quiet_hours_start: '00:00', quiet_hours_end: '00:00' },
 		tableRows: { crews: crewRows(total) },
+		customize: WAITS_MINUTES ? shortenWaits : undefined,
 		env: {
 			N8N_METRICS: 'true',
 			...(nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),

@@ -6,17 +6,26 @@
 import { anyWord, NUMBER_WORDS, phraseSource, SHORTHAND } from './words';
 
 /** Shorthand and typos from the word lists, then the few that need more than a word boundary. */
-const SHORTHAND_RULES: Array<[RegExp, string]> = [
-	...SHORTHAND.map(([word, spellings]): [RegExp, string] => [
-		new RegExp(spellings.map((w) => `\\b${phraseSource(w)}\\b`).join('|'), 'g'),
+const SHORTHAND_RULES: Array<[string, string]> = [
+	...SHORTHAND.map(([word, spellings]): [string, string] => [
+		`\\b(?:${spellings.map(phraseSource).join('|')})\\b`,
 		word,
 	]),
 	// "mo" is a month, but not in "mo 3" or "mo morning" (a typo of "Monday").
-	[/\bmo\b(?!\s*(?:\d|morning))/g, 'month'],
-	[/\ba\.s\.a\.p\.?/g, 'asap'],
-	[/\bw\/o\b/g, 'without'],
-	[/\bw\//g, 'with '],
+	['\\bmo\\b(?!\\s*(?:\\d|morning))', 'month'],
+	['\\ba\\.s\\.a\\.p\\.?', 'asap'],
+	['\\bw\\/o\\b', 'without'],
+	['\\bw\\/', 'with '],
 ];
+/** All of them in one pass (one group each; at one place the first rule wins, as in the lists). */
+const SHORTHAND_PATTERN = new RegExp(
+	SHORTHAND_RULES.map(([source]) => `(${source})`).join('|'),
+	'g',
+);
+const expandShorthand = (match: string, ...groups: unknown[]): string => {
+	const rule = groups.findIndex((g, i) => i < SHORTHAND_RULES.length && g !== undefined);
+	return rule >= 0 ? SHORTHAND_RULES[rule][1] : match;
+};
 
 /** A voicemail's fillers ("um,") and asides between commas (", like,"): read as a space. */
 const SPOKEN_FILLERS = new RegExp(
@@ -38,7 +47,7 @@ export function normalize(text: string): string {
 		.replace(/[\u2013\u2014]/g, '-')
 		.replace(/\u00b2/g, '2')
 		.replace(/\s+/g, ' ');
-	for (const [pattern, replacement] of SHORTHAND_RULES) t = t.replace(pattern, replacement);
+	t = t.replace(SHORTHAND_PATTERN, expandShorthand);
 	t = t.replace(SPOKEN_FILLERS, ' ').replace(/ {2,}/g, ' ');
 	return t.trim();
 }
