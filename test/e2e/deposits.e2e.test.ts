@@ -241,9 +241,14 @@ it('not paid in time: the crew is released and ops call; a fee paid after that i
 });
 
 it('after hours the crew is sent at once, unless the business asks the fee after hours too', async () => {
-	// Closed all week: every hour is after hours.
+	// Closed all week but one minute three days from now: every hour near now is after hours.
+	// (An empty hours table is not "closed": the default hours apply, Mon-Fri 8:00-18:00.)
 	for (const row of ALL_DAY)
 		await env.n8n.deleteDataTableRows(env.tables.hours.id, { day: row.day });
+	const otherDay = DateTime.now().plus({ days: 3 }).setLocale('en').toFormat('ccc').toLowerCase();
+	await env.n8n.insertDataTableRows(env.tables.hours.id, [
+		{ day: otherDay, opens: '03:00', closes: '03:01' },
+	]);
 	const first = emergency('Ana Ruiz', '+12125550163');
 	const dispatched = await env.post('emergency', first);
 	expect(dispatched.body.status).toBe('dispatched');
