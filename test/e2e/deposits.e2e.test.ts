@@ -243,39 +243,46 @@ it('not paid in time: the crew is released and ops call; a fee paid after that i
 it('after hours the crew is sent at once, unless the business asks the fee after hours too', async () => {
 	// Closed all week but one minute three days from now: every hour near now is after hours.
 	// (An empty hours table is not "closed": the default hours apply, Mon-Fri 8:00-18:00.)
-	for (const row of ALL_DAY)
-		await env.n8n.deleteDataTableRows(env.tables.hours.id, { day: row.day });
+	const setHours = async (rows: Array<{ day: string; opens: string; closes: string }>) => {
+		for (const row of ALL_DAY)
+			await env.n8n.deleteDataTableRows(env.tables.hours.id, { day: row.day });
+		await env.n8n.insertDataTableRows(env.tables.hours.id, rows);
+	};
 	const otherDay = DateTime.now().plus({ days: 3 }).setLocale('en').toFormat('ccc').toLowerCase();
-	await env.n8n.insertDataTableRows(env.tables.hours.id, [
-		{ day: otherDay, opens: '03:00', closes: '03:01' },
-	]);
-	const first = emergency('Ana Ruiz', '+12125550163');
-	const dispatched = await env.post('emergency', first);
-	expect(dispatched.body.status).toBe('dispatched');
-	const crew = await eventually(
-		async () => crewTextsAbout(first.customer.address.split(',')[0]),
-		(list) => list.length > 0,
-	);
-	expect(crew[0].form.Body).toMatch(/^EMERGENCY/);
-	expect(
-		await store.read('SELECT id FROM invoices WHERE deposit_for = $1', [
-			dispatched.body.booking.booking_id,
-		]),
-	).toEqual([]);
-	// That crew is busy now; the visit is called off so the next emergency finds it free.
-	await schedule(
-		{ operation: 'cancel', booking_id: dispatched.body.booking.booking_id, reason: 'test' },
-		{ store },
-	);
-	await setting('callout_fee_after_hours', 'yes');
-	const second = emergency('Ben Okafor', '+12125550164');
-	const asked = await env.post('emergency', second);
-	expect(asked.body.status).toBe('awaiting_callout_fee');
-	await eventually(
-		async () => textsTo(second.customer.phone),
-		(list) => list.length > 0,
-	);
-	expect(textsTo(second.customer.phone)[0].form.Body).toContain('pay the $150.00 call-out fee');
+	await setHours([{ day: otherDay, opens: '03:00', closes: '03:01' }]);
+	try {
+		const first = emergency('Ana Ruiz', '+12125550163');
+		const dispatched = await env.post('emergency', first);
+		expect(dispatched.body.status).toBe('dispatched');
+		const crew = await eventually(
+			async () => crewTextsAbout(first.customer.address.split(',')[0]),
+			(list) => list.length > 0,
+		);
+		expect(crew[0].form.Body).toMatch(/^EMERGENCY/);
+		expect(
+			await store.read('SELECT id FROM invoices WHERE deposit_for = $1', [
+				dispatched.body.booking.booking_id,
+			]),
+		).toEqual([]);
+		// That crew is busy now; the visit is called off so the next emergency finds it free.
+		await schedule(
+			{ operation: 'cancel', booking_id: dispatched.body.booking.booking_id, reason: 'test' },
+			{ store },
+		);
+		await setting('callout_fee_after_hours', 'yes');
+		const second = emergency('Ben Okafor', '+12125550164');
+		const asked = await env.post('emergency', second);
+		expect(asked.body.status).toBe('awaiting_callout_fee');
+		await eventually(
+			async () => textsTo(second.customer.phone),
+			(list) => list.length > 0,
+		);
+		expect(textsTo(second.customer.phone)[0].form.Body).toContain('pay the $150.00 call-out fee');
+	} finally {
+		// The tests after this one book in opening hours.
+		await setHours(ALL_DAY);
+		await setting('callout_fee_after_hours', 'no');
+	}
 });
 
 /** What the last runs of a workflow did, for a failure's message: status, last node, error, nodes run. */
