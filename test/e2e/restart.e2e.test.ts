@@ -59,7 +59,11 @@ it('a quote waiting for its reply survives a restart of n8n: the customer accept
 	const workflowId = env.workflows['booking-commercial-sales.json'].id;
 	const [waiting] = await env.n8n.waitForExecutions(workflowId, 'waiting', { timeoutMs: 30_000 });
 
+	const before = env.n8n.child.pid;
 	await env.n8n.restart();
+	// A new n8n process: the first one is gone, with whatever it held in memory.
+	expect(env.n8n.child.pid).not.toBe(before);
+	expect(() => process.kill(before!, 0)).toThrow();
 
 	// After the restart n8n still has the wait, from its database.
 	const [stillWaiting] = await env.n8n.waitForExecutions(workflowId, 'waiting', {
