@@ -119,13 +119,19 @@ export class QualifierAgent implements INodeType {
 						phone: optionalText(this, 'customerPhone', i),
 						address: optionalText(this, 'customerAddress', i),
 					},
+					received_at: new Date().toISOString(),
 				};
 			}
 			const item = caseOf(this, i);
 			const input = qualifyInputFromCase(item);
 			if (!input.message)
 				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
-			return { ...input, message: input.message };
+			// A case without its arrival time came in now, as far as this run knows.
+			return {
+				...input,
+				message: input.message,
+				received_at: input.received_at ?? new Date().toISOString(),
+			};
 		};
 		return await runPerItem(this, async (i, item) => {
 			const input = inputFor(i);

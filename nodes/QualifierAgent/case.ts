@@ -14,5 +14,6 @@ export function qualifyInputFromCase(item: CaseItem) {
 			returning: at(item, 'customer', 'returning') === true,
 		},
 		details: readKnownDetails(item.details),
+		received_at: textAt(item, 'received_at'),
 	};
 }

@@ -54,6 +54,7 @@ const RESIDENTIAL = wordPattern('residential_places');
 const HOME_PARTS = wordPattern('home_parts');
 
 const COMPLAINT = wordPattern('complaints');
+const COMPLAINT_ABOUT_OUR_VISIT = wordPattern('complaints_about_our_visit');
 
 const CLEANING_WORDS = wordPattern('cleaning_words');
 
@@ -95,6 +96,8 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 ];
 
 const OTHER_SERVICES = wordPattern('other_services');
+const REBOOKING = wordPattern('rebooking');
+const BOOKED_BEFORE = wordPattern('booked_before');
 
 const STANDARD_HINTS = wordPattern('standard_clean_hints');
 const RESTORATION = wordPattern('restoration_words');
@@ -128,6 +131,10 @@ function detectService(
 		restorationAsked(text)
 	)
 		return 'water_damage';
+	// A complaint about a visit booked before names that visit's service but asks for none,
+	// unless it asks for the visit again ("I want it rescheduled").
+	if (COMPLAINT_ABOUT_OUR_VISIT.test(text) && BOOKED_BEFORE.test(text) && !REBOOKING.test(text))
+		return 'other';
 	for (const [service, patterns] of SERVICE_RULES) {
 		// Mould already removed is not the job asked for.
 		if (service === 'mold_remediation' && (damage !== 'mold' || MOLD_GONE.test(text))) continue;
@@ -316,6 +323,8 @@ const HALF_BATHS = new RegExp(
 	`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`,
 );
 
+/** "1 or ", "2 to ", "1-": the count that follows ends a range. */
+const ROOM_RANGE_BEFORE = new RegExp(`\\b${N}\\s*(?:or|to|o|a|-)\\s*$`);
 const STUDIO_HOME = wordPattern('studio_homes');
 const STUDIO_BUSINESS = wordPattern('studio_businesses');
 
@@ -341,7 +350,9 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 
 	if (bedrooms === null) {
 		const m = BEDROOMS.exec(text);
-		if (m) bedrooms = parseNumber(m[1].replace(/\s/g, ''));
+		// "Each is a 1 or 2 bedroom": a range of units, not this home's count.
+		if (m && !ROOM_RANGE_BEFORE.test(text.slice(Math.max(0, m.index - 14), m.index)))
+			bedrooms = parseNumber(m[1].replace(/\s/g, ''));
 	}
 	if (bedrooms === null && STUDIO_HOME.test(text) && !STUDIO_BUSINESS.test(text)) bedrooms = 0;
 
@@ -567,7 +578,12 @@ export function visitTimeIn(normalized: string): string | null {
 	return null;
 }
 
-export function extractLeadFacts(message: string, normalized: string): LeadFacts {
+/** `receivedMonth` (1-12): the month the message came in, for months named as when ("in March"). */
+export function extractLeadFacts(
+	message: string,
+	normalized: string,
+	receivedMonth: number | null = null,
+): LeadFacts {
 	const text = formFieldsAsSentences(normalized);
 	const damage = readDamageFacts(message, normalized);
 	const isEmergency = damage.active && damage.damage_type !== null;
@@ -591,7 +607,7 @@ export function extractLeadFacts(message: string, normalized: string): LeadFacts
 		describesProperty,
 		damage.situation.asked_about,
 	);
-	const urgency = readUrgency(text);
+	const urgency = readUrgency(text, receivedMonth);
 	const facts: LeadFacts = {
 		service_type: serviceType,
 		property_type:

@@ -10,7 +10,7 @@ import {
 import { InputError } from '../shared/errors';
 import { normalize } from '../shared/text';
 import { anyWord } from '../shared/words';
-import { priorityFor } from '../shared/urgency';
+import { priorityFor, receivedMonth } from '../shared/urgency';
 import {
 	EMERGENCY_TYPES,
 	FREQUENCIES,
@@ -108,6 +108,11 @@ export interface QualifyInput {
 	} | null;
 	/** Facts the customer gave in a form (an ask-back's answers): they beat what is read from the message. */
 	details?: KnownDetails | null;
+	/**
+	 * When the message came in (ISO 8601). A month named without a day ("starting in March") is
+	 * read against it: two or more months later is low urgency. Without it, month names are not read.
+	 */
+	received_at?: string | null;
 }
 
 export interface KnownDetails {
@@ -353,7 +358,7 @@ export async function qualifyAndShareReading(
 	const outcome = await extractWithMode<LeadFacts, MessageReading>({
 		mode,
 		ai: options.ai,
-		rules: () => extractLeadFacts(input.message, normalized),
+		rules: () => extractLeadFacts(input.message, normalized, receivedMonth(input.received_at)),
 		request: readingRequest(input.message, input.channel),
 		prior: options.earlierReading,
 		merge: (rules, reading) => mergeAiFacts(rules, reading.lead, modelDecides),
@@ -396,7 +401,11 @@ function checkMessage(input: QualifyInput): void {
 
 export function qualifyRules(input: QualifyInput, options: QualifyOptions = {}): Qualification {
 	checkMessage(input);
-	const facts = extractLeadFacts(input.message, normalize(input.message));
+	const facts = extractLeadFacts(
+		input.message,
+		normalize(input.message),
+		receivedMonth(input.received_at),
+	);
 	return {
 		...decideQualification(facts, input, options),
 		source: 'rules',

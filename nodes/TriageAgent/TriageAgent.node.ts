@@ -98,12 +98,18 @@ export class TriageAgent implements INodeType {
 				return {
 					message: requireText(this, 'message', 'Message', i),
 					channel: optionalText(this, 'channel', i),
+					received_at: new Date().toISOString(),
 				};
 			const item = caseOf(this, i);
 			const input = triageInputFromCase(item);
 			if (!input.message)
 				throw missingFromCase(this, i, 'message', "the customer's text", item.message);
-			return { ...input, message: input.message };
+			// A case without its arrival time came in now, as far as this run knows.
+			return {
+				...input,
+				message: input.message,
+				received_at: input.received_at ?? new Date().toISOString(),
+			};
 		};
 		return await runPerItem(this, async (i, item) => {
 			const input = inputFor(i);

@@ -14,7 +14,7 @@ import {
 	type MessageReading,
 } from '../shared/reading';
 import { normalize } from '../shared/text';
-import { priorityFor, readUrgency } from '../shared/urgency';
+import { priorityFor, readUrgency, receivedMonth } from '../shared/urgency';
 import { emptySituation, readDamageFacts, type DamageFacts } from '../shared/damage';
 import { EMERGENCY_TYPES, HAZARDS, SEVERITIES, type Severity } from '../shared/vocabulary';
 import { safetyInstructionsFor } from './safety';
@@ -38,6 +38,8 @@ export type TriageResult = z.infer<typeof triageSchema>;
 export interface TriageInput {
 	message: string;
 	channel?: string | null;
+	/** When the message came in (ISO 8601): a month named without a day is read against it, as the Qualifier does. */
+	received_at?: string | null;
 }
 
 export interface TriageOptions extends AgentOptionsBase {
@@ -112,6 +114,8 @@ export function decideTriage(
 	facts: DamageFacts,
 	normalized: string,
 	options: TriageOptions = {},
+	/** The month (1-12) the message came in, for months named as when ("in March"). */
+	monthReceived: number | null = null,
 ): Omit<TriageResult, 'source' | 'llm_usage' | 'fallback_reason'> {
 	const deadline = options.responseDeadlineMinutes ?? TRIAGE_DEFAULTS.responseDeadlineMinutes;
 	const criticalDeadline = Math.min(
@@ -138,7 +142,7 @@ export function decideTriage(
 		reasons.push('no damage or hazard described');
 	}
 
-	const urgency = readUrgency(normalized);
+	const urgency = readUrgency(normalized, monthReceived);
 	const escalate =
 		isEmergency &&
 		(severity === 'critical' || facts.uncertain || facts.damage_type === 'biohazard');
@@ -180,6 +184,7 @@ export async function triageAndShareReading(
 	if (typeof input?.message !== 'string') {
 		throw new TypeError('triage: "message" must be a string with the customer\'s text.');
 	}
+	const monthReceived = receivedMonth(input.received_at);
 	const normalized = normalize(input.message);
 	const mode = options.mode ?? 'rules';
 	const modelDecides = options.emergencyDecision === 'model';
@@ -200,7 +205,7 @@ export async function triageAndShareReading(
 	});
 	return {
 		triage: {
-			...decideTriage(outcome.facts, normalized, options),
+			...decideTriage(outcome.facts, normalized, options, monthReceived),
 			source: outcome.source,
 			llm_usage: outcome.usage,
 			fallback_reason: outcome.fallback_reason,

@@ -4,8 +4,9 @@
  * non-emergency), so the two never disagree.
  */
 
+import { InputError } from './errors';
 import type { Urgency } from './vocabulary';
-import { wordPattern, wordPatterns } from './words';
+import { anyWord, MONTHS, wordPattern, wordPatterns } from './words';
 
 export interface UrgencyReading {
 	/** The urgency the words give, before the emergency decision is applied. */
@@ -25,6 +26,24 @@ const PAST = wordPattern('past_events');
 const CONTACT = wordPattern('contact_requests');
 /** "If our basement floods this weekend can you come the same day?": a time inside a what-if. */
 const CONDITIONAL = wordPattern('damage_conditional');
+
+/** "Starting in March", "para marzo": a month named without a day (a day after it makes a date). */
+const MONTH_NAMED = new RegExp(
+	`\\b${anyWord('month_lead_ins')} (${Object.keys(MONTHS).join('|')})\\b(?! ?\\d{1,2}(?:st|nd|rd|th)?\\b)`,
+	'g',
+);
+
+/**
+ * A month named as when the job is wanted, two or more months after the month the message came
+ * in: a month or more away. "In January" said in December is next month, a few weeks off.
+ */
+function farMonth(text: string, receivedMonth: number): string | null {
+	for (const m of text.matchAll(MONTH_NAMED)) {
+		const ahead = (MONTHS[m[1]] - receivedMonth + 12) % 12;
+		if (ahead >= 2 && !aboutThePast(text, m.index)) return m[0];
+	}
+	return null;
+}
 
 /** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
 function aboutThePast(text: string, index: number): boolean {
@@ -56,7 +75,14 @@ function aboutAWhatIf(text: string, index: number): boolean {
 	return CONDITIONAL.test(sentence);
 }
 
-export function readUrgency(normalized: string): UrgencyReading {
+/**
+ * `receivedMonth` (1-12), the month the message came in, lets a month named without a day be
+ * read; without it, month names say nothing (the result does not depend on the clock).
+ */
+export function readUrgency(
+	normalized: string,
+	receivedMonth: number | null = null,
+): UrgencyReading {
 	const calm = NOT_URGENT.exec(normalized);
 	if (calm) return { urgency: 'low', intensity: 0, cue: calm[0] };
 	for (const p of HIGH_NOW) {
@@ -78,7 +104,21 @@ export function readUrgency(normalized: string): UrgencyReading {
 		const m = p.exec(normalized);
 		if (m) return { urgency: 'low', intensity: 0, cue: m[0] };
 	}
+	const far = receivedMonth === null ? null : farMonth(normalized, receivedMonth);
+	if (far) return { urgency: 'low', intensity: 0, cue: far };
 	return { urgency: 'normal', intensity: 0, cue: null };
+}
+
+/** The month (1-12, UTC) a message came in, from its `received_at`; null when none is given. */
+export function receivedMonth(receivedAt: unknown): number | null {
+	if (receivedAt === undefined || receivedAt === null || receivedAt === '') return null;
+	const ms = typeof receivedAt === 'string' ? Date.parse(receivedAt) : Number.NaN;
+	if (Number.isNaN(ms))
+		throw new InputError(
+			'received_at',
+			`"received_at" must be when the message came in, a date and time such as 2026-12-07T15:00:00Z; got ${JSON.stringify(receivedAt)}. Map the case's received_at, or leave it empty.`,
+		);
+	return new Date(ms).getUTCMonth() + 1;
 }
 
 /**

@@ -222,6 +222,109 @@ describe('phrasings from batches t7 to t10 (each failed before its rule)', () =>
 	});
 });
 
+describe('phrasings from batches t13 and t14 (each failed before its rule)', () => {
+	const ask = (message: string, received_at?: string) => qualifyRules({ message, received_at });
+
+	it.each([
+		'Meanwhile brown water seeps up through the grout in my basement every time the washing machine drains.',
+		'buenas, se tapó el drenaje del patio con la lluvia y el agua se metió a la cocina, tenemos como 5 centímetros de agua',
+		"Tree limb came through the roof in last night's windstorm. Rain got in overnight and the ceiling is wet.",
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it.each([
+		// Tobacco smoke is an odour to clean, not a fire.
+		'One of my rentals had a tenant who smoked indoors for 6 years. Looking for smoke odor removal and a deep clean.',
+		// A fire named by its month is not a fire of last night.
+		'The adjuster asked us to get a quote for cleaning soot after a small kitchen fire in October. No rush on our end.',
+	])('not an emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(false);
+	});
+
+	it('reads a complaint about a visit booked before, unless it asks for the visit again', () => {
+		expect(
+			ask('I booked a deep clean for Monday and nobody showed. I expect a full refund.')
+				.service_type,
+		).toBe('other');
+		expect(
+			ask('I booked a deep clean for last Friday and NOBODY showed up. I want it rescheduled.')
+				.service_type,
+		).toBe('deep_cleaning');
+		// Another company's bad work is a reason to book, not a complaint about ours.
+		expect(
+			ask('Our last cleaning company did a terrible job. Looking for a deep clean, 4 bed 2 bath.')
+				.service_type,
+		).toBe('deep_cleaning');
+		expect(
+			ask(
+				'Pagué una limpieza profunda y su personal dejó la casa a medias. Quiero hablar con el encargado hoy.',
+			),
+		).toMatchObject({ service_type: 'other', urgency: 'normal', wants_human: true });
+	});
+
+	it('reads the place, the service and the rooms', () => {
+		expect(
+			ask('Your office keeps telling me someone will call back. My basement is wet.').property_type,
+		).toBe('residential');
+		expect(
+			ask('We need the kitchen and dining room scrubbed before our health inspection on the 18th.'),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+		expect(ask('Each unit is a 1 or 2 bedroom, price per unit please').bedrooms).toBeNull();
+		expect(ask('i have house 3 room for sleep, need clean every week').bedrooms).toBe(3);
+		expect(
+			ask('Could you steam clean the couch, loveseat and two dining chairs?').service_type,
+		).toBe('carpet_cleaning');
+		expect(
+			ask(
+				'The downstairs tenants just left. Needs a full clean before the new people move in next Saturday.',
+			).service_type,
+		).toBe('move_in_out');
+		expect(
+			ask(
+				'floors refinished, dust everywhere, need it cleaned before we move the furniture back tuesday',
+			).service_type,
+		).toBe('post_construction');
+		expect(
+			ask(
+				'Administramos un edificio de 20 departamentos. Necesitamos limpieza de pasillos, escaleras y vestíbulo.',
+			),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+		expect(
+			ask('ya me voy del depa el 31, necesito que lo dejen limpio para que me regresen el depósito')
+				.service_type,
+		).toBe('move_in_out');
+		expect(ask('do you guys clean bbq grills? ours is disgusting').service_type).toBe('other');
+	});
+
+	it('reads a month named without a day against the month the message came in', () => {
+		const december = '2026-12-05T12:00:00Z';
+		expect(ask('Current contract ends in February. Nightly cleaning.', december).urgency).toBe(
+			'low',
+		);
+		expect(ask('para empezar en marzo, tres veces por semana', december).urgency).toBe('low');
+		// Next month is a few weeks off; a day makes a date; the past is not when.
+		expect(ask('every other Friday starting in January', december).urgency).toBe('normal');
+		expect(ask('can you come by March 3 to clean the house?', december).urgency).toBe('normal');
+		expect(ask('we had a flood in March; now a weekly clean please', december).urgency).toBe(
+			'normal',
+		);
+		// In March, March is this month.
+		expect(ask('deep clean in March please', '2027-03-02T09:00:00Z').urgency).toBe('normal');
+		// Without the time it came in, month names are not read (no clock in the rules).
+		expect(ask('Current contract ends in February. Nightly cleaning.').urgency).toBe('normal');
+		// A few weeks is normal; a month or more is low.
+		expect(ask('renovation done in about 3 weeks').urgency).toBe('normal');
+		expect(ask('renovation done in about 6 weeks').urgency).toBe('low');
+	});
+
+	it('refuses a received_at that is not a time, naming the field and the fix', () => {
+		expect(() => qualifyRules({ message: 'clean my house', received_at: 'next tuesday' })).toThrow(
+			/"received_at" must be when the message came in.*2026-12-07T15:00:00Z/,
+		);
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -38,10 +38,26 @@ export const en = {
 		six: 6,
 		seven: 7,
 	},
+	/** Month names and their number (1-12). */
+	months: {
+		january: 1,
+		february: 2,
+		march: 3,
+		april: 4,
+		may: 5,
+		june: 6,
+		july: 7,
+		august: 8,
+		september: 9,
+		october: 10,
+		november: 11,
+		december: 12,
+	},
 	/** SMS shorthand and common typos, each rewritten to the word the rules expect. */
 	shorthand: [
 		['please', ['pls', 'plz']],
 		['you', ['u']],
+		['bedrooms', ['rooms? for sleep(ing)?', 'sleeping rooms?']],
 		['your', ['ur']],
 		['are', ['r']],
 		['thanks', ['thx', 'tnx', 'ty']],
@@ -153,7 +169,7 @@ export const en = {
 			'sometime -(next week|this|today|tomorrow|soon)',
 			'later (this|in the) (year|month|season)',
 			'in (about |around |roughly )?(a few|a couple of|#|two|three|four|five|six) months',
-			'in (about |around |roughly )?(#|four|five|six|seven|eight) weeks',
+			'in (about |around |roughly )?([4-9]|[1-9][0-9]|four|five|six|seven|eight) weeks',
 			'(few|couple of) months -(ago)',
 			'down the (road|line)',
 			'eventually',
@@ -179,6 +195,24 @@ export const en = {
 			'next school year',
 			'comparing (~ )?(vendors|companies|providers|options|contractors)',
 			'(vendor|supplier|contractor) lists?',
+		],
+		/** Words before a month named as when the job is wanted ("starting in March", "around April"). */
+		month_lead_ins: [
+			'in',
+			'for',
+			'by',
+			'around',
+			'until',
+			'till',
+			'from',
+			'before',
+			'after',
+			'early',
+			'late',
+			'mid-?',
+			'(the )?(end|beginning|start|middle) of',
+			'sometime in',
+			'starting( in)?',
 		],
 		/** Said outright, these win over any urgent-sounding word. */
 		/** Spoken fillers in a voicemail's transcript, read as nothing ("water, like, coming down"). */
@@ -218,14 +252,18 @@ export const en = {
 		// ---- the property (Qualifier) ----
 		/** A business's premises: the job is commercial. */
 		commercial_places: [
-			'office',
-			'offices',
+			// "Your office keeps telling me...": the cleaning company's office, not the customer's.
+			'-(your) office',
+			'-(your) offices',
 			'clinic',
 			'dental',
 			'dentist',
 			'medical (office|center|centre|practice)',
 			'practice',
 			'restaurant',
+			'bar (and|&) grill',
+			'eatery',
+			'back of (the )?house',
 			'-(agua|color|de) cafe',
 			'coffee shop',
 			'bakery',
@@ -250,6 +288,10 @@ export const en = {
 			'showroom',
 			'dealership',
 			'hotel',
+			'inn',
+			'front desk',
+			'(second|third|new) location',
+			'(soft|grand) opening',
 			'motel',
 			'hostel',
 			'church',
@@ -354,7 +396,7 @@ export const en = {
 		/** A home: the job is residential. */
 		residential_places: [
 			'-(front of) house',
-			'-(working from|work from|works from|worked from) home',
+			'-(working from|work from|works from|worked from|staff|employees|everyone|people|them) home',
 			'apartments?',
 			'condos?',
 			'condominium',
@@ -389,6 +431,8 @@ export const en = {
 			"my parents'?",
 			'residence',
 			'family room',
+			// Not the Spanish "que me den".
+			'(the|our|my) den',
 			'living room',
 			'kids',
 			'dorm',
@@ -427,6 +471,8 @@ export const en = {
 			'bathtub',
 			'pantry',
 			'shower drain',
+			'landlord',
+			'bathroom ceiling',
 			'first floor',
 			'second floor',
 			'(1st|2nd|3rd) floor',
@@ -469,6 +515,8 @@ export const en = {
 			'common areas of',
 			'(breakfast|lunch|dinner|brunch) (service|rush)',
 			'(kitchen|range|exhaust) hoods?',
+			'health inspect(ion|or)',
+			'walk[- ]in (cooler|freezer)',
 			'(reopen|open) (for|the) (business|customers|doors|dinner|lunch|breakfast)',
 		],
 
@@ -525,9 +573,32 @@ export const en = {
 			"(i am|i'?m) (angry|furious|upset|very disappointed)",
 			'(about|regarding) the (cleaning|clean|job|visit) (you|your (crew|team)) did',
 		],
+		/** A complaint about our own visit (a refund, a no-show): it wins over the service it names. */
+		complaints_about_our_visit: [
+			'refund',
+			'(nobody|no one|noone) (ever )?(showed|showed up|came|turned up)',
+			"(the|your) (crew|cleaners?|team|maid) (never|didn'?t|did not) (show|showed|come|came|turn)",
+			"(didn'?t|did not|never) (show|showed|turn) up",
+			'no[- ]show',
+			'(your|the) (crew|cleaners?|team|maid|staff) (broke|damaged|ruined|stole|scratched|left (it|the ~|my ~|our ~) worse)',
+		],
+		/** A visit booked or paid for before: what a complaint about our visit refers to. */
+		booked_before: [
+			'(i|we) (had )?(booked|paid for|paid|scheduled|ordered)',
+			'(i|we) had (a|an|the|our) ~ (booked|scheduled)',
+		],
+		/** A complaint that asks for the visit again is a booking of that service. */
+		rebooking: [
+			'reschedul*',
+			're-?book*',
+			'redo',
+			'come back and',
+			'send (someone|them|the crew|a crew|your crew) (again|back)',
+		],
 		/** Work a cleaning company does not do. */
 		other_services: [
 			'pressure[- ]wash*',
+			'(bbq|barbecue|outdoor) grills?',
 			'power[- ]wash*',
 			'gutters?',
 			'lawn',
@@ -566,6 +637,9 @@ export const en = {
 		restoration_words: [
 			'restor*',
 			'(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (clean ?up|cleaning|removal)',
+			// An adjuster or a claim for the damage: the insurer pays for restoration, not a clean.
+			'(insurance )?adjusters?',
+			'for (the|my|our|an|the insurance) claim',
 			'remediat*',
 			'repair*',
 			'dry(ing)? out',
@@ -605,7 +679,7 @@ export const en = {
 			'new build',
 		],
 		/** Renovation work and its mess, near each other in a sentence: a post-construction clean. */
-		renovation_works: ['renovat~', 'remodel*', 'contractors?', 'builders?'],
+		renovation_works: ['renovat~', 'remodel*', 'contractors?', 'builders?', 'refinish*', 'sanded'],
 		renovation_works_after_mess: ['renovat~', 'remodel*', 'contractors?', 'construction'],
 		renovation_mess: ['dust', 'debris', 'sawdust'],
 		/** The clean asked for is the move's own: it wins over any other service named. */
@@ -626,13 +700,14 @@ export const en = {
 		/** A move as the occasion: a move-in/out clean unless a deep clean, carpets or mould are asked for. */
 		service_move_in_out_context: [
 			'tenant (leaves|moves out|moved out|left)',
-			'before (we|i|the (new )?tenants?) (move|moves|hand)',
+			'before (we|i|the (new )?tenants?) (move|moves|hand) -(the|our|my|furniture|stuff|things|it|them|back)',
 			'(new|former|previous) tenants?',
 			'just (bought|purchased|closed on|moved)',
 			'before (we|i) unpack',
 			'closing on (the|our|my) (house|home|condo)',
 			'moving (into|in to) (a|our|my|the) new',
-			'tenant (just )?(left|moved out)',
+			'tenants? (just )?(left|moved out)',
+			'(before|until|when) the new (people|owners?|family|renters?|buyers?|tenants?) (move|moves|arrive|get)',
 			'(before|until) the next (one|tenant|renter) moves? in',
 			'(our|my|the) lease (ends|is up|runs out)',
 			'end of (our|my|the) lease',
@@ -643,7 +718,7 @@ export const en = {
 		tenancy_words: ['tenants?', 'lease', 'rental'],
 		service_carpet: [
 			'(carpets?|rugs?|upholstery|sofa|couch|mattress)( ~)? (clean*|shampoo*|steam*)',
-			'(steam|shampoo|deep)[- ]?clean* (the |my |our |all )?(~ )?(carpets?|rugs?|upholstery)',
+			'(steam|shampoo|deep)[- ]?clean* (the |my |our |all )?(~ )?(carpets?|rugs?|upholstery|couch(es)?|sofas?|loveseats?|sectionals?|mattress(es)?|armchairs?|runners?)',
 			'carpets?',
 			'area rugs?',
 			'upholstery',
@@ -655,6 +730,7 @@ export const en = {
 			'water spots? on (the |my |our )?(windows|glass)',
 			'streak* (windows|glass)',
 			'storefront glass',
+			'(lobby|atrium) (glass|windows)',
 			'windows on (a|the|our|my)',
 			'# (windows|panes)',
 			'windows?( and ~( ~)?)?,? inside and out',
@@ -674,6 +750,7 @@ export const en = {
 		],
 		service_deep: [
 			'deep([- ]|ly )?clean*',
+			'(really|thoroughly|fully|completely|properly) (sanitiz|disinfect)*',
 			'spring[- ]clean*',
 			'thorough(ly)? clean*',
 			'top[- ]to[- ]bottom',
@@ -889,7 +966,7 @@ export const en = {
 			'(call|ring|phone) (me|us)',
 			'(give|gimme) (me|us) a (call|ring)',
 			'call ?back',
-			'(speak|talk|chat) (to|with) (a |an |the |your |someone|somebody|real|actual|live)',
+			'(speak|talk|chat) (to|with) (a |an |the |your |someone|somebody|whoever|real|actual|live)',
 			'(real|actual|live) (person|human|people|agent|rep)',
 			'(have|can|could) (someone|somebody|a person|your manager|the manager|the owner) (call|contact|reach|phone)',
 			'(prefer|rather) (a )?(phone call|to talk|to speak|speaking)',
@@ -1159,7 +1236,7 @@ export const en = {
 			"(toilet|toilets) (won'?t stop|keeps?|is|are) (running over|overflowing)",
 			'(brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid)',
 			'(floor |shower |basement |tub |bathtub |laundry |utility )?drains? (is |are |keeps )?(backing|backed) up',
-			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy) water (is |keeps )?(bubbling|coming|rising|backing|welling) up',
+			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy) water (is |keeps )?(bubbling|bubbles|coming|comes|rising|rises|backing|backs|welling|wells|seeping|seeps) up',
 			'sewage',
 			'sewer (back ?up|backed|line|overflow)',
 			'sewer (is )?(backing|backed) up',
@@ -1178,7 +1255,7 @@ export const en = {
 			"(toilet|toilets) (won'?t stop|keeps?|is|are) (running over|overflowing)",
 			'(brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid) (is |keeps )?(coming|bubbling|backing|welling|pouring) (up|out|in)',
 			'(floor |shower |basement |tub |bathtub |laundry |utility )?drains? (is |are |keeps )?(backing|backed) up',
-			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy) water (is |keeps )?(bubbling|coming|rising|backing|welling) up',
+			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy) water (is |keeps )?(bubbling|bubbles|coming|comes|rising|rises|backing|backs|welling|wells|seeping|seeps) up',
 			'sewage',
 			'sewer (back ?up|backed|overflow)...',
 			'septic (back ?up|backed|overflow)...',
@@ -1258,10 +1335,11 @@ export const en = {
 		/** A storm named. */
 		storm_named: [
 			'storm',
+			'(wind|rain|thunder|ice|snow) ?storm',
 			'hurricane',
 			'tornado',
 			'hail ?(storm|damage)?',
-			'(tree|branch|limb) (fell|came down|crashed|went) (on|through|into)',
+			'(tree|branch|limb) (fell|came down|crashed|went|came|crashed) (on|through|into|down on)',
 			'roof (blew|blown|ripped|torn|tore) off',
 			'(wind|rain) damage',
 			'(wind|storm|hail|tree) (ripped|tore|blew|took) (off )?(part of |half of )?(our|the|my) roof',
@@ -1269,10 +1347,10 @@ export const en = {
 		/** Storm damage that happened. */
 		storm_active: [
 			'(storm|hurricane|tornado|hail|wind) (last night|yesterday|this morning|today|damage|damaged|blew|tore|ripped|broke|knocked|took|hit|came|flooded|caused)',
-			"(after|from|during|in) (the|this|last night'?s|yesterday'?s|today'?s) (storm|hurricane|tornado|hail ?storm)",
-			'(tree|branch|limb) (fell|came down|crashed|went) (on|through|into)',
+			"(after|from|during|in) (the|this|last night'?s|yesterday'?s|today'?s) (storm|hurricane|tornado|hail ?storm|wind ?storm|rain ?storm|thunder ?storm|ice ?storm)",
+			'(tree|branch|limb) (fell|came down|crashed|went|came|crashed) (on|through|into|down on)',
 			'roof (blew|blown|ripped|torn|tore) off',
-			'rain (is |was )?(coming|pouring|getting|leaking) (in|through)',
+			'rain (is |was )?(coming|pouring|getting|leaking|got|came|poured|leaked) (in|through)',
 			'(wind|storm|hail|tree) (ripped|tore|blew|took) (off )?(part of |half of )?(our|the|my) roof',
 		],
 		/** Mould named (a planned job unless it spreads or harms). */
@@ -1400,6 +1478,7 @@ export const en = {
 			'(fixed|repaired|patched) (it|them|the (pipe|leak|roof))',
 			'(years|months) ago',
 			'(in|since|back in) (19|20)##',
+			'(in|since|during|back in) (january|february|march|april|may|june|july|august|september|october|november|december)',
 			'old (water |fire |smoke )?(damage|stains?|leak|fire|flood)',
 			'(previous|prior|past|former|earlier|fixed|repaired|old) (leak|flood|fire|damage)',
 			'(leak|flood|fire|damage|stain)s? (was|were|got|has been|have been|is|are) (now )?(fixed|repaired|patched|dealt with|taken care of|sorted|resolved|dried)',
@@ -1457,6 +1536,20 @@ export const en = {
 			'(leaking|dripping|overflowing|overflowed|leaked) a (little|bit)',
 			"(it'?s|its) (just|only) (from|a little|a bit)",
 		],
+		/** Smoke from tobacco: an odour to clean, no fire (unless a fire is named too). */
+		tobacco_smoke: [
+			'cigarettes?',
+			'cigars?',
+			'smokers?',
+			'smoked (inside|indoors|in (the|this|that) (house|home|unit|apartment|place|car))',
+			'(chain|heavy) smok*',
+			'vap(e|ing)',
+			'weed',
+			'marijuana',
+			'hookah',
+		],
+		/** A fire itself, named: smoke with it is from a fire. */
+		fire_itself: ['fires?', 'burn*', 'flames?', 'blaze', 'lightning', 'scorch*', 'charred'],
 		/** Talk about damage that is not happening: a question, a plan, a "what if". */
 		damage_hypothetical: [
 			'hypothetical*',

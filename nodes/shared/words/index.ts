@@ -70,6 +70,12 @@ export const VISIT_COUNTS: Record<string, number> = Object.assign(
 	...Object.values(LANGUAGES).map((language) => language.visitCounts),
 );
 
+/** Month names and their number (1-12), every language. */
+export const MONTHS: Record<string, number> = Object.assign(
+	{},
+	...Object.values(LANGUAGES).map((language) => language.months),
+);
+
 /** Shorthand and typos, every language, in order. */
 export const SHORTHAND = Object.values(LANGUAGES).flatMap((language) => language.shorthand);
 

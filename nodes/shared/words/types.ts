@@ -4,6 +4,8 @@ export interface LanguageWords {
 	numbers: Record<string, number>;
 	/** How many visits a week, said in words ("twice a week"), and their value. */
 	visitCounts: Record<string, number>;
+	/** Month names and their number, 1-12. */
+	months: Record<string, number>;
 	/** Shorthand and typos: the word the rules expect, and the spellings rewritten to it. */
 	shorthand: ReadonlyArray<readonly [string, readonly string[]]>;
 	/** Named lists of phrases (notation: compile.ts). */
