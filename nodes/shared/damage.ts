@@ -178,8 +178,8 @@ const CLOSED = wordPattern('closed_by_authority');
 const CLOSED_ALL = wordPattern('closed_by_authority', 'g');
 const CLOSED_NOW = /clos|shut|clausur|cerr|condemn|red[- ]?tag/;
 
-/** Tobacco smoke with no fire named is an odour to clean, not fire damage. */
-const TOBACCO = wordPattern('tobacco_smoke');
+/** Smoke from tobacco or a grill, with no fire named, is an odour or a film to clean, not fire damage. */
+const SMOKE_WITHOUT_FIRE = wordPattern('smoke_without_fire');
 const FIRE_ITSELF = wordPattern('fire_itself');
 const SYMPTOMS = wordPattern('health_symptoms');
 const HAZARD_RULES: Array<[Hazard, RegExp]> = [
@@ -309,9 +309,9 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 
 	// Most messages name no damage at all: one pattern tells, before the rules look kind by kind.
 	const namesAny = NAMES_DAMAGE.test(text);
-	const tobaccoOnly = namesAny && TOBACCO.test(text) && !FIRE_ITSELF.test(text);
+	const smokeWithoutFire = namesAny && SMOKE_WITHOUT_FIRE.test(text) && !FIRE_ITSELF.test(text);
 	for (const rule of namesAny ? RULES : []) {
-		if (rule.type === 'fire_damage' && tobaccoOnly) continue;
+		if (rule.type === 'fire_damage' && smokeWithoutFire) continue;
 		const mention = firstAffirmed(text, rule.mention);
 		if (!mention) continue;
 		firstMention ??= rule.type;

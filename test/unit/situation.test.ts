@@ -325,6 +325,44 @@ describe('phrasings from batches t13 and t14 (each failed before its rule)', () 
 	});
 });
 
+describe('phrasings from batch t15 (each failed before its rule)', () => {
+	it.each([
+		"Hi, um, yeah, our hot water tank, it just let go in the utility room and there's water going everywhere",
+		"we've been using towels all morning and it just keeps coming, it's coming out from under the dishwasher",
+		'The ice maker line behind the fridge snapped while we were at work. Kitchen floor is covered.',
+		'the AC unit in our server room is dripping water onto the equipment racks',
+		'septic alarm going off and the shower downstairs is backing up with black stuff',
+		"my neighbor's tree, it came down on our roof in the wind and, uh, rain is pouring into the attic",
+		'water heater busted. garage full of water. going under the door into the den',
+		'se zafó la manguera de la lavadora y el agua ya llegó hasta la sala, no encuentro la llave de paso',
+		'el techo de la cocina está chorreando agua, ya pusimos cubetas pero no se da abasto',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads a simile, grill smoke and a plan as what they are', () => {
+		expect(
+			triageRules('el techo está chorreando agua, como si lloviera adentro').emergency_type,
+		).toBe('water_damage');
+		expect(
+			emergency('hola, el humo del asador dejó negros los muebles del patio, ¿los pueden limpiar?'),
+		).toBe(false);
+		expect(
+			qualifyRules({
+				message:
+					'What do you charge for water damage restoration in case a pipe ever bursts? We want a plan.',
+			}).urgency,
+		).toBe('low');
+		// A wall that was painted asks for no painting.
+		expect(
+			qualifyRules({
+				message:
+					'the toilet above leaked last week but the landlord had it dried and painted. now just a normal clean, 1 bed',
+			}).service_type,
+		).toBe('standard_cleaning');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
