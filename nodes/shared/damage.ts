@@ -20,7 +20,7 @@
  */
 import { affirmedMatch, negatedAt, normalize } from './text';
 import type { EmergencyType, Hazard } from './vocabulary';
-import { phrasePatterns, wordPattern } from './words';
+import { anyWord, phrasePatterns, wordPattern } from './words';
 
 /** The facts a dispatcher listens for, as the message states them. */
 export interface Situation {
@@ -110,6 +110,15 @@ const PRESENT = new RegExp(
 	`${wordPattern('damage_escaping').source}|${wordPattern('damage_now').source}`,
 );
 
+/**
+ * Water said to flow a few words after it is named ("water from the unit upstairs keeps
+ * dripping", "el agua del tinaco está cayendo"), not a water heater or the water bill, and not
+ * across a negation ("the water upstairs is not leaking").
+ */
+const WATER_FLOWING = new RegExp(
+	`\\b${anyWord('flowing_subjects')}\\b(?! ${anyWord('flowing_subject_not')}\\b)(?: (?!${anyWord('negation')}\\b)[^ .!?;|]+){0,5}? ${anyWord('flowing_verbs')}\\b`,
+);
+
 interface TypeRule {
 	type: EmergencyType;
 	/** Words that name this damage (active or not). */
@@ -140,8 +149,8 @@ const RULES: TypeRule[] = [
 	{ type: 'mold', mention: phrasePatterns('mold_named'), active: phrasePatterns('mold_active') },
 	{
 		type: 'water_damage',
-		mention: phrasePatterns('water_named'),
-		active: phrasePatterns('water_active'),
+		mention: [...phrasePatterns('water_named'), WATER_FLOWING],
+		active: [...phrasePatterns('water_active'), WATER_FLOWING],
 	},
 ];
 
@@ -157,6 +166,7 @@ const ESCAPING = new RegExp(
 			(kind) => wordPattern(`${kind}_active` as 'water_active').source,
 		),
 		wordPattern('damage_escaping').source,
+		WATER_FLOWING.source,
 	].join('|'),
 	'g',
 );

@@ -340,6 +340,20 @@ describe('phrasings from batch t15 (each failed before its rule)', () => {
 		expect(emergency(message)).toBe(true);
 	});
 
+	it('reads water said to flow a few words after it, not a water heater, the bill or a negation', () => {
+		expect(emergency('water from the unit upstairs keeps dripping into my closet')).toBe(true);
+		expect(emergency('the water under the kitchen sink is spreading across the floor')).toBe(true);
+		expect(emergency('el agua del tinaco está cayendo por la pared de la recámara')).toBe(true);
+		expect(emergency('the water bill keeps rising, can you do a clean friday')).toBe(false);
+		expect(emergency('no hot water is coming out of the shower, anyway clean my apt friday')).toBe(
+			false,
+		);
+		expect(emergency('the water upstairs is not leaking anymore, we need a regular clean')).toBe(
+			false,
+		);
+		expect(emergency('el agua caliente no sale, pero necesito limpieza el lunes')).toBe(false);
+	});
+
 	it('reads a simile, grill smoke and a plan as what they are', () => {
 		expect(
 			triageRules('el techo está chorreando agua, como si lloviera adentro').emergency_type,
