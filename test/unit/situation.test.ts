@@ -377,6 +377,41 @@ describe('phrasings from batch t15 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t16 (each failed before its rule)', () => {
+	it.each([
+		'outlet behind the tv started smoking and scorched the wall, the living room smells like burning plastic',
+		'One of our tenants was found deceased in his apartment; he had been there several days.',
+		"raccoons were living in our attic and there's poop and pee everywhere up there",
+		'flash flood came through the parking lot and into our shop, about 3 inches of muddy water inside',
+		'se salió el agua del excusado y se regó por toda la casa, el agua está sucia y huele feo',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads what did not happen, what was done, and who is asked to call', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			emergency(
+				'the storm knocked the power out last night but nothing got wet. usual clean tomorrow?',
+			),
+		).toBe(false);
+		expect(
+			ask(
+				'Our dental office had a sewage backup in March that was professionally remediated. We would like a monthly deep clean.',
+			).service_type,
+		).toBe('commercial_cleaning');
+		expect(ask('can u come within the next 2 days for carpet cleaning?').urgency).toBe('high');
+		expect(ask('nos cambiamos en unos tres meses, ¿cuánto cobran?').urgency).toBe('low');
+		expect(ask('Su personal rompió un florero. Exijo que el gerente me llame.').wants_human).toBe(
+			true,
+		);
+		expect(
+			ask('Our pizza oven flue caught fire during service, the dining room ceiling is stained')
+				.property_type,
+		).toBe('commercial');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
