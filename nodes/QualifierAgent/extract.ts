@@ -194,9 +194,9 @@ function restorationAsked(text: string): boolean {
 	return RESTORATION.test(text) && RESTORATION.test(text.replace(DONE_ALREADY, ' '));
 }
 
-/** A whole-place clean: "house cleaning", "clean of the apartment", a maid. */
+/** A whole-place clean: "house cleaning", "clean of the apartment", a maid, a place "spotless". */
 const GENERAL_CLEAN = new RegExp(
-	`\\b${anyWord('general_clean_scopes')}\\b[^.]{0,25}\\bclean\\w*\\b|\\bclean\\w* (?:of )?(?:the |my |our )?${anyWord('general_clean_places')}\\b|\\bmaid\\b|\\bhousekeep`,
+	`\\b${anyWord('general_clean_scopes')}\\b[^.]{0,25}\\bclean\\w*\\b|\\bclean\\w* (?:of )?(?:the |my |our )?${anyWord('general_clean_places')}\\b|\\bmaid\\b|\\bhousekeep|\\bspotless\\b`,
 );
 
 function isAddOnOfGeneralClean(

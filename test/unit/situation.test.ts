@@ -412,6 +412,39 @@ describe('phrasings from batch t16 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t17 (each failed before its rule)', () => {
+	it('reads non-native water, weekday shorthand, a stain that grows, and who lives where', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			emergency(
+				'my apartment the ceiling of kitchen have big water stain and now drop water on the stove',
+			),
+		).toBe(true);
+		expect(ask('6,000 sq ft, cleaned M/W/F evenings').frequency).toBe('weekly');
+		expect(
+			ask('black mold on my bedroom ceiling and it is bigger every week').frequency,
+		).toBeNull();
+		expect(
+			ask("I'm 79 and I live alone and the floor is wet around the toilet").property_type,
+		).toBe('residential');
+		expect(
+			ask('window cleaning for our two-story office before our open house on the 14th')
+				.property_type,
+		).toBe('commercial');
+		expect(
+			ask(
+				'the realtor wants the condo spotless for photos next Thursday. 2 bed, 2 bath. Also the carpets.',
+			).service_type,
+		).toBe('standard_cleaning');
+		expect(ask('se tapó el drenaje del baño, ¿me puede regresar la llamada?').wants_human).toBe(
+			true,
+		);
+		expect(
+			ask('le hablo del salón de fiestas Las Palmas, limpieza después de eventos'),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -57,6 +57,8 @@ export const en = {
 	shorthand: [
 		['please', ['pls', 'plz']],
 		['you', ['u']],
+		['mondays, wednesdays and fridays', ['m/w/f', 'mwf', 'mon/wed/fri']],
+		['tuesdays and thursdays', ['t/th', 'tu/th', 'tue/thu', 'tues/thurs']],
 		['bedrooms', ['rooms? for sleep(ing)?', 'sleeping rooms?']],
 		['your', ['ur']],
 		['are', ['r']],
@@ -401,7 +403,7 @@ export const en = {
 		],
 		/** A home: the job is residential. */
 		residential_places: [
-			'-(front of) house',
+			'-(front of|open) house',
 			'-(working from|work from|works from|worked from|staff|employees|everyone|people|them) home',
 			'apartments?',
 			'condos?',
@@ -418,6 +420,7 @@ export const en = {
 			'mobile home',
 			'trailer',
 			'my place',
+			'(i|we|she|he) (~ )?lives? alone',
 			'our place',
 			'bedrooms?',
 			'br',
@@ -829,7 +832,8 @@ export const en = {
 		],
 		frequency_weekly: [
 			'weekly',
-			'every week',
+			// Not "bigger every week": how a stain grows, not how often to come.
+			'-(bigger|worse|larger|grows|growing|spreads|spreading) every week',
 			'each week',
 			'once (a|per|every|each) week',
 			'(1|one|once) ?(x|time)s? (a|per|/) ?(week|wk)',
@@ -1424,6 +1428,7 @@ export const en = {
 			'water (come|comes|came|coming) (down )?(from|out of|through) (~ )?(ceiling|roof|walls?|light fixtures?)',
 			'(supply line|toilet|faucet|tap|hose|sink|tub|bathtub|shower) (had been|has been|was|kept|had|has) (running|leaking|overflowing|on)',
 			'(floor|floors|carpet|everything) (is |are )?all wet',
+			'(drop|drops|dropping) water (on|onto|in|into|from)',
 			// Water by where it goes or what it fills, without a verb the lists above have.
 			'water (is |keeps )?(going|spreading) (everywhere|all over|into|under|down|through)',
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
@@ -1471,6 +1476,7 @@ export const en = {
 			'water (is |keeps )?(still )?(come|comes) (out|in|through|down|up)',
 			'water (come|comes|coming) (from|out of|through) (the|my|our)',
 			'(floor|floors|carpet|everything) (is |are )?all wet',
+			'(drop|drops|dropping) water (on|onto|in|into|from)',
 			// Water by where it goes or what it fills, without a verb the lists above have.
 			'water (is |keeps )?(going|spreading) (everywhere|all over|into|under|down|through)',
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
