@@ -97,6 +97,7 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 
 const OTHER_SERVICES = wordPattern('other_services');
 const REBOOKING = wordPattern('rebooking');
+const SERVICE_NOT_NEEDED = wordPattern('service_not_needed', 'g');
 const BOOKED_BEFORE = wordPattern('booked_before');
 
 const STANDARD_HINTS = wordPattern('standard_clean_hints');
@@ -125,6 +126,8 @@ function detectService(
 	askedAbout: EmergencyType | null,
 ): ServiceType {
 	if (damage && damageActive) return SERVICE_OF_DAMAGE[damage];
+	// "Carpets are fine but the place needs a full clean": what needs nothing is not asked for.
+	text = text.replace(SERVICE_NOT_NEEDED, ' ');
 	// Drying out wet carpets or walls is restoration, whatever is wet.
 	if (
 		(damage === 'water_damage' || damage === 'sewage' || damage === 'storm') &&

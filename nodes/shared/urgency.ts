@@ -97,7 +97,7 @@ export function readUrgency(
 	}
 	for (const p of HIGH_SOON) {
 		const m = p.exec(normalized);
-		if (m && !aboutAWhatIf(normalized, m.index))
+		if (m && !aboutACall(normalized, m.index) && !aboutAWhatIf(normalized, m.index))
 			return { urgency: 'high', intensity: 1, cue: m[0] };
 	}
 	for (const p of LOW) {

@@ -445,6 +445,46 @@ describe('phrasings from batch t17 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t18 (each failed before its rule)', () => {
+	it('reads who reports it, what needs nothing, and whose visit a time is', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			emergency(
+				'se nos rompió el tubo del lavabo y el agua se fue a la recámara, la alfombra está hecha sopa',
+			),
+		).toBe(true);
+		expect(
+			ask('toilet in the mens room overflowed during dinner, leaking into the dining room below'),
+		).toMatchObject({ property_type: 'commercial', emergency_type: 'sewage' });
+		expect(
+			ask(
+				'I have a tenant moving in on the 1st. Carpets are fine but the place needs a full clean.',
+			).service_type,
+		).toBe('move_in_out');
+		expect(
+			ask(
+				'little leak under the sink, plumber comes tomorrow. just book our biweekly clean next week',
+			).urgency,
+		).toBe('normal');
+		expect(
+			ask('We finish a bathroom remodel on Thursday. Client wants a final clean Friday.')
+				.service_type,
+		).toBe('post_construction');
+		expect(
+			ask('price for cleaning all the windows of our townhouse, inside and out').service_type,
+		).toBe('window_cleaning');
+		expect(ask('se incendió la campana de la cocina de nuestra fonda').property_type).toBe(
+			'commercial',
+		);
+		expect(ask('el agua sucia está cayendo por el techo del living').property_type).toBe(
+			'residential',
+		);
+		expect(
+			ask('a contractor nicked a supply line, the homeowner wants it dried').property_type,
+		).toBe('residential');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

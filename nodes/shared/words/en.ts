@@ -229,9 +229,10 @@ export const en = {
 			'no (rush|hurry)',
 			'non[- ]urgent',
 		],
-		/** A time word after these is when to call, not when the job is wanted. */
+		/** A time word after these is when to call, or someone else's visit, not when the job is wanted. */
 		contact_requests: [
 			'call (me|us)( back)?',
+			'(plumber|electrician|roofer|adjuster|inspector|landlord|contractor|technician|repairman|super) (is )?(comes|coming|will come|arrives|arriving|visits)',
 			'(get|getting) back to (me|us)',
 			'(hear|hearing) (back )?from (you|someone|a manager)',
 			'(respond|reply|answer) (to me )?',
@@ -294,6 +295,7 @@ export const en = {
 			'hotel',
 			'inn',
 			'front desk',
+			"(mens|men'?s|ladies'?|womens|women'?s) (room|restroom|bathroom)",
 			'fire inspection',
 			'pizza ovens?',
 			'during (lunch |dinner )?service',
@@ -420,6 +422,7 @@ export const en = {
 			'mobile home',
 			'trailer',
 			'my place',
+			'homeowners?',
 			'(i|we|she|he) (~ )?lives? alone',
 			'our place',
 			'bedrooms?',
@@ -528,6 +531,7 @@ export const en = {
 			'(kitchen|range|exhaust) hoods?',
 			'health inspect(ion|or)',
 			'walk[- ]in (cooler|freezer)',
+			"(mens|men'?s|ladies'?|womens|women'?s) (room|restroom|bathroom)",
 			'(reopen|open) (for|the) (business|customers|doors|dinner|lunch|breakfast)',
 			"(we'?re|we are) closed (until|till)",
 			'during (lunch |dinner )?service',
@@ -691,6 +695,8 @@ export const en = {
 			'after (the |our |a |my )?(construction|renovation|reno|remodel(ing)?|contractors?|builders?|the build|drywall)',
 			'(construction|renovation|remodel|drywall|sanding) (dust|debris|mess|clean(ing|up)?)',
 			"builders?'? clean",
+			'final clean',
+			'finish (a|the|our|my) (~ )?(remodel|renovation|reno|build|construction|addition)',
 			'new build',
 		],
 		/** Renovation work and its mess, near each other in a sentence: a post-construction clean. */
@@ -741,7 +747,8 @@ export const en = {
 		],
 		service_windows: [
 			'windows? (clean*|wash*)',
-			'(clean|wash|do)* (the |my |our |all |~ )?(exterior |outside |inside )?windows',
+			'(clean|wash|do)* (the |my |our |all |all the |all of the |~ )?(exterior |outside |inside )?windows',
+			'(glass|windows) on the (whole |entire )?(house|home|building)',
 			'water spots? on (the |my |our )?(windows|glass)',
 			'streak* (windows|glass)',
 			'storefront glass',
@@ -774,6 +781,10 @@ export const en = {
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',
 			'hoarding',
+		],
+		/** Said to need nothing: "carpets are fine" asks for no carpet cleaning. */
+		service_not_needed: [
+			'(carpets?|rugs?|windows|floors?) (are|is|look|looks|seem|seems) (fine|ok|okay|good|clean)',
 		],
 		/** A whole-place clean, which windows or carpets named alongside belong to. */
 		general_clean_scopes: [
