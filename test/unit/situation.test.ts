@@ -485,6 +485,36 @@ describe('phrasings from batch t18 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t19 (each failed before its rule)', () => {
+	it('reads when, in more ways, and buildings, daycares at home and rentals', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(ask('can someone come first thing in the morning? 2 bed house').urgency).toBe('high');
+		expect(ask('lo más rápido que puedan, la casa está hecha un desastre').urgency).toBe('high');
+		expect(ask('monthly common-area cleaning starting next quarter').urgency).toBe('low');
+		expect(ask('Estoy viendo opciones, todavía no decido. ¿Cuánto cuesta?').urgency).toBe('low');
+		expect(
+			ask('how soon can you get here? guests tonight and the house is a wreck').service_type,
+		).toBe('standard_cleaning');
+		expect(
+			ask('We close on our new home on the 30th and would like it cleaned before the movers come.')
+				.service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('necesito limpieza para pasado mañana, me entregan el departamento nuevo'),
+		).toMatchObject({ service_type: 'move_in_out', urgency: 'high' });
+		expect(
+			ask(
+				'i manage a small apartment building, 8 units. someone to vacuum and mop the hallways weekly',
+			),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+		expect(
+			ask('We run a home daycare out of our house. A weekly deep sanitizing clean. 3 bed, 2 bath.'),
+		).toMatchObject({ property_type: 'residential', service_type: 'deep_cleaning' });
+		expect(ask('trabajo desde casa y necesito limpieza cada ocho días').frequency).toBe('weekly');
+		expect(ask('need windows done before thanksgiving').service_type).toBe('window_cleaning');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

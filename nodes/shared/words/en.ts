@@ -148,6 +148,7 @@ export const en = {
 			'next day',
 			'in (a|one|two|2|1) days?',
 			'day after tomorrow',
+			'first thing (in the morning|tomorrow)',
 			'quickly',
 			'soon as',
 			'need(ed)? (it|this|someone) soon',
@@ -169,7 +170,8 @@ export const en = {
 			'comparing (prices|quotes|rates)',
 			'shopping around',
 			'(price|ballpark) (check|idea|estimate)',
-			'next (month|year|spring|summer|fall|autumn|winter|season)',
+			'next (month|year|spring|summer|fall|autumn|winter|season|quarter)',
+			'exploring (options|prices)',
 			'sometime -(next week|this|today|tomorrow|soon)',
 			'later (this|in the) (year|month|season)',
 			'in (about |around |roughly )?(a few|a couple of|#|two|three|four|five|six) months',
@@ -297,6 +299,8 @@ export const en = {
 			'front desk',
 			"(mens|men'?s|ladies'?|womens|women'?s) (room|restroom|bathroom)",
 			'fire inspection',
+			// Managing a building: its shared spaces are premises (a unit's damage stays a home's).
+			'(i|we) (manage|run|own) (a|an|the) (small |large )?(apartment |office )?(building|complex)',
 			'pizza ovens?',
 			'during (lunch |dinner )?service',
 			"(we'?re|we are) closed (until|till)",
@@ -437,6 +441,7 @@ export const en = {
 			'airbnb',
 			'vacation rental',
 			'rental property',
+			"the rental'?s?",
 			"my mom'?s",
 			"(grandma|grandpa|grandmother|grandfather|nana)'?s",
 			'(#|two|three|four|five|six|seven|eight|nine|ten|twelve)[- ]unit (complex|building|property)',
@@ -496,6 +501,7 @@ export const en = {
 			'estate',
 			'colonial',
 			'ranch house',
+			'# (sq ?ft|square feet) ranch',
 			'rancher',
 			'mansion',
 			'(my|our) (son|daughter|kids?|children|baby|wife|husband|family|mom|dad|parents)',
@@ -504,9 +510,10 @@ export const en = {
 		],
 		/** A home used for work, or a studio flat: still a home. */
 		/** The shared spaces of a building, cleaned as a business's premises even when the building is homes. */
-		building_common_areas: ['common[- ]areas?', 'lobbies', 'stairwells'],
+		building_common_areas: ['common[- ]areas?', 'lobbies', 'stairwells', 'hallways'],
 		homes_despite_business_words: [
 			'home office',
+			'home daycare',
 			'office (in|at) (my|our) (home|house)',
 			'studio apartment',
 			'studio flat',
@@ -564,6 +571,8 @@ export const en = {
 		],
 		/** A regular home or office clean. */
 		standard_clean_hints: [
+			"(house|place|apartment|home|condo|it)( is|'s| looks)? (a|like a) (wreck|mess|disaster|pigsty|pig sty)",
+			'(trashed|wrecked) (it|the place|the house|the apartment)',
 			'house ?clean*',
 			'home clean*',
 			'regular clean*',
@@ -726,6 +735,8 @@ export const en = {
 			'just (bought|purchased|closed on|moved)',
 			'before (we|i) unpack',
 			'closing on (the|our|my) (house|home|condo)',
+			'(close|closing|closed) on (the|our|my) new (house|home|condo|place)',
+			'before the movers (come|arrive|get)',
 			'moving (into|in to) (a|our|my|the) new',
 			'tenants? (just )?(left|moved out)',
 			'(before|until|when) the new (people|owners?|family|renters?|buyers?|tenants?) (move|moves|arrive|get)',
@@ -749,6 +760,8 @@ export const en = {
 			'windows? (clean*|wash*)',
 			'(clean|wash|do)* (the |my |our |all |all the |all of the |~ )?(exterior |outside |inside )?windows',
 			'(glass|windows) on the (whole |entire )?(house|home|building)',
+			'(need|needs|want|get) (the |my |our |all the )?windows (done|cleaned|washed)',
+			'(front )?windows and (the )?glass',
 			'water spots? on (the |my |our )?(windows|glass)',
 			'streak* (windows|glass)',
 			'storefront glass',
@@ -781,6 +794,7 @@ export const en = {
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',
 			'hoarding',
+			'deep (sanitiz|disinfect)*',
 		],
 		/** Said to need nothing: "carpets are fine" asks for no carpet cleaning. */
 		service_not_needed: [
