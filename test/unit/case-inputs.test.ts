@@ -14,6 +14,7 @@ import {
 import { negotiationInputFromCase } from '../../nodes/NegotiationAgent/case';
 import { pricingFactsFromCase } from '../../nodes/PricingAgent/case';
 import { qualifyInputFromCase } from '../../nodes/QualifierAgent/case';
+import { triageInputFromCase } from '../../nodes/TriageAgent/case';
 import {
 	bookingInputsFromCase,
 	idempotencyKeyFromCase,
@@ -36,6 +37,13 @@ describe('reading the case', () => {
 		expect(textAt({ m: { text: 'x' } }, 'm')).toBeNull();
 		expect(firstOf(undefined, null, 0, 1)).toBe(0);
 		expect(firstOf(undefined, null)).toBeNull();
+	});
+
+	it('the Qualifier and Triage read when the request came in, for months named as when', () => {
+		const item = { message: 'clean in March', received_at: '2026-12-05T12:00:00.000-05:00' };
+		expect(qualifyInputFromCase(item).received_at).toBe(item.received_at);
+		expect(triageInputFromCase(item).received_at).toBe(item.received_at);
+		expect(triageInputFromCase({ message: 'x' }).received_at).toBeNull();
 	});
 
 	it('a message that is not text is no message', () => {

@@ -103,6 +103,17 @@ describe('Triage: severity, deadlines, safety text and escalation', () => {
 		expect(triageSchema.parse(result)).toEqual(result);
 	});
 
+	it('reads a month named as when against received_at, as the Qualifier does (low band 1-3)', async () => {
+		const message = 'window cleaning for the house, starting in March';
+		const december = await triage({ message, received_at: '2026-12-05T12:00:00Z' });
+		const march = await triage({ message, received_at: '2027-03-01T12:00:00Z' });
+		const unknown = await triage({ message });
+		expect(december.priority).toBeLessThanOrEqual(3);
+		expect(march.priority).toBeGreaterThanOrEqual(4);
+		expect(unknown.priority).toBeGreaterThanOrEqual(4);
+		await expect(triage({ message, received_at: 'soon' })).rejects.toThrow(/"received_at" must be/);
+	});
+
 	it('refuses a non-string message naming the field', async () => {
 		await expect(triage({ message: 5 } as never)).rejects.toThrow(/"message" must be a string/);
 	});
