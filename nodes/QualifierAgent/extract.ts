@@ -266,6 +266,7 @@ const WEEKDAY_LIST = cachedRegex(
 	`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`,
 );
 
+const PARTS_OF_DAY_AFTER = /^ (?:evenings|nights|mornings|afternoons)\b/;
 const ONE_WEEKDAY = cachedRegex(`\\b(?:every|each) (${WEEKDAY})s?\\b|\\b(${WEEKDAY})s\\b`);
 const DAY_CODE: Record<string, Weekday> = {
 	monday: 'mon',
@@ -294,8 +295,14 @@ function detectVisitDays(text: string): { visits: number | null; days: Weekday[]
 	}
 	let days: Weekday[] | null = null;
 	const list = WEEKDAY_LIST.exec(text);
-	// Plural days or "every" make a list a cadence; "Monday and Tuesday work for us" is a preference.
-	if (list && (list[2] === 's' || /^(?:every )/.test(list[0]))) {
+	// Plural days, "every" or a plural part of the day ("Tuesday and Friday evenings") make a list a
+	// cadence; "Monday and Tuesday work for us" is a preference.
+	if (
+		list &&
+		(list[2] === 's' ||
+			/^(?:every )/.test(list[0]) ||
+			PARTS_OF_DAY_AFTER.test(text.slice(list.index + list[0].length)))
+	) {
 		const named = inWeekOrder(
 			[list[1], ...[...list[3].matchAll(new RegExp(WEEKDAY, 'g'))].map((m) => m[0])].map(
 				(d) => DAY_CODE[d],

@@ -6,7 +6,7 @@
 
 import { InputError } from './errors';
 import type { Urgency } from './vocabulary';
-import { anyWord, MONTHS, wordPattern, wordPatterns } from './words';
+import { anyWord, MONTHS, SEASONS, wordPattern, wordPatterns } from './words';
 
 export interface UrgencyReading {
 	/** The urgency the words give, before the emergency decision is applied. */
@@ -33,14 +33,26 @@ const MONTH_NAMED = new RegExp(
 	'g',
 );
 
+const SEASON_NAMES = Object.keys(SEASONS).join('|');
+/** "Sometime in the spring", "by summer", "spring is fine": a season named as when, read as the month it begins. */
+const SEASON_NAMED = new RegExp(
+	`\\b${anyWord('season_lead_ins')} (?:the |la |el )?(${SEASON_NAMES})\\b|\\b(${SEASON_NAMES}) ${anyWord('season_is_fine')}\\b`,
+	'g',
+);
+
 /**
- * A month named as when the job is wanted, two or more months after the month the message came
- * in: a month or more away. "In January" said in December is next month, a few weeks off.
+ * A month or a season named as when the job is wanted, two or more months after the month the
+ * message came in: a month or more away. "In January" said in December is next month, a few
+ * weeks off; "in the spring" said in December begins in March.
  */
 function farMonth(text: string, receivedMonth: number): string | null {
-	for (const m of text.matchAll(MONTH_NAMED)) {
-		const ahead = (MONTHS[m[1]] - receivedMonth + 12) % 12;
-		if (ahead >= 2 && !aboutThePast(text, m.index)) return m[0];
+	const named = [
+		...[...text.matchAll(MONTH_NAMED)].map((m) => ({ month: MONTHS[m[1]], match: m })),
+		...[...text.matchAll(SEASON_NAMED)].map((m) => ({ month: SEASONS[m[1] ?? m[2]], match: m })),
+	];
+	for (const { month, match } of named) {
+		const ahead = (month - receivedMonth + 12) % 12;
+		if (ahead >= 2 && !aboutThePast(text, match.index)) return match[0];
 	}
 	return null;
 }

@@ -515,6 +515,86 @@ describe('phrasings from batch t19 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t20 (each failed before its rule)', () => {
+	it('reads a ceiling in a named room, water still soaking after a fix, and billing', () => {
+		expect(
+			emergency('the ceiling in my bedroom is bulging and dripping, I put a pot under it'),
+		).toBe(true);
+		expect(
+			emergency(
+				'a pipe burst in the crawl space, the plumber fixed it this morning but the insulation is soaked, I want it dried out right',
+			),
+		).toBe(true);
+		// A bucket under a small leak is containment, not water escaping.
+		expect(
+			emergency(
+				'little leak under the bathroom sink, put a bucket under it, plumber comes tomorrow',
+			),
+		).toBe(false);
+	});
+
+	it('reads services, places and cadences said another way', () => {
+		const ask = (message: string) => qualifyRules({ message, received_at: '2026-12-05T15:00:00Z' });
+		expect(
+			ask("I was charged twice for last Thursday's cleaning and the charge has not been reversed")
+				.service_type,
+		).toBe('other');
+		expect(ask('quisiera cotizar la limpieza de los vidrios de mi casa').service_type).toBe(
+			'window_cleaning',
+		);
+		expect(
+			ask('Listing goes live on the 14th, vacant, sellers already moved out. Top-to-bottom clean.')
+				.service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('me cambio el sábado y el dueño quiere el cuarto limpio para devolverme el depósito')
+				.service_type,
+		).toBe('move_in_out');
+		expect(
+			ask(
+				"Her bungalow hasn't had a proper cleaning in years. We'd like it done once, thoroughly.",
+			),
+		).toMatchObject({ service_type: 'deep_cleaning', frequency: 'one_time' });
+		expect(
+			ask('The interior is being painted next week and the painters leave a mess.').service_type,
+		).toBe('post_construction');
+		expect(
+			ask('grease fire last night, the back of house is covered in soot, losing money every day'),
+		).toMatchObject({ property_type: 'commercial', frequency: null });
+		expect(ask('window quote, just the sunroom and the back doors').property_type).toBe(
+			'residential',
+		);
+		expect(ask('can yall do windows on a 2 story? 25 windows').property_type).toBe('residential');
+		expect(ask('a cleaner to come in Tuesday and Friday evenings')).toMatchObject({
+			frequency: 'weekly',
+			visits_per_week: 2,
+			visit_weekdays: ['tue', 'fri'],
+		});
+	});
+
+	it('reads a season named as when against when the message came in', () => {
+		const when = (message: string, received_at?: string) =>
+			qualifyRules({ message, received_at }).urgency;
+		expect(when('windows, outside only. spring is fine', '2026-12-05T15:00:00Z')).toBe('low');
+		expect(when('weekly cleans starting in the spring, 3 bed house', '2026-12-05T15:00:00Z')).toBe(
+			'low',
+		);
+		expect(when('weekly cleans starting in the spring, 3 bed house', '2027-02-10T15:00:00Z')).toBe(
+			'normal',
+		);
+		expect(when('limpieza de ventanas para la primavera', '2026-12-05T15:00:00Z')).toBe('low');
+		// A season as the scope of a service, or the past, is not when the job is wanted.
+		expect(when('weekly cleans, plus the pool deck in summer', '2026-12-05T15:00:00Z')).toBe(
+			'normal',
+		);
+		expect(when('the basement got musty with the rain this fall', '2026-12-05T15:00:00Z')).toBe(
+			'normal',
+		);
+		// No clock in the pure rules: without received_at a season says nothing.
+		expect(when('weekly cleans starting in the spring, 3 bed house')).toBe('normal');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -53,6 +53,7 @@ export const en = {
 		november: 11,
 		december: 12,
 	},
+	seasons: { spring: 3, summer: 6, fall: 9, autumn: 9, winter: 12 },
 	/** SMS shorthand and common typos, each rewritten to the word the rules expect. */
 	shorthand: [
 		['please', ['pls', 'plz']],
@@ -220,6 +221,16 @@ export const en = {
 			'sometime in',
 			'starting( in)?',
 		],
+		/**
+		 * Words before a season named as when the job is wanted ("sometime in the spring", "by
+		 * summer"); not a bare "in" or "this" ("the pool deck in summer", "rain this fall").
+		 */
+		season_lead_ins: [
+			'(sometime|starting|start|begin|beginning|early|late) in',
+			'(until|till|by|before|for)',
+		],
+		/** Words after a season that make it when the job is wanted ("spring is fine"). */
+		season_is_fine: ['(is|would be|works|sounds) (fine|ok|okay|good|better|best|great)'],
 		/** Said outright, these win over any urgent-sounding word. */
 		/** Spoken fillers in a voicemail's transcript, read as nothing ("water, like, coming down"). */
 		spoken_fillers: ['um', 'umm', 'uh', 'uhh', 'uhm', 'erm', 'hmm'],
@@ -409,7 +420,7 @@ export const en = {
 		],
 		/** A home: the job is residential. */
 		residential_places: [
-			'-(front of|open) house',
+			'-(front of|back of|open) house',
 			'-(working from|work from|works from|worked from|staff|employees|everyone|people|them) home',
 			'apartments?',
 			'condos?',
@@ -420,6 +431,7 @@ export const en = {
 			'flat',
 			'-(yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|music) studio -(space*)',
 			'bungalow',
+			'a (#|one|two|three)[- ]stor(y|ey) -(office|building|commercial|warehouse|retail|store|restaurant|shop|church|school)',
 			'cottage',
 			'cabin',
 			'villa',
@@ -483,6 +495,7 @@ export const en = {
 			"neighbou?r'?s",
 			'(our|my) (bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)',
 			'rental unit',
+			'(sun ?room|mud ?room|playroom|guest room|spare room|nursery)',
 			'tenants?',
 			'in the unit',
 			'bathtub',
@@ -598,6 +611,11 @@ export const en = {
 			'(things|spots|areas|rooms|several things) (were|was|got) missed',
 			'(your|the) (crew|cleaners?|team|maid|staff) (broke|damaged|ruined|stole|scratched)',
 			"(i am|i'?m) (angry|furious|upset|very disappointed)",
+			// Billing: a charge for a visit, not a visit asked for.
+			'(charged|billed) (me |us )?(twice|two times|double)',
+			'double[- ](charged|billed)',
+			'over ?(charged|billed)',
+			"(charge|payment) (still )?(hasn'?t|has not|was not|wasn'?t) (been )?(reversed|refunded|credited)",
 			'(about|regarding) the (cleaning|clean|job|visit) (you|your (crew|team)) did',
 		],
 		/** A complaint about our own visit (a refund, a no-show): it wins over the service it names. */
@@ -709,9 +727,18 @@ export const en = {
 			'new build',
 		],
 		/** Renovation work and its mess, near each other in a sentence: a post-construction clean. */
-		renovation_works: ['renovat~', 'remodel*', 'contractors?', 'builders?', 'refinish*', 'sanded'],
+		renovation_works: [
+			'renovat~',
+			'remodel*',
+			'contractors?',
+			'builders?',
+			'refinish*',
+			'sanded',
+			'painters',
+			'(being |getting |having (it |the ~ |the whole ~ )?)painted',
+		],
 		renovation_works_after_mess: ['renovat~', 'remodel*', 'contractors?', 'construction'],
-		renovation_mess: ['dust', 'debris', 'sawdust'],
+		renovation_mess: ['dust', 'debris', 'sawdust', 'mess'],
 		/** The clean asked for is the move's own: it wins over any other service named. */
 		service_move_in_out: [
 			'move-?(in|out)[- ]clean*',
@@ -739,6 +766,7 @@ export const en = {
 			'before the movers (come|arrive|get)',
 			'moving (into|in to) (a|our|my|the) new',
 			'tenants? (just )?(left|moved out)',
+			'(sellers?|owners?|renters?|occupants?|residents?) (have |has )?(already |just )?moved out',
 			'(before|until|when) the new (people|owners?|family|renters?|buyers?|tenants?) (move|moves|arrive|get)',
 			'(before|until) the next (one|tenant|renter) moves? in',
 			'(our|my|the) lease (ends|is up|runs out)',
@@ -791,6 +819,7 @@ export const en = {
 			'top[- ]to[- ]bottom',
 			'(really|very|super|extremely|seriously) (dirty|filthy|gross)',
 			"hasn'?t been cleaned (properly |well |thoroughly )?in (years|months|ages|a long time)",
+			"(hasn'?t|has not|haven'?t|have not) (had|gotten|got) a (proper|real|good|thorough|deep) clean* in (years|months|ages|a long time|forever)",
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',
 			'hoarding',
@@ -864,9 +893,11 @@ export const en = {
 			'(1|one|once) ?(x|time)s? (a|per|/) ?(week|wk)',
 			'(twice|two times|2 times|2x|3x|three times|four times|five times|([0-9]( ?- ?[0-9])?|two|three|four|five|six|seven) ?(x|times|days|nights|evenings|mornings)) (a|per|each|/) ?week',
 			'(twice|three times|[0-9]x) weekly',
+			'(mon|tues|wednes|thurs|fri|satur|sun)days?(,? (mon|tues|wednes|thurs|fri|satur|sun)days?)?,? (and|&) (mon|tues|wednes|thurs|fri|satur|sun)days? (evenings|nights|mornings|afternoons)',
 			'nightly',
 			'daily',
-			'every (day|night|evening|morning|weekday)',
+			// "Losing money every day" is what waiting costs, not how often to come.
+			'-(money|business|customers|sales|revenue) every (day|night|evening|morning|weekday)',
 			'each (night|evening)',
 			'mon(day)?[- ]?(-|to|thru|through)[- ]?fri(day)?',
 			'weekdays after (hours|close)',
@@ -875,7 +906,7 @@ export const en = {
 			'on (mon|tues|wednes|thurs|fri|satur|sun)days each week',
 		],
 		frequency_one_time: [
-			'(clean*|visit|come|service) (just |only )?once -(a|per|every|each|in|you|we|i)',
+			'(clean*|visit|come|service|done) (just |only )?once -(a|per|every|each|in|you|we|i)',
 			'(apartment|house|home|condo|place|office|unit|studio|townhouse) once -(a|per|every|each|in|you|we|i|the)',
 			'(just|only) (this )?once',
 			'nothing recurring',
@@ -914,7 +945,7 @@ export const en = {
 		every_day: [
 			'daily',
 			'nightly',
-			'every (single )?(day|night|evening|morning)',
+			'-(money|business|customers|sales|revenue) every (single )?(day|night|evening|morning)',
 			'each (day|night|evening)',
 			'seven days',
 			'7 days',
@@ -1438,7 +1469,7 @@ export const en = {
 			'(an? |# |one |two |three )(inch|inches|foot|feet) (deep|of (muddy |dirty |standing |brown )?water)',
 			'(an? |# |one |two |three |a few |a couple of )(inch|inches|foot|feet|ft) and (rising|climbing|going up|getting deeper)',
 			'water (is |keeps )?getting (in|into|through)',
-			'ceiling (is )?(bulging|swollen) (with water)?',
+			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen) (with water)?',
 			'ceiling (in (the|our|my|her|his|their) (~ )?~ )?(is )?(bulging|sagging|dripping|leaking)',
 			'(fire )?sprinklers? (heads? )?(broke|burst|went off|going off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
@@ -1479,7 +1510,7 @@ export const en = {
 			'water heater',
 			'sump pump',
 			'wet (carpet|carpets|floor|floors|drywall|walls|basement|ceiling)',
-			'ceiling (is )?(dripping|leaking|sagging|collapsed|caved|came down)',
+			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(dripping|leaking|sagging|collapsed|caved|came down)',
 		],
 		/** Water escaping or standing now. */
 		water_active: [
@@ -1508,7 +1539,7 @@ export const en = {
 			'(floor|floors|carpet|carpets|basement|garage) (is |are )?(covered|under water|full of water)',
 			'(basement|garage|room|kitchen|laundry room|crawl ?space) (is )?full of water',
 			'(dripping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
-			'ceiling (is )?(bulging|swollen|sagging) (with water)?',
+			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen|sagging) (with water)?',
 			'(fire )?sprinklers? (heads? )?(broke|burst|went off|going off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
 			'soaking (everything|the (floor|carpet|ceiling|walls))',
@@ -1524,7 +1555,7 @@ export const en = {
 			'(soaked|soaking wet|drenched|waterlogged)',
 			'(is|are|keeps?|still|currently|actively|now) (~ )?leaking',
 			'leaking (from|through|into|everywhere|all over|under|out)',
-			'ceiling (is )?(dripping|leaking|sagging|collapsed|caved|came down)',
+			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(dripping|leaking|sagging|collapsed|caved|came down)',
 			'overflow(ed|ing)',
 			'wet (carpet|carpets|floor|floors|drywall|walls|basement|ceiling)',
 			'sump pump (failed|died|stopped|broke|is broken|not working)',
@@ -1556,7 +1587,7 @@ export const en = {
 		damage_over: [
 			// First: at the same place, the longer "dried out and repaired" wins over "dried out".
 			'(all )?(dried|dried out|cleaned|cleaned up|fixed) and (repaired|fixed|patched|painted|dried( out)?)',
-			'-(need|needs|get|have|want|need it|get it|have it|want it|it|them|to be) (all |completely |fully |mostly )?dried (out|up)',
+			'-(need|needs|get|gets|getting|have|want|need it|get it|have it|want it|it|them|to be|be|being) (all |completely |fully |mostly )?dried (out|up)',
 			'(water |it |everything )?(has )?drained (out|away|off)',
 			"(is|are|it'?s|everything'?s|everything is) (all |now )?dry( now| again)?",
 			"(it'?s|its|is|everything'?s|it has) (long|been|all|completely|totally) (been )?dry",

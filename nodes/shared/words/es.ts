@@ -30,6 +30,7 @@ export const es = {
 		noviembre: 11,
 		diciembre: 12,
 	},
+	seasons: { primavera: 3, verano: 6, otono: 9, invierno: 12 },
 	shorthand: [
 		['casa', ['ksa', 'kasa']],
 		['que', ['q', 'ke']],
@@ -77,6 +78,8 @@ export const es = {
 			'plan de (emergencias?|contingencia)',
 			'temporada de (lluvias|huracanes)',
 		],
+		season_lead_ins: ['(para|hasta|antes de|a partir de|a principios de|a finales de)'],
+		season_is_fine: ['(esta bien|me queda bien|seria mejor)'],
 		month_lead_ins: [
 			'en',
 			'para',
@@ -224,10 +227,12 @@ export const es = {
 			'(regresen|devuelvan|regrese|devuelva)( el| mi)? deposito',
 			'(me|nos) entregan (el|la) (departamento|depa|casa|apartamento)',
 			'me voy del (depa|departamento|apartamento|cuarto)',
+			'(me|nos) cambi(o|amos) -(de ropa|el|la|los|las)',
+			'(devolver|regresar)(me|nos) el deposito',
 		],
 		service_carpet: ['alfombras?', 'colchon(es)?', 'sillon(es)?', 'tapicer*', 'salas? de tela'],
 		service_windows: [
-			'limpi* (de |las |los |sus )?(ventanas|vidrios|cristales) -(y pisos|y banos|y oficinas?|y el piso|y la tienda)',
+			'limpi* (de |las |los |sus |de las |de los |de sus )?(ventanas|ventanales|vidrios|cristales) -(y pisos|y banos|y oficinas?|y el piso|y la tienda)',
 			'(lavar|lavado de) (las |los )?(ventanas|vidrios|cristales)',
 			'fachada de vidrio',
 		],

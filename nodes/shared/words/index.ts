@@ -76,6 +76,12 @@ export const MONTHS: Record<string, number> = Object.assign(
 	...Object.values(LANGUAGES).map((language) => language.months),
 );
 
+/** Seasons and the month each begins in (1-12), every language. */
+export const SEASONS: Record<string, number> = Object.assign(
+	{},
+	...Object.values(LANGUAGES).map((language) => language.seasons),
+);
+
 /** Shorthand and typos, every language, in order. */
 export const SHORTHAND = Object.values(LANGUAGES).flatMap((language) => language.shorthand);
 
