@@ -595,6 +595,46 @@ describe('phrasings from batch t20 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t21 (each failed before its rule)', () => {
+	it('reads wastewater, a pot that burned, and a child whose room it is', () => {
+		expect(
+			triageRules(
+				'A drain line in our plant break room backed up overnight and there is wastewater across the floors.',
+			),
+		).toMatchObject({ is_emergency: true, emergency_type: 'sewage' });
+		expect(
+			triageRules(
+				'la pared del cuarto de mi hijo tiene manchas verdes y negras que crecen cada semana y él ya empezó con tos',
+			),
+		).toMatchObject({ is_emergency: true, emergency_type: 'mold' });
+		// Growing spots with nobody unwell stay a planned job.
+		expect(emergency('la pared del baño tiene manchas negras que crecen cada semana')).toBe(false);
+	});
+
+	it('reads vendors for vacant homes, buyers, installers, upholstery, salons and a person asked for', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask('14 rentals. A cleaning vendor for turnovers as homes come vacant.').service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('The buyers want it professionally cleaned before they take possession.').service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('carpets replaced in the family room and the installers left bits of carpet and dust')
+				.service_type,
+		).toBe('post_construction');
+		expect(ask('need my couch and 2 armchairs shampooed').service_type).toBe('carpet_cleaning');
+		expect(ask('Tenemos una estética de 80 metros cuadrados')).toMatchObject({
+			property_type: 'commercial',
+			service_type: 'commercial_cleaning',
+		});
+		expect(ask('Please contact me to arrange a walkthrough.').wants_human).toBe(true);
+		expect(ask('Nobody showed up. I want someone to explain what happened.').wants_human).toBe(
+			true,
+		);
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

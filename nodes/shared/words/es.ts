@@ -132,6 +132,9 @@ export const es = {
 			'farmacia',
 			'hotel',
 			'salon de (belleza|eventos|fiestas)',
+			'(una|la|nuestra|mi) estetica',
+			'peluqueria',
+			'barberia',
 			'fonda',
 			'loncheria',
 			'cocina economica',
@@ -236,7 +239,11 @@ export const es = {
 			'(lavar|lavado de) (las |los )?(ventanas|vidrios|cristales)',
 			'fachada de vidrio',
 		],
-		service_mold: ['moho', 'hongos?', 'manchas negras'],
+		service_mold: [
+			'moho',
+			'hongos?',
+			'manchas (negras|verdes)( y (negras|verdes|blancas|grises))?',
+		],
 		mold_gone: [
 			'ya (lo|la|los|las) (quitaron|quitamos|limpiaron|eliminaron|trataron)',
 			'(quitaron|eliminaron) el moho',
@@ -419,7 +426,7 @@ export const es = {
 		mold_named: [
 			'moho',
 			'hongos?',
-			'manchas negras (que (crecen|se extienden)|en (la|las) (pared|paredes|techo|esquinas?))',
+			'manchas (negras|verdes)( y (negras|verdes|blancas|grises))? (que (crecen|se extienden)|en (la|las) (pared|paredes|techo|esquinas?))',
 		],
 		damage_conditional: [
 			'si (se )?(inunda|revienta|rompe|quema|incendia|gotea) (el|la|los|las|un|una|nuestro|nuestra|mi) ...',
@@ -631,6 +638,8 @@ export const es = {
 		],
 		people_vulnerable: [
 			'(los )?ninos',
+			// A child's room: a child lives there.
+			'(cuarto|recamara|habitacion) de (mi|mis|nuestr[oa]s?) (hij[oa]s?|nin[oa]s?)',
 			'(mi |un |el )?bebe',
 			'embarazada',
 			'ancian[oa]s?',
