@@ -27,9 +27,9 @@ const CONTACT = wordPattern('contact_requests');
 /** "If our basement floods this weekend can you come the same day?": a time inside a what-if. */
 const CONDITIONAL = wordPattern('damage_conditional');
 
-/** "Starting in March", "para marzo": a month named without a day (a day after it makes a date). */
+/** "Starting in March", "mid-February", "para marzo": a month named without a day (a day after it makes a date). */
 const MONTH_NAMED = new RegExp(
-	`\\b${anyWord('month_lead_ins')} (${Object.keys(MONTHS).join('|')})\\b(?! ?\\d{1,2}(?:st|nd|rd|th)?\\b)`,
+	`\\b${anyWord('month_lead_ins')}[ -](${Object.keys(MONTHS).join('|')})\\b(?! ?\\d{1,2}(?:st|nd|rd|th)?\\b)`,
 	'g',
 );
 

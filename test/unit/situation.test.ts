@@ -635,6 +635,55 @@ describe('phrasings from batch t21 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t22 (each failed before its rule)', () => {
+	it('reads businesses by their names, the very young and old, and what mildew looks like', () => {
+		const ask = (message: string) => qualifyRules({ message, received_at: '2026-12-05T15:00:00Z' });
+		expect(
+			ask(
+				"This is Angela from Rosie's Diner. A deep clean of the kitchen and the dining room floors.",
+			),
+		).toMatchObject({ property_type: 'commercial', service_type: 'commercial_cleaning' });
+		expect(
+			ask("This is Frank over at Frank's Auto Body, clean the waiting area").property_type,
+		).toBe('commercial');
+		// Someone's home is not a business named after them.
+		expect(ask("my mom's kitchen needs a deep clean").property_type).not.toBe('commercial');
+		expect(
+			ask('The microwave caught fire, the kitchen is black with smoke. We have a 2 year old.'),
+		).toMatchObject({ property_type: 'residential', is_emergency: true });
+		expect(
+			emergency(
+				'What would water damage restoration cost if a pipe ever bursts in a 100 year old house?',
+			),
+		).toBe(false);
+		expect(
+			ask('not urgent but the grout in our shower has pink and black gunk that keeps coming back'),
+		).toMatchObject({ service_type: 'mold_remediation', is_emergency: false, urgency: 'low' });
+		expect(
+			ask(
+				'carpet cleaning, we are closing on the sale of the house in mid-February, anytime before then',
+			).urgency,
+		).toBe('low');
+		expect(
+			ask('A veterinary clinic, nightly cleaning. Currently interviewing vendors.').urgency,
+		).toBe('low');
+		expect(
+			ask('we need the place cleaned before our lease inspection on the 22nd').service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('ya me entregaron el depa nuevo, quiero que lo limpien antes de meter mis cosas')
+				.service_type,
+		).toBe('move_in_out');
+		expect(ask('se nos tapó el drenaje de la panadería, márquenme por favor').wants_human).toBe(
+			true,
+		);
+		expect(
+			triageRules("my dad's basement apartment flooded from the snow melting, water on the floor")
+				.emergency_type,
+		).toBe('storm');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -201,6 +201,7 @@ export const en = {
 			'(hurricane|storm|winter|flood|fire) prep(aration)?',
 			'next school year',
 			'comparing (~ )?(vendors|companies|providers|options|contractors)',
+			'(interviewing|vetting|evaluating|reviewing) (~ )?(vendors|companies|providers|contractors|bids|proposals)',
 			'(vendor|supplier|contractor) lists?',
 		],
 		/** Words before a month named as when the job is wanted ("starting in March", "around April"). */
@@ -216,7 +217,7 @@ export const en = {
 			'after',
 			'early',
 			'late',
-			'mid-?',
+			'mid',
 			'(the )?(end|beginning|start|middle) of',
 			'sometime in',
 			'starting( in)?',
@@ -285,6 +286,11 @@ export const en = {
 			'-(agua|color|de) cafe',
 			'coffee shop',
 			'bakery',
+			'auto (body|shop|repair|parts)',
+			'body shop',
+			'car wash',
+			'(llp|llc)',
+			'law (firm|office|offices)',
 			'bar',
 			'pub',
 			'gym',
@@ -440,6 +446,7 @@ export const en = {
 			'my place',
 			'homeowners?',
 			'(i|we|she|he) (~ )?lives? alone',
+			'(we|i) have an? ([1-6]|one|two|three|four|five|six)[- ](year|month|week)s?[- ]old',
 			'our place',
 			'bedrooms?',
 			'br',
@@ -489,6 +496,7 @@ export const en = {
 			'crawl ?space',
 			'hallway',
 			'laundry room',
+			'laundry (floor|area)',
 			'bedroom',
 			'master',
 			'upstairs (neighbou?r|unit|apartment|bathroom)',
@@ -538,7 +546,9 @@ export const en = {
 		],
 		/** "My office", "our restaurant": a business of the customer's own. */
 		own_business_places: [
-			'(my|our) (office|clinic|restaurant|gym|store|shop|salon|business|warehouse|practice|company|building)',
+			'(my|our) (office|clinic|restaurant|gym|store|shop|salon|business|warehouse|practice|company|building|diner|deli|bakery|bistro|cafe|bar|pub|hotel|motel|inn|spa|boutique|dealership|daycare|church)',
+			// A business by its name: "Rosie's Diner", "Frank's Auto Body" (not "my mom's kitchen").
+			"-(my|our|your|his|her|their|the|a) ~'s (diner|grill|cafe|bistro|deli|tavern|pizzeria|pizza|bakery|salon|auto body|auto|dental|clinic|restaurant|bar|pub|gym|market|store|boutique|barbershop)",
 			'(shut|closed) us down',
 			'we (run|own|operate|manage) (a|an)',
 			"(we'?re|we are) (a|an) -(family|couple)",
@@ -774,7 +784,7 @@ export const en = {
 			'(before|until) the next (one|tenant|renter) moves? in',
 			'(our|my|the) lease (ends|is up|runs out)',
 			'end of (our|my|the) lease',
-			'(move[- ]out|final) (walk ?through|inspection)',
+			'(move[- ]out|final|lease|end of lease) (walk ?through|inspection)',
 			'before the walk ?through',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
@@ -811,6 +821,7 @@ export const en = {
 		service_mold: [
 			'mou?ld(y)?',
 			'mildew (problem|remediation|removal|everywhere|on the walls)',
+			'(pink|orange)( and (black|green|gr[ae]y))? (gunk|slime|film|stuff|mou?ld)',
 			'(smells?|smelling) (like|of) (mildew|mou?ld)',
 			// Mould described by what is seen or smelt (counts only when the damage reading is mould).
 			'musty (smell|odou?r)',
@@ -829,6 +840,7 @@ export const en = {
 			'hoarder',
 			'hoarding',
 			'deep (sanitiz|disinfect)*',
+			'thorough (sanitiz|disinfect)*',
 		],
 		/** Said to need nothing: "carpets are fine" asks for no carpet cleaning. */
 		service_not_needed: [
@@ -1313,7 +1325,8 @@ export const en = {
 		/** Sewage named, happening or not. */
 		sewage_named: [
 			"(toilet|toilets) (won'?t stop|keeps?|is|are) (running over|overflowing)",
-			'(brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid)',
+			// Not "pink and black gunk" in a shower's grout: mildew's colours.
+			'-(pink and|orange and|green and) (brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid)',
 			'(floor |shower |basement |tub |bathtub |laundry |utility )?drains? (is |are |keeps )?(backing|backed) up',
 			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy) water (is |keeps )?(bubbling|bubbles|coming|comes|rising|rises|backing|backs|welling|wells|seeping|seeps) up',
 			'sewage',
@@ -1447,6 +1460,7 @@ export const en = {
 			'mushrooms? (growing|sprouting)',
 			'fung(us|i) (growing|on (the|my|our))',
 			'mildew',
+			'(pink|orange)( and (black|green|gr[ae]y))? (gunk|slime|film|stuff|mou?ld)',
 			'musty (smell|odou?r)',
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
 		],
@@ -1694,7 +1708,8 @@ export const en = {
 			'(starting|beginning|started|begun) to (buckle|warp|swell|sag|give way|cave)',
 			'still (coming|going|pouring|running|dripping|leaking|flooding|spreading|rising|burning|smoking|coming (in|down|through|up))',
 			"(won'?t|will not|doesn'?t|does not|can'?t|cannot|not|no) stop(ping)?",
-			'keeps? (coming|leaking|rising|dripping|pouring|spreading|getting worse)',
+			// "Keeps coming back" is how often, not escaping now.
+			'keeps? (coming|leaking|rising|dripping|pouring|spreading|getting worse) -(back)',
 			'(is |are )?(spreading|getting worse|rising)',
 			'(coming|comes?|dripping|pouring|running|leaking|raining) (down )?(through|from|out of) (the |our |my )?(~ )?(ceiling|light fixtures?|lights?|walls?|roof)',
 			'through (the|our|my) (bedroom |kitchen |bathroom |living room )?ceiling',
@@ -1779,7 +1794,8 @@ export const en = {
 			'tropical storm',
 			'wind ?storm',
 			'high winds?',
-			'snow ?melt',
+			'snow ?melt*',
+			'melting snow',
 			'ice dams?',
 			'flash flood*',
 		],
@@ -1790,6 +1806,11 @@ export const en = {
 			'(my|our|a) (baby|toddler|newborn|infant)',
 			// A child's room: a child lives there.
 			"(my|our) (son|daughter)'?s (room|bedroom|nursery)",
+			// "We have a 2 year old", "my 82-year-old mother", "I'm 79": the very young and the old.
+			'(we|i) have an? ([1-6]|one|two|three|four|five|six)[- ](year|month|week)s?[- ]old',
+			'(my|our|a) ([1-6]|one|two|three|four|five|six)[- ](year|month|week)s?[- ]old (son|daughter|baby|boy|girl|kid|child|twins|grandson|granddaughter)',
+			'(my|our|an?) (7|8|9)[0-9] ?(year|yr)s?[- ]old (mother|father|mom|dad|grand~|neighbou?r|aunt|uncle|woman|man|lady|parents?|tenant)',
+			"(i am|i'?m|he'?s|she'?s|he is|she is) (7|8|9)[0-9]",
 			'pregnant',
 			'elderly',
 			'(my|our) (grand)?(mom|mother|dad|father|parents?) (is|are|lives?) (#|in her|in his|in their|elderly|old)',
