@@ -667,9 +667,13 @@ describe('phrasings from batch t22 (each failed before its rule)', () => {
 		expect(
 			ask('A veterinary clinic, nightly cleaning. Currently interviewing vendors.').urgency,
 		).toBe('low');
+		// A landlord's or lease inspection is no move (the labels' convention); an end-of-lease one is.
 		expect(
 			ask('we need the place cleaned before our lease inspection on the 22nd').service_type,
-		).toBe('move_in_out');
+		).toBe('standard_cleaning');
+		expect(ask('we need the place cleaned before the end of lease inspection').service_type).toBe(
+			'move_in_out',
+		);
 		expect(
 			ask('ya me entregaron el depa nuevo, quiero que lo limpien antes de meter mis cosas')
 				.service_type,

@@ -784,7 +784,7 @@ export const en = {
 			'(before|until) the next (one|tenant|renter) moves? in',
 			'(our|my|the) lease (ends|is up|runs out)',
 			'end of (our|my|the) lease',
-			'(move[- ]out|final|lease|end of lease) (walk ?through|inspection)',
+			'(move[- ]out|final|end of lease) (walk ?through|inspection)',
 			'before the walk ?through',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
