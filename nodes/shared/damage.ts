@@ -325,6 +325,7 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 	const signals: string[] = [];
 	let damageType: EmergencyType | null = null;
 	let firstMention: EmergencyType | null = null;
+	let moldNamed = false;
 
 	// Most messages name no damage at all: one pattern tells, before the rules look kind by kind.
 	const namesAny = NAMES_DAMAGE.test(text);
@@ -333,6 +334,7 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 		if (rule.type === 'fire_damage' && smokeWithoutFire) continue;
 		const mention = firstAffirmed(text, rule.mention);
 		if (!mention) continue;
+		if (rule.type === 'mold') moldNamed = true;
 		firstMention ??= rule.type;
 		const activeHit = firstAffirmed(text, rule.active);
 		if (activeHit) {
@@ -421,8 +423,15 @@ export function readDamageFacts(message: string, normalized = normalize(message)
 			damageType === 'storm',
 	);
 
+	// Water that is over, with mould named: the mould it left is what there is to deal with
+	// ("the tub overflowed weeks ago, we mopped it up, now dark spots and a musty smell").
+	const leftMould =
+		over &&
+		moldNamed &&
+		(damageType === 'water_damage' || damageType === 'sewage' || damageType === 'storm');
+
 	return {
-		damage_type: damageType,
+		damage_type: leftMould ? 'mold' : damageType,
 		active,
 		historic: damageType !== null && (over || contained),
 		hazards: hazardList,

@@ -688,6 +688,50 @@ describe('phrasings from batch t22 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t23 (each failed before its rule)', () => {
+	it('reads the mould water left behind, and sprinklers asked about', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask(
+				'A few weeks ago our bathtub overflowed and we mopped it up, but now there are dark spots and a musty smell in the ceiling below.',
+			),
+		).toMatchObject({ service_type: 'mold_remediation', is_emergency: false });
+		// Water still coming stays water damage, mould named or not.
+		expect(
+			triageRules(
+				'the tub overflowed and water is still dripping through the ceiling, it smells musty',
+			),
+		).toMatchObject({ is_emergency: true, emergency_type: 'water_damage' });
+		expect(
+			ask(
+				'Planning ahead: if our server room sprinklers ever go off, how fast could you be on site?',
+			).service_type,
+		).toBe('water_damage');
+		expect(
+			ask("My father's apartment needs a real scrub, kitchen grease, bathroom grime").service_type,
+		).toBe('deep_cleaning');
+	});
+
+	it('reads places said another way', () => {
+		const place = (message: string) => qualifyRules({ message }).property_type;
+		expect(place("I'm at my mother's, the toilet backed up into the hall")).toBe('residential');
+		expect(place('water is pouring out my front door, please send someone')).toBe('residential');
+		expect(place('se rompió una tubería y cae agua sobre los anaqueles y el piso de ventas')).toBe(
+			'commercial',
+		);
+		expect(place('se mojó todo el closet, sigue goteando')).toBe('residential');
+		// A building's parking garage is premises only beside a business word ("our condo building" alone is homes).
+		expect(
+			place(
+				'Sewage is coming up through the floor drains in the parking garage of our condo building',
+			),
+		).toBe('residential');
+		expect(
+			place('I manage the condo building: sewage in the parking garage by the elevator lobby'),
+		).toBe('commercial');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

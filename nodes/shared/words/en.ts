@@ -465,6 +465,8 @@ export const en = {
 			"(grandma|grandpa|grandmother|grandfather|nana)'?s",
 			'(#|two|three|four|five|six|seven|eight|nine|ten|twelve)[- ]unit (complex|building|property)',
 			"my parents'?",
+			// "I'm at my mother's": her home.
+			"(at|to) (my|our) (mother|father|mom|dad|parents|grandmother|grandfather|grandma|grandpa|aunt|uncle|sister|brother|daughter|son)'s -(office|business|shop|store|restaurant|company|work|clinic|practice)",
 			'residence',
 			'family room',
 			// Not the Spanish "que me den".
@@ -489,6 +491,7 @@ export const en = {
 			'kitchen table',
 			'utility closet',
 			'(our|my) (sofa|couch|patio|deck|yard|backyard)',
+			'(our|my) (front|back) (door|porch|steps)',
 			'(our|my) skylights?',
 			'basement',
 			'garage',
@@ -531,7 +534,14 @@ export const en = {
 		],
 		/** A home used for work, or a studio flat: still a home. */
 		/** The shared spaces of a building, cleaned as a business's premises even when the building is homes. */
-		building_common_areas: ['common[- ]areas?', 'lobbies', 'stairwells', 'hallways'],
+		building_common_areas: [
+			'common[- ]areas?',
+			'lobbies',
+			'stairwells',
+			'hallways',
+			'parking (garage|deck|structure)s?',
+			'elevator (pit|lobby|lobbies)',
+		],
 		homes_despite_business_words: [
 			'home office',
 			'home daycare',
@@ -828,6 +838,7 @@ export const en = {
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
 		],
 		service_deep: [
+			'(a )?(real|good|proper|thorough) scrub*',
 			'deep([- ]|ly )?clean*',
 			'(really|thoroughly|fully|completely|properly) (sanitiz|disinfect)*',
 			'spring[- ]clean*',
@@ -1494,7 +1505,7 @@ export const en = {
 			'water (is |keeps )?getting (in|into|through)',
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen) (with water)?',
 			'ceiling (in (the|our|my|her|his|their) (~ )?~ )?(is )?(bulging|sagging|dripping|leaking)',
-			'(fire )?sprinklers? (heads? )?(broke|burst|went off|going off|activated|is spraying|are spraying|sprayed)',
+			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
 			'(froze|frozen) and (split|burst|cracked|broke)',
 			'water (all )?across (the|our) (whole |entire )?(floor|room|basement|gym|kitchen)',
@@ -1563,7 +1574,7 @@ export const en = {
 			'(basement|garage|room|kitchen|laundry room|crawl ?space) (is )?full of water',
 			'(dripping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen|sagging) (with water)?',
-			'(fire )?sprinklers? (heads? )?(broke|burst|went off|going off|activated|is spraying|are spraying|sprayed)',
+			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
 			'soaking (everything|the (floor|carpet|ceiling|walls))',
 			'burst(ed)? (~ )?(pipe|pipes|hose|line|main|heater|tank|boiler)',

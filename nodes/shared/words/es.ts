@@ -130,6 +130,8 @@ export const es = {
 			'panaderia',
 			'cafeteria',
 			'farmacia',
+			'anaqueles',
+			'piso de ventas',
 			'hotel',
 			'salon de (belleza|eventos|fiestas)',
 			'(una|la|nuestra|mi) estetica',
@@ -196,6 +198,7 @@ export const es = {
 			'(el|del|al) living',
 			'recamara de',
 			'fregadero',
+			'(el|mi|del) closet',
 		],
 		cleaning_words: ['limpieza', 'limpiar', 'limpien', 'limpian', 'aseo'],
 		standard_clean_hints: [
