@@ -83,6 +83,8 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	['carpet_cleaning', phrasePatterns('service_carpet')],
 	['window_cleaning', phrasePatterns('service_windows')],
 	['mold_remediation', phrasePatterns('service_mold')],
+	// Work we do not do, asked for by name ("air duct cleaning"), is not a move's clean because a move is mentioned.
+	['other', phrasePatterns('services_not_offered')],
 	// A move as the occasion ("before the new tenant moves in"): carpets, windows or mould asked for above win; a deep clean for a move is the move's clean.
 	[
 		'move_in_out',

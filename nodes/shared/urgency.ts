@@ -77,6 +77,17 @@ function aboutACall(text: string, index: number): boolean {
 	return CONTACT.test(clause);
 }
 
+const ROUTINE = wordPattern('every_day');
+/** "Every morning before we open at 11": a time in a routine is when each visit happens, not how soon. */
+function aboutARoutine(text: string, index: number): boolean {
+	const clause =
+		text
+			.slice(Math.max(0, index - 30), index)
+			.split(/[.!?;,]/)
+			.pop() ?? '';
+	return ROUTINE.test(clause);
+}
+
 /** The time word is part of a what-if about damage, not when the job is wanted. */
 function aboutAWhatIf(text: string, index: number): boolean {
 	const sentence =
@@ -103,13 +114,19 @@ export function readUrgency(
 			m &&
 			!aboutThePast(normalized, m.index) &&
 			!aboutACall(normalized, m.index) &&
-			!aboutAWhatIf(normalized, m.index)
+			!aboutAWhatIf(normalized, m.index) &&
+			!aboutARoutine(normalized, m.index)
 		)
 			return { urgency: 'high', intensity: 2, cue: m[0] };
 	}
 	for (const p of HIGH_SOON) {
 		const m = p.exec(normalized);
-		if (m && !aboutACall(normalized, m.index) && !aboutAWhatIf(normalized, m.index))
+		if (
+			m &&
+			!aboutACall(normalized, m.index) &&
+			!aboutAWhatIf(normalized, m.index) &&
+			!aboutARoutine(normalized, m.index)
+		)
 			return { urgency: 'high', intensity: 1, cue: m[0] };
 	}
 	for (const p of LOW) {

@@ -37,7 +37,7 @@ const SEALED_FLOORS = {
 		property_type: 0.94,
 		is_emergency: 0.975,
 		emergency_type: 0.97,
-		urgency: 0.94,
+		urgency: 0.945,
 		frequency: 0.98,
 		bedrooms: 0.995,
 		bathrooms: 1,

@@ -732,6 +732,51 @@ describe('phrasings from batch t23 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t24 (each failed before its rule)', () => {
+	it('reads services asked for by what is cleaned, and work we do not do', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask('Do you do dryer vent or air duct cleaning? We just bought an older house.').service_type,
+		).toBe('other');
+		expect(ask('Can you pick up dog poop from our backyard weekly?').service_type).toBe('other');
+		expect(ask('hey do you clean mattresses? my son threw up on his').service_type).toBe(
+			'carpet_cleaning',
+		);
+		expect(ask('quiero una limpieza a detalle de mi casa antes de Navidad').service_type).toBe(
+			'deep_cleaning',
+		);
+		expect(
+			ask('do u do just kitchens? mine is gross, grease on the cabinets and inside the oven')
+				.service_type,
+		).toBe('deep_cleaning');
+		expect(
+			ask('can we get the inside of all our windows cleaned tomorrow? having a party').service_type,
+		).toBe('window_cleaning');
+		expect(
+			ask(
+				"Unit C's tenant is leaving on the 20th and the new one moves in on the 1st. Carpets shampooed and a full clean.",
+			).service_type,
+		).toBe('move_in_out');
+		expect(
+			ask('the sellers left the new house filthy. we get keys friday. 4 bed 2.5 bath').service_type,
+		).toBe('move_in_out');
+		// How to get in is not a move.
+		expect(
+			ask('regular clean of the house on Thursday, you can pick up the keys from the lockbox')
+				.service_type,
+		).toBe('standard_cleaning');
+	});
+
+	it('reads when: a routine is no rush, and yesterday is', () => {
+		const when = (message: string) => qualifyRules({ message }).urgency;
+		expect(when('Our taproom needs cleaning every morning before we open at 11')).toBe('normal');
+		expect(when('the restaurant needs a quick clean, we open at 11')).toBe('high');
+		expect(when('We need daily room turnover and lobby cleaning starting right away')).toBe('high');
+		expect(when('ocupo que me ayuden a trapear toda la casa, la necesito para ayer')).toBe('high');
+		expect(when('Necesito limpieza de fin de obra. Cuando puedan.')).toBe('low');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -661,6 +661,15 @@ export const en = {
 			'send (someone|them|the crew|a crew|your crew) (again|back)',
 		],
 		/** Work a cleaning company does not do. */
+		/** Work asked for by name that the business does not do: it wins over a move named beside it. */
+		services_not_offered: [
+			'(air |dryer )?duct clean*',
+			'dryer vents?',
+			'chimney sweep*',
+			'pool clean*',
+			'pick up (the )?(dog )?(poop|waste)',
+			'pooper scooper',
+		],
 		other_services: [
 			'pressure[- ]wash*',
 			'(bbq|barbecue|outdoor) grills?',
@@ -679,6 +688,10 @@ export const en = {
 			'movers',
 			'pool clean*',
 			'duct clean*',
+			'(air|dryer) ducts?',
+			'dryer vents?',
+			'pick up (the )?(dog )?(poop|waste)',
+			'pooper scooper',
 			'chimney sweep*',
 			'junk removal',
 			'dumpster',
@@ -762,6 +775,8 @@ export const en = {
 		renovation_mess: ['dust', 'debris', 'sawdust', 'mess'],
 		/** The clean asked for is the move's own: it wins over any other service named. */
 		service_move_in_out: [
+			'(tenant|tenants|renter|renters) (is |are )?(leaving|moving out)',
+			'new (one|tenant|tenants|renter|renters) (moves?|moving) in',
 			'move-?(in|out)[- ]clean*',
 			'(move|moving)[- ]?(in|out) (deep )?clean*',
 			'end of (lease|tenancy|rental)',
@@ -784,7 +799,10 @@ export const en = {
 			'before (we|i) unpack',
 			'closing on (the|our|my) (house|home|condo)',
 			'(close|closing|closed) on (the|our|my) new (house|home|condo|place)',
-			'before the movers (come|arrive|get)',
+			'before (the )?movers (come|arrive|get)',
+			'(sellers?|previous owners?|owners?) left (it|the (~ )?(place|house|home|condo|apartment|unit)) (a mess|filthy|dirty|disgusting|gross)',
+			// "We get keys Friday" is a move in; "pick up the keys at the office" is how to get in.
+			'(we|i) (get|are getting|will get|got) (the |our |my )?keys',
 			'moving (into|in to) (a|our|my|the) new',
 			'tenants? (just )?(left|moved out)',
 			'(sellers?|owners?|renters?|occupants?|residents?) (have |has )?(already |just )?moved out',
@@ -806,6 +824,7 @@ export const en = {
 			'(steam|shampoo|deep)[- ]?clean* (the |my |our |all )?(~ )?(carpets?|rugs?|upholstery|couch(es)?|sofas?|loveseats?|sectionals?|mattress(es)?|armchairs?|runners?)',
 			'carpets?',
 			'area rugs?',
+			'do (you|u|y?all) (clean|shampoo|do) (mattress(es)?|couch(es)?|sofas|loveseats|upholstery)',
 			'upholstery',
 			'(on|all over|onto) (the|our|my) (~ )?(~ )?(rug|carpet)s?',
 		],
@@ -821,6 +840,7 @@ export const en = {
 			'(lobby|atrium) (glass|windows)',
 			'windows on (a|the|our|my)',
 			'# (windows|panes)',
+			'(the )?inside of (all )?(the |our |my )?windows',
 			'windows?( and ~( ~)?)?,? inside and out',
 		],
 		/** Mould said to be gone already: not the job asked for. */
@@ -838,6 +858,8 @@ export const en = {
 			'(black|green|white|gr[ae]y|fuzzy|furry|slimy)( fuzzy| furry| slimy)? (growth|spots|patches|fuzz)',
 		],
 		service_deep: [
+			'(house|home|place|apartment|kitchen|bathroom|oven|fridge|mine) (is|are|looks?) (so|really|absolutely|totally) (disgusting|filthy|nasty)',
+			'grease (on|all over) (the )?(cabinets|walls|stove|everything)',
 			'(a )?(real|good|proper|thorough) scrub*',
 			'deep([- ]|ly )?clean*',
 			'(really|thoroughly|fully|completely|properly) (sanitiz|disinfect)*',

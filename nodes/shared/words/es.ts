@@ -39,6 +39,7 @@ export const es = {
 	lists: {
 		negation: ['sin', 'ni'],
 		urgency_now: [
+			'para ayer',
 			'hoy',
 			'urgente',
 			'lo antes posible',
@@ -67,6 +68,7 @@ export const es = {
 			'(del|el) (proximo|siguiente) mes',
 			'para tener (el|su) (contacto|dato|numero|telefono)',
 			'cuando (tengan|puedan|haya) (espacio|tiempo|lugar|disponibilidad)',
+			'cuando (ustedes )?puedan -(venir|pasar|hoy|manana|este|esta)',
 			'para estar (preparad[oa]s?|list[oa]s?)',
 			'(el )?(proximo|siguiente) ano',
 			'(el|del) ano que viene',
@@ -252,7 +254,7 @@ export const es = {
 			'ya (lo|la|los|las) (quitaron|quitamos|limpiaron|eliminaron|trataron)',
 			'(quitaron|eliminaron) el moho',
 		],
-		service_deep: ['limpieza (profunda|a fondo)'],
+		service_deep: ['limpieza (profunda|a fondo|a detalle|detallada)'],
 		frequency_biweekly: [
 			'cada (dos|2) semanas',
 			'cada (15|quince) dias',
