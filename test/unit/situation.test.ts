@@ -777,6 +777,20 @@ describe('phrasings from batch t24 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t25 (each failed before its rule)', () => {
+	it('reads how soon, and a guest bath that is gross', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(ask('the sooner the better honestly, the house is a disaster').urgency).toBe('high');
+		expect(ask('limpieza de la casa, entre más pronto mejor').urgency).toBe('high');
+		expect(
+			ask('¿me pueden mandar precio para limpiar ventanas? cuando ustedes tengan espacio').urgency,
+		).toBe('low');
+		expect(
+			ask('my mother in law is coming tomorrow and the guest bath is gross. can you come?'),
+		).toMatchObject({ service_type: 'standard_cleaning', property_type: 'residential' });
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

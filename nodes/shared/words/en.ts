@@ -122,6 +122,7 @@ export const en = {
 		// ---- when the customer wants it (urgency) ----
 		/** Today, now: high urgency, the most pressing. */
 		urgency_now: [
+			'the sooner the better',
 			'asap',
 			'urgent(ly)?',
 			'right away',
@@ -506,6 +507,7 @@ export const en = {
 			"neighbou?r'?s",
 			'(our|my) (bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)',
 			'rental unit',
+			'guest (bath|bathroom|room|bedroom)',
 			'(sun ?room|mud ?room|playroom|guest room|spare room|nursery)',
 			'tenants?',
 			'in the unit',
@@ -606,6 +608,7 @@ export const en = {
 		standard_clean_hints: [
 			"(house|place|apartment|home|condo|it)( is|'s| looks)? (a|like a) (wreck|mess|disaster|pigsty|pig sty)",
 			'(trashed|wrecked) (it|the place|the house|the apartment)',
+			"(bath|bathroom|kitchen|house|place|apartment)( is|'s| looks)? (gross|filthy|disgusting|dirty)",
 			'house ?clean*',
 			'home clean*',
 			'regular clean*',

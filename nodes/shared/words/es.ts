@@ -39,6 +39,7 @@ export const es = {
 	lists: {
 		negation: ['sin', 'ni'],
 		urgency_now: [
+			'(entre|mientras) mas pronto,? mejor',
 			'para ayer',
 			'hoy',
 			'urgente',
@@ -67,7 +68,7 @@ export const es = {
 			'(en|dentro de) (unos |como )?(dos|tres|cuatro|cinco|seis|#) meses',
 			'(del|el) (proximo|siguiente) mes',
 			'para tener (el|su) (contacto|dato|numero|telefono)',
-			'cuando (tengan|puedan|haya) (espacio|tiempo|lugar|disponibilidad)',
+			'cuando (ustedes )?(tengan|puedan|haya) (espacio|tiempo|lugar|disponibilidad)',
 			'cuando (ustedes )?puedan -(venir|pasar|hoy|manana|este|esta)',
 			'para estar (preparad[oa]s?|list[oa]s?)',
 			'(el )?(proximo|siguiente) ano',
