@@ -122,8 +122,8 @@ export const en = {
 		// ---- when the customer wants it (urgency) ----
 		/** Today, now: high urgency, the most pressing. */
 		urgency_now: [
-			'the sooner the better',
 			'asap',
+			'the sooner the better',
 			'urgent(ly)?',
 			'right away',
 			'immediately',
