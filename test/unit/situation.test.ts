@@ -791,6 +791,47 @@ describe('phrasings from batch t25 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t26 (each failed before its rule)', () => {
+	it('reads British, Australian, Indian and Canadian English, and Spanish from Spain and the Caribbean', () => {
+		expect(
+			triageRules(
+				'the hot water system in the laundry let go and theres water right through the hallway',
+			),
+		).toMatchObject({ is_emergency: true, emergency_type: 'water_damage' });
+		expect(triageRules("the loo's overflowing and won't stop").emergency_type).toBe('sewage');
+		expect(
+			triageRules(
+				'se me metió el agua de la lluvia por la marquesina y tengo la sala mojada, todavía está lloviendo',
+			),
+		).toMatchObject({ is_emergency: true, emergency_type: 'storm' });
+		// Had it dried out: over, and the mould is what is left.
+		expect(
+			qualifyRules({
+				message:
+					'Our basement flooded in the spring thaw and we had it dried out, but now there is a musty smell and black spots.',
+			}),
+		).toMatchObject({ service_type: 'mold_remediation', is_emergency: false });
+		const ask = (message: string) => qualifyRules({ message });
+		expect(ask('deep cleaning of our 3BHK flat on Saturday')).toMatchObject({
+			bedrooms: 3,
+			property_type: 'residential',
+		});
+		expect(
+			ask(
+				'queremos una limpieza a fondo del piso antes de entrar a vivir, nos dan las llaves el 20',
+			).service_type,
+		).toBe('move_in_out');
+		expect(ask('cuánto cuesta limpiar la moqueta? Solo es para saber el precio.')).toMatchObject({
+			service_type: 'carpet_cleaning',
+			urgency: 'low',
+		});
+		expect(
+			ask('The dishwasher leaked and the carpet tiles are wet. Could someone dry it out tomorrow?')
+				.service_type,
+		).toBe('water_damage');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
