@@ -157,6 +157,8 @@ function detectService(
 	}
 	if (COMPLAINT.test(text)) return 'other';
 	if (OTHER_SERVICES.test(text) && !restorationAsked(text)) return 'other';
+	// A biohazard named (droppings in the attic, long there) is its own cleanup, not a house clean.
+	if (damage === 'biohazard') return SERVICE_OF_DAMAGE.biohazard;
 	// Restoration of past damage keeps the damage's own service; a plain clean after old damage is a clean.
 	const restoration = restorationAsked(text);
 	// "We never had it cleaned" asks for no clean.

@@ -832,6 +832,44 @@ describe('phrasings from batch t26 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t27 (each failed before its rule)', () => {
+	it.each([
+		'We recovered a unit from an eviction; police suspect fentanyl use and it needs decontamination.',
+		'Heavy rain caused a mudslide and mud and water pushed through the back wall. Still raining.',
+		'hay una fuga de agua en la pared de la cocina y el piso ya está anegado',
+		'A pipe in the wall has been leaking, the ceiling below is wet and sagging a little.',
+		'se tapó el caño y regresó agua con comida y grasa por la coladera, está todo el piso embarrado y apesta',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads what is past, small or not ours', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		// A slow leak found under a dishwasher, floor rotten: mould to look at, not an emergency.
+		expect(
+			emergency(
+				'Our dishwasher has been leaking slowly for who knows how long, the floor under it is black',
+			),
+		).toBe(false);
+		expect(
+			ask(
+				'squirrels got in the attic months ago, we had them removed, there are droppings up there. no rush',
+			),
+		).toMatchObject({ service_type: 'other', is_emergency: false });
+		expect(
+			ask('salió un poco de humo del ventilador, ya no pasó nada. ¿Hacen limpieza de ductos?'),
+		).toMatchObject({ service_type: 'other', is_emergency: false });
+		expect(
+			ask("my brother cut himself in our garage, he's ok now (hospital), blood on the floor")
+				.property_type,
+		).toBe('residential');
+		expect(
+			triageRules('se inundó la bodega con el agua del drenaje pluvial y sigue subiendo')
+				.emergency_type,
+		).toBe('storm');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

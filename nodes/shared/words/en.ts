@@ -439,6 +439,8 @@ export const en = {
 			'flat',
 			'-(yoga|dance|recording|art|photo|fitness|pilates|tattoo|design|music) studio -(space*)',
 			'bungalow',
+			'(our|my) garage',
+			'evict*',
 			'#? ?bhk',
 			'semi[- ]detached',
 			'detached (house|home)?',
@@ -511,6 +513,7 @@ export const en = {
 			"neighbou?r'?s",
 			'(our|my) (bathroom|kitchen|shower|ceiling|sink|tub|bathtub|toilet|living room|floor|carpets?|walls?)',
 			'rental unit',
+			'(our|my) (~ )?(carpet|carpets|rug)',
 			'guest (bath|bathroom|room|bedroom)',
 			'(sun ?room|mud ?room|playroom|guest room|spare room|nursery)',
 			'tenants?',
@@ -1443,6 +1446,9 @@ export const en = {
 		],
 		/** A biohazard present now: a death, blood, waste, needles. */
 		biohazard_active: [
+			'fentanyl',
+			'drug (paraphernalia|residue)',
+			'decontaminat*',
 			'bio ?hazard...',
 			'(unattended|undiscovered) death',
 			'(someone|person|body|tenant|neighbou?r|he|she|relative|father|mother|dad|mom|uncle|aunt|grand(mother|father|ma|pa)|brother|sister|son|daughter|husband|wife|roommate|friend|resident|owner) (~ )?(died|passed away|was found dead)',
@@ -1473,9 +1479,11 @@ export const en = {
 		biohazard_named: [
 			'blood',
 			'(rat|rodent|mouse|bat|pigeon|bird) (droppings|infestation|feces|urine)',
+			'droppings',
 		],
 		/** A storm named. */
 		storm_named: [
+			'mud ?slides?',
 			'storm',
 			'(wind|rain|thunder|ice|snow) ?storm',
 			'hurricane',
@@ -1488,6 +1496,7 @@ export const en = {
 		],
 		/** Storm damage that happened. */
 		storm_active: [
+			'(mud|mud and water|water and mud) (pushed|came|poured|burst|broke|flowed) (through|in|into)',
 			'(storm|hurricane|tornado|hail|wind) (last night|yesterday|this morning|today|damage|damaged|blew|tore|ripped|broke|knocked|took|hit|came|flooded|caused)',
 			"(after|from|during|in) (the|this|last night'?s|yesterday'?s|today'?s) (storm|hurricane|tornado|hail ?storm|wind ?storm|rain ?storm|thunder ?storm|ice ?storm)",
 			'(tree|branch|limb),? (it )?(fell|came down|crashed|went|came) (on|onto|through|into|down on)',
@@ -1606,6 +1615,8 @@ export const en = {
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen|sagging) (with water)?',
 			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
+			'(ceiling|drywall|walls?|floors?)( below| above| downstairs| upstairs)? (is |are |looks )?(wet|soaked|damp) and (sagging|bulging|buckling|dripping|soft|swelling|falling)',
+			'(has|have) been (leaking|dripping|seeping) (for a while|for (days|weeks|hours))',
 			"(there'?s|theres|there is) water (right )?(through|all through|all over|everywhere|throughout|under)",
 			'soaking (everything|the (floor|carpet|ceiling|walls))',
 			'burst(ed)? (~ )?(pipe|pipes|hose|line|main|heater|tank|boiler)',
@@ -1748,6 +1759,7 @@ export const en = {
 		/** Escaping or growing, whatever the substance ("still coming", "won't stop"). */
 		damage_escaping: [
 			'getting (bigger|worse|larger|wider)',
+			'still raining',
 			'(starting|beginning|started|begun) to (buckle|warp|swell|sag|give way|cave)',
 			'still (coming|going|pouring|running|dripping|leaking|flooding|spreading|rising|burning|smoking|coming (in|down|through|up))',
 			"(won'?t|will not|doesn'?t|does not|can'?t|cannot|not|no) stop(ping)?",
@@ -1828,6 +1840,7 @@ export const en = {
 		],
 		/** Weather that let water in: the damage is storm damage. */
 		storm_weather: [
+			'mud ?slides?',
 			'rain(s|ed|y|fall|water|storm)?',
 			'raining -(onto|on|down|from|through|into|in)',
 			'downpour',

@@ -243,6 +243,7 @@ export const es = {
 			'(me|nos) cambi(o|amos) -(de ropa|el|la|los|las)',
 			'(devolver|regresar)(me|nos) el deposito',
 		],
+		services_not_offered: ['limpieza de ductos', 'ductos'],
 		service_carpet: [
 			'alfombras?',
 			'moquetas?',
@@ -340,6 +341,7 @@ export const es = {
 		preference_tomorrow: ['manana -(temprano)'],
 		preference_today: ['hoy'],
 		sewage_named: [
+			'(se )?(regreso|regresa|brota|brotando|sale|salio|saliendo) (el )?agua (~ )?(~ )?(~ )?(~ )?por (la|el) (coladera|drenaje|resumidero|desague)',
 			'se regreso el agua (de la|del) (coladera|drenaje|cano|inodoro|excusado)',
 			'aguas? (negras?|residuales|cloacales)',
 			'(sale|salio|saliendo|brota|brotando) agua (negra|sucia|cafe)',
@@ -354,6 +356,7 @@ export const es = {
 			'fosa septica',
 		],
 		sewage_active: [
+			'(se )?(regreso|regresa|brota|brotando|sale|salio|saliendo) (el )?agua (~ )?(~ )?(~ )?(~ )?por (la|el) (coladera|drenaje|resumidero|desague)',
 			'se regreso el agua (de la|del) (coladera|drenaje|cano|inodoro|excusado)',
 			'aguas? (negras?|residuales|cloacales)',
 			'(sale|salio|saliendo|brota|brotando) agua (negra|sucia|cafe)',
@@ -424,6 +427,7 @@ export const es = {
 			'la lluvia (entro|se metio|esta entrando)',
 		],
 		storm_weather: [
+			'pluvial',
 			'(el )?rio',
 			'arroyo',
 			'crecida',
@@ -499,6 +503,8 @@ export const es = {
 			'(lleno|llenando) de agua',
 		],
 		water_active: [
+			'(esta|quedo) todo el (piso|bano|sotano|patio) (embarrado|inundado|encharcado|mojado|anegado)',
+			'(piso|pisos|cocina|sala|bano|cuarto|casa|sotano|cochera|bodega) (ya )?(esta|estan|quedo|quedaron) (todo )?(anegad[oa]s?|inundad[oa]s?|encharcad[oa]s?|embarrad[oa]s?)',
 			'(un|unos|como|casi|#)( #)? (palmo|palmos|dedos?|centimetros|cm|metro|metros|pulgadas) de agua',
 			'agua (sale|entra|cae|brota) (de|por|del)',
 			'(tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco) (~ )?(~ )?(~ )?se (rompio|revento|partio|trono|solto)',
