@@ -870,6 +870,40 @@ describe('phrasings from batch t27 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t28 (each failed before its rule)', () => {
+	it.each([
+		'the stain on my ceiling is getting bigger while i watch it and now its starting to drip on the bed',
+		'the floor in the hall squishes when you step on it and the carpet is wet along the bathroom wall',
+		'theres brown stuff bubbling out of the tub drain every time upstairs flushes',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads places and a dry stain', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask("Our data center's condensate line clogged, water under the raised floor").property_type,
+		).toBe('commercial');
+		expect(
+			ask('Pastor Mike here, the baptistry overflowed into the fellowship hall').property_type,
+		).toBe('commercial');
+		expect(
+			ask('Se reventó la cisterna del edificio y el agua entra al elevador y a dos departamentos')
+				.property_type,
+		).toBe('commercial');
+		expect(
+			ask('a small brown ring on the bathroom ceiling, dry for months. look at it when convenient'),
+		).toMatchObject({ is_emergency: false, urgency: 'low' });
+		expect(
+			ask('la pared del baño tiene un poco de humedad, no gotea. ¿la pueden revisar?'),
+		).toMatchObject({
+			service_type: 'water_damage',
+			is_emergency: false,
+		});
+		expect(ask('queremos lavar los tapetes de la entrada').service_type).toBe('carpet_cleaning');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

@@ -160,6 +160,7 @@ export const en = {
 		],
 		/** No hurry, only comparing or asking a price, a month or more away: low urgency. */
 		urgency_low: [
+			"when(ever)? (it'?s |is )?convenient",
 			'no rush',
 			'(want|need|have|make) a plan',
 			'no hurry',
@@ -273,6 +274,13 @@ export const en = {
 		// ---- the property (Qualifier) ----
 		/** A business's premises: the job is commercial. */
 		commercial_places: [
+			'data (center|centre)',
+			'raised floor',
+			'baptistry',
+			'fellowship hall',
+			'pastor',
+			'sanctuary',
+			'parish',
 			// "Your office keeps telling me...": the cleaning company's office, not the customer's.
 			'-(your) office',
 			'-(your) offices',
@@ -1368,6 +1376,7 @@ export const en = {
 		],
 		/** Sewage named, happening or not. */
 		sewage_named: [
+			'(brown|black|gr[ae]y|dirty) (stuff|water|sludge) (is )?(bubbling|coming|backing|gurgling) (up |out )?(of|from|through) the (tub|shower|sink|floor|basement|bathtub) drain',
 			"(toilet|toilets) (won'?t stop|keeps?|is|are) (running over|overflowing)",
 			// Not "pink and black gunk" in a shower's grout: mildew's colours.
 			'-(pink and|orange and|green and) (brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid)',
@@ -1390,6 +1399,7 @@ export const en = {
 		],
 		/** Sewage happening now. */
 		sewage_active: [
+			'(brown|black|gr[ae]y|dirty) (stuff|water|sludge) (is )?(bubbling|coming|backing|gurgling) (up |out )?(of|from|through) the (tub|shower|sink|floor|basement|bathtub) drain',
 			"(toilet|toilets) (won'?t stop|keeps?|is|are) (running over|overflowing)",
 			'(brown|black|gr[ae]y|dirty|smelly|stinky) (sludge|muck|gunk|goo|slime|liquid) (is |keeps )?(coming|bubbling|backing|welling|pouring) (up|out|in)',
 			'(floor |shower |basement |tub |bathtub |laundry |utility )?drains? (is |are |keeps )?(backing|backed) up',
@@ -1528,6 +1538,9 @@ export const en = {
 		],
 		/** Water damage named. */
 		water_named: [
+			'(water )?(stain|spot|patch|ring) on (the|my|our) (~ )?ceiling',
+			'(drip|drips|dripping) (water )?(onto|on|into) (the|my|our) (~ )?(bed|floor|carpet|couch|desk|table|counter|stove|furniture)',
+			'(carpet|carpets|floor|floors|rug|drywall|wall|walls) (is|are) (wet|soaked|soaking|damp)',
 			'ceiling (is )?(literally )?raining',
 			'raining (in|into|inside|through) (the|my|our) (~ )?(house|home|room|hallway|kitchen|bathroom|bedroom|living room|basement|office|ceiling)',
 			'(a|like a) (river|stream|waterfall) (of water )?(running|flowing|coming|going|pouring)',
@@ -1587,6 +1600,7 @@ export const en = {
 		],
 		/** Water escaping or standing now. */
 		water_active: [
+			'(drip|drips|dripping) (water )?(onto|on|into) (the|my|our) (~ )?(bed|floor|carpet|couch|desk|table|counter|stove|furniture)',
 			'ceiling (is )?(literally )?raining',
 			'raining (in|into|inside|through) (the|my|our) (~ )?(house|home|room|hallway|kitchen|bathroom|bedroom|living room|basement|office|ceiling)',
 			'(a|like a) (river|stream|waterfall) (of water )?(running|flowing|coming|going|pouring)',
@@ -1833,7 +1847,7 @@ export const en = {
 			"(it'?s|its|it is|water is|water's) (dark|brown|black|smelly) and (stinks|smells)",
 			'stinks',
 			'smells? (awful|terrible|horrible|like (sewage|sewer|poop|a sewer|rotten eggs))',
-			'(every time|whenever|when) (someone|somebody|anyone|we|you|they|i|he|she) flush*',
+			'(every time|whenever|when) (someone|somebody|anyone|we|you|they|i|he|she|upstairs|downstairs|the neighbou?rs?) flush*',
 			'smells? (really |very |so |super )?(bad|awful|terrible|horrible|foul|disgusting)',
 			'(floor |shower |basement |tub )drain (is )?(backing|backed|overflowing|bubbling|gurgling)',
 			'toilet (water|paper)',

@@ -168,6 +168,8 @@ export const es = {
 			'areas comunes',
 			'vestibulos?',
 			'(pasillos|escaleras),? (y )?(escaleras|vestibulos?|elevadores|pasillos)',
+			'(el|al|los|del) elevador(es)?',
+			'cisterna del edificio',
 		],
 		homes_despite_business_words: [
 			'edificio de (# )?(departamentos|apartamentos)',
@@ -247,6 +249,7 @@ export const es = {
 		service_carpet: [
 			'alfombras?',
 			'moquetas?',
+			'tapetes?',
 			'colchon(es)?',
 			'sillon(es)?',
 			'tapicer*',
@@ -471,6 +474,7 @@ export const es = {
 			'calentador',
 			'mojando',
 			'manch(a|as|ita|itas) de humedad',
+			'(tiene|tienen|hay) (un poco de |mucha |algo de )?humedad',
 			'agua del (vecino|piso de arriba|departamento de arriba|apartamento de arriba|techo)',
 			'(se|nos) (esta )?(cayendo|goteando) el techo',
 			'gotera',
