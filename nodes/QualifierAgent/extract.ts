@@ -106,17 +106,6 @@ const STANDARD_HINTS = wordPattern('standard_clean_hints');
 const RESTORATION = wordPattern('restoration_words');
 const COMMERCIAL_REQUEST = wordPattern('commercial_request_words');
 
-/** Patterns built from fragments are compiled once (none has the g flag, so sharing is safe). */
-const regexCache = new Map<string, RegExp>();
-function cachedRegex(source: string): RegExp {
-	let compiled = regexCache.get(source);
-	if (!compiled) {
-		compiled = new RegExp(source);
-		regexCache.set(source, compiled);
-	}
-	return compiled;
-}
-
 const MOLD_GONE = wordPattern('mold_gone');
 
 function detectService(
@@ -206,15 +195,21 @@ const GENERAL_CLEAN = new RegExp(
 	`\\b${anyWord('general_clean_scopes')}\\b[^.]{0,25}\\bclean\\w*\\b|\\bclean\\w* (?:of )?(?:the |my |our )?${anyWord('general_clean_places')}\\b|\\bmaid\\b|\\bhousekeep|\\bspotless\\b`,
 );
 
+/** Windows or carpets named as one item of a list ("and the windows", "carpets too"). */
+const asItemOfList = (object: string) =>
+	new RegExp(
+		`\\b${anyWord('add_on_before')}\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b${anyWord('add_on_after')}\\b`,
+	);
+const AS_ITEM = {
+	window_cleaning: asItemOfList('windows?'),
+	carpet_cleaning: asItemOfList('(?:carpets?|rugs?)'),
+};
+
 function isAddOnOfGeneralClean(
 	text: string,
 	service: 'window_cleaning' | 'carpet_cleaning',
 ): boolean {
-	const object = service === 'window_cleaning' ? 'windows?' : '(?:carpets?|rugs?)';
-	const asItem = cachedRegex(
-		`\\b${anyWord('add_on_before')}\\b[^.]{0,20}\\b${object}\\b|\\b${object}\\b[^.]{0,15}\\b${anyWord('add_on_after')}\\b`,
-	);
-	return GENERAL_CLEAN.test(text) && asItem.test(text);
+	return GENERAL_CLEAN.test(text) && AS_ITEM[service].test(text);
 }
 
 const HOMES_DESPITE_BUSINESS_WORDS = wordPattern('homes_despite_business_words');
@@ -261,17 +256,17 @@ const COUNT = `(?:${Object.keys(VISIT_COUNTS).join('|')}|[1-7])`;
 const PER = anyWord('visits_per');
 const UNIT = anyWord('visit_units');
 /** "3 times a week", "twice a week", "5 days per week", "3x/week", "3-5 days a week" (the lower figure), "tres veces por semana". */
-const VISITS_A_WEEK = cachedRegex(
+const VISITS_A_WEEK = new RegExp(
 	`\\b(${COUNT})(?:\\s?-\\s?${COUNT})? ?(?:${UNIT} ?${PER}? ?|${PER} ?)(?:week|wk|semana)\\b|\\b(twice|thrice|[2-7] ?x|(?:two|three|four|five|six|seven|[2-7]) times) weekly\\b`,
 );
 const WEEKDAYS_ONLY = wordPattern('weekdays_only');
 const EVERY_DAY = wordPattern('every_day');
-const WEEKDAY_LIST = cachedRegex(
+const WEEKDAY_LIST = new RegExp(
 	`\\b(?:every |on )?(${WEEKDAY})(s?)((?:\\s?(?:,|and|&|\\/|y)\\s?(?:${WEEKDAY})s?)+)`,
 );
 
 const PARTS_OF_DAY_AFTER = /^ (?:evenings|nights|mornings|afternoons)\b/;
-const ONE_WEEKDAY = cachedRegex(`\\b(?:every|each) (${WEEKDAY})s?\\b|\\b(${WEEKDAY})s\\b`);
+const ONE_WEEKDAY = new RegExp(`\\b(?:every|each) (${WEEKDAY})s?\\b|\\b(${WEEKDAY})s\\b`);
 const DAY_CODE: Record<string, Weekday> = {
 	monday: 'mon',
 	tuesday: 'tue',
@@ -397,15 +392,16 @@ function detectArea(text: string): number | null {
 	return area !== null && area >= SMALLEST_PLACE_SQFT ? area : null;
 }
 
+const SQUARE_FEET = new RegExp(`\\b(${N})\\s*(?:\\+\\s*)?${anyWord('square_feet_units')}(?!\\w)`);
+const SQUARE_METRES = new RegExp(`\\b(${N})\\s*${anyWord('square_metre_units')}(?!\\w)`);
+
 function statedArea(text: string): number | null {
-	const feet = cachedRegex(`\\b(${N})\\s*(?:\\+\\s*)?${anyWord('square_feet_units')}(?!\\w)`).exec(
-		text,
-	);
+	const feet = SQUARE_FEET.exec(text);
 	if (feet) {
 		const value = parseNumber(feet[1].replace(/\s/g, ''));
 		if (value !== null) return Math.round(value);
 	}
-	const metres = cachedRegex(`\\b(${N})\\s*${anyWord('square_metre_units')}(?!\\w)`).exec(text);
+	const metres = SQUARE_METRES.exec(text);
 	if (metres) {
 		const value = parseNumber(metres[1].replace(/\s/g, ''));
 		if (value !== null) return Math.round(value * SQM_PER_SQFT);
@@ -425,14 +421,21 @@ const DOLLARS = anyWord('dollar_words');
 /** A figure said in dollars (found anywhere in the matched text, as before). */
 const DOLLAR_WORD = new RegExp(DOLLARS);
 
+const MONEY_RANGE = new RegExp(
+	`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:${DOLLARS}|\\$)?`,
+);
+const MONEY_CAP = new RegExp(`\\b${anyWord('budget_cap')}\\s*(?:${MONEY}|${BARE}\\s*${DOLLARS}?)`);
+const MONEY_FLOOR = new RegExp(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`);
+const BUDGET_AROUND = new RegExp(
+	`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*${DOLLARS})`,
+);
+const DOLLARS_AROUND = new RegExp(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`);
+
 /** Budget in cents from "$200-300", "under 150", "budget is around $250", "up to 500 dollars". */
 function detectBudget(text: string): Budget | null {
 	const hasBudgetContext = BUDGET_CONTEXT.test(text) || text.includes('$');
 	if (!hasBudgetContext) return null;
-	const range = cachedRegex(
-		`(?:${MONEY}|\\b${BARE})\\s*(?:-|to|and|a)\\s*\\$?\\s?(\\d{1,3}(?:,\\d{3})+|\\d+(?:\\.\\d{1,2})?)(k)?\\s*(?:${DOLLARS}|\\$)?`,
-	);
-	const rangeMatch = range.exec(text);
+	const rangeMatch = MONEY_RANGE.exec(text);
 	if (rangeMatch) {
 		const low = rangeMatch[1] ?? rangeMatch[3];
 		const lowK = rangeMatch[2] ?? rangeMatch[4];
@@ -448,8 +451,7 @@ function detectBudget(text: string): Budget | null {
 			if (max >= min) return { min, max };
 		}
 	}
-	const capWords = anyWord('budget_cap');
-	const cap = cachedRegex(`\\b${capWords}\\s*(?:${MONEY}|${BARE}\\s*${DOLLARS}?)`).exec(text);
+	const cap = MONEY_CAP.exec(text);
 	if (
 		cap &&
 		(cap[0].includes('$') || DOLLAR_WORD.test(cap[0]) || /budget|spend|pay|afford/.test(text))
@@ -458,12 +460,10 @@ function detectBudget(text: string): Budget | null {
 		const k = cap[2] ?? cap[4];
 		if (value) return { min: null, max: dollars(value, k) };
 	}
-	const floor = cachedRegex(`\\b(?:at least|minimum of|more than|over)\\s*${MONEY}`).exec(text);
+	const floor = MONEY_FLOOR.exec(text);
 	if (floor && /budget|spend|pay/.test(text))
 		return { min: dollars(floor[1], floor[2]), max: null };
-	const around = cachedRegex(
-		`\\b(?:budget(?: is| of|:)?|spend|pay|afford|presupuesto(?: es| de)?)\\s*(?:is\\s*)?(?:around|about|roughly|approximately|approx\\.?|~|like|of|de)?\\s*(?:${MONEY}|${BARE}\\s*${DOLLARS})`,
-	).exec(text);
+	const around = BUDGET_AROUND.exec(text);
 	if (around) {
 		const value = around[1] ?? around[3];
 		const k = around[2] ?? around[4];
@@ -472,9 +472,7 @@ function detectBudget(text: string): Budget | null {
 			return { min: cents, max: cents };
 		}
 	}
-	const dollarsAround = cachedRegex(`\\b(?:around|about|roughly|approximately|~)\\s*${MONEY}`).exec(
-		text,
-	);
+	const dollarsAround = DOLLARS_AROUND.exec(text);
 	if (dollarsAround && /budget|spend|pay|afford|looking/.test(text)) {
 		const cents = dollars(dollarsAround[1], dollarsAround[2]);
 		return { min: cents, max: cents };
@@ -482,16 +480,17 @@ function detectBudget(text: string): Budget | null {
 	return null;
 }
 
+const PERCENT = anyWord('percent_words');
+const DISCOUNT_PATTERNS = [
+	new RegExp(`\\b(${N})\\s*${PERCENT}\\s*${anyWord('discount_after_percent')}`),
+	new RegExp(
+		`\\b${anyWord('discount_before_percent')}\\s*(?:of|de|del)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*${PERCENT}`,
+	),
+	new RegExp(`\\b(${N})\\s*${PERCENT}\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
+];
+
 function detectDiscount(text: string): number | null {
-	const percent = anyWord('percent_words');
-	const patterns = [
-		cachedRegex(`\\b(${N})\\s*${percent}\\s*${anyWord('discount_after_percent')}`),
-		cachedRegex(
-			`\\b${anyWord('discount_before_percent')}\\s*(?:of|de|del)?\\s*(?:like\\s*|around\\s*|about\\s*)?(${N})\\s*${percent}`,
-		),
-		cachedRegex(`\\b(${N})\\s*${percent}\\s*(?:\\w+\\s){0,4}(?:discount|descuento|off\\b)`),
-	];
-	for (const p of patterns) {
+	for (const p of DISCOUNT_PATTERNS) {
 		const m = p.exec(text);
 		if (m) {
 			const value = parseNumber(m[1].replace(/\s/g, ''));
