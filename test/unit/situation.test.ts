@@ -904,6 +904,34 @@ describe('phrasings from batch t28 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t29 (each failed before its rule)', () => {
+	it.each([
+		'HELP our basment is fludding water comming in thru the wall',
+		'Hello, in my house the water is come from the roof to the kitchen very much, because the rain.',
+		'The washing machine machine make flood in the apartment. Water go to the neighbor down stair also.',
+	])('emergency, misspelt or in a second language: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads the rest misspelt', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(ask('windw cleaning for a 2 story hous, outside only, whenevr')).toMatchObject({
+			service_type: 'window_cleaning',
+			urgency: 'low',
+		});
+		expect(ask('kiero limpiesa jeneral de mi kasa el sabado, 2 rekamaras')).toMatchObject({
+			service_type: 'standard_cleaning',
+			bedrooms: 2,
+		});
+		expect(ask('moldy smell and blak spots all over my sons room walls').property_type).toBe(
+			'residential',
+		);
+		expect(ask('smoke damage from a fire in the apartmnt next door').property_type).toBe(
+			'residential',
+		);
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
