@@ -913,6 +913,14 @@ describe('phrasings from batch t29 (each failed before its rule)', () => {
 		expect(emergency(message)).toBe(true);
 	});
 
+	it.each([
+		'the toliet is over flowing and the water is going under the bath room door',
+		'sewerage coming up in the bastment floor drain',
+		'se rompió la tuveria y el piso está todo mojao, urjente',
+	])('common misspellings of the damage words: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
 	it('reads the rest misspelt', () => {
 		const ask = (message: string) => qualifyRules({ message });
 		expect(ask('windw cleaning for a 2 story hous, outside only, whenevr')).toMatchObject({
