@@ -156,7 +156,7 @@ const RULES: TypeRule[] = [
 
 /**
  * One pattern for many whole-word patterns: their common leading word boundary is checked once
- * per position instead of once per alternative (a third of the rules' time on long lists).
+ * per position instead of once per alternative (a profile put a third less time in the longest).
  */
 function unionOf(sources: string[], flags = ''): RegExp {
 	const allAtBoundary = sources.every((source) => source.startsWith('\\b'));

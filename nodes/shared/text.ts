@@ -17,12 +17,12 @@ const SHORTHAND_RULES: Array<[string, string]> = [
 	['\\bw\\/o\\b', 'without'],
 	['\\bw\\/', 'with '],
 ];
+if (!SHORTHAND_RULES.every(([source]) => source.startsWith('\\b')))
+	throw new Error('Every shorthand rule must start at a word boundary');
 /**
  * All of them in one pass (one group each; at one place the first rule wins, as in the lists).
  * Every rule starts at a word boundary: it is checked once per position, not once per rule.
  */
-if (!SHORTHAND_RULES.every(([source]) => source.startsWith('\\b')))
-	throw new Error('Every shorthand rule must start at a word boundary');
 const SHORTHAND_PATTERN = new RegExp(
 	`\\b(?:${SHORTHAND_RULES.map(([source]) => `(${source.slice(2)})`).join('|')})`,
 	'g',
