@@ -1,7 +1,14 @@
 import { readDamageFacts } from '../shared/damage';
 import { affirmedMatch, hasAny, NUMBER, parseNumber } from '../shared/text';
 import { readUrgency } from '../shared/urgency';
-import { anyWord, phrasePatterns, VISIT_COUNTS, wordPattern } from '../shared/words';
+import {
+	anyWord,
+	phrasePatterns,
+	VISIT_COUNTS,
+	wordPattern,
+	words,
+	wordsPattern,
+} from '../shared/words';
 import {
 	SERVICE_OF_DAMAGE,
 	WEEKDAYS,
@@ -97,7 +104,8 @@ const SERVICE_RULES: Array<[ServiceType, RegExp[]]> = [
 	['deep_cleaning', phrasePatterns('service_deep')],
 ];
 
-const OTHER_SERVICES = wordPattern('other_services');
+/** Work we do not do: the list asked for by name above and the rest. */
+const OTHER_SERVICES = wordsPattern([...words('other_services'), ...words('services_not_offered')]);
 const REBOOKING = wordPattern('rebooking');
 const SERVICE_NOT_NEEDED = wordPattern('service_not_needed', 'g');
 const BOOKED_BEFORE = wordPattern('booked_before');

@@ -57,46 +57,38 @@ function farMonth(text: string, receivedMonth: number): string | null {
 	return null;
 }
 
-/** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
-function aboutThePast(text: string, index: number): boolean {
+/**
+ * Whether `pattern` occurs in the clause before `index`, reaching back at most `reach`
+ * characters and no further than the last of `stops` (a sentence or clause mark).
+ */
+function saidJustBefore(
+	text: string,
+	index: number,
+	reach: number,
+	pattern: RegExp,
+	stops = /[.!?;,]/,
+): boolean {
 	const clause =
 		text
-			.slice(Math.max(0, index - 60), index)
-			.split(/[.!?;,]/)
+			.slice(Math.max(0, index - reach), index)
+			.split(stops)
 			.pop() ?? '';
-	return PAST.test(clause);
+	return pattern.test(clause);
 }
 
+/** "We had a fire drill today": a time word about something past says nothing about when the job is wanted. */
+const aboutThePast = (text: string, index: number) => saidJustBefore(text, index, 60, PAST);
+
 /** The time word says when the customer wants to hear from us, not when the job is wanted. */
-function aboutACall(text: string, index: number): boolean {
-	const clause =
-		text
-			.slice(Math.max(0, index - 40), index)
-			.split(/[.!?;,]/)
-			.pop() ?? '';
-	return CONTACT.test(clause);
-}
+const aboutACall = (text: string, index: number) => saidJustBefore(text, index, 40, CONTACT);
 
 const ROUTINE = wordPattern('every_day');
 /** "Every morning before we open at 11": a time in a routine is when each visit happens, not how soon. */
-function aboutARoutine(text: string, index: number): boolean {
-	const clause =
-		text
-			.slice(Math.max(0, index - 30), index)
-			.split(/[.!?;,]/)
-			.pop() ?? '';
-	return ROUTINE.test(clause);
-}
+const aboutARoutine = (text: string, index: number) => saidJustBefore(text, index, 30, ROUTINE);
 
-/** The time word is part of a what-if about damage, not when the job is wanted. */
-function aboutAWhatIf(text: string, index: number): boolean {
-	const sentence =
-		text
-			.slice(Math.max(0, index - 80), index)
-			.split(/[.!?;]/)
-			.pop() ?? '';
-	return CONDITIONAL.test(sentence);
-}
+/** The time word is part of a what-if about damage (in its sentence), not when the job is wanted. */
+const aboutAWhatIf = (text: string, index: number) =>
+	saidJustBefore(text, index, 80, CONDITIONAL, /[.!?;]/);
 
 /**
  * `receivedMonth` (1-12), the month the message came in, lets a month named without a day be

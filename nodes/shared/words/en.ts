@@ -57,7 +57,6 @@ export const en = {
 	/** SMS shorthand and common typos, each rewritten to the word the rules expect. */
 	shorthand: [
 		['please', ['pls', 'plz']],
-		['toilet', ['loo']],
 		['you', ['u']],
 		['mondays, wednesdays and fridays', ['m/w/f', 'mwf', 'mon/wed/fri']],
 		['tuesdays and thursdays', ['t/th', 'tu/th', 'tue/thu', 'tues/thurs']],
@@ -72,7 +71,7 @@ export const en = {
 		['week', ['wk']],
 		['weeks', ['wks']],
 		['appointment', ['appt']],
-		['apartment', ['apt']],
+		['apartment', ['apt', 'apartmnt', 'appartment', 'apartement', 'appartement']],
 		['cleaning', ['cleanin', 'cleening', 'clening', 'cleanning', 'cleaing']],
 		['clean', ['clen', 'cleen']],
 		['basement', ['basment', 'basemnt', 'bastment', 'basemant', 'basemet']],
@@ -91,13 +90,12 @@ export const en = {
 		['bathroom', ['bathrm', 'bathrom', 'bathrooom', 'bath room']],
 		['bedroom', ['bedrm', 'bed room']],
 		['kitchen', ['kichen', 'kitchn', 'kitchin']],
-		['apartment', ['apartmnt', 'appartment', 'apartement', 'appartement']],
 		['everything', ['evrything', 'everthing', 'everyting', 'evrythng']],
 		['emergency', ['emergancy', 'emergincy', 'emergeny', 'emergengy']],
 		['damage', ['damege', 'damadge', 'dammage']],
 		['house', ['hous', 'hosue']],
 		['whenever', ['whenevr', 'whenver']],
-		['toilet', ['toliet', 'toilit', 'toilett', 'toillet']],
+		['toilet', ['loo', 'toliet', 'toilit', 'toilett', 'toillet']],
 		['overflowing', ['overflowin', 'overfloing', 'over flowing']],
 		['overflowed', ['overfloed', 'overflowd', 'over flowed']],
 		['plumber', ['plumer', 'plummer']],
@@ -713,7 +711,10 @@ export const en = {
 			'send (someone|them|the crew|a crew|your crew) (again|back)',
 		],
 		/** Work a cleaning company does not do. */
-		/** Work asked for by name that the business does not do: it wins over a move named beside it. */
+		/**
+		 * Work asked for by name that the business does not do: it wins over a move named beside it.
+		 * Read with `other_services` wherever work we do not do is looked for.
+		 */
 		services_not_offered: [
 			'(air |dryer )?duct clean*',
 			'dryer vents?',
@@ -738,13 +739,7 @@ export const en = {
 			'roofing',
 			'moving (company|truck|help|boxes)',
 			'movers',
-			'pool clean*',
-			'duct clean*',
 			'(air|dryer) ducts?',
-			'dryer vents?',
-			'pick up (the )?(dog )?(poop|waste)',
-			'pooper scooper',
-			'chimney sweep*',
 			'junk removal',
 			'dumpster',
 			'snow removal',
