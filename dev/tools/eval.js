@@ -1,10 +1,12 @@
 'use strict';
 // npm run eval [-- FILE] [--errors]: per-field accuracy, emergency recall and false-emergency
 // rate of the rules mode. Without FILE: the dev set, the held-out half the rules may be tuned
-// on, and the sealed half (scored, never listed: --errors is refused for it), each by language.
+// on, and the sealed half (scored, never listed: --errors is refused for it), each by language;
+// then the tuning half mistyped by seeded keyboard slips (typos.js).
 const path = require('node:path');
 const api = require('../../index.js');
 const { FIELDS, readLabeledSet, evaluate } = require('./evaluate');
+const { mistyped } = require('./typos');
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 const SETS = [
@@ -55,8 +57,11 @@ function printTable(columns) {
 	);
 }
 
-async function report(label, file) {
-	const cases = readLabeledSet(file);
+/** The tuning half mistyped (seeded): how the rules read text typed in a hurry. */
+const MISTYPED = { rate: 0.15, seed: 7 };
+
+async function report(label, file, slips = null) {
+	const cases = slips ? mistyped(readLabeledSet(file), slips) : readLabeledSet(file);
 	console.log(`\n== ${label}: ${path.relative(process.cwd(), file) || file} (rules mode)`);
 	const columns = await scoreByLanguage(cases);
 	printTable(columns);
@@ -76,7 +81,14 @@ async function report(label, file) {
 
 (async () => {
 	if (fileArg) await report('labeled set', path.resolve(fileArg));
-	else for (const [label, file] of SETS) await report(label, path.join(FIXTURES, file));
+	else {
+		for (const [label, file] of SETS) await report(label, path.join(FIXTURES, file));
+		await report(
+			`held-out, tuning half mistyped (one slip in ${Math.round(100 * MISTYPED.rate)}% of the words of 4+ letters, seed ${MISTYPED.seed})`,
+			path.join(FIXTURES, 'heldout-tune.jsonl'),
+			MISTYPED,
+		);
+	}
 })().catch((error) => {
 	console.error(`eval: ${error.message}`);
 	process.exit(1);

@@ -3,6 +3,7 @@
  * SMS shorthand, web-form prose, e-mail threads and Spanish; the rules match
  * against one normalised form so each rule is written once.
  */
+import { correctSpelling } from './spelling';
 import { anyWord, NUMBER_WORDS, phraseSource, SHORTHAND } from './words';
 
 /** Shorthand and typos from the word lists, then the few that need more than a word boundary. */
@@ -39,13 +40,11 @@ const SPOKEN_FILLERS = new RegExp(
 );
 
 /**
- * Lower-cases, folds accents (Spanish "baños" -> "banos"), unifies quotes,
- * dashes and spacing, and expands shorthand. Digits and units are kept.
+ * Folds accents (Spanish "baños" -> "banos"), reads through typos ("ceilng" -> "ceiling"),
+ * lower-cases, unifies quotes, dashes and spacing, and expands shorthand. Digits and units are kept.
  */
 export function normalize(text: string): string {
-	let t = text
-		.normalize('NFKD')
-		.replace(/[\u0300-\u036f]/g, '')
+	let t = correctSpelling(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))
 		.toLowerCase()
 		.replace(/[\u2018\u2019\u02bc]/g, "'")
 		.replace(/[\u201c\u201d]/g, '"')

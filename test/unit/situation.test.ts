@@ -940,6 +940,35 @@ describe('phrasings from batch t29 (each failed before its rule)', () => {
 	});
 });
 
+describe('phrasings from batch t30 (keyboard slips; each failed before its rule)', () => {
+	it.each([
+		'water heatet in the garage jus splir open and the water is rumning across the floor into the laundry room',
+		'tree came downn on the roof in the wiind and rain is leakig into the atfic and the hallway ceiing',
+		"Dishwasher hse came off while we were at work, kitchen flor is under water and it's goung under the cabinets",
+		"There was an unattended deeath in my father's apartment and the polce said we nred a professional cleanup",
+		'The apartment upstairs had their bathtub overflow and now water is dropping from my bedroom ceiling light.',
+		'One of our units has mol groiwng all over the baathroom wall and the tenant has a newborn.',
+	])('emergency, mistyped: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads the rest mistyped', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask('Lokoing for a regluar house ckeaning evefy othwr week for a 3 bedroom 2 bathroom hmoe'),
+		).toMatchObject({ service_type: 'standard_cleaning', frequency: 'biweekly', bedrooms: 3 });
+		expect(ask('Necesitamos limpiezza para nuestra oficina dos veces por seman')).toMatchObject({
+			service_type: 'commercial_cleaning',
+			frequency: 'weekly',
+		});
+		expect(
+			ask('Listing goess live Frivay, need the house cleaned top to bottm tomorroow'),
+		).toMatchObject({
+			urgency: 'high',
+		});
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

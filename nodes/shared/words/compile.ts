@@ -84,3 +84,85 @@ export function wordsPattern(phrases: readonly string[], flags = ''): RegExp {
 	);
 	return new RegExp(`\\b(?:${alternatives.join('|')})`, flags);
 }
+
+/** One piece of a parsed phrase: a character, or a choice between sequences. */
+type Piece = string | Piece[][];
+
+/** The notation parsed into pieces (`#` and `~` become spaces: they end a word). */
+function parsePieces(phrase: string, start = 0, inGroup = false): [Piece[][], number] {
+	const alternatives: Piece[][] = [[]];
+	let i = start;
+	while (i < phrase.length) {
+		const c = phrase[i];
+		if (c === ')' && inGroup) return [alternatives, i + 1];
+		if (c === '|') {
+			alternatives.push([]);
+			i++;
+			continue;
+		}
+		let piece: Piece;
+		if (c === '(') [piece, i] = parsePieces(phrase, i + 1, true);
+		else if (c === '[') {
+			const end = phrase.indexOf(']', i);
+			piece = [...phrase.slice(i + 1, end)].map((ch) => [ch]);
+			i = end + 1;
+		} else {
+			piece = c === '#' || c === '~' ? ' ' : c;
+			i++;
+		}
+		if (phrase[i] === '?') {
+			piece = [[piece], []];
+			i++;
+		}
+		alternatives[alternatives.length - 1].push(piece);
+	}
+	return [alternatives, i];
+}
+
+/**
+ * Every text a sequence of pieces can spell, each cut down to its first and last word (the
+ * words between are complete: they go to `words`), so a phrase with many choices stays small.
+ */
+function spellings(sequence: Piece[], words: Set<string>): Set<string> {
+	let texts = new Set(['']);
+	for (const piece of sequence) {
+		const options =
+			typeof piece === 'string'
+				? [piece]
+				: piece.flatMap((alternative) => [...spellings(alternative, words)]);
+		const next = new Set<string>();
+		for (const text of texts)
+			for (const option of options) next.add(endsOnly(text + option, words));
+		texts = next;
+	}
+	return texts;
+}
+
+function endsOnly(text: string, words: Set<string>): string {
+	const first = text.indexOf(' ');
+	const last = text.lastIndexOf(' ');
+	if (first === last) return text;
+	for (const word of text.slice(first + 1, last).split(' ')) words.add(word);
+	return text.slice(0, first) + ' ' + text.slice(last + 1);
+}
+
+/**
+ * The whole words a phrase can match, each of at least `minLength` letters ("pipes? burst*"
+ * gives pipe, pipes, burst: a word with any ending gives its stem). The spelling reader
+ * corrects typos towards these.
+ */
+export function phraseWords(phrase: string, minLength = 1): string[] {
+	let text = phrase.endsWith('...') ? phrase.slice(0, -3) : phrase;
+	text = text.replace(/^-\(([^)]*)\) /, '($1) ').replace(/ -\(([^)]*)\)$/, ' ($1)');
+	const pieces = new Set<string>();
+	for (const alternative of parsePieces(text)[0])
+		for (const spelled of spellings(alternative, pieces))
+			for (const word of spelled.split(' ')) pieces.add(word);
+	const words = new Set<string>();
+	for (const piece of pieces)
+		for (const part of piece.split(/[^a-z*]+/)) {
+			const word = part.split('*')[0];
+			if (word.length >= minLength) words.add(word);
+		}
+	return [...words];
+}

@@ -118,6 +118,7 @@ export const en = {
 		['leak', ['leek']],
 		['sagging', ['saging', 'sagin']],
 		['dripping', ['driping', 'drippin']],
+		['mold', ['mol']],
 		['through', ['thru']],
 		['office', ['offce', 'offic']],
 		['windows', ['windos', 'windws', 'windowes']],
@@ -1561,6 +1562,7 @@ export const en = {
 		/** Mould spreading fast. */
 		mold_active: [
 			'mou?ld (is )?(everywhere|spreading|all over|growing fast|taking over|covering)',
+			'mou?ld (is )?(growing|spreading) (everywhere|all over)',
 			'(spreading|growing|fast) mou?ld',
 			'(growth|spots|patches|fuzz) (is |are )?(spreading|growing|everywhere|all over|covering)',
 			'mushrooms? (are |is )?(growing|sprouting)',
@@ -1609,7 +1611,7 @@ export const en = {
 			'(floor|floors|carpet|carpets|basement|garage) (is |are )?(covered|under water|full of water)',
 			'(basement|garage|room|kitchen|laundry room|crawl ?space) (is )?full of water',
 			'(closed|close|shut|turned off|turn off|shut off) (the )?(water )?main',
-			'(dripping|pouring|raining|coming|leaking) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
+			'(dripping|dropping|pouring|raining|coming|leaking) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
 			'(ceiling|drywall) (is )?(on the floor|fell|came down|collapsed|caved)',
 			'water damage',
 			'water[- ]damaged',
@@ -1660,7 +1662,7 @@ export const en = {
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
 			'(floor|floors|carpet|carpets|basement|garage) (is |are )?(covered|under water|full of water)',
 			'(basement|garage|room|kitchen|laundry room|crawl ?space) (is )?full of water',
-			'(dripping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
+			'(dripping|dropping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen|sagging) (with water)?',
 			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
 			'taking on water',
@@ -2098,6 +2100,12 @@ export const en = {
 			'week',
 			'month',
 			'year',
+		],
+		/** Abbreviations no dictionary has, which the spelling reader leaves as written ("Dec 19" is not "deck"). */
+		abbreviations: [
+			'(jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)',
+			'(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)',
+			'(apt|bldg|ste|hrs|mins|approx|sqft|ppl|thx|btw|idk|tbh|fyi|lmk)',
 		],
 	},
 } satisfies LanguageWords;

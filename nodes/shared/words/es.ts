@@ -739,5 +739,11 @@ export const es = {
 		hazard_people_at_risk: ['atrapad[oa]s?', 'herid[oa]s?', 'inconsciente'],
 		hazard_gas: ['olor a gas'],
 		street_types: ['calle', 'avenida'],
+		/** Abbreviations no dictionary has, which the spelling reader leaves as written. */
+		abbreviations: [
+			'(ene|feb|abr|may|jun|jul|ago|sept?|oct|nov|dic)',
+			'(lun|mie|jue|vie|sab|dom)',
+			'(depto|dpto|tel|cel|aprox|pza|col)',
+		],
 	},
 } satisfies LanguageWords;
