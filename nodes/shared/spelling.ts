@@ -10,7 +10,7 @@
  */
 import { SHORTHAND, words } from './words';
 import { phraseWords } from './words/compile';
-import { NearestListedWord, SHORTEST_TYPED } from './words/slips';
+import { NearestListedWord, SHORTEST_TYPED, type Slip } from './words/slips';
 import { LISTED_WORDS, REAL_WORDS_NEAR_LISTED } from './words/spelling-data';
 
 const LISTED = new NearestListedWord(LISTED_WORDS.split(' '));
@@ -25,10 +25,10 @@ const LEFT_AS_WRITTEN = new Set([
 ]);
 
 /** Corrections already worked out (words repeat across messages); dropped when it grows large. */
-const corrected = new Map<string, string | null>();
+const corrected = new Map<string, Slip | null>();
 const REMEMBERED = 20_000;
 
-function correctedWord(word: string): string | null {
+function correctedWord(word: string): Slip | null {
 	let out = corrected.get(word);
 	if (out !== undefined) return out;
 	out = LISTED.has(word) || LEFT_AS_WRITTEN.has(word) ? null : LISTED.nearest(word);
@@ -44,7 +44,7 @@ const TITLE_BEFORE = /\b(?:dr|mrs?|ms|miss|sra?|srta|dona?)\.? $/i;
  * part of a contraction ("isn't" is not "isnt" and "t").
  */
 const LOWER_CASE_WORD = new RegExp(
-	`(?<![A-Za-z'\u2019])[a-z]{${SHORTEST_TYPED},${LISTED.longest + 1}}(?![A-Za-z'\u2019])`,
+	`(?<![A-Za-z'\u2019])(?:[a-z]{${SHORTEST_TYPED},${LISTED.longest + 1}}|(?<=(?:^|[.!?]\\s+|\\n\\s*))[A-Z][a-z]{${SHORTEST_TYPED - 1},${LISTED.longest}}(?!\\s+[A-Z]))(?![A-Za-z'\u2019])`,
 	'g',
 );
 const ANY_WORD = new RegExp(
@@ -72,7 +72,8 @@ function addressesIn(text: string): Array<[number, number]> {
  * The text with each slip of a listed word replaced by the word. Expects accents already
  * folded (it reads a-z only); keeps everything it does not correct as it was. Words written
  * with a capital are left alone (names: "Walter" is not "water"), and so are acronyms, unless
- * the whole message is in capitals (then it is shouting, and read as lower case).
+ * the whole message is in capitals (then it is shouting, and read as lower case); a capital
+ * starting a sentence is read only through a swap or a doubled letter ("Ceilign", "Lokoing").
  */
 export function correctSpelling(text: string): string {
 	const shouting = !/[a-z]/.test(text);
@@ -82,12 +83,14 @@ export function correctSpelling(text: string): string {
 	let copied = 0;
 	words.lastIndex = 0;
 	for (let m = words.exec(text); m !== null; m = words.exec(text)) {
-		const fixed = correctedWord(shouting ? m[0].toLowerCase() : m[0]);
-		if (fixed === null) continue;
+		const slip = correctedWord(m[0].toLowerCase());
+		// A capital starting a sentence may be a name ("Walter here"): only a swap or a doubled letter.
+		if (slip === null || (slip.cost > 0 && !shouting && m[0][0] !== m[0][0].toLowerCase()))
+			continue;
 		const at = m.index;
 		if (addresses.some(([from, to]) => at >= from && at < to)) continue;
 		if (TITLE_BEFORE.test(text.slice(Math.max(0, at - 6), at))) continue;
-		out += text.slice(copied, at) + fixed;
+		out += text.slice(copied, at) + slip.word;
 		copied = at + m[0].length;
 	}
 	return copied === 0 ? text : out + text.slice(copied);

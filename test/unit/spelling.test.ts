@@ -41,8 +41,8 @@ describe('one slip', () => {
 
 	it('the likeliest listed word wins; two as likely give none', () => {
 		const listed = new NearestListedWord(['burst', 'hurts', 'window', 'windy', 'small', 'smell']);
-		expect(listed.nearest('burts')).toBe('burst'); // swapped beats a first-letter change
-		expect(listed.nearest('windw')).toBe('window'); // missing beats wrong
+		expect(listed.nearest('burts')?.word).toBe('burst'); // swapped beats a first-letter change
+		expect(listed.nearest('windw')?.word).toBe('window'); // missing beats wrong
 		expect(listed.nearest('smll')).toBeNull(); // small or smell: cannot tell
 		expect(listed.nearest('zzzz')).toBeNull();
 	});
@@ -94,6 +94,12 @@ describe('correctSpelling', () => {
 			'write to ceilng@example.com or see www.wateer.org', // addresses
 		])
 			expect(correctSpelling(text)).toBe(text);
+	});
+
+	it('reads a capital starting a sentence only through a swap or a doubled letter', () => {
+		expect(correctSpelling('Ceilign fell. Wateer everywhere. Priya here. Walter here.')).toBe(
+			'ceiling fell. water everywhere. Priya here. Walter here.',
+		);
 	});
 
 	it('reads a message in capitals as shouting, not acronyms', () => {

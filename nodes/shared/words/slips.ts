@@ -61,6 +61,12 @@ function withOneLetterLess(word: string): string[] {
 	return out;
 }
 
+/** A listed word and how unlikely the slip from it is (slipCost). */
+export interface Slip {
+	word: string;
+	cost: number;
+}
+
 /**
  * The listed words, indexed by every way of dropping one of their letters: two words one slip
  * apart always share such a form (or one is such a form of the other).
@@ -109,13 +115,12 @@ export class NearestListedWord {
 	}
 
 	/** The one listed word `typed` is likeliest a slip of; null when none is, or two are as likely. */
-	nearest(typed: string): string | null {
-		let best: string | null = null;
-		let bestCost = Infinity;
+	nearest(typed: string): Slip | null {
+		let best: Slip | null = null;
 		let tied = false;
 		for (const [word, cost] of this.near(typed)) {
-			if (cost < bestCost) [best, bestCost, tied] = [word, cost, false];
-			else if (cost === bestCost) tied = true;
+			if (!best || cost < best.cost) [best, tied] = [{ word, cost }, false];
+			else if (cost === best.cost) tied = true;
 		}
 		return tied ? null : best;
 	}
