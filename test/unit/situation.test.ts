@@ -969,6 +969,62 @@ describe('phrasings from batch t30 (keyboard slips; each failed before its rule)
 	});
 });
 
+describe('phrasings from batch t31 (services and places; each failed before its rule)', () => {
+	it.each([
+		[
+			'It has been a year since anyone properly cleaned our place. Baseboards, inside the oven, the works.',
+			'deep_cleaning',
+		],
+		[
+			'landlord wants the unit spotless when i hand back the keys on the 30th. studio apt',
+			'move_in_out',
+		],
+		[
+			"We're wrapping up a basement finish, drywall sanded and painted. Need the dust cleaned off everything.",
+			'post_construction',
+		],
+		[
+			'Our sectional sofa and two armchairs need a deep clean, the dog has done a number on them.',
+			'carpet_cleaning',
+		],
+		[
+			'We just had new hardwood floors installed throughout the first floor and there is sawdust on every surface.',
+			'post_construction',
+		],
+		[
+			'the flooring guys are done, can you clean up after them? sawdust everywhere',
+			'post_construction',
+		],
+		[
+			"Our dental practice is expanding into the suite next door. Once the contractors are done we'll need it cleaned.",
+			'post_construction',
+		],
+		['Mildew keeps coming back on the shower grout and the bathroom ceiling.', 'mold_remediation'],
+		[
+			'Terminamos la remodelación de una cocina, hay polvo de yeso por todas partes.',
+			'post_construction',
+		],
+	])('"%s" -> %s', (message, service) => {
+		expect(qualifyRules({ message }).service_type).toBe(service);
+	});
+
+	it('keeps carpets asked for before handing back the keys as carpets', () => {
+		expect(
+			qualifyRules({
+				message:
+					'my lease is up and the landlord wants the carpets professionally cleaned before I hand back the keys',
+			}).service_type,
+		).toBe('carpet_cleaning');
+	});
+
+	it.each([
+		'I run two short-term rentals downtown and need turnover cleans between guests',
+		"I'm 78 and can't keep up with the housework anymore.",
+	])('a home: "%s"', (message) => {
+		expect(qualifyRules({ message }).property_type).toBe('residential');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

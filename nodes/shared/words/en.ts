@@ -506,6 +506,8 @@ export const en = {
 			'granny flat',
 			'airbnb',
 			'vacation rental',
+			'short[- ]term rentals?',
+			'housework',
 			'rental property',
 			"the rental'?s?",
 			"my mom'?s",
@@ -805,7 +807,8 @@ export const en = {
 			'(construction|renovation|remodel|drywall|sanding) (dust|debris|mess|clean(ing|up)?)',
 			"builders?'? clean",
 			'final clean',
-			'finish (a|the|our|my) (~ )?(remodel|renovation|reno|build|construction|addition)',
+			'(finish|finishing|wrapping up|wrapped up) (a|the|our|my) (~ )?(remodel|renovation|reno|build|construction|addition|basement finish)',
+			'(once|when|after) the (contractors|builders|painters|crew) (are|is|have|has) (done|finished|gone|out|left)',
 			'new build',
 		],
 		/** Renovation work and its mess, near each other in a sentence: a post-construction clean. */
@@ -818,6 +821,8 @@ export const en = {
 			'sanded',
 			'painters',
 			'installers',
+			'installed',
+			'(flooring|drywall|tile|cabinet|floor) (guys|crew|installers|people)',
 			'(being |getting |having (it |the ~ |the whole ~ )?)painted',
 		],
 		renovation_works_after_mess: ['renovat~', 'remodel*', 'contractors?', 'construction'],
@@ -863,6 +868,7 @@ export const en = {
 			'end of (our|my|the) lease',
 			'(move[- ]out|final|end of lease) (walk ?through|inspection)',
 			'before the walk ?through',
+			'(when|before|after) (i|we) (hand|give) (back|in|over) the keys',
 		],
 		/** A rental's turnover, near a tenant or lease: a move-out clean. */
 		tenancy_words: ['tenants?', 'lease', 'rental'],
@@ -876,6 +882,7 @@ export const en = {
 			'do (you|u|y?all) (clean|shampoo|do) (mattress(es)?|couch(es)?|sofas|loveseats|upholstery)',
 			'upholstery',
 			'(on|all over|onto) (the|our|my) (~ )?(~ )?(rug|carpet)s?',
+			'(sofas?|couch(es)?|sectionals?|armchairs?|loveseats?)( ~)?( ~)?( ~)? (need|needs) (a )?(deep |good |proper |real )?clean*',
 		],
 		service_windows: [
 			'windows? (clean*|wash*)',
@@ -900,6 +907,7 @@ export const en = {
 		service_mold: [
 			'mou?ld(y)?',
 			'mildew (problem|remediation|removal|everywhere|on the walls)',
+			'(mildew|mou?ld) (that )?(keeps|kept) (coming|growing) back',
 			'(pink|orange)( and (black|green|gr[ae]y))? (gunk|slime|film|stuff|mou?ld)',
 			'(smells?|smelling) (like|of) (mildew|mou?ld)',
 			// Mould described by what is seen or smelt (counts only when the damage reading is mould).
@@ -917,6 +925,7 @@ export const en = {
 			'top[- ]to[- ]bottom',
 			'(really|very|super|extremely|seriously) (dirty|filthy|gross)',
 			"hasn'?t been cleaned (properly |well |thoroughly )?in (years|months|ages|a long time)",
+			'(been|in) (a year|years|months|ages|forever) since (anyone|someone|we|i) (last )?(properly |really |actually |thoroughly )?cleaned',
 			"(hasn'?t|has not|haven'?t|have not) (had|gotten|got) a (proper|real|good|thorough|deep) clean* in (years|months|ages|a long time|forever)",
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',

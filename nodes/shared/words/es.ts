@@ -242,6 +242,7 @@ export const es = {
 			'limpieza de obra',
 			'(terminar|terminaron|terminamos|acabaron|acaban) de (pintar|remodelar|construir)',
 			'quitar el polvo',
+			'polvo de (yeso|tablaroca|construccion|obra)',
 			'(termino|terminaron|acabaron|acabo) (la |el )?(remodelacion|obra|construccion)',
 			'post ?obra',
 			'fin de obra',
