@@ -8,6 +8,7 @@ import {
 	type EmergencyDecision,
 } from '../shared/modes';
 import { InputError } from '../shared/errors';
+import { inReadingOrder } from '../shared/email';
 import { normalize } from '../shared/text';
 import { anyWord } from '../shared/words';
 import { priorityFor, receivedMonth } from '../shared/urgency';
@@ -352,13 +353,14 @@ export async function qualifyAndShareReading(
 	options: QualifyOptions = {},
 ): Promise<{ qualification: Qualification; reading: MessageReading | null }> {
 	checkMessage(input);
-	const normalized = normalize(input.message);
+	const text = inReadingOrder(input.message);
+	const normalized = normalize(text);
 	const mode = options.mode ?? 'rules';
 	const modelDecides = options.emergencyDecision === 'model';
 	const outcome = await extractWithMode<LeadFacts, MessageReading>({
 		mode,
 		ai: options.ai,
-		rules: () => extractLeadFacts(input.message, normalized, receivedMonth(input.received_at)),
+		rules: () => extractLeadFacts(text, normalized, receivedMonth(input.received_at)),
 		request: readingRequest(input.message, input.channel),
 		prior: options.earlierReading,
 		merge: (rules, reading) => mergeAiFacts(rules, reading.lead, modelDecides),
@@ -366,7 +368,7 @@ export async function qualifyAndShareReading(
 	let { facts, source } = outcome;
 	// AI only: the model reads everything, but an emergency the damage rules see still counts.
 	if (mode === 'aiOnly' && !modelDecides && !facts.is_emergency) {
-		const damage = readDamageFacts(input.message, normalized);
+		const damage = readDamageFacts(text, normalized);
 		if (damage.active && damage.damage_type) {
 			facts = {
 				...facts,
@@ -401,11 +403,8 @@ function checkMessage(input: QualifyInput): void {
 
 export function qualifyRules(input: QualifyInput, options: QualifyOptions = {}): Qualification {
 	checkMessage(input);
-	const facts = extractLeadFacts(
-		input.message,
-		normalize(input.message),
-		receivedMonth(input.received_at),
-	);
+	const text = inReadingOrder(input.message);
+	const facts = extractLeadFacts(text, normalize(text), receivedMonth(input.received_at));
 	return {
 		...decideQualification(facts, input, options),
 		source: 'rules',

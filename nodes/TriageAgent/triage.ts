@@ -13,6 +13,7 @@ import {
 	type DamageReading,
 	type MessageReading,
 } from '../shared/reading';
+import { inReadingOrder } from '../shared/email';
 import { normalize } from '../shared/text';
 import { priorityFor, readUrgency, receivedMonth } from '../shared/urgency';
 import { emptySituation, readDamageFacts, type DamageFacts } from '../shared/damage';
@@ -185,10 +186,11 @@ export async function triageAndShareReading(
 		throw new TypeError('triage: "message" must be a string with the customer\'s text.');
 	}
 	const monthReceived = receivedMonth(input.received_at);
-	const normalized = normalize(input.message);
+	const text = inReadingOrder(input.message);
+	const normalized = normalize(text);
 	const mode = options.mode ?? 'rules';
 	const modelDecides = options.emergencyDecision === 'model';
-	const rules = () => readDamageFacts(input.message, normalized);
+	const rules = () => readDamageFacts(text, normalized);
 	const outcome = await extractWithMode<DamageFacts, MessageReading>({
 		mode,
 		ai: options.ai,
@@ -216,9 +218,10 @@ export async function triageAndShareReading(
 
 /** Synchronous rules-only triage, for the Qualifier and for hot paths. */
 export function triageRules(message: string, options: TriageOptions = {}): TriageResult {
-	const normalized = normalize(message);
+	const text = inReadingOrder(message);
+	const normalized = normalize(text);
 	return {
-		...decideTriage(readDamageFacts(message, normalized), normalized, options),
+		...decideTriage(readDamageFacts(text, normalized), normalized, options),
 		source: 'rules',
 		llm_usage: emptyUsage(),
 		fallback_reason: null,

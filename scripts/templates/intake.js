@@ -471,7 +471,7 @@ function incomingEmail() {
 	});
 	wf.section(
 		'Incoming e-mail',
-		"n8n's **Email Trigger (IMAP)** watches the business's inbox (the **Business Inbox (IMAP)** credential) and marks each e-mail read once taken. Automatic mail (out-of-office replies, bounces, lists) and mail from the business's own address are left alone, so two robots never answer each other.\n\nOne case per conversation: the e-mail's References and In-Reply-To, then the sender's address, find their open case; only the e-mail's own words are read (the quoted history under them is cut).",
+		"n8n's **Email Trigger (IMAP)** watches the business's inbox (the **Business Inbox (IMAP)** credential) and marks each e-mail read once taken. Automatic mail (out-of-office replies, bounces, lists) and mail from the business's own address are left alone, so two robots never answer each other.\n\nOne case per conversation: the e-mail's References and In-Reply-To, then the sender's address, find their open case; only the e-mail's own words are read (the quoted history of a reply is cut; a forwarded message is kept: it is what is sent).",
 	);
 	wf.add(
 		'New E-mail',

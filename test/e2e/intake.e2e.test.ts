@@ -619,4 +619,43 @@ describe('e-mail to the business inbox (IMAP)', () => {
 			status: 'waiting_ops',
 		});
 	});
+
+	it("a forwarded tenant's e-mail is read (it is what is sent, not quoted history); the manager's signature and notice are not", async () => {
+		const nora = 'nora@example.com';
+		await inbox.deliver({
+			from: 'Nora Manager <nora@example.com>',
+			to: INBOX.user,
+			subject: 'Fwd: water!!',
+			text: [
+				'Can you get someone there today?',
+				'',
+				'Best regards,',
+				'Nora Price',
+				'Property Manager | Elm Court Apartments',
+				'Emergency maintenance? Call 911 first.',
+				'',
+				'CONFIDENTIALITY NOTICE: This e-mail is intended only for the named recipient. If you received it in error, please delete it.',
+				'',
+				'---------- Forwarded message ---------',
+				'From: Unit 4B tenant <tenant4b@example.com>',
+				'Subject: water!!',
+				'',
+				'Water is pouring through my kitchen ceiling from the unit above right now!',
+			].join('\n'),
+		});
+		const reply = await env.smtp.waitFor(
+			nora,
+			60_000,
+			(m: { subject?: string }) => m.subject === 'Re: Fwd: water!!',
+		);
+		expect(reply.text).toMatch(/We have your emergency\./);
+		const [handed] = await eventually(
+			() => casesByEmail(nora),
+			(rows) => rows.length > 0,
+		);
+		expect(await getCase(store, String(handed.id))).toMatchObject({
+			channel: 'email',
+			is_emergency: true,
+		});
+	});
 });

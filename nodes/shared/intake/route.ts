@@ -12,6 +12,7 @@
 import { claimLink, linkFromRow, linkUrl, type LinkAnswer, type LinkKind } from '../records/links';
 import { caseFromRow, type CaseRecord } from '../records/cases';
 import type { BookingStore } from '../store';
+import { splitReply } from '../email';
 import { InputError } from '../errors';
 import { withoutInvisible } from '../text';
 import { emailKey, messageIdKey, messageIdsIn, phoneKey } from './keys';
@@ -78,20 +79,14 @@ export function cleanText(raw: unknown, max = MAX_MESSAGE_CHARS): string {
 		.slice(0, max);
 }
 
-/** Where an e-mail's quoted history starts ("On ... wrote:", an Outlook header, Spanish clients' "El ... escribió:"). */
-const QUOTE_START =
-	/^(?:On\b.{0,300}\bwrote:\s*$|-{2,}\s*Original Message\s*-{2,}|_{5,}\s*$|From: .{1,300}$|El\b.{0,300}\bescribi[oó]:\s*$)/im;
-
-/** An e-mail's own words: the quoted history under them and trailing "> " lines are cut. */
+/**
+ * An e-mail's own words: the quoted history of the thread is cut ("On ... wrote:", "> " lines);
+ * a forwarded message is kept, since it is what is being sent.
+ */
 export function withoutQuotedReply(text: string): string {
 	const head = text.slice(0, MAX_MESSAGE_CHARS * 4);
-	const start = QUOTE_START.exec(head);
-	const own = start ? head.slice(0, start.index) : head;
-	const lines = own.split('\n');
-	while (lines.length && /^\s*(>.*)?$/.test(lines[lines.length - 1])) lines.pop();
-	const kept = lines.join('\n').trim();
 	// A message that is all quote (a forward with no words) keeps its text.
-	return kept || head.trim();
+	return splitReply(head).own || head.trim();
 }
 
 /** Checks and normalises an incoming message; names the field to fix. */
