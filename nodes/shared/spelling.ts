@@ -3,7 +3,8 @@
  * a rule listening for "ceiling" never hears "ceilng". Before the rules read a message, each
  * word that is one slip away from a word the rules listen for (one letter missing, extra, wrong
  * or two swapped) is read as that word - unless it is a real word itself (a dictionary says so:
- * "flooring" is not "flooding", "could" is not "mould"), a name, an acronym or an address.
+ * "flooring" is not "flooding", "could" is not "mould"), a name, an acronym, an abbreviation,
+ * part of a contraction or an address.
  *
  * The words listened for and the real words near them are data, generated from the word lists
  * and two dictionaries by `npm run words:spelling` (nodes/shared/words/spelling-data.ts).
