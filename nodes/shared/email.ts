@@ -41,8 +41,9 @@ const APP_LINE =
 	/^\s*(?:sent from my \S.{0,40}|sent from (?:outlook|mail|yahoo mail).{0,40}|get outlook for \S.{0,30}|enviado desde mi \S.{0,40})\s*$/i;
 /** The line a signature starts after: "-- " (the mail standard's) or a closing on its own. */
 const SIGNATURE_DELIMITER = /^-- ?$/;
-const CLOSING =
-	/^\s*(?:(?:(?:best|kind|warm|warmest) )?regards|best|best wishes|thanks|thank you|many thanks|sincerely|cheers|warmly|respectfully|saludos(?: cordiales)?|atentamente|un saludo|gracias|muchas gracias)\s*(?:[,.!]\s*)?$/i;
+const CLOSING_WORDS =
+	'(?:(?:(?:best|kind|warm|warmest) )?regards|best|best wishes|thanks|thank you|many thanks|sincerely|cheers|warmly|respectfully|saludos(?: cordiales)?|atentamente|un saludo|gracias|muchas gracias)';
+const CLOSING = new RegExp(`^\\s*${CLOSING_WORDS}\\s*(?:[,.!]\\s*)?$`, 'i');
 /** A postscript after the signature is the customer's words again. */
 const POSTSCRIPT = /^\s*(?:p\.?\s?s\.?|p\.?\s?d\.?)[\s:,-]/i;
 /** A signature is a few short lines. */
@@ -66,9 +67,10 @@ export function withoutMailClutter(text: string): string {
 			}
 			signatureLeft = 0;
 			if (APP_LINE.test(line)) continue;
-			if (SIGNATURE_DELIMITER.test(line) || CLOSING.test(line)) {
+			const closing = CLOSING.test(line);
+			if (closing || SIGNATURE_DELIMITER.test(line)) {
 				signatureLeft = SIGNATURE_LINES;
-				closedHere = CLOSING.test(line);
+				closedHere = closing;
 				continue;
 			}
 			kept.push(line);
@@ -85,8 +87,10 @@ export function withoutMailClutter(text: string): string {
  * app's words. Text with none is returned at once (most messages: one pass of one pattern,
  * which never looks past a line's end).
  */
-const MAIL_MARKS =
-	/^[ \t]*>|\bwrote:|\bescribi[oó]:|original message|^from: |^_{5,}|forwarded message|mensaje reenviado|^-- ?$|^[ \t]*(?:(?:(?:best|kind|warm|warmest) )?regards|best|best wishes|thanks|thank you|many thanks|sincerely|cheers|warmly|respectfully|saludos|atentamente|un saludo|gracias|muchas gracias)\b|confidencial|confidential|privileged|scanned|think before you print|consider the environment|recibi[oó]|sent from|enviado desde|get outlook/im;
+const MAIL_MARKS = new RegExp(
+	`^[ \\t]*>|\\bwrote:|\\bescribi[oó]:|original message|^from: |^_{5,}|forwarded message|mensaje reenviado|^-- ?$|^[ \\t]*${CLOSING_WORDS}\\b|confidencial|confidential|privileged|scanned|think before you print|consider the environment|recibi[oó]|sent from|enviado desde|get outlook`,
+	'im',
+);
 
 /**
  * The text as the rules read it: the thread's history first and the newest words last (so

@@ -41,8 +41,9 @@ function correctedWord(word: string): Slip | null {
 /** "Dr Patel", "Sra. Vargas": the next word is a name even in lower case. */
 const TITLE_BEFORE = /\b(?:dr|mrs?|ms|miss|sra?|srta|dona?)\.? $/i;
 /**
- * A word in lower case (a word with a capital is a name or an acronym) that could be a slip; not
- * part of a contraction ("isn't" is not "isnt" and "t").
+ * A word that could be a slip: in lower case, or with a capital starting a sentence and not
+ * followed by another capital ("Walter Jenkins" is a name); not part of a contraction ("isn't"
+ * is not "isnt" and "t"). Other capitals are names or acronyms.
  */
 const LOWER_CASE_WORD = new RegExp(
 	`(?<![A-Za-z'\u2019])(?:[a-z]{${SHORTEST_TYPED},${LISTED.longest + 1}}|(?<=(?:^|[.!?]\\s+|\\n\\s*))[A-Z][a-z]{${SHORTEST_TYPED - 1},${LISTED.longest}}(?!\\s+[A-Z]))(?![A-Za-z'\u2019])`,
@@ -78,12 +79,12 @@ function addressesIn(text: string): Array<[number, number]> {
  */
 export function correctSpelling(text: string): string {
 	const shouting = !/[a-z]/.test(text);
-	const words = shouting ? ANY_WORD : LOWER_CASE_WORD;
+	const candidates = shouting ? ANY_WORD : LOWER_CASE_WORD;
 	const addresses = addressesIn(text);
 	let out = '';
 	let copied = 0;
-	words.lastIndex = 0;
-	for (let m = words.exec(text); m !== null; m = words.exec(text)) {
+	candidates.lastIndex = 0;
+	for (let m = candidates.exec(text); m !== null; m = candidates.exec(text)) {
 		const slip = correctedWord(m[0].toLowerCase());
 		// A capital starting a sentence may be a name ("Walter here"): only a swap or a doubled letter.
 		if (slip === null || (slip.cost > 0 && !shouting && m[0][0] !== m[0][0].toLowerCase()))

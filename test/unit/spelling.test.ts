@@ -17,7 +17,7 @@ import { NearestListedWord, slipCost } from '../../nodes/shared/words/slips';
 import { qualify } from '../../nodes/QualifierAgent/qualify';
 import { triage } from '../../nodes/TriageAgent/triage';
 import { evaluate, readLabeledSet } from '../../dev/tools/evaluate';
-import { mistyped } from '../../dev/tools/typos';
+import { mistyped, TUNING_HALF_MISTYPED } from '../../dev/tools/typos';
 import { spellingData } from '../../dev/tools/spelling-words';
 
 describe('one slip', () => {
@@ -147,7 +147,7 @@ describe('the tuning half, mistyped by seeded keyboard slips (one in seven words
 	it('keeps emergency recall, service, property and urgency at their floors', async () => {
 		const cases = mistyped(
 			readLabeledSet(path.join(__dirname, '..', 'fixtures', 'heldout-tune.jsonl')),
-			{ rate: 0.15, seed: 7 },
+			TUNING_HALF_MISTYPED,
 		);
 		const result = await evaluate(cases, { qualify, triage });
 		expect({
