@@ -177,6 +177,13 @@ it('the crew is booked but sent only once the call-out fee is paid on the page t
 		(c) => !!c?.dispatched_at_ms,
 	);
 	expect(record!.dispatched_at_ms).toBeGreaterThan(record!.received_at_ms);
+	// The visit is called off so the next emergencies find a crew whatever the hour: in the
+	// evening a regular crew cannot finish a 4-hour visit before closing, so this one took the
+	// on-call crew.
+	await schedule(
+		{ operation: 'cancel', booking_id: answer.body.booking.booking_id, reason: 'test' },
+		{ store },
+	);
 });
 
 it('not paid in time: the crew is released and ops call; a fee paid after that is refunded in full and ops call', async () => {
