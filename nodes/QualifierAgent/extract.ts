@@ -336,6 +336,10 @@ const BEDROOMS = new RegExp(`(?<![#$])\\b(${N})[- ]?${BED}`);
 const BATHROOMS = new RegExp(
 	`(?<![#$])\\b(${N})(?:\\s+and\\s+(?:a\\s+)?(?:half|1\\/2)|\\s*1\\/2|\\s+(?:y\\s+)?medio)?\\s*(?:full\\s+)?[- ]?${BATH}(?:\\s+y\\s+medio)?\\b`,
 );
+/** "2 bedrooms and a bathroom", "2 recamaras y un bano": one bathroom, named after the bedrooms. */
+const ONE_BATH_AFTER_BEDROOMS = new RegExp(
+	`${BED},?\\s+(?:and|y|&|\\+)\\s+(?:a|one|un|uno)\\s+(?:full\\s+)?${BATH}\\b`,
+);
 const HALF_BATHS = new RegExp(
 	`\\b(?:(${N}|a|one)\\s+)?half[- ]?${BATH}\\b|\\b(${N}|a|one)\\s+powder rooms?\\b`,
 );
@@ -379,6 +383,7 @@ function detectRooms(text: string): { bedrooms: number | null; bathrooms: number
 			const base = parseNumber(full[1].replace(/\s/g, ''));
 			if (base !== null) bathrooms = base + (/(?:half|1\/2|medio)/.test(full[0]) ? 0.5 : 0);
 		}
+		if (bathrooms === null && ONE_BATH_AFTER_BEDROOMS.test(text)) bathrooms = 1;
 		const half = HALF_BATHS.exec(text);
 		if (half) {
 			const count = parseNumber((half[1] ?? half[2] ?? 'one').replace(/\s/g, '')) ?? 1;

@@ -25,9 +25,10 @@ const score = async (file: string, lang?: 'en' | 'es') => {
 
 /**
  * The sealed half's figures on 2026-12-07 (docs/benchmarks.md, "A held-out set"), after the rules
- * were tuned on 951 more messages written for the tuning half (batches t7 to t31, never on this
+ * were tuned on 1,051 more messages written for the tuning half (batches t7 to t34, never on this
  * half): recall 58 of 60 (Spanish 18 of 19), service type 89.6%, emergency type 97.5%, property
- * type 94.0%, urgency 95.0% (month and season names read against the time a message came in).
+ * type 94.0%, urgency 95.0% (month and season names read against the time a message came in),
+ * frequency 98.5% (2026-12-08: "clean once the furniture is out" says when, not how often).
  */
 const SEALED_FLOORS = {
 	emergencyRecall: 58 / 60,
@@ -38,7 +39,7 @@ const SEALED_FLOORS = {
 		is_emergency: 0.98,
 		emergency_type: 0.975,
 		urgency: 0.95,
-		frequency: 0.98,
+		frequency: 0.985,
 		bedrooms: 0.995,
 		bathrooms: 1,
 		square_feet: 1,

@@ -1025,6 +1025,100 @@ describe('phrasings from batch t31 (services and places; each failed before its 
 	});
 });
 
+describe('phrasings from batch t33 (emergencies seen, not named; each failed before its rule)', () => {
+	it.each([
+		"the guy upstairs left his bath running and now there's a brown stain spreading across my living room ceiling and it's dripping into a pot",
+		'when our teachers opened the toddler room today the floor drain had pushed up grey smelly water across the play mats',
+		'Hola, el vecino de arriba dejó la llave abierta y el agua se está colando por la lámpara del comedor',
+		'soy doña Carmen, en el baño salió un hongo negro por toda la pared y el techo, y me cuesta respirar',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('keeps a carpet stain spreading after our visit a complaint, not water from above', () => {
+		expect(
+			emergency(
+				'Your crew cleaned our carpets on Tuesday and now there is a brown stain spreading across the living room.',
+			),
+		).toBe(false);
+	});
+
+	it('reads storm drains backing up as storm water, not sewage', () => {
+		expect(
+			qualifyRules({
+				message:
+					'The boiler room at Lincoln Elementary has six inches of standing water after the storm drains backed up overnight.',
+			}),
+		).toMatchObject({ emergency_type: 'storm', property_type: 'commercial' });
+	});
+
+	it('reads the rest', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(ask('son 2 recámaras y un baño').bathrooms).toBe(1);
+		expect(ask('a 3 bedroom and a bathroom').bathrooms).toBe(1);
+		expect(ask('3 bedrooms and a half bath').bathrooms).toBe(0.5);
+		expect(ask('We found a small patch of mildew on the bathroom ceiling.').service_type).toBe(
+			'mold_remediation',
+		);
+		expect(ask('water pouring out from under her front door').property_type).toBe('residential');
+		expect(ask('ha reventado el termo y el agua está pasando al piso de abajo').property_type).toBe(
+			'residential',
+		);
+	});
+});
+
+describe('phrasings from batch t34 (services by what is cleaned; each failed before its rule)', () => {
+	it.each([
+		[
+			"Our blinds and ceiling fans haven't been touched in years, and the baseboards are grey.",
+			'deep_cleaning',
+		],
+		[
+			"After the flu went through all five of us I'd love the whole house disinfected, every surface.",
+			'deep_cleaning',
+		],
+		['need someone to shampoo the stair runner and the hallway rug, cat issues', 'carpet_cleaning'],
+		['can u get red wine out of a cream rug? party last night', 'carpet_cleaning'],
+		[
+			"The leak under the sink was fixed and the cabinet is dry, but there's a mildew smell in there.",
+			'mold_remediation',
+		],
+		[
+			'Looking for nightly cleaning of our CrossFit box: rubber floors, mats, two locker rooms.',
+			'commercial_cleaning',
+		],
+	])('"%s" -> %s', (message, service) => {
+		expect(qualifyRules({ message }).service_type).toBe(service);
+	});
+
+	it('reads the rest', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask('It needs a top-to-bottom clean once the furniture is out at the end of the month.')
+				.frequency,
+		).toBeNull();
+		expect(ask('I need it cleaned once, just this time.').frequency).toBe('one_time');
+		expect(
+			ask('Necesito limpieza profunda de la cocina de mi taquería. Cerramos los lunes.').frequency,
+		).toBeNull();
+		expect(ask('Limpieza de la oficina los lunes, por favor.').frequency).toBe('weekly');
+		expect(ask('limpieza de fin de obra en un piso de 90 metros').square_feet).toBe(969);
+		expect(ask('la casa está a 500 metros del río, unos 120 metros cuadrados').square_feet).toBe(
+			1292,
+		);
+		expect(ask('el agua subió casi 2 metros de altura en la bodega').square_feet).toBeNull();
+		expect(
+			ask('I have a vacant listing that needs to look its best for photos on Wednesday.')
+				.property_type,
+		).toBe('residential');
+		expect(
+			ask(
+				'the Dollar Mart on Fifth, the roof is leaking, the ceiling tiles are falling in the aisle',
+			).property_type,
+		).toBe('commercial');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],
