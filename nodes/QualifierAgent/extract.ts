@@ -153,7 +153,9 @@ function detectService(
 		}
 	}
 	if (COMPLAINT.test(text)) return 'other';
-	if (OTHER_SERVICES.test(text) && !restorationAsked(text)) return 'other';
+	// Work we do not do asked for beside a building's stairwells or lobby: the clean of those is asked too.
+	if (OTHER_SERVICES.test(text) && !restorationAsked(text) && !COMMON_AREAS.test(text))
+		return 'other';
 	// A biohazard named (droppings in the attic, long there) is its own cleanup, not a house clean.
 	if (damage === 'biohazard') return SERVICE_OF_DAMAGE.biohazard;
 	// Restoration of past damage keeps the damage's own service; a plain clean after old damage is a clean.
@@ -177,7 +179,11 @@ function detectService(
 	)
 		return 'fire_damage';
 	if (cleaningAsked) {
-		if (OTHER_SERVICES.test(text) && !/\b(?:house|home|apartment|office)\b/.test(text))
+		if (
+			OTHER_SERVICES.test(text) &&
+			!/\b(?:house|home|apartment|office)\b/.test(text) &&
+			!COMMON_AREAS.test(text)
+		)
 			return 'other';
 		return isCommercial ? 'commercial_cleaning' : 'standard_cleaning';
 	}

@@ -127,31 +127,25 @@ interface TypeRule {
 	active: RegExp[];
 }
 
+/** A rule whose mentions include its active phrases: a phrase that says damage is happening names it. */
+function ruleOf(type: EmergencyType, named: RegExp[], active: RegExp[]): TypeRule {
+	const listed = new Set(named.map((p) => p.source));
+	return { type, mention: [...named, ...active.filter((p) => !listed.has(p.source))], active };
+}
+
 const RULES: TypeRule[] = [
-	{
-		type: 'sewage',
-		mention: phrasePatterns('sewage_named'),
-		active: phrasePatterns('sewage_active'),
-	},
-	{
-		type: 'fire_damage',
-		mention: phrasePatterns('fire_named'),
-		active: phrasePatterns('fire_active'),
-	},
-	{
-		type: 'biohazard',
-		// Bare "blood" or droppings name the hazard without saying it is there now.
-		mention: [...phrasePatterns('biohazard_active'), ...phrasePatterns('biohazard_named')],
-		active: phrasePatterns('biohazard_active'),
-	},
-	{ type: 'storm', mention: phrasePatterns('storm_named'), active: phrasePatterns('storm_active') },
+	ruleOf('sewage', phrasePatterns('sewage_named'), phrasePatterns('sewage_active')),
+	ruleOf('fire_damage', phrasePatterns('fire_named'), phrasePatterns('fire_active')),
+	// Bare "blood" or droppings name the hazard without saying it is there now.
+	ruleOf('biohazard', phrasePatterns('biohazard_named'), phrasePatterns('biohazard_active')),
+	ruleOf('storm', phrasePatterns('storm_named'), phrasePatterns('storm_active')),
 	// Mold alone is a planned job; it is an emergency when it is a health hazard or spreading fast.
-	{ type: 'mold', mention: phrasePatterns('mold_named'), active: phrasePatterns('mold_active') },
-	{
-		type: 'water_damage',
-		mention: [...phrasePatterns('water_named'), WATER_FLOWING],
-		active: [...phrasePatterns('water_active'), WATER_FLOWING],
-	},
+	ruleOf('mold', phrasePatterns('mold_named'), phrasePatterns('mold_active')),
+	ruleOf(
+		'water_damage',
+		[...phrasePatterns('water_named'), WATER_FLOWING],
+		[...phrasePatterns('water_active'), WATER_FLOWING],
+	),
 ];
 
 /**

@@ -1119,6 +1119,161 @@ describe('phrasings from batch t34 (services by what is cleaned; each failed bef
 	});
 });
 
+describe('phrasings from batch t35 (Spanish from everywhere, emergencies by sight; each failed before its rule)', () => {
+	it.each([
+		'mi vecina de arriba tiene una fuga y en mi techo hay una mancha que crece y ya empezó a gotear sobre la cama de mi hijo',
+		'En la clínica apareció moho en el techo de la sala de espera después de una filtración y varios pacientes se quejan de alergias. Salubridad nos pidió cerrar esa área.',
+		'encontramos una persona fallecida en el departamento de al lado y el olor y los fluidos pasaron a nuestro depa',
+		"hey, it's Lou at the marina office, the storm surge pushed water into the office and the shop, there's seaweed and mud on the floor",
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('reads a flood dried by others as over', () => {
+		expect(
+			emergency(
+				'ya secaron todo lo de la inundación, ahora quiero limpieza profunda de toda la casa',
+			),
+		).toBe(false);
+	});
+
+	it('reads the rest', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask(
+				'se ha atascado el bajante del edificio y el agua fecal está saliendo por el plato de ducha de nuestro piso',
+			),
+		).toMatchObject({ emergency_type: 'sewage', property_type: 'residential' });
+		expect(
+			ask('Si se llega a inundar el sótano con las lluvias, ¿qué tan rápido pueden llegar?')
+				.service_type,
+		).toBe('water_damage');
+		expect(
+			ask(
+				"the radiator valve blew off and hot water is spraying everywhere, the super isn't answering",
+			).property_type,
+		).toBe('residential');
+		expect(ask('a price on window washing, it is a single story house').frequency).toBeNull();
+		expect(ask('just a single clean please').frequency).toBe('one_time');
+	});
+});
+
+describe('phrasings from batch t36 (how soon and where, said sideways; each failed before its rule)', () => {
+	it('reads a parish hall that took on water ankle deep as an emergency', () => {
+		expect(
+			emergency(
+				"this is Father Tom at St. Anne's, the basement of the parish hall took on water overnight, about ankle deep",
+			),
+		).toBe(true);
+	});
+
+	it.each([
+		['we need a cleaning done by end of day Thursday, a small office', 'normal'],
+		['can someone come by end of day? 3 bed house', 'high'],
+		["I'm not in any hurry, but at some point I'd like the windows done, inside and out.", 'low'],
+		['need it done yesterday honestly lol, house is a disaster after the move. 4 bed', 'high'],
+		['hey can u come this arvo? spilled a whole tin of paint on the carpet', 'high'],
+		[
+			'Tenemos una estética y buscamos limpieza diaria. Nos urge empezar esta misma semana.',
+			'high',
+		],
+	])('"%s" -> %s', (message, urgency) => {
+		expect(qualifyRules({ message }).urgency).toBe(urgency);
+	});
+
+	it.each([
+		[
+			'any chance someone could swing by before 5 today? the guest room and bathroom are a mess',
+			'standard_cleaning',
+		],
+		[
+			'Whenever you have a free slot is fine, I just want the oven and fridge cleaned inside.',
+			'deep_cleaning',
+		],
+		[
+			"I'm not in any hurry, but at some point I'd like the windows done, inside and out.",
+			'window_cleaning',
+		],
+		[
+			'need it done yesterday honestly lol, house is a disaster after the move. 4 bed',
+			'move_in_out',
+		],
+		[
+			'my kitchen is a crime scene after the kids made pancakes haha. can someone come tomorrow?',
+			'standard_cleaning',
+		],
+		[
+			'Mi esposo quemó la cena y la cocina huele a humo, jaja. ¿Limpian campanas de cocina?',
+			'deep_cleaning',
+		],
+	])('"%s" -> %s', (message, service) => {
+		expect(qualifyRules({ message }).service_type).toBe(service);
+	});
+
+	it.each([
+		['me entregan las llaves del nuevo depa el viernes', 'residential'],
+		['La cabaña de la familia necesita una limpieza a fondo', 'residential'],
+		['le hablo de la escuelita Montessori, se tapó el baño de los niños', 'commercial'],
+	])('"%s" -> %s', (message, property) => {
+		expect(qualifyRules({ message }).property_type).toBe(property);
+	});
+});
+
+describe('phrasings from batch t37 (Spanish emergencies, short and spoken; each failed before its rule)', () => {
+	it.each([
+		'el calentador de agua del garaje está tirando agua por abajo y ya se hizo un charco enorme que está llegando a las cajas',
+		'habla Josefina, tengo ochenta y tantos años, se rompió algo en el baño y está saliendo agua y no sé cómo cerrarla, estoy sola',
+		'Tenemos hongo negro en toda la recámara de los niños, apareció después de la fuga, los niños no dejan de toser',
+		'se nos vino la quebrada por la lluvia y nos llenó la casa de lodo y agua, necesitamos ayuda para limpiar',
+	])('emergency: "%s"', (message) => {
+		expect(emergency(message)).toBe(true);
+	});
+
+	it('still reads water that is not leaking as no emergency', () => {
+		expect(emergency('the water upstairs is not leaking anymore, we need a regular clean')).toBe(
+			false,
+		);
+		expect(emergency('the pipe is still leaking onto the floor')).toBe(true);
+	});
+
+	it('reads a fire sprinkler as water, not a fire', () => {
+		expect(
+			qualifyRules({
+				message:
+					'A fire sprinkler head was knocked off in our warehouse this morning; water ran for 20 minutes and the floor is soaked.',
+			}).emergency_type,
+		).toBe('water_damage');
+	});
+
+	it('reads the rest', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask(
+				'esta noche se ha inundado el bajo por la riada y tenemos un palmo de barro en todo el local',
+			).emergency_type,
+		).toBe('storm');
+		expect(
+			ask("our bakery has water coming up through the floor drain, it's grey and smells")
+				.emergency_type,
+		).toBe('sewage');
+		expect(
+			ask(
+				'¿Ustedes atienden emergencias de agua? Por si algún día se nos revienta un tubo, para tener su número.',
+			).service_type,
+		).toBe('water_damage');
+		expect(
+			ask(
+				'del condominio: reventó la cisterna y el agua inundó el estacionamiento y el cuarto de bombas',
+			).property_type,
+		).toBe('commercial');
+		expect(ask('se inundó el estacionamiento de mi casa').property_type).toBe('residential');
+		expect(
+			ask("We'd like the garage floor pressure washed and the stairwells cleaned.").service_type,
+		).toBe('commercial_cleaning');
+		expect(ask('can you pressure wash our driveway?').service_type).toBe('other');
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

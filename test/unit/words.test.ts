@@ -44,6 +44,9 @@ describe('the phrase notation', () => {
 		expect(matches('a.m.', 'am')).toBe(false);
 		expect(anyOf(['a', 'b'])).toBe('(?:a|b)');
 		expect(() => phraseSource('[- ')).toThrow(/Unclosed \[/);
+		// A group nested in a "not before" cannot be read: refused, not matched literally.
+		expect(() => phraseSource('a single -(stor(y|ey)|family)')).toThrow(/write the words out/);
+		expect(() => phraseSource('end of day -(mon|fri)day')).toThrow(/not at its start or end/);
 	});
 });
 

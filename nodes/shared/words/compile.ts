@@ -37,6 +37,11 @@ export function phraseSource(phrase: string): string {
 		after = `(?! ${group(notBefore[1])}\\b)`;
 		text = text.slice(0, notBefore.index);
 	}
+	// A "-(...)" left over is a "not after/before" the notation could not read (a group nested in it).
+	if (text.includes('-('))
+		throw new Error(
+			`The phrase "${phrase}" has a "-(...)" that is not at its start or end, or has a group inside it: write the words out ("story|storey", not "stor(y|ey)").`,
+		);
 	return before + body(text) + after;
 }
 

@@ -118,6 +118,7 @@ export const en = {
 		['leak', ['leek']],
 		['sagging', ['saging', 'sagin']],
 		['dripping', ['driping', 'drippin']],
+		['afternoon', ['arvo']],
 		['mold', ['mol']],
 		['through', ['thru']],
 		['office', ['offce', 'offic']],
@@ -165,8 +166,10 @@ export const en = {
 			'tonight',
 			'this (morning|afternoon|evening)',
 			'same[- ]day',
-			'(by |before )?(the )?end of (the )?day',
+			// "End of day Thursday" is a named day (normal), not today.
+			'(by |before )?(the )?end of (the )?day -(monday|tuesday|wednesday|thursday|friday|saturday|sunday)',
 			'eod',
+			'(need|needed|want|wanted) it (done |cleaned )?yesterday',
 			'(we|they) (re)?open (at|in) #',
 			'within (the )?(hour|next (few )?hours?|# hours?)',
 			'rush job',
@@ -197,6 +200,7 @@ export const en = {
 			'(want|need|have|make) a plan',
 			'no hurry',
 			'not (in a )?(rush|hurry|urgent)',
+			'not in (any|much of a|a big|a great) (rush|hurry)',
 			'whenever -(a|the|my|our|someone|they|we|i|he|she|it|there|tenants?|guests?)',
 			'flexible',
 			'ballpark',
@@ -337,6 +341,7 @@ export const en = {
 			'pub',
 			'gym',
 			'crossfit',
+			'marina',
 			'locker rooms?',
 			'(in|down|across) the aisles?',
 			'mart',
@@ -502,6 +507,8 @@ export const en = {
 			'homeowners?',
 			// A listing for sale is a home (a business's space is named as such).
 			'(vacant|a|my|our|the|this) listing',
+			// A building superintendent: the customer rents a flat.
+			"(the|our|my|building'?s?) super(intendent)? (is|isn'?t|is not|won'?t|will not|never|says|said|hasn'?t|has not|can'?t|cannot|didn'?t|did not|doesn'?t|does not|isnt|wont)",
 			'(i|we|she|he) (~ )?lives? alone',
 			'(we|i) have an? ([1-6]|one|two|three|four|five|six)[- ](year|month|week)s?[- ]old',
 			'our place',
@@ -667,6 +674,7 @@ export const en = {
 		/** A regular home or office clean. */
 		standard_clean_hints: [
 			"(house|place|apartment|home|condo|it)( is|'s| looks)? (a|like a) (wreck|mess|disaster|pigsty|pig sty)",
+			'(room|rooms|bathroom|bathrooms|kitchen|bedroom|bedrooms|basement|garage) (is|are|look|looks) (a|like a) (wreck|mess|disaster|pigsty|pig sty|crime scene|war zone|disaster zone)',
 			'(trashed|wrecked) (it|the place|the house|the apartment)',
 			"(bath|bathroom|kitchen|house|place|apartment)( is|'s| looks)? (gross|filthy|disgusting|dirty)",
 			'house ?clean*',
@@ -864,6 +872,7 @@ export const en = {
 			'closing on (the|our|my) (house|home|condo)',
 			'(close|closing|closed) on (the|our|my) new (house|home|condo|place)',
 			'before (the )?movers (come|arrive|get)',
+			'(after|since) (the|our|my) move',
 			'(sellers?|previous owners?|owners?) left (it|the (~ )?(place|house|home|condo|apartment|unit)) (a mess|filthy|dirty|disgusting|gross)',
 			// "We get keys Friday" is a move in; "pick up the keys at the office" is how to get in.
 			'(we|i) (get|are getting|will get|got) (the |our |my )?keys',
@@ -912,6 +921,7 @@ export const en = {
 			'# (windows|panes)',
 			'(the )?inside of (all )?(the |our |my )?windows',
 			'windows?( and ~( ~)?)?,? inside and out',
+			'windows (done|cleaned|washed),? inside and out',
 		],
 		/** Mould said to be gone already: not the job asked for. */
 		mold_gone: [
@@ -945,6 +955,8 @@ export const en = {
 			"(hasn'?t|has not|haven'?t|have not) (had|gotten|got) a (proper|real|good|thorough|deep) clean* in (years|months|ages|a long time|forever)",
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',
+			'(oven|fridge|refrigerator|microwave|cabinets)( and (the )?(oven|fridge|refrigerator|microwave|cabinets))? (cleaned|wiped|scrubbed) (out|inside)',
+			'inside (of )?(the|my|our) (oven|fridge|refrigerator|cabinets)',
 			"(haven'?t|hasn'?t|have not|has not) been (touched|cleaned|dusted|done) in (years|ages|forever|a long time|months)",
 			'(whole|entire) (house|home|place|apartment) (disinfected|sanitized|sanitised)',
 			'hoarding',
@@ -1044,7 +1056,7 @@ export const en = {
 			'single (visit|clean*|service|job|appointment)',
 			'not (recurring|regular|ongoing)',
 			'no (recurring|ongoing|regular) service',
-			'a single',
+			'a single -(story|storey|family|level|floor|bed|bedroom|room|bath|bathroom|car|garage|wide|person|mom|dad|parent|window|door|unit|home|house)',
 			'once-off',
 		],
 		/** "a week", "per week": how a count of visits is tied to the week. */
@@ -1430,7 +1442,7 @@ export const en = {
 			'(looks?|looked|looking|is|like) like (a|an) (crime scene|murder scene|war zone|bomb (went off|hit)|disaster (area|zone))',
 			// A smoke cleaning booked for later names a service, not smoke escaping now.
 			'(schedul(e|ing)|book(ing)?) (the |a |an |our |my )?(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (damage )?(clean ?up|cleaning|removal)',
-			'(fridge|refrigerator|freezer|microwave|break ?room|desk|closet|locker|oven|dishes|car|backpack|lunch ?box|sink) (is|was|looks) (honestly |literally |basically |like |just )?(a |an )?(crime scene|murder scene|war zone|biohazard|bio hazard)',
+			'(fridge|refrigerator|freezer|microwave|break ?room|desk|closet|locker|oven|dishes|car|backpack|lunch ?box|sink|kitchen|bedroom|bathroom|living room|house|place|apartment|garage|basement|room) (is|was|looks) (honestly |literally |basically |like |just )?(a |an )?(crime scene|murder scene|war zone|biohazard|bio hazard)',
 		],
 		/** Sewage named, happening or not. */
 		sewage_named: [
@@ -1495,7 +1507,7 @@ export const en = {
 		],
 		/** A fire that happened or is happening, or its smoke and soot. */
 		fire_active: [
-			'(there was|we had|had|just had|caught|a|the) (a )?(~ )?fire',
+			'(there was|we had|had|just had|caught|a|the) (a )?(~ )?fire -(sprinklers?|suppression)',
 			'fire (last night|yesterday|this morning|today|earlier|on ~day|broke out|in (the|our|my))',
 			'fire (damage|damaged)',
 			'smoke (damage|smell|odor|odour|stains?|residue|everywhere|filled)',
@@ -1551,6 +1563,7 @@ export const en = {
 		],
 		/** A storm named. */
 		storm_named: [
+			'storm surge',
 			'mud ?slides?',
 			'storm',
 			'(wind|rain|thunder|ice|snow) ?storm',
@@ -1564,6 +1577,7 @@ export const en = {
 		],
 		/** Storm damage that happened. */
 		storm_active: [
+			'storm surge (pushed|pushing|brought|bringing|came|coming|flooded|flooding|is)',
 			'(mud|mud and water|water and mud) (pushed|came|poured|burst|broke|flowed) (through|in|into)',
 			'(storm|hurricane|tornado|hail|wind) (last night|yesterday|this morning|today|damage|damaged|blew|tore|ripped|broke|knocked|took|hit|came|flooded|caused)',
 			"(after|from|during|in) (the|this|last night'?s|yesterday'?s|today'?s) (storm|hurricane|tornado|hail ?storm|wind ?storm|rain ?storm|thunder ?storm|ice ?storm)",
@@ -1620,7 +1634,8 @@ export const en = {
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen) (with water)?',
 			'ceiling (in (the|our|my|her|his|their) (~ )?~ )?(is )?(bulging|sagging|dripping|leaking)',
 			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
-			'taking on water',
+			'(took|take|takes|taken|taking) on water',
+			'(ankle|knee|shin)[- ]deep',
 			'(froze|frozen) and (split|burst|cracked|broke)',
 			'water (all )?across (the|our) (whole |entire )?(floor|room|basement|gym|kitchen)',
 			'water (in|on) ((the|our|my) )?(floor|carpet|living room|bedroom|basement|kitchen|hallway|hall|house|home)',
@@ -1635,6 +1650,7 @@ export const en = {
 			'(drop|drops|dropping) water (on|onto|in|into|from)',
 			'(left|leaves|leaving) (the |his |her |their |a |my )?(bath|tub|bathtub|sink|taps?|faucet|shower|water|hose) (running|on)',
 			'(drain|drains|toilet|toilets|sink|tub|shower) (had |has |have |is |are |just )?(pushed|pushing|forced|forcing|spat|spit|spitting|spewed|spewing|sent|sending) (up |out |back )?(~ )?(~ )?water',
+			'(pushed|pushing|forced|forcing|drove|driving|driven|brought|bringing|washed) (the )?water (in|into|through|under|inside)',
 			// Water by where it goes or what it fills, without a verb the lists above have.
 			'water (is |keeps )?(going|spreading) (everywhere|all over|into|under|down|through)',
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
@@ -1691,6 +1707,7 @@ export const en = {
 			'(drop|drops|dropping) water (on|onto|in|into|from)',
 			'(left|leaves|leaving) (the |his |her |their |a |my )?(bath|tub|bathtub|sink|taps?|faucet|shower|water|hose) (running|on)',
 			'(drain|drains|toilet|toilets|sink|tub|shower) (had |has |have |is |are |just )?(pushed|pushing|forced|forcing|spat|spit|spitting|spewed|spewing|sent|sending) (up |out |back )?(~ )?(~ )?water',
+			'(pushed|pushing|forced|forcing|drove|driving|driven|brought|bringing|washed) (the )?water (in|into|through|under|inside)',
 			// Water by where it goes or what it fills, without a verb the lists above have.
 			'water (is |keeps )?(going|spreading) (everywhere|all over|into|under|down|through)',
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
@@ -1699,7 +1716,8 @@ export const en = {
 			'(dripping|dropping|pouring|raining|coming) (down )?(through|from|out of) (the|our|my) (~ )?(ceiling|light fixtures?|lights?)',
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(bulging|swollen|sagging) (with water)?',
 			'(fire )?sprinklers? (heads? )?(ever )?(broke|burst|went off|going off|go off|goes off|activated|is spraying|are spraying|sprayed)',
-			'taking on water',
+			'(took|take|takes|taken|taking) on water',
+			'(ankle|knee|shin)[- ]deep',
 			'(ceiling|drywall|walls?|floors?)( below| above| downstairs| upstairs)? (is |are |looks )?(wet|soaked|damp) and (sagging|bulging|buckling|dripping|soft|swelling|falling)',
 			'(has|have) been (leaking|dripping|seeping) (for a while|for (days|weeks|hours))',
 			"(there'?s|theres|there is) water (right )?(through|all through|all over|everywhere|throughout|under)",
@@ -1716,7 +1734,8 @@ export const en = {
 			'(standing|pooling|rising) water',
 			'inch(es)? of (muddy |dirty |standing |brown )?water',
 			'(soaked|soaking wet|drenched|waterlogged)',
-			'(is|are|keeps?|still|currently|actively|now) (~ )?leaking',
+			// Not "is not leaking": the word between is an adverb, never a negation.
+			'(is|are|keeps?|still|currently|actively|now) ((still|now|also|really|actually|constantly|badly|just) )?leaking',
 			'leaking (from|through|into|everywhere|all over|under|out)',
 			'ceiling (in (the|my|our|her|his|their) (~ )?~ )?(is |are )?(dripping|leaking|sagging|collapsed|caved|came down)',
 			'overflow(ed|ing)',
@@ -1917,7 +1936,7 @@ export const en = {
 		/** Water that looks or smells like sewage, whatever the customer calls it. */
 		sewage_described: [
 			'(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy)(,? (and )?(dark|brown|black|gr[ae]y|dirty|smelly|stinky|foul|murky|nasty|filthy))?,? water',
-			"(it'?s|its|it is|water is|water's) (dark|brown|black|smelly) and (stinks|smells)",
+			"(it'?s|its|it is|water is|water's) (dark|brown|black|gr[ae]y|smelly) and (stinks|smells)",
 			'stinks',
 			'smells? (awful|terrible|horrible|like (sewage|sewer|poop|a sewer|rotten eggs))',
 			'(every time|whenever|when) (someone|somebody|anyone|we|you|they|i|he|she|upstairs|downstairs|the neighbou?rs?) flush*',

@@ -64,6 +64,7 @@ export const es = {
 		urgency_now: [
 			'(entre|mientras) mas pronto,? mejor',
 			'para ayer',
+			'(nos|me|les|le) urge',
 			'hoy',
 			'urgente',
 			'lo antes posible',
@@ -154,6 +155,10 @@ export const es = {
 			'edificio',
 			'local',
 			'guarderia',
+			'escuelita',
+			'montessori',
+			'kinder',
+			'jardin de ninos',
 			'panaderia',
 			'cafeteria',
 			'farmacia',
@@ -193,6 +198,9 @@ export const es = {
 			'(pasillos|escaleras),? (y )?(escaleras|vestibulos?|elevadores|pasillos)',
 			'(el|al|los|del) elevador(es)?',
 			'cisterna del edificio',
+			// A building's car park (a home can have an "estacionamiento" too).
+			'estacionamiento (subterraneo|del edificio|del condominio|de visitas)',
+			'cuarto de (bombas|maquinas)',
 		],
 		homes_despite_business_words: [
 			'edificio de (# )?(departamentos|apartamentos)',
@@ -201,6 +209,10 @@ export const es = {
 		],
 		residential_places: [
 			'casa',
+			// Spain's flat ("nuestro piso"); elsewhere a home's floor.
+			'(nuestro|mi) piso',
+			'depas?',
+			'cabanas?',
 			'inquilinos',
 			'vivo sol[oa]',
 			'departamentos?',
@@ -209,7 +221,7 @@ export const es = {
 			'recamaras?',
 			'habitacion(es)?',
 			'dormitorios?',
-			'cuartos? -(de maquinas|de servicio|de lavado|de limpieza|de servidores|de servidor)',
+			'cuartos? -(de maquinas|de bombas|de servicio|de lavado|de limpieza|de servidores|de servidor)',
 		],
 		home_parts: [
 			'bano',
@@ -229,6 +241,7 @@ export const es = {
 			'fregadero',
 			'(el|mi|del) closet',
 			'(el|al) piso de (abajo|arriba)',
+			'plato de ducha',
 			'parque del salon',
 		],
 		cleaning_words: ['limpieza', 'limpiar', 'limpien', 'limpian', 'aseo'],
@@ -295,7 +308,10 @@ export const es = {
 			'ya (lo|la|los|las) (quitaron|quitamos|limpiaron|eliminaron|trataron)',
 			'(quitaron|eliminaron) el moho',
 		],
-		service_deep: ['limpieza (profunda|a fondo|a detalle|detallada)'],
+		service_deep: [
+			'limpieza (profunda|a fondo|a detalle|detallada)',
+			'(limpi|desengras|lav)* (la |las |una |mi )?campanas? (de (la )?cocina|extractoras?)',
+		],
 		frequency_biweekly: [
 			'cada (dos|2) semanas',
 			'cada (15|quince) dias',
@@ -377,6 +393,9 @@ export const es = {
 		preference_tomorrow: ['manana -(temprano)'],
 		preference_today: ['hoy'],
 		sewage_named: [
+			'aguas? fecal(es)?',
+			'(el )?sifon (del patio |del bano |de la cocina )?se (devolvio|regreso|desbordo)',
+			'(se ha )?atascado el bajante',
 			'(se )?(regreso|regresa|brota|brotando|sale|salio|saliendo) (el )?agua (~ )?(~ )?(~ )?(~ )?por (la|el) (coladera|drenaje|resumidero|desague)',
 			'se regreso el agua (de la|del) (coladera|drenaje|cano|inodoro|excusado)',
 			'aguas? (negras?|residuales|cloacales)',
@@ -392,6 +411,9 @@ export const es = {
 			'fosa septica',
 		],
 		sewage_active: [
+			'aguas? fecal(es)?',
+			'(el )?sifon (del patio |del bano |de la cocina )?se (devolvio|regreso|desbordo)',
+			'(se ha )?atascado el bajante',
 			'(se )?(regreso|regresa|brota|brotando|sale|salio|saliendo) (el )?agua (~ )?(~ )?(~ )?(~ )?por (la|el) (coladera|drenaje|resumidero|desague)',
 			'se regreso el agua (de la|del) (coladera|drenaje|cano|inodoro|excusado)',
 			'aguas? (negras?|residuales|cloacales)',
@@ -412,6 +434,7 @@ export const es = {
 			'heces',
 			'excremento',
 			'huele (horrible|feo|a drenaje|a caca|a cloaca)',
+			'olor a (alcantarilla|cloaca|drenaje|caca)',
 			'apesta',
 		],
 		fire_named: [
@@ -437,6 +460,8 @@ export const es = {
 		],
 		biohazard_active: [
 			'(fallecio|murio|muerto|muerta|sin vida|cadaver)',
+			'(persona |senor |senora )?fallecid[oa]',
+			'fluidos( corporales)?',
 			'no (lo|la) encontraron hasta',
 			'descompos*',
 			'sangre (en|por)',
@@ -466,6 +491,9 @@ export const es = {
 			'pluvial',
 			'(el )?rio',
 			'arroyo',
+			'quebrada',
+			'riada',
+			'creciente',
 			'crecida',
 			'lluvia*',
 			'llovi*',
@@ -488,6 +516,7 @@ export const es = {
 		],
 		damage_conditional: [
 			'si (se )?(inunda|revienta|rompe|quema|incendia|gotea) (el|la|los|las|un|una|nuestro|nuestra|mi) ...',
+			'si (se )?llega(ra)? a (inundar|reventar|romper|quemar|incendiar|gotear) ...',
 		],
 		mold_active: [
 			'(el )?moho (se esta extendiendo|esta por todos lados|crece rapido|por todas partes)',
@@ -495,6 +524,13 @@ export const es = {
 			'(moho|hongos?)( negros?| verdes?)? por toda (la pared|la casa|el techo)',
 		],
 		water_named: [
+			'(esta |sigue |estaba )?(tirando|echando|soltando) agua',
+			'charco (enorme|grande|gigante|inmenso)',
+			'(lleno|llenaron|se lleno|se nos lleno|nos lleno) (la casa|el local|el sotano|la sala|todo|el negocio|la tienda) de (lodo|agua|barro)',
+			'se (nos )?vino (la quebrada|el rio|el arroyo|la creciente|el agua)',
+			'mancha (de humedad )?que (crece|se hace (mas )?grande|se extiende|se esta extendiendo)',
+			'(empezo|empieza|comenzo|comienza) a (gotear|caer agua|filtrarse|chorrear)',
+			'(gotea|goteando|gotear|cae agua|cayendo agua) (sobre|en|encima de) (la|el|mi|mis|los|las) (~ )?(cama|cuna|sillon|sofa|piso|alfombra|mesa|muebles|computadora)',
 			'(un|unos|como|casi|#)( #)? (palmo|palmos|dedos?|centimetros|cm|metro|metros|pulgadas) de agua',
 			'agua (sale|entra|cae|brota) (de|por|del)',
 			'(tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco) (~ )?(~ )?(~ )?se (rompio|revento|partio|trono|solto)',
@@ -522,7 +558,7 @@ export const es = {
 			'agua hasta (los tobillos|las rodillas)',
 			'no (encuentro|encontramos|hallo) la llave( de paso)?',
 			'(tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco) se (rompio|revento|partio|trono|solto)',
-			'se (rompe|revienta|parte) (un|una|el|la) (tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco)',
+			'se (nos |me )?(rompe|revienta|parte) (un|una|el|la) (tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco)',
 			'(pared|paredes|piso|pisos|alfombra|alfombras|techo|muros?) (sigue|siguen|todavia esta|todavia estan|aun esta|aun estan) (mojad[oa]s?|empapad[oa]s?|humed[oa]s?)',
 			'el agua (sucia |negra )?(ya )?(se )?(salio|sale|llego|paso|entro|subio|metio|fue) (hasta|a|al|por)',
 			'(tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco) (revento|exploto|estallo)',
@@ -542,6 +578,13 @@ export const es = {
 			'(lleno|llenando) de agua',
 		],
 		water_active: [
+			'(esta |sigue |estaba )?(tirando|echando|soltando) agua',
+			'charco (enorme|grande|gigante|inmenso)',
+			'(lleno|llenaron|se lleno|se nos lleno|nos lleno) (la casa|el local|el sotano|la sala|todo|el negocio|la tienda) de (lodo|agua|barro)',
+			'se (nos )?vino (la quebrada|el rio|el arroyo|la creciente|el agua)',
+			'mancha (de humedad )?que (crece|se hace (mas )?grande|se extiende|se esta extendiendo)',
+			'(empezo|empieza|comenzo|comienza) a (gotear|caer agua|filtrarse|chorrear)',
+			'(gotea|goteando|gotear|cae agua|cayendo agua) (sobre|en|encima de) (la|el|mi|mis|los|las) (~ )?(cama|cuna|sillon|sofa|piso|alfombra|mesa|muebles|computadora)',
 			'(esta|quedo) todo el (piso|bano|sotano|patio) (embarrado|inundado|encharcado|mojado|anegado)',
 			'(piso|pisos|cocina|sala|bano|cuarto|casa|sotano|cochera|bodega) (ya )?(esta|estan|quedo|quedaron) (todo )?(anegad[oa]s?|inundad[oa]s?|encharcad[oa]s?|embarrad[oa]s?)',
 			'(un|unos|como|casi|#)( #)? (palmo|palmos|dedos?|centimetros|cm|metro|metros|pulgadas) de agua',
@@ -550,7 +593,9 @@ export const es = {
 			'inundad[oa]',
 			'inundando',
 			'se (nos |me |le |les )?inundo',
-			'inundacion',
+			// The noun alone names an event ("ya secaron todo lo de la inundación"); had now, it is happening.
+			'(hay|tenemos|tengo|tienen|tiene) (una )?inundacion',
+			'inundacion en (el|la|mi|nuestro|nuestra|los|las)',
 			'se (esta|estan|sigue) (inundando|llenando|mojando|filtrando|metiendo|saliendo)',
 			'se (nos |me )?(rompio|revento|partio|trono|solto|zafo) (un|una|el|la) (tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco)',
 			'hech[oa] (una )?sopa',
@@ -585,7 +630,7 @@ export const es = {
 		],
 		damage_over: [
 			'(todo )?(quedo|esta|fue|ya esta) (todo )?(reparad[oa]|arreglad[oa]|sec[oa]|limpi[oa])',
-			'ya (se )?(seco|secamos|limpiamos|arreglaron|repararon|reparamos|arreglamos)',
+			'ya (se )?(seco|secamos|secaron|limpiamos|limpiaron|arreglaron|repararon|reparamos|arreglamos)',
 			'ya (lo|la) (limpiamos|secamos|arreglaron|repararon)',
 			'(sin|no hubo) danos?',
 			'ya (todo )?(esta )?normal',
@@ -727,6 +772,7 @@ export const es = {
 			'inspector*',
 			'(salubridad|proteccion civil|bomberos) (nos )?(cerro|clausuro|cerraron|clausuraron)',
 			'nos (cerro|cerraron|clausuro|clausuraron)',
+			'(salubridad|sanidad|proteccion civil|los bomberos|el inspector|la inspectora) nos (pidio|pidieron|ordeno|ordenaron|obligo a|obligaron a|mando|mandaron) cerrar',
 			'clausur*',
 		],
 		hazard_electrical: ['enchufes?', 'contactos', 'cables', 'electricidad', 'la luz'],
@@ -739,6 +785,8 @@ export const es = {
 			'problemas (respiratorios|para respirar|de los pulmones)',
 			'no (puedo|puede|pueden) respirar',
 			'(me|le|nos|les) cuesta (trabajo )?respirar',
+			// "No dejan de toser": they keep coughing.
+			'no (dejan|deja|paran|para) de (toser|estornudar)',
 			'dificultad para respirar',
 			'asma',
 			'tos',
