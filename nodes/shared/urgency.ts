@@ -66,7 +66,8 @@ function saidJustBefore(
 	index: number,
 	reach: number,
 	pattern: RegExp,
-	stops = /[.!?;,]/,
+	// A form's fields ("Service: nightly | Start: ASAP") are clauses of their own.
+	stops = /[.!?;,|]/,
 ): boolean {
 	const clause =
 		text

@@ -1274,6 +1274,117 @@ describe('phrasings from batch t37 (Spanish emergencies, short and spoken; each 
 	});
 });
 
+describe('phrasings from batch t38 (services by what is done and by whom; each failed before its rule)', () => {
+	it.each([
+		[
+			"We're hosting a reception at home and want the whole place sparkling beforehand.",
+			'standard_cleaning',
+		],
+		['Do you guys do the grout in showers? Ours has gone dark.', 'deep_cleaning'],
+		['can you steam the mattress in the guest room? kid had an accident', 'carpet_cleaning'],
+		[
+			'Roofing job finished on a 2-story home; shingle grit and dust got inside through the attic.',
+			'post_construction',
+		],
+		[
+			'we just finished a bathroom reno and there is grout haze and dust on everything',
+			'post_construction',
+		],
+		[
+			"After the chimney sweep came there's soot on the hearth and the rug in front of it. Can you clean that?",
+			'carpet_cleaning',
+		],
+		['¿Hacen limpieza de sarro en los baños?', 'deep_cleaning'],
+		[
+			'acabamos de poner piso nuevo en la casa y quedó todo lleno de polvo, necesito que limpien',
+			'post_construction',
+		],
+		[
+			'En el baño tenemos manchas negras en el techo y en la regadera, quisiéramos que las trataran.',
+			'mold_remediation',
+		],
+		['¿limpian casas de acumuladores? lleva años sin limpiarse', 'deep_cleaning'],
+	])('"%s" -> %s', (message, service) => {
+		expect(qualifyRules({ message }).service_type).toBe(service);
+	});
+
+	it("reads a chimney sweep's soot as no fire", () => {
+		expect(emergency("After the chimney sweep came there's soot on the hearth and the rug.")).toBe(
+			false,
+		);
+	});
+
+	it('reads meltwater pouring in after a roof gave way in the snow as a storm emergency', () => {
+		expect(
+			qualifyRules({
+				message:
+					'The roof over our print shop gave way in the snow load this morning and meltwater is pouring onto the presses.',
+			}),
+		).toMatchObject({ is_emergency: true, emergency_type: 'storm', property_type: 'commercial' });
+	});
+
+	it('reads the rest', () => {
+		const ask = (message: string) => qualifyRules({ message });
+		expect(
+			ask('I manage the Riverside Apartments, I need the hallways and laundry rooms done weekly'),
+		).toMatchObject({
+			service_type: 'commercial_cleaning',
+			property_type: 'commercial',
+		});
+		expect(
+			ask("this is Carla at Sunny Days Daycare, the sewer's backing up into the kids' bathroom")
+				.property_type,
+		).toBe('commercial');
+		expect(ask('limpieza de la oficina después del horario, lunes a viernes').frequency).toBe(
+			'weekly',
+		);
+	});
+});
+
+describe('phrasings from batch t39 (forms, long e-mails, how soon and where; each failed before its rule)', () => {
+	it('reads ASAP in a form field after a nightly cadence as how soon', () => {
+		expect(
+			qualifyRules({
+				message:
+					'Company: Apex Dental | Sq ft: 1,900 | Service needed: nightly janitorial | Start: ASAP',
+			}).urgency,
+		).toBe('high');
+		expect(
+			qualifyRules({ message: 'we need it cleaned every morning before we open, asap' }).urgency,
+		).toBe('high');
+	});
+
+	it('reads a what-if about a fire while comparing companies as no emergency', () => {
+		const read = qualifyRules({
+			message:
+				'¿Qué tan rápido llegan si hay un incendio? Estoy comparando empresas para el edificio que administro.',
+		});
+		expect(read).toMatchObject({ is_emergency: false, urgency: 'low' });
+	});
+
+	it.each([
+		['hey can you come tomorrow morning? bathroom and kitchen only', 'standard_cleaning'],
+		[
+			'LOL our living room looks like a tornado hit it after the birthday party. Could someone come Sunday?',
+			'standard_cleaning',
+		],
+		[
+			'Our office is closed Dec 24-26. Please skip those cleanings and resume on the 27th.',
+			'commercial_cleaning',
+		],
+		[
+			'I own a triplex and need the common stairway and entry cleaned monthly.',
+			'commercial_cleaning',
+		],
+		[
+			'tenemos una agencia de viajes pequeña y queremos limpieza dos veces por semana',
+			'commercial_cleaning',
+		],
+	])('"%s" -> %s', (message, service) => {
+		expect(qualifyRules({ message }).service_type).toBe(service);
+	});
+});
+
 describe('urgency as the design states it', () => {
 	it.each([
 		['can you come this Saturday?', 'normal'],

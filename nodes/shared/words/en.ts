@@ -369,6 +369,7 @@ export const en = {
 			'fire inspection',
 			// Managing a building: its shared spaces are premises (a unit's damage stays a home's).
 			'(i|we) (manage|run|own) (a|an|the) (small |large )?(apartment |office )?(building|complex)',
+			'(i|we) (manage|run|own) the (~ )?(~ )?(apartments|condos|condominiums|townhomes)',
 			'pizza ovens?',
 			'during (lunch |dinner )?service',
 			"(we'?re|we are) closed (until|till)",
@@ -432,6 +433,7 @@ export const en = {
 			'buildings (we|i) (manage|own|run|look after)',
 			'hoa common[- ]areas?',
 			'common[- ]areas?',
+			'common (stairways?|stairs|entry|entryway|hallways?|halls?)',
 			'lobbies',
 			'stairwells',
 			'(law|accounting|architecture|design|consulting|insurance|marketing|real estate) (firm|office|agency)',
@@ -554,7 +556,7 @@ export const en = {
 		/** Rooms and parts of a home, and family: residential when nothing says business. */
 		home_parts: [
 			"(son|daughter)'s (room|bedroom)",
-			'(kitchen|bath|bathroom)( and (kitchen|bath|bathroom))? (remodel|renovation)',
+			'(kitchen|bath|bathroom)( and (kitchen|bath|bathroom))? (remodel|renovation|reno)',
 			'kitchen table',
 			'utility closet',
 			'(our|my) (sofa|couch|patio|deck|yard|backyard)',
@@ -579,6 +581,7 @@ export const en = {
 			'tenants?',
 			'in the unit',
 			'bathtub',
+			'hearth',
 			'pantry',
 			'shower drain',
 			'rec(reation)? room',
@@ -608,6 +611,7 @@ export const en = {
 			'lobbies',
 			'stairwells',
 			'hallways',
+			'common (stairways?|stairs|entry|entryway|hallways?|halls?)',
 			'parking (garage|deck|structure)s?',
 			'elevator (pit|lobby|lobbies)',
 		],
@@ -631,7 +635,7 @@ export const en = {
 			'(shut|closed) us down',
 			'we (run|own|operate|manage) (a|an)',
 			"(we'?re|we are) (a|an) -(family|couple)",
-			'at the (~ )?(~ )?(daycare|restaurant|clinic|office|store|school|church|bakery|salon|gym|bar|cafe|hotel)',
+			'at (the )?(~ )?(~ )?(~ )?(daycare|restaurant|clinic|office|store|school|church|bakery|salon|gym|bar|cafe|hotel)',
 			"(it'?s|its|we'?re|is) an? (yoga|dance|pilates|fitness|art|photo|recording|tattoo|music) studio",
 			'condo(minium)? association',
 			"(hoa|homeowners'? association)",
@@ -653,6 +657,7 @@ export const en = {
 			'clean',
 			'cleaned',
 			'cleaning',
+			'cleanings',
 			'cleaner',
 			'cleaners',
 			'cleanup',
@@ -674,6 +679,9 @@ export const en = {
 		/** A regular home or office clean. */
 		standard_clean_hints: [
 			"(house|place|apartment|home|condo|it)( is|'s| looks)? (a|like a) (wreck|mess|disaster|pigsty|pig sty)",
+			'(the |our |my )?(whole |entire )?(place|house|home|apartment|condo) sparkling',
+			'(looks?|looked) like (a )?(tornado|hurricane|bomb) (hit|went (off|through))',
+			'(bathrooms?|kitchen)( and (the )?(bathrooms?|kitchen))? only',
 			'(room|rooms|bathroom|bathrooms|kitchen|bedroom|bedrooms|basement|garage) (is|are|look|looks) (a|like a) (wreck|mess|disaster|pigsty|pig sty|crime scene|war zone|disaster zone)',
 			'(trashed|wrecked) (it|the place|the house|the apartment)',
 			"(bath|bathroom|kitchen|house|place|apartment)( is|'s| looks)? (gross|filthy|disgusting|dirty)",
@@ -840,11 +848,14 @@ export const en = {
 			'painters',
 			'installers',
 			'installed',
+			'reno',
+			'roofing (job|work|crew)',
+			'roofers',
 			'(flooring|drywall|tile|cabinet|floor) (guys|crew|installers|people)',
 			'(being |getting |having (it |the ~ |the whole ~ )?)painted',
 		],
 		renovation_works_after_mess: ['renovat~', 'remodel*', 'contractors?', 'construction'],
-		renovation_mess: ['dust', 'debris', 'sawdust', 'mess'],
+		renovation_mess: ['dust', 'debris', 'sawdust', 'mess', 'grit', 'grout haze'],
 		/** The clean asked for is the move's own: it wins over any other service named. */
 		service_move_in_out: [
 			'(tenant|tenants|renter|renters) (is |are )?(leaving|moving out)',
@@ -897,7 +908,7 @@ export const en = {
 			'(carpets?|rugs?|upholstery|sofa|couch|loveseat|sectional|mattress)( ~)?( ~)?( ~)? (shampoo*|steam[- ]clean*)',
 			'(steam|shampoo|deep)[- ]?clean* (the |my |our |all )?(~ )?(carpets?|rugs?|upholstery|couch(es)?|sofas?|loveseats?|sectionals?|mattress(es)?|armchairs?|runners?)',
 			'carpets?',
-			'area rugs?',
+			'(area )?rugs?',
 			'do (you|u|y?all) (clean|shampoo|do) (mattress(es)?|couch(es)?|sofas|loveseats|upholstery)',
 			'upholstery',
 			'(on|all over|onto) (the|our|my) (~ )?(~ )?(rug|carpet)s?',
@@ -905,6 +916,7 @@ export const en = {
 			'(out of|off|from) (a|the|my|our) (~ )?(~ )?(rug|carpet|couch|sofa|mattress|runner)s?',
 			'shampoo* (the |my |our )?(~ )?(~ )?(rugs?|runners?|carpets?)',
 			'stair runners?',
+			'(steam|shampoo)(ed|ing)? (the |my |our |a )?(~ )?(mattress(es)?|couch|sofa|rugs?|carpets?|upholstery)',
 			'(sofas?|couch(es)?|sectionals?|armchairs?|loveseats?)( ~)?( ~)?( ~)? (need|needs) (a )?(deep |good |proper |real )?clean*',
 		],
 		service_windows: [
@@ -955,6 +967,9 @@ export const en = {
 			"(hasn'?t|has not|haven'?t|have not) (had|gotten|got) a (proper|real|good|thorough|deep) clean* in (years|months|ages|a long time|forever)",
 			'(disinfect|sanitiz)* (the |our |my |entire |whole )*(home|house|apartment|place)',
 			'hoarder',
+			'do the grout',
+			'grout (in|on) (the |our |my )?(showers?|tub|bathrooms?|kitchen|floors?)',
+			'grout (has )?(gone|turned) (dark|black|grey|gray)',
 			'(oven|fridge|refrigerator|microwave|cabinets)( and (the )?(oven|fridge|refrigerator|microwave|cabinets))? (cleaned|wiped|scrubbed) (out|inside)',
 			'inside (of )?(the|my|our) (oven|fridge|refrigerator|cabinets)',
 			"(haven'?t|hasn'?t|have not|has not) been (touched|cleaned|dusted|done) in (years|ages|forever|a long time|months)",
@@ -1439,7 +1454,7 @@ export const en = {
 			'emergency (move|contact|exit|number|clean(ing)?|turnover|deep clean)',
 			'fake blood',
 			'murder mystery',
-			'(looks?|looked|looking|is|like) like (a|an) (crime scene|murder scene|war zone|bomb (went off|hit)|disaster (area|zone))',
+			'(looks?|looked|looking|is|like) like (a|an) (crime scene|murder scene|war zone|bomb (went off|hit)|disaster (area|zone)|(tornado|hurricane) (hit|went through))',
 			// A smoke cleaning booked for later names a service, not smoke escaping now.
 			'(schedul(e|ing)|book(ing)?) (the |a |an |our |my )?(smoke|soot|odou?r)( and (smoke|soot|odou?r))? (damage )?(clean ?up|cleaning|removal)',
 			'(fridge|refrigerator|freezer|microwave|break ?room|desk|closet|locker|oven|dishes|car|backpack|lunch ?box|sink|kitchen|bedroom|bathroom|living room|house|place|apartment|garage|basement|room) (is|was|looks) (honestly |literally |basically |like |just )?(a |an )?(crime scene|murder scene|war zone|biohazard|bio hazard)',
@@ -1814,6 +1829,8 @@ export const en = {
 		],
 		/** Smoke from tobacco or a grill: an odour or a film to clean, no fire (unless a fire is named too). */
 		smoke_without_fire: [
+			// A chimney sweep's soot is a mess to clean, not a fire.
+			'chimney sweep*',
 			'(bbq|barbecue|grill|smoker) smoke',
 			'smoke from (the|our|my|a) (bbq|barbecue|grill|smoker)',
 			'cigarettes?',
@@ -1889,7 +1906,7 @@ export const en = {
 			'(still )?(leaking|active)[?:] (yes|si)',
 		],
 		/** Water said to flow, a few words after it ("water from the unit upstairs keeps dripping"). */
-		flowing_subjects: ['water', 'liquid'],
+		flowing_subjects: ['water', 'liquid', 'meltwater', 'rainwater'],
 		/** Things named after "water" that are not water on the loose: a water heater, the water bill. */
 		flowing_subject_not: [
 			'heaters?',
@@ -1957,6 +1974,8 @@ export const en = {
 			'wind ?storm',
 			'high winds?',
 			'snow ?melt*',
+			'melt ?water',
+			'snow load',
 			'melting snow',
 			'ice dams?',
 			'flash flood*',

@@ -83,7 +83,7 @@ export const es = {
 			'el proximo mes',
 			'el mes que viene',
 			'solo (estoy|estamos) (comparando|cotizando)',
-			'comparando precios',
+			'comparando (precios|empresas|opciones|cotizaciones|proveedores)',
 			'(proximo|siguiente) ciclo escolar',
 			'mas adelante',
 			'solo (comparando|cotizando)',
@@ -156,6 +156,7 @@ export const es = {
 			'local',
 			'guarderia',
 			'escuelita',
+			'agencia',
 			'montessori',
 			'kinder',
 			'jardin de ninos',
@@ -261,6 +262,7 @@ export const es = {
 			'(termino|terminaron|acabaron|acabo) (la |el )?(remodelacion|obra|construccion)',
 			'post ?obra',
 			'fin de obra',
+			'(poner|pusimos|pusieron|instalar|instalamos|instalaron) (el |un )?piso nuevo',
 		],
 		service_move_in_out: [
 			'mudanza',
@@ -310,6 +312,9 @@ export const es = {
 		],
 		service_deep: [
 			'limpieza (profunda|a fondo|a detalle|detallada)',
+			'sarro',
+			'acumulador(es|as)?',
+			'(anos|mucho tiempo|meses) sin (limpiarse|limpiar)',
 			'(limpi|desengras|lav)* (la |las |una |mi )?campanas? (de (la )?cocina|extractoras?)',
 		],
 		frequency_biweekly: [
@@ -320,6 +325,7 @@ export const es = {
 		],
 		frequency_monthly: ['mensual*', '(una vez|1 vez) (al|por|cada) mes', 'cada mes'],
 		frequency_weekly: [
+			'(de )?lunes a (viernes|sabado)',
 			'semanal*',
 			'-(crecen|crece|empeora|empeoran|aumenta|aumentan|sube|suben) cada semana',
 			'todas las semanas',
@@ -512,11 +518,12 @@ export const es = {
 		mold_named: [
 			'moho',
 			'hongos?',
-			'manchas (negras|verdes)( y (negras|verdes|blancas|grises))? (que (crecen|se extienden)|en (la|las) (pared|paredes|techo|esquinas?))',
+			'manchas (negras|verdes)( y (negras|verdes|blancas|grises))? (que (crecen|se extienden)|en (el|la|las|los) (pared|paredes|techo|esquinas?|regadera))',
 		],
 		damage_conditional: [
 			'si (se )?(inunda|revienta|rompe|quema|incendia|gotea) (el|la|los|las|un|una|nuestro|nuestra|mi) ...',
 			'si (se )?llega(ra)? a (inundar|reventar|romper|quemar|incendiar|gotear) ...',
+			'si hay (un|una) (incendio|inundacion|fuga|emergencia) ...',
 		],
 		mold_active: [
 			'(el )?moho (se esta extendiendo|esta por todos lados|crece rapido|por todas partes)',
@@ -680,6 +687,7 @@ export const es = {
 			'si (algun dia|alguna vez|llegara|llega|hubiera|se llegara) a?',
 			'en caso de',
 			'por si( acaso)?',
+			'(que tan|cuan) (rapido|pronto) (llegan|vienen|responden|pueden llegar)',
 		],
 		other_services: [
 			'capacitaci*',
