@@ -5,6 +5,7 @@
  */
 import { correctSpelling } from './spelling';
 import { anyWord, NUMBER_WORDS, phraseSource, SHORTHAND } from './words';
+import { remembered } from './remembered';
 
 /** Shorthand and typos from the word lists, then the few that need more than a word boundary. */
 const SHORTHAND_RULES: Array<[string, string]> = [
@@ -43,7 +44,9 @@ const SPOKEN_FILLERS = new RegExp(
  * Folds accents (Spanish "baños" -> "banos"), reads through typos ("ceilng" -> "ceiling"),
  * lower-cases, unifies quotes, dashes and spacing, and expands shorthand. Digits and units are kept.
  */
-export function normalize(text: string): string {
+export const normalize: (text: string) => string = remembered(32, normalizeText);
+
+function normalizeText(text: string): string {
 	let t = correctSpelling(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''))
 		.toLowerCase()
 		.replace(/[\u2018\u2019\u02bc]/g, "'")
