@@ -161,7 +161,8 @@ export function decideTriage(
 			: null,
 		safety_instructions: isEmergency ? safetyInstructionsFor(facts.damage_type, facts.hazards) : [],
 		escalate_to_human: escalate,
-		hazards: isEmergency ? facts.hazards : [],
+		// A copy: the reading is shared with the next agent and frozen; the item is the workflow's to change.
+		hazards: isEmergency ? [...facts.hazards] : [],
 		reasons,
 	};
 }

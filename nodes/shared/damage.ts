@@ -173,7 +173,7 @@ function anyOfUnions(patterns: RegExp[]): { test(text: string): boolean } {
 /** Any kind of damage named (to mark the clauses that name one). */
 const NAMES_DAMAGE = anyOfUnions([
 	unionOf(RULES.flatMap((rule) => rule.named.map((p) => p.source))),
-	// Apart: one union of both lists is over the size where V8 stops optimising a pattern (3x slower).
+	// Apart: one union of both lists is past a size where V8 runs the pattern about 3x slower.
 	unionOf(RULES.flatMap((rule) => rule.activeOnly.map((p) => p.source))),
 ]);
 

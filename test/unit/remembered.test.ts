@@ -5,6 +5,7 @@
 import { readDamageFacts } from '../../nodes/shared/damage';
 import { remembered } from '../../nodes/shared/remembered';
 import { normalize } from '../../nodes/shared/text';
+import { triageRules } from '../../nodes/TriageAgent/triage';
 
 describe('remembered', () => {
 	it('computes a text once while it is among the last ones, and forgets the oldest beyond its size', () => {
@@ -28,6 +29,14 @@ describe('remembered', () => {
 		expect(first).toMatchObject({ damage_type: 'water_damage', active: true });
 		expect(Object.isFrozen(first) && Object.isFrozen(first.signals)).toBe(true);
 		expect(() => (first.signals as string[]).push('x')).toThrow(TypeError);
+	});
+
+	it("hands the workflow an item it may change: the Triage agent's hazards are a copy", () => {
+		const message = 'the basement is flooding and the water is up to the outlets';
+		const first = triageRules(message);
+		expect(first.hazards).toContain('electrical');
+		first.hazards.push('gas');
+		expect(triageRules(message).hazards).not.toContain('gas');
 	});
 
 	it('reads the same as before for many different texts in a row (nothing is kept past the bound)', () => {
