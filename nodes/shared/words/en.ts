@@ -1663,9 +1663,6 @@ export const en = {
 			'(supply line|toilet|faucet|tap|hose|sink|tub|bathtub|shower) (had been|has been|was|kept|had|has) (running|leaking|overflowing|on)',
 			'(floor|floors|carpet|everything) (is |are )?all wet',
 			'(drop|drops|dropping) water (on|onto|in|into|from)',
-			'(left|leaves|leaving) (the |his |her |their |a |my )?(bath|tub|bathtub|sink|taps?|faucet|shower|water|hose) (running|on)',
-			'(drain|drains|toilet|toilets|sink|tub|shower) (had |has |have |is |are |just )?(pushed|pushing|forced|forcing|spat|spit|spitting|spewed|spewing|sent|sending) (up |out |back )?(~ )?(~ )?water',
-			'(pushed|pushing|forced|forcing|drove|driving|driven|brought|bringing|washed) (the )?water (in|into|through|under|inside)',
 			// Water by where it goes or what it fills, without a verb the lists above have.
 			'water (is |keeps )?(going|spreading) (everywhere|all over|into|under|down|through)',
 			'(coming|leaking|pouring|gushing|spraying) (out )?(from )?(under|behind|out of) the (~ )?(dishwasher|fridge|refrigerator|washer|washing machine|toilet|sink|water heater|tub|bathtub|shower|wall)',
@@ -1680,8 +1677,6 @@ export const en = {
 			'burst(ed)? (~ )?(pipe|pipes|hose|line|main|heater|tank|boiler)',
 			'(pipe|pipes|hose|line|main|heater|tank|boiler|radiator)s? (has |have |just |had )?(burst|bursted|busted|broke|broken|split|cracked|exploded|blew|popped|snapped)',
 			"(wet|damp|water) (spot|stain|patch|bubble) (that'?s |is |keeps )?(getting bigger|growing|spreading)",
-			// A ceiling's stain that spreads is water from above (a carpet's stain is a complaint).
-			'(brown|yellow|dark|wet|water) (spot|stain|patch) (is |keeps )?(getting bigger|growing|spreading) (across|on|over) (the|my|our) (~ )?(~ )?ceiling',
 			'dripping (water )?(onto|on|into) (the|my|our) (~ )?(~ )?(counter|floor|bed|table|carpet|stove|desk|racks?|servers?|equipment|computers?|electronics|furniture|couch)',
 			'leak(ing|s|ed|y)?',
 			'water (is |was |keeps |are )?(still |now |just |also )?(everywhere|pouring|gushing|spraying|shooting|spurting|squirting|streaming|bubbling|coming|dripping|running|pooling|leaking|seeping|rising|flowing|soaking|flooding|filling|covering|all over|on the floor|in the basement|under)',

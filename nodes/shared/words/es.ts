@@ -531,13 +531,6 @@ export const es = {
 			'(moho|hongos?)( negros?| verdes?)? por toda (la pared|la casa|el techo)',
 		],
 		water_named: [
-			'(esta |sigue |estaba )?(tirando|echando|soltando) agua',
-			'charco (enorme|grande|gigante|inmenso)',
-			'(lleno|llenaron|se lleno|se nos lleno|nos lleno) (la casa|el local|el sotano|la sala|todo|el negocio|la tienda) de (lodo|agua|barro)',
-			'se (nos )?vino (la quebrada|el rio|el arroyo|la creciente|el agua)',
-			'mancha (de humedad )?que (crece|se hace (mas )?grande|se extiende|se esta extendiendo)',
-			'(empezo|empieza|comenzo|comienza) a (gotear|caer agua|filtrarse|chorrear)',
-			'(gotea|goteando|gotear|cae agua|cayendo agua) (sobre|en|encima de) (la|el|mi|mis|los|las) (~ )?(cama|cuna|sillon|sofa|piso|alfombra|mesa|muebles|computadora)',
 			'(un|unos|como|casi|#)( #)? (palmo|palmos|dedos?|centimetros|cm|metro|metros|pulgadas) de agua',
 			'agua (sale|entra|cae|brota) (de|por|del)',
 			'(tubo|tuberia|caneria|cano|manguera|calentador|boiler|tinaco) (~ )?(~ )?(~ )?se (rompio|revento|partio|trono|solto)',
